@@ -1,0 +1,29 @@
+"""Normalising label text so that width, punctuation, whitespace and item-number variants compare equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」")
+# Item numbers: "1．" "1、" "(1)" "1 ." → "1."; "（一）" "(一)" → "(一)"; "一." "一、" → "一、".
+_ARABIC_ITEM = re.compile(r"^(?:\((\d+)\)|(\d+)[.、．])")
+_CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.、．]")
+_ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
+
+
+def normalize(text: object) -> str:
+    """Canonical form of a label: NFKC width, no whitespace or quotes, one spelling of item numbers."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _SPACE.sub("", s).translate(_QUOTES)
+    s = _ARABIC_ITEM.sub(lambda m: f"{m.group(1) or m.group(2)}.", s)
+    return _CHINESE_ITEM.sub(r"\1、", s)
+
+
+def item_number(label: str) -> str:
+    """The normalised leading item number of a label ("(三)", "1.", "三、"), or ""."""
+    m = _ITEM_NUMBER.match(normalize(label))
+    return m.group(0) if m else ""

@@ -1,0 +1,194 @@
+"""Frozen dataclasses describing a report template: sheets, tables, fields, input cells and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+Kind = Literal["count", "money", "text", "longtext", "choice", "year", "credit_code"]
+NUMERIC_KINDS: frozenset[str] = frozenset({"count", "money"})
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Header:
+    """One node of a row or column header tree; a leaf carries data, a group only spans its children."""
+
+    label: str
+    key: str | None = None
+    children: tuple[Header, ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def depth(self) -> int:
+        return 1 + max((c.depth() for c in self.children), default=0)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A data row or column: its key (keyed ancestors joined by dots), label, and ancestor labels."""
+
+    key: str
+    label: str
+    path: tuple[str, ...]  # ancestor labels, outermost first
+    path_keys: tuple[str | None, ...] = ()  # ancestor keys, parallel to path
+
+    def group_label(self, key: str) -> str:
+        """The label of the ancestor group whose key is `key`."""
+        return self.path[self.path_keys.index(key)]
+
+
+def leaves(
+    headers: tuple[Header, ...], path: tuple[str, ...] = (), path_keys: tuple[str | None, ...] = (), prefix: str = ""
+) -> tuple[Leaf, ...]:
+    """Flatten a header tree into its leaves, in display order."""
+    out: list[Leaf] = []
+    for h in headers:
+        key = f"{prefix}.{h.key}" if prefix and h.key else (h.key or prefix)
+        if h.is_leaf:
+            out.append(Leaf(key=key, label=h.label, path=path, path_keys=path_keys))
+        else:
+            out.extend(leaves(h.children, (*path, h.label), (*path_keys, h.key), key))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of input cells with hierarchical row and column headers."""
+
+    key: str
+    sheet: str
+    kind: Kind
+    columns: tuple[Header, ...]
+    rows: tuple[Header, ...]
+    caption: str | None = None
+    corner: str | None = None
+
+    @cached_property
+    def column_leaves(self) -> tuple[Leaf, ...]:
+        return leaves(self.columns)
+
+    @cached_property
+    def row_leaves(self) -> tuple[Leaf, ...]:
+        return leaves(self.rows)
+
+    @property
+    def has_row_labels(self) -> bool:
+        return any(leaf.label for leaf in self.row_leaves)
+
+    def cell_key(self, row: str, col: str) -> str:
+        return f"{self.key}.{row}.{col}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A single labelled input on a form sheet (cover data or a text section)."""
+
+    key: str
+    label: str
+    kind: Kind
+    sheet: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet of the template: either form fields or tables."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputCell:
+    """One input of the template: a table cell or a form field, with its official labels."""
+
+    key: str
+    sheet: str
+    kind: Kind
+    required: bool
+    table: str | None = None
+    row: Leaf | None = None
+    col: Leaf | None = None
+    label: str = ""  # field label, or "row / column" for a table cell
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+@dataclass(frozen=True)
+class Equation:
+    """sum(lhs) == sum(rhs) over input cells; the first lhs cell is the one the message is about."""
+
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    context: str  # where the equation applies, e.g. "「自然人」列"
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A template rule as declared in the spec: code, kind, severity, summary and its parameters."""
+
+    code: str
+    kind: str
+    severity: Severity
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    equations: tuple[Equation, ...] = ()  # expanded instances, for kind "equation"
+
+
+@dataclass(frozen=True)
+class SupersededFormat:
+    """An older official format that is recognised (and reported) by its distinctive labels."""
+
+    name: str
+    basis: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A complete report template: identity, sheets, inputs and rules."""
+
+    id: str
+    version: str
+    title: str
+    basis: str
+    first_year: int
+    sheets: tuple[Sheet, ...]
+    rules: tuple[RuleSpec, ...]
+    superseded: tuple[SupersededFormat, ...] = ()
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        return {t.key: t for s in self.sheets for t in s.tables}
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        return {f.key: f for s in self.sheets for f in s.fields}
+
+    @cached_property
+    def inputs(self) -> dict[str, InputCell]:
+        """Every input of the template by key, in display order (sheets, then rows, then columns)."""
+        out: dict[str, InputCell] = {}
+        for sheet in self.sheets:
+            for f in sheet.fields:
+                out[f.key] = InputCell(f.key, sheet.name, f.kind, f.required, label=f.label)
+            for t in sheet.tables:
+                for r in t.row_leaves:
+                    for c in t.column_leaves:
+                        key = t.cell_key(r.key, c.key)
+                        label = f"{r.label} / {c.label}" if r.label else c.label
+                        out[key] = InputCell(key, sheet.name, t.kind, True, t.key, r, c, label)
+        return out

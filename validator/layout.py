@@ -131,3 +131,27 @@ def sheet_layout(sheet: Sheet) -> SheetLayout:
 def template_layout(template: Template) -> tuple[SheetLayout, ...]:
     """The layout of every sheet of the template, in order."""
     return tuple(sheet_layout(s) for s in template.sheets)
+
+
+def layout_document(template: Template) -> dict:
+    """The integration contract printed by `nianbao template --layout`: one entry per input cell."""
+    inputs = template.inputs
+    cells = []
+    for sheet in template_layout(template):
+        for slot in sheet.slots:
+            cell = inputs[slot.key]
+            cells.append(
+                {
+                    "key": slot.key,
+                    "sheet": sheet.name,
+                    "cell": slot.coordinate,
+                    "table": cell.table,
+                    "row_label": cell.row.label if cell.row else cell.label,
+                    "col_label": cell.col.label if cell.col else None,
+                    "row_path": list(cell.row.path) if cell.row else [],
+                    "col_path": list(cell.col.path) if cell.col else [],
+                    "kind": cell.kind,
+                    "required": cell.required,
+                }
+            )
+    return {"template": template.id, "version": template.version, "basis": template.basis, "cells": cells}

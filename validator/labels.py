@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」")
@@ -13,6 +14,7 @@ _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.、．]")
 _ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
 
 
+@lru_cache(maxsize=16384)  # the same official labels are normalised for every sheet and report
 def normalize(text: object) -> str:
     """Canonical form of a label: NFKC width, no whitespace or quotes, one spelling of item numbers."""
     if text is None:

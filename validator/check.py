@@ -1,0 +1,115 @@
+"""Checking located reports: parse values, run the pandera schema once for all reports, and turn failures into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from validator.findings import Finding
+from validator.locate import LocatedReport, locate
+from validator.rules import equations
+from validator.rules.catalogue import BUILTIN_RULES
+from validator.rules.context import ReportContext
+from validator.schema import NUMBER_KINDS, build_schema, frame_rules
+from validator.sources.grid import WorkbookGrid
+from validator.spec.model import Template
+from validator.values import parse_number, parse_text, parse_year
+
+_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
+
+
+@dataclass
+class _Parsed:
+    values: dict[str, object] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _parse(located: LocatedReport) -> _Parsed:
+    """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
+    out = _Parsed()
+    ctx = ReportContext(pd.Series(dtype=object), located)
+    for key, cell in located.template.inputs.items():
+        loc = located.cells.get(key)
+        if loc is None:
+            out.values[key] = float("nan") if cell.kind in NUMBER_KINDS else None
+            continue
+        if cell.kind in ("count", "money"):
+            parsed = parse_number(loc.raw, cell.kind, cell.required)
+        elif cell.kind == "year":
+            parsed = parse_year(loc.raw)
+        else:
+            parsed = None
+        if parsed is not None:
+            out.values[key] = parsed.value if parsed.value is not None else float("nan")
+            if parsed.rule:
+                out.findings.append(Finding(parsed.rule, _SEVERITY[parsed.rule], f"{ctx.where(key)}{parsed.problem}", loc.cell))
+            blank = parsed.value is None
+        else:
+            out.values[key] = parse_text(loc.raw)
+            blank = out.values[key] is None
+        if blank and cell.required:
+            out.findings.append(Finding("TX01", _SEVERITY["TX01"], f"{ctx.where(key)}为空。请填写{cell.label}。", loc.cell))
+    return out
+
+
+def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFrame:
+    """One row per report, one column per input; numbers as float64 (NaN = unknown), text as objects."""
+    data = {}
+    for key, cell in template.inputs.items():
+        column = [row[key] for row in rows]
+        data[key] = pd.Series(column, dtype="float64" if cell.kind in NUMBER_KINDS else object)
+    return pd.DataFrame(data)
+
+
+def _findings_from_errors(
+    errors: Sequence[pa.errors.SchemaError], frame: pd.DataFrame, contexts: list[ReportContext], template: Template
+) -> list[list[Finding]]:
+    """The only translation from pandera failures to findings.
+
+    pandera reports which reports fail which rule; the rule's own instance mask, re-run on those reports, says
+    which cells or equations fail. Equations are explained last, once every failing equation of a report is
+    known, so that a cell shared by several of them can be named as the likely culprit.
+    """
+    rules = frame_rules(template)
+    failed: list[dict[str, list[int]]] = [{} for _ in contexts]
+    for err in errors:
+        rule = rules.get(err.check.name) if err.check is not None else None
+        if rule is None:
+            raise RuntimeError(f"unexpected schema failure: {err}")
+        rows = err.check_output.index[~err.check_output.to_numpy(dtype=bool)]
+        masks = rule.instances(frame.loc[rows])
+        for row in rows:
+            failed[row][rule.code] = [i for i, ok in enumerate(masks.loc[row].to_numpy(dtype=bool)) if not ok]
+    out: list[list[Finding]] = []
+    for ctx, by_rule in zip(contexts, failed):
+        ctx.suspicion = equations.suspicion(
+            rules[code].spec.equations[i] for code, ids in by_rule.items() if rules[code].spec for i in ids
+            if rules[code].spec.kind == "equation"
+        )
+        out.append([f for code, ids in by_rule.items() for f in rules[code].describe(ids, ctx)])
+    return out
+
+
+def check_located(reports: Sequence[LocatedReport]) -> list[list[Finding]]:
+    """Findings for many located reports of one template, with a single pandera validation."""
+    if not reports:
+        return []
+    template = reports[0].template
+    parsed = [_parse(r) for r in reports]
+    frame = _frame(template, [p.values for p in parsed])
+    try:
+        build_schema(template).validate(frame, lazy=True)
+        errors: list[pa.errors.SchemaError] = []
+    except pa.errors.SchemaErrors as exc:
+        errors = exc.schema_errors
+    contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
+    found = _findings_from_errors(errors, frame, contexts, template)
+    return [r.findings + p.findings + f for r, p, f in zip(reports, parsed, found)]
+
+
+def check_grids(grids: Sequence[WorkbookGrid], template: Template) -> list[list[Finding]]:
+    """Locate and check many workbooks at once."""
+    return check_located([locate(g, template) for g in grids])

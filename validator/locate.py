@@ -1,0 +1,362 @@
+"""Finding every template input in a workbook by its labels; what is structurally wrong becomes ST findings."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.findings import CellRef, Finding
+from validator.labels import item_number, normalize
+from validator.rules.catalogue import BUILTIN_RULES
+from validator.sources.grid import SheetGrid, WorkbookGrid
+from validator.spec.model import Field, Leaf, Sheet, Table, Template
+
+_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
+FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
+HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an input was found and the raw value in that cell."""
+
+    key: str
+    cell: CellRef
+    raw: Any
+
+
+@dataclass
+class LocatedReport:
+    """Inputs found in one workbook, and the structure findings; inputs not found have unknown values."""
+
+    template: Template
+    cells: dict[str, Located] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
+        self.findings.append(Finding(code, _SEVERITY[code], message, cell))
+
+
+class _SheetIndex:
+    """Normalised text cells and merged ranges of one sheet, for label look-ups."""
+
+    def __init__(self, sheet: SheetGrid) -> None:
+        self.sheet = sheet
+        self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]
+        self.merge_of = {
+            (r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)
+        }
+
+    def ref(self, row: int, col: int) -> CellRef:
+        return CellRef(self.sheet.name, row, col)
+
+    def text(self, row: int, col: int) -> str:
+        return str(self.sheet.cells.get((row, col), "")).strip()
+
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """Columns a header cell covers: its merged range, else until the next text cell in its row."""
+        merge = self.merge_of.get((row, col))
+        if merge:
+            return merge[1], merge[3]
+        right = min((c for r, c, _ in self.labels if r == row and c > col), default=10**6)
+        return col, right - 1
+
+    def row_has_value(self, row: int, cols: Iterable[int]) -> bool:
+        return any(self.sheet.cells.get((row, c)) not in (None, "") for c in cols)
+
+
+@cache
+def _prefixes(leaf: Leaf) -> tuple[str, ...]:
+    """Ancestor labels and their item numbers, which real workbooks sometimes prepend to a row label."""
+    out = {p for label in leaf.path for p in (normalize(label), item_number(label))} - {""}
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def _matches(text: str, leaf: Leaf) -> bool:
+    target = normalize(leaf.label)
+    prefixes = _prefixes(leaf)
+    while text != target:
+        head = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
+        if head is None:
+            return False
+        text = text[len(head) :]
+    return True
+
+
+def _fuzzy(text: str, label: str) -> float:
+    return difflib.SequenceMatcher(None, text, normalize(label)).ratio()
+
+
+def _superseded_hits(index: _SheetIndex, template: Template) -> list[tuple[str, str, str]]:
+    """(format name, basis, label found) for every superseded-format label present in the sheet."""
+    return [
+        (fmt.name, fmt.basis, label)
+        for fmt in template.superseded
+        for label in fmt.labels
+        if any(text == normalize(label) for _, _, text in index.labels)
+    ]
+
+
+def _sheet_score(index: _SheetIndex, spec: Sheet) -> int:
+    labels = {normalize(f.label) for f in spec.fields}
+    for t in spec.tables:
+        labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
+        labels |= {normalize(x) for x in (t.caption, t.corner) if x}
+    texts = {text for _, _, text in index.labels}
+    bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
+    return len(labels & texts) + bonus if labels & texts else 0
+
+
+class _TableLocator:
+    """Locates one table: its data rows by row labels, its data columns by column header paths."""
+
+    def __init__(self, index: _SheetIndex, table: Table, report: LocatedReport, quiet: bool) -> None:
+        self.index, self.table, self.report = index, table, report
+        self.quiet = quiet  # the table is in a superseded format: one ST07 says it all
+        self.rows: dict[str, int] = {}
+        self.cols: dict[str, int] = {}
+        self.used: set[tuple[int, int]] = set()
+
+    def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
+        if not self.quiet:
+            self.report.add(code, message, cell)
+
+    @property
+    def name(self) -> str:
+        return f"{self.table.sheet}（{self.index.sheet.name}）" if self.table.sheet != self.index.sheet.name else self.table.sheet
+
+    def locate_rows(self, below: int) -> None:
+        """Row labels in display order, each the first match below the previous one."""
+        last = below
+        for leaf in self.table.row_leaves:
+            hits = [(r, c) for r, c, t in self.index.labels if r > last and _matches(t, leaf)]
+            if hits:
+                self.rows[leaf.key] = last = hits[0][0]
+                self.used.add(hits[0])
+
+    def locate_columns(self, top: int, bottom: int) -> None:
+        """Column headers inside rows top..bottom, disambiguated by their group headers above."""
+        window = [(r, c, t) for r, c, t in self.index.labels if top <= r <= bottom]
+        for leaf in self.table.column_leaves:
+            hits = [
+                (r, c)
+                for r, c, t in window
+                if t == normalize(leaf.label) and c not in self.cols.values() and self._under_path(leaf, r, c, window)
+            ]
+            if hits:
+                r, c = max(hits, key=lambda h: (h[0], -h[1]))  # the lowest header row is the leaf row
+                self.cols[leaf.key] = c
+                self.used.add((r, c))
+
+    def _under_path(self, leaf: Leaf, row: int, col: int, window: list[tuple[int, int, str]]) -> bool:
+        for label in leaf.path:
+            groups = [(r, c) for r, c, t in window if t == normalize(label) and r < row]
+            if groups and not any(lo <= col <= hi for lo, hi in (self.index.span(r, c) for r, c in groups)):
+                return False
+        return True
+
+    def fuzzy_rows(self) -> None:
+        """Rows whose label is misspelt: the closest unused text cell between the neighbouring rows found."""
+        leaves = self.table.row_leaves
+        for i, leaf in enumerate(leaves):
+            if leaf.key in self.rows:
+                continue
+            lo = max((self.rows[x.key] for x in leaves[:i] if x.key in self.rows), default=0)
+            hi = min((self.rows[x.key] for x in leaves[i + 1 :] if x.key in self.rows), default=10**6)
+            if lo == 0 and hi == 10**6:
+                return
+            spare = [(r, c, t) for r, c, t in self.index.labels if lo < r < hi and (r, c) not in self.used]
+            self._adopt(leaf, spare, self.rows, lambda r, c: r, "行")
+
+    def fuzzy_columns(self, top: int, bottom: int) -> None:
+        spare = [(r, c, t) for r, c, t in self.index.labels if top <= r <= bottom and (r, c) not in self.used]
+        spare = [(r, c, t) for r, c, t in spare if c not in self.cols.values() and c > self.label_col_limit()]
+        for leaf in self.table.column_leaves:
+            if leaf.key not in self.cols:
+                self._adopt(leaf, spare, self.cols, lambda r, c: c, "列")
+
+    def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> None:
+        scored = [(_fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
+        scored = [s for s in scored if s[0] >= FUZZY_MIN_RATIO]
+        if not scored:
+            return
+        _, r, c = max(scored)
+        found[leaf.key] = pos(r, c)
+        self.used.add((r, c))
+        self.add(
+            "ST04",
+            f"{self.name} {self.index.ref(r, c).coordinate}「{self.index.text(r, c)}」与官方{axis}标签"
+            f"「{leaf.label}」不一致，已按「{leaf.label}」校验。请改为官方标签。",
+            self.index.ref(r, c),
+        )
+
+    def label_col_limit(self) -> int:
+        """The rightmost column holding a located row label (data columns lie to its right)."""
+        return max((c for r, c in self.used if r in self.rows.values()), default=0)
+
+    def report_missing(self) -> None:
+        single_groups = self._single_row_groups()
+        skipped = {leaf.key for leaves in single_groups.values() for leaf in leaves}
+        for leaf in self.table.row_leaves:
+            if leaf.key not in self.rows and leaf.key not in skipped:
+                self.add("ST02", f"{self.name}缺少「{leaf.label}」行。涉及该行的勾稽关系无法校验，请按官方格式补上该行。")
+        for leaf in self.table.column_leaves:
+            if leaf.key not in self.cols:
+                under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
+                self.add("ST03", f"{self.name}缺少「{leaf.label}」列{under}。涉及该列的勾稽关系无法校验，请按官方格式补上该列。")
+
+    def _single_row_groups(self) -> dict[int, list[Leaf]]:
+        """Groups whose sub-rows are all missing but whose own label row carries numbers (2019 style)."""
+        groups: dict[str, list[Leaf]] = {}
+        for leaf in self.table.row_leaves:
+            if leaf.path and leaf.key not in self.rows:
+                groups.setdefault(leaf.path[-1], []).append(leaf)
+        data_cols = list(self.cols.values())
+        out: dict[int, list[Leaf]] = {}
+        for label, missing in groups.items():
+            siblings = [x for x in self.table.row_leaves if x.path and x.path[-1] == label]
+            hit = next(((r, c) for r, c, t in self.index.labels if t == normalize(label)), None)
+            if len(missing) == len(siblings) and hit and self.index.row_has_value(hit[0], data_cols):
+                out[hit[0]] = missing
+                parts = "、".join(f"“{x.label}”" for x in missing)
+                self.add(
+                    "ST08",
+                    f"{self.name}第{hit[0]}行「{label}」只填了一行（2019年试行格式的写法），"
+                    f"2021年格式应分为{parts}{len(missing)}项分别填报。该组数据未参与勾稽校验。",
+                    self.index.ref(*hit),
+                )
+        return out
+
+    def report_extra_rows(self) -> None:
+        if not self.rows or not self.cols:
+            return
+        label_limit = min(self.cols.values())
+        known = set(self.rows.values())
+        group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
+        for row in range(min(known) + 1, max(known)):
+            if row in known or not self.index.row_has_value(row, self.cols.values()):
+                continue
+            texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit and t not in group_labels]
+            if texts:
+                c = texts[0][0]
+                self.add(
+                    "ST05",
+                    f"{self.name}第{row}行「{self.index.text(row, c)}」不是官方格式中的行，未参与校验。"
+                    "请删除该行，或把数据并入对应的官方行。",
+                    self.index.ref(row, c),
+                )
+
+    def record_cells(self) -> None:
+        for r_leaf in self.table.row_leaves:
+            for c_leaf in self.table.column_leaves:
+                if r_leaf.key in self.rows and c_leaf.key in self.cols:
+                    row, col = self.rows[r_leaf.key], self.cols[c_leaf.key]
+                    key = self.table.cell_key(r_leaf.key, c_leaf.key)
+                    raw = self.index.sheet.cells.get((row, col))
+                    self.report.cells[key] = Located(key, self.index.ref(row, col), raw)
+
+    def report_merged_inputs(self) -> None:
+        """A merge over several inputs hides all but one value: report it and treat the hidden ones as unknown."""
+        by_merge: dict[tuple[int, int, int, int], list[Located]] = {}
+        for key in [k for k in self.report.cells if k.startswith(f"{self.table.key}.")]:
+            loc = self.report.cells[key]
+            merge = self.index.merge_of.get((loc.cell.row, loc.cell.col))
+            if merge:
+                by_merge.setdefault(merge, []).append(loc)
+        for merge, cells in by_merge.items():
+            if len(cells) < 2:
+                continue
+            top_left = CellRef(self.index.sheet.name, merge[0], merge[1])
+            area = f"{top_left.coordinate}:{CellRef('', merge[2], merge[3]).coordinate}"
+            self.add("ST06", f"{self.name} {area} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。", top_left)
+            for loc in cells:
+                if loc.cell != top_left:
+                    del self.report.cells[loc.key]
+
+
+def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool) -> int:
+    """Locate one table whose rows start below row `below`; returns its last data row (or `below`)."""
+    loc = _TableLocator(index, table, report, quiet)
+    if table.has_row_labels:
+        loc.locate_rows(below)
+        loc.fuzzy_rows()
+        if not loc.rows:
+            loc.add("ST01", f"找不到{table.sheet}中的表格「{table.caption or table.corner or table.key}」。请按官方格式补上该表。")
+            return below
+        first = min(loc.rows.values())
+        top = max(below + 1, first - HEADER_WINDOW)
+        loc.locate_columns(top, first - 1)
+        loc.fuzzy_columns(top, first - 1)
+    else:
+        loc.locate_columns(below + 1, 10**6)
+        loc.fuzzy_columns(below + 1, 10**6)
+        if loc.cols:
+            header_bottom = max(r for r, c in loc.used)
+            data = [r for r in range(header_bottom + 1, header_bottom + 6) if index.row_has_value(r, loc.cols.values())]
+            loc.rows[table.row_leaves[0].key] = data[0] if data else header_bottom + 1
+    if not loc.cols:
+        loc.add("ST01", f"找不到「{table.sheet}」的表头（如「{table.column_leaves[0].label}」）。请按官方格式补上该表。")
+        return below
+    loc.report_missing()
+    loc.report_extra_rows()
+    loc.record_cells()
+    loc.report_merged_inputs()
+    return max(loc.rows.values())
+
+
+def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport) -> bool:
+    """A field's value is the first non-empty cell right of its label (else the cell below, for long text)."""
+    target = normalize(f.label)
+    for index in indexes:
+        hit = next(((r, c) for r, c, t in index.labels if t.rstrip(":") == target), None)
+        if hit is None:
+            continue
+        r, c = hit
+        right_edge = index.merge_of.get(hit, (r, c, r, c))[3]
+        rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
+        if rights:
+            cell = (r, rights[0])
+        elif f.kind == "longtext" and index.sheet.cells.get((r + 1, c)) is not None:
+            cell = (r + 1, c)
+        else:
+            cell = (r, right_edge + 1)
+        report.cells[f.key] = Located(f.key, index.ref(*cell), index.sheet.cells.get(cell))
+        return True
+    return False
+
+
+def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
+    """Find every input of `template` in `grid`; structure problems become findings, never exceptions."""
+    report = LocatedReport(template)
+    indexes = [_SheetIndex(s) for s in grid.sheets]
+    superseded: set[str] = set()
+    for index in indexes:
+        for name, basis, label in _superseded_hits(index, template):
+            if name not in superseded:
+                superseded.add(name)
+                report.add(
+                    "ST07",
+                    f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
+                    f"本年度报告应使用{template.basis}格式，请改用新模板重新填写该表。",
+                )
+    for spec in template.sheets:
+        scored = sorted(((_sheet_score(i, spec), n) for n, i in enumerate(indexes)), reverse=True)
+        if not scored or scored[0][0] == 0:
+            what = "、".join(f.label for f in spec.fields) or spec.title
+            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
+            continue
+        best = indexes[scored[0][1]]
+        if spec.fields:
+            ordered = [best] + [i for i in indexes if i is not best]
+            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report)]
+            if missing:
+                report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
+            continue
+        quiet = bool(_superseded_hits(best, template))
+        below = 0
+        for table in spec.tables:
+            below = _locate_table(best, table, report, below, quiet)
+    return report

@@ -1,0 +1,46 @@
+"""Built-in rules of the engine (structure, values, text fields): codes, severities and summaries as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from validator.findings import Severity
+
+
+@dataclass(frozen=True)
+class BuiltinRule:
+    """A rule implemented by the engine itself rather than declared in a template spec."""
+
+    code: str
+    severity: Severity
+    summary: str
+    family: str
+
+
+_FAMILY = {"ST": "结构", "TY": "数值", "TX": "文字与封面"}
+
+BUILTIN_RULES: tuple[BuiltinRule, ...] = tuple(
+    BuiltinRule(code, severity, summary, _FAMILY[code[:2]])
+    for code, severity, summary in (
+        ("ST01", "error", "缺少整张表格或工作表"),
+        ("ST02", "error", "表格缺少官方格式中的行"),
+        ("ST03", "error", "表格缺少官方格式中的列"),
+        ("ST04", "warning", "行或列的标签与官方格式不一致（错字、漏字）"),
+        ("ST05", "warning", "表格中有官方格式没有的行或列"),
+        ("ST06", "error", "合并单元格覆盖了多个填报单元格"),
+        ("ST07", "error", "使用了已废止的旧版格式（如2019年试行格式）"),
+        ("ST08", "error", "应分项填报的内容只填了一行（如“（六）其他处理”未分三项）"),
+        ("ST09", "warning", "找不到封面或正文中的填报项"),
+        ("TY01", "error", "数值单元格为空（没有发生的应填0）"),
+        ("TY02", "error", "数值单元格填了“/”“—”“无”等占位符（应填0）"),
+        ("TY03", "warning", "数字以文本形式存储（全角数字、前后空格、千位分隔符）"),
+        ("TY04", "error", "数字带有单位或文字（如“12件”“251000元”）"),
+        ("TY05", "error", "数值为负数"),
+        ("TY06", "error", "件数不是整数"),
+        ("TY07", "error", "数值单元格中不是数字（日期、百分比、逻辑值或其他文字）"),
+        ("TY08", "error", "单元格是公式错误值（如#REF!）"),
+        ("TY09", "error", "公式没有保存计算结果，无法读取数值"),
+        ("TX01", "warning", "必填的封面信息或正文部分为空"),
+        ("TX03", "warning", "封面选项不是规定的可选值"),
+    )
+)

@@ -1,0 +1,98 @@
+"""Cross-total rules (EQ): equations over input cells as data, checked for many reports at once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from validator.findings import Finding, Related
+from validator.rules.context import ReportContext, fmt
+from validator.spec.model import Equation, RuleSpec
+
+TOLERANCE = 1e-6
+
+
+def _coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
+    """Matrix C with C[i, j] = +1 for lhs and -1 for rhs cells, so each equation reads C[i] · x = 0."""
+    index = {c: j for j, c in enumerate(columns)}
+    matrix = np.zeros((len(equations), len(columns)))
+    for i, eq in enumerate(equations):
+        for key in eq.lhs:
+            matrix[i, index[key]] += 1
+        for key in eq.rhs:
+            matrix[i, index[key]] -= 1
+    return matrix
+
+
+def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
+    """lhs − rhs of every equation instance for every report; NaN where a term's value is unknown."""
+    columns = sorted({k for eq in rule.equations for k in eq.cells})
+    x = frame[columns].to_numpy(dtype=float)
+    matrix = _coefficients(rule.equations, columns)
+    unknown = (np.isnan(x).astype(float) @ (matrix != 0).T) > 0
+    result = np.nan_to_num(x) @ matrix.T
+    result[unknown] = np.nan
+    return pd.DataFrame(result, index=frame.index)
+
+
+def balanced(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
+    """Per report and equation instance: True where it balances or cannot be judged (a term is unknown)."""
+    r = residuals(frame, rule)
+    return r.isna() | (r.abs() < TOLERANCE)
+
+
+def suspicion(failed: Iterable[Equation]) -> Counter:
+    """How many failing equations each cell is part of: a cell in several is the likely culprit."""
+    return Counter(key for eq in failed for key in eq.cells)
+
+
+def _side(keys: Sequence[str], ctx: ReportContext) -> str:
+    if len(keys) == 1:
+        return ctx.where(keys[0])
+    labels = [_short_label(k, keys, ctx) for k in keys]
+    if len(keys) <= 3:
+        return "＋".join(f"「{x}」" for x in labels)
+    first, last = ctx.cell(keys[0]), ctx.cell(keys[-1])
+    span = f"（{first.coordinate}:{last.coordinate}）" if first and last else ""
+    return f"「{labels[0]}」至「{labels[-1]}」{len(keys)} 项之和{span}"
+
+
+def _short_label(key: str, keys: Sequence[str], ctx: ReportContext) -> str:
+    """The label that differs between the terms: the row label down a column, the column label along a row."""
+    cell = ctx.located.template.inputs[key]
+    same_col = len({ctx.located.template.inputs[k].col.key for k in keys}) == 1
+    return cell.row.label if same_col else cell.col.label
+
+
+def _value(ctx: ReportContext, keys: Sequence[str]) -> float:
+    return float(sum(ctx.values[k] for k in keys))
+
+
+def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    """One finding per unbalanced equation, on the cell most likely wrong, with the value that balances it."""
+    out = []
+    for i in failed:
+        eq = rule.equations[i]
+        left, right = _value(ctx, eq.lhs), _value(ctx, eq.rhs)
+        primary = max(eq.cells, key=lambda k: (ctx.suspicion[k], k == eq.lhs[0]))
+        residual = left - right
+        expected = ctx.values[primary] - residual if primary in eq.lhs else ctx.values[primary] + residual
+        sheet = ctx.cell(primary).sheet
+        several = ctx.suspicion[primary]
+        why = f"（该单元格同时出现在 {several} 个不平衡的勾稽关系中）" if several > 1 else ""
+        message = (
+            f"{sheet}{eq.context}：{_side(eq.lhs, ctx)} = {fmt(left)}，{_side(eq.rhs, ctx)} = {fmt(right)}，"
+            f"相差 {fmt(abs(residual))}。若其他数据无误，应将 {ctx.cell(primary).coordinate} 改为 {fmt(expected)}{why}。"
+        )
+        single = len(eq.lhs) == 1
+        roles = {k: ("合计" if single else "等号左侧") for k in eq.lhs} | {
+            k: ("分项" if single else "等号右侧") for k in eq.rhs
+        }
+        related = tuple(Related(ctx.cell(k), roles[k]) for k in eq.cells if k != primary)
+        out.append(
+            Finding(rule.code, rule.severity, message, ctx.cell(primary), related, float(expected), ctx.values[primary])
+        )
+    return out

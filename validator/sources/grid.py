@@ -1,0 +1,49 @@
+"""The reader-neutral picture of a workbook: sheets of raw cell values and merged ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ExcelError(str):
+    """An Excel error value such as #REF! or #DIV/0! (distinct from text that merely looks like one)."""
+
+
+class Uncached(str):
+    """A formula cell whose result was never saved (the file was not recalculated by Excel); holds the formula."""
+
+
+class ReadError(Exception):
+    """The file cannot be read as a workbook; the message is Chinese and says what to do."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason  # short English tag: missing, legacy, encrypted, corrupt, not_workbook, too_large
+
+
+@dataclass
+class SheetGrid:
+    """One worksheet: non-empty cells by 1-based (row, col), and merged ranges as (top, left, bottom, right)."""
+
+    name: str
+    cells: dict[tuple[int, int], Any]
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+    visible: bool = True
+
+    def text_cells(self) -> list[tuple[int, int, str]]:
+        """(row, col, text) of every cell holding text, in reading order."""
+        return sorted((r, c, v) for (r, c), v in self.cells.items() if isinstance(v, str) and v.strip())
+
+
+@dataclass
+class WorkbookGrid:
+    """A whole workbook as read: its sheets in order, and the template id it declares (if any)."""
+
+    sheets: list[SheetGrid]
+    template_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> SheetGrid | None:
+        return next((s for s in self.sheets if s.name == name), None)

@@ -1,0 +1,105 @@
+"""What each kind of cell entry means: raw cell values → numbers or text, with TY/TX findings for odd entries.
+
+Semantics (documented for users in docs/values.md):
+- blank required number → TY01, counts as 0 in sums so that one blank does not cascade;
+- "/", "—", "-", "无", "不适用" … → TY02, counts as 0;
+- a number stored as text ("１２", " 12 ", "1,234") → TY03 (warning), its number is used;
+- a number with a unit ("12件", "3.5万元", "251000元" in a 万元 cell) → TY04, the converted number is used;
+- anything else (dates, percentages, booleans, other words, #REF!, formulas never calculated) → TY07/TY08/TY09,
+  value unknown: equations that need it are not checked.
+Negative numbers and decimals in count cells are judged later by the schema (TY05, TY06).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from validator.sources.grid import ExcelError, Uncached
+
+UNKNOWN = math.nan
+PLACEHOLDERS = frozenset({"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"})
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's meaning: the value used for checking, and what is odd about the entry (if anything)."""
+
+    value: float | str | None
+    rule: str | None = None
+    problem: str | None = None  # Chinese: what is wrong and what to write instead
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def _text_number(text: str, kind: str) -> Parsed:
+    """Interpret text found in a numeric cell."""
+    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    shown = text.strip()
+    if norm in PLACEHOLDERS or shown in PLACEHOLDERS:
+        return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")
+    if _NUMBER.match(norm):
+        value = float(norm.replace(",", ""))
+        return Parsed(value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {_fmt(value)} 校验。请改为数值 {_fmt(value)}。")
+    m = _WITH_UNIT.match(norm)
+    if m:
+        value, unit = float(m["number"]), m["unit"]
+        if kind == "money" and unit == "元":
+            value /= 10000
+        elif kind == "count" and unit.endswith("元"):
+            return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
+        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {_fmt(value)}（本栏单位已在表头注明）。")
+    if norm.endswith("%"):
+        return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")
+    return Parsed(UNKNOWN, "TY07", f"填了「{shown}」，不是数字，该单元格未参与勾稽校验。请填写数字，没有发生的填 0。")
+
+
+def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
+    """The numeric meaning of a raw cell value in a count or money cell."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Parsed(0.0, "TY01", "为空。没有发生的请填 0；已按 0 校验。") if required else Parsed(None)
+    if isinstance(raw, ExcelError):
+        return Parsed(UNKNOWN, "TY08", f"是公式错误值「{raw}」，该单元格未参与勾稽校验。请修正公式或直接填写数字。")
+    if isinstance(raw, Uncached):
+        return Parsed(
+            UNKNOWN, "TY09", f"是公式（{raw}），但文件中没有保存计算结果。请在 Excel 中打开该文件并保存后再校验。"
+        )
+    if isinstance(raw, bool):
+        return Parsed(UNKNOWN, "TY07", f"是逻辑值（{'TRUE' if raw else 'FALSE'}），不是数字。请填写数字。")
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        return Parsed(
+            UNKNOWN, "TY07", "是日期或时间，可能是输入时被自动转换了格式。请把单元格格式设为“数值”后重新填写数字。"
+        )
+    if isinstance(raw, (int, float)):
+        return Parsed(float(raw))
+    return _text_number(str(raw), kind)
+
+
+def parse_text(raw: object) -> str | None:
+    """The text of a text-like cell, or None when blank; numbers typed into text cells keep their digits."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    return text or None
+
+
+def parse_year(raw: object) -> Parsed:
+    """A year such as 2023, "2023", "2023年" or "２０２３年度"."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        return Parsed(float(raw))
+    text = parse_text(raw)
+    if text is None:
+        return Parsed(None)
+    m = re.fullmatch(r"(\d{4})年?度?", unicodedata.normalize("NFKC", text))
+    if m:
+        return Parsed(float(m[1]))
+    return Parsed(UNKNOWN, "TY07", f"填了「{text}」，不是年份。请填写四位数字的年份，如 {dt.date.today().year - 1}。")

@@ -45,13 +45,17 @@ def _parse(located: LocatedReport) -> _Parsed:
         if parsed is not None:
             out.values[key] = parsed.value if parsed.value is not None else float("nan")
             if parsed.rule:
-                out.findings.append(Finding(parsed.rule, _SEVERITY[parsed.rule], f"{ctx.where(key)}{parsed.problem}", loc.cell))
+                out.findings.append(
+                    Finding(parsed.rule, _SEVERITY[parsed.rule], f"{ctx.where(key)}{parsed.problem}", loc.cell)
+                )
             blank = parsed.value is None
         else:
             out.values[key] = parse_text(loc.raw)
             blank = out.values[key] is None
         if blank and cell.required:
-            out.findings.append(Finding("TX01", _SEVERITY["TX01"], f"{ctx.where(key)}为空。请填写{cell.label}。", loc.cell))
+            out.findings.append(
+                Finding("TX01", _SEVERITY["TX01"], f"{ctx.where(key)}为空。请填写{cell.label}。", loc.cell)
+            )
     return out
 
 
@@ -86,7 +90,10 @@ def _findings_from_errors(
     out: list[list[Finding]] = []
     for ctx, by_rule in zip(contexts, failed):
         ctx.suspicion = equations.suspicion(
-            rules[code].spec.equations[i] for code, ids in by_rule.items() if rules[code].spec for i in ids
+            rules[code].spec.equations[i]
+            for code, ids in by_rule.items()
+            if rules[code].spec
+            for i in ids
             if rules[code].spec.kind == "equation"
         )
         out.append([f for code, ids in by_rule.items() for f in rules[code].describe(ids, ctx)])

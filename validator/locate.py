@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from validator.findings import CellRef, Finding
@@ -46,9 +46,7 @@ class _SheetIndex:
     def __init__(self, sheet: SheetGrid) -> None:
         self.sheet = sheet
         self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]
-        self.merge_of = {
-            (r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)
-        }
+        self.merge_of = {(r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
 
     def ref(self, row: int, col: int) -> CellRef:
         return CellRef(self.sheet.name, row, col)
@@ -126,7 +124,11 @@ class _TableLocator:
 
     @property
     def name(self) -> str:
-        return f"{self.table.sheet}（{self.index.sheet.name}）" if self.table.sheet != self.index.sheet.name else self.table.sheet
+        return (
+            f"{self.table.sheet}（{self.index.sheet.name}）"
+            if self.table.sheet != self.index.sheet.name
+            else self.table.sheet
+        )
 
     def locate_rows(self, below: int) -> None:
         """Row labels in display order, each the first match below the previous one."""
@@ -202,11 +204,16 @@ class _TableLocator:
         skipped = {leaf.key for leaves in single_groups.values() for leaf in leaves}
         for leaf in self.table.row_leaves:
             if leaf.key not in self.rows and leaf.key not in skipped:
-                self.add("ST02", f"{self.name}缺少「{leaf.label}」行。涉及该行的勾稽关系无法校验，请按官方格式补上该行。")
+                self.add(
+                    "ST02", f"{self.name}缺少「{leaf.label}」行。涉及该行的勾稽关系无法校验，请按官方格式补上该行。"
+                )
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols:
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add("ST03", f"{self.name}缺少「{leaf.label}」列{under}。涉及该列的勾稽关系无法校验，请按官方格式补上该列。")
+                self.add(
+                    "ST03",
+                    f"{self.name}缺少「{leaf.label}」列{under}。涉及该列的勾稽关系无法校验，请按官方格式补上该列。",
+                )
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
         """Groups whose sub-rows are all missing but whose own label row carries numbers (2019 style)."""
@@ -271,7 +278,11 @@ class _TableLocator:
                 continue
             top_left = CellRef(self.index.sheet.name, merge[0], merge[1])
             area = f"{top_left.coordinate}:{CellRef('', merge[2], merge[3]).coordinate}"
-            self.add("ST06", f"{self.name} {area} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。", top_left)
+            self.add(
+                "ST06",
+                f"{self.name} {area} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。",
+                top_left,
+            )
             for loc in cells:
                 if loc.cell != top_left:
                     del self.report.cells[loc.key]
@@ -284,7 +295,10 @@ def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below
         loc.locate_rows(below)
         loc.fuzzy_rows()
         if not loc.rows:
-            loc.add("ST01", f"找不到{table.sheet}中的表格「{table.caption or table.corner or table.key}」。请按官方格式补上该表。")
+            loc.add(
+                "ST01",
+                f"找不到{table.sheet}中的表格「{table.caption or table.corner or table.key}」。请按官方格式补上该表。",
+            )
             return below
         first = min(loc.rows.values())
         top = max(below + 1, first - HEADER_WINDOW)
@@ -298,7 +312,9 @@ def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below
             data = [r for r in range(header_bottom + 1, header_bottom + 6) if index.row_has_value(r, loc.cols.values())]
             loc.rows[table.row_leaves[0].key] = data[0] if data else header_bottom + 1
     if not loc.cols:
-        loc.add("ST01", f"找不到「{table.sheet}」的表头（如「{table.column_leaves[0].label}」）。请按官方格式补上该表。")
+        loc.add(
+            "ST01", f"找不到「{table.sheet}」的表头（如「{table.column_leaves[0].label}」）。请按官方格式补上该表。"
+        )
         return below
     loc.report_missing()
     loc.report_extra_rows()

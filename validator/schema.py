@@ -56,7 +56,13 @@ def _spec_rule(rule: RuleSpec, template: Template) -> FrameRule:
     def one_column(frame: pd.DataFrame) -> pd.DataFrame:
         return plausibility.mask(frame, rule, template.first_year).to_frame()
 
-    return FrameRule(rule.code, rule.summary, one_column, lambda ids, ctx: plausibility.describe(rule, ctx, template.first_year), rule)
+    return FrameRule(
+        rule.code,
+        rule.summary,
+        one_column,
+        lambda ids, ctx: plausibility.describe(rule, ctx, template.first_year),
+        rule,
+    )
 
 
 @cache

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from validator.sources.grid import ExcelError, Uncached
 
 UNKNOWN = math.nan
-PLACEHOLDERS = frozenset({"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"})
+PLACEHOLDERS = frozenset(
+    {"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"}
+)
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
 
@@ -47,7 +49,9 @@ def _text_number(text: str, kind: str) -> Parsed:
         return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")
     if _NUMBER.match(norm):
         value = float(norm.replace(",", ""))
-        return Parsed(value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {_fmt(value)} 校验。请改为数值 {_fmt(value)}。")
+        return Parsed(
+            value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {_fmt(value)} 校验。请改为数值 {_fmt(value)}。"
+        )
     m = _WITH_UNIT.match(norm)
     if m:
         value, unit = float(m["number"]), m["unit"]
@@ -55,7 +59,9 @@ def _text_number(text: str, kind: str) -> Parsed:
             value /= 10000
         elif kind == "count" and unit.endswith("元"):
             return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
-        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {_fmt(value)}（本栏单位已在表头注明）。")
+        return Parsed(
+            value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {_fmt(value)}（本栏单位已在表头注明）。"
+        )
     if norm.endswith("%"):
         return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")
     return Parsed(UNKNOWN, "TY07", f"填了「{shown}」，不是数字，该单元格未参与勾稽校验。请填写数字，没有发生的填 0。")

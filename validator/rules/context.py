@@ -31,7 +31,9 @@ class ReportContext:
     def label(self, key: str) -> str:
         return self.located.template.inputs[key].label
 
-    def where(self, key: str) -> str:
-        """ "表三 J8「（二）部分公开… / 总计」", or just the label when the cell was not found."""
+    def where(self, key: str, sheet: bool = True) -> str:
+        """ "表三 J8「（二）部分公开… / 总计」" (without the sheet when the message names it already)."""
         cell = self.cell(key)
-        return f"{cell.sheet} {cell.coordinate}「{self.label(key)}」" if cell else f"「{self.label(key)}」"
+        if cell is None:
+            return f"「{self.label(key)}」"
+        return f"{cell.sheet + ' ' if sheet else ''}{cell.coordinate}「{self.label(key)}」"

@@ -51,7 +51,7 @@ def suspicion(failed: Iterable[Equation]) -> Counter:
 
 def _side(keys: Sequence[str], ctx: ReportContext) -> str:
     if len(keys) == 1:
-        return ctx.where(keys[0])
+        return ctx.where(keys[0], sheet=False)
     labels = [_short_label(k, keys, ctx) for k in keys]
     if len(keys) <= 3:
         return "＋".join(f"「{x}」" for x in labels)

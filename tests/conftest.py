@@ -1,0 +1,61 @@
+"""Shared fixtures: external tools (LibreOffice, poppler) for end-to-end rendering tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SOFFICE_TIMEOUT = 120  # seconds; the first start with a fresh profile is the slow one
+
+Convert = Callable[[Path, str, Path], Path]
+
+
+def _tool(*names: str) -> str:
+    """The path of the first installed program of `names`; skips the test when none is, fails on CI."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    message = f"{names[0]} is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must have it")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's command-line program."""
+    return _tool("soffice", "libreoffice")
+
+
+@pytest.fixture(scope="session")
+def pdftotext() -> str:
+    """poppler's PDF-to-text program."""
+    return _tool("pdftotext")
+
+
+@pytest.fixture(scope="session")
+def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
+    """`convert(path, fmt, outdir)` → the converted file, e.g. fmt "pdf" or "png".
+
+    A private LibreOffice profile keeps tests apart from (and unblocked by) a user's running LibreOffice.
+    """
+    profile = tmp_path_factory.mktemp("lo-profile").as_uri()
+
+    def run(path: Path, fmt: str, outdir: Path) -> Path:
+        out = outdir / f"{path.stem}.{fmt.split(':')[0]}"
+        out.unlink(missing_ok=True)
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless"]
+        command += ["--convert-to", fmt, "--outdir", str(outdir), str(path)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False)
+        # soffice may exit 0 without writing anything, so the output file is the real test.
+        if not out.exists():
+            raise AssertionError(f"soffice did not convert {path} to {fmt}:\n{result.stdout}\n{result.stderr}")
+        return out
+
+    return run

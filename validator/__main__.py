@@ -1,0 +1,5 @@
+"""`python -m validator` runs the command-line interface."""
+
+from validator.cli import main
+
+raise SystemExit(main())

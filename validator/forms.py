@@ -1,0 +1,301 @@
+"""Spec → the blank official workbook: labels, styled input cells, data validation, protection and print setup."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from validator.layout import Block, Role, SheetLayout, Slot, template_layout
+from validator.names import TEMPLATE_INFO_SHEET
+from validator.spec.model import NUMERIC_KINDS, Kind, Template
+
+CREATOR = "nianbao-validator"
+INPUT_FILL_COLOR = "EBF5E9"  # pale green: red, yellow and blue tones are reserved for error marks
+LABEL_FILL_COLOR = "F2F2F2"
+CREATED = datetime(2021, 9, 26)  # fixed (the basis's issue date) so that regenerating gives identical files
+
+FONT_NAME = "宋体"
+DATA_WIDTH = 12.0  # numeric input columns, unless their headers need more
+DATA_MAX = 18.0  # 表二「本年处理决定数量」on one line; longer headers wrap
+FIELD_WIDTH = 40.0  # short text inputs of form sheets (机关名称 …)
+MIN_LABEL_WIDTH = 12.0
+GROUP_LABEL_MAX = 16.0  # outer row-label columns of tables (表三「三、本年度办理结果」may wrap)
+LEAF_LABEL_MAX = 40.0  # the innermost row-label column; longer labels wrap
+LONGTEXT_WIDTH = 80.0
+LONGTEXT_HEIGHT = 180.0
+ROW_HEIGHT = 20.0
+TITLE_HEIGHT = 30.0
+LINE_HEIGHT = 15.0  # points per wrapped line of 11 pt CJK text
+
+NUMBER_FORMATS: dict[Kind, str] = {
+    "count": "0",
+    "money": "0.0000",
+    "year": "0",
+    "text": "@",
+    "longtext": "@",
+    "choice": "@",
+    "credit_code": "@",
+}
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = Font(name=FONT_NAME, size=11)
+_INPUT_FILL = PatternFill("solid", fgColor=INPUT_FILL_COLOR)
+_LABEL_FILL = PatternFill("solid", fgColor=LABEL_FILL_COLOR)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_MIDDLE = Alignment(vertical="center")
+
+# Role → (font, alignment); every role but the title is a bordered grey label cell.
+_BLOCK_STYLES: dict[Role, tuple[Font, Alignment]] = {
+    "title": (Font(name=FONT_NAME, size=16, bold=True), Alignment(horizontal="center", vertical="center")),
+    "caption": (Font(name=FONT_NAME, size=11, bold=True), _CENTER),
+    "corner": (_FONT, _CENTER),
+    "col_header": (_FONT, _CENTER),
+    "row_header": (_FONT, _LEFT),
+    "field_label": (_FONT, _LEFT),
+}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """An Excel data-validation rule; {first} and {choices} are filled in per template and field."""
+
+    type: str
+    operator: str | None
+    formula1: str
+    prompt: tuple[str, str]  # title, message shown when the cell is selected
+    error: tuple[str, str]  # title, message shown when a wrong value is typed
+    formula2: str | None = None
+
+
+_RULES: dict[Kind, _Rule] = {
+    "count": _Rule(
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+        prompt=("填写件数", "填写不小于0的整数；没有发生的填 0。"),
+        error=("数量填写有误", "请填写不小于0的整数；没有发生的请填 0，不要留空或填“/”。"),
+    ),
+    "money": _Rule(
+        "decimal",
+        "greaterThanOrEqual",
+        "0",
+        prompt=("填写金额（万元）", "以万元为单位填写不小于0的数，可带小数；没有收费的填 0。"),
+        error=("金额填写有误", "请以万元为单位填写不小于0的数（如 0.35），不要带“元”字；没有收费的请填 0。"),
+    ),
+    "year": _Rule(
+        "whole",
+        "between",
+        "{first}",
+        formula2="2100",
+        prompt=("填写报告年度", "填写四位数的年份，如 {first}。"),
+        error=("年度填写有误", "请填写 {first} 至 2100 之间的四位数年份，如 {first}。"),
+    ),
+    "choice": _Rule(
+        "list",
+        None,
+        '"{choices}"',
+        prompt=("从列表中选择", "点击单元格右侧的箭头，从列表中选择一项。"),
+        error=("选项无效", "请从下拉列表中选择一项：{choices}。"),
+    ),
+    "credit_code": _Rule(
+        "textLength",
+        "equal",
+        "18",
+        prompt=("填写统一社会信用代码", "填写18位统一社会信用代码（数字或大写字母）。"),
+        error=("信用代码位数不对", "统一社会信用代码应为18位（数字或大写字母），请核对后重新填写。"),
+    ),
+}
+
+
+def build_workbook(template: Template) -> Workbook:
+    """The blank official workbook of `template`, with every position taken from its layout."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for layout in template_layout(template):
+        _fill_sheet(wb.create_sheet(layout.name), layout, template)
+    _add_info_sheet(wb, template)
+    wb.active = 0
+    wb.properties.title = template.title
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.created = CREATED
+    return wb
+
+
+def write_blank(template: Template, path: Path) -> None:
+    """Write the blank workbook to `path` atomically (a temporary file in the same directory, then a rename)."""
+    path = Path(path)
+    # A plain new file (not mkstemp's 0600) so that the result gets the usual permissions.
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
+    try:
+        build_workbook(template).save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
+    kinds = {slot.key: template.inputs[slot.key].kind for slot in layout.slots}
+    for block in layout.blocks:
+        _write_block(ws, block)
+    for slot in layout.slots:
+        _style_input(ws, slot, kinds[slot.key])
+    _add_validations(ws, layout, kinds, template)
+    widths = _column_widths(layout, kinds)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, height in _row_heights(layout, widths, kinds).items():
+        ws.row_dimensions[row].height = height
+    ws.freeze_panes = layout.freeze
+    _protect(ws)
+    _print_setup(ws, layout)
+
+
+def _write_block(ws: Worksheet, block: Block) -> None:
+    cell = ws.cell(block.top, block.left, block.text)
+    cell.font, cell.alignment = _BLOCK_STYLES[block.role]
+    if block.role != "title":
+        cell.fill = _LABEL_FILL
+        cell.border = _BORDER
+    # Merging after styling lets openpyxl copy the top-left border onto the edges of the range.
+    if block.merged:
+        ws.merge_cells(block.range)
+
+
+def _style_input(ws: Worksheet, slot: Slot, kind: Kind) -> None:
+    cell = ws.cell(slot.row, slot.col)
+    cell.font = _FONT
+    cell.fill = _INPUT_FILL
+    cell.border = _BORDER
+    cell.protection = Protection(locked=False)
+    cell.number_format = NUMBER_FORMATS[kind]
+    cell.alignment = _TOP_LEFT if kind == "longtext" else _MIDDLE
+
+
+def _add_validations(ws: Worksheet, layout: SheetLayout, kinds: dict[str, Kind], template: Template) -> None:
+    """One DataValidation per distinct rule on the sheet, covering all of its input cells."""
+    groups: dict[tuple[Kind, tuple[str, ...]], list[Slot]] = {}
+    for slot in layout.slots:
+        kind = kinds[slot.key]
+        if kind in _RULES:
+            choices = template.fields[slot.key].choices if kind == "choice" else ()
+            groups.setdefault((kind, choices), []).append(slot)
+    for (kind, choices), slots in groups.items():
+        dv = _data_validation(kind, choices, template.first_year)
+        for slot in slots:
+            dv.add(slot.coordinate)
+        ws.add_data_validation(dv)
+
+
+def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int) -> DataValidation:
+    rule = _RULES[kind]
+    # The list formula separates choices with commas; messages list them the Chinese way.
+    values = {"first": first_year, "choices": ",".join(choices)}
+    shown = {"first": first_year, "choices": "、".join(choices)}
+    return DataValidation(
+        type=rule.type,
+        operator=rule.operator,
+        formula1=rule.formula1.format(**values),
+        formula2=rule.formula2,
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        promptTitle=rule.prompt[0],
+        prompt=rule.prompt[1].format(**shown),
+        errorTitle=rule.error[0],
+        error=rule.error[1].format(**shown),
+    )
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def _column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
+    """Label columns fit their labels (the leaf-label column widest); numeric columns share one width."""
+    first_input = min((slot.col for slot in layout.slots), default=layout.width + 1)
+
+    def labels(first: int, last: int) -> list[str]:
+        """Texts of the one-column labels in columns first..last."""
+        return [b.text for b in layout.blocks if b.role != "title" and first <= b.left == b.right <= last]
+
+    widths = {col: _fit(labels(col, col), MIN_LABEL_WIDTH, GROUP_LABEL_MAX) for col in range(1, first_input)}
+    if first_input > 1:
+        widths[first_input - 1] = _fit(labels(first_input - 1, first_input - 1), MIN_LABEL_WIDTH, LEAF_LABEL_MAX)
+    if "longtext" in kinds.values():
+        input_width = LONGTEXT_WIDTH
+    elif set(kinds.values()) <= NUMERIC_KINDS:
+        input_width = _fit(labels(first_input, layout.width), DATA_WIDTH, DATA_MAX)
+    else:
+        input_width = FIELD_WIDTH
+    widths.update(dict.fromkeys(range(first_input, layout.width + 1), input_width))
+    return widths
+
+
+def _fit(texts: list[str], low: float, high: float) -> float:
+    """A column width that shows the widest text on one line, within [low, high]."""
+    return min(max(max(map(_text_width, texts), default=0) + 2, low), high)
+
+
+def _row_heights(layout: SheetLayout, widths: dict[int, float], kinds: dict[str, Kind]) -> dict[int, float]:
+    """Row heights that fit every wrapped label; a block spanning rows takes its shortfall on its last row."""
+    last_row = max([b.bottom for b in layout.blocks] + [s.row for s in layout.slots])
+    heights = {row: ROW_HEIGHT for row in range(1, last_row + 1)}
+    for slot in layout.slots:
+        if kinds[slot.key] == "longtext":
+            heights[slot.row] = LONGTEXT_HEIGHT
+    labels = []
+    for b in layout.blocks:
+        if b.role == "title":
+            heights[b.top] = TITLE_HEIGHT
+        else:
+            labels.append(b)
+    for b in sorted(labels, key=lambda b: b.bottom - b.top):
+        span = sum(widths[col] for col in range(b.left, b.right + 1))
+        # Cells lose about 1.5 width units to padding; add 5 pt so wrapped lines are not flush with the border.
+        needed = LINE_HEIGHT * ceil(_text_width(b.text) / max(span - 1.5, 1)) + 5
+        shortfall = needed - sum(heights[row] for row in range(b.top, b.bottom + 1))
+        if shortfall > 0:
+            heights[b.bottom] += shortfall
+    return heights
+
+
+def _protect(ws: Worksheet) -> None:
+    """Protect without a password: only unlocked cells take input, column and row sizes stay adjustable."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if layout.width > 4 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+
+
+def _add_info_sheet(wb: Workbook, template: Template) -> None:
+    ws = wb.create_sheet(TEMPLATE_INFO_SHEET)
+    for key, value in (("模板编号", template.id), ("版本", template.version), ("格式依据", template.basis)):
+        ws.append([key, value])
+    ws.sheet_state = "hidden"
+    _protect(ws)

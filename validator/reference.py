@@ -1,0 +1,66 @@
+"""The rule reference, generated from the rule registry and the template spec (docs/rules.md, `nianbao rules`)."""
+
+from __future__ import annotations
+
+from validator.findings import SEVERITY_ZH
+from validator.rules.registry import Rule, all_rules
+from validator.spec.model import RuleSpec, Template
+
+
+def _labels(template: Template, keys: list[str], table: str, axis: str) -> str:
+    t = template.tables[table]
+    leaves = {leaf.key: leaf.label for leaf in (t.row_leaves if axis == "row" else t.column_leaves)}
+    return "＋".join(f"「{leaves[k]}」" for k in keys)
+
+
+def _detail(rule: RuleSpec, template: Template) -> str:
+    """The rule's parameters in words, with the official labels they refer to."""
+    p = rule.params
+    if rule.kind == "equation":
+        axis = "row" if p["each"] == "column" else "column"
+        group = (p.get("groups") or [None])[0]  # every group has the same labels: show the first
+        lhs, rhs = (
+            _labels(template, [f"{group}.{k}" if group else k for k in p[side]], p["table"], axis)
+            for side in ("lhs", "rhs")
+        )
+        where = "、".join(dict.fromkeys(eq.context for eq in rule.equations)) or template.tables[p["table"]].sheet
+        return f"{lhs} ＝ {rhs}；逐一检查 {len(rule.equations)} 处：{where}"
+    if rule.kind == "compare":
+        inputs = template.inputs
+        return f"「{inputs[p['left']].label}」 {p['op']} 「{inputs[p['right']].label}」"
+    if rule.kind == "zero_unless":
+        cells = "、".join(f"「{template.inputs[k].label}」" for k in p["cells"])
+        allowed = "；或 ".join(
+            "、".join(f"{template.fields[k].label}为{'/'.join(v)}" for k, v in a.items()) for a in p["allowed"]
+        )
+        return f"{cells} 应为 0，除非 {allowed}"
+    field = template.fields[p["field"]].label
+    if rule.kind == "credit_code":
+        return f"「{field}」：18 位，校验位按 GB 32100-2015 计算"
+    if rule.kind == "year_range":
+        return f"「{field}」：{template.first_year} 年至今年"
+    return f"「{field}」应提到：{'、'.join(p['any_of'])}"
+
+
+def rules_markdown(template: Template) -> str:
+    """docs/rules.md: every rule with code, severity, family, summary and, for spec rules, what it checks."""
+    lines = [
+        "# 校验规则一览",
+        "",
+        f"本文件由 `nianbao rules --markdown` 根据模板规格 `{template.id}`（{template.basis}）生成，请勿手工修改。",
+        "",
+        "| 规则 | 级别 | 类别 | 说明 |",
+        "|---|---|---|---|",
+    ]
+    rules = all_rules(template)
+    lines += [f"| {r.code} | {SEVERITY_ZH[r.severity]} | {r.family} | {r.summary} |" for r in rules.values()]
+    lines += ["", "## 模板规格中声明的规则", ""]
+    for r in rules.values():
+        if r.spec:
+            lines += [f"### {r.code} {r.summary}", "", _detail(r.spec, template), ""]
+    return "\n".join(lines)
+
+
+def rule_rows(template: Template) -> list[Rule]:
+    """Rules in code order, for the terminal listing."""
+    return list(all_rules(template).values())

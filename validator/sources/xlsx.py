@@ -32,7 +32,9 @@ def _sniff(path: Path) -> None:
                 raise ReadError(
                     "文件设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后保存，再校验。", "encrypted"
                 )
-            raise ReadError(f"这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式，本工具只能读取 .xlsx/.xlsm。{_SAVE_AS}", "legacy")
+            raise ReadError(
+                f"这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式，本工具只能读取 .xlsx/.xlsm。{_SAVE_AS}", "legacy"
+            )
     if not zipfile.is_zipfile(path):
         raise ReadError(f"文件不是 Excel 工作簿（无法识别的内容）。{_SAVE_AS}", "not_workbook")
     try:

@@ -106,6 +106,7 @@ def _equations(node: dict[str, Any], tables: dict[str, Table], where: str) -> tu
     known = {leaf.key for leaf in terms_axis}
     out = []
     for group in node.get("groups") or [None]:
+
         def qualify(k: str, group: str | None = group) -> str:
             full = f"{group}.{k}" if group else k
             if full not in known:
@@ -115,6 +116,7 @@ def _equations(node: dict[str, Any], tables: dict[str, Table], where: str) -> tu
         lhs = [qualify(k) for k in _require(node, "lhs", where)]
         rhs = [qualify(k) for k in _require(node, "rhs", where)]
         for leaf in other_axis:
+
             def cell(k: str, leaf_key: str = leaf.key) -> str:
                 return table.cell_key(k, leaf_key) if each == "column" else table.cell_key(leaf_key, k)
 

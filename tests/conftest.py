@@ -59,3 +59,17 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
         return out
 
     return run
+
+
+@pytest.fixture(scope="session")
+def balanced_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated blank template filled with the balanced example report (every rule passes)."""
+    from validator.forms import write_blank
+    from validator.sample import balanced_values, fill_workbook
+    from validator.spec import default_template
+
+    folder = tmp_path_factory.mktemp("balanced")
+    template = default_template()
+    write_blank(template, folder / "blank.xlsx")
+    fill_workbook(folder / "blank.xlsx", folder / "balanced.xlsx", balanced_values(template), template)
+    return folder / "balanced.xlsx"

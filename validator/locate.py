@@ -98,14 +98,37 @@ def _superseded_hits(index: _SheetIndex, template: Template) -> list[tuple[str, 
     ]
 
 
-def _sheet_score(index: _SheetIndex, spec: Sheet) -> int:
-    labels = {normalize(f.label) for f in spec.fields}
+def _sheet_labels(spec: Sheet) -> set[str]:
+    labels = {normalize(spec.title)} | {normalize(f.label) for f in spec.fields}
     for t in spec.tables:
         labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
         labels |= {normalize(x) for x in (t.caption, t.corner) if x}
-    texts = {text for _, _, text in index.labels}
-    bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
-    return len(labels & texts) + bonus if labels & texts else 0
+    return labels - {""}
+
+
+def _assign_sheets(indexes: list[_SheetIndex], template: Template) -> dict[str, _SheetIndex]:
+    """The workbook sheet of each spec sheet, scored by the labels only that spec sheet has (so 表四 never
+    claims 表三 for their shared 总计); each workbook sheet goes to its best spec sheet first, and is shared
+    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+    labels = {s.name: _sheet_labels(s) for s in template.sheets}
+    distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+    scores = []
+    for spec in template.sheets:
+        for index in indexes:
+            texts = {text for _, _, text in index.labels}
+            hits = len(distinct[spec.name] & texts)
+            if hits:
+                bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
+                scores.append((hits + bonus, spec.name, id(index), index))
+    assigned: dict[str, _SheetIndex] = {}
+    taken: set[int] = set()
+    for _, name, key, index in sorted(scores, key=lambda s: s[:3], reverse=True):
+        if name not in assigned and key not in taken:
+            assigned[name] = index
+            taken.add(key)
+    for _, name, _, index in sorted(scores, key=lambda s: s[:3], reverse=True):
+        assigned.setdefault(name, index)
+    return assigned
 
 
 class _TableLocator:
@@ -323,8 +346,9 @@ def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below
     return max(loc.rows.values())
 
 
-def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport) -> bool:
-    """A field's value is the first non-empty cell right of its label (else the cell below, for long text)."""
+def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport, labels: set[str]) -> bool:
+    """A field's value is the first non-empty cell right of its label, else (long text) the cell below
+    unless that is the next label."""
     target = normalize(f.label)
     for index in indexes:
         hit = next(((r, c) for r, c, t in index.labels if t.rstrip(":") == target), None)
@@ -335,7 +359,7 @@ def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport) -
         rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
         if rights:
             cell = (r, rights[0])
-        elif f.kind == "longtext" and index.sheet.cells.get((r + 1, c)) is not None:
+        elif f.kind == "longtext" and normalize(index.sheet.cells.get((r + 1, c))) not in ("", *labels):
             cell = (r + 1, c)
         else:
             cell = (r, right_edge + 1)
@@ -358,16 +382,17 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
                     f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
                     f"本年度报告应使用{template.basis}格式，请改用新模板重新填写该表。",
                 )
+    assigned = _assign_sheets(indexes, template)
     for spec in template.sheets:
-        scored = sorted(((_sheet_score(i, spec), n) for n, i in enumerate(indexes)), reverse=True)
-        if not scored or scored[0][0] == 0:
+        best = assigned.get(spec.name)
+        if best is None:
             what = "、".join(f.label for f in spec.fields) or spec.title
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
             continue
-        best = indexes[scored[0][1]]
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]
-            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report)]
+            labels = {normalize(f.label) for f in spec.fields}
+            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report, labels)]
             if missing:
                 report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
             continue

@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from validator.findings import Finding
 from validator.locate import LocatedReport, locate
 from validator.rules import equations
-from validator.rules.catalogue import BUILTIN_RULES
+from validator.catalogue import BUILTIN_RULES
 from validator.rules.context import ReportContext
 from validator.schema import NUMBER_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid

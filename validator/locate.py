@@ -10,7 +10,7 @@ from typing import Any
 
 from validator.findings import CellRef, Finding
 from validator.labels import item_number, normalize
-from validator.rules.catalogue import BUILTIN_RULES
+from validator.catalogue import BUILTIN_RULES
 from validator.sources.grid import SheetGrid, WorkbookGrid
 from validator.spec.model import Field, Leaf, Sheet, Table, Template
 

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from validator.findings import Finding
 from validator.rules import cells, equations, plausibility
-from validator.rules.catalogue import BUILTIN_RULES
+from validator.catalogue import BUILTIN_RULES
 from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec, Template
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from validator.catalogue import BUILTIN_RULES
 from validator.findings import Finding
 from validator.locate import LocatedReport, locate
 from validator.rules import equations
-from validator.catalogue import BUILTIN_RULES
 from validator.rules.context import ReportContext
 from validator.schema import NUMBER_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid

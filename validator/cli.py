@@ -157,7 +157,13 @@ def _check(args: argparse.Namespace) -> int:
     from validator.files import check_files
 
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                f"无法创建目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
+            )
+            return EXIT_WRITE
     reports = check_files(args.files)
     written = True if args.no_annotate else _annotate(reports, args.out, args.in_place)
     if args.format == "json":

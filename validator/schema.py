@@ -14,9 +14,9 @@ from functools import cache, partial
 import pandas as pd
 import pandera.pandas as pa
 
+from validator.catalogue import BUILTIN_RULES
 from validator.findings import Finding
 from validator.rules import cells, equations, plausibility
-from validator.catalogue import BUILTIN_RULES
 from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec, Template
 

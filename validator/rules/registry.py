@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validator.findings import Severity
 from validator.catalogue import BUILTIN_RULES
+from validator.findings import Severity
 from validator.spec.model import RuleSpec, Template
 
 SPEC_FAMILY = {"EQ": "勾稽关系", "PL": "合理性", "CV": "封面", "TX": "文字与封面"}

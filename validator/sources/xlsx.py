@@ -15,12 +15,23 @@ from validator.sources.grid import ExcelError, ReadError, SheetGrid, Uncached, W
 # A report workbook is a few hundred KiB; refuse archives that inflate past this (zip bombs).
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et, or an encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 
 
 def _sniff(path: Path) -> None:
     """Raise a ReadError that names the problem when the file is not a readable OOXML workbook."""
+    try:
+        _sniff_file(path)
+    except OSError as exc:  # no permission, a name too long, a file locked by another program…
+        raise ReadError(
+            f"无法打开文件 {path}（{exc.strerror or exc}）。请检查路径和读取权限；如文件正在其他程序中打开，请关闭后重试。",
+            "missing",
+        ) from exc
+
+
+def _sniff_file(path: Path) -> None:
     if not path.exists():
         raise ReadError(f"找不到文件：{path}。请检查路径是否正确。", "missing")
     if path.is_dir():
@@ -36,6 +47,10 @@ def _sniff(path: Path) -> None:
                 f"这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式，本工具只能读取 .xlsx/.xlsm。{_SAVE_AS}", "legacy"
             )
     if not zipfile.is_zipfile(path):
+        if head.startswith(_ZIP_MAGIC):  # a zip without its directory at the end: cut off while copying
+            raise ReadError(
+                "文件不完整（可能在下载或拷贝时中断），无法解压。请重新导出或向报送单位索取完整文件。", "corrupt"
+            )
         raise ReadError(f"文件不是 Excel 工作簿（无法识别的内容）。{_SAVE_AS}", "not_workbook")
     try:
         with zipfile.ZipFile(path) as zf:

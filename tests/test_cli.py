@@ -1,0 +1,474 @@
+"""End-to-end tests of the `nianbao` command line: the real CLI in a subprocess, on real files.
+
+Each subprocess costs about 1.5 s, so related assertions share one invocation, and the costly inputs
+(the balanced workbook, the zip bomb, the run on a workbook with a wrong value) are built once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.xml.functions import tostring
+
+from validator.forms import write_blank
+from validator.layout import template_layout
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.reference import rule_rows
+from validator.sample import balanced_values, fill_workbook
+from validator.sources.xlsx import MAX_UNPACKED_BYTES
+from validator.spec import default_template
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES_MD = ROOT / "docs" / "rules.md"
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3, 4
+CJK = re.compile(r"[\u4e00-\u9fff]")
+WRONG_KEY = "t3.disclosed.business"  # 表三「（一）予以公开 / 商业企业」
+WRONG_DELTA = 5
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m validator args…`; a wide terminal keeps rich from wrapping the table output."""
+    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
+    env.pop("OPENPYXL_DEFUSEDXML", None)
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def results(proc: subprocess.CompletedProcess[str]) -> list[dict]:
+    """The results of `check --format json`: stdout must be exactly one JSON document."""
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)["results"]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def copy(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    return target
+
+
+def address(key: str) -> tuple[str, str]:
+    """(sheet, coordinate) of an input cell of the default template."""
+    for sheet in template_layout(default_template()):
+        for slot in sheet.slots:
+            if slot.key == key:
+                return sheet.name, slot.coordinate
+    raise KeyError(key)
+
+
+# ---------------------------------------------------------------- workbooks built once
+
+
+@pytest.fixture(scope="session")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with blank.xlsx, balanced.xlsx and wrong.xlsx (one 表三 value off by WRONG_DELTA)."""
+    folder = tmp_path_factory.mktemp("books")
+    template = default_template()
+    write_blank(template, folder / "blank.xlsx")
+    values = balanced_values(template)
+    fill_workbook(folder / "blank.xlsx", folder / "balanced.xlsx", values, template)
+    wrong = values | {WRONG_KEY: values[WRONG_KEY] + WRONG_DELTA}
+    fill_workbook(folder / "blank.xlsx", folder / "wrong.xlsx", wrong, template)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def balanced(books: Path) -> Path:
+    return books / "balanced.xlsx"
+
+
+@pytest.fixture(scope="module")
+def wrong_run(books: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`check wrong.xlsx --format json` in a folder of its own (the annotated copy is written beside it)."""
+    folder = tmp_path_factory.mktemp("wrong")
+    copy(books / "wrong.xlsx", folder / "wrong.xlsx")
+    return folder, run("check", "wrong.xlsx", "--format", "json", cwd=folder)
+
+
+# ---------------------------------------------------------------- check: readable workbooks
+
+
+def test_check_balanced_table(balanced: Path, tmp_path: Path) -> None:
+    source = copy(balanced, tmp_path / "balanced.xlsx")
+    before = sha(source)
+    proc = run("check", "balanced.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "错误 0 处" in proc.stdout
+    assert "标注副本" in proc.stdout
+    assert (tmp_path / "balanced.校验.xlsx").is_file()
+    assert sha(source) == before, "without --in-place the input must not change"
+
+
+def test_check_balanced_json(balanced: Path, tmp_path: Path) -> None:
+    source = copy(balanced, tmp_path / "balanced.xlsx")
+    before = sha(source)
+    proc = run("check", "balanced.xlsx", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    [r] = results(proc)
+    assert r["file"] == "balanced.xlsx"
+    assert r["template"] == default_template().id
+    assert r["status"] == "checked"
+    assert "error" not in r
+    assert r["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert r["findings"] == []
+    annotated = tmp_path / r["annotated"]
+    assert annotated.is_file()
+    assert annotated.name == "balanced.校验.xlsx"
+    assert annotated.parent == source.parent
+    assert openpyxl.load_workbook(annotated).sheetnames[0] == RESULT_SHEET
+    assert sha(source) == before
+    assert listing(tmp_path) == {"balanced.xlsx", "balanced.校验.xlsx"}
+
+
+def test_check_wrong_value_reports_the_cell_and_the_balancing_value(
+    books: Path, wrong_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    folder, proc = wrong_run
+    assert proc.returncode == EXIT_FINDINGS, proc.stdout + proc.stderr
+    [r] = results(proc)
+    assert r["status"] == "checked"
+    assert "error" not in r
+    assert (folder / r["annotated"]).is_file()
+    errors = [f for f in r["findings"] if f["severity"] == "error"]
+    assert errors
+    assert r["counts"]["error"] == len(errors)
+    sheet, coordinate = address(WRONG_KEY)
+    original = balanced_values(default_template())[WRONG_KEY]
+    for f in errors:
+        assert set(f) >= {"rule", "severity", "message", "cell", "cells", "expected", "actual"}
+        assert re.fullmatch(r"[A-Z]+\d+", f["rule"]), f["rule"]
+        assert CJK.search(f["message"]), f["message"]
+        assert f["cell"] == f"{sheet}!{coordinate}"
+        assert isinstance(f["cells"], list)
+        assert f["cells"][0] == f["cell"]
+        assert isinstance(f["expected"], int | float)
+        assert isinstance(f["actual"], int | float)
+        assert f["actual"] == original + WRONG_DELTA
+        assert f["expected"] == original
+
+    # The suggested value really balances the workbook.
+    wb = openpyxl.load_workbook(books / "wrong.xlsx")
+    wb[sheet][coordinate] = errors[0]["expected"]
+    wb.save(tmp_path / "fixed.xlsx")
+    before = listing(tmp_path)
+    proc = run("check", "fixed.xlsx", "--format", "json", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout
+    [r] = results(proc)
+    assert r["counts"]["error"] == 0
+    assert r["annotated"] is None
+    assert listing(tmp_path) == before, "--no-annotate must write no file"
+
+
+def test_check_out_dir(balanced: Path, tmp_path: Path) -> None:
+    source = copy(balanced, tmp_path / "report.xlsx")
+    before = sha(source)
+    proc = run("check", "report.xlsx", "--out", "out/sub", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    [r] = results(proc)
+    assert Path(r["annotated"]) == Path("out/sub/report.校验.xlsx")
+    assert (tmp_path / "out" / "sub" / "report.校验.xlsx").is_file()
+    assert not (tmp_path / "report.校验.xlsx").exists()
+    assert sha(source) == before
+
+
+def test_check_out_dir_that_is_a_file(balanced: Path, tmp_path: Path) -> None:
+    copy(balanced, tmp_path / "report.xlsx")
+    (tmp_path / "out").write_text("not a folder")
+    proc = run("check", "report.xlsx", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == EXIT_WRITE
+    assert "Traceback" not in proc.stderr
+    assert "无法创建目录" in proc.stderr
+
+
+def test_check_in_place_keeps_a_backup(balanced: Path, tmp_path: Path) -> None:
+    source = copy(balanced, tmp_path / "report.xlsx")
+    original = source.read_bytes()
+    proc = run("check", "report.xlsx", "--in-place", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    [r] = results(proc)
+    assert r["annotated"] == "report.xlsx"
+    assert (tmp_path / "report.bak.xlsx").read_bytes() == original
+    assert source.read_bytes() != original
+    assert RESULT_SHEET in openpyxl.load_workbook(source).sheetnames
+    assert listing(tmp_path) == {"report.xlsx", "report.bak.xlsx"}
+
+
+def test_check_sniffs_content_not_extension(balanced: Path, tmp_path: Path) -> None:
+    copy(balanced, tmp_path / "as_xls.xls")
+    copy(balanced, tmp_path / "as_txt.txt")
+    proc = run("check", "as_xls.xls", "as_txt.txt", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    reports = results(proc)
+    assert [r["status"] for r in reports] == ["checked", "checked"]
+    assert [r["counts"]["error"] for r in reports] == [0, 0]
+    assert [Path(r["annotated"]).name for r in reports] == ["as_xls.校验.xlsx", "as_txt.校验.xlsx"]
+
+
+# ---------------------------------------------------------------- check: unreadable inputs
+
+
+def _ole(body: bytes = b"") -> bytes:
+    """An OLE compound file as far as sniffing goes: the magic number, padding, and optionally a stream name."""
+    return bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + body + bytes(512)
+
+
+def _zip_bomb(path: Path) -> None:
+    """A small, quickly written zip whose members inflate past the reader's limit (zeros, deflated in chunks)."""
+    chunk = bytes(4 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/media/zeros.bin", "w", force_zip64=True) as fh:
+            for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 1):
+                fh.write(chunk)
+
+
+# name → (file name, what the Chinese message must say)
+UNREADABLE = {
+    "missing": ("missing.xlsx", "找不到文件"),
+    "random_bytes": ("random.xlsx", "不是 Excel 工作簿"),
+    "legacy_xls": ("legacy.xls", "旧版"),
+    "legacy_et": ("legacy.et", "旧版"),
+    "encrypted": ("encrypted.xlsx", "密码"),
+    "truncated": ("truncated.xlsx", "不完整"),
+    "zip_not_workbook": ("archive.xlsx", "压缩包"),
+    "ods": ("spreadsheet.xlsx", ".ods"),
+    "zip_bomb": ("bomb.xlsx", "异常庞大"),
+    "directory": ("folder.xlsx", "文件夹"),
+    "name_too_long": ("a" * 300 + ".xlsx", "无法打开文件"),
+}
+
+
+@pytest.fixture(scope="module")
+def unreadable_run(balanced: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[set, set, dict, str]:
+    """One `check` over every unreadable input: (files before, files after, result per case, stderr)."""
+    folder = tmp_path_factory.mktemp("unreadable")
+    real = balanced.read_bytes()
+    (folder / "random.xlsx").write_bytes(os.urandom(8192))
+    (folder / "legacy.xls").write_bytes(_ole())
+    (folder / "legacy.et").write_bytes(_ole())
+    (folder / "encrypted.xlsx").write_bytes(_ole("EncryptionInfo".encode("utf-16-le")))
+    (folder / "truncated.xlsx").write_bytes(real[: len(real) // 2])
+    with zipfile.ZipFile(folder / "archive.xlsx", "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    with zipfile.ZipFile(folder / "spreadsheet.xlsx", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    _zip_bomb(folder / "bomb.xlsx")
+    (folder / "folder.xlsx").mkdir()
+    before = listing(folder)
+    names = [name for name, _ in UNREADABLE.values()]
+    proc = run("check", *names, "--format", "json", cwd=folder)
+    assert proc.returncode == EXIT_UNREADABLE, proc.stdout + proc.stderr
+    reports = results(proc)
+    assert [r["file"] for r in reports] == names
+    return before, listing(folder), dict(zip(UNREADABLE, reports)), proc.stderr
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_check_unreadable(case: str, unreadable_run: tuple[set, set, dict, str]) -> None:
+    before, after, reports, stderr = unreadable_run
+    r = reports[case]
+    assert "Traceback" not in stderr
+    assert r["status"] == "error"
+    assert r["template"] is None
+    assert CJK.search(r["error"]), r["error"]
+    assert UNREADABLE[case][1] in r["error"], r["error"]
+    assert "请" in r["error"], f"the message should say what to do: {r['error']}"
+    assert r["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert r["findings"] == []
+    assert r["annotated"] is None
+    assert after == before, "no file may be written for unreadable inputs"
+
+
+def test_check_unreadable_table(tmp_path: Path) -> None:
+    proc = run("check", "missing.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_UNREADABLE
+    assert "Traceback" not in proc.stderr
+    assert "无法校验" in proc.stdout
+    assert "找不到文件" in proc.stdout
+    assert listing(tmp_path) == set()
+
+
+def test_check_several_files_one_unreadable(balanced: Path, books: Path, tmp_path: Path) -> None:
+    copy(balanced, tmp_path / "a.xlsx")
+    copy(books / "wrong.xlsx", tmp_path / "c.xlsx")
+    proc = run("check", "a.xlsx", "missing.xlsx", "c.xlsx", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_UNREADABLE, "an unreadable file outranks findings"
+    a, missing, c = results(proc)
+    assert (a["status"], missing["status"], c["status"]) == ("checked", "error", "checked")
+    assert a["counts"]["error"] == 0
+    assert c["counts"]["error"] > 0
+    assert (tmp_path / "a.校验.xlsx").is_file()
+    assert (tmp_path / "c.校验.xlsx").is_file()
+    assert "找不到文件" in missing["error"]
+
+
+def test_check_hostile_xml(balanced: Path, tmp_path: Path) -> None:
+    assert importlib.util.find_spec("defusedxml"), "defusedxml is a declared dependency: pip install -e ."
+    doctype = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+    )
+    with zipfile.ZipFile(balanced) as zin, zipfile.ZipFile(tmp_path / "hostile.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                if data.startswith(b"<?xml"):
+                    data = data.split(b"?>", 1)[1].lstrip()
+                cell = b'<row r="99"><c r="A99" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
+                data = doctype + data.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+            zout.writestr(info, data)
+    before = listing(tmp_path)
+    proc = run("check", "hostile.xlsx", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_UNREADABLE, proc.stdout + proc.stderr
+    [r] = results(proc)
+    assert r["status"] == "error"
+    assert CJK.search(r["error"]), r["error"]
+    assert listing(tmp_path) == before
+
+
+# ---------------------------------------------------------------- template
+
+
+def test_template_output_and_layout(tmp_path: Path) -> None:
+    proc = run("template", "-o", "x.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert "已生成空白模板" in proc.stdout
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+
+    proc = run("template", "--layout")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    doc = json.loads(proc.stdout)
+    template = default_template()
+    assert doc["template"] == template.id
+    assert doc["version"] == template.version
+    cells = doc["cells"]
+    assert len(cells) == 210
+    assert sum(c["table"] == "t3" for c in cells) == 175
+    assert len({c["key"] for c in cells}) == len(cells)
+    for c in cells:
+        assert {"key", "sheet", "cell", "row_label", "col_label", "kind"} <= set(c), c
+        cell = wb[c["sheet"]][c["cell"]]
+        assert cell.protection.locked is False, f"{c['sheet']}!{c['cell']} ({c['key']}) is not an input cell"
+    assert wb["表三"]["A1"].protection.locked, "labels stay locked"
+
+
+# ---------------------------------------------------------------- rules
+
+
+def test_rules_lists_every_code() -> None:
+    proc = run("rules")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
+    codes = {r.code for r in rule_rows(default_template())}
+    assert codes
+    assert codes <= listed
+
+
+def test_rules_markdown_matches_docs() -> None:
+    command = ".venv/bin/nianbao rules --markdown > docs/rules.md"
+    assert RULES_MD.is_file(), f"docs/rules.md is missing; run `{command}`"
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "rules", "--markdown"], capture_output=True, timeout=120, check=False
+    )
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert proc.stdout == RULES_MD.read_bytes(), f"docs/rules.md is out of date; run `{command}`"
+
+
+# ---------------------------------------------------------------- clear
+
+
+def test_clear_annotated_copy(
+    books: Path, wrong_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    folder, proc = wrong_run
+    marked = copy(folder / results(proc)[0]["annotated"], tmp_path / "marked.xlsx")
+    sheet, coordinate = address(WRONG_KEY)
+    before = openpyxl.load_workbook(marked)
+    assert RESULT_SHEET in before.sheetnames
+    assert before[sheet][coordinate].comment is not None, "the wrong cell is marked with a note"
+
+    proc = run("clear", "marked.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    assert "已清除" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    cleared = openpyxl.load_workbook(marked)
+    original = openpyxl.load_workbook(books / "wrong.xlsx")
+    assert cleared.sheetnames == original.sheetnames
+    assert RESULT_SHEET not in cleared.sheetnames
+    assert MARKS_SHEET not in cleared.sheetnames
+    assert cleared[sheet][coordinate].comment is None
+    # Compare the fills' XML: openpyxl's style proxies never compare equal to each other.
+    restored, kept = (tostring(wb[sheet][coordinate].fill.to_tree()) for wb in (cleared, original))
+    assert restored == kept
+
+
+def test_clear_unmarked_workbook_is_untouched(balanced: Path, tmp_path: Path) -> None:
+    source = copy(balanced, tmp_path / "plain.xlsx")
+    before = sha(source)
+    proc = run("clear", "plain.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
+    assert "没有校验标注" in proc.stdout
+    assert sha(source) == before
+    assert listing(tmp_path) == {"plain.xlsx"}
+
+
+def test_clear_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "random.xlsx").write_bytes(os.urandom(4096))
+    proc = run("clear", "random.xlsx", "missing.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_UNREADABLE
+    assert "Traceback" not in proc.stderr
+    assert "无法处理 random.xlsx" in proc.stderr
+    assert "找不到文件" in proc.stderr
+    assert listing(tmp_path) == {"random.xlsx"}
+
+
+# ---------------------------------------------------------------- usage errors
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="no-args"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+        pytest.param(["check", "--format", "xml", "a.xlsx"], id="bad-format"),
+    ],
+)
+def test_usage_errors(args: list[str], tmp_path: Path) -> None:
+    proc = run(*args, cwd=tmp_path)
+    assert proc.returncode == EXIT_USAGE
+    assert proc.stdout == ""
+    assert "命令用法有误" in proc.stderr
+    assert "用法：" in proc.stderr
+    for english in ("Traceback", "the following arguments are required", "invalid choice", "usage:", "error:"):
+        assert english not in proc.stderr, proc.stderr

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from validator.catalogue import BUILTIN_RULES
 from validator.findings import CellRef, Finding
 from validator.labels import item_number, normalize
-from validator.catalogue import BUILTIN_RULES
 from validator.sources.grid import SheetGrid, WorkbookGrid
 from validator.spec.model import Field, Leaf, Sheet, Table, Template
 
@@ -197,11 +197,14 @@ class _TableLocator:
             self._adopt(leaf, spare, self.rows, lambda r, c: r, "行")
 
     def fuzzy_columns(self, top: int, bottom: int) -> None:
-        spare = [(r, c, t) for r, c, t in self.index.labels if top <= r <= bottom and (r, c) not in self.used]
+        """Columns whose header is misspelt: the closest unused header text under the column's group headers."""
+        window = [(r, c, t) for r, c, t in self.index.labels if top <= r <= bottom]
+        spare = [(r, c, t) for r, c, t in window if (r, c) not in self.used]
         spare = [(r, c, t) for r, c, t in spare if c not in self.cols.values() and c > self.label_col_limit()]
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols:
-                self._adopt(leaf, spare, self.cols, lambda r, c: c, "列")
+                under = [(r, c, t) for r, c, t in spare if self._under_path(leaf, r, c, window)]
+                self._adopt(leaf, under, self.cols, lambda r, c: c, "列")
 
     def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> None:
         scored = [(_fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]

@@ -1,0 +1,197 @@
+"""Real .xlsx report workbooks built from the template layout, with the structural variants real reports show.
+
+`build(path, values, **variant)` writes the labels (merged as in the layout) and the values with openpyxl, after
+applying the variant. The variants run in this order, each in the coordinates the previous ones left:
+drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, move, merge, rename.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import openpyxl
+
+from validator.layout import Block, SheetLayout, sheet_layout, template_layout
+from validator.spec import Header, Sheet, Table, default_template
+
+TEMPLATE = default_template()
+LAYOUT = template_layout(TEMPLATE)
+
+# The 2019 trial 表二 (国办公开办函〔2019〕60号), as (caption, columns, rows) per block.
+_TRIAL_T2 = (
+    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "规范性文件")),
+    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政许可", "其他对外管理服务事项")),
+    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政处罚", "行政强制")),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("行政事业性收费",)),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("政府集中采购",)),
+)
+TRIAL_2019_T2 = sheet_layout(
+    Sheet(
+        "表二",
+        "二、主动公开政府信息情况",
+        tables=tuple(
+            Table(
+                f"t2_{i}",
+                "表二",
+                "count",
+                tuple(Header(c, key=f"c{j}") for j, c in enumerate(cols)),
+                tuple(Header(r, key=f"r{j}") for j, r in enumerate(rows)),
+                caption,
+                "信息内容",
+            )
+            for i, (caption, cols, rows) in enumerate(_TRIAL_T2)
+        ),
+    )
+)
+
+
+def half_width(text: str) -> str:
+    """（一）→(一), full-width commas and colons → ASCII, as many workbooks are typed."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def enumeration_comma(text: str) -> str:
+    """1.属于国家秘密 → 1、属于国家秘密."""
+    return re.sub(r"^(\d+)\.", r"\1、", text)
+
+
+def loose_spacing(text: str) -> str:
+    """A space after item numbers and a line break in the middle of long labels, as in wrapped cells."""
+    text = re.sub(r"^(\d+\.|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)", r"\1 ", text)
+    return f"{text[: len(text) // 2]}\n{text[len(text) // 2 :]}" if len(text) > 8 else text
+
+
+@dataclass
+class _Sheet:
+    name: str
+    blocks: list[Block]
+    values: dict[tuple[int, int], object]
+
+
+def _resize(sheet: _Sheet, axis: int, at: int, n: int) -> None:
+    """Insert n blank rows (axis 0) or columns (axis 1) before `at` (n > 0), or delete -n from `at` (n < 0).
+
+    As in Excel: everything beyond moves, merges across the insertion grow, merges across the deletion shrink.
+    """
+
+    def first(p: int) -> int:  # where a range starting at p starts afterwards
+        return p if p < at else max(at, p + n)
+
+    def last(p: int) -> int:  # where a range ending at p ends afterwards
+        return p if p < at else p + n if p >= at - n else at - 1
+
+    def moved(b: Block) -> Block:
+        ends = (first(b.top), last(b.bottom)) if axis == 0 else (first(b.left), last(b.right))
+        return replace(b, **dict(zip(("top", "bottom") if axis == 0 else ("left", "right"), ends)))
+
+    sheet.blocks = [m for m in map(moved, sheet.blocks) if m.top <= m.bottom and m.left <= m.right]
+    values = {}
+    for pos, value in sheet.values.items():
+        if first(pos[axis]) <= last(pos[axis]):
+            values[(first(pos[0]), pos[1]) if axis == 0 else (pos[0], first(pos[1]))] = value
+    sheet.values = values
+
+
+def _block(sheet: _Sheet, text: str, leaf: bool = False) -> Block:
+    return next(b for b in sheet.blocks if b.text == text and (not leaf or b.left == b.right))
+
+
+def _collapse(sheet: _Sheet, group: str, label: str) -> None:
+    """A row group written as one data row holding the sums of its sub-rows (the 2019 way)."""
+    g = _block(sheet, group)
+    children = [b for b in sheet.blocks if g.top <= b.top and b.bottom <= g.bottom and b.left > g.left]
+    sums: dict[int, object] = {}
+    for (r, c), v in sheet.values.items():
+        if g.top <= r <= g.bottom:
+            sums[c] = sums.get(c, 0) + v
+    sheet.values = {pos: v for pos, v in sheet.values.items() if not g.top <= pos[0] <= g.bottom}
+    sheet.values |= {(g.top, c): v for c, v in sums.items()}
+    right = max(b.right for b in children)
+    sheet.blocks = [b for b in sheet.blocks if b not in children and b != g]
+    sheet.blocks.append(Block(label, "row_header", g.top, g.left, g.top, right))
+    _resize(sheet, 0, g.top + 1, g.top - g.bottom)
+
+
+def _extra_row(sheet: _Sheet, before: int, label: str, numbers: tuple[object, ...]) -> None:
+    """A row that is not in the official format, with a label and numbers in the data columns of the row below."""
+    _resize(sheet, 0, before, 1)
+    below = sorted(c for r, c in sheet.values if r == before + 1)
+    covering = [b.right for b in sheet.blocks if b.top < before <= b.bottom]  # group merges grown over the new row
+    sheet.blocks.append(Block(label, "row_header", before, max(covering, default=0) + 1, before, below[0] - 1))
+    sheet.values |= {(before, c): v for c, v in zip(below, numbers)}
+
+
+def _move(sheet: _Sheet, down: int, right: int) -> None:
+    """Everything below the sheet title moves by (down, right)."""
+
+    def shifted(b: Block) -> Block:
+        return replace(b, top=b.top + down, bottom=b.bottom + down, left=b.left + right, right=b.right + right)
+
+    sheet.blocks = [b if b.role == "title" else shifted(b) for b in sheet.blocks]
+    sheet.values = {(r + down, c + right): v for (r, c), v in sheet.values.items()}
+
+
+def build(
+    path: Path,
+    values: Mapping[str, object],
+    *,
+    drop_sheets: tuple[str, ...] = (),
+    trial_2019: bool = False,
+    relabel: Mapping[str, str] | Callable[[str], str] | None = None,
+    collapse: Mapping[str, tuple[str, str]] | None = None,
+    drop_column: Mapping[str, str] | None = None,
+    extra_row: Mapping[str, tuple[int, str, tuple[object, ...]]] | None = None,
+    insert_rows: Mapping[str, Mapping[int, int]] | None = None,
+    move: Mapping[str, tuple[int, int]] | None = None,
+    merge: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+    layout: tuple[SheetLayout, ...] = LAYOUT,
+) -> Path:
+    """Write `values` (input key → value) into a workbook laid out like the template, varied as asked.
+
+    drop_sheets: sheet names left out. trial_2019: 表二 in the 2019 trial format (numbers 0, 1, 2, ...).
+    relabel: {official text: written text}, or a function applied to every label.
+    collapse: {sheet: (group label, written label)}: the group's sub-rows become one row holding their sums.
+    drop_column: {sheet: leaf column label}: the column is deleted, the others shift left.
+    extra_row: {sheet: (row, label, numbers)}: a non-official row inserted before the data row `row`.
+    insert_rows: {sheet: {row: n}}: n blank rows inserted before `row` (rows as before any insertion).
+    move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
+    """
+    if trial_2019:
+        layout = tuple(TRIAL_2019_T2 if s.name == "表二" else s for s in layout)
+    sheets = []
+    for s in layout:
+        if s.name in drop_sheets:
+            continue
+        cells = {(x.row, x.col): values.get(x.key, i if s is TRIAL_2019_T2 else None) for i, x in enumerate(s.slots)}
+        sheets.append(_Sheet(s.name, list(s.blocks), {p: v for p, v in cells.items() if v is not None}))
+    label = relabel if callable(relabel) else lambda t: (relabel or {}).get(t, t)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        if sheet.name in (collapse or {}):
+            _collapse(sheet, *collapse[sheet.name])
+        if sheet.name in (drop_column or {}):
+            _resize(sheet, 1, _block(sheet, drop_column[sheet.name], leaf=True).left, -1)
+        sheet.blocks = [replace(b, text=label(b.text)) for b in sheet.blocks]
+        if sheet.name in (extra_row or {}):
+            _extra_row(sheet, *extra_row[sheet.name])
+        for row, n in sorted((insert_rows or {}).get(sheet.name, {}).items(), reverse=True):
+            _resize(sheet, 0, row, n)
+        if sheet.name in (move or {}):
+            _move(sheet, *move[sheet.name])
+        ws = wb.create_sheet((rename or {}).get(sheet.name, sheet.name))
+        for (r, c), v in sheet.values.items():
+            ws.cell(r, c, v)
+        for b in sheet.blocks:
+            ws.cell(b.top, b.left, b.text)
+            if b.merged:
+                ws.merge_cells(b.range)
+        if sheet.name in (merge or {}):
+            ws.merge_cells(merge[sheet.name])
+    wb.save(path)
+    return path

@@ -1,0 +1,175 @@
+"""Structure: real workbooks laid out differently, labelled differently or built wrongly, read back from .xlsx files.
+
+Every variant is written with openpyxl by tests/builders.py and checked through `check_files`; the assertions are
+the exact (rule, cell) pairs, so a structural problem must give its one ST finding and no cascade of EQ findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing
+
+from validator.files import check_files
+from validator.findings import FileReport
+from validator.sample import balanced_values
+
+VALUES = balanced_values(TEMPLATE)
+RENAMED = {"封面": "Sheet0", "正文": "Sheet1", "表二": "Sheet2", "表三": "Sheet3", "表四": "Sheet4"}
+REAL_SIX = ("（六）其他处理", "(六) 其他处理")  # as the published report writes it: one row, half-width brackets
+WRONG_T3 = {"t3.unable_not_held.natural": VALUES["t3.unable_not_held.natural"] + 1}  # 表三!D17 in the template
+WRONG_T4 = {"t4.cases.direct.pending": VALUES["t4.cases.direct.pending"] + 1}  # 表四!I5; blamed on 总计 J5
+
+
+def check(path: Path, changes: dict[str, object] | None = None, **variant) -> FileReport:
+    """Build the balanced workbook (with `changes`) as `variant`, and check the file."""
+    (report,) = check_files([build(path / "report.xlsx", VALUES | (changes or {}), **variant)])
+    assert report.error is None
+    return report
+
+
+def only(report: FileReport, rule: str):
+    (finding,) = [f for f in report.findings if f.rule == rule]
+    return finding
+
+
+# ---------------------------------------------------------------- layout: where the tables are
+
+LAYOUTS = {
+    "template": ({}, "表三!D17", "表四!J5"),
+    "blank rows above and inside 表三, above 表四": (
+        {"insert_rows": {"表三": {2: 3, 12: 2}, "表四": {2: 2}}},
+        "表三!D22",
+        "表四!J7",
+    ),
+    "blank rows between header rows": ({"insert_rows": {"表三": {3: 1, 4: 2}, "表四": {4: 1}}}, "表三!D20", "表四!J6"),
+    "tables moved down and right": ({"move": {"表二": (2, 3), "表三": (4, 2), "表四": (3, 1)}}, "表三!F21", "表四!K8"),
+    "renamed sheets": ({"rename": RENAMED}, "Sheet3!D17", "Sheet4!J5"),
+    "blank rows in 表二": ({"insert_rows": {"表二": {5: 1, 7: 2, 16: 1}}}, "表三!D17", "表四!J5"),
+}
+
+
+@pytest.mark.parametrize(("variant", "t3", "t4"), LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_layout_variants_are_clean(tmp_path: Path, variant: dict, t3: str, t4: str) -> None:
+    assert check(tmp_path, **variant).findings == []
+
+
+@pytest.mark.parametrize(("variant", "t3", "t4"), LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_wrong_value_is_reported_at_its_real_address(tmp_path: Path, variant: dict, t3: str, t4: str) -> None:
+    report = check(tmp_path, WRONG_T3 | WRONG_T4, **variant)
+    assert report.flatten() == [("EQ02", t3), ("EQ03", t3), ("EQ04", t4)]
+
+
+# ---------------------------------------------------------------- labels written differently
+
+
+def _every_variant(text: str) -> str:
+    return loose_spacing(enumeration_comma(half_width(text)))
+
+
+LABELS = {
+    "half-width punctuation": half_width,
+    "1、 numbering": enumeration_comma,
+    "spaces and line breaks": loose_spacing,
+    "all of them": _every_variant,
+    "group prefixed": {
+        "（一）予以公开": "三、（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "三、（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "1.属于国家秘密": "（三）1.属于国家秘密",
+        "1.本机关不掌握相关政府信息": "三、（四）1.本机关不掌握相关政府信息",
+        "3.其他": "（六）3.其他",
+    },
+    "as published": {
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)",
+        "1.属于国家秘密": "1. 属于国家秘密",
+        "3.危及“三安全一稳定”": "3. 危及“三安全一稳定”",
+        "（七）总计": "(七) 总计",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）": "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)",
+    },
+}
+
+
+@pytest.mark.parametrize("relabel", LABELS.values(), ids=LABELS.keys())
+def test_label_variants_are_clean(tmp_path: Path, relabel) -> None:
+    assert check(tmp_path, relabel=relabel).findings == []
+
+
+def test_label_variants_still_check_values(tmp_path: Path) -> None:
+    report = check(tmp_path, WRONG_T3 | WRONG_T4, relabel=_every_variant)
+    assert report.flatten() == [("EQ02", "表三!D17"), ("EQ03", "表三!D17"), ("EQ04", "表四!J5")]
+
+
+# ---------------------------------------------------------------- structure errors: one finding, no cascade
+
+
+def test_missing_other_column(tmp_path: Path) -> None:
+    report = check(tmp_path, drop_column={"表三": "其他"})
+    assert report.flatten() == [("ST03", "")]
+    assert "「其他」列" in report.findings[0].message
+
+
+def test_missing_other_column_leaves_the_other_columns_checked(tmp_path: Path) -> None:
+    report = check(tmp_path, WRONG_T3, drop_column={"表三": "其他"})
+    # The row totals cannot be checked without 其他, so the column's (七)总计 is the one named, D17 a related cell.
+    assert report.flatten() == [("EQ02", "表三!D28"), ("ST03", "")]
+    assert ("表三", 17, 4) in {(c.sheet, c.row, c.col) for c in only(report, "EQ02").cells}
+
+
+def test_other_handling_as_one_row(tmp_path: Path) -> None:
+    report = check(tmp_path, collapse={"表三": REAL_SIX})
+    assert report.flatten() == [("ST08", "表三!B25")]
+    assert "「（六）其他处理」只填了一行" in report.findings[0].message
+
+
+def test_like_the_published_report(tmp_path: Path) -> None:
+    """表三 without 其他 and with （六） as one row (the real 灞桥区 report), 表四 present: exactly those two."""
+    report = check(tmp_path, drop_column={"表三": "其他"}, collapse={"表三": REAL_SIX})
+    assert report.flatten() == [("ST03", ""), ("ST08", "表三!B25")]
+    assert "「其他」列" in only(report, "ST03").message
+
+
+def test_missing_table_four(tmp_path: Path) -> None:
+    report = check(tmp_path, drop_sheets=("表四",))
+    assert report.flatten() == [("ST01", "")]
+    assert "表四" in report.findings[0].message
+
+
+def test_misspelt_row_label_is_checked_under_the_official_label(tmp_path: Path) -> None:
+    misspelt = {"5.属于三类内部事务信息": "5.属于三类内容事务信息"}
+    report = check(tmp_path, relabel=misspelt)
+    assert report.flatten() == [("ST04", "表三!C13")]
+    assert "「5.属于三类内部事务信息」" in report.findings[0].message
+    wrong = check(tmp_path, {"t3.withheld_internal.natural": 1}, relabel=misspelt)
+    assert wrong.flatten() == [("EQ02", "表三!D13"), ("EQ03", "表三!D13"), ("ST04", "表三!C13")]
+
+
+def test_misspelt_column_repeated_in_every_group(tmp_path: Path) -> None:
+    """A header cut the same way under 行政复议 and both 行政诉讼 groups is matched within its own group."""
+    report = check(tmp_path, relabel={"尚未审结": "尚未审"})
+    assert report.flatten() == [("ST04", "表四!D4"), ("ST04", "表四!I4"), ("ST04", "表四!N4")]
+    wrong = check(tmp_path, WRONG_T4, relabel={"尚未审结": "尚未审"})
+    assert [f for f in wrong.flatten() if f[0] != "ST04"] == [("EQ04", "表四!J5")]
+
+
+def test_extra_row_with_numbers(tmp_path: Path) -> None:
+    report = check(tmp_path, extra_row={"表三": (9, "其中：网上申请", (2, 0, 0, 0, 0, 0, 2))})
+    assert report.flatten() == [("ST05", "表三!B9")]
+    assert "「其中：网上申请」" in report.findings[0].message
+
+
+def test_merged_input_cells(tmp_path: Path) -> None:
+    report = check(tmp_path, merge={"表三": "D7:E7"})
+    assert report.flatten() == [("ST06", "表三!D7")]
+    assert "D7:E7" in report.findings[0].message
+
+
+def test_trial_2019_table_two(tmp_path: Path) -> None:
+    report = check(tmp_path, trial_2019=True)
+    assert report.flatten() == [("ST07", "")]
+    assert "2019年试行格式" in report.findings[0].message
+
+
+def test_trial_2019_table_two_leaves_tables_three_and_four_checked(tmp_path: Path) -> None:
+    report = check(tmp_path, WRONG_T3 | WRONG_T4, trial_2019=True)
+    assert report.flatten() == [("EQ02", "表三!D17"), ("EQ03", "表三!D17"), ("EQ04", "表四!J5"), ("ST07", "")]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
+import python_calamine
 from openpyxl.utils.exceptions import InvalidFileException
 
 from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
@@ -97,28 +98,48 @@ def _cell_value(value: object, data_type: str) -> object:
     return ExcelError(value) if data_type == "e" and isinstance(value, str) else value
 
 
+def _streamed_cells(ws) -> dict[tuple[int, int], object]:
+    return {
+        (cell.row, cell.column): _cell_value(cell.value, cell.data_type)
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None and cell.value != ""
+    }
+
+
+def _merged_ranges(path: Path) -> dict[str, tuple[tuple[int, int, int, int], ...]]:
+    """Merged ranges per sheet, 1-based; python-calamine reads them without openpyxl's full (slow) load."""
+    try:
+        with path.open("rb") as fh:
+            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+            return {
+                name: tuple(
+                    (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                    for (r0, c0), (r1, c1) in book.get_sheet_by_name(name).merged_cell_ranges or ()
+                )
+                for name in book.sheet_names
+            }
+    except Exception as exc:  # calamine raises its own error types for broken packages
+        raise ReadError(f"文件已损坏或结构不完整，无法读取（{type(exc).__name__}）。{_SAVE_AS}", "corrupt") from exc
+
+
 def read_xlsx(path: str | Path) -> WorkbookGrid:
-    """Read cached cell values, merged ranges and sheet states; tool sheets are skipped."""
+    """Read cached cell values (streamed), merged ranges and sheet states; tool sheets are skipped."""
     path = Path(path)
     _sniff(path)
-    wb = _load(path, data_only=True)
     formulas = _formula_cells(path)
+    merges = _merged_ranges(path)
     sheets = []
     template_id = None
-    for ws in wb.worksheets:
-        if ws.title == TEMPLATE_INFO_SHEET:
-            template_id = ws["B1"].value
-        if ws.title in TOOL_SHEETS:
-            continue
-        cells: dict[tuple[int, int], object] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None and cell.value != "":
-                    cells[(cell.row, cell.column)] = _cell_value(cell.value, cell.data_type)
-        for pos, formula in formulas.get(ws.title, {}).items():
-            if pos not in cells:
-                cells[pos] = Uncached(formula)
-        merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-        sheets.append(SheetGrid(ws.title, cells, merges, ws.sheet_state == "visible"))
-    wb.close()
+    with path.open("rb") as fh:
+        wb = _load(fh, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            cells = _streamed_cells(ws)
+            if ws.title == TEMPLATE_INFO_SHEET:
+                template_id = cells.get((1, 2))
+            if ws.title in TOOL_SHEETS:
+                continue
+            for pos, formula in formulas.get(ws.title, {}).items():
+                cells.setdefault(pos, Uncached(formula))
+            sheets.append(SheetGrid(ws.title, cells, merges.get(ws.title, ()), ws.sheet_state == "visible"))
     return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None)

@@ -19,13 +19,19 @@ from validator.sample import balanced_values, fill_workbook
 from validator.spec import default_template
 
 
-def _median_seconds(command: list[str], runs: int) -> float:
-    times = []
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _medians(cases: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Rounds that run every command once, so that drift in machine load hits all commands alike."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, command in cases.items():
+            times[name].append(_seconds(command))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main(runs: int = 7) -> None:
@@ -42,10 +48,10 @@ def main(runs: int = 7) -> None:
             "nianbao check --no-annotate": [py, "-m", "validator", "check", str(report), "--no-annotate"],
             "nianbao check --format json": [py, "-m", "validator", "check", str(report), "--format", "json", "--out", tmp],
         }
-        _median_seconds(cases["import pandera.pandas, openpyxl"], 2)  # warm the OS file cache
-        results = {name: _median_seconds(cmd, runs) for name, cmd in cases.items()}
+        _medians(cases, 1)  # warm the OS file cache
+        results = _medians(cases, runs)
     base = results["import pandera.pandas, openpyxl"]
-    print(f"median of {runs} cold runs each")
+    print(f"median of {runs} interleaved cold runs each")
     for name, seconds in results.items():
         print(f"{name:36s} {seconds * 1000:7.0f} ms   {seconds / base:5.2f}×")
 

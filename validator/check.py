@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -60,12 +61,15 @@ def _parse(located: LocatedReport) -> _Parsed:
 
 
 def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFrame:
-    """One row per report, one column per input; numbers as float64 (NaN = unknown), text as objects."""
-    data = {}
-    for key, cell in template.inputs.items():
-        column = [row[key] for row in rows]
-        data[key] = pd.Series(column, dtype="float64" if cell.kind in NUMBER_KINDS else object)
-    return pd.DataFrame(data)
+    """One row per report, one column per input; numbers as float64 (NaN = unknown), text as objects.
+
+    Built as two blocks: a Series per column would cost ~70 ms for the 210 inputs of one report.
+    """
+    numbers = [k for k, c in template.inputs.items() if c.kind in NUMBER_KINDS]
+    texts = [k for k, c in template.inputs.items() if c.kind not in NUMBER_KINDS]
+    values = np.array([[row[k] for k in numbers] for row in rows], dtype=float).reshape(len(rows), len(numbers))
+    words = pd.DataFrame([[row[k] for k in texts] for row in rows], columns=texts, dtype=object)
+    return pd.concat([pd.DataFrame(values, columns=numbers), words], axis=1)
 
 
 def _findings_from_errors(

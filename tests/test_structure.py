@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing
 
@@ -173,3 +174,28 @@ def test_trial_2019_table_two(tmp_path: Path) -> None:
 def test_trial_2019_table_two_leaves_tables_three_and_four_checked(tmp_path: Path) -> None:
     report = check(tmp_path, WRONG_T3 | WRONG_T4, trial_2019=True)
     assert report.flatten() == [("EQ02", "表三!D17"), ("EQ03", "表三!D17"), ("EQ04", "表四!J5"), ("ST07", "")]
+
+
+@pytest.mark.parametrize("written", ["六、其他处理", "三、（六）其他处理", "（六）其他处理："])
+def test_other_handling_as_one_row_in_other_spellings(tmp_path: Path, written: str) -> None:
+    report = check(tmp_path, collapse={"表三": ("（六）其他处理", written)})
+    assert report.flatten() == [("ST08", "表三!B25")]
+
+
+def test_subtotal_row_is_reported(tmp_path: Path) -> None:
+    """A group label written as a row of its own with numbers is a subtotal the format does not have."""
+    report = check(tmp_path, extra_row={"表三": (9, "（三）不予公开", (2, 1, 0, 0, 0, 0, 3))})
+    assert report.flatten() == [("ST05", "表三!B9")]
+    assert "小计行" in report.findings[0].message
+
+
+def test_extra_row_below_the_table(tmp_path: Path) -> None:
+    path = build(tmp_path / "report.xlsx", VALUES)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    ws["A30"] = "其中：网上申请"
+    for col, n in zip("DEFGHIJ", (5, 1, 0, 0, 0, 0, 6)):
+        ws[f"{col}30"] = n
+    wb.save(path)
+    (report,) = check_files([path])
+    assert report.flatten() == [("ST05", "表三!A30")]

@@ -84,6 +84,12 @@ def _matches(text: str, leaf: Leaf) -> bool:
     return True
 
 
+def _same_group(text: str, label: str) -> bool:
+    """A group label written with another numbering style ("六、其他处理" for "（六）其他处理") or a prefix."""
+    body = normalize(label)[len(item_number(label)) :]
+    return text == normalize(label) or text[len(item_number(text)) :] == body or text.endswith(normalize(label))
+
+
 def _fuzzy(text: str, label: str) -> float:
     return difflib.SequenceMatcher(None, text, normalize(label)).ratio()
 
@@ -221,11 +227,18 @@ class _TableLocator:
             self.index.ref(r, c),
         )
 
+    @property
+    def header_bottom(self) -> int:
+        """The lowest row holding a located column header (0 when none was found)."""
+        header_cells = [r for r, c in self.used if c in self.cols.values() and r not in self.rows.values()]
+        return max(header_cells, default=0)
+
     def label_col_limit(self) -> int:
         """The rightmost column holding a located row label (data columns lie to its right)."""
         return max((c for r, c in self.used if r in self.rows.values()), default=0)
 
-    def report_missing(self) -> None:
+    def report_missing(self) -> set[int]:
+        """ST02/ST03 for rows and columns not found; returns the rows of groups filled as a single row."""
         single_groups = self._single_row_groups()
         skipped = {leaf.key for leaves in single_groups.values() for leaf in leaves}
         for leaf in self.table.row_leaves:
@@ -240,6 +253,7 @@ class _TableLocator:
                     "ST03",
                     f"{self.name}缺少「{leaf.label}」列{under}。涉及该列的勾稽关系无法校验，请按官方格式补上该列。",
                 )
+        return set(single_groups)
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
         """Groups whose sub-rows are all missing but whose own label row carries numbers (2019 style)."""
@@ -251,7 +265,7 @@ class _TableLocator:
         out: dict[int, list[Leaf]] = {}
         for label, missing in groups.items():
             siblings = [x for x in self.table.row_leaves if x.path and x.path[-1] == label]
-            hit = next(((r, c) for r, c, t in self.index.labels if t == normalize(label)), None)
+            hit = next(((r, c) for r, c, t in self.index.labels if _same_group(t, label)), None)
             if len(missing) == len(siblings) and hit and self.index.row_has_value(hit[0], data_cols):
                 out[hit[0]] = missing
                 parts = "、".join(f"“{x.label}”" for x in missing)
@@ -263,24 +277,34 @@ class _TableLocator:
                 )
         return out
 
-    def report_extra_rows(self) -> None:
+    def report_extra_rows(self, single_rows: set[int]) -> None:
+        """Rows with numbers but no official label, between the headers and the first blank row after the table."""
         if not self.rows or not self.cols:
             return
         label_limit = min(self.cols.values())
-        known = set(self.rows.values())
+        known = set(self.rows.values()) | single_rows
         group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
-        for row in range(min(known) + 1, max(known)):
-            if row in known or not self.index.row_has_value(row, self.cols.values()):
-                continue
-            texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit and t not in group_labels]
-            if texts:
-                c = texts[0][0]
+        official = {normalize(x.label) for x in self.report.template.inputs.values() if x.row} | {
+            normalize(t.caption) for t in self.report.template.tables.values() if t.caption
+        }
+        row = self.header_bottom + 1 if self.header_bottom else min(known)
+        while row <= max(known) or self._row_in_use(row, label_limit, official):
+            texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
+            if row not in known and texts and self.index.row_has_value(row, self.cols.values()):
+                c, text = texts[-1]
+                what = "是小计行，官方格式没有这一行" if text in group_labels else "不是官方格式中的行"
                 self.add(
                     "ST05",
-                    f"{self.name}第{row}行「{self.index.text(row, c)}」不是官方格式中的行，未参与校验。"
+                    f"{self.name}第{row}行「{self.index.text(row, c)}」{what}，未参与校验。"
                     "请删除该行，或把数据并入对应的官方行。",
                     self.index.ref(row, c),
                 )
+            row += 1
+
+    def _row_in_use(self, row: int, label_limit: int, official: set[str]) -> bool:
+        """Whether a row below the table still belongs to it: it has numbers and a label that is no official one."""
+        texts = [t for r, c, t in self.index.labels if r == row and c < label_limit]
+        return bool(texts) and not set(texts) & official and self.index.row_has_value(row, self.cols.values())
 
     def record_cells(self) -> None:
         for r_leaf in self.table.row_leaves:
@@ -342,8 +366,7 @@ def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below
             "ST01", f"找不到「{table.sheet}」的表头（如「{table.column_leaves[0].label}」）。请按官方格式补上该表。"
         )
         return below
-    loc.report_missing()
-    loc.report_extra_rows()
+    loc.report_extra_rows(loc.report_missing())
     loc.record_cells()
     loc.report_merged_inputs()
     return max(loc.rows.values())
@@ -354,7 +377,7 @@ def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport, l
     unless that is the next label."""
     target = normalize(f.label)
     for index in indexes:
-        hit = next(((r, c) for r, c, t in index.labels if t.rstrip(":") == target), None)
+        hit = next(((r, c) for r, c, t in index.labels if t == target), None)
         if hit is None:
             continue
         r, c = hit

@@ -93,6 +93,14 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
         }
         related = tuple(Related(ctx.cell(k), roles[k]) for k in eq.cells if k != primary)
         out.append(
-            Finding(rule.code, rule.severity, message, ctx.cell(primary), related, float(expected), float(ctx.values[primary]))
+            Finding(
+                rule.code,
+                rule.severity,
+                message,
+                ctx.cell(primary),
+                related,
+                float(expected),
+                float(ctx.values[primary]),
+            )
         )
     return out

@@ -67,6 +67,8 @@ def _table(node: dict[str, Any], sheet: str, where: str) -> Table:
 
 
 def _field(node: dict[str, Any], sheet: str, where: str) -> Field:
+    if any("," in str(c) for c in node.get("choices", ())):
+        raise SpecError(f"{where}.choices: a choice cannot contain a comma (Excel dropdown lists are comma-separated)")
     return Field(
         key=_require(node, "key", where),
         label=_require(node, "label", where),

@@ -386,9 +386,14 @@ def _text_row(ws: Worksheet, row: int, text: str, font: Font | None = None) -> N
     if font is not None:
         cell.font = font
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
-    lines = ceil(_units(text) / _TABLE_UNITS)
+    _fit_height(ws, row, text, _TABLE_UNITS)
+
+
+def _fit_height(ws: Worksheet, row: int, text: str, width: int) -> None:
+    """Give a row the height its wrapped text needs: neither Excel nor LibreOffice grows it when opening a file."""
+    lines = ceil(_units(text) / width)
     if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines
+        ws.row_dimensions[row].height = 16 * lines
 
 
 def _write_table(wb: Workbook, ws: Worksheet, top: int, findings: list[Finding]) -> None:
@@ -405,6 +410,7 @@ def _write_table(wb: Workbook, ws: Worksheet, top: int, findings: list[Finding])
         for col, value in enumerate((number, f.rule, SEVERITY_ZH[f.severity], place, f.message), 1):
             ws.cell(row, col, value).alignment = _CENTRED if col in (1, 3) else _WRAP
         ws.cell(row, 3).fill = _solid(PRIMARY_FILL[f.severity])
+        _fit_height(ws, row, f.message, _COLUMNS[-1][1] - 2)  # a little slack: wrapping breaks before the edge
         if f.cell and f.cell.sheet in wb.sheetnames:
             link = ws.cell(row, 4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=_link_location(f.cell))

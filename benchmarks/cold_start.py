@@ -46,7 +46,17 @@ def main(runs: int = 7) -> None:
             "import pandera.pandas, openpyxl": [py, "-c", "import pandera.pandas, openpyxl"],
             "nianbao check (annotated copy)": [py, "-m", "validator", "check", str(report), "--out", tmp],
             "nianbao check --no-annotate": [py, "-m", "validator", "check", str(report), "--no-annotate"],
-            "nianbao check --format json": [py, "-m", "validator", "check", str(report), "--format", "json", "--out", tmp],
+            "nianbao check --format json": [
+                py,
+                "-m",
+                "validator",
+                "check",
+                str(report),
+                "--format",
+                "json",
+                "--out",
+                tmp,
+            ],
         }
         _medians(cases, 1)  # warm the OS file cache
         results = _medians(cases, runs)

@@ -15,8 +15,3 @@ def column_letter(col: int) -> str:
 def coordinate(row: int, col: int) -> str:
     """(8, 10) → "J8"."""
     return f"{column_letter(col)}{row}"
-
-
-def reference(sheet: str, row: int, col: int) -> str:
-    """The user-facing reference of a cell, e.g. "表三!J8"."""
-    return f"{sheet}!{coordinate(row, col)}"

@@ -14,7 +14,7 @@ from validator.findings import Finding
 from validator.locate import LocatedReport, locate
 from validator.rules import equations
 from validator.rules.context import ReportContext
-from validator.schema import NUMBER_KINDS, build_schema, frame_rules
+from validator.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Template
 from validator.values import parse_number, parse_text, parse_year
@@ -35,7 +35,7 @@ def _parse(located: LocatedReport) -> _Parsed:
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
         if loc is None:
-            out.values[key] = float("nan") if cell.kind in NUMBER_KINDS else None
+            out.values[key] = float("nan") if cell.kind in FLOAT_KINDS else None
             continue
         if cell.kind in ("count", "money"):
             parsed = parse_number(loc.raw, cell.kind, cell.required)
@@ -65,8 +65,8 @@ def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFram
 
     Built as two blocks: a Series per column would cost ~70 ms for the 210 inputs of one report.
     """
-    numbers = [k for k, c in template.inputs.items() if c.kind in NUMBER_KINDS]
-    texts = [k for k, c in template.inputs.items() if c.kind not in NUMBER_KINDS]
+    numbers = [k for k, c in template.inputs.items() if c.kind in FLOAT_KINDS]
+    texts = [k for k, c in template.inputs.items() if c.kind not in FLOAT_KINDS]
     values = np.array([[row[k] for k in numbers] for row in rows], dtype=float).reshape(len(rows), len(numbers))
     words = pd.DataFrame([[row[k] for k in texts] for row in rows], columns=texts, dtype=object)
     return pd.concat([pd.DataFrame(values, columns=numbers), words], axis=1)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from validator.cellref import coordinate
+from validator.spec.model import Severity
 
-Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 

@@ -20,7 +20,7 @@ from validator.rules import cells, equations, plausibility
 from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec, Template
 
-NUMBER_KINDS = frozenset({"count", "money", "year"})
+FLOAT_KINDS = frozenset({"count", "money", "year"})  # kinds held as float64 in the frame (NaN = unknown)
 _SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -43,7 +43,6 @@ class WorkbookGrid:
 
     sheets: list[SheetGrid]
     template_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)

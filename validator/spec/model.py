@@ -118,10 +118,6 @@ class InputCell:
     col: Leaf | None = None
     label: str = ""  # field label, or "row / column" for a table cell
 
-    @property
-    def is_numeric(self) -> bool:
-        return self.kind in NUMERIC_KINDS
-
 
 @dataclass(frozen=True)
 class Equation:

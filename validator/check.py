@@ -17,7 +17,7 @@ from validator.rules.context import ReportContext
 from validator.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Template
-from validator.values import parse_number, parse_text, parse_year
+from validator.values import Parsed, parse_number, parse_text, parse_year
 
 _SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 
@@ -28,35 +28,30 @@ class _Parsed:
     findings: list[Finding] = field(default_factory=list)
 
 
+def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
+    if kind in ("count", "money"):
+        return parse_number(raw, kind, required)
+    if kind == "year":
+        return parse_year(raw)
+    return Parsed(parse_text(raw))
+
+
 def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
     ctx = ReportContext(pd.Series(dtype=object), located)
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
+        parsed = _parse_cell(cell.kind, loc.raw, cell.required) if loc else Parsed(None)
+        out.values[key] = float("nan") if parsed.value is None and cell.kind in FLOAT_KINDS else parsed.value
         if loc is None:
-            out.values[key] = float("nan") if cell.kind in FLOAT_KINDS else None
-            continue
-        if cell.kind in ("count", "money"):
-            parsed = parse_number(loc.raw, cell.kind, cell.required)
-        elif cell.kind == "year":
-            parsed = parse_year(loc.raw)
-        else:
-            parsed = None
-        if parsed is not None:
-            out.values[key] = parsed.value if parsed.value is not None else float("nan")
-            if parsed.rule:
-                out.findings.append(
-                    Finding(parsed.rule, _SEVERITY[parsed.rule], f"{ctx.where(key)}{parsed.problem}", loc.cell)
-                )
-            blank = parsed.value is None
-        else:
-            out.values[key] = parse_text(loc.raw)
-            blank = out.values[key] is None
-        if blank and cell.required:
-            out.findings.append(
-                Finding("TX01", _SEVERITY["TX01"], f"{ctx.where(key)}为空。请填写{cell.label}。", loc.cell)
-            )
+            continue  # not found: a structure finding says so, and the value stays unknown
+        if parsed.rule:
+            message = f"{ctx.where(key)}{parsed.problem}"
+            out.findings.append(Finding(parsed.rule, _SEVERITY[parsed.rule], message, loc.cell))
+        if parsed.value is None and cell.required:
+            message = f"{ctx.where(key)}为空。请填写{cell.label}。"
+            out.findings.append(Finding("TX01", _SEVERITY["TX01"], message, loc.cell))
     return out
 
 

@@ -1,146 +1,21 @@
-"""Finding every template input in a workbook by its labels; what is structurally wrong becomes ST findings."""
+"""Locating one table: data rows by row labels, data columns by header paths; ST01–ST06 and ST08."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from validator.findings import CellRef
+from validator.labels import normalize
+from validator.locate.matching import SheetIndex, fuzzy, matches, same_group
+from validator.locate.report import Located, LocatedReport
+from validator.spec.model import Leaf, Table
 
-from validator.catalogue import BUILTIN_RULES
-from validator.findings import CellRef, Finding
-from validator.labels import item_number, normalize
-from validator.sources.grid import SheetGrid, WorkbookGrid
-from validator.spec.model import Field, Leaf, Sheet, Table, Template
-
-_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
 HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
 
 
-@dataclass(frozen=True)
-class Located:
-    """Where an input was found and the raw value in that cell."""
-
-    key: str
-    cell: CellRef
-    raw: Any
-
-
-@dataclass
-class LocatedReport:
-    """Inputs found in one workbook, and the structure findings; inputs not found have unknown values."""
-
-    template: Template
-    cells: dict[str, Located] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-
-    def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
-        self.findings.append(Finding(code, _SEVERITY[code], message, cell))
-
-
-class _SheetIndex:
-    """Normalised text cells and merged ranges of one sheet, for label look-ups."""
-
-    def __init__(self, sheet: SheetGrid) -> None:
-        self.sheet = sheet
-        self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]
-        self.merge_of = {(r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
-
-    def ref(self, row: int, col: int) -> CellRef:
-        return CellRef(self.sheet.name, row, col)
-
-    def text(self, row: int, col: int) -> str:
-        return str(self.sheet.cells.get((row, col), "")).strip()
-
-    def span(self, row: int, col: int) -> tuple[int, int]:
-        """Columns a header cell covers: its merged range, else until the next text cell in its row."""
-        merge = self.merge_of.get((row, col))
-        if merge:
-            return merge[1], merge[3]
-        right = min((c for r, c, _ in self.labels if r == row and c > col), default=10**6)
-        return col, right - 1
-
-    def row_has_value(self, row: int, cols: Iterable[int]) -> bool:
-        return any(self.sheet.cells.get((row, c)) not in (None, "") for c in cols)
-
-
-@cache
-def _prefixes(leaf: Leaf) -> tuple[str, ...]:
-    """Ancestor labels and their item numbers, which real workbooks sometimes prepend to a row label."""
-    out = {p for label in leaf.path for p in (normalize(label), item_number(label))} - {""}
-    return tuple(sorted(out, key=len, reverse=True))
-
-
-def _matches(text: str, leaf: Leaf) -> bool:
-    target = normalize(leaf.label)
-    prefixes = _prefixes(leaf)
-    while text != target:
-        head = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
-        if head is None:
-            return False
-        text = text[len(head) :]
-    return True
-
-
-def _same_group(text: str, label: str) -> bool:
-    """A group label written with another numbering style ("六、其他处理" for "（六）其他处理") or a prefix."""
-    body = normalize(label)[len(item_number(label)) :]
-    return text == normalize(label) or text[len(item_number(text)) :] == body or text.endswith(normalize(label))
-
-
-def _fuzzy(text: str, label: str) -> float:
-    return difflib.SequenceMatcher(None, text, normalize(label)).ratio()
-
-
-def _superseded_hits(index: _SheetIndex, template: Template) -> list[tuple[str, str, str]]:
-    """(format name, basis, label found) for every superseded-format label present in the sheet."""
-    return [
-        (fmt.name, fmt.basis, label)
-        for fmt in template.superseded
-        for label in fmt.labels
-        if any(text == normalize(label) for _, _, text in index.labels)
-    ]
-
-
-def _sheet_labels(spec: Sheet) -> set[str]:
-    labels = {normalize(spec.title)} | {normalize(f.label) for f in spec.fields}
-    for t in spec.tables:
-        labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
-        labels |= {normalize(x) for x in (t.caption, t.corner) if x}
-    return labels - {""}
-
-
-def _assign_sheets(indexes: list[_SheetIndex], template: Template) -> dict[str, _SheetIndex]:
-    """The workbook sheet of each spec sheet, scored by the labels only that spec sheet has (so 表四 never
-    claims 表三 for their shared 总计); each workbook sheet goes to its best spec sheet first, and is shared
-    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
-    labels = {s.name: _sheet_labels(s) for s in template.sheets}
-    distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
-    scores = []
-    for spec in template.sheets:
-        for index in indexes:
-            texts = {text for _, _, text in index.labels}
-            hits = len(distinct[spec.name] & texts)
-            if hits:
-                bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
-                scores.append((hits + bonus, spec.name, id(index), index))
-    assigned: dict[str, _SheetIndex] = {}
-    taken: set[int] = set()
-    for _, name, key, index in sorted(scores, key=lambda s: s[:3], reverse=True):
-        if name not in assigned and key not in taken:
-            assigned[name] = index
-            taken.add(key)
-    for _, name, _, index in sorted(scores, key=lambda s: s[:3], reverse=True):
-        assigned.setdefault(name, index)
-    return assigned
-
-
-class _TableLocator:
+class TableLocator:
     """Locates one table: its data rows by row labels, its data columns by column header paths."""
 
-    def __init__(self, index: _SheetIndex, table: Table, report: LocatedReport, quiet: bool) -> None:
+    def __init__(self, index: SheetIndex, table: Table, report: LocatedReport, quiet: bool) -> None:
         self.index, self.table, self.report = index, table, report
         self.quiet = quiet  # the table is in a superseded format: one ST07 says it all
         self.rows: dict[str, int] = {}
@@ -163,7 +38,7 @@ class _TableLocator:
         """Row labels in display order, each the first match below the previous one."""
         last = below
         for leaf in self.table.row_leaves:
-            hits = [(r, c) for r, c, t in self.index.labels if r > last and _matches(t, leaf)]
+            hits = [(r, c) for r, c, t in self.index.labels if r > last and matches(t, leaf)]
             if hits:
                 self.rows[leaf.key] = last = hits[0][0]
                 self.used.add(hits[0])
@@ -213,7 +88,7 @@ class _TableLocator:
                 self._adopt(leaf, under, self.cols, lambda r, c: c, "列")
 
     def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> None:
-        scored = [(_fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
+        scored = [(fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
         scored = [s for s in scored if s[0] >= FUZZY_MIN_RATIO]
         if not scored:
             return
@@ -265,7 +140,7 @@ class _TableLocator:
         out: dict[int, list[Leaf]] = {}
         for label, missing in groups.items():
             siblings = [x for x in self.table.row_leaves if x.path and x.path[-1] == label]
-            hit = next(((r, c) for r, c, t in self.index.labels if _same_group(t, label)), None)
+            hit = next(((r, c) for r, c, t in self.index.labels if same_group(t, label)), None)
             if len(missing) == len(siblings) and hit and self.index.row_has_value(hit[0], data_cols):
                 out[hit[0]] = missing
                 parts = "、".join(f"“{x.label}”" for x in missing)
@@ -338,9 +213,9 @@ class _TableLocator:
                     del self.report.cells[loc.key]
 
 
-def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool) -> int:
+def locate_table(index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool) -> int:
     """Locate one table whose rows start below row `below`; returns its last data row (or `below`)."""
-    loc = _TableLocator(index, table, report, quiet)
+    loc = TableLocator(index, table, report, quiet)
     if table.has_row_labels:
         loc.locate_rows(below)
         loc.fuzzy_rows()
@@ -370,60 +245,3 @@ def _locate_table(index: _SheetIndex, table: Table, report: LocatedReport, below
     loc.record_cells()
     loc.report_merged_inputs()
     return max(loc.rows.values())
-
-
-def _locate_field(indexes: list[_SheetIndex], f: Field, report: LocatedReport, labels: set[str]) -> bool:
-    """A field's value is the first non-empty cell right of its label, else (long text) the cell below
-    unless that is the next label."""
-    target = normalize(f.label)
-    for index in indexes:
-        hit = next(((r, c) for r, c, t in index.labels if t == target), None)
-        if hit is None:
-            continue
-        r, c = hit
-        right_edge = index.merge_of.get(hit, (r, c, r, c))[3]
-        rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
-        if rights:
-            cell = (r, rights[0])
-        elif f.kind == "longtext" and normalize(index.sheet.cells.get((r + 1, c))) not in ("", *labels):
-            cell = (r + 1, c)
-        else:
-            cell = (r, right_edge + 1)
-        report.cells[f.key] = Located(f.key, index.ref(*cell), index.sheet.cells.get(cell))
-        return True
-    return False
-
-
-def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
-    """Find every input of `template` in `grid`; structure problems become findings, never exceptions."""
-    report = LocatedReport(template)
-    indexes = [_SheetIndex(s) for s in grid.sheets]
-    superseded: set[str] = set()
-    for index in indexes:
-        for name, basis, label in _superseded_hits(index, template):
-            if name not in superseded:
-                superseded.add(name)
-                report.add(
-                    "ST07",
-                    f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
-                    f"本年度报告应使用{template.basis}格式，请改用新模板重新填写该表。",
-                )
-    assigned = _assign_sheets(indexes, template)
-    for spec in template.sheets:
-        best = assigned.get(spec.name)
-        if best is None:
-            what = "、".join(f.label for f in spec.fields) or spec.title
-            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
-            continue
-        if spec.fields:
-            ordered = [best] + [i for i in indexes if i is not best]
-            labels = {normalize(f.label) for f in spec.fields}
-            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report, labels)]
-            if missing:
-                report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
-            continue
-        quiet = bool(_superseded_hits(best, template))
-        below = 0
-        for table in spec.tables:
-            below = _locate_table(best, table, report, below, quiet)
-    return report

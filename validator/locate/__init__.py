@@ -1,0 +1,112 @@
+"""Finding every template input in a workbook by its labels; what is structurally wrong becomes ST findings."""
+
+from __future__ import annotations
+
+from validator.labels import normalize
+from validator.locate.matching import SheetIndex
+from validator.locate.report import Located, LocatedReport
+from validator.locate.tables import locate_table
+from validator.sources.grid import WorkbookGrid
+from validator.spec.model import Field, Sheet, Template
+
+__all__ = ["Located", "LocatedReport", "locate"]
+
+
+def _superseded_hits(index: SheetIndex, template: Template) -> list[tuple[str, str, str]]:
+    """(format name, basis, label found) for every superseded-format label present in the sheet."""
+    return [
+        (fmt.name, fmt.basis, label)
+        for fmt in template.superseded
+        for label in fmt.labels
+        if any(text == normalize(label) for _, _, text in index.labels)
+    ]
+
+
+def _sheet_labels(spec: Sheet) -> set[str]:
+    labels = {normalize(spec.title)} | {normalize(f.label) for f in spec.fields}
+    for t in spec.tables:
+        labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
+        labels |= {normalize(x) for x in (t.caption, t.corner) if x}
+    return labels - {""}
+
+
+def _assign_sheets(indexes: list[SheetIndex], template: Template) -> dict[str, SheetIndex]:
+    """The workbook sheet of each spec sheet, scored by the labels only that spec sheet has (so 表四 never
+    claims 表三 for their shared 总计); each workbook sheet goes to its best spec sheet first, and is shared
+    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+    labels = {s.name: _sheet_labels(s) for s in template.sheets}
+    distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+    scores = []
+    for spec in template.sheets:
+        for index in indexes:
+            texts = {text for _, _, text in index.labels}
+            hits = len(distinct[spec.name] & texts)
+            if hits:
+                bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
+                scores.append((hits + bonus, spec.name, id(index), index))
+    assigned: dict[str, SheetIndex] = {}
+    taken: set[int] = set()
+    for _, name, key, index in sorted(scores, key=lambda s: s[:3], reverse=True):
+        if name not in assigned and key not in taken:
+            assigned[name] = index
+            taken.add(key)
+    for _, name, _, index in sorted(scores, key=lambda s: s[:3], reverse=True):
+        assigned.setdefault(name, index)
+    return assigned
+
+
+def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport, labels: set[str]) -> bool:
+    """A field's value is the first non-empty cell right of its label, else (long text) the cell below
+    unless that is the next label."""
+    target = normalize(f.label)
+    for index in indexes:
+        hit = next(((r, c) for r, c, t in index.labels if t == target), None)
+        if hit is None:
+            continue
+        r, c = hit
+        right_edge = index.merge_of.get(hit, (r, c, r, c))[3]
+        rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
+        if rights:
+            cell = (r, rights[0])
+        elif f.kind == "longtext" and normalize(index.sheet.cells.get((r + 1, c))) not in ("", *labels):
+            cell = (r + 1, c)
+        else:
+            cell = (r, right_edge + 1)
+        report.cells[f.key] = Located(f.key, index.ref(*cell), index.sheet.cells.get(cell))
+        return True
+    return False
+
+
+def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
+    """Find every input of `template` in `grid`; structure problems become findings, never exceptions."""
+    report = LocatedReport(template)
+    indexes = [SheetIndex(s) for s in grid.sheets]
+    superseded: set[str] = set()
+    for index in indexes:
+        for name, basis, label in _superseded_hits(index, template):
+            if name not in superseded:
+                superseded.add(name)
+                report.add(
+                    "ST07",
+                    f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
+                    f"本年度报告应使用{template.basis}格式，请改用新模板重新填写该表。",
+                )
+    assigned = _assign_sheets(indexes, template)
+    for spec in template.sheets:
+        best = assigned.get(spec.name)
+        if best is None:
+            what = "、".join(f.label for f in spec.fields) or spec.title
+            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
+            continue
+        if spec.fields:
+            ordered = [best] + [i for i in indexes if i is not best]
+            labels = {normalize(f.label) for f in spec.fields}
+            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report, labels)]
+            if missing:
+                report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
+            continue
+        quiet = bool(_superseded_hits(best, template))
+        below = 0
+        for table in spec.tables:
+            below = locate_table(best, table, report, below, quiet)
+    return report

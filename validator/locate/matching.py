@@ -1,0 +1,66 @@
+"""A sheet's text cells and merges indexed for look-ups, and how cell text is matched against official labels."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import cache
+
+from validator.findings import CellRef
+from validator.labels import item_number, normalize
+from validator.sources.grid import SheetGrid
+from validator.spec.model import Leaf
+
+
+class SheetIndex:
+    """Normalised text cells and merged ranges of one sheet, for label look-ups."""
+
+    def __init__(self, sheet: SheetGrid) -> None:
+        self.sheet = sheet
+        self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]
+        self.merge_of = {(r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
+
+    def ref(self, row: int, col: int) -> CellRef:
+        return CellRef(self.sheet.name, row, col)
+
+    def text(self, row: int, col: int) -> str:
+        return str(self.sheet.cells.get((row, col), "")).strip()
+
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """Columns a header cell covers: its merged range, else until the next text cell in its row."""
+        merge = self.merge_of.get((row, col))
+        if merge:
+            return merge[1], merge[3]
+        right = min((c for r, c, _ in self.labels if r == row and c > col), default=10**6)
+        return col, right - 1
+
+    def row_has_value(self, row: int, cols: Iterable[int]) -> bool:
+        return any(self.sheet.cells.get((row, c)) not in (None, "") for c in cols)
+
+
+@cache
+def leaf_prefixes(leaf: Leaf) -> tuple[str, ...]:
+    """Ancestor labels and their item numbers, which real workbooks sometimes prepend to a row label."""
+    out = {p for label in leaf.path for p in (normalize(label), item_number(label))} - {""}
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def matches(text: str, leaf: Leaf) -> bool:
+    target = normalize(leaf.label)
+    prefixes = leaf_prefixes(leaf)
+    while text != target:
+        head = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
+        if head is None:
+            return False
+        text = text[len(head) :]
+    return True
+
+
+def same_group(text: str, label: str) -> bool:
+    """A group label written with another numbering style ("六、其他处理" for "（六）其他处理") or a prefix."""
+    body = normalize(label)[len(item_number(label)) :]
+    return text == normalize(label) or text[len(item_number(text)) :] == body or text.endswith(normalize(label))
+
+
+def fuzzy(text: str, label: str) -> float:
+    return difflib.SequenceMatcher(None, text, normalize(label)).ratio()

@@ -26,6 +26,7 @@ from PIL import Image
 from validator.findings import CellRef, FileReport, Finding, Related
 from validator.marks import Mark, plan_marks
 from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.package_parts import unsupported_parts
 from validator.writeback import (
     annotate,
     annotated_path,
@@ -33,7 +34,6 @@ from validator.writeback import (
     clear_file,
     open_workbook,
     save_atomic,
-    unsupported_parts,
     write_annotated,
 )
 

@@ -472,3 +472,18 @@ def test_usage_errors(args: list[str], tmp_path: Path) -> None:
     assert "用法：" in proc.stderr
     for english in ("Traceback", "the following arguments are required", "invalid choice", "usage:", "error:"):
         assert english not in proc.stderr, proc.stderr
+
+
+def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
+    """A folder stands for its workbooks (subfolders too), not for our own copies, backups or Office lock files."""
+    (tmp_path / "乡镇").mkdir()
+    copy(balanced, tmp_path / "a.xlsx")
+    copy(books / "wrong.xlsx", tmp_path / "乡镇" / "b.xlsx")
+    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.docx"):
+        copy(balanced, tmp_path / skipped)
+    proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == EXIT_FINDINGS
+    assert [Path(r["file"]).as_posix() for r in results(proc)] == ["a.xlsx", "乡镇/b.xlsx"]
+    (tmp_path / "空").mkdir()
+    (empty,) = results(run("check", "空", "--format", "json", cwd=tmp_path))
+    assert empty["status"] == "error" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", help="校验工作簿，生成标注副本", description="校验一个或多个年报工作簿（.xlsx/.xlsm）"
     )
-    check.add_argument("files", nargs="+", metavar="文件", help="要校验的工作簿")
+    check.add_argument("files", nargs="+", metavar="文件", help="要校验的工作簿，或包含工作簿的文件夹")
     check.add_argument(
         "--format", choices=("table", "json"), default="table", help="输出格式：table（表格，默认）或 json"
     )
@@ -154,7 +154,7 @@ def _annotate(reports: Sequence[FileReport], out: Path | None, in_place: bool) -
 
 
 def _check(args: argparse.Namespace) -> int:
-    from validator.files import check_files
+    from validator.files import check_files, workbook_paths
 
     if args.out:
         try:
@@ -164,7 +164,7 @@ def _check(args: argparse.Namespace) -> int:
                 f"无法创建目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
             )
             return EXIT_WRITE
-    reports = check_files(args.files)
+    reports = check_files(workbook_paths(args.files))
     written = True if args.no_annotate else _annotate(reports, args.out, args.in_place)
     if args.format == "json":
         print(json.dumps({"results": [_report_json(r) for r in reports]}, ensure_ascii=False, indent=2))

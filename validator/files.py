@@ -12,6 +12,31 @@ from validator.sources.grid import ReadError
 from validator.sources.xlsx import read_xlsx
 from validator.spec import Template, default_template
 
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
+
+
+def workbook_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for the workbooks in it and its subfolders, without the annotated copies and
+    backups this tool writes and without Office's "~$" lock files. An empty folder stays, to be reported."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        found = sorted(f for f in path.rglob("*") if _is_report(f)) if _is_folder(path) else []
+        out += found or [path]
+    return out
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, no permission…: reading it will say so in Chinese
+        return False
+
+
+def _is_report(path: Path) -> bool:
+    name = path.name
+    ours = ".校验." in name or ".bak." in name or name.startswith("~$")
+    return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
+
 
 def check_files(paths: Sequence[str | Path], template: Template | None = None) -> list[FileReport]:
     """Reports in the order of `paths`; unreadable files get a report with a Chinese error instead of findings."""

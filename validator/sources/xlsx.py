@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -38,7 +39,9 @@ def _sniff_file(path: Path) -> None:
     if not path.exists():
         raise ReadError(f"找不到文件：{path}。请检查路径是否正确。", "missing")
     if path.is_dir():
-        raise ReadError(f"{path} 是文件夹，不是工作簿。请指定 .xlsx 文件。", "not_workbook")
+        raise ReadError(
+            f"{path} 是文件夹，其中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "not_workbook"
+        )
     with path.open("rb") as fh:
         head = fh.read(8)
         if head == _CFB_MAGIC:
@@ -68,13 +71,12 @@ def _sniff_file(path: Path) -> None:
         raise ReadError("文件解压后异常庞大，疑似恶意构造的文件，已拒绝读取。请核实文件来源。", "too_large")
 
 
-def _load(source: Path | BinaryIO, **options: bool) -> openpyxl.Workbook:
+def _load(source: BinaryIO, **options: bool) -> openpyxl.Workbook:
     # A file object skips openpyxl's extension check, so a renamed workbook still opens.
     try:
-        if isinstance(source, Path):
-            with source.open("rb") as fh:
-                return openpyxl.load_workbook(fh, **options)
-        return openpyxl.load_workbook(source, **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # English notes on features skipped; values are all we read
+            return openpyxl.load_workbook(source, **options)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise ReadError(f"文件已损坏或结构不完整，无法读取（{type(exc).__name__}）。{_SAVE_AS}", "corrupt") from exc
     except Exception as exc:  # XML parse errors, defusedxml refusals: hostile or broken content

@@ -484,6 +484,8 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == EXIT_FINDINGS
     assert [Path(r["file"]).as_posix() for r in results(proc)] == ["a.xlsx", "乡镇/b.xlsx"]
+    proc = run("check", ".", "--out", "标注", cwd=tmp_path)
+    assert (tmp_path / "标注" / "a.校验.xlsx").is_file() and (tmp_path / "标注" / "乡镇" / "b.校验.xlsx").is_file()
     (tmp_path / "空").mkdir()
     (empty,) = results(run("check", "空", "--format", "json", cwd=tmp_path))
     assert empty["status"] == "error" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]

@@ -135,15 +135,17 @@ def _print_table(reports: Sequence[FileReport]) -> None:
             console.print(f"标注副本：{r.annotated}")
 
 
-def _annotate(reports: Sequence[FileReport], out: Path | None, in_place: bool) -> bool:
+def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> bool:
     """Write annotated copies; returns False when any could not be written (the reason goes into notices)."""
     from validator.writeback import write_annotated
 
     ok = True
-    for r in reports:
+    for r, out in zip(reports, out_dirs):
         if r.error:
             continue
         try:
+            if out is not None:
+                out.mkdir(parents=True, exist_ok=True)
             write_annotated(Path(r.path), r, out, in_place)
         except OSError as exc:
             ok = False
@@ -164,8 +166,10 @@ def _check(args: argparse.Namespace) -> int:
                 f"无法创建目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
             )
             return EXIT_WRITE
-    reports = check_files(workbook_paths(args.files))
-    written = True if args.no_annotate else _annotate(reports, args.out, args.in_place)
+    inputs = workbook_paths(args.files)
+    reports = check_files([path for path, _ in inputs])
+    out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
+    written = True if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
     if args.format == "json":
         print(json.dumps({"results": [_report_json(r) for r in reports]}, ensure_ascii=False, indent=2))
     else:

@@ -15,13 +15,18 @@ from validator.spec import Template, default_template
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 
 
-def workbook_paths(paths: Sequence[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks in it and its subfolders, without the annotated copies and
-    backups this tool writes and without Office's "~$" lock files. An empty folder stays, to be reported."""
-    out: list[Path] = []
+def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
+    """(file, its folder relative to the folder named) for every workbook to check.
+
+    Files are taken as given; a folder stands for the workbooks in it and its subfolders, without the annotated
+    copies and backups this tool writes and without Office's "~$" lock files. An empty folder stays, to be reported.
+    The relative folder lets copies written elsewhere (--out) keep the folder structure, so that two b.xlsx in two
+    subfolders do not overwrite each other's copy.
+    """
+    out: list[tuple[Path, Path]] = []
     for path in map(Path, paths):
         found = sorted(f for f in path.rglob("*") if _is_report(f)) if _is_folder(path) else []
-        out += found or [path]
+        out += [(f, f.parent.relative_to(path)) for f in found] or [(path, Path())]
     return out
 
 

@@ -45,3 +45,5 @@ def test_rule_case(code: str, case: dict, balanced_workbook: Path, tmp_path: Pat
     (report,) = check_files([path])
     flagged = sorted((f.cell.ref if f.cell else None for f in report.findings if f.rule == code), key=str)
     assert flagged == sorted(case["findings"], key=str), [f.message for f in report.findings]
+    if not case["findings"]:  # a passing case is a valid report: nothing else may fire either
+        assert report.findings == [], [f.message for f in report.findings]

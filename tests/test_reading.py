@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from validator.sources.grid import ExcelError, Uncached
+from validator.sources.grid import ExcelError, ReadError, Uncached
 from validator.sources.xlsx import read_xlsx
 
 
@@ -50,3 +51,13 @@ def test_formulas_and_errors_are_seen(balanced_workbook: Path, tmp_path: Path):
     cells = read_xlsx(path).sheet("表三").cells
     assert isinstance(cells[(7, 10)], Uncached) and cells[(7, 10)] == "=SUM(D7:I7)"
     assert isinstance(cells[(8, 10)], ExcelError) and cells[(8, 10)] == "#DIV/0!"
+
+
+def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_workbook: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(balanced_workbook)
+    wb["表三"]["XFD1048576"] = 1
+    path = tmp_path / "far.xlsx"
+    wb.save(path)
+    with pytest.raises(ReadError, match="使用区域异常大") as refused:
+        read_xlsx(path)
+    assert refused.value.reason == "too_large"

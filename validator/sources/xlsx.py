@@ -20,6 +20,8 @@ MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+MAX_SHEET_CELLS = 2_000_000  # rows × columns of one sheet's used area; a report sheet uses a few hundred
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")  # a <f> element, or a cell of type error
 _SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 
@@ -125,14 +127,36 @@ def _openpyxl_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
         return out
 
 
-def _has_formulas_or_errors(path: Path) -> bool:
-    """Whether any sheet holds a formula or an error value, which python-calamine would read as blanks."""
+def _inspect_worksheets(path: Path) -> bool:
+    """Whether any sheet holds a formula or an error value (python-calamine would read them as blanks).
+
+    Also refuses a sheet whose cells span a huge area: readers allocate the whole rectangle, so one cell typed
+    at XFD1048576 in a tiny file would exhaust memory.
+    """
+    found = False
     with zipfile.ZipFile(path) as zf:
-        return any(
-            _FORMULA_OR_ERROR.search(zf.read(name))
-            for name in zf.namelist()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        )
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = zf.read(name)
+            found = found or bool(_FORMULA_OR_ERROR.search(xml))
+            refs = _CELL_REF.findall(xml)
+            rows = max((int(r) for _, r in refs), default=0)
+            cols = max((_column_index(c) for c, _ in refs), default=0)
+            if rows * cols > MAX_SHEET_CELLS:
+                raise ReadError(
+                    f"工作表的使用区域异常大（{rows} 行 × {cols} 列），疑似恶意构造，已拒绝读取。"
+                    "如确有远处单元格误填了内容，请删除后另存再校验。",
+                    "too_large",
+                )
+    return found
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index
 
 
 def _calamine_cells(sheet: python_calamine.CalamineSheet) -> dict[tuple[int, int], object]:
@@ -148,7 +172,7 @@ def read_xlsx(path: str | Path, exact: bool = False) -> WorkbookGrid:
     """
     path = Path(path)
     _sniff(path)
-    exact_cells = _openpyxl_cells(path) if exact or _has_formulas_or_errors(path) else None
+    exact_cells = _openpyxl_cells(path) if _inspect_worksheets(path) or exact else None
     try:
         return _grid(path, exact_cells)
     except ReadError:

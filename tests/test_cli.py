@@ -489,3 +489,20 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     (tmp_path / "空").mkdir()
     (empty,) = results(run("check", "空", "--format", "json", cwd=tmp_path))
     assert empty["status"] == "error" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]
+
+
+def test_check_an_annotated_copy_again_refreshes_it(books: Path, tmp_path: Path) -> None:
+    """Fixing values in the annotated copy and checking it again updates that copy, and says so."""
+    source = copy(books / "wrong.xlsx", tmp_path / "report.xlsx")
+    before = sha(source)
+    assert run("check", "report.xlsx", cwd=tmp_path).returncode == EXIT_FINDINGS
+    fixed = openpyxl.load_workbook(tmp_path / "report.校验.xlsx")
+    key_sheet, key_cell = address(WRONG_KEY)
+    fixed[key_sheet][key_cell] = balanced_values(default_template())[WRONG_KEY]
+    fixed.save(tmp_path / "report.校验.xlsx")
+    (again,) = results(run("check", "report.校验.xlsx", "--format", "json", cwd=tmp_path))
+    assert again["counts"]["error"] == 0
+    assert again["annotated"] == "report.校验.xlsx"
+    assert any("已在其中更新标注" in n for n in again["notices"])
+    assert sha(source) == before
+    assert listing(tmp_path) == {"report.xlsx", "report.校验.xlsx"}

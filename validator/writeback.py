@@ -103,6 +103,9 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
         target = annotated_path(source, out_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         advice = "原文件未改动，请对照原文件查看这些内容。"
+        if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
+            advice = "请对照原始工作簿查看这些内容。"
+            report.notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
     if lost:
         notice = f"标注后的文件无法保留：{'、'.join(lost)}。{advice}"
         if notice not in report.notices:

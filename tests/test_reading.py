@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from validator.files import check_files
 from validator.sources.grid import ExcelError, ReadError, Uncached
 from validator.sources.xlsx import read_xlsx
 
@@ -61,3 +62,15 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     with pytest.raises(ReadError, match="使用区域异常大") as refused:
         read_xlsx(path)
     assert refused.value.reason == "too_large"
+
+
+def test_a_workbook_made_from_another_template_is_told(balanced_workbook: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(balanced_workbook)
+    wb["_模板信息"]["B1"] = "gov-info-annual-report-2019"
+    path = tmp_path / "other.xlsx"
+    wb.save(path)
+    (report,) = check_files([path])
+    assert report.findings == []
+    assert report.notices == [
+        "该工作簿由模板「gov-info-annual-report-2019」生成，本次按「gov-info-annual-report-2021」（国办公开办函〔2021〕30号）校验。"
+    ]

@@ -56,6 +56,10 @@ def check_files(paths: Sequence[str | Path], template: Template | None = None) -
             report.template = None
     located = []
     for report, grid in readable:
+        if grid.template_id and grid.template_id != template.id:
+            report.notices.append(
+                f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
+            )
         try:
             located.append((report, locate(grid, template)))
         except Exception as exc:  # a workbook shaped like nothing we foresaw must not stop the other files

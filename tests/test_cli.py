@@ -506,3 +506,41 @@ def test_check_an_annotated_copy_again_refreshes_it(books: Path, tmp_path: Path)
     assert any("已在其中更新标注" in n for n in again["notices"])
     assert sha(source) == before
     assert listing(tmp_path) == {"report.xlsx", "report.校验.xlsx"}
+
+
+def test_cell_text_and_paths_are_never_markup_or_illegal_xml(books: Path, tmp_path: Path) -> None:
+    """Text typed into cells ends up in messages: "[/]" must not be read as rich markup, and a control character
+    (which Excel stores as _x0001_) must not break the annotated copy."""
+    wb = openpyxl.load_workbook(books / "balanced.xlsx")
+    wb["表三"]["F9"] = "[/]"
+    wb["表三"]["G9"] = "12_x0001_"  # how Excel stores the control character U+0001
+    wb.save(tmp_path / "a[bold]b[red].xlsx")
+    proc = run("check", "a[bold]b[red].xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_FINDINGS, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "a[bold]b[red].xlsx" in proc.stdout and "填了「[/]」" in proc.stdout
+    copy_ = openpyxl.load_workbook(tmp_path / "a[bold]b[red].校验.xlsx")
+    assert "12\ufffd" in copy_["表三"]["G9"].comment.text
+
+
+def test_a_package_openpyxl_cannot_open_is_still_checked(balanced: Path, tmp_path: Path) -> None:
+    """Values read fine (calamine) but a broken document-properties part stops openpyxl: the check is reported and
+    the missing copy is explained, with exit code 4."""
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(balanced) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, b"<cp:coreProperties" if name == "docProps/core.xml" else zin.read(name))
+    (result,) = results(proc := run("check", "broken.xlsx", "--format", "json", cwd=tmp_path))
+    assert proc.returncode == EXIT_WRITE
+    assert result["status"] == "checked" and result["counts"]["error"] == 0 and result["annotated"] is None
+    assert any(n.startswith("无法生成标注副本") for n in result["notices"])
+    proc = run("clear", "broken.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_UNREADABLE and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "options", [("--in-place", "--out", "x"), ("--in-place", "--no-annotate"), ("--out", "x", "--no-annotate")]
+)
+def test_output_modes_exclude_each_other(balanced: Path, options: tuple[str, ...]) -> None:
+    proc = run("check", str(balanced), *options)
+    assert proc.returncode == EXIT_USAGE and "不能与" in proc.stderr

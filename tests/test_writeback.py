@@ -352,10 +352,28 @@ def test_a_user_sheet_named_like_the_results_sheet_survives(source: Path) -> Non
 # ---------------------------------------------------------------- files and paths
 
 
-def test_annotated_path_does_not_stack_suffixes(source: Path, tmp_path: Path) -> None:
+def test_annotated_path_does_not_stack_suffixes_on_our_own_copies(source: Path, tmp_path: Path) -> None:
     assert annotated_path(source, None) == source.with_name("年报.校验.xlsx")
     copy_path = write_annotated(source, sample_report(source))
-    assert annotated_path(copy_path, tmp_path / "o") == tmp_path / "o" / "年报.校验.xlsx"
+    assert write_annotated(copy_path, sample_report(copy_path), tmp_path / "o") == tmp_path / "o" / "年报.校验.xlsx"
+    assert write_annotated(copy_path, sample_report(copy_path)) == copy_path  # refreshed in place: it is ours
+
+
+def test_a_users_file_named_like_a_copy_is_never_overwritten(source: Path, tmp_path: Path) -> None:
+    own = tmp_path / "总结.校验.xlsx"
+    shutil.copyfile(source, own)
+    before = own.read_bytes()
+    assert write_annotated(own, sample_report(own)) == tmp_path / "总结.校验.校验.xlsx"
+    assert own.read_bytes() == before
+
+
+def test_in_place_never_overwrites_an_earlier_backup(source: Path, tmp_path: Path) -> None:
+    target = source
+    original = target.read_bytes()
+    write_annotated(target, sample_report(target), in_place=True)
+    write_annotated(target, sample_report(target), in_place=True)
+    assert (tmp_path / "年报.bak.xlsx").read_bytes() == original
+    assert (tmp_path / "年报.bak2.xlsx").is_file()
 
 
 def with_extra_parts(

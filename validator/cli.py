@@ -57,9 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=("table", "json"), default="table", help="输出格式：table（表格，默认）或 json"
     )
-    check.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
-    check.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
-    check.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
+    output = check.add_mutually_exclusive_group()
+    output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
+    output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
+    output.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
     template = sub.add_parser("template", help="生成空白官方模板", description="生成2021年格式的空白官方模板")
     out = template.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--output", metavar="路径", type=Path, help="模板保存路径（.xlsx）")
@@ -101,17 +102,21 @@ def _report_json(r: FileReport) -> dict:
 
 
 def _print_table(reports: Sequence[FileReport]) -> None:
+    """A Chinese table per file. Paths, messages and cell text are passed as Text, never parsed as rich markup."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     style = {"error": "red", "warning": "yellow", "info": "cyan"}
     for r in reports:
         if r.error:
-            console.print(f"[bold red]无法校验[/]：{r.path}\n  {r.error}")
+            console.print(Text.assemble(("无法校验", "bold red"), f"：{r.path}\n  {r.error}"))
             continue
         c = r.counts
-        console.print(f"[bold]{r.path}[/]：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
+        console.print(
+            Text.assemble((r.path, "bold"), f"：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
+        )
         if r.findings:
             table = Table(show_lines=False, expand=True)
             for name, kw in (
@@ -122,21 +127,18 @@ def _print_table(reports: Sequence[FileReport]) -> None:
             ):
                 table.add_column(name, **kw)
             for f in r.sorted_findings():
-                table.add_row(
-                    f"[{style[f.severity]}]{SEVERITY_ZH[f.severity]}[/]",
-                    f.rule,
-                    f.cell.ref if f.cell else "整个工作簿",
-                    f.message,
-                )
+                where = f.cell.ref if f.cell else "整个工作簿"
+                table.add_row(Text(SEVERITY_ZH[f.severity], style[f.severity]), f.rule, Text(where), Text(f.message))
             console.print(table)
         for notice in r.notices:
-            console.print(f"[yellow]注意[/]：{notice}")
+            console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))
         if r.annotated:
-            console.print(f"标注副本：{r.annotated}")
+            console.print(Text(f"标注副本：{r.annotated}"))
 
 
 def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> bool:
     """Write annotated copies; returns False when any could not be written (the reason goes into notices)."""
+    from validator.sources.grid import ReadError
     from validator.writeback import write_annotated
 
     ok = True
@@ -144,9 +146,10 @@ def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in
         if r.error:
             continue
         try:
-            if out is not None:
-                out.mkdir(parents=True, exist_ok=True)
             write_annotated(Path(r.path), r, out, in_place)
+        except ReadError as exc:  # readable for checking, but openpyxl cannot open it for writing
+            ok = False
+            r.notices.append(f"无法生成标注副本：{exc.message}")
         except OSError as exc:
             ok = False
             r.notices.append(
@@ -213,14 +216,12 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _clear(args: argparse.Namespace) -> int:
     from validator.sources.grid import ReadError
-    from validator.sources.xlsx import read_xlsx
     from validator.writeback import clear_file
 
     code = EXIT_OK
     for name in args.files:
         path = Path(name)
         try:
-            read_xlsx(path)  # the same checks for unreadable files as `check`
             changed = clear_file(path)
         except ReadError as exc:
             print(f"无法处理 {path}：{exc.message}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from validator.sources.grid import ReadError
 from validator.sources.xlsx import read_xlsx
 from validator.spec import Template, default_template
 
+_BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 
 
@@ -39,7 +41,7 @@ def _is_folder(path: Path) -> bool:
 
 def _is_report(path: Path) -> bool:
     name = path.name
-    ours = ".校验." in name or ".bak." in name or name.startswith("~$")
+    ours = ".校验." in name or _BACKUP.search(name) or name.startswith("~$")
     return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
 
 

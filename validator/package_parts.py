@@ -7,7 +7,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from defusedxml.ElementTree import fromstring
+from defusedxml.common import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
 
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
@@ -41,7 +42,10 @@ def unsupported_parts(path: Path) -> list[str]:
     """Chinese names of the contents openpyxl would drop, with their sheets, e.g. ["文本框或形状（表二）"]."""
     found: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as zf:
-        owners = _part_owners(zf)
+        try:
+            owners = _part_owners(zf)
+        except (ParseError, DefusedXmlException, KeyError):  # broken relationships: name the parts without sheets
+            owners = {}
         for part in zf.namelist():
             for kind in _kinds_in(zf, part):
                 sheets = found.setdefault(kind, [])

@@ -6,6 +6,7 @@ import unicodedata
 from math import ceil
 from pathlib import Path
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -19,6 +20,11 @@ from validator.marks import PRIMARY_FILL
 def solid(rgb: str) -> PatternFill:
     """A solid fill in opaque ARGB, as Excel writes it."""
     return PatternFill(fill_type="solid", start_color=f"FF{rgb}", end_color=f"FF{rgb}")
+
+
+def printable(text: str) -> str:
+    """Text that a cell or note can hold: control characters (which XML cannot carry) shown as "�"."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def display_units(line: str) -> int:
@@ -56,7 +62,7 @@ def write_results(wb: Workbook, ws: Worksheet, report: FileReport) -> None:
 
 def _text_row(ws: Worksheet, row: int, text: str, font: Font | None = None) -> None:
     """A line of text across the table's width; merged cells do not grow by themselves, so set the height."""
-    cell = ws.cell(row, 1, text)
+    cell = ws.cell(row, 1, printable(text))
     cell.alignment = _WRAP
     if font is not None:
         cell.font = font
@@ -82,7 +88,7 @@ def _write_table(wb: Workbook, ws: Worksheet, top: int, findings: list[Finding])
     for number, f in enumerate(findings, 1):
         row = top + number
         place = f.cell.ref if f.cell else "整个工作簿"
-        for col, value in enumerate((number, f.rule, SEVERITY_ZH[f.severity], place, f.message), 1):
+        for col, value in enumerate((number, f.rule, SEVERITY_ZH[f.severity], place, printable(f.message)), 1):
             ws.cell(row, col, value).alignment = _CENTRED if col in (1, 3) else _WRAP
         ws.cell(row, 3).fill = solid(PRIMARY_FILL[f.severity])
         _fit_height(ws, row, f.message, _COLUMNS[-1][1] - 2)  # a little slack: wrapping breaks before the edge

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import itertools
 import json
 import os
 import shutil
 import uuid
-import warnings
 import zipfile
 from dataclasses import replace
 from math import ceil
 from pathlib import Path
 
-import openpyxl
 from defusedxml.ElementTree import fromstring
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -26,7 +24,8 @@ from validator.findings import CellRef, FileReport, Finding, Related
 from validator.marks import Mark, plan_marks
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.package_parts import unsupported_parts
-from validator.results_sheet import display_units, solid, write_results
+from validator.results_sheet import display_units, printable, solid, write_results
+from validator.sources.xlsx import load_openpyxl, sniff
 
 NOTE_AUTHOR = "年报校验"
 ORIGINAL_NOTE_SEPARATOR = "——原批注——"
@@ -43,16 +42,14 @@ def has_macros(path: Path) -> bool:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Load for editing with formulas, macros, external links and rich text kept, whatever the file's extension."""
-    data = Path(path).read_bytes()  # a file object, not a name: openpyxl rejects names with unknown extensions
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        macros = VBA_PART in zf.namelist()
-    with warnings.catch_warnings():
-        # openpyxl warns in English about extensions it drops; unsupported_parts tells the user in Chinese.
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(
-            io.BytesIO(data), keep_vba=macros, keep_links=True, data_only=False, rich_text=True
-        )
+    """Load for editing with formulas, macros, external links and rich text kept, whatever the file's extension.
+
+    Raises ReadError (a Chinese message) for files that cannot be opened, as the reader does.
+    """
+    sniff(Path(path))
+    with Path(path).open("rb") as fh:
+        # openpyxl's English warnings about parts it drops are silenced there; unsupported_parts tells the user.
+        return load_openpyxl(fh, keep_vba=has_macros(path), keep_links=True, data_only=False, rich_text=True)
 
 
 def save_atomic(wb: Workbook, target: Path) -> None:
@@ -73,15 +70,21 @@ def _suffix(source: Path) -> str:
     return ".xlsm" if has_macros(source) else ".xlsx"
 
 
-def annotated_path(source: Path, out_dir: Path | None = None) -> Path:
-    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir, never `.校验.校验`."""
-    stem = source.stem.removesuffix(ANNOTATED_SUFFIX)
+def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False) -> Path:
+    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir.
+
+    With `refresh` (the source is an annotated copy this tool wrote) `x.校验.xlsx` stays `x.校验.xlsx`; a user's own
+    file that merely has such a name gets `x.校验.校验.xlsx`, so it is never overwritten.
+    """
+    stem = source.stem.removesuffix(ANNOTATED_SUFFIX) if refresh else source.stem
     return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffix(source)}"
 
 
 def backup_path(source: Path) -> Path:
-    """`<stem>.bak.xlsx` (`.xlsm` with macros) beside the source."""
-    return source.with_name(f"{source.stem}.bak{_suffix(source)}")
+    """`<stem>.bak.xlsx` (`.xlsm` with macros) beside the source; `.bak2`, `.bak3`… when earlier backups exist, so
+    that the first backup, which holds the user's original, is never overwritten."""
+    names = (f"{source.stem}.bak{n or ''}{_suffix(source)}" for n in itertools.chain([0], itertools.count(2)))
+    return next(path for path in map(source.with_name, names) if not path.exists())
 
 
 # ---------------------------------------------------------------- files
@@ -93,6 +96,7 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
     What openpyxl cannot keep is detected first and told in report.notices (and so on the results sheet).
     """
     source = Path(source)
+    wb = open_workbook(source)
     lost = unsupported_parts(source)
     if in_place:
         target = source
@@ -100,7 +104,7 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
         shutil.copy2(source, backup)
         advice = f"原文件已备份为 {backup.name}，请对照备份查看这些内容。"
     else:
-        target = annotated_path(source, out_dir)
+        target = annotated_path(source, out_dir, refresh=MARKS_SHEET in wb.sheetnames)
         target.parent.mkdir(parents=True, exist_ok=True)
         advice = "原文件未改动，请对照原文件查看这些内容。"
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
@@ -110,7 +114,6 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
         notice = f"标注后的文件无法保留：{'、'.join(lost)}。{advice}"
         if notice not in report.notices:
             report.notices.append(notice)
-    wb = open_workbook(source)
     annotate(wb, report)
     save_atomic(wb, target)
     report.annotated = str(target)
@@ -239,7 +242,7 @@ def _paint(cell: Cell, mark: Mark) -> None:
     cell.fill = solid(mark.colour)
     text = mark.note if cell.comment is None else f"{mark.note}\n{ORIGINAL_NOTE_SEPARATOR}\n{cell.comment.text}"
     width, height = _note_size(text)
-    cell.comment = Comment(text, NOTE_AUTHOR, height=height, width=width)
+    cell.comment = Comment(printable(text), NOTE_AUTHOR, height=height, width=width)
 
 
 _NOTE_LINE_UNITS = 56  # a note wraps after this many half-width characters

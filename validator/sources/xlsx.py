@@ -6,11 +6,12 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import openpyxl
 import python_calamine
-from openpyxl.utils.exceptions import InvalidFileException
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
 from validator.sources.grid import ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid
@@ -26,7 +27,7 @@ _FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")  # a <f> element
 _SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 
 
-def _sniff(path: Path) -> None:
+def sniff(path: Path) -> None:
     """Raise a ReadError that names the problem when the file is not a readable OOXML workbook."""
     try:
         _sniff_file(path)
@@ -73,8 +74,12 @@ def _sniff_file(path: Path) -> None:
         raise ReadError("文件解压后异常庞大，疑似恶意构造的文件，已拒绝读取。请核实文件来源。", "too_large")
 
 
-def _load(source: BinaryIO, **options: bool) -> openpyxl.Workbook:
-    # A file object skips openpyxl's extension check, so a renamed workbook still opens.
+def load_openpyxl(source: BinaryIO, **options: bool) -> Workbook:
+    """openpyxl's load with its failures turned into ReadError; a file object skips openpyxl's extension check, so
+    a renamed workbook still opens."""
+    import openpyxl  # only workbooks with formulas or error values, and the writer, need it: keep it off start-up
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # English notes on features skipped; values are all we read
@@ -88,7 +93,7 @@ def _load(source: BinaryIO, **options: bool) -> openpyxl.Workbook:
 def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """Formula cells per sheet, from a streaming pass over the formulas (the values load cannot see them)."""
     with path.open("rb") as fh:
-        wb = _load(fh, read_only=True, data_only=False)
+        wb = load_openpyxl(fh, read_only=True, data_only=False)
         return {
             ws.title: {
                 (cell.row, cell.column): cell.value
@@ -117,7 +122,7 @@ def _openpyxl_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
     """Exact cells: cached values and error values streamed by openpyxl, plus formulas that have no saved result."""
     formulas = _formula_cells(path)
     with path.open("rb") as fh:
-        wb = _load(fh, read_only=True, data_only=True)
+        wb = load_openpyxl(fh, read_only=True, data_only=True)
         out = {}
         for ws in wb.worksheets:
             cells = _streamed_cells(ws)
@@ -171,7 +176,7 @@ def read_xlsx(path: str | Path, exact: bool = False) -> WorkbookGrid:
     used instead when the workbook has formulas or error values (or `exact` is set), which calamine would blank.
     """
     path = Path(path)
-    _sniff(path)
+    sniff(path)
     exact_cells = _openpyxl_cells(path) if _inspect_worksheets(path) or exact else None
     try:
         return _grid(path, exact_cells)

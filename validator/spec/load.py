@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sysconfig
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,16 @@ from validator.spec.model import (
     Template,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+def _templates_dir() -> Path:
+    """templates/ of the source tree (a checkout, an editable install), else where a wheel installs it."""
+    source_tree = Path(__file__).resolve().parents[2] / "templates"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sysconfig.get_path("data")) / "share" / "nianbao-validator" / "templates"
+
+
+TEMPLATES_DIR = _templates_dir()
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "gov-info-annual-report-2021.yaml"
 KINDS = {"count", "money", "text", "longtext", "choice", "year", "credit_code"}
 SEVERITIES = {"error", "warning", "info"}

@@ -57,7 +57,9 @@ def rules_markdown(template: Template) -> str:
     lines += ["", "## 模板规格中声明的规则", ""]
     for r in rules.values():
         if r.spec:
+            advice = r.spec.params.get("advice")
             lines += [f"### {r.code} {r.summary}", "", _detail(r.spec, template), ""]
+            lines += [f"处理办法：{advice}", ""] if advice else []
     return "\n".join(lines)
 
 

@@ -77,7 +77,7 @@ def describe(rule: RuleSpec, ctx: ReportContext, first_year: int) -> list[Findin
         nonzero = [k for k in p["cells"] if pd.notna(v[k]) and v[k] > 0]
         profile = "、".join(str(v[k]) for k in dict.fromkeys(k for a in p["allowed"] for k in a))
         listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in nonzero)
-        message = f"本机关为「{profile}」，但{listing}。{rule.summary}；如确有规章，请核对封面的机关层级和类别。"
+        message = f"本机关为「{profile}」，但{listing}。{rule.summary}。{p.get('advice', '')}"
         primary = nonzero[0]
         related = _related(nonzero[1:], ctx, "同类数据")
         return [Finding(rule.code, rule.severity, message, ctx.cell(primary), related, 0.0, v[primary])]
@@ -95,10 +95,7 @@ def describe(rule: RuleSpec, ctx: ReportContext, first_year: int) -> list[Findin
         message = f"{ctx.where(key)} = {year}，{detail}。请填写报告所属的年度，如 {this_year - 1}。"
     else:  # text_mentions
         words = "、".join(p["any_of"])
-        message = (
-            f"{ctx.where(key)}中没有提到{words}。{rule.summary}：请写明发出收费通知的件数和总金额、"
-            "实际收取的总金额；未收取的，写明“本年度未收取信息处理费”。"
-        )
+        message = f"{ctx.where(key)}中没有提到{words}。{rule.summary}。{p.get('advice', '')}"
     return [Finding(rule.code, rule.severity, message, ctx.cell(key), (), None, None)]
 
 

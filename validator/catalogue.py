@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validator.findings import Severity
+from validator.findings import CellRef, Finding, Severity
+
+# Rule families by the letters of the code, built-in and spec-declared alike.
+FAMILIES = {"ST": "结构", "TY": "数值", "TX": "文字与封面", "EQ": "勾稽关系", "PL": "合理性", "CV": "封面"}
 
 
 @dataclass(frozen=True)
@@ -14,13 +17,10 @@ class BuiltinRule:
     code: str
     severity: Severity
     summary: str
-    family: str
 
 
-_FAMILY = {"ST": "结构", "TY": "数值", "TX": "文字与封面"}
-
-BUILTIN_RULES: tuple[BuiltinRule, ...] = tuple(
-    BuiltinRule(code, severity, summary, _FAMILY[code[:2]])
+BUILTIN: dict[str, BuiltinRule] = {
+    code: BuiltinRule(code, severity, summary)
     for code, severity, summary in (
         ("ST01", "error", "缺少整张表格或工作表"),
         ("ST02", "error", "表格缺少官方格式中的行"),
@@ -43,4 +43,9 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = tuple(
         ("TX01", "warning", "必填的封面信息或正文部分为空"),
         ("TX03", "warning", "封面选项不是规定的可选值"),
     )
-)
+}
+
+
+def builtin_finding(code: str, message: str, cell: CellRef | None = None, actual: float | str | None = None) -> Finding:
+    """A finding of a built-in rule, with the rule's default severity."""
+    return Finding(code, BUILTIN[code].severity, message, cell, actual=actual)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from validator.catalogue import BUILTIN_RULES
+from validator.catalogue import builtin_finding
 from validator.findings import Finding
 from validator.locate import LocatedReport, locate
 from validator.rules import equations
@@ -18,8 +18,6 @@ from validator.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Template
 from validator.values import Parsed, parse_number, parse_text, parse_year
-
-_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 
 
 @dataclass
@@ -48,10 +46,10 @@ def _parse(located: LocatedReport) -> _Parsed:
             continue  # not found: a structure finding says so, and the value stays unknown
         if parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
-            out.findings.append(Finding(parsed.rule, _SEVERITY[parsed.rule], message, loc.cell))
+            out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
         if parsed.value is None and cell.required:
             message = f"{ctx.where(key)}为空。请填写{cell.label}。"
-            out.findings.append(Finding("TX01", _SEVERITY["TX01"], message, loc.cell))
+            out.findings.append(builtin_finding("TX01", message, loc.cell))
     return out
 
 

@@ -14,14 +14,13 @@ from functools import cache, partial
 import pandas as pd
 import pandera.pandas as pa
 
-from validator.catalogue import BUILTIN_RULES
+from validator.catalogue import BUILTIN
 from validator.findings import Finding
 from validator.rules import cells, equations, plausibility
 from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec, Template
 
 FLOAT_KINDS = frozenset({"count", "money", "year"})  # kinds held as float64 in the frame (NaN = unknown)
-_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,14 @@ class FrameRule:
     spec: RuleSpec | None = None
 
 
-def _cell_rule(code: str, mask: Callable[[pd.DataFrame], pd.DataFrame], keys: Sequence[str]) -> FrameRule:
+def _cell_rule(rule: cells.CellRule, template: Template) -> FrameRule:
     """A per-cell rule: mask column i is input keys[i]."""
-    summary = next(r.summary for r in BUILTIN_RULES if r.code == code)
+    keys = cells.keys(rule, template)
     return FrameRule(
-        code, summary, mask, lambda ids, ctx: cells.describe(code, _SEVERITY[code], [keys[i] for i in ids], ctx)
+        rule.code,
+        BUILTIN[rule.code].summary,
+        partial(cells.mask, rule=rule, keys=keys, template=template),
+        lambda ids, ctx: cells.describe(rule, [keys[i] for i in ids], ctx),
     )
 
 
@@ -68,13 +70,8 @@ def _spec_rule(rule: RuleSpec, template: Template) -> FrameRule:
 @cache
 def frame_rules(template: Template) -> dict[str, FrameRule]:
     """Every rule that runs on the frame, by code."""
-    numbers = [k for k, c in template.inputs.items() if c.kind in ("count", "money")]
-    counts = [k for k, c in template.inputs.items() if c.kind == "count"]
-    choices = {f.key: f.choices for f in template.fields.values() if f.choices}
     rules = [
-        _cell_rule("TY05", partial(cells.non_negative, keys=numbers), numbers),
-        _cell_rule("TY06", partial(cells.whole, keys=counts), counts),
-        _cell_rule("TX03", partial(cells.in_choices, choices=choices), list(choices)),
+        *(_cell_rule(rule, template) for rule in cells.CELL_RULES),
         *(_spec_rule(r, template) for r in template.rules),
     ]
     return {r.code: r for r in rules}

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator.catalogue import BUILTIN_RULES
+from validator.catalogue import builtin_finding
 from validator.findings import CellRef, Finding
 from validator.spec.model import Template
-
-_SEVERITY = {r.code: r.severity for r in BUILTIN_RULES}
 
 
 @dataclass(frozen=True)
@@ -30,4 +28,4 @@ class LocatedReport:
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
-        self.findings.append(Finding(code, _SEVERITY[code], message, cell))
+        self.findings.append(builtin_finding(code, message, cell))

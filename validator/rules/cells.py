@@ -1,40 +1,75 @@
-"""Per-cell value rules checked on the whole frame (TY05 negative, TY06 fractional count, TX03 not a choice)."""
+"""Per-cell value rules checked on the whole frame: TY05 negative, TY06 fractional count, TX03 not a choice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
-from validator.findings import Finding, Severity
+from validator.catalogue import BUILTIN
+from validator.findings import Finding
 from validator.rules.context import ReportContext, fmt
+from validator.spec.model import NUMERIC_KINDS, InputCell, Template
 
 
-def non_negative(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class CellRule:
+    """Which inputs a rule applies to, which values pass (blocks of columns at once), and what to tell the user."""
+
+    code: str
+    applies: Callable[[InputCell, Template], bool]
+    passes: Callable[[pd.DataFrame, Template], pd.DataFrame]
+    problem: Callable[[object, str, Template], str]  # (value, key, template) → text after the cell's name
+
+
+def _choices(key: str, template: Template) -> str:
+    return "、".join(template.fields[key].choices)
+
+
+CELL_RULES: tuple[CellRule, ...] = (
+    CellRule(
+        "TY05",
+        lambda cell, _: cell.kind in NUMERIC_KINDS,
+        lambda block, _: block >= 0,
+        lambda value, *_: f" = {fmt(value)}，是负数。数量和金额不能为负，请填写实际数字。",
+    ),
+    CellRule(
+        "TY06",
+        lambda cell, _: cell.kind == "count",
+        lambda block, _: block % 1 == 0,
+        lambda value, *_: f" = {fmt(value)}，件数应为整数。请核实后填写整数。",
+    ),
+    CellRule(
+        "TX03",
+        lambda cell, t: cell.key in t.fields and bool(t.fields[cell.key].choices),
+        lambda block, t: pd.DataFrame({k: block[k].isin(t.fields[k].choices) for k in block}, index=block.index),
+        lambda value, key, t: f"「{value}」不是规定的可选值。请从下拉列表中选择：{_choices(key, t)}。",
+    ),
+)
+
+
+def keys(rule: CellRule, template: Template) -> list[str]:
+    """The inputs the rule checks, in template order (mask column i is keys[i])."""
+    return [k for k, cell in template.inputs.items() if rule.applies(cell, template)]
+
+
+def mask(frame: pd.DataFrame, rule: CellRule, keys: Sequence[str], template: Template) -> pd.DataFrame:
+    """True where a cell passes or is unknown."""
     block = frame[list(keys)]
-    return block.isna() | (block >= 0)
+    return block.isna() | rule.passes(block, template)
 
 
-def whole(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    block = frame[list(keys)]
-    return block.isna() | (block % 1 == 0)
-
-
-def in_choices(frame: pd.DataFrame, choices: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-    return pd.DataFrame({k: frame[k].isna() | frame[k].isin(c) for k, c in choices.items()}, index=frame.index)
-
-
-def describe(code: str, severity: Severity, keys: Sequence[str], ctx: ReportContext) -> list[Finding]:
+def describe(rule: CellRule, keys: Sequence[str], ctx: ReportContext) -> list[Finding]:
     """One finding per failing cell."""
-    out = []
-    for key in keys:
-        value = ctx.values[key]
-        if code == "TY05":
-            problem = f" = {fmt(value)}，是负数。数量和金额不能为负，请填写实际数字。"
-        elif code == "TY06":
-            problem = f" = {fmt(value)}，件数应为整数。请核实后填写整数。"
-        else:  # TX03
-            choices = "、".join(ctx.located.template.fields[key].choices)
-            problem = f"「{value}」不是规定的可选值。请从下拉列表中选择：{choices}。"
-        out.append(Finding(code, severity, f"{ctx.where(key)}{problem}", ctx.cell(key), (), None, value))
-    return out
+    template = ctx.located.template
+    return [
+        Finding(
+            rule.code,
+            BUILTIN[rule.code].severity,
+            f"{ctx.where(key)}{rule.problem(ctx.values[key], key, template)}",
+            ctx.cell(key),
+            actual=ctx.values[key],
+        )
+        for key in keys
+    ]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validator.catalogue import BUILTIN_RULES
+from validator.catalogue import BUILTIN, FAMILIES
 from validator.findings import Severity
 from validator.spec.model import RuleSpec, Template
-
-SPEC_FAMILY = {"EQ": "勾稽关系", "PL": "合理性", "CV": "封面", "TX": "文字与封面"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,6 @@ class Rule:
 
 def all_rules(template: Template) -> dict[str, Rule]:
     """Built-in and template rules by code, sorted by code."""
-    rules = [Rule(r.code, r.severity, r.summary, r.family) for r in BUILTIN_RULES]
-    rules += [Rule(r.code, r.severity, r.summary, SPEC_FAMILY[r.code[:2]], r) for r in template.rules]
+    rules = [Rule(r.code, r.severity, r.summary, FAMILIES[r.code[:2]]) for r in BUILTIN.values()]
+    rules += [Rule(r.code, r.severity, r.summary, FAMILIES[r.code[:2]], r) for r in template.rules]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from validator.check import check_grids
 from validator.locate import locate
-from validator.rules.context import fmt
 from validator.sources.xlsx import read_xlsx
 from validator.spec import default_template
+from validator.text import fmt
 
 
 def test_single_cell_changes_are_located(balanced_workbook: Path):

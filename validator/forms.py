@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import unicodedata
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
@@ -12,13 +9,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from validator.atomic import save_atomic
+from validator.cellref import column_letter
 from validator.layout import Block, Role, SheetLayout, Slot, template_layout
 from validator.names import TEMPLATE_INFO_SHEET
 from validator.spec.model import NUMERIC_KINDS, Kind, Template
+from validator.text import display_width
 
 CREATOR = "nianbao-validator"
 INPUT_FILL_COLOR = "EBF5E9"  # pale green: red, yellow and blue tones are reserved for error marks
@@ -137,16 +136,8 @@ def build_workbook(template: Template) -> Workbook:
 
 
 def write_blank(template: Template, path: Path) -> None:
-    """Write the blank workbook to `path` atomically (a temporary file in the same directory, then a rename)."""
-    path = Path(path)
-    # A plain new file (not mkstemp's 0600) so that the result gets the usual permissions.
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
-    try:
-        build_workbook(template).save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write the blank workbook to `path` atomically."""
+    save_atomic(build_workbook(template), Path(path))
 
 
 def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
@@ -158,7 +149,7 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     _add_validations(ws, layout, kinds, template)
     widths = _column_widths(layout, kinds)
     for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[column_letter(col)].width = width
     for row, height in _row_heights(layout, widths, kinds).items():
         ws.row_dimensions[row].height = height
     ws.freeze_panes = layout.freeze
@@ -223,11 +214,6 @@ def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int) -> D
     )
 
 
-def _text_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
 def _column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
     """Label columns fit their labels (the leaf-label column widest); numeric columns share one width."""
     first_input = min((slot.col for slot in layout.slots), default=layout.width + 1)
@@ -251,7 +237,7 @@ def _column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, flo
 
 def _fit(texts: list[str], low: float, high: float) -> float:
     """A column width that shows the widest text on one line, within [low, high]."""
-    return min(max(max(map(_text_width, texts), default=0) + 2, low), high)
+    return min(max(max(map(display_width, texts), default=0) + 2, low), high)
 
 
 def _row_heights(layout: SheetLayout, widths: dict[int, float], kinds: dict[str, Kind]) -> dict[int, float]:
@@ -270,7 +256,7 @@ def _row_heights(layout: SheetLayout, widths: dict[int, float], kinds: dict[str,
     for b in sorted(labels, key=lambda b: b.bottom - b.top):
         span = sum(widths[col] for col in range(b.left, b.right + 1))
         # Cells lose about 1.5 width units to padding; add 5 pt so wrapped lines are not flush with the border.
-        needed = LINE_HEIGHT * ceil(_text_width(b.text) / max(span - 1.5, 1)) + 5
+        needed = LINE_HEIGHT * ceil(display_width(b.text) / max(span - 1.5, 1)) + 5
         shortfall = needed - sum(heights[row] for row in range(b.top, b.bottom + 1))
         if shortfall > 0:
             heights[b.bottom] += shortfall

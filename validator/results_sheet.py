@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from math import ceil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from validator.cellref import column_letter
 from validator.findings import SEVERITIES, SEVERITY_ZH, CellRef, FileReport, Finding
 from validator.marks import PRIMARY_FILL
+from validator.text import display_width
 
 
 def solid(rgb: str) -> PatternFill:
@@ -25,11 +25,6 @@ def solid(rgb: str) -> PatternFill:
 def printable(text: str) -> str:
     """Text that a cell or note can hold: control characters (which XML cannot carry) shown as "�"."""
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-
-
-def display_units(line: str) -> int:
-    """Display width in half-width characters (CJK characters and full-width punctuation count two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line)
 
 
 _COLUMNS = (("序号", 6), ("规则", 10), ("级别", 8), ("位置", 16), ("说明", 80))
@@ -72,7 +67,7 @@ def _text_row(ws: Worksheet, row: int, text: str, font: Font | None = None) -> N
 
 def _fit_height(ws: Worksheet, row: int, text: str, width: int) -> None:
     """Give a row the height its wrapped text needs: neither Excel nor LibreOffice grows it when opening a file."""
-    lines = ceil(display_units(text) / width)
+    lines = ceil(display_width(text) / width)
     if lines > 1:
         ws.row_dimensions[row].height = 16 * lines
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from validator.layout import template_layout
-from validator.rules.plausibility import credit_code_problem
+from validator.rules.plausibility import CODE_ALPHABET, credit_code_problem
 from validator.spec.model import Template
 
 # Outcome rows of 表三 per requester column (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他).
@@ -29,7 +29,7 @@ _T4 = {"review": (2, 1, 0, 1), "direct": (1, 0, 1, 0), "after_review": (0, 1, 0,
 
 def valid_credit_code(first17: str) -> str:
     """Complete 17 characters with the GB 32100-2015 check character."""
-    return next(first17 + ch for ch in "0123456789ABCDEFGHJKLMNPQRTUWXY" if not credit_code_problem(first17 + ch))
+    return next(first17 + ch for ch in CODE_ALPHABET if not credit_code_problem(first17 + ch))
 
 
 def balanced_values(template: Template) -> dict[str, object]:

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from validator.sources.grid import ExcelError, Uncached
+from validator.text import fmt
 
 UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
@@ -37,10 +38,6 @@ class Parsed:
     problem: str | None = None  # Chinese: what is wrong and what to write instead
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
-
-
 def _text_number(text: str, kind: str) -> Parsed:
     """Interpret text found in a numeric cell."""
     norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -50,7 +47,7 @@ def _text_number(text: str, kind: str) -> Parsed:
     if _NUMBER.match(norm):
         value = float(norm.replace(",", ""))
         return Parsed(
-            value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {_fmt(value)} 校验。请改为数值 {_fmt(value)}。"
+            value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {fmt(value)} 校验。请改为数值 {fmt(value)}。"
         )
     m = _WITH_UNIT.match(norm)
     if m:
@@ -60,7 +57,7 @@ def _text_number(text: str, kind: str) -> Parsed:
         elif kind == "count" and unit.endswith("元"):
             return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
         return Parsed(
-            value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {_fmt(value)}（本栏单位已在表头注明）。"
+            value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}（本栏单位已在表头注明）。"
         )
     if norm.endswith("%"):
         return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
-import uuid
 import zipfile
 from dataclasses import replace
 from math import ceil
@@ -20,12 +18,14 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from validator.atomic import save_atomic
 from validator.findings import CellRef, FileReport, Finding, Related
 from validator.marks import Mark, plan_marks
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.package_parts import unsupported_parts
-from validator.results_sheet import display_units, printable, solid, write_results
+from validator.results_sheet import printable, solid, write_results
 from validator.sources.xlsx import load_openpyxl, sniff
+from validator.text import display_width
 
 NOTE_AUTHOR = "年报校验"
 ORIGINAL_NOTE_SEPARATOR = "——原批注——"
@@ -50,20 +50,6 @@ def open_workbook(path: Path) -> Workbook:
     with Path(path).open("rb") as fh:
         # openpyxl's English warnings about parts it drops are silenced there; unsupported_parts tells the user.
         return load_openpyxl(fh, keep_vba=has_macros(path), keep_links=True, data_only=False, rich_text=True)
-
-
-def save_atomic(wb: Workbook, target: Path) -> None:
-    """Save through a temporary file beside the target, so the target is either the old or the new file."""
-    target = Path(target)
-    tmp = target.with_name(f".~{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}")
-    try:
-        wb.save(tmp)
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _suffix(source: Path) -> str:
@@ -250,7 +236,7 @@ _NOTE_LINE_UNITS = 56  # a note wraps after this many half-width characters
 
 def _note_size(text: str) -> tuple[int, int]:
     """Pixel width and height of a note box that shows all of text (9-pt font: about 7 px per half-width char)."""
-    units = [display_units(line) for line in text.split("\n")]
+    units = [display_width(line) for line in text.split("\n")]
     per_line = max(16, min(max(units), _NOTE_LINE_UNITS))
     lines = sum(max(1, ceil(u / per_line)) for u in units)
     return per_line * 7 + 24, lines * 18 + 14

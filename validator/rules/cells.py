@@ -9,8 +9,9 @@ import pandas as pd
 
 from validator.catalogue import BUILTIN
 from validator.findings import Finding
-from validator.rules.context import ReportContext, fmt
+from validator.rules.context import ReportContext
 from validator.spec.model import NUMERIC_KINDS, InputCell, Template
+from validator.text import fmt
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,6 @@ from validator.findings import CellRef
 from validator.locate import LocatedReport
 
 
-def fmt(value: float) -> str:
-    """A number as users write it: 12, 2.5, -3."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
-
-
 @dataclass
 class ReportContext:
     """One report's checked values (a frame row) and located cells."""

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from validator.findings import Finding, Related
-from validator.rules.context import ReportContext, fmt
+from validator.rules.context import ReportContext
 from validator.spec.model import Equation, RuleSpec
+from validator.text import fmt
 
 TOLERANCE = 1e-6
 

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from validator.findings import Finding, Related
-from validator.rules.context import ReportContext, fmt
+from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec
+from validator.text import fmt
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 _OP_ZH = {">=": "小于", ">": "不大于", "<=": "大于", "<": "不小于", "==": "不等于"}
 # GB 32100-2015: 18 characters from this alphabet; the last is a check character over the first 17.
-_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
@@ -24,11 +25,11 @@ def credit_code_problem(code: str) -> str | None:
     code = code.strip().upper()
     if len(code) != 18:
         return f"应为 18 位，实际为 {len(code)} 位"
-    bad = sorted({ch for ch in code if ch not in _CODE_ALPHABET})
+    bad = sorted({ch for ch in code if ch not in CODE_ALPHABET})
     if bad:
         return f"含有不允许的字符「{''.join(bad)}」（不使用 I、O、Z、S、V）"
-    total = sum(_CODE_ALPHABET.index(ch) * w for ch, w in zip(code, _CODE_WEIGHTS))
-    check = _CODE_ALPHABET[(31 - total % 31) % 31]
+    total = sum(CODE_ALPHABET.index(ch) * w for ch, w in zip(code, _CODE_WEIGHTS))
+    check = CODE_ALPHABET[(31 - total % 31) % 31]
     return None if code[-1] == check else f"校验位应为「{check}」，实际为「{code[-1]}」"
 
 

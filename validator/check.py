@@ -16,7 +16,7 @@ from validator.rules import equations
 from validator.rules.context import ReportContext
 from validator.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.sources.grid import WorkbookGrid
-from validator.spec.model import Template
+from validator.spec.model import NUMERIC_KINDS, Template
 from validator.values import Parsed, parse_number, parse_text, parse_year
 
 
@@ -27,7 +27,7 @@ class _Parsed:
 
 
 def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
-    if kind in ("count", "money"):
+    if kind in NUMERIC_KINDS:
         return parse_number(raw, kind, required)
     if kind == "year":
         return parse_year(raw)

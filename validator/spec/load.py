@@ -5,7 +5,7 @@ from __future__ import annotations
 import sysconfig
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
@@ -13,8 +13,10 @@ from validator.spec.model import (
     Equation,
     Field,
     Header,
+    Kind,
     Leaf,
     RuleSpec,
+    Severity,
     Sheet,
     SupersededFormat,
     Table,
@@ -32,8 +34,8 @@ def _templates_dir() -> Path:
 
 TEMPLATES_DIR = _templates_dir()
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "gov-info-annual-report-2021.yaml"
-KINDS = {"count", "money", "text", "longtext", "choice", "year", "credit_code"}
-SEVERITIES = {"error", "warning", "info"}
+KINDS = set(get_args(Kind))
+SEVERITIES = set(get_args(Severity))
 RULE_KINDS = {"equation", "zero_unless", "compare", "credit_code", "year_range", "text_mentions"}
 
 

@@ -7,22 +7,16 @@ from validator.rules.registry import Rule, all_rules
 from validator.spec.model import RuleSpec, Template
 
 
-def _labels(template: Template, keys: list[str], table: str, axis: str) -> str:
-    t = template.tables[table]
-    leaves = {leaf.key: leaf.label for leaf in (t.row_leaves if axis == "row" else t.column_leaves)}
-    return "＋".join(f"「{leaves[k]}」" for k in keys)
+def _terms(template: Template, keys: tuple[str, ...], axis: str) -> str:
+    return "＋".join(f"「{template.inputs[k].axis_label(axis)}」" for k in keys)
 
 
 def _detail(rule: RuleSpec, template: Template) -> str:
     """The rule's parameters in words, with the official labels they refer to."""
     p = rule.params
     if rule.kind == "equation":
-        axis = "row" if p["each"] == "column" else "column"
-        group = (p.get("groups") or [None])[0]  # every group has the same labels: show the first
-        lhs, rhs = (
-            _labels(template, [f"{group}.{k}" if group else k for k in p[side]], p["table"], axis)
-            for side in ("lhs", "rhs")
-        )
+        first = rule.equations[0]  # every instance has the same labels: show the first
+        lhs, rhs = (_terms(template, side, first.term_axis) for side in (first.lhs, first.rhs))
         where = "、".join(dict.fromkeys(eq.context for eq in rule.equations)) or template.tables[p["table"]].sheet
         return f"{lhs} ＝ {rhs}；逐一检查 {len(rule.equations)} 处：{where}"
     if rule.kind == "compare":

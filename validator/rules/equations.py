@@ -50,22 +50,15 @@ def suspicion(failed: Iterable[Equation]) -> Counter:
     return Counter(key for eq in failed for key in eq.cells)
 
 
-def _side(keys: Sequence[str], ctx: ReportContext) -> str:
+def _side(keys: Sequence[str], axis: str, ctx: ReportContext) -> str:
     if len(keys) == 1:
         return ctx.where(keys[0], sheet=False)
-    labels = [_short_label(k, keys, ctx) for k in keys]
+    labels = [ctx.located.template.inputs[k].axis_label(axis) for k in keys]
     if len(keys) <= 3:
         return "＋".join(f"「{x}」" for x in labels)
     first, last = ctx.cell(keys[0]), ctx.cell(keys[-1])
     span = f"（{first.coordinate}:{last.coordinate}）" if first and last else ""
     return f"「{labels[0]}」至「{labels[-1]}」{len(keys)} 项之和{span}"
-
-
-def _short_label(key: str, keys: Sequence[str], ctx: ReportContext) -> str:
-    """The label that differs between the terms: the row label down a column, the column label along a row."""
-    cell = ctx.located.template.inputs[key]
-    same_col = len({ctx.located.template.inputs[k].col.key for k in keys}) == 1
-    return cell.row.label if same_col else cell.col.label
 
 
 def _value(ctx: ReportContext, keys: Sequence[str]) -> float:
@@ -85,7 +78,7 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
         several = ctx.suspicion[primary]
         why = f"（该单元格同时出现在 {several} 个不平衡的勾稽关系中）" if several > 1 else ""
         message = (
-            f"{sheet}{eq.context}：{_side(eq.lhs, ctx)} = {fmt(left)}，{_side(eq.rhs, ctx)} = {fmt(right)}，"
+            f"{sheet}{eq.context}：{_side(eq.lhs, eq.term_axis, ctx)} = {fmt(left)}，{_side(eq.rhs, eq.term_axis, ctx)} = {fmt(right)}，"
             f"相差 {fmt(abs(residual))}。若其他数据无误，应将 {ctx.cell(primary).coordinate} 改为 {fmt(expected)}{why}。"
         )
         single = len(eq.lhs) == 1

@@ -14,7 +14,6 @@ from validator.spec.model import (
     Field,
     Header,
     Kind,
-    Leaf,
     RuleSpec,
     Severity,
     Sheet,
@@ -101,10 +100,6 @@ def _sheet(node: dict[str, Any], where: str) -> Sheet:
     )
 
 
-def _group_leaf(axis: tuple[Leaf, ...], group: str) -> Leaf:
-    return next(leaf for leaf in axis if leaf.key.startswith(f"{group}."))
-
-
 def _equations(node: dict[str, Any], tables: dict[str, Table], where: str) -> tuple[Equation, ...]:
     """Expand one equation rule into an instance per row or column (and per column group, if given)."""
     table = tables.get(_require(node, "table", where))
@@ -113,35 +108,26 @@ def _equations(node: dict[str, Any], tables: dict[str, Table], where: str) -> tu
     each = _require(node, "each", where)
     if each not in ("row", "column"):
         raise SpecError(f"{where}.each: must be 'row' or 'column'")
-    # "each: column" means the equation holds in every column, so its terms are row keys.
-    terms_axis, other_axis = (
-        (table.row_leaves, table.column_leaves) if each == "column" else (table.column_leaves, table.row_leaves)
+    # "each: column" means the equation holds in every column, so its terms are rows (and the reverse).
+    term_axis = "row" if each == "column" else "column"
+    terms_leaves, other_leaves = (
+        (table.row_leaves, table.column_leaves) if term_axis == "row" else (table.column_leaves, table.row_leaves)
     )
-    known = {leaf.key for leaf in terms_axis}
+    terms = {leaf.key: leaf for leaf in terms_leaves}
     out = []
     for group in node.get("groups") or [None]:
-
-        def qualify(k: str, group: str | None = group) -> str:
-            full = f"{group}.{k}" if group else k
-            if full not in known:
-                raise SpecError(f"{where}: '{full}' is not a {'row' if each == 'column' else 'column'} of {table.key}")
-            return full
-
-        lhs = [qualify(k) for k in _require(node, "lhs", where)]
-        rhs = [qualify(k) for k in _require(node, "rhs", where)]
-        for leaf in other_axis:
-
-            def cell(k: str, leaf_key: str = leaf.key) -> str:
-                return table.cell_key(k, leaf_key) if each == "column" else table.cell_key(leaf_key, k)
-
-            context = "".join(
-                part
-                for part in (
-                    f"「{_group_leaf(terms_axis, group).group_label(group.split('.')[-1])}」组" if group else "",
-                    f"「{leaf.label}」{'列' if each == 'column' else '行'}" if leaf.label else "",
-                )
+        sides = [[f"{group}.{k}" if group else k for k in _require(node, side, where)] for side in ("lhs", "rhs")]
+        unknown = [k for side in sides for k in side if k not in terms]
+        if unknown:
+            raise SpecError(f"{where}: '{unknown[0]}' is not a {term_axis} of {table.key}")
+        group_part = f"「{terms[sides[0][0]].group_label(group)}」组" if group else ""
+        for leaf in other_leaves:
+            place = f"「{leaf.label}」{'列' if each == 'column' else '行'}" if leaf.label else ""
+            lhs, rhs = (
+                tuple(table.cell_key(k, leaf.key) if term_axis == "row" else table.cell_key(leaf.key, k) for k in side)
+                for side in sides
             )
-            out.append(Equation(tuple(map(cell, lhs)), tuple(map(cell, rhs)), context))
+            out.append(Equation(lhs, rhs, group_part + place, term_axis))
     return tuple(out)
 
 

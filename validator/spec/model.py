@@ -118,6 +118,10 @@ class InputCell:
     col: Leaf | None = None
     label: str = ""  # field label, or "row / column" for a table cell
 
+    def axis_label(self, axis: str) -> str:
+        """The row or the column label of a table cell."""
+        return (self.row if axis == "row" else self.col).label
+
 
 @dataclass(frozen=True)
 class Equation:
@@ -126,6 +130,7 @@ class Equation:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     context: str  # where the equation applies, e.g. "「自然人」列"
+    term_axis: Literal["row", "column"] = "row"  # the terms are rows of one column, or columns of one row
 
     @property
     def cells(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from validator.check import check_located
 from validator.findings import FileReport
 from validator.locate import locate
-from validator.sources.grid import ReadError
+from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.xlsx import read_xlsx
 from validator.spec import Template, default_template
 
@@ -46,28 +46,33 @@ def _is_report(path: Path) -> bool:
 
 
 def check_files(paths: Sequence[str | Path], template: Template | None = None) -> list[FileReport]:
-    """Reports in the order of `paths`; unreadable files get a report with a Chinese error instead of findings."""
+    """Reports in the order of `paths`; a file that cannot be checked gets a Chinese error instead of findings."""
     template = template or default_template()
-    reports = [FileReport(str(p), template.id) for p in paths]
-    readable = []
+    reports = [FileReport(str(p)) for p in paths]
+    located = []
     for report in reports:
         try:
-            readable.append((report, read_xlsx(report.path)))
+            grid = _read(Path(report.path))
+            located.append((report, locate(grid, template)))
         except ReadError as exc:
             report.error = exc.message
-            report.template = None
-    located = []
-    for report, grid in readable:
-        if grid.template_id and grid.template_id != template.id:
-            report.notices.append(
-                f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
-            )
-        try:
-            located.append((report, locate(grid, template)))
+            continue
         except Exception as exc:  # a workbook shaped like nothing we foresaw must not stop the other files
             report.error = (
                 f"校验时出现内部错误（{type(exc).__name__}: {exc}），该文件未能校验。请把该文件发给本工具的维护人员。"
             )
+            continue
+        report.template = template.id
+        if grid.template_id and grid.template_id != template.id:
+            report.notices.append(
+                f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
+            )
     for (report, _), findings in zip(located, check_located([loc for _, loc in located])):
         report.findings = findings
     return reports
+
+
+def _read(path: Path) -> WorkbookGrid:
+    if _is_folder(path):  # what workbook_paths leaves of a folder without workbooks
+        raise ReadError(f"文件夹 {path} 中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "missing")
+    return read_xlsx(path)

@@ -42,9 +42,7 @@ def _sniff_file(path: Path) -> None:
     if not path.exists():
         raise ReadError(f"找不到文件：{path}。请检查路径是否正确。", "missing")
     if path.is_dir():
-        raise ReadError(
-            f"{path} 是文件夹，其中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "not_workbook"
-        )
+        raise ReadError(f"{path} 是文件夹，不是工作簿。请指定 .xlsx/.xlsm 文件。", "not_workbook")
     with path.open("rb") as fh:
         head = fh.read(8)
         if head == _CFB_MAGIC:

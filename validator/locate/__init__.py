@@ -14,11 +14,9 @@ __all__ = ["Located", "LocatedReport", "locate"]
 
 def _superseded_hits(index: SheetIndex, template: Template) -> list[tuple[str, str, str]]:
     """(format name, basis, label found) for every superseded-format label present in the sheet."""
+    texts = {text for _, _, text in index.labels}
     return [
-        (fmt.name, fmt.basis, label)
-        for fmt in template.superseded
-        for label in fmt.labels
-        if any(text == normalize(label) for _, _, text in index.labels)
+        (fmt.name, fmt.basis, label) for fmt in template.superseded for label in fmt.labels if normalize(label) in texts
     ]
 
 
@@ -81,9 +79,10 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
     """Find every input of `template` in `grid`; structure problems become findings, never exceptions."""
     report = LocatedReport(template)
     indexes = [SheetIndex(s) for s in grid.sheets]
+    hits = {index.sheet.name: _superseded_hits(index, template) for index in indexes}
     superseded: set[str] = set()
     for index in indexes:
-        for name, basis, label in _superseded_hits(index, template):
+        for name, basis, label in hits[index.sheet.name]:
             if name not in superseded:
                 superseded.add(name)
                 report.add(
@@ -105,7 +104,7 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
             if missing:
                 report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
             continue
-        quiet = bool(_superseded_hits(best, template))
+        quiet = bool(hits[best.sheet.name])  # a superseded table: one ST07 says it all
         below = 0
         for table in spec.tables:
             below = locate_table(best, table, report, below, quiet)

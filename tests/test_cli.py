@@ -24,7 +24,7 @@ from openpyxl.xml.functions import tostring
 from validator.forms import write_blank
 from validator.layout import template_layout
 from validator.names import MARKS_SHEET, RESULT_SHEET
-from validator.reference import rule_rows
+from validator.rules.registry import all_rules
 from validator.sample import balanced_values, fill_workbook
 from validator.sources.xlsx import MAX_UNPACKED_BYTES
 from validator.spec import default_template
@@ -390,7 +390,7 @@ def test_rules_lists_every_code() -> None:
     proc = run("rules")
     assert proc.returncode == EXIT_OK, proc.stderr
     listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
-    codes = {r.code for r in rule_rows(default_template())}
+    codes = set(all_rules(default_template()))
     assert codes
     assert codes <= listed
 
@@ -544,3 +544,16 @@ def test_a_package_openpyxl_cannot_open_is_still_checked(balanced: Path, tmp_pat
 def test_output_modes_exclude_each_other(balanced: Path, options: tuple[str, ...]) -> None:
     proc = run("check", str(balanced), *options)
     assert proc.returncode == EXIT_USAGE and "不能与" in proc.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_early() -> None:
+    """`nianbao template --layout | head -1`: the reader closing the pipe is no reason for a traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "validator", "template", "--layout"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.readline().strip() == b"{"
+    proc.stdout.close()
+    assert proc.wait(timeout=60) in (0, 141)
+    assert b"Traceback" not in proc.stderr.read()

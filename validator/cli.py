@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -203,13 +204,14 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from validator.reference import rule_rows, rules_markdown
+    from validator.reference import rules_markdown
+    from validator.rules.registry import all_rules
 
     template = default_template()
     if args.markdown:
         print(rules_markdown(template))
         return EXIT_OK
-    for r in rule_rows(template):
+    for r in all_rules(template).values():
         print(f"{r.code}  {SEVERITY_ZH[r.severity]}  {r.family}  {r.summary}")
     return EXIT_OK
 
@@ -244,3 +246,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush does not fail too
+        return 141

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.findings import SEVERITY_ZH
-from validator.rules.registry import Rule, all_rules
+from validator.rules.registry import all_rules
 from validator.spec.model import RuleSpec, Template
 
 
@@ -55,8 +55,3 @@ def rules_markdown(template: Template) -> str:
             lines += [f"### {r.code} {r.summary}", "", _detail(r.spec, template), ""]
             lines += [f"处理办法：{advice}", ""] if advice else []
     return "\n".join(lines)
-
-
-def rule_rows(template: Template) -> list[Rule]:
-    """Rules in code order, for the terminal listing."""
-    return list(all_rules(template).values())

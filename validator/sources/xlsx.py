@@ -192,13 +192,12 @@ def _grid(path: Path, exact_cells: dict[str, dict[tuple[int, int], object]] | No
     sheets = []
     template_id = None
     for meta in book.sheets_metadata:
-        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
+        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in TOOL_SHEETS - {TEMPLATE_INFO_SHEET}:
+            continue  # the results sheet of an annotated copy can be long and is never read
         sheet = book.get_sheet_by_name(meta.name)
         cells = exact_cells.get(meta.name, {}) if exact_cells is not None else _calamine_cells(sheet)
         if meta.name == TEMPLATE_INFO_SHEET:
             template_id = cells.get((1, 2))
-        if meta.name in TOOL_SHEETS:
             continue
         merges = tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ())
         visible = meta.visible == python_calamine.SheetVisibleEnum.Visible

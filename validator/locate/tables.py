@@ -80,8 +80,8 @@ class TableLocator:
     def fuzzy_columns(self, top: int, bottom: int) -> None:
         """Columns whose header is misspelt: the closest unused header text under the column's group headers."""
         window = [(r, c, t) for r, c, t in self.index.labels if top <= r <= bottom]
-        spare = [(r, c, t) for r, c, t in window if (r, c) not in self.used]
-        spare = [(r, c, t) for r, c, t in spare if c not in self.cols.values() and c > self.label_col_limit()]
+        taken, label_limit = set(self.cols.values()), self.label_col_limit()
+        spare = [(r, c, t) for r, c, t in window if (r, c) not in self.used and c not in taken and c > label_limit]
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols:
                 under = [(r, c, t) for r, c, t in spare if self._under_path(leaf, r, c, window)]

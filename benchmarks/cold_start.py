@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from validator.demo import MISTAKES
-from validator.forms import write_blank
-from validator.sample import balanced_values, fill_workbook
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.forms.workbook import write_blank
 from validator.spec import default_template
 
 

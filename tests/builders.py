@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from validator.layout import Block, SheetLayout, sheet_layout, template_layout
+from validator.forms.layout import Block, SheetLayout, sheet_layout, template_layout
 from validator.spec import Header, Sheet, Table, default_template
 
 TEMPLATE = default_template()

@@ -64,8 +64,8 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
 @pytest.fixture(scope="session")
 def balanced_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated blank template filled with the balanced example report (every rule passes)."""
-    from validator.forms import write_blank
-    from validator.sample import balanced_values, fill_workbook
+    from validator.forms.sample import balanced_values, fill_workbook
+    from validator.forms.workbook import write_blank
     from validator.spec import default_template
 
     folder = tmp_path_factory.mktemp("balanced")

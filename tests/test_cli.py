@@ -21,11 +21,11 @@ import openpyxl
 import pytest
 from openpyxl.xml.functions import tostring
 
-from validator.forms import write_blank
-from validator.layout import template_layout
+from validator.forms.layout import template_layout
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.forms.workbook import write_blank
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.rules.registry import all_rules
-from validator.sample import balanced_values, fill_workbook
 from validator.sources.xlsx import MAX_UNPACKED_BYTES
 from validator.spec import default_template
 
@@ -298,7 +298,7 @@ def test_check_unreadable(case: str, unreadable_run: tuple[set, set, dict, str])
     before, after, reports, stderr = unreadable_run
     r = reports[case]
     assert "Traceback" not in stderr
-    assert r["status"] == "error"
+    assert r["status"] == "unreadable"
     assert r["template"] is None
     assert CJK.search(r["error"]), r["error"]
     assert UNREADABLE[case][1] in r["error"], r["error"]
@@ -324,7 +324,7 @@ def test_check_several_files_one_unreadable(balanced: Path, books: Path, tmp_pat
     proc = run("check", "a.xlsx", "missing.xlsx", "c.xlsx", "--format", "json", cwd=tmp_path)
     assert proc.returncode == EXIT_UNREADABLE, "an unreadable file outranks findings"
     a, missing, c = results(proc)
-    assert (a["status"], missing["status"], c["status"]) == ("checked", "error", "checked")
+    assert (a["status"], missing["status"], c["status"]) == ("checked", "unreadable", "checked")
     assert a["counts"]["error"] == 0
     assert c["counts"]["error"] > 0
     assert (tmp_path / "a.校验.xlsx").is_file()
@@ -352,7 +352,7 @@ def test_check_hostile_xml(balanced: Path, tmp_path: Path) -> None:
     proc = run("check", "hostile.xlsx", "--format", "json", cwd=tmp_path)
     assert proc.returncode == EXIT_UNREADABLE, proc.stdout + proc.stderr
     [r] = results(proc)
-    assert r["status"] == "error"
+    assert r["status"] == "unreadable"
     assert CJK.search(r["error"]), r["error"]
     assert listing(tmp_path) == before
 
@@ -488,7 +488,7 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     assert (tmp_path / "标注" / "a.校验.xlsx").is_file() and (tmp_path / "标注" / "乡镇" / "b.校验.xlsx").is_file()
     (tmp_path / "空").mkdir()
     (empty,) = results(run("check", "空", "--format", "json", cwd=tmp_path))
-    assert empty["status"] == "error" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]
+    assert empty["status"] == "unreadable" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]
 
 
 def test_check_an_annotated_copy_again_refreshes_it(books: Path, tmp_path: Path) -> None:

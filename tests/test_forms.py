@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from validator.cellref import coordinate
-from validator.forms import INPUT_FILL_COLOR, write_blank
-from validator.layout import SheetLayout, template_layout
+from validator.forms.layout import SheetLayout, template_layout
+from validator.forms.workbook import INPUT_FILL_COLOR, write_blank
 from validator.names import TEMPLATE_INFO_SHEET
 from validator.spec.load import TEMPLATES_DIR, default_template
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from validator.files import check_files
+from validator import check_paths
 from validator.sources.grid import ExcelError, ReadError, Uncached
 from validator.sources.xlsx import read_xlsx
 
@@ -69,7 +69,7 @@ def test_a_workbook_made_from_another_template_is_told(balanced_workbook: Path, 
     wb["_模板信息"]["B1"] = "gov-info-annual-report-2019"
     path = tmp_path / "other.xlsx"
     wb.save(path)
-    (report,) = check_files([path])
+    (report,) = check_paths([path])
     assert report.findings == []
     assert report.notices == [
         "该工作簿由模板「gov-info-annual-report-2019」生成，本次按「gov-info-annual-report-2021」（国办公开办函〔2021〕30号）校验。"

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import yaml
 
-from validator.files import check_files
+from validator import check_paths
 from validator.rules.registry import all_rules
 from validator.spec import default_template
 
@@ -42,7 +42,7 @@ def test_every_rule_has_a_case_file():
 def test_rule_case(code: str, case: dict, balanced_workbook: Path, tmp_path: Path):
     path = tmp_path / "case.xlsx"
     _apply(balanced_workbook, path, case)
-    (report,) = check_files([path])
+    (report,) = check_paths([path])
     flagged = sorted((f.cell.ref if f.cell else None for f in report.findings if f.rule == code), key=str)
     assert flagged == sorted(case["findings"], key=str), [f.message for f in report.findings]
     if not case["findings"]:  # a passing case is a valid report: nothing else may fire either

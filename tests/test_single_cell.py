@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from validator.check import check_grids
+from validator import check_grids
 from validator.locate import locate
 from validator.sources.xlsx import read_xlsx
 from validator.spec import default_template
@@ -27,7 +27,8 @@ def test_single_cell_changes_are_located(balanced_workbook: Path):
         sheet.cells[(cell.row, cell.col)] = located.cells[key].raw + 7
         variants.append(variant)
     results = check_grids(variants, template)
-    for key, findings in zip(keys, results):
+    for key, report in zip(keys, results):
+        findings = report.findings
         cell, original = located.cells[key].cell, located.cells[key].raw
         expected_rules = {rule.code for rule in template.rules if any(key in eq.cells for eq in rule.equations)}
         assert {f.rule for f in findings} == expected_rules, (key, [f.message for f in findings])

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from validator.check import check_grids
-from validator.forms import write_blank
-from validator.layout import layout_document
-from validator.reference import rules_markdown
-from validator.sample import balanced_values, fill_workbook
+from validator import check_grids
+from validator.forms.layout import layout_document
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.forms.workbook import write_blank
+from validator.render.rules_doc import rules_markdown
 from validator.sources.xlsx import read_xlsx
 from validator.spec.load import DEFAULT_TEMPLATE, parse_template
 from validator.spec.model import Template
@@ -50,10 +50,10 @@ def test_one_label_change_reaches_workbook_layout_checks_and_docs(tmp_path: Path
 
     # the checks: each workbook is clean under its own spec; the old one is told the new official label
     (clean_new,) = check_grids([read_xlsx(new_file)], new)
-    assert clean_new == []
+    assert clean_new.findings == []
     (old_under_new,) = check_grids([read_xlsx(old_file)], new)
-    assert [(f.rule, f.cell.ref) for f in old_under_new] == [("ST04", "表三!B7")]
-    assert NEW in old_under_new[0].message
+    assert [(f.rule, f.cell.ref) for f in old_under_new.findings] == [("ST04", "表三!B7")]
+    assert NEW in old_under_new.findings[0].message
 
     # the rule reference
     assert rules_markdown(old).replace(OLD, NEW) == rules_markdown(new)

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing
 
-from validator.files import check_files
+from validator import check_paths
 from validator.findings import FileReport
-from validator.sample import balanced_values
+from validator.forms.sample import balanced_values
 
 VALUES = balanced_values(TEMPLATE)
 RENAMED = {"封面": "Sheet0", "正文": "Sheet1", "表二": "Sheet2", "表三": "Sheet3", "表四": "Sheet4"}
@@ -25,7 +25,7 @@ WRONG_T4 = {"t4.cases.direct.pending": VALUES["t4.cases.direct.pending"] + 1}  #
 
 def check(path: Path, changes: dict[str, object] | None = None, **variant) -> FileReport:
     """Build the balanced workbook (with `changes`) as `variant`, and check the file."""
-    (report,) = check_files([build(path / "report.xlsx", VALUES | (changes or {}), **variant)])
+    (report,) = check_paths([build(path / "report.xlsx", VALUES | (changes or {}), **variant)])
     assert report.error is None
     return report
 
@@ -197,5 +197,5 @@ def test_extra_row_below_the_table(tmp_path: Path) -> None:
     for col, n in zip("DEFGHIJ", (5, 1, 0, 0, 0, 0, 6)):
         ws[f"{col}30"] = n
     wb.save(path)
-    (report,) = check_files([path])
+    (report,) = check_paths([path])
     assert report.flatten() == [("ST05", "表三!A30")]

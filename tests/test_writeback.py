@@ -23,11 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
-from validator.findings import CellRef, FileReport, Finding, Related
-from validator.marks import Mark, plan_marks
-from validator.names import MARKS_SHEET, RESULT_SHEET
-from validator.package_parts import unsupported_parts
-from validator.writeback import (
+from validator.annotate.openpyxl_painter import (
     annotate,
     annotated_path,
     clear,
@@ -36,6 +32,11 @@ from validator.writeback import (
     save_atomic,
     write_annotated,
 )
+from validator.annotate.package_parts import unsupported_parts
+from validator.annotate.plan import Mark, plan_marks
+from validator.cellref import CellRef
+from validator.findings import FileReport, Finding, Related
+from validator.names import MARKS_SHEET, RESULT_SHEET
 
 J8, C8, D8, E9 = (CellRef("表三", r, c) for r, c in ((8, 10), (8, 3), (8, 4), (9, 5)))
 T4_C5 = CellRef("表四", 5, 3)
@@ -208,8 +209,8 @@ def test_plan_marks_ignores_cell_less_findings_and_repeats() -> None:
 
 def test_annotated_copy_marks_cells_and_keeps_everything_else(source: Path, tmp_path: Path) -> None:
     report = sample_report(source)
-    out = write_annotated(source, report, out_dir=tmp_path / "out")
-    assert out == tmp_path / "out" / "年报.校验.xlsx" and report.annotated == str(out)
+    out = write_annotated(source, report, out_dir=tmp_path / "out").path
+    assert out == tmp_path / "out" / "年报.校验.xlsx"
     original, annotated = load(source), load(out)
 
     assert annotated.sheetnames == [RESULT_SHEET, *USER_SHEETS, MARKS_SHEET]
@@ -251,7 +252,7 @@ def result_rows(ws) -> list[tuple]:
 
 def test_results_sheet_lists_findings_with_links(source: Path, tmp_path: Path) -> None:
     report = sample_report(source)
-    wb = openpyxl.load_workbook(write_annotated(source, report, out_dir=tmp_path))
+    wb = openpyxl.load_workbook(write_annotated(source, report, out_dir=tmp_path).path)
     ws = wb[RESULT_SHEET]
     column_a = [ws.cell(r, 1).value for r in range(1, 6)]
     assert "文件：年报.xlsx" in column_a and "模板：2021" in column_a
@@ -273,7 +274,7 @@ def test_results_sheet_lists_findings_with_links(source: Path, tmp_path: Path) -
 
 def test_results_sheet_without_findings_says_so(source: Path, tmp_path: Path) -> None:
     report = FileReport(path=str(source), template="2021", notices=["说明一", "说明二"])
-    ws = openpyxl.load_workbook(write_annotated(source, report, out_dir=tmp_path))[RESULT_SHEET]
+    ws = openpyxl.load_workbook(write_annotated(source, report, out_dir=tmp_path).path)[RESULT_SHEET]
     texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert "说明：说明一" in texts and "说明：说明二" in texts
     assert texts[-1] == "未发现问题。" and "序号" not in texts
@@ -284,19 +285,19 @@ def test_source_untouched_and_in_place_keeps_backup(source: Path) -> None:
     write_annotated(source, sample_report(source))
     assert sha(source) == digest
 
-    out = write_annotated(source, sample_report(source), in_place=True)
+    out = write_annotated(source, sample_report(source), in_place=True).path
     backup = source.with_name("年报.bak.xlsx")
     assert out == source and sha(backup) == digest and sha(source) != digest
     assert openpyxl.load_workbook(source).sheetnames[0] == RESULT_SHEET
 
 
 def test_annotating_again_replaces_old_marks(source: Path, tmp_path: Path) -> None:
-    once = write_annotated(source, sample_report(source), out_dir=tmp_path / "once")
-    twice = write_annotated(once, sample_report(source), out_dir=tmp_path / "twice")
+    once = write_annotated(source, sample_report(source), out_dir=tmp_path / "once").path
+    twice = write_annotated(once, sample_report(source), out_dir=tmp_path / "twice").path
     assert dump(load(twice)) == dump(load(once))
 
     other = FileReport(path=str(source), findings=[Finding("EQ01", "warning", "不等", CellRef("表四", 6, 4))])
-    redone = load(write_annotated(once, other, out_dir=tmp_path / "other"))
+    redone = load(write_annotated(once, other, out_dir=tmp_path / "other").path)
     original = load(source)
     for ref in (J8, C8, D8, E9, T4_C5):
         assert style(redone[ref.sheet][ref.coordinate]) == style(original[ref.sheet][ref.coordinate]), ref
@@ -306,7 +307,7 @@ def test_annotating_again_replaces_old_marks(source: Path, tmp_path: Path) -> No
 
 
 def test_clear_restores_the_original_exactly(source: Path, tmp_path: Path) -> None:
-    annotated = write_annotated(source, sample_report(source), out_dir=tmp_path)
+    annotated = write_annotated(source, sample_report(source), out_dir=tmp_path).path
     cleared = tmp_path / "cleared.xlsx"
     assert clear_file(annotated, cleared)
     original, restored = load(source), load(cleared)
@@ -354,16 +355,18 @@ def test_a_user_sheet_named_like_the_results_sheet_survives(source: Path) -> Non
 
 def test_annotated_path_does_not_stack_suffixes_on_our_own_copies(source: Path, tmp_path: Path) -> None:
     assert annotated_path(source, None) == source.with_name("年报.校验.xlsx")
-    copy_path = write_annotated(source, sample_report(source))
-    assert write_annotated(copy_path, sample_report(copy_path), tmp_path / "o") == tmp_path / "o" / "年报.校验.xlsx"
-    assert write_annotated(copy_path, sample_report(copy_path)) == copy_path  # refreshed in place: it is ours
+    copy_path = write_annotated(source, sample_report(source)).path
+    assert (
+        write_annotated(copy_path, sample_report(copy_path), tmp_path / "o").path == tmp_path / "o" / "年报.校验.xlsx"
+    )
+    assert write_annotated(copy_path, sample_report(copy_path)).path == copy_path  # refreshed in place: it is ours
 
 
 def test_a_users_file_named_like_a_copy_is_never_overwritten(source: Path, tmp_path: Path) -> None:
     own = tmp_path / "总结.校验.xlsx"
     shutil.copyfile(source, own)
     before = own.read_bytes()
-    assert write_annotated(own, sample_report(own)) == tmp_path / "总结.校验.校验.xlsx"
+    assert write_annotated(own, sample_report(own)).path == tmp_path / "总结.校验.校验.xlsx"
     assert own.read_bytes() == before
 
 
@@ -395,7 +398,7 @@ def with_extra_parts(
 def test_macros_are_kept_and_renamed_extensions_load(source: Path, tmp_path: Path) -> None:
     vba = b"\xd0\xcf\x11\xe0 fake vba project"
     macro = with_extra_parts(source, tmp_path / "宏.xlsm", {"xl/vbaProject.bin": vba}, {})
-    out = write_annotated(macro, sample_report(macro))
+    out = write_annotated(macro, sample_report(macro)).path
     assert out.name == "宏.校验.xlsm"
     with zipfile.ZipFile(out) as zf:
         assert zf.read("xl/vbaProject.bin") == vba
@@ -468,11 +471,13 @@ def test_unsupported_parts_are_found_and_told(source: Path, tmp_path: Path) -> N
     assert unsupported_parts(lossy) == ["文本框或形状（表四）", "扩展数据验证（表三）"]
 
     report = sample_report(lossy)
-    out = write_annotated(lossy, report)
+    written = write_annotated(lossy, report)
+    out = written.path
     notice = (
         "标注后的文件无法保留：文本框或形状（表四）、扩展数据验证（表三）。原文件未改动，请对照原文件查看这些内容。"
     )
-    assert report.notices == [notice]
+    assert written.notices == (notice,)
+    assert report.notices == [], "writing does not change the report"
     texts = [c.value for c in openpyxl.load_workbook(out)[RESULT_SHEET]["A"]]
     assert f"说明：{notice}" in texts
     with zipfile.ZipFile(out) as zf:  # the claim is true: openpyxl did drop them
@@ -543,7 +548,7 @@ def test_unsupported_parts_in_a_libreoffice_made_file(convert: Convert, tmp_path
 def test_libreoffice_renders_the_error_fill(
     source: Path, tmp_path: Path, convert: Convert, pdftotext: str, pdftoppm: str
 ) -> None:
-    annotated = write_annotated(source, sample_report(source), out_dir=tmp_path)
+    annotated = write_annotated(source, sample_report(source), out_dir=tmp_path).path
     pdf = convert(annotated, "pdf", tmp_path)
     subprocess.run([pdftoppm, "-r", "72", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     first_page = subprocess.run([pdftotext, "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validator.findings import CellRef, Finding, Severity
+from validator.cellref import CellRef
+from validator.findings import Finding, Severity
 
 # Rule families by the letters of the code, built-in and spec-declared alike.
 FAMILIES = {"ST": "结构", "TY": "数值", "TX": "文字与封面", "EQ": "勾稽关系", "PL": "合理性", "CV": "封面"}

@@ -8,12 +8,14 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.findings import SEVERITY_ZH, FileReport, Finding
-from validator.spec import default_template
+from validator.findings import SEVERITY_ZH, FileReport
+from validator.spec import SpecError, Template, default_template
+from validator.spec.catalog import get_template
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
 
 # argparse's own error texts are English; these are the ones users can trigger.
@@ -58,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=("table", "json"), default="table", help="输出格式：table（表格，默认）或 json"
     )
+    check.add_argument(
+        "--template",
+        metavar="模板",
+        help="按指定模板校验：模板编号（见 nianbao templates）或模板规格文件路径；默认按每个工作簿自动识别",
+    )
     output = check.add_mutually_exclusive_group()
     output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
@@ -75,93 +82,60 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _number(value: object) -> object:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    return value
+@dataclass
+class _Outputs:
+    """What writing annotated copies produced, by report path, and whether every copy could be written."""
+
+    annotated: dict[str, str] = field(default_factory=dict)
+    notices: dict[str, list[str]] = field(default_factory=dict)
+    ok: bool = True
 
 
-def _finding_json(f: Finding) -> dict:
-    return {
-        "rule": f.rule,
-        "severity": f.severity,
-        "message": f.message,
-        "cell": f.cell.ref if f.cell else None,
-        "cells": [c.ref for c in f.cells],
-        "expected": _number(f.expected),
-        "actual": _number(f.actual),
-    }
-
-
-def _report_json(r: FileReport) -> dict:
-    doc: dict = {"file": r.path, "template": r.template, "status": r.status}
-    if r.error:
-        doc["error"] = r.error
-    doc |= {"counts": r.counts, "annotated": r.annotated, "notices": r.notices}
-    doc["findings"] = [_finding_json(f) for f in r.sorted_findings()]
-    return doc
-
-
-def _print_table(reports: Sequence[FileReport]) -> None:
-    """A Chinese table per file. Paths, messages and cell text are passed as Text, never parsed as rich markup."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    style = {"error": "red", "warning": "yellow", "info": "cyan"}
-    for r in reports:
-        if r.error:
-            console.print(Text.assemble(("无法校验", "bold red"), f"：{r.path}\n  {r.error}"))
-            continue
-        c = r.counts
-        console.print(
-            Text.assemble((r.path, "bold"), f"：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
-        )
-        if r.findings:
-            table = Table(show_lines=False, expand=True)
-            for name, kw in (
-                ("级别", {"no_wrap": True}),
-                ("规则", {"no_wrap": True}),
-                ("位置", {"no_wrap": True}),
-                ("说明", {"ratio": 1, "overflow": "fold"}),
-            ):
-                table.add_column(name, **kw)
-            for f in r.sorted_findings():
-                where = f.cell.ref if f.cell else "整个工作簿"
-                table.add_row(Text(SEVERITY_ZH[f.severity], style[f.severity]), f.rule, Text(where), Text(f.message))
-            console.print(table)
-        for notice in r.notices:
-            console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))
-        if r.annotated:
-            console.print(Text(f"标注副本：{r.annotated}"))
-
-
-def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> bool:
-    """Write annotated copies; returns False when any could not be written (the reason goes into notices)."""
+def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> _Outputs:
+    """Write annotated copies; a copy that cannot be written is explained in its file's notices."""
+    from validator.annotate.openpyxl_painter import write_annotated
     from validator.sources.grid import ReadError
-    from validator.writeback import write_annotated
 
-    ok = True
-    for r, out in zip(reports, out_dirs):
+    out = _Outputs()
+    for r, folder in zip(reports, out_dirs):
         if r.error:
             continue
         try:
-            write_annotated(Path(r.path), r, out, in_place)
+            written = write_annotated(Path(r.path), r, folder, in_place)
         except ReadError as exc:  # readable for checking, but openpyxl cannot open it for writing
-            ok = False
-            r.notices.append(f"无法生成标注副本：{exc.message}")
+            out.ok = False
+            out.notices[r.path] = [f"无法生成标注副本：{exc.message}"]
         except OSError as exc:
-            ok = False
-            r.notices.append(
+            out.ok = False
+            out.notices[r.path] = [
                 f"无法写入标注副本（{exc.strerror or exc}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
-            )
-    return ok
+            ]
+        else:
+            out.annotated[r.path] = str(written.path)
+            out.notices[r.path] = list(written.notices)
+    return out
+
+
+def _chosen_template(args: argparse.Namespace) -> Template | None:
+    """The template named by --template, or None to detect it per workbook; a bad spec is a usage error."""
+    if not getattr(args, "template", None):
+        return None
+    try:
+        return get_template(args.template)
+    except SpecError as exc:
+        raise _UsageError(f"模板规格有误：{exc}。请修正该规格文件，或用 nianbao templates 查看可用的模板。") from exc
+
+
+class _UsageError(Exception):
+    """A command that cannot run as given; the message is Chinese."""
 
 
 def _check(args: argparse.Namespace) -> int:
-    from validator.files import check_files, workbook_paths
+    from validator.engine import check_paths, workbook_paths
+    from validator.render.json import dumps, results_document
+    from validator.render.table import print_reports
 
+    template = _chosen_template(args)
     if args.out:
         try:
             args.out.mkdir(parents=True, exist_ok=True)
@@ -171,14 +145,21 @@ def _check(args: argparse.Namespace) -> int:
             )
             return EXIT_WRITE
     inputs = workbook_paths(args.files)
-    reports = check_files([path for path, _ in inputs])
+    reports = check_paths([path for path, _ in inputs], template)
     out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
-    written = True if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
+    written = _Outputs() if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
     if args.format == "json":
-        print(json.dumps({"results": [_report_json(r) for r in reports]}, ensure_ascii=False, indent=2))
+        print(dumps(results_document(reports, written.annotated, written.notices)))
     else:
-        _print_table(reports)
-    if any(r.error for r in reports):
+        print_reports(reports, written.annotated, written.notices)
+    return _exit_code(reports, written.ok)
+
+
+def _exit_code(reports: Sequence[FileReport], written: bool) -> int:
+    """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found."""
+    if any(r.status == "error" for r in reports):
+        return EXIT_INTERNAL
+    if any(r.status == "unreadable" for r in reports):
         return EXIT_UNREADABLE
     if not written:
         return EXIT_WRITE
@@ -188,11 +169,11 @@ def _check(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     template = default_template()
     if args.layout:
-        from validator.layout import layout_document
+        from validator.forms.layout import layout_document
 
         print(json.dumps(layout_document(template), ensure_ascii=False, indent=2))
         return EXIT_OK
-    from validator.forms import write_blank
+    from validator.forms.workbook import write_blank
 
     try:
         write_blank(template, args.output)
@@ -204,7 +185,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from validator.reference import rules_markdown
+    from validator.render.rules_doc import rules_markdown
     from validator.rules.registry import all_rules
 
     template = default_template()
@@ -217,8 +198,8 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _clear(args: argparse.Namespace) -> int:
+    from validator.annotate.openpyxl_painter import clear_file
     from validator.sources.grid import ReadError
-    from validator.writeback import clear_file
 
     code = EXIT_OK
     for name in args.files:
@@ -243,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"check": _check, "template": _template, "rules": _rules, "clear": _clear}
     try:
         return handlers[args.command](args)
+    except _UsageError as exc:
+        print(f"命令用法有误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from validator.cli import main as cli
-from validator.forms import write_blank
-from validator.sample import balanced_values, fill_workbook
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.forms.workbook import write_blank
 from validator.spec import default_template
 
 DEMO_DIR = Path("build/demo")

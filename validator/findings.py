@@ -1,33 +1,21 @@
-"""Findings and reports: plain data produced by checking, consumed by writers, the CLI and tests."""
+"""Findings and reports: the engine's result model, plain data consumed by writers, renderers, the CLI and tests."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from validator.cellref import coordinate
+from validator.cellref import CellRef
 from validator.spec.model import Severity
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+# The identity fields of the agency, as located on the cover; every template declares fields with these keys.
+AGENCY_FIELDS: tuple[str, ...] = ("agency_name", "credit_code", "report_year", "agency_level", "agency_type")
 
-
-@dataclass(frozen=True, order=True)
-class CellRef:
-    """A cell in the source workbook's own coordinates (1-based)."""
-
-    sheet: str
-    row: int
-    col: int
-
-    @property
-    def coordinate(self) -> str:
-        return coordinate(self.row, self.col)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.sheet}!{self.coordinate}"
+Status = Literal["checked", "unreadable", "error"]
 
 
 @dataclass(frozen=True)
@@ -49,31 +37,50 @@ class Finding:
     related: tuple[Related, ...] = ()
     expected: float | str | None = None
     actual: float | str | None = None
+    key: str | None = None  # layout key of the primary cell (e.g. "t3.disclosed.business"), None when none
 
     @property
     def cells(self) -> tuple[CellRef, ...]:
         """The primary cell first, then the related cells."""
         return ((self.cell,) if self.cell else ()) + tuple(r.cell for r in self.related)
 
+    def stable_id(self, template: str | None) -> str:
+        """An id that stays the same when the same problem is found again in a resubmitted file.
+
+        It depends on the template, the rule and where the problem is (the layout key, else the cell, else, for
+        problems of a whole table or workbook, the message), not on the values that make it wrong.
+        """
+        where = self.key or (self.cell.ref if self.cell else self.message)
+        return hashlib.sha1(f"{template}\x1f{self.rule}\x1f{where}".encode()).hexdigest()[:16]
+
     def sort_key(self) -> tuple:
-        where = (self.cell.sheet, self.cell.row, self.cell.col) if self.cell else ("", 0, 0)
+        where = (
+            (self.cell.workbook or "", self.cell.sheet, self.cell.row, self.cell.col) if self.cell else ("", "", 0, 0)
+        )
         return (SEVERITIES.index(self.severity), self.rule, where, self.message)
 
 
 @dataclass
 class FileReport:
-    """The outcome of checking one file: findings, or the reason it could not be checked."""
+    """The outcome of checking one workbook: who it is from, what was found, or why it could not be checked."""
 
     path: str
     template: str | None = None
+    template_version: str | None = None
+    agency: dict[str, object] = field(default_factory=dict)  # AGENCY_FIELDS as located (None when not found)
+    values: dict[str, object] = field(default_factory=dict)  # checked value by layout key (None = unknown)
+    sha256: str | None = None
+    engine_version: str | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # Chinese reason the file could not be checked
-    annotated: str | None = None
-    notices: list[str] = field(default_factory=list)  # Chinese notes about the tool's own output
+    failure: Literal["unreadable", "internal"] | None = None
+    notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
 
     @property
-    def status(self) -> Literal["checked", "error"]:
-        return "error" if self.error else "checked"
+    def status(self) -> Status:
+        if self.failure == "internal":
+            return "error"
+        return "unreadable" if self.error else "checked"
 
     @property
     def counts(self) -> dict[str, int]:

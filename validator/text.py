@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 
@@ -13,3 +14,12 @@ def fmt(value: float) -> str:
 def display_width(text: str) -> int:
     """Width in half-width characters (≈ Excel column units): CJK characters and full-width punctuation count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def plain_number(value: object) -> object:
+    """Whole floats as integers and NaN (unknown) as None: values as people (and JSON) write them."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    return value

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from functools import cache
 
-from validator.findings import CellRef
+from validator.cellref import CellRef
 from validator.labels import item_number, normalize
 from validator.sources.grid import SheetGrid
 from validator.spec.model import Leaf

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.catalogue import builtin_finding
-from validator.findings import CellRef, Finding
+from validator.cellref import CellRef
+from validator.findings import Finding
 from validator.spec.model import Template
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validator.findings import CellRef
+from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy, matches, same_group
 from validator.locate.report import Located, LocatedReport

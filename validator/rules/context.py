@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from validator.findings import CellRef
+from validator.cellref import CellRef
 from validator.locate import LocatedReport
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from validator.findings import SEVERITIES, SEVERITY_ZH, CellRef, Finding, Severity
+from validator.cellref import CellRef
+from validator.findings import SEVERITIES, SEVERITY_ZH, Finding, Severity
 
 # RGB fill colours: the primary cell of a finding is strong, its related cells a paler tone of the same hue.
 PRIMARY_FILL: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}

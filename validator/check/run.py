@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from validator.catalogue import builtin_finding
+from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
+from validator.check.values import Parsed, parse_number, parse_text, parse_year
 from validator.findings import Finding
-from validator.locate import LocatedReport, locate
+from validator.locate import LocatedReport
 from validator.rules import equations
 from validator.rules.context import ReportContext
-from validator.schema import FLOAT_KINDS, build_schema, frame_rules
-from validator.sources.grid import WorkbookGrid
 from validator.spec.model import NUMERIC_KINDS, Template
-from validator.values import Parsed, parse_number, parse_text, parse_year
 
 
 @dataclass
@@ -97,7 +96,15 @@ def _findings_from_errors(
     return out
 
 
-def check_located(reports: Sequence[LocatedReport]) -> list[list[Finding]]:
+@dataclass(frozen=True)
+class Checked:
+    """One report's findings and the values they were judged on (by layout key; NaN = unknown)."""
+
+    findings: list[Finding]
+    values: dict[str, object]
+
+
+def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
     """Findings for many located reports of one template, with a single pandera validation."""
     if not reports:
         return []
@@ -111,9 +118,12 @@ def check_located(reports: Sequence[LocatedReport]) -> list[list[Finding]]:
         errors = exc.schema_errors
     contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
     found = _findings_from_errors(errors, frame, contexts, template)
-    return [r.findings + p.findings + f for r, p, f in zip(reports, parsed, found)]
+    return [
+        Checked(_with_keys(r.findings + p.findings + f, r), p.values) for r, p, f in zip(reports, parsed, found)
+    ]
 
 
-def check_grids(grids: Sequence[WorkbookGrid], template: Template) -> list[list[Finding]]:
-    """Locate and check many workbooks at once."""
-    return check_located([locate(g, template) for g in grids])
+def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:
+    """Give every finding whose primary cell is an input that input's layout key."""
+    keys = {loc.cell: key for key, loc in located.cells.items()}
+    return [replace(f, key=keys.get(f.cell)) if f.key is None and f.cell else f for f in findings]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from validator.layout import template_layout
+from validator.forms.layout import template_layout
 from validator.rules.plausibility import CODE_ALPHABET, credit_code_problem
 from validator.spec.model import Template
 

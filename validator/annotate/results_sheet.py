@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import ceil
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from validator.cellref import column_letter
-from validator.findings import SEVERITIES, SEVERITY_ZH, CellRef, FileReport, Finding
-from validator.marks import PRIMARY_FILL
+from validator.annotate.plan import PRIMARY_FILL
+from validator.cellref import CellRef, column_letter
+from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport, Finding
 from validator.text import display_width
 
 
@@ -36,12 +37,12 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
 
-def write_results(wb: Workbook, ws: Worksheet, report: FileReport) -> None:
-    """The first sheet: what was checked, the counts and notices, then one linked row per finding."""
+def write_results(wb: Workbook, ws: Worksheet, report: FileReport, notices: Sequence[str] = ()) -> None:
+    """The first sheet: what was checked, the counts and notices (the report's, then the writer's), one row per finding."""
     counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
     lines = [f"文件：{Path(report.path).name}", f"模板：{report.template or '未识别'}", f"结果：{counts}"]
     lines += [f"无法校验：{report.error}"] if report.error else []
-    lines += [f"说明：{notice}" for notice in report.notices]
+    lines += [f"说明：{notice}" for notice in (*report.notices, *notices)]
     _text_row(ws, 1, "政府信息公开工作年度报告校验结果", Font(bold=True, size=14))
     ws.row_dimensions[1].height = 24  # Excel does not grow a merged row for a larger font
     for row, line in enumerate(lines, 2):

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.atomic import save_atomic
 from validator.cellref import column_letter
-from validator.layout import Block, Role, SheetLayout, Slot, template_layout
+from validator.forms.layout import Block, Role, SheetLayout, Slot, template_layout
 from validator.names import TEMPLATE_INFO_SHEET
 from validator.spec.model import NUMERIC_KINDS, Kind, Template
 from validator.text import display_width

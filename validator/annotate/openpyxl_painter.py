@@ -6,7 +6,8 @@ import itertools
 import json
 import shutil
 import zipfile
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from math import ceil
 from pathlib import Path
 
@@ -18,12 +19,13 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from validator.annotate.package_parts import unsupported_parts
+from validator.annotate.plan import Mark, plan_marks
+from validator.annotate.results_sheet import printable, solid, write_results
 from validator.atomic import save_atomic
-from validator.findings import CellRef, FileReport, Finding, Related
-from validator.marks import Mark, plan_marks
+from validator.cellref import CellRef
+from validator.findings import FileReport, Finding, Related
 from validator.names import MARKS_SHEET, RESULT_SHEET
-from validator.package_parts import unsupported_parts
-from validator.results_sheet import printable, solid, write_results
 from validator.sources.xlsx import load_openpyxl, sniff
 from validator.text import display_width
 
@@ -76,14 +78,23 @@ def backup_path(source: Path) -> Path:
 # ---------------------------------------------------------------- files
 
 
-def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Path:
-    """Write the annotated workbook and return its path; in place, the original is first copied to a .bak file.
+@dataclass(frozen=True)
+class Written:
+    """What writing an annotated workbook did: where it went, and notes for the user (also on its results sheet)."""
 
-    What openpyxl cannot keep is detected first and told in report.notices (and so on the results sheet).
+    path: Path
+    notices: tuple[str, ...] = ()
+
+
+def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:
+    """Write the annotated workbook; in place, the original is first copied to a .bak file. The report is not changed.
+
+    What openpyxl cannot keep is detected first and told in the returned notices and on the results sheet.
     """
     source = Path(source)
     wb = open_workbook(source)
     lost = unsupported_parts(source)
+    notices: list[str] = []
     if in_place:
         target = source
         backup = backup_path(source)
@@ -95,15 +106,12 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
         advice = "原文件未改动，请对照原文件查看这些内容。"
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
             advice = "请对照原始工作簿查看这些内容。"
-            report.notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
+            notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
     if lost:
-        notice = f"标注后的文件无法保留：{'、'.join(lost)}。{advice}"
-        if notice not in report.notices:
-            report.notices.append(notice)
-    annotate(wb, report)
+        notices.append(f"标注后的文件无法保留：{'、'.join(lost)}。{advice}")
+    annotate(wb, report, [n for n in notices if n not in report.notices])
     save_atomic(wb, target)
-    report.annotated = str(target)
-    return target
+    return Written(target, tuple(notices))
 
 
 def clear_file(source: Path, out: Path | None = None) -> bool:
@@ -118,7 +126,7 @@ def clear_file(source: Path, out: Path | None = None) -> bool:
 # ---------------------------------------------------------------- marking and undoing
 
 
-def annotate(wb: Workbook, report: FileReport) -> None:
+def annotate(wb: Workbook, report: FileReport, notices: Sequence[str] = ()) -> None:
     """Mark the cells of report's findings, add the results sheet first and make it active.
 
     Earlier marks are cleared first; everything needed to undo is stored in the very hidden marks sheet.
@@ -135,7 +143,7 @@ def annotate(wb: Workbook, report: FileReport) -> None:
         if cell is not None:
             store.append([cell.parent.title, cell.coordinate, _fill_xml(cell), _comment_json(cell.comment)])
             _paint(cell, mark)
-    write_results(wb, results, report)
+    write_results(wb, results, report, notices)
     deselected = {name: [None] * len(flags) for name, flags in state["tabs"].items()}
     _apply_view_state(wb, {"active": 0, "tabs": deselected | {results.title: [True]}, "first_sheet": 0})
 

@@ -1,0 +1,206 @@
+"""Running a check: read workbooks, locate and check them in bounded chunks, and return one FileReport per input.
+
+A failure inside the tool (a rule, a locator) stays with its own file: that file's report gets status "error", a
+Chinese message and a saved traceback, and every other file is checked normally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from validator.check.run import check_located
+from validator.findings import AGENCY_FIELDS, FileReport
+from validator.locate import LocatedReport, locate
+from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.xlsx import read_xlsx
+from validator.spec.catalog import get_template, template_by_id
+from validator.spec.model import Template
+from validator.text import plain_number
+from validator.version import ENGINE_VERSION
+
+# Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
+CHUNK_SIZE = 200
+_BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
+
+
+# ---------------------------------------------------------------- choosing the files
+
+
+def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
+    """(file, its folder relative to the folder named) for every workbook to check.
+
+    Files are taken as given; a folder stands for the workbooks in it and its subfolders, without the annotated
+    copies and backups this tool writes and without Office's "~$" lock files. An empty folder stays, to be reported.
+    The relative folder lets copies written elsewhere (--out) keep the folder structure, so that two b.xlsx in two
+    subfolders do not overwrite each other's copy.
+    """
+    out: list[tuple[Path, Path]] = []
+    for path in map(Path, paths):
+        found = sorted(f for f in path.rglob("*") if _is_report(f)) if _is_folder(path) else []
+        out += [(f, f.parent.relative_to(path)) for f in found] or [(path, Path())]
+    return out
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, no permission…: reading it will say so in Chinese
+        return False
+
+
+def _is_report(path: Path) -> bool:
+    name = path.name
+    ours = ".校验." in name or _BACKUP.search(name) or name.startswith("~$")
+    return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
+
+
+# ---------------------------------------------------------------- the public entry points
+
+
+def check_paths(
+    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE
+) -> list[FileReport]:
+    """Reports in the order of `paths`; each workbook's template is `template`, else detected from the workbook."""
+    return [r for chunk in iter_check_paths(paths, template, chunk_size) for r in chunk]
+
+
+def iter_check_paths(
+    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[FileReport]]:
+    """Like check_paths, one chunk of reports at a time: only one chunk's workbooks are in memory at once."""
+    paths = iter(paths)
+    while chunk := list(islice(paths, chunk_size)):
+        yield _check_chunk([_read(Path(p)) for p in chunk], template)
+
+
+def check_grids(
+    grids: Sequence[WorkbookGrid],
+    template: Template | None = None,
+    names: Sequence[str] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> list[FileReport]:
+    """Reports for workbooks already read (from a file, a live Excel book…), named by `names` (default "#1", "#2"…)."""
+    names = list(names) if names is not None else [f"#{i}" for i in range(1, len(grids) + 1)]
+    entries = [(FileReport(name, engine_version=ENGINE_VERSION), grid) for name, grid in zip(names, grids)]
+    return [r for i in range(0, len(entries), chunk_size) for r in _check_chunk(entries[i : i + chunk_size], template)]
+
+
+# ---------------------------------------------------------------- one chunk
+
+
+_Entry = tuple[FileReport, "WorkbookGrid | None"]
+
+
+def _read(path: Path) -> _Entry:
+    report = FileReport(str(path), engine_version=ENGINE_VERSION)
+    try:
+        if _is_folder(path):  # what workbook_paths leaves of a folder without workbooks
+            raise ReadError(
+                f"文件夹 {path} 中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "missing"
+            )
+        grid = read_xlsx(path)
+        report.sha256 = _sha256(path)
+        return report, grid
+    except ReadError as exc:
+        report.error, report.failure = exc.message, "unreadable"
+    except Exception as exc:  # a workbook shaped like nothing we foresaw must not stop the other files
+        _internal_error(report, exc)
+    return report, None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Pending:
+    report: FileReport
+    located: LocatedReport
+
+
+def _check_chunk(entries: Sequence[_Entry], chosen: Template | None) -> list[FileReport]:
+    pending: dict[Template, list[_Pending]] = {}
+    for report, grid in entries:
+        if grid is None:
+            continue
+        try:
+            template = chosen or _detect(grid)
+            _describe_template(report, grid, template)
+            pending.setdefault(template, []).append(_Pending(report, locate(grid, template)))
+        except Exception as exc:
+            _internal_error(report, exc)
+    for group in pending.values():
+        _check_group(group)
+    return [report for report, _ in entries]
+
+
+def _detect(grid: WorkbookGrid) -> Template:
+    """The template a workbook declares, else the current official format."""
+    return (grid.template_id and template_by_id(grid.template_id)) or get_template()
+
+
+def _describe_template(report: FileReport, grid: WorkbookGrid, template: Template) -> None:
+    report.template, report.template_version = template.id, template.version
+    if grid.template_id and grid.template_id != template.id:
+        report.notices.append(
+            f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
+        )
+
+
+def _check_group(group: list[_Pending]) -> None:
+    """Check reports of one template together; if that fails, one at a time, so that only the culprit fails."""
+    try:
+        results = check_located([p.located for p in group])
+    except Exception as exc:
+        if len(group) == 1:
+            _internal_error(group[0].report, exc)
+            return
+        for p in group:
+            _check_group([p])
+        return
+    for p, checked in zip(group, results):
+        p.report.findings = checked.findings
+        p.report.values = {k: plain_number(v) for k, v in checked.values.items()}
+        p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
+
+
+# ---------------------------------------------------------------- internal errors
+
+
+def error_log_dir() -> Path:
+    """Where tracebacks of internal errors are saved ($NIANBAO_LOG_DIR, else the system's temporary folder)."""
+    return Path(os.environ.get("NIANBAO_LOG_DIR") or Path(tempfile.gettempdir()) / "nianbao-validator")
+
+
+def _internal_error(report: FileReport, exc: BaseException) -> None:
+    """Mark the report as failed by a defect of the tool, and save the traceback for its maintainers."""
+    detail = "".join(traceback.format_exception(exc))
+    where = "（错误详情未能保存）"
+    try:
+        folder = error_log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        log = folder / f"内部错误-{stamp}-{hashlib.sha1(detail.encode()).hexdigest()[:8]}.log"
+        log.write_text(f"文件：{report.path}\n引擎版本：{ENGINE_VERSION}\n\n{detail}", encoding="utf-8")
+        where = f"，错误详情已保存到 {log}"
+    except OSError:
+        pass
+    report.findings, report.failure = [], "internal"
+    report.error = (
+        f"本工具内部出错（{type(exc).__name__}），该文件未能校验。这是本工具的缺陷，不是工作簿的问题{where}。"
+        "请把该文件和错误详情发给本工具的维护人员；其他文件的校验不受影响。"
+    )

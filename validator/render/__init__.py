@@ -1,0 +1,1 @@
+"""Renderers: reports as JSON or a terminal table, and the rule reference as Markdown."""

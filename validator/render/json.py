@@ -1,0 +1,60 @@
+"""Reports as JSON: the one documented shape (docs/json.md) shared by `nianbao check`, batch results and tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from validator.findings import FileReport, Finding
+from validator.text import plain_number as number
+
+# Bumped when a field changes meaning or disappears; new fields alone keep the version.
+SCHEMA_VERSION = 2
+
+
+def finding_json(f: Finding, template: str | None) -> dict:
+    return {
+        "id": f.stable_id(template),
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "cell": f.cell.ref if f.cell else None,
+        "key": f.key,
+        "cells": [c.ref for c in f.cells],
+        "expected": number(f.expected),
+        "actual": number(f.actual),
+    }
+
+
+def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[str] = ()) -> dict:
+    """One file's result; `annotated` and `notices` are what a writer produced for it, if anything."""
+    doc: dict = {
+        "file": r.path,
+        "status": r.status,
+        "template": r.template,
+        "template_version": r.template_version,
+        "agency": {k: number(v) for k, v in r.agency.items()},
+        "sha256": r.sha256,
+        "engine_version": r.engine_version,
+    }
+    if r.error:
+        doc["error"] = r.error
+    doc |= {"counts": r.counts, "annotated": annotated, "notices": [*r.notices, *notices]}
+    doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc["values"] = {k: number(v) for k, v in r.values.items()}
+    return doc
+
+
+def results_document(
+    reports: Sequence[FileReport],
+    annotated: Mapping[str, str] | None = None,
+    notices: Mapping[str, Sequence[str]] | None = None,
+) -> dict:
+    """The whole output of one run: {"schema_version", "results": [...]}, annotations looked up by report path."""
+    annotated, notices = annotated or {}, notices or {}
+    results = [report_json(r, annotated.get(r.path), notices.get(r.path, ())) for r in reports]
+    return {"schema_version": SCHEMA_VERSION, "results": results}
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)

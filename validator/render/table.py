@@ -1,0 +1,50 @@
+"""Reports as Chinese tables in the terminal (rich); cell text is never parsed as rich markup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from validator.findings import SEVERITY_ZH, FileReport
+
+_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+_COLUMNS = (
+    ("级别", {"no_wrap": True}),
+    ("规则", {"no_wrap": True}),
+    ("位置", {"no_wrap": True}),
+    ("说明", {"ratio": 1, "overflow": "fold"}),
+)
+
+
+def print_reports(
+    reports: Sequence[FileReport],
+    annotated: Mapping[str, str] | None = None,
+    notices: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """A heading and a table of findings per file; what writers produced is looked up by report path."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    annotated, notices = annotated or {}, notices or {}
+    console = Console(highlight=False)
+    for r in reports:
+        if r.error:
+            title = "内部错误" if r.status == "error" else "无法校验"
+            console.print(Text.assemble((title, "bold red"), f"：{r.path}\n  {r.error}"))
+            continue
+        c = r.counts
+        console.print(
+            Text.assemble((r.path, "bold"), f"：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
+        )
+        if r.findings:
+            table = Table(show_lines=False, expand=True)
+            for name, kw in _COLUMNS:
+                table.add_column(name, **kw)
+            for f in r.sorted_findings():
+                where = f.cell.ref if f.cell else "整个工作簿"
+                table.add_row(Text(SEVERITY_ZH[f.severity], _STYLE[f.severity]), f.rule, Text(where), Text(f.message))
+            console.print(table)
+        for notice in (*r.notices, *notices.get(r.path, ())):
+            console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))
+        if r.path in annotated:
+            console.print(Text(f"标注副本：{annotated[r.path]}"))

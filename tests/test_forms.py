@@ -14,8 +14,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from validator.cellref import coordinate
 from validator.forms.layout import SheetLayout, template_layout
-from validator.forms.workbook import INPUT_FILL_COLOR, write_blank
-from validator.names import TEMPLATE_INFO_SHEET
+from validator.forms.workbook import write_blank
+from validator.names import INPUT_FILL, TEMPLATE_INFO_SHEET
 from validator.spec.load import TEMPLATES_DIR, default_template
 
 TEMPLATE = default_template()
@@ -83,7 +83,7 @@ def test_inputs_are_unlocked_and_filled_labels_locked(workbook: Workbook, layout
     for slot in layout.slots:
         cell = ws[slot.coordinate]
         assert cell.protection.locked is False, slot
-        assert cell.fill.fgColor.rgb.endswith(INPUT_FILL_COLOR), slot
+        assert cell.fill.fgColor.rgb.endswith(INPUT_FILL), slot
     for block in layout.blocks:
         assert ws.cell(block.top, block.left).protection.locked is True, block
 

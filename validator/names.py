@@ -1,6 +1,15 @@
-"""Names of the sheets the tool itself writes into workbooks; readers skip them."""
+"""Names of the sheets the tool itself writes into workbooks (readers skip them), and the fills it uses."""
 
 RESULT_SHEET = "校验结果"  # first sheet of an annotated copy: every finding with a link to its cell
 MARKS_SHEET = "_校验标记"  # very hidden: original fills and notes of marked cells, for exact restoring
 TEMPLATE_INFO_SHEET = "_模板信息"  # hidden: template id and version of a generated blank workbook
 TOOL_SHEETS = frozenset({RESULT_SHEET, MARKS_SHEET, TEMPLATE_INFO_SHEET})
+
+# Fills of the blank official workbook (RGB). Red, yellow and blue tones are reserved for marks. A painter that cannot
+# read a marked cell's original fill restores INPUT_FILL, the fill that the template gives every input cell.
+INPUT_FILL = "EBF5E9"  # pale green
+LABEL_FILL = "F2F2F2"
+
+# Marks (RGB): the primary cell of a finding is strong, its related cells a paler tone of the same hue.
+PRIMARY_FILL: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+RELATED_FILL: dict[str, str] = {"error": "FDEBEE", "warning": "FFF6D5", "info": "EEF5FB"}

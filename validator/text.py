@@ -1,9 +1,13 @@
-"""How numbers and text are shown to users: numbers as people write them, and the display width of text."""
+"""How numbers and text are shown to users: numbers as people write them, display width, text a cell can hold."""
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+
+# Control characters that XML 1.0 (and so a cell or a note) cannot carry; tab and line breaks are fine.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def fmt(value: float) -> str:
@@ -23,3 +27,8 @@ def plain_number(value: object) -> object:
             return None
         return int(value) if value.is_integer() else value
     return value
+
+
+def printable(text: str) -> str:
+    """Text that a cell or note can hold: control characters shown as "\ufffd"."""
+    return _UNPRINTABLE.sub("\ufffd", text)

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 import itertools
-import json
 import shutil
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from math import ceil
 from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from validator.annotate.package_parts import unsupported_parts
-from validator.annotate.plan import Mark, plan_marks
-from validator.annotate.results_sheet import printable, solid, write_results
+from validator.annotate.plan import NOTE_AUTHOR, Mark, free_sheet_name, plan_annotation
+from validator.annotate.results_sheet import solid, write_results
+from validator.annotate.undo import Original, SavedNote, UndoRecord, fill_colour, read_record
 from validator.atomic import save_atomic
-from validator.cellref import CellRef
-from validator.findings import FileReport, Finding, Related
+from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.sources.xlsx import load_openpyxl, sniff
-from validator.text import display_width
+from validator.text import display_width, printable
 
-NOTE_AUTHOR = "年报校验"
-ORIGINAL_NOTE_SEPARATOR = "——原批注——"
 ANNOTATED_SUFFIX = ".校验"
 VBA_PART = "xl/vbaProject.bin"
 
@@ -125,45 +123,68 @@ def clear_file(source: Path, out: Path | None = None) -> bool:
 
 # ---------------------------------------------------------------- marking and undoing
 
+PAINTER = "openpyxl"
+
 
 def annotate(wb: Workbook, report: FileReport, notices: Sequence[str] = ()) -> None:
-    """Mark the cells of report's findings, add the results sheet first and make it active.
+    """Paint the annotation plan of report: marks, the results sheet first and active, the undo record.
 
     Earlier marks are cleared first; everything needed to undo is stored in the very hidden marks sheet.
     """
     clear(wb)
-    state = _view_state(wb)
-    results = wb.create_sheet(RESULT_SHEET, 0)  # openpyxl renames it if the user has a sheet of that name
+    view = _view_state(wb)
+    active = wb.active.title if wb.active is not None else None
+    # Worksheets only: a chart sheet has no cells to mark.
+    merges = {
+        ws.title: [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges] for ws in wb.worksheets
+    }
+    plan = plan_annotation(report, merges, notices)
+    results = wb.create_sheet(free_sheet_name(RESULT_SHEET, wb.sheetnames), 0)
+    record = UndoRecord(PAINTER, results.title, active, view)
+    for mark in plan.marks:
+        cell = wb[mark.cell.sheet].cell(mark.cell.row, mark.cell.col)
+        record.originals.append(Original(mark.cell.sheet, cell.coordinate, _fill_xml(cell), _saved(cell.comment)))
+        _paint(cell, mark)
     store = wb.create_sheet(MARKS_SHEET)
     store.sheet_state = "veryHidden"
-    store.append(["状态", json.dumps(state | {"results": results.title}, ensure_ascii=False)])
-    store.append(["工作表", "单元格", "原填充", "原批注"])
-    for mark in plan_marks([_anchored(wb, f) for f in report.findings]):
-        cell = _cell(wb, mark.cell)
-        if cell is not None:
-            store.append([cell.parent.title, cell.coordinate, _fill_xml(cell), _comment_json(cell.comment)])
-            _paint(cell, mark)
-    write_results(wb, results, report, notices)
-    deselected = {name: [None] * len(flags) for name, flags in state["tabs"].items()}
+    for row in record.rows():
+        store.append(row)
+    write_results(results, plan.results)
+    deselected = {name: [None] * len(flags) for name, flags in view["tabs"].items()}
     _apply_view_state(wb, {"active": 0, "tabs": deselected | {results.title: [True]}, "first_sheet": 0})
 
 
 def clear(wb: Workbook) -> bool:
-    """Undo annotate exactly: original fills, notes and sheet tabs back, tool sheets removed. False if unmarked."""
+    """Undo the marks of any painter: original fills, notes and sheet tabs back, tool sheets removed.
+
+    False if the workbook is not marked.
+    """
     if MARKS_SHEET not in wb.sheetnames:
         return False
     store = wb[MARKS_SHEET]
-    state = json.loads(store["B1"].value)
-    for sheet, coordinate, fill_xml, comment_json in store.iter_rows(min_row=3, max_col=4, values_only=True):
-        if sheet in wb.sheetnames:  # the user may have renamed or deleted the sheet in the copy
-            cell = wb[sheet][coordinate]
-            cell.fill = Fill.from_tree(fromstring(fill_xml))
-            cell.comment = _comment(comment_json)
+    record = read_record(list(store.iter_rows(max_col=4, values_only=True)), wb.sheetnames)
+    for original in record.originals:
+        if original.sheet in wb.sheetnames:  # the user may have renamed or deleted the sheet in the copy
+            _restore(wb[original.sheet][original.cell], original)
     wb.remove(store)
-    if state["results"] in wb.sheetnames:
-        wb.remove(wb[state["results"]])
-    _apply_view_state(wb, state)
+    if record.results in wb.sheetnames:
+        wb.remove(wb[record.results])
+    if record.painter == PAINTER:
+        _apply_view_state(wb, record.view)
+    elif record.active in wb.sheetnames:
+        wb.active = wb.sheetnames.index(record.active)
     return True
+
+
+def _restore(cell: Cell, original: Original) -> None:
+    if original.fill.startswith("<"):
+        cell.fill = Fill.from_tree(fromstring(original.fill))
+    else:
+        colour = fill_colour(original.fill)
+        cell.fill = solid(colour) if colour else PatternFill()
+    if not original.note_kept:
+        note = original.note
+        cell.comment = note and Comment(note.text, note.author or "", height=note.height, width=note.width)
 
 
 def _sheet_views(sheet: object) -> list:
@@ -190,51 +211,19 @@ def _apply_view_state(wb: Workbook, state: dict) -> None:
         wb.views[0].firstSheet = state["first_sheet"]
 
 
-def _anchor(wb: Workbook, ref: CellRef) -> CellRef:
-    """The top-left cell of the merged range containing ref (the one that holds value and note), else ref."""
-    ws = wb[ref.sheet] if ref.sheet in wb.sheetnames else None
-    if isinstance(ws, Worksheet):
-        for rng in ws.merged_cells.ranges:
-            if rng.min_row <= ref.row <= rng.max_row and rng.min_col <= ref.col <= rng.max_col:
-                return CellRef(ref.sheet, rng.min_row, rng.min_col)
-    return ref
-
-
-def _anchored(wb: Workbook, finding: Finding) -> Finding:
-    return replace(
-        finding,
-        cell=_anchor(wb, finding.cell) if finding.cell else None,
-        related=tuple(Related(_anchor(wb, r.cell), r.role) for r in finding.related),
-    )
-
-
-def _cell(wb: Workbook, ref: CellRef) -> Cell | None:
-    ws = wb[ref.sheet] if ref.sheet in wb.sheetnames else None
-    return ws.cell(ref.row, ref.col) if isinstance(ws, Worksheet) else None
-
-
 def _fill_xml(cell: Cell) -> str:
     return tostring(cell.fill.to_tree()).decode()
 
 
-def _comment_json(comment: Comment | None) -> str | None:
+def _saved(comment: Comment | None) -> SavedNote | None:
     if comment is None:
         return None
-    # JSON escapes control characters, which a cell may not hold but a note may.
-    fields = {"text": comment.text, "author": comment.author, "width": comment.width, "height": comment.height}
-    return json.dumps(fields, ensure_ascii=False)
-
-
-def _comment(saved: str | None) -> Comment | None:
-    if saved is None:
-        return None
-    fields = json.loads(saved)
-    return Comment(fields["text"], fields["author"], height=fields["height"], width=fields["width"])
+    return SavedNote(comment.text, comment.author, comment.width, comment.height)
 
 
 def _paint(cell: Cell, mark: Mark) -> None:
     cell.fill = solid(mark.colour)
-    text = mark.note if cell.comment is None else f"{mark.note}\n{ORIGINAL_NOTE_SEPARATOR}\n{cell.comment.text}"
+    text = mark.note_over(cell.comment.text if cell.comment else None)
     width, height = _note_size(text)
     cell.comment = Comment(printable(text), NOTE_AUTHOR, height=height, width=width)
 

@@ -1,16 +1,21 @@
-"""Which cells to mark for a set of findings, in what colour and with what note (pure; no workbook library)."""
+"""The annotation plan (pure; no workbook library): which cells to mark, in what colour, with what note, and the
+content of the results sheet. Painters (openpyxl for files, xlwings for open workbooks) only carry it out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from validator.annotate.results import ResultsContent, results_content
 from validator.cellref import CellRef
-from validator.findings import SEVERITIES, SEVERITY_ZH, Finding, Severity
+from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport, Finding, Related, Severity
+from validator.names import PRIMARY_FILL, RELATED_FILL
 
-# RGB fill colours: the primary cell of a finding is strong, its related cells a paler tone of the same hue.
-PRIMARY_FILL: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-RELATED_FILL: dict[str, str] = {"error": "FDEBEE", "warning": "FFF6D5", "info": "EEF5FB"}
+NOTE_AUTHOR = "年报校验"
+ORIGINAL_NOTE_SEPARATOR = "——原批注——"
+
+Merge = tuple[int, int, int, int]  # top, left, bottom, right (1-based), as in SheetGrid.merges
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,54 @@ class Mark:
     def colour(self) -> str:
         """RGB fill colour, e.g. "FFC7CE"."""
         return (PRIMARY_FILL if self.primary else RELATED_FILL)[self.severity]
+
+    def note_over(self, original: str | None) -> str:
+        """The note to write when the cell already has a note of its own: ours first, the original kept below."""
+        return self.note if original is None else f"{self.note}\n{ORIGINAL_NOTE_SEPARATOR}\n{original}"
+
+
+@dataclass(frozen=True)
+class AnnotationPlan:
+    """Everything a painter writes: the marks (anchored, only cells of this workbook) and the results sheet."""
+
+    marks: tuple[Mark, ...]
+    results: ResultsContent
+
+
+def plan_annotation(
+    report: FileReport, sheets: Mapping[str, Sequence[Merge]], notices: Sequence[str] = ()
+) -> AnnotationPlan:
+    """The plan for painting `report` into the workbook whose sheets (name → merged ranges) are `sheets`.
+
+    A cell inside a merged range is marked on the range's top-left cell (the one holding value and note); cells of
+    other workbooks (cross-year findings) and of sheets the workbook does not have are not marked. `notices` are the
+    painter's own remarks (e.g. parts it cannot keep), listed on the results sheet after the report's.
+    """
+
+    def anchored(ref: CellRef) -> CellRef:
+        for top, left, bottom, right in sheets.get(ref.sheet, ()):
+            if top <= ref.row <= bottom and left <= ref.col <= right:
+                return CellRef(ref.sheet, top, left)
+        return ref
+
+    def paintable(ref: CellRef | None) -> bool:
+        return ref is not None and ref.local and ref.sheet in sheets
+
+    findings = [
+        replace(
+            f,
+            cell=anchored(f.cell) if paintable(f.cell) else None,
+            related=tuple(Related(anchored(r.cell), r.role) for r in f.related if paintable(r.cell)),
+        )
+        for f in report.findings
+    ]
+    return AnnotationPlan(tuple(plan_marks(findings)), results_content(report, notices, linkable=paintable))
+
+
+def free_sheet_name(name: str, existing: Sequence[str]) -> str:
+    """`name`, or `name1`, `name2`… when a sheet of that name exists (sheet names ignore case in Excel)."""
+    taken = {n.casefold() for n in existing}
+    return next(c for c in (f"{name}{n or ''}" for n in itertools.count()) if c.casefold() not in taken)
 
 
 def primary_line(finding: Finding) -> str:

@@ -15,13 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from validator.atomic import save_atomic
 from validator.cellref import column_letter
 from validator.forms.layout import Block, Role, SheetLayout, Slot, template_layout
-from validator.names import TEMPLATE_INFO_SHEET
+from validator.names import INPUT_FILL, LABEL_FILL, TEMPLATE_INFO_SHEET
 from validator.spec.model import NUMERIC_KINDS, Kind, Template
 from validator.text import display_width
 
 CREATOR = "nianbao-validator"
-INPUT_FILL_COLOR = "EBF5E9"  # pale green: red, yellow and blue tones are reserved for error marks
-LABEL_FILL_COLOR = "F2F2F2"
 CREATED = datetime(2021, 9, 26)  # fixed (the basis's issue date) so that regenerating gives identical files
 
 FONT_NAME = "宋体"
@@ -50,8 +48,8 @@ NUMBER_FORMATS: dict[Kind, str] = {
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = Font(name=FONT_NAME, size=11)
-_INPUT_FILL = PatternFill("solid", fgColor=INPUT_FILL_COLOR)
-_LABEL_FILL = PatternFill("solid", fgColor=LABEL_FILL_COLOR)
+_INPUT_FILL = PatternFill("solid", fgColor=INPUT_FILL)
+_LABEL_FILL = PatternFill("solid", fgColor=LABEL_FILL)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)

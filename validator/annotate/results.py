@@ -1,0 +1,91 @@
+"""What the 校验结果 sheet says (pure): a title, lines about the check, and tables with links to cells.
+
+Painters lay it out: the title on row 1, one line per row below it, a blank row, then each table (a heading row if it
+has one, a header row, its rows), tables separated by a blank row. New sections are new tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.cellref import CellRef
+from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
+from validator.names import PRIMARY_FILL
+from validator.text import printable
+
+TITLE = "政府信息公开工作年度报告校验结果"
+NO_FINDINGS = "未发现问题。"
+WHOLE_WORKBOOK = "整个工作簿"
+
+
+@dataclass(frozen=True)
+class ResultCell:
+    """One cell of a results table: its value, an internal link, a fill (RGB) and whether it is centred."""
+
+    value: str | int
+    link: CellRef | None = None
+    fill: str | None = None
+    centred: bool = False
+
+
+@dataclass(frozen=True)
+class ResultsTable:
+    """Columns as (title, width in characters), rows of cells; `heading` is a line shown above the header."""
+
+    columns: tuple[tuple[str, int], ...]
+    rows: tuple[tuple[ResultCell, ...], ...]
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultsContent:
+    """The whole sheet; `empty` is shown (instead of tables) when there is nothing to list."""
+
+    title: str
+    lines: tuple[str, ...]
+    tables: tuple[ResultsTable, ...]
+    empty: str | None = None
+
+    @property
+    def width(self) -> int:
+        """Columns the sheet spans: lines are merged across it."""
+        return max((len(t.columns) for t in self.tables), default=len(FINDING_COLUMNS))
+
+
+FINDING_COLUMNS = (("序号", 6), ("规则", 10), ("级别", 8), ("位置", 16), ("说明", 80))
+
+
+def results_content(
+    report: FileReport, notices: Sequence[str] = (), linkable: Callable[[CellRef], bool] = lambda ref: ref.local
+) -> ResultsContent:
+    """What was checked, the counts, notices (the report's, then the painter's), one row per finding.
+
+    A finding's place links to its cell when `linkable` says the cell is in the painted workbook.
+    """
+    counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
+    lines = [f"文件：{Path(report.path).name}", f"模板：{report.template or '未识别'}", f"结果：{counts}"]
+    lines += [f"无法校验：{report.error}"] if report.error else []
+    lines += [f"说明：{notice}" for notice in (*report.notices, *notices)]
+    rows = tuple(
+        (
+            ResultCell(number, centred=True),
+            ResultCell(f.rule),
+            ResultCell(SEVERITY_ZH[f.severity], fill=PRIMARY_FILL[f.severity], centred=True),
+            ResultCell(f.cell.ref, link=f.cell) if f.cell and linkable(f.cell) else ResultCell(_place(f.cell)),
+            ResultCell(printable(f.message)),
+        )
+        for number, f in enumerate(report.sorted_findings(), 1)
+    )
+    tables = (ResultsTable(FINDING_COLUMNS, rows),) if rows else ()
+    return ResultsContent(TITLE, tuple(map(printable, lines)), tables, None if rows else NO_FINDINGS)
+
+
+def _place(ref: CellRef | None) -> str:
+    return ref.ref if ref else WHOLE_WORKBOOK
+
+
+def link_location(ref: CellRef) -> str:
+    """An internal hyperlink target: "'表三'!J8"."""
+    return "'{}'!{}".format(ref.sheet.replace("'", "''"), ref.coordinate)

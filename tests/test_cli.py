@@ -26,7 +26,7 @@ from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.rules.registry import all_rules
-from validator.sources.xlsx import MAX_UNPACKED_BYTES
+from validator.sources.limits import Limits
 from validator.spec import default_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,7 +247,7 @@ def _zip_bomb(path: Path) -> None:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
         with zf.open("xl/media/zeros.bin", "w", force_zip64=True) as fh:
-            for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 1):
+            for _ in range(Limits().unpacked_bytes // len(chunk) + 1):
                 fh.write(chunk)
 
 

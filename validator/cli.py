@@ -131,6 +131,9 @@ class _UsageError(Exception):
 
 
 def _check(args: argparse.Namespace) -> int:
+    from validator.sources import guard
+
+    guard.start()  # the reading worker imports its readers while this process imports the checking core
     from validator.engine import check_paths, workbook_paths
     from validator.render.json import dumps, results_document
     from validator.render.table import print_reports

@@ -21,7 +21,7 @@ from validator.check.run import check_located
 from validator.findings import AGENCY_FIELDS, FileReport
 from validator.locate import LocatedReport, locate
 from validator.sources.grid import ReadError, WorkbookGrid
-from validator.sources.xlsx import read_xlsx
+from validator.sources.guard import read_workbook
 from validator.spec.catalog import get_template, template_by_id
 from validator.spec.model import Template
 from validator.text import plain_number
@@ -108,22 +108,14 @@ def _read(path: Path) -> _Entry:
             raise ReadError(
                 f"文件夹 {path} 中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "missing"
             )
-        grid = read_xlsx(path)
-        report.sha256 = _sha256(path)
-        return report, grid
+        loaded = read_workbook(path)
+        report.sha256 = loaded.sha256
+        return report, loaded.grid
     except ReadError as exc:
         report.error, report.failure = exc.message, "unreadable"
     except Exception as exc:  # a workbook shaped like nothing we foresaw must not stop the other files
         _internal_error(report, exc)
     return report, None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

@@ -118,9 +118,7 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         errors = exc.schema_errors
     contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
     found = _findings_from_errors(errors, frame, contexts, template)
-    return [
-        Checked(_with_keys(r.findings + p.findings + f, r), p.values) for r, p, f in zip(reports, parsed, found)
-    ]
+    return [Checked(_with_keys(r.findings + p.findings + f, r), p.values) for r, p, f in zip(reports, parsed, found)]
 
 
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:

@@ -1,0 +1,183 @@
+"""Reading submitted files in a reused worker process, so that a native abort, a hang or a memory blow-up in a
+reader costs one file's result and never the caller (a CLI run, a batch worker, Excel).
+
+One worker per process serves every file in turn, so a normal file pays only the pickling of its cells; a worker
+that dies or overruns the time limit is replaced for the next file. `read_workbook` is thread-safe.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from validator.sources.grid import ReadError
+from validator.sources.limits import Limits, over_limit
+from validator.sources.xlsx import Loaded
+
+_STARTUP_SECONDS = 60  # importing the readers on a busy machine; a worker that cannot start is a defect of the tool
+_CRASHED = (
+    "读取该文件时，表格解析组件异常终止（{how}）：文件内部结构异常，可能已损坏或被恶意构造，已拒绝读取。"
+    "请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件；其他文件的校验不受影响。"
+)
+
+
+class WorkerError(RuntimeError):
+    """The worker could not start or broke the protocol: a defect of the tool, not of the file."""
+
+
+class _Worker:
+    """One `python -m validator.sources.worker` process, its answers read by a thread (portable timeouts)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "validator.sources.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # a Rust abort then says only why, e.g. an allocation failed
+        )
+        self.answers: queue.Queue = queue.Queue()
+        self.ready = False
+        self.stderr: collections.deque[bytes] = collections.deque(maxlen=40)
+        threading.Thread(target=self._read_answers, daemon=True).start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
+
+    def _read_answers(self) -> None:
+        try:
+            while True:
+                self.answers.put(pickle.load(self.proc.stdout))
+        except Exception:  # EOF: the worker ended (or died); the waiting side looks at why
+            self.answers.put(None)
+
+    def _read_stderr(self) -> None:
+        for line in self.proc.stderr:
+            self.stderr.append(line)
+
+    def ask(self, request: tuple, seconds: float) -> tuple | str | None:
+        """The answer to `request`, None when the worker died, or raise queue.Empty after `seconds`."""
+        pickle.dump(request, self.proc.stdin)
+        self.proc.stdin.flush()
+        return self.answers.get(timeout=seconds)
+
+    def wait_ready(self) -> None:
+        """Wait for the worker's imports once; it may have started long before the first file."""
+        if not self.ready and self.answers.get(timeout=_STARTUP_SECONDS) != "ready":
+            raise WorkerError(f"读取进程未能启动：{self._tail()}")
+        self.ready = True
+
+    def _tail(self) -> str:
+        """The end of what the worker wrote to stderr (complete once it has ended)."""
+        if self.proc.poll() is not None:
+            self._stderr_reader.join(timeout=2)
+        return b"".join(self.stderr).decode("utf-8", "replace")[-2000:]
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+    def close(self) -> None:
+        """Let the worker end by itself at the end of its input."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.stop()
+
+
+class Guard:
+    """Reads workbooks through a reused worker process; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._worker: _Worker | None = None
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def start(self) -> None:
+        """Start the worker now (it imports its readers while the caller imports the rest)."""
+        with self._lock:
+            self._ensure()
+
+    def _ensure(self) -> _Worker:
+        if self._worker is None or self._worker.proc.poll() is not None:
+            try:
+                self._worker = _Worker()
+            except OSError as exc:
+                raise WorkerError(f"无法启动读取进程：{exc}") from exc
+        return self._worker
+
+    def read(self, path: Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
+        """Like validator.sources.xlsx.load, with the file's failures (a crash, the time or memory limit) turned
+        into ReadError; raises WorkerError when the worker itself is broken."""
+        limits = limits or Limits.from_env()
+        with self._lock:
+            worker = self._ensure()
+            try:
+                worker.wait_ready()
+                answer = worker.ask((str(path), exact, limits), limits.seconds)
+            except queue.Empty:
+                worker.stop()
+                self._worker = None
+                raise over_limit(limits, "seconds", "读取该文件") from None
+            except (OSError, ValueError) as exc:  # the pipe broke: the worker died between two files
+                worker.stop()
+                self._worker = None
+                raise WorkerError(f"读取进程意外退出：{exc}") from exc
+            if answer is None:
+                return self._died(worker, limits)
+        return _unpack(answer, limits)
+
+    def _died(self, worker: _Worker, limits: Limits) -> Loaded:
+        code = worker.proc.wait()
+        tail = worker._tail()
+        self._worker = None
+        if "memory allocation" in tail or "MemoryError" in tail:
+            raise over_limit(limits, "memory_bytes", "读取该文件所需内存")
+        raise ReadError(_CRASHED.format(how=_how(code)), "crashed")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
+
+
+def _unpack(answer: tuple, limits: Limits) -> Loaded:
+    kind, *rest = answer
+    if kind == "ok":
+        return rest[0]
+    if kind == "refused":
+        raise ReadError(*rest)
+    if kind == "memory":
+        raise over_limit(limits, "memory_bytes", "读取该文件所需内存")
+    raise WorkerError(f"读取时出现内部错误：\n{rest[0]}")
+
+
+def _how(code: int) -> str:
+    if code < 0:
+        try:
+            return f"信号 {signal.Signals(-code).name}"
+        except ValueError:
+            return f"信号 {-code}"
+    return f"退出码 {code}"
+
+
+_GUARD = Guard()
+
+
+def read_workbook(path: Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
+    """Read one workbook through the process-wide guard."""
+    return _GUARD.read(path, exact, limits)
+
+
+def start() -> None:
+    """Start the process-wide worker ahead of the first file."""
+    _GUARD.start()

@@ -1,0 +1,75 @@
+"""Every limit on reading one submitted file, in one place (docs/security.md lists them and how to change them).
+
+A file past a limit is refused with a Chinese message that names the limit; nothing is read past it, so no
+submitted file can make the tool hang, crash or exhaust memory. Each limit can be changed for one run with the
+environment variable NIANBAO_LIMIT_<NAME> (e.g. NIANBAO_LIMIT_SECONDS=30), or for good here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+from validator.sources.grid import ReadError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds for one file; a report workbook is a few hundred KiB with 6 sheets and a few thousand cells."""
+
+    file_bytes: int = 100 * MB  # size of the file on disk
+    unpacked_bytes: int = 300 * MB  # all zip members inflated (zip bombs)
+    entries: int = 10_000  # members of the zip package
+    sheets: int = 1_000  # worksheets in the workbook
+    cells: int = 5_000_000  # non-empty cells in all sheets together
+    sheet_area: int = 2_000_000  # rows × columns spanned by one sheet's cells (readers allocate the rectangle)
+    shared_strings: int = 5_000_000  # distinct strings a workbook declares
+    string_chars: int = 32_767  # characters in one cell (Excel's own limit)
+    xml_depth: int = 256  # nesting of XML elements (a report's parts nest fewer than 10 deep)
+    seconds: float = 8.0  # reading one file
+    memory_bytes: int = 1024 * MB  # address space of the process that reads one file
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+        """The defaults, each replaced by NIANBAO_LIMIT_<NAME> when that variable is set to a number."""
+        environ = os.environ if environ is None else environ
+        changed = {}
+        for f in fields(cls):
+            raw = environ.get(f"NIANBAO_LIMIT_{f.name.upper()}")
+            if raw:
+                try:
+                    changed[f.name] = type(f.default)(float(raw))
+                except ValueError:
+                    continue  # a typo in a variable must not stop checking; the default stays
+        return replace(cls(), **changed)
+
+
+# What each limit is called in messages, with its unit; the variable name tells how to change it.
+LABELS = {
+    "file_bytes": ("文件大小", "MB"),
+    "unpacked_bytes": ("解压后总大小", "MB"),
+    "entries": ("压缩包内文件数", "个"),
+    "sheets": ("工作表数", "张"),
+    "cells": ("非空单元格总数", "个"),
+    "sheet_area": ("单张工作表的使用区域", "个单元格"),
+    "shared_strings": ("共享字符串数", "个"),
+    "string_chars": ("单元格文本长度", "个字符"),
+    "xml_depth": ("XML 嵌套层数", "层"),
+    "seconds": ("读取时间", "秒"),
+    "memory_bytes": ("读取内存", "MB"),
+}
+
+
+def over_limit(limits: Limits, name: str, found: str = "") -> ReadError:
+    """The refusal of a file past one limit, naming the limit and how to raise it; `found` says by how much."""
+    label, unit = LABELS[name]
+    value = getattr(limits, name)
+    shown = value / MB if unit == "MB" else value
+    return ReadError(
+        f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：疑似损坏或恶意构造的文件。"
+        f"请核实文件来源，删除多余内容后另存再校验；如确需处理更大的文件，可由管理员调高该上限"
+        f"（环境变量 NIANBAO_LIMIT_{name.upper()}，见 docs/security.md）。",
+        "too_large",
+    )

@@ -1,0 +1,128 @@
+"""Inspecting a workbook package against the limits before any reader parses it (bombs, hostile XML, huge areas)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from xml.parsers import expat
+
+from validator.sources.grid import ReadError
+from validator.sources.limits import Limits, over_limit
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
+_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")  # a <f> element, or a cell of type error
+_STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
+_HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
+
+
+def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> bool:
+    """Refuse a package past a limit or with hostile XML; return whether any sheet has formulas or error values
+    (python-calamine reads those as blanks, so the exact reader is needed)."""
+    infos = zf.infolist()
+    if len(infos) > limits.entries:
+        raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")
+    if sum(i.file_size for i in infos) > limits.unpacked_bytes:
+        raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
+    found = False
+    cells = 0
+    for info in infos:
+        _check_name(info.filename)
+        if not info.filename.lower().endswith(_XML_SUFFIXES):
+            continue
+        xml = _read_part(zf, info, limits)
+        _check_xml(xml, info.filename, limits)
+        if info.filename == "xl/workbook.xml" and len(_SHEET.findall(xml)) > limits.sheets:
+            raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
+        if info.filename == "xl/sharedStrings.xml":
+            _check_string_count(xml, limits)
+        if info.filename.startswith("xl/worksheets/"):
+            cells += len(_CELL.findall(xml))
+            if cells > limits.cells:
+                raise over_limit(limits, "cells", "工作簿中的单元格过多，")
+            _check_area(xml, limits)
+            found = found or bool(_FORMULA_OR_ERROR.search(xml))
+    return found
+
+
+def _check_name(name: str) -> None:
+    """Part names are relative and never climb: anything else is made by hand, to attack an unzipping tool."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
+        raise ReadError(f"压缩包中有路径异常的条目（{posixpath.basename(name)[:60]}）。{_HOSTILE}", "corrupt")
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limits.unpacked_bytes + 1)  # zipfile stops at the declared size; this bounds a liar too
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise ReadError(
+            f"文件已损坏，无法解压其中的 {info.filename}（{type(exc).__name__}）。请重新导出或向报送单位索取完整文件。",
+            "corrupt",
+        ) from exc
+    if len(data) > limits.unpacked_bytes:
+        raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
+    return data
+
+
+def _check_xml(xml: bytes, name: str, limits: Limits) -> None:
+    """Well-formed XML without a DOCTYPE (entity bombs, external entities) and not nested past the limit."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(_tag: str, _attrs: dict) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limits.xml_depth:
+            raise over_limit(limits, "xml_depth", f"{name} 的 XML 嵌套过深，")
+
+    def end(_tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args: object) -> None:
+        raise ReadError(f"{name} 中含有 DOCTYPE 声明（可用来展开实体或读取本机文件）。{_HOSTILE}", "corrupt")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        if name.startswith(_METADATA):
+            return
+        raise ReadError(
+            f"文件中的 {name} 不是完整有效的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
+            "可能已损坏。请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
+            "corrupt",
+        ) from exc
+
+
+def _check_string_count(xml: bytes, limits: Limits) -> None:
+    """Readers reserve room for the declared number of strings up front: an absurd count would exhaust memory."""
+    declared = max((int(n) for n in _STRING_COUNT.findall(xml[:4096])), default=0)
+    if declared > limits.shared_strings:
+        raise over_limit(limits, "shared_strings", f"工作簿声明了 {declared} 个共享字符串，")
+
+
+def _check_area(xml: bytes, limits: Limits) -> None:
+    """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
+    memory."""
+    rows = cols = 0
+    for match in _CELL_REF.finditer(xml):
+        rows = max(rows, int(match[2]))
+        cols = max(cols, _column_index(match[1]))
+    if rows * cols > limits.sheet_area:
+        raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index

@@ -1,0 +1,97 @@
+"""Telling what a submitted file is from its bytes, and refusing what is not an OOXML workbook in words a user acts on."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from validator.sources.grid import ReadError
+
+SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
+_ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Zip packages that are not workbooks, by a part only they have.
+_OTHER_PACKAGES = (
+    ("xl/workbook.bin", f"Excel 二进制工作簿（.xlsb），本工具只能读取 .xlsx/.xlsm。{SAVE_AS}"),
+    ("content.xml", f"OpenDocument 表格（.ods），不是 Excel 工作簿。{SAVE_AS}"),
+    ("word/document.xml", "Word 文档（.docx），不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
+    ("ppt/presentation.xml", "PowerPoint 演示文稿，不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
+)
+
+
+def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
+    """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise."""
+    if not data:
+        raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
+    if data.startswith(_CFB_MAGIC):
+        raise _compound_file(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        if data.startswith(_ZIP_MAGIC):  # a zip without its directory at the end: cut off while copying
+            raise ReadError(f"文件不完整（可能在下载或拷贝时中断），无法解压。{_ASK_AGAIN}", "corrupt") from exc
+        raise _not_a_package(data, path) from exc
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
+        raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
+    return zf
+
+
+def _compound_file(data: bytes) -> ReadError:
+    if _ENCRYPTION_STREAM in data:
+        return ReadError(
+            "文件设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后保存，再校验。", "encrypted"
+        )
+    if _WORD_STREAM in data:
+        return ReadError(
+            "这是 Word 97-2003 文档（.doc），不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。",
+            "not_workbook",
+        )
+    return ReadError(
+        f"这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式，本工具只能读取 .xlsx/.xlsm。{SAVE_AS}", "legacy"
+    )
+
+
+def _not_a_package(data: bytes, path: Path) -> ReadError:
+    head = data[:4096]
+    if path.name.startswith("~$") and len(data) < 4096:
+        text = f"这是 Excel 或 WPS 打开工作簿时生成的临时锁定文件（{path.name}），不是工作簿。请校验不带“~$”的原文件。"
+    elif head.startswith(b"%PDF"):
+        text = "这是 PDF 文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
+    elif head.startswith(_IMAGES) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
+        text = "这是图片文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
+    elif (text_head := _as_text(head)) is not None:
+        lower = text_head.lower()
+        if "<html" in lower or "<table" in lower:
+            text = f"这是网页（HTML）格式的表格，只是扩展名为 Excel 的，不是真正的 Excel 工作簿。{SAVE_AS}"
+        elif "urn:schemas-microsoft-com:office:spreadsheet" in lower:
+            text = f"这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。{SAVE_AS}"
+        else:
+            text = f"这是文本文件（如 CSV），不是 Excel 工作簿。{SAVE_AS}"
+    else:
+        text = f"文件不是 Excel 工作簿（无法识别的内容）。{SAVE_AS}"
+    return ReadError(text, "not_workbook")
+
+
+def _as_text(head: bytes) -> str | None:
+    """The head decoded when it reads as text (UTF-8, UTF-16 with a BOM, or GB18030), else None."""
+    if head.startswith(_UTF16_BOMS):
+        return head.decode("utf-16", errors="replace")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            try:  # the head may end in the middle of a character
+                text = head[:-4].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        if all(c.isprintable() or c in "\r\n\t" for c in text):
+            return text
+    return None

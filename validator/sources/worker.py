@@ -1,0 +1,60 @@
+"""The reading worker: `python -m validator.sources.worker` loads workbooks sent by validator.sources.guard.
+
+Requests and answers are pickles on stdin/stdout. A request is (path, exact, limits); the answer is
+("ok", Loaded), ("refused", message, reason) or ("failed", traceback text). A native reader that aborts takes
+only this process down; the guard tells the user and starts a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import traceback
+
+from validator.sources.grid import ReadError
+from validator.sources.limits import Limits
+from validator.sources.xlsx import load
+
+READY = "ready"
+
+
+def _cap_memory(limits: Limits) -> None:
+    """Let an allocation past the limit fail here instead of exhausting the machine (POSIX only)."""
+    try:
+        import resource
+    except ImportError:  # Windows: the time limit still applies
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = limits.memory_bytes if hard == resource.RLIM_INFINITY else min(limits.memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def serve(requests, answers) -> None:
+    """Answer requests until the guard closes the pipe."""
+    pickle.dump(READY, answers)
+    answers.flush()
+    while True:
+        try:
+            path, exact, limits = pickle.load(requests)
+        except EOFError:
+            return
+        _cap_memory(limits)
+        try:
+            answer = ("ok", load(path, exact, limits))
+        except ReadError as exc:
+            answer = ("refused", exc.message, exc.reason)
+        except MemoryError:
+            answer = ("memory",)
+        except Exception:
+            answer = ("failed", traceback.format_exc())
+        pickle.dump(answer, answers)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    # Answers get the real stdout; anything else that writes there (a stray print, a native library) goes to stderr.
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, answers)

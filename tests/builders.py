@@ -135,8 +135,7 @@ def _move(sheet: _Sheet, down: int, right: int) -> None:
     sheet.values = {(r + down, c + right): v for (r, c), v in sheet.values.items()}
 
 
-def build(
-    path: Path,
+def _sheets(
     values: Mapping[str, object],
     *,
     drop_sheets: tuple[str, ...] = (),
@@ -147,32 +146,18 @@ def build(
     extra_row: Mapping[str, tuple[int, str, tuple[object, ...]]] | None = None,
     insert_rows: Mapping[str, Mapping[int, int]] | None = None,
     move: Mapping[str, tuple[int, int]] | None = None,
-    merge: Mapping[str, str] | None = None,
-    rename: Mapping[str, str] | None = None,
     layout: tuple[SheetLayout, ...] = LAYOUT,
-) -> Path:
-    """Write `values` (input key → value) into a workbook laid out like the template, varied as asked.
-
-    drop_sheets: sheet names left out. trial_2019: 表二 in the 2019 trial format (numbers 0, 1, 2, ...).
-    relabel: {official text: written text}, or a function applied to every label.
-    collapse: {sheet: (group label, written label)}: the group's sub-rows become one row holding their sums.
-    drop_column: {sheet: leaf column label}: the column is deleted, the others shift left.
-    extra_row: {sheet: (row, label, numbers)}: a non-official row inserted before the data row `row`.
-    insert_rows: {sheet: {row: n}}: n blank rows inserted before `row` (rows as before any insertion).
-    move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
-    """
+) -> list[_Sheet]:
+    """The template's sheets holding `values`, each varied as asked (see `build`)."""
     if trial_2019:
         layout = tuple(TRIAL_2019_T2 if s.name == "表二" else s for s in layout)
+    label = relabel if callable(relabel) else lambda t: (relabel or {}).get(t, t)
     sheets = []
     for s in layout:
         if s.name in drop_sheets:
             continue
         cells = {(x.row, x.col): values.get(x.key, i if s is TRIAL_2019_T2 else None) for i, x in enumerate(s.slots)}
-        sheets.append(_Sheet(s.name, list(s.blocks), {p: v for p, v in cells.items() if v is not None}))
-    label = relabel if callable(relabel) else lambda t: (relabel or {}).get(t, t)
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for sheet in sheets:
+        sheet = _Sheet(s.name, list(s.blocks), {p: v for p, v in cells.items() if v is not None})
         if sheet.name in (collapse or {}):
             _collapse(sheet, *collapse[sheet.name])
         if sheet.name in (drop_column or {}):
@@ -184,14 +169,103 @@ def build(
             _resize(sheet, 0, row, n)
         if sheet.name in (move or {}):
             _move(sheet, *move[sheet.name])
+        sheets.append(sheet)
+    return sheets
+
+
+def _write(ws, sheet: _Sheet) -> None:
+    for (r, c), v in sheet.values.items():
+        ws.cell(r, c, v)
+    for b in sheet.blocks:
+        ws.cell(b.top, b.left, b.text)
+        if b.merged:
+            ws.merge_cells(b.range)
+
+
+def build(
+    path: Path,
+    values: Mapping[str, object],
+    *,
+    merge: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+    **variant,
+) -> Path:
+    """Write `values` (input key → value) into a workbook laid out like the template, varied as asked.
+
+    drop_sheets: sheet names left out. trial_2019: 表二 in the 2019 trial format (numbers 0, 1, 2, ...).
+    relabel: {official text: written text}, or a function applied to every label.
+    collapse: {sheet: (group label, written label)}: the group's sub-rows become one row holding their sums.
+    drop_column: {sheet: leaf column label}: the column is deleted, the others shift left.
+    extra_row: {sheet: (row, label, numbers)}: a non-official row inserted before the data row `row`.
+    insert_rows: {sheet: {row: n}}: n blank rows inserted before `row` (rows as before any insertion).
+    move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in _sheets(values, **variant):
         ws = wb.create_sheet((rename or {}).get(sheet.name, sheet.name))
-        for (r, c), v in sheet.values.items():
-            ws.cell(r, c, v)
-        for b in sheet.blocks:
-            ws.cell(b.top, b.left, b.text)
-            if b.merged:
-                ws.merge_cells(b.range)
+        _write(ws, sheet)
         if sheet.name in (merge or {}):
             ws.merge_cells(merge[sheet.name])
+    wb.save(path)
+    return path
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _section(label: str) -> int:
+    """The position of a report section from its leading numeral (一、总体情况 → 1)."""
+    return _NUMERALS.index(label[0]) + 1 if label[:1] in _NUMERALS and label[1:2] == "、" else 0
+
+
+def published(
+    path: Path,
+    values: Mapping[str, object],
+    *,
+    title: str = "某机关 2025年度政府信息公开工作报告",
+    paragraphs: Mapping[str, tuple[str, ...]] | None = None,
+    headings_only: tuple[str, ...] = (),
+    cover: bool = False,
+    sheet_name: str = "Sheet1",
+    **variant,
+) -> Path:
+    """The report on one sheet in the order of its text, as agencies publish it and paste it into a workbook.
+
+    The report title, then the six sections in order: a text section is its heading with its paragraphs below
+    (`paragraphs` {field key: paragraphs}, default the field's value as one paragraph), a table section its
+    heading and tables. headings_only: table sheets printed as a heading with no table under it (the seed
+    report's 表四). cover: the cover fields (label, value) above the title; published reports have none.
+    Other variants as in `build`, applied to each table sheet before stacking.
+    """
+    sheets = {s.name: s for s in _sheets(values, **variant)}
+    cover_sheets = [s for s in TEMPLATE.sheets if s.fields and _section(s.fields[0].label) == 0]
+    sections: list[tuple[int, _Sheet]] = []
+    for spec in TEMPLATE.sheets:
+        if spec.name not in sheets or spec in cover_sheets:
+            continue
+        if spec.fields:  # text sections: heading, then paragraphs in the heading's column
+            for f in spec.fields:
+                texts = (paragraphs or {}).get(f.key, (values[f.key],) if values.get(f.key) else ())
+                block = Block(f.label, "field_label", 1, 1, 1, 1)
+                sections.append((_section(f.label), _Sheet(f.label, [block], {(2 + i, 1): t for i, t in enumerate(texts)})))
+        else:
+            sheet = sheets[spec.name]
+            if spec.name in headings_only:
+                sheet = _Sheet(sheet.name, [b for b in sheet.blocks if b.role == "title"], {})
+            sections.append((_section(spec.title), sheet))
+    top = _Sheet(sheet_name, [Block(title, "title", 1, 1, 1, 1)], {})
+    for sheet in (sheets[s.name] for s in cover_sheets if cover and s.name in sheets):  # below the title
+        top.blocks += [replace(b, top=b.top + 1, bottom=b.bottom + 1) for b in sheet.blocks if b.role != "title"]
+        top.values |= {(r + 1, c): v for (r, c), v in sheet.values.items()}
+    row = max([b.bottom for b in top.blocks] + [r for r, _ in top.values]) + 2
+    for _, sheet in sorted(sections, key=lambda s: s[0]):
+        height = max([b.bottom for b in sheet.blocks] + [r for r, _ in sheet.values])
+        top.blocks += [replace(b, top=b.top + row - 1, bottom=b.bottom + row - 1) for b in sheet.blocks]
+        top.values |= {(r + row - 1, c): v for (r, c), v in sheet.values.items()}
+        row += height + 1
+    wb = openpyxl.Workbook()
+    _write(wb.active, top)
+    wb.active.title = sheet_name
     wb.save(path)
     return path

@@ -20,6 +20,11 @@ VALUES = balanced_values(TEMPLATE)
 RENAMED = {"封面": "Sheet0", "正文": "Sheet1", "表二": "Sheet2", "表三": "Sheet3", "表四": "Sheet4"}
 REAL_SIX = ("（六）其他处理", "(六) 其他处理")  # as the published report writes it: one row, half-width brackets
 WRONG_T3 = {"t3.unable_not_held.natural": VALUES["t3.unable_not_held.natural"] + 1}  # 表三!D17 in the template
+NO_OTHER = {  # nothing in 表三's 其他 column (moved to 自然人), as in a report printed without that column
+    f"t3.{row.key}.{col}": VALUES[f"t3.{row.key}.natural"] + VALUES[f"t3.{row.key}.other"] if col == "natural" else 0
+    for row in TEMPLATE.tables["t3"].row_leaves
+    for col in ("natural", "other")
+}
 WRONG_T4 = {"t4.cases.direct.pending": VALUES["t4.cases.direct.pending"] + 1}  # 表四!I5; blamed on 总计 J5
 
 
@@ -105,16 +110,31 @@ def test_label_variants_still_check_values(tmp_path: Path) -> None:
 
 
 def test_missing_other_column(tmp_path: Path) -> None:
-    report = check(tmp_path, drop_column={"表三": "其他"})
+    report = check(tmp_path, NO_OTHER, drop_column={"表三": "其他"})
     assert report.flatten() == [("ST03", "")]
     assert "「其他」列" in report.findings[0].message
+    assert "42项勾稽关系中有2项因此无法校验：EQ01「其他」列、EQ02「其他」列" in report.findings[0].message
+    assert "25项按缺少的数据为 0 校验" in report.findings[0].message
+    assert (report.coverage.checked, report.coverage.assumed) == (40, 25)
+
+
+def test_missing_other_column_with_numbers_left_out(tmp_path: Path) -> None:
+    """The column is gone but the totals still count it: each unbalanced row is a warning, not an error."""
+    report = check(tmp_path, drop_column={"表三": "其他"})
+    other_rows = [r for r in TEMPLATE.tables["t3"].row_leaves if VALUES[f"t3.{r.key}.other"]]
+    rows = [5 + TEMPLATE.tables["t3"].row_leaves.index(r) for r in other_rows]
+    assert report.flatten() == sorted([*(("EQ03", f"表三!I{r}") for r in rows), ("ST03", "")])
+    for f in [f for f in report.findings if f.rule == "EQ03"]:
+        assert f.severity == "warning"
+        assert "可能是漏填的「其他」列" in f.message
 
 
 def test_missing_other_column_leaves_the_other_columns_checked(tmp_path: Path) -> None:
-    report = check(tmp_path, WRONG_T3, drop_column={"表三": "其他"})
-    # The row totals cannot be checked without 其他, so the column's (七)总计 is the one named, D17 a related cell.
-    assert report.flatten() == [("EQ02", "表三!D28"), ("ST03", "")]
+    report = check(tmp_path, NO_OTHER | WRONG_T3, drop_column={"表三": "其他"})
+    # The column sum is an error; the row total, judged with 其他 taken as 0, only a warning.
+    assert report.flatten() == [("EQ02", "表三!D28"), ("EQ03", "表三!I17"), ("ST03", "")]
     assert ("表三", 17, 4) in {(c.sheet, c.row, c.col) for c in only(report, "EQ02").cells}
+    assert only(report, "EQ03").severity == "warning"
 
 
 def test_other_handling_as_one_row(tmp_path: Path) -> None:
@@ -125,7 +145,7 @@ def test_other_handling_as_one_row(tmp_path: Path) -> None:
 
 def test_like_the_published_report(tmp_path: Path) -> None:
     """表三 without 其他 and with （六） as one row (the real 灞桥区 report), 表四 present: exactly those two."""
-    report = check(tmp_path, drop_column={"表三": "其他"}, collapse={"表三": REAL_SIX})
+    report = check(tmp_path, NO_OTHER, drop_column={"表三": "其他"}, collapse={"表三": REAL_SIX})
     assert report.flatten() == [("ST03", ""), ("ST08", "表三!B25")]
     assert "「其他」列" in only(report, "ST03").message
 

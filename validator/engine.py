@@ -168,6 +168,7 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.findings = checked.findings
         p.report.values = {k: plain_number(v) for k, v in checked.values.items()}
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
+        p.report.coverage = checked.coverage
 
 
 # ---------------------------------------------------------------- internal errors

@@ -60,6 +60,25 @@ class Finding:
         return (SEVERITIES.index(self.severity), self.rule, where, self.message)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How many cross-checks (勾稽关系, one per equation instance) of a report could be judged."""
+
+    total: int
+    checked: int  # judged, including those judged with a missing part taken as 0
+    assumed: int = 0  # judged with a missing part (row or column) taken as 0
+    unchecked: tuple[str, ...] = ()  # "EQ03「…」行" for each one that could not be judged
+
+    def line(self) -> str:
+        """The Chinese summary line: "42项勾稽关系中校验了35项（其中23项按缺少的数据为 0 校验），7项无法校验"."""
+        text = f"{self.total}项勾稽关系中校验了{self.checked}项"
+        if self.assumed:
+            text += f"（其中{self.assumed}项按缺少的数据为 0 校验）"
+        if self.unchecked:
+            text += f"，{len(self.unchecked)}项无法校验"
+        return text
+
+
 @dataclass
 class FileReport:
     """The outcome of checking one workbook: who it is from, what was found, or why it could not be checked."""
@@ -75,6 +94,7 @@ class FileReport:
     error: str | None = None  # Chinese reason the file could not be checked
     failure: Literal["unreadable", "internal"] | None = None
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
+    coverage: Coverage | None = None  # None when the file was not checked
 
     @property
     def status(self) -> Status:

@@ -10,13 +10,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from validator.catalogue import builtin_finding
+from validator.check.coverage import coverage, with_consequences
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import Parsed, parse_number, parse_text, parse_year
-from validator.findings import Finding
+from validator.findings import Coverage, Finding
 from validator.locate import LocatedReport
-from validator.rules import equations
+from validator.rules import assumptions, equations
 from validator.rules.context import ReportContext
-from validator.spec.model import NUMERIC_KINDS, Template
+from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 
 
 @dataclass
@@ -39,6 +40,9 @@ def _parse(located: LocatedReport) -> _Parsed:
     ctx = ReportContext(pd.Series(dtype=object), located)
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
+        if key in located.standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
+            out.values[key] = 0.0
+            continue
         parsed = _parse_cell(cell.kind, loc.raw, cell.required) if loc else Parsed(None)
         out.values[key] = float("nan") if parsed.value is None and cell.kind in FLOAT_KINDS else parsed.value
         if loc is None:
@@ -85,6 +89,8 @@ def _findings_from_errors(
             failed[row][rule.code] = [i for i, ok in enumerate(masks.loc[row].to_numpy(dtype=bool)) if not ok]
     out: list[list[Finding]] = []
     for ctx, by_rule in zip(contexts, failed):
+        hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
+        by_rule = {code: [i for i in ids if i not in hints[code]] for code, ids in by_rule.items()}
         ctx.suspicion = equations.suspicion(
             rules[code].spec.equations[i]
             for code, ids in by_rule.items()
@@ -92,8 +98,17 @@ def _findings_from_errors(
             for i in ids
             if rules[code].spec.kind == "equation"
         )
-        out.append([f for code, ids in by_rule.items() for f in rules[code].describe(ids, ctx)])
+        found = [f for code, ids in by_rule.items() if ids for f in rules[code].describe(ids, ctx)]
+        found += [f for code, ids in hints.items() if ids for f in assumptions.describe(rules[code].spec, ids, ctx)]
+        out.append(found)
     return out
+
+
+def _assumed_ids(rule: RuleSpec | None, ids: Sequence[int], ctx: ReportContext) -> list[int]:
+    """Failing equations judged with a missing part taken as 0: hints about that part, not localised errors."""
+    if rule is None or rule.kind != "equation":
+        return []
+    return [i for i in ids if assumptions.assumed(rule.equations[i], ctx)]
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,7 @@ class Checked:
 
     findings: list[Finding]
     values: dict[str, object]
+    coverage: Coverage
 
 
 def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
@@ -118,10 +134,19 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         errors = exc.schema_errors
     contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
     found = _findings_from_errors(errors, frame, contexts, template)
-    return [Checked(_with_keys(r.findings + p.findings + f, r), p.values) for r, p, f in zip(reports, parsed, found)]
+    return [
+        Checked(
+            _with_keys(with_consequences(template, p.values, r) + p.findings + f, r),
+            {k: None if k in r.standins else v for k, v in p.values.items()},
+            coverage(template, p.values, r),
+        )
+        for r, p, f in zip(reports, parsed, found)
+    ]
 
 
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:
-    """Give every finding whose primary cell is an input that input's layout key."""
+    """Give every finding whose primary cell is an input that input's layout key; related inputs the workbook
+    lacks (taken as 0 for a sum) have no cell to show."""
     keys = {loc.cell: key for key, loc in located.cells.items()}
-    return [replace(f, key=keys.get(f.cell)) if f.key is None and f.cell else f for f in findings]
+    out = [replace(f, key=keys.get(f.cell)) if f.key is None and f.cell else f for f in findings]
+    return [replace(f, related=tuple(r for r in f.related if r.cell)) for f in out]

@@ -105,7 +105,24 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
                 report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
             continue
         quiet = bool(hits[best.sheet.name])  # a superseded table: one ST07 says it all
-        below = 0
+        heading, limit = _section(best, spec, template)
+        below = heading
         for table in spec.tables:
-            below = locate_table(best, table, report, below, quiet)
+            below = locate_table(best, table, report, below, quiet, limit, heading if below == heading else 0)
     return report
+
+
+def _headings(template: Template) -> dict[str, str]:
+    """The report's section headings (一、总体情况 … 六、其他需要报告的事项), normalised, by spec sheet or field."""
+    out = {normalize(s.title): s.name for s in template.sheets if s.tables}
+    return out | {normalize(f.label): f.key for f in template.fields.values() if f.kind == "longtext"}
+
+
+def _section(index: SheetIndex, spec: Sheet, template: Template) -> tuple[int, int]:
+    """(heading row, next heading row) of a table sheet's section: where its tables lie when the sheet prints
+    several sections one under the other, as published reports do; (0, end of sheet) when it prints no heading."""
+    headings = _headings(template)
+    rows = sorted((r, headings[t]) for r, _, t in index.labels if t in headings)
+    start = next((r for r, name in rows if name == spec.name), 0)
+    end = next((r for r, _ in rows if r > start), 10**6) if start else 10**6
+    return start, end

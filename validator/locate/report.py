@@ -1,14 +1,20 @@
-"""What locating produces: where each input was found, and the structure findings (ST)."""
+"""What locating produces: where each input was found, the structure findings (ST), and what they cost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from validator.catalogue import builtin_finding
 from validator.cellref import CellRef
 from validator.findings import Finding
 from validator.spec.model import Template
+
+# Why a cell the workbook lacks is taken as 0 all the same:
+# "assumed": a missing part (a non-total row or column), checked as 0 and any difference only a warning;
+# "grouped": a sub-row of a group filled as one row, whose first sub-row carries the group's value.
+Standin = Literal["assumed", "grouped"]
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,24 @@ class Located:
 
 @dataclass
 class LocatedReport:
-    """Inputs found in one workbook, and the structure findings; inputs not found have unknown values."""
+    """Inputs found in one workbook, and the structure findings; inputs not found have unknown values.
+
+    `effects` maps the index of a structure finding to the inputs it removed or replaced, so that checking can
+    say what the problem costs; `standins` are inputs taken as 0 although the workbook lacks them, and `labels`
+    the label of a cell that stands for more than its input (a group filled as one row).
+    """
 
     template: Template
     cells: dict[str, Located] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    effects: dict[int, frozenset[str]] = field(default_factory=dict)
+    standins: dict[str, Standin] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)  # an equation's official place → where it is in the workbook
 
-    def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
+    def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
+        """A structure finding; `keys` are the inputs it leaves unknown or replaces."""
+        keys = frozenset(keys)
+        if keys:
+            self.effects[len(self.findings)] = keys
         self.findings.append(builtin_finding(code, message, cell))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy, matches, same_group
 from validator.locate.report import Located, LocatedReport
-from validator.spec.model import Leaf, Table
+from validator.spec.model import Leaf, Table, Template
 
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
 HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
@@ -15,16 +17,34 @@ HEADER_WINDOW = 8  # rows above a table's first data row that may hold its colum
 class TableLocator:
     """Locates one table: its data rows by row labels, its data columns by column header paths."""
 
-    def __init__(self, index: SheetIndex, table: Table, report: LocatedReport, quiet: bool) -> None:
+    def __init__(self, index: SheetIndex, table: Table, report: LocatedReport, quiet: bool, limit: int) -> None:
         self.index, self.table, self.report = index, table, report
         self.quiet = quiet  # the table is in a superseded format: one ST07 says it all
+        self.limit = limit  # the first row of the next section: the table lies above it
         self.rows: dict[str, int] = {}
         self.cols: dict[str, int] = {}
         self.used: set[tuple[int, int]] = set()
 
-    def add(self, code: str, message: str, cell: CellRef | None = None) -> None:
+    def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
         if not self.quiet:
-            self.report.add(code, message, cell)
+            self.report.add(code, message, cell, keys)
+
+    def keys(self, row: Leaf | None = None, col: Leaf | None = None) -> list[str]:
+        """The inputs of one row, one column, or (neither given) the whole table."""
+        return [
+            self.table.cell_key(r.key, c.key)
+            for r in ((row,) if row else self.table.row_leaves)
+            for c in ((col,) if col else self.table.column_leaves)
+        ]
+
+    def assume_zero(self, leaf: Leaf, keys: list[str]) -> str:
+        """Missing parts are checked as 0 (a total cannot be): what the finding says about it."""
+        summed = {k for rule in self.report.template.rules for eq in rule.equations for k in eq.cells}
+        if self.quiet or _is_total(leaf) or not summed.issuperset(keys):
+            return ""
+        for key in keys:
+            self.report.standins.setdefault(key, "assumed")
+        return f"已按「{leaf.label}」为 0 校验相关的合计，不平衡时只作提醒。"
 
     @property
     def name(self) -> str:
@@ -38,7 +58,7 @@ class TableLocator:
         """Row labels in display order, each the first match below the previous one."""
         last = below
         for leaf in self.table.row_leaves:
-            hits = [(r, c) for r, c, t in self.index.labels if r > last and matches(t, leaf)]
+            hits = [(r, c) for r, c, t in self.index.labels if last < r < self.limit and matches(t, leaf)]
             if hits:
                 self.rows[leaf.key] = last = hits[0][0]
                 self.used.add(hits[0])
@@ -71,8 +91,8 @@ class TableLocator:
             if leaf.key in self.rows:
                 continue
             lo = max((self.rows[x.key] for x in leaves[:i] if x.key in self.rows), default=0)
-            hi = min((self.rows[x.key] for x in leaves[i + 1 :] if x.key in self.rows), default=10**6)
-            if lo == 0 and hi == 10**6:
+            hi = min((self.rows[x.key] for x in leaves[i + 1 :] if x.key in self.rows), default=self.limit)
+            if lo == 0 and hi == self.limit:
                 return
             spare = [(r, c, t) for r, c, t in self.index.labels if lo < r < hi and (r, c) not in self.used]
             self._adopt(leaf, spare, self.rows, lambda r, c: r, "行")
@@ -118,16 +138,15 @@ class TableLocator:
         skipped = {leaf.key for leaves in single_groups.values() for leaf in leaves}
         for leaf in self.table.row_leaves:
             if leaf.key not in self.rows and leaf.key not in skipped:
-                self.add(
-                    "ST02", f"{self.name}缺少「{leaf.label}」行。涉及该行的勾稽关系无法校验，请按官方格式补上该行。"
-                )
+                keys = self.keys(row=leaf)
+                assumed = self.assume_zero(leaf, keys)
+                self.add("ST02", f"{self.name}缺少「{leaf.label}」行。请按官方格式补上该行。{assumed}", keys=keys)
         for leaf in self.table.column_leaves:
-            if leaf.key not in self.cols:
+            if leaf.key not in self.cols:  # cells standing in for a group filled as one row are ST08's
+                keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
+                assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add(
-                    "ST03",
-                    f"{self.name}缺少「{leaf.label}」列{under}。涉及该列的勾稽关系无法校验，请按官方格式补上该列。",
-                )
+                self.add("ST03", f"{self.name}缺少「{leaf.label}」列{under}。请按官方格式补上该列。{assumed}", keys=keys)
         return set(single_groups)
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
@@ -140,17 +159,40 @@ class TableLocator:
         out: dict[int, list[Leaf]] = {}
         for label, missing in groups.items():
             siblings = [x for x in self.table.row_leaves if x.path and x.path[-1] == label]
-            hit = next(((r, c) for r, c, t in self.index.labels if same_group(t, label)), None)
+            lo = max((r for k, r in self.rows.items() if k in self._keys_before(missing[0])), default=0)
+            hit = next(((r, c) for r, c, t in self.index.labels if lo < r < self.limit and same_group(t, label)), None)
             if len(missing) == len(siblings) and hit and self.index.row_has_value(hit[0], data_cols):
                 out[hit[0]] = missing
+                self._stand_for_group(hit[0], label, missing)
                 parts = "、".join(f"“{x.label}”" for x in missing)
                 self.add(
                     "ST08",
                     f"{self.name}第{hit[0]}行「{label}」只填了一行（2019年试行格式的写法），"
-                    f"2021年格式应分为{parts}{len(missing)}项分别填报。该组数据未参与勾稽校验。",
+                    f"2021年格式应分为{parts}{len(missing)}项分别填报。这一行已按{len(missing)}项之和参与校验。",
                     self.index.ref(*hit),
+                    keys=[k for leaf in missing for k in self.keys(row=leaf) if self._stands_in(k)],
                 )
         return out
+
+    def _stands_in(self, key: str) -> bool:
+        return key in self.report.standins or key in self.report.labels
+
+    def _keys_before(self, leaf: Leaf) -> set[str]:
+        leaves = self.table.row_leaves
+        return {x.key for x in leaves[: leaves.index(leaf)]}
+
+    def _stand_for_group(self, row: int, label: str, missing: list[Leaf]) -> None:
+        """The group's one row holds the sum of its sub-rows: the first sub-row takes it, the others are 0."""
+        first, *rest = missing
+        for leaf in self.table.column_leaves:
+            if leaf.key in self.cols:
+                key = self.table.cell_key(first.key, leaf.key)
+                col = self.cols[leaf.key]
+                self.report.cells[key] = Located(key, self.index.ref(row, col), self.index.sheet.cells.get((row, col)))
+                self.report.labels[key] = f"{label} / {leaf.label}"
+        self.report.places[f"「{first.label}」行"] = f"「{label}」行（只填了一行）"
+        for key in (k for leaf in rest for k in self.keys(row=leaf)):
+            self.report.standins[key] = "grouped"
 
     def report_extra_rows(self, single_rows: set[int]) -> None:
         """Rows with numbers but no official label, between the headers and the first blank row after the table."""
@@ -163,7 +205,7 @@ class TableLocator:
             normalize(t.caption) for t in self.report.template.tables.values() if t.caption
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
-        while row <= max(known) or self._row_in_use(row, label_limit, official):
+        while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):
             texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
             if row not in known and texts and self.index.row_has_value(row, self.cols.values()):
                 c, text = texts[-1]
@@ -213,35 +255,63 @@ class TableLocator:
                     del self.report.cells[loc.key]
 
 
-def locate_table(index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool) -> int:
-    """Locate one table whose rows start below row `below`; returns its last data row (or `below`)."""
-    loc = TableLocator(index, table, report, quiet)
+def _is_total(leaf: Leaf) -> bool:
+    return "总计" in leaf.label or "合计" in leaf.label
+
+
+def _own_labels(table: Table, template: Template) -> set[str]:
+    """The labels only this table has: a table is found by these, never by a 总计 it shares with another."""
+    def labels(t: Table) -> set[str]:
+        heads = [x for leaf in (*t.row_leaves, *t.column_leaves) for x in (leaf.label, *leaf.path)]
+        return {normalize(x) for x in (*heads, t.caption, t.corner) if x}
+
+    others = set().union(*(labels(t) for t in template.tables.values() if t.key != table.key))
+    return labels(table) - others - {""}
+
+
+def locate_table(
+    index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool, limit: int = 10**6, heading: int = 0
+) -> int:
+    """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
+
+    `heading` is the row of the section heading the table belongs under, when the sheet prints one.
+    """
+    loc = TableLocator(index, table, report, quiet, limit)
     if table.has_row_labels:
         loc.locate_rows(below)
         loc.fuzzy_rows()
-        if not loc.rows:
-            loc.add(
-                "ST01",
-                f"找不到{table.sheet}中的表格「{table.caption or table.corner or table.key}」。请按官方格式补上该表。",
-            )
-            return below
-        first = min(loc.rows.values())
-        top = max(below + 1, first - HEADER_WINDOW)
-        loc.locate_columns(top, first - 1)
-        loc.fuzzy_columns(top, first - 1)
+        if loc.rows:
+            first = min(loc.rows.values())
+            top = max(below + 1, first - HEADER_WINDOW)
+            loc.locate_columns(top, first - 1)
+            loc.fuzzy_columns(top, first - 1)
     else:
-        loc.locate_columns(below + 1, 10**6)
-        loc.fuzzy_columns(below + 1, 10**6)
+        loc.locate_columns(below + 1, limit - 1)
+        loc.fuzzy_columns(below + 1, limit - 1)
+        own = _own_labels(table, report.template)
+        if not any(t in own for r, c, t in index.labels if (r, c) in loc.used):
+            loc.cols.clear()  # only labels shared with another table (总计): that table's, not this one
         if loc.cols:
             header_bottom = max(r for r, c in loc.used)
             data = [r for r in range(header_bottom + 1, header_bottom + 6) if index.row_has_value(r, loc.cols.values())]
             loc.rows[table.row_leaves[0].key] = data[0] if data else header_bottom + 1
-    if not loc.cols:
-        loc.add(
-            "ST01", f"找不到「{table.sheet}」的表头（如「{table.column_leaves[0].label}」）。请按官方格式补上该表。"
-        )
+    if not loc.rows or not loc.cols:
+        cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
+        loc.add("ST01", _missing_table(index, table, heading), cell, keys=loc.keys())
         return below
     loc.report_extra_rows(loc.report_missing())
     loc.record_cells()
     loc.report_merged_inputs()
     return max(loc.rows.values())
+
+
+def _missing_table(index: SheetIndex, table: Table, heading: int) -> str:
+    """ST01 for a table not found; a heading printed with nothing under it is said so."""
+    name = f"表格「{table.caption}」" if table.caption else "表格"
+    if heading:
+        title = index.text(heading, min(c for r, c, _ in index.labels if r == heading))
+        return (
+            f"{table.sheet}缺失：工作表「{index.sheet.name}」第{heading}行有标题「{title}」，但其下没有{name}。"
+            f"请按官方格式在标题下补上该表，没有发生的填 0。"
+        )
+    return f"找不到{table.sheet}中的{name}。请按官方格式补上该表，没有发生的填 0。"

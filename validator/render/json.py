@@ -26,6 +26,14 @@ def finding_json(f: Finding, template: str | None) -> dict:
     }
 
 
+def coverage_json(r: FileReport) -> dict | None:
+    """How many cross-checks were judged; null when the file was not checked."""
+    c = r.coverage
+    if c is None:
+        return None
+    return {"total": c.total, "checked": c.checked, "assumed": c.assumed, "unchecked": list(c.unchecked)}
+
+
 def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[str] = ()) -> dict:
     """One file's result; `annotated` and `notices` are what a writer produced for it, if anything."""
     doc: dict = {
@@ -39,7 +47,7 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     }
     if r.error:
         doc["error"] = r.error
-    doc |= {"counts": r.counts, "annotated": annotated, "notices": [*r.notices, *notices]}
+    doc |= {"counts": r.counts, "coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
     doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     return doc

@@ -24,7 +24,7 @@ class ReportContext:
         return loc.cell if loc else None
 
     def label(self, key: str) -> str:
-        return self.located.template.inputs[key].label
+        return self.located.labels.get(key) or self.located.template.inputs[key].label
 
     def where(self, key: str, sheet: bool = True) -> str:
         """ "表三 J8「（二）部分公开… / 总计」" (without the sheet when the message names it already)."""

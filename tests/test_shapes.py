@@ -1,0 +1,92 @@
+"""Reports laid out as published: every section on one sheet, tables missing or cut, and what the checks still do.
+
+The seed is the real 灞桥区投资合作和商务局 2021 report (shared/reference/000_0197dba437d264a9.txt): 表三 printed
+without the 其他 column and with （六）其他处理 as one row, and the heading of 表四 with no table under it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builders import TEMPLATE, published
+from test_structure import NO_OTHER, REAL_SIX, VALUES
+
+from validator import check_paths, results_document
+from validator.findings import FileReport
+
+AS_PUBLISHED = {"drop_column": {"表三": "其他"}, "collapse": {"表三": REAL_SIX}}
+SEED = {**AS_PUBLISHED, "headings_only": ("表四",)}
+
+
+def check(path: Path, changes: dict[str, object] | None = None, **variant) -> FileReport:
+    (report,) = check_paths([published(path / "report.xlsx", VALUES | NO_OTHER | (changes or {}), **variant)])
+    assert report.error is None
+    return report
+
+
+def by_rule(report: FileReport, rule: str):
+    return [f for f in report.findings if f.rule == rule]
+
+
+def test_all_sections_on_one_sheet_are_found(tmp_path: Path) -> None:
+    """Tables under their own headings, the text sections between them: every input found, nothing wrong."""
+    assert check(tmp_path, cover=True).findings == []
+
+
+def test_the_seed_report_as_published(tmp_path: Path) -> None:
+    report = check(tmp_path, **SEED)
+    assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]  # ST09: no cover, as published
+    (missing,) = by_rule(report, "ST01")
+    assert missing.message.startswith("表四缺失")
+    assert missing.cell.ref == "Sheet1!A53"  # the heading with nothing under it
+    assert "42项勾稽关系中有3项因此无法校验：EQ04「行政复议」组" in missing.message
+    (column,) = by_rule(report, "ST03")
+    assert "缺少「其他」列" in column.message
+    assert "42项勾稽关系中有2项因此无法校验：EQ01「其他」列、EQ02「其他」列" in column.message
+    (one_row,) = by_rule(report, "ST08")
+    assert "42项勾稽关系中有2项因此无法校验：EQ03「2.申请人逾期" in one_row.message
+    # Every check that can still be decided ran: 42 − 3 (表四) − 2 (其他 column) − 2 (the two hidden sub-rows).
+    cov = report.coverage
+    assert (cov.total, cov.checked, cov.assumed, len(cov.unchecked)) == (42, 35, 23, 7)
+
+
+def test_no_finding_takes_rows_of_table_three_for_table_four(tmp_path: Path) -> None:
+    report = check(tmp_path, **SEED)
+    assert not [f for f in report.findings if "表四" in f.message and f.rule != "ST01"]
+    assert not by_rule(report, "ST05")
+
+
+def test_the_seed_still_checks_column_sums_through_the_single_row(tmp_path: Path) -> None:
+    """（六） as one row is the sum of its three sub-rows: a wrong number there still unbalances its column."""
+    key = "t3.other_no_correction.natural"  # the first sub-row takes the single row's value
+    report = check(tmp_path, {key: VALUES[key] + 2}, **SEED)
+    (column_sum,) = by_rule(report, "EQ02")
+    assert column_sum.severity == "error"
+    single_row = next(c for c in column_sum.cells if c.row == 49)  # the （六） row of the published layout
+    assert single_row.col == 4
+    assert "（六）其他处理" in column_sum.message or "（六）其他处理" in str(report.findings)
+
+
+def test_the_seed_with_a_wrong_column_sum(tmp_path: Path) -> None:
+    report = check(tmp_path, {"t3.disclosed.business": VALUES["t3.disclosed.business"] + 5}, **SEED)
+    assert {f.rule for f in report.findings if f.severity == "error"} >= {"EQ02", "ST01"}
+
+
+def test_coverage_in_json(tmp_path: Path) -> None:
+    report = check(tmp_path, **SEED)
+    (result,) = results_document([report])["results"]
+    assert result["coverage"]["total"] == 42
+    assert result["coverage"]["checked"] == 35
+    assert result["coverage"]["assumed"] == 23
+    assert "EQ04「行政复议」组" in result["coverage"]["unchecked"]
+
+
+def test_full_coverage_when_nothing_is_missing(tmp_path: Path) -> None:
+    report = check(tmp_path, cover=True)
+    assert (report.coverage.total, report.coverage.checked, report.coverage.unchecked) == (42, 42, ())
+
+
+def test_without_table_layout_template_order(tmp_path: Path) -> None:
+    """表四 printed with its table on the same sheet is checked like any other."""
+    report = check(tmp_path, {"t4.cases.review.total": 9}, cover=True, **AS_PUBLISHED)
+    assert [(f.rule, f.key) for f in report.findings if f.rule.startswith("EQ")] == [("EQ04", "t4.cases.review.total")]

@@ -248,7 +248,9 @@ def published(
             for f in spec.fields:
                 texts = (paragraphs or {}).get(f.key, (values[f.key],) if values.get(f.key) else ())
                 block = Block(f.label, "field_label", 1, 1, 1, 1)
-                sections.append((_section(f.label), _Sheet(f.label, [block], {(2 + i, 1): t for i, t in enumerate(texts)})))
+                sections.append(
+                    (_section(f.label), _Sheet(f.label, [block], {(2 + i, 1): t for i, t in enumerate(texts)}))
+                )
         else:
             sheet = sheets[spec.name]
             if spec.name in headings_only:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builders import TEMPLATE, published
+import openpyxl
+from builders import published
 from test_structure import NO_OTHER, REAL_SIX, VALUES
 
 from validator import check_paths, results_document
+from validator.annotate.openpyxl_painter import write_annotated
 from validator.findings import FileReport
 
 AS_PUBLISHED = {"drop_column": {"表三": "其他"}, "collapse": {"表三": REAL_SIX}}
@@ -90,3 +92,15 @@ def test_without_table_layout_template_order(tmp_path: Path) -> None:
     """表四 printed with its table on the same sheet is checked like any other."""
     report = check(tmp_path, {"t4.cases.review.total": 9}, cover=True, **AS_PUBLISHED)
     assert [(f.rule, f.key) for f in report.findings if f.rule.startswith("EQ")] == [("EQ04", "t4.cases.review.total")]
+
+
+def test_coverage_on_the_results_sheet(tmp_path: Path) -> None:
+    path = published(tmp_path / "seed.xlsx", VALUES | NO_OTHER, **SEED)
+    (report,) = check_paths([path])
+    written = write_annotated(path, report, out_dir=tmp_path / "out")
+    sheet = openpyxl.load_workbook(written.path)["校验结果"]
+    lines = [c.value for c in sheet["A"] if isinstance(c.value, str)]
+    (line,) = [x for x in lines if x.startswith("校验范围：")]
+    assert line.startswith(
+        "校验范围：42项勾稽关系中校验了35项（其中23项按缺少的数据为 0 校验），7项无法校验（EQ01「其他」列"
+    )

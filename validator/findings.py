@@ -70,12 +70,13 @@ class Coverage:
     unchecked: tuple[str, ...] = ()  # "EQ03「…」行" for each one that could not be judged
 
     def line(self) -> str:
-        """The Chinese summary line: "42项勾稽关系中校验了35项（其中23项按缺少的数据为 0 校验），7项无法校验"."""
+        """The Chinese summary: "42项勾稽关系中校验了35项（其中23项按缺少的数据为 0 校验），7项无法校验（…）…"."""
         text = f"{self.total}项勾稽关系中校验了{self.checked}项"
         if self.assumed:
             text += f"（其中{self.assumed}项按缺少的数据为 0 校验）"
         if self.unchecked:
-            text += f"，{len(self.unchecked)}项无法校验"
+            shown = "、".join(self.unchecked[:6]) + ("等" if len(self.unchecked) > 6 else "")
+            text += f"，{len(self.unchecked)}项无法校验（{shown}），原因见各结构问题"
         return text
 
 

@@ -66,6 +66,7 @@ def results_content(
     """
     counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
     lines = [f"文件：{Path(report.path).name}", f"模板：{report.template or '未识别'}", f"结果：{counts}"]
+    lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []
     lines += [f"无法校验：{report.error}"] if report.error else []
     lines += [f"说明：{notice}" for notice in (*report.notices, *notices)]
     rows = tuple(

@@ -20,7 +20,7 @@ def equations(template: Template) -> list[tuple[str, Equation]]:
 
 
 def status(eq: Equation, values: Mapping[str, object], located: LocatedReport) -> str:
-    """"checked", "assumed" (judged with a missing part taken as 0) or "unchecked" (a term is unknown, or no term
+    """ "checked", "assumed" (judged with a missing part taken as 0) or "unchecked" (a term is unknown, or no term
     comes from the workbook so that the equation would hold trivially)."""
     if any(isinstance(values[k], float) and math.isnan(values[k]) for k in eq.cells):
         return "unchecked"
@@ -59,9 +59,7 @@ def with_consequences(template: Template, values: Mapping[str, object], located:
     for i, keys in located.effects.items():
         touched = [(code, eq, s) for code, eq, s in states if keys & set(eq.cells)]
         lost = [
-            f"{code}{eq.context}"
-            for code, eq, s in touched
-            if s == "unchecked" and keys & _causes(eq, values, located)
+            f"{code}{eq.context}" for code, eq, s in touched if s == "unchecked" and keys & _causes(eq, values, located)
         ]
         assumed = sum(s == "assumed" for *_, s in touched)
         if not touched:

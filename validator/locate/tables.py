@@ -146,7 +146,9 @@ class TableLocator:
                 keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
                 assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add("ST03", f"{self.name}缺少「{leaf.label}」列{under}。请按官方格式补上该列。{assumed}", keys=keys)
+                self.add(
+                    "ST03", f"{self.name}缺少「{leaf.label}」列{under}。请按官方格式补上该列。{assumed}", keys=keys
+                )
         return set(single_groups)
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
@@ -261,6 +263,7 @@ def _is_total(leaf: Leaf) -> bool:
 
 def _own_labels(table: Table, template: Template) -> set[str]:
     """The labels only this table has: a table is found by these, never by a 总计 it shares with another."""
+
     def labels(t: Table) -> set[str]:
         heads = [x for leaf in (*t.row_leaves, *t.column_leaves) for x in (leaf.label, *leaf.path)]
         return {normalize(x) for x in (*heads, t.caption, t.corner) if x}
@@ -270,7 +273,13 @@ def _own_labels(table: Table, template: Template) -> set[str]:
 
 
 def locate_table(
-    index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool, limit: int = 10**6, heading: int = 0
+    index: SheetIndex,
+    table: Table,
+    report: LocatedReport,
+    below: int,
+    quiet: bool,
+    limit: int = 10**6,
+    heading: int = 0,
 ) -> int:
     """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
 

@@ -219,3 +219,28 @@ def test_extra_row_below_the_table(tmp_path: Path) -> None:
     wb.save(path)
     (report,) = check_paths([path])
     assert report.flatten() == [("ST05", "表三!A30")]
+
+
+# ---------------------------------------------------------------- headings and captions are labels too
+
+HEADINGS = {
+    "table title altered": ({"二、主动公开政府信息情况": "二、主动公开政府信息"}, [("ST04", "表二!A1")]),
+    "table title missing": ({"三、收到和处理政府信息公开申请情况": ""}, [("ST04", "")]),
+    "caption altered": ({"第二十条第（五）项": "第二十条第（五）款"}, [("ST04", "表二!A7")]),
+    "caption missing": ({"第二十条第（八）项": ""}, [("ST04", "")]),
+    "section heading altered": ({"五、存在的主要问题及改进情况": "五、存在的问题和改进措施"}, [("ST04", "正文!A3")]),
+}
+
+
+@pytest.mark.parametrize(("relabel", "expected"), HEADINGS.values(), ids=HEADINGS.keys())
+def test_headings_and_captions_are_checked(tmp_path: Path, relabel: dict, expected: list) -> None:
+    report = check(tmp_path, relabel=relabel)
+    assert report.flatten() == expected
+    assert all(f.severity == "warning" for f in report.findings)
+    official = next(iter(relabel))
+    assert f"「{official}」" in report.findings[0].message
+
+
+def test_an_altered_section_heading_still_reads_its_text(tmp_path: Path) -> None:
+    report = check(tmp_path, relabel={"五、存在的主要问题及改进情况": "五、存在的问题和改进措施"})
+    assert report.values["problems"] == VALUES["problems"]

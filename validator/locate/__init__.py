@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from validator.labels import normalize
-from validator.locate.matching import SheetIndex
+from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
-from validator.locate.tables import locate_table
+from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 
@@ -53,26 +53,64 @@ def _assign_sheets(indexes: list[SheetIndex], template: Template) -> dict[str, S
     return assigned
 
 
-def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport, labels: set[str]) -> bool:
-    """A field's value is the first non-empty cell right of its label, else (long text) the cell below
-    unless that is the next label."""
+def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport) -> bool:
+    """A field's value is the first non-empty cell right of its label, else (long text) the paragraphs below it
+    up to the next label; a section heading written otherwise is adopted with ST04."""
     target = normalize(f.label)
-    for index in indexes:
-        hit = next(((r, c) for r, c, t in index.labels if t == target), None)
-        if hit is None:
+    found = next(((index, (r, c)) for index in indexes for r, c, t in index.labels if t == target), None)
+    if found is None and f.kind == "longtext":
+        found = _altered_heading(indexes, f, report)
+    if found is None:
+        return False
+    index, (r, c) = found
+    right_edge = index.merge_of.get((r, c), (r, c, r, c))[3]
+    rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
+    if rights:
+        cell, raw = (r, rights[0]), index.sheet.cells.get((r, rights[0]))
+    elif f.kind == "longtext" and (paragraphs := _paragraphs(index, r + 1, official_labels(report.template))):
+        cell, raw = (r + 1, paragraphs[0][0]), "\n".join(text for _, text in paragraphs)
+    else:
+        cell, raw = (r, right_edge + 1), index.sheet.cells.get((r, right_edge + 1))
+    report.cells[f.key] = Located(f.key, index.ref(*cell), raw)
+    return True
+
+
+def _paragraphs(index: SheetIndex, top: int, labels: set[str]) -> list[tuple[int, str]]:
+    """(column, text) of the text rows from `top` down to the next label or a row holding anything but text."""
+    out = []
+    for row in range(top, max((r for r, _ in index.sheet.cells), default=0) + 1):
+        cells = sorted((c, v) for (r, c), v in index.sheet.cells.items() if r == row)
+        if not cells:
             continue
-        r, c = hit
-        right_edge = index.merge_of.get(hit, (r, c, r, c))[3]
-        rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
-        if rights:
-            cell = (r, rights[0])
-        elif f.kind == "longtext" and normalize(index.sheet.cells.get((r + 1, c))) not in ("", *labels):
-            cell = (r + 1, c)
-        else:
-            cell = (r, right_edge + 1)
-        report.cells[f.key] = Located(f.key, index.ref(*cell), index.sheet.cells.get(cell))
-        return True
-    return False
+        if any(not isinstance(v, str) for _, v in cells) or any(normalize(v) in labels for _, v in cells):
+            break
+        out.append((cells[0][0], "".join(str(v).strip() for _, v in cells)))
+    return out
+
+
+def _altered_heading(
+    indexes: list[SheetIndex], f: Field, report: LocatedReport
+) -> tuple[SheetIndex, tuple[int, int]] | None:
+    """A section heading written otherwise ("五、存在的问题和改进措施"): the closest text that is no official label."""
+    official = official_labels(report.template)
+    scored = [
+        (fuzzy(t, f.label), i, r, c)
+        for i, index in enumerate(indexes)
+        for r, c, t in index.labels
+        if t not in official and len(t) < 2 * len(f.label)
+    ]
+    best = max((s for s in scored if s[0] >= FUZZY_MIN_RATIO), default=None)
+    if best is None:
+        return None
+    _, i, r, c = best
+    index = indexes[i]
+    report.add(
+        "ST04",
+        f"{index.sheet.name} {index.ref(r, c).coordinate}「{index.text(r, c)}」与官方标题「{f.label}」不一致，"
+        f"已按「{f.label}」读取。请改为官方标题。",
+        index.ref(r, c),
+    )
+    return index, (r, c)
 
 
 def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
@@ -99,16 +137,19 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
             continue
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]
-            labels = {normalize(f.label) for f in spec.fields}
-            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report, labels)]
+            missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report)]
             if missing:
                 report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
             continue
+        tables = {t.key for t in spec.tables}
         quiet = bool(hits[best.sheet.name])  # a superseded table: one ST07 says it all
         heading, limit = _section(best, spec, template)
         below = heading
         for table in spec.tables:
             below = locate_table(best, table, report, below, quiet, limit, heading if below == heading else 0)
+        first = min((loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables), default=0)
+        if first and not heading and not quiet:
+            check_heading(best, report, spec.title, 0, first, f"{spec.name}（{best.sheet.name}）的标题")
     return report
 
 

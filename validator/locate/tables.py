@@ -311,7 +311,38 @@ def locate_table(
     loc.report_extra_rows(loc.report_missing())
     loc.record_cells()
     loc.report_merged_inputs()
+    if table.caption and not quiet:
+        check_heading(index, report, table.caption, below, min(r for r, _ in loc.used), f"{loc.name}的表格说明")
     return max(loc.rows.values())
+
+
+def check_heading(index: SheetIndex, report: LocatedReport, expected: str, lo: int, hi: int, what: str) -> None:
+    """ST04 when a heading or caption expected between rows lo and hi is missing or written otherwise."""
+    target = normalize(expected)
+    texts = [(r, c, t) for r, c, t in index.labels if lo <= r < hi]
+    if any(t == target for *_, t in texts):
+        return
+    official = official_labels(report.template)
+    scored = [(fuzzy(t, expected), r, c) for r, c, t in texts if t not in official]
+    best = max((s for s in scored if s[0] >= FUZZY_MIN_RATIO), default=None)
+    if best is None:
+        report.add("ST04", f"{what}缺少「{expected}」。请按官方格式补上。")
+        return
+    _, r, c = best
+    report.add(
+        "ST04",
+        f"{what}{index.ref(r, c).coordinate}「{index.text(r, c)}」与官方的「{expected}」不一致。请改为官方写法。",
+        index.ref(r, c),
+    )
+
+
+def official_labels(template: Template) -> set[str]:
+    """Every label of the template, normalised: headings, captions, corners, row and column labels, fields."""
+    out = {normalize(s.title) for s in template.sheets} | {normalize(f.label) for f in template.fields.values()}
+    for t in template.tables.values():
+        heads = [x for leaf in (*t.row_leaves, *t.column_leaves) for x in (leaf.label, *leaf.path)]
+        out |= {normalize(x) for x in (*heads, t.caption, t.corner) if x}
+    return out - {""}
 
 
 def _missing_table(index: SheetIndex, table: Table, heading: int) -> str:

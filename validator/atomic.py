@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -16,15 +16,25 @@ class Saveable(Protocol):
 
 def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
     """Call write(tmp) for a temporary file beside target, then move it over target in one step."""
-    target = Path(target)
-    tmp = target.with_name(f".~{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}")
+    write_all_atomic({Path(target): write})
+
+
+def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
+    """Write every target to a temporary file first, then move them all into place, so that files made together
+    are replaced together: an interruption while writing leaves every target as it was."""
+    temporary = {
+        target: target.with_name(f".~{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}") for target in writers
+    }
     try:
-        write(tmp)
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
+        for target, write in writers.items():
+            write(temporary[target])
+            if target.exists():
+                shutil.copymode(target, temporary[target])
+        for target, tmp in temporary.items():
+            os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
         raise
 
 

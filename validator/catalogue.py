@@ -8,7 +8,17 @@ from validator.cellref import CellRef
 from validator.findings import Finding, Severity
 
 # Rule families by the letters of the code, built-in and spec-declared alike.
-FAMILIES = {"ST": "结构", "TY": "数值", "TX": "文字与封面", "EQ": "勾稽关系", "PL": "合理性", "CV": "封面"}
+FAMILIES = {
+    "ST": "结构",
+    "TY": "数值",
+    "TX": "文字与封面",
+    "EQ": "勾稽关系",
+    "PL": "合理性",
+    "CV": "封面",
+    "XY": "跨报告",
+}
+# Rules that compare a report with other reports (last year's, the rest of the batch): only `nianbao batch` runs them.
+ACROSS_FAMILY = "XY"
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ BUILTIN: dict[str, BuiltinRule] = {
         ("TY09", "error", "公式没有保存计算结果，无法读取数值"),
         ("TX01", "warning", "必填的封面信息或正文部分为空"),
         ("TX03", "warning", "封面选项不是规定的可选值"),
+        ("XY01", "error", "本年“二、上年结转”与上年报告“四、结转下年度继续办理”不一致"),
+        ("XY02", "warning", "表二、表三、表四的数字与上年报告完全相同（疑似照抄上年）"),
+        ("XY03", "warning", "同一机关在本批中报送了多份报告"),
+        ("XY04", "warning", "本批中有内容完全相同的文件（同一文件报送了多次）"),
     )
 }
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_REF = re.compile(r"^(?:\[(?P<workbook>.+)\])?(?P<sheet>.+)!(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
 
 
 def column_letter(col: int) -> str:
@@ -12,6 +15,14 @@ def column_letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_number(letters: str) -> int:
+    """ "A" → 1, "AA" → 27."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
 
 
 def coordinate(row: int, col: int) -> str:
@@ -31,6 +42,14 @@ class CellRef:
     row: int
     col: int
     workbook: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> CellRef:
+        """The inverse of `ref`: "表三!J8" or "[2024年报.xlsx]表三!J8" → CellRef; ValueError for anything else."""
+        m = _REF.match(ref)
+        if not m:
+            raise ValueError(f"not a cell reference: {ref!r}")
+        return cls(m["sheet"], int(m["row"]), column_number(m["col"]), m["workbook"])
 
     @property
     def coordinate(self) -> str:

@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
     output.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
+    _batch_parser(sub)
     template = sub.add_parser("template", help="生成空白官方模板", description="生成2021年格式的空白官方模板")
     out = template.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--output", metavar="路径", type=Path, help="模板保存路径（.xlsx）")
@@ -82,6 +83,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_parser(sub: argparse._SubParsersAction) -> None:
+    batch = sub.add_parser(
+        "batch",
+        help="批量校验报送的工作簿，生成汇总表、网页报告和标注副本",
+        description="批量校验文件、文件夹（含子文件夹）和 .zip 压缩包中的年报工作簿，结果写到 --out 目录："
+        "汇总.xlsx、report.html、results.jsonl、results.csv 和 标注/ 中的标注副本。"
+        "再次运行同一命令时，内容未变的文件不再重复校验。",
+    )
+    batch.add_argument("inputs", nargs="+", metavar="输入", help="工作簿、文件夹或 .zip 压缩包")
+    batch.add_argument("--out", metavar="目录", type=Path, required=True, help="结果目录（不存在时自动创建）")
+    batch.add_argument("--no-annotate", action="store_true", help="不生成标注副本")
+    batch.add_argument("--jobs", metavar="N", type=int, default=0, help="同时校验的进程数（默认：全部 CPU 核）")
+    batch.add_argument(
+        "--timeout", metavar="秒", type=float, default=120.0, help="单个文件的校验时限，超时按无法读取处理（默认 120）"
+    )
+    batch.add_argument(
+        "--previous",
+        metavar="上年",
+        action="append",
+        default=[],
+        help="上一年度的报告（工作簿、文件夹、.zip 或上年的 results.jsonl），用于跨年度核对；可多次指定",
+    )
+    batch.add_argument("--template", metavar="模板", help="按指定模板校验（默认按每个工作簿自动识别）")
+
+
 @dataclass
 class _Outputs:
     """What writing annotated copies produced, by report path, and whether every copy could be written."""
@@ -93,23 +119,16 @@ class _Outputs:
 
 def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> _Outputs:
     """Write annotated copies; a copy that cannot be written is explained in its file's notices."""
-    from validator.annotate.openpyxl_painter import write_annotated
-    from validator.sources.grid import ReadError
+    from validator.annotate.openpyxl_painter import try_write_annotated
 
     out = _Outputs()
     for r, folder in zip(reports, out_dirs):
         if r.error:
             continue
-        try:
-            written = write_annotated(Path(r.path), r, folder, in_place)
-        except ReadError as exc:  # readable for checking, but openpyxl cannot open it for writing
+        written = try_write_annotated(Path(r.path), r, folder, in_place)
+        if isinstance(written, str):
             out.ok = False
-            out.notices[r.path] = [f"无法生成标注副本：{exc.message}"]
-        except OSError as exc:
-            out.ok = False
-            out.notices[r.path] = [
-                f"无法写入标注副本（{exc.strerror or exc}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
-            ]
+            out.notices[r.path] = [written]
         else:
             out.annotated[r.path] = str(written.path)
             out.notices[r.path] = list(written.notices)
@@ -155,18 +174,50 @@ def _check(args: argparse.Namespace) -> int:
         print(dumps(results_document(reports, written.annotated, written.notices)))
     else:
         print_reports(reports, written.annotated, written.notices)
-    return _exit_code(reports, written.ok)
+    return _exit_code([r.status for r in reports], any(r.counts["error"] for r in reports), written.ok)
 
 
-def _exit_code(reports: Sequence[FileReport], written: bool) -> int:
+def _batch(args: argparse.Namespace) -> int:
+    import signal
+
+    from rich.console import Console
+
+    from validator.batch.progress import print_summary
+    from validator.batch.run import Settings, run_batch
+
+    _chosen_template(args)  # a bad --template is a usage error before any work
+    if args.jobs < 0 or args.timeout <= 0:
+        raise _UsageError("--jobs 应为不小于 0 的整数（0 表示全部 CPU 核），--timeout 应为正数。")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
+    settings = Settings(args.out, not args.no_annotate, args.jobs, args.timeout, args.template, args.previous)
+    console = Console(stderr=True)
+    try:
+        batch = run_batch(args.inputs, settings, console)
+    except KeyboardInterrupt:
+        print(
+            f"已中断。已校验的文件记录在 {args.out} 中，再次运行同一命令将从中断处继续；"
+            "该目录中原有的汇总结果保持不变。",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as exc:
+        print(
+            f"无法写入结果目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
+        )
+        return EXIT_WRITE
+    print_summary(console, batch, args.out)
+    return _exit_code([d["status"] for d in batch.docs], any(d["counts"]["error"] for d in batch.docs))
+
+
+def _exit_code(statuses: Sequence[str], errors_found: bool, written: bool = True) -> int:
     """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found."""
-    if any(r.status == "error" for r in reports):
+    if "error" in statuses:
         return EXIT_INTERNAL
-    if any(r.status == "unreadable" for r in reports):
+    if "unreadable" in statuses:
         return EXIT_UNREADABLE
     if not written:
         return EXIT_WRITE
-    return EXIT_FINDINGS if any(r.counts["error"] for r in reports) else EXIT_OK
+    return EXIT_FINDINGS if errors_found else EXIT_OK
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -224,7 +275,7 @@ def _clear(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `nianbao`; returns the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"check": _check, "template": _template, "rules": _rules, "clear": _clear}
+    handlers = {"check": _check, "batch": _batch, "template": _template, "rules": _rules, "clear": _clear}
     try:
         return handlers[args.command](args)
     except _UsageError as exc:

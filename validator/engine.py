@@ -58,9 +58,14 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
+def is_own_output(name: str) -> bool:
+    """Whether a file name is one this tool writes: an annotated copy (x.校验.xlsx) or an --in-place backup."""
+    return ".校验." in name or bool(_BACKUP.search(name))
+
+
 def _is_report(path: Path) -> bool:
     name = path.name
-    ours = ".校验." in name or _BACKUP.search(name) or name.startswith("~$")
+    ours = is_own_output(name) or name.startswith("~$")
     return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
 
 
@@ -118,6 +123,15 @@ def _read(path: Path) -> _Entry:
     return report, None
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @dataclass
 class _Pending:
     report: FileReport
@@ -169,6 +183,7 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.values = {k: plain_number(v) for k, v in checked.values.items()}
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
+        p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
 
 
 # ---------------------------------------------------------------- internal errors

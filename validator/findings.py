@@ -89,6 +89,7 @@ class FileReport:
     template_version: str | None = None
     agency: dict[str, object] = field(default_factory=dict)  # AGENCY_FIELDS as located (None when not found)
     values: dict[str, object] = field(default_factory=dict)  # checked value by layout key (None = unknown)
+    cells: dict[str, CellRef] = field(default_factory=dict)  # where each input was found, by layout key
     sha256: str | None = None
     engine_version: str | None = None
     findings: list[Finding] = field(default_factory=list)

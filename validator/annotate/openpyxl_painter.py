@@ -26,6 +26,7 @@ from validator.annotate.undo import Original, SavedNote, UndoRecord, fill_colour
 from validator.atomic import save_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.sources.grid import ReadError
 from validator.sources.xlsx import load_openpyxl, sniff
 from validator.text import display_width, printable
 
@@ -110,6 +111,18 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
     annotate(wb, report, [n for n in notices if n not in report.notices])
     save_atomic(wb, target)
     return Written(target, tuple(notices))
+
+
+def try_write_annotated(
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False
+) -> Written | str:
+    """write_annotated, or the Chinese reason the copy could not be written (for the file's notices)."""
+    try:
+        return write_annotated(source, report, out_dir, in_place)
+    except ReadError as exc:  # readable for checking, but openpyxl cannot open it for writing
+        return f"无法生成标注副本：{exc.message}"
+    except OSError as exc:
+        return f"无法写入标注副本（{exc.strerror or exc}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
 
 
 def clear_file(source: Path, out: Path | None = None) -> bool:

@@ -141,11 +141,11 @@ def write_blank(template: Template, path: Path) -> None:
 def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     kinds = {slot.key: template.inputs[slot.key].kind for slot in layout.slots}
     for block in layout.blocks:
-        _write_block(ws, block)
+        write_block(ws, block)
     for slot in layout.slots:
         _style_input(ws, slot, kinds[slot.key])
     _add_validations(ws, layout, kinds, template)
-    widths = _column_widths(layout, kinds)
+    widths = column_widths(layout, kinds)
     for col, width in widths.items():
         ws.column_dimensions[column_letter(col)].width = width
     for row, height in _row_heights(layout, widths, kinds).items():
@@ -155,7 +155,7 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     _print_setup(ws, layout)
 
 
-def _write_block(ws: Worksheet, block: Block) -> None:
+def write_block(ws: Worksheet, block: Block) -> None:
     cell = ws.cell(block.top, block.left, block.text)
     cell.font, cell.alignment = _BLOCK_STYLES[block.role]
     if block.role != "title":
@@ -212,7 +212,7 @@ def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int) -> D
     )
 
 
-def _column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
+def column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
     """Label columns fit their labels (the leaf-label column widest); numeric columns share one width."""
     first_input = min((slot.col for slot in layout.slots), default=layout.width + 1)
 

@@ -50,6 +50,7 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     doc |= {"counts": r.counts, "coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
     doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
+    doc["cells"] = {k: c.ref for k, c in r.cells.items()}
     return doc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from validator.catalogue import ACROSS_FAMILY, FAMILIES
 from validator.findings import SEVERITY_ZH
 from validator.rules.registry import all_rules
 from validator.spec.model import RuleSpec, Template
@@ -48,6 +49,11 @@ def rules_markdown(template: Template) -> str:
     ]
     rules = all_rules(template)
     lines += [f"| {r.code} | {SEVERITY_ZH[r.severity]} | {r.family} | {r.summary} |" for r in rules.values()]
+    lines += [
+        "",
+        f"{ACROSS_FAMILY} 开头的规则（{FAMILIES[ACROSS_FAMILY]}）比较多份报告，只在批量校验 `nianbao batch` 中运行："
+        "与上一年度的报告比较（`--previous`），以及同一批中的重复报送。",
+    ]
     lines += ["", "## 模板规格中声明的规则", ""]
     for r in rules.values():
         if r.spec:

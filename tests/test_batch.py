@@ -1,0 +1,172 @@
+"""`nianbao batch` end to end on a generated set with known defects: every defect in every output, nothing else."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+from batch_set import HOSTILE, Expected, make_set
+
+from validator import check_paths
+from validator.cli import main
+from validator.forms.layout import sheet_layout
+
+Finding = tuple[str, str, str]  # file, rule, cell ("" for the whole workbook)
+
+
+class Run:
+    def __init__(self, root: Path) -> None:
+        self.now, self.last, self.exp = make_set(root)
+        self.out = root / "结果"
+        self.inputs_before = _hashes(root)
+        self.code = main(["batch", str(self.now), "--out", str(self.out), "--previous", str(self.last), "--jobs", "2"])
+        self.inputs_after = _hashes(root, exclude=self.out)
+        self.docs = [json.loads(line) for line in (self.out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+        self.summary = openpyxl.load_workbook(self.out / "汇总.xlsx")
+
+
+def _hashes(root: Path, exclude: Path | None = None) -> dict[str, str]:
+    files = (p for p in root.rglob("*") if p.is_file() and not (exclude and p.is_relative_to(exclude)))
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return Run(tmp_path_factory.mktemp("batch"))
+
+
+@pytest.fixture(scope="module")
+def expected_findings(run: Run) -> set[Finding]:
+    """The engine's own findings for each workbook, checked alone, plus the comparisons the set was built with."""
+    names = list(run.exp.sources)
+    reports = check_paths([run.exp.sources[n] for n in names])
+    own = {(n, f.rule, f.cell.ref if f.cell else "") for n, r in zip(names, reports) for f in r.findings}
+    return own | run.exp.across
+
+
+def _cell(where: str) -> str:
+    return "" if where == "整个工作簿" else where
+
+
+def _sheet_rows(run: Run, sheet: str) -> list[dict]:
+    rows = list(run.summary[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_results_jsonl_has_every_finding_and_nothing_else(run: Run, expected_findings: set[Finding]):
+    found = {(d["file"], f["rule"], f["cell"] or "") for d in run.docs for f in d["findings"]}
+    assert found == expected_findings
+    assert {d["file"] for d in run.docs if d["status"] == "unreadable"} == run.exp.unreadable
+    assert {d["file"] for d in run.docs} == set(run.exp.sources) | run.exp.unreadable
+
+
+def test_results_csv_has_every_finding_and_each_unreadable_file(run: Run, expected_findings: set[Finding]):
+    raw = (run.out / "results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert {(r["文件"], r["规则"], _cell(r["位置"])) for r in rows if r["级别"] != "无法读取"} == expected_findings
+    assert {r["文件"] for r in rows if r["级别"] == "无法读取"} == run.exp.unreadable
+    hostile = {r["机关名称"] for r in rows if "HYPERLINK" in r["机关名称"]}
+    assert hostile == {"'" + HOSTILE}  # a spreadsheet opening the CSV shows the text, runs nothing
+
+
+def test_summary_workbook(run: Run, expected_findings: set[Finding]):
+    details = _sheet_rows(run, "问题明细")
+    assert {(r["文件"], r["规则"], _cell(r["位置"])) for r in details if r["级别"] != "无法读取"} == expected_findings
+    agencies = {r["文件"]: r for r in _sheet_rows(run, "汇总")}
+    assert {f for f, r in agencies.items() if r["状态"] == "通过"} == set(run.exp.values)
+    assert {f for f, r in agencies.items() if r["状态"] == "无法读取"} == run.exp.unreadable
+    for doc in run.docs:
+        row = agencies[doc["file"]]
+        assert (row["错误"], row["警告"], row["提示"]) == tuple(doc["counts"].values())
+        link = run.summary["汇总"].cell(list(agencies).index(doc["file"]) + 2, list(row).index("标注副本") + 1)
+        if doc["annotated"]:
+            assert (run.out / link.hyperlink.target).is_file()
+            assert ".校验." in link.hyperlink.target and link.hyperlink.target.startswith("标注/")
+        else:
+            assert link.hyperlink is None
+    assert {r["机关名称"] for r in _sheet_rows(run, "上年报送本年未报送")} == run.exp.missing
+    assert {r["文件"] for r in _sheet_rows(run, "未校验的文件")} == run.exp.skipped
+    ws = run.summary["汇总"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+
+
+def test_failures_by_rule_count_agencies(run: Run, expected_findings: set[Finding]):
+    by_rule = {r["规则"]: r["涉及单位数"] for r in _sheet_rows(run, "规则统计")}
+    assert by_rule == {
+        rule: len({f for f, r, _ in expected_findings if r == rule}) for rule in {r for _, r, _ in expected_findings}
+    }
+
+
+def test_region_totals_sum_the_reports_that_passed(run: Run):
+    ws = run.summary["全区合计"]
+    assert f"纳入合计：{len(run.exp.values)} 份" in ws["A2"].value
+    top = 4  # three lines of explanation, then the tables one below the other
+    from builders import TEMPLATE
+
+    for sheet in (s for s in TEMPLATE.sheets if s.tables):
+        layout = sheet_layout(sheet)
+        for slot in layout.slots:
+            expected = sum(v[slot.key] for v in run.exp.values.values())
+            assert ws.cell(slot.row + top, slot.col).value == pytest.approx(expected), slot.key
+        assert ws.cell(layout.blocks[0].top + top, 1).value == sheet.title
+        top += max(b.bottom for b in layout.blocks) + 1
+
+
+def test_hostile_text_stays_text_in_the_workbook(run: Run, convert, tmp_path: Path):
+    for ws in run.summary:
+        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"], ws.title
+    assert HOSTILE in {r["机关名称"] for r in _sheet_rows(run, "汇总")}
+    # LibreOffice computes formulas when converting: the name must come out as typed, not as the link text "y".
+    text = convert(run.out / "汇总.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path).read_text("utf-8")
+    assert HOSTILE.replace('"', '""') in text
+
+
+class _Details(HTMLParser):
+    """The text of each <details> of the HTML report, by the file it is about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "details":
+            self._open = dict(attrs)["data-file"]
+            self.texts[self._open] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "details":
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[self._open] += data
+
+
+def test_html_report_lists_every_finding_and_escapes_submissions(run: Run, expected_findings: set[Finding]):
+    html = (run.out / "report.html").read_text(encoding="utf-8")
+    parser = _Details()
+    parser.feed(html)
+    by_file = parser.texts
+    found = {
+        (file, rule, _cell(cell))
+        for file, text in by_file.items()
+        for rule, cell in re.findall(r"(\w\w\d\d)（[^）]+）(\S+?)：", text)
+    }
+    assert found == expected_findings
+    assert {f for f, t in by_file.items() if "无法读取：" in t} == run.exp.unreadable
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "某县丙局" in html  # missing this year
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # nothing fetched from anywhere
+
+
+def test_exit_code_and_inputs_untouched(run: Run):
+    assert run.code == 2  # some files unreadable
+    assert run.inputs_after == run.inputs_before

@@ -1,0 +1,1 @@
+"""Bulk checking (`nianbao batch`): many submissions → results, a summary workbook, an HTML report, annotated copies."""

@@ -1,0 +1,54 @@
+"""Findings that compare a report with other reports (family XY), added to and removed from JSON results."""
+
+from __future__ import annotations
+
+from validator.catalogue import ACROSS_FAMILY, BUILTIN
+from validator.cellref import CellRef
+from validator.findings import SEVERITIES, Finding, Related
+from validator.labels import normalize
+from validator.render.json import finding_json
+
+
+def across_finding(
+    code: str,
+    message: str,
+    cell: CellRef | None = None,
+    related: tuple[Related, ...] = (),
+    expected: object = None,
+    actual: object = None,
+    key: str | None = None,
+) -> Finding:
+    return Finding(code, BUILTIN[code].severity, message, cell, related, expected, actual, key)  # type: ignore[arg-type]
+
+
+def add_findings(doc: dict, findings: list[Finding]) -> None:
+    """Append findings to a JSON result, keeping its order (severity, rule, cell) and counts."""
+    doc["findings"] = sorted(
+        doc["findings"] + [finding_json(f, doc.get("template")) for f in findings],
+        key=lambda f: (SEVERITIES.index(f["severity"]), f["rule"], f["cell"] or ""),
+    )
+    _count(doc)
+
+
+def without_across(doc: dict) -> dict:
+    """A result as the engine made it: without the findings of an earlier batch's comparisons."""
+    doc["findings"] = [f for f in doc["findings"] if not f["rule"].startswith(ACROSS_FAMILY)]
+    _count(doc)
+    return doc
+
+
+def _count(doc: dict) -> None:
+    doc["counts"] = {s: sum(f["severity"] == s for f in doc["findings"]) for s in SEVERITIES}
+
+
+def agency_keys(doc: dict) -> tuple[str | None, str | None]:
+    """(统一社会信用代码, normalised 机关名称) of a result, None where missing: what identifies an agency."""
+    agency = doc.get("agency") or {}
+    code = str(agency.get("credit_code") or "").strip().upper() or None
+    name = normalize(agency.get("agency_name")) or None
+    return code, name
+
+
+def display_name(doc: dict) -> str:
+    """The agency's name as written, else the file's name."""
+    return str((doc.get("agency") or {}).get("agency_name") or "").strip() or doc["file"]

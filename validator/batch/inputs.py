@@ -1,0 +1,203 @@
+"""The submissions of a batch: files, folders and .zip archives (extracted safely) → workbooks to check, and skips."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from validator.engine import WORKBOOK_SUFFIXES, is_own_output
+
+MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
+MAX_ENTRY_BYTES = 300 * 1024 * 1024  # one inflated entry; a report workbook is a few hundred KiB
+MAX_ARCHIVE_BYTES = 8 * 1024 * 1024 * 1024  # all entries of one archive together, inflated
+MAX_DEPTH = 3  # archives inside archives
+_UTF8_FLAG = 0x800  # zip general-purpose flag bit 11: the entry name is UTF-8
+_ENCRYPTED_FLAG = 0x1
+_DRIVE = re.compile(r"^[A-Za-z]:$")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One workbook to check: where to read it, its name in the outputs (a relative posix path), or why it cannot be
+    read at all (an entry of an archive that could not be extracted)."""
+
+    path: str
+    name: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something given that is not a submission to check, and why (Chinese)."""
+
+    name: str
+    reason: str
+
+
+@dataclass
+class Inputs:
+    items: list[Item] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] = ()) -> Inputs:
+    """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs)."""
+    out = Inputs()
+    excluded = [p.resolve() for p in exclude]
+    for path in map(Path, paths):
+        if path.is_dir():
+            root = path.resolve().name or "根目录"
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not any(f.resolve().is_relative_to(e) for e in excluded):
+                    _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0)
+        else:  # a missing file stays an item: checking it says it is missing, as `nianbao check` does
+            _add_file(out, path, path.name, staging, 0)
+    _unique_names(out.items)
+    return out
+
+
+def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:
+    reason = _skip_reason(PurePosixPath(name))
+    if reason:
+        out.skipped.append(Skipped(name, reason))
+    elif path.suffix.lower() == ".zip":
+        _add_archive(out, path, name, staging, depth)
+    else:
+        out.items.append(Item(str(path), name))
+
+
+def _skip_reason(name: PurePosixPath) -> str | None:
+    base = name.name
+    if base.startswith("~$"):
+        return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
+    if base.startswith(".") or "__MACOSX" in name.parts:
+        return "隐藏文件或 macOS 附加文件，不是报告"
+    suffix = name.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES and is_own_output(base):
+        return "本工具生成的标注副本或备份，不再校验"
+    if suffix not in WORKBOOK_SUFFIXES | {".zip"}:
+        return "不是工作簿（只校验 .xlsx/.xlsm，.xls/.et 会提示转换）"
+    return None
+
+
+# ---------------------------------------------------------------- archives
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its author saw it: Windows' zip tools write GBK (CP936) names without the UTF-8 flag,
+    which zipfile decodes as CP437; undo that and try UTF-8 (some tools omit the flag), then GB18030 (⊃ GBK)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def safe_parts(name: str) -> tuple[str, ...] | None:
+    """The folder and file names of an entry, or None when it would escape the extraction folder."""
+    if name.startswith(("/", "\\")) or "\x00" in name:
+        return None
+    parts = tuple(p for p in re.split(r"[/\\]", name) if p not in ("", "."))
+    if not parts or ".." in parts or _DRIVE.match(parts[0]):
+        return None
+    return parts
+
+
+def _add_archive(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:
+    if depth >= MAX_DEPTH:
+        out.skipped.append(Skipped(name, f"压缩包嵌套超过 {MAX_DEPTH} 层，未解压。请解压后再校验"))
+        return
+    staging.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(dir=staging))  # one folder per archive: equal entry names of two archives
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ENTRIES:
+                out.items.append(Item(str(path), name, f"压缩包中的文件超过 {MAX_ENTRIES} 个，疑似恶意构造，未解压。"))
+                return
+            budget = MAX_ARCHIVE_BYTES
+            for info, parts in _entries(out, zf, name):
+                inner, dest = PurePosixPath(name, *parts), target.joinpath(*parts)
+                error = _entry_problem(info, budget)
+                if error is None:
+                    try:
+                        budget -= _extract(zf, info, dest)
+                    except (OSError, zipfile.BadZipFile, _TooLarge) as exc:
+                        error = f"无法从压缩包中解压该文件（{exc}）。请解压后直接校验该文件，或向报送单位索取。"
+                if error:
+                    out.items.append(Item(str(path), inner.as_posix(), error))
+                else:
+                    _add_file(out, dest, inner.as_posix(), staging, depth + 1)
+    except (OSError, zipfile.BadZipFile) as exc:
+        out.items.append(Item(str(path), name, f"压缩包已损坏或无法打开（{exc}）。请重新打包或向报送单位索取。"))
+
+
+def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
+    """The file entries of an archive to extract, with their safe path parts; the others are listed as skipped."""
+    for info in zf.infolist():
+        if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
+            continue
+        decoded = entry_name(info)
+        parts = safe_parts(decoded)
+        if parts is None or stat.S_ISLNK(info.external_attr >> 16):
+            out.skipped.append(Skipped(f"{name}/{decoded}", "压缩包中的路径不安全（指向压缩包以外或是链接），未解压"))
+            continue
+        reason = _skip_reason(PurePosixPath(*parts))
+        if reason:
+            out.skipped.append(Skipped(PurePosixPath(name, *parts).as_posix(), reason))
+            continue
+        yield info, parts
+
+
+def _entry_problem(info: zipfile.ZipInfo, budget: int) -> str | None:
+    if info.flag_bits & _ENCRYPTED_FLAG:
+        return "压缩包中的该文件设置了密码，无法解压。请向报送单位索取未加密的文件。"
+    if info.file_size > MAX_ENTRY_BYTES or info.file_size > budget:
+        return "该文件解压后异常庞大，疑似恶意构造，未解压。请核实文件来源。"
+    return None
+
+
+class _TooLarge(Exception):
+    def __str__(self) -> str:
+        return "解压后的大小超过压缩包中记录的大小"
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> int:
+    """Copy one entry to dest, counting real bytes (the recorded size may lie); returns the bytes written."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with zf.open(info) as src, dest.open("wb") as dst:
+        while block := src.read(1 << 20):
+            written += len(block)
+            if written > max(info.file_size, 0) or written > MAX_ENTRY_BYTES:
+                raise _TooLarge
+            dst.write(block)
+    return written
+
+
+def _unique_names(items: list[Item]) -> None:
+    """Two inputs of the same name (x.xlsx given from two folders) get distinct names: their copies must not collide."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        name, n = item.name, 1
+        while name.casefold() in seen:
+            n += 1
+            stem = PurePosixPath(item.name)
+            name = str(stem.with_name(f"{stem.stem}~{n}{stem.suffix}"))
+        seen.add(name.casefold())
+        if name != item.name:
+            items[i] = Item(item.path, name, item.error)
+
+
+def remove_staging(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""What a batch shows on stderr while it runs (a progress bar with files/s and ETA) and when it ends (a summary)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from validator.batch.rows import FAILED, PASSED, UNREADABLE, status
+
+if TYPE_CHECKING:
+    from validator.batch.run import Batch
+
+
+class _Rate(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} 份/秒" if task.speed else "", style="progress.data.speed")
+
+
+@contextmanager
+def bar(console: Console, total: int, done: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar over `total` files of which `done` are already done; yields advance(n)."""
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), _Rate(), TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total, completed=done)
+        yield lambda n: progress.advance(task, n)
+
+
+def print_summary(console: Console, batch: Batch, out: Path) -> None:
+    """What the run found, in one paragraph, and where the outputs are."""
+    statuses = Counter(status(d) for d in batch.docs)
+    reused = len(batch.docs) - batch.checked
+    rate = f"，{batch.checked / batch.seconds:.1f} 份/秒" if batch.checked and batch.seconds else ""
+    lines = [
+        f"共 {len(batch.docs)} 份报告：{PASSED} {statuses[PASSED]} 份，{FAILED} {statuses[FAILED]} 份，"
+        f"{UNREADABLE} {statuses[UNREADABLE]} 份。",
+        f"本次校验 {batch.checked} 份（用时 {batch.seconds:.1f} 秒{rate}）"
+        + (f"，{reused} 份内容未变、沿用上次结果。" if reused else "。"),
+    ]
+    if batch.skipped:
+        lines.append(f"跳过 {len(batch.skipped)} 个不是报告的文件（见 汇总.xlsx「未校验的文件」）。")
+    if batch.missing:
+        lines.append(f"上年报送、本年未报送的单位 {len(batch.missing)} 个（见 汇总.xlsx 和 report.html）。")
+    lines.append(f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}")
+    console.print("\n".join(lines), markup=False, highlight=False)

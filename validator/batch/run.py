@@ -1,0 +1,128 @@
+"""One batch run: collect the submissions, check what earlier runs have not, compare reports, write the outputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import ceil
+from pathlib import Path
+
+from rich.console import Console
+
+from validator.batch import outputs
+from validator.batch.crossyear import Missing, compare_years
+from validator.batch.duplicates import flag_duplicates
+from validator.batch.inputs import Item, Skipped, collect
+from validator.batch.pool import run_chunks
+from validator.batch.progress import bar
+from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
+from validator.batch.work import Options
+from validator.engine import file_sha256
+from validator.spec.catalog import get_template
+from validator.version import ENGINE_VERSION
+
+MAX_CHUNK = 25  # files per task: enough to amortise a pandera call, few enough that a killed run loses little
+STAGING = ".解压"  # archives are extracted here, inside the output folder, and removed after the run
+
+
+@dataclass
+class Settings:
+    out: Path
+    annotate: bool = True
+    jobs: int = 0  # 0: every core
+    timeout: float = 120.0  # seconds per file
+    template: str | None = None
+    previous: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    """What a run produced: one result per workbook in input order, and what was not checked."""
+
+    docs: list[dict]
+    skipped: list[Skipped]
+    missing: list[Missing] | None  # None when no earlier year was given
+    checked: int  # files checked in this run (the others were unchanged since an earlier run)
+    seconds: float
+
+
+def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
+    """Check `inputs` into settings.out and write every output there."""
+    start = time.monotonic()
+    out = settings.out
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        found = collect(inputs, staging / "本年", exclude=[out])
+        options = Options(str(out) if settings.annotate else None, settings.template)
+        docs, checked = _check(found.items, options, settings, console, out)
+        missing = None
+        if settings.previous:
+            missing = compare_years(docs, _previous(settings, staging, console))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    flag_duplicates(docs)
+    outputs.write_all(out, docs, found.skipped, missing)
+    (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
+    return Batch(docs, found.skipped, missing, checked, time.monotonic() - start)
+
+
+def _check(
+    items: list[Item], options: Options, settings: Settings, console: Console, out: Path | None
+) -> tuple[list[dict], int]:
+    """Results for every item, in order; with `out`, results of unchanged files are taken from earlier runs there."""
+    earlier = earlier_results(out) if out else {}
+    shas = {item.name: _sha(item) for item in items}
+    ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas[i.name], options)}
+    todo = [item for item in items if item.name not in ready]
+    progress = ProgressFile(out) if out else None
+    with bar(console, len(items), len(ready), "本年报告" if out else "上年报告") as advance:
+
+        def done(results: list[dict]) -> None:
+            for doc in results:
+                doc["sha256"] = doc.get("sha256") or shas[doc["file"]]
+                ready[doc["file"]] = doc
+            if progress:
+                progress.append(results)
+            advance(len(results))
+
+        jobs = settings.jobs or os.cpu_count() or 1
+        size = max(1, min(MAX_CHUNK, ceil(len(todo) / (jobs * 4))))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        try:
+            run_chunks(chunks, options, jobs, settings.timeout, done)
+        finally:
+            if progress:
+                progress.close()
+    return [ready[item.name] for item in items], len(todo)
+
+
+def _sha(item: Item) -> str | None:
+    try:
+        return file_sha256(Path(item.path)) if item.error is None else None
+    except OSError:
+        return None
+
+
+def _reusable(doc: dict | None, sha: str | None, options: Options) -> bool:
+    """An earlier result still holds for the same content, engine and template, with its annotated copy if wanted."""
+    if doc is None or sha is None or doc.get("sha256") != sha or doc.get("engine_version") != ENGINE_VERSION:
+        return False
+    if options.template and doc.get("template") != get_template(options.template).id:
+        return False
+    needs_copy = options.out and doc.get("status") == "checked" and doc["findings"]
+    return not needs_copy or bool(doc.get("annotated") and (Path(options.out) / doc["annotated"]).exists())
+
+
+def _previous(settings: Settings, staging: Path, console: Console) -> list[dict]:
+    """Last year's results: read from results.jsonl files, or checked from workbooks, folders and archives."""
+    docs = [doc for p in settings.previous if p.endswith(".jsonl") for doc in read_jsonl(Path(p))]
+    workbooks = [p for p in settings.previous if not p.endswith(".jsonl")]
+    if workbooks:
+        found = collect(workbooks, staging / "上年", exclude=[settings.out])
+        docs += _check(found.items, Options(None, settings.template), settings, console, None)[0]
+    return docs

@@ -1,0 +1,53 @@
+"""Results kept between runs: the last complete run's results.jsonl and the progress file of an interrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from validator.batch.findings import without_across
+
+RESULTS = "results.jsonl"
+PROGRESS = ".进度.jsonl"  # one line per checked file, appended as chunks finish; removed once the outputs are written
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """The complete lines of a JSON-lines file; a line cut off by a kill is ignored."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    for line in text.splitlines():
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("file"), str) and isinstance(doc.get("findings"), list):
+            yield doc
+
+
+def earlier_results(out: Path) -> dict[str, dict]:
+    """Results of earlier runs into `out` by file name, the interrupted run's over the last complete run's."""
+    docs: dict[str, dict] = {}
+    for name in (RESULTS, PROGRESS):
+        docs |= {doc["file"]: without_across(doc) for doc in read_jsonl(out / name)}
+    return docs
+
+
+class ProgressFile:
+    """Appends results as they come, each line flushed to disk, so that a killed run loses no finished file."""
+
+    def __init__(self, out: Path) -> None:
+        self._fh = (out / PROGRESS).open("a+", encoding="utf-8")
+        if self._fh.tell():  # a line cut off by a kill must not swallow the next one
+            self._fh.write("\n")
+
+    def append(self, docs: list[dict]) -> None:
+        self._fh.write("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()

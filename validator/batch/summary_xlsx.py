@@ -1,0 +1,114 @@
+"""汇总.xlsx: one row per workbook, failures by rule, every finding, 全区合计, and what was left out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from validator.annotate.plan import PRIMARY_FILL
+from validator.annotate.results_sheet import printable, solid
+from validator.batch.crossyear import Missing
+from validator.batch.inputs import Skipped
+from validator.batch.rows import FAILED, FINDING_HEADERS, PASSED, agency, coverage, finding_rows, first_errors, status
+from validator.batch.totals import write_totals
+from validator.cellref import column_letter
+from validator.findings import SEVERITIES, SEVERITY_ZH
+from validator.rules.registry import all_rules
+from validator.spec import default_template
+from validator.text import display_width
+
+MAX_WIDTH = 60.0
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = solid("F2F2F2")
+_LINK_FONT = Font(color="FF0563C1", underline="single")
+_STATUS_FILL = {PASSED: solid("C6EFCE"), FAILED: solid(PRIMARY_FILL["error"])}
+_UNREADABLE_FILL = solid("D9D9D9")
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+def write_summary(
+    path: Path, docs: Sequence[dict], skipped: Sequence[Skipped], missing: Sequence[Missing] | None
+) -> None:
+    """Write 汇总.xlsx to `path`; `missing` is None when no earlier year was given."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    _agencies(ws, docs)
+    _table(wb.create_sheet("规则统计"), ("规则", "级别", "类别", "说明", "涉及单位数", "问题数"), _by_rule(docs))
+    _table(wb.create_sheet("问题明细"), FINDING_HEADERS, list(finding_rows(docs)))
+    template = default_template()
+    write_totals(wb.create_sheet("全区合计"), docs, template)
+    if missing is not None:
+        rows = [(m.name, m.credit_code or "", m.file) for m in missing]
+        _table(wb.create_sheet("上年报送本年未报送"), ("机关名称", "统一社会信用代码", "上年报告"), rows)
+    _table(wb.create_sheet("未校验的文件"), ("文件", "原因"), [(s.name, s.reason) for s in skipped])
+    wb.save(path)
+
+
+def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:
+    with_coverage = any(coverage(d) for d in docs)
+    headers = ("机关名称", "统一社会信用代码", "报告年度", "层级", "类别", "模板", "状态")
+    headers += (*(SEVERITY_ZH[s] for s in SEVERITIES), *(("已运行检查",) if with_coverage else ()))
+    headers += ("主要错误", "标注副本", "文件")
+    rows = []
+    for d in docs:
+        row = [agency(d, k) for k in ("agency_name", "credit_code", "report_year", "agency_level", "agency_type")]
+        row += [d.get("template") or "", status(d), *(d["counts"][s] for s in SEVERITIES)]
+        row += [coverage(d)] if with_coverage else []
+        rows.append((*row, first_errors(d), "打开" if d.get("annotated") else "", d["file"]))
+    _table(ws, headers, rows)
+    status_col, link_col = headers.index("状态") + 1, headers.index("标注副本") + 1
+    for i, d in enumerate(docs, 2):
+        cell = ws.cell(i, status_col)
+        cell.fill = _STATUS_FILL.get(cell.value, _UNREADABLE_FILL)
+        if d.get("annotated"):
+            link = ws.cell(i, link_col)
+            link.hyperlink, link.font = d["annotated"], _LINK_FONT
+
+
+def _by_rule(docs: Sequence[dict]) -> list[tuple]:
+    rules = all_rules(default_template())
+    agencies: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    for d in docs:
+        codes = [f["rule"] for f in d["findings"]]
+        findings.update(codes)
+        agencies.update(set(codes))
+    rows = []
+    for code, n in sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = rules.get(code)
+        severity, family, summary = (SEVERITY_ZH[rule.severity], rule.family, rule.summary) if rule else ("", "", "")
+        rows.append((code, severity, family, summary, n, findings[code]))
+    return rows
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> None:
+    """Write a value; text from submissions stays text even when it starts like a formula."""
+    if isinstance(value, str):
+        value = printable(value)
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl takes "=…" for a formula; a submission's text must never run
+    cell.alignment = _WRAP if isinstance(value, str) and display_width(value) > MAX_WIDTH else _TOP
+
+
+def _table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A table with a frozen, filtered header row and columns as wide as their content (up to MAX_WIDTH)."""
+    widths = [display_width(h) for h in headers]
+    for col, title in enumerate(headers, 1):
+        cell = ws.cell(1, col, title)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    for r, row in enumerate(rows, 2):
+        for col, value in enumerate(row, 1):
+            put(ws, r, col, value)
+            widths[col - 1] = max(widths[col - 1], display_width(str(value)))
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[column_letter(col)].width = min(width + 2, MAX_WIDTH)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(rows) + 1}"

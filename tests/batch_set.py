@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builders import LAYOUT, TEMPLATE, build
+
 from validator.cellref import coordinate
 from validator.forms.sample import balanced_values, valid_credit_code
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from batch_set import HOSTILE, Expected, make_set
+from batch_set import HOSTILE, make_set
 
 from validator import check_paths
 from validator.cli import main

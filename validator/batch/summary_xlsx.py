@@ -10,17 +10,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from validator.annotate.plan import PRIMARY_FILL
-from validator.annotate.results_sheet import printable, solid
+from validator.annotate.results_sheet import solid
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
 from validator.batch.rows import FAILED, FINDING_HEADERS, PASSED, agency, coverage, finding_rows, first_errors, status
 from validator.batch.totals import write_totals
 from validator.cellref import column_letter
 from validator.findings import SEVERITIES, SEVERITY_ZH
+from validator.names import PRIMARY_FILL
 from validator.rules.registry import all_rules
 from validator.spec import default_template
-from validator.text import display_width
+from validator.text import display_width, printable
 
 MAX_WIDTH = 60.0
 _HEADER_FONT = Font(bold=True)

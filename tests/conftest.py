@@ -73,3 +73,22 @@ def balanced_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_blank(template, folder / "blank.xlsx")
     fill_workbook(folder / "blank.xlsx", folder / "balanced.xlsx", balanced_values(template), template)
     return folder / "balanced.xlsx"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless chromium driven by selenium, with the network switched off and the console log kept."""
+    from selenium import webdriver
+
+    chromium, chromedriver = _tool("chromium", "chromium-browser"), _tool("chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=chromedriver))
+    driver.execute_cdp_cmd("Network.enable", {})
+    offline = {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0}
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    yield driver
+    driver.quit()

@@ -8,6 +8,8 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 import openpyxl
 import pytest
@@ -170,3 +172,44 @@ def test_html_report_lists_every_finding_and_escapes_submissions(run: Run, expec
 def test_exit_code_and_inputs_untouched(run: Run):
     assert run.code == 2  # some files unreadable
     assert run.inputs_after == run.inputs_before
+
+
+def test_html_report_in_a_browser_offline(run: Run, browser):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    browser.get((run.out / "report.html").as_uri())
+    assert browser.title == "政府信息公开工作年度报告批量校验结果"
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0  # nothing fetched
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert  # noqa: B018 - the hostile name's <script> must not have run
+    table = browser.find_element(By.ID, "agencies")
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == len(run.docs)
+    assert HOSTILE in table.text
+    # search
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("某县己局")
+    assert [r.text.split()[0] for r in rows if r.is_displayed()] == ["某县己局"]
+    assert browser.find_element(By.ID, "shown").text == "1"
+    box.clear()
+    box.send_keys(" ")  # an input event with an empty query shows every row again
+    assert all(r.is_displayed() for r in rows)
+    # sort by the number of errors, both ways
+    header = table.find_element(By.XPATH, ".//th[text()='错误']")
+    column = [h.text for h in table.find_elements(By.TAG_NAME, "th")].index("错误")
+    for order in (sorted, lambda xs: sorted(xs, reverse=True)):
+        header.click()
+        errors = [
+            int(r.find_elements(By.TAG_NAME, "td")[column].text)
+            for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        ]
+        assert errors == order(errors)
+    # every link resolves: to a part of the page, or to an annotated copy beside it
+    for link in browser.find_elements(By.TAG_NAME, "a"):
+        href = link.get_attribute("href")
+        if "#" in href:
+            assert browser.find_elements(By.ID, href.split("#", 1)[1]), href
+        else:
+            assert Path(url2pathname(unquote(urlparse(href).path))).is_file(), href
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

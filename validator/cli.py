@@ -96,7 +96,7 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--no-annotate", action="store_true", help="不生成标注副本")
     batch.add_argument("--jobs", metavar="N", type=int, default=0, help="同时校验的进程数（默认：全部 CPU 核）")
     batch.add_argument(
-        "--timeout", metavar="秒", type=float, default=120.0, help="单个文件的校验时限，超时按无法读取处理（默认 120）"
+        "--timeout", metavar="秒", type=float, default=60.0, help="单个文件的校验时限，超时按无法读取处理（默认 60）"
     )
     batch.add_argument(
         "--previous",
@@ -188,7 +188,7 @@ def _batch(args: argparse.Namespace) -> int:
     _chosen_template(args)  # a bad --template is a usage error before any work
     if args.jobs < 0 or args.timeout <= 0:
         raise _UsageError("--jobs 应为不小于 0 的整数（0 表示全部 CPU 核），--timeout 应为正数。")
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
+    stop = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
     settings = Settings(args.out, not args.no_annotate, args.jobs, args.timeout, args.template, args.previous)
     console = Console(stderr=True)
     try:
@@ -205,6 +205,8 @@ def _batch(args: argparse.Namespace) -> int:
             f"无法写入结果目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
         )
         return EXIT_WRITE
+    finally:
+        signal.signal(signal.SIGTERM, stop)
     print_summary(console, batch, args.out)
     return _exit_code([d["status"] for d in batch.docs], any(d["counts"]["error"] for d in batch.docs))
 

@@ -10,6 +10,7 @@ from validator.batch.work import Options, check_chunk, unreadable
 from validator.render.json import report_json
 
 Results = Callable[[list[dict]], None]
+NORMAL_SECONDS_PER_FILE = 3.0  # generous: checking a report takes well under a second
 
 
 def _failed(item: Item, exc: BaseException, timeout: float) -> dict:
@@ -31,8 +32,8 @@ def _failed(item: Item, exc: BaseException, timeout: float) -> dict:
 def run_chunks(chunks: Sequence[Sequence[Item]], options: Options, jobs: int, timeout: float, done: Results) -> None:
     """Check every chunk in a pool of `jobs` worker processes, calling done(results) as each chunk finishes.
 
-    A chunk whose worker dies, exceeds `timeout` seconds per file or raises is checked again file by file, so that
-    only the culprit becomes an unreadable result. On an interrupt the workers are stopped at once.
+    A chunk whose worker dies, runs too long or raises is checked again file by file, so that only the culprit (a
+    file over `timeout` seconds, or one that kills its worker) becomes an unreadable result. On an interrupt the workers are stopped at once.
     """
     from pebble import ProcessPool
 
@@ -40,7 +41,10 @@ def run_chunks(chunks: Sequence[Sequence[Item]], options: Options, jobs: int, ti
     pending: dict[cf.Future, Sequence[Item]] = {}
 
     def submit(chunk: Sequence[Item]) -> None:
-        pending[pool.schedule(check_chunk, (list(chunk), options), timeout=timeout * len(chunk))] = chunk
+        # A hang is noticed after one file's limit plus what the rest normally take; the chunk is then retried file
+        # by file, so a slow but sound chunk only costs time.
+        limit = timeout + NORMAL_SECONDS_PER_FILE * (len(chunk) - 1)
+        pending[pool.schedule(check_chunk, (list(chunk), options), timeout=limit)] = chunk
 
     try:
         for chunk in chunks:

@@ -33,7 +33,7 @@ class Settings:
     out: Path
     annotate: bool = True
     jobs: int = 0  # 0: every core
-    timeout: float = 120.0  # seconds per file
+    timeout: float = 60.0  # seconds per file
     template: str | None = None
     previous: list[str] = field(default_factory=list)
 

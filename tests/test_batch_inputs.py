@@ -1,0 +1,95 @@
+"""Collecting a batch's submissions: folders, zips as Windows and hostile senders make them, what is skipped."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from validator.batch import inputs
+from validator.batch.inputs import collect, entry_name, safe_parts
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_windows_zip_names_are_read_as_gbk(tmp_path: Path):
+    gbk = "某县/甲局年报.xlsx".encode("gbk")
+    placeholder = b"#" * (len(gbk) - 5) + b".xlsx"
+    archive = _zip(tmp_path / "a.zip", {placeholder.decode(): b"PK"})
+    archive.write_bytes(archive.read_bytes().replace(placeholder, gbk))  # no UTF-8 flag, GBK bytes: as Windows writes
+    with zipfile.ZipFile(archive) as zf:
+        (info,) = zf.infolist()
+        assert not info.flag_bits & 0x800
+        assert entry_name(info) == "某县/甲局年报.xlsx"
+    found = collect([archive], tmp_path / "staging")
+    assert [i.name for i in found.items] == ["a.zip/某县/甲局年报.xlsx"]
+    assert Path(found.items[0].path).read_bytes() == b"PK"
+
+
+def test_utf8_names_with_the_flag_stay_as_they_are(tmp_path: Path):
+    archive = _zip(tmp_path / "a.zip", {"乡镇/乙.xlsx": b"PK"})
+    assert [i.name for i in collect([archive], tmp_path / "s").items] == ["a.zip/乡镇/乙.xlsx"]
+
+
+@pytest.mark.parametrize("name", ["../x.xlsx", "/etc/x.xlsx", "a/../../x.xlsx", "C:/x.xlsx", "..\\x.xlsx"])
+def test_entries_leaving_the_folder_are_refused(name: str, tmp_path: Path):
+    assert safe_parts(name) is None
+    staging = tmp_path / "deep" / "staging"
+    found = collect([_zip(tmp_path / "a.zip", {name: b"PK"})], staging)
+    assert found.items == [] and len(found.skipped) == 1
+    assert [p for p in tmp_path.rglob("x.xlsx")] == []
+
+
+def test_archive_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(inputs, "MAX_ENTRY_BYTES", 1000)
+    archive = _zip(tmp_path / "bomb.zip", {"big.xlsx": b"\0" * 5000, "small.xlsx": b"PK"})
+    found = collect([archive], tmp_path / "s")
+    errors = {i.name: i.error for i in found.items}
+    assert "异常庞大" in errors["bomb.zip/big.xlsx"] and errors["bomb.zip/small.xlsx"] is None
+    monkeypatch.setattr(inputs, "MAX_ENTRIES", 1)
+    (item,) = collect([archive], tmp_path / "s2").items
+    assert item.name == "bomb.zip" and "超过 1 个" in item.error
+
+
+def test_broken_archive_and_nested_archives(tmp_path: Path):
+    inner = _zip(tmp_path / "inner.zip", {"丙.xlsx": b"PK"})
+    outer = _zip(tmp_path / "outer.zip", {"inner.zip": inner.read_bytes()})
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 cut off")
+    found = collect([outer, tmp_path / "broken.zip"], tmp_path / "s")
+    assert [(i.name, i.error is None) for i in found.items] == [
+        ("outer.zip/inner.zip/丙.xlsx", True),
+        ("broken.zip", False),
+    ]
+
+
+def test_folders_skip_lock_files_our_outputs_and_other_files(tmp_path: Path):
+    root = tmp_path / "收到"
+    (root / "sub").mkdir(parents=True)
+    for name in ("a.xlsx", "sub/b.xlsm", "~$a.xlsx", "a.校验.xlsx", "a.bak.xlsx", "说明.docx", ".DS_Store", "c.xls"):
+        (root / name).write_bytes(b"PK")
+    out = root / "结果"
+    out.mkdir()
+    (out / "汇总.xlsx").write_bytes(b"PK")
+    found = collect([root], tmp_path / "s", exclude=[out])
+    assert [i.name for i in found.items] == ["收到/a.xlsx", "收到/c.xls", "收到/sub/b.xlsm"]
+    assert {s.name for s in found.skipped} == {
+        "收到/~$a.xlsx",
+        "收到/a.校验.xlsx",
+        "收到/a.bak.xlsx",
+        "收到/说明.docx",
+        "收到/.DS_Store",
+    }
+
+
+def test_same_names_from_two_places_stay_apart(tmp_path: Path):
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "年报.xlsx").write_bytes(b"PK")
+    found = collect([tmp_path / "x" / "年报.xlsx", tmp_path / "y" / "年报.xlsx"], tmp_path / "s")
+    assert [i.name for i in found.items] == ["年报.xlsx", "年报~2.xlsx"]

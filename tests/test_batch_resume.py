@@ -1,0 +1,96 @@
+"""A batch that is killed, hangs on a file or loses a worker: outputs stay whole and a re-run finishes the work."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+
+from validator.batch.store import PROGRESS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _submissions(folder: Path, workbook: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        shutil.copy(workbook, folder / f"单位{i:03d}.xlsx")
+    return folder
+
+
+def _batch(*args: str, **popen) -> subprocess.Popen:
+    command = [sys.executable, "-m", "validator", "batch", *args]
+    return subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True, **popen)
+
+
+def _progress_lines(out: Path) -> int:
+    path = out / PROGRESS
+    return path.read_text(encoding="utf-8").count("\n") if path.exists() else 0
+
+
+def _wait_for(condition, proc: subprocess.Popen, limit: float = 120) -> None:
+    end = time.monotonic() + limit
+    while not condition():
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+def _reused_and_checked(stderr: str) -> tuple[int, int]:
+    checked = int(re.search(r"本次校验 (\d+) 份", stderr)[1])
+    reused = re.search(r"(\d+) 份内容未变", stderr)
+    return (int(reused[1]) if reused else 0), checked
+
+
+def test_killed_midway_then_resumed_without_rechecking(balanced_workbook: Path, tmp_path: Path):
+    src, out = _submissions(tmp_path / "收到", balanced_workbook, 4), tmp_path / "结果"
+    first = _batch(str(src), "--out", str(out), "--jobs", "1")
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    before = {name: (out / name).read_bytes() for name in ("results.jsonl", "results.csv", "汇总.xlsx", "report.html")}
+    _submissions(src, balanced_workbook, 40)  # 36 new files
+    killed = _batch(str(src), "--out", str(out), "--jobs", "1")
+    _wait_for(lambda: _progress_lines(out) >= 1, killed)
+    os.killpg(killed.pid, signal.SIGKILL)  # the batch and its workers, with no chance to tidy up
+    killed.wait(timeout=30)
+    finished = _progress_lines(out)
+    assert 0 < finished < 36
+    # every output is still the complete one of the first run
+    assert {name: (out / name).read_bytes() for name in before} == before
+    openpyxl.load_workbook(out / "汇总.xlsx")
+    resumed = _batch(str(src), "--out", str(out), "--jobs", "1")
+    assert resumed.wait(timeout=300) == 0
+    assert _reused_and_checked(resumed.stderr.read()) == (4 + finished, 36 - finished)
+    docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 40 and all(d["status"] == "checked" for d in docs)
+    assert not (out / PROGRESS).exists()
+
+
+def test_a_file_over_the_time_limit_becomes_unreadable(balanced_workbook: Path, tmp_path: Path):
+    src, out = _submissions(tmp_path / "收到", balanced_workbook, 2), tmp_path / "结果"
+    run = _batch(str(src), "--out", str(out), "--jobs", "1", "--timeout", "0.01")
+    assert run.wait(timeout=300) == 2  # unreadable files
+    docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(d["status"], "超过 0.01 秒" in d["error"]) for d in docs] == [("unreadable", True)] * 2
+
+
+def test_a_worker_killed_midway_does_not_stop_the_batch(balanced_workbook: Path, tmp_path: Path):
+    src, out = _submissions(tmp_path / "收到", balanced_workbook, 40), tmp_path / "结果"
+    run = _batch(str(src), "--out", str(out), "--jobs", "1")
+    _wait_for(lambda: _progress_lines(out) >= 1, run)
+    children = [
+        pid for task in Path(f"/proc/{run.pid}/task").iterdir() for pid in (task / "children").read_text().split()
+    ]
+    assert children
+    for pid in children:  # the worker, busy with the next chunk (a native crash looks the same to the pool)
+        os.kill(int(pid), signal.SIGKILL)
+    assert run.wait(timeout=300) == 0, run.stderr.read()
+    docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 40 and all(d["status"] == "checked" for d in docs)

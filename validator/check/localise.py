@@ -1,0 +1,268 @@
+"""Error localisation (Fellegi–Holt): the cheapest set of cell changes that balances every checkable equation.
+
+All equations of a report are solved together, so that each cell gets one suggested value however many failing
+equations it is part of. Blank cells and placeholders are cheaper to change than filled ones (a blank total is
+filled rather than its parts zeroed); a corrected count is a whole number and never becomes negative. The search
+goes by connected part of the equation system: a single cell that explains every failing equation of a part is
+found by arithmetic; anything else is a small mixed-integer program (scipy's HiGHS), re-solved with the found
+support excluded to tell whether another correction is just as cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from validator.spec.model import Template
+
+FILLED_WEIGHT = 1.0
+# Cheaper than a filled cell, yet two blanks cost more than one filled cell: blanks are preferred, not multiplied.
+BLANK_WEIGHT = 0.7
+MAX_OPTIONS = 6  # equally cheap corrections of one part named at most (further ones are not searched for)
+TOLERANCE = 1e-6
+SOLVER_SECONDS = 2.0
+
+Change = tuple[str, float, float]  # (input key, value checked, value that balances)
+
+
+@dataclass(frozen=True)
+class EquationSystem:
+    """Every equation of a template as rows of a ±1 matrix over the cells they use."""
+
+    keys: tuple[str, ...]
+    matrix: np.ndarray  # rows: equations, columns: keys; +1 for lhs, −1 for rhs terms
+    instances: tuple[tuple[str, int], ...]  # (rule code, equation index within the rule) per row
+    integer: np.ndarray  # per key: a count (whole numbers) rather than money
+
+    def row(self, code: str, index: int) -> int:
+        return self.instances.index((code, index))
+
+
+@cache
+def equation_system(template: Template) -> EquationSystem:
+    rules = [r for r in template.rules if r.kind == "equation"]
+    instances = tuple((r.code, i) for r in rules for i in range(len(r.equations)))
+    equations = [eq for r in rules for eq in r.equations]
+    keys = tuple(dict.fromkeys(k for eq in equations for k in eq.cells))
+    column = {k: j for j, k in enumerate(keys)}
+    matrix = np.zeros((len(equations), len(keys)))
+    for i, eq in enumerate(equations):
+        for k in eq.lhs:
+            matrix[i, column[k]] += 1
+        for k in eq.rhs:
+            matrix[i, column[k]] -= 1
+    integer = np.array([template.inputs[k].kind == "count" for k in keys])
+    return EquationSystem(keys, matrix, instances, integer)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A connected part of a report's unbalanced equations and its cheapest corrections (one = unique)."""
+
+    rows: tuple[int, ...]  # the failing equations of the part (system rows)
+    options: tuple[tuple[Change, ...], ...]  # empty when the solver gave no answer
+
+
+def localise(system: EquationSystem, values: np.ndarray, cheap: np.ndarray, failing: Sequence[int]) -> list[Part]:
+    """The cheapest corrections of one report, by connected part of its failing equations.
+
+    `values` and `cheap` (blank or placeholder) are per system key; NaN values are unknown: equations using them
+    cannot be checked and are left out, and unknown cells are never changed.
+    """
+    if not failing:
+        return []
+    known = ~np.isnan(values)
+    uses = system.matrix != 0
+    checkable = ~(uses & ~known).any(axis=1)
+    x = np.where(known, values, 0.0)
+    residual = system.matrix @ x
+    weights = np.where(cheap, BLANK_WEIGHT, FILLED_WEIGHT)
+    parts, seen = [], set()
+    for start in failing:
+        if start in seen or not checkable[start]:
+            continue
+        rows, cols = _component(uses, checkable, start)
+        seen.update(rows)
+        problem = _Problem(system.matrix[np.ix_(rows, cols)], residual[rows], x[cols], weights[cols], system.integer[cols])
+        options = _search(problem)
+        if options is None:
+            options = _solve(problem)
+        changes = tuple(
+            tuple((system.keys[cols[j]], float(x[cols[j]]), float(x[cols[j]] + d)) for j, d in option)
+            for option in options
+        )
+        failing_rows = tuple(int(r) for r in rows if abs(residual[r]) > TOLERANCE)
+        parts.append(Part(failing_rows, changes))
+    return parts
+
+
+def _component(uses: np.ndarray, checkable: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Checkable equations connected to `start` through shared cells, and those cells."""
+    rows = np.zeros(len(uses), dtype=bool)
+    rows[start] = True
+    while True:
+        cols = uses[rows].any(axis=0)
+        grown = checkable & uses[:, cols].any(axis=1)
+        if (grown == rows).all():
+            return np.flatnonzero(rows), np.flatnonzero(cols)
+        rows = grown
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One part: A·(x + d) = 0 is wanted, i.e. A·d = −residual, changing as few (weighted) cells as possible."""
+
+    matrix: np.ndarray
+    residual: np.ndarray
+    values: np.ndarray
+    weights: np.ndarray
+    integer: np.ndarray
+
+    def lowest(self) -> np.ndarray:
+        """The smallest corrected value: a cell never becomes negative unless it already is."""
+        return np.minimum(self.values, 0.0)
+
+    def allowed(self, col: int, change: float) -> bool:
+        whole = not self.integer[col] or abs(change - round(change)) < TOLERANCE
+        return whole and self.values[col] + change >= self.lowest()[col] - TOLERANCE
+
+
+Option = tuple[tuple[int, float], ...]  # (column within the part, change)
+MAX_SEARCHED = 6  # corrections of up to this many cells are searched for exactly; larger ones go to the solver
+MAX_NODES = 20000  # sets of cells tried before the search gives way to the solver
+
+
+class _Search:
+    """Every cheapest correction of exactly `size` cells, by branching on the equations it must touch.
+
+    Complete: while a failing equation has no chosen cell, every correction contains one of its cells; once all
+    are touched but the chosen cells cannot balance them, every correction adds a cell sharing an equation with them.
+    Smaller corrections were found by the runs for smaller sizes, which lets a run prune by cost and by coverage.
+    """
+
+    def __init__(self, p: _Problem) -> None:
+        self.p = p
+        uses = p.matrix != 0
+        packed = np.packbits(uses, axis=0, bitorder="little")
+        self.rows_of = [int.from_bytes(packed[:, j].tobytes(), "little") for j in range(uses.shape[1])]  # bit i: row i
+        self.cols_of = [np.flatnonzero(row).tolist() for row in uses]
+        self.widest = int(uses.sum(axis=0).max())  # most equations one cell is in
+        failing = np.packbits(np.abs(p.residual) > TOLERANCE, bitorder="little")
+        self.failing = int.from_bytes(failing.tobytes(), "little")
+        self.best = np.inf
+        self.found: dict[frozenset[int], Option] = {}
+        self.nodes = 0
+
+    def run(self, size: int) -> None:
+        self.size, self.seen = size, set()
+        self._grow((), 0.0, 0)
+
+    def _grow(self, chosen: tuple[int, ...], cost: float, touched: int) -> None:
+        key = frozenset(chosen)
+        if key in self.seen or self.nodes > MAX_NODES:
+            return
+        self.seen.add(key)
+        self.nodes += 1
+        untouched = self.failing & ~touched
+        if len(chosen) == self.size:
+            if not untouched and self._may_balance(chosen) and (option := self._balance(chosen)) is not None:
+                if cost < self.best - TOLERANCE:
+                    self.best, self.found = cost, {}
+                self.found[key] = option
+            return
+        left = self.size - len(chosen)
+        if untouched.bit_count() > left * self.widest:
+            return  # too few cells left to touch every failing equation
+        if untouched:  # branch on the failing equation with the fewest cells
+            candidates = min((self.cols_of[i] for i in _bits(untouched)), key=len)
+        else:
+            candidates = sorted({j for i in _bits(touched) for j in self.cols_of[i]})
+        floor = cost + (left - 1) * BLANK_WEIGHT  # the cheapest completion after one more cell
+        for j in candidates:
+            if j not in chosen and floor + self.p.weights[j] <= self.best + TOLERANCE:
+                self._grow((*chosen, j), cost + self.p.weights[j], touched | self.rows_of[j])
+
+    def _may_balance(self, chosen: tuple[int, ...]) -> bool:
+        """A quick necessary condition: an equation that only one chosen cell is in must be a failing one."""
+        for j in chosen:
+            others = 0
+            for k in chosen:
+                if k != j:
+                    others |= self.rows_of[k]
+            if self.rows_of[j] & ~others & ~self.failing:
+                return False
+        return True
+
+    def _balance(self, chosen: tuple[int, ...]) -> Option | None:
+        """The one allowed change of the chosen cells that balances every equation, if there is one."""
+        cols = list(chosen)
+        a = self.p.matrix[:, cols]
+        change, _, rank, _ = np.linalg.lstsq(a, -self.p.residual, rcond=None)
+        change = np.where(self.p.integer[cols], np.round(change), np.round(change, 4))
+        if rank < len(cols) or not np.allclose(a @ change, -self.p.residual, atol=TOLERANCE):
+            return None
+        if any(abs(d) < TOLERANCE or not self.p.allowed(j, d) for j, d in zip(cols, change)):
+            return None
+        return tuple(sorted((j, float(d)) for j, d in zip(cols, change)))
+
+
+def _bits(mask: int) -> list[int]:
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
+
+
+def _search(p: _Problem) -> list[Option] | None:
+    """The cheapest corrections when one of at most MAX_SEARCHED cells exists; None when the solver must decide."""
+    search = _Search(p)
+    for size in range(1, MAX_SEARCHED + 1):
+        search.run(size)
+        if search.nodes > MAX_NODES:
+            return None
+        # A correction of more cells costs at least BLANK_WEIGHT per cell: below that, nothing larger ties.
+        if search.best < BLANK_WEIGHT * (size + 1) - TOLERANCE:
+            return sorted(search.found.values())[:MAX_OPTIONS]
+    return None
+
+
+def _solve(p: _Problem) -> list[Option]:
+    """Every cheapest correction (up to MAX_OPTIONS) by mixed-integer programming, each with its support excluded."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n = len(p.values)
+    # Big-M bounds every change; setting every cell to 0 balances any part, so |change| ≤ max |value| suffices.
+    # It must stay small: the solver's integrality tolerance times M must not buy a whole unit of change.
+    big = 2 * float(np.abs(p.residual).sum()) + 10
+    down = p.values - p.lowest()
+    eye = np.eye(n)
+    rows = [
+        np.hstack([p.matrix, np.zeros_like(p.matrix)]),  # A·d = −residual
+        np.hstack([eye, -big * eye]),  # d ≤ M·z
+        np.hstack([-eye, -np.diag(down)]),  # −d ≤ (x − lowest)·z
+    ]
+    lower = [-p.residual, np.full(n, -np.inf), np.full(n, -np.inf)]
+    upper = [-p.residual, np.zeros(n), np.zeros(n)]
+    bounds = Bounds(np.concatenate([p.lowest() - p.values, np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
+    integrality = np.concatenate([p.integer, np.ones(n)]).astype(int)
+    cost = np.concatenate([np.zeros(n), p.weights])
+    options: list[Option] = []
+    best = None
+    while len(options) < MAX_OPTIONS:
+        constraints = LinearConstraint(np.vstack(rows), np.concatenate(lower), np.concatenate(upper))
+        result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
+                      options={"time_limit": SOLVER_SECONDS})  # fmt: skip
+        if result.status != 0 or (best is not None and result.fun > best + TOLERANCE):
+            break
+        best = result.fun if best is None else best
+        change = np.where(p.integer, np.round(result.x[:n]), result.x[:n])
+        support = np.flatnonzero(np.abs(change) > TOLERANCE)
+        if not np.allclose(p.matrix[:, support] @ change[support], -p.residual, atol=TOLERANCE):
+            break  # a tolerance artefact of the solver, not a correction
+        options.append(tuple((int(j), float(change[j])) for j in support))
+        cut = np.zeros(2 * n)
+        cut[n + support] = 1  # no-good cut: not all of these cells again
+        rows.append(cut[None, :])
+        lower.append(np.array([-np.inf]))
+        upper.append(np.array([len(support) - 1.0]))
+    return options

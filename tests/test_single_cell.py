@@ -37,4 +37,4 @@ def test_single_cell_changes_are_located(balanced_workbook: Path):
             if key.startswith("t3."):  # two or three equations cross at every 表三 cell: it is pinpointed
                 assert f.cell == cell, (key, f.message)
                 assert f.expected == original and f.actual == original + 7, f.message
-                assert f"应将 {cell.coordinate} 改为 {fmt(original)}" in f.message
+                assert f"应将 {cell.coordinate} 由 {fmt(original + 7)} 改为 {fmt(original)}" in f.message

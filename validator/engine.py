@@ -180,6 +180,7 @@ def _check_group(group: list[_Pending]) -> None:
         return
     for p, checked in zip(group, results):
         p.report.findings = checked.findings
+        p.report.localisation = checked.localisation
         p.report.values = {k: plain_number(v) for k, v in checked.values.items()}
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage

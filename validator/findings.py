@@ -9,6 +9,7 @@ from typing import Literal
 
 from validator.cellref import CellRef
 from validator.spec.model import Severity
+from validator.text import fmt
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -80,6 +81,66 @@ class Coverage:
         return text
 
 
+Changes = tuple["Correction", ...]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One cell change of a report's correction: the value checked and the value that balances the equations."""
+
+    key: str  # layout key, e.g. "t3.disclosed.business"
+    cell: CellRef | None
+    actual: float  # as checked: a blank or a placeholder counts as 0
+    expected: float
+    blank: bool = False  # the cell was blank or held a placeholder
+
+    def phrase(self, sheet: bool = True) -> str:
+        """ "表三!E7 由 40 改为 4", "J7（未填数字）改为 8"; without the sheet when the text names it already."""
+        where = (self.cell.ref if sheet else self.cell.coordinate) if self.cell else self.key
+        was = "（未填数字）" if self.blank else f" 由 {fmt(self.actual)} "
+        return f"{where}{was}改为 {fmt(self.expected)}"
+
+
+def phrases(changes: Changes, sheet: bool = True) -> str:
+    """Several changes in one sentence."""
+    return "、".join(c.phrase(sheet) for c in changes)
+
+
+
+
+@dataclass(frozen=True)
+class Localisation:
+    """Which cells to change so that every checkable equation balances, with the fewest (weighted) changes.
+
+    `corrections` is what every cheapest correction shares; each entry of `alternatives` is a part of the report
+    where several corrections are equally cheap, as its options (one of which is to be chosen).
+    """
+
+    status: Literal["none", "unique", "ambiguous"] = "none"
+    corrections: Changes = ()
+    alternatives: tuple[tuple[Changes, ...], ...] = ()
+
+    @property
+    def size(self) -> int:
+        """How many cells the correction touches (with the smallest option of each ambiguous part)."""
+        return len(self.corrections) + sum(min(map(len, options), default=0) for options in self.alternatives)
+
+    def summary(self) -> list[str]:
+        """Chinese lines for the report's heading: how many cells to change, which, and what is undecided."""
+        if self.status == "none":
+            return []
+        lines = [f"勾稽关系：最少需更正 {self.size} 个单元格。"]
+        if self.corrections:
+            lines[0] += f"应将 {phrases(self.corrections)}。"
+        for n, options in enumerate(self.alternatives, 1):
+            if options:
+                choices = "；或将 ".join(map(phrases, options))
+                lines.append(f"无法唯一确定的第 {n} 处，有 {len(options)} 种同样少的更正，请核对后选择其一：将 {choices}。")
+            else:
+                lines.append(f"无法唯一确定的第 {n} 处：未能求出更正，请逐一核对不平衡的勾稽关系涉及的单元格。")
+        return lines
+
+
 @dataclass
 class FileReport:
     """The outcome of checking one workbook: who it is from, what was found, or why it could not be checked."""
@@ -97,6 +158,9 @@ class FileReport:
     failure: Literal["unreadable", "internal"] | None = None
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
     coverage: Coverage | None = None  # None when the file was not checked
+
+
+    localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
 
     @property
     def status(self) -> Status:

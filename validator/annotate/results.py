@@ -13,7 +13,7 @@ from pathlib import Path
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
 from validator.names import PRIMARY_FILL
-from validator.text import printable
+from validator.text import fmt, printable
 
 TITLE = "政府信息公开工作年度报告校验结果"
 NO_FINDINGS = "未发现问题。"
@@ -68,6 +68,7 @@ def results_content(
     lines = [f"文件：{Path(report.path).name}", f"模板：{report.template or '未识别'}", f"结果：{counts}"]
     lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []
     lines += [f"无法校验：{report.error}"] if report.error else []
+    lines += report.localisation.summary()
     lines += [f"说明：{notice}" for notice in (*report.notices, *notices)]
     rows = tuple(
         (
@@ -80,7 +81,39 @@ def results_content(
         for number, f in enumerate(report.sorted_findings(), 1)
     )
     tables = (ResultsTable(FINDING_COLUMNS, rows),) if rows else ()
+    tables += _corrections_table(report, linkable)  # after the findings: their table sets widths and frozen header
     return ResultsContent(TITLE, tuple(map(printable, lines)), tables, None if rows else NO_FINDINGS)
+
+
+CORRECTION_COLUMNS = (("序号", 6), ("位置", 10), ("现值", 8), ("建议改为", 16), ("说明", 80))  # widths as FINDING_COLUMNS
+
+
+def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) -> tuple[ResultsTable, ...]:
+    """The report's correction, each cell once, with the findings it settles; undecided parts as numbered options."""
+    loc = report.localisation
+    entries = [(c, "确定") for c in loc.corrections]
+    for n, options in enumerate(loc.alternatives, 1):
+        for m, option in enumerate(options, 1):
+            entries += [(c, f"无法唯一确定的第 {n} 处，方案 {m}/{len(options)}（各方案同样少，请核对后选择其一）") for c in option]
+    if not entries:
+        return ()
+    rows = tuple(
+        (
+            ResultCell(number, centred=True),
+            ResultCell(c.cell.ref, link=c.cell) if c.cell and linkable(c.cell) else ResultCell(_place(c.cell)),
+            ResultCell("未填数字" if c.blank else fmt(c.actual), centred=True),
+            ResultCell(fmt(c.expected), centred=True),
+            ResultCell(f"{status}；{_settles(report, c.cell)}"),
+        )
+        for number, (c, status) in enumerate(entries, 1)
+    )
+    heading = f"建议更正：使全部勾稽关系平衡最少需更正 {loc.size} 个单元格（每个单元格只列一次）"
+    return (ResultsTable(CORRECTION_COLUMNS, rows, heading),)
+
+
+def _settles(report: FileReport, cell: CellRef | None) -> str:
+    rules = sorted({f.rule for f in report.findings if cell in f.cells})
+    return f"涉及问题：{'、'.join(rules)}" if rules else "涉及问题见下表"
 
 
 def _place(ref: CellRef | None) -> str:

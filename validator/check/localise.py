@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
+from validator.findings import Changes, Correction, Localisation
+from validator.locate import LocatedReport
 from validator.spec.model import Template
 
 FILLED_WEIGHT = 1.0
@@ -37,8 +39,10 @@ class EquationSystem:
     instances: tuple[tuple[str, int], ...]  # (rule code, equation index within the rule) per row
     integer: np.ndarray  # per key: a count (whole numbers) rather than money
 
-    def row(self, code: str, index: int) -> int:
-        return self.instances.index((code, index))
+    @cached_property
+    def index(self) -> dict[tuple[str, int], int]:
+        """System row by (rule code, equation index)."""
+        return {instance: i for i, instance in enumerate(self.instances)}
 
 
 @cache
@@ -266,3 +270,23 @@ def _solve(p: _Problem) -> list[Option]:
         lower.append(np.array([-np.inf]))
         upper.append(np.array([len(support) - 1.0]))
     return options
+
+
+def report_localisation(
+    located: LocatedReport, values: dict[str, float], cheap: set[str], failing: dict[str, Sequence[int]]
+) -> Localisation:
+    """The correction of one report whose failing equation instances (by rule code) the schema found."""
+    system = equation_system(located.template)
+    rows = [system.index[code, i] for code, ids in failing.items() for i in ids if (code, i) in system.index]
+    x = np.array([values[k] for k in system.keys], dtype=float)
+    parts = localise(system, x, np.array([k in cheap for k in system.keys]), rows)
+    if not parts:
+        return Localisation()
+
+    def changes(option: tuple[Change, ...]) -> Changes:
+        return tuple(Correction(k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap)
+                     for k, a, e in option)  # fmt: skip
+
+    sure = [changes(p.options[0]) for p in parts if len(p.options) == 1]
+    unsure = [tuple(changes(o) for o in p.options) for p in parts if len(p.options) != 1]
+    return Localisation("ambiguous" if unsure else "unique", tuple(c for s in sure for c in s), tuple(unsure))

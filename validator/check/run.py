@@ -13,9 +13,10 @@ from validator.catalogue import builtin_finding
 from validator.check.coverage import coverage, with_consequences
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import Parsed, parse_number, parse_text, parse_year
-from validator.findings import Coverage, Finding
+from validator.check.localise import report_localisation
+from validator.findings import Coverage, Finding, Localisation
 from validator.locate import LocatedReport
-from validator.rules import assumptions, equations
+from validator.rules import assumptions
 from validator.rules.context import ReportContext
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 
@@ -24,6 +25,7 @@ from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 class _Parsed:
     values: dict[str, object] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    cheap: set[str] = field(default_factory=set)  # blank or placeholder: counted as 0, the first to correct
 
 
 def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
@@ -47,6 +49,8 @@ def _parse(located: LocatedReport) -> _Parsed:
         out.values[key] = float("nan") if parsed.value is None and cell.kind in FLOAT_KINDS else parsed.value
         if loc is None:
             continue  # not found: a structure finding says so, and the value stays unknown
+        if parsed.rule in ("TY01", "TY02"):
+            out.cheap.add(key)
         if parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
@@ -69,13 +73,17 @@ def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFram
 
 
 def _findings_from_errors(
-    errors: Sequence[pa.errors.SchemaError], frame: pd.DataFrame, contexts: list[ReportContext], template: Template
+    errors: Sequence[pa.errors.SchemaError],
+    frame: pd.DataFrame,
+    contexts: list[ReportContext],
+    parsed: Sequence[_Parsed],
+    template: Template,
 ) -> list[list[Finding]]:
     """The only translation from pandera failures to findings.
 
     pandera reports which reports fail which rule; the rule's own instance mask, re-run on those reports, says
-    which cells or equations fail. Equations are explained last, once every failing equation of a report is
-    known, so that a cell shared by several of them can be named as the likely culprit.
+    which cells or equations fail. Rules are explained once every failing equation of a report is known and
+    localised together, so that each cell gets one suggested value whichever equations mention it.
     """
     rules = frame_rules(template)
     failed: list[dict[str, list[int]]] = [{} for _ in contexts]
@@ -88,16 +96,14 @@ def _findings_from_errors(
         for row in rows:
             failed[row][rule.code] = [i for i, ok in enumerate(masks.loc[row].to_numpy(dtype=bool)) if not ok]
     out: list[list[Finding]] = []
-    for ctx, by_rule in zip(contexts, failed):
+    for ctx, by_rule, p in zip(contexts, failed, parsed):
         hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
         by_rule = {code: [i for i in ids if i not in hints[code]] for code, ids in by_rule.items()}
-        ctx.suspicion = equations.suspicion(
-            rules[code].spec.equations[i]
-            for code, ids in by_rule.items()
-            if rules[code].spec
-            for i in ids
-            if rules[code].spec.kind == "equation"
-        )
+        ctx.unbalanced = [
+            spec.equations[i] for code, ids in by_rule.items() if (spec := rules[code].spec) for i in ids if spec.equations
+        ]
+        if ctx.unbalanced:
+            ctx.localisation = report_localisation(ctx.located, p.values, p.cheap, by_rule)
         found = [f for code, ids in by_rule.items() if ids for f in rules[code].describe(ids, ctx)]
         found += [f for code, ids in hints.items() if ids for f in assumptions.describe(rules[code].spec, ids, ctx)]
         out.append(found)
@@ -118,6 +124,7 @@ class Checked:
     findings: list[Finding]
     values: dict[str, object]
     coverage: Coverage
+    localisation: Localisation
 
 
 def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
@@ -133,14 +140,15 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
     except pa.errors.SchemaErrors as exc:
         errors = exc.schema_errors
     contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
-    found = _findings_from_errors(errors, frame, contexts, template)
+    found = _findings_from_errors(errors, frame, contexts, parsed, template)
     return [
         Checked(
             _with_keys(with_consequences(template, p.values, r) + p.findings + f, r),
             {k: None if k in r.standins else v for k, v in p.values.items()},
             coverage(template, p.values, r),
+            ctx.localisation,
         )
-        for r, p, f in zip(reports, parsed, found)
+        for r, p, f, ctx in zip(reports, parsed, found, contexts)
     ]
 
 

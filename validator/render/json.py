@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from validator.findings import FileReport, Finding
+from validator.findings import Changes, FileReport, Finding
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
@@ -34,6 +34,14 @@ def coverage_json(r: FileReport) -> dict | None:
     return {"total": c.total, "checked": c.checked, "assumed": c.assumed, "unchecked": list(c.unchecked)}
 
 
+def _changes(changes: Changes) -> list[dict]:
+    return [
+        {"cell": c.cell.ref if c.cell else None, "key": c.key, "from": number(c.actual), "to": number(c.expected),
+         "blank": c.blank}
+        for c in changes
+    ]  # fmt: skip
+
+
 def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[str] = ()) -> dict:
     """One file's result; `annotated` and `notices` are what a writer produced for it, if anything."""
     doc: dict = {
@@ -48,6 +56,10 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     if r.error:
         doc["error"] = r.error
     doc |= {"counts": r.counts, "coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
+    loc = r.localisation
+    doc["localisation"] = loc.status
+    doc["corrections"] = _changes(loc.corrections)
+    doc["alternatives"] = [{"options": [_changes(o) for o in options]} for options in loc.alternatives]
     doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}

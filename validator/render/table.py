@@ -36,6 +36,8 @@ def print_reports(
         console.print(
             Text.assemble((r.path, "bold"), f"：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
         )
+        for line in r.localisation.summary():
+            console.print(Text(line))
         if r.findings:
             table = Table(show_lines=False, expand=True)
             for name, kw in _COLUMNS:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from validator.cellref import CellRef
+from validator.findings import Localisation
 from validator.locate import LocatedReport
+from validator.spec.model import Equation
 
 
 @dataclass
@@ -17,7 +18,8 @@ class ReportContext:
 
     values: pd.Series
     located: LocatedReport
-    suspicion: Counter = field(default_factory=Counter)  # cell key → number of failing equations it is in
+    unbalanced: list[Equation] = field(default_factory=list)  # every failing equation instance of the report
+    localisation: Localisation = field(default_factory=Localisation)  # their correction, found together
 
     def cell(self, key: str) -> CellRef | None:
         loc = self.located.cells.get(key)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from validator.findings import Finding, Related
+from validator.findings import Correction, Finding, Related, phrases
 from validator.rules.context import ReportContext
 from validator.spec.model import Equation, RuleSpec
 from validator.text import fmt
@@ -45,11 +44,6 @@ def balanced(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
     return r.isna() | (r.abs() < TOLERANCE)
 
 
-def suspicion(failed: Iterable[Equation]) -> Counter:
-    """How many failing equations each cell is part of: a cell in several is the likely culprit."""
-    return Counter(key for eq in failed for key in eq.cells)
-
-
 def _side(keys: Sequence[str], axis: str, ctx: ReportContext) -> str:
     if len(keys) == 1:
         return ctx.where(keys[0], sheet=False)
@@ -65,36 +59,44 @@ def _value(ctx: ReportContext, keys: Sequence[str]) -> float:
     return float(sum(ctx.values[k] for k in keys))
 
 
+def _advice(eq: Equation, ctx: ReportContext) -> tuple[str, Correction | None]:
+    """What to change for one failing equation, as the report's localisation says, and the change to point at."""
+    loc = ctx.localisation
+    sure = [c for c in loc.corrections if c.key in eq.cells]
+    parts = [options for options in loc.alternatives if any(c.key in eq.cells for o in options for c in o)]
+    advice = ""
+    if sure:
+        advice = f"按全部勾稽关系推算，应将 {phrases(sure, sheet=False)}"
+        keys = {c.key for c in sure}
+        shared = sum(1 for other in ctx.unbalanced if other is not eq and keys & set(other.cells))
+        advice += f"（同一更正也使另外 {shared} 个不平衡的勾稽关系平衡）。" if shared else "。"
+    for options in parts:
+        if options:
+            choices = "；或将 ".join(phrases(o, sheet=False) for o in options)
+            advice += f"有 {len(options)} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
+    return advice or "未能确定应更正哪个单元格，请逐一核对这些单元格。", sure[0] if sure else None
+
+
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
-    """One finding per unbalanced equation, on the cell most likely wrong, with the value that balances it."""
+    """One finding per unbalanced equation, on the cell the report's correction changes, with its new value."""
     out = []
     for i in failed:
         eq = rule.equations[i]
         left, right = _value(ctx, eq.lhs), _value(ctx, eq.rhs)
-        primary = max(eq.cells, key=lambda k: (ctx.suspicion[k], k == eq.lhs[0]))
-        residual = left - right
-        expected = ctx.values[primary] - residual if primary in eq.lhs else ctx.values[primary] + residual
+        advice, change = _advice(eq, ctx)
+        primary = change.key if change else eq.lhs[0]
         sheet = ctx.cell(primary).sheet
-        several = ctx.suspicion[primary]
-        why = f"（该单元格同时出现在 {several} 个不平衡的勾稽关系中）" if several > 1 else ""
         message = (
             f"{sheet}{eq.context}：{_side(eq.lhs, eq.term_axis, ctx)} = {fmt(left)}，{_side(eq.rhs, eq.term_axis, ctx)} = {fmt(right)}，"
-            f"相差 {fmt(abs(residual))}。若其他数据无误，应将 {ctx.cell(primary).coordinate} 改为 {fmt(expected)}{why}。"
+            f"相差 {fmt(abs(left - right))}。{advice}"
         )
         single = len(eq.lhs) == 1
         roles = {k: ("合计" if single else "等号左侧") for k in eq.lhs} | {
             k: ("分项" if single else "等号右侧") for k in eq.rhs
         }
         related = tuple(Related(ctx.cell(k), roles[k]) for k in eq.cells if k != primary)
+        expected = change.expected if change else None
         out.append(
-            Finding(
-                rule.code,
-                rule.severity,
-                message,
-                ctx.cell(primary),
-                related,
-                float(expected),
-                float(ctx.values[primary]),
-            )
+            Finding(rule.code, rule.severity, message, ctx.cell(primary), related, expected, float(ctx.values[primary]))
         )
     return out

@@ -21,3 +21,4 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/cold_start.py
+	$(PY) benchmarks/localisation.py

@@ -106,8 +106,6 @@ def phrases(changes: Changes, sheet: bool = True) -> str:
     return "、".join(c.phrase(sheet) for c in changes)
 
 
-
-
 @dataclass(frozen=True)
 class Localisation:
     """Which cells to change so that every checkable equation balances, with the fewest (weighted) changes.
@@ -132,13 +130,18 @@ class Localisation:
         lines = [f"勾稽关系：最少需更正 {self.size} 个单元格。"]
         if self.corrections:
             lines[0] += f"应将 {phrases(self.corrections)}。"
-        for n, options in enumerate(self.alternatives, 1):
-            if options:
-                choices = "；或将 ".join(map(phrases, options))
-                lines.append(f"无法唯一确定的第 {n} 处，有 {len(options)} 种同样少的更正，请核对后选择其一：将 {choices}。")
-            else:
-                lines.append(f"无法唯一确定的第 {n} 处：未能求出更正，请逐一核对不平衡的勾稽关系涉及的单元格。")
+        lines += [f"无法唯一确定的第 {n} 处：{undecided(options)}" for n, options in enumerate(self.alternatives, 1)]
         return lines
+
+
+def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
+    """What to say about a part of a report whose cheapest correction is not unique (or not proven the cheapest)."""
+    if not options:
+        return "未能求出更正，请逐一核对不平衡的勾稽关系涉及的单元格。"
+    if len(options) == 1:
+        return f"改动较多，未能确认是否还有同样少的更正；可将 {phrases(options[0], sheet)}，请核对。"
+    choices = "；或将 ".join(phrases(o, sheet) for o in options)
+    return f"有 {len(options)} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
 
 
 @dataclass

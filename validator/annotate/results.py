@@ -85,7 +85,13 @@ def results_content(
     return ResultsContent(TITLE, tuple(map(printable, lines)), tables, None if rows else NO_FINDINGS)
 
 
-CORRECTION_COLUMNS = (("序号", 6), ("位置", 10), ("现值", 8), ("建议改为", 16), ("说明", 80))  # widths as FINDING_COLUMNS
+CORRECTION_COLUMNS = (
+    ("序号", 6),
+    ("位置", 10),
+    ("现值", 8),
+    ("建议改为", 16),
+    ("说明", 80),
+)  # widths as FINDING_COLUMNS
 
 
 def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) -> tuple[ResultsTable, ...]:
@@ -94,7 +100,10 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
     entries = [(c, "确定") for c in loc.corrections]
     for n, options in enumerate(loc.alternatives, 1):
         for m, option in enumerate(options, 1):
-            entries += [(c, f"无法唯一确定的第 {n} 处，方案 {m}/{len(options)}（各方案同样少，请核对后选择其一）") for c in option]
+            entries += [
+                (c, f"无法唯一确定的第 {n} 处，方案 {m}/{len(options)}（各方案同样少，请核对后选择其一）")
+                for c in option
+            ]
     if not entries:
         return ()
     rows = tuple(

@@ -25,7 +25,7 @@ FILLED_WEIGHT = 1.0
 BLANK_WEIGHT = 0.7
 MAX_OPTIONS = 6  # equally cheap corrections of one part named at most (further ones are not searched for)
 TOLERANCE = 1e-6
-SOLVER_SECONDS = 2.0
+SOLVER_SECONDS = 1.0  # per solve; large corrections (many blanks) can take the solver long to prove
 
 Change = tuple[str, float, float]  # (input key, value checked, value that balances)
 
@@ -64,10 +64,14 @@ def equation_system(template: Template) -> EquationSystem:
 
 @dataclass(frozen=True)
 class Part:
-    """A connected part of a report's unbalanced equations and its cheapest corrections (one = unique)."""
+    """A connected part of a report's unbalanced equations: its cheapest corrections (one = unique)."""
 
-    rows: tuple[int, ...]  # the failing equations of the part (system rows)
     options: tuple[tuple[Change, ...], ...]  # empty when the solver gave no answer
+    proven: bool = True  # False: the solver ran out of time; its correction may not be the cheapest
+
+    @property
+    def unique(self) -> bool:
+        return self.proven and len(self.options) == 1
 
 
 def localise(system: EquationSystem, values: np.ndarray, cheap: np.ndarray, failing: Sequence[int]) -> list[Part]:
@@ -90,17 +94,30 @@ def localise(system: EquationSystem, values: np.ndarray, cheap: np.ndarray, fail
             continue
         rows, cols = _component(uses, checkable, start)
         seen.update(rows)
-        problem = _Problem(system.matrix[np.ix_(rows, cols)], residual[rows], x[cols], weights[cols], system.integer[cols])
+        problem = _Problem(
+            system.matrix[np.ix_(rows, cols)], residual[rows], x[cols], weights[cols], system.integer[cols]
+        )
         options = _search(problem)
+        proven = options is not None
         if options is None:
-            options = _solve(problem)
+            options, proven = _solve(problem)
         changes = tuple(
             tuple((system.keys[cols[j]], float(x[cols[j]]), float(x[cols[j]] + d)) for j, d in option)
             for option in options
         )
-        failing_rows = tuple(int(r) for r in rows if abs(residual[r]) > TOLERANCE)
-        parts.append(Part(failing_rows, changes))
-    return parts
+        parts.append(Part(changes, proven))
+    return [shared for part in parts for shared in _split_shared(part)]
+
+
+def _split_shared(part: Part) -> list[Part]:
+    """A change that every option of an ambiguous part makes is certain: it becomes a unique part of its own."""
+    if part.unique or len(part.options) < 2:
+        return [part]
+    common = set(part.options[0]).intersection(*part.options[1:])
+    if not common:
+        return [part]
+    rest = tuple(tuple(c for c in o if c not in common) for o in part.options)
+    return [Part((tuple(sorted(common)),)), Part(rest)]
 
 
 def _component(uses: np.ndarray, checkable: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
@@ -230,13 +247,17 @@ def _search(p: _Problem) -> list[Option] | None:
     return None
 
 
-def _solve(p: _Problem) -> list[Option]:
-    """Every cheapest correction (up to MAX_OPTIONS) by mixed-integer programming, each with its support excluded."""
+def _solve(p: _Problem) -> tuple[list[Option], bool]:
+    """Every cheapest correction (up to MAX_OPTIONS) by mixed-integer programming, each with its support excluded.
+
+    False with the best correction found when the solver runs out of time before proving it the cheapest.
+    """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     n = len(p.values)
-    # Big-M bounds every change; setting every cell to 0 balances any part, so |change| ≤ max |value| suffices.
-    # It must stay small: the solver's integrality tolerance times M must not buy a whole unit of change.
+    # Big-M: a decrease never exceeds the value (no cell goes below 0, so setting every cell to 0 stays feasible);
+    # an increase is bounded by twice the total imbalance. M must stay small: the solver's integrality tolerance
+    # times M must not buy a whole unit of change, and a large M leaves the relaxation too weak to prove anything.
     big = 2 * float(np.abs(p.residual).sum()) + 10
     down = p.values - p.lowest()
     eye = np.eye(n)
@@ -256,20 +277,22 @@ def _solve(p: _Problem) -> list[Option]:
         constraints = LinearConstraint(np.vstack(rows), np.concatenate(lower), np.concatenate(upper))
         result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
                       options={"time_limit": SOLVER_SECONDS})  # fmt: skip
-        if result.status != 0 or (best is not None and result.fun > best + TOLERANCE):
+        if result.x is None or (best is not None and result.fun > best + TOLERANCE):
             break
-        best = result.fun if best is None else best
-        change = np.where(p.integer, np.round(result.x[:n]), result.x[:n])
+        change = np.where(p.integer, np.round(result.x[:n]), np.round(result.x[:n], 4))
         support = np.flatnonzero(np.abs(change) > TOLERANCE)
         if not np.allclose(p.matrix[:, support] @ change[support], -p.residual, atol=TOLERANCE):
             break  # a tolerance artefact of the solver, not a correction
         options.append(tuple((int(j), float(change[j])) for j in support))
+        if result.status != 0:
+            return options[:1], False  # out of time: alternatives could not be ruled out either
+        best = result.fun if best is None else best
         cut = np.zeros(2 * n)
         cut[n + support] = 1  # no-good cut: not all of these cells again
         rows.append(cut[None, :])
         lower.append(np.array([-np.inf]))
         upper.append(np.array([len(support) - 1.0]))
-    return options
+    return options, True
 
 
 def report_localisation(
@@ -287,6 +310,6 @@ def report_localisation(
         return tuple(Correction(k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap)
                      for k, a, e in option)  # fmt: skip
 
-    sure = [changes(p.options[0]) for p in parts if len(p.options) == 1]
-    unsure = [tuple(changes(o) for o in p.options) for p in parts if len(p.options) != 1]
+    sure = [changes(p.options[0]) for p in parts if p.unique]
+    unsure = [tuple(changes(o) for o in p.options) for p in parts if not p.unique]
     return Localisation("ambiguous" if unsure else "unique", tuple(c for s in sure for c in s), tuple(unsure))

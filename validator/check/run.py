@@ -11,9 +11,9 @@ import pandera.pandas as pa
 
 from validator.catalogue import builtin_finding
 from validator.check.coverage import coverage, with_consequences
+from validator.check.localise import report_localisation
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import Parsed, parse_number, parse_text, parse_year
-from validator.check.localise import report_localisation
 from validator.findings import Coverage, Finding, Localisation
 from validator.locate import LocatedReport
 from validator.rules import assumptions
@@ -100,7 +100,11 @@ def _findings_from_errors(
         hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
         by_rule = {code: [i for i in ids if i not in hints[code]] for code, ids in by_rule.items()}
         ctx.unbalanced = [
-            spec.equations[i] for code, ids in by_rule.items() if (spec := rules[code].spec) for i in ids if spec.equations
+            spec.equations[i]
+            for code, ids in by_rule.items()
+            if (spec := rules[code].spec)
+            for i in ids
+            if spec.equations
         ]
         if ctx.unbalanced:
             ctx.localisation = report_localisation(ctx.located, p.values, p.cheap, by_rule)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
+from validator.check.localise import BLANK_WEIGHT, FILLED_WEIGHT
+from validator.findings import Localisation
+from validator.locate import LocatedReport
+from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Template
 
 _T4_PARTS = ("upheld", "corrected", "other", "pending")
@@ -68,3 +73,36 @@ def _typo(value: float, rng: random.Random) -> float:
         cut = rng.randrange(len(digits))
         candidates.append(int(digits[:cut] + digits[cut + 1 :]))
     return float(rng.choice([c for c in candidates if c != n] or [n + 1]))
+
+
+def planted_grid(grid: WorkbookGrid, located: LocatedReport, values: dict[str, float | None]) -> WorkbookGrid:
+    """A copy of a read workbook with `values` written into the located cells (None = blank)."""
+    sheets = {s.name: replace(s, cells=dict(s.cells)) for s in grid.sheets}
+    for key, value in values.items():
+        cell = located.cells[key].cell
+        cells = sheets[cell.sheet].cells
+        if value is None:
+            cells.pop((cell.row, cell.col), None)
+        else:
+            cells[(cell.row, cell.col)] = value
+    return replace(grid, sheets=list(sheets.values()))
+
+
+Verdict = Literal["exact", "ambiguous", "cheaper", "wrong"]
+
+
+def judge(localisation: Localisation, planted: Planted) -> Verdict:
+    """How a localisation compares with the truth.
+
+    exact: one correction, restoring exactly the changed cells; ambiguous: several equally cheap corrections were
+    named; cheaper: a correction cheaper than undoing the mistakes exists (nobody could find them); wrong: anything
+    else, i.e. a silent guess or a defect.
+    """
+    if localisation.status == "ambiguous":
+        return "ambiguous"
+    found = {c.key: c.expected for c in localisation.corrections}
+    if found == planted.truth:
+        return "exact"
+    cost = sum(BLANK_WEIGHT if c.blank else FILLED_WEIGHT for c in localisation.corrections)
+    truth = sum(BLANK_WEIGHT if planted.values[k] is None else FILLED_WEIGHT for k in planted.truth)
+    return "cheaper" if cost < truth - 1e-6 else "wrong"

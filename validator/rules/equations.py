@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from validator.findings import Correction, Finding, Related, phrases
+from validator.findings import Correction, Finding, Related, phrases, undecided
 from validator.rules.context import ReportContext
 from validator.spec.model import Equation, RuleSpec
 from validator.text import fmt
@@ -70,11 +70,8 @@ def _advice(eq: Equation, ctx: ReportContext) -> tuple[str, Correction | None]:
         keys = {c.key for c in sure}
         shared = sum(1 for other in ctx.unbalanced if other is not eq and keys & set(other.cells))
         advice += f"（同一更正也使另外 {shared} 个不平衡的勾稽关系平衡）。" if shared else "。"
-    for options in parts:
-        if options:
-            choices = "；或将 ".join(phrases(o, sheet=False) for o in options)
-            advice += f"有 {len(options)} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
-    return advice or "未能确定应更正哪个单元格，请逐一核对这些单元格。", sure[0] if sure else None
+    advice += "".join(undecided(options, sheet=False) for options in parts)
+    return advice or undecided(()), sure[0] if sure else None
 
 
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:

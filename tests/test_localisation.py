@@ -1,0 +1,102 @@
+"""One coherent correction per report: generated reports with 1–3 planted mistakes (some of them blank totals) are
+checked by the engine, and the correction it names is compared with the truth."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from validator import FileReport, check_grids
+from validator.forms.generated import Planted, judge, plant_mistakes, planted_grid, random_tables
+from validator.locate import locate
+from validator.render.json import report_json
+from validator.sources.xlsx import read_xlsx
+from validator.spec import default_template
+
+TEMPLATE = default_template()
+CASES = 40  # per number of mistakes: bounded, and seeded so that a failure can be replayed
+
+
+@pytest.fixture(scope="module")
+def workbook(balanced_workbook: Path):
+    grid = read_xlsx(balanced_workbook)
+    return grid, locate(grid, TEMPLATE)
+
+
+def _check(workbook, wrong: int, table: str, seed: int) -> list[tuple[Planted, FileReport]]:
+    grid, located = workbook
+    rng = random.Random(seed)
+    planted = [plant_mistakes(random_tables(TEMPLATE, rng), TEMPLATE, rng, wrong, table) for _ in range(CASES)]
+    reports = check_grids([planted_grid(grid, located, p.values) for p in planted], TEMPLATE)
+    return list(zip(planted, reports))
+
+
+def _one_value_per_cell(report: FileReport) -> None:
+    """A cell is corrected once, and every finding that points at it suggests that same value."""
+    loc = report.localisation
+    sure = {c.cell: c.expected for c in loc.corrections}
+    assert len(sure) == len(loc.corrections), loc
+    for f in report.findings:
+        if f.rule.startswith("EQ") and f.expected is not None:
+            assert sure[f.cell] == f.expected, f.message
+
+
+@pytest.mark.parametrize("wrong", [1, 2, 3])
+def test_mistakes_in_table_3_are_undone(workbook, wrong: int):
+    results = _check(workbook, wrong, "t3", seed=wrong)
+    verdicts = Counter(judge(r.localisation, p) for p, r in results)
+    assert verdicts["wrong"] == 0, [r.localisation for p, r in results if judge(r.localisation, p) == "wrong"]
+    assert verdicts["exact"] >= 0.95 * CASES, verdicts
+    for _, report in results:
+        _one_value_per_cell(report)
+
+
+def test_a_blank_total_is_filled_not_its_parts_zeroed(workbook):
+    grid, located = workbook
+    rng = random.Random(7)
+    values = random_tables(TEMPLATE, rng)
+    row = next(r.key for r in TEMPLATE.tables["t3"].row_leaves if values[f"t3.{r.key}.total"] > 0)
+    key = f"t3.{row}.total"
+    [report] = check_grids([planted_grid(grid, located, values | {key: None})], TEMPLATE)
+    [change] = report.localisation.corrections
+    assert (change.key, change.actual, change.expected, change.blank) == (key, 0, values[key], True)
+    for f in report.findings:
+        if f.rule.startswith("EQ"):
+            assert f.cell == change.cell and f"{change.cell.coordinate}（未填数字）改为" in f.message, f.message
+
+
+def test_one_wrong_cell_of_table_4_is_ambiguous_and_names_the_options(workbook):
+    """表四 has one equation per group: any of its five cells can balance it, so the engine must not choose."""
+    for planted, report in _check(workbook, 1, "t4", seed=11):
+        loc = report.localisation
+        [(key, original)] = planted.truth.items()
+        if planted.values[key] is None:  # a blank total is cheaper to fill than any filled cell to change
+            assert judge(loc, planted) == "exact"
+            continue
+        assert loc.status == "ambiguous" and not loc.corrections, loc
+        [options] = loc.alternatives
+        assert len(options) > 1 and ((key, original),) in [tuple((c.key, c.expected) for c in o) for o in options]
+        doc = report_json(report)
+        assert doc["localisation"] == "ambiguous" and doc["corrections"] == []
+        assert len(doc["alternatives"][0]["options"]) == len(options)
+        finding = next(f for f in report.findings if f.rule == "EQ04")
+        assert finding.expected is None and f"有 {len(options)} 种同样少的更正" in finding.message
+
+
+def test_json_carries_the_correction(workbook):
+    grid, located = workbook
+    values = random_tables(TEMPLATE, random.Random(3))
+    key = "t3.disclosed.business"
+    [report] = check_grids([planted_grid(grid, located, values | {key: values[key] + 5})], TEMPLATE)
+    doc = report_json(report)
+    cell = located.cells[key].cell.ref
+    assert doc["localisation"] == "unique" and doc["alternatives"] == []
+    assert doc["corrections"] == [
+        {"cell": cell, "key": key, "from": int(values[key] + 5), "to": int(values[key]), "blank": False}
+    ]
+    assert report.localisation.summary()[0].startswith("勾稽关系：最少需更正 1 个单元格。")
+    [balanced] = check_grids([planted_grid(grid, located, values)], TEMPLATE)
+    assert report_json(balanced)["localisation"] == "none" and report_json(balanced)["corrections"] == []

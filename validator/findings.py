@@ -162,7 +162,6 @@ class FileReport:
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
     coverage: Coverage | None = None  # None when the file was not checked
 
-
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
 
     @property

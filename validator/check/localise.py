@@ -74,11 +74,13 @@ class Part:
         return self.proven and len(self.options) == 1
 
 
-def localise(system: EquationSystem, values: np.ndarray, cheap: np.ndarray, failing: Sequence[int]) -> list[Part]:
+def localise(
+    system: EquationSystem, values: np.ndarray, cheap: np.ndarray, fixed: np.ndarray, failing: Sequence[int]
+) -> list[Part]:
     """The cheapest corrections of one report, by connected part of its failing equations.
 
-    `values` and `cheap` (blank or placeholder) are per system key; NaN values are unknown: equations using them
-    cannot be checked and are left out, and unknown cells are never changed.
+    `values`, `cheap` (blank or placeholder) and `fixed` (known but not a cell to change) are per system key; NaN
+    values are unknown: equations using them cannot be checked and are left out, and unknown cells never change.
     """
     if not failing:
         return []
@@ -94,6 +96,7 @@ def localise(system: EquationSystem, values: np.ndarray, cheap: np.ndarray, fail
             continue
         rows, cols = _component(uses, checkable, start)
         seen.update(rows)
+        cols = cols[~fixed[cols]]
         problem = _Problem(
             system.matrix[np.ix_(rows, cols)], residual[rows], x[cols], weights[cols], system.integer[cols]
         )
@@ -298,11 +301,17 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
 def report_localisation(
     located: LocatedReport, values: dict[str, float], cheap: set[str], failing: dict[str, Sequence[int]]
 ) -> Localisation:
-    """The correction of one report whose failing equation instances (by rule code) the schema found."""
+    """The correction of one report whose failing equation instances (by rule code) the schema found.
+
+    Inputs the workbook lacks are never changed: a missing part taken as 0 makes its equations hints, not
+    localised errors, so they are left out; the sub-rows of a group filled as one row keep their values.
+    """
     system = equation_system(located.template)
     rows = [system.index[code, i] for code, ids in failing.items() for i in ids if (code, i) in system.index]
-    x = np.array([values[k] for k in system.keys], dtype=float)
-    parts = localise(system, x, np.array([k in cheap for k in system.keys]), rows)
+    standin = located.standins.get
+    x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
+    fixed = np.array([standin(k) == "grouped" for k in system.keys])
+    parts = localise(system, x, np.array([k in cheap for k in system.keys]), fixed, rows)
     if not parts:
         return Localisation()
 

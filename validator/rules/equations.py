@@ -81,7 +81,7 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
         eq = rule.equations[i]
         left, right = _value(ctx, eq.lhs), _value(ctx, eq.rhs)
         advice, change = _advice(eq, ctx)
-        primary = change.key if change else eq.lhs[0]
+        primary = change.key if change else next(k for k in eq.cells if ctx.cell(k))
         sheet = ctx.cell(primary).sheet
         message = (
             f"{sheet}{eq.context}：{_side(eq.lhs, eq.term_axis, ctx)} = {fmt(left)}，{_side(eq.rhs, eq.term_axis, ctx)} = {fmt(right)}，"

@@ -66,6 +66,21 @@ def test_a_blank_total_is_filled_not_its_parts_zeroed(workbook):
     for f in report.findings:
         if f.rule.startswith("EQ"):
             assert f.cell == change.cell and f"{change.cell.coordinate}（未填数字）改为" in f.message, f.message
+    [blank] = [f for f in report.findings if f.rule == "TY01"]  # told the same value, not "填 0"
+    assert blank.cell == change.cell and blank.expected == values[key], blank.message
+    assert f"应填 {int(values[key])}" in blank.message and "填 0" not in blank.message
+
+
+def test_a_blank_total_column_is_filled_by_the_solver(workbook):
+    """Every 总计 of 表三 left blank: too many cells for the exact search; the solver fills each with its row sum."""
+    grid, located = workbook
+    values = random_tables(TEMPLATE, random.Random(5))
+    blanks = {k: None for k in values if k.startswith("t3.") and k.endswith(".total")}
+    [report] = check_grids([planted_grid(grid, located, values | blanks)], TEMPLATE)
+    loc = report.localisation
+    changes = loc.corrections or loc.alternatives[0][0]  # unique, or the solver's unproven correction
+    assert {c.key: c.expected for c in changes} == {k: values[k] for k in blanks if values[k]}
+    assert loc.size == len(changes) and all(c.blank for c in changes)
 
 
 def test_one_wrong_cell_of_table_4_is_ambiguous_and_names_the_options(workbook):

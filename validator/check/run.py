@@ -19,6 +19,7 @@ from validator.locate import LocatedReport
 from validator.rules import assumptions
 from validator.rules.context import ReportContext
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
+from validator.text import fmt
 
 
 @dataclass
@@ -108,10 +109,28 @@ def _findings_from_errors(
         ]
         if ctx.unbalanced:
             ctx.localisation = report_localisation(ctx.located, p.values, p.cheap, by_rule)
+            p.findings = [_fill_advice(f, ctx.localisation) for f in p.findings]
         found = [f for code, ids in by_rule.items() if ids for f in rules[code].describe(ids, ctx)]
         found += [f for code, ids in hints.items() if ids for f in assumptions.describe(rules[code].spec, ids, ctx)]
         out.append(found)
     return out
+
+
+def _fill_advice(f: Finding, loc: Localisation) -> Finding:
+    """A blank or placeholder that the correction fills is told its value, not "填 0" (one value per cell)."""
+    if f.rule not in ("TY01", "TY02"):
+        return f
+    what = f.message.split("。")[0]
+    sure = next((c for c in loc.corrections if c.cell == f.cell), None)
+    if sure:
+        return replace(f, message=f"{what}。按全部勾稽关系推算，应填 {fmt(sure.expected)}。", expected=sure.expected)
+    maybe = sorted({c.expected for options in loc.alternatives for o in options for c in o if c.cell == f.cell})
+    if maybe:
+        values = "或".join(map(fmt, maybe))
+        return replace(
+            f, message=f"{f.message}勾稽关系的一种可能的更正是在此填 {values}，见相关的勾稽关系问题，请核对。"
+        )
+    return f
 
 
 def _assumed_ids(rule: RuleSpec | None, ids: Sequence[int], ctx: ReportContext) -> list[int]:

@@ -170,12 +170,13 @@ class _Search:
     def __init__(self, p: _Problem) -> None:
         self.p = p
         uses = p.matrix != 0
-        packed = np.packbits(uses, axis=0, bitorder="little")
-        self.rows_of = [int.from_bytes(packed[:, j].tobytes(), "little") for j in range(uses.shape[1])]  # bit i: row i
-        self.cols_of = [np.flatnonzero(row).tolist() for row in uses]
+        self.rows_of = [0] * uses.shape[1]  # per cell: its equations as bits
+        self.cols_of: list[list[int]] = [[] for _ in uses]  # per equation: its cells
+        for i, j in zip(*(a.tolist() for a in np.nonzero(uses))):
+            self.rows_of[j] |= 1 << i
+            self.cols_of[i].append(j)
         self.widest = int(uses.sum(axis=0).max())  # most equations one cell is in
-        failing = np.packbits(np.abs(p.residual) > TOLERANCE, bitorder="little")
-        self.failing = int.from_bytes(failing.tobytes(), "little")
+        self.failing = sum(1 << int(i) for i in np.flatnonzero(np.abs(p.residual) > TOLERANCE))
         self.best = np.inf
         self.found: dict[frozenset[int], Option] = {}
         self.nodes = 0
@@ -237,8 +238,27 @@ def _bits(mask: int) -> list[int]:
     return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
+def _single_cells(p: _Problem) -> list[Option]:
+    """The cheapest single cells that each balance the whole part, by array arithmetic (the common case).
+
+    A cell qualifies if it is in every failing equation and in no balanced one, with one change for all. Any
+    correction of two or more cells costs more than one cell (2 × BLANK_WEIGHT > FILLED_WEIGHT).
+    """
+    failing = np.abs(p.residual) > TOLERANCE
+    uses = p.matrix != 0
+    found = []
+    for j in np.flatnonzero(uses[failing].all(axis=0) & ~uses[~failing].any(axis=0)):
+        changes = -p.residual[failing] / p.matrix[failing, j]
+        if np.ptp(changes) < TOLERANCE and p.allowed(j, changes[0]):
+            found.append((int(j), float(changes[0])))
+    best = min((p.weights[j] for j, _ in found), default=np.inf)
+    return [((j, d),) for j, d in found if p.weights[j] <= best + TOLERANCE][:MAX_OPTIONS]
+
+
 def _search(p: _Problem) -> list[Option] | None:
     """The cheapest corrections when one of at most MAX_SEARCHED cells exists; None when the solver must decide."""
+    if single := _single_cells(p):
+        return single
     search = _Search(p)
     for size in range(1, MAX_SEARCHED + 1):
         search.run(size)

@@ -72,15 +72,16 @@ def test_a_blank_total_is_filled_not_its_parts_zeroed(workbook):
 
 
 def test_a_blank_total_column_is_filled_by_the_solver(workbook):
-    """Every 总计 of 表三 left blank: too many cells for the exact search; the solver fills each with its row sum."""
+    """Every 总计 of 表三 left blank: too many cells for the exact search; the solver proves that filling each with
+    its row sum is the one cheapest correction."""
     grid, located = workbook
     values = random_tables(TEMPLATE, random.Random(5))
     blanks = {k: None for k in values if k.startswith("t3.") and k.endswith(".total")}
     [report] = check_grids([planted_grid(grid, located, values | blanks)], TEMPLATE)
     loc = report.localisation
-    changes = loc.corrections or loc.alternatives[0][0]  # unique, or the solver's unproven correction
-    assert {c.key: c.expected for c in changes} == {k: values[k] for k in blanks if values[k]}
-    assert loc.size == len(changes) and all(c.blank for c in changes)
+    assert loc.status == "unique", loc.summary()
+    assert {c.key: c.expected for c in loc.corrections} == {k: values[k] for k in blanks if values[k]}
+    assert loc.size == len(loc.corrections) and all(c.blank for c in loc.corrections)
 
 
 def test_one_wrong_cell_of_table_4_is_ambiguous_and_names_the_options(workbook):

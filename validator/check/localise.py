@@ -273,7 +273,8 @@ def _search(p: _Problem) -> list[Option] | None:
 def _solve(p: _Problem) -> tuple[list[Option], bool]:
     """Every cheapest correction (up to MAX_OPTIONS) by mixed-integer programming, each with its support excluded.
 
-    False with the best correction found when the solver runs out of time before proving it the cheapest.
+    After the first, the cost is capped at its cost, so that "infeasible" proves there is no other. False with what
+    was found when the solver runs out of time before proving the first the cheapest, or the others absent.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -284,32 +285,40 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     big = 2 * float(np.abs(p.residual).sum()) + 10
     down = p.values - p.lowest()
     eye = np.eye(n)
+    failing = np.abs(p.residual) > TOLERANCE
     rows = [
         np.hstack([p.matrix, np.zeros_like(p.matrix)]),  # A·d = −residual
         np.hstack([eye, -big * eye]),  # d ≤ M·z
         np.hstack([-eye, -np.diag(down)]),  # −d ≤ (x − lowest)·z
+        # Not needed for correctness, but what lets the solver prove a large correction cheapest in time: every
+        # failing equation needs a changed cell of its own.
+        np.hstack([np.zeros((failing.sum(), n)), (p.matrix[failing] != 0).astype(float)]),
     ]
-    lower = [-p.residual, np.full(n, -np.inf), np.full(n, -np.inf)]
-    upper = [-p.residual, np.zeros(n), np.zeros(n)]
+    lower = [-p.residual, np.full(n, -np.inf), np.full(n, -np.inf), np.ones(failing.sum())]
+    upper = [-p.residual, np.zeros(n), np.zeros(n), np.full(failing.sum(), np.inf)]
     bounds = Bounds(np.concatenate([p.lowest() - p.values, np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
     integrality = np.concatenate([p.integer, np.ones(n)]).astype(int)
     cost = np.concatenate([np.zeros(n), p.weights])
     options: list[Option] = []
-    best = None
     while len(options) < MAX_OPTIONS:
         constraints = LinearConstraint(np.vstack(rows), np.concatenate(lower), np.concatenate(upper))
         result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
                       options={"time_limit": SOLVER_SECONDS})  # fmt: skip
-        if result.x is None or (best is not None and result.fun > best + TOLERANCE):
+        if result.status == 2:  # infeasible: no other correction as cheap
             break
+        if result.x is None:
+            return options, False  # out of time: an equally cheap alternative could not be ruled out
         change = np.where(p.integer, np.round(result.x[:n]), np.round(result.x[:n], 4))
         support = np.flatnonzero(np.abs(change) > TOLERANCE)
         if not np.allclose(p.matrix[:, support] @ change[support], -p.residual, atol=TOLERANCE):
-            break  # a tolerance artefact of the solver, not a correction
+            return options, False  # a tolerance artefact of the solver, not a correction
         options.append(tuple((int(j), float(change[j])) for j in support))
-        if result.status != 0:
-            return options[:1], False  # out of time: alternatives could not be ruled out either
-        best = result.fun if best is None else best
+        if result.status != 0 and len(options) == 1:
+            return options, False  # out of time before proving it the cheapest
+        if len(options) == 1:  # from now on only corrections as cheap as this one are wanted
+            rows.append(cost[None, :])
+            lower.append(np.array([-np.inf]))
+            upper.append(np.array([result.fun + TOLERANCE]))
         cut = np.zeros(2 * n)
         cut[n + support] = 1  # no-good cut: not all of these cells again
         rows.append(cut[None, :])

@@ -15,38 +15,17 @@ from pathlib import Path
 
 import openpyxl
 
-from validator.forms.layout import Block, SheetLayout, sheet_layout, template_layout
-from validator.spec import Header, Sheet, Table, default_template
+from validator.forms.layout import Block, SheetLayout, template_layout
+from validator.forms.sample import balanced_values
+from validator.spec import default_template, get_template
 
 TEMPLATE = default_template()
 LAYOUT = template_layout(TEMPLATE)
 
-# The 2019 trial 表二 (国办公开办函〔2019〕60号), as (caption, columns, rows) per block.
-_TRIAL_T2 = (
-    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "规范性文件")),
-    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政许可", "其他对外管理服务事项")),
-    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("行政处罚", "行政强制")),
-    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("行政事业性收费",)),
-    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("政府集中采购",)),
-)
-TRIAL_2019_T2 = sheet_layout(
-    Sheet(
-        "表二",
-        "二、主动公开政府信息情况",
-        tables=tuple(
-            Table(
-                f"t2_{i}",
-                "表二",
-                "count",
-                tuple(Header(c, key=f"c{j}") for j, c in enumerate(cols)),
-                tuple(Header(r, key=f"r{j}") for j, r in enumerate(rows)),
-                caption,
-                "信息内容",
-            )
-            for i, (caption, cols, rows) in enumerate(_TRIAL_T2)
-        ),
-    )
-)
+# The trial format of 国办公开办函〔2019〕60号, and its 表二 with the trial format's own example values.
+TRIAL = get_template("gov-info-annual-report-2019")
+TRIAL_2019_T2 = next(s for s in template_layout(TRIAL) if s.name == "表二")
+_TRIAL_VALUES = balanced_values(TRIAL)
 
 
 def half_width(text: str) -> str:
@@ -156,7 +135,8 @@ def _sheets(
     for s in layout:
         if s.name in drop_sheets:
             continue
-        cells = {(x.row, x.col): values.get(x.key, i if s is TRIAL_2019_T2 else None) for i, x in enumerate(s.slots)}
+        fallback = _TRIAL_VALUES if s is TRIAL_2019_T2 else {}
+        cells = {(x.row, x.col): values.get(x.key, fallback.get(x.key)) for x in s.slots}
         sheet = _Sheet(s.name, list(s.blocks), {p: v for p, v in cells.items() if v is not None})
         if sheet.name in (collapse or {}):
             _collapse(sheet, *collapse[sheet.name])
@@ -192,7 +172,7 @@ def build(
 ) -> Path:
     """Write `values` (input key → value) into a workbook laid out like the template, varied as asked.
 
-    drop_sheets: sheet names left out. trial_2019: 表二 in the 2019 trial format (numbers 0, 1, 2, ...).
+    drop_sheets: sheet names left out. trial_2019: 表二 in the 2019 trial format (its example values unless given).
     relabel: {official text: written text}, or a function applied to every label.
     collapse: {sheet: (group label, written label)}: the group's sub-rows become one row holding their sums.
     drop_column: {sheet: leaf column label}: the column is deleted, the others shift left.

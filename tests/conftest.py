@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from validator.spec.model import Template
+
 SOFFICE_TIMEOUT = 120  # seconds; the first start with a fresh profile is the slow one
 
 Convert = Callable[[Path, str, Path], Path]
@@ -62,17 +64,30 @@ def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
 
 
 @pytest.fixture(scope="session")
-def balanced_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated blank template filled with the balanced example report (every rule passes)."""
+def balanced_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Template], Path]:
+    """`balanced_of(template)`: its generated blank workbook filled with its balanced example (every rule passes)."""
     from validator.forms.sample import balanced_values, fill_workbook
     from validator.forms.workbook import write_blank
+
+    made: dict[str, Path] = {}
+
+    def make(template: Template) -> Path:
+        if template.id not in made:
+            folder = tmp_path_factory.mktemp("balanced")
+            write_blank(template, folder / "blank.xlsx")
+            fill_workbook(folder / "blank.xlsx", folder / "balanced.xlsx", balanced_values(template), template)
+            made[template.id] = folder / "balanced.xlsx"
+        return made[template.id]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def balanced_workbook(balanced_of: Callable[[Template], Path]) -> Path:
+    """The current format's blank workbook filled with its balanced example report."""
     from validator.spec import default_template
 
-    folder = tmp_path_factory.mktemp("balanced")
-    template = default_template()
-    write_blank(template, folder / "blank.xlsx")
-    fill_workbook(folder / "blank.xlsx", folder / "balanced.xlsx", balanced_values(template), template)
-    return folder / "balanced.xlsx"
+    return balanced_of(default_template())
 
 
 @pytest.fixture(scope="session")

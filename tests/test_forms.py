@@ -16,12 +16,11 @@ from validator.cellref import coordinate
 from validator.forms.layout import SheetLayout, template_layout
 from validator.forms.workbook import write_blank
 from validator.names import INPUT_FILL, TEMPLATE_INFO_SHEET
-from validator.spec.load import TEMPLATES_DIR, default_template
+from validator.spec import Template, default_template, get_template, list_templates
+from validator.spec.load import TEMPLATES_DIR
 
 TEMPLATE = default_template()
 LAYOUTS = template_layout(TEMPLATE)
-SHIPPED = TEMPLATES_DIR / "gov-info-annual-report-2021.xlsx"
-REGENERATE = f"{SHIPPED.name} is out of date: regenerate it with `nianbao template -o templates/{SHIPPED.name}`"
 COUNT_ERROR = "请填写不小于0的整数；没有发生的请填 0，不要留空或填“/”。"
 
 per_sheet = pytest.mark.parametrize("layout", LAYOUTS, ids=[s.name for s in LAYOUTS])
@@ -169,13 +168,39 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_shipped_template_is_up_to_date(blank: Path) -> None:
-    assert SHIPPED.exists(), REGENERATE
-    shipped, fresh = _parts(SHIPPED), _parts(blank)
-    assert shipped.keys() == fresh.keys(), REGENERATE
+@pytest.mark.parametrize("template", list_templates(), ids=lambda t: t.id)
+def test_shipped_templates_are_up_to_date(template: Template, tmp_path: Path) -> None:
+    shipped = TEMPLATES_DIR / f"{template.id}.xlsx"
+    regenerate = (
+        f"{shipped.name} is out of date: regenerate it with "
+        f"`nianbao template --template {template.id} -o templates/{shipped.name}`"
+    )
+    assert shipped.exists(), regenerate
+    write_blank(template, tmp_path / "fresh.xlsx")
+    old, fresh = _parts(shipped), _parts(tmp_path / "fresh.xlsx")
+    assert old.keys() == fresh.keys(), regenerate
     # core.xml carries the save time, the one thing that differs between two generations.
-    stale = [name for name in fresh if name != "docProps/core.xml" and shipped[name] != fresh[name]]
-    assert not stale, f"{REGENERATE} (differing parts: {stale})"
+    stale = [name for name in fresh if name != "docProps/core.xml" and old[name] != fresh[name]]
+    assert not stale, f"{regenerate} (differing parts: {stale})"
+
+
+def test_trial_format_validations_allow_a_decrease_and_limit_the_years(tmp_path: Path) -> None:
+    """2019 表二「本年增/减」takes negative whole numbers; 报告年度 stays within the format's years."""
+    trial = get_template("gov-info-annual-report-2019")
+    write_blank(trial, tmp_path / "trial.xlsx")
+    wb = load_workbook(tmp_path / "trial.xlsx")
+    slots = {s.key: s.coordinate for layout in template_layout(trial) for s in layout.slots}
+
+    def validation(sheet: str, key: str) -> DataValidation:
+        return next(dv for dv in wb[sheet].data_validations.dataValidation if slots[key] in _validated_cells(dv))
+
+    change = validation("表二", "t2_5.licensing.change")
+    assert (change.type, change.operator, int(change.formula1)) == ("whole", None, -2147483648)
+    assert "负数" in change.prompt
+    amount = validation("表二", "t2_9.procurement.amount")
+    assert (amount.type, amount.formula1) == ("decimal", "0") and "万元" not in amount.prompt
+    year = validation("封面", "report_year")
+    assert (year.formula1, year.formula2) == ("2019", "2020")
 
 
 def test_libreoffice_prints_the_official_labels(

@@ -1,7 +1,12 @@
-"""Per-rule pass/fail cases: tests/rule_cases/<CODE>.yml edits cells of the balanced example and lists flagged cells."""
+"""Per-rule pass/fail cases: tests/rule_cases/**/<CODE>.yml edits cells of a template's balanced example report.
+
+A case file names its template with `template:` (default: the current format) and lists the cells each case
+changes and the cells the rule must flag (null for a finding about the whole workbook).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -11,16 +16,27 @@ import yaml
 from validator import check_paths
 from validator.catalogue import ACROSS_FAMILY
 from validator.rules.registry import all_rules
-from validator.spec import default_template
+from validator.spec import Template, default_template, get_template, list_templates
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
+# Built-in rules whose cases a template other than the default must have: they depend on the format's kinds or years.
+FORMAT_SPECIFIC_BUILTINS = {"ST07", "TY04", "TY05"}
+
+
+def _files() -> list[tuple[Path, dict]]:
+    return [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(CASES_DIR.rglob("*.yml"))]
+
+
+def _template_id(doc: dict) -> str:
+    return doc.get("template", default_template().id)
 
 
 def _cases() -> list:
     out = []
-    for path in sorted(CASES_DIR.glob("*.yml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-            out.append(pytest.param(path.stem, case, id=f"{path.stem}-{case['name']}"))
+    for path, doc in _files():
+        where = path.relative_to(CASES_DIR).with_suffix("")
+        for case in doc["cases"]:
+            out.append(pytest.param(path.stem, _template_id(doc), case, id=f"{where}-{case['name']}"))
     return out
 
 
@@ -35,17 +51,23 @@ def _apply(source: Path, target: Path, case: dict) -> None:
     wb.save(target)
 
 
-def test_every_rule_has_a_case_file():
+@pytest.mark.parametrize("template", list_templates(), ids=lambda t: t.id)
+def test_every_rule_has_a_case_file(template: Template):
     """Rules comparing several reports (XY) are tested on generated batches in test_batch.py instead."""
-    single = {code for code in all_rules(default_template()) if not code.startswith(ACROSS_FAMILY)}
-    assert {p.stem for p in CASES_DIR.glob("*.yml")} == single
+    covered = {path.stem for path, doc in _files() if _template_id(doc) == template.id}
+    if template == default_template():
+        assert covered == {code for code in all_rules(template) if not code.startswith(ACROSS_FAMILY)}
+    else:
+        assert covered == {r.code for r in template.rules} | FORMAT_SPECIFIC_BUILTINS
 
 
-@pytest.mark.parametrize(("code", "case"), _cases())
-def test_rule_case(code: str, case: dict, balanced_workbook: Path, tmp_path: Path):
+@pytest.mark.parametrize(("code", "template_id", "case"), _cases())
+def test_rule_case(code: str, template_id: str, case: dict, balanced_of: Callable[[Template], Path], tmp_path: Path):
+    template = get_template(template_id)
     path = tmp_path / "case.xlsx"
-    _apply(balanced_workbook, path, case)
+    _apply(balanced_of(template), path, case)
     (report,) = check_paths([path])
+    assert report.template == template.id
     flagged = sorted((f.cell.ref if f.cell else None for f in report.findings if f.rule == code), key=str)
     assert flagged == sorted(case["findings"], key=str), [f.message for f in report.findings]
     if not case["findings"]:  # a passing case is a valid report: nothing else may fire either

@@ -13,14 +13,15 @@ from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
 from validator.render.rules_doc import rules_markdown
 from validator.sources.xlsx import read_xlsx
-from validator.spec.load import DEFAULT_TEMPLATE, parse_template
+from validator.spec import default_template
+from validator.spec.load import TEMPLATES_DIR, parse_template
 from validator.spec.model import Template
 
 OLD, NEW = "（一）予以公开", "（一）予以全部公开"
 
 
 def _templates() -> tuple[Template, Template]:
-    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    text = _default_spec().read_text(encoding="utf-8")
     assert text.count(OLD) == 1
     return parse_template(yaml.safe_load(text)), parse_template(yaml.safe_load(text.replace(OLD, NEW)))
 
@@ -58,3 +59,7 @@ def test_one_label_change_reaches_workbook_layout_checks_and_docs(tmp_path: Path
     # the rule reference
     assert rules_markdown(old).replace(OLD, NEW) == rules_markdown(new)
     assert NEW in rules_markdown(new)
+
+
+def _default_spec() -> Path:
+    return TEMPLATES_DIR / f"{default_template().id}.yaml"

@@ -1,4 +1,4 @@
-"""The `nianbao` command line: check, template, rules, clear. Messages are Chinese; exit codes are documented."""
+"""The `nianbao` command line: check, template, templates, rules, clear. Messages are Chinese; exit codes are documented."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.findings import SEVERITY_ZH, FileReport
-from validator.spec import SpecError, Template, default_template
-from validator.spec.catalog import get_template
+from validator.spec import SpecError, Template, default_template, get_template, list_templates
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
@@ -70,12 +69,25 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
     output.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
     _batch_parser(sub)
-    template = sub.add_parser("template", help="生成空白官方模板", description="生成2021年格式的空白官方模板")
+    template = sub.add_parser(
+        "template",
+        help="生成空白官方模板",
+        description="生成空白官方模板（默认为现行格式；可用 --template 指定其他格式，见 nianbao templates）",
+    )
+    template.add_argument("--template", metavar="模板", help="模板编号（见 nianbao templates）或模板规格文件路径")
     out = template.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--output", metavar="路径", type=Path, help="模板保存路径（.xlsx）")
     out.add_argument("--layout", action="store_true", help="以 JSON 输出每个填报单元格的位置和官方标签")
+    sub.add_parser("templates", help="列出可用的模板", description="列出本工具提供的模板（格式版本）")
     rules = sub.add_parser("rules", help="列出全部校验规则", description="列出全部校验规则")
-    rules.add_argument("--markdown", action="store_true", help="输出 Markdown（即 docs/rules.md 的内容）")
+    rules.add_argument(
+        "--template", metavar="模板", help="只列出该模板的规则（模板编号或规格文件路径）；默认为现行格式"
+    )
+    rules.add_argument(
+        "--markdown",
+        action="store_true",
+        help="输出 Markdown；不指定 --template 时为全部模板（即 docs/rules.md 的内容）",
+    )
     clear = sub.add_parser(
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
@@ -133,6 +145,11 @@ def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in
             out.annotated[r.path] = str(written.path)
             out.notices[r.path] = list(written.notices)
     return out
+
+
+def _named_template(args: argparse.Namespace) -> Template:
+    """The template named by --template, else the current official format."""
+    return _chosen_template(args) or default_template()
 
 
 def _chosen_template(args: argparse.Namespace) -> Template | None:
@@ -223,7 +240,7 @@ def _exit_code(statuses: Sequence[str], errors_found: bool, written: bool = True
 
 
 def _template(args: argparse.Namespace) -> int:
-    template = default_template()
+    template = _named_template(args)
     if args.layout:
         from validator.forms.layout import layout_document
 
@@ -236,17 +253,24 @@ def _template(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"无法写入 {args.output}（{exc.strerror or exc}）。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return EXIT_WRITE
-    print(f"已生成空白模板：{args.output}")
+    print(f"已生成空白模板：{args.output}（{template.name}，{template.basis}，适用于{template.years}的报告）")
+    return EXIT_OK
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from validator.render.table import templates_text
+
+    print(templates_text(list_templates(), default_template()))
     return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from validator.render.rules_doc import rules_markdown
+    from validator.render.rules_doc import rules_document, rules_markdown
     from validator.rules.registry import all_rules
 
-    template = default_template()
+    template = _named_template(args)
     if args.markdown:
-        print(rules_markdown(template))
+        print(rules_markdown(template) if args.template else rules_document(list_templates()))
         return EXIT_OK
     for r in all_rules(template).values():
         print(f"{r.code}  {SEVERITY_ZH[r.severity]}  {r.family}  {r.summary}")
@@ -277,7 +301,14 @@ def _clear(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `nianbao`; returns the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"check": _check, "batch": _batch, "template": _template, "rules": _rules, "clear": _clear}
+    handlers = {
+        "check": _check,
+        "batch": _batch,
+        "template": _template,
+        "templates": _templates,
+        "rules": _rules,
+        "clear": _clear,
+    }
     try:
         return handlers[args.command](args)
     except _UsageError as exc:

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from validator.catalogue import builtin_finding
 from validator.check.run import check_located
+from validator.check.values import parse_year
 from validator.findings import AGENCY_FIELDS, FileReport
 from validator.locate import LocatedReport, locate
+from validator.locate.detect import distinctive_hits
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
-from validator.spec.catalog import get_template, template_by_id
+from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
 from validator.text import plain_number
 from validator.version import ENGINE_VERSION
@@ -30,6 +33,7 @@ from validator.version import ENGINE_VERSION
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
 CHUNK_SIZE = 200
 _BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
+YEAR_FIELD = "report_year"  # the cover field holding 报告年度, in every template
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 
 
@@ -155,8 +159,49 @@ def _check_chunk(entries: Sequence[_Entry], chosen: Template | None) -> list[Fil
 
 
 def _detect(grid: WorkbookGrid) -> Template:
-    """The template a workbook declares, else the current official format."""
-    return (grid.template_id and template_by_id(grid.template_id)) or get_template()
+    """The template a workbook was filled in.
+
+    In this order: the id a generated workbook declares; the labels only one format prints (when both formats'
+    labels appear, e.g. an old 表二 copied into a new report, the format of the report year decides); the report
+    year alone; the current format.
+    """
+    declared = grid.template_id and template_by_id(grid.template_id)
+    if declared:
+        return declared
+    templates = list_templates()
+    hits = distinctive_hits(grid, templates)
+    found = [t for t in templates if hits[t]]
+    if len(found) == 1:
+        return found[0]
+    year = _report_year(grid, found or templates)
+    by_year = next((t for t in found or templates if year is not None and t.covers(year)), None)
+    return by_year or (max(found, key=hits.__getitem__) if found else default_template())
+
+
+def _report_year(grid: WorkbookGrid, templates: Sequence[Template]) -> int | None:
+    """The 报告年度 written in the workbook, read with the first template that has that field."""
+    template = next((t for t in templates if YEAR_FIELD in t.fields), None)
+    cell = locate(grid, template).cells.get(YEAR_FIELD) if template else None
+    year = parse_year(cell.raw).value if cell else None
+    return int(year) if isinstance(year, float) and year == year else None
+
+
+def _outdated_format(report: FileReport, template: Template) -> None:
+    """ST07 for a report whose year is later than its format's last year: it should use the newer format."""
+    year = report.agency.get(YEAR_FIELD)
+    if not isinstance(year, int) or template.last_year is None or year <= template.last_year:
+        return
+    newer = template_for_year(year)
+    use = "应使用现行格式，请取得现行格式的模板"
+    if newer:
+        use = f"应使用{newer.name}（{newer.basis}），请用 nianbao template --template {newer.id} 生成新模板"
+    report.findings.append(
+        builtin_finding(
+            "ST07",
+            f"本工作簿是{template.name}（{template.basis}），该格式用于{template.years}的报告；报告年度为{year}，"
+            f"{use}后重新填写。各表已按{template.name}校验。",
+        )
+    )
 
 
 def _describe_template(report: FileReport, grid: WorkbookGrid, template: Template) -> None:
@@ -185,6 +230,7 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
         p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
+        _outdated_format(p.report, p.located.template)
 
 
 # ---------------------------------------------------------------- internal errors

@@ -18,9 +18,9 @@ from validator.catalogue import BUILTIN
 from validator.findings import Finding
 from validator.rules import cells, equations, plausibility
 from validator.rules.context import ReportContext
-from validator.spec.model import RuleSpec, Template
+from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 
-FLOAT_KINDS = frozenset({"count", "money", "year"})  # kinds held as float64 in the frame (NaN = unknown)
+FLOAT_KINDS = NUMERIC_KINDS | {"year"}  # kinds held as float64 in the frame (NaN = unknown)
 
 
 @dataclass(frozen=True)

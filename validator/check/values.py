@@ -7,7 +7,8 @@ Semantics (documented for users in docs/values.md):
 - a number with a unit ("12件", "3.5万元", "251000元" in a 万元 cell) → TY04, the converted number is used;
 - anything else (dates, percentages, booleans, other words, #REF!, formulas never calculated) → TY07/TY08/TY09,
   value unknown: equations that need it are not checked.
-Negative numbers and decimals in count cells are judged later by the schema (TY05, TY06).
+- in a signed count (2019 表二「本年增/减」), "减4" / "增加3" → TY04, counts as -4 / 3.
+Negative numbers (outside signed counts) and decimals in count cells are judged later by the schema (TY05, TY06).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from validator.sources.grid import ExcelError, Uncached
+from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
 from validator.text import fmt
 
 UNKNOWN = math.nan
@@ -27,6 +29,7 @@ PLACEHOLDERS = frozenset(
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
+_CHANGE_IN_WORDS = re.compile(r"^(?P<sign>增加?|减少?)(?P<number>\d+)(?:件|个|项)?$")  # "减4" in 本年增/减
 
 
 @dataclass(frozen=True)
@@ -49,16 +52,19 @@ def _text_number(text: str, kind: str) -> Parsed:
         return Parsed(
             value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {fmt(value)} 校验。请改为数值 {fmt(value)}。"
         )
+    m = _CHANGE_IN_WORDS.match(norm)
+    if m and kind in SIGNED_KINDS:
+        value = float(m["number"]) * (-1 if m["sign"].startswith("减") else 1)
+        return Parsed(value, "TY04", f"填了「{shown}」。请只填数字 {fmt(value)}（减少的填负数）。")
     m = _WITH_UNIT.match(norm)
     if m:
         value, unit = float(m["number"]), m["unit"]
         if kind == "money" and unit == "元":
             value /= 10000
-        elif kind == "count" and unit.endswith("元"):
+        elif kind in COUNT_KINDS and unit.endswith("元"):
             return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
-        return Parsed(
-            value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}（本栏单位已在表头注明）。"
-        )
+        unit_note = "本栏单位已在表头注明" if kind != "amount" else "表头未注明单位的，请全表使用同一单位"
+        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}（{unit_note}）。")
     if norm.endswith("%"):
         return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")
     return Parsed(UNKNOWN, "TY07", f"填了「{shown}」，不是数字，该单元格未参与勾稽校验。请填写数字，没有发生的填 0。")

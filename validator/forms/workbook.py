@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from math import ceil
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from validator.spec.model import NUMERIC_KINDS, Kind, Template
 from validator.text import display_width
 
 CREATOR = "nianbao-validator"
-CREATED = datetime(2021, 9, 26)  # fixed (the basis's issue date) so that regenerating gives identical files
+LAST_YEAR = 2100  # upper bound of 报告年度 in a format that is still in force
 
 FONT_NAME = "宋体"
 DATA_WIDTH = 12.0  # numeric input columns, unless their headers need more
@@ -37,7 +37,9 @@ LINE_HEIGHT = 15.0  # points per wrapped line of 11 pt CJK text
 
 NUMBER_FORMATS: dict[Kind, str] = {
     "count": "0",
+    "signed_count": "0",
     "money": "0.0000",
+    "amount": "0.00",
     "year": "0",
     "text": "@",
     "longtext": "@",
@@ -86,6 +88,21 @@ _RULES: dict[Kind, _Rule] = {
         prompt=("填写件数", "填写不小于0的整数；没有发生的填 0。"),
         error=("数量填写有误", "请填写不小于0的整数；没有发生的请填 0，不要留空或填“/”。"),
     ),
+    "signed_count": _Rule(
+        "whole",
+        None,
+        "-2147483648",
+        formula2="2147483647",
+        prompt=("填写增减数", "填写整数：增加填正数，减少填负数（如 -3），没有变化的填 0。"),
+        error=("增减数填写有误", "请填写整数：增加填正数，减少填负数（如 -3），不要写“增”“减”等文字。"),
+    ),
+    "amount": _Rule(
+        "decimal",
+        "greaterThanOrEqual",
+        "0",
+        prompt=("填写金额", "填写不小于0的数，可带小数，不要带单位；没有的填 0。"),
+        error=("金额填写有误", "请填写不小于0的数，不要带“元”“万元”等单位；没有的请填 0。"),
+    ),
     "money": _Rule(
         "decimal",
         "greaterThanOrEqual",
@@ -97,9 +114,9 @@ _RULES: dict[Kind, _Rule] = {
         "whole",
         "between",
         "{first}",
-        formula2="2100",
+        formula2="{last}",
         prompt=("填写报告年度", "填写四位数的年份，如 {first}。"),
-        error=("年度填写有误", "请填写 {first} 至 2100 之间的四位数年份，如 {first}。"),
+        error=("年度填写有误", "请填写 {first} 至 {last} 之间的四位数年份，如 {first}。"),
     ),
     "choice": _Rule(
         "list",
@@ -129,7 +146,8 @@ def build_workbook(template: Template) -> Workbook:
     wb.properties.title = template.title
     wb.properties.creator = CREATOR
     wb.properties.lastModifiedBy = CREATOR
-    wb.properties.created = CREATED
+    # Fixed (the basis document's date) so that regenerating gives identical files.
+    wb.properties.created = datetime.combine(template.issued or date(template.first_year, 1, 1), time())
     return wb
 
 
@@ -185,22 +203,22 @@ def _add_validations(ws: Worksheet, layout: SheetLayout, kinds: dict[str, Kind],
             choices = template.fields[slot.key].choices if kind == "choice" else ()
             groups.setdefault((kind, choices), []).append(slot)
     for (kind, choices), slots in groups.items():
-        dv = _data_validation(kind, choices, template.first_year)
+        dv = _data_validation(kind, choices, template.first_year, template.last_year or LAST_YEAR)
         for slot in slots:
             dv.add(slot.coordinate)
         ws.add_data_validation(dv)
 
 
-def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int) -> DataValidation:
+def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int, last_year: int) -> DataValidation:
     rule = _RULES[kind]
     # The list formula separates choices with commas; messages list them the Chinese way.
-    values = {"first": first_year, "choices": ",".join(choices)}
-    shown = {"first": first_year, "choices": "、".join(choices)}
+    values = {"first": first_year, "last": last_year, "choices": ",".join(choices)}
+    shown = {"first": first_year, "last": last_year, "choices": "、".join(choices)}
     return DataValidation(
         type=rule.type,
         operator=rule.operator,
         formula1=rule.formula1.format(**values),
-        formula2=rule.formula2,
+        formula2=rule.formula2.format(**values) if rule.formula2 else None,
         allow_blank=True,
         showErrorMessage=True,
         showInputMessage=True,

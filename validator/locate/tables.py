@@ -152,7 +152,7 @@ class TableLocator:
         return set(single_groups)
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
-        """Groups whose sub-rows are all missing but whose own label row carries numbers (2019 style)."""
+        """Groups whose sub-rows are all missing but whose own label row carries numbers (as older formats had it)."""
         groups: dict[str, list[Leaf]] = {}
         for leaf in self.table.row_leaves:
             if leaf.path and leaf.key not in self.rows:
@@ -169,8 +169,9 @@ class TableLocator:
                 parts = "、".join(f"“{x.label}”" for x in missing)
                 self.add(
                     "ST08",
-                    f"{self.name}第{hit[0]}行「{label}」只填了一行（2019年试行格式的写法），"
-                    f"2021年格式应分为{parts}{len(missing)}项分别填报。这一行已按{len(missing)}项之和参与校验。",
+                    f"{self.name}第{hit[0]}行「{label}」只填了一行，"
+                    f"{self.report.template.name}应分为{parts}{len(missing)}项分别填报。"
+                    f"这一行已按{len(missing)}项之和参与校验。",
                     self.index.ref(*hit),
                     keys=[k for leaf in missing for k in self.keys(row=leaf) if self._stands_in(k)],
                 )

@@ -1,10 +1,11 @@
-"""Reports as Chinese tables in the terminal (rich); cell text is never parsed as rich markup."""
+"""Reports and the template list as Chinese tables in the terminal (rich); cell text is never parsed as rich markup."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from validator.findings import SEVERITY_ZH, FileReport
+from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 _COLUMNS = (
@@ -50,3 +51,16 @@ def print_reports(
             console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))
         if r.path in annotated:
             console.print(Text(f"标注副本：{annotated[r.path]}"))
+
+
+def templates_text(templates: Sequence[Template], default: Template) -> str:
+    """The templates the tool provides, one block each (id, format, version, title, basis, report years)."""
+    lines = []
+    for t in templates:
+        lines += [
+            f"{t.id}{'（默认）' if t is default else ''}",
+            f"  {t.name}，版本 {t.version}：{t.title}",
+            f"  格式依据：{t.basis}；适用于{t.years}的报告",
+        ]
+    lines.append("校验时未指定 --template 的，按工作簿中的模板编号、各格式特有的栏目和报告年度自动识别格式。")
+    return "\n".join(lines)

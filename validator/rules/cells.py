@@ -10,7 +10,7 @@ import pandas as pd
 from validator.catalogue import BUILTIN
 from validator.findings import Finding
 from validator.rules.context import ReportContext
-from validator.spec.model import NUMERIC_KINDS, InputCell, Template
+from validator.spec.model import COUNT_KINDS, NUMERIC_KINDS, SIGNED_KINDS, InputCell, Template
 from validator.text import fmt
 
 
@@ -31,13 +31,13 @@ def _choices(key: str, template: Template) -> str:
 CELL_RULES: tuple[CellRule, ...] = (
     CellRule(
         "TY05",
-        lambda cell, _: cell.kind in NUMERIC_KINDS,
+        lambda cell, _: cell.kind in NUMERIC_KINDS - SIGNED_KINDS,
         lambda block, _: block >= 0,
         lambda value, *_: f" = {fmt(value)}，是负数。数量和金额不能为负，请填写实际数字。",
     ),
     CellRule(
         "TY06",
-        lambda cell, _: cell.kind == "count",
+        lambda cell, _: cell.kind in COUNT_KINDS,
         lambda block, _: block % 1 == 0,
         lambda value, *_: f" = {fmt(value)}，件数应为整数。请核实后填写整数。",
     ),

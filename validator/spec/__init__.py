@@ -1,6 +1,7 @@
 """The declarative template spec: model and loader."""
 
-from validator.spec.load import SpecError, default_template, load_template
+from validator.spec.catalog import default_template, get_template, list_templates, template_by_id
+from validator.spec.load import SpecError, load_template
 from validator.spec.model import (
     Equation,
     Field,
@@ -25,5 +26,8 @@ __all__ = [
     "Table",
     "Template",
     "default_template",
+    "get_template",
+    "list_templates",
     "load_template",
+    "template_by_id",
 ]

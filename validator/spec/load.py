@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sysconfig
-from functools import cache
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
@@ -32,7 +33,6 @@ def _templates_dir() -> Path:
 
 
 TEMPLATES_DIR = _templates_dir()
-DEFAULT_TEMPLATE = TEMPLATES_DIR / "gov-info-annual-report-2021.yaml"
 KINDS = set(get_args(Kind))
 SEVERITIES = set(get_args(Severity))
 RULE_KINDS = {"equation", "zero_unless", "compare", "credit_code", "year_range", "text_mentions"}
@@ -55,11 +55,12 @@ def _headers(nodes: list[dict[str, Any]], where: str) -> tuple[Header, ...]:
         children = _headers(n.get("children", []), f"{here}.children")
         if not children and not n.get("key"):
             raise SpecError(f"{here}: a leaf needs a 'key'")
-        out.append(Header(label=str(_require(n, "label", here)), key=n.get("key"), children=children))
+        kind = _kind(n["kind"], f"{here}.kind") if "kind" in n else None
+        out.append(Header(label=str(_require(n, "label", here)), key=n.get("key"), children=children, kind=kind))
     return tuple(out)
 
 
-def _kind(value: str, where: str) -> str:
+def _kind(value: str, where: str) -> Kind:
     if value not in KINDS:
         raise SpecError(f"{where}: unknown kind '{value}' (one of {sorted(KINDS)})")
     return value
@@ -155,18 +156,27 @@ def parse_template(data: dict[str, Any], source: str = "<spec>") -> Template:
     codes = [r.code for r in rules]
     if len(set(codes)) != len(codes):
         raise SpecError(f"{source}: duplicate rule codes")
+    first_year = _year(_require(data, "first_year", source), f"{source}: first_year")
+    last_year = _year(data["last_year"], f"{source}: last_year") if data.get("last_year") is not None else None
+    if last_year is not None and last_year < first_year:
+        raise SpecError(f"{source}: last_year: {last_year} is before first_year {first_year}")
+    issued = data.get("issued")
+    if issued is not None and not isinstance(issued, dt.date):
+        raise SpecError(f"{source}: issued: must be a date such as 2021-09-26")
     template = Template(
         id=_require(data, "id", source),
         version=str(_require(data, "version", source)),
         title=_require(data, "title", source),
         basis=_require(data, "basis", source),
-        first_year=int(_require(data, "first_year", source)),
+        first_year=first_year,
         sheets=sheets,
         rules=rules,
-        superseded=tuple(
-            SupersededFormat(s["name"], s["basis"], tuple(s["labels"])) for s in data.get("superseded", [])
-        ),
+        name=str(data.get("name") or data["id"]),
+        last_year=last_year,
+        issued=issued,
     )
+    if "example" in data:
+        template = replace(template, example=_example(data["example"], template, f"{source}: example"))
     for rule in rules:
         for key in rule.params.get("cells", []) + [rule.params[k] for k in ("left", "right") if k in rule.params]:
             if key not in template.inputs:
@@ -174,8 +184,57 @@ def parse_template(data: dict[str, Any], source: str = "<spec>") -> Template:
     return template
 
 
-def load_template(path: str | Path) -> Template:
-    """Read and validate a template spec file."""
+def _example(node: object, template: Template, where: str) -> tuple[tuple[str, Any], ...]:
+    """The example report: a value per field key, and a list of values (in column order) per "table.row"."""
+    if not isinstance(node, dict):
+        raise SpecError(f"{where}: must be a mapping of input keys to values")
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in template.fields:
+            out[key] = value
+            continue
+        table_key, _, row = str(key).partition(".")
+        table = template.tables.get(table_key)
+        if table is None or row not in {leaf.key for leaf in table.row_leaves}:
+            raise SpecError(f"{where}.{key}: no field and no table row of that name")
+        columns = table.column_leaves
+        if not isinstance(value, list) or len(value) != len(columns):
+            raise SpecError(f"{where}.{key}: needs a list of {len(columns)} values, one per column")
+        out |= {table.cell_key(row, c.key): v for c, v in zip(columns, value)}
+    missing = [k for k in template.inputs if k not in out]
+    if missing:
+        raise SpecError(f"{where}: no value for {missing[0]} (the example must fill every input)")
+    return tuple((k, out[k]) for k in template.inputs)
+
+
+def _year(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 < value < 2200:
+        raise SpecError(f"{where}: must be a four-digit year")
+    return value
+
+
+def _superseded(ids: object, template: Template, folder: Path, where: str) -> tuple[SupersededFormat, ...]:
+    """The older formats a template replaces, each recognised by the labels only the older one prints.
+
+    An older format is a template spec of its own, looked for beside this spec and then among the shipped ones.
+    """
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise SpecError(f"{where}: must be a list of template ids")
+    out = []
+    for i, old_id in enumerate(ids):
+        path = next((p for p in (folder / f"{old_id}.yaml", TEMPLATES_DIR / f"{old_id}.yaml") if p.is_file()), None)
+        if path is None:
+            raise SpecError(f"{where}[{i}]: no template spec '{old_id}.yaml' beside this spec or in {TEMPLATES_DIR}")
+        old = load_template(path, resolve=False)
+        if old.id != old_id:
+            raise SpecError(f"{where}[{i}]: {path} declares id '{old.id}', not '{old_id}'")
+        labels = tuple(sorted(old.labels - template.labels))
+        out.append(SupersededFormat(old.id, old.name, old.basis, labels))
+    return tuple(out)
+
+
+def load_template(path: str | Path, resolve: bool = True) -> Template:
+    """Read and validate a template spec file; `resolve` also loads the older formats it supersedes."""
     path = Path(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -183,10 +242,8 @@ def load_template(path: str | Path) -> Template:
         raise SpecError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):
         raise SpecError(f"{path}: not a mapping")
-    return parse_template(data, str(path))
-
-
-@cache
-def default_template() -> Template:
-    """The official 2021 template shipped with the package."""
-    return load_template(DEFAULT_TEMPLATE)
+    template = parse_template(data, str(path))
+    if resolve and data.get("supersedes"):
+        superseded = _superseded(data["supersedes"], template, path.parent, f"{path}: supersedes")
+        template = replace(template, superseded=superseded)
+    return template

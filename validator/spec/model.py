@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any, Literal
 
-Kind = Literal["count", "money", "text", "longtext", "choice", "year", "credit_code"]
-NUMERIC_KINDS: frozenset[str] = frozenset({"count", "money"})
+Kind = Literal["count", "signed_count", "money", "amount", "text", "longtext", "choice", "year", "credit_code"]
+# count: a non-negative whole number; signed_count: a change that may be negative (2019 表二「本年增/减」);
+# money: 万元 as printed in the header; amount: a sum of money whose unit the format does not print.
+NUMERIC_KINDS: frozenset[str] = frozenset({"count", "signed_count", "money", "amount"})
+COUNT_KINDS: frozenset[str] = frozenset({"count", "signed_count"})
+SIGNED_KINDS: frozenset[str] = frozenset({"signed_count"})
 Severity = Literal["error", "warning", "info"]
 
 
@@ -18,6 +23,7 @@ class Header:
     label: str
     key: str | None = None
     children: tuple[Header, ...] = ()
+    kind: Kind | None = None  # a column whose cells differ from the table's kind
 
     @property
     def is_leaf(self) -> bool:
@@ -35,6 +41,7 @@ class Leaf:
     label: str
     path: tuple[str, ...]  # ancestor labels, outermost first
     path_keys: tuple[str | None, ...] = ()  # ancestor keys, parallel to path
+    kind: Kind | None = None
 
     def group_label(self, key: str) -> str:
         """The label of the ancestor group whose key is `key`."""
@@ -49,7 +56,7 @@ def leaves(
     for h in headers:
         key = f"{prefix}.{h.key}" if prefix and h.key else (h.key or prefix)
         if h.is_leaf:
-            out.append(Leaf(key=key, label=h.label, path=path, path_keys=path_keys))
+            out.append(Leaf(key=key, label=h.label, path=path, path_keys=path_keys, kind=h.kind))
         else:
             out.extend(leaves(h.children, (*path, h.label), (*path_keys, h.key), key))
     return tuple(out)
@@ -153,9 +160,10 @@ class RuleSpec:
 class SupersededFormat:
     """An older official format that is recognised (and reported) by its distinctive labels."""
 
+    template_id: str
     name: str
     basis: str
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # labels of the older format that this template does not have
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,35 @@ class Template:
     sheets: tuple[Sheet, ...]
     rules: tuple[RuleSpec, ...]
     superseded: tuple[SupersededFormat, ...] = ()
+    name: str = ""  # the format's short name in messages, e.g. "2021年格式"
+    last_year: int | None = None  # the last report year of this format; None while it is current
+    issued: date | None = None  # the basis document's date (the creation date of generated workbooks)
+    example: tuple[tuple[str, Any], ...] = ()  # a balanced example report: (input key, value) for every input
+
+    @property
+    def years(self) -> str:
+        """The report years of this format, in words: "2019—2020年度", "2021年度及以后"."""
+        if self.last_year is None:
+            return f"{self.first_year}年度及以后"
+        if self.last_year == self.first_year:
+            return f"{self.first_year}年度"
+        return f"{self.first_year}—{self.last_year}年度"
+
+    def covers(self, year: int) -> bool:
+        """Whether reports of `year` use this format."""
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    @cached_property
+    def labels(self) -> frozenset[str]:
+        """Every label printed in the format: sheet titles, field labels, captions, corners, row and column headers."""
+        out = set()
+        for sheet in self.sheets:
+            out |= {sheet.title, *(f.label for f in sheet.fields)}
+            for t in sheet.tables:
+                out |= {x for x in (t.caption, t.corner) if x}
+                for leaf in (*t.row_leaves, *t.column_leaves):
+                    out |= {leaf.label, *leaf.path}
+        return frozenset(out - {""})
 
     @cached_property
     def tables(self) -> dict[str, Table]:
@@ -191,5 +228,6 @@ class Template:
                     for c in t.column_leaves:
                         key = t.cell_key(r.key, c.key)
                         label = f"{r.label} / {c.label}" if r.label else c.label
-                        out[key] = InputCell(key, sheet.name, t.kind, True, t.key, r, c, label)
+                        kind = c.kind or r.kind or t.kind
+                        out[key] = InputCell(key, sheet.name, kind, True, t.key, r, c, label)
         return out

@@ -126,7 +126,7 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
                 report.add(
                     "ST07",
                     f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
-                    f"本年度报告应使用{template.basis}格式，请改用新模板重新填写该表。",
+                    f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
                 )
     assigned = _assign_sheets(indexes, template)
     for spec in template.sheets:

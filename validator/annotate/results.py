@@ -13,6 +13,7 @@ from pathlib import Path
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
 from validator.names import PRIMARY_FILL
+from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
 
 TITLE = "政府信息公开工作年度报告校验结果"
@@ -57,6 +58,12 @@ class ResultsContent:
 FINDING_COLUMNS = (("序号", 6), ("规则", 10), ("级别", 8), ("位置", 16), ("说明", 80))
 
 
+def _template_name(template_id: str | None) -> str:
+    """A shipped template as its format and basis (with the id), any other by its id."""
+    known = template_by_id(template_id) if template_id else None
+    return f"{known.name}（{known.basis}，{known.id}）" if known else template_id or "未识别"
+
+
 def results_content(
     report: FileReport, notices: Sequence[str] = (), linkable: Callable[[CellRef], bool] = lambda ref: ref.local
 ) -> ResultsContent:
@@ -65,7 +72,7 @@ def results_content(
     A finding's place links to its cell when `linkable` says the cell is in the painted workbook.
     """
     counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
-    lines = [f"文件：{Path(report.path).name}", f"模板：{report.template or '未识别'}", f"结果：{counts}"]
+    lines = [f"文件：{Path(report.path).name}", f"模板：{_template_name(report.template)}", f"结果：{counts}"]
     lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []
     lines += [f"无法校验：{report.error}"] if report.error else []
     lines += report.localisation.summary()

@@ -129,12 +129,25 @@ def test_one_run_mixes_templates(tmp_path: Path) -> None:
     assert [r.findings for r in reports] == [[], [], []]
 
 
-def test_declared_template_wins_over_labels(tmp_path: Path) -> None:
-    grid = read_xlsx(trial_book(tmp_path / "a.xlsx", {"report_year": 2020}))
-    grid.template_id = CURRENT.id
-    (report,) = check_grids([grid])
+@pytest.mark.parametrize("year", [None, 2022])
+def test_old_table_two_in_a_current_report_is_checked_as_current(tmp_path: Path, year: int | None) -> None:
+    """Labels of both formats: the report year decides, and without one the newest format found."""
+    book = build(tmp_path / "a.xlsx", balanced_values(CURRENT) | {"report_year": year}, trial_2019=True)
+    (report,) = check_paths([book])
     assert report.template == CURRENT.id
-    assert [f.rule for f in report.findings if f.rule == "ST07"] == ["ST07"]  # once, for the old 表二
+    assert [f.rule for f in report.findings if f.rule.startswith("ST")] == ["ST07"]
+
+
+def test_declared_template_decides_unless_the_labels_contradict_it(tmp_path: Path) -> None:
+    """A generated workbook's declared id beats the report year; tables of another format pasted into it do not."""
+    quiet = read_xlsx(trial_book(tmp_path / "a.xlsx", {"report_year": 2020}, drop_sheets=("表二",)))
+    quiet.template_id = CURRENT.id
+    pasted = read_xlsx(trial_book(tmp_path / "b.xlsx", {"report_year": 2020}))
+    pasted.template_id = CURRENT.id
+    first, second = check_grids([quiet, pasted])
+    assert (first.template, second.template) == (CURRENT.id, TRIAL.id)
+    assert second.findings == []
+    assert second.notices == [f"该工作簿由模板「{CURRENT.id}」生成，本次按「{TRIAL.id}」（{TRIAL.basis}）校验。"]
 
 
 def test_chosen_template_reports_the_superseded_format_once(tmp_path: Path) -> None:

@@ -161,21 +161,23 @@ def _check_chunk(entries: Sequence[_Entry], chosen: Template | None) -> list[Fil
 def _detect(grid: WorkbookGrid) -> Template:
     """The template a workbook was filled in.
 
-    In this order: the id a generated workbook declares; the labels only one format prints (when both formats'
-    labels appear, e.g. an old 表二 copied into a new report, the format of the report year decides); the report
-    year alone; the current format.
+    In this order: the id a generated workbook declares, unless its labels are only another format's (tables pasted
+    into an old generated workbook); the labels only one format prints (when several formats'
+    labels appear, e.g. an old 表二 copied into a new report, the format of the report year decides, else the newest
+    of them); the report year alone; the current format.
     """
-    declared = grid.template_id and template_by_id(grid.template_id)
-    if declared:
-        return declared
     templates = list_templates()
     hits = distinctive_hits(grid, templates)
     found = [t for t in templates if hits[t]]
+    declared = grid.template_id and template_by_id(grid.template_id)
+    if declared and (declared in found or not found):
+        return declared
     if len(found) == 1:
         return found[0]
     year = _report_year(grid, found or templates)
     by_year = next((t for t in found or templates if year is not None and t.covers(year)), None)
-    return by_year or (max(found, key=hits.__getitem__) if found else default_template())
+    # Without a year, the newest format found: its labels cannot have been copied from an older report.
+    return by_year or (found[0] if found else default_template())
 
 
 def _report_year(grid: WorkbookGrid, templates: Sequence[Template]) -> int | None:

@@ -7,7 +7,13 @@ from pathlib import Path
 import openpyxl
 
 from validator.forms.layout import template_layout
+from validator.rules.plausibility import CODE_ALPHABET, credit_code_problem
 from validator.spec.model import Template
+
+
+def valid_credit_code(first17: str) -> str:
+    """Complete 17 characters with the GB 32100-2015 check character."""
+    return next(first17 + ch for ch in CODE_ALPHABET if not credit_code_problem(first17 + ch))
 
 
 def balanced_values(template: Template) -> dict[str, object]:

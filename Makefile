@@ -22,3 +22,4 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) benchmarks/cold_start.py
 	$(PY) benchmarks/localisation.py
+	$(PY) benchmarks/detection.py

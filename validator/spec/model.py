@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from typing import Any, Literal
@@ -182,6 +182,14 @@ class Template:
     last_year: int | None = None  # the last report year of this format; None while it is current
     issued: date | None = None  # the basis document's date (the creation date of generated workbooks)
     example: tuple[tuple[str, Any], ...] = ()  # a balanced example report: (input key, value) for every input
+
+    def __hash__(self) -> int:
+        # Templates key caches and per-chunk groups; the generated hash would walk every sheet and rule each time.
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
 
     @property
     def years(self) -> str:

@@ -118,6 +118,16 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         help="上一年度的报告（工作簿、文件夹、.zip 或上年的 results.jsonl），用于跨年度核对；可多次指定",
     )
     batch.add_argument("--template", metavar="模板", help="按指定模板校验（默认按每个工作簿自动识别）")
+    batch.add_argument(
+        "--scheduler",
+        metavar="tcp://主机:端口",
+        help="在 dask.distributed 集群上校验（见 docs/cluster.md）；默认使用本机的全部 CPU 核",
+    )
+    batch.add_argument(
+        "--send-files",
+        action="store_true",
+        help="与 --scheduler 同用：集群各机器不共享本机的文件夹时，把工作簿内容发送过去、标注副本传回本机",
+    )
 
 
 @dataclass
@@ -199,6 +209,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from validator.batch.cluster import ClusterError
     from validator.batch.progress import print_summary
     from validator.batch.run import Settings, run_batch
 
@@ -206,7 +217,18 @@ def _batch(args: argparse.Namespace) -> int:
     if args.jobs < 0 or args.timeout <= 0:
         raise _UsageError("--jobs 应为不小于 0 的整数（0 表示全部 CPU 核），--timeout 应为正数。")
     stop = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
-    settings = Settings(args.out, not args.no_annotate, args.jobs, args.timeout, args.template, args.previous)
+    if args.send_files and not args.scheduler:
+        raise _UsageError("--send-files 只能与 --scheduler 同用。")
+    settings = Settings(
+        args.out,
+        not args.no_annotate,
+        args.jobs,
+        args.timeout,
+        args.template,
+        args.previous,
+        args.scheduler,
+        args.send_files,
+    )
     console = Console(stderr=True)
     try:
         batch = run_batch(args.inputs, settings, console)
@@ -217,6 +239,9 @@ def _batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    except ClusterError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(
             f"无法写入结果目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr

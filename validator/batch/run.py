@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from validator.batch import outputs
+from validator.batch.cluster import run_on_cluster
 from validator.batch.crossyear import Missing, compare_years
 from validator.batch.duplicates import flag_duplicates
 from validator.batch.inputs import Item, Skipped, collect
@@ -36,6 +37,8 @@ class Settings:
     timeout: float = 60.0  # seconds per file
     template: str | None = None
     previous: list[str] = field(default_factory=list)
+    scheduler: str | None = None  # tcp://HOST:PORT of a dask.distributed scheduler; None: local worker processes
+    send_files: bool = False  # cluster workers do not share this file system: send the workbooks' bytes
 
 
 @dataclass
@@ -94,7 +97,10 @@ def _check(
         size = max(1, min(MAX_CHUNK, ceil(len(todo) / (jobs * 4))))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         try:
-            run_chunks(chunks, options, jobs, settings.timeout, done)
+            if settings.scheduler:
+                run_on_cluster(chunks, options, settings.scheduler, settings.send_files, done)
+            else:
+                run_chunks(chunks, options, jobs, settings.timeout, done)
         finally:
             if progress:
                 progress.close()

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -25,6 +25,7 @@ from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
+from validator.sources.xlsx import Loaded, load
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
 from validator.text import plain_number
@@ -77,19 +78,24 @@ def _is_report(path: Path) -> bool:
 
 
 def check_paths(
-    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE
+    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE, isolated: bool = True
 ) -> list[FileReport]:
-    """Reports in the order of `paths`; each workbook's template is `template`, else detected from the workbook."""
-    return [r for chunk in iter_check_paths(paths, template, chunk_size) for r in chunk]
+    """Reports in the order of `paths`; each workbook's template is `template`, else detected from the workbook.
+
+    Workbooks are read in a guarded worker process that a native crash or hang cannot take down with the caller;
+    a caller that is itself such a disposable worker (a batch worker) passes isolated=False and reads directly.
+    """
+    return [r for chunk in iter_check_paths(paths, template, chunk_size, isolated) for r in chunk]
 
 
 def iter_check_paths(
-    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE
+    paths: Iterable[str | Path], template: Template | None = None, chunk_size: int = CHUNK_SIZE, isolated: bool = True
 ) -> Iterator[list[FileReport]]:
     """Like check_paths, one chunk of reports at a time: only one chunk's workbooks are in memory at once."""
     paths = iter(paths)
+    read = read_workbook if isolated else load
     while chunk := list(islice(paths, chunk_size)):
-        yield _check_chunk([_read(Path(p)) for p in chunk], template)
+        yield _check_chunk([_read(Path(p), read) for p in chunk], template)
 
 
 def check_grids(
@@ -110,14 +116,14 @@ def check_grids(
 _Entry = tuple[FileReport, "WorkbookGrid | None"]
 
 
-def _read(path: Path) -> _Entry:
+def _read(path: Path, read: Callable[[Path], Loaded]) -> _Entry:
     report = FileReport(str(path), engine_version=ENGINE_VERSION)
     try:
         if _is_folder(path):  # what workbook_paths leaves of a folder without workbooks
             raise ReadError(
                 f"文件夹 {path} 中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "missing"
             )
-        loaded = read_workbook(path)
+        loaded = read(path)
         report.sha256 = loaded.sha256
         return report, loaded.grid
     except ReadError as exc:

@@ -45,6 +45,7 @@ def run_on_cluster(
         reason = worker_died("未知") if isinstance(exc, KilledWorker) else internal(exc)
         return report_json(unreadable(item.name, reason))
 
+    options = replace(options, isolated=True)
     with client, client.get_executor(pure=False) as executor:
         if send_files:
 

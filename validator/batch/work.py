@@ -27,13 +27,18 @@ class Options:
 
     out: str | None = None
     template: str | None = None
+    # Read each workbook in the engine's guarded reader process. A local pool worker is disposable and timed by the
+    # pool already, so it reads directly; a cluster worker has no per-file time limit of its own.
+    isolated: bool = False
 
 
 def check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
     """One JSON result per item, in order; `file` is the item's name, `annotated` relative to the output folder."""
     template = get_template(options.template) if options.template else None
     readable = [item for item in items if item.error is None]
-    checked = dict(zip((i.name for i in readable), check_paths([i.path for i in readable], template)))
+    checked = dict(
+        zip((i.name for i in readable), check_paths([i.path for i in readable], template, isolated=options.isolated))
+    )
     return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
 
 

@@ -1,0 +1,134 @@
+"""Bulk speed: `nianbao batch` against the floor of merely reading the same workbooks with python-calamine, in one run.
+
+Generates N realistic filled workbooks (most balanced, a share with wrong cells, some with rows inserted into 表三,
+some with formulas; each agency different), then measures
+  (a) the floor: python-calamine reading every cell of every file in one process, and nothing else;
+  (b) `nianbao batch --no-annotate` (every core);
+  (c) `nianbao batch` writing annotated copies;
+and prints files/s, the ratios b/a and c/a, and the peak memory of each run (the whole process tree).
+
+Usage: .venv/bin/python benchmarks/bulk.py [N] [--big]   (--big: N = 10,000; the set is cached in build/bench/N)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import openpyxl
+import psutil
+import python_calamine
+
+from validator.forms.layout import template_layout
+from validator.forms.sample import balanced_values, valid_credit_code
+from validator.forms.workbook import write_blank
+from validator.spec import default_template
+
+ROOT = Path("build/bench")
+SHARES = {"balanced": 0.70, "wrong": 0.20, "inserted_rows": 0.05, "formulas": 0.05}
+
+
+def _values(i: int, rng: random.Random) -> dict[str, object]:
+    """A balanced report of agency i: the example's 表三/表四 scaled (sums stay balanced), its own name and code."""
+    template = default_template()
+    values = balanced_values(template)
+    k = rng.randint(1, 9)
+    for key, value in values.items():
+        if key.startswith(("t3.", "t4.")):
+            values[key] = value * k
+    values["agency_name"] = f"某县第{i}局"
+    values["credit_code"] = valid_credit_code(f"11330521MB{i:07d}")
+    return values
+
+
+def _make(args: tuple[Path, Path, int, str]) -> None:
+    blank, target, i, kind = args
+    rng = random.Random(i)
+    template = default_template()
+    values = _values(i, rng)
+    t3 = [k for k in values if k.startswith("t3.")]
+    if kind == "wrong":
+        for key in rng.sample(t3, rng.randint(1, 3)):
+            values[key] = int(values[key]) + rng.randint(1, 9)
+    wb = openpyxl.load_workbook(blank)
+    for sheet in template_layout(template):
+        ws = wb[sheet.name]
+        for slot in sheet.slots:
+            value = values.get(slot.key)
+            if kind == "formulas" and slot.key.endswith(".total") and slot.key.startswith("t3."):
+                value = f"=SUM(C{slot.row}:H{slot.row})"  # as typed in Excel: the total column as a formula
+            ws.cell(slot.row, slot.col, value)
+    if kind == "inserted_rows":
+        wb["表三"].insert_rows(8, 2)  # blank rows in the middle of the table: located by labels all the same
+    wb.save(target)
+
+
+def generate(n: int) -> Path:
+    """N workbooks in build/bench/N (reused when complete)."""
+    folder = ROOT / str(n) / "报送"
+    if folder.is_dir() and len(list(folder.glob("*.xlsx"))) == n:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    blank = ROOT / "blank.xlsx"
+    write_blank(default_template(), blank)
+    kinds = random.Random(0).choices(list(SHARES), weights=list(SHARES.values()), k=n)
+    jobs = [(blank, folder / f"{i:05d}.xlsx", i, kind) for i, kind in enumerate(kinds)]
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_make, jobs, chunksize=50))
+    return folder
+
+
+def floor(folder: Path) -> float:
+    """Seconds to read every cell of every workbook with python-calamine, in this one process."""
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.xlsx")):
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - start
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak memory (MiB, the command and all its worker processes together) of one command."""
+    start = time.perf_counter()
+    proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass  # a worker ended between listing and measuring
+        time.sleep(0.05)
+    return time.perf_counter() - start, peak / 2**20
+
+
+def main() -> None:
+    n = 10_000 if "--big" in sys.argv else int(next((a for a in sys.argv[1:] if a.isdigit()), 2000))
+    folder = generate(n)
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    out = ROOT / str(n) / "结果"
+    a = floor(folder)
+    shutil.rmtree(out, ignore_errors=True)
+    b, b_mem = timed([nianbao, "batch", str(folder), "--out", str(out), "--no-annotate"])
+    shutil.rmtree(out, ignore_errors=True)
+    c, c_mem = timed([nianbao, "batch", str(folder), "--out", str(out)])
+    print(f"{n} workbooks, {os.cpu_count()} cores, {sys.platform}")
+    print(f"(a) calamine reads every cell      {a:8.1f} s  {n / a:7.1f} files/s")
+    print(
+        f"(b) nianbao batch --no-annotate    {b:8.1f} s  {n / b:7.1f} files/s  peak {b_mem:6.0f} MiB  b/a = {b / a:.2f}"
+    )
+    print(
+        f"(c) nianbao batch (with copies)    {c:8.1f} s  {n / c:7.1f} files/s  peak {c_mem:6.0f} MiB  c/a = {c / a:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
+from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
@@ -114,7 +115,19 @@ def _altered_heading(
 
 
 def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
-    """Find every input of `template` in `grid`; structure problems become findings, never exceptions."""
+    """Find every input of `template` in `grid`; structure problems become findings, never exceptions.
+
+    A workbook laid out exactly like one located cleanly before reuses that layout (validator/locate/reuse.py).
+    """
+    known = reused(grid, template)
+    if known is not None:
+        return known
+    report = _locate_labels(grid, template)
+    remember(grid, report)
+    return report
+
+
+def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     report = LocatedReport(template)
     indexes = [SheetIndex(s) for s in grid.sheets]
     hits = {index.sheet.name: _superseded_hits(index, template) for index in indexes}

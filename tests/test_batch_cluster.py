@@ -17,8 +17,14 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def scheduler() -> str:
+    # The workers read through the guarded reader, whose time limit a loaded CI machine must not reach.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        env={"NIANBAO_LIMIT_SECONDS": "300"},
     )
     yield cluster.scheduler_address
     cluster.close()
@@ -62,9 +68,9 @@ def test_cluster_run_equals_local_run(
     cluster_code, remote = _run(*submissions, f"集群{len(mode)}", "--scheduler", scheduler, *mode)
     assert cluster_code == local_code
     got = _outputs(remote)
-    assert got["copies"] and got["copies"] == expected["copies"]
-    for name in ("jsonl", "csv", "xlsx", "html"):
+    for name in ("jsonl", "csv", "xlsx", "html", "copies"):
         assert got[name] == expected[name], name
+    assert got["copies"], "the set has workbooks with findings"
 
 
 def test_unreachable_scheduler_is_explained(submissions: tuple[Path, Path, Path], capsys: pytest.CaptureFixture):

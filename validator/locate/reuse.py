@@ -27,7 +27,8 @@ Position = tuple[str, int, int]
 class _Layout:
     cells: dict[str, CellRef]
     inputs: frozenset[Position]
-    fingerprint: tuple
+    shape: tuple
+    texts: tuple
     labels: frozenset[str]  # normalised: the text outside the inputs, and every label of the template
     places: dict[str, str]
     label_of: dict[str, str]
@@ -40,14 +41,20 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _fingerprint(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
-    """Everything locating looks at, except what the input cells hold beyond being empty or not."""
-    sheets = []
-    for s in grid.sheets:
-        filled = frozenset(rc for rc, v in s.cells.items() if v not in (None, ""))
-        texts = frozenset((rc, v) for rc, v in s.cells.items() if (s.name, *rc) not in inputs and _is_text(v))
-        sheets.append((s.name, s.visible, tuple(s.merges), filled, texts))
-    return tuple(sheets)
+def _shape(grid: WorkbookGrid) -> tuple:
+    """Sheet names, visibility, merges and which cells are filled: what locating looks at besides text."""
+    return tuple(
+        (s.name, s.visible, tuple(s.merges), frozenset(rc for rc, v in s.cells.items() if v not in (None, "")))
+        for s in grid.sheets
+    )
+
+
+def _texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
+    """The text of every cell outside the inputs, by sheet."""
+    return tuple(
+        frozenset((rc, v) for rc, v in s.cells.items() if _is_text(v) and (s.name, *rc) not in inputs)
+        for s in grid.sheets
+    )
 
 
 def _input_texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> set[str]:
@@ -64,9 +71,12 @@ def _template_labels(template: Template) -> frozenset[str]:
 
 def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     """The located report of a known layout that `grid` shares, or None."""
-    for layout in _KNOWN.get(template, ()):
+    layouts = _KNOWN.get(template, ())
+    shape = _shape(grid) if layouts else None
+    for layout in layouts:
         if (
-            _fingerprint(grid, layout.inputs) == layout.fingerprint
+            shape == layout.shape
+            and _texts(grid, layout.inputs) == layout.texts
             and not _input_texts(grid, layout.inputs) & layout.labels
         ):
             by_name = {s.name: s for s in grid.sheets}
@@ -86,11 +96,11 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
     if any(loc.raw != by_name[loc.cell.sheet].cells.get((loc.cell.row, loc.cell.col)) for loc in report.cells.values()):
         return  # some input is read from more than its own cell (a text of several paragraphs): not positional
     inputs = frozenset((loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in report.cells.values())
-    fingerprint = _fingerprint(grid, inputs)
-    labels = _template_labels(report.template) | {normalize(v) for sheet in fingerprint for (_, v) in sheet[4]}
+    shape, texts = _shape(grid), _texts(grid, inputs)
+    labels = _template_labels(report.template) | {normalize(v) for sheet in texts for (_, v) in sheet}
     known = _KNOWN.setdefault(report.template, [])
-    if any(layout.fingerprint == fingerprint for layout in known):
+    if any((layout.shape, layout.texts) == (shape, texts) for layout in known):
         return
     cells = {key: loc.cell for key, loc in report.cells.items()}
-    known.insert(0, _Layout(cells, inputs, fingerprint, labels, dict(report.places), dict(report.labels)))
+    known.insert(0, _Layout(cells, inputs, shape, texts, labels, dict(report.places), dict(report.labels)))
     del known[MAX_LAYOUTS:]

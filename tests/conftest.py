@@ -15,6 +15,7 @@ from validator.spec.model import Template
 SOFFICE_TIMEOUT = 120  # seconds; the first start with a fresh profile is the slow one
 
 Convert = Callable[[Path, str, Path], Path]
+ConvertAll = Callable[[list[Path], str, Path], list[Path]]
 
 
 def _tool(*names: str) -> str:
@@ -42,25 +43,35 @@ def pdftotext() -> str:
 
 
 @pytest.fixture(scope="session")
-def convert(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
-    """`convert(path, fmt, outdir)` → the converted file, e.g. fmt "pdf" or "png".
+def convert_all(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> ConvertAll:
+    """`convert_all(paths, fmt, outdir)` → the converted files, with one LibreOffice start for all of them.
 
-    A private LibreOffice profile keeps tests apart from (and unblocked by) a user's running LibreOffice.
+    Converting to "xlsx" recalculates every formula. A private LibreOffice profile keeps tests apart from (and
+    unblocked by) a user's running LibreOffice.
     """
     profile = tmp_path_factory.mktemp("lo-profile").as_uri()
 
-    def run(path: Path, fmt: str, outdir: Path) -> Path:
-        out = outdir / f"{path.stem}.{fmt.split(':')[0]}"
-        out.unlink(missing_ok=True)
+    def run(paths: list[Path], fmt: str, outdir: Path) -> list[Path]:
+        outs = [outdir / f"{path.stem}.{fmt.split(':')[0]}" for path in paths]
+        for out in outs:
+            out.unlink(missing_ok=True)
         command = [soffice, f"-env:UserInstallation={profile}", "--headless"]
-        command += ["--convert-to", fmt, "--outdir", str(outdir), str(path)]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False)
-        # soffice may exit 0 without writing anything, so the output file is the real test.
-        if not out.exists():
-            raise AssertionError(f"soffice did not convert {path} to {fmt}:\n{result.stdout}\n{result.stderr}")
-        return out
+        command += ["--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
+        timeout = SOFFICE_TIMEOUT + 10 * len(paths)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        # soffice may exit 0 without writing anything, so the output files are the real test.
+        missing = [str(p) for p, out in zip(paths, outs) if not out.exists()]
+        if missing:
+            raise AssertionError(f"soffice did not convert {missing} to {fmt}:\n{result.stdout}\n{result.stderr}")
+        return outs
 
     return run
+
+
+@pytest.fixture(scope="session")
+def convert(convert_all: ConvertAll) -> Convert:
+    """`convert(path, fmt, outdir)` → the converted file, e.g. fmt "pdf" or "png"."""
+    return lambda path, fmt, outdir: convert_all([path], fmt, outdir)[0]
 
 
 @pytest.fixture(scope="session")

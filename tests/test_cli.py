@@ -372,15 +372,24 @@ def test_template_output_and_layout(tmp_path: Path) -> None:
     template = default_template()
     assert doc["template"] == template.id
     assert doc["version"] == template.version
-    cells = doc["cells"]
+    cells = [c for c in doc["cells"] if c["kind"] != "status"]
     assert len(cells) == 210
     assert sum(c["table"] == "t3" for c in cells) == 175
-    assert len({c["key"] for c in cells}) == len(cells)
+    assert len({c["key"] for c in doc["cells"]}) == len(doc["cells"])
     for c in cells:
         assert {"key", "sheet", "cell", "row_label", "col_label", "kind"} <= set(c), c
         cell = wb[c["sheet"]][c["cell"]]
         assert cell.protection.locked is False, f"{c['sheet']}!{c['cell']} ({c['key']}) is not an input cell"
     assert wb["表三"]["A1"].protection.locked, "labels stay locked"
+    # One live-check status cell per table with equations: a locked formula cell.
+    statuses = [c for c in doc["cells"] if c["kind"] == "status"]
+    assert [(c["key"], c["sheet"], c["table"]) for c in statuses] == [
+        ("status.t3", "表三", "t3"),
+        ("status.t4", "表四", "t4"),
+    ]
+    for c in statuses:
+        cell = wb[c["sheet"]][c["cell"]]
+        assert cell.protection.locked and str(cell.value).startswith("=IF("), c
 
 
 # ---------------------------------------------------------------- rules

@@ -53,6 +53,10 @@ class SheetLayout:
     slots: tuple[Slot, ...]
     width: int  # number of used columns
     freeze: str | None
+    statuses: tuple[Slot, ...] = ()  # live-check status cells ("status.<table>"), right of the tables
+
+
+STATUS_GAP = 1  # empty columns between the widest table and the status cells, so they never read as a table column
 
 
 def _span(headers: tuple[Header, ...]) -> int:
@@ -106,10 +110,15 @@ def _table_layout(table: Table, top: int) -> tuple[list[Block], list[Slot], int,
     return blocks, slots, data_top + len(table.row_leaves), width, data_top
 
 
-def sheet_layout(sheet: Sheet) -> SheetLayout:
-    """Lay out one sheet: a title row, then either labelled fields (label in A, input in B) or tables."""
+def sheet_layout(sheet: Sheet, checked: frozenset[str] = frozenset()) -> SheetLayout:
+    """Lay out one sheet: a title row, then either labelled fields (label in A, input in B) or tables.
+
+    Each table in `checked` (keys of tables with equation rules) gets a status cell on its first row, right of
+    every table of the sheet, where no label or data cell of any table can be.
+    """
     blocks: list[Block] = []
     slots: list[Slot] = []
+    firsts: dict[str, int] = {}
     if sheet.fields:
         for i, f in enumerate(sheet.fields):
             blocks.append(Block(f.label, "field_label", 2 + i, 1, 2 + i, 1))
@@ -118,6 +127,7 @@ def sheet_layout(sheet: Sheet) -> SheetLayout:
     else:
         row, width, freeze = 2, 1, None
         for table in sheet.tables:
+            firsts[table.key] = row
             table_blocks, table_slots, row, table_width, data_top = _table_layout(table, row)
             blocks += table_blocks
             slots += table_slots
@@ -125,12 +135,22 @@ def sheet_layout(sheet: Sheet) -> SheetLayout:
             row += 1  # one blank row between tables
             if len(sheet.tables) == 1:
                 freeze = coordinate(data_top, 1 + min(s.col for s in table_slots) - 1)
-    return SheetLayout(sheet.name, (Block(sheet.title, "title", 1, 1, 1, width), *blocks), tuple(slots), width, freeze)
+    statuses = tuple(
+        Slot(f"status.{key}", top, width + STATUS_GAP + 1) for key, top in firsts.items() if key in checked
+    )
+    title = Block(sheet.title, "title", 1, 1, 1, width)
+    return SheetLayout(sheet.name, (title, *blocks), tuple(slots), width, freeze, statuses)
+
+
+def checked_tables(template: Template) -> frozenset[str]:
+    """Keys of the tables that equation rules check (they get a live status cell)."""
+    return frozenset(template.inputs[eq.lhs[0]].table for r in template.rules for eq in r.equations)
 
 
 def template_layout(template: Template) -> tuple[SheetLayout, ...]:
     """The layout of every sheet of the template, in order."""
-    return tuple(sheet_layout(s) for s in template.sheets)
+    checked = checked_tables(template)
+    return tuple(sheet_layout(s, checked) for s in template.sheets)
 
 
 def layout_document(template: Template) -> dict:
@@ -153,5 +173,10 @@ def layout_document(template: Template) -> dict:
                     "kind": cell.kind,
                     "required": cell.required,
                 }
+            )
+        for slot in sheet.statuses:
+            table = slot.key.removeprefix("status.")
+            cells.append(
+                {"key": slot.key, "sheet": sheet.name, "cell": slot.coordinate, "table": table, "kind": "status"}
             )
     return {"template": template.id, "version": template.version, "basis": template.basis, "cells": cells}

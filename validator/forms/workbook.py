@@ -8,6 +8,7 @@ from math import ceil
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from validator.atomic import save_atomic
 from validator.cellref import column_letter
 from validator.forms.layout import Block, Role, SheetLayout, Slot, template_layout
+from validator.forms.live import FAIL_MARK, live_checks
 from validator.names import INPUT_FILL, LABEL_FILL, TEMPLATE_INFO_SHEET
 from validator.spec.model import NUMERIC_KINDS, Kind, Template
 from validator.text import display_width
@@ -56,6 +58,13 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _MIDDLE = Alignment(vertical="center")
+
+# Live checks: an unbalanced total in Excel's own "light red fill, dark red text", the other cells of its equation
+# lighter; the status cell green, red while an equation does not balance.
+_LIVE_TOTAL = (PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006", bold=True))
+_LIVE_TERM = (PatternFill("solid", bgColor="FDE9EC"), Font(color="9C0006"))
+_STATUS_FONT = Font(name=FONT_NAME, size=11, bold=True, color="00843D")
+_STATUS_FAIL_FONT = Font(bold=True, color="C00000")
 
 # Role → (font, alignment); every role but the title is a bordered grey label cell.
 _BLOCK_STYLES: dict[Role, tuple[Font, Alignment]] = {
@@ -169,6 +178,7 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     for row, height in _row_heights(layout, widths, kinds).items():
         ws.row_dimensions[row].height = height
     ws.freeze_panes = layout.freeze
+    _add_live_checks(ws, layout, template)
     _protect(ws)
     _print_setup(ws, layout)
 
@@ -228,6 +238,26 @@ def _data_validation(kind: Kind, choices: tuple[str, ...], first_year: int, last
         errorTitle=rule.error[0],
         error=rule.error[1].format(**shown),
     )
+
+
+def _add_live_checks(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
+    """Status cells, hidden helper formulas and the conditional formats of every checked table on the sheet."""
+    for check in live_checks(template, layout):
+        for coord, formula in check.formulas:
+            ws[coord] = formula
+            ws[coord].protection = Protection(locked=True, hidden=True)  # the long formulas stay out of sight
+        status = ws[check.status.coordinate]
+        status.font = _STATUS_FONT
+        status.alignment = _MIDDLE
+        ws.conditional_formatting.add(
+            check.status.coordinate,
+            FormulaRule(formula=[f'LEFT({check.status.coordinate},1)="{FAIL_MARK}"'], font=_STATUS_FAIL_FONT),
+        )
+        for h in check.highlights:
+            fill, font = _LIVE_TOTAL if h.role == "total" else _LIVE_TERM
+            ws.conditional_formatting.add(h.cells, FormulaRule(formula=[h.formula], fill=fill, font=font))
+        for col in check.helper_columns:
+            ws.column_dimensions[column_letter(col)].hidden = True
 
 
 def column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
@@ -293,6 +323,8 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    last_row = max([b.bottom for b in layout.blocks] + [s.row for s in layout.slots])
+    ws.print_area = f"A1:{column_letter(layout.width)}{last_row}"  # the form only, not the live-check cells
 
 
 def _add_info_sheet(wb: Workbook, template: Template) -> None:

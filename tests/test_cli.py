@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import build
 from openpyxl.xml.functions import tostring
 
 from validator.forms.layout import template_layout
@@ -517,10 +518,16 @@ def test_check_an_annotated_copy_again_refreshes_it(books: Path, tmp_path: Path)
     assert listing(tmp_path) == {"report.xlsx", "report.校验.xlsx"}
 
 
-def test_cell_text_and_paths_are_never_markup_or_illegal_xml(books: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def plain_balanced(tmp_path: Path) -> Path:
+    """The balanced report in a workbook without formulas (no live checks), which python-calamine reads."""
+    return build(tmp_path / "plain.xlsx", balanced_values(default_template()))
+
+
+def test_cell_text_and_paths_are_never_markup_or_illegal_xml(plain_balanced: Path, tmp_path: Path) -> None:
     """Text typed into cells ends up in messages: "[/]" must not be read as rich markup, and a control character
     (which Excel stores as _x0001_) must not break the annotated copy."""
-    wb = openpyxl.load_workbook(books / "balanced.xlsx")
+    wb = openpyxl.load_workbook(plain_balanced)
     wb["表三"]["F9"] = "[/]"
     wb["表三"]["G9"] = "12_x0001_"  # how Excel stores the control character U+0001
     wb.save(tmp_path / "a[bold]b[red].xlsx")
@@ -532,11 +539,11 @@ def test_cell_text_and_paths_are_never_markup_or_illegal_xml(books: Path, tmp_pa
     assert "12\ufffd" in copy_["表三"]["G9"].comment.text
 
 
-def test_a_package_openpyxl_cannot_open_is_still_checked(balanced: Path, tmp_path: Path) -> None:
+def test_a_package_openpyxl_cannot_open_is_still_checked(plain_balanced: Path, tmp_path: Path) -> None:
     """Values read fine (calamine) but a broken document-properties part stops openpyxl: the check is reported and
     the missing copy is explained, with exit code 4."""
     broken = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(balanced) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(plain_balanced) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in zin.namelist():
             zout.writestr(name, b"<cp:coreProperties" if name == "docProps/core.xml" else zin.read(name))
     (result,) = results(proc := run("check", "broken.xlsx", "--format", "json", cwd=tmp_path))

@@ -13,7 +13,13 @@ from validator.sources.limits import Limits, over_limit
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
-_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")  # a <f> element, or a cell of type error
+# A formula with no saved result (no <v>, or an empty one as openpyxl writes), or a cell of type error. A formula
+# with a saved result is read by python-calamine like any value, so the live checks of a template saved by Excel,
+# WPS or LibreOffice do not slow reading down.
+_FORMULA_OR_ERROR = re.compile(
+    rb"</(?:\w+:)?f>\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v></(?:\w+:)?v>)"
+    rb"|<(?:\w+:)?f\b[^>]*/>\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>)|\st=\"e\""
+)
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
@@ -21,8 +27,8 @@ _HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，�
 
 
 def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> bool:
-    """Refuse a package past a limit or with hostile XML; return whether any sheet has formulas or error values
-    (python-calamine reads those as blanks, so the exact reader is needed)."""
+    """Refuse a package past a limit or with hostile XML; return whether any sheet has formulas without a saved
+    result or error values (python-calamine reads those as blanks, so the exact reader is needed)."""
     infos = zf.infolist()
     if len(infos) > limits.entries:
         raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")

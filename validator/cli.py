@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     out = template.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--output", metavar="路径", type=Path, help="模板保存路径（.xlsx）")
     out.add_argument("--layout", action="store_true", help="以 JSON 输出每个填报单元格的位置和官方标签")
+    template.add_argument(
+        "--xlsm", action="store_true", help="生成带「校验」「清除标记」按钮的启用宏模板（与 -o 一起使用，扩展名 .xlsm）"
+    )
     sub.add_parser("templates", help="列出可用的模板", description="列出本工具提供的模板（格式版本）")
     rules = sub.add_parser("rules", help="列出全部校验规则", description="列出全部校验规则")
     rules.add_argument(
@@ -88,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="输出 Markdown；不指定 --template 时为全部模板（即 docs/rules.md 的内容）",
     )
+    excel = sub.add_parser("excel", help="在 Excel 中校验：生成加载项", description="在 Excel 中使用校验按钮")
+    excel_sub = excel.add_subparsers(
+        dest="excel_command", title="命令", metavar="命令", parser_class=_Parser, required=True
+    )
+    addin = excel_sub.add_parser(
+        "addin",
+        help="生成「年报校验」功能区加载项",
+        description="生成带「年报校验」选项卡的 Excel 加载项（年报校验.xlam）",
+    )
+    addin.add_argument("-o", "--output", metavar="目录", type=Path, required=True, help="加载项保存到该目录")
     clear = sub.add_parser(
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
@@ -266,19 +279,30 @@ def _exit_code(statuses: Sequence[str], errors_found: bool, written: bool = True
 
 def _template(args: argparse.Namespace) -> int:
     template = _named_template(args)
+    if args.xlsm and args.layout:
+        raise _UsageError("--xlsm 需要与 -o 一起使用，不能与 --layout 同时使用。")
     if args.layout:
         from validator.forms.layout import layout_document
 
         print(json.dumps(layout_document(template), ensure_ascii=False, indent=2))
         return EXIT_OK
-    from validator.forms.workbook import write_blank
-
+    if args.xlsm:
+        if args.output.suffix.lower() != ".xlsm":
+            raise _UsageError(
+                f"启用宏的模板必须以 .xlsm 为扩展名（Excel 不会打开扩展名不符的文件），如 {args.output.stem}.xlsm。"
+            )
+        from validator.buttons.xlsm import write_xlsm as write
+    else:
+        from validator.forms.workbook import write_blank as write
     try:
-        write_blank(template, args.output)
+        write(template, args.output)
     except OSError as exc:
         print(f"无法写入 {args.output}（{exc.strerror or exc}）。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return EXIT_WRITE
-    print(f"已生成空白模板：{args.output}（{template.name}，{template.basis}，适用于{template.years}的报告）")
+    except RuntimeError as exc:  # an optional dependency is missing; the message says what to install
+        raise _UsageError(str(exc)) from exc
+    made = "带按钮的启用宏模板" if args.xlsm else "空白模板"
+    print(f"已生成{made}：{args.output}（{template.name}，{template.basis}，适用于{template.years}的报告）")
     return EXIT_OK
 
 
@@ -286,6 +310,20 @@ def _templates(args: argparse.Namespace) -> int:
     from validator.render.table import templates_text
 
     print(templates_text(list_templates(), default_template()))
+    return EXIT_OK
+
+
+def _excel(args: argparse.Namespace) -> int:
+    from validator.buttons.addin import write_addin
+
+    try:
+        path = write_addin(args.output)
+    except OSError as exc:
+        print(f"无法写入 {args.output}（{exc.strerror or exc}）。请检查是否有写入权限。", file=sys.stderr)
+        return EXIT_WRITE
+    except RuntimeError as exc:
+        raise _UsageError(str(exc)) from exc
+    print(f'已生成加载项：{path}。安装方法见 docs/excel.md（xlwings addin install --file "{path}"）。')
     return EXIT_OK
 
 
@@ -333,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "templates": _templates,
         "rules": _rules,
         "clear": _clear,
+        "excel": _excel,
     }
     try:
         return handlers[args.command](args)

@@ -1,0 +1,51 @@
+"""What the macros show and run, written into the workbooks as hidden defined names (the VBA source stays ASCII)."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ADDIN_FILE = "年报校验.xlam"
+ACTIONS = ("validate_book", "clear_book")  # functions of validator.excel.actions, called with the caller's book
+MAX_CONSTANT = 255  # the longest string constant an Excel formula (and so a defined name) may hold
+
+TEXTS = {
+    "NianbaoTitle": "年报校验",
+    "NianbaoAddinName": ADDIN_FILE,
+    "NianbaoTemplateName": "政府信息公开工作年度报告模板.xlsx",
+    "NianbaoNoBook": "请先打开要校验的年报工作簿，再点击「校验」。",
+    "NianbaoMissing": (
+        "没有找到「年报校验」加载项或 xlwings 加载项，无法在 Excel 中校验。请按使用说明（docs/excel.md）安装："
+        "1. 安装 Python；2. pip install nianbao-validator[excel]；3. xlwings addin install；"
+        "4. nianbao excel addin -o 文件夹，并加载其中的 年报校验.xlam。"
+        "WPS 不能运行按钮，但表三、表四右侧的状态单元格会随填写实时检查勾稽关系。"
+    ),
+    "NianbaoHelp": (
+        "校验：检查当前工作簿，有问题的单元格标色并加批注，第一张工作表「校验结果」列出全部问题，可点击跳转。"
+        "改正后再点「校验」，标注随之更新。清除标记：去掉全部校验标注，恢复原来的填充和批注。"
+        "生成空白模板：另存一份官方空白模板。表三、表四右侧的状态单元格不需要 Python，随填写实时显示勾稽关系是否平衡。"
+    ),
+} | {
+    f"NianbaoPython_{a}": f"import xlwings as xw; from validator.excel.actions import {a}; {a}(xw.Book.caller())"
+    for a in ACTIONS
+}
+
+
+def macros_dir() -> Path:
+    """macros/ of the source tree (a checkout, an editable install), else where a wheel installs it."""
+    source_tree = Path(__file__).resolve().parents[2] / "macros"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sysconfig.get_path("data")) / "share" / "nianbao-validator" / "macros"
+
+
+def defined_names_xml(texts: dict[str, str]) -> str:
+    """Hidden workbook-level names whose value is a string constant, as <definedName> elements."""
+    too_long = [name for name, text in texts.items() if len(text) > MAX_CONSTANT]
+    if too_long:
+        raise ValueError(f"defined names longer than {MAX_CONSTANT} characters: {too_long}")
+    return "".join(
+        f'<definedName name="{name}" hidden="1">{escape(chr(34) + text.replace(chr(34), chr(34) * 2) + chr(34))}</definedName>'
+        for name, text in texts.items()
+    )

@@ -1,0 +1,108 @@
+"""The macro-enabled template: the blank workbook plus the VBA module of macros/ and 校验 / 清除标记 form buttons."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from validator.atomic import write_atomic
+from validator.buttons.package import (
+    MACRO_BOOK_TYPE,
+    VBA_REL,
+    VBA_TYPE,
+    VML_REL,
+    VML_TYPE,
+    add_defined_names,
+    add_legacy_drawing,
+    add_relationship,
+    read_parts,
+    set_content_types,
+    sheet_parts,
+    write_parts,
+)
+from validator.buttons.texts import TEXTS, defined_names_xml, macros_dir
+from validator.buttons.vba import vba_project
+from validator.buttons.vml import Button, vml_drawing
+from validator.forms.layout import STATUS_GAP, template_layout
+from validator.forms.workbook import build_workbook
+from validator.spec.model import Template
+
+MODULES = ("Nianbao.bas",)
+BUTTONS = (("校验", "NianbaoValidate"), ("清除标记", "NianbaoClear"))
+BUTTON_ROW = 3  # 1-based: below the title and the status cells of the first table
+BUTTON_COLUMNS = 2  # default-width columns per button
+BUTTON_HEIGHT = 30  # pixels, unless the row is lower
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 8.43, 15.0  # Excel's column width (characters) and row height (points)
+
+
+def _px_width(ws: Worksheet, col: int) -> int:
+    letter = get_column_letter(col)
+    width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else None
+    return int((width or DEFAULT_WIDTH) * 7 + 5)
+
+
+def _px_height(ws: Worksheet, row: int) -> int:
+    height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
+    return round((height or DEFAULT_HEIGHT) * 4 / 3)
+
+
+def _buttons(ws: Worksheet, first_col: int) -> list[Button]:
+    """The two buttons side by side in BUTTON_ROW, from column `first_col` (1-based) on."""
+    row_height = _px_height(ws, BUTTON_ROW)
+    height = min(BUTTON_HEIGHT, row_height - 4)
+    top_px = sum(_px_height(ws, r) for r in range(1, BUTTON_ROW)) + 2
+    out = []
+    for i, (caption, macro) in enumerate(BUTTONS):
+        left = first_col + i * BUTTON_COLUMNS
+        left_px = sum(_px_width(ws, c) for c in range(1, left)) + 4
+        width = sum(_px_width(ws, c) for c in range(left, left + BUTTON_COLUMNS)) - 8
+        last = left + BUTTON_COLUMNS - 1
+        anchor = (left - 1, 4, BUTTON_ROW - 1, 2, last - 1, _px_width(ws, last) - 4, BUTTON_ROW - 1, 2 + height)
+        box = tuple(px * 0.75 for px in (left_px, top_px, width, height))
+        out.append(Button(caption, f"Nianbao.{macro}", anchor, box))
+    return out
+
+
+def _code_names(wb: Workbook) -> list[str]:
+    """Give the workbook and its sheets the code names the VBA project's document modules carry."""
+    wb.code_name = "ThisWorkbook"
+    names = [f"Sheet{i}" for i in range(1, len(wb.worksheets) + 1)]
+    for ws, name in zip(wb.worksheets, names):
+        ws.sheet_properties.codeName = name
+    return names
+
+
+def build_xlsm(template: Template) -> bytes:
+    """The .xlsm package: the same workbook as the .xlsx template, plus macros, buttons and their texts."""
+    wb = build_workbook(template)
+    code_names = _code_names(wb)
+    # The cover and every sheet with tables, right of the form (where the status cells are).
+    placed = {
+        layout.name: _buttons(wb[layout.name], layout.width + STATUS_GAP + 1)
+        for sheet, layout in zip(template.sheets, template_layout(template))
+        if sheet is template.sheets[0] or sheet.tables
+    }
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    parts = read_parts(buffer.getvalue())
+    sheets = sheet_parts(parts)
+    for n, (name, buttons) in enumerate(placed.items(), start=1):
+        vml = f"xl/drawings/vmlDrawing{n}.vml"
+        parts[vml] = vml_drawing(buttons, n)
+        rid = add_relationship(parts, sheets[name], VML_REL, f"../drawings/vmlDrawing{n}.vml")
+        parts[sheets[name]] = add_legacy_drawing(parts[sheets[name]].decode("utf-8"), rid).encode("utf-8")
+    parts["xl/vbaProject.bin"] = vba_project([macros_dir() / m for m in MODULES], code_names)
+    add_relationship(parts, "xl/workbook.xml", VBA_REL, "vbaProject.bin")
+    add_defined_names(parts, defined_names_xml(TEXTS))
+    set_content_types(parts, {"bin": VBA_TYPE, "vml": VML_TYPE}, {"/xl/workbook.xml": MACRO_BOOK_TYPE})
+    return write_parts(parts)
+
+
+def write_xlsm(template: Template, path: Path) -> None:
+    """Write the macro-enabled template to `path` atomically."""
+    data = build_xlsm(template)
+    write_atomic(Path(path), lambda tmp: tmp.write_bytes(data))

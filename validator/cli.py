@@ -101,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         description="生成带「年报校验」选项卡的 Excel 加载项（年报校验.xlam）",
     )
     addin.add_argument("-o", "--output", metavar="目录", type=Path, required=True, help="加载项保存到该目录")
+    addin.set_defaults(excel_handler=_excel_addin)
     clear = sub.add_parser(
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
@@ -314,6 +315,10 @@ def _templates(args: argparse.Namespace) -> int:
 
 
 def _excel(args: argparse.Namespace) -> int:
+    return args.excel_handler(args)
+
+
+def _excel_addin(args: argparse.Namespace) -> int:
     from validator.buttons.addin import write_addin
 
     try:

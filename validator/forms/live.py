@@ -3,8 +3,8 @@
 Every equation instance of the spec gets a hidden helper cell holding its imbalance (0 when it balances), a flag cell
 holding its number when it does not, conditional formats that colour its cells, and each checked table one status
 cell naming the first unbalanced equation. Only functions that Excel 2010+, WPS and LibreOffice all evaluate are
-used (SUM, ABS, IF, COUNTIF, COUNTBLANK, COUNTA, COUNT, SMALL, INDEX, CHOOSE, ROUND, MIN, MAX, INT), no array formulas, and every
-reference stays on the table's own sheet, so the checks need neither Python nor macros.
+used (SUM, ABS, IF, COUNTIF, COUNTBLANK, COUNTA, COUNT, SMALL, INDEX, CHOOSE, ROUND, MIN, MAX, INT), no array
+formulas, and every reference stays on the table's own sheet, so the checks need neither Python nor macros.
 """
 
 from __future__ import annotations

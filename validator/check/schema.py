@@ -16,8 +16,9 @@ import pandera.pandas as pa
 
 from validator.catalogue import BUILTIN
 from validator.findings import Finding
-from validator.rules import cells, equations, plausibility
+from validator.rules import cells
 from validator.rules.context import ReportContext
+from validator.rules.kinds import KINDS
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 
 FLOAT_KINDS = NUMERIC_KINDS | {"year"}  # kinds held as float64 in the frame (NaN = unknown)
@@ -46,23 +47,13 @@ def _cell_rule(rule: cells.CellRule, template: Template) -> FrameRule:
 
 
 def _spec_rule(rule: RuleSpec, template: Template) -> FrameRule:
-    if rule.kind == "equation":
-        return FrameRule(
-            rule.code,
-            rule.summary,
-            partial(equations.balanced, rule=rule),
-            lambda ids, ctx: equations.describe(rule, ids, ctx),
-            rule,
-        )
-
-    def one_column(frame: pd.DataFrame) -> pd.DataFrame:
-        return plausibility.mask(frame, rule, template.first_year).to_frame()
-
+    """A rule the template declares, run by its registered kind."""
+    kind = KINDS[rule.kind]
     return FrameRule(
         rule.code,
         rule.summary,
-        one_column,
-        lambda ids, ctx: plausibility.describe(rule, ctx, template.first_year),
+        lambda frame: kind.mask(frame, rule, template),
+        lambda ids, ctx: kind.describe(rule, ids, ctx),
         rule,
     )
 

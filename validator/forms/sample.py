@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from validator.forms.layout import template_layout
-from validator.rules.plausibility import CODE_ALPHABET, credit_code_problem
+from validator.rules.kinds.credit_code import CODE_ALPHABET, credit_code_problem
 from validator.spec.model import Template
 
 

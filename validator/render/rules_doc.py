@@ -6,38 +6,9 @@ from collections.abc import Sequence
 
 from validator.catalogue import ACROSS_FAMILY, FAMILIES
 from validator.findings import SEVERITY_ZH
+from validator.rules.kinds import KINDS
 from validator.rules.registry import all_rules
-from validator.spec.model import RuleSpec, Template
-
-
-def _terms(template: Template, keys: tuple[str, ...], axis: str) -> str:
-    return "＋".join(f"「{template.inputs[k].axis_label(axis)}」" for k in keys)
-
-
-def _detail(rule: RuleSpec, template: Template) -> str:
-    """The rule's parameters in words, with the official labels they refer to."""
-    p = rule.params
-    if rule.kind == "equation":
-        first = rule.equations[0]  # every instance has the same labels: show the first
-        lhs, rhs = (_terms(template, side, first.term_axis) for side in (first.lhs, first.rhs))
-        where = "、".join(dict.fromkeys(eq.context for eq in rule.equations)) or template.tables[p["table"]].sheet
-        return f"{lhs} ＝ {rhs}；逐一检查 {len(rule.equations)} 处：{where}"
-    if rule.kind == "compare":
-        inputs = template.inputs
-        return f"「{inputs[p['left']].label}」 {p['op']} 「{inputs[p['right']].label}」"
-    if rule.kind == "zero_unless":
-        cells = "、".join(f"「{template.inputs[k].label}」" for k in p["cells"])
-        allowed = "；或 ".join(
-            "、".join(f"{template.fields[k].label}为{'/'.join(v)}" for k, v in a.items()) for a in p["allowed"]
-        )
-        return f"{cells} 应为 0，除非 {allowed}"
-    field = template.fields[p["field"]].label
-    if rule.kind == "credit_code":
-        return f"「{field}」：18 位，校验位按 GB 32100-2015 计算"
-    if rule.kind == "year_range":
-        later = f"；晚于 {template.last_year} 年的报告应改用新格式（ST07）" if template.last_year else ""
-        return f"「{field}」：{template.first_year} 年至今年{later}"
-    return f"「{field}」应提到：{'、'.join(p['any_of'])}"
+from validator.spec.model import Template
 
 
 def _rules_section(template: Template, level: int) -> list[str]:
@@ -54,7 +25,7 @@ def _rules_section(template: Template, level: int) -> list[str]:
     for r in rules.values():
         if r.spec:
             advice = r.spec.params.get("advice")
-            lines += [f"{'#' * (level + 1)} {r.code} {r.summary}", "", _detail(r.spec, template), ""]
+            lines += [f"{'#' * (level + 1)} {r.code} {r.summary}", "", KINDS[r.spec.kind].detail(r.spec, template), ""]
             lines += [f"处理办法：{advice}", ""] if advice else []
     return lines
 

@@ -1,23 +1,32 @@
-"""Loading a template spec from YAML into the frozen model, with errors that name the offending path."""
+"""Loading a template spec from YAML into the frozen model, with errors that name the offending path.
+
+Rules are checked against the registered rule kinds (`validator.rules.kinds`): the loader sits above the rules
+in the layers, as a linter's configuration sits above its rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import sysconfig
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
 import yaml
 
+from validator.catalogue import BUILTIN, FAMILIES
+from validator.rules import kinds as rule_kinds
 from validator.spec.model import (
-    Equation,
     Field,
     Header,
     Kind,
     RuleSpec,
     Severity,
     Sheet,
+    SpecError,
     SupersededFormat,
     Table,
     Template,
@@ -35,16 +44,13 @@ def _templates_dir() -> Path:
 TEMPLATES_DIR = _templates_dir()
 KINDS = set(get_args(Kind))
 SEVERITIES = set(get_args(Severity))
-RULE_KINDS = {"equation", "zero_unless", "compare", "credit_code", "year_range", "text_mentions"}
-
-
-class SpecError(Exception):
-    """The template spec is malformed; the message names the path inside the spec."""
+RULE_CODE = re.compile(r"[A-Z]{2}[0-9]{2}")  # family letters + two digits, e.g. PL02
+RULE_FIELDS = ("code", "kind", "severity", "summary")  # what every rule has; the rest are its kind's parameters
 
 
 def _require(node: dict[str, Any], key: str, where: str) -> Any:
     if key not in node:
-        raise SpecError(f"{where}: missing '{key}'")
+        raise SpecError(f"{where}: 缺少「{key}」")
     return node[key]
 
 
@@ -54,16 +60,14 @@ def _headers(nodes: list[dict[str, Any]], where: str) -> tuple[Header, ...]:
         here = f"{where}[{i}]"
         children = _headers(n.get("children", []), f"{here}.children")
         if not children and not n.get("key"):
-            raise SpecError(f"{here}: a leaf needs a 'key'")
+            raise SpecError(f"{here}: 最末一级的表头需要「key」")
         kind = _kind(n["kind"], f"{here}.kind") if "kind" in n else None
         out.append(Header(label=str(_require(n, "label", here)), key=n.get("key"), children=children, kind=kind))
     return tuple(out)
 
 
 def _kind(value: str, where: str) -> Kind:
-    if value not in KINDS:
-        raise SpecError(f"{where}: unknown kind '{value}' (one of {sorted(KINDS)})")
-    return value
+    return _one_of(value, sorted(KINDS), "单元格类型", where)
 
 
 def _table(node: dict[str, Any], sheet: str, where: str) -> Table:
@@ -80,7 +84,7 @@ def _table(node: dict[str, Any], sheet: str, where: str) -> Table:
 
 def _field(node: dict[str, Any], sheet: str, where: str) -> Field:
     if any("," in str(c) for c in node.get("choices", ())):
-        raise SpecError(f"{where}.choices: a choice cannot contain a comma (Excel dropdown lists are comma-separated)")
+        raise SpecError(f"{where}.choices: 可选值中不能有逗号（Excel 的下拉列表以逗号分隔各项）")
     return Field(
         key=_require(node, "key", where),
         label=_require(node, "label", where),
@@ -101,61 +105,111 @@ def _sheet(node: dict[str, Any], where: str) -> Sheet:
     )
 
 
-def _equations(node: dict[str, Any], tables: dict[str, Table], where: str) -> tuple[Equation, ...]:
-    """Expand one equation rule into an instance per row or column (and per column group, if given)."""
-    table = tables.get(_require(node, "table", where))
-    if table is None:
-        raise SpecError(f"{where}.table: no table '{node['table']}'")
-    each = _require(node, "each", where)
-    if each not in ("row", "column"):
-        raise SpecError(f"{where}.each: must be 'row' or 'column'")
-    # "each: column" means the equation holds in every column, so its terms are rows (and the reverse).
-    term_axis = "row" if each == "column" else "column"
-    terms_leaves, other_leaves = (
-        (table.row_leaves, table.column_leaves) if term_axis == "row" else (table.column_leaves, table.row_leaves)
-    )
-    terms = {leaf.key: leaf for leaf in terms_leaves}
-    out = []
-    for group in node.get("groups") or [None]:
-        sides = [[f"{group}.{k}" if group else k for k in _require(node, side, where)] for side in ("lhs", "rhs")]
-        unknown = [k for side in sides for k in side if k not in terms]
-        if unknown:
-            raise SpecError(f"{where}: '{unknown[0]}' is not a {term_axis} of {table.key}")
-        group_part = f"「{terms[sides[0][0]].group_label(group)}」组" if group else ""
-        for leaf in other_leaves:
-            place = f"「{leaf.label}」{'列' if each == 'column' else '行'}" if leaf.label else ""
-            lhs, rhs = (
-                tuple(table.cell_key(k, leaf.key) if term_axis == "row" else table.cell_key(leaf.key, k) for k in side)
-                for side in sides
-            )
-            out.append(Equation(lhs, rhs, group_part + place, term_axis))
-    return tuple(out)
+def _names(values: object) -> str:
+    return "、".join(map(str, values))
 
 
-def _rule(node: dict[str, Any], template_tables: dict[str, Table], fields: set[str], where: str) -> RuleSpec:
-    code = _require(node, "code", where)
-    kind = _require(node, "kind", where)
-    if kind not in RULE_KINDS:
-        raise SpecError(f"{where}.kind: unknown rule kind '{kind}' (one of {sorted(RULE_KINDS)})")
-    severity = node.get("severity", "error")
-    if severity not in SEVERITIES:
-        raise SpecError(f"{where}.severity: must be one of {sorted(SEVERITIES)}")
-    if "field" in node and node["field"] not in fields:
-        raise SpecError(f"{where}.field: no field '{node['field']}'")
-    params = {k: v for k, v in node.items() if k not in ("code", "kind", "severity", "summary")}
-    equations = _equations(node, template_tables, where) if kind == "equation" else ()
-    return RuleSpec(code, kind, severity, _require(node, "summary", where), params, equations)
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{where}: 应为非空的文字")
+    return value
+
+
+def _items(value: object, where: str) -> list:
+    if not isinstance(value, list) or not value:
+        raise SpecError(f"{where}: 应为非空的列表")
+    return value
+
+
+def _one_of(value: object, known: Iterable[str], what: str, where: str) -> str:
+    """`value` if it is one of `known`; else the error names it and the choices (when few) or the closest one."""
+    options = list(known)
+    if isinstance(value, str) and value in options:
+        return value
+    if len(options) <= 12:
+        raise SpecError(f"{where}: 「{value}」不是{what}（可用：{_names(options)}）")
+    close = difflib.get_close_matches(str(value), options, n=1)
+    hint = f"。是否应为「{close[0]}」？" if close else ""
+    raise SpecError(f"{where}: 「{value}」不是{what}{hint}")
+
+
+def _profile(value: object, template: Template, where: str) -> dict[str, list[str]]:
+    if not isinstance(value, dict) or not value:
+        raise SpecError(f"{where}: 应为「封面字段: [允许的值, …]」形式的映射")
+    for key, allowed in value.items():
+        field = template.fields[_one_of(key, template.fields, "模板中的字段", where)]
+        for i, v in enumerate(_items(allowed, f"{where}.{key}")):
+            if field.choices:
+                _one_of(v, field.choices, f"「{field.label}」的可选值", f"{where}.{key}[{i}]")
+    return value
+
+
+def _param(param: rule_kinds.Param, value: object, template: Template, where: str) -> object:
+    """A rule parameter checked against its declared type and the template."""
+    kind = param.type
+    if kind == "cell":
+        return _one_of(value, template.inputs, "模板中的填报项", where)
+    if kind == "field":
+        return _one_of(value, template.fields, "模板中的字段", where)
+    if kind == "table":
+        return _one_of(value, template.tables, "模板中的表格", where)
+    if kind == "choice":
+        return _one_of(value, param.choices, f"参数 {param.name} 的可用值", where)
+    if kind == "text":
+        return _text(value, where)
+    items = _items(value, where)
+    if kind == "cells":
+        return [_one_of(v, template.inputs, "模板中的填报项", f"{where}[{i}]") for i, v in enumerate(items)]
+    if kind in ("keys", "texts"):
+        return [_text(v, f"{where}[{i}]") for i, v in enumerate(items)]
+    return [_profile(v, template, f"{where}[{i}]") for i, v in enumerate(items)]  # "profiles"
+
+
+def _rule(node: object, template: Template, where: str) -> RuleSpec:
+    """A rule checked against its kind's declared parameters; the kind checks the rest and precomputes."""
+    if not isinstance(node, dict):
+        raise SpecError(f"{where}: 应为映射（code、kind、summary 和该类规则的参数）")
+    code = str(_require(node, "code", where))
+    if not RULE_CODE.fullmatch(code):
+        raise SpecError(f"{where}.code: 规则编号「{code}」应为两个大写字母加两位数字，如 PL03")
+    _one_of(code[:2], FAMILIES, "已定义的规则类别", f"{where}.code")
+    if code in BUILTIN:
+        raise SpecError(f"{where}.code: {code} 是本工具内置规则的编号，请换一个编号")
+    name = _one_of(_require(node, "kind", where), rule_kinds.KINDS, "已注册的规则类型", f"{where}.kind")
+    kind = rule_kinds.KINDS[name]
+    severity = _one_of(node.get("severity", "error"), sorted(SEVERITIES), "规则级别", f"{where}.severity")
+    summary = _text(_require(node, "summary", where), f"{where}.summary")
+    declared = {p.name: p for p in kind.params}
+    for key in node:
+        if key not in RULE_FIELDS and key not in declared:
+            raise SpecError(f"{where}.{key}: {name} 类规则没有参数「{key}」（可用参数：{_names(declared)}）")
+    params = {}
+    for p in kind.params:
+        if p.name in node:
+            params[p.name] = _param(p, node[p.name], template, f"{where}.{p.name}")
+        elif p.required:
+            raise SpecError(f"{where}: 缺少 {name} 类规则的参数「{p.name}」")
+        else:
+            params[p.name] = p.default
+    return kind.prepare(RuleSpec(code, name, severity, summary, params), template, where)
+
+
+def _rules(nodes: object, template: Template, where: str) -> tuple[RuleSpec, ...]:
+    if not isinstance(nodes, list):
+        raise SpecError(f"{where}: 应为规则的列表")
+    rules: list[RuleSpec] = []
+    for i, node in enumerate(nodes):
+        rule = _rule(node, template, f"{where}[{i}]")
+        first = next((j for j, r in enumerate(rules) if r.code == rule.code), None)
+        if first is not None:
+            raise SpecError(f"{where}[{i}].code: 规则编号 {rule.code} 与 rules[{first}] 重复")
+        rules.append(rule)
+    return tuple(rules)
 
 
 def parse_template(data: dict[str, Any], source: str = "<spec>") -> Template:
     """Build a Template from already-parsed YAML data."""
     sheets = tuple(_sheet(s, f"{source}: sheets[{i}]") for i, s in enumerate(_require(data, "sheets", source)))
-    tables = {t.key: t for s in sheets for t in s.tables}
-    fields = {f.key for s in sheets for f in s.fields}
-    rules = tuple(_rule(r, tables, fields, f"{source}: rules[{i}]") for i, r in enumerate(data.get("rules", [])))
-    codes = [r.code for r in rules]
-    if len(set(codes)) != len(codes):
-        raise SpecError(f"{source}: duplicate rule codes")
     first_year = _year(_require(data, "first_year", source), f"{source}: first_year")
     last_year = _year(data["last_year"], f"{source}: last_year") if data.get("last_year") is not None else None
     if last_year is not None and last_year < first_year:
@@ -170,18 +224,14 @@ def parse_template(data: dict[str, Any], source: str = "<spec>") -> Template:
         basis=_require(data, "basis", source),
         first_year=first_year,
         sheets=sheets,
-        rules=rules,
+        rules=(),
         name=str(data.get("name") or data["id"]),
         last_year=last_year,
         issued=issued,
     )
     if "example" in data:
         template = replace(template, example=_example(data["example"], template, f"{source}: example"))
-    for rule in rules:
-        for key in rule.params.get("cells", []) + [rule.params[k] for k in ("left", "right") if k in rule.params]:
-            if key not in template.inputs:
-                raise SpecError(f"{source}: rule {rule.code} names unknown cell '{key}'")
-    return template
+    return replace(template, rules=_rules(data.get("rules", []), template, f"{source}: rules"))
 
 
 def _example(node: object, template: Template, where: str) -> tuple[tuple[str, Any], ...]:
@@ -241,7 +291,7 @@ def load_template(path: str | Path, resolve: bool = True) -> Template:
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):
-        raise SpecError(f"{path}: not a mapping")
+        raise SpecError(f"{path}: 应为 YAML 映射（id、sheets、rules 等）")
     template = parse_template(data, str(path))
     if resolve and data.get("supersedes"):
         superseded = _superseded(data["supersedes"], template, path.parent, f"{path}: supersedes")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from typing import Any, Literal
+
+from frozendict import deepfreeze, frozendict
 
 Kind = Literal["count", "signed_count", "money", "amount", "text", "longtext", "choice", "year", "credit_code"]
 # count: a non-negative whole number; signed_count: a change that may be negative (2019 表二「本年增/减」);
@@ -14,6 +17,10 @@ NUMERIC_KINDS: frozenset[str] = frozenset({"count", "signed_count", "money", "am
 COUNT_KINDS: frozenset[str] = frozenset({"count", "signed_count"})
 SIGNED_KINDS: frozenset[str] = frozenset({"signed_count"})
 Severity = Literal["error", "warning", "info"]
+
+
+class SpecError(Exception):
+    """The template spec is malformed; the message names the path inside the spec (e.g. `rules[5].op: …`)."""
 
 
 @dataclass(frozen=True)
@@ -146,14 +153,21 @@ class Equation:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A template rule as declared in the spec: code, kind, severity, summary and its parameters."""
+    """A template rule as declared in the spec: code, kind, severity, summary and its parameters.
+
+    The parameters are frozen (lists become tuples, mappings frozendicts), so that they take part in equality and
+    hashing: two templates that differ only in a rule's parameters never share a cached schema.
+    """
 
     code: str
     kind: str
     severity: Severity
     summary: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    params: Mapping[str, Any] = field(default_factory=frozendict)
     equations: tuple[Equation, ...] = ()  # expanded instances, for kind "equation"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", deepfreeze(self.params))
 
 
 @dataclass(frozen=True)

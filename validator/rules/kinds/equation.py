@@ -1,18 +1,51 @@
-"""Cross-total rules (EQ): equations over input cells as data, checked for many reports at once."""
+"""Kind `equation` (EQ): sums of input cells that must balance, in every row or column of a table."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from validator.findings import Correction, Finding, Related, phrases, undecided
 from validator.rules.context import ReportContext
-from validator.spec.model import Equation, RuleSpec
+from validator.rules.kinds.base import Param, RuleKind
+from validator.spec.model import Equation, RuleSpec, SpecError, Template
 from validator.text import fmt
 
 TOLERANCE = 1e-6
+
+
+def expand(rule: RuleSpec, template: Template, where: str) -> RuleSpec:
+    """One equation instance per row or column (and per column group, if given)."""
+    p = rule.params
+    table = template.tables[p["table"]]
+    # "each: column" means the equation holds in every column, so its terms are rows (and the reverse).
+    term_axis = "row" if p["each"] == "column" else "column"
+    terms_leaves, other_leaves = (
+        (table.row_leaves, table.column_leaves) if term_axis == "row" else (table.column_leaves, table.row_leaves)
+    )
+    terms = {leaf.key: leaf for leaf in terms_leaves}
+    out = []
+    for group in p["groups"] or [None]:
+        sides = [[f"{group}.{k}" if group else k for k in p[side]] for side in ("lhs", "rhs")]
+        for side, keys in zip(("lhs", "rhs"), sides):
+            unknown = [k for k in keys if k not in terms]
+            if unknown:
+                axis = "行" if term_axis == "row" else "列"
+                raise SpecError(
+                    f"{where}.{side}: 「{unknown[0]}」不是表格 {table.key} 的{axis}（each: {p['each']} 时各项是{axis}）"
+                )
+        group_part = f"「{terms[sides[0][0]].group_label(group)}」组" if group else ""
+        for leaf in other_leaves:
+            place = f"「{leaf.label}」{'列' if p['each'] == 'column' else '行'}" if leaf.label else ""
+            lhs, rhs = (
+                tuple(table.cell_key(k, leaf.key) if term_axis == "row" else table.cell_key(leaf.key, k) for k in side)
+                for side in sides
+            )
+            out.append(Equation(lhs, rhs, group_part + place, term_axis))
+    return replace(rule, equations=tuple(out))
 
 
 def _coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
@@ -38,7 +71,7 @@ def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
     return pd.DataFrame(result, index=frame.index)
 
 
-def balanced(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
+def balanced(frame: pd.DataFrame, rule: RuleSpec, _template: Template | None = None) -> pd.DataFrame:
     """Per report and equation instance: True where it balances or cannot be judged (a term is unknown)."""
     r = residuals(frame, rule)
     return r.isna() | (r.abs() < TOLERANCE)
@@ -97,3 +130,30 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
             Finding(rule.code, rule.severity, message, ctx.cell(primary), related, expected, float(ctx.values[primary]))
         )
     return out
+
+
+def _terms(template: Template, keys: tuple[str, ...], axis: str) -> str:
+    return "＋".join(f"「{template.inputs[k].axis_label(axis)}」" for k in keys)
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    first = rule.equations[0]  # every instance has the same labels: show the first
+    lhs, rhs = (_terms(template, side, first.term_axis) for side in (first.lhs, first.rhs))
+    where = "、".join(dict.fromkeys(eq.context for eq in rule.equations)) or template.tables[rule.params["table"]].sheet
+    return f"{lhs} ＝ {rhs}；逐一检查 {len(rule.equations)} 处：{where}"
+
+
+KIND = RuleKind(
+    "equation",
+    (
+        Param("table", "table"),
+        Param("each", "choice", choices=("row", "column")),
+        Param("lhs", "keys"),
+        Param("rhs", "keys"),
+        Param("groups", "texts", required=False, default=()),
+    ),
+    mask=balanced,
+    describe=describe,
+    detail=detail,
+    prepare=expand,
+)

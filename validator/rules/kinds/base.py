@@ -1,0 +1,71 @@
+"""What a rule kind is: its parameters as data, its mask over the frame, its findings and its line in docs/rules.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from validator.findings import Finding, Related
+from validator.rules.context import ReportContext
+from validator.spec.model import RuleSpec, Template
+
+# What a parameter's value may be; the spec loader checks each against the template (spec/load.py `_param`).
+ParamType = Literal[
+    "cell",  # one input key of the template
+    "cells",  # a non-empty list of input keys
+    "field",  # the key of a form field (cover data or a text section)
+    "table",  # the key of a table
+    "keys",  # a non-empty list of row or column keys (which axis is the kind's to check, in `prepare`)
+    "choice",  # one of Param.choices
+    "text",  # a non-empty string
+    "texts",  # a non-empty list of non-empty strings
+    "profiles",  # a non-empty list of {field key: [allowed values]} (any profile may match)
+]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter a rule of this kind takes in the spec; a parameter with a default is optional."""
+
+    name: str
+    type: ParamType
+    required: bool = True
+    default: object = None
+    choices: tuple[str, ...] = ()  # the allowed values of a "choice"
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """One kind of spec-declared rule, registered in `validator.rules.kinds.KINDS` under its name.
+
+    mask: one column per instance of the rule (a cell, an equation, the report) and one row per report;
+    True where the instance passes or cannot be judged. describe: the findings of one report's failing instances.
+    detail: what a rule of this kind checks, in words with the official labels, for docs/rules.md.
+    prepare: checks the parameters' types cannot express (raising SpecError with `where`) and returns the rule
+    with what it precomputes from the template (the equation instances).
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    mask: Callable[[pd.DataFrame, RuleSpec, Template], pd.DataFrame]
+    describe: Callable[[RuleSpec, Sequence[int], ReportContext], list[Finding]]
+    detail: Callable[[RuleSpec, Template], str]
+    prepare: Callable[[RuleSpec, Template, str], RuleSpec] = lambda rule, _template, _where: rule
+
+
+def related(keys: Sequence[str], ctx: ReportContext, role: str) -> tuple[Related, ...]:
+    """The located cells among `keys`, shown beside a finding in the given role."""
+    return tuple(Related(ctx.cell(k), role) for k in keys if ctx.cell(k))
+
+
+def field_mask(frame: pd.DataFrame, key: str, ok: Callable[[object], bool]) -> pd.DataFrame:
+    """One instance per report: True where the input is blank or unknown (other rules say so) or its value is ok."""
+    return frame[key].map(lambda v: v is None or pd.isna(v) or ok(v)).to_frame()
+
+
+def field_finding(rule: RuleSpec, message: str, ctx: ReportContext) -> list[Finding]:
+    """The finding of a rule about one form field (its parameter `field`), on that field's cell."""
+    return [Finding(rule.code, rule.severity, message, ctx.cell(rule.params["field"]))]

@@ -1,0 +1,36 @@
+"""Kind `text_mentions` (e.g. TX02): a text section that must mention at least one of some words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validator.findings import Finding
+from validator.rules.context import ReportContext
+from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
+from validator.spec.model import RuleSpec, Template
+
+
+def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFrame:
+    words = rule.params["any_of"]
+    return field_mask(frame, rule.params["field"], lambda v: any(w in str(v) for w in words))
+
+
+def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    p = rule.params
+    message = f"{ctx.where(p['field'])}中没有提到{'、'.join(p['any_of'])}。{rule.summary}。{p['advice']}"
+    return field_finding(rule, message, ctx)
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    return f"「{template.fields[rule.params['field']].label}」应提到：{'、'.join(rule.params['any_of'])}"
+
+
+KIND = RuleKind(
+    "text_mentions",
+    (Param("field", "field"), Param("any_of", "texts"), Param("advice", "text", required=False, default="")),
+    mask=mask,
+    describe=describe,
+    detail=detail,
+)

@@ -1,0 +1,56 @@
+"""Kind `zero_unless` (e.g. PL01): inputs that must be 0 unless the agency's cover profile permits them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validator.findings import Finding
+from validator.rules.context import ReportContext
+from validator.rules.kinds.base import Param, RuleKind, related
+from validator.spec.model import RuleSpec, Template
+from validator.text import fmt
+
+
+def _ok(row: pd.Series, rule: RuleSpec) -> bool:
+    cells, profiles = rule.params["cells"], rule.params["allowed"]
+    if not (row[list(cells)].fillna(0) > 0).any():
+        return True
+    profile = {k: row.get(k) for allowed in profiles for k in allowed}
+    if any(v is None or pd.isna(v) for v in profile.values()):
+        return True  # the agency is not described: nothing to judge against
+    return any(all(row[k] in vals for k, vals in allowed.items()) for allowed in profiles)
+
+
+def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFrame:
+    return frame.apply(_ok, axis=1, rule=rule).to_frame()
+
+
+def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    p, v = rule.params, ctx.values
+    nonzero = [k for k in p["cells"] if pd.notna(v[k]) and v[k] > 0]
+    profile = "、".join(str(v[k]) for k in dict.fromkeys(k for a in p["allowed"] for k in a))
+    listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in nonzero)
+    message = f"本机关为「{profile}」，但{listing}。{rule.summary}。{p['advice']}"
+    primary = nonzero[0]
+    others = related(nonzero[1:], ctx, "同类数据")
+    return [Finding(rule.code, rule.severity, message, ctx.cell(primary), others, 0.0, v[primary])]
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    p = rule.params
+    cells = "、".join(f"「{template.inputs[k].label}」" for k in p["cells"])
+    allowed = "；或 ".join(
+        "、".join(f"{template.fields[k].label}为{'/'.join(v)}" for k, v in a.items()) for a in p["allowed"]
+    )
+    return f"{cells} 应为 0，除非 {allowed}"
+
+
+KIND = RuleKind(
+    "zero_unless",
+    (Param("cells", "cells"), Param("allowed", "profiles"), Param("advice", "text", required=False, default="")),
+    mask=mask,
+    describe=describe,
+    detail=detail,
+)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from builders import build
 from openpyxl.xml.functions import tostring
 
@@ -29,6 +30,7 @@ from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.rules.registry import all_rules
 from validator.sources.limits import Limits
 from validator.spec import default_template
+from validator.spec.load import DEFAULT_TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_MD = ROOT / "docs" / "rules.md"
@@ -482,6 +484,21 @@ def test_usage_errors(args: list[str], tmp_path: Path) -> None:
     assert "用法：" in proc.stderr
     for english in ("Traceback", "the following arguments are required", "invalid choice", "usage:", "error:"):
         assert english not in proc.stderr, proc.stderr
+
+
+def test_check_with_a_malformed_spec_names_the_place_in_it(balanced: Path, tmp_path: Path) -> None:
+    """A custom spec given with --template is refused before any file is read, naming the path of the problem."""
+    data = yaml.safe_load(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+    data["rules"][5]["op"] = "=>"  # PL02
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = copy(balanced, tmp_path / "a.xlsx")
+    proc = run("check", "--template", str(bad), str(report), cwd=tmp_path)
+    assert proc.returncode == EXIT_USAGE
+    assert proc.stdout == ""
+    assert f"模板规格有误：{bad}: rules[5].op: 「=>」不是参数 op 的可用值（可用：>=、>、<=、<、==）" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert listing(tmp_path) == {"a.xlsx", "bad.yaml"}
 
 
 def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:

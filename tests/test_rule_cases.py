@@ -2,6 +2,9 @@
 
 A case file names its template with `template:` (default: the current format) and lists the cells each case
 changes and the cells the rule must flag (null for a finding about the whole workbook).
+
+A case may start from a workbook built with a structural variant of tests/builders.py (`variant:`, e.g. an extra
+row) instead of the generated template; its `cells` and `merge` then apply in the coordinates the variant left.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from builders import TEMPLATE, build
 
 from validator import check_paths
 from validator.catalogue import ACROSS_FAMILY
+from validator.forms.sample import balanced_values
 from validator.rules.registry import all_rules
 from validator.spec import Template, default_template, get_template, list_templates
 
@@ -41,6 +46,8 @@ def _cases() -> list:
 
 
 def _apply(source: Path, target: Path, case: dict) -> None:
+    if "variant" in case:
+        source = build(target, balanced_values(TEMPLATE), **case["variant"])
     wb = openpyxl.load_workbook(source)
     for ref, value in case["cells"].items():
         sheet, coord = ref.split("!")

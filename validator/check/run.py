@@ -92,6 +92,9 @@ def _findings_from_errors(
         rule = rules.get(err.check.name) if err.check is not None else None
         if rule is None:
             raise RuntimeError(f"unexpected schema failure: {err}")
+        if err.check_output is None:  # the rule raised; pandera kept only its text: raise it again, traceback and all
+            rule.instances(frame)
+            raise RuntimeError(f"rule {rule.code} failed inside pandera: {err}")
         rows = err.check_output.index[~err.check_output.to_numpy(dtype=bool)]
         masks = rule.instances(frame.loc[rows])
         for row in rows:

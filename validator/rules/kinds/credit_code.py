@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 
 import pandas as pd
@@ -14,11 +15,13 @@ from validator.spec.model import RuleSpec, Template
 # GB 32100-2015: 18 characters from this alphabet; the last is a check character over the first 17.
 CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Lower-case Latin letters are read as capitals; str.upper() would also change other characters ("ß" → "SS").
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
 def credit_code_problem(code: str) -> str | None:
     """Why a 统一社会信用代码 is invalid (Chinese), or None when it is valid."""
-    code = code.strip().upper()
+    code = code.strip().translate(_ASCII_UPPER)
     if len(code) != 18:
         return f"应为 18 位，实际为 {len(code)} 位"
     bad = sorted({ch for ch in code if ch not in CODE_ALPHABET})

@@ -30,7 +30,7 @@ from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.rules.registry import all_rules
 from validator.sources.limits import Limits
 from validator.spec import default_template
-from validator.spec.load import DEFAULT_TEMPLATE
+from validator.spec.load import TEMPLATES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_MD = ROOT / "docs" / "rules.md"
@@ -488,7 +488,7 @@ def test_usage_errors(args: list[str], tmp_path: Path) -> None:
 
 def test_check_with_a_malformed_spec_names_the_place_in_it(balanced: Path, tmp_path: Path) -> None:
     """A custom spec given with --template is refused before any file is read, naming the path of the problem."""
-    data = yaml.safe_load(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+    data = yaml.safe_load((TEMPLATES_DIR / f"{default_template().id}.yaml").read_text(encoding="utf-8"))
     data["rules"][5]["op"] = "=>"  # PL02
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -15,7 +15,7 @@ from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
 from validator.rules.kinds import KINDS, Param, RuleKind
 from validator.spec import RuleSpec, Template
-from validator.spec.load import DEFAULT_TEMPLATE, parse_template
+from validator.spec.load import TEMPLATES_DIR, parse_template
 
 TRIGGER = "触发缺陷"  # the agency name that makes the defective rule raise
 
@@ -40,7 +40,7 @@ DEFECTIVE = RuleKind(
 def template(monkeypatch: pytest.MonkeyPatch) -> Template:
     """The official spec plus one rule of a kind registered in the real registry, whose mask raises on TRIGGER."""
     monkeypatch.setitem(KINDS, DEFECTIVE.name, DEFECTIVE)
-    data = yaml.safe_load(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+    data = yaml.safe_load((TEMPLATES_DIR / f"{get_template().id}.yaml").read_text(encoding="utf-8"))
     data["rules"].append(
         {"code": "PL09", "kind": "defective", "severity": "warning", "summary": "测试用规则", "field": "agency_name"}
     )

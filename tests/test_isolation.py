@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from pathlib import Path
 
 import pytest
+from packages import with_shared_strings
 
 from validator import check_paths
 from validator.sources.grid import ReadError
@@ -16,32 +15,6 @@ from validator.sources.limits import Limits
 from validator.sources.xlsx import load
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices and signals are POSIX")
-
-
-def with_shared_strings(source: Path, target: Path, declared: int) -> Path:
-    """`source` with its inline strings moved to a shared-strings part that declares `declared` strings."""
-    strings: list[bytes] = []
-
-    def shared(m: re.Match) -> bytes:
-        strings.append(m[2])
-        return m[1].replace(b't="inlineStr"', b't="s"') + b"<v>%d</v></c>" % (len(strings) - 1)
-
-    rel = b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-    override = b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'(<c [^>]*t="inlineStr"[^>]*>)<is><t[^>]*>(.*?)</t></is></c>', shared, data)
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", rel + b"</Relationships>")
-            elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", override + b"</Types>")
-            zout.writestr(info, data)
-        items = b"".join(b"<si><t>%s</t></si>" % s for s in strings)
-        head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
-        zout.writestr("xl/sharedStrings.xml", head % (declared, declared) + items + b"</sst>")
-    return target
 
 
 def test_shared_strings_read_like_inline_strings(balanced_workbook: Path, tmp_path: Path):

@@ -22,12 +22,15 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
 def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
     """Write every target to a temporary file first, then move them all into place, so that files made together
     are replaced together: an interruption while writing leaves every target as it was."""
+    # Beside each target (same file system, so the move is atomic), with a name no longer than the target's: a
+    # target whose name is near the file system's limit must not fail for its temporary file alone.
     temporary = {
-        target: target.with_name(f".~{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}") for target in writers
+        target: target.with_name(f".~{target.stem[:40]}.{uuid.uuid4().hex[:8]}{target.suffix}") for target in writers
     }
     try:
         for target, write in writers.items():
             write(temporary[target])
+            _flush_to_disk(temporary[target])
             if target.exists():
                 shutil.copymode(target, temporary[target])
         for target, tmp in temporary.items():
@@ -38,6 +41,22 @@ def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
         raise
 
 
+def _flush_to_disk(path: Path) -> None:
+    """Have the content on disk before the move, so that a power cut cannot leave an empty target."""
+    fd = os.open(path, os.O_RDONLY)  # read-only: a copy may carry a read-only file's permissions
+    try:
+        os.fsync(fd)
+    except OSError:  # Windows flushes only writable handles; the move is atomic all the same
+        pass
+    finally:
+        os.close(fd)
+
+
 def save_atomic(wb: Saveable, target: Path) -> None:
     """Save a workbook (anything with .save(path)) atomically."""
     write_atomic(target, wb.save)
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy a file (content, permissions and times) so that target is never a partial copy."""
+    write_atomic(target, lambda tmp: shutil.copy2(source, tmp))

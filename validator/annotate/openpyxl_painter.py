@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import shutil
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from validator.annotate.package_parts import unsupported_parts
 from validator.annotate.plan import NOTE_AUTHOR, Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_sheet import solid, write_results
 from validator.annotate.undo import Original, SavedNote, UndoRecord, fill_colour, read_record
-from validator.atomic import save_atomic
+from validator.atomic import copy_atomic, save_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.sources.grid import ReadError
@@ -97,7 +96,7 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
     if in_place:
         target = source
         backup = backup_path(source)
-        shutil.copy2(source, backup)
+        copy_atomic(source, backup)  # a run killed while copying must not leave a partial backup
         advice = f"原文件已备份为 {backup.name}，请对照备份查看这些内容。"
     else:
         target = annotated_path(source, out_dir, refresh=MARKS_SHEET in wb.sheetnames)

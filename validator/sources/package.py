@@ -11,7 +11,6 @@ from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 # A formula with no saved result (no <v>, or an empty one as openpyxl writes), or a cell of type error. A formula
 # with a saved result is read by python-calamine like any value, so the live checks of a template saved by Excel,
@@ -47,7 +46,7 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> bool:
         if info.filename == "xl/sharedStrings.xml":
             _check_string_count(xml, limits)
         if info.filename.startswith("xl/worksheets/"):
-            cells += len(_CELL.findall(xml))
+            cells += xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ")
             if cells > limits.cells:
                 raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
@@ -119,10 +118,9 @@ def _check_string_count(xml: bytes, limits: Limits) -> None:
 def _check_area(xml: bytes, limits: Limits) -> None:
     """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
     memory."""
-    rows = cols = 0
-    for match in _CELL_REF.finditer(xml):
-        rows = max(rows, int(match[2]))
-        cols = max(cols, _column_index(match[1]))
+    refs = _CELL_REF.findall(xml)
+    rows = max(map(int, {r for _, r in refs}), default=0)
+    cols = max(map(_column_index, {c for c, _ in refs}), default=0)
     if rows * cols > limits.sheet_area:
         raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
 

@@ -1,0 +1,150 @@
+"""Every kind of bad input in kinds.py through `nianbao check`, as a user runs it: a clear Chinese message and the
+documented outcome, no traceback, within 10 s and 1 GiB, the input's bytes unchanged, no local file leaked.
+
+The cheap kinds share two runs (refused ones, readable ones: a run that finishes within the limit bounds every
+file in it); each heavy kind gets a run of its own. Time and peak memory are those of the whole process tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from kinds import KINDS, SECRET, Sources, build_corpus
+from running import RELAXED, Run, measured
+
+SECONDS = 10
+MEMORY = 1 << 30
+CJK = re.compile(r"[\u4e00-\u9fff]")
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_WRITE = 0, 1, 2, 4
+HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+
+
+def fingerprint(path: Path) -> object:
+    """What must not change: the bytes of a regular file, else what the path is."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if path.is_symlink():
+        return ("link", os.readlink(path))
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    return ("special", info.st_mode)
+
+
+def leaked(folder: Path) -> list[str]:
+    """Files under `folder` that contain the secret, also inside zip packages (annotated copies)."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if SECRET.encode() in path.read_bytes() or SECRET.encode() in _unzipped(path):
+            found.append(str(path))
+    return found
+
+
+def _unzipped(path: Path) -> bytes:
+    """The members of a zip package joined (empty for anything else, or a package too broken to read)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return b"".join(zf.read(i) for i in zf.infolist() if i.file_size < 50 << 20)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return b""
+
+
+@dataclass
+class Corpus:
+    root: Path
+    paths: dict[str, Path]
+    before: dict[str, object]
+    listings: dict[str, set[str]]
+    runs: dict[str, Run]  # kind → the run that checked it
+
+
+def applicable(name: str) -> bool:
+    kind = KINDS[name]
+    return not (kind.posix and os.name != "posix") and not (kind.needs_libreoffice and not HAS_SOFFICE)
+
+
+@pytest.fixture(scope="session")
+def corpus(balanced_workbook: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Corpus:
+    root = tmp_path_factory.mktemp("badfiles")
+    secret = root / "secret.txt"
+    secret.write_text(SECRET)
+    conversions = None
+    if any(k.needs_libreoffice for k in KINDS.values()) and (HAS_SOFFICE or os.environ.get("CI")):
+        convert = request.getfixturevalue("convert")
+        lo = root / "libreoffice"
+        lo.mkdir()
+        conversions = {fmt: convert(balanced_workbook, fmt, lo) for fmt in ("xls", "ods", "xlsx")}
+    sources = Sources(balanced_workbook, secret, conversions)
+    paths = build_corpus(root, sources, filter(applicable, KINDS))
+    before = {name: fingerprint(p) for name, p in paths.items()}
+    listings = {name: {p.name for p in (root / name).iterdir()} for name in paths}
+    runs: dict[str, Run] = {}
+    groups = [
+        [n for n in paths if not KINDS[n].heavy and KINDS[n].status == status] for status in ("unreadable", "checked")
+    ] + [[n] for n in paths if KINDS[n].heavy]
+    for group in groups:
+        run = measured(["check", *(str(paths[n]) for n in group), "--format", "json"], root, RELAXED)
+        runs |= dict.fromkeys(group, run)
+    return Corpus(root, paths, before, listings, runs)
+
+
+def test_the_corpus_has_at_least_45_kinds():
+    assert len(KINDS) >= 45
+    assert sum(applicable(n) for n in KINDS) >= 45
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_each_kind(name: str, corpus: Corpus):
+    if not applicable(name):
+        pytest.skip("needs a POSIX system" if KINDS[name].posix else "needs LibreOffice")
+    kind, run, path = KINDS[name], corpus.runs[name], corpus.paths[name]
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr
+    assert run.peak_bytes < MEMORY, f"{run.peak_bytes >> 20} MiB"
+    result = run.results()[str(path)]
+    assert result["status"] == kind.status, result["error"] or [f["message"] for f in result["findings"]]
+    if kind.status == "unreadable":
+        assert CJK.search(result["error"]) and "请" in result["error"], result["error"]
+        assert kind.says in result["error"], result["error"]
+        assert result["findings"] == [] and result["annotated"] is None
+        assert {p.name for p in (corpus.root / name).iterdir()} == corpus.listings[name], "nothing may be written"
+    else:
+        said = [f["message"] for f in result["findings"]] + result["notices"]
+        assert not kind.says or any(kind.says in text for text in said), said
+        assert all(CJK.search(text) for text in said), said
+        if kind.clean:
+            assert result["counts"]["error"] == 0, said
+        written = {p.name for p in (corpus.root / name).iterdir()} - corpus.listings[name]
+        assert written == ({Path(result["annotated"]).name} if result["annotated"] else set()), written
+    assert fingerprint(path) == corpus.before[name], "the input must stay byte for byte as it was"
+
+
+def test_exit_codes_are_the_documented_ones(corpus: Corpus):
+    for run in {id(r): r for r in corpus.runs.values()}.values():
+        results = run.results().values()
+        statuses = {r["status"] for r in results}
+        expected = (
+            EXIT_UNREADABLE
+            if "unreadable" in statuses
+            else EXIT_WRITE
+            if any(r["annotated"] is None for r in results)
+            else EXIT_FINDINGS
+            if any(r["counts"]["error"] for r in results)
+            else EXIT_OK
+        )
+        assert run.code == expected, (run.files, run.stderr)
+
+
+def test_no_local_file_leaks_into_any_output(corpus: Corpus):
+    for run in corpus.runs.values():
+        assert SECRET not in run.stdout + run.stderr
+    assert leaked(corpus.root) == [str(corpus.root / "secret.txt")]

@@ -476,7 +476,8 @@ KINDS: dict[str, Kind] = {
         _shared_strings("sst-count.xlsx", 999_999_999_999), "unreadable", "共享字符串数上限", heavy=True
     ),
     "strings_bad_index": Kind(_shared_strings("sst-index.xlsx", 200, index=99_999), "unreadable", "请"),
-    "cell_ref_impossible": Kind(_cell_ref("bad-ref.xlsx", b"ZZZZ99999999"), "unreadable", "请"),
+    "cell_ref_impossible": Kind(_cell_ref("bad-ref.xlsx", b"ZZZZ99999999"), "unreadable", "超出 Excel 范围"),
+    "cell_ref_past_last_row": Kind(_cell_ref("row-0.xlsx", b"A1048577"), "unreadable", "超出 Excel 范围"),
     "used_range_max": Kind(_used_range, "unreadable", "使用区域", heavy=True),
     "string_over_limit": Kind(_long_text("too-long-text.xlsx", 40_000), "unreadable", "单元格文本长度上限"),
     "too_many_sheets": Kind(

@@ -8,6 +8,7 @@ file in it); each heavy kind gets a run of its own. Time and peak memory are tho
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -148,3 +149,28 @@ def test_no_local_file_leaks_into_any_output(corpus: Corpus):
     for run in corpus.runs.values():
         assert SECRET not in run.stdout + run.stderr
     assert leaked(corpus.root) == [str(corpus.root / "secret.txt")]
+
+
+def test_batch_over_the_whole_corpus(corpus: Corpus, tmp_path: Path):
+    """`nianbao batch` on the folder of all kinds: every workbook-named kind gets the same outcome as with `check`,
+    the special files do not stop it, and nothing is changed or leaked."""
+    out = tmp_path / "batch"
+    run = measured(["batch", str(corpus.root), "--out", str(out), "--jobs", "2"], corpus.root, RELAXED)
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr
+    assert run.code == EXIT_UNREADABLE, run.stdout + run.stderr
+    assert run.peak_bytes < MEMORY, f"{run.peak_bytes >> 20} MiB"
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    seen = set()
+    for row in rows:
+        name = Path(row["file"]).parent.name
+        if name not in corpus.paths:
+            continue  # the LibreOffice conversions the corpus was built from
+        seen.add(name)
+        kind = KINDS[name]
+        assert row["status"] == kind.status, (name, row.get("error"))
+        if kind.status == "unreadable":
+            assert kind.says in row["error"], (name, row["error"])
+    assert seen >= {n for n in corpus.paths if KINDS[n].status == "checked"}
+    assert len(seen) >= 40
+    assert {n: fingerprint(p) for n, p in corpus.paths.items()} == corpus.before
+    assert leaked(out) == []

@@ -10,7 +10,8 @@ from xml.parsers import expat
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)([0-9]+)"')
+_MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 # A formula with no saved result (no <v>, or an empty one as openpyxl writes), or a cell of type error. A formula
 # with a saved result is read by python-calamine like any value, so the live checks of a template saved by Excel,
@@ -64,7 +65,9 @@ def _check_name(name: str) -> None:
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     try:
         with zf.open(info) as fh:
-            data = fh.read(limits.unpacked_bytes + 1)  # zipfile stops at the declared size; this bounds a liar too
+            # No more than the declared size is inflated (a member lying about its size then fails its checksum);
+            # asking for more would make zipfile inflate that much before cutting it to the declared size.
+            data = fh.read(min(info.file_size, limits.unpacked_bytes) + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise ReadError(
             f"文件已损坏，无法解压其中的 {info.filename}（{type(exc).__name__}）。请重新导出或向报送单位索取完整文件。",
@@ -120,7 +123,9 @@ def _check_area(xml: bytes, limits: Limits) -> None:
     memory."""
     refs = _CELL_REF.findall(xml)
     rows = max(map(int, {r for _, r in refs}), default=0)
-    cols = max(map(_column_index, {c for c, _ in refs}), default=0)
+    cols = max(map(_column_index, {c.upper() for c, _ in refs}), default=0)
+    if rows > _MAX_ROW or cols > _MAX_COLUMN:
+        raise ReadError(f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}", "corrupt")
     if rows * cols > limits.sheet_area:
         raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
 

@@ -17,6 +17,7 @@ SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "
 AGENCY_FIELDS: tuple[str, ...] = ("agency_name", "credit_code", "report_year", "agency_level", "agency_type")
 
 Status = Literal["checked", "unreadable", "error"]
+MAX_ALTERNATIVES = 6  # equally cheap corrections of one part of a report named at most (there may be more)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
     if len(options) == 1:
         return f"改动较多，未能确认是否还有同样少的更正；可将 {phrases(options[0], sheet)}，请核对。"
     choices = "；或将 ".join(phrases(o, sheet) for o in options)
-    return f"有 {len(options)} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
+    many = f"至少 {len(options)}" if len(options) >= MAX_ALTERNATIVES else str(len(options))
+    return f"有 {many} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
 
 
 @dataclass

@@ -16,14 +16,13 @@ from functools import cache, cached_property
 
 import numpy as np
 
-from validator.findings import Changes, Correction, Localisation
+from validator.findings import MAX_ALTERNATIVES, Changes, Correction, Localisation
 from validator.locate import LocatedReport
 from validator.spec.model import Template
 
 FILLED_WEIGHT = 1.0
 # Cheaper than a filled cell, yet two blanks cost more than one filled cell: blanks are preferred, not multiplied.
 BLANK_WEIGHT = 0.7
-MAX_OPTIONS = 6  # equally cheap corrections of one part named at most (further ones are not searched for)
 TOLERANCE = 1e-6
 SOLVER_SECONDS = 1.0  # per solve; large corrections (many blanks) can take the solver long to prove
 
@@ -114,7 +113,7 @@ def localise(
 
 def _split_shared(part: Part) -> list[Part]:
     """A change that every option of an ambiguous part makes is certain: it becomes a unique part of its own."""
-    if part.unique or len(part.options) < 2:
+    if part.unique or not 2 <= len(part.options) < MAX_ALTERNATIVES:  # a full list may leave options unnamed
         return [part]
     common = set(part.options[0]).intersection(*part.options[1:])
     if not common:
@@ -252,7 +251,7 @@ def _single_cells(p: _Problem) -> list[Option]:
         if np.ptp(changes) < TOLERANCE and p.allowed(j, changes[0]):
             found.append((int(j), float(changes[0])))
     best = min((p.weights[j] for j, _ in found), default=np.inf)
-    return [((j, d),) for j, d in found if p.weights[j] <= best + TOLERANCE][:MAX_OPTIONS]
+    return [((j, d),) for j, d in found if p.weights[j] <= best + TOLERANCE][:MAX_ALTERNATIVES]
 
 
 def _search(p: _Problem) -> list[Option] | None:
@@ -266,12 +265,12 @@ def _search(p: _Problem) -> list[Option] | None:
             return None
         # A correction of more cells costs at least BLANK_WEIGHT per cell: below that, nothing larger ties.
         if search.best < BLANK_WEIGHT * (size + 1) - TOLERANCE:
-            return sorted(search.found.values())[:MAX_OPTIONS]
+            return sorted(search.found.values())[:MAX_ALTERNATIVES]
     return None
 
 
 def _solve(p: _Problem) -> tuple[list[Option], bool]:
-    """Every cheapest correction (up to MAX_OPTIONS) by mixed-integer programming, each with its support excluded.
+    """Every cheapest correction (up to MAX_ALTERNATIVES) by mixed-integer programming, each with its support excluded.
 
     After the first, the cost is capped at its cost, so that "infeasible" proves there is no other. False with what
     was found when the solver runs out of time before proving the first the cheapest, or the others absent.
@@ -300,7 +299,7 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     integrality = np.concatenate([p.integer, np.ones(n)]).astype(int)
     cost = np.concatenate([np.zeros(n), p.weights])
     options: list[Option] = []
-    while len(options) < MAX_OPTIONS:
+    while len(options) < MAX_ALTERNATIVES:
         constraints = LinearConstraint(np.vstack(rows), np.concatenate(lower), np.concatenate(upper))
         result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
                       options={"time_limit": SOLVER_SECONDS})  # fmt: skip

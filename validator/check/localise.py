@@ -37,6 +37,7 @@ class EquationSystem:
     matrix: np.ndarray  # rows: equations, columns: keys; +1 for lhs, −1 for rhs terms
     instances: tuple[tuple[str, int], ...]  # (rule code, equation index within the rule) per row
     integer: np.ndarray  # per key: a count (whole numbers) rather than money
+    signed: np.ndarray  # per key: may be negative (a change from last year)
 
     @cached_property
     def index(self) -> dict[tuple[str, int], int]:
@@ -57,8 +58,9 @@ def equation_system(template: Template) -> EquationSystem:
             matrix[i, column[k]] += 1
         for k in eq.rhs:
             matrix[i, column[k]] -= 1
-    integer = np.array([template.inputs[k].kind == "count" for k in keys])
-    return EquationSystem(keys, matrix, instances, integer)
+    kinds = [template.inputs[k].kind for k in keys]
+    integer = np.array([kind in ("count", "signed_count") for kind in kinds])
+    return EquationSystem(keys, matrix, instances, integer, np.array([kind == "signed_count" for kind in kinds]))
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,12 @@ def localise(
         seen.update(rows)
         cols = cols[~fixed[cols]]
         problem = _Problem(
-            system.matrix[np.ix_(rows, cols)], residual[rows], x[cols], weights[cols], system.integer[cols]
+            system.matrix[np.ix_(rows, cols)],
+            residual[rows],
+            x[cols],
+            weights[cols],
+            system.integer[cols],
+            system.signed[cols],
         )
         options = _search(problem)
         proven = options is not None
@@ -143,10 +150,11 @@ class _Problem:
     values: np.ndarray
     weights: np.ndarray
     integer: np.ndarray
+    signed: np.ndarray
 
     def lowest(self) -> np.ndarray:
-        """The smallest corrected value: a cell never becomes negative unless it already is."""
-        return np.minimum(self.values, 0.0)
+        """The smallest corrected value: a cell never becomes negative unless it already is or may be."""
+        return np.where(self.signed, -np.inf, np.minimum(self.values, 0.0))
 
     def allowed(self, col: int, change: float) -> bool:
         whole = not self.integer[col] or abs(change - round(change)) < TOLERANCE
@@ -282,7 +290,7 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     # an increase is bounded by twice the total imbalance. M must stay small: the solver's integrality tolerance
     # times M must not buy a whole unit of change, and a large M leaves the relaxation too weak to prove anything.
     big = 2 * float(np.abs(p.residual).sum()) + 10
-    down = p.values - p.lowest()
+    down = np.where(p.signed, big, p.values - p.lowest())
     eye = np.eye(n)
     failing = np.abs(p.residual) > TOLERANCE
     rows = [

@@ -15,6 +15,9 @@ from test_structure import NO_OTHER, REAL_SIX, VALUES
 from validator import check_paths, results_document
 from validator.annotate.openpyxl_painter import write_annotated
 from validator.findings import FileReport
+from validator.forms.layout import template_layout
+from validator.forms.sample import balanced_values
+from validator.spec import get_template
 
 AS_PUBLISHED = {"drop_column": {"表三": "其他"}, "collapse": {"表三": REAL_SIX}}
 SEED = {**AS_PUBLISHED, "headings_only": ("表四",)}
@@ -104,3 +107,20 @@ def test_coverage_on_the_results_sheet(tmp_path: Path) -> None:
     assert line.startswith(
         "校验范围：42项勾稽关系中校验了35项（其中23项按缺少的数据为 0 校验），7项无法校验（EQ01「其他」列"
     )
+
+
+# ---------------------------------------------------------------- the 2019 layout (issue 6: a wrong column sum is flagged)
+
+
+def test_a_2019_report_as_published_with_a_wrong_column_sum_is_flagged(tmp_path: Path) -> None:
+    """A 2020 report in the trial format pasted onto one sheet: detected as the 2019 template, its sums checked."""
+    trial = get_template("gov-info-annual-report-2019")
+    values = balanced_values(trial) | {"report_year": 2020}
+    key = "t3.outcome_total.business"  # （七）总计 / 商业企业: the column no longer adds up
+    path = published(tmp_path / "2020.xlsx", values | {key: values[key] + 3}, cover=True, layout=template_layout(trial))
+    (report,) = check_paths([path])
+    assert report.template == trial.id
+    assert report.coverage.checked == report.coverage.total
+    column_sums = [f for f in report.findings if f.rule in ("EQ01", "EQ02")]
+    assert column_sums and all(f.severity == "error" for f in column_sums)
+    assert key in {f.key for f in report.findings}

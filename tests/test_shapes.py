@@ -124,3 +124,11 @@ def test_a_2019_report_as_published_with_a_wrong_column_sum_is_flagged(tmp_path:
     column_sums = [f for f in report.findings if f.rule in ("EQ01", "EQ02")]
     assert column_sums and all(f.severity == "error" for f in column_sums)
     assert key in {f.key for f in report.findings}
+
+
+def test_a_section_is_all_its_paragraphs(tmp_path: Path) -> None:
+    """Text pasted as one paragraph per row: the section is every row up to the next heading, tables excluded."""
+    paragraphs = {"overview": ("2021年，本机关扎实推进政府信息公开工作。", "一是夯实工作责任。", "二是强化信息报送。")}
+    report = check(tmp_path, paragraphs=paragraphs, cover=True)
+    assert report.values["overview"] == "\n".join(paragraphs["overview"])
+    assert report.values["problems"] == VALUES["problems"]

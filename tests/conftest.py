@@ -12,6 +12,10 @@ import pytest
 
 from validator.spec.model import Template
 
+# xlwings' JSON Book (its remote engine) needs a licence key when xlwings is imported. "noncommercial" is the key of
+# xlwings' PolyForm Noncommercial licence, which permits use by government institutions (the users of this tool).
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 SOFFICE_TIMEOUT = 120  # seconds; the first start with a fresh profile is the slow one
 
 Convert = Callable[[Path, str, Path], Path]

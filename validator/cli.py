@@ -106,6 +106,21 @@ def _parser() -> argparse.ArgumentParser:
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
     clear.add_argument("files", nargs="+", metavar="文件", help="已标注的工作簿")
+    excel = sub.add_parser(
+        "excel", help="Excel 内校验按钮的辅助工具", description="Excel 内校验按钮（xlwings）的辅助工具"
+    )
+    tools = excel.add_subparsers(
+        dest="excel_command", title="命令", metavar="命令", parser_class=_Parser, required=True
+    )
+    simulate = tools.add_parser(
+        "simulate",
+        help="模拟在 Excel 中点击「校验」：输出发现的问题和按钮将执行的操作（JSON）",
+        description="在工作簿文件上模拟 Excel 中的「校验」（或 --clear：「清除标记」）按钮，输出 JSON："
+        "findings 与 nianbao check --format json 相同，actions 为 xlwings 将在 Excel 中执行的操作",
+    )
+    simulate.add_argument("file", metavar="文件", type=Path, help="工作簿（.xlsx/.xlsm）")
+    simulate.add_argument("--clear", action="store_true", help="模拟「清除标记」按钮")
+    simulate.set_defaults(excel_handler=_excel_simulate)
     return parser
 
 
@@ -364,6 +379,26 @@ def _clear(args: argparse.Namespace) -> int:
             continue
         print(f"{path}：{'已清除校验标注，恢复了原来的填充和批注' if changed else '没有校验标注，未作改动'}")
     return code
+
+
+def _excel(args: argparse.Namespace) -> int:
+    return args.excel_handler(args)
+
+
+def _excel_simulate(args: argparse.Namespace) -> int:
+    from validator.excel.simulate import MissingXlwings, simulate
+    from validator.render.json import dumps
+    from validator.sources.grid import ReadError
+
+    try:
+        document = simulate(args.file, clear=args.clear)
+    except ReadError as exc:
+        print(f"无法处理 {args.file}：{exc.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except MissingXlwings as exc:
+        raise _UsageError(str(exc)) from exc
+    print(dumps(document))
+    return EXIT_FINDINGS if any(f["severity"] == "error" for f in document["findings"]) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -310,8 +310,13 @@ def _row_heights(layout: SheetLayout, widths: dict[int, float], kinds: dict[str,
 
 
 def _protect(ws: Worksheet) -> None:
-    """Protect without a password: only unlocked cells take input, column and row sizes stay adjustable."""
+    """Protect without a password: only unlocked cells take input, column and row sizes stay adjustable.
+
+    Formatting cells and editing notes stay allowed, so that the Excel button can mark cells through Office.js,
+    which cannot lift the protection.
+    """
     ws.protection.sheet = True
+    ws.protection.formatCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 

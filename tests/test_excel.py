@@ -1,0 +1,184 @@
+"""The Excel button through xlwings' own JSON Book (the Office.js client's shape): the same findings and marks as the
+command line, exact clearing either way, notes of the user's kept. The recorded actions are replayed on the file
+(tests/excel_replay.py) to see the workbook the button leaves behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from excel_replay import replay
+from openpyxl.comments import Comment
+from test_rule_cases import CASES_DIR, _apply
+
+from validator import check_paths
+from validator.annotate.openpyxl_painter import annotate, open_workbook
+from validator.cellref import coordinate
+from validator.cli import main
+from validator.demo import MISTAKES
+from validator.excel.simulate import book_json, import_xlwings, simulate
+from validator.excel.source import read_book
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.render.json import finding_json
+from validator.sources.xlsx import read_xlsx
+from validator.spec import default_template
+
+
+def run(capsys: pytest.CaptureFixture, *argv: object) -> tuple[int, dict]:
+    code = main([str(a) for a in argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def cli_findings(capsys: pytest.CaptureFixture, path: Path) -> list[dict]:
+    _, document = run(capsys, "check", path, "--format", "json", "--no-annotate")
+    return document["results"][0]["findings"]
+
+
+def marked(path: Path) -> dict[str, tuple[str | None, str | None]]:
+    """Cell → (fill RGB, note) of every cell the workbook's undo record lists."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for sheet, cell, *_ in wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True):
+        c = wb[sheet][cell]
+        out[f"{sheet}!{cell}"] = (c.fill.fgColor.rgb, c.comment.text if c.comment else None)
+    return out
+
+
+def state(path: Path) -> dict:
+    """Sheets, values, fills (RGB: Excel ignores the alpha byte) and notes: what marking and clearing may change."""
+    wb = openpyxl.load_workbook(path)
+    return {
+        ws.title: {
+            c.coordinate: (
+                c.value,
+                c.fill.fill_type,
+                str(c.fill.fgColor.rgb)[-6:],
+                c.comment.text if c.comment else None,
+            )
+            for row in ws.iter_rows()
+            for c in row
+        }
+        for ws in wb.worksheets
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, balanced_workbook: Path) -> Path:
+    """The workbook of `make demo`: the official template with two mistakes."""
+    template = default_template()
+    path = tmp_path_factory.mktemp("demo") / "示例.xlsx"
+    fill_workbook(balanced_workbook, path, balanced_values(template) | MISTAKES, template)
+    return path
+
+
+def test_the_json_book_reads_what_the_file_reader_reads(demo: Path) -> None:
+    document, supplement = book_json(demo)
+    grid = read_book(import_xlwings().Book(json=document), supplement)
+    assert [(s.name, s.cells, s.merges) for s in grid.sheets] == [
+        (s.name, s.cells, s.merges) for s in read_xlsx(demo).sheets
+    ]
+    assert grid.template_id == read_xlsx(demo).template_id
+
+
+def test_simulate_matches_the_command_line_and_clears_back(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    code, simulated = run(capsys, "excel", "simulate", demo)
+    assert code == 1 and simulated["findings"] == cli_findings(capsys, demo)
+    assert {f["rule"] for f in simulated["findings"]} == {"EQ02", "EQ03", "TY02"}
+
+    run(capsys, "check", demo, "--out", tmp_path / "cli", "--format", "json")
+    by_cli = tmp_path / "cli" / "示例.校验.xlsx"
+    by_button = replay(demo, simulated["actions"], tmp_path / "button.xlsx")
+    assert marked(by_button) == marked(by_cli) and len(marked(by_cli)) == 29
+    wb = openpyxl.load_workbook(by_button)
+    assert wb.sheetnames[0] == RESULT_SHEET and wb.active.title == RESULT_SHEET
+    assert wb[MARKS_SHEET].sheet_state == "hidden"  # Office.js cannot very-hide
+    links = [c.hyperlink.location for c in wb[RESULT_SHEET]["D"] if c.hyperlink]
+    assert links == ["'表三'!E7", "'表三'!E7", "'表四'!G5"]
+
+    _, cleared = run(capsys, "excel", "simulate", by_button, "--clear")
+    assert cleared["findings"] == []
+    assert state(replay(by_button, cleared["actions"], tmp_path / "cleared.xlsx")) == state(demo)
+
+
+def test_a_copy_marked_by_the_command_line_is_cleared_by_the_button_and_back(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    run(capsys, "check", demo, "--out", tmp_path, "--format", "json")
+    by_cli = tmp_path / "示例.校验.xlsx"
+    _, cleared = run(capsys, "excel", "simulate", by_cli, "--clear")
+    assert state(replay(by_cli, cleared["actions"], tmp_path / "cleared.xlsx")) == state(demo)
+
+    _, simulated = run(capsys, "excel", "simulate", demo)
+    by_button = replay(demo, simulated["actions"], tmp_path / "button.xlsx")
+    assert main(["clear", str(by_button)]) == 0
+    assert state(by_button) == state(demo)  # the input fill comes back: the template's own
+
+
+def test_a_cell_with_its_own_note_keeps_it(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    wb = openpyxl.load_workbook(demo)
+    wb["表三"]["E7"].comment = Comment("含两家企业的合并申请", "填报人")
+    wb.save(noted := tmp_path / "有批注.xlsx")
+    _, simulated = run(capsys, "excel", "simulate", noted)
+    touched = [a for a in simulated["actions"] if a["func"] in ("addNote", "deleteNote") and "$E$7" in a["args"]]
+    assert touched == []  # Office.js cannot read the note's text, so it is left alone
+    by_button = replay(noted, simulated["actions"], tmp_path / "button.xlsx")
+    assert marked(by_button)["表三!E7"] == ("FFFFC7CE", "含两家企业的合并申请")
+    rows = [r for r in openpyxl.load_workbook(by_button)[RESULT_SHEET].iter_rows(values_only=True) if r[3] == "表三!E7"]
+    assert len(rows) == 2  # the findings of that cell are still listed
+
+    _, cleared = run(capsys, "excel", "simulate", by_button, "--clear")
+    assert state(replay(by_button, cleared["actions"], tmp_path / "cleared.xlsx")) == state(noted)
+    assert main(["clear", str(by_button)]) == 0 and state(by_button) == state(noted)
+
+
+def test_the_template_lets_the_button_paint_a_protected_sheet(balanced_workbook: Path) -> None:
+    for ws in openpyxl.load_workbook(balanced_workbook).worksheets:
+        assert ws.protection.sheet and not ws.protection.formatCells and not ws.protection.objects, ws.title
+
+
+def _rule_cases() -> list:
+    return [
+        pytest.param(case, id=f"{path.stem}-{case['name']}")
+        for path in sorted(CASES_DIR.glob("*.yml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    ]
+
+
+def button_marks(actions: list[dict], sheets: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Cell → (fill RGB, note) painted by the actions on the workbook's own sheets (before any sheet is added)."""
+    out: dict[str, list] = {}
+    for a in actions:
+        if a["func"] == "addSheet":
+            break
+        if a["func"] in ("setRangeColor", "addNote"):
+            ref = f"{sheets[a['sheet_position']]}!{coordinate(a['start_row'] + 1, a['start_column'] + 1)}"
+            entry = out.setdefault(ref, [None, None])
+            entry[a["func"] == "addNote"] = a["args"][-1] if a["func"] == "addNote" else "FF" + a["args"][0][1:]
+    return {ref: tuple(entry) for ref, entry in out.items()}
+
+
+@pytest.mark.parametrize("case", _rule_cases())
+def test_every_rule_case_gets_the_command_lines_findings_and_marks(
+    case: dict, balanced_workbook: Path, tmp_path: Path
+) -> None:
+    """In-process, to stay fast: the same functions as `nianbao check` and `nianbao excel simulate`."""
+    path = tmp_path / "case.xlsx"
+    _apply(balanced_workbook, path, case)
+    simulated = simulate(path)
+    (report,) = check_paths([path])
+    assert simulated["findings"] == [finding_json(f, report.template) for f in report.sorted_findings()]
+    wb = open_workbook(path)
+    sheets = wb.sheetnames
+    annotate(wb, report)
+    by_cli = {}
+    if report.findings:
+        for sheet, cell, *_ in wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True):
+            c = wb[sheet][cell]
+            by_cli[f"{sheet}!{cell}"] = (c.fill.fgColor.rgb, c.comment.text)
+    assert button_marks(simulated["actions"], sheets) == by_cli

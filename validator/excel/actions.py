@@ -1,0 +1,56 @@
+"""The two actions of the Excel buttons: 校验 (check the open workbook and mark it) and 清除标记.
+
+The same functions serve every caller unchanged: classic RunPython (`validate_book(xw.Book.caller())`), xlwings
+Lite and Server scripts (`@script` functions that receive the book), `nianbao excel simulate`, and tests.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from validator.engine import check_grids
+from validator.excel.painter import CannotPaint, annotate_book, clear_marks
+from validator.excel.source import Supplement, read_book
+from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
+from validator.names import RESULT_SHEET
+
+
+def validate_book(book: Any, supplement: Supplement | None = None) -> str:
+    """Check the book's live values and mark it like an annotated copy; return what the user is told (Chinese).
+
+    `supplement` gives what the client cannot send (merged ranges on Office.js; see `read_book`).
+    """
+    try:
+        report = check_book(book, supplement)
+    except CannotPaint as exc:
+        return _tell(book, exc.message)
+    if report.error:
+        return _tell(book, f"无法校验：{report.error}")
+    counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
+    return f"校验完成：{counts}。详见「{RESULT_SHEET}」工作表和标色单元格的批注。"
+
+
+def check_book(book: Any, supplement: Supplement | None = None) -> FileReport:
+    """validate_book's work, returning the report: read live values, check, clear old marks, paint new ones."""
+    grid = read_book(book, supplement)
+    report = check_grids([grid], names=[book.name])[0]
+    if not report.error:
+        annotate_book(book, report, {s.name: s.merges for s in grid.sheets})
+    return report
+
+
+def clear_book(book: Any) -> str:
+    """Remove the marks (whoever painted them) and restore fills and notes; return what the user is told."""
+    try:
+        cleared = clear_marks(book)
+    except CannotPaint as exc:
+        return _tell(book, exc.message)
+    return "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+
+
+def _tell(book: Any, message: str) -> str:
+    """Show a problem in a message box (desktop Excel; xlwings Server), and return it for scripts to print."""
+    with suppress(Exception):  # xlwings Lite has no message box: the script prints the returned text
+        book.app.alert(message, title="年报校验", mode="critical")
+    return message

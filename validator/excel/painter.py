@@ -1,0 +1,216 @@
+"""Painting the annotation plan into an open xlwings Book, and clearing any painter's marks from it.
+
+Written against xlwings' common API, so it serves the desktop client (COM, classic RunPython) and the Office.js
+client (xlwings Lite and Server) alike; where a client cannot do something it degrades as the undo record allows:
+- a fill it cannot read (Office.js) is recorded as unknown, and clearing restores the template's input fill;
+- a note it cannot read (Office.js) is left untouched and recorded as kept: the finding is on the results sheet;
+- a sheet it cannot very-hide (Office.js) is hidden;
+- notes it cannot add (Office.js before ExcelApi 1.18) are left out, and the results sheet says so;
+- a protected sheet is unprotected around painting (there is no password) where the client can; otherwise the
+  template's own protection lets cells be formatted and notes be edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from validator.annotate.plan import Mark, Merge, free_sheet_name, plan_annotation
+from validator.annotate.results import ResultsContent, link_location
+from validator.annotate.undo import (
+    KEPT,
+    NO_FILL,
+    UNKNOWN_FILL,
+    Original,
+    SavedNote,
+    UndoRecord,
+    fill_colour,
+    read_record,
+)
+from validator.findings import FileReport
+from validator.names import MARKS_SHEET, RESULT_SHEET, TOOL_SHEETS
+from validator.text import printable
+
+PAINTER = "xlwings"
+NO_NOTES = "当前 Excel 不支持由程序添加批注（需要 Microsoft 365 或 Excel 2024 及以上版本），各问题的说明请看本表。"
+_VERY_HIDDEN = 2  # xlSheetVeryHidden
+
+
+class CannotPaint(Exception):
+    """The workbook cannot be marked (e.g. a sheet protected with a password); the message is Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def annotate_book(book: Any, report: FileReport, merges: Mapping[str, Sequence[Merge]]) -> None:
+    """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record."""
+    clear_marks(book)
+    names = [s.name for s in book.sheets]
+    sheets = {name: merges.get(name, ()) for name in names if name not in TOOL_SHEETS}
+    notes = _notes_supported(book)
+    plan = plan_annotation(report, sheets, () if notes else (NO_NOTES,))
+    active = book.sheets.active.name
+    with _unprotected(book, {m.cell.sheet for m in plan.marks}):
+        originals = [_paint(book.sheets[m.cell.sheet], m, notes) for m in plan.marks]
+    results = _add_sheet(book, free_sheet_name(RESULT_SHEET, names), first=True)
+    _write_results(results, plan.results)
+    store = _add_sheet(book, MARKS_SHEET, first=False)
+    record = UndoRecord(PAINTER, results.name, active, {}, originals).rows()
+    store.range((1, 1)).value = [row + [None] * (4 - len(row)) for row in record]  # Office.js wants a rectangle
+    _hide(store)
+    results.activate()
+
+
+def clear_marks(book: Any) -> bool:
+    """Undo the marks of any painter (the command line's too): fills and notes back, tool sheets removed.
+
+    False if the workbook is not marked.
+    """
+    names = [s.name for s in book.sheets]
+    if MARKS_SHEET not in names:
+        return False
+    store = book.sheets[MARKS_SHEET]
+    record = read_record(store.used_range.options(ndim=2).value, names)
+    originals = [o for o in record.originals if o.sheet in names and o.sheet not in TOOL_SHEETS]
+    with _unprotected(book, {o.sheet for o in originals}):
+        for original in originals:
+            _restore(book.sheets[original.sheet].range(original.cell), original)
+    for name in (MARKS_SHEET, record.results):
+        if name in names:
+            sheet = book.sheets[name]
+            sheet.visible = True  # Excel does not delete a very hidden sheet
+            sheet.delete()
+    if record.active in names and record.active not in (MARKS_SHEET, record.results):
+        book.sheets[record.active].activate()
+    return True
+
+
+# ---------------------------------------------------------------- cells
+
+
+def _paint(sheet: Any, mark: Mark, notes: bool) -> Original:
+    cell = sheet.range((mark.cell.row, mark.cell.col))
+    original = Original(sheet.name, mark.cell.coordinate, _fill(cell), _note(cell))
+    cell.color = f"#{mark.colour}"
+    if notes and not original.note_kept:
+        if cell.note is not None:
+            cell.note.delete()  # adding a note where one exists fails: replace it (its text is in the record)
+        cell.add_note(printable(mark.note_over(original.note.text if original.note else None)))
+    return original
+
+
+def _fill(cell: Any) -> str:
+    try:
+        colour = cell.color
+    except NotImplementedError:  # Office.js reads fills only asynchronously
+        return UNKNOWN_FILL
+    return NO_FILL if colour is None else "#{:02X}{:02X}{:02X}".format(*colour)
+
+
+def _note(cell: Any) -> SavedNote | str | None:
+    note = cell.note
+    if note is None:
+        return None
+    try:
+        return SavedNote(note.text)
+    except NotImplementedError:  # Office.js knows that a note exists, not what it says: leave it alone
+        return KEPT
+
+
+def _restore(cell: Any, original: Original) -> None:
+    colour = fill_colour(original.fill)
+    cell.color = f"#{colour}" if colour else None
+    if original.note_kept:
+        return
+    if cell.note is not None:
+        cell.note.delete()
+    if original.note is not None:
+        cell.add_note(original.note.text)
+
+
+def _notes_supported(book: Any) -> bool:
+    """Whether the client can add notes: the desktop can; Office.js from ExcelApi 1.18, as its payload says."""
+    sheet = book.sheets[0].api
+    return not isinstance(sheet, dict) or (sheet.get("notes") is not None and sheet.get("notes_supported") is not False)
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _add_sheet(book: Any, name: str, first: bool) -> Any:
+    sheets = book.sheets
+    return sheets.add(name, before=sheets[0]) if first else sheets.add(name, after=sheets[len(sheets) - 1])
+
+
+def _hide(sheet: Any) -> None:
+    sheet.visible = False
+    with suppress(Exception):  # desktop Excel (COM) can very-hide; Office.js (a dict here) and macOS only hide
+        sheet.api.Visible = _VERY_HIDDEN
+
+
+@contextmanager
+def _unprotected(book: Any, names: set[str]) -> Iterator[None]:
+    """Lift the protection of the named sheets while painting, and put it back as it was (desktop client).
+
+    The template protects its sheets without a password. Office.js cannot unprotect through xlwings; the
+    template's protection allows formatting cells and editing notes for it.
+    """
+    relock = []
+    for name in sorted(names):
+        com = book.sheets[name].api
+        if isinstance(com, dict) or not getattr(com, "ProtectContents", False):
+            continue
+        allowed = {k: getattr(com.Protection, k) for k in _ALLOWED}
+        try:
+            com.Unprotect()
+        except Exception as exc:
+            raise CannotPaint(
+                f"工作表「{name}」设置了保护密码，无法标注。请在 Excel 中点“审阅 → 撤销工作表保护”并输入密码后重试，"
+                "或用命令行 nianbao check 生成标注副本。"
+            ) from exc
+        relock.append((com, allowed))
+    try:
+        yield
+    finally:
+        for com, allowed in relock:
+            com.Protect(DrawingObjects=True, Contents=True, **allowed)
+
+
+_ALLOWED = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows")
+
+
+# ---------------------------------------------------------------- the results sheet
+
+
+def _write_results(sheet: Any, content: ResultsContent) -> None:
+    """The planned content, laid out as the file painter does: title, lines, then each table."""
+    width = content.width
+    rows: list[list[object]] = [[content.title], *([line] for line in content.lines), []]
+    if content.empty is not None:
+        rows.append([content.empty])
+    styled: list[tuple[int, int, Any]] = []  # (row, col, ResultCell) needing a fill or a link
+    headers = []
+    for table in content.tables:
+        if table.heading:
+            rows.append([table.heading])
+        headers.append(len(rows) + 1)
+        rows.append([title for title, _ in table.columns])
+        for cells in table.rows:
+            rows.append([c.value for c in cells])
+            styled += [(len(rows), col, c) for col, c in enumerate(cells, 1) if c.fill or c.link]
+        rows.append([])
+    sheet.range((1, 1)).value = [row + [None] * (width - len(row)) for row in rows]
+    sheet.range((1, 1)).font.bold = True
+    for row in headers:
+        sheet.range((row, 1), (row, width)).font.bold = True
+    for col, (_, w) in enumerate(content.tables[0].columns if content.tables else (), 1):
+        sheet.range((1, col)).column_width = w
+    for row, col, cell in styled:
+        target = sheet.range((row, col))
+        if cell.fill:
+            target.color = f"#{cell.fill}"
+        if cell.link:
+            target.add_hyperlink(f"#{link_location(cell.link)}", str(cell.value), f"跳转到 {cell.link.ref}")

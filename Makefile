@@ -23,3 +23,4 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/cold_start.py
 	$(PY) benchmarks/localisation.py
 	$(PY) benchmarks/detection.py
+	$(PY) benchmarks/excel_click.py

@@ -182,3 +182,12 @@ def test_every_rule_case_gets_the_command_lines_findings_and_marks(
             c = wb[sheet][cell]
             by_cli[f"{sheet}!{cell}"] = (c.fill.fgColor.rgb, c.comment.text)
     assert button_marks(simulated["actions"], sheets) == by_cli
+
+
+def test_simulate_explains_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (not_a_book := tmp_path / "年报.xlsx").write_text("不是工作簿", encoding="utf-8")
+    assert main(["excel", "simulate", str(not_a_book)]) == 2
+    assert "无法处理" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["excel"])
+    assert exit_info.value.code == 3 and "命令用法有误" in capsys.readouterr().err

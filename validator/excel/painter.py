@@ -163,7 +163,7 @@ def _unprotected(book: Any, names: set[str]) -> Iterator[None]:
         com = book.sheets[name].api
         if isinstance(com, dict) or not getattr(com, "ProtectContents", False):
             continue
-        allowed = {k: getattr(com.Protection, k) for k in _ALLOWED}
+        allowed = {k: getattr(com.Protection, k) for k in _ALLOWED} | {"DrawingObjects": com.ProtectDrawingObjects}
         try:
             com.Unprotect()
         except Exception as exc:
@@ -176,7 +176,7 @@ def _unprotected(book: Any, names: set[str]) -> Iterator[None]:
         yield
     finally:
         for com, allowed in relock:
-            com.Protect(DrawingObjects=True, Contents=True, **allowed)
+            com.Protect(Contents=True, **allowed)
 
 
 _ALLOWED = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows")

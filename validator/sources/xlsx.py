@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import python_calamine
-
 if TYPE_CHECKING:
+    import python_calamine
     from openpyxl import Workbook
 
 from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
@@ -140,6 +139,8 @@ def _check_strings(grid: WorkbookGrid, limits: Limits) -> None:
 
 
 def _grid(data: bytes, exact_cells: dict[str, dict[tuple[int, int], object]] | None) -> WorkbookGrid:
+    import python_calamine  # native: not importable where only open workbooks are read (xlwings Lite in Pyodide)
+
     with io.BytesIO(data) as fh:
         book = python_calamine.CalamineWorkbook.from_filelike(fh)
     sheets = []

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from validator.annotate.plan import Mark, Merge, free_sheet_name, plan_annotation
-from validator.annotate.results import ResultsContent, link_location
+from validator.annotate.results import ResultCell, ResultsContent, ResultsTable, link_location
 from validator.annotate.undo import (
     KEPT,
     NO_FILL,
@@ -191,12 +191,12 @@ def _write_results(sheet: Any, content: ResultsContent) -> None:
     rows: list[list[object]] = [[content.title], *([line] for line in content.lines), []]
     if content.empty is not None:
         rows.append([content.empty])
-    styled: list[tuple[int, int, Any]] = []  # (row, col, ResultCell) needing a fill or a link
-    headers = []
+    styled: list[tuple[int, int, ResultCell]] = []  # cells needing a fill or a link
+    headers: list[tuple[int, ResultsTable]] = []  # header row of each table
     for table in content.tables:
         if table.heading:
             rows.append([table.heading])
-        headers.append(len(rows) + 1)
+        headers.append((len(rows) + 1, table))
         rows.append([title for title, _ in table.columns])
         for cells in table.rows:
             rows.append([c.value for c in cells])
@@ -204,8 +204,10 @@ def _write_results(sheet: Any, content: ResultsContent) -> None:
         rows.append([])
     sheet.range((1, 1)).value = [row + [None] * (width - len(row)) for row in rows]
     sheet.range((1, 1)).font.bold = True
-    for row in headers:
+    for row, table in headers:
         sheet.range((row, 1), (row, width)).font.bold = True
+        if table.rows:  # the last column holds the long texts
+            sheet.range((row + 1, len(table.columns)), (row + len(table.rows), len(table.columns))).wrap_text = True
     for col, (_, w) in enumerate(content.tables[0].columns if content.tables else (), 1):
         sheet.range((1, col)).column_width = w
     for row, col, cell in styled:

@@ -5,14 +5,14 @@ command line, exact clearing either way, notes of the user's kept. The recorded 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 from excel_replay import replay
 from openpyxl.comments import Comment
-from test_rule_cases import CASES_DIR, _apply
+from test_rule_cases import _apply, _cases
 
 from validator import check_paths
 from validator.annotate.openpyxl_painter import annotate, open_workbook
@@ -25,7 +25,7 @@ from validator.forms.sample import balanced_values, fill_workbook
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.render.json import finding_json
 from validator.sources.xlsx import read_xlsx
-from validator.spec import default_template
+from validator.spec import Template, default_template, get_template
 
 
 def run(capsys: pytest.CaptureFixture, *argv: object) -> tuple[int, dict]:
@@ -142,14 +142,6 @@ def test_the_template_lets_the_button_paint_a_protected_sheet(balanced_workbook:
         assert ws.protection.sheet and not ws.protection.formatCells and not ws.protection.objects, ws.title
 
 
-def _rule_cases() -> list:
-    return [
-        pytest.param(case, id=f"{path.stem}-{case['name']}")
-        for path in sorted(CASES_DIR.glob("*.yml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
-    ]
-
-
 def button_marks(actions: list[dict], sheets: list[str]) -> dict[str, tuple[str | None, str | None]]:
     """Cell → (fill RGB, note) painted by the actions on the workbook's own sheets (before any sheet is added)."""
     out: dict[str, list] = {}
@@ -163,13 +155,13 @@ def button_marks(actions: list[dict], sheets: list[str]) -> dict[str, tuple[str 
     return {ref: tuple(entry) for ref, entry in out.items()}
 
 
-@pytest.mark.parametrize("case", _rule_cases())
+@pytest.mark.parametrize(("code", "template_id", "case"), _cases())
 def test_every_rule_case_gets_the_command_lines_findings_and_marks(
-    case: dict, balanced_workbook: Path, tmp_path: Path
+    code: str, template_id: str, case: dict, balanced_of: Callable[[Template], Path], tmp_path: Path
 ) -> None:
     """In-process, to stay fast: the same functions as `nianbao check` and `nianbao excel simulate`."""
     path = tmp_path / "case.xlsx"
-    _apply(balanced_workbook, path, case)
+    _apply(balanced_of(get_template(template_id)), path, case)
     simulated = simulate(path)
     (report,) = check_paths([path])
     assert simulated["findings"] == [finding_json(f, report.template) for f in report.sorted_findings()]

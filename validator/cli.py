@@ -106,13 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
     clear.add_argument("files", nargs="+", metavar="文件", help="已标注的工作簿")
-    excel = sub.add_parser(
-        "excel", help="Excel 内校验按钮的辅助工具", description="Excel 内校验按钮（xlwings）的辅助工具"
-    )
-    tools = excel.add_subparsers(
-        dest="excel_command", title="命令", metavar="命令", parser_class=_Parser, required=True
-    )
-    simulate = tools.add_parser(
+    simulate = excel_sub.add_parser(
         "simulate",
         help="模拟在 Excel 中点击「校验」：输出发现的问题和按钮将执行的操作（JSON）",
         description="在工作簿文件上模拟 Excel 中的「校验」（或 --clear：「清除标记」）按钮，输出 JSON："
@@ -379,10 +373,6 @@ def _clear(args: argparse.Namespace) -> int:
             continue
         print(f"{path}：{'已清除校验标注，恢复了原来的填充和批注' if changed else '没有校验标注，未作改动'}")
     return code
-
-
-def _excel(args: argparse.Namespace) -> int:
-    return args.excel_handler(args)
 
 
 def _excel_simulate(args: argparse.Namespace) -> int:

@@ -125,7 +125,10 @@ def _check_area(xml: bytes, limits: Limits) -> None:
     rows = max(map(int, {r for _, r in refs}), default=0)
     cols = max(map(_column_index, {c.upper() for c, _ in refs}), default=0)
     if rows > _MAX_ROW or cols > _MAX_COLUMN:
-        raise ReadError(f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}", "corrupt")
+        raise ReadError(
+            f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",
+            "corrupt",
+        )
     if rows * cols > limits.sheet_area:
         raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
 

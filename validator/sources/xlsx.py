@@ -60,12 +60,19 @@ def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
         return {
             ws.title: {
                 (cell.row, cell.column): cell.value
-                for row in ws.iter_rows()
+                for row in _all_rows(ws)
                 for cell in row
                 if getattr(cell, "data_type", None) == "f"
             }
             for ws in wb.worksheets
         }
+
+
+def _all_rows(ws):
+    """Every row of a read-only sheet: its declared dimension is not trusted (a stale or forged <dimension> would
+    hide the cells beyond it)."""
+    ws.reset_dimensions()
+    return ws.iter_rows()
 
 
 def _cell_value(value: object, data_type: str) -> object:
@@ -75,7 +82,7 @@ def _cell_value(value: object, data_type: str) -> object:
 def _streamed_cells(ws) -> dict[tuple[int, int], object]:
     return {
         (cell.row, cell.column): _cell_value(cell.value, cell.data_type)
-        for row in ws.iter_rows()
+        for row in _all_rows(ws)
         for cell in row
         if cell.value is not None and cell.value != ""
     }

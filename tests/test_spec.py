@@ -50,7 +50,8 @@ def _drop(index: int, key: str):
         (
             _set(TX02, kind="regex"),
             "rules[8].kind: 「regex」不是已注册的规则类型"
-            "（可用：equation、compare、zero_unless、credit_code、year_range、text_mentions）",
+            "（可用：equation、compare、zero_unless、credit_code、year_range、text_mentions、text_number、text_states、"
+            "text_basis）",
         ),
         (_set(PL02, kind="comapre"), "rules[5].kind: 「comapre」不是已注册的规则类型"),
         # unknown or missing parameters
@@ -96,7 +97,7 @@ def _drop(index: int, key: str):
         (_set(PL02, code="PL2"), "rules[5].code: 规则编号「PL2」应为两个大写字母加两位数字，如 PL03"),
         (_set(PL02, code="pl02"), "rules[5].code: 规则编号「pl02」应为两个大写字母加两位数字"),
         (_set(PL02, code="PL002"), "rules[5].code: 规则编号「PL002」应为两个大写字母加两位数字"),
-        (_set(PL02, code="QQ01"), "rules[5].code: 「QQ」不是已定义的规则类别（可用：ST、TY、TX、EQ、PL、CV"),
+        (_set(PL02, code="QQ01"), "rules[5].code: 「QQ」不是已定义的规则类别（可用：ST、TY、TX、TT、EQ、PL、CV"),
         (_set(PL02, code="TY05"), "rules[5].code: TY05 是本工具内置规则的编号，请换一个编号"),
         (_set(TX02, code="TX01"), "rules[8].code: TX01 是本工具内置规则的编号，请换一个编号"),
         (_set(TX02, code="EQ01"), "rules[8].code: 规则编号 EQ01 与 rules[0] 重复"),

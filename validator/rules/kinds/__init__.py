@@ -7,7 +7,17 @@ the frame, its findings and its line in docs/rules.md. Built-in rules (ST, TY, T
 
 from __future__ import annotations
 
-from validator.rules.kinds import compare, credit_code, equation, text_mentions, year_range, zero_unless
+from validator.rules.kinds import (
+    compare,
+    credit_code,
+    equation,
+    text_basis,
+    text_mentions,
+    text_number,
+    text_states,
+    year_range,
+    zero_unless,
+)
 from validator.rules.kinds.base import Param, RuleKind
 
 KINDS: dict[str, RuleKind] = {
@@ -19,6 +29,9 @@ KINDS: dict[str, RuleKind] = {
         credit_code.KIND,
         year_range.KIND,
         text_mentions.KIND,
+        text_number.KIND,
+        text_states.KIND,
+        text_basis.KIND,
     )
 }
 

@@ -1,0 +1,143 @@
+"""Text against tables: numbers a report states in words, read with the spec's phrases and compared with the tables.
+
+Sentences are written the ways real reports write them (digits, Chinese numerals, 两, the number before the noun,
+"未收到" for none); each must be read as the number it states, and sentences about something else not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import TEMPLATE, build, published
+from test_structure import NO_OTHER, VALUES
+
+from validator import check_paths
+from validator.findings import FileReport
+from validator.rules.numerals import chinese_number
+from validator.rules.statements import stated
+
+RULES = {r.code: r for r in TEMPLATE.rules}
+
+# (rule, sentence, the number it states or None when it states none for that rule)
+SENTENCES = [
+    ("TT01", "本年度共收到政府信息公开申请23件", 23),
+    ("TT01", "全年新收政府信息公开申请二十三件，上年结转1件", 23),
+    ("TT01", "2021年，我局共受理依申请公开申请2件", 2),
+    ("TT01", "收到2件政府信息公开申请", 2),
+    ("TT01", "本机关共接到两件信息公开申请", 2),
+    ("TT01", "依申请公开方面，全年共受理申请3件，均按时办结", 3),
+    ("TT01", "本年新收政府信息公开申请数量为0", 0),
+    ("TT01", "本年度未收到政府信息公开申请", 0),
+    ("TT01", "受理行政复议申请1件", None),
+    ("TT01", "上年结转政府信息公开申请1件", None),
+    ("TT01", "2021年度本机关未收取信息处理费", None),
+    ("TT02", "上年结转政府信息公开申请1件", 1),
+    ("TT02", "上年度结转申请两件", 2),
+    ("TT02", "其中1件为上年结转", 1),
+    ("TT02", "无上年结转申请", 0),
+    ("TT02", "本年新收申请3件", None),
+    ("TT03", "结转下年度继续办理2件", 2),
+    ("TT03", "结转至下一年度办理的申请1件", 1),
+    ("TT03", "2件结转下年度", 2),
+    ("TT03", "无结转下年度申请", 0),
+    ("TT04", "本年度发生政府信息公开行政复议案件1件", 1),
+    ("TT04", "被申请行政复议两起", 2),
+    ("TT04", "发生1起政府信息公开行政复议", 1),
+    ("TT04", "行政复议0件，行政诉讼3件", 0),
+    ("TT04", "未发生因政府信息公开引起的行政复议、行政诉讼", 0),
+    ("TT05", "发生政府信息公开行政诉讼案件两起", 2),
+    ("TT05", "行政复议0件，行政诉讼3件", 3),
+    ("TT05", "未发生因政府信息公开引起的行政复议、行政诉讼", 0),
+    ("TT05", "本年度被申请行政复议1件", None),
+    ("TT06", "本年度制发行政规范性文件4件", 4),
+    ("TT06", "印发了2件规范性文件", 2),
+    ("TT06", "现行有效行政规范性文件37件", None),
+    ("TT07", "现行有效的规范性文件共三十七件", 37),
+    ("TT08", "全年共作出行政许可决定1268件", 1268),
+    ("TT08", "办理行政许可1,268件", 1268),
+    ("TT09", "行政处罚案件三百一十五起", 315),
+    ("TT10", "行政强制措施十二次", 12),
+]
+
+
+@pytest.mark.parametrize(("code", "sentence", "number"), SENTENCES, ids=[f"{c}-{s}" for c, s, _ in SENTENCES])
+def test_phrases_read_the_number_a_sentence_states(code: str, sentence: str, number: int | None) -> None:
+    p = RULES[code].params
+    found = [s.value for s in stated(sentence, p["phrases"], p["zero_phrases"])]
+    assert found == ([] if number is None else [number])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("二十三", 23), ("两", 2), ("零", 0), ("〇", 0), ("十", 10), ("十二", 12), ("一百零五", 105), ("两百", 200),
+     ("一千二百", 1200), ("三百一十五", 315), ("一万零五", 10005), ("二〇二一", 2021), ("二三", None), ("十十", None)],
+)  # fmt: skip
+def test_chinese_numerals(text: str, value: int | None) -> None:
+    assert chinese_number(text) == value
+
+
+def check(path: Path, text: dict[str, str], **variant) -> FileReport:
+    (report,) = check_paths([build(path / "report.xlsx", VALUES | text, **variant)])
+    return report
+
+
+def test_a_contradiction_is_a_warning_at_the_text_with_both_values(tmp_path: Path) -> None:
+    stated_new = VALUES["t3.new.total"] - 1
+    report = check(tmp_path, {"problems": f"本年度共收到政府信息公开申请{stated_new}件，均已按时答复。"})
+    (finding,) = report.findings
+    assert (finding.rule, finding.severity, finding.cell.ref) == ("TT01", "warning", "正文!B3")
+    assert [c.ref for c in finding.cells] == ["正文!B3", "表三!J5"]
+    assert (finding.actual, finding.expected) == (stated_new, VALUES["t3.new.total"])
+    assert f"（{stated_new}）" in finding.message and f"= {VALUES['t3.new.total']}" in finding.message
+
+
+def test_a_lawsuit_count_is_compared_with_both_lawsuit_totals(tmp_path: Path) -> None:
+    lawsuits = VALUES["t4.cases.direct.total"] + VALUES["t4.cases.after_review.total"]
+    assert check(tmp_path, {"problems": f"本年度发生政府信息公开行政诉讼{lawsuits}起。"}).findings == []
+    report = check(tmp_path, {"problems": "本年度未发生政府信息公开行政诉讼。"})
+    (finding,) = report.findings
+    assert finding.rule == "TT05"
+    assert [c.ref for c in finding.cells] == ["正文!B3", "表四!J5", "表四!O5"]
+
+
+def test_consistent_text_written_many_ways_is_silent(tmp_path: Path) -> None:
+    v = VALUES
+    text = (
+        f"本年度共收到政府信息公开申请{v['t3.new.total']}件，上年结转{v['t3.carried_in.total']}件；"
+        f"结转下年度继续办理{v['t3.carried_out.total']}件。发生行政复议案件四件。"
+        f"制发行政规范性文件{v['t2_1.normative.issued']}件，现行有效行政规范性文件三十七件。"
+        "作出行政许可决定1268件、行政处罚决定三百一十五件，实施行政强制十二次。"
+    )
+    assert check(tmp_path, {"problems": text}).findings == []
+
+
+def test_a_table_value_that_is_unknown_is_not_compared(tmp_path: Path) -> None:
+    report = check(tmp_path, {"t3.new.total": "很多", "problems": "本年度共收到政府信息公开申请3件。"})
+    assert [f.rule for f in report.findings] == ["TY07"]
+
+
+def test_the_basis_document(tmp_path: Path) -> None:
+    old = check(tmp_path, {"overview": "本报告依据国办公开办函〔2019〕60号编制。"})
+    assert [(f.rule, f.cell.ref) for f in old.findings] == [("TX05", "正文!B2")]
+    assert "国办公开办函〔2021〕30号" in old.findings[0].message
+    none = check(tmp_path, {"overview": "本机关认真贯彻《中华人民共和国政府信息公开条例》。"})
+    assert [(f.rule, f.severity) for f in none.findings] == [("TX06", "info")]
+
+
+def test_the_seed_text_against_its_tables(tmp_path: Path) -> None:
+    """The seed's own words (no basis cited, no fee charged) on the seed layout; its tables are all zero."""
+    zeros = {k: 0 for k in VALUES if k.startswith(("t2", "t3", "t4"))}
+    paragraphs = {
+        "overview": (
+            "2021年，按照区政府工作部署，区投资商务局紧扣《中华人民共和国政府信息公开条例》要求，扎实推进政府信息公开各项工作。",
+        ),
+        "other_matters": ("2021年度本机关未收取信息处理费。发出收费通知的件数和总金额，以及实际收取的总金额均为0。",),
+    }
+    path = published(tmp_path / "seed.xlsx", VALUES | NO_OTHER | zeros, paragraphs=paragraphs, cover=True)
+    (report,) = check_paths([path])
+    assert [(f.rule, f.severity) for f in report.findings] == [("TX06", "info")]
+    stated_one = {"overview": (paragraphs["overview"][0] + "本年度共受理政府信息公开申请1件。",)}
+    path = published(tmp_path / "seed1.xlsx", VALUES | NO_OTHER | zeros, paragraphs=paragraphs | stated_one, cover=True)
+    (report,) = check_paths([path])
+    assert sorted(f.rule for f in report.findings) == ["TT01", "TX06"]

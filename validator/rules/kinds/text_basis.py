@@ -1,0 +1,76 @@
+"""Kind `text_basis` (TX05, TX06): the format document the text cites — not a superseded one, and not none at all."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validator.findings import Finding
+from validator.rules.context import ReportContext
+from validator.rules.kinds.base import Param, RuleKind
+from validator.rules.kinds.text_number import text_fields
+from validator.spec.model import RuleSpec, Template
+
+# 国办公开办函〔2021〕30号 with any brackets, widths and spaces.
+_DOCUMENT = re.compile(r"(国办公开办函|国办函|国办发)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d+)\s*号")
+
+
+def documents(text: str) -> list[str]:
+    """The documents a text cites, written as the official copy does: 国办公开办函〔2021〕30号."""
+    return [f"{m[1]}〔{m[2]}〕{m[3]}号" for m in _DOCUMENT.finditer(unicodedata.normalize("NFKC", text))]
+
+
+def _cited(row: pd.Series, fields: Sequence[str]) -> list[tuple[str, str]]:
+    """(text field, document) for every document cited in the report's text."""
+    return [(key, doc) for key in fields if isinstance(row[key], str) for doc in documents(row[key])]
+
+
+def _problem(row: pd.Series, rule: RuleSpec, template: Template) -> tuple[str, str] | None:
+    """What fails: (field, superseded document cited), or ("", "") when no format document is cited at all."""
+    fields = text_fields(template)
+    if not any(isinstance(row[k], str) for k in fields):
+        return None  # no text at all: TX01 says so
+    cited = _cited(row, fields)
+    if rule.params["check"] == "superseded":
+        old = {fmt.basis for fmt in template.superseded}
+        return next(((key, doc) for key, doc in cited if doc in old), None)
+    formats = {template.basis} | {fmt.basis for fmt in template.superseded}  # a superseded one is the other rule's
+    mentions = any(isinstance(row[k], str) and "报告格式" in row[k] for k in fields)
+    return None if mentions or any(doc in formats for _, doc in cited) else ("", "")
+
+
+def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
+    return frame.apply(lambda row: _problem(row, rule, template) is None, axis=1).to_frame()
+
+
+def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    template = ctx.located.template
+    key, doc = _problem(ctx.values, rule, template) or ("", "")
+    if doc:
+        old = next(fmt for fmt in template.superseded if fmt.basis == doc)
+        message = (
+            f"正文{ctx.where(key)}引用了{doc}（{old.name}），该格式已废止。{rule.summary}。"
+            f"请改为依据{template.basis}编制。"
+        )
+    else:
+        key = text_fields(template)[0]
+        message = f"正文没有写明报告依据的格式文件。{rule.summary}。请写明“按照{template.basis}的格式编制”。"
+    return [Finding(rule.code, rule.severity, message, ctx.cell(key))]
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    if rule.params["check"] == "superseded":
+        return f"正文不应引用已废止的格式文件（{'、'.join(f.basis for f in template.superseded)}）"
+    return f"正文应写明依据的格式文件（{template.basis}）"
+
+
+KIND = RuleKind(
+    "text_basis",
+    (Param("check", "choice", choices=("superseded", "absent")),),
+    mask=mask,
+    describe=describe,
+    detail=detail,
+)

@@ -1,0 +1,92 @@
+"""Kind `text_number` (TT): a number the report states in words must equal the tables (受理申请2件 vs 表三 新收 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validator.findings import Finding
+from validator.rules.context import ReportContext
+from validator.rules.kinds.base import Param, RuleKind, related
+from validator.rules.statements import Statement, phrase, quote, stated
+from validator.spec.model import RuleSpec, SpecError, Template
+from validator.text import fmt
+
+TOLERANCE = 1e-6
+
+
+def text_fields(template: Template) -> list[str]:
+    """The report's text sections, where statements are looked for."""
+    return [k for k, f in template.fields.items() if f.kind == "longtext"]
+
+
+def _contradictions(row: pd.Series, rule: RuleSpec, fields: Sequence[str]) -> list[tuple[str, Statement, float]]:
+    """(text field, statement, table value) for every statement that differs from the tables."""
+    table = row[list(rule.params["cells"])]
+    if table.isna().any():
+        return []  # a table value is unknown: structure or value findings say why
+    total = float(table.sum())
+    p = rule.params
+    return [
+        (key, s, total)
+        for key in fields
+        if isinstance(row[key], str)
+        for s in stated(row[key], p["phrases"], p["zero_phrases"])
+        if abs(s.value - total) > TOLERANCE
+    ]
+
+
+def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
+    fields = text_fields(template)
+    return frame.apply(lambda row: not _contradictions(row, rule, fields), axis=1).to_frame()
+
+
+def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    cells = rule.params["cells"]
+    where = "＋".join(ctx.where(k) for k in cells)
+    out = []
+    for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template)):
+        message = (
+            f"正文{ctx.where(key)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
+            f"{rule.summary}。请核对后修改正文或表格，使两者一致。"
+        )
+        out.append(
+            Finding(rule.code, rule.severity, message, ctx.cell(key), related(cells, ctx, "表格数据"), total, s.value)
+        )
+    return out
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
+    return f"正文所述的数字应等于 {cells}（如“{rule.params['example']}”）"
+
+
+def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
+    """Every phrase must compile, and a number phrase must say where the number is."""
+    for name in ("phrases", "zero_phrases"):
+        for i, pattern in enumerate(rule.params[name]):
+            if name == "phrases" and "{n}" not in pattern:
+                raise SpecError(f"{where}.{name}[{i}]: 缺少表示数字的「{{n}}」")
+            try:
+                phrase(pattern)
+            except Exception as exc:  # re.error, or a named group used twice
+                raise SpecError(f"{where}.{name}[{i}]: 不是有效的正则表达式（{exc}）") from exc
+    if not stated(rule.params["example"], rule.params["phrases"], rule.params["zero_phrases"]):
+        raise SpecError(f"{where}.example: 示例句子「{rule.params['example']}」没有被任何短语识别")
+    return rule
+
+
+KIND = RuleKind(
+    "text_number",
+    (
+        Param("cells", "cells"),
+        Param("phrases", "texts"),
+        Param("zero_phrases", "texts", required=False, default=()),
+        Param("example", "text"),
+    ),
+    mask=mask,
+    describe=describe,
+    detail=detail,
+    prepare=prepare,
+)

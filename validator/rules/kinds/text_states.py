@@ -1,0 +1,54 @@
+"""Kind `text_states` (TX04): a text that says something happened must also give its numbers (信息处理费 and amount)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validator.findings import Finding
+from validator.rules.context import ReportContext
+from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
+from validator.rules.statements import phrase, quote, sentences
+from validator.spec.model import RuleSpec, Template
+
+
+def _unstated(text: str, rule: RuleSpec) -> str | None:
+    """The first sentence about the subject that neither denies it nor states the numbers asked for."""
+    p = rule.params
+    for sentence in sentences(text):
+        if p["subject"] not in sentence or any(phrase(w).search(sentence) for w in p["none_phrases"]):
+            continue
+        if not any(phrase(w).search(sentence) for w in p["phrases"]):
+            return sentence
+    return None
+
+
+def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFrame:
+    return field_mask(frame, rule.params["field"], lambda v: _unstated(str(v), rule) is None)
+
+
+def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
+    p = rule.params
+    sentence = _unstated(str(ctx.values[p["field"]]), rule)
+    message = f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，{rule.summary}。{p['advice']}"
+    return field_finding(rule, message, ctx)
+
+
+def detail(rule: RuleSpec, template: Template) -> str:
+    return f"「{template.fields[rule.params['field']].label}」提到{rule.params['subject']}时应写明数字"
+
+
+KIND = RuleKind(
+    "text_states",
+    (
+        Param("field", "field"),
+        Param("subject", "text"),
+        Param("none_phrases", "texts"),
+        Param("phrases", "texts"),
+        Param("advice", "text", required=False, default=""),
+    ),
+    mask=mask,
+    describe=describe,
+    detail=detail,
+)

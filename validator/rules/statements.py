@@ -1,0 +1,52 @@
+"""Numbers a report states in words: phrase patterns (spec data, "{n}" standing for the number) found in its text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from validator.rules.numerals import NUMBER, number
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_SHOWN = 40  # characters of a sentence quoted in a message
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A number the text states, and the words that state it."""
+
+    value: float
+    words: str
+
+
+@cache
+def phrase(pattern: str) -> re.Pattern[str]:
+    """A spec phrase as a regular expression: "{n}" is the stated number; a phrase without it states 0."""
+    return re.compile(pattern.replace("{n}", f"(?P<n>{NUMBER})"))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text: split at full stops, semicolons, exclamation and question marks and line breaks."""
+    return [m.group() for m in _SENTENCE.finditer(text)]
+
+
+def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) -> list[Statement]:
+    """Every number the phrases find in `text`, sentence by sentence, in order of appearance."""
+    found: dict[tuple[int, int], Statement] = {}
+    patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
+    for sentence in _SENTENCE.finditer(text):
+        for pattern, zero in patterns:
+            for m in pattern.finditer(sentence.group()):
+                value = 0.0 if zero else number(m["n"])
+                if value is not None:
+                    found.setdefault(
+                        (sentence.start() + m.start(), sentence.start() + m.end()), Statement(value, m.group())
+                    )
+    return [found[k] for k in sorted(found)]
+
+
+def quote(words: str) -> str:
+    """The stated words as a message quotes them, shortened when long."""
+    return words if len(words) <= _SHOWN else words[: _SHOWN - 1] + "…"

@@ -107,14 +107,15 @@ def test_generated_trial_workbook_declares_its_template(tmp_path: Path) -> None:
 
 def test_report_year_decides_when_no_label_is_distinctive(tmp_path: Path) -> None:
     """Without 表二, a trial-format workbook shows no label of its own: 2020 means the trial format, 2022 the
-    current one (whose （六）其他处理 has three sub-rows: ST08; whose 六 must mention the 信息处理费: TX02)."""
+    current one (whose （六）其他处理 has three sub-rows: ST08; whose 六 must mention the 信息处理费: TX02; whose text
+    should cite the format it follows: TX06, as the trial example's text cites none)."""
     early = trial_book(tmp_path / "2020.xlsx", {"report_year": 2020}, drop_sheets=("表二",))
     late = trial_book(tmp_path / "2022.xlsx", {"report_year": 2022}, drop_sheets=("表二",))
     first, second = check_paths([early, late])
     assert (first.template, first.flatten()) == (TRIAL.id, [("ST01", "")])
     assert (second.template, second.flatten()) == (
         CURRENT.id,
-        [("ST01", ""), ("ST08", "表三!B25"), ("TX02", "正文!B4")],
+        [("ST01", ""), ("ST08", "表三!B25"), ("TX02", "正文!B4"), ("TX06", "正文!B2")],
     )
 
 

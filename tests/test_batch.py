@@ -169,6 +169,29 @@ def test_html_report_lists_every_finding_and_escapes_submissions(run: Run, expec
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # nothing fetched from anywhere
 
 
+def test_annotated_copies_mark_every_finding_of_their_workbook(run: Run):
+    for doc in (d for d in run.docs if d["annotated"]):
+        results = openpyxl.load_workbook(run.out / doc["annotated"])["校验结果"]
+        rows = [r for r in results.iter_rows(values_only=True) if isinstance(r[0], int)]
+        assert {(r[1], _cell(r[3])) for r in rows} == {(f["rule"], f["cell"] or "") for f in doc["findings"]}
+    copies = {d["file"] for d in run.docs if d["annotated"]}
+    assert copies == {d["file"] for d in run.docs if d["status"] == "checked" and d["findings"]}
+
+
+def test_last_years_results_jsonl_serves_as_previous(run: Run, tmp_path: Path):
+    last_out, out = tmp_path / "上年结果", tmp_path / "本年结果"
+    assert main(["batch", str(run.last), "--out", str(last_out), "--jobs", "1", "--no-annotate"]) in (0, 1)
+    previous = str(last_out / "results.jsonl")
+    main(["batch", str(run.now), "--out", str(out), "--previous", previous, "--jobs", "2", "--no-annotate"])
+    docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = {(d["file"], f["rule"], f["cell"] or "") for d in docs for f in d["findings"]}
+    assert found == {(d["file"], f["rule"], f["cell"] or "") for d in run.docs for f in d["findings"]}
+    assert {f for f in found if f[1].startswith("XY")} == run.exp.across
+    assert not (out / "标注").exists() and all(d["annotated"] is None for d in docs)
+    missing = openpyxl.load_workbook(out / "汇总.xlsx")["上年报送本年未报送"]
+    assert [r[0] for r in missing.iter_rows(min_row=2, values_only=True)] == sorted(run.exp.missing)
+
+
 def test_exit_code_and_inputs_untouched(run: Run):
     assert run.code == 2  # some files unreadable
     assert run.inputs_after == run.inputs_before

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from validator.batch.store import PROGRESS
+from validator.batch.store import PROGRESS, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,8 +32,8 @@ def _batch(*args: str, **popen) -> subprocess.Popen:
 
 
 def _progress_lines(out: Path) -> int:
-    path = out / PROGRESS
-    return path.read_text(encoding="utf-8").count("\n") if path.exists() else 0
+    """Files whose results the progress file holds in full."""
+    return len(list(read_jsonl(out / PROGRESS)))
 
 
 def _wait_for(condition, proc: subprocess.Popen, limit: float = 120) -> None:
@@ -55,21 +55,28 @@ def test_killed_midway_then_resumed_without_rechecking(balanced_workbook: Path, 
     first = _batch(str(src), "--out", str(out), "--jobs", "1")
     assert first.wait(timeout=300) == 0, first.stderr.read()
     before = {name: (out / name).read_bytes() for name in ("results.jsonl", "results.csv", "汇总.xlsx", "report.html")}
-    _submissions(src, balanced_workbook, 40)  # 36 new files
+    _submissions(src, balanced_workbook, 24)  # 20 new files
+    stopped = _batch(str(src), "--out", str(out), "--jobs", "1")
+    _wait_for(lambda: _progress_lines(out) >= 1, stopped)
+    stopped.send_signal(signal.SIGTERM)  # as a service manager or `kill` stops it: like Ctrl-C
+    assert stopped.wait(timeout=60) == 130
+    assert "再次运行同一命令将从中断处继续" in stopped.stderr.read()
+    assert {name: (out / name).read_bytes() for name in before} == before
+    first_part = _progress_lines(out)
     killed = _batch(str(src), "--out", str(out), "--jobs", "1")
-    _wait_for(lambda: _progress_lines(out) >= 1, killed)
+    _wait_for(lambda: _progress_lines(out) > first_part, killed)
     os.killpg(killed.pid, signal.SIGKILL)  # the batch and its workers, with no chance to tidy up
     killed.wait(timeout=30)
     finished = _progress_lines(out)
-    assert 0 < finished < 36
+    assert 0 < finished < 20
     # every output is still the complete one of the first run
     assert {name: (out / name).read_bytes() for name in before} == before
     openpyxl.load_workbook(out / "汇总.xlsx")
     resumed = _batch(str(src), "--out", str(out), "--jobs", "1")
     assert resumed.wait(timeout=300) == 0
-    assert _reused_and_checked(resumed.stderr.read()) == (4 + finished, 36 - finished)
+    assert _reused_and_checked(resumed.stderr.read()) == (4 + finished, 20 - finished)
     docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(docs) == 40 and all(d["status"] == "checked" for d in docs)
+    assert len(docs) == 24 and all(d["status"] == "checked" for d in docs)
     assert not (out / PROGRESS).exists()
 
 
@@ -82,7 +89,7 @@ def test_a_file_over_the_time_limit_becomes_unreadable(balanced_workbook: Path, 
 
 
 def test_a_worker_killed_midway_does_not_stop_the_batch(balanced_workbook: Path, tmp_path: Path):
-    src, out = _submissions(tmp_path / "收到", balanced_workbook, 40), tmp_path / "结果"
+    src, out = _submissions(tmp_path / "收到", balanced_workbook, 16), tmp_path / "结果"
     run = _batch(str(src), "--out", str(out), "--jobs", "1")
     _wait_for(lambda: _progress_lines(out) >= 1, run)
     children = [
@@ -93,4 +100,4 @@ def test_a_worker_killed_midway_does_not_stop_the_batch(balanced_workbook: Path,
         os.kill(int(pid), signal.SIGKILL)
     assert run.wait(timeout=300) == 0, run.stderr.read()
     docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(docs) == 40 and all(d["status"] == "checked" for d in docs)
+    assert len(docs) == 16 and all(d["status"] == "checked" for d in docs)

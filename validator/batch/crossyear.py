@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from validator.batch.findings import across_finding, add_findings, agency_keys, display_name
+from validator.batch.findings import across_finding, agency_keys, display_name
 from validator.cellref import CellRef
 from validator.findings import Finding, Related
 from validator.spec.catalog import get_template
@@ -25,12 +25,13 @@ class Missing:
     file: str  # last year's file
 
 
-def compare_years(docs: Sequence[dict], previous: Sequence[dict]) -> list[Missing]:
-    """Add XY01/XY02 findings to this year's results matched to last year's; return last year's agencies missing."""
+def compare_years(docs: Sequence[dict], previous: Sequence[dict]) -> tuple[dict[str, list[Finding]], list[Missing]]:
+    """XY01/XY02 findings by file for this year's results matched to last year's, and last year's agencies missing."""
     last = [d for d in previous if d.get("status") == "checked"]
     by_code = {code: d for d in last for code in [agency_keys(d)[0]] if code}
     by_name = {name: d for d in last for name in [agency_keys(d)[1]] if name}
     matched: set[int] = set()
+    findings: dict[str, list[Finding]] = {}
     for doc in docs:
         code, name = agency_keys(doc)
         before = (code and by_code.get(code)) or (name and by_name.get(name))
@@ -40,12 +41,9 @@ def compare_years(docs: Sequence[dict], previous: Sequence[dict]) -> list[Missin
         template = get_template(doc["template"]) if doc.get("template") else None
         found = _carried_over(doc, before, template) + _copied(doc, before)
         if found:
-            add_findings(doc, found)
-    return [
-        Missing(display_name(d), agency_keys(d)[0], d["file"])
-        for d in last
-        if id(d) not in matched and any(agency_keys(d))
-    ]
+            findings[doc["file"]] = found
+    gone = [d for d in last if id(d) not in matched and any(agency_keys(d))]
+    return findings, [Missing(display_name(d), agency_keys(d)[0], d["file"]) for d in gone]
 
 
 def _carried_over(doc: dict, before: dict, template: Template | None) -> list[Finding]:
@@ -61,7 +59,7 @@ def _carried_over(doc: dict, before: dict, template: Template | None) -> list[Fi
         cell = _cell(doc, key)
         last_cell = _cell(before, last_key, workbook=before["file"])
         related = (Related(last_cell, "上年结转下年度"),) if last_cell else ()
-        where = f"（{last_cell.ref}）" if last_cell else ""
+        where = f"（{last_cell.sheet}!{last_cell.coordinate}）" if last_cell else ""
         message = (
             f"表三「{col.label}」列：本年「二、上年结转政府信息公开申请数量」为 {fmt(now)}，"
             f"而上年报告 {before['file']} 的「四、结转下年度继续办理」{where}为 {fmt(then)}，两者应相等。"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from validator.batch.findings import across_finding, add_findings, agency_keys
+from validator.batch.findings import across_finding, agency_keys
+from validator.findings import Finding
 
 
-def flag_duplicates(docs: Sequence[dict]) -> None:
-    """Add XY03/XY04 findings to every result that has a twin in the batch."""
+def duplicate_findings(docs: Sequence[dict]) -> dict[str, list[Finding]]:
+    """XY03/XY04 findings by file, for every result that has a twin in the batch."""
     by_sha: dict[str, list[dict]] = defaultdict(list)
     by_code: dict[str, list[dict]] = defaultdict(list)
     by_name: dict[str, list[dict]] = defaultdict(list)
@@ -21,6 +22,7 @@ def flag_duplicates(docs: Sequence[dict]) -> None:
             by_code[code].append(doc)
         if name:
             by_name[name].append(doc)
+    findings: dict[str, list[Finding]] = {}
     for doc in docs:
         found = []
         twins = [d["file"] for d in by_sha.get(doc.get("sha256") or "", []) if d is not doc]
@@ -40,4 +42,5 @@ def flag_duplicates(docs: Sequence[dict]) -> None:
                 across_finding("XY03", f"本批中另有同一机关的报告：{which}。请确认哪一份是最终报送的版本，撤下其余的。")
             )
         if found:
-            add_findings(doc, found)
+            findings[doc["file"]] = found
+    return findings

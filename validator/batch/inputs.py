@@ -8,10 +8,11 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from validator.engine import WORKBOOK_SUFFIXES, is_own_output
+from validator.findings import Finding
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
 MAX_ENTRY_BYTES = 300 * 1024 * 1024  # one inflated entry; a report workbook is a few hundred KiB
@@ -25,11 +26,13 @@ _DRIVE = re.compile(r"^[A-Za-z]:$")
 @dataclass(frozen=True)
 class Item:
     """One workbook to check: where to read it, its name in the outputs (a relative posix path), or why it cannot be
-    read at all (an entry of an archive that could not be extracted)."""
+    read at all (an entry of an archive that could not be extracted), and findings from comparing it with other
+    reports, to be reported and marked with the engine's."""
 
     path: str
     name: str
     error: str | None = None
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def _unique_names(items: list[Item]) -> None:
             name = str(stem.with_name(f"{stem.stem}~{n}{stem.suffix}"))
         seen.add(name.casefold())
         if name != item.name:
-            items[i] = Item(item.path, name, item.error)
+            items[i] = replace(item, name=name)
 
 
 def remove_staging(staging: Path) -> None:

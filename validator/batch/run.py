@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
 
@@ -15,13 +15,15 @@ from rich.console import Console
 from validator.batch import outputs
 from validator.batch.cluster import run_on_cluster
 from validator.batch.crossyear import Missing, compare_years
-from validator.batch.duplicates import flag_duplicates
+from validator.batch.duplicates import duplicate_findings
+from validator.batch.findings import add_findings
 from validator.batch.inputs import Item, Skipped, collect
 from validator.batch.pool import run_chunks
 from validator.batch.progress import bar
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import Options
 from validator.engine import file_sha256
+from validator.findings import Finding
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
 
@@ -62,33 +64,58 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     try:
         found = collect(inputs, staging / "本年", exclude=[out])
         options = Options(str(out) if settings.annotate else None, settings.template)
-        docs, checked = _check(found.items, options, settings, console, out)
-        missing = None
+        docs, checked = _check(found.items, options, settings, console, "本年报告", resume=out)
+        across, missing = duplicate_findings(docs), None
         if settings.previous:
-            missing = compare_years(docs, _previous(settings, staging, console))
+            by_year, missing = compare_years(docs, _previous(settings, staging, console))
+            for name, findings in by_year.items():
+                across.setdefault(name, []).extend(findings)
+        docs = _add_across(found.items, docs, across, options, settings, console)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    flag_duplicates(docs)
     outputs.write_all(out, docs, found.skipped, missing)
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
     return Batch(docs, found.skipped, missing, checked, time.monotonic() - start)
 
 
+def _add_across(
+    items: list[Item],
+    docs: list[dict],
+    across: dict[str, list[Finding]],
+    options: Options,
+    settings: Settings,
+    console: Console,
+) -> list[dict]:
+    """The results with the findings of comparisons added; with annotated copies, the workbooks concerned are checked
+    again with these findings, so that their copies mark them too."""
+    again = [replace(i, findings=tuple(across[i.name])) for i, d in zip(items, docs) if _repaint(d, across, options)]
+    marked = dict(zip((i.name for i in again), _check(again, options, settings, console, "标注跨报告问题")[0]))
+    for doc in docs:
+        if doc["file"] in across and doc["file"] not in marked:
+            add_findings(doc, across[doc["file"]])
+    return [marked.get(d["file"], d) for d in docs]
+
+
+def _repaint(doc: dict, across: dict[str, list[Finding]], options: Options) -> bool:
+    return bool(options.out) and doc["file"] in across and doc["status"] == "checked"
+
+
 def _check(
-    items: list[Item], options: Options, settings: Settings, console: Console, out: Path | None
+    items: list[Item], options: Options, settings: Settings, console: Console, label: str, resume: Path | None = None
 ) -> tuple[list[dict], int]:
-    """Results for every item, in order; with `out`, results of unchanged files are taken from earlier runs there."""
-    earlier = earlier_results(out) if out else {}
+    """Results for every item, in order; with `resume`, results of unchanged files come from earlier runs there."""
+    earlier = earlier_results(resume) if resume else {}
     shas = {item.name: _sha(item) for item in items}
     ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas[i.name], options)}
     todo = [item for item in items if item.name not in ready]
-    progress = ProgressFile(out) if out else None
-    with bar(console, len(items), len(ready), "本年报告" if out else "上年报告") as advance:
+    progress = ProgressFile(resume) if resume else None
+    with bar(console, len(items), len(ready), label) as advance:
 
         def done(results: list[dict]) -> None:
             for doc in results:
                 doc["sha256"] = doc.get("sha256") or shas[doc["file"]]
                 ready[doc["file"]] = doc
+                _remove_stale_copy(earlier.get(doc["file"]), doc, options)
             if progress:
                 progress.append(results)
             advance(len(results))
@@ -105,6 +132,12 @@ def _check(
             if progress:
                 progress.close()
     return [ready[item.name] for item in items], len(todo)
+
+
+def _remove_stale_copy(old: dict | None, new: dict, options: Options) -> None:
+    """An annotated copy an earlier run wrote for a file that has since changed and no longer gets one there."""
+    if options.out and old and old.get("annotated") and old["annotated"] != new.get("annotated"):
+        (Path(options.out) / old["annotated"]).unlink(missing_ok=True)
 
 
 def _sha(item: Item) -> str | None:
@@ -130,5 +163,5 @@ def _previous(settings: Settings, staging: Path, console: Console) -> list[dict]
     workbooks = [p for p in settings.previous if not p.endswith(".jsonl")]
     if workbooks:
         found = collect(workbooks, staging / "上年", exclude=[settings.out])
-        docs += _check(found.items, Options(None, settings.template), settings, console, None)[0]
+        docs += _check(found.items, Options(None, settings.template), settings, console, "上年报告")[0]
     return docs

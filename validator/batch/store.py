@@ -40,12 +40,14 @@ class ProgressFile:
     """Appends results as they come, each line flushed to disk, so that a killed run loses no finished file."""
 
     def __init__(self, out: Path) -> None:
-        self._fh = (out / PROGRESS).open("a+", encoding="utf-8")
-        if self._fh.tell():  # a line cut off by a kill must not swallow the next one
-            self._fh.write("\n")
+        self._fh = (out / PROGRESS).open("a+b")
+        if self._fh.seek(0, os.SEEK_END):  # a line cut off by a kill must not swallow the next one
+            self._fh.seek(-1, os.SEEK_END)
+            if self._fh.read(1) != b"\n":
+                self._fh.write(b"\n")
 
     def append(self, docs: list[dict]) -> None:
-        self._fh.write("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+        self._fh.write("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode())
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

@@ -39,6 +39,9 @@ def check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
     checked = dict(
         zip((i.name for i in readable), check_paths([i.path for i in readable], template, isolated=options.isolated))
     )
+    for item in readable:
+        if checked[item.name].status == "checked":
+            checked[item.name].findings += item.findings
     return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
 
 

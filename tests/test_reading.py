@@ -1,12 +1,14 @@
-"""The two ways of reading cached values (python-calamine, and openpyxl when formulas or errors are present) agree."""
+"""Reading cached values: python-calamine plus the sheet XML for formulas and errors agrees with openpyxl."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+from packages import edit_part, repack
 
 from validator import check_paths
 from validator.sources.grid import ExcelError, ReadError, Uncached
@@ -52,6 +54,51 @@ def test_formulas_and_errors_are_seen(balanced_workbook: Path, tmp_path: Path):
     cells = read_xlsx(path).sheet("表三").cells
     assert isinstance(cells[(7, 10)], Uncached) and cells[(7, 10)] == "=SUM(D7:I7)"
     assert isinstance(cells[(8, 10)], ExcelError) and cells[(8, 10)] == "#DIV/0!"
+
+
+def _typed(grid) -> dict[str, dict]:
+    """Cells by sheet, comparable across readers: calamine's 7.0 is openpyxl's 7, formulas and errors keep their type."""
+    return {
+        s.name: {
+            k: (type(v).__name__ if isinstance(v, (Uncached, ExcelError)) else "", _comparable(v))
+            for k, v in s.cells.items()
+        }
+        for s in grid.sheets
+    }
+
+
+def test_formulas_without_results_are_read_from_the_sheet_xml_as_openpyxl_reads_them(
+    balanced_workbook: Path, tmp_path: Path
+):
+    wb = openpyxl.load_workbook(balanced_workbook)
+    ws = wb["表三"]
+    ws["J7"] = '=IF(D7<>"",SUM(D7:I7),"空 & 无")'  # escaped in the XML: &lt;&gt; &quot; &amp;
+    ws["J8"] = "#N/A"
+    ws["J9"].value, ws["J9"].data_type = "#REF!", "e"
+    wb["表四"]["B5"] = "=表三!J7*2"
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    fast, exact = read_xlsx(path), read_xlsx(path, exact=True)
+    assert _typed(fast) == _typed(exact)
+    cells = fast.sheet("表三").cells
+    assert cells[(7, 10)] == Uncached('=IF(D7<>"",SUM(D7:I7),"空 & 无")')
+    assert isinstance(cells[(9, 10)], ExcelError) and cells[(9, 10)] == "#REF!"
+    assert fast.sheet("表四").cells[(5, 2)] == Uncached("=表三!J7*2")
+
+
+def test_a_shared_formula_without_results_is_read_exactly(balanced_workbook: Path, tmp_path: Path):
+    """A shared formula's followers carry no text of their own: the exact reader translates the first cell's."""
+    master = b'<c r="J7"><f t="shared" ref="J7:J8" si="0">SUM(D7:I7)</f><v></v></c>'
+    follower = b'<c r="J8"><f t="shared" si="0"/><v></v></c>'
+
+    def share(xml: bytes) -> bytes:
+        xml = re.sub(rb'<c r="J7"[^>]*?(/>|>.*?</c>)', master, xml, count=1)
+        return re.sub(rb'<c r="J8"[^>]*?(/>|>.*?</c>)', follower, xml, count=1)
+
+    path = repack(balanced_workbook, tmp_path / "shared.xlsx", edit_part("xl/worksheets/sheet4.xml", share))
+    cells = read_xlsx(path).sheet("表三").cells
+    assert cells[(7, 10)] == Uncached("=SUM(D7:I7)")
+    assert cells[(8, 10)] == Uncached("=SUM(D8:I8)")
 
 
 def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_workbook: Path, tmp_path: Path):

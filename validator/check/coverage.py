@@ -25,6 +25,8 @@ def status(eq: Equation, values: Mapping[str, object], located: LocatedReport) -
     if any(isinstance(values[k], float) and math.isnan(values[k]) for k in eq.cells):
         return "unchecked"
     standins = located.standins
+    if not standins:
+        return "checked"
     if all(k in standins for k in eq.cells):
         return "unchecked"
     return "assumed" if any(standins.get(k) == "assumed" for k in eq.cells) else "checked"
@@ -41,8 +43,15 @@ def _causes(eq: Equation, values: Mapping[str, object], located: LocatedReport) 
     return {k for k in eq.cells if located.standins[k] == main}
 
 
-def coverage(template: Template, values: Mapping[str, object], located: LocatedReport) -> Coverage:
-    states = [(code, eq, status(eq, values, located)) for code, eq in equations(template)]
+States = list[tuple[str, Equation, str]]
+
+
+def equation_states(template: Template, values: Mapping[str, object], located: LocatedReport) -> States:
+    """(rule code, equation, status) for every cross-check instance of the template."""
+    return [(code, eq, status(eq, values, located)) for code, eq in equations(template)]
+
+
+def coverage(states: States) -> Coverage:
     unchecked = tuple(f"{code}{eq.context}" for code, eq, s in states if s == "unchecked")
     return Coverage(
         total=len(states),
@@ -52,9 +61,8 @@ def coverage(template: Template, values: Mapping[str, object], located: LocatedR
     )
 
 
-def with_consequences(template: Template, values: Mapping[str, object], located: LocatedReport) -> list[Finding]:
+def with_consequences(states: States, values: Mapping[str, object], located: LocatedReport) -> list[Finding]:
     """The structure findings, each that removed or replaced inputs ending with what that cost in numbers."""
-    states = [(code, eq, status(eq, values, located)) for code, eq in equations(template)]
     out = list(located.findings)
     for i, keys in located.effects.items():
         touched = [(code, eq, s) for code, eq, s in states if keys & set(eq.cells)]

@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from validator.catalogue import builtin_finding
-from validator.check.coverage import coverage, with_consequences
+from validator.check.coverage import coverage, equation_states, with_consequences
 from validator.check.localise import report_localisation
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import Parsed, parse_number, parse_text, parse_year
@@ -167,15 +167,17 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         errors = exc.schema_errors
     contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
     found = _findings_from_errors(errors, frame, contexts, parsed, template)
-    return [
-        Checked(
-            _with_keys(with_consequences(template, p.values, r) + p.findings + f, r),
-            {k: None if k in r.standins else v for k, v in p.values.items()},
-            coverage(template, p.values, r),
-            ctx.localisation,
-        )
-        for r, p, f, ctx in zip(reports, parsed, found, contexts)
-    ]
+    return [_checked(r, p, f, ctx) for r, p, f, ctx in zip(reports, parsed, found, contexts)]
+
+
+def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx: ReportContext) -> Checked:
+    states = equation_states(located.template, parsed.values, located)
+    return Checked(
+        _with_keys(with_consequences(states, parsed.values, located) + parsed.findings + found, located),
+        {k: None if k in located.standins else v for k, v in parsed.values.items()},
+        coverage(states),
+        ctx.localisation,
+    )
 
 
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:

@@ -72,6 +72,8 @@ def _text_number(text: str, kind: str) -> Parsed:
 
 def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
     """The numeric meaning of a raw cell value in a count or money cell."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # the common case first
+        return Parsed(float(raw))
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Parsed(0.0, "TY01", "为空。没有发生的请填 0；已按 0 校验。") if required else Parsed(None)
     if isinstance(raw, ExcelError):
@@ -86,8 +88,6 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
         return Parsed(
             UNKNOWN, "TY07", "是日期或时间，可能是输入时被自动转换了格式。请把单元格格式设为“数值”后重新填写数字。"
         )
-    if isinstance(raw, (int, float)):
-        return Parsed(float(raw))
     return _text_number(str(raw), kind)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+Cells = dict[tuple[int, int], Any]  # raw values of a sheet's non-empty cells by 1-based (row, col)
+
 
 class ExcelError(str):
     """An Excel error value such as #REF! or #DIV/0! (distinct from text that merely looks like one)."""
@@ -28,7 +30,7 @@ class SheetGrid:
     """One worksheet: non-empty cells by 1-based (row, col), and merged ranges as (top, left, bottom, right)."""
 
     name: str
-    cells: dict[tuple[int, int], Any]
+    cells: Cells
     merges: tuple[tuple[int, int, int, int], ...] = ()
     visible: bool = True
 

@@ -26,15 +26,15 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
-def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> bool:
-    """Refuse a package past a limit or with hostile XML; return whether any sheet has formulas without a saved
-    result or error values (python-calamine reads those as blanks, so the exact reader is needed)."""
+def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> set[str]:
+    """Refuse a package past a limit or with hostile XML; return the worksheet parts that have formulas without a
+    saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
     infos = zf.infolist()
     if len(infos) > limits.entries:
         raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")
     if sum(i.file_size for i in infos) > limits.unpacked_bytes:
         raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
-    found = False
+    found = set()
     cells = 0
     for info in infos:
         _check_name(info.filename)
@@ -51,7 +51,8 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> bool:
             if cells > limits.cells:
                 raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
-            found = found or bool(_FORMULA_OR_ERROR.search(xml))
+            if _FORMULA_OR_ERROR.search(xml):
+                found.add(info.filename)
     return found
 
 

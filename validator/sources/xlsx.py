@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
 from validator.sources.files import read_regular
-from validator.sources.grid import ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid
+from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.package import inspect_package
 from validator.sources.sniff import SAVE_AS, open_package
+from validator.sources.uncached import uncached_cells
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _cell_value(value: object, data_type: str) -> object:
     return ExcelError(value) if data_type == "e" and isinstance(value, str) else value
 
 
-def _streamed_cells(ws) -> dict[tuple[int, int], object]:
+def _streamed_cells(ws) -> Cells:
     return {
         (cell.row, cell.column): _cell_value(cell.value, cell.data_type)
         for row in _all_rows(ws)
@@ -88,7 +89,7 @@ def _streamed_cells(ws) -> dict[tuple[int, int], object]:
     }
 
 
-def _openpyxl_cells(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
+def _openpyxl_cells(data: bytes) -> dict[str, Cells]:
     """Exact cells: cached values and error values streamed by openpyxl, plus formulas that have no saved result."""
     formulas = _formula_cells(data)
     with io.BytesIO(data) as fh:
@@ -102,7 +103,7 @@ def _openpyxl_cells(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
         return out
 
 
-def _calamine_cells(sheet: python_calamine.CalamineSheet) -> dict[tuple[int, int], object]:
+def _calamine_cells(sheet: python_calamine.CalamineSheet) -> Cells:
     rows = sheet.to_python(skip_empty_area=False)
     return {(i + 1, j + 1): v for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None and v != ""}
 
@@ -115,8 +116,9 @@ def read_xlsx(path: str | Path, exact: bool = False, limits: Limits | None = Non
 def load(path: str | Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
     """Read a workbook in this process, within `limits` (default: Limits.from_env()).
 
-    python-calamine reads values and merges about 20 times faster than openpyxl; openpyxl's streaming passes are
-    used instead when the workbook has formulas or error values (or `exact` is set), which calamine would blank.
+    python-calamine reads values and merges about 20 times faster than openpyxl; the formulas without a saved result
+    and the error values it would blank are read from the sheet XML (validator.sources.uncached), or, where that is
+    not certain (or `exact` is set), every cell comes from openpyxl's streaming passes.
     A native reader can still abort the process on input nobody foresaw: validator.sources.guard runs this in a
     worker process that survives that.
     """
@@ -124,15 +126,18 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
     limits = limits or Limits.from_env()
     data = read_regular(path, limits)
     with open_package(data, path) as zf:
-        formulas = inspect_package(zf, limits)
-    try:
-        grid = _grid(data, _openpyxl_cells(data) if formulas or exact else None)
-    except ReadError:
-        raise
-    except Exception as exc:  # calamine parses sheets lazily and raises its own error types
-        raise ReadError(
-            f"文件中有无法解析的内容（{type(exc).__name__}），可能已损坏或被恶意构造，已拒绝读取。{SAVE_AS}", "corrupt"
-        ) from exc
+        flagged = inspect_package(zf, limits)
+        try:
+            overlay = uncached_cells(zf, flagged) if flagged and not exact else {}
+            exact_cells = _openpyxl_cells(data) if overlay is None or exact else None
+            grid = _grid(data, exact_cells, overlay or {})
+        except ReadError:
+            raise
+        except Exception as exc:  # calamine parses sheets lazily and raises its own error types
+            raise ReadError(
+                f"文件中有无法解析的内容（{type(exc).__name__}），可能已损坏或被恶意构造，已拒绝读取。{SAVE_AS}",
+                "corrupt",
+            ) from exc
     _check_strings(grid, limits)
     return Loaded(grid, hashlib.sha256(data).hexdigest())
 
@@ -145,7 +150,8 @@ def _check_strings(grid: WorkbookGrid, limits: Limits) -> None:
                 raise over_limit(limits, "string_chars", cell)
 
 
-def _grid(data: bytes, exact_cells: dict[str, dict[tuple[int, int], object]] | None) -> WorkbookGrid:
+def _grid(data: bytes, exact_cells: dict[str, Cells] | None, overlay: dict[str, Cells]) -> WorkbookGrid:
+    """The workbook's sheets: cells as read exactly if given, else python-calamine's with `overlay`'s on top."""
     import python_calamine  # native: not importable where only open workbooks are read (xlwings Lite in Pyodide)
 
     with io.BytesIO(data) as fh:
@@ -156,7 +162,10 @@ def _grid(data: bytes, exact_cells: dict[str, dict[tuple[int, int], object]] | N
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in TOOL_SHEETS - {TEMPLATE_INFO_SHEET}:
             continue  # the results sheet of an annotated copy can be long and is never read
         sheet = book.get_sheet_by_name(meta.name)
-        cells = exact_cells.get(meta.name, {}) if exact_cells is not None else _calamine_cells(sheet)
+        if exact_cells is not None:
+            cells = exact_cells.get(meta.name, {})
+        else:
+            cells = _calamine_cells(sheet) | overlay.get(meta.name, {})
         if meta.name == TEMPLATE_INFO_SHEET:
             template_id = cells.get((1, 2))
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from packages import edit_part, repack
+from packages import add_row, edit_part, repack
 
 from validator import check_paths
 from validator.sources.grid import ExcelError, ReadError, Uncached
@@ -109,6 +109,21 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     with pytest.raises(ReadError, match="使用区域异常大") as refused:
         read_xlsx(path)
     assert refused.value.reason == "too_large"
+
+
+@pytest.mark.parametrize("depth", [256, 257])
+@pytest.mark.parametrize("markup", ["", "<!-- 批注 -->"], ids=["tags only", "with a comment"])
+def test_xml_nested_past_the_limit_is_refused(balanced_workbook: Path, tmp_path: Path, depth: int, markup: str):
+    """Counted over the bytes when the part has only tags, by the parser otherwise; the limit is on elements."""
+    nested = b"<r>" * (depth - 5) + b"</r>" * (depth - 5)  # inside worksheet, sheetData, row, c, is
+    row = b'<row r="90"><c r="A90" t="inlineStr"><is>' + markup.encode() + nested + b"</is></c></row>"
+    sheet = "xl/worksheets/sheet4.xml"
+    path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(sheet, lambda xml: add_row(xml, row)))
+    if depth <= 256:
+        read_xlsx(path)
+        return
+    with pytest.raises(ReadError, match="XML 嵌套层数上限"):
+        read_xlsx(path)
 
 
 def test_a_workbook_made_from_another_template_is_told(balanced_workbook: Path, tmp_path: Path):

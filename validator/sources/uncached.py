@@ -13,18 +13,13 @@ import html
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
+from functools import cache
 from xml.parsers import expat
 
 from validator.sources.grid import Cells, ExcelError, Uncached
 
-_NS = rb"(?:[\w.-]+:)?"  # any namespace prefix, as some generators write x:c, x:f, x:v
-# A cell with a formula: its attributes, the formula's attributes and text, and its saved value if any.
-_FORMULA_CELL = re.compile(
-    rb"<" + _NS + rb"c(\s[^>]*?)?(?<!/)>\s*<" + _NS + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + _NS + rb"f>)"
-    rb"\s*(?:<" + _NS + rb"v\s*/>|<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>)?"
-)
-# A cell of type error without a formula (those are covered above): its attributes and value.
-_ERROR_CELL = re.compile(rb"<" + _NS + rb"c(\s[^>]*?\st=\"e\"[^>]*?)(?<!/)>\s*<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
+_SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b")  # its namespace prefix, as some generators write x:c
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's ending, in either OOXML namespace
@@ -46,22 +41,79 @@ def uncached_cells(zf: zipfile.ZipFile, parts: set[str]) -> dict[str, Cells] | N
     return out
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    """The elements of a cell, with the sheet's namespace prefix."""
+
+    cell: re.Pattern[bytes]  # the start tag of a <c> element (its attributes)
+    cell_end: bytes
+    formula: re.Pattern[bytes]  # attributes and text of its <f>
+    value: re.Pattern[bytes]  # text of its <v>
+    markers: tuple[bytes, ...]  # what only cells with a formula or an error value contain
+
+
+@cache
+def _patterns(prefix: bytes) -> _Patterns:
+    p = re.escape(prefix)
+    return _Patterns(
+        re.compile(rb"<" + p + rb"c(\s[^>]*?)?(?<!/)>"),
+        b"</" + prefix + b"c>",
+        re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"),
+        re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
+        (b"<" + prefix + b"f>", b"<" + prefix + b"f ", b"<" + prefix + b"f/", b' t="e"'),
+    )
+
+
 def _cells(xml: bytes) -> Cells | None:
+    """Formula cells without a result and error cells of one sheet part. Only the cells holding a marker are parsed:
+    a pattern tried at every element costs more than the rest of reading the sheet."""
+    data = _SHEET_DATA.search(xml)
+    if data is None:
+        return {}
+    prefix = data[1] or b""
+    pattern = _patterns(prefix)
     cells: Cells = {}
-    for attrs, f_attrs, formula, value in _FORMULA_CELL.findall(xml):
-        pos = _position(attrs)
-        if pos is None or (not formula and b'"shared"' in f_attrs):
-            return None  # no address, or a shared formula's follower: its text is the first cell's, translated
-        if _ERROR_TYPE.search(attrs):
-            cells[pos] = ExcelError(_text(value))
-        elif not value:
-            cells[pos] = Uncached("=" + _text(formula))
-    for attrs, value in _ERROR_CELL.findall(xml):
-        pos = _position(attrs)
-        if pos is None:
+    seen: set[int] = set()
+    for at in _positions(xml, pattern.markers, data.end()):
+        start = xml.rfind(b"<" + prefix + b"c", 0, at)
+        if start in seen:
+            continue
+        seen.add(start)
+        cell = pattern.cell.match(xml, start)
+        end = xml.find(pattern.cell_end, cell.end()) if cell else -1
+        if end < at:
+            return None  # not inside a cell as expected
+        entry = _entry(cell[1] or b"", xml[cell.end() : end], pattern)
+        if entry is None:
             return None
-        cells[pos] = ExcelError(_text(value))
+        if entry[1] is not None:
+            cells[entry[0]] = entry[1]
     return cells
+
+
+def _positions(xml: bytes, markers: tuple[bytes, ...], start: int) -> list[int]:
+    found = []
+    for marker in markers:
+        at = xml.find(marker, start)
+        while at != -1:
+            found.append(at)
+            at = xml.find(marker, at + 1)
+    return sorted(found)
+
+
+def _entry(attrs: bytes, content: bytes, pattern: _Patterns) -> tuple[tuple[int, int], object] | None:
+    """(position, Uncached/ExcelError or None when calamine reads it right); None when not certain."""
+    pos = _position(attrs)
+    formula = pattern.formula.search(content)
+    value = pattern.value.search(content)
+    text = value[1] if value else b""
+    if pos is None or (formula and not formula[2] and b'"shared"' in formula[1] and not text):
+        return None  # no address, or a shared formula's follower: its text is the first cell's, translated
+    if _ERROR_TYPE.search(attrs):
+        return pos, ExcelError(_text(text))
+    if formula and not text:
+        return pos, Uncached("=" + _text(formula[2] or b""))
+    return pos, None
 
 
 def _position(attrs: bytes) -> tuple[int, int] | None:

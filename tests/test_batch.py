@@ -16,8 +16,10 @@ import pytest
 from batch_set import HOSTILE, make_set
 
 from validator import check_paths
+from validator.batch.summary_xlsx import MAX_WIDTH
 from validator.cli import main
 from validator.forms.layout import sheet_layout
+from validator.text import display_width
 
 Finding = tuple[str, str, str]  # file, rule, cell ("" for the whole workbook)
 
@@ -97,6 +99,12 @@ def test_summary_workbook(run: Run, expected_findings: set[Finding]):
     assert {r["文件"] for r in _sheet_rows(run, "未校验的文件")} == run.exp.skipped
     ws = run.summary["汇总"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    detail = run.summary["问题明细"]
+    for row in detail.iter_rows(min_row=2):
+        wide = [c for c in row if isinstance(c.value, str) and display_width(c.value) > MAX_WIDTH]
+        assert [c for c in row if c.alignment.wrap_text] == wide  # long text wraps, in its column's width
+        assert all(c.alignment.vertical == ("top" if wide else None) for c in row)  # a tall row aligns to its top
+    assert any(c.alignment.wrap_text for row in detail.iter_rows(min_row=2) for c in row)
 
 
 def test_failures_by_rule_count_agencies(run: Run, expected_findings: set[Finding]):

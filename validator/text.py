@@ -17,6 +17,8 @@ def fmt(value: float) -> str:
 
 def display_width(text: str) -> int:
     """Width in half-width characters (≈ Excel column units): CJK characters and full-width punctuation count two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 

@@ -10,17 +10,11 @@ from xml.parsers import expat
 
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
+from validator.sources.uncached import has_uncached
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)([0-9]+)"')
 _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
-# A formula with no saved result (no <v>, or an empty one as openpyxl writes), or a cell of type error. A formula
-# with a saved result is read by python-calamine like any value, so the live checks of a template saved by Excel,
-# WPS or LibreOffice do not slow reading down.
-_FORMULA_OR_ERROR = re.compile(
-    rb"</(?:\w+:)?f>\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v></(?:\w+:)?v>)"
-    rb"|<(?:\w+:)?f\b[^>]*/>\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>)|\st=\"e\""
-)
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
@@ -52,7 +46,7 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> set[str]:
             if cells > limits.cells:
                 raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
-            if _FORMULA_OR_ERROR.search(xml):
+            if has_uncached(xml):
                 found.add(info.filename)
     return found
 
@@ -121,7 +115,7 @@ def _depth(xml: bytes, limit: int) -> int:
     after = data[lt + 1]
     step[lt] = np.where(after == ord("/"), -1, np.where(after == ord("?"), 0, 1))
     step[:-1][(data[:-1] == ord("/")) & (data[1:] == ord(">"))] = -1
-    return int(np.cumsum(step, dtype=np.int64).max(initial=0))
+    return int(np.cumsum(step[step != 0], dtype=np.int64).max(initial=0))  # over the tags only: far fewer
 
 
 def _parsed_depth(xml: bytes, limit: int) -> int:
@@ -160,8 +154,9 @@ def _check_area(xml: bytes, limits: Limits) -> None:
     """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
     memory."""
     refs = _CELL_REF.findall(xml)
-    rows = max(map(int, {r for _, r in refs}), default=0)
-    cols = max(map(_column_index, {c.upper() for c, _ in refs}), default=0)
+    letters, numbers = zip(*refs) if refs else ((), ())  # apart in C: sets of few distinct values
+    rows = max(map(int, set(numbers)), default=0)
+    cols = max(map(_column_index, {c.upper() for c in set(letters)}), default=0)
     if rows > _MAX_ROW or cols > _MAX_COLUMN:
         raise ReadError(
             f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",

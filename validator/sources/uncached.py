@@ -50,6 +50,7 @@ class _Patterns:
     formula: re.Pattern[bytes]  # attributes and text of its <f>
     value: re.Pattern[bytes]  # text of its <v>
     markers: tuple[bytes, ...]  # what only cells with a formula or an error value contain
+    no_result: tuple[re.Pattern[bytes], ...]  # a formula followed by no saved result (each with a literal start)
 
 
 @cache
@@ -61,7 +62,21 @@ def _patterns(prefix: bytes) -> _Patterns:
         re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"),
         re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
         (b"<" + prefix + b"f>", b"<" + prefix + b"f ", b"<" + prefix + b"f/", b' t="e"'),
+        (
+            re.compile(rb"</" + p + rb"f>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>|<" + p + rb"v></" + p + rb"v>)"),
+            re.compile(rb"<" + p + rb"f\b[^>]*/>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>)"),
+        ),
     )
+
+
+def has_uncached(xml: bytes) -> bool:
+    """Whether a sheet part has a formula without a saved result or an error value (a cheap first look: a formula
+    with a saved result, as Excel, WPS and LibreOffice save them, is read by python-calamine like any value)."""
+    data = _SHEET_DATA.search(xml)
+    if data is None:
+        return False
+    pattern = _patterns(data[1] or b"")
+    return xml.find(b' t="e"', data.end()) != -1 or any(p.search(xml, data.end()) for p in pattern.no_result)
 
 
 def _cells(xml: bytes) -> Cells | None:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -47,6 +48,12 @@ def _values(i: int, rng: random.Random) -> dict[str, object]:
     return values
 
 
+@cache
+def _blank(path: Path) -> openpyxl.Workbook:
+    """The blank template, loaded once per process: filling every input anew on each use leaves nothing behind."""
+    return openpyxl.load_workbook(path)
+
+
 def _make(args: tuple[Path, Path, int, str]) -> None:
     blank, target, i, kind = args
     rng = random.Random(i)
@@ -56,7 +63,8 @@ def _make(args: tuple[Path, Path, int, str]) -> None:
     if kind == "wrong":
         for key in rng.sample(t3, rng.randint(1, 3)):
             values[key] = int(values[key]) + rng.randint(1, 9)
-    wb = openpyxl.load_workbook(blank)
+    # Inserting rows changes the workbook for good: only that kind starts from a freshly loaded blank.
+    wb = openpyxl.load_workbook(blank) if kind == "inserted_rows" else _blank(blank)
     for sheet in template_layout(template):
         ws = wb[sheet.name]
         for slot in sheet.slots:

@@ -18,7 +18,8 @@ from batch_set import HOSTILE, make_set
 from validator import check_paths
 from validator.batch.summary_xlsx import MAX_WIDTH
 from validator.cli import main
-from validator.forms.layout import sheet_layout
+from validator.forms.layout import sheet_layout, template_layout
+from validator.spec import get_template
 from validator.text import display_width
 
 Finding = tuple[str, str, str]  # file, rule, cell ("" for the whole workbook)
@@ -244,3 +245,17 @@ def test_html_report_in_a_browser_offline(run: Run, browser):
         else:
             assert Path(url2pathname(unquote(urlparse(href).path))).is_file(), href
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_rules_of_an_older_format_are_described(balanced_of, tmp_path: Path):
+    """A batch mixes formats: 规则统计 describes a rule only the 2019 trial format has (PL03) in its own words."""
+    trial = get_template("gov-info-annual-report-2019")
+    wb = openpyxl.load_workbook(balanced_of(trial))
+    slots = {slot.key: (sheet.name, slot.row, slot.col) for sheet in template_layout(trial) for slot in sheet.slots}
+    name, row, col = slots["t2_1.normative.total_public"]
+    wb[name].cell(row, col, 0)  # fewer in force than published this year
+    wb.save(tmp_path / "2019.xlsx")
+    main(["batch", str(tmp_path / "2019.xlsx"), "--out", str(tmp_path / "out"), "--no-annotate", "--jobs", "1"])
+    rules = list(openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx")["规则统计"].iter_rows(values_only=True))
+    described = {r[0]: r[3] for r in rules[1:]}
+    assert described["PL03"] == next(r.summary for r in trial.rules if r.code == "PL03")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from validator.findings import SEVERITY_ZH, FileReport
 from validator.spec import SpecError, Template, default_template, get_template, list_templates
+from validator.text import os_reason
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
@@ -212,9 +213,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             args.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            print(
-                f"无法创建目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
-            )
+            print(f"无法创建目录 {args.out}（{os_reason(exc)}）。请用 --out 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
     inputs = workbook_paths(args.files)
     reports = check_paths([path for path, _ in inputs], template)
@@ -266,9 +265,7 @@ def _batch(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(
-            f"无法写入结果目录 {args.out}（{exc.strerror or exc}）。请用 --out 指定一个可写入的目录。", file=sys.stderr
-        )
+        print(f"无法写入结果目录 {args.out}（{os_reason(exc)}）。请用 --out 指定一个可写入的目录。", file=sys.stderr)
         return EXIT_WRITE
     finally:
         signal.signal(signal.SIGTERM, stop)
@@ -307,7 +304,7 @@ def _template(args: argparse.Namespace) -> int:
     try:
         write(template, args.output)
     except OSError as exc:
-        print(f"无法写入 {args.output}（{exc.strerror or exc}）。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+        print(f"无法写入 {args.output}（{os_reason(exc)}）。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return EXIT_WRITE
     except RuntimeError as exc:  # an optional dependency is missing; the message says what to install
         raise _UsageError(str(exc)) from exc
@@ -333,7 +330,7 @@ def _excel_addin(args: argparse.Namespace) -> int:
     try:
         path = write_addin(args.output)
     except OSError as exc:
-        print(f"无法写入 {args.output}（{exc.strerror or exc}）。请检查是否有写入权限。", file=sys.stderr)
+        print(f"无法写入 {args.output}（{os_reason(exc)}）。请检查是否有写入权限。", file=sys.stderr)
         return EXIT_WRITE
     except RuntimeError as exc:
         raise _UsageError(str(exc)) from exc
@@ -368,7 +365,7 @@ def _clear(args: argparse.Namespace) -> int:
             code = EXIT_UNREADABLE
             continue
         except OSError as exc:
-            print(f"无法写入 {path}（{exc.strerror or exc}）。如文件正在 Excel 中打开，请关闭后重试。", file=sys.stderr)
+            print(f"无法写入 {path}（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试。", file=sys.stderr)
             code = max(code, EXIT_WRITE)
             continue
         print(f"{path}：{'已清除校验标注，恢复了原来的填充和批注' if changed else '没有校验标注，未作改动'}")

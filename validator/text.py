@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import re
 import unicodedata
@@ -34,3 +35,22 @@ def plain_number(value: object) -> object:
 def printable(text: str) -> str:
     """Text that a cell or note can hold: control characters shown as "\ufffd"."""
     return _UNPRINTABLE.sub("\ufffd", text)
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.ENOENT: "文件夹不存在",
+    errno.ENOTDIR: "路径中的某一级不是文件夹",
+    errno.EISDIR: "同名的是一个文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EEXIST: "已有同名的文件",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese where the cause is a common one (else the system's own words)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -519,7 +519,9 @@ KINDS: dict[str, Kind] = {
     "name_chinese": Kind(copy_as("某某县人民政府2024年政府信息公开工作年度报告.xlsx"), "checked", clean=True),
     "name_spaces_quotes": Kind(copy_as("报告 \"终稿\" '改' (1) & <2>.xlsx"), "checked", clean=True),
     "name_very_long": Kind(copy_as("很" * 78 + ".xlsx"), "checked", clean=True),
-    "name_too_long_for_a_copy": Kind(copy_as("长" * 82 + ".xlsx"), "checked", "无法写入标注副本", clean=True),
+    "name_too_long_for_a_copy": Kind(
+        copy_as("长" * 82 + ".xlsx"), "checked", "无法写入标注副本（文件名过长）", clean=True
+    ),
     "name_renamed_xlsm": Kind(copy_as("macro.xlsm"), "checked", clean=True),
     "read_only": Kind(_read_only, "checked", clean=True, posix=True),
     "libreoffice_xlsx": Kind(_libreoffice("xlsx", "libreoffice.xlsx"), "checked", clean=True, needs_libreoffice=True),

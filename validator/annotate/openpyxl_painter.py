@@ -27,7 +27,7 @@ from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.sources.grid import ReadError
 from validator.sources.xlsx import load_openpyxl, sniff
-from validator.text import display_width, printable
+from validator.text import display_width, os_reason, printable
 
 ANNOTATED_SUFFIX = ".校验"
 VBA_PART = "xl/vbaProject.bin"
@@ -121,7 +121,7 @@ def try_write_annotated(
     except ReadError as exc:  # readable for checking, but openpyxl cannot open it for writing
         return f"无法生成标注副本：{exc.message}"
     except OSError as exc:
-        return f"无法写入标注副本（{exc.strerror or exc}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
+        return f"无法写入标注副本（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
 
 
 def clear_file(source: Path, out: Path | None = None) -> bool:

@@ -12,10 +12,8 @@ from urllib.parse import quote
 
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
-from validator.batch.rows import FAILED, PASSED, UNREADABLE, agency, first_errors, status
+from validator.batch.rows import FAILED, PASSED, UNREADABLE, agency, every_rule, first_errors, status
 from validator.findings import SEVERITY_ZH
-from validator.rules.registry import all_rules
-from validator.spec import default_template
 
 TOP_AGENCIES = 10
 CHART_RULES = 20
@@ -111,7 +109,7 @@ def _chart(docs: Sequence[dict]) -> str:
     counts = Counter(code for d in docs for code in {f["rule"] for f in d["findings"]})
     if not counts:
         return "<p>没有发现问题。</p>"
-    rules = all_rules(default_template())
+    rules = every_rule()
     rows = counts.most_common(CHART_RULES)
     most, bar_width, height = rows[0][1], 400, 22
     svg = [f'<svg role="img" aria-label="各规则涉及的单位数" width="{bar_width + 120}" height="{height * len(rows)}">']

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from validator.findings import SEVERITY_ZH
+from validator.rules.registry import Rule, all_rules
+from validator.spec import default_template, list_templates
 from validator.text import plain_number
 
 PASSED, FAILED, UNREADABLE = "通过", "有错误", "无法读取"
@@ -23,6 +25,15 @@ FINDING_HEADERS = (
     "实为",
     "标注副本",
 )
+
+
+def every_rule() -> dict[str, Rule]:
+    """The rules of every shipped template by code (a batch mixes formats); a code several formats declare is
+    described in the current format's words."""
+    merged: dict[str, Rule] = {}
+    for template in (*list_templates(), default_template()):  # the current format last, so that it wins
+        merged |= all_rules(template)
+    return merged
 
 
 def status(doc: dict) -> str:

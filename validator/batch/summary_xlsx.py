@@ -13,12 +13,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from validator.annotate.results_sheet import solid
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
-from validator.batch.rows import FAILED, FINDING_HEADERS, PASSED, agency, coverage, finding_rows, first_errors, status
+from validator.batch.rows import (
+    FAILED,
+    FINDING_HEADERS,
+    PASSED,
+    agency,
+    coverage,
+    every_rule,
+    finding_rows,
+    first_errors,
+    status,
+)
 from validator.batch.totals import write_totals
 from validator.cellref import column_letter
 from validator.findings import SEVERITIES, SEVERITY_ZH
 from validator.names import PRIMARY_FILL
-from validator.rules.registry import all_rules
 from validator.spec import default_template
 from validator.text import display_width, printable
 
@@ -73,7 +82,7 @@ def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:
-    rules = all_rules(default_template())
+    rules = every_rule()
     agencies: Counter[str] = Counter()
     findings: Counter[str] = Counter()
     for d in docs:

@@ -93,20 +93,21 @@ def _check_xml(xml: bytes, name: str, limits: Limits) -> None:
             "可能已损坏。请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
             "corrupt",
         ) from exc
-    if _depth(xml, limits.xml_depth) > limits.xml_depth:
+    if _too_deep(xml, limits.xml_depth):
         raise over_limit(limits, "xml_depth", f"{name} 的 XML 嵌套过深，")
 
 
-def _depth(xml: bytes, limit: int) -> int:
-    """How deep elements nest in a well-formed part without a DOCTYPE (at most `limit` + 1 when deeper).
+def _too_deep(xml: bytes, limit: int) -> bool:
+    """Whether elements nest deeper than `limit` in a well-formed part without a DOCTYPE.
 
-    Counted over the bytes when every "<" starts a tag and every ">" ends one (no comments, CDATA, processing
-    instructions past the declaration, or ">" in text): then "<" + name opens, "</" closes, and "/>" closes at once.
+    Counted over the bytes when every "<" starts a tag and every ">" ends one (UTF-8, no comments, CDATA, processing
+    instructions past the declaration, or ">" in text): then "<" + name opens, "</" closes and "/>" closes at once.
+    Otherwise the parser counts, a Python call per element.
     """
     if xml.count(b"<") <= limit:
-        return xml.count(b"<")  # every element has a "<": it cannot nest deeper than that
-    if b"<!" in xml or xml.count(b"<?") > 1 or xml.count(b"<") != xml.count(b">"):
-        return _parsed_depth(xml, limit)
+        return False  # every element has a "<"
+    if b"<!" in xml or b"\x00" in xml or xml.count(b"<?") > 1 or xml.count(b"<") != xml.count(b">"):
+        return _parsed_depth(xml, limit) > limit
     import numpy as np  # only for large parts; numpy comes with pandas
 
     data = np.frombuffer(xml, np.uint8)
@@ -115,10 +116,11 @@ def _depth(xml: bytes, limit: int) -> int:
     after = data[lt + 1]
     step[lt] = np.where(after == ord("/"), -1, np.where(after == ord("?"), 0, 1))
     step[:-1][(data[:-1] == ord("/")) & (data[1:] == ord(">"))] = -1
-    return int(np.cumsum(step[step != 0], dtype=np.int64).max(initial=0))  # over the tags only: far fewer
+    return int(np.cumsum(step[step != 0], dtype=np.int64).max(initial=0)) > limit  # over the tags only: far fewer
 
 
 def _parsed_depth(xml: bytes, limit: int) -> int:
+    """The deepest nesting, counting no further than `limit` + 1."""
     parser = expat.ParserCreate()
     depth = deepest = 0
 

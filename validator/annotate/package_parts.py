@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import ParseError
+
+from validator.sources.relationships import relationships, sheet_targets
 
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
@@ -65,32 +66,12 @@ def _kinds_in(zf: zipfile.ZipFile, part: str) -> list[str]:
 def _part_owners(zf: zipfile.ZipFile) -> dict[str, str]:
     """Each part reachable from a sheet (its drawings, their charts, controls…) → that sheet's name."""
     names = set(zf.namelist())
-    book = next((t for _, kind, t in _rels(zf, names, "") if kind.endswith("/officeDocument")), "xl/workbook.xml")
-    targets = {rid: t for rid, _, t in _rels(zf, names, book)}
     owners: dict[str, str] = {}
-    for el in fromstring(zf.read(book)).iter():
-        if el.tag.endswith("}sheet"):
-            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-            todo = [targets[rid]] if rid in targets else []
-            while todo:
-                part = todo.pop()
-                if part not in owners:
-                    owners[part] = el.get("name", "")
-                    todo.extend(t for _, _, t in _rels(zf, names, part))
+    for sheet, part in sheet_targets(zf, names):
+        todo = [part] if part else []
+        while todo:
+            part = todo.pop()
+            if part not in owners:
+                owners[part] = sheet
+                todo.extend(t for _, _, t in relationships(zf, names, part))
     return owners
-
-
-def _rels(zf: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
-    """(id, type, resolved target part) of a part's internal relationships."""
-    folder, base = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", f"{base}.rels")
-    if rels not in names:
-        return []
-    out = []
-    for rel in fromstring(zf.read(rels)):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External" or not target:
-            continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out.append((rel.get("Id", ""), rel.get("Type", ""), resolved))
-    return out

@@ -1,0 +1,48 @@
+"""Finding parts in a workbook package by its relationships: the workbook part, its sheets, what a part refers to."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+
+from defusedxml.ElementTree import fromstring
+
+_OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's ending, in either OOXML namespace
+
+
+def relationships(zf: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
+    """(id, type, part it points to) of the internal relationships of `part` ("" for the package's own); `names`
+    are the package's part names.
+
+    Raises defusedxml's and ElementTree's errors for a relationships part that is not well-formed XML.
+    """
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{base}.rels")
+    if rels not in names:
+        return []
+    out = []
+    for rel in fromstring(zf.read(rels)):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out.append((rel.get("Id", ""), rel.get("Type", ""), resolved))
+    return out
+
+
+def workbook_part(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """The workbook part the package declares (xl/workbook.xml when it declares none)."""
+    declared = (t for _, kind, t in relationships(zf, names, "") if kind.endswith(_OFFICE_DOCUMENT))
+    return next(declared, "xl/workbook.xml")
+
+
+def sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str | None]]:
+    """(sheet name, its part or None when no relationship resolves it), in the workbook's order."""
+    book = workbook_part(zf, names)
+    targets = {rid: t for rid, _, t in relationships(zf, names, book)}
+    out = []
+    for el in fromstring(zf.read(book)).iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            out.append((el.get("name", ""), targets.get(rid)))
+    return out

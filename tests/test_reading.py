@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,10 @@ from packages import add_row, edit_part, repack
 
 from validator import check_paths
 from validator.sources.grid import ExcelError, ReadError, Uncached
+from validator.sources.uncached import uncached_cells
 from validator.sources.xlsx import read_xlsx
+
+SHEETS = {"表三": "xl/worksheets/sheet4.xml", "表四": "xl/worksheets/sheet5.xml"}  # parts of the generated workbook
 
 
 def _comparable(value: object) -> object:
@@ -78,6 +82,8 @@ def test_formulas_without_results_are_read_from_the_sheet_xml_as_openpyxl_reads_
     wb["表四"]["B5"] = "=表三!J7*2"
     path = tmp_path / "formulas.xlsx"
     wb.save(path)
+    with zipfile.ZipFile(path) as zf:  # read from the sheet XML, not by falling back to the exact reader
+        assert uncached_cells(zf, {SHEETS["表三"], SHEETS["表四"]}) is not None
     fast, exact = read_xlsx(path), read_xlsx(path, exact=True)
     assert _typed(fast) == _typed(exact)
     cells = fast.sheet("表三").cells
@@ -95,7 +101,9 @@ def test_a_shared_formula_without_results_is_read_exactly(balanced_workbook: Pat
         xml = re.sub(rb'<c r="J7"[^>]*?(/>|>.*?</c>)', master, xml, count=1)
         return re.sub(rb'<c r="J8"[^>]*?(/>|>.*?</c>)', follower, xml, count=1)
 
-    path = repack(balanced_workbook, tmp_path / "shared.xlsx", edit_part("xl/worksheets/sheet4.xml", share))
+    path = repack(balanced_workbook, tmp_path / "shared.xlsx", edit_part(SHEETS["表三"], share))
+    with zipfile.ZipFile(path) as zf:
+        assert uncached_cells(zf, {SHEETS["表三"]}) is None
     cells = read_xlsx(path).sheet("表三").cells
     assert cells[(7, 10)] == Uncached("=SUM(D7:I7)")
     assert cells[(8, 10)] == Uncached("=SUM(D8:I8)")
@@ -117,8 +125,7 @@ def test_xml_nested_past_the_limit_is_refused(balanced_workbook: Path, tmp_path:
     """Counted over the bytes when the part has only tags, by the parser otherwise; the limit is on elements."""
     nested = b"<r>" * (depth - 5) + b"</r>" * (depth - 5)  # inside worksheet, sheetData, row, c, is
     row = b'<row r="90"><c r="A90" t="inlineStr"><is>' + markup.encode() + nested + b"</is></c></row>"
-    sheet = "xl/worksheets/sheet4.xml"
-    path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(sheet, lambda xml: add_row(xml, row)))
+    path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, row)))
     if depth <= 256:
         read_xlsx(path)
         return

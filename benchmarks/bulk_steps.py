@@ -56,7 +56,7 @@ def main() -> None:
     step("floor: python-calamine reads every cell", len(files), lambda: [floor(p) for p in files])
     data = step("reading the bytes", len(files), lambda: [read_regular(p, limits) for p in files])
 
-    def inspect() -> list[set[str]]:
+    def inspect() -> list[dict[str, bytes]]:
         out = []
         for path, raw in zip(files, data):
             with open_package(raw, path) as zf:

@@ -21,15 +21,15 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
-def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> set[str]:
-    """Refuse a package past a limit or with hostile XML; return the worksheet parts that have formulas without a
-    saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
+def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
+    """Refuse a package past a limit or with hostile XML; return the worksheet parts (name → XML) that have formulas
+    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
     infos = zf.infolist()
     if len(infos) > limits.entries:
         raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")
     if sum(i.file_size for i in infos) > limits.unpacked_bytes:
         raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
-    found = set()
+    found: dict[str, bytes] = {}
     cells = 0
     for info in infos:
         _check_name(info.filename)
@@ -47,7 +47,7 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> set[str]:
                 raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
             if has_uncached(xml):
-                found.add(info.filename)
+                found[info.filename] = xml  # read once: validator.sources.uncached looks into it again
     return found
 
 
@@ -104,9 +104,10 @@ def _too_deep(xml: bytes, limit: int) -> bool:
     instructions past the declaration, or ">" in text): then "<" + name opens, "</" closes and "/>" closes at once.
     Otherwise the parser counts, a Python call per element.
     """
-    if xml.count(b"<") <= limit:
+    tags = xml.count(b"<")
+    if tags <= limit:
         return False  # every element has a "<"
-    if b"<!" in xml or b"\x00" in xml or xml.count(b"<?") > 1 or xml.count(b"<") != xml.count(b">"):
+    if b"<!" in xml or b"\x00" in xml or xml.count(b"<?") > 1 or tags != xml.count(b">"):
         return _parsed_depth(xml, limit) > limit
     import numpy as np  # only for large parts; numpy comes with pandas
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,19 +27,20 @@ _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _ERROR_TYPE = re.compile(rb'\st="e"')
 
 
-def uncached_cells(zf: zipfile.ZipFile, parts: set[str]) -> dict[str, Cells] | None:
+def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str, Cells] | None:
     """By sheet name, the formula cells without a saved result (as Uncached) and error cells (as ExcelError) of the
-    given worksheet parts; None when they cannot all be read with certainty."""
+    given worksheet parts (name → XML, as validator.sources.package read them); None when they cannot all be read
+    with certainty."""
     try:
         sheets = sheet_targets(zf, set(zf.namelist()))
     except (ParseError, DefusedXmlException, KeyError):  # a broken workbook part: the exact reader says what is wrong
         return None
-    if not parts <= {part for _, part in sheets}:
+    if not parts.keys() <= {part for _, part in sheets}:
         return None
     out: dict[str, Cells] = {}
     for name, part in sheets:
         if part in parts:
-            cells = _cells(zf.read(part))
+            cells = _cells(parts[part])
             if cells is None:
                 return None
             out[name] = cells

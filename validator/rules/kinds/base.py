@@ -66,6 +66,13 @@ def field_mask(frame: pd.DataFrame, key: str, ok: Callable[[object], bool]) -> p
     return frame[key].map(lambda v: v is None or pd.isna(v) or ok(v)).to_frame()
 
 
+def rows_mask(frame: pd.DataFrame, keys: Sequence[str], ok: Callable[[dict], bool]) -> pd.DataFrame:
+    """One instance per report: ok(row), the row holding the inputs `keys` as a plain dict (indexing a pandas row
+    per report would cost more than most rules themselves)."""
+    rows = frame[list(dict.fromkeys(keys))].to_dict("records")
+    return pd.DataFrame({0: [ok(row) for row in rows]}, index=frame.index)
+
+
 def field_finding(rule: RuleSpec, message: str, ctx: ReportContext) -> list[Finding]:
     """The finding of a rule about one form field (its parameter `field`), on that field's cell."""
     return [Finding(rule.code, rule.severity, message, ctx.cell(rule.params["field"]))]

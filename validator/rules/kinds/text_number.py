@@ -9,7 +9,7 @@ import pandas as pd
 
 from validator.findings import Finding
 from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, related
+from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
 from validator.rules.statements import Statement, phrase, quote, stated
 from validator.spec.model import RuleSpec, SpecError, Template
 from validator.text import fmt
@@ -42,9 +42,7 @@ def _contradictions(
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
     fields = text_fields(template)
-    # Plain dicts, not a row Series each: pandas indexing per report cost more than the phrases themselves.
-    rows = frame[[*rule.params["cells"], *fields]].to_dict("records")
-    return pd.DataFrame({0: [not _contradictions(row, rule, fields) for row in rows]}, index=frame.index)
+    return rows_mask(frame, [*rule.params["cells"], *fields], lambda row: not _contradictions(row, rule, fields))
 
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from validator.findings import Finding
 from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, related
+from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
 from validator.spec.model import RuleSpec, Template
 from validator.text import fmt
 
@@ -24,9 +24,8 @@ def _ok(row: Mapping[str, object], rule: RuleSpec) -> bool:
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFrame:
-    # Plain dicts, not a row Series each: pandas indexing per report cost more than the rule itself.
-    used = dict.fromkeys([*rule.params["cells"], *(k for allowed in rule.params["allowed"] for k in allowed)])
-    return pd.DataFrame({0: [_ok(row, rule) for row in frame[list(used)].to_dict("records")]}, index=frame.index)
+    profile = [k for allowed in rule.params["allowed"] for k in allowed]
+    return rows_mask(frame, [*rule.params["cells"], *profile], lambda row: _ok(row, rule))
 
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:

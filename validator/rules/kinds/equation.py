@@ -48,8 +48,9 @@ def expand(rule: RuleSpec, template: Template, where: str) -> RuleSpec:
     return replace(rule, equations=tuple(out))
 
 
-def _coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
-    """Matrix C with C[i, j] = +1 for lhs and -1 for rhs cells, so each equation reads C[i] · x = 0."""
+def coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
+    """Matrix C with C[i, j] = +1 for lhs and -1 for rhs cells, so each equation reads C[i] · x = 0 (also the
+    system localisation solves, check/localise.py)."""
     index = {c: j for j, c in enumerate(columns)}
     matrix = np.zeros((len(equations), len(columns)))
     for i, eq in enumerate(equations):
@@ -64,7 +65,7 @@ def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
     """lhs − rhs of every equation instance for every report; NaN where a term's value is unknown."""
     columns = sorted({k for eq in rule.equations for k in eq.cells})
     x = frame[columns].to_numpy(dtype=float)
-    matrix = _coefficients(rule.equations, columns)
+    matrix = coefficients(rule.equations, columns)
     unknown = (np.isnan(x).astype(float) @ (matrix != 0).T) > 0
     result = np.nan_to_num(x) @ matrix.T
     result[unknown] = np.nan

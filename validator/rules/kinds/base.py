@@ -73,6 +73,24 @@ def rows_mask(frame: pd.DataFrame, keys: Sequence[str], ok: Callable[[dict], boo
     return pd.DataFrame({0: [ok(row) for row in rows]}, index=frame.index)
 
 
+ADVICE = Param("advice", "text", required=False, default="")  # what to do, said after the rule's summary
+
+
+def advised(
+    rule: RuleSpec,
+    said: str,
+    ctx: ReportContext,
+    key: str,
+    others: tuple[Related, ...] = (),
+    expected: float | None = None,
+    actual: object = None,
+) -> list[Finding]:
+    """The one finding of a rule taking ADVICE, on input `key`: what the report says (ending in its own
+    punctuation), then the rule's summary and its advice."""
+    message = f"{said}{rule.summary}。{rule.params['advice']}"
+    return [Finding(rule.code, rule.severity, message, ctx.cell(key), others, expected, actual)]
+
+
 def field_finding(rule: RuleSpec, message: str, ctx: ReportContext) -> list[Finding]:
     """The finding of a rule about one form field (its parameter `field`), on that field's cell."""
     return [Finding(rule.code, rule.severity, message, ctx.cell(rule.params["field"]))]

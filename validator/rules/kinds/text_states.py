@@ -8,7 +8,7 @@ import pandas as pd
 
 from validator.findings import Finding
 from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
+from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, field_mask
 from validator.rules.statements import phrase, quote, sentences
 from validator.spec.model import RuleSpec, Template
 
@@ -31,8 +31,7 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFra
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     p = rule.params
     sentence = _unstated(str(ctx.values[p["field"]]), rule)
-    message = f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，{rule.summary}。{p['advice']}"
-    return field_finding(rule, message, ctx)
+    return advised(rule, f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，", ctx, p["field"])
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
@@ -46,7 +45,7 @@ KIND = RuleKind(
         Param("subject", "text"),
         Param("none_phrases", "texts"),
         Param("phrases", "texts"),
-        Param("advice", "text", required=False, default=""),
+        ADVICE,
     ),
     mask=mask,
     describe=describe,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from validator.findings import Finding
 from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
+from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, related, rows_mask
 from validator.spec.model import RuleSpec, Template
 from validator.text import fmt
 
@@ -33,10 +33,9 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
     nonzero = [k for k in p["cells"] if pd.notna(v[k]) and v[k] > 0]
     profile = "、".join(str(v[k]) for k in dict.fromkeys(k for a in p["allowed"] for k in a))
     listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in nonzero)
-    message = f"本机关为「{profile}」，但{listing}。{rule.summary}。{p['advice']}"
     primary = nonzero[0]
     others = related(nonzero[1:], ctx, "同类数据")
-    return [Finding(rule.code, rule.severity, message, ctx.cell(primary), others, 0.0, v[primary])]
+    return advised(rule, f"本机关为「{profile}」，但{listing}。", ctx, primary, others, 0.0, v[primary])
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
@@ -50,7 +49,7 @@ def detail(rule: RuleSpec, template: Template) -> str:
 
 KIND = RuleKind(
     "zero_unless",
-    (Param("cells", "cells"), Param("allowed", "profiles"), Param("advice", "text", required=False, default="")),
+    (Param("cells", "cells"), Param("allowed", "profiles"), ADVICE),
     mask=mask,
     describe=describe,
     detail=detail,

@@ -14,12 +14,12 @@ from rich.console import Console
 
 from validator.batch import outputs
 from validator.batch.cluster import run_on_cluster
-from validator.batch.crossyear import Missing, compare_years
+from validator.batch.crossyear import compare_years
 from validator.batch.duplicates import duplicate_findings
 from validator.batch.findings import add_findings
-from validator.batch.inputs import Item, Skipped, collect
+from validator.batch.inputs import Item, collect
 from validator.batch.pool import run_chunks
-from validator.batch.progress import bar
+from validator.batch.progress import Batch, bar
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import Options
 from validator.engine import file_sha256
@@ -41,17 +41,6 @@ class Settings:
     previous: list[str] = field(default_factory=list)
     scheduler: str | None = None  # tcp://HOST:PORT of a dask.distributed scheduler; None: local worker processes
     send_files: bool = False  # cluster workers do not share this file system: send the workbooks' bytes
-
-
-@dataclass
-class Batch:
-    """What a run produced: one result per workbook in input order, and what was not checked."""
-
-    docs: list[dict]
-    skipped: list[Skipped]
-    missing: list[Missing] | None  # None when no earlier year was given
-    checked: int  # files checked in this run (the others were unchanged since an earlier run)
-    seconds: float
 
 
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:

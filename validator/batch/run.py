@@ -94,17 +94,20 @@ def _check(
 ) -> tuple[list[dict], int]:
     """Results for every item, in order; with `resume`, results of unchanged files come from earlier runs there."""
     earlier = earlier_results(resume) if resume else {}
-    shas = {item.name: _sha(item) for item in items}
-    ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas[i.name], options)}
+    # Hashed here only to compare with an earlier result; otherwise the reader's hash of the bytes it read is used.
+    shas = {item.name: _sha(item) for item in items if item.name in earlier}
+    ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas.get(i.name), options)}
     todo = [item for item in items if item.name not in ready]
+    by_name = {item.name: item for item in todo}
     progress = ProgressFile(resume) if resume else None
     with bar(console, len(items), len(ready), label) as advance:
 
         def done(results: list[dict]) -> None:
             for doc in results:
-                doc["sha256"] = doc.get("sha256") or shas[doc["file"]]
-                ready[doc["file"]] = doc
-                _remove_stale_copy(earlier.get(doc["file"]), doc, options)
+                name = doc["file"]  # a file the reader could not read has no hash of its own
+                doc["sha256"] = doc.get("sha256") or shas.get(name) or _sha(by_name[name])
+                ready[name] = doc
+                _remove_stale_copy(earlier.get(name), doc, options)
             if progress:
                 progress.append(results)
             advance(len(results))

@@ -63,14 +63,12 @@ def write_summary(
 
 
 def _print_setup(ws: Worksheet) -> None:
-    """Print landscape on A4, all columns on one page width, the header row on every page (全区合计 has none)."""
+    """Print landscape on A4, all columns on one page width (tables repeat their header row: `_table`)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
-    if ws.freeze_panes == "A2":
-        ws.print_title_rows = "1:1"
 
 
 def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:
@@ -140,4 +138,5 @@ def _table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[column_letter(col)].width = min(width + 2, MAX_WIDTH)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # the header on every printed page
     ws.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(rows) + 1}"

@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
     clear.add_argument("files", nargs="+", metavar="文件", help="已标注的工作簿")
+    clear.add_argument(
+        "--all", action="store_true", help="连同填写了单位说明的「校验结果」工作表一并删除（默认保留单位说明）"
+    )
     simulate = excel_sub.add_parser(
         "simulate",
         help="模拟在 Excel 中点击「校验」：输出发现的问题和按钮将执行的操作（JSON）",
@@ -223,7 +226,7 @@ def _check(args: argparse.Namespace) -> int:
         print(dumps(results_document(reports, written.annotated, written.notices)))
     else:
         print_reports(reports, written.annotated, written.notices)
-    return _exit_code([r.status for r in reports], any(r.counts["error"] for r in reports), written.ok)
+    return _exit_code([r.status for r in reports], any(r.blocking for r in reports), written.ok)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -270,11 +273,12 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, stop)
     print_summary(console, batch, args.out)
-    return _exit_code([d["status"] for d in batch.docs], any(d["counts"]["error"] for d in batch.docs))
+    return _exit_code([d["status"] for d in batch.docs], any(d["open_errors"] for d in batch.docs))
 
 
 def _exit_code(statuses: Sequence[str], errors_found: bool, written: bool = True) -> int:
-    """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found."""
+    """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found
+    (errors neither explained by the agency nor accepted by the office)."""
     if "error" in statuses:
         return EXIT_INTERNAL
     if "unreadable" in statuses:
@@ -359,7 +363,7 @@ def _clear(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            changed = clear_file(path)
+            cleared = clear_file(path, keep_explanations=not args.all)
         except ReadError as exc:
             print(f"无法处理 {path}：{exc.message}", file=sys.stderr)
             code = EXIT_UNREADABLE
@@ -368,13 +372,16 @@ def _clear(args: argparse.Namespace) -> int:
             print(f"无法写入 {path}（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试。", file=sys.stderr)
             code = max(code, EXIT_WRITE)
             continue
-        print(f"{path}：{'已清除校验标注，恢复了原来的填充和批注' if changed else '没有校验标注，未作改动'}")
+        said = "已清除校验标注，恢复了原来的填充和批注" if cleared else "没有校验标注，未作改动"
+        if cleared.kept:
+            said += f"；「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用（如需一并删除，请加 --all）"
+        print(f"{path}：{said}")
     return code
 
 
 def _excel_simulate(args: argparse.Namespace) -> int:
     from validator.excel.simulate import MissingXlwings, simulate
-    from validator.render.json import dumps
+    from validator.render.json import counts_json, dumps
     from validator.sources.grid import ReadError
 
     try:
@@ -385,7 +392,7 @@ def _excel_simulate(args: argparse.Namespace) -> int:
     except MissingXlwings as exc:
         raise _UsageError(str(exc)) from exc
     print(dumps(document))
-    return EXIT_FINDINGS if any(f["severity"] == "error" for f in document["findings"]) else EXIT_OK
+    return EXIT_FINDINGS if counts_json(document["findings"])["open_errors"] else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

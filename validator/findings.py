@@ -28,6 +28,28 @@ class Related:
     role: str  # Chinese, shown in notes: e.g. "合计", "加数"
 
 
+DecisionValue = Literal["accept", "reject"]
+DECISION_ZH: dict[str, str] = {"accept": "接受", "reject": "退回"}
+# What a finding's agency or office has done about it, as the Chinese word every output shows.
+EXPLAINED, ACCEPTED = "已说明", "已接受"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The office's decision on one agency's finding: accepted (no longer counted) or sent back, with a note."""
+
+    value: DecisionValue
+    note: str = ""
+    by: str = "office"
+
+
+def settled_state(severity: str, explained: bool, accepted: bool) -> str | None:
+    """已接受, 已说明 (an explained warning or info; an explained error stays open) or None: what no longer counts."""
+    if accepted:
+        return ACCEPTED
+    return EXPLAINED if explained and severity != "error" else None
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong with a workbook. Findings are data, never raised."""
@@ -40,6 +62,19 @@ class Finding:
     expected: float | str | None = None
     actual: float | str | None = None
     key: str | None = None  # layout key of the primary cell (e.g. "t3.disclosed.business"), None when none
+    explanation: str | None = None  # what the agency typed in 单位说明 for this finding
+    decision: Decision | None = None  # the office's decision
+
+    @property
+    def state(self) -> str | None:
+        """已接受 / 已说明 when the finding no longer counts toward the report's status, else None."""
+        accepted = self.decision is not None and self.decision.value == "accept"
+        return settled_state(self.severity, bool(self.explanation), accepted)
+
+    @property
+    def blocking(self) -> bool:
+        """An error neither explained nor accepted: what the exit code counts."""
+        return self.severity == "error" and not self.explanation and self.state is None
 
     @property
     def cells(self) -> tuple[CellRef, ...]:
@@ -146,6 +181,17 @@ def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
     return f"有 {many} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """What the agency typed in 单位说明 next to a finding of the results sheet, with the finding as it was listed."""
+
+    id: str
+    text: str
+    rule: str = ""
+    place: str = ""
+    message: str = ""
+
+
 @dataclass
 class FileReport:
     """The outcome of checking one workbook: who it is from, what was found, or why it could not be checked."""
@@ -165,6 +211,8 @@ class FileReport:
     coverage: Coverage | None = None  # None when the file was not checked
 
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
+    explanations: dict[str, Explanation] = field(default_factory=dict)  # read from the workbook, by finding id
+    resolved: list[Explanation] = field(default_factory=list)  # explanations whose finding is gone (fixed)
 
     @property
     def status(self) -> Status:
@@ -174,8 +222,22 @@ class FileReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        c = Counter(f.severity for f in self.findings)
+        """Findings by severity that count toward the status: without the explained warnings/info and the accepted."""
+        c = Counter(f.severity for f in self.findings if f.state is None)
         return {s: c.get(s, 0) for s in SEVERITIES}
+
+    @property
+    def settled(self) -> dict[str, int]:
+        """How many findings are explained (and not accepted), and how many accepted."""
+        return {
+            "explained": sum(bool(f.explanation) and f.state != ACCEPTED for f in self.findings),
+            "accepted": sum(f.state == ACCEPTED for f in self.findings),
+        }
+
+    @property
+    def blocking(self) -> int:
+        """Errors neither explained nor accepted."""
+        return sum(f.blocking for f in self.findings)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

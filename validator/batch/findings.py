@@ -6,7 +6,7 @@ from validator.catalogue import ACROSS_FAMILY, BUILTIN
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
 from validator.labels import normalize
-from validator.render.json import finding_json
+from validator.render.json import counts_json, finding_json
 
 
 def across_finding(
@@ -38,7 +38,7 @@ def without_across(doc: dict) -> dict:
 
 
 def _count(doc: dict) -> None:
-    doc["counts"] = {s: sum(f["severity"] == s for f in doc["findings"]) for s in SEVERITIES}
+    doc |= counts_json(doc["findings"])
 
 
 def agency_keys(doc: dict) -> tuple[str | None, str | None]:

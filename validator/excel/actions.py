@@ -46,7 +46,8 @@ def clear_book(book: Any) -> str:
         cleared = clear_marks(book)
     except CannotPaint as exc:
         return _tell(book, exc.message)
-    return "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+    said = "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+    return said + (f"「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用。" if cleared.kept else "")
 
 
 def _tell(book: Any, message: str) -> str:

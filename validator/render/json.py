@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from validator.findings import Changes, FileReport, Finding
+from validator.findings import ACCEPTED, EXPLAINED, SEVERITIES, Changes, FileReport, Finding, settled_state
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
-SCHEMA_VERSION = 2
+# 3: `counts` leaves out explained warnings/info and accepted findings (see `settled`, `open_errors`).
+SCHEMA_VERSION = 3
+_STATES = {EXPLAINED: "explained", ACCEPTED: "accepted", None: "open"}
 
 
 def finding_json(f: Finding, template: str | None) -> dict:
@@ -23,7 +25,29 @@ def finding_json(f: Finding, template: str | None) -> dict:
         "cells": [c.ref for c in f.cells],
         "expected": number(f.expected),
         "actual": number(f.actual),
+        "explanation": f.explanation,
+        "decision": {"by": f.decision.by, "value": f.decision.value, "note": f.decision.note} if f.decision else None,
+        "state": _STATES[f.state],
     }
+
+
+def counts_json(findings: Sequence[dict]) -> dict:
+    """`counts` (by severity, without what is settled), `settled` and `open_errors` of a result's JSON findings."""
+    states = [_STATES[_state(f)] for f in findings]
+    pairs = list(zip(findings, states))
+    return {
+        "counts": {s: sum(f["severity"] == s and st == "open" for f, st in pairs) for s in SEVERITIES},
+        "settled": {
+            "explained": sum(bool(f.get("explanation")) and st != "accepted" for f, st in pairs),
+            "accepted": states.count("accepted"),
+        },
+        "open_errors": sum(f["severity"] == "error" and not f.get("explanation") and st == "open" for f, st in pairs),
+    }
+
+
+def _state(f: dict) -> str | None:
+    accepted = (f.get("decision") or {}).get("value") == "accept"
+    return settled_state(f["severity"], bool(f.get("explanation")), accepted)
 
 
 def coverage_json(r: FileReport) -> dict | None:
@@ -55,12 +79,15 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     }
     if r.error:
         doc["error"] = r.error
-    doc |= {"counts": r.counts, "coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
+    findings = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc |= counts_json(findings)
+    doc |= {"coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
     loc = r.localisation
     doc["localisation"] = loc.status
     doc["corrections"] = _changes(loc.corrections)
     doc["alternatives"] = [{"options": [_changes(o) for o in options]} for options in loc.alternatives]
-    doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc["findings"] = findings
+    doc["resolved"] = [{"id": e.id, "rule": e.rule, "cell": e.place, "explanation": e.text} for e in r.resolved]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}
     return doc

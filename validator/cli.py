@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="模板",
         help="按指定模板校验：模板编号（见 nianbao templates）或模板规格文件路径；默认按每个工作簿自动识别",
     )
+    _decisions_option(check)
     output = check.add_mutually_exclusive_group()
     output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
@@ -145,6 +146,13 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         help="上一年度的报告（工作簿、文件夹、.zip 或上年的 results.jsonl），用于跨年度核对；可多次指定",
     )
     batch.add_argument("--template", metavar="模板", help="按指定模板校验（默认按每个工作簿自动识别）")
+    _decisions_option(batch)
+    batch.add_argument(
+        "--since",
+        metavar="上一轮",
+        type=Path,
+        help="上一轮的结果目录（或其中的 results.jsonl）：按单位列出已改正、新出现、仍存在、已说明、已接受的问题和未重新报送的单位",
+    )
     batch.add_argument(
         "--scheduler",
         metavar="tcp://主机:端口",
@@ -155,6 +163,29 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="与 --scheduler 同用：集群各机器不共享本机的文件夹时，把工作簿内容发送过去、标注副本传回本机",
     )
+
+
+def _decisions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--decisions",
+        metavar="文件",
+        type=Path,
+        help="审核单位的处理意见：上一轮的 汇总.xlsx（问题明细的「处理意见」列），或 .yaml/.csv 文件；"
+        "接受的问题标为「已接受」，不再计入",
+    )
+
+
+def _load_decisions(args: argparse.Namespace) -> tuple:
+    """The decisions of --decisions (none without it); a file that cannot be used is a usage error."""
+    if not args.decisions:
+        return ()
+    from validator.rounds.decide import DecisionError
+    from validator.rounds.load import load_decisions
+
+    try:
+        return tuple(load_decisions(args.decisions))
+    except DecisionError as exc:
+        raise _UsageError(str(exc)) from exc
 
 
 @dataclass
@@ -218,8 +249,14 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"无法创建目录 {args.out}（{os_reason(exc)}）。请用 --out 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
+    decisions = _load_decisions(args)
     inputs = workbook_paths(args.files)
     reports = check_paths([path for path, _ in inputs], template)
+    if decisions:
+        from validator.rounds.decide import apply_decisions
+
+        for report in reports:
+            apply_decisions(report, decisions)
     out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
     written = _Outputs() if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
     if args.format == "json":
@@ -236,6 +273,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     from validator.batch.cluster import ClusterError
     from validator.batch.progress import print_summary
+    from validator.batch.rounds import NoPreviousRound
     from validator.batch.run import Settings, run_batch
 
     _chosen_template(args)  # a bad --template is a usage error before any work
@@ -253,6 +291,8 @@ def _batch(args: argparse.Namespace) -> int:
         args.previous,
         args.scheduler,
         args.send_files,
+        _load_decisions(args),
+        args.since,
     )
     console = Console(stderr=True)
     try:
@@ -264,7 +304,7 @@ def _batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except ClusterError as exc:
+    except (ClusterError, NoPreviousRound) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:

@@ -43,11 +43,16 @@ class Decision:
     by: str = "office"
 
 
-def settled_state(severity: str, explained: bool, accepted: bool) -> str | None:
+def counts_as_explained(explained: bool, decision: str | None) -> bool:
+    """An explanation stands unless the office sent it back (退回)."""
+    return explained and decision != "reject"
+
+
+def settled_state(severity: str, explained: bool, decision: str | None) -> str | None:
     """已接受, 已说明 (an explained warning or info; an explained error stays open) or None: what no longer counts."""
-    if accepted:
+    if decision == "accept":
         return ACCEPTED
-    return EXPLAINED if explained and severity != "error" else None
+    return EXPLAINED if counts_as_explained(explained, decision) and severity != "error" else None
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,17 @@ class Finding:
     @property
     def state(self) -> str | None:
         """已接受 / 已说明 when the finding no longer counts toward the report's status, else None."""
-        accepted = self.decision is not None and self.decision.value == "accept"
-        return settled_state(self.severity, bool(self.explanation), accepted)
+        return settled_state(self.severity, bool(self.explanation), self.decision and self.decision.value)
+
+    @property
+    def explained(self) -> bool:
+        """The agency explained it and the office did not send the explanation back."""
+        return counts_as_explained(bool(self.explanation), self.decision and self.decision.value)
 
     @property
     def blocking(self) -> bool:
         """An error neither explained nor accepted: what the exit code counts."""
-        return self.severity == "error" and not self.explanation and self.state is None
+        return self.severity == "error" and not self.explained and self.state is None
 
     @property
     def cells(self) -> tuple[CellRef, ...]:
@@ -230,7 +239,7 @@ class FileReport:
     def settled(self) -> dict[str, int]:
         """How many findings are explained (and not accepted), and how many accepted."""
         return {
-            "explained": sum(bool(f.explanation) and f.state != ACCEPTED for f in self.findings),
+            "explained": sum(f.explained and f.state != ACCEPTED for f in self.findings),
             "accepted": sum(f.state == ACCEPTED for f in self.findings),
         }
 

@@ -121,7 +121,7 @@ def counts_line(report: FileReport) -> str:
     text = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
     states = Counter(f.state for f in report.findings if f.state)
     settled = "、".join(f"{state} {states[state]} 项" for state in (EXPLAINED, ACCEPTED) if states[state])
-    waiting = sum(f.severity == "error" and bool(f.explanation) and not f.state for f in report.findings)
+    waiting = sum(f.severity == "error" and f.explained and not f.state for f in report.findings)
     text += f"（另有{settled}，不计入）" if settled else ""
     return text + (f"；其中 {waiting} 项错误已说明，待审核单位接受" if waiting else "")
 

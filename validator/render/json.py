@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from validator.findings import ACCEPTED, EXPLAINED, SEVERITIES, Changes, FileReport, Finding, settled_state
+from validator.findings import (
+    ACCEPTED,
+    EXPLAINED,
+    SEVERITIES,
+    Changes,
+    FileReport,
+    Finding,
+    counts_as_explained,
+    settled_state,
+)
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
@@ -33,21 +42,23 @@ def finding_json(f: Finding, template: str | None) -> dict:
 
 def counts_json(findings: Sequence[dict]) -> dict:
     """`counts` (by severity, without what is settled), `settled` and `open_errors` of a result's JSON findings."""
-    states = [_STATES[_state(f)] for f in findings]
-    pairs = list(zip(findings, states))
+    rows = [(f, _state(f), counts_as_explained(bool(f.get("explanation")), _decision(f))) for f in findings]
     return {
-        "counts": {s: sum(f["severity"] == s and st == "open" for f, st in pairs) for s in SEVERITIES},
+        "counts": {s: sum(f["severity"] == s and st is None for f, st, _ in rows) for s in SEVERITIES},
         "settled": {
-            "explained": sum(bool(f.get("explanation")) and st != "accepted" for f, st in pairs),
-            "accepted": states.count("accepted"),
+            "explained": sum(said and st != ACCEPTED for _, st, said in rows),
+            "accepted": sum(st == ACCEPTED for _, st, _ in rows),
         },
-        "open_errors": sum(f["severity"] == "error" and not f.get("explanation") and st == "open" for f, st in pairs),
+        "open_errors": sum(f["severity"] == "error" and not said and st is None for f, st, said in rows),
     }
 
 
+def _decision(f: dict) -> str | None:
+    return (f.get("decision") or {}).get("value")
+
+
 def _state(f: dict) -> str | None:
-    accepted = (f.get("decision") or {}).get("value") == "accept"
-    return settled_state(f["severity"], bool(f.get("explanation")), accepted)
+    return settled_state(f["severity"], bool(f.get("explanation")), _decision(f))
 
 
 def coverage_json(r: FileReport) -> dict | None:

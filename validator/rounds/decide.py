@@ -26,7 +26,7 @@ _FIELDS = {
     "credit_code": ("credit_code", "统一社会信用代码"),
     "agency": ("agency", "name", "机关名称"),
     "year": ("year", "报告年度"),
-    "decision": ("decision", "处理意见"),
+    "decision": ("decision", "处理意见"),  # as DECISION_COLUMN of 问题明细
     "note": ("note", "处理说明"),
 }
 

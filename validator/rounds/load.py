@@ -11,6 +11,7 @@ from validator.rounds.decide import DecisionError, DecisionRecord, records_from_
 from validator.text import os_reason
 
 DETAILS_SHEET = "问题明细"  # the sheet of 汇总.xlsx the office fills in
+DECISION_COLUMN, DECISION_NOTE_COLUMN = "处理意见", "处理说明"  # its columns for the office (接受 / 退回, and why)
 
 
 def load_decisions(path: Path) -> list[DecisionRecord]:

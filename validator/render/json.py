@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from validator.findings import (
     ACCEPTED,
     EXPLAINED,
+    NO_COPY,
     SEVERITIES,
     Changes,
+    Copy,
     FileReport,
     Finding,
     counts_as_explained,
@@ -77,8 +79,8 @@ def _changes(changes: Changes) -> list[dict]:
     ]  # fmt: skip
 
 
-def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[str] = ()) -> dict:
-    """One file's result; `annotated` and `notices` are what a writer produced for it, if anything."""
+def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
+    """One file's result, with what writing its annotated copy produced, if anything."""
     doc: dict = {
         "file": r.path,
         "status": r.status,
@@ -92,7 +94,7 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
         doc["error"] = r.error
     findings = [finding_json(f, r.template) for f in r.sorted_findings()]
     doc |= counts_json(findings)
-    doc |= {"coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
+    doc |= {"coverage": coverage_json(r), "annotated": copy.annotated, "notices": [*r.notices, *copy.notices]}
     loc = r.localisation
     doc["localisation"] = loc.status
     doc["corrections"] = _changes(loc.corrections)
@@ -104,14 +106,10 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     return doc
 
 
-def results_document(
-    reports: Sequence[FileReport],
-    annotated: Mapping[str, str] | None = None,
-    notices: Mapping[str, Sequence[str]] | None = None,
-) -> dict:
-    """The whole output of one run: {"schema_version", "results": [...]}, annotations looked up by report path."""
-    annotated, notices = annotated or {}, notices or {}
-    results = [report_json(r, annotated.get(r.path), notices.get(r.path, ())) for r in reports]
+def results_document(reports: Sequence[FileReport], copies: Mapping[str, Copy] | None = None) -> dict:
+    """The whole output of one run: {"schema_version", "results": [...]}, annotated copies looked up by report path."""
+    copies = copies or {}
+    results = [report_json(r, copies.get(r.path, NO_COPY)) for r in reports]
     return {"schema_version": SCHEMA_VERSION, "results": results}
 
 

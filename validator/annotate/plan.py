@@ -7,9 +7,18 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from validator.annotate.results import ResultsContent, decision_text, results_content, severity_text
+from validator.annotate.results import ResultsContent, results_content
 from validator.cellref import CellRef
-from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport, Finding, Related, Severity
+from validator.findings import (
+    SEVERITIES,
+    SEVERITY_ZH,
+    FileReport,
+    Finding,
+    Related,
+    Severity,
+    decision_text,
+    severity_text,
+)
 from validator.names import PRIMARY_FILL, RELATED_FILL
 
 NOTE_AUTHOR = "年报校验"

@@ -6,13 +6,12 @@ has one, a header row, its rows), tables separated by a blank row. New sections 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from validator.cellref import CellRef
-from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITIES, SEVERITY_ZH, FileReport, Finding
+from validator.findings import FileReport, counts_line, decision_text, severity_text
 from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE
 from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
@@ -114,29 +113,6 @@ def results_content(
     tables += _corrections_table(report, linkable)  # after the findings: their table sets widths and frozen header
     tables += _resolved_table(report)
     return ResultsContent(TITLE, tuple(map(printable, lines)), tables, None if rows else NO_FINDINGS)
-
-
-def counts_line(report: FileReport) -> str:
-    """ "错误 1 项，警告 0 项，提示 0 项（另有已说明 2 项、已接受 1 项，不计入）"; explained errors still count."""
-    text = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
-    states = Counter(f.state for f in report.findings if f.state)
-    settled = "、".join(f"{state} {states[state]} 项" for state in (EXPLAINED, ACCEPTED) if states[state])
-    waiting = sum(f.severity == "error" and f.explained and not f.state for f in report.findings)
-    text += f"（另有{settled}，不计入）" if settled else ""
-    return text + (f"；其中 {waiting} 项错误已说明，待审核单位接受" if waiting else "")
-
-
-def severity_text(finding: Finding) -> str:
-    """错误, 警告·已说明, 错误·已接受…"""
-    return SEVERITY_ZH[finding.severity] + (f"·{finding.state}" if finding.state else "")
-
-
-def decision_text(finding: Finding) -> str:
-    """The office's decision as a sentence to append to the message, or ""."""
-    d = finding.decision
-    if d is None:
-        return ""
-    return f"（审核单位意见：{DECISION_ZH[d.value]}{'，' + d.note if d.note else ''}）"
 
 
 def _resolved_table(report: FileReport) -> tuple[ResultsTable, ...]:

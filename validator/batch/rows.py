@@ -77,7 +77,11 @@ def first_errors(doc: dict) -> str:
     """The reason a workbook could not be read, else its first errors in words."""
     if doc.get("error"):
         return doc["error"]
-    errors = [f"{f['cell'] or '整个工作簿'}：{f['message']}" for f in doc["findings"] if f["severity"] == "error"]
+    errors = [
+        f"{f['cell'] or WHOLE_WORKBOOK}：{f['message']}"
+        for f in doc["findings"]
+        if f["severity"] == "error" and f.get("state") != "accepted"
+    ]
     more = f"（另有 {len(errors) - FIRST_ERRORS} 项错误）" if len(errors) > FIRST_ERRORS else ""
     return "；".join(errors[:FIRST_ERRORS]) + more
 

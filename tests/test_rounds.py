@@ -267,3 +267,18 @@ def test_report_html_in_a_browser_shows_and_filters_the_changes(rounds: Rounds, 
         select.select_by_value("")
         assert all(r.is_displayed() for r in table.find_elements(By.CSS_SELECTOR, "tbody tr"))
         assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_rerun_without_since_or_decisions_keeps_neither(rounds: Rounds, tmp_path: Path):
+    again = tmp_path / "结果3"
+    shutil.copytree(rounds.outs[2], again)  # resumed in the same folder: unchanged files are not checked again
+    assert main(["batch", str(rounds.root / "第3轮"), "--out", str(again), "--jobs", "1"]) == 0
+    docs = {
+        d["agency"]["agency_name"]: d
+        for d in map(json.loads, (again / "results.jsonl").read_text("utf-8").splitlines())
+    }
+    assert not any("round" in d for d in docs.values())
+    assert {f["decision"] for f in docs[name(5)]["findings"]} == {None}
+    assert docs[name(5)]["counts"]["error"] == 2 and docs[name(5)]["open_errors"] == 0  # explained, no longer accepted
+    assert [f["state"] for f in docs[name(11)]["findings"]] == ["explained"]  # no longer sent back
+    assert "本轮变化" not in openpyxl.load_workbook(again / "汇总.xlsx").sheetnames

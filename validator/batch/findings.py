@@ -31,8 +31,9 @@ def add_findings(doc: dict, findings: list[Finding]) -> None:
 
 
 def without_across(doc: dict) -> dict:
-    """A result as the engine made it: without the findings of an earlier batch's comparisons."""
+    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`."""
     doc["findings"] = [f for f in doc["findings"] if not f["rule"].startswith(ACROSS_FAMILY)]
+    doc.pop("round", None)
     _count(doc)
     return doc
 

@@ -149,7 +149,7 @@ def _reusable(doc: dict | None, sha: str | None, options: Options) -> bool:
     """An earlier result still holds for the same content, engine and template, with its annotated copy if wanted."""
     if doc is None or sha is None or doc.get("sha256") != sha or doc.get("engine_version") != ENGINE_VERSION:
         return False
-    if options.decisions:  # they may differ from the earlier run's
+    if options.decisions or any(f.get("decision") for f in doc["findings"]):  # the decisions may have changed
         return False
     if options.template and doc.get("template") != get_template(options.template).id:
         return False

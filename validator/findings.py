@@ -284,8 +284,10 @@ def severity_text(finding: Finding) -> str:
 
 
 def decision_text(finding: Finding) -> str:
-    """The office's decision as a sentence to append to the message, or ""."""
-    d = finding.decision
-    if d is None:
-        return ""
-    return f"（审核单位意见：{DECISION_ZH[d.value]}{'，' + d.note if d.note else ''}）"
+    """The office's decision as words to append to the message, or ""."""
+    return decision_phrase(finding.decision.value, finding.decision.note) if finding.decision else ""
+
+
+def decision_phrase(value: str, note: str) -> str:
+    """ "（审核单位意见：接受，<note>）"."""
+    return f"（审核单位意见：{DECISION_ZH.get(value, value)}{'，' + note if note else ''}）"

@@ -22,10 +22,10 @@ from validator.batch.rows import (
     every_rule,
     first_errors,
     round_counts,
+    said,
     severity_text,
     status,
 )
-from validator.findings import DECISION_ZH
 
 TOP_AGENCIES = 10
 CHART_RULES = 20
@@ -183,7 +183,7 @@ def _agencies(docs: Sequence[dict]) -> str:
 def _details(i: int, doc: dict) -> str:
     items = [f"无法读取：{doc['error']}"] if doc.get("error") else []
     items += [
-        f"{f['rule']}（{severity_text(f)}）{f['cell'] or '整个工作簿'}：{f['message']}" + _said(f)
+        f"{f['rule']}（{severity_text(f)}）{f['cell'] or '整个工作簿'}：{f['message']}" + said(f)
         for f in doc["findings"]
     ]
     copy = f' · <a href="{_e(quote(doc["annotated"]))}">标注副本</a>' if doc.get("annotated") else ""
@@ -191,15 +191,6 @@ def _details(i: int, doc: dict) -> str:
         f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}）：{status(doc)}{copy}</summary>'
         f"{_list(items)}</details>"
     )
-
-
-def _said(finding: dict) -> str:
-    """The agency's explanation and the office's decision, as listed after a finding."""
-    decision = finding.get("decision") or {}
-    text = f"（单位说明：{finding['explanation']}）" if finding.get("explanation") else ""
-    if decision:
-        text += f"（审核单位意见：{DECISION_ZH.get(decision['value'], '')}{'，' + decision['note'] if decision.get('note') else ''}）"
-    return text
 
 
 # The filter's choices: a row carries every tag that applies to it.

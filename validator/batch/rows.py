@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH
+from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
 from validator.rounds.decide import WHOLE_WORKBOOK
 from validator.rounds.load import DECISION_COLUMN, DECISION_NOTE_COLUMN
 from validator.rules.registry import Rule, all_rules
@@ -78,7 +78,7 @@ def first_errors(doc: dict) -> str:
     if doc.get("error"):
         return doc["error"]
     errors = [
-        f"{f['cell'] or WHOLE_WORKBOOK}：{f['message']}"
+        f"{f['cell'] or WHOLE_WORKBOOK}：{f['message']}{said(f)}"
         for f in doc["findings"]
         if f["severity"] == "error" and f.get("state") != "accepted"
     ]
@@ -116,6 +116,13 @@ def severity_text(finding: dict) -> str:
     """错误, 警告·已说明, 错误·已接受… of a JSON finding."""
     state = {"explained": EXPLAINED, "accepted": ACCEPTED}.get(finding.get("state") or "")
     return SEVERITY_ZH[finding["severity"]] + (f"·{state}" if state else "")
+
+
+def said(finding: dict) -> str:
+    """The agency's explanation and the office's decision of a JSON finding, as written after its message."""
+    decision = finding.get("decision") or {}
+    text = f"（单位说明：{finding['explanation']}）" if finding.get("explanation") else ""
+    return text + (decision_phrase(decision["value"], decision.get("note") or "") if decision else "")
 
 
 def round_counts(doc: dict) -> tuple[int, ...] | None:

@@ -266,7 +266,7 @@ def test_report_html_in_a_browser_shows_and_filters_the_changes(rounds: Rounds, 
             assert browser.find_element(By.ID, "round-shown").text == str(len(wanted))
         select.select_by_value("")
         assert all(r.is_displayed() for r in table.find_elements(By.CSS_SELECTOR, "tbody tr"))
-        details = browser.find_element(By.CSS_SELECTOR, '[data-file="第{}轮/05.xlsx"]'.format(number))
+        details = browser.find_element(By.CSS_SELECTOR, f'[data-file="第{number}轮/05.xlsx"]')
         browser.execute_script("arguments[0].open = true", details)
         assert "单位说明：系统导出数据，经核实无误。" in details.text
         assert ("审核单位意见：接受，系统口径差异，同意" in details.text) == (number == 3)

@@ -197,3 +197,21 @@ def test_a_results_sheet_copied_into_the_original_is_read(explained_copy: Path, 
     wb.save(original)
     _, result = check_json(capsys, original, "--no-annotate")
     assert by_rule(result)["PL02"]["explanation"] == PL02_NOTE
+
+
+def test_an_explanation_that_looks_like_a_formula_stays_text(explained_copy: Path, capsys: pytest.CaptureFixture):
+    hostile = '=HYPERLINK("http://x","y")'
+    wb = openpyxl.load_workbook(explained_copy)
+    ws = wb[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
+    cell = ws.cell(row, cols[EXPLANATION_COLUMN], hostile)
+    cell.data_type = "s"  # typed as text, as Excel keeps a leading apostrophe
+    wb.save(explained_copy)
+    _, result = check_json(capsys, explained_copy)
+    assert by_rule(result)["TX02"]["explanation"] == hostile
+    ws = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
+    written = ws.cell(row, cols[EXPLANATION_COLUMN])
+    assert (written.value, written.data_type) == (hostile, "s")

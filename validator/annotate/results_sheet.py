@@ -81,6 +81,8 @@ def _write_table(ws: Worksheet, top: int, table: ResultsTable, freeze: bool) -> 
     for row, cells in enumerate(table.rows, top + 1):
         for col, spec in enumerate(cells, 1):
             cell = ws.cell(row, col, spec.value)
+            if isinstance(spec.value, str):
+                cell.data_type = "s"  # openpyxl takes "=…" for a formula; a typed explanation must never run
             cell.alignment = _CENTRED if spec.centred else _WRAP
             if spec.fill or spec.typing:
                 cell.fill = solid(INPUT_FILL if spec.typing else spec.fill)

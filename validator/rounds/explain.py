@@ -60,6 +60,9 @@ def apply_explanations(report: FileReport) -> None:
 
     Idempotent: run again after findings were added (comparisons between reports) it gives the same result.
     """
+    if not report.explanations:
+        report.resolved = []
+        return
     ids = set()
     findings = []
     for f in report.findings:

@@ -218,7 +218,7 @@ def _write_results(sheet: Any, content: ResultsContent) -> None:
         headers.append((len(rows) + 1, table))
         rows.append([title for title, _ in table.columns])
         for cells in table.rows:
-            rows.append([c.value for c in cells])
+            rows.append([_as_text(c.value) for c in cells])
             styled += [(len(rows), col, c) for col, c in enumerate(cells, 1) if c.fill or c.link or c.typing]
         rows.append([])
     sheet.range((1, 1)).value = [row + [None] * (width - len(row)) for row in rows]
@@ -241,3 +241,8 @@ def _write_results(sheet: Any, content: ResultsContent) -> None:
     if any(cell.typing for *_, cell in styled):
         with suppress(Exception):  # as the file painter: only the typing cells open, no password, columns resizable
             sheet.api.Protect(Contents=True, AllowFormattingColumns=True, AllowFormattingRows=True)
+
+
+def _as_text(value: object) -> object:
+    """Excel takes text starting with "=" for a formula; a leading apostrophe keeps it text (and is not shown)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) else value

@@ -50,10 +50,11 @@ def test_csv_decisions_by_id_and_a_year_that_does_not_match(report: Path, tmp_pa
     _, first = check(capsys, report, _csv(tmp_path / "空.csv", []))
     ids = {f["rule"]: f["id"] for f in first["findings"]}
     rows = [(ids["EQ01"], CODE, "退回", "请改正", ""), (ids["EQ03"], CODE, "接受", "", "2019")]
+    rows += [(ids["EQ03"], "11330521MB0000002Y", "接受", "另一单位的同一问题", "")]  # same finding id, not its decision
     code, result = check(capsys, report, _csv(tmp_path / "意见.csv", rows))
     found = {f["rule"]: f for f in result["findings"]}
     assert found["EQ01"]["decision"]["value"] == "reject" and found["EQ01"]["state"] == "open"
-    assert found["EQ03"]["decision"] is None  # the decision was for the 2019 report
+    assert found["EQ03"]["decision"] is None  # one decision was for the 2019 report, the other for another agency
     assert code == 1
 
 

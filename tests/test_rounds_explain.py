@@ -14,7 +14,7 @@ from builders import build
 
 from validator.annotate.openpyxl_painter import clear_file
 from validator.cli import main
-from validator.excel.actions import check_book, clear_book
+from validator.excel.actions import check_book, clear_book, validate_book
 from validator.excel.simulate import book_json, import_xlwings
 from validator.names import EXPLANATION_COLUMN, ID_COLUMN, INPUT_FILL, RESULT_SHEET
 
@@ -139,6 +139,10 @@ def test_batch_reads_explanations_of_a_resubmitted_copy(explained_copy: Path, tm
 def test_the_excel_button_reads_explanations_and_keeps_them_when_clearing(explained_copy: Path):
     xw = import_xlwings()
     document, supplement = book_json(explained_copy)
+    book = xw.Book(json=document)
+    told = validate_book(book, supplement)
+    assert told.startswith("校验完成：错误 2 项，警告 0 项，提示 0 项（另有已说明 2 项，不计入）；其中 1 项错误已说明")
+    document, supplement = book_json(explained_copy)  # the file, not the book the first press changed
     book = xw.Book(json=document)
     report = check_book(book, supplement)
     explained = {f.rule: f.explanation for f in report.findings}

@@ -124,7 +124,7 @@ def test_check_balanced_table(balanced: Path, tmp_path: Path) -> None:
     proc = run("check", "balanced.xlsx", cwd=tmp_path)
     assert proc.returncode == EXIT_OK, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "错误 0 处" in proc.stdout
+    assert "错误 0 项" in proc.stdout
     assert "标注副本" in proc.stdout
     assert (tmp_path / "balanced.校验.xlsx").is_file()
     assert sha(source) == before, "without --in-place the input must not change"

@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="模板",
         help="按指定模板校验：模板编号（见 nianbao templates）或模板规格文件路径；默认按每个工作簿自动识别",
     )
+    _decisions_option(check)
     output = check.add_mutually_exclusive_group()
     output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
@@ -107,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
         "clear", help="清除标注，恢复原样", description="清除工作簿中的校验标注，恢复原来的填充和批注"
     )
     clear.add_argument("files", nargs="+", metavar="文件", help="已标注的工作簿")
+    clear.add_argument(
+        "--all", action="store_true", help="连同填写了单位说明的「校验结果」工作表一并删除（默认保留单位说明）"
+    )
     simulate = excel_sub.add_parser(
         "simulate",
         help="模拟在 Excel 中点击「校验」：输出发现的问题和按钮将执行的操作（JSON）",
@@ -142,6 +146,13 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         help="上一年度的报告（工作簿、文件夹、.zip 或上年的 results.jsonl），用于跨年度核对；可多次指定",
     )
     batch.add_argument("--template", metavar="模板", help="按指定模板校验（默认按每个工作簿自动识别）")
+    _decisions_option(batch)
+    batch.add_argument(
+        "--since",
+        metavar="上一轮",
+        type=Path,
+        help="上一轮的结果目录（或其中的 results.jsonl）：按单位列出已改正、新出现、仍存在、已说明、已接受的问题和未重新报送的单位",
+    )
     batch.add_argument(
         "--scheduler",
         metavar="tcp://主机:端口",
@@ -152,6 +163,29 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="与 --scheduler 同用：集群各机器不共享本机的文件夹时，把工作簿内容发送过去、标注副本传回本机",
     )
+
+
+def _decisions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--decisions",
+        metavar="文件",
+        type=Path,
+        help="审核单位的处理意见：上一轮的 汇总.xlsx（问题明细的「处理意见」列），或 .yaml/.csv 文件；"
+        "接受的问题标为「已接受」，不再计入",
+    )
+
+
+def _load_decisions(args: argparse.Namespace) -> tuple:
+    """The decisions of --decisions (none without it); a file that cannot be used is a usage error."""
+    if not args.decisions:
+        return ()
+    from validator.rounds.decide import DecisionError
+    from validator.rounds.load import load_decisions
+
+    try:
+        return tuple(load_decisions(args.decisions))
+    except DecisionError as exc:
+        raise _UsageError(str(exc)) from exc
 
 
 @dataclass
@@ -213,15 +247,21 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"无法创建目录 {args.out}（{os_reason(exc)}）。请用 --out 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
+    decisions = _load_decisions(args)
     inputs = workbook_paths(args.files)
     reports = check_paths([path for path, _ in inputs], template)
+    if decisions:
+        from validator.rounds.decide import apply_decisions
+
+        for report in reports:
+            apply_decisions(report, decisions)
     out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
     written = _Outputs() if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
     if args.format == "json":
         print(dumps(results_document(reports, written.copies)))
     else:
         print_reports(reports, written.copies)
-    return _exit_code([r.status for r in reports], any(r.counts["error"] for r in reports), written.ok)
+    return _exit_code([r.status for r in reports], any(r.blocking for r in reports), written.ok)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -231,6 +271,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     from validator.batch.cluster import ClusterError
     from validator.batch.progress import print_summary
+    from validator.batch.rounds import NoPreviousRound
     from validator.batch.run import Settings, run_batch
 
     _chosen_template(args)  # a bad --template is a usage error before any work
@@ -248,6 +289,8 @@ def _batch(args: argparse.Namespace) -> int:
         args.previous,
         args.scheduler,
         args.send_files,
+        _load_decisions(args),
+        args.since,
     )
     console = Console(stderr=True)
     try:
@@ -259,7 +302,7 @@ def _batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except ClusterError as exc:
+    except (ClusterError, NoPreviousRound) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
@@ -268,11 +311,12 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, stop)
     print_summary(console, batch, args.out)
-    return _exit_code([d["status"] for d in batch.docs], any(d["counts"]["error"] for d in batch.docs))
+    return _exit_code([d["status"] for d in batch.docs], any(d["open_errors"] for d in batch.docs))
 
 
 def _exit_code(statuses: Sequence[str], errors_found: bool, written: bool = True) -> int:
-    """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found."""
+    """The most urgent outcome decides: a defect of the tool, an unreadable file, a copy not written, errors found
+    (errors neither explained by the agency nor accepted by the office)."""
     if "error" in statuses:
         return EXIT_INTERNAL
     if "unreadable" in statuses:
@@ -357,7 +401,7 @@ def _clear(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            changed = clear_file(path)
+            cleared = clear_file(path, keep_explanations=not args.all)
         except ReadError as exc:
             print(f"无法处理 {path}：{exc.message}", file=sys.stderr)
             code = EXIT_UNREADABLE
@@ -366,13 +410,16 @@ def _clear(args: argparse.Namespace) -> int:
             print(f"无法写入 {path}（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试。", file=sys.stderr)
             code = max(code, EXIT_WRITE)
             continue
-        print(f"{path}：{'已清除校验标注，恢复了原来的填充和批注' if changed else '没有校验标注，未作改动'}")
+        said = "已清除校验标注，恢复了原来的填充和批注" if cleared else "没有校验标注，未作改动"
+        if cleared.kept:
+            said += f"；「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用（如需一并删除，请加 --all）"
+        print(f"{path}：{said}")
     return code
 
 
 def _excel_simulate(args: argparse.Namespace) -> int:
     from validator.excel.simulate import MissingXlwings, simulate
-    from validator.render.json import dumps
+    from validator.render.json import counts_json, dumps
     from validator.sources.grid import ReadError
 
     try:
@@ -383,7 +430,7 @@ def _excel_simulate(args: argparse.Namespace) -> int:
     except MissingXlwings as exc:
         raise _UsageError(str(exc)) from exc
     print(dumps(document))
-    return EXIT_FINDINGS if any(f["severity"] == "error" for f in document["findings"]) else EXIT_OK
+    return EXIT_FINDINGS if counts_json(document["findings"])["open_errors"] else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from validator.check.values import parse_year
 from validator.findings import AGENCY_FIELDS, FileReport
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
+from validator.rounds.explain import apply_explanations, read_explanations
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
 from validator.sources.xlsx import Loaded, load
@@ -161,6 +162,10 @@ def _check_chunk(entries: Sequence[_Entry], chosen: Template | None) -> list[Fil
             _internal_error(report, exc)
     for group in pending.values():
         _check_group(group)
+    for report, grid in entries:
+        if grid is not None and grid.results and report.status == "checked":
+            report.explanations = read_explanations(grid.results)
+            apply_explanations(report)
     return [report for report, _ in entries]
 
 

@@ -28,6 +28,33 @@ class Related:
     role: str  # Chinese, shown in notes: e.g. "合计", "加数"
 
 
+DecisionValue = Literal["accept", "reject"]
+DECISION_ZH: dict[str, str] = {"accept": "接受", "reject": "退回"}
+# What a finding's agency or office has done about it, as the Chinese word every output shows.
+EXPLAINED, ACCEPTED = "已说明", "已接受"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The office's decision on one agency's finding: accepted (no longer counted) or sent back, with a note."""
+
+    value: DecisionValue
+    note: str = ""
+    by: str = "office"
+
+
+def counts_as_explained(explained: bool, decision: str | None) -> bool:
+    """An explanation stands unless the office sent it back (退回)."""
+    return explained and decision != "reject"
+
+
+def settled_state(severity: str, explained: bool, decision: str | None) -> str | None:
+    """已接受, 已说明 (an explained warning or info; an explained error stays open) or None: what no longer counts."""
+    if decision == "accept":
+        return ACCEPTED
+    return EXPLAINED if counts_as_explained(explained, decision) and severity != "error" else None
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong with a workbook. Findings are data, never raised."""
@@ -40,6 +67,23 @@ class Finding:
     expected: float | str | None = None
     actual: float | str | None = None
     key: str | None = None  # layout key of the primary cell (e.g. "t3.disclosed.business"), None when none
+    explanation: str | None = None  # what the agency typed in 单位说明 for this finding
+    decision: Decision | None = None  # the office's decision
+
+    @property
+    def state(self) -> str | None:
+        """已接受 / 已说明 when the finding no longer counts toward the report's status, else None."""
+        return settled_state(self.severity, bool(self.explanation), self.decision and self.decision.value)
+
+    @property
+    def explained(self) -> bool:
+        """The agency explained it and the office did not send the explanation back."""
+        return counts_as_explained(bool(self.explanation), self.decision and self.decision.value)
+
+    @property
+    def blocking(self) -> bool:
+        """An error neither explained nor accepted: what the exit code counts."""
+        return self.severity == "error" and not self.explained and self.state is None
 
     @property
     def cells(self) -> tuple[CellRef, ...]:
@@ -147,6 +191,17 @@ def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """What the agency typed in 单位说明 next to a finding of the results sheet, with the finding as it was listed."""
+
+    id: str
+    text: str
+    rule: str = ""
+    place: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class Copy:
     """What writing a report's annotated copy produced, as shown to the user: where the copy is (None when none was
     written) and the writer's notices (Chinese), e.g. parts the copy could not keep or why it could not be written."""
@@ -177,6 +232,8 @@ class FileReport:
     coverage: Coverage | None = None  # None when the file was not checked
 
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
+    explanations: dict[str, Explanation] = field(default_factory=dict)  # read from the workbook, by finding id
+    resolved: list[Explanation] = field(default_factory=list)  # explanations whose finding is gone (fixed)
 
     @property
     def status(self) -> Status:
@@ -186,8 +243,22 @@ class FileReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        c = Counter(f.severity for f in self.findings)
+        """Findings by severity that count toward the status: without the explained warnings/info and the accepted."""
+        c = Counter(f.severity for f in self.findings if f.state is None)
         return {s: c.get(s, 0) for s in SEVERITIES}
+
+    @property
+    def settled(self) -> dict[str, int]:
+        """How many findings are explained (and not accepted), and how many accepted."""
+        return {
+            "explained": sum(f.explained and f.state != ACCEPTED for f in self.findings),
+            "accepted": sum(f.state == ACCEPTED for f in self.findings),
+        }
+
+    @property
+    def blocking(self) -> int:
+        """Errors neither explained nor accepted."""
+        return sum(f.blocking for f in self.findings)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
@@ -195,3 +266,28 @@ class FileReport:
     def flatten(self) -> list[tuple[str, str]]:
         """(rule, primary cell ref) pairs: a compact form for assertions and CSV."""
         return sorted((f.rule, f.cell.ref if f.cell else "") for f in self.findings)
+
+
+def counts_line(report: FileReport) -> str:
+    """ "错误 1 项，警告 0 项，提示 0 项（另有已说明 2 项、已接受 1 项，不计入）"; explained errors still count."""
+    text = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
+    states = Counter(f.state for f in report.findings if f.state)
+    settled = "、".join(f"{state} {states[state]} 项" for state in (EXPLAINED, ACCEPTED) if states[state])
+    waiting = sum(f.severity == "error" and f.explained and not f.state for f in report.findings)
+    text += f"（另有{settled}，不计入）" if settled else ""
+    return text + (f"；其中 {waiting} 项错误已说明，待审核单位接受" if waiting else "")
+
+
+def severity_text(finding: Finding) -> str:
+    """错误, 警告·已说明, 错误·已接受…"""
+    return SEVERITY_ZH[finding.severity] + (f"·{finding.state}" if finding.state else "")
+
+
+def decision_text(finding: Finding) -> str:
+    """The office's decision as words to append to the message, or ""."""
+    return decision_phrase(finding.decision.value, finding.decision.note) if finding.decision else ""
+
+
+def decision_phrase(value: str, note: str) -> str:
+    """ "（审核单位意见：接受，<note>）"."""
+    return f"（审核单位意见：{DECISION_ZH.get(value, value)}{'，' + note if note else ''}）"

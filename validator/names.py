@@ -4,6 +4,15 @@ RESULT_SHEET = "校验结果"  # first sheet of an annotated copy: every finding
 MARKS_SHEET = "_校验标记"  # very hidden: original fills and notes of marked cells, for exact restoring
 TEMPLATE_INFO_SHEET = "_模板信息"  # hidden: template id and version of a generated blank workbook
 TOOL_SHEETS = frozenset({RESULT_SHEET, MARKS_SHEET, TEMPLATE_INFO_SHEET})
+RESULT_TITLE = "政府信息公开工作年度报告校验结果"  # A1 of the results sheet: how a copied-in results sheet is known
+EXPLANATION_COLUMN = "单位说明"  # the results sheet's column for the agency's explanations (the cells to type in)
+ID_COLUMN = "编号"  # the results sheet's column of stable finding ids, which explanations follow
+
+
+def is_results_sheet(name: str, first_cell: object) -> bool:
+    """A results sheet this tool wrote: named 校验结果 (or 校验结果1… beside a user's own), or titled as one."""
+    return name == RESULT_SHEET or first_cell == RESULT_TITLE
+
 
 # Fills of the blank official workbook (RGB). Red, yellow and blue tones are reserved for marks. A painter that cannot
 # read a marked cell's original fill restores INPUT_FILL, the fill that the template gives every input cell.

@@ -21,11 +21,12 @@ from openpyxl.xml.functions import tostring
 from validator.annotate.package_parts import unsupported_parts
 from validator.annotate.plan import NOTE_AUTHOR, Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_sheet import solid, write_results
-from validator.annotate.undo import Original, SavedNote, UndoRecord, fill_colour, read_record
+from validator.annotate.undo import Cleared, Original, SavedNote, UndoRecord, fill_colour, read_record
 from validator.atomic import copy_atomic, save_atomic
 from validator.findings import FileReport
-from validator.names import MARKS_SHEET, RESULT_SHEET
-from validator.sources.grid import ReadError
+from validator.names import MARKS_SHEET, RESULT_SHEET, is_results_sheet
+from validator.rounds.explain import read_explanations
+from validator.sources.grid import ReadError, SheetGrid
 from validator.sources.xlsx import load_openpyxl, sniff
 from validator.text import display_width, os_reason, printable
 
@@ -124,13 +125,16 @@ def try_write_annotated(
         return f"无法写入标注副本（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
 
 
-def clear_file(source: Path, out: Path | None = None) -> bool:
-    """Remove the tool's marks and sheets, saving in place or to out; False (and nothing written) if unmarked."""
+def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = True) -> Cleared:
+    """Remove the tool's marks and sheets, saving in place or to out; nothing is written if there were none.
+
+    A results sheet holding the agency's explanations is kept unless `keep_explanations` is False.
+    """
     wb = open_workbook(source)
-    if not clear(wb):
-        return False
-    save_atomic(wb, Path(out or source))
-    return True
+    cleared = clear(wb, keep_explanations)
+    if cleared.changed:
+        save_atomic(wb, Path(out or source))
+    return cleared
 
 
 # ---------------------------------------------------------------- marking and undoing
@@ -166,26 +170,48 @@ def annotate(wb: Workbook, report: FileReport, notices: Sequence[str] = ()) -> N
     _apply_view_state(wb, {"active": 0, "tabs": deselected | {results.title: [True]}, "first_sheet": 0})
 
 
-def clear(wb: Workbook) -> bool:
+def clear(wb: Workbook, keep_explanations: bool = False) -> Cleared:
     """Undo the marks of any painter: original fills, notes and sheet tabs back, tool sheets removed.
 
-    False if the workbook is not marked.
+    Results sheets (the record's, a kept or a copied-in one) go too, but with `keep_explanations` one holding the
+    agency's explanations stays, moved last and not selected, so that the next check reads them.
     """
+    results = [ws for ws in wb.worksheets if ws.title.startswith(RESULT_SHEET) and _titled_as_results(ws)]
+    kept = next((ws for ws in results if keep_explanations and _explained(ws)), None)
     if MARKS_SHEET not in wb.sheetnames:
-        return False
-    store = wb[MARKS_SHEET]
-    record = read_record(list(store.iter_rows(max_col=4, values_only=True)), wb.sheetnames)
-    for original in record.originals:
-        if original.sheet in wb.sheetnames:  # the user may have renamed or deleted the sheet in the copy
-            _restore(wb[original.sheet][original.cell], original)
-    wb.remove(store)
-    if record.results in wb.sheetnames:
-        wb.remove(wb[record.results])
-    if record.painter == PAINTER:
+        record = None
+    else:
+        store = wb[MARKS_SHEET]
+        record = read_record(list(store.iter_rows(max_col=4, values_only=True)), wb.sheetnames)
+        for original in record.originals:
+            if original.sheet in wb.sheetnames:  # the user may have renamed or deleted the sheet in the copy
+                _restore(wb[original.sheet][original.cell], original)
+        wb.remove(store)
+        if record.results in wb.sheetnames and wb[record.results] not in results:
+            results.append(wb[record.results])
+    gone = [ws for ws in results if ws is not kept]
+    for ws in gone:
+        wb.remove(ws)
+    if kept is not None:
+        wb.move_sheet(kept, len(wb.sheetnames) - 1 - wb.index(kept))
+        for view in kept.views.sheetView:
+            view.tabSelected = None
+    if record is not None and record.painter == PAINTER:
         _apply_view_state(wb, record.view)
-    elif record.active in wb.sheetnames:
+    elif record is not None and record.active in wb.sheetnames:
         wb.active = wb.sheetnames.index(record.active)
-    return True
+    return Cleared(record is not None or bool(gone), kept.title if kept is not None else None)
+
+
+def _titled_as_results(ws: Worksheet) -> bool:
+    """A results sheet this tool wrote (kept by clearing, or copied in), not a user's sheet of that name."""
+    return is_results_sheet("", ws.cell(1, 1).value)
+
+
+def _explained(ws: Worksheet) -> bool:
+    """Whether a results sheet holds any explanation typed by the agency."""
+    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    return bool(read_explanations([SheetGrid(ws.title, cells)]))
 
 
 def _restore(cell: Cell, original: Original) -> None:

@@ -9,7 +9,16 @@ from dataclasses import dataclass, replace
 
 from validator.annotate.results import ResultsContent, results_content
 from validator.cellref import CellRef
-from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport, Finding, Related, Severity
+from validator.findings import (
+    SEVERITIES,
+    SEVERITY_ZH,
+    FileReport,
+    Finding,
+    Related,
+    Severity,
+    decision_text,
+    severity_text,
+)
 from validator.names import PRIMARY_FILL, RELATED_FILL
 
 NOTE_AUTHOR = "年报校验"
@@ -82,8 +91,10 @@ def free_sheet_name(name: str, existing: Sequence[str]) -> str:
 
 
 def primary_line(finding: Finding) -> str:
-    """The note line for a finding's primary cell: "【错误·EQ03】<message>"."""
-    return f"【{SEVERITY_ZH[finding.severity]}·{finding.rule}】{finding.message}"
+    """The note line for a finding's primary cell: "【错误·EQ03】<message>", with the agency's explanation and the
+    office's decision when there are."""
+    said = f"（单位说明：{finding.explanation}）" if finding.explanation else ""
+    return f"【{severity_text(finding)}·{finding.rule}】{finding.message}{decision_text(finding)}{said}"
 
 
 def related_line(finding: Finding, role: str) -> str:

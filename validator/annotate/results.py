@@ -11,24 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.cellref import CellRef
-from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
-from validator.names import PRIMARY_FILL
+from validator.findings import FileReport, counts_line, decision_text, severity_text
+from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE
 from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
 
-TITLE = "政府信息公开工作年度报告校验结果"
+TITLE = RESULT_TITLE
 NO_FINDINGS = "未发现问题。"
 WHOLE_WORKBOOK = "整个工作簿"
 
 
 @dataclass(frozen=True)
 class ResultCell:
-    """One cell of a results table: its value, an internal link, a fill (RGB) and whether it is centred."""
+    """One cell of a results table: its value, an internal link, a fill (RGB), whether it is centred, and whether it
+    is meant for typing (unlocked, with the template's input fill, in a sheet otherwise protected)."""
 
-    value: str | int
+    value: str | int | None
     link: CellRef | None = None
     fill: str | None = None
     centred: bool = False
+    typing: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,22 @@ class ResultsContent:
         return max((len(t.columns) for t in self.tables), default=len(FINDING_COLUMNS))
 
 
-FINDING_COLUMNS = (("序号", 6), ("规则", 10), ("级别", 8), ("位置", 16), ("说明", 80))
+FINDING_COLUMNS = (
+    ("序号", 6),
+    ("规则", 10),
+    ("级别", 12),
+    ("位置", 16),
+    ("说明", 64),
+    (EXPLANATION_COLUMN, 40),
+    (ID_COLUMN, 18),
+)
+FINDINGS_HEADING = (
+    f"问题清单：对不需改正的问题，请在「{EXPLANATION_COLUMN}」列（绿色单元格，本表唯一供填写的单元格）写明理由。"
+    f"再次校验时说明按「{ID_COLUMN}」随问题保留；已说明的警告、提示不再计入结果，错误须改正或经审核单位接受。"
+)
+SETTLED_FILL = "E2EFDA"  # 已说明 / 已接受: no longer counted
+RESOLVED_COLUMNS = (("序号", 6), ("规则", 10), ("状态", 12), ("位置", 16), ("说明", 64), (EXPLANATION_COLUMN, 40))
+RESOLVED_HEADING = "已改正：以下问题本次校验已不存在，其单位说明不再需要（仅列出这一次）"
 
 
 def _template_name(template_id: str | None) -> str:
@@ -71,8 +88,11 @@ def results_content(
 
     A finding's place links to its cell when `linkable` says the cell is in the painted workbook.
     """
-    counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
-    lines = [f"文件：{Path(report.path).name}", f"模板：{_template_name(report.template)}", f"结果：{counts}"]
+    lines = [
+        f"文件：{Path(report.path).name}",
+        f"模板：{_template_name(report.template)}",
+        f"结果：{counts_line(report)}",
+    ]
     lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []
     lines += [f"无法校验：{report.error}"] if report.error else []
     lines += report.localisation.summary()
@@ -81,24 +101,31 @@ def results_content(
         (
             ResultCell(number, centred=True),
             ResultCell(f.rule),
-            ResultCell(SEVERITY_ZH[f.severity], fill=PRIMARY_FILL[f.severity], centred=True),
+            ResultCell(severity_text(f), fill=SETTLED_FILL if f.state else PRIMARY_FILL[f.severity], centred=True),
             ResultCell(f.cell.ref, link=f.cell) if f.cell and linkable(f.cell) else ResultCell(_place(f.cell)),
-            ResultCell(printable(f.message)),
+            ResultCell(printable(f.message + decision_text(f))),
+            ResultCell(printable(f.explanation) if f.explanation else None, typing=True),
+            ResultCell(f.stable_id(report.template)),
         )
         for number, f in enumerate(report.sorted_findings(), 1)
     )
-    tables = (ResultsTable(FINDING_COLUMNS, rows),) if rows else ()
+    tables = (ResultsTable(FINDING_COLUMNS, rows, FINDINGS_HEADING),) if rows else ()
     tables += _corrections_table(report, linkable)  # after the findings: their table sets widths and frozen header
+    tables += _resolved_table(report)
     return ResultsContent(TITLE, tuple(map(printable, lines)), tables, None if rows else NO_FINDINGS)
 
 
-CORRECTION_COLUMNS = (
-    ("序号", 6),
-    ("位置", 10),
-    ("现值", 8),
-    ("建议改为", 16),
-    ("说明", 80),
-)  # widths as FINDING_COLUMNS
+def _resolved_table(report: FileReport) -> tuple[ResultsTable, ...]:
+    """Explanations whose finding is gone, listed once (this table has no id column, so it is not read again)."""
+    rows = tuple(
+        (ResultCell(n, centred=True), ResultCell(e.rule), ResultCell("已改正", centred=True), ResultCell(e.place),
+         ResultCell(printable(e.message)), ResultCell(printable(e.text)))
+        for n, e in enumerate(report.resolved, 1)
+    )  # fmt: skip
+    return (ResultsTable(RESOLVED_COLUMNS, rows, RESOLVED_HEADING),) if rows else ()
+
+
+CORRECTION_COLUMNS = (("序号", 6), ("位置", 10), ("现值", 12), ("建议改为", 16), ("说明", 64))  # widths as the findings
 
 
 def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) -> tuple[ResultsTable, ...]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from math import ceil
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.annotate.results import ResultsContent, ResultsTable, link_location
 from validator.cellref import column_letter
+from validator.names import INPUT_FILL
 from validator.text import display_width
 
 
@@ -23,6 +24,7 @@ _HEADER_BORDER = Border(bottom=Side(style="thin"))
 _LINK_FONT = Font(color="FF0563C1", underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
+_UNLOCKED = Protection(locked=False)
 
 
 def write_results(ws: Worksheet, content: ResultsContent) -> None:
@@ -43,6 +45,9 @@ def write_results(ws: Worksheet, content: ResultsContent) -> None:
             _text_row(ws, row, table.heading, width, units, Font(bold=True))
             row += 1
         row = _write_table(ws, row, table, freeze=number == 0) + 1
+    if any(cell.typing for table in content.tables for cells in table.rows for cell in cells):
+        # Only the typing cells are unlocked; no password, and columns and rows stay resizable.
+        ws.protection.sheet, ws.protection.formatColumns, ws.protection.formatRows = True, False, False
 
 
 def _text_row(ws: Worksheet, row: int, text: str, width: int, units: int, font: Font | None = None) -> None:
@@ -76,12 +81,18 @@ def _write_table(ws: Worksheet, top: int, table: ResultsTable, freeze: bool) -> 
     for row, cells in enumerate(table.rows, top + 1):
         for col, spec in enumerate(cells, 1):
             cell = ws.cell(row, col, spec.value)
+            if isinstance(spec.value, str):
+                cell.data_type = "s"  # openpyxl takes "=…" for a formula; a typed explanation must never run
             cell.alignment = _CENTRED if spec.centred else _WRAP
-            if spec.fill:
-                cell.fill = solid(spec.fill)
+            if spec.fill or spec.typing:
+                cell.fill = solid(INPUT_FILL if spec.typing else spec.fill)
+            if spec.typing:
+                cell.protection = _UNLOCKED
             if spec.link:
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link_location(spec.link))
                 cell.font = _LINK_FONT
-        # The last column wraps; a little slack, as wrapping breaks before the edge.
-        _fit_height(ws, row, str(cells[-1].value), table.columns[-1][1] - 2)
+        # The tallest wrapped cell decides; a little slack, as wrapping breaks before the edge.
+        lines = max(ceil(display_width(str(c.value or "")) / (w - 2)) for c, (_, w) in zip(cells, table.columns))
+        if lines > 1:
+            ws.row_dimensions[row].height = 16 * lines
     return row

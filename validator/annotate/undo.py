@@ -137,3 +137,14 @@ def fill_colour(saved: str) -> str | None:
             if colour and len(colour) in (6, 8):
                 return colour[-6:].upper()
     return INPUT_FILL
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """What clearing did: whether anything changed, and the results sheet kept for its explanations (if any)."""
+
+    changed: bool
+    kept: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.changed

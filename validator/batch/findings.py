@@ -6,7 +6,7 @@ from validator.catalogue import ACROSS_FAMILY, BUILTIN
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
 from validator.labels import normalize
-from validator.render.json import finding_json
+from validator.render.json import counts_json, finding_json
 
 
 def across_finding(
@@ -31,14 +31,15 @@ def add_findings(doc: dict, findings: list[Finding]) -> None:
 
 
 def without_across(doc: dict) -> dict:
-    """A result as the engine made it: without the findings of an earlier batch's comparisons."""
+    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`."""
     doc["findings"] = [f for f in doc["findings"] if not f["rule"].startswith(ACROSS_FAMILY)]
+    doc.pop("round", None)
     _count(doc)
     return doc
 
 
 def _count(doc: dict) -> None:
-    doc["counts"] = {s: sum(f["severity"] == s for f in doc["findings"]) for s in SEVERITIES}
+    doc |= counts_json(doc["findings"])
 
 
 def agency_keys(doc: dict) -> tuple[str | None, str | None]:

@@ -12,8 +12,20 @@ from urllib.parse import quote
 
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
-from validator.batch.rows import FAILED, PASSED, UNREADABLE, agency, every_rule, first_errors, status
-from validator.findings import SEVERITY_ZH
+from validator.batch.rows import (
+    FAILED,
+    NOT_RESUBMITTED,
+    PASSED,
+    ROUND_COLUMNS,
+    UNREADABLE,
+    agency,
+    every_rule,
+    first_errors,
+    round_counts,
+    said,
+    severity_text,
+    status,
+)
 
 TOP_AGENCIES = 10
 CHART_RULES = 20
@@ -52,6 +64,12 @@ Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
       var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y,'zh-CN');
       return asc?c:-c;});
     rows.forEach(function(r){body.appendChild(r);});});});
+var filter=document.getElementById('round-filter');
+if(filter){filter.addEventListener('change',function(){
+  var want=filter.value;var shown=0;
+  Array.prototype.forEach.call(document.getElementById('rounds').tBodies[0].rows,function(r){
+    var hit=!want||(' '+r.getAttribute('data-tags')+' ').indexOf(' '+want+' ')>=0;r.hidden=!hit;if(hit){shown++;}});
+  document.getElementById('round-shown').textContent=shown;});}
 })();
 """
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()
@@ -60,15 +78,27 @@ _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()
 _CSP = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; img-src data:"
 
 
-def write_html(path: Path, docs: Sequence[dict], skipped: Sequence[Skipped], missing: Sequence[Missing] | None) -> None:
-    path.write_text(render(docs, skipped, missing), encoding="utf-8")
+def write_html(
+    path: Path,
+    docs: Sequence[dict],
+    skipped: Sequence[Skipped],
+    missing: Sequence[Missing] | None,
+    absent: Sequence[Missing] | None = None,
+) -> None:
+    path.write_text(render(docs, skipped, missing, absent), encoding="utf-8")
 
 
-def render(docs: Sequence[dict], skipped: Sequence[Skipped], missing: Sequence[Missing] | None) -> str:
+def render(
+    docs: Sequence[dict],
+    skipped: Sequence[Skipped],
+    missing: Sequence[Missing] | None,
+    absent: Sequence[Missing] | None = None,
+) -> str:
     statuses = Counter(status(d) for d in docs)
     cards = [("报告", len(docs)), (PASSED, statuses[PASSED]), (FAILED, statuses[FAILED])]
     cards += [(UNREADABLE, statuses[UNREADABLE]), ("跳过的文件", len(skipped))]
     cards += [("上年报送本年未报送", len(missing))] if missing is not None else []
+    cards += [(NOT_RESUBMITTED, len(absent))] if absent is not None else []
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -81,6 +111,7 @@ def render(docs: Sequence[dict], skipped: Sequence[Skipped], missing: Sequence[M
         _chart(docs),
         f"<h2>错误最多的 {TOP_AGENCIES} 个单位</h2>",
         _top(docs),
+        *(_rounds(docs, absent) if absent is not None else ()),
         "<h2>全部报告</h2>",
         '<input type="search" id="search" placeholder="搜索机关名称、信用代码、问题……" aria-label="搜索">'
         f' 显示 <span id="shown">{len(docs)}</span> 份',
@@ -152,7 +183,7 @@ def _agencies(docs: Sequence[dict]) -> str:
 def _details(i: int, doc: dict) -> str:
     items = [f"无法读取：{doc['error']}"] if doc.get("error") else []
     items += [
-        f"{f['rule']}（{SEVERITY_ZH[f['severity']]}）{f['cell'] or '整个工作簿'}：{f['message']}"
+        f"{f['rule']}（{severity_text(f)}）{f['cell'] or '整个工作簿'}：{f['message']}" + said(f)
         for f in doc["findings"]
     ]
     copy = f' · <a href="{_e(quote(doc["annotated"]))}">标注副本</a>' if doc.get("annotated") else ""
@@ -160,6 +191,46 @@ def _details(i: int, doc: dict) -> str:
         f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}）：{status(doc)}{copy}</summary>'
         f"{_list(items)}</details>"
     )
+
+
+# The filter's choices: a row carries every tag that applies to it.
+_ROUND_FILTERS = (
+    ("", "全部单位"),
+    ("new", "有新出现的问题"),
+    ("open", "有仍存在的问题"),
+    ("fixed-all", "已全部改正"),
+    ("explained", "有已说明的问题"),
+    ("accepted", "有已接受的问题"),
+    ("absent", NOT_RESUBMITTED),
+)
+
+
+def _rounds(docs: Sequence[dict], absent: Sequence[Missing]) -> list[str]:
+    """The section 本轮变化: per agency what changed since the previous round, with a filter."""
+    head = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件")
+    rows = []
+    for i, d in enumerate(docs):
+        counts = round_counts(d)
+        if counts is None:
+            continue
+        tags = [key for (key, _), n in zip(ROUND_COLUMNS, counts) if n and key != "fixed"]
+        tags += ["fixed-all"] if counts[0] and not (counts[1] or counts[2]) else []
+        cells = [f'<a href="#d{i}">{_e(_name(d))}</a>' if d["findings"] else _e(_name(d)), _e(agency(d, "credit_code"))]
+        cells += [f'<span class="{status(d)}">{status(d)}</span>', *map(str, counts), _e(d["file"])]
+        rows.append(f'<tr data-tags="{" ".join(tags)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    for m in absent:
+        cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(m.file)]
+        rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    options = "".join(f'<option value="{key}">{label}</option>' for key, label in _ROUND_FILTERS)
+    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    since = next((d["round"]["since"] for d in docs if d.get("round")), "")
+    return [
+        "<h2>本轮变化</h2>",
+        f"<p>与上一轮（{_e(since)}）相比：已改正的问题不再出现；已说明、已接受的问题不计入错误。</p>",
+        f'<label>筛选 <select id="round-filter" aria-label="筛选本轮变化">{options}</select></label>'
+        f' 显示 <span id="round-shown">{len(rows)}</span> 个单位',
+        f'<table id="rounds"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
+    ]
 
 
 def _missing(missing: Sequence[Missing]) -> str:

@@ -83,7 +83,7 @@ def _skip_reason(name: PurePosixPath) -> str | None:
         return "隐藏文件或 macOS 附加文件，不是报告"
     suffix = name.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES and is_own_output(base):
-        return "本工具生成的标注副本或备份，不再校验"
+        return "本工具生成的标注副本或备份，不再校验；单位改正后报回的标注副本，请去掉文件名中的「.校验」后再校验"
     if suffix not in WORKBOOK_SUFFIXES | {".zip"}:
         return "不是工作簿（只校验 .xlsx/.xlsm，.xls/.et 会提示转换）"
     return None

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
-from validator.batch.rows import FAILED, PASSED, UNREADABLE, status
+from validator.batch.rows import FAILED, NOT_RESUBMITTED, PASSED, ROUND_COLUMNS, UNREADABLE, status
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Batch:
     docs: list[dict]
     skipped: list[Skipped]
     missing: list[Missing] | None  # None when no earlier year was given
+    absent: list[Missing] | None  # agencies of the previous round not resubmitted; None without --since
     checked: int  # files checked in this run (the others were unchanged since an earlier run)
     seconds: float
 
@@ -58,5 +59,11 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
         lines.append(f"跳过 {len(batch.skipped)} 个不是报告的文件（见 汇总.xlsx「未校验的文件」）。")
     if batch.missing:
         lines.append(f"上年报送、本年未报送的单位 {len(batch.missing)} 个（见 汇总.xlsx 和 report.html）。")
+    if batch.absent is not None:
+        totals = [sum(len(d["round"][key]) for d in batch.docs if d.get("round")) for key, _ in ROUND_COLUMNS]
+        changed = "，".join(f"{title} {n} 项" for (_, title), n in zip(ROUND_COLUMNS, totals))
+        lines.append(
+            f"与上一轮相比：{changed}；{NOT_RESUBMITTED}的单位 {len(batch.absent)} 个（见 汇总.xlsx「本轮变化」）。"
+        )
     lines.append(f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}")
     console.print("\n".join(lines), markup=False, highlight=False)

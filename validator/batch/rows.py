@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from validator.findings import SEVERITY_ZH
+from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
+from validator.rounds.decide import WHOLE_WORKBOOK
+from validator.rounds.load import DECISION_COLUMN, DECISION_NOTE_COLUMN
 from validator.rules.registry import Rule, all_rules
 from validator.spec import default_template, list_templates
 from validator.text import plain_number
@@ -23,8 +25,22 @@ FINDING_HEADERS = (
     "说明",
     "应为",
     "实为",
+    "单位说明",
+    DECISION_COLUMN,
+    DECISION_NOTE_COLUMN,
     "标注副本",
+    "编号",
 )
+# What changed since the previous round, per agency (the keys of a result's "round", in this order), and the state of an
+# agency of the previous round that sent nothing this round.
+ROUND_COLUMNS = (
+    ("fixed", "已改正"),
+    ("new", "新出现"),
+    ("open", "仍存在"),
+    ("explained", "已说明"),
+    ("accepted", "已接受"),
+)
+NOT_RESUBMITTED = "未重新报送"
 
 
 def every_rule() -> dict[str, Rule]:
@@ -61,7 +77,11 @@ def first_errors(doc: dict) -> str:
     """The reason a workbook could not be read, else its first errors in words."""
     if doc.get("error"):
         return doc["error"]
-    errors = [f"{f['cell'] or '整个工作簿'}：{f['message']}" for f in doc["findings"] if f["severity"] == "error"]
+    errors = [
+        f"{f['cell'] or WHOLE_WORKBOOK}：{f['message']}{said(f)}"
+        for f in doc["findings"]
+        if f["severity"] == "error" and f.get("state") != "accepted"
+    ]
     more = f"（另有 {len(errors) - FIRST_ERRORS} 项错误）" if len(errors) > FIRST_ERRORS else ""
     return "；".join(errors[:FIRST_ERRORS]) + more
 
@@ -72,19 +92,43 @@ def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:
         who = (doc["file"], agency(doc, "agency_name") or "", agency(doc, "credit_code") or "", status(doc))
         copy = doc.get("annotated") or ""
         if doc.get("error"):
-            yield (*who, "", UNREADABLE, "", doc["error"], "", "", copy)
+            yield (*who, "", UNREADABLE, "", doc["error"], "", "", "", "", "", copy, "")
         for f in doc["findings"]:
-            where = f["cell"] or "整个工作簿"
+            where = f["cell"] or WHOLE_WORKBOOK
+            decision = f.get("decision") or {}
             yield (
                 *who,
                 f["rule"],
-                SEVERITY_ZH[f["severity"]],
+                severity_text(f),
                 where,
                 f["message"],
                 _n(f["expected"]),
                 _n(f["actual"]),
+                f.get("explanation") or "",
+                DECISION_ZH.get(decision.get("value"), ""),
+                decision.get("note") or "",
                 copy,
+                f["id"],
             )
+
+
+def severity_text(finding: dict) -> str:
+    """错误, 警告·已说明, 错误·已接受… of a JSON finding."""
+    state = {"explained": EXPLAINED, "accepted": ACCEPTED}.get(finding.get("state") or "")
+    return SEVERITY_ZH[finding["severity"]] + (f"·{state}" if state else "")
+
+
+def said(finding: dict) -> str:
+    """The agency's explanation and the office's decision of a JSON finding, as written after its message."""
+    decision = finding.get("decision") or {}
+    text = f"（单位说明：{finding['explanation']}）" if finding.get("explanation") else ""
+    return text + (decision_phrase(decision["value"], decision.get("note") or "") if decision else "")
+
+
+def round_counts(doc: dict) -> tuple[int, ...] | None:
+    """Findings fixed, new, still there, explained, accepted since the previous round; None without a comparison."""
+    changes = doc.get("round")
+    return tuple(len(changes[key]) for key, _ in ROUND_COLUMNS) if changes else None
 
 
 def _n(value: object) -> object:

@@ -20,10 +20,12 @@ from validator.batch.findings import add_findings
 from validator.batch.inputs import Item, collect
 from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
+from validator.batch.rounds import compare_rounds, previous_round
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import Options
 from validator.engine import file_sha256
 from validator.findings import Finding
+from validator.rounds.decide import DecisionRecord
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
 
@@ -41,18 +43,21 @@ class Settings:
     previous: list[str] = field(default_factory=list)
     scheduler: str | None = None  # tcp://HOST:PORT of a dask.distributed scheduler; None: local worker processes
     send_files: bool = False  # cluster workers do not share this file system: send the workbooks' bytes
+    decisions: tuple[DecisionRecord, ...] = ()  # the office's decisions of earlier rounds (--decisions)
+    since: Path | None = None  # the previous round's output folder or results.jsonl (--since)
 
 
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
     """Check `inputs` into settings.out and write every output there."""
     start = time.monotonic()
+    last_round = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     try:
         found = collect(inputs, staging / "本年", exclude=[out])
-        options = Options(str(out) if settings.annotate else None, settings.template)
+        options = Options(str(out) if settings.annotate else None, settings.template, decisions=settings.decisions)
         docs, checked = _check(found.items, options, settings, console, "本年报告", resume=out)
         across, missing = duplicate_findings(docs), None
         if settings.previous:
@@ -62,9 +67,10 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
         docs = _add_across(found.items, docs, across, options, settings, console)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    outputs.write_all(out, docs, found.skipped, missing)
+    absent = compare_rounds(docs, last_round, str(settings.since)) if last_round is not None else None
+    outputs.write_all(out, docs, found.skipped, missing, absent)
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
-    return Batch(docs, found.skipped, missing, checked, time.monotonic() - start)
+    return Batch(docs, found.skipped, missing, absent, checked, time.monotonic() - start)
 
 
 def _add_across(
@@ -142,6 +148,8 @@ def _sha(item: Item) -> str | None:
 def _reusable(doc: dict | None, sha: str | None, options: Options) -> bool:
     """An earlier result still holds for the same content, engine and template, with its annotated copy if wanted."""
     if doc is None or sha is None or doc.get("sha256") != sha or doc.get("engine_version") != ENGINE_VERSION:
+        return False
+    if options.decisions or any(f.get("decision") for f in doc["findings"]):  # the decisions may have changed
         return False
     if options.template and doc.get("template") != get_template(options.template).id:
         return False

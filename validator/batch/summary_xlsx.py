@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.annotate.results_sheet import solid
@@ -16,18 +17,22 @@ from validator.batch.inputs import Skipped
 from validator.batch.rows import (
     FAILED,
     FINDING_HEADERS,
+    NOT_RESUBMITTED,
     PASSED,
+    ROUND_COLUMNS,
     agency,
     coverage,
     every_rule,
     finding_rows,
     first_errors,
+    round_counts,
     status,
 )
 from validator.batch.totals import write_totals
 from validator.cellref import column_letter
 from validator.findings import SEVERITIES, SEVERITY_ZH
 from validator.names import PRIMARY_FILL
+from validator.rounds.load import DECISION_COLUMN, DETAILS_SHEET
 from validator.spec import default_template
 from validator.text import display_width, printable
 
@@ -42,15 +47,24 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 def write_summary(
-    path: Path, docs: Sequence[dict], skipped: Sequence[Skipped], missing: Sequence[Missing] | None
+    path: Path,
+    docs: Sequence[dict],
+    skipped: Sequence[Skipped],
+    missing: Sequence[Missing] | None,
+    absent: Sequence[Missing] | None = None,
 ) -> None:
-    """Write 汇总.xlsx to `path`; `missing` is None when no earlier year was given."""
+    """Write 汇总.xlsx to `path`; `missing` is None when no earlier year was given, `absent` without --since."""
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
     _agencies(ws, docs)
     _table(wb.create_sheet("规则统计"), ("规则", "级别", "类别", "说明", "涉及单位数", "问题数"), _by_rule(docs))
-    _table(wb.create_sheet("问题明细"), FINDING_HEADERS, list(finding_rows(docs)))
+    details = wb.create_sheet(DETAILS_SHEET)
+    rows = list(finding_rows(docs))
+    _table(details, FINDING_HEADERS, rows)
+    _decision_list(details, FINDING_HEADERS.index(DECISION_COLUMN) + 1, len(rows))
+    if absent is not None:
+        _table(wb.create_sheet(ROUND_SHEET), ROUND_HEADERS, round_rows(docs, absent))
     template = default_template()
     write_totals(wb.create_sheet("全区合计"), docs, template)
     if missing is not None:
@@ -75,12 +89,15 @@ def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:
     with_coverage = any(coverage(d) for d in docs)
     headers = ("机关名称", "统一社会信用代码", "报告年度", "层级", "类别", "模板", "状态")
     headers += (*(SEVERITY_ZH[s] for s in SEVERITIES), *(("已运行检查",) if with_coverage else ()))
+    with_round = any(d.get("round") for d in docs)
+    headers += tuple(title for _, title in ROUND_COLUMNS) if with_round else ()
     headers += ("主要错误", "标注副本", "文件")
     rows = []
     for d in docs:
         row = [agency(d, k) for k in ("agency_name", "credit_code", "report_year", "agency_level", "agency_type")]
         row += [d.get("template") or "", status(d), *(d["counts"][s] for s in SEVERITIES)]
         row += [coverage(d)] if with_coverage else []
+        row += list(round_counts(d) or ("",) * len(ROUND_COLUMNS)) if with_round else []
         rows.append((*row, first_errors(d), "打开" if d.get("annotated") else "", d["file"]))
     _table(ws, headers, rows)
     status_col, link_col = headers.index("状态") + 1, headers.index("标注副本") + 1
@@ -90,6 +107,33 @@ def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:
         if d.get("annotated"):
             link = ws.cell(i, link_col)
             link.hyperlink, link.font = d["annotated"], _LINK_FONT
+
+
+def _decision_list(ws: Worksheet, col: int, rows: int) -> None:
+    """The office's column: a list of 接受 / 退回 on every row of findings, and a note saying what it does."""
+    letter = column_letter(col)
+    choice = DataValidation(type="list", formula1='"接受,退回"', allow_blank=True, showErrorMessage=True)
+    choice.error, choice.errorTitle = "请选择「接受」或「退回」。", "处理意见"
+    choice.prompt = "接受：该问题下一轮不再计入；退回：请单位改正。下一轮用 nianbao batch --decisions 本文件 沿用。"
+    choice.showInputMessage = True
+    choice.add(f"{letter}2:{letter}{max(rows, 1) + 1}")
+    ws.add_data_validation(choice)
+
+
+ROUND_SHEET = "本轮变化"
+ROUND_HEADERS = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", "上一轮文件")
+
+
+def round_rows(docs: Sequence[dict], absent: Sequence[Missing]) -> list[tuple]:
+    """One row per report compared with the previous round, then one per agency that did not resubmit."""
+    rows = [
+        (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
+         d["round"]["previous"] or "（上一轮无该单位）")
+        for d in docs
+        if (counts := round_counts(d)) is not None
+    ]  # fmt: skip
+    blank = ("",) * len(ROUND_COLUMNS)
+    return rows + [(m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.file) for m in absent]
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

@@ -15,6 +15,8 @@ from validator.batch.inputs import Item
 from validator.engine import check_paths
 from validator.findings import NO_COPY, Copy, FileReport
 from validator.render.json import report_json
+from validator.rounds.decide import DecisionRecord, apply_decisions
+from validator.rounds.explain import apply_explanations
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
 
@@ -30,6 +32,7 @@ class Options:
     # Read each workbook in the engine's guarded reader process. A local pool worker is disposable and timed by the
     # pool already, so it reads directly; a cluster worker has no per-file time limit of its own.
     isolated: bool = False
+    decisions: tuple[DecisionRecord, ...] = ()  # the office's decisions of earlier rounds
 
 
 def check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
@@ -40,8 +43,11 @@ def check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
         zip((i.name for i in readable), check_paths([i.path for i in readable], template, isolated=options.isolated))
     )
     for item in readable:
-        if checked[item.name].status == "checked":
-            checked[item.name].findings += item.findings
+        report = checked[item.name]
+        if report.status == "checked":
+            report.findings += item.findings
+            apply_explanations(report)  # the comparisons' findings can be explained too
+            apply_decisions(report, options.decisions)
     return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
 
 

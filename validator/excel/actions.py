@@ -12,7 +12,7 @@ from typing import Any
 from validator.engine import check_grids
 from validator.excel.painter import CannotPaint, annotate_book, clear_marks
 from validator.excel.source import Supplement, read_book
-from validator.findings import SEVERITIES, SEVERITY_ZH, FileReport
+from validator.findings import FileReport, counts_line
 from validator.names import RESULT_SHEET
 
 
@@ -27,8 +27,7 @@ def validate_book(book: Any, supplement: Supplement | None = None) -> str:
         return _tell(book, exc.message)
     if report.error:
         return _tell(book, f"无法校验：{report.error}")
-    counts = "，".join(f"{SEVERITY_ZH[s]} {report.counts[s]} 项" for s in SEVERITIES)
-    return f"校验完成：{counts}。详见「{RESULT_SHEET}」工作表和标色单元格的批注。"
+    return f"校验完成：{counts_line(report)}。详见「{RESULT_SHEET}」工作表和标色单元格的批注。"
 
 
 def check_book(book: Any, supplement: Supplement | None = None) -> FileReport:
@@ -46,7 +45,8 @@ def clear_book(book: Any) -> str:
         cleared = clear_marks(book)
     except CannotPaint as exc:
         return _tell(book, exc.message)
-    return "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+    said = "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+    return said + (f"「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用。" if cleared.kept else "")
 
 
 def _tell(book: Any, message: str) -> str:

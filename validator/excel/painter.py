@@ -22,14 +22,18 @@ from validator.annotate.undo import (
     KEPT,
     NO_FILL,
     UNKNOWN_FILL,
+    Cleared,
     Original,
     SavedNote,
     UndoRecord,
     fill_colour,
     read_record,
 )
+from validator.excel.source import range_cells
 from validator.findings import FileReport
-from validator.names import MARKS_SHEET, RESULT_SHEET, TOOL_SHEETS
+from validator.names import INPUT_FILL, MARKS_SHEET, RESULT_SHEET, TOOL_SHEETS, is_results_sheet
+from validator.rounds.explain import read_explanations
+from validator.sources.grid import SheetGrid
 from validator.text import printable
 
 PAINTER = "xlwings"
@@ -46,8 +50,11 @@ class CannotPaint(Exception):
 
 
 def annotate_book(book: Any, report: FileReport, merges: Mapping[str, Sequence[Merge]]) -> None:
-    """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record."""
-    clear_marks(book)
+    """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record.
+
+    Results sheets left by clearing or copied in go too: their explanations were read into `report`.
+    """
+    clear_marks(book, keep_explanations=False)
     names = [s.name for s in book.sheets]
     sheets = {name: merges.get(name, ()) for name in names if name not in TOOL_SHEETS}
     notes = _notes_supported(book)
@@ -64,28 +71,40 @@ def annotate_book(book: Any, report: FileReport, merges: Mapping[str, Sequence[M
     results.activate()
 
 
-def clear_marks(book: Any) -> bool:
+def clear_marks(book: Any, keep_explanations: bool = True) -> Cleared:
     """Undo the marks of any painter (the command line's too): fills and notes back, tool sheets removed.
 
-    False if the workbook is not marked.
+    A results sheet holding the agency's explanations stays unless `keep_explanations` is False (the next check
+    reads them).
     """
     names = [s.name for s in book.sheets]
-    if MARKS_SHEET not in names:
-        return False
-    store = book.sheets[MARKS_SHEET]
-    record = read_record(store.used_range.options(ndim=2).value, names)
-    originals = [o for o in record.originals if o.sheet in names and o.sheet not in TOOL_SHEETS]
-    with _unprotected(book, {o.sheet for o in originals}):
-        for original in originals:
-            _restore(book.sheets[original.sheet].range(original.cell), original)
-    for name in (MARKS_SHEET, record.results):
-        if name in names:
-            sheet = book.sheets[name]
-            sheet.visible = True  # Excel does not delete a very hidden sheet
-            sheet.delete()
-    if record.active in names and record.active not in (MARKS_SHEET, record.results):
+    results = [
+        n for n in names if n.startswith(RESULT_SHEET) and is_results_sheet("", book.sheets[n].range((1, 1)).value)
+    ]
+    kept = next((n for n in results if keep_explanations and _explained(book.sheets[n])), None)
+    record = None
+    if MARKS_SHEET in names:
+        store = book.sheets[MARKS_SHEET]
+        record = read_record(store.used_range.options(ndim=2).value, names)
+        originals = [o for o in record.originals if o.sheet in names and o.sheet not in TOOL_SHEETS]
+        with _unprotected(book, {o.sheet for o in originals}):
+            for original in originals:
+                _restore(book.sheets[original.sheet].range(original.cell), original)
+        results = [MARKS_SHEET, *results, *([record.results] if record.results in names else [])]
+    gone = [n for n in dict.fromkeys(results) if n != kept]
+    for name in gone:
+        sheet = book.sheets[name]
+        sheet.visible = True  # Excel does not delete a very hidden sheet
+        sheet.delete()
+    if record is not None and record.active in names and record.active not in gone:
         book.sheets[record.active].activate()
-    return True
+    return Cleared(bool(gone), kept)
+
+
+def _explained(sheet: Any) -> bool:
+    used = sheet.used_range
+    cells = range_cells(used.row, used.column, used.options(ndim=2).value)
+    return bool(read_explanations([SheetGrid(sheet.name, cells)]))
 
 
 # ---------------------------------------------------------------- cells
@@ -199,20 +218,31 @@ def _write_results(sheet: Any, content: ResultsContent) -> None:
         headers.append((len(rows) + 1, table))
         rows.append([title for title, _ in table.columns])
         for cells in table.rows:
-            rows.append([c.value for c in cells])
-            styled += [(len(rows), col, c) for col, c in enumerate(cells, 1) if c.fill or c.link]
+            rows.append([_as_text(c.value) for c in cells])
+            styled += [(len(rows), col, c) for col, c in enumerate(cells, 1) if c.fill or c.link or c.typing]
         rows.append([])
     sheet.range((1, 1)).value = [row + [None] * (width - len(row)) for row in rows]
     sheet.range((1, 1)).font.bold = True
     for row, table in headers:
         sheet.range((row, 1), (row, width)).font.bold = True
-        if table.rows:  # the last column holds the long texts
-            sheet.range((row + 1, len(table.columns)), (row + len(table.rows), len(table.columns))).wrap_text = True
+        if table.rows:  # the long texts wrap
+            sheet.range((row + 1, 1), (row + len(table.rows), len(table.columns))).wrap_text = True
     for col, (_, w) in enumerate(content.tables[0].columns if content.tables else (), 1):
         sheet.range((1, col)).column_width = w
     for row, col, cell in styled:
         target = sheet.range((row, col))
-        if cell.fill:
-            target.color = f"#{cell.fill}"
+        if cell.fill or cell.typing:
+            target.color = f"#{INPUT_FILL if cell.typing else cell.fill}"
+        if cell.typing:
+            with suppress(Exception):  # desktop Excel (COM); Office.js leaves the sheet unprotected
+                target.api.Locked = False
         if cell.link:
             target.add_hyperlink(f"#{link_location(cell.link)}", str(cell.value), f"跳转到 {cell.link.ref}")
+    if any(cell.typing for *_, cell in styled):
+        with suppress(Exception):  # as the file painter: only the typing cells open, no password, columns resizable
+            sheet.api.Protect(Contents=True, AllowFormattingColumns=True, AllowFormattingRows=True)
+
+
+def _as_text(value: object) -> object:
+    """Excel takes text starting with "=" for a formula; a leading apostrophe keeps it text (and is not shown)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) else value

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.annotate.plan import Merge
-from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
+from validator.names import MARKS_SHEET, TEMPLATE_INFO_SHEET, is_results_sheet
 from validator.sources.grid import ExcelError, SheetGrid, Uncached, WorkbookGrid
 
 # What Excel shows for an error value; xlwings reads them as these texts with err_to_str.
@@ -32,12 +32,12 @@ def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:
 
     Without a supplement, merges are read from the desktop client (COM) and are unknown elsewhere.
     """
-    sheets, template_id = [], None
+    sheets, results, template_id = [], [], None
     for sheet in book.sheets:
-        if sheet.name in TOOL_SHEETS - {TEMPLATE_INFO_SHEET}:
+        if sheet.name == MARKS_SHEET:
             continue
         used = sheet.used_range
-        cells = _cells(used.row, used.column, used.options(ndim=2, err_to_str=True).value)
+        cells = range_cells(used.row, used.column, used.options(ndim=2, err_to_str=True).value)
         if sheet.name == TEMPLATE_INFO_SHEET:
             template_id = cells.get((1, 2))
             continue
@@ -46,11 +46,12 @@ def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:
         else:
             found = supplement.merges.get(sheet.name, ())
             cells |= {pos: Uncached(f) for pos, f in supplement.uncalculated.get(sheet.name, {}).items()}
-        sheets.append(SheetGrid(sheet.name, cells, tuple(found), sheet.visible))
-    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None)
+        kept = results if is_results_sheet(sheet.name, cells.get((1, 1))) else sheets
+        kept.append(SheetGrid(sheet.name, cells, tuple(found), sheet.visible))
+    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None, results)
 
 
-def _cells(top: int, left: int, rows: list[list[object]]) -> dict[tuple[int, int], object]:
+def range_cells(top: int, left: int, rows: list[list[object]]) -> dict[tuple[int, int], object]:
     return {
         (top + i, left + j): ExcelError(v) if isinstance(v, str) and v in _ERRORS else v
         for i, row in enumerate(rows)

@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from validator.findings import NO_COPY, Changes, Copy, FileReport, Finding
+from validator.findings import (
+    ACCEPTED,
+    EXPLAINED,
+    NO_COPY,
+    SEVERITIES,
+    Changes,
+    Copy,
+    FileReport,
+    Finding,
+    counts_as_explained,
+    settled_state,
+)
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
-SCHEMA_VERSION = 2
+# 3: `counts` leaves out explained warnings/info and accepted findings (see `settled`, `open_errors`).
+SCHEMA_VERSION = 3
+_STATES = {EXPLAINED: "explained", ACCEPTED: "accepted", None: "open"}
 
 
 def finding_json(f: Finding, template: str | None) -> dict:
@@ -23,7 +36,31 @@ def finding_json(f: Finding, template: str | None) -> dict:
         "cells": [c.ref for c in f.cells],
         "expected": number(f.expected),
         "actual": number(f.actual),
+        "explanation": f.explanation,
+        "decision": {"by": f.decision.by, "value": f.decision.value, "note": f.decision.note} if f.decision else None,
+        "state": _STATES[f.state],
     }
+
+
+def counts_json(findings: Sequence[dict]) -> dict:
+    """`counts` (by severity, without what is settled), `settled` and `open_errors` of a result's JSON findings."""
+    rows = [(f, _state(f), counts_as_explained(bool(f.get("explanation")), _decision(f))) for f in findings]
+    return {
+        "counts": {s: sum(f["severity"] == s and st is None for f, st, _ in rows) for s in SEVERITIES},
+        "settled": {
+            "explained": sum(said and st != ACCEPTED for _, st, said in rows),
+            "accepted": sum(st == ACCEPTED for _, st, _ in rows),
+        },
+        "open_errors": sum(f["severity"] == "error" and not said and st is None for f, st, said in rows),
+    }
+
+
+def _decision(f: dict) -> str | None:
+    return (f.get("decision") or {}).get("value")
+
+
+def _state(f: dict) -> str | None:
+    return settled_state(f["severity"], bool(f.get("explanation")), _decision(f))
 
 
 def coverage_json(r: FileReport) -> dict | None:
@@ -55,17 +92,15 @@ def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
     }
     if r.error:
         doc["error"] = r.error
-    doc |= {
-        "counts": r.counts,
-        "coverage": coverage_json(r),
-        "annotated": copy.annotated,
-        "notices": [*r.notices, *copy.notices],
-    }
+    findings = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc |= counts_json(findings)
+    doc |= {"coverage": coverage_json(r), "annotated": copy.annotated, "notices": [*r.notices, *copy.notices]}
     loc = r.localisation
     doc["localisation"] = loc.status
     doc["corrections"] = _changes(loc.corrections)
     doc["alternatives"] = [{"options": [_changes(o) for o in options]} for options in loc.alternatives]
-    doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc["findings"] = findings
+    doc["resolved"] = [{"id": e.id, "rule": e.rule, "cell": e.place, "explanation": e.text} for e in r.resolved]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}
     return doc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from validator.findings import NO_COPY, SEVERITY_ZH, Copy, FileReport
+from validator.findings import NO_COPY, Copy, FileReport, counts_line, decision_text, severity_text
 from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -29,10 +29,7 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             title = "内部错误" if r.status == "error" else "无法校验"
             console.print(Text.assemble((title, "bold red"), f"：{r.path}\n  {r.error}"))
             continue
-        c = r.counts
-        console.print(
-            Text.assemble((r.path, "bold"), f"：错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['info']} 处")
-        )
+        console.print(Text.assemble((r.path, "bold"), f"：{counts_line(r)}"))
         for line in r.localisation.summary():
             console.print(Text(line))
         if r.findings:
@@ -41,8 +38,12 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
                 table.add_column(name, **kw)
             for f in r.sorted_findings():
                 where = f.cell.ref if f.cell else "整个工作簿"
-                table.add_row(Text(SEVERITY_ZH[f.severity], _STYLE[f.severity]), f.rule, Text(where), Text(f.message))
+                said = f"（单位说明：{f.explanation}）" if f.explanation else ""
+                message = Text(f.message + decision_text(f) + said)
+                table.add_row(Text(severity_text(f), _STYLE[f.severity]), f.rule, Text(where), message)
             console.print(table)
+        for e in r.resolved:
+            console.print(Text(f"已改正：{e.rule} {e.place}（单位说明「{e.text}」不再需要）"))
         copy = copies.get(r.path, NO_COPY)
         for notice in (*r.notices, *copy.notices):
             console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))

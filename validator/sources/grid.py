@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Cells = dict[tuple[int, int], Any]  # raw values of a sheet's non-empty cells by 1-based (row, col)
@@ -41,10 +41,12 @@ class SheetGrid:
 
 @dataclass
 class WorkbookGrid:
-    """A whole workbook as read: its sheets in order, and the template id it declares (if any)."""
+    """A whole workbook as read: its sheets in order, the template id it declares (if any), and the results sheets
+    an earlier check wrote into it (kept apart: they hold the agency's explanations, never report data)."""
 
     sheets: list[SheetGrid]
     template_id: str | None = None
+    results: list[SheetGrid] = field(default_factory=list)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)

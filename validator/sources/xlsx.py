@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import python_calamine
     from openpyxl import Workbook
 
-from validator.names import TEMPLATE_INFO_SHEET, TOOL_SHEETS
+from validator.names import MARKS_SHEET, TEMPLATE_INFO_SHEET, is_results_sheet
 from validator.sources.files import read_regular
 from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
@@ -156,11 +156,11 @@ def _grid(data: bytes, exact_cells: dict[str, Cells] | None, overlay: dict[str, 
 
     with io.BytesIO(data) as fh:
         book = python_calamine.CalamineWorkbook.from_filelike(fh)
-    sheets = []
+    sheets, results = [], []
     template_id = None
     for meta in book.sheets_metadata:
-        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in TOOL_SHEETS - {TEMPLATE_INFO_SHEET}:
-            continue  # the results sheet of an annotated copy can be long and is never read
+        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name == MARKS_SHEET:
+            continue
         sheet = book.get_sheet_by_name(meta.name)
         if exact_cells is not None:
             cells = exact_cells.get(meta.name, {})
@@ -171,5 +171,6 @@ def _grid(data: bytes, exact_cells: dict[str, Cells] | None, overlay: dict[str, 
             continue
         merges = tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ())
         visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
-        sheets.append(SheetGrid(meta.name, cells, merges, visible))
-    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None)
+        kept = results if is_results_sheet(meta.name, cells.get((1, 1))) else sheets
+        kept.append(SheetGrid(meta.name, cells, merges, visible))
+    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None, results)

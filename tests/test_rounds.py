@@ -1,0 +1,288 @@
+"""Three rounds of resubmission over twenty generated agencies: errors fixed and left, warnings explained, an error
+explained and accepted by the office, an explanation sent back, a new error in round 2, an agency that does not
+resubmit, a renamed file. Every output (results.jsonl, 汇总.xlsx, report.html in a browser) and the exit code say
+exactly what changed for each agency."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from batch_set import T3, agency
+from builders import build
+from test_rounds_explain import explain
+
+from validator.cli import main
+
+NEW_NATURAL, NEW_TOTAL = T3.cell_key("new", "natural"), T3.cell_key("new", "total")
+E1 = {NEW_NATURAL: 99}  # EQ01 and EQ03 on 表三!D5
+E2 = {NEW_TOTAL: 1}  # EQ01 and EQ03 on 表三!J5
+W1 = {"other_matters": "无"}  # TX02
+W2 = {"t2_1.normative.current": 1}  # PL02
+EQ = {"EQ01", "EQ03"}
+KINDS = ("已改正", "新出现", "仍存在", "已说明", "已接受")
+ROUND_KEYS = ("fixed", "new", "open", "explained", "accepted")
+
+
+def name(n: int) -> str:
+    return f"某县第{n:02d}局"
+
+
+def values(n: int, *changes: dict) -> dict:
+    out = agency(name(n), f"11330521MB00000{n:02d}")
+    for change in changes:
+        out |= change
+    return out
+
+
+@dataclass
+class Rounds:
+    root: Path
+    codes: list[int]
+    outs: list[Path]
+    docs: list[dict[str, dict]]  # per round: agency name → its result
+
+
+def _run(root: Path, number: int, *options: str) -> tuple[int, Path, dict[str, dict]]:
+    out = root / f"结果{number}"
+    code = main(["batch", str(root / f"第{number}轮"), "--out", str(out), "--jobs", "2", *options])
+    docs = [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
+    return code, out, {d["agency"]["agency_name"]: d for d in docs}
+
+
+def _copy_of(out: Path, doc: dict) -> Path:
+    return out / doc["annotated"]
+
+
+def _decide(summary: Path, decisions: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """The office fills 处理意见 and 处理说明 of 问题明细 for (agency, rule)."""
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["问题明细"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    for row in range(2, ws.max_row + 1):
+        key = (ws.cell(row, col["机关名称"]).value, ws.cell(row, col["规则"]).value)
+        if key in decisions:
+            ws.cell(row, col["处理意见"]).value, ws.cell(row, col["处理说明"]).value = decisions[key]
+    wb.save(summary)
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory: pytest.TempPathFactory) -> Rounds:
+    root = tmp_path_factory.mktemp("rounds")
+    for n in (1, 2, 3):
+        (root / f"第{n}轮").mkdir()
+    r1, r2, r3 = (root / f"第{n}轮" for n in (1, 2, 3))
+    first = {
+        2: (E1,), 3: (E1,), 4: (W1,), 5: (E1,), 8: (W2,), 10: (W1, W2), 11: (W2,), 13: (E1, W1),
+    }  # fmt: skip
+    for n in range(1, 21):
+        build(r1 / f"{n:02d}.xlsx", values(n, *first.get(n, ())))
+    codes = []
+    code, out1, docs1 = _run(root, 1)
+    codes.append(code)
+    # Round 2: what each agency sends back
+    for n in range(1, 21):
+        if n == 7:
+            continue  # does not resubmit
+        target = r2 / f"{n:02d}.xlsx"
+        if n == 2:
+            build(target, values(n))  # fixed in its own workbook
+        elif n == 6:
+            build(target, values(n, E2))  # a new error
+        elif n == 8:
+            shutil.copy(r1 / "08.xlsx", r2 / "08-修改稿.xlsx")  # renamed, unchanged
+        elif n == 12:
+            build(target, values(n, W1))  # a new warning
+        elif n == 13:
+            build(target, values(n, W1))  # error fixed, warning left
+        elif n in (4, 5, 10, 11):  # the annotated copy, explained, under a name of its own
+            copy = _copy_of(out1, docs1[name(n)])
+            notes = {4: {"TX02": "本单位未收取信息处理费。"}, 5: {"EQ01": "系统导出数据，经核实无误。",
+                     "EQ03": "系统导出数据，经核实无误。"}, 10: {"TX02": "正文已写明。"}, 11: {"PL02": "以目录为准。"}}  # fmt: skip
+            explain(copy, notes[n])
+            shutil.copy(copy, target)
+        else:
+            shutil.copy(r1 / f"{n:02d}.xlsx", target)
+    code, out2, docs2 = _run(root, 2, "--since", str(out1))
+    codes.append(code)
+    # The office accepts 05's explained error and sends 11's explanation back
+    _decide(
+        out2 / "汇总.xlsx",
+        {
+            (name(5), "EQ01"): ("接受", "系统口径差异，同意"),
+            (name(5), "EQ03"): ("接受", "系统口径差异，同意"),
+            (name(11), "PL02"): ("退回", "请按实际件数填写"),
+        },
+    )
+    # Round 3
+    for path in r2.iterdir():
+        shutil.copy(path, r3 / path.name)
+    build(r3 / "03.xlsx", values(3))  # fixed at last
+    build(r3 / "06.xlsx", values(6))  # the new error fixed
+    build(r3 / "07.xlsx", values(7))  # back, clean
+    code, out3, docs3 = _run(root, 3, "--since", str(out2 / "results.jsonl"), "--decisions", str(out2 / "汇总.xlsx"))
+    codes.append(code)
+    return Rounds(root, codes, [out1, out2, out3], [docs1, docs2, docs3])
+
+
+# Rules of the findings in each kind of change, per agency; agencies not listed have none.
+EXPECTED = {
+    2: {
+        2: {"已改正": EQ},
+        3: {"仍存在": EQ},
+        4: {"已说明": {"TX02"}},
+        5: {"已说明": EQ},
+        6: {"新出现": EQ},
+        8: {"仍存在": {"PL02"}},
+        10: {"已说明": {"TX02"}, "仍存在": {"PL02"}},
+        11: {"已说明": {"PL02"}},
+        12: {"新出现": {"TX02"}},
+        13: {"已改正": EQ, "仍存在": {"TX02"}},
+    },
+    3: {
+        3: {"已改正": EQ},
+        4: {"已说明": {"TX02"}},
+        5: {"已接受": EQ},
+        6: {"已改正": EQ},
+        8: {"仍存在": {"PL02"}},
+        10: {"已说明": {"TX02"}, "仍存在": {"PL02"}},
+        11: {"仍存在": {"PL02"}},  # its explanation was sent back
+        12: {"仍存在": {"TX02"}},
+        13: {"仍存在": {"TX02"}},
+    },
+}
+ABSENT = {2: [name(7)], 3: []}
+
+
+def expected_counts(number: int, n: int) -> tuple[int, ...]:
+    kinds = EXPECTED[number].get(n, {})
+    return tuple(len(kinds.get(k, ())) for k in KINDS)
+
+
+def _rules(docs_before: dict[str, dict], doc: dict, ids: list[str]) -> set[str]:
+    rules = {f["id"]: f["rule"] for f in doc["findings"]}
+    before = docs_before.get(doc["agency"]["agency_name"])
+    rules |= {f["id"]: f["rule"] for f in before["findings"]} if before else {}
+    return {rules[i] for i in ids}
+
+
+@pytest.mark.parametrize("number", [2, 3])
+def test_results_jsonl_says_what_changed_per_agency(rounds: Rounds, number: int):
+    docs, before = rounds.docs[number - 1], rounds.docs[number - 2]
+    for n in range(1, 21):
+        if name(n) not in docs:
+            assert n == 7 and number == 2
+            continue
+        change = docs[name(n)]["round"]
+        found = {k: _rules(before, docs[name(n)], change[key]) for k, key in zip(KINDS, ROUND_KEYS)}
+        assert {k: v for k, v in found.items() if v} == EXPECTED[number].get(n, {}), name(n)
+        assert change["since"] == str(rounds.outs[number - 2] / ("results.jsonl" if number == 3 else ""))
+    assert docs[name(7)]["round"]["previous"] is None if number == 3 else True  # back after a round away
+    assert docs[name(8)]["file"] == "第2轮/08-修改稿.xlsx" if number == 2 else True
+
+
+def test_decisions_and_explanations_in_the_json(rounds: Rounds):
+    docs = rounds.docs[2]
+    accepted = [f for f in docs[name(5)]["findings"]]
+    assert {f["rule"]: f["decision"] for f in accepted} == {
+        r: {"by": "office", "value": "accept", "note": "系统口径差异，同意"} for r in EQ
+    }
+    assert docs[name(5)]["counts"]["error"] == 0 and docs[name(5)]["settled"]["accepted"] == 2
+    (sent_back,) = docs[name(11)]["findings"]
+    assert sent_back["decision"]["value"] == "reject" and sent_back["explanation"] == "以目录为准。"
+    assert sent_back["state"] == "open" and docs[name(11)]["counts"]["warning"] == 1
+    # in round 2 the explained error still counted as an error, but not toward the exit code
+    assert rounds.docs[1][name(5)]["counts"]["error"] == 2 and rounds.docs[1][name(5)]["open_errors"] == 0
+
+
+def test_exit_codes_count_only_open_unexplained_unaccepted_errors(rounds: Rounds):
+    assert rounds.codes == [1, 1, 0]
+
+
+def _rows(path: Path, sheet: str) -> list[dict]:
+    rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+@pytest.mark.parametrize("number", [2, 3])
+def test_summary_workbook_says_what_changed(rounds: Rounds, number: int):
+    summary = rounds.outs[number - 1] / "汇总.xlsx"
+    changes = {r["机关名称"]: r for r in _rows(summary, "本轮变化")}
+    agencies = {r["机关名称"]: r for r in _rows(summary, "汇总")}
+    for n in range(1, 21):
+        if name(n) in ABSENT[number]:
+            assert changes[name(n)]["状态"] == "未重新报送"
+            continue
+        assert tuple(changes[name(n)][k] for k in KINDS) == expected_counts(number, n), name(n)
+        assert tuple(agencies[name(n)][k] for k in KINDS) == expected_counts(number, n), name(n)
+    assert [n for n, r in changes.items() if r["状态"] == "未重新报送"] == ABSENT[number]
+
+
+def test_summary_details_carry_explanations_and_decisions(rounds: Rounds):
+    details = _rows(rounds.outs[2] / "汇总.xlsx", "问题明细")
+    row = next(r for r in details if r["机关名称"] == name(5) and r["规则"] == "EQ01")
+    assert (row["级别"], row["单位说明"], row["处理意见"], row["处理说明"]) == (
+        "错误·已接受",
+        "系统导出数据，经核实无误。",
+        "接受",
+        "系统口径差异，同意",
+    )
+    ws = openpyxl.load_workbook(rounds.outs[2] / "汇总.xlsx")["问题明细"]
+    (choice,) = ws.data_validations.dataValidation
+    assert choice.type == "list" and choice.formula1 == '"接受,退回"'
+
+
+def test_report_html_in_a_browser_shows_and_filters_the_changes(rounds: Rounds, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for number in (2, 3):
+        browser.get((rounds.outs[number - 1] / "report.html").as_uri())
+        table = browser.find_element(By.ID, "rounds")
+        head = [h.text for h in table.find_elements(By.TAG_NAME, "th")]
+        shown = {}
+        for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
+            cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+            shown[cells[0]] = cells
+        for n in range(1, 21):
+            if name(n) in ABSENT[number]:
+                assert shown[name(n)][head.index("状态")] == "未重新报送"
+            elif name(n) in shown:
+                assert tuple(int(shown[name(n)][head.index(k)]) for k in KINDS) == expected_counts(number, n)
+        select = Select(browser.find_element(By.ID, "round-filter"))
+        for value, wanted in (
+            ("new", {n for n, kinds in EXPECTED[number].items() if "新出现" in kinds}),
+            ("accepted", {n for n, kinds in EXPECTED[number].items() if "已接受" in kinds}),
+            ("absent", {int(a[3:5]) for a in ABSENT[number]}),
+        ):
+            select.select_by_value(value)
+            visible = {r.text.split()[0] for r in table.find_elements(By.CSS_SELECTOR, "tbody tr") if r.is_displayed()}
+            assert visible == {name(n) for n in wanted}, value
+            assert browser.find_element(By.ID, "round-shown").text == str(len(wanted))
+        select.select_by_value("")
+        assert all(r.is_displayed() for r in table.find_elements(By.CSS_SELECTOR, "tbody tr"))
+        details = browser.find_element(By.CSS_SELECTOR, f'[data-file="第{number}轮/05.xlsx"]')
+        browser.execute_script("arguments[0].open = true", details)
+        assert "单位说明：系统导出数据，经核实无误。" in details.text
+        assert ("审核单位意见：接受，系统口径差异，同意" in details.text) == (number == 3)
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_rerun_without_since_or_decisions_keeps_neither(rounds: Rounds, tmp_path: Path):
+    again = tmp_path / "结果3"
+    shutil.copytree(rounds.outs[2], again)  # resumed in the same folder: unchanged files are not checked again
+    assert main(["batch", str(rounds.root / "第3轮"), "--out", str(again), "--jobs", "1"]) == 0
+    docs = {
+        d["agency"]["agency_name"]: d
+        for d in map(json.loads, (again / "results.jsonl").read_text("utf-8").splitlines())
+    }
+    assert not any("round" in d for d in docs.values())
+    assert {f["decision"] for f in docs[name(5)]["findings"]} == {None}
+    assert docs[name(5)]["counts"]["error"] == 2 and docs[name(5)]["open_errors"] == 0  # explained, no longer accepted
+    assert [f["state"] for f in docs[name(11)]["findings"]] == ["explained"]  # no longer sent back
+    assert "本轮变化" not in openpyxl.load_workbook(again / "汇总.xlsx").sheetnames

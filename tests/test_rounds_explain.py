@@ -1,0 +1,221 @@
+"""The agency's explanations: typed in 单位说明 of an annotated copy, read back by the command line, the batch and the
+Excel button alike, kept through re-checks and clearing, and dropped (listed once) when their finding is fixed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from batch_set import T3, agency
+from builders import build
+
+from validator.annotate.openpyxl_painter import clear_file
+from validator.cli import main
+from validator.excel.actions import check_book, clear_book, validate_book
+from validator.excel.simulate import book_json, import_xlwings
+from validator.names import EXPLANATION_COLUMN, ID_COLUMN, INPUT_FILL, RESULT_SHEET
+
+NATURAL = T3.cell_key("new", "natural")
+NORMATIVE = "t2_1.normative.current"
+TX02_NOTE = "本单位本年度未收取信息处理费，已在正文写明“无”。"
+PL02_NOTE = "现行有效件数以清理后的目录为准。"
+EQ_NOTE = "数据经核实无误。"
+
+
+def wrong_report(path: Path) -> Path:
+    """Two warnings (TX02 on 正文!B4, PL02) and an unbalanced 表三 (EQ01 and EQ03 on 表三!D5)."""
+    build(path, agency("某县甲局", "11330521MB0000001", other_matters="无", **{NATURAL: 99, NORMATIVE: 1}))
+    return path
+
+
+def findings_table(ws) -> tuple[int, dict[str, int]]:
+    """The header row of the findings table and its columns by title."""
+    for row in ws.iter_rows():
+        titles = {c.value: c.column for c in row if isinstance(c.value, str)}
+        if ID_COLUMN in titles and EXPLANATION_COLUMN in titles:
+            return row[0].row, titles
+    raise AssertionError("no findings table")
+
+
+def explain(path: Path, notes: dict[str, str]) -> None:
+    """Type explanations into the 单位说明 cells of the rows of the given rules, as an agency does in Excel."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    for row in range(top + 1, ws.max_row + 1):
+        rule = ws.cell(row, cols["规则"]).value
+        if rule in notes:
+            ws.cell(row, cols[EXPLANATION_COLUMN]).value = notes[rule]
+    wb.save(path)
+
+
+def sheet_explanations(path: Path) -> dict[str, str]:
+    """Rule → explanation as the results sheet of `path` shows them."""
+    ws = openpyxl.load_workbook(path)[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    out = {}
+    for row in range(top + 1, ws.max_row + 1):
+        if not ws.cell(row, cols[ID_COLUMN]).value:
+            break
+        out[ws.cell(row, cols["规则"]).value] = ws.cell(row, cols[EXPLANATION_COLUMN]).value
+    return out
+
+
+def check_json(capsys: pytest.CaptureFixture, path: Path, *options: str) -> tuple[int, dict]:
+    code = main(["check", str(path), "--format", "json", *options])
+    return code, json.loads(capsys.readouterr().out)["results"][0]
+
+
+def by_rule(result: dict) -> dict[str, dict]:
+    return {f["rule"]: f for f in result["findings"]}
+
+
+@pytest.fixture
+def explained_copy(tmp_path: Path, capsys: pytest.CaptureFixture) -> Path:
+    source = wrong_report(tmp_path / "甲局.xlsx")
+    code, first = check_json(capsys, source)
+    assert code == 1 and first["counts"] == {"error": 2, "warning": 2, "info": 0}
+    copy = Path(first["annotated"])
+    explain(copy, {"TX02": TX02_NOTE, "PL02": PL02_NOTE, "EQ01": EQ_NOTE})
+    return copy
+
+
+def test_the_results_sheet_has_a_typing_column_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture):
+    _, result = check_json(capsys, wrong_report(tmp_path / "甲局.xlsx"))
+    ws = openpyxl.load_workbook(result["annotated"])[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    assert "本表唯一供填写的单元格" in ws.cell(top - 1, 1).value
+    assert ws.protection.sheet
+    typing = ws.cell(top + 1, cols[EXPLANATION_COLUMN])
+    assert not typing.protection.locked and typing.fill.fgColor.rgb == f"FF{INPUT_FILL}"
+    assert ws.cell(top + 1, cols["说明"]).protection.locked
+    ids = {ws.cell(r, cols[ID_COLUMN]).value for r in range(top + 1, top + 5)}
+    assert ids == {f["id"] for f in result["findings"]}
+
+
+def test_cli_reads_explanations_back(explained_copy: Path, capsys: pytest.CaptureFixture):
+    code, result = check_json(capsys, explained_copy)
+    found = by_rule(result)
+    assert (found["TX02"]["state"], found["TX02"]["explanation"]) == ("explained", TX02_NOTE)
+    assert (found["PL02"]["state"], found["PL02"]["explanation"]) == ("explained", PL02_NOTE)
+    assert (found["EQ01"]["state"], found["EQ01"]["explanation"]) == ("open", EQ_NOTE)  # an error stays an error
+    assert found["EQ03"]["explanation"] is None
+    assert result["counts"] == {"error": 2, "warning": 0, "info": 0}
+    assert result["settled"] == {"explained": 3, "accepted": 0} and result["open_errors"] == 1
+    assert code == 1  # EQ03 is neither explained nor accepted
+    # the refreshed copy shows them again, and the explained error's note says what the agency wrote
+    assert sheet_explanations(explained_copy) == {"EQ01": EQ_NOTE, "EQ03": None, "TX02": TX02_NOTE, "PL02": PL02_NOTE}
+    wb = openpyxl.load_workbook(explained_copy)
+    assert f"单位说明：{EQ_NOTE}" in wb["表三"]["D5"].comment.text
+    assert "【警告·已说明·TX02】" in wb["正文"]["B4"].comment.text
+
+
+def test_explaining_every_error_clears_the_exit_code(explained_copy: Path, capsys: pytest.CaptureFixture):
+    explain(explained_copy, {"EQ03": EQ_NOTE})
+    code, result = check_json(capsys, explained_copy, "--no-annotate")
+    assert result["open_errors"] == 0 and result["counts"]["error"] == 2 and code == 0
+
+
+def test_batch_reads_explanations_of_a_resubmitted_copy(explained_copy: Path, tmp_path: Path):
+    inbox = tmp_path / "第二轮"
+    inbox.mkdir()
+    shutil.copy(explained_copy, inbox / "甲局（改）.xlsx")  # a copy named as our output would be skipped
+    assert main(["batch", str(inbox), "--out", str(tmp_path / "结果"), "--jobs", "1"]) == 1
+    (doc,) = [json.loads(line) for line in (tmp_path / "结果" / "results.jsonl").read_text("utf-8").splitlines()]
+    found = by_rule(doc)
+    assert {r: f["explanation"] for r, f in found.items()} == {
+        "EQ01": EQ_NOTE,
+        "EQ03": None,
+        "TX02": TX02_NOTE,
+        "PL02": PL02_NOTE,
+    }
+    copy = tmp_path / "结果" / doc["annotated"]
+    assert sheet_explanations(copy)["TX02"] == TX02_NOTE
+
+
+def test_the_excel_button_reads_explanations_and_keeps_them_when_clearing(explained_copy: Path):
+    xw = import_xlwings()
+    document, supplement = book_json(explained_copy)
+    book = xw.Book(json=document)
+    told = validate_book(book, supplement)
+    assert told.startswith("校验完成：错误 2 项，警告 0 项，提示 0 项（另有已说明 2 项，不计入）；其中 1 项错误已说明")
+    document, supplement = book_json(explained_copy)  # the file, not the book the first press changed
+    book = xw.Book(json=document)
+    report = check_book(book, supplement)
+    explained = {f.rule: f.explanation for f in report.findings}
+    assert explained == {"EQ01": EQ_NOTE, "EQ03": None, "TX02": TX02_NOTE, "PL02": PL02_NOTE}
+    assert report.counts == {"error": 2, "warning": 0, "info": 0}
+    # the rewritten results sheet carries the explanations in the 单位说明 column
+    actions = book.json()["actions"]
+    written = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert any(TX02_NOTE in json.dumps(a["values"], ensure_ascii=False) for a in written)
+    # 清除标记 keeps the results sheet holding explanations
+    book = xw.Book(json=book_json(explained_copy)[0])
+    assert "单位说明已保留" in clear_book(book)
+    deleted = [a["sheet_position"] for a in book.json()["actions"] if a["func"] == "sheetDelete"]
+    names = [s["name"] for s in book_json(explained_copy)[0]["sheets"]]
+    assert deleted == [names.index("_校验标记")]  # the marks record went, the results sheet stays
+
+
+def test_rechecking_after_a_fix_keeps_the_other_explanations(explained_copy: Path, capsys: pytest.CaptureFixture):
+    wb = openpyxl.load_workbook(explained_copy)
+    wb["表三"]["D5"].value = 39  # the correction the results sheet suggested
+    wb.save(explained_copy)
+    _, first = check_json(capsys, explained_copy)
+    assert {f["rule"] for f in first["findings"]} == {"TX02", "PL02"}
+    assert [r["rule"] for r in first["resolved"]] == ["EQ01"]  # its explanation is dropped, listed once
+    ws = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
+    resolved = [row[:6] for row in ws.iter_rows(values_only=True) if row[2] == "已改正"]
+    assert resolved == [(1, "EQ01", "已改正", "表三!D5", resolved[0][4], EQ_NOTE)]
+    _, second = check_json(capsys, explained_copy)
+    assert {f["rule"]: f["explanation"] for f in second["findings"]} == {"TX02": TX02_NOTE, "PL02": PL02_NOTE}
+    assert second["resolved"] == []  # listed once only
+    assert second["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert sheet_explanations(explained_copy) == {"TX02": TX02_NOTE, "PL02": PL02_NOTE}
+
+
+def test_clear_keeps_explanations_unless_all(explained_copy: Path, capsys: pytest.CaptureFixture):
+    assert main(["clear", str(explained_copy)]) == 0
+    assert "单位说明已保留" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(explained_copy)
+    assert wb.sheetnames[-1] == RESULT_SHEET and "_校验标记" not in wb.sheetnames
+    assert wb["表三"]["D5"].comment is None  # the marks are gone
+    _, result = check_json(capsys, explained_copy)  # checked again: the kept explanations carry over
+    assert by_rule(result)["TX02"]["explanation"] == TX02_NOTE
+    assert openpyxl.load_workbook(explained_copy).sheetnames.count(RESULT_SHEET) == 1
+    assert clear_file(explained_copy, keep_explanations=False)
+    assert RESULT_SHEET not in openpyxl.load_workbook(explained_copy).sheetnames
+
+
+def test_a_results_sheet_copied_into_the_original_is_read(explained_copy: Path, tmp_path: Path, capsys):
+    original = wrong_report(tmp_path / "原件.xlsx")
+    source = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
+    wb = openpyxl.load_workbook(original)
+    target = wb.create_sheet("校验结果 (2)")
+    for row in source.iter_rows():
+        for c in row:
+            target.cell(c.row, c.column, c.value)
+    wb.save(original)
+    _, result = check_json(capsys, original, "--no-annotate")
+    assert by_rule(result)["PL02"]["explanation"] == PL02_NOTE
+
+
+def test_an_explanation_that_looks_like_a_formula_stays_text(explained_copy: Path, capsys: pytest.CaptureFixture):
+    hostile = '=HYPERLINK("http://x","y")'
+    wb = openpyxl.load_workbook(explained_copy)
+    ws = wb[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
+    cell = ws.cell(row, cols[EXPLANATION_COLUMN], hostile)
+    cell.data_type = "s"  # typed as text, as Excel keeps a leading apostrophe
+    wb.save(explained_copy)
+    _, result = check_json(capsys, explained_copy)
+    assert by_rule(result)["TX02"]["explanation"] == hostile
+    ws = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
+    written = ws.cell(row, cols[EXPLANATION_COLUMN])
+    assert (written.value, written.data_type) == (hostile, "s")

@@ -1,0 +1,116 @@
+"""The office's decisions (pure): records from a decisions file or 汇总.xlsx, matched to one agency's findings.
+
+A decision belongs to one agency's finding: it is matched within the agency (credit code, else normalised name, and
+the report year when given) by the finding's stable id first, then by (rule, layout key or cell), so that a
+resubmitted or renamed file keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from validator.findings import Decision, DecisionValue, FileReport, Finding
+from validator.labels import normalize
+
+WHOLE_WORKBOOK = "整个工作簿"
+_VALUES: dict[str, DecisionValue] = {"接受": "accept", "accept": "accept", "退回": "reject", "reject": "reject"}
+_CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
+# Column or field names, in the words of 汇总.xlsx's 问题明细 and of a YAML/CSV decisions file.
+_FIELDS = {
+    "id": ("id", "编号"),
+    "rule": ("rule", "规则"),
+    "key": ("key",),
+    "cell": ("cell", "位置"),
+    "credit_code": ("credit_code", "统一社会信用代码"),
+    "agency": ("agency", "name", "机关名称"),
+    "year": ("year", "报告年度"),
+    "decision": ("decision", "处理意见"),  # as DECISION_COLUMN of 问题明细
+    "note": ("note", "处理说明"),
+}
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision as the office wrote it: for which agency and finding, and what."""
+
+    decision: Decision
+    rule: str = ""
+    id: str = ""
+    key: str = ""
+    cell: str = ""
+    credit_code: str = ""
+    agency: str = ""  # normalised name
+    year: int | None = None
+
+    def concerns(self, report: FileReport) -> bool:
+        """Whether the decision is about this report's agency (and year, when it names one)."""
+        code = _code(report.agency.get("credit_code"))
+        if self.year is not None and report.agency.get("report_year") not in (self.year, float(self.year)):
+            return False
+        if self.credit_code and code:
+            return self.credit_code == code
+        return bool(self.agency) and self.agency == normalize(report.agency.get("agency_name"))
+
+    def same_place(self, finding: Finding) -> bool:
+        if self.rule != finding.rule:
+            return False
+        if self.key:
+            return self.key == finding.key
+        return (self.cell or "") == (finding.cell.ref if finding.cell else "")
+
+
+class DecisionError(Exception):
+    """A decisions file that cannot be used; the message is Chinese and says what to change."""
+
+
+def _code(value: object) -> str:
+    return str(value or "").strip().upper()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def records_from_rows(rows: Iterable[Mapping[str, object]], source: str) -> list[DecisionRecord]:
+    """Decision records from rows of named fields (a sheet's header, CSV, YAML); rows without a decision are skipped.
+
+    Raises DecisionError for a decision other than 接受/退回 (accept/reject), or a row naming no agency or finding.
+    """
+    out = []
+    for n, row in enumerate(rows, 1):
+        get = {field: next((_text(row[k]) for k in names if k in row and _text(row[k])), "") for field, names in
+               _FIELDS.items()}  # fmt: skip
+        if not get["decision"]:
+            continue
+        value = _VALUES.get(get["decision"].lower())
+        if value is None:
+            raise DecisionError(f"{source} 第 {n} 条的处理意见「{get['decision']}」无效，应为「接受」或「退回」。")
+        agency, code = get["agency"], _code(get["credit_code"])
+        if not code and _CREDIT_CODE.match(agency.upper()):
+            agency, code = "", agency.upper()
+        if not (code or agency) or not (get["id"] or get["rule"]):
+            raise DecisionError(
+                f"{source} 第 {n} 条缺少单位（统一社会信用代码或机关名称）或问题（编号，或规则和位置），无法对应到问题。"
+            )
+        year = int(float(get["year"])) if re.fullmatch(r"\d{4}(\.0)?", get["year"]) else None
+        cell = "" if get["cell"] == WHOLE_WORKBOOK else get["cell"]
+        decision = Decision(value, get["note"])
+        out.append(DecisionRecord(decision, get["rule"], get["id"], get["key"], cell, code, normalize(agency), year))
+    return out
+
+
+def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
+    """Put the office's decision on each finding of the report it concerns: by id, else by rule and place."""
+    mine = [r for r in records if r.concerns(report)]
+    if not mine:
+        return
+    by_id = {r.id: r for r in mine if r.id}
+    findings = []
+    for f in report.findings:
+        record = by_id.get(f.stable_id(report.template)) or next((r for r in mine if r.same_place(f)), None)
+        findings.append(replace(f, decision=record.decision) if record else f)
+    report.findings = findings

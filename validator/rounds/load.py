@@ -1,0 +1,55 @@
+"""Reading a decisions file: 汇总.xlsx of an earlier round (its 问题明细 sheet), or a small YAML or CSV file."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+
+from validator.rounds.decide import DecisionError, DecisionRecord, records_from_rows
+from validator.text import os_reason
+
+DETAILS_SHEET = "问题明细"  # the sheet of 汇总.xlsx the office fills in
+DECISION_COLUMN, DECISION_NOTE_COLUMN = "处理意见", "处理说明"  # its columns for the office (接受 / 退回, and why)
+
+
+def load_decisions(path: Path) -> list[DecisionRecord]:
+    """The decisions in `path`; raises DecisionError (Chinese) when it cannot be read or used."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            rows = _sheet_rows(path)
+        elif suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            rows = data.get("decisions", []) if isinstance(data, dict) else data
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise DecisionError(
+                    f"{path.name} 应为处理意见的列表（每条含 rule、agency、key 或 cell、decision、note）。"
+                )
+        elif suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        else:
+            raise DecisionError(f"无法识别处理意见文件 {path.name}：应为上一轮的 汇总.xlsx，或 .yaml、.csv 文件。")
+    except OSError as exc:
+        raise DecisionError(f"无法读取处理意见文件 {path}（{os_reason(exc)}）。") from exc
+    except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as exc:
+        raise DecisionError(f"处理意见文件 {path.name} 格式有误（{type(exc).__name__}），请检查后重试。") from exc
+    return records_from_rows(rows, path.name)
+
+
+def _sheet_rows(path: Path) -> list[dict]:
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        table = book.get_sheet_by_name(DETAILS_SHEET).to_python()
+    except Exception as exc:  # calamine raises its own types for a missing sheet or a damaged file
+        raise DecisionError(
+            f"{path.name} 中没有可读取的「{DETAILS_SHEET}」工作表。请指定上一轮 nianbao batch 生成的 汇总.xlsx。"
+        ) from exc
+    if not table:
+        return []
+    header = [str(h).strip() for h in table[0]]
+    return [dict(zip(header, row)) for row in table[1:]]

@@ -38,3 +38,15 @@ def test_templates_lists_without_pandas() -> None:
     code, modules = _heavy("templates")
     assert code == 0
     assert "pandas" not in modules and "pandera" not in modules
+
+
+def test_check_runs_without_importing_hypothesis(balanced_workbook: Path) -> None:
+    """pandera imports hypothesis (installed with the dev extras) on its first validation, only for data synthesis;
+    the `nianbao` command keeps it out (~0.3 s of a cold check) and still checks."""
+    probe = (
+        "import sys\nsys.argv = ['nianbao', *sys.argv[1:]]\nfrom validator.cli import main\ncode = main()\n"
+        "print('HYPOTHESIS', code, sys.modules.get('hypothesis') is not None)"
+    )
+    args = ["check", str(balanced_workbook), "--no-annotate"]
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True)
+    assert "HYPOTHESIS 0 False" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

@@ -120,9 +120,14 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
 
 
 @pytest.mark.parametrize("depth", [256, 257])
-@pytest.mark.parametrize("markup", ["", "<!-- 批注 -->"], ids=["tags only", "with a comment"])
+@pytest.mark.parametrize(
+    "markup",
+    ["", "<t>1 &gt; 0 > -1</t>", '<t a="x>y"/>', "<!-- 批注 -->"],
+    ids=["tags only", "a > in text", "a > in an attribute", "with a comment"],
+)
 def test_xml_nested_past_the_limit_is_refused(balanced_workbook: Path, tmp_path: Path, depth: int, markup: str):
-    """Counted over the bytes when the part has only tags, by the parser otherwise; the limit is on elements."""
+    """Counted over the bytes when every "<" starts a tag (">" may be in text), by the parser otherwise (a ">" inside
+    an attribute, a comment); the limit is on elements."""
     nested = b"<r>" * (depth - 5) + b"</r>" * (depth - 5)  # inside worksheet, sheetData, row, c, is
     row = b'<row r="90"><c r="A90" t="inlineStr"><is>' + markup.encode() + nested + b"</is></c></row>"
     path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, row)))
@@ -130,6 +135,26 @@ def test_xml_nested_past_the_limit_is_refused(balanced_workbook: Path, tmp_path:
         read_xlsx(path)
         return
     with pytest.raises(ReadError, match="XML 嵌套层数上限"):
+        read_xlsx(path)
+
+
+def test_a_doctype_the_bytes_cannot_show_is_found_by_parsing(balanced_workbook: Path, tmp_path: Path):
+    """A part in UTF-16 spells "<!DOCTYPE" with NUL bytes between the letters: it is parsed, and refused."""
+
+    def utf16_with_doctype(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        doctype = '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        return ('<?xml version="1.0" encoding="UTF-16"?>' + doctype + body.decode("utf-8")).encode("utf-16")
+
+    path = repack(balanced_workbook, tmp_path / "utf16.xlsx", edit_part(SHEETS["表三"], utf16_with_doctype))
+    with pytest.raises(ReadError, match="DOCTYPE"):
+        read_xlsx(path)
+
+
+def test_a_part_that_is_not_well_formed_is_named(balanced_workbook: Path, tmp_path: Path):
+    """Plain parts are not parsed before python-calamine reads them; when it fails, the broken part is named."""
+    path = repack(balanced_workbook, tmp_path / "cut.xlsx", edit_part(SHEETS["表三"], lambda xml: xml[: len(xml) // 2]))
+    with pytest.raises(ReadError, match=f"{SHEETS['表三']} 不是完整有效的 XML"):
         read_xlsx(path)
 
 

@@ -2,7 +2,8 @@
 reader costs one file's result and never the caller (a CLI run, a batch worker, Excel).
 
 One worker per process serves every file in turn, so a normal file pays only the pickling of its cells; a worker
-that dies or overruns the time limit is replaced for the next file. `read_workbook` is thread-safe.
+that dies or overruns the time limit is replaced for the next file. On Linux the worker is forked from the caller
+after its imports (validator.sources.forked), elsewhere it is a fresh interpreter. `read_workbook` is thread-safe.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
+from validator.sources.forked import READER_THREAD, Forked, can_fork
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
 from validator.sources.xlsx import Loaded
@@ -37,18 +39,22 @@ class _Worker:
     """One `python -m validator.sources.worker` process, its answers read by a thread (portable timeouts)."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "validator.sources.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "RUST_BACKTRACE": "0"},  # a Rust abort then says only why, e.g. an allocation failed
+        self.proc: subprocess.Popen | Forked = (
+            Forked()
+            if can_fork()
+            else subprocess.Popen(
+                [sys.executable, "-m", "validator.sources.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "RUST_BACKTRACE": "0"},  # a Rust abort then says only why, e.g. allocating
+            )
         )
         self.answers: queue.Queue = queue.Queue()
         self.ready = False
         self.stderr: collections.deque[bytes] = collections.deque(maxlen=40)
-        threading.Thread(target=self._read_answers, daemon=True).start()
-        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        threading.Thread(target=self._read_answers, daemon=True, name=READER_THREAD).start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True, name=READER_THREAD)
         self._stderr_reader.start()
 
     def _read_answers(self) -> None:
@@ -102,7 +108,10 @@ class Guard:
         atexit.register(self.close)
 
     def start(self) -> None:
-        """Start the worker now (it imports its readers while the caller imports the rest)."""
+        """Start a fresh interpreter's worker now (it imports its readers while the caller imports the rest); a
+        forked worker is started at the first read, after the caller's imports."""
+        if can_fork():
+            return
         with self._lock:
             self._ensure()
 

@@ -29,7 +29,7 @@ class Limits:
     string_chars: int = 32_767  # characters in one cell (Excel's own limit)
     xml_depth: int = 256  # nesting of XML elements (a report's parts nest fewer than 10 deep)
     seconds: float = 8.0  # reading one file
-    memory_bytes: int = 1024 * MB  # address space of the process that reads one file
+    memory_bytes: int = 1024 * MB  # address space reading one file may add to the reading process
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:

@@ -13,6 +13,7 @@ from validator.sources.limits import Limits, over_limit
 from validator.sources.uncached import has_uncached
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)([0-9]+)"')
+_ANY_REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')  # cells' addresses and a few more (sqref, ref): 4× cheaper
 _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
@@ -21,9 +22,13 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
-def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
+def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False) -> dict[str, bytes]:
     """Refuse a package past a limit or with hostile XML; return the worksheet parts (name → XML) that have formulas
-    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
+    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached).
+
+    What is dangerous is found in the bytes; a part is parsed only when they cannot tell (see `_plain`), or when
+    `parse` is set: after a reader failed, to name the part that is not well-formed XML.
+    """
     infos = zf.infolist()
     if len(infos) > limits.entries:
         raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")
@@ -36,7 +41,7 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
         if not info.filename.lower().endswith(_XML_SUFFIXES):
             continue
         xml = _read_part(zf, info, limits)
-        _check_xml(xml, info.filename, limits)
+        _check_xml(xml, info.filename, limits, parse)
         if info.filename == "xl/workbook.xml" and len(_SHEET.findall(xml)) > limits.sheets:
             raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
         if info.filename == "xl/sharedStrings.xml":
@@ -74,8 +79,31 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> by
     return data
 
 
-def _check_xml(xml: bytes, name: str, limits: Limits) -> None:
-    """Well-formed XML without a DOCTYPE (entity bombs, external entities) and not nested past the limit."""
+def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool) -> None:
+    """No DOCTYPE (entity bombs, external entities), not nested past the limit, and well-formed when parsed."""
+    if (parse or not _plain(xml)) and not _well_formed(xml, name):
+        return  # broken metadata: no reader needs it
+    try:
+        deep = _too_deep(xml, limits.xml_depth)
+    except expat.ExpatError:  # counting needed the parser, and the part is not well-formed
+        _well_formed(xml, name)  # refuses it, naming the part (unless it is metadata)
+        return
+    if deep:
+        raise over_limit(limits, "xml_depth", f"{name} 的 XML 嵌套过深，")
+
+
+def _plain(xml: bytes) -> bool:
+    """Whether the bytes alone show that a part has no DOCTYPE: it starts with a tag (after a UTF-8 byte order mark,
+    so the encoding is ASCII-compatible: a DOCTYPE would be spelled in these bytes) and has no "<!" at all (no
+    DOCTYPE in any case, no comment or CDATA). Such a part needs no parse here: python-calamine parses what it
+    reads (a part that is not well-formed fails it, and the part is named then: see `inspect_package`), its XML
+    reader is iterative, and the nesting is counted over the bytes for the recursive readers."""
+    start = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
+    return xml[start : start + 1] == b"<" and b"<!" not in xml and b"\x00" not in xml
+
+
+def _well_formed(xml: bytes, name: str) -> bool:
+    """Parse the part: refuse a DOCTYPE, and XML that is not well-formed unless it is metadata (then False)."""
 
     def doctype(*_args: object) -> None:
         raise ReadError(f"{name} 中含有 DOCTYPE 声明（可用来展开实体或读取本机文件）。{_HOSTILE}", "corrupt")
@@ -87,37 +115,44 @@ def _check_xml(xml: bytes, name: str, limits: Limits) -> None:
         parser.Parse(xml, True)
     except expat.ExpatError as exc:
         if name.startswith(_METADATA):
-            return
+            return False
         raise ReadError(
             f"文件中的 {name} 不是完整有效的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
             "可能已损坏。请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
             "corrupt",
         ) from exc
-    if _too_deep(xml, limits.xml_depth):
-        raise over_limit(limits, "xml_depth", f"{name} 的 XML 嵌套过深，")
+    return True
 
 
 def _too_deep(xml: bytes, limit: int) -> bool:
-    """Whether elements nest deeper than `limit` in a well-formed part without a DOCTYPE.
+    """Whether elements nest deeper than `limit` in a part without a DOCTYPE; raises ExpatError when it had to
+    parse a part that is not well-formed.
 
-    Counted over the bytes when every "<" starts a tag and every ">" ends one (UTF-8, no comments, CDATA, processing
-    instructions past the declaration, or ">" in text): then "<" + name opens, "</" closes and "/>" closes at once.
-    Otherwise the parser counts, a Python call per element.
+    Counted over the bytes when every "<" starts a tag (UTF-8, no comments, CDATA, or processing instructions past
+    the declaration): a tag ends at the first ">" after its "<" unless that ">" is quoted in an attribute (an odd
+    number of quotes before it; ">" in text comes after the tag's end), and then "<" + name opens, "</" closes and
+    "/>" closes at once. Otherwise the parser counts, a Python call per element.
     """
     tags = xml.count(b"<")
     if tags <= limit:
         return False  # every element has a "<"
-    if b"<!" in xml or b"\x00" in xml or xml.count(b"<?") > 1 or tags != xml.count(b">"):
+    if b"<!" in xml or b"\x00" in xml or xml.count(b"<?") > 1:
         return _parsed_depth(xml, limit) > limit
     import numpy as np  # only for large parts; numpy comes with pandas
 
     data = np.frombuffer(xml, np.uint8)
-    step = np.zeros(len(data), np.int8)
-    lt = np.flatnonzero(data[:-1] == ord("<"))
-    after = data[lt + 1]
-    step[lt] = np.where(after == ord("/"), -1, np.where(after == ord("?"), 0, 1))
-    step[:-1][(data[:-1] == ord("/")) & (data[1:] == ord(">"))] = -1
-    return int(np.cumsum(step[step != 0], dtype=np.int64).max(initial=0)) > limit  # over the tags only: far fewer
+    starts = np.flatnonzero(data == ord("<"))
+    closers = np.flatnonzero(data == ord(">"))
+    if not len(closers) or closers[-1] < starts[-1]:
+        return _parsed_depth(xml, limit) > limit  # a tag never closed: not well-formed, the parser raises
+    if len(closers) != tags:  # ">" in text or attributes (as many of each: the i-th ">" ends the i-th tag)
+        closers = closers[np.searchsorted(closers, starts)]  # well-formed: every "<" has a ">" after it
+        quotes = np.flatnonzero((data == ord('"')) | (data == ord("'")))
+        if ((np.searchsorted(quotes, closers) - np.searchsorted(quotes, starts)) % 2).any():
+            return _parsed_depth(xml, limit) > limit
+    after, before = data[starts + 1], data[closers - 1]
+    step = np.where(after == ord("/"), -1, ((after != ord("?")) & (before != ord("/"))).astype(np.int8))
+    return int(np.cumsum(step, dtype=np.int64).max(initial=0)) > limit
 
 
 def _parsed_depth(xml: bytes, limit: int) -> int:
@@ -156,10 +191,9 @@ def _check_string_count(xml: bytes, limits: Limits) -> None:
 def _check_area(xml: bytes, limits: Limits) -> None:
     """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
     memory."""
-    refs = _CELL_REF.findall(xml)
-    letters, numbers = zip(*refs) if refs else ((), ())  # apart in C: sets of few distinct values
-    rows = max(map(int, set(numbers)), default=0)
-    cols = max(map(_column_index, {c.upper() for c in set(letters)}), default=0)
+    rows, cols = _extent(_ANY_REF.findall(xml))  # a superset of the cells' addresses: within the limits is final
+    if rows > _MAX_ROW or cols > _MAX_COLUMN or rows * cols > limits.sheet_area:
+        rows, cols = _extent(_CELL_REF.findall(xml))  # a far selection or hyperlink is not a cell
     if rows > _MAX_ROW or cols > _MAX_COLUMN:
         raise ReadError(
             f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",
@@ -167,6 +201,13 @@ def _check_area(xml: bytes, limits: Limits) -> None:
         )
     if rows * cols > limits.sheet_area:
         raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
+
+
+def _extent(refs: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+    """The last row and column the addresses reach."""
+    letters, numbers = zip(*refs) if refs else ((), ())  # apart in C: sets of few distinct values
+    rows = max(map(int, set(numbers)), default=0)
+    return rows, max(map(_column_index, {c.upper() for c in set(letters)}), default=0)
 
 
 def _column_index(letters: bytes) -> int:

@@ -1,4 +1,5 @@
-"""The reading worker: `python -m validator.sources.worker` loads workbooks sent by validator.sources.guard.
+"""The reading worker: `python -m validator.sources.worker`, or a fork of the caller (validator.sources.forked),
+loads workbooks sent by validator.sources.guard.
 
 Requests and answers are pickles on stdin/stdout. A request is (path, exact, limits); the answer is
 ("ok", Loaded), ("refused", message, reason) or ("failed", traceback text). A native reader that aborts takes
@@ -19,19 +20,30 @@ from validator.sources.xlsx import load
 READY = "ready"
 
 
-def _cap_memory(limits: Limits) -> None:
-    """Let an allocation past the limit fail here instead of exhausting the machine (POSIX only)."""
+def _cap_memory(limits: Limits, held: int) -> None:
+    """Let an allocation past the limit fail here instead of exhausting the machine (POSIX only); `held` is the
+    address space the worker held before its first file (a forked worker holds its caller's)."""
     try:
         import resource
     except ImportError:  # Windows: the time limit still applies
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = limits.memory_bytes if hard == resource.RLIM_INFINITY else min(limits.memory_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    soft = held + limits.memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _address_space() -> int:
+    """The address space this process holds (Linux; 0 elsewhere, where the limit is on the whole process)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def serve(requests, answers) -> None:
     """Answer requests until the guard closes the pipe."""
+    held = _address_space()
     pickle.dump(READY, answers)
     answers.flush()
     while True:
@@ -39,7 +51,7 @@ def serve(requests, answers) -> None:
             path, exact, limits = pickle.load(requests)
         except EOFError:
             return
-        _cap_memory(limits)
+        _cap_memory(limits, held)
         try:
             answer = ("ok", load(path, exact, limits))
         except ReadError as exc:

@@ -134,6 +134,7 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
         except ReadError:
             raise
         except Exception as exc:  # calamine parses sheets lazily and raises its own error types
+            inspect_package(zf, limits, parse=True)  # a part that is not well-formed XML is named
             raise ReadError(
                 f"文件中有无法解析的内容（{type(exc).__name__}），可能已损坏或被恶意构造，已拒绝读取。{SAVE_AS}",
                 "corrupt",

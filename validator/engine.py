@@ -23,9 +23,10 @@ from validator.check.values import parse_year
 from validator.findings import AGENCY_FIELDS, FileReport
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
+from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
-from validator.sources.xlsx import Loaded, load
+from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
 from validator.text import plain_number

@@ -25,6 +25,37 @@ _OTHER_PACKAGES = (
 )
 
 
+_HTML_MARKS = ("<html", "<!doctype html", "<table", "<body", "<head", "<meta", "<div", "<p>", "<p ")
+OFD_UNSUPPORTED = (
+    "这是 OFD 版式文件，本工具暂不支持读取 OFD。请用数科 OFD 阅读器等软件把它另存（导出）为 PDF，"
+    "或向发布单位索取 Word、网页或 Excel 版本后再校验。"
+)
+
+
+def file_format(data: bytes) -> str:
+    """What the bytes are: "docx", "pdf", "html", "ofd", "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or
+    WPS 表格, or an encrypted workbook), else "xlsx" (which `open_package` checks and explains)."""
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        if "OFD.xml" in names or "ofd.xml" in names:
+            return "ofd"
+        return "xlsx"
+    if data.startswith(_CFB_MAGIC):
+        return "doc" if _WORD_STREAM in data and _ENCRYPTION_STREAM not in data else "xls"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    text = _as_text(data[:4096])
+    if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):
+        return "html"
+    return "xlsx"
+
+
 def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
     """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise."""
     if not data:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from validator.sources.document import Assembler, Table, cell_value
 from validator.sources.grid import ReadError, WorkbookGrid
@@ -26,8 +26,9 @@ class _Piece:
 
     top: float
     page: int
-    table: Table | None = None
-    xs: tuple[float, ...] = ()  # the table's column edges
+    table: Table | None = None  # a whole table, once its parts are joined
+    boxes: list = field(default_factory=list)  # a table part: (cell box, text) as pdfplumber found them
+    xs: tuple[float, ...] = ()  # the part's column edges
     text: str = ""
     x0: float = 0.0
     x1: float = 0.0
@@ -63,7 +64,7 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     asm = Assembler("pdf", limits)
     for piece in _stitched(pieces):
         if piece.table is not None:
-            asm.table(piece.table, piece.page)
+            asm.table(piece.table)
         else:
             asm.paragraph(piece.text, piece.page)
     return asm.grid()
@@ -83,7 +84,7 @@ def _page_pieces(page) -> list[_Piece]:
         text = line["text"].strip()
         if text and not _FOOTER.match(text):
             pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"]))
-    return sorted((p for p in pieces if p.table is None or p.table.cells), key=lambda p: p.top)
+    return sorted((p for p in pieces if p.text or any(text for _, text in p.boxes)), key=lambda p: p.top)
 
 
 def _edges(values) -> list[float]:
@@ -101,21 +102,26 @@ def _index(edges: list[float], v: float) -> int:
 
 
 def _table_piece(found, page_number: int) -> _Piece:
-    """One pdfplumber table on the grid of its cells' edges: each cell at its row and column, spanning as drawn."""
+    """One pdfplumber table: its cells' boxes and text, placed on a grid once its continuations are known."""
     boxes = [(cell, text) for row, texts in zip(found.rows, found.extract()) for cell, text in zip(row.cells, texts)]
     boxes = [(cell, text) for cell, text in boxes if cell is not None]
-    xs = _edges(v for cell, _ in boxes for v in (cell[0], cell[2]))
-    ys = _edges(v for cell, _ in boxes for v in (cell[1], cell[3]))
+    xs = tuple(_edges(v for cell, _ in boxes for v in (cell[0], cell[2])))
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs)
+
+
+def _placed(piece: _Piece, xs: list[float]) -> Table:
+    """A table part on the column edges `xs` (shared by all parts of a table) and its own row edges."""
+    ys = _edges(v for cell, _ in piece.boxes for v in (cell[1], cell[3]))
     table = Table({})
-    for (x0, top, x1, bottom), text in boxes:
+    for (x0, top, x1, bottom), text in piece.boxes:
         r, c = _index(ys, top) + 1, _index(xs, x0) + 1
         r1, c1 = _index(ys, bottom), _index(xs, x1)
         if text and text.strip():
             table.cells[(r, c)] = _joined(text)
         if r1 > r or c1 > c:
             table.merges.append((r, c, r1, c1))
-    table.pages = {r: page_number for r in range(1, len(ys))}
-    return _Piece(found.bbox[1], page_number, table, tuple(xs))
+    table.pages = {r: piece.page for r in range(1, len(ys))}
+    return table
 
 
 def _joined(text: str) -> str:
@@ -126,23 +132,48 @@ def _joined(text: str) -> str:
 
 def _stitched(pieces: list[_Piece]) -> list[_Piece]:
     """Tables continued on the next page joined to their first part: the last piece of a page and the first of the
-    next, with the same column edges, and nothing (no heading) between them."""
-    out: list[_Piece] = []
+    next, with the same outer edges and columns that agree (a part may lack some column rules), and nothing (no
+    heading) between them. Each table is then placed on the column edges of all its parts."""
+    groups: list[list[_Piece]] = []
     for piece in pieces:
-        prev = out[-1] if out else None
+        last = groups[-1][-1] if groups else None
         if (
-            prev is not None
-            and prev.table is not None
-            and piece.table is not None
-            and piece.page == max(prev.table.pages.values()) + 1
+            last is not None
+            and last.boxes
+            and piece.boxes
+            and piece.page == last.page + 1
             and piece is _first_on_page(pieces, piece.page)
-            and len(prev.xs) == len(piece.xs)
-            and all(abs(a - b) <= _EDGE for a, b in zip(prev.xs, piece.xs))
+            and last is _last_on_page(pieces, last.page)
+            and _compatible(last.xs, piece.xs)
         ):
-            _continue(prev.table, piece.table)
+            groups[-1].append(piece)
         else:
-            out.append(piece)
+            groups.append([piece])
+    out = []
+    for group in groups:
+        if not group[0].boxes:
+            out += group
+            continue
+        xs = _edges(x for part in group for x in part.xs)
+        table = _placed(group[0], xs)
+        for part in group[1:]:
+            _continue(table, _placed(part, xs))
+        out.append(_Piece(group[0].top, group[0].page, table))
     return out
+
+
+def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Same left and right edges, and every rule of the part with fewer rules found in the other."""
+    fewer, more = sorted((a, b), key=len)
+    return (
+        abs(a[0] - b[0]) <= _EDGE
+        and abs(a[-1] - b[-1]) <= _EDGE
+        and all(any(abs(x - y) <= _EDGE for y in more) for x in fewer)
+    )
+
+
+def _last_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
+    return next((p for p in reversed(pieces) if p.page == page), None)
 
 
 def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
@@ -170,7 +201,7 @@ def _continue(first: Table, more: Table) -> None:
         below = next((m for m in kept_merges if m[0] == top_row and m[1] == c), (top_row, c, top_row, c))
         if above[1] == below[1] and above[3] == below[3] and (first.cells.get(above[:2]) or above[2] > above[0]):
             cut[c] = (above, below)
-    for c, (above, below) in cut.items():
+    for above, below in cut.values():
         if above in first.merges:
             first.merges.remove(above)
         if below in kept_merges:

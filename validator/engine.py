@@ -13,7 +13,7 @@ import re
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
@@ -37,6 +37,9 @@ CHUNK_SIZE = 200
 _BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
 YEAR_FIELD = "report_year"  # the cover field holding 报告年度, in every template
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
+# Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
+DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
+REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 
 
 # ---------------------------------------------------------------- choosing the files
@@ -72,7 +75,7 @@ def is_own_output(name: str) -> bool:
 def _is_report(path: Path) -> bool:
     name = path.name
     ours = is_own_output(name) or name.startswith("~$")
-    return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
+    return path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not ours
 
 
 # ---------------------------------------------------------------- the public entry points
@@ -215,6 +218,8 @@ def _outdated_format(report: FileReport, template: Template) -> None:
 
 def _describe_template(report: FileReport, grid: WorkbookGrid, template: Template) -> None:
     report.template, report.template_version = template.id, template.version
+    report.source_format = grid.source_format
+    report.origins = {(s.name, r, c): place for s in grid.sheets for (r, c), place in s.origins.items()}
     if grid.template_id and grid.template_id != template.id:
         report.notices.append(
             f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
@@ -239,7 +244,18 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
         p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
+        _name_places(p.report)
         _outdated_format(p.report, p.located.template)
+
+
+def _name_places(report: FileReport) -> None:
+    """In an imported document, each finding's message also says where its cell is in the document."""
+    if not report.origins:
+        return
+    report.findings = [
+        replace(f, message=f"{f.message}（原文位置：{place.phrase()}）") if (place := report.place(f.cell)) else f
+        for f in report.findings
+    ]
 
 
 # ---------------------------------------------------------------- internal errors

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from validator.cellref import CellRef
+from validator.provenance import Place
 from validator.spec.model import Severity
 from validator.text import fmt
 
@@ -163,6 +164,8 @@ class FileReport:
     failure: Literal["unreadable", "internal"] | None = None
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
     coverage: Coverage | None = None  # None when the file was not checked
+    source_format: str = "xlsx"  # html, docx, pdf: a published document read as one sheet
+    origins: dict[tuple[str, int, int], Place] = field(default_factory=dict)  # (sheet, row, col) → place in it
 
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
 
@@ -176,6 +179,15 @@ class FileReport:
     def counts(self) -> dict[str, int]:
         c = Counter(f.severity for f in self.findings)
         return {s: c.get(s, 0) for s in SEVERITIES}
+
+    def place(self, cell: CellRef | None) -> Place | None:
+        """Where a cell of an imported document was in the document (None for workbooks and other files' cells)."""
+        return self.origins.get((cell.sheet, cell.row, cell.col)) if cell and not cell.workbook else None
+
+    @property
+    def sources(self) -> dict[str, Place]:
+        """The place in the document of each input found, by layout key (empty for workbooks)."""
+        return {k: p for k, c in self.cells.items() if (p := self.place(c))}
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

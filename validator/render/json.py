@@ -9,10 +9,11 @@ from validator.findings import Changes, FileReport, Finding
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: findings and results say where they are in an imported document (source, sources)
 
 
-def finding_json(f: Finding, template: str | None) -> dict:
+def finding_json(f: Finding, template: str | None, report: FileReport | None = None) -> dict:
+    place = report.place(f.cell) if report else None
     return {
         "id": f.stable_id(template),
         "rule": f.rule,
@@ -23,6 +24,7 @@ def finding_json(f: Finding, template: str | None) -> dict:
         "cells": [c.ref for c in f.cells],
         "expected": number(f.expected),
         "actual": number(f.actual),
+        "source": place.json() if place else None,
     }
 
 
@@ -52,6 +54,7 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
         "agency": {k: number(v) for k, v in r.agency.items()},
         "sha256": r.sha256,
         "engine_version": r.engine_version,
+        "source_format": r.source_format,
     }
     if r.error:
         doc["error"] = r.error
@@ -60,9 +63,10 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     doc["localisation"] = loc.status
     doc["corrections"] = _changes(loc.corrections)
     doc["alternatives"] = [{"options": [_changes(o) for o in options]} for options in loc.alternatives]
-    doc["findings"] = [finding_json(f, r.template) for f in r.sorted_findings()]
+    doc["findings"] = [finding_json(f, r.template, r) for f in r.sorted_findings()]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}
+    doc["sources"] = {k: p.json() for k, p in r.sources.items()}
     return doc
 
 

@@ -44,7 +44,8 @@ def print_reports(
             for name, kw in _COLUMNS:
                 table.add_column(name, **kw)
             for f in r.sorted_findings():
-                where = f.cell.ref if f.cell else "整个工作簿"
+                place = r.place(f.cell)
+                where = place.phrase() if place else f.cell.ref if f.cell else "整个工作簿"
                 table.add_row(Text(SEVERITY_ZH[f.severity], _STYLE[f.severity]), f.rule, Text(where), Text(f.message))
             console.print(table)
         for notice in (*r.notices, *notices.get(r.path, ())):

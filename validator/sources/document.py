@@ -1,5 +1,5 @@
 """A published document as one sheet in reading order: a paragraph per row in column A, each table as a block with
-its real merges, and where each cell came from (validator.sources.provenance).
+its real merges, and where each cell came from (validator.provenance).
 
 The checker already reads a whole report pasted onto one sheet; the readers of HTML, Word and PDF only produce
 `Table`s and paragraphs and hand them to `Assembler`. Cell text stays as published, except that text which is
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from validator.provenance import Place
 from validator.sources.grid import SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.sources.provenance import Place
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")

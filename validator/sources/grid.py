@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from validator.sources.provenance import Place
+    from validator.provenance import Place
 
 Cells = dict[tuple[int, int], Any]  # raw values of a sheet's non-empty cells by 1-based (row, col)
 

@@ -115,9 +115,8 @@ def _runs(text: str) -> str:
 def word_html(parts: list[str | Tbl], filler_header: bool = True) -> bytes:
     """A Word-exported page saved by a site: GBK, MsoNormal paragraphs in cells, <o:p> blanks, a metadata table and
     scripts around the report; 表三's header written with empty filler cells instead of colspan (Hangzhou style)."""
-    body = [
-        '<table class="meta"><tr><td>索引号：</td><td>123/2025-00001</td><td>发布机构：</td><td>某机关</td></tr></table>'
-    ]
+    meta = '<table class="meta"><tr><td>索引号：</td><td>123/2025-00001</td><td>发布机构：</td><td>某机关</td></tr></table>'
+    body = []
     for part in parts:
         if isinstance(part, str):
             body.append(f'<p class="MsoNormal" style="text-indent:2em">{_runs(part)}<o:p></o:p></p>\n')
@@ -146,7 +145,7 @@ def word_html(parts: list[str | Tbl], filler_header: bool = True) -> bytes:
         '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
         '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
         '<script src="http://example.invalid/track.js"></script><style>p.MsoNormal{margin:0}</style></head>'
-        f'<body><div id="nav"><a href="/">首页</a></div><div class="TRS_Editor">{"".join(body)}</div></body></html>'
+        f'<body><div id="nav"><a href="/">首页</a></div>{meta}<div class="TRS_Editor">{"".join(body)}</div></body></html>'
     )
     return page.encode("gb18030")
 

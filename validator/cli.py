@@ -170,6 +170,9 @@ def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in
     for r, folder in zip(reports, out_dirs):
         if r.error:
             continue
+        if r.source_format != "xlsx":  # a web page, Word or PDF report: its findings name places in the document
+            out.copies[r.path] = Copy(notices=(DOCUMENT_COPY,))
+            continue
         written = try_write_annotated(Path(r.path), r, folder, in_place)
         if isinstance(written, str):
             out.ok = False
@@ -177,6 +180,9 @@ def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in
         else:
             out.copies[r.path] = Copy(str(written.path), written.notices)
     return out
+
+
+DOCUMENT_COPY = "网页、Word、PDF 版年报不生成标注副本（原文件不改动）；请按各问题所示的原文位置（页、表、行、列）核对。"
 
 
 def _named_template(args: argparse.Namespace) -> Template:

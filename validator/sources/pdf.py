@@ -125,9 +125,9 @@ def _placed(piece: _Piece, xs: list[float]) -> Table:
 
 
 def _joined(text: str) -> str:
-    """A label printed one character per line ("三⏎、⏎本⏎年…") read as the word it is; other lines kept."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return "".join(lines) if len(lines) > 1 and all(len(line) == 1 for line in lines) else "\n".join(lines)
+    """A cell's lines joined without a break: a PDF wraps labels to the cell's width ("信息内⏎容") and prints vertical
+    labels one character per line ("三⏎、⏎本⏎年…"); the words are what was written."""
+    return "".join(line.strip() for line in text.split("\n"))
 
 
 def _stitched(pieces: list[_Piece]) -> list[_Piece]:

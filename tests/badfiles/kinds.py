@@ -88,6 +88,24 @@ def _png() -> bytes:
     )
 
 
+# A page with an external entity, a script that writes text, and a remote image: none of it may be read or fetched.
+_HOSTILE_PAGE = (
+    f'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><head><script>document.write("{SECRET}")</script>'
+    '</head><body><p>&x;</p><img src="http://example.invalid/a.png"><table><tr><td>1</td></tr></table></body></html>'
+).encode()
+
+
+def _many_pages(n: int) -> bytes:
+    """A PDF declaring `n` empty pages."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(n))
+    objs = [
+        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj",
+        f"2 0 obj<</Type/Pages/Kids[{kids}]/Count {n}>>endobj".encode(),
+    ]
+    objs += [f"{3 + i} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj".encode() for i in range(n)]
+    return b"%PDF-1.4\n" + b"\n".join(objs) + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
 def _pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -423,9 +441,14 @@ KINDS: dict[str, Kind] = {
     "text": Kind(bytes_file("text.xlsx", "这是一段说明文字。\n".encode()), "unreadable", "文本文件"),
     "csv": Kind(bytes_file("data.xlsx", "单位,数量\n某局,3\n".encode("gb18030")), "unreadable", "CSV"),
     "utf16": Kind(bytes_file("utf16.xlsx", "单位\t数量\r\n某局\t3\r\n".encode("utf-16")), "unreadable", "文本文件"),
-    "html": Kind(
-        bytes_file("web.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"), "unreadable", "网页"
+    # a web page saved under an Excel name is read as the page it is (validator.sources.html): no report in it
+    "html": Kind(bytes_file("web.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"), "checked"),
+    "html_hostile": Kind(bytes_file("hostile.html", _HOSTILE_PAGE), "checked"),
+    "html_huge_spans": Kind(
+        bytes_file("spans.html", b"<table>" + b'<tr><td rowspan="65534" colspan="1000">x</td></tr>' * 40 + b"</table>"),
+        "checked",  # spans are clipped to the table, as browsers do: read without a blow-up
     ),
+    "pdf_absurd_pages": Kind(bytes_file("pages.pdf", _many_pages(600)), "unreadable", "PDF 页数上限"),
     "pdf": Kind(bytes_file("report.xlsx", _pdf()), "unreadable", "PDF"),
     "image": Kind(bytes_file("scan.xlsx", _png()), "unreadable", "图片"),
     "random": Kind(bytes_file("random.xlsx", os.urandom(4096)), "unreadable", "无法识别"),

@@ -34,11 +34,11 @@ def _bare(data: bytes, fmt: str) -> None:
                 page.find_tables()
 
 
-def _best(fn, runs: int = 5) -> float:
+def _best(fn, *args, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        fn()
+        fn(*args)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -48,8 +48,8 @@ def main(paths: list[str]) -> None:
     for path in map(Path, paths):
         data = path.read_bytes()
         fmt = file_format(data)
-        ours = _best(lambda: read_document(data, fmt, limits))
-        bare = _best(lambda: _bare(data, fmt))
+        ours = _best(read_document, data, fmt, limits)
+        bare = _best(_bare, data, fmt)
         pages = ""
         if fmt == "pdf":
             import pdfplumber

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import documents
+import openpyxl
 import pytest
 from builders import published
 from test_shapes import SEED
@@ -225,3 +226,57 @@ def test_a_folder_of_documents_is_checked_with_each_format_named(corpus, tmp_pat
     done = _cli("check", str(tmp_path), "--format", "json", "--no-annotate")
     results = json.loads(done.stdout)["results"]
     assert sorted(r["source_format"] for r in results) == ["docx", "html"]
+
+
+# ---------------------------------------------------------------- conversion into the official workbook
+
+
+def _equations(path: Path) -> list[tuple]:
+    (report,) = check_paths([path])
+    return sorted((f.rule, f.key, f.expected, f.actual) for f in report.findings if f.rule.startswith("EQ"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_import_writes_the_official_workbook(corpus, tmp_path: Path, fmt: str) -> None:
+    source = _rendering(corpus, "defective", fmt)
+    done = _cli("import", str(source), "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (target,) = tmp_path.glob("*.xlsx")
+    wb = openpyxl.load_workbook(target)
+    assert wb["表三"].cell(*_slot("t3.new.natural")).value == "39件"  # raw text kept: TY04 comes back
+    assert wb["封面"].cell(*_slot("agency_name")).value == "某机关"  # from the title: the report has no cover
+    assert wb["封面"].cell(*_slot("report_year")).value == 2025
+    (report,) = check_paths([target])
+    assert {("TY04", "t3.new.natural"), ("TY03", "t2_5.licensing.decisions")} <= {
+        (f.rule, f.key) for f in report.findings
+    }
+    assert _equations(target) == _equations(source)
+    assert "未能放入模板" not in done.stdout
+
+
+def test_import_lists_numbers_it_could_not_place(corpus, tmp_path: Path) -> None:
+    page = tmp_path / "extra.html"
+    page.write_bytes(
+        corpus["balanced"]["html"]
+        .read_bytes()
+        .replace(b'</div><div class="footer">', b'<table><tr><td>7</td></tr></table></div><div class="footer">')
+    )
+    done = _cli("import", str(page), "-o", str(tmp_path / "out"))
+    assert "1 个数字未能放入模板" in done.stdout and "第1列：7" in done.stdout
+
+
+def test_check_of_a_page_writes_the_converted_and_annotated_workbook(corpus, tmp_path: Path) -> None:
+    page = shutil.copy(corpus["defective"]["html"], tmp_path / "年报.html")
+    before = Path(page).read_bytes()
+    done = _cli("check", str(page))
+    assert done.returncode == 1
+    copy = openpyxl.load_workbook(tmp_path / "年报.校验.xlsx")
+    assert {"校验结果", "表三"} <= set(copy.sheetnames)
+    assert Path(page).read_bytes() == before
+
+
+def _slot(key: str) -> tuple[int, int]:
+    from validator.forms.layout import template_layout
+    from validator.spec import default_template
+
+    return next((s.row, s.col) for sheet in template_layout(default_template()) for s in sheet.slots if s.key == key)

@@ -114,6 +114,13 @@ def check_grids(
     return [r for i in range(0, len(entries), chunk_size) for r in _check_chunk(entries[i : i + chunk_size], template)]
 
 
+def read_located(path: str | Path, template: Template | None = None) -> tuple[WorkbookGrid, LocatedReport]:
+    """One file read in the guarded worker and its inputs located (the template detected unless given); raises
+    ReadError when it cannot be read."""
+    grid = read_workbook(Path(path)).grid
+    return grid, locate(grid, template or _detect(grid))
+
+
 # ---------------------------------------------------------------- one chunk
 
 

@@ -11,7 +11,7 @@ _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 _COLUMNS = (
     ("级别", {"no_wrap": True}),
     ("规则", {"no_wrap": True}),
-    ("位置", {"no_wrap": True}),
+    ("位置", {"max_width": 32, "overflow": "fold"}),  # a place in a document is longer than a cell address
     ("说明", {"ratio": 1, "overflow": "fold"}),
 )
 

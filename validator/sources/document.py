@@ -20,6 +20,7 @@ SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]")
 _VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:件|个|项|次|条|宗|人次|万元|元)?")
+_PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
@@ -49,8 +50,16 @@ def cell_value(text: str) -> object:
     return text
 
 
+def is_entry(value: object) -> bool:
+    """Whether a cell holds an entry (a number, a number with a unit, a placeholder) rather than a label."""
+    if not isinstance(value, str):
+        return True
+    text = value.strip()
+    return bool(_VALUE_LIKE.fullmatch(text)) or text in _PLACEHOLDERS
+
+
 def _label(text: str | None) -> str | None:
-    if not text or not _LETTER.search(text) or _VALUE_LIKE.fullmatch(text.strip()):
+    if not text or not _LETTER.search(text) or is_entry(text):
         return None
     compact = _WS.sub("", text)
     return compact if len(compact) <= _LABEL_CHARS else compact[: _LABEL_CHARS - 1] + "…"
@@ -89,6 +98,7 @@ class Assembler:
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(table)
         for (r, c), text in table.cells.items():
+            own = _label(text)  # a label cell is named by its own text
             place = Place(
                 self.fmt,
                 table.pages.get(r, page),
@@ -96,10 +106,11 @@ class Assembler:
                 r,
                 c,
                 table_name=name,
-                row_label=next((lb for k in range(c - 1, 0, -1) if (lb := _label(table.cells.get(cover(r, k))))), None),
-                column_label=next(
-                    (lb for k in range(r - 1, 0, -1) if (lb := _label(table.cells.get(cover(k, c))))), None
-                ),
+                row_label=own
+                or next((lb for k in range(c - 1, 0, -1) if (lb := _label(table.cells.get(cover(r, k))))), None),
+                column_label=None
+                if own
+                else next((lb for k in range(r - 1, 0, -1) if (lb := _label(table.cells.get(cover(k, c))))), None),
             )
             self._put(top + r - 1, c, text, place)
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]

@@ -211,6 +211,21 @@ def test_word_97_without_libreoffice_says_how_to_save_as_docx(corpus, tmp_path: 
     assert LEGACY_WORD in json.loads(done.stdout)["results"][0]["error"]
 
 
+def test_word_97_is_converted_by_libreoffice(corpus, tmp_path: Path) -> None:
+    if not SOFFICE:
+        pytest.skip("LibreOffice is needed")
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
+         str(corpus["defective"]["docx"])],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    doc = tmp_path / "defective.doc"
+    (report,) = check_paths([doc])
+    assert report.source_format == "doc"
+    assert _findings(doc) == _findings(corpus["defective"]["xlsx"])
+
+
 def test_ofd_is_not_supported_yet(tmp_path: Path) -> None:
     ofd = tmp_path / "年报.ofd"
     with zipfile.ZipFile(ofd, "w") as zf:

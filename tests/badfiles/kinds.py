@@ -475,8 +475,9 @@ KINDS: dict[str, Kind] = {
         "锁定文件",
     ),
     "encrypted": Kind(_encrypted, "unreadable", "密码"),
-    "legacy_xls": Kind(_libreoffice("xls", "旧版.xls"), "unreadable", "旧版", needs_libreoffice=True),
-    "wps_et": Kind(_libreoffice("xls", "旧版.et"), "unreadable", "WPS", needs_libreoffice=True),
+    # converted by LibreOffice (validator.sources.convert), then checked like the workbook they hold
+    "legacy_xls": Kind(_libreoffice("xls", "旧版.xls"), "checked", clean=True, needs_libreoffice=True),
+    "wps_et": Kind(_libreoffice("xls", "旧版.et"), "checked", clean=True, needs_libreoffice=True),
     "libreoffice_ods": Kind(_libreoffice("ods", "另存.ods"), "unreadable", ".ods", needs_libreoffice=True),
     # broken packages
     "truncated": Kind(_truncated, "unreadable", "不完整"),

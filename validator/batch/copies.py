@@ -14,7 +14,13 @@ from validator.sources.grid import ReadError
 from validator.spec.catalog import template_by_id
 
 CONVERTED = "原文件是{what}，标注副本是按原样转换为官方模板后的工作簿（副本中的问题位置以该工作簿为准，问题在原文中的位置见命令行或 JSON 输出）。"
-_WHAT = {"html": "网页", "docx": "Word 文档", "pdf": "PDF"}
+_WHAT = {
+    "html": "网页",
+    "docx": "Word 文档",
+    "pdf": "PDF",
+    "doc": "Word 97-2003 或 WPS 文档",
+    "xls": "旧版 Excel 或 WPS 表格",
+}
 
 
 def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written | str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from validator.sources.convert import convert_legacy, soffice
 from validator.sources.files import read_regular
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits
@@ -41,8 +42,21 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
     fmt = file_format(data)
     if fmt == "ofd":
         raise ReadError(OFD_UNSUPPORTED, "unsupported")
-    if fmt == "doc":
-        raise ReadError(LEGACY_WORD, "legacy")
+    digest = hashlib.sha256(data).hexdigest()
+    if fmt in ("doc", "xls"):
+        program = soffice()
+        if program is None:
+            if fmt == "doc":
+                raise ReadError(LEGACY_WORD, "legacy")
+            return load_bytes(data, path, exact, limits)  # says how to save as .xlsx
+        converted = convert_legacy(data, fmt, program)
+        grid = (
+            read_document(converted, "docx", limits)
+            if fmt == "doc"
+            else load_bytes(converted, path, exact, limits).grid
+        )
+        grid.source_format = fmt  # its annotated copy is the official workbook it converts into
+        return Loaded(grid, digest)
     if fmt not in DOCUMENT_FORMATS:
         return load_bytes(data, path, exact, limits)
-    return Loaded(read_document(data, fmt, limits), hashlib.sha256(data).hexdigest())
+    return Loaded(read_document(data, fmt, limits), digest)

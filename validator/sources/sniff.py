@@ -10,7 +10,7 @@ from validator.sources.grid import ReadError
 
 SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -34,7 +34,7 @@ OFD_UNSUPPORTED = (
 
 def file_format(data: bytes) -> str:
     """What the bytes are: "docx", "pdf", "html", "ofd", "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or
-    WPS 表格, or an encrypted workbook), else "xlsx" (which `open_package` checks and explains)."""
+    WPS 表格), else "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
     if data.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -46,8 +46,10 @@ def file_format(data: bytes) -> str:
         if "OFD.xml" in names or "ofd.xml" in names:
             return "ofd"
         return "xlsx"
-    if data.startswith(_CFB_MAGIC):
-        return "doc" if _WORD_STREAM in data and _ENCRYPTION_STREAM not in data else "xls"
+    if data.startswith(CFB_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            return "xlsx"  # an encrypted workbook: open_package says so
+        return "doc" if _WORD_STREAM in data else "xls"
     if b"%PDF-" in data[:1024]:
         return "pdf"
     text = _as_text(data[:4096])
@@ -60,7 +62,7 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
     """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise."""
     if not data:
         raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
-    if data.startswith(_CFB_MAGIC):
+    if data.startswith(CFB_MAGIC):
         raise _compound_file(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))

@@ -8,6 +8,7 @@ gridSpan/vMerge and a PDF converted from that DOCX by LibreOffice Writer (表三
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -285,7 +286,7 @@ def test_check_of_a_page_writes_the_converted_and_annotated_workbook(corpus, tmp
     before = Path(page).read_bytes()
     done = _cli("check", str(page))
     assert done.returncode == 1
-    copy = openpyxl.load_workbook(tmp_path / "年报.校验.xlsx")
+    copy = openpyxl.load_workbook(tmp_path / "年报.html.校验.xlsx")
     assert {"校验结果", "表三"} <= set(copy.sheetnames)
     assert Path(page).read_bytes() == before
 
@@ -295,3 +296,23 @@ def _slot(key: str) -> tuple[int, int]:
     from validator.spec import default_template
 
     return next((s.row, s.col) for sheet in template_layout(default_template()) for s in sheet.slots if s.key == key)
+
+
+def test_batch_takes_every_format_in_folders_and_zips(corpus, tmp_path: Path) -> None:
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    for fmt in ("html", "docx", "pdf"):
+        shutil.copy(_rendering(corpus, "defective", fmt), inbox / f"defective.{fmt}")
+    with zipfile.ZipFile(tmp_path / "网页.zip", "w") as zf:
+        zf.write(corpus["balanced"]["word.html"], "balanced.htm")
+    done = _cli("batch", str(inbox), str(tmp_path / "网页.zip"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stderr
+    docs = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()]
+    assert sorted(d["source_format"] for d in docs) == ["docx", "html", "html", "pdf"]
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").read_text("utf-8-sig").splitlines()))
+    assert {r["格式"] for r in rows} == {"网页", "Word 文档", "PDF"}
+    assert any(r["位置"].startswith("第") and "表三" in r["位置"] for r in rows if r["文件"].endswith(".pdf"))
+    copies = list((tmp_path / "out").rglob("*.校验.xlsx"))
+    assert sorted(c.name for c in copies) == [
+        "balanced.htm.校验.xlsx", "defective.docx.校验.xlsx", "defective.html.校验.xlsx", "defective.pdf.校验.xlsx"
+    ]  # fmt: skip

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FORMAT_ZH = {"xlsx": "Excel 工作簿", "html": "网页", "docx": "Word 文档", "pdf": "PDF"}
+FORMAT_ZH = {
+    "xlsx": "Excel 工作簿",
+    "html": "网页",
+    "docx": "Word 文档",
+    "pdf": "PDF",
+    "doc": "Word 97-2003 或 WPS 文档",
+    "xls": "旧版 Excel 或 WPS 表格",
+}
 
 
 @dataclass(frozen=True)

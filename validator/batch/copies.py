@@ -10,6 +10,7 @@ from validator.annotate.openpyxl_painter import Written, try_write_annotated
 from validator.engine import check_paths
 from validator.findings import FileReport
 from validator.forms.imported import convert
+from validator.provenance import FORMAT_ZH
 from validator.sources.grid import ReadError
 from validator.spec.catalog import template_by_id
 
@@ -28,7 +29,7 @@ def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in
     if report.source_format == "xlsx":
         return try_write_annotated(source, report, out_dir, in_place)
     with tempfile.TemporaryDirectory(prefix="nianbao-copy-") as tmp:
-        converted = Path(tmp) / f"{source.stem}.xlsx"
+        converted = Path(tmp) / f"{source.name}.xlsx"  # 年报.pdf → 年报.pdf.校验.xlsx: never 年报.xlsx's copy
         try:
             convert(source, converted, template_by_id(report.template) if report.template else None)
         except (ReadError, OSError) as exc:
@@ -37,4 +38,4 @@ def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in
         written = try_write_annotated(converted, checked, out_dir or source.parent)
     if isinstance(written, str):
         return written
-    return Written(written.path, (CONVERTED.format(what=_WHAT[report.source_format]), *written.notices))
+    return Written(written.path, (CONVERTED.format(what=FORMAT_ZH[report.source_format]), *written.notices))

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
-from validator.batch.rows import FAILED, PASSED, UNREADABLE, agency, every_rule, first_errors, status
+from validator.batch.rows import FAILED, PASSED, UNREADABLE, agency, every_rule, first_errors, kind, status
 from validator.findings import SEVERITY_ZH
 
 TOP_AGENCIES = 10
@@ -152,12 +152,13 @@ def _agencies(docs: Sequence[dict]) -> str:
 def _details(i: int, doc: dict) -> str:
     items = [f"无法读取：{doc['error']}"] if doc.get("error") else []
     items += [
-        f"{f['rule']}（{SEVERITY_ZH[f['severity']]}）{f['cell'] or '整个工作簿'}：{f['message']}"
+        f"{f['rule']}（{SEVERITY_ZH[f['severity']]}）{f.get('place') or f['cell'] or '整个工作簿'}：{f['message']}"
         for f in doc["findings"]
     ]
     copy = f' · <a href="{_e(quote(doc["annotated"]))}">标注副本</a>' if doc.get("annotated") else ""
+    what = f"，{kind(doc)}" if kind(doc) else ""
     return (
-        f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}）：{status(doc)}{copy}</summary>'
+        f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}{_e(what)}）：{status(doc)}{copy}</summary>'
         f"{_list(items)}</details>"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from validator.findings import SEVERITY_ZH
+from validator.provenance import FORMAT_ZH
 from validator.rules.registry import Rule, all_rules
 from validator.spec import default_template, list_templates
 from validator.text import plain_number
@@ -17,6 +18,7 @@ FINDING_HEADERS = (
     "机关名称",
     "统一社会信用代码",
     "状态",
+    "格式",
     "规则",
     "级别",
     "位置",
@@ -41,6 +43,12 @@ def status(doc: dict) -> str:
     if doc.get("status") != "checked":
         return UNREADABLE
     return FAILED if doc["counts"]["error"] else PASSED
+
+
+def kind(doc: dict) -> str:
+    """What the file was: Excel 工作簿, 网页, Word 文档, PDF… (empty when it could not be read)."""
+    fmt = doc.get("source_format")
+    return FORMAT_ZH.get(fmt, fmt or "") if doc.get("status") == "checked" else ""
 
 
 def agency(doc: dict, key: str) -> object:
@@ -69,12 +77,12 @@ def first_errors(doc: dict) -> str:
 def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:
     """One row per finding, and one per unreadable workbook (its reason as the finding), in FINDING_HEADERS order."""
     for doc in docs:
-        who = (doc["file"], agency(doc, "agency_name") or "", agency(doc, "credit_code") or "", status(doc))
+        who = (doc["file"], agency(doc, "agency_name") or "", agency(doc, "credit_code") or "", status(doc), kind(doc))
         copy = doc.get("annotated") or ""
         if doc.get("error"):
             yield (*who, "", UNREADABLE, "", doc["error"], "", "", copy)
         for f in doc["findings"]:
-            where = f["cell"] or "整个工作簿"
+            where = f.get("place") or f["cell"] or "整个工作簿"  # in a document: where it is in the document
             yield (
                 *who,
                 f["rule"],

@@ -25,6 +25,7 @@ def finding_json(f: Finding, template: str | None, report: FileReport | None = N
         "expected": number(f.expected),
         "actual": number(f.actual),
         "source": place.json() if place else None,
+        "place": place.phrase() if place else None,
     }
 
 

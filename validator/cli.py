@@ -235,6 +235,9 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_code([r.status for r in reports], any(r.counts["error"] for r in reports), written.ok)
 
 
+_COVER_ZH = {"agency_name": "机关名称", "report_year": "报告年度"}
+
+
 def _import(args: argparse.Namespace) -> int:
     from validator.engine import workbook_paths
     from validator.forms.imported import convert
@@ -261,6 +264,9 @@ def _import(args: argparse.Namespace) -> int:
             print(f"无法写入 {target}（{os_reason(exc)}）。请用 -o 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
         print(f"已转换：{path} → {done.target}（{done.template.name}）")
+        if done.from_title:
+            taken = "、".join(f"{_COVER_ZH[k]}「{v}」" for k, v in done.from_title)
+            print(f"  年报没有封面，{taken}取自标题，其余封面项请补填。")
         for problem in done.problems:
             print(f"  结构问题：{problem}")
         if done.unplaced:

@@ -20,9 +20,10 @@ from pathlib import Path
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
-from validator.findings import AGENCY_FIELDS, FileReport
+from validator.findings import AGENCY_FIELDS, FileReport, Finding
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
+from validator.provenance import Place
 from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
@@ -226,7 +227,7 @@ def _outdated_format(report: FileReport, template: Template) -> None:
 def _describe_template(report: FileReport, grid: WorkbookGrid, template: Template) -> None:
     report.template, report.template_version = template.id, template.version
     report.source_format = grid.source_format
-    report.origins = {(s.name, r, c): place for s in grid.sheets for (r, c), place in s.origins.items()}
+    report.origins = document_origins(grid)
     if grid.template_id and grid.template_id != template.id:
         report.notices.append(
             f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
@@ -255,14 +256,24 @@ def _check_group(group: list[_Pending]) -> None:
         _outdated_format(p.report, p.located.template)
 
 
-def _name_places(report: FileReport) -> None:
-    """In an imported document, each finding's message also says where its cell is in the document."""
-    if not report.origins:
-        return
-    report.findings = [
-        replace(f, message=f"{f.message}（原文位置：{place.phrase()}）") if (place := report.place(f.cell)) else f
-        for f in report.findings
+def document_origins(grid: WorkbookGrid) -> dict[tuple[str, int, int], Place]:
+    """Where each cell of an imported document came from, by (sheet, row, col); empty for a workbook."""
+    return {(s.name, r, c): place for s in grid.sheets for (r, c), place in s.origins.items()}
+
+
+def with_places(findings: Iterable[Finding], origins: dict[tuple[str, int, int], Place]) -> list[Finding]:
+    """Each finding on a cell of an imported document with its place in the document added to its message."""
+    return [
+        replace(f, message=f"{f.message}（原文位置：{place.phrase()}）")
+        if f.cell and (place := origins.get((f.cell.sheet, f.cell.row, f.cell.col)))
+        else f
+        for f in findings
     ]
+
+
+def _name_places(report: FileReport) -> None:
+    if report.origins:
+        report.findings = with_places(report.findings, report.origins)
 
 
 # ---------------------------------------------------------------- internal errors

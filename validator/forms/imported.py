@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.cellref import coordinate
-from validator.engine import read_located
+from validator.engine import document_origins, read_located, with_places
 from validator.forms.sample import fill_workbook
 from validator.forms.workbook import write_blank
 from validator.sources.document import is_entry
@@ -29,6 +29,7 @@ class Conversion:
     template: Template
     unplaced: tuple[str, ...]
     problems: tuple[str, ...]  # the structure findings of the report (missing tables, columns, rows…)
+    from_title: tuple[tuple[str, object], ...] = ()  # cover fields taken from the title, the report having no cover
 
 
 def title_fields(grid_sheet: SheetGrid) -> dict[str, object]:
@@ -47,17 +48,16 @@ def convert(source: Path, target: Path, template: Template | None = None) -> Con
     template = located.template
     values = {key: loc.raw for key, loc in located.cells.items() if loc.raw is not None}
     used = {(loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in located.cells.values()}
-    sheet = grid.sheets[0]
-    if grid.source_format != "xlsx" or len(grid.sheets) == 1:
-        for key, value in title_fields(sheet).items():
-            values.setdefault(key, value)
+    sheet = grid.sheets[0]  # a document's one sheet, or a workbook's first (its cover, or the report as published)
+    from_title = tuple((k, v) for k, v in title_fields(sheet).items() if k not in values)
+    values |= dict(from_title)
     with tempfile.TemporaryDirectory(prefix="nianbao-import-") as tmp:
         blank = Path(tmp) / "blank.xlsx"
         write_blank(template, blank)
         target.parent.mkdir(parents=True, exist_ok=True)
         fill_workbook(blank, target, values, template)
-    problems = tuple(f.message for f in located.findings)
-    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems)
+    problems = tuple(f.message for f in with_places(located.findings, document_origins(grid)))
+    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, from_title)
 
 
 def _unplaced(sheets: list[SheetGrid], used: set[tuple[str, int, int]]) -> list[str]:

@@ -61,6 +61,8 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
         raise ReadError(IMAGE_ONLY if images else f"PDF 中没有文字。{IMAGE_ONLY}", "image_only")
     if garbled > chars * 0.2:
         raise ReadError(NO_TEXT_LAYER, "no_text_layer")
+    if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
+        raise ReadError(IMAGE_ONLY, "image_only")
     asm = Assembler("pdf", limits)
     for piece in _stitched(pieces):
         if piece.table is not None:

@@ -88,11 +88,15 @@ def _png() -> bytes:
     )
 
 
-# A page with an external entity, a script that writes text, and a remote image: none of it may be read or fetched.
-_HOSTILE_PAGE = (
-    f'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><head><script>document.write("{SECRET}")</script>'
-    '</head><body><p>&x;</p><img src="http://example.invalid/a.png"><table><tr><td>1</td></tr></table></body></html>'
-).encode()
+def _hostile_page(folder: Path, sources: Sources) -> Path:
+    """A page with an external entity naming the secret file, a script and a remote image: none read or fetched."""
+    page = (
+        f'<!DOCTYPE html [<!ENTITY x SYSTEM "{sources.secret.as_uri()}">]><html><head>'
+        '<script>document.write("<p>injected</p>")</script></head><body><p>&x;</p>'
+        '<img src="http://example.invalid/a.png"><table><tr><td>1</td></tr></table></body></html>'
+    )
+    (folder / "hostile.html").write_text(page, encoding="utf-8")
+    return folder / "hostile.html"
 
 
 def _many_pages(n: int) -> bytes:
@@ -443,7 +447,7 @@ KINDS: dict[str, Kind] = {
     "utf16": Kind(bytes_file("utf16.xlsx", "单位\t数量\r\n某局\t3\r\n".encode("utf-16")), "unreadable", "文本文件"),
     # a web page saved under an Excel name is read as the page it is (validator.sources.html): no report in it
     "html": Kind(bytes_file("web.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"), "checked"),
-    "html_hostile": Kind(bytes_file("hostile.html", _HOSTILE_PAGE), "checked"),
+    "html_hostile": Kind(_hostile_page, "checked"),
     "html_huge_spans": Kind(
         bytes_file("spans.html", b"<table>" + b'<tr><td rowspan="65534" colspan="1000">x</td></tr>' * 40 + b"</table>"),
         "checked",  # spans are clipped to the table, as browsers do: read without a blow-up

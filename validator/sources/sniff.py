@@ -14,6 +14,7 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xl
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8, and BIFF5 (Excel 95)
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Zip packages that are not workbooks, by a part only they have.
@@ -49,7 +50,10 @@ def file_format(data: bytes) -> str:
     if data.startswith(CFB_MAGIC):
         if _ENCRYPTION_STREAM in data:
             return "xlsx"  # an encrypted workbook: open_package says so
-        return "doc" if _WORD_STREAM in data else "xls"
+        if _WORD_STREAM in data:
+            return "doc"
+        # Only a compound file holding a workbook stream is worth converting; anything else is explained as is.
+        return "xls" if _BOOK_STREAMS[0] in data or _BOOK_STREAMS[1] in data else "xlsx"
     if b"%PDF-" in data[:1024]:
         return "pdf"
     text = _as_text(data[:4096])

@@ -71,7 +71,7 @@ def test_broken_archive_and_nested_archives(tmp_path: Path):
 def test_folders_skip_lock_files_our_outputs_and_other_files(tmp_path: Path):
     root = tmp_path / "收到"
     (root / "sub").mkdir(parents=True)
-    for name in ("a.xlsx", "sub/b.xlsm", "~$a.xlsx", "a.校验.xlsx", "a.bak.xlsx", "说明.docx", ".DS_Store", "c.xls"):
+    for name in ("a.xlsx", "sub/b.xlsm", "~$a.xlsx", "a.校验.xlsx", "a.bak.xlsx", "说明.txt", ".DS_Store", "c.xls"):
         (root / name).write_bytes(b"PK")
     out = root / "结果"
     out.mkdir()
@@ -82,7 +82,7 @@ def test_folders_skip_lock_files_our_outputs_and_other_files(tmp_path: Path):
         "收到/~$a.xlsx",
         "收到/a.校验.xlsx",
         "收到/a.bak.xlsx",
-        "收到/说明.docx",
+        "收到/说明.txt",
         "收到/.DS_Store",
     }
 

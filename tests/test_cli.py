@@ -506,7 +506,7 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     (tmp_path / "乡镇").mkdir()
     copy(balanced, tmp_path / "a.xlsx")
     copy(books / "wrong.xlsx", tmp_path / "乡镇" / "b.xlsx")
-    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.docx"):
+    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.txt"):
         copy(balanced, tmp_path / skipped)
     proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == EXIT_FINDINGS

@@ -83,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument(
         "--xlsm", action="store_true", help="生成带「校验」「清除标记」按钮的启用宏模板（与 -o 一起使用，扩展名 .xlsm）"
     )
+    imports = sub.add_parser(
+        "import",
+        help="把网页、Word、PDF 版年报转换为官方模板工作簿",
+        description="把已发布的年报（网页、Word、PDF，或按发布样式排在一张表上的工作簿）按原样写入所属格式的官方空白模板",
+    )
+    imports.add_argument("files", nargs="+", metavar="文件", help="要转换的年报文件，或包含这些文件的文件夹")
+    imports.add_argument(
+        "-o", "--output", metavar="目录或文件", type=Path, required=True,
+        help="转换结果保存到该目录（每份年报一个 <文件名>.xlsx）；只转换一个文件时也可以是 .xlsx 文件路径",
+    )  # fmt: skip
+    imports.add_argument("--template", metavar="模板", help="按指定模板转换；默认按每份年报自动识别格式")
     sub.add_parser("templates", help="列出可用的模板", description="列出本工具提供的模板（格式版本）")
     rules = sub.add_parser("rules", help="列出全部校验规则", description="列出全部校验规则")
     rules.add_argument(
@@ -198,13 +209,13 @@ class _Outputs:
 
 def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> _Outputs:
     """Write annotated copies; a copy that cannot be written is explained in its file's notices."""
-    from validator.annotate.openpyxl_painter import try_write_annotated
+    from validator.batch.copies import write_copy
 
     out = _Outputs()
     for r, folder in zip(reports, out_dirs):
         if r.error:
             continue
-        written = try_write_annotated(Path(r.path), r, folder, in_place)
+        written = write_copy(Path(r.path), r, folder, in_place)
         if isinstance(written, str):
             out.ok = False
             out.copies[r.path] = Copy(notices=(written,))
@@ -268,6 +279,47 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print_reports(reports, written.copies)
     return _exit_code([r.status for r in reports], any(r.blocking for r in reports), written.ok)
+
+
+_COVER_ZH = {"agency_name": "机关名称", "report_year": "报告年度"}
+
+
+def _import(args: argparse.Namespace) -> int:
+    from validator.engine import workbook_paths
+    from validator.forms.imported import convert
+    from validator.sources.grid import ReadError
+
+    inputs = [path for path, _ in workbook_paths(args.files)]
+    single = args.output.suffix.lower() == ".xlsx"
+    if single and len(inputs) > 1:
+        raise _UsageError(f"要转换 {len(inputs)} 个文件，-o 应是一个目录，而不是 {args.output.name}")
+    status, used = EXIT_OK, set()
+    for path in inputs:
+        name = path.stem if path.stem not in used else path.name
+        used.add(name)
+        target = args.output if single else args.output / f"{name}.xlsx"
+        if target.resolve() == path.resolve():
+            raise _UsageError(f"转换结果不能覆盖原文件 {path}；请用 -o 指定另一个目录")
+        try:
+            done = convert(path, target, _chosen_template(args))
+        except ReadError as exc:
+            print(f"无法转换：{path}\n  {exc.message}")
+            status = EXIT_UNREADABLE
+            continue
+        except OSError as exc:
+            print(f"无法写入 {target}（{os_reason(exc)}）。请用 -o 指定一个可写入的目录。", file=sys.stderr)
+            return EXIT_WRITE
+        print(f"已转换：{path} → {done.target}（{done.template.name}）")
+        if done.from_title:
+            taken = "、".join(f"{_COVER_ZH[k]}「{v}」" for k, v in done.from_title)
+            print(f"  年报没有封面，{taken}取自标题，其余封面项请补填。")
+        for problem in done.problems:
+            print(f"  结构问题：{problem}")
+        if done.unplaced:
+            print(f"  以下 {len(done.unplaced)} 个数字未能放入模板，请核对：")
+            for line in done.unplaced:
+                print(f"    {line}")
+    return status
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -449,6 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch": _batch,
         "template": _template,
         "templates": _templates,
+        "import": _import,
         "rules": _rules,
         "clear": _clear,
         "excel": _excel,

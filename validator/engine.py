@@ -13,20 +13,22 @@ import re
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
-from validator.findings import AGENCY_FIELDS, FileReport
+from validator.findings import AGENCY_FIELDS, FileReport, Finding
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
+from validator.provenance import Place
 from validator.rounds.explain import apply_explanations, read_explanations
+from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
-from validator.sources.xlsx import Loaded, load
+from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
 from validator.text import plain_number
@@ -37,6 +39,9 @@ CHUNK_SIZE = 200
 _BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
 YEAR_FIELD = "report_year"  # the cover field holding 报告年度, in every template
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
+# Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
+DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
+REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 
 
 # ---------------------------------------------------------------- choosing the files
@@ -72,7 +77,7 @@ def is_own_output(name: str) -> bool:
 def _is_report(path: Path) -> bool:
     name = path.name
     ours = is_own_output(name) or name.startswith("~$")
-    return path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not ours
+    return path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not ours
 
 
 # ---------------------------------------------------------------- the public entry points
@@ -109,6 +114,13 @@ def check_grids(
     names = list(names) if names is not None else [f"#{i}" for i in range(1, len(grids) + 1)]
     entries = [(FileReport(name, engine_version=ENGINE_VERSION), grid) for name, grid in zip(names, grids)]
     return [r for i in range(0, len(entries), chunk_size) for r in _check_chunk(entries[i : i + chunk_size], template)]
+
+
+def read_located(path: str | Path, template: Template | None = None) -> tuple[WorkbookGrid, LocatedReport]:
+    """One file read in the guarded worker and its inputs located (the template detected unless given); raises
+    ReadError when it cannot be read."""
+    grid = read_workbook(Path(path)).grid
+    return grid, locate(grid, template or _detect(grid))
 
 
 # ---------------------------------------------------------------- one chunk
@@ -219,6 +231,8 @@ def _outdated_format(report: FileReport, template: Template) -> None:
 
 def _describe_template(report: FileReport, grid: WorkbookGrid, template: Template) -> None:
     report.template, report.template_version = template.id, template.version
+    report.source_format = grid.source_format
+    report.origins = document_origins(grid)
     if grid.template_id and grid.template_id != template.id:
         report.notices.append(
             f"该工作簿由模板「{grid.template_id}」生成，本次按「{template.id}」（{template.basis}）校验。"
@@ -243,7 +257,28 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
         p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
+        _name_places(p.report)
         _outdated_format(p.report, p.located.template)
+
+
+def document_origins(grid: WorkbookGrid) -> dict[tuple[str, int, int], Place]:
+    """Where each cell of an imported document came from, by (sheet, row, col); empty for a workbook."""
+    return {(s.name, r, c): place for s in grid.sheets for (r, c), place in s.origins.items()}
+
+
+def with_places(findings: Iterable[Finding], origins: dict[tuple[str, int, int], Place]) -> list[Finding]:
+    """Each finding on a cell of an imported document with its place in the document added to its message."""
+    return [
+        replace(f, message=f"{f.message}（原文位置：{place.phrase()}）")
+        if f.cell and (place := origins.get((f.cell.sheet, f.cell.row, f.cell.col)))
+        else f
+        for f in findings
+    ]
+
+
+def _name_places(report: FileReport) -> None:
+    if report.origins:
+        report.findings = with_places(report.findings, report.origins)
 
 
 # ---------------------------------------------------------------- internal errors

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from validator.cellref import CellRef
+from validator.provenance import Place
 from validator.spec.model import Severity
 from validator.text import fmt
 
@@ -230,6 +231,8 @@ class FileReport:
     failure: Literal["unreadable", "internal"] | None = None
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
     coverage: Coverage | None = None  # None when the file was not checked
+    source_format: str = "xlsx"  # html, docx, pdf: a published document read as one sheet
+    origins: dict[tuple[str, int, int], Place] = field(default_factory=dict)  # (sheet, row, col) → place in it
 
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for
     explanations: dict[str, Explanation] = field(default_factory=dict)  # read from the workbook, by finding id
@@ -259,6 +262,15 @@ class FileReport:
     def blocking(self) -> int:
         """Errors neither explained nor accepted."""
         return sum(f.blocking for f in self.findings)
+
+    def place(self, cell: CellRef | None) -> Place | None:
+        """Where a cell of an imported document was in the document (None for workbooks and other files' cells)."""
+        return self.origins.get((cell.sheet, cell.row, cell.col)) if cell and not cell.workbook else None
+
+    @property
+    def sources(self) -> dict[str, Place]:
+        """The place in the document of each input found, by layout key (empty for workbooks)."""
+        return {k: p for k, c in self.cells.items() if (p := self.place(c))}
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

@@ -88,6 +88,28 @@ def _png() -> bytes:
     )
 
 
+def _hostile_page(folder: Path, sources: Sources) -> Path:
+    """A page with an external entity naming the secret file, a script and a remote image: none read or fetched."""
+    page = (
+        f'<!DOCTYPE html [<!ENTITY x SYSTEM "{sources.secret.as_uri()}">]><html><head>'
+        '<script>document.write("<p>injected</p>")</script></head><body><p>&x;</p>'
+        '<img src="http://example.invalid/a.png"><table><tr><td>1</td></tr></table></body></html>'
+    )
+    (folder / "hostile.html").write_text(page, encoding="utf-8")
+    return folder / "hostile.html"
+
+
+def _many_pages(n: int) -> bytes:
+    """A PDF declaring `n` empty pages."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(n))
+    objs = [
+        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj",
+        f"2 0 obj<</Type/Pages/Kids[{kids}]/Count {n}>>endobj".encode(),
+    ]
+    objs += [f"{3 + i} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj".encode() for i in range(n)]
+    return b"%PDF-1.4\n" + b"\n".join(objs) + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
 def _pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -423,9 +445,14 @@ KINDS: dict[str, Kind] = {
     "text": Kind(bytes_file("text.xlsx", "这是一段说明文字。\n".encode()), "unreadable", "文本文件"),
     "csv": Kind(bytes_file("data.xlsx", "单位,数量\n某局,3\n".encode("gb18030")), "unreadable", "CSV"),
     "utf16": Kind(bytes_file("utf16.xlsx", "单位\t数量\r\n某局\t3\r\n".encode("utf-16")), "unreadable", "文本文件"),
-    "html": Kind(
-        bytes_file("web.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"), "unreadable", "网页"
+    # a web page saved under an Excel name is read as the page it is (validator.sources.html): no report in it
+    "html": Kind(bytes_file("web.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"), "checked"),
+    "html_hostile": Kind(_hostile_page, "checked"),
+    "html_huge_spans": Kind(
+        bytes_file("spans.html", b"<table>" + b'<tr><td rowspan="65534" colspan="1000">x</td></tr>' * 40 + b"</table>"),
+        "checked",  # spans are clipped to the table, as browsers do: read without a blow-up
     ),
+    "pdf_absurd_pages": Kind(bytes_file("pages.pdf", _many_pages(600)), "unreadable", "PDF 页数上限"),
     "pdf": Kind(bytes_file("report.xlsx", _pdf()), "unreadable", "PDF"),
     "image": Kind(bytes_file("scan.xlsx", _png()), "unreadable", "图片"),
     "random": Kind(bytes_file("random.xlsx", os.urandom(4096)), "unreadable", "无法识别"),
@@ -452,8 +479,9 @@ KINDS: dict[str, Kind] = {
         "锁定文件",
     ),
     "encrypted": Kind(_encrypted, "unreadable", "密码"),
-    "legacy_xls": Kind(_libreoffice("xls", "旧版.xls"), "unreadable", "旧版", needs_libreoffice=True),
-    "wps_et": Kind(_libreoffice("xls", "旧版.et"), "unreadable", "WPS", needs_libreoffice=True),
+    # converted by LibreOffice (validator.sources.convert), then checked like the workbook they hold
+    "legacy_xls": Kind(_libreoffice("xls", "旧版.xls"), "checked", clean=True, needs_libreoffice=True),
+    "wps_et": Kind(_libreoffice("xls", "旧版.et"), "checked", clean=True, needs_libreoffice=True),
     "libreoffice_ods": Kind(_libreoffice("ods", "另存.ods"), "unreadable", ".ods", needs_libreoffice=True),
     # broken packages
     "truncated": Kind(_truncated, "unreadable", "不完整"),

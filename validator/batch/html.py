@@ -21,10 +21,12 @@ from validator.batch.rows import (
     agency,
     every_rule,
     first_errors,
+    kind,
     round_counts,
     said,
     severity_text,
     status,
+    where,
 )
 
 TOP_AGENCIES = 10
@@ -183,12 +185,13 @@ def _agencies(docs: Sequence[dict]) -> str:
 def _details(i: int, doc: dict) -> str:
     items = [f"无法读取：{doc['error']}"] if doc.get("error") else []
     items += [
-        f"{f['rule']}（{severity_text(f)}）{f['cell'] or '整个工作簿'}：{f['message']}" + said(f)
+        f"{f['rule']}（{severity_text(f)}）{where(f)}：{f['message']}" + said(f)
         for f in doc["findings"]
     ]
     copy = f' · <a href="{_e(quote(doc["annotated"]))}">标注副本</a>' if doc.get("annotated") else ""
+    what = f"，{kind(doc)}" if kind(doc) else ""
     return (
-        f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}）：{status(doc)}{copy}</summary>'
+        f'<details id="d{i}" data-file="{_e(doc["file"])}"><summary>{_e(_name(doc))}（{_e(doc["file"])}{_e(what)}）：{status(doc)}{copy}</summary>'
         f"{_list(items)}</details>"
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from validator.engine import WORKBOOK_SUFFIXES, is_own_output
+from validator.engine import REPORT_SUFFIXES, is_own_output
 from validator.findings import Finding
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
@@ -82,10 +82,10 @@ def _skip_reason(name: PurePosixPath) -> str | None:
     if base.startswith(".") or "__MACOSX" in name.parts:
         return "隐藏文件或 macOS 附加文件，不是报告"
     suffix = name.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES and is_own_output(base):
+    if suffix in REPORT_SUFFIXES and is_own_output(base):
         return "本工具生成的标注副本或备份，不再校验；单位改正后报回的标注副本，请去掉文件名中的「.校验」后再校验"
-    if suffix not in WORKBOOK_SUFFIXES | {".zip"}:
-        return "不是工作簿（只校验 .xlsx/.xlsm，.xls/.et 会提示转换）"
+    if suffix not in REPORT_SUFFIXES | {".zip"}:
+        return "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）"
     return None
 
 

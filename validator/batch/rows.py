@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
+from validator.provenance import FORMAT_ZH
 from validator.rounds.decide import WHOLE_WORKBOOK
 from validator.rounds.load import DECISION_COLUMN, DECISION_NOTE_COLUMN
 from validator.rules.registry import Rule, all_rules
@@ -19,6 +20,7 @@ FINDING_HEADERS = (
     "机关名称",
     "统一社会信用代码",
     "状态",
+    "格式",
     "规则",
     "级别",
     "位置",
@@ -59,6 +61,12 @@ def status(doc: dict) -> str:
     return FAILED if doc["counts"]["error"] else PASSED
 
 
+def kind(doc: dict) -> str:
+    """What the file was: Excel 工作簿, 网页, Word 文档, PDF… (empty when it could not be read)."""
+    fmt = doc.get("source_format")
+    return FORMAT_ZH.get(fmt, fmt or "") if doc.get("status") == "checked" else ""
+
+
 def agency(doc: dict, key: str) -> object:
     return plain_number((doc.get("agency") or {}).get(key))
 
@@ -78,7 +86,7 @@ def first_errors(doc: dict) -> str:
     if doc.get("error"):
         return doc["error"]
     errors = [
-        f"{f['cell'] or WHOLE_WORKBOOK}：{f['message']}{said(f)}"
+        f"{where(f)}：{f['message']}{said(f)}"
         for f in doc["findings"]
         if f["severity"] == "error" and f.get("state") != "accepted"
     ]
@@ -89,18 +97,17 @@ def first_errors(doc: dict) -> str:
 def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:
     """One row per finding, and one per unreadable workbook (its reason as the finding), in FINDING_HEADERS order."""
     for doc in docs:
-        who = (doc["file"], agency(doc, "agency_name") or "", agency(doc, "credit_code") or "", status(doc))
+        who = (doc["file"], agency(doc, "agency_name") or "", agency(doc, "credit_code") or "", status(doc), kind(doc))
         copy = doc.get("annotated") or ""
         if doc.get("error"):
             yield (*who, "", UNREADABLE, "", doc["error"], "", "", "", "", "", copy, "")
         for f in doc["findings"]:
-            where = f["cell"] or WHOLE_WORKBOOK
             decision = f.get("decision") or {}
             yield (
                 *who,
                 f["rule"],
                 severity_text(f),
-                where,
+                where(f),
                 f["message"],
                 _n(f["expected"]),
                 _n(f["actual"]),
@@ -110,6 +117,11 @@ def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:
                 copy,
                 f["id"],
             )
+
+
+def where(finding: dict) -> str:
+    """Where a JSON finding is: its place in a published document, else its cell, else the whole workbook."""
+    return finding.get("place") or finding["cell"] or WHOLE_WORKBOOK
 
 
 def severity_text(finding: dict) -> str:

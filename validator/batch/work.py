@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from validator.annotate.openpyxl_painter import try_write_annotated
+from validator.batch.copies import write_copy
 from validator.batch.inputs import Item
 from validator.engine import check_paths
 from validator.findings import NO_COPY, Copy, FileReport
@@ -60,7 +60,7 @@ def _result(item: Item, report: FileReport, options: Options) -> dict:
     copy = NO_COPY
     if options.out and report.status == "checked" and report.findings:
         out = Path(options.out)
-        written = try_write_annotated(Path(item.path), report, out / COPIES_FOLDER / PurePosixPath(item.name).parent)
+        written = write_copy(Path(item.path), report, out / COPIES_FOLDER / PurePosixPath(item.name).parent)
         if isinstance(written, str):
             copy = Copy(notices=(written,))
         else:

@@ -20,12 +20,14 @@ from validator.findings import (
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
-# 3: `counts` leaves out explained warnings/info and accepted findings (see `settled`, `open_errors`).
+# 3: `counts` leaves out explained warnings/info and accepted findings (see `settled`, `open_errors`); (new fields,
+# no bump: where a finding is in an imported document, `source`, `place`, `sources`, `source_format`).
 SCHEMA_VERSION = 3
 _STATES = {EXPLAINED: "explained", ACCEPTED: "accepted", None: "open"}
 
 
-def finding_json(f: Finding, template: str | None) -> dict:
+def finding_json(f: Finding, template: str | None, report: FileReport | None = None) -> dict:
+    place = report.place(f.cell) if report else None
     return {
         "id": f.stable_id(template),
         "rule": f.rule,
@@ -39,6 +41,8 @@ def finding_json(f: Finding, template: str | None) -> dict:
         "explanation": f.explanation,
         "decision": {"by": f.decision.by, "value": f.decision.value, "note": f.decision.note} if f.decision else None,
         "state": _STATES[f.state],
+        "source": place.json() if place else None,
+        "place": place.phrase() if place else None,
     }
 
 
@@ -89,10 +93,11 @@ def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
         "agency": {k: number(v) for k, v in r.agency.items()},
         "sha256": r.sha256,
         "engine_version": r.engine_version,
+        "source_format": r.source_format,
     }
     if r.error:
         doc["error"] = r.error
-    findings = [finding_json(f, r.template) for f in r.sorted_findings()]
+    findings = [finding_json(f, r.template, r) for f in r.sorted_findings()]
     doc |= counts_json(findings)
     doc |= {"coverage": coverage_json(r), "annotated": copy.annotated, "notices": [*r.notices, *copy.notices]}
     loc = r.localisation
@@ -103,6 +108,7 @@ def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
     doc["resolved"] = [{"id": e.id, "rule": e.rule, "cell": e.place, "explanation": e.text} for e in r.resolved]
     doc["values"] = {k: number(v) for k, v in r.values.items()}
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}
+    doc["sources"] = {k: p.json() for k, p in r.sources.items()}
     return doc
 
 

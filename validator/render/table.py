@@ -11,7 +11,7 @@ _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 _COLUMNS = (
     ("级别", {"no_wrap": True}),
     ("规则", {"no_wrap": True}),
-    ("位置", {"no_wrap": True}),
+    ("位置", {"max_width": 32, "overflow": "fold"}),  # a place in a document is longer than a cell address
     ("说明", {"ratio": 1, "overflow": "fold"}),
 )
 
@@ -37,7 +37,8 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             for name, kw in _COLUMNS:
                 table.add_column(name, **kw)
             for f in r.sorted_findings():
-                where = f.cell.ref if f.cell else "整个工作簿"
+                place = r.place(f.cell)
+                where = place.phrase() if place else f.cell.ref if f.cell else "整个工作簿"
                 said = f"（单位说明：{f.explanation}）" if f.explanation else ""
                 message = Text(f.message + decision_text(f) + said)
                 table.add_row(Text(severity_text(f), _STYLE[f.severity]), f.rule, Text(where), message)

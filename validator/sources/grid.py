@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from validator.provenance import Place
 
 Cells = dict[tuple[int, int], Any]  # raw values of a sheet's non-empty cells by 1-based (row, col)
 
@@ -33,6 +36,7 @@ class SheetGrid:
     cells: Cells
     merges: tuple[tuple[int, int, int, int], ...] = ()
     visible: bool = True
+    origins: dict[tuple[int, int], Place] = field(default_factory=dict)  # imported documents: where each cell came from
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""
@@ -47,6 +51,7 @@ class WorkbookGrid:
     sheets: list[SheetGrid]
     template_id: str | None = None
     results: list[SheetGrid] = field(default_factory=list)
+    source_format: str = "xlsx"  # html, docx, pdf for a document turned into one sheet (validator.sources.document)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)

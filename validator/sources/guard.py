@@ -19,9 +19,11 @@ import sys
 import threading
 from pathlib import Path
 
+from validator.sources import convert
 from validator.sources.forked import READER_THREAD, Forked, can_fork
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
+from validator.sources.sniff import CFB_MAGIC
 from validator.sources.xlsx import Loaded
 
 _STARTUP_SECONDS = 60  # importing the readers on a busy machine; a worker that cannot start is a defect of the tool
@@ -127,11 +129,12 @@ class Guard:
         """Like validator.sources.xlsx.load, with the file's failures (a crash, the time or memory limit) turned
         into ReadError; raises WorkerError when the worker itself is broken."""
         limits = limits or Limits.from_env()
+        seconds = limits.seconds + (convert.SECONDS if _legacy(path) else 0)  # LibreOffice converts it first
         with self._lock:
             worker = self._ensure()
             try:
                 worker.wait_ready()
-                answer = worker.ask((str(path), exact, limits), limits.seconds)
+                answer = worker.ask((str(path), exact, limits), seconds)
             except queue.Empty:
                 worker.stop()
                 self._worker = None
@@ -157,6 +160,17 @@ class Guard:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+
+
+def _legacy(path: Path) -> bool:
+    """Whether the file is an OLE compound file (.doc/.wps/.xls/.et), which LibreOffice may have to convert."""
+    try:
+        if not Path(path).is_file():  # a FIFO or device is refused by the worker, never opened here
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(8) == CFB_MAGIC
+    except OSError:
+        return False
 
 
 def _unpack(answer: tuple, limits: Limits) -> Loaded:

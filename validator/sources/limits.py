@@ -28,6 +28,7 @@ class Limits:
     shared_strings: int = 5_000_000  # distinct strings a workbook declares
     string_chars: int = 32_767  # characters in one cell (Excel's own limit)
     xml_depth: int = 256  # nesting of XML elements (a report's parts nest fewer than 10 deep)
+    pages: int = 500  # pages of a PDF (a report has 5 to 30)
     seconds: float = 8.0  # reading one file
     memory_bytes: int = 1024 * MB  # address space reading one file may add to the reading process
 
@@ -57,6 +58,7 @@ LABELS = {
     "shared_strings": ("共享字符串数", "个"),
     "string_chars": ("单元格文本长度", "个字符"),
     "xml_depth": ("XML 嵌套层数", "层"),
+    "pages": ("PDF 页数", "页"),
     "seconds": ("读取时间", "秒"),
     "memory_bytes": ("读取内存", "MB"),
 }

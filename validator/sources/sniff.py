@@ -10,10 +10,11 @@ from validator.sources.grid import ReadError
 
 SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8, and BIFF5 (Excel 95)
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Zip packages that are not workbooks, by a part only they have.
@@ -25,11 +26,47 @@ _OTHER_PACKAGES = (
 )
 
 
+_HTML_MARKS = ("<html", "<!doctype html", "<table", "<body", "<head", "<meta", "<div", "<p>", "<p ")
+OFD_UNSUPPORTED = (
+    "这是 OFD 版式文件，本工具暂不支持读取 OFD。请用数科 OFD 阅读器等软件把它另存（导出）为 PDF，"
+    "或向发布单位索取 Word、网页或 Excel 版本后再校验。"
+)
+
+
+def file_format(data: bytes) -> str:
+    """What the bytes are: "docx", "pdf", "html", "ofd", "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or
+    WPS 表格), else "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        if "OFD.xml" in names or "ofd.xml" in names:
+            return "ofd"
+        return "xlsx"
+    if data.startswith(CFB_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            return "xlsx"  # an encrypted workbook: open_package says so
+        if _WORD_STREAM in data:
+            return "doc"
+        # Only a compound file holding a workbook stream is worth converting; anything else is explained as is.
+        return "xls" if _BOOK_STREAMS[0] in data or _BOOK_STREAMS[1] in data else "xlsx"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    text = _as_text(data[:4096])
+    if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):
+        return "html"
+    return "xlsx"
+
+
 def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
     """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise."""
     if not data:
         raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
-    if data.startswith(_CFB_MAGIC):
+    if data.startswith(CFB_MAGIC):
         raise _compound_file(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))

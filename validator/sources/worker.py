@@ -13,9 +13,9 @@ import pickle
 import sys
 import traceback
 
+from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits
-from validator.sources.xlsx import load
 
 READY = "ready"
 

@@ -124,7 +124,11 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
     """
     path = Path(path)
     limits = limits or Limits.from_env()
-    data = read_regular(path, limits)
+    return load_bytes(read_regular(path, limits), path, exact, limits)
+
+
+def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
+    """Like `load`, for the bytes already read from `path`."""
     with open_package(data, path) as zf:
         flagged = inspect_package(zf, limits)
         try:

@@ -1,0 +1,232 @@
+"""Published renderings of a report laid out on one sheet (builders.published): the ways real sites publish it.
+
+`segments(sheet)` cuts the sheet into paragraphs and tables (a run of rows with something right of column A, or a
+merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
+runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from validator.sources.grid import SheetGrid
+from validator.text import fmt
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@dataclass
+class Tbl:
+    """A table of the sheet in its own coordinates: text by (row, col), merges, size."""
+
+    cells: dict[tuple[int, int], str]
+    merges: list[tuple[int, int, int, int]]
+    rows: int
+    cols: int
+    covered: set[tuple[int, int]] = field(default_factory=set)  # cells under a merge, not its top-left
+
+    def span(self, r: int, c: int) -> tuple[int, int]:
+        m = next((m for m in self.merges if m[:2] == (r, c)), None)
+        return (m[2] - r + 1, m[3] - c + 1) if m else (1, 1)
+
+
+def _text(value: object) -> str:
+    return fmt(value) if isinstance(value, (int, float)) else str(value)
+
+
+def segments(sheet: SheetGrid) -> list[str | Tbl]:
+    """Paragraphs (str) and tables (Tbl) in reading order."""
+    rows = sorted({r for r, _ in sheet.cells})
+    wide = {r for r, c in sheet.cells if c > 1}
+    for t, _, b, _ in sheet.merges:
+        if b > t:
+            wide.update(range(t, b + 1))
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and runs[-1][-1] == r - 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    out: list[str | Tbl] = []
+    for run in runs:
+        while run and run[0] not in wide and _HEADING.match(str(sheet.cells.get((run[0], 1), ""))):
+            out.append(_text(sheet.cells[(run.pop(0), 1)]))
+        if not run:
+            continue
+        if not wide & set(run):
+            out += [_text(sheet.cells[(r, 1)]) for r in run]
+            continue
+        top, bottom = run[0], run[-1]
+        cells = {(r - top + 1, c): _text(v) for (r, c), v in sheet.cells.items() if top <= r <= bottom}
+        merges = [(t - top + 1, lf, b - top + 1, rt) for t, lf, b, rt in sheet.merges if top <= t <= bottom]
+        cols = max([c for _, c in cells] + [m[3] for m in merges])
+        tbl = Tbl(cells, merges, bottom - top + 1, cols)
+        tbl.covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)} - {
+            m[:2] for m in merges
+        }
+        out.append(tbl)
+    return out
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def clean_html(parts: list[str | Tbl]) -> bytes:
+    """A CMS page: <p> paragraphs, tables with rowspan/colspan, blanks as &nbsp;, UTF-8."""
+    body = []
+    for part in parts:
+        if isinstance(part, str):
+            body.append(f"<p>{html.escape(part)}</p>")
+            continue
+        rows = []
+        for r in range(1, part.rows + 1):
+            tds = []
+            for c in range(1, part.cols + 1):
+                if (r, c) in part.covered:
+                    continue
+                rs, cs = part.span(r, c)
+                attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+                text = html.escape(part.cells.get((r, c), "")).replace("\n", "<br>") or "&nbsp;"
+                tds.append(f'<td nowrap style="width:60px"{attrs}><p align="center">{text}</p></td>')
+            rows.append(f"<tr>{''.join(tds)}</tr>")
+        body.append(f'<table border="1" cellspacing="0">{"".join(rows)}</table>')
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>年度报告</title>'
+        "<script>document.write('<p>注入的文字</p>')</script></head>"
+        f'<body><div class="nav">首页 &gt; 政务公开</div><div id="zoom">{"".join(body)}</div>'
+        '<div class="footer">版权所有</div></body></html>'
+    )
+    return page.encode("utf-8")
+
+
+def _runs(text: str) -> str:
+    """Word's way: a label split over two <span> runs, in a second <font> run for its end."""
+    text = html.escape(text).replace("\n", "<br>")
+    if len(text) < 4 or "<br>" in text or "&" in text:
+        return f'<span lang="EN-US" style="font-family:仿宋_GB2312">{text}</span>'
+    half = len(text) // 2
+    return f'<span style="font-size:10.5pt">{text[:half]}</span><font face="方正仿宋_GBK">{text[half:]}</font>'
+
+
+def word_html(parts: list[str | Tbl], filler_header: bool = True) -> bytes:
+    """A Word-exported page saved by a site: GBK, MsoNormal paragraphs in cells, <o:p> blanks, a metadata table and
+    scripts around the report; 表三's header written with empty filler cells instead of colspan (Hangzhou style)."""
+    meta = '<table class="meta"><tr><td>索引号：</td><td>123/2025-00001</td><td>发布机构：</td><td>某机关</td></tr></table>'
+    body = []
+    for part in parts:
+        if isinstance(part, str):
+            body.append(f'<p class="MsoNormal" style="text-indent:2em">{_runs(part)}<o:p></o:p></p>\n')
+            continue
+        numbers = [r for (r, _), v in part.cells.items() if re.fullmatch(r"[\d.]+", v)]
+        header_rows = min(numbers, default=1) - 1 if filler_header else 0
+        rows = []
+        for r in range(1, part.rows + 1):
+            tds = []
+            for c in range(1, part.cols + 1):
+                rs, cs = part.span(r, c)
+                filler = r <= header_rows and rs == 1 and cs > 1  # a spanning header cell written as fillers
+                if (r, c) in part.covered and not _filled(part, r, c, header_rows):
+                    continue
+                text = part.cells.get((r, c), "")
+                inner = _runs(text) if text else '<span lang="EN-US"><o:p>&nbsp;</o:p></span>'
+                attrs = (
+                    "" if filler else (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+                )
+                tds.append(
+                    f'<td width="64" valign="center"{attrs}><p class="MsoNormal" align="center">{inner}</p></td>'
+                )
+            rows.append(f'<tr style="height:20pt">\n{"".join(tds)}</tr>\n')
+        body.append(f'<table class="MsoNormalTable" border="1">\n<tbody>{"".join(rows)}</tbody></table>\n')
+    page = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        '<script src="http://example.invalid/track.js"></script><style>p.MsoNormal{margin:0}</style></head>'
+        f'<body><div id="nav"><a href="/">首页</a></div>{meta}<div class="TRS_Editor">{"".join(body)}</div></body></html>'
+    )
+    return page.encode("gb18030")
+
+
+def _filled(part: Tbl, r: int, c: int, header_rows: int) -> bool:
+    """Whether a covered cell is written as an empty filler (header rows only, within a row-only span)."""
+    owner = next(m for m in part.merges if m[0] <= r <= m[2] and m[1] <= c <= m[3])
+    return r <= header_rows and owner[0] == owner[2] == r
+
+
+# ---------------------------------------------------------------- DOCX
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _para(text: str, bold: bool = False) -> str:
+    runs = "".join(
+        f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{html.escape(line)}</w:t></w:r>'
+        + ("<w:r><w:br/></w:r>" if i < len(text.split("\n")) - 1 else "")
+        for i, line in enumerate(text.split("\n"))
+    )
+    return f"<w:p>{runs}</w:p>"
+
+
+def _docx_table(part: Tbl) -> str:
+    rows = []
+    for r in range(1, part.rows + 1):
+        tcs = []
+        c = 1
+        while c <= part.cols:
+            owner = next((m for m in part.merges if m[0] <= r <= m[2] and m[1] <= c <= m[3]), None)
+            top, left = (owner[0], owner[1]) if owner else (r, c)
+            width = owner[3] - owner[1] + 1 if owner else 1
+            props = f'<w:tcW w:w="{900 * width}" w:type="dxa"/>' + (
+                f'<w:gridSpan w:val="{width}"/>' if width > 1 else ""
+            )
+            if owner and owner[2] > owner[0]:
+                props += '<w:vMerge w:val="restart"/>' if r == top else "<w:vMerge/>"
+            text = part.cells.get((r, c), "") if r == top else ""
+            tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{_para(text)}</w:tc>")
+            c = left + width
+        rows.append(f"<w:tr>{''.join(tcs)}</w:tr>")
+    grid = "".join('<w:gridCol w:w="900"/>' for _ in range(part.cols))
+    borders = "".join(
+        f'<w:{s} w:val="single" w:sz="4"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    return f"<w:tbl><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def docx(parts: list[str | Tbl], path: Path, font_pt: int = 9) -> Path:
+    """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4, small print."""
+    body = "".join(_para(p) if isinstance(p, str) else _docx_table(p) + "<w:p/>" for p in parts)
+    sect = '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900"/></w:sectPr>'
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{body}{sect}</w:body></w:document>'
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}><w:docDefaults><w:rPrDefault><w:rPr>'
+        f'<w:sz w:val="{font_pt * 2}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr>'
+        "</w:pPrDefault></w:docDefaults></w:styles>"
+    )
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    )
+    doc_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document.xml", document)
+        zf.writestr("word/styles.xml", styles)
+        zf.writestr("word/_rels/document.xml.rels", doc_rels)
+    return path

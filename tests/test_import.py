@@ -1,0 +1,318 @@
+"""Published reports read from web pages, Word and PDF: every table value comes back, the findings are those of the
+same report laid out on one sheet, and each finding names its place in the document.
+
+The corpus is built once per session: the balanced example, a defective report and the reference report (the seed
+of test_shapes) laid out as published, each rendered as a clean page, a Word-exported GBK page, a DOCX with
+gridSpan/vMerge and a PDF converted from that DOCX by LibreOffice Writer (表三 runs over several pages).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import documents
+import openpyxl
+import pytest
+from builders import published
+from test_shapes import SEED
+from test_structure import NO_OTHER, VALUES
+
+from validator import check_paths, results_document
+from validator.sources.document import cell_value
+from validator.sources.formats import LEGACY_WORD, load_file
+from validator.sources.pdf import IMAGE_ONLY
+from validator.sources.sniff import OFD_UNSUPPORTED
+from validator.sources.xlsx import load
+
+DEFECTS = {  # a wrong total, a unit, a placeholder, full-width digits, a blank
+    "t3.disclosed.business": VALUES["t3.disclosed.business"] + 5,
+    "t3.new.natural": "39件",
+    "t3.partial.research": "/",
+    "t2_5.licensing.decisions": "１２６８",
+    "t3.carried_in.total": None,
+}
+REPORTS = {"balanced": (VALUES, {}), "defective": (VALUES | DEFECTS, {}), "reference": (VALUES | NO_OTHER, SEED)}
+FORMATS = ("html", "word.html", "docx", "pdf")
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """{report: {"xlsx": the one-sheet workbook, format: its rendering}}."""
+    root = tmp_path_factory.mktemp("published")
+    out: dict[str, dict[str, Path]] = {}
+    for name, (values, variant) in REPORTS.items():
+        xlsx = published(root / f"{name}.xlsx", {k: v for k, v in values.items() if v is not None}, **variant)
+        parts = documents.segments(load(xlsx).grid.sheets[0])
+        files = {"xlsx": xlsx}
+        (files := files | {"html": root / f"{name}.html", "word.html": root / f"{name}.word.html"})
+        files["html"].write_bytes(documents.clean_html(parts))
+        files["word.html"].write_bytes(documents.word_html(parts))
+        files["docx"] = documents.docx(parts, root / f"{name}.docx")
+        out[name] = files
+    if SOFFICE:
+        docs = [str(f["docx"]) for f in out.values()]
+        profile = (root / "lo-profile").as_uri()
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(root),
+                *docs,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        for name, files in out.items():
+            files["pdf"] = root / f"{name}.pdf"
+    return out
+
+
+def _rendering(corpus, report: str, fmt: str) -> Path:
+    if fmt not in corpus[report]:
+        pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
+    return corpus[report][fmt]
+
+
+def _tables(path: Path) -> list[list[object]]:
+    """Each table's values row by row, as the source's tables hold them or as imported (by provenance)."""
+    sheet = load_file(path).grid.sheets[0]
+    if path.suffix == ".xlsx":
+        return [
+            [cell_value(t.cells[k]) for k in sorted(t.cells)]
+            for t in documents.segments(sheet)
+            if isinstance(t, documents.Tbl)
+        ]
+    tables: dict[int, list] = {}
+    for (r, c), place in sorted(
+        sheet.origins.items(), key=lambda i: (i[1].table or 0, i[1].row or 0, i[1].column or 0)
+    ):
+        if place.table is not None:
+            tables.setdefault(place.table, []).append(sheet.cells[(r, c)])
+    return list(tables.values())
+
+
+def _flat(tables: list[list[object]]) -> list[object]:
+    return [v for t in tables for v in t]
+
+
+def _findings(path: Path) -> list[tuple]:
+    (report,) = check_paths([path])
+    assert report.error is None
+    return sorted((f.rule, f.severity, f.key, f.expected, f.actual) for f in report.findings)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_table_value_comes_back(corpus, report: str, fmt: str) -> None:
+    source = _tables(corpus[report]["xlsx"])
+    imported = _tables(_rendering(corpus, report, fmt))
+    assert _flat(imported) == _flat(source)
+    if fmt != "pdf":  # a PDF joins the parts of a table that a page break cut; pages put no table apart elsewhere
+        assert imported == source
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))  # the Word-exported page writes 表三's header with fillers
+def test_merges_come_back_as_merges(corpus, fmt: str) -> None:
+    source = load(corpus["reference"]["xlsx"]).grid.sheets[0]
+    imported = load_file(corpus["reference"][fmt]).grid.sheets[0]
+    shapes = sorted((b - t, r - lf) for t, lf, b, r in source.merges if b > t or (r > lf and lf > 1))
+    assert sorted((b - t, r - lf) for t, lf, b, r in imported.merges if b > t or (r > lf and lf > 1)) == shapes
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("report", REPORTS)
+def test_findings_equal_those_of_the_report_on_one_sheet(corpus, report: str, fmt: str) -> None:
+    assert _findings(_rendering(corpus, report, fmt)) == _findings(corpus[report]["xlsx"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_reference_report_gets_its_published_shape_findings(corpus, fmt: str) -> None:
+    (report,) = check_paths([_rendering(corpus, "reference", fmt)])
+    assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]
+    assert report.source_format == fmt.split(".")[-1]
+
+
+def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:
+    sheet = load_file(_rendering(corpus, "defective", "pdf")).grid.sheets[0]
+    table_three = [p for p in sheet.origins.values() if p.table_name == "表三"]
+    assert len({p.page for p in table_three}) >= 2
+    assert len({p.table for p in table_three}) == 1  # one table, its rows counted on across the page break
+
+
+def test_a_finding_names_its_place_in_the_document(corpus) -> None:
+    (report,) = check_paths([_rendering(corpus, "defective", "pdf")])
+    (result,) = results_document([report])["results"]
+    assert result["source_format"] == "pdf"
+    unit = next(f for f in result["findings"] if f["key"] == "t3.new.natural" and f["rule"] == "TY04")
+    source = unit["source"]
+    assert source["format"] == "pdf" and source["page"] >= 1 and source["column"] == 4
+    place = report.place(next(f.cell for f in report.findings if f.key == "t3.new.natural"))
+    assert place.phrase().endswith("「一、本年新收政府信息公开申请数量」「自然人」列")
+    assert f"（原文位置：第{source['page']}页 表三 第{source['row']}行" in unit["message"]
+    assert result["sources"]["t3.new.natural"] == source
+    text = next(p for k, p in result["sources"].items() if k == "overview")
+    assert text["paragraph"] >= 1
+
+
+def test_html_page_encoded_in_gbk_reads_its_labels(corpus) -> None:
+    data = corpus["balanced"]["word.html"].read_bytes()
+    assert "申请人情况".encode("gb18030") not in data  # split over runs in the page
+    sheet = load_file(corpus["balanced"]["word.html"]).grid.sheets[0]
+    assert "申请人情况" in sheet.cells.values()
+
+
+# ---------------------------------------------------------------- files that cannot be read: exit code 2
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
+    pdf = _rendering(corpus, "balanced", "pdf")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    from PIL import Image
+
+    (png,) = tmp_path.glob("page*.png")
+    scan = tmp_path / "扫描件.pdf"
+    Image.open(png).convert("RGB").save(scan)
+    done = _cli("check", str(scan), "--format", "json")
+    assert done.returncode == 2
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["status"] == "unreadable" and IMAGE_ONLY in result["error"]
+
+
+def test_word_97_without_libreoffice_says_how_to_save_as_docx(corpus, tmp_path: Path) -> None:
+    if not SOFFICE:
+        pytest.skip("LibreOffice is needed to make a .doc")
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
+         str(corpus["balanced"]["docx"])],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # soffice cannot be found
+    done = _cli("check", str(tmp_path / "balanced.doc"), "--format", "json", env=env)
+    assert done.returncode == 2
+    assert LEGACY_WORD in json.loads(done.stdout)["results"][0]["error"]
+
+
+def test_word_97_is_converted_by_libreoffice(corpus, tmp_path: Path) -> None:
+    if not SOFFICE:
+        pytest.skip("LibreOffice is needed")
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
+         str(corpus["defective"]["docx"])],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    doc = tmp_path / "defective.doc"
+    (report,) = check_paths([doc])
+    assert report.source_format == "doc"
+    assert _findings(doc) == _findings(corpus["defective"]["xlsx"])
+
+
+def test_ofd_is_not_supported_yet(tmp_path: Path) -> None:
+    ofd = tmp_path / "年报.ofd"
+    with zipfile.ZipFile(ofd, "w") as zf:
+        zf.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>')
+    done = _cli("check", str(ofd), "--format", "json")
+    assert done.returncode == 2
+    assert OFD_UNSUPPORTED in json.loads(done.stdout)["results"][0]["error"]
+
+
+def test_a_folder_of_documents_is_checked_with_each_format_named(corpus, tmp_path: Path) -> None:
+    for fmt in ("html", "docx"):
+        shutil.copy(corpus["balanced"][fmt], tmp_path / f"balanced.{fmt}")
+    done = _cli("check", str(tmp_path), "--format", "json", "--no-annotate")
+    results = json.loads(done.stdout)["results"]
+    assert sorted(r["source_format"] for r in results) == ["docx", "html"]
+
+
+# ---------------------------------------------------------------- conversion into the official workbook
+
+
+def _equations(path: Path) -> list[tuple]:
+    (report,) = check_paths([path])
+    return sorted((f.rule, f.key, f.expected, f.actual) for f in report.findings if f.rule.startswith("EQ"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_import_writes_the_official_workbook(corpus, tmp_path: Path, fmt: str) -> None:
+    source = _rendering(corpus, "defective", fmt)
+    done = _cli("import", str(source), "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (target,) = tmp_path.glob("*.xlsx")
+    wb = openpyxl.load_workbook(target)
+    assert wb["表三"].cell(*_slot("t3.new.natural")).value == "39件"  # raw text kept: TY04 comes back
+    assert wb["封面"].cell(*_slot("agency_name")).value == "某机关"  # from the title: the report has no cover
+    assert wb["封面"].cell(*_slot("report_year")).value == 2025
+    (report,) = check_paths([target])
+    assert {("TY04", "t3.new.natural"), ("TY03", "t2_5.licensing.decisions")} <= {
+        (f.rule, f.key) for f in report.findings
+    }
+    assert _equations(target) == _equations(source)
+    assert "未能放入模板" not in done.stdout
+
+
+def test_import_lists_numbers_it_could_not_place(corpus, tmp_path: Path) -> None:
+    page = tmp_path / "extra.html"
+    page.write_bytes(
+        corpus["balanced"]["html"]
+        .read_bytes()
+        .replace(b'</div><div class="footer">', b'<table><tr><td>7</td></tr></table></div><div class="footer">')
+    )
+    done = _cli("import", str(page), "-o", str(tmp_path / "out"))
+    assert "1 个数字未能放入模板" in done.stdout and "第1列：7" in done.stdout
+
+
+def test_check_of_a_page_writes_the_converted_and_annotated_workbook(corpus, tmp_path: Path) -> None:
+    page = shutil.copy(corpus["defective"]["html"], tmp_path / "年报.html")
+    before = Path(page).read_bytes()
+    done = _cli("check", str(page))
+    assert done.returncode == 1
+    copy = openpyxl.load_workbook(tmp_path / "年报.html.校验.xlsx")
+    assert {"校验结果", "表三"} <= set(copy.sheetnames)
+    assert Path(page).read_bytes() == before
+
+
+def _slot(key: str) -> tuple[int, int]:
+    from validator.forms.layout import template_layout
+    from validator.spec import default_template
+
+    return next((s.row, s.col) for sheet in template_layout(default_template()) for s in sheet.slots if s.key == key)
+
+
+def test_batch_takes_every_format_in_folders_and_zips(corpus, tmp_path: Path) -> None:
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    for fmt in ("html", "docx", "pdf"):
+        shutil.copy(_rendering(corpus, "defective", fmt), inbox / f"defective.{fmt}")
+    with zipfile.ZipFile(tmp_path / "网页.zip", "w") as zf:
+        zf.write(corpus["balanced"]["word.html"], "balanced.htm")
+    done = _cli("batch", str(inbox), str(tmp_path / "网页.zip"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stderr
+    docs = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()]
+    assert sorted(d["source_format"] for d in docs) == ["docx", "html", "html", "pdf"]
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").read_text("utf-8-sig").splitlines()))
+    assert {r["格式"] for r in rows} == {"网页", "Word 文档", "PDF"}
+    assert any(r["位置"].startswith("第") and "表三" in r["位置"] for r in rows if r["文件"].endswith(".pdf"))
+    copies = list((tmp_path / "out").rglob("*.校验.xlsx"))
+    assert sorted(c.name for c in copies) == [
+        "balanced.htm.校验.xlsx", "defective.docx.校验.xlsx", "defective.html.校验.xlsx", "defective.pdf.校验.xlsx"
+    ]  # fmt: skip

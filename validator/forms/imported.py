@@ -1,0 +1,73 @@
+"""A published report (web page, Word, PDF or a workbook laid out as published) written into the official blank
+workbook of its format: each value exactly as published, the text sections into 正文, the agency and year from the
+title where the report has no cover, and a list of the numbers that could not be placed."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.cellref import coordinate
+from validator.engine import document_origins, read_located, with_places
+from validator.forms.sample import fill_workbook
+from validator.forms.workbook import write_blank
+from validator.sources.document import is_entry
+from validator.sources.grid import SheetGrid
+from validator.spec.model import Template
+
+# "某某县人民政府办公室2025年度政府信息公开工作年度报告": the agency before the year.
+_TITLE = re.compile(r"^\s*(?P<agency>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?.*报告")
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What `convert` wrote, in which format, and the published numbers it found no place for (Chinese lines)."""
+
+    target: Path
+    template: Template
+    unplaced: tuple[str, ...]
+    problems: tuple[str, ...]  # the structure findings of the report (missing tables, columns, rows…)
+    from_title: tuple[tuple[str, object], ...] = ()  # cover fields taken from the title, the report having no cover
+
+
+def title_fields(grid_sheet: SheetGrid) -> dict[str, object]:
+    """agency_name and report_year from the report's title (its first paragraph naming a year and 报告)."""
+    for (r, c), value in sorted(grid_sheet.cells.items()):
+        if c == 1 and isinstance(value, str) and (m := _TITLE.match(value)):
+            return {"agency_name": m["agency"], "report_year": int(m["year"])}
+        if r > 10:
+            break
+    return {}
+
+
+def convert(source: Path, target: Path, template: Template | None = None) -> Conversion:
+    """Write the report in `source` into the official blank workbook saved as `target`; raises ReadError."""
+    grid, located = read_located(source, template)
+    template = located.template
+    values = {key: loc.raw for key, loc in located.cells.items() if loc.raw is not None}
+    used = {(loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in located.cells.values()}
+    sheet = grid.sheets[0]  # a document's one sheet, or a workbook's first (its cover, or the report as published)
+    from_title = tuple((k, v) for k, v in title_fields(sheet).items() if k not in values)
+    values |= dict(from_title)
+    with tempfile.TemporaryDirectory(prefix="nianbao-import-") as tmp:
+        blank = Path(tmp) / "blank.xlsx"
+        write_blank(template, blank)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fill_workbook(blank, target, values, template)
+    problems = tuple(f.message for f in with_places(located.findings, document_origins(grid)))
+    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, from_title)
+
+
+def _unplaced(sheets: list[SheetGrid], used: set[tuple[str, int, int]]) -> list[str]:
+    """Each number (or entry in a number's place) in a table that no input of the format took, with its place."""
+    out = []
+    for sheet in sheets:
+        for (r, c), value in sorted(sheet.cells.items()):
+            place = sheet.origins.get((r, c))
+            in_table = place is None or place.table is not None
+            if in_table and is_entry(value) and (sheet.name, r, c) not in used:
+                where = place.phrase() if place else f"{sheet.name}!{coordinate(r, c)}"
+                out.append(f"{where}：{value}")
+    return out

@@ -1,0 +1,45 @@
+"""Where a cell of an imported document came from: page, table, row and column, or text paragraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMAT_ZH = {
+    "xlsx": "Excel 工作簿",
+    "html": "网页",
+    "docx": "Word 文档",
+    "pdf": "PDF",
+    "doc": "Word 97-2003 或 WPS 文档",
+    "xls": "旧版 Excel 或 WPS 表格",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place in a published document, as a reader finds it (all numbers 1-based)."""
+
+    format: str  # html, docx, pdf
+    page: int | None = None  # PDF only
+    table: int | None = None  # the table's place among the document's tables
+    row: int | None = None  # row within the table (a table continued on the next page keeps counting)
+    column: int | None = None
+    paragraph: int | None = None  # text paragraph, counted over the whole document
+    table_name: str | None = None  # 表三, from the heading above the table
+    row_label: str | None = None  # the label left of the cell in its row
+    column_label: str | None = None  # the header above the cell in its column
+
+    def json(self) -> dict:
+        """The documented JSON shape: {"format","page","table","row","column"} or {"format","page","paragraph"}."""
+        if self.paragraph is not None:
+            return {"format": self.format, "page": self.page, "paragraph": self.paragraph}
+        return {"format": self.format, "page": self.page, "table": self.table, "row": self.row, "column": self.column}
+
+    def phrase(self) -> str:
+        """ "第3页 表三 第5行「（一）予以公开」「商业企业」列" — how a person finds the place in the document."""
+        page = f"第{self.page}页 " if self.page else ""
+        if self.paragraph is not None:
+            return f"{page}正文第{self.paragraph}段"
+        table = self.table_name or f"第{self.table}个表格"
+        row = f"第{self.row}行" + (f"「{self.row_label}」" if self.row_label else "")
+        column = f"「{self.column_label}」列" if self.column_label else f"第{self.column}列"
+        return f"{page}{table} {row}{column}"

@@ -1,0 +1,139 @@
+"""A published document as one sheet in reading order: a paragraph per row in column A, each table as a block with
+its real merges, and where each cell came from (validator.provenance).
+
+The checker already reads a whole report pasted onto one sheet; the readers of HTML, Word and PDF only produce
+`Table`s and paragraphs and hand them to `Assembler`. Cell text stays as published, except that text which is
+plainly an ASCII number ("12", "86.4", "-3") becomes that number, as a spreadsheet types it on entry: full-width
+digits, units, notes, "/", "—" and "无" stay text, so the value rules (TY) judge them as in a workbook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from validator.provenance import Place
+from validator.sources.grid import SheetGrid, WorkbookGrid
+from validator.sources.limits import Limits, over_limit
+
+SHEET_NAME = "原文"  # the one sheet an imported document becomes
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]")
+_VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:件|个|项|次|条|宗|人次|万元|元)?")
+_PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
+_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_WS = re.compile(r"\s+")
+_LABEL_CHARS = 24  # a label longer than this is cut in messages
+
+
+@dataclass
+class Table:
+    """A table as read: raw text by 1-based (row, col) of each cell's top-left, merges (top, left, bottom, right),
+    and for PDF the page of each row."""
+
+    cells: dict[tuple[int, int], str]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    pages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        corners = [(r, c) for r, c in self.cells] + [(b, r) for _, _, b, r in self.merges]
+        return max((r for r, _ in corners), default=0), max((c for _, c in corners), default=0)
+
+
+def cell_value(text: str) -> object:
+    """The value a spreadsheet would hold for typed `text`: an ASCII number as a number, anything else as is."""
+    stripped = text.strip()
+    if _NUMBER.fullmatch(stripped):
+        number = float(stripped)
+        return int(number) if number.is_integer() and "." not in stripped else number
+    return text
+
+
+def is_entry(value: object) -> bool:
+    """Whether a cell holds an entry (a number, a number with a unit, a placeholder) rather than a label."""
+    if not isinstance(value, str):
+        return True
+    text = value.strip()
+    return bool(_VALUE_LIKE.fullmatch(text)) or text in _PLACEHOLDERS
+
+
+def _label(text: str | None) -> str | None:
+    if not text or not _LETTER.search(text) or is_entry(text):
+        return None
+    compact = _WS.sub("", text)
+    return compact if len(compact) <= _LABEL_CHARS else compact[: _LABEL_CHARS - 1] + "…"
+
+
+class Assembler:
+    """Collects paragraphs and tables in reading order into one sheet and its provenance."""
+
+    def __init__(self, fmt: str, limits: Limits) -> None:
+        self.fmt, self.limits = fmt, limits
+        self.cells: dict[tuple[int, int], object] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.origins: dict[tuple[int, int], Place] = {}
+        self.row = 1  # the next free row
+        self.paragraphs = self.tables = 0
+        self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
+
+    def paragraph(self, text: str, page: int | None = None) -> None:
+        text = text.strip()
+        if not text:
+            return
+        self.paragraphs += 1
+        if m := _HEADING.match(text):
+            self.heading = m[1]
+        self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs))
+        self.row += 1
+
+    def table(self, table: Table, page: int | None = None) -> None:
+        rows, cols = table.size
+        if not table.cells:
+            return
+        if rows * cols > self.limits.sheet_area:
+            raise over_limit(self.limits, "sheet_area", f"文档中的表格异常大（{rows} 行 × {cols} 列），")
+        self.tables += 1
+        top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
+        name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
+        cover = _covering(table)
+        for (r, c), text in table.cells.items():
+            own = _label(text)  # a label cell is named by its own text
+            place = Place(
+                self.fmt,
+                table.pages.get(r, page),
+                self.tables,
+                r,
+                c,
+                table_name=name,
+                row_label=own
+                or next((lb for k in range(c - 1, 0, -1) if (lb := _label(table.cells.get(cover(r, k))))), None),
+                column_label=None
+                if own
+                else next((lb for k in range(r - 1, 0, -1) if (lb := _label(table.cells.get(cover(k, c))))), None),
+            )
+            self._put(top + r - 1, c, text, place)
+        self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
+        self.row = top + rows + 1
+
+    def _put(self, row: int, col: int, text: str, place: Place) -> None:
+        if not text.strip():
+            return
+        if len(self.cells) >= self.limits.cells:
+            raise over_limit(self.limits, "cells", "文档中的单元格和段落过多，")
+        if len(text) > self.limits.string_chars:
+            raise over_limit(self.limits, "string_chars", f"文档第 {row} 行的文字有 {len(text)} 个字符，")
+        self.cells[(row, col)] = cell_value(text)
+        self.origins[(row, col)] = place
+
+    def grid(self) -> WorkbookGrid:
+        sheet = SheetGrid(SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins)
+        return WorkbookGrid([sheet], source_format=self.fmt)
+
+
+def _covering(table: Table):
+    """(row, col) → the top-left of the merge covering it, else itself."""
+    owner = {
+        (r, c): (t, left) for t, left, b, right in table.merges for r in range(t, b + 1) for c in range(left, right + 1)
+    }
+    return lambda r, c: owner.get((r, c), (r, c))

@@ -1,0 +1,138 @@
+"""Reading a Word document (.docx) into one sheet: paragraphs in order, tables with gridSpan/vMerge as merged blocks.
+
+The package passes the same checks as a workbook first (validator.sources.package: entries, sizes, climbing names,
+DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by local name, so Strict OOXML reads too.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from validator.sources.document import Assembler, Table
+from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.limits import Limits
+from validator.sources.package import inspect_package
+
+_MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
+_SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText"})  # deleted revisions and field codes
+
+
+def _local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _val(el, name: str) -> str | None:
+    """The w:val of the child `name` of el (a property element), "" when present without a value, else None."""
+    for child in el:
+        if _local(child) == name:
+            return next((v for k, v in child.attrib.items() if k.rsplit("}", 1)[-1] == "val"), "")
+    return None
+
+
+def _props(el, name: str):
+    return next((child for child in el if _local(child) == name), None)
+
+
+def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
+    """The document's body as one sheet (validator.sources.document)."""
+    import defusedxml.ElementTree as safe_xml
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        inspect_package(zf, limits)
+        try:
+            body = safe_xml.fromstring(zf.read("word/document.xml"))
+        except Exception as exc:  # a refused or broken part
+            raise ReadError(
+                f"Word 文档的正文部分无法解析（{type(exc).__name__}），可能已损坏。请用 Word 或 WPS 打开后重新保存再校验。",
+                "corrupt",
+            ) from exc
+    asm = Assembler("docx", limits)
+    found = next((el for el in body.iter() if _local(el) == "body"), None)
+    if found is None:
+        raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
+    _blocks(found, asm)
+    return asm.grid()
+
+
+def _blocks(container, asm: Assembler) -> None:
+    """Paragraphs and tables of a body, content control or cell, in order."""
+    for el in container:
+        tag = _local(el)
+        if tag == "p":
+            asm.paragraph(_text(el))
+        elif tag == "tbl":
+            asm.table(_table(el))
+        elif tag in ("sdt", "sdtContent", "customXml", "ins"):
+            _blocks(el, asm)
+
+
+def _text(el) -> str:
+    """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines."""
+    parts: list[str] = []
+    for node in el.iter():
+        tag = _local(node)
+        if tag == "t" and node.text:
+            parts.append(node.text)
+        elif tag in ("br", "cr") or (tag == "p" and parts):
+            parts.append("\n")
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag in _SKIPPED_TEXT:
+            continue
+    return "".join(parts)
+
+
+def _children(el, name: str) -> list:
+    """The `name` children of el, looking through content controls (w:sdt) that wrap rows or cells."""
+    out = []
+    for child in el:
+        tag = _local(child)
+        if tag == name:
+            out.append(child)
+        elif tag in ("sdt", "sdtContent", "customXml"):
+            out += _children(child, name)
+    return out
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), _MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _table(tbl) -> Table:
+    """Cells placed on the table grid: gridBefore shifts a row, gridSpan widens a cell, vMerge continues the cell
+    above; a merged cell is one cell with its extent, never blanks."""
+    table = Table({})
+    open_merges: dict[int, list[int]] = {}  # left column → [top, left, bottom, right] of a vertical merge
+    for r, tr in enumerate(_children(tbl, "tr"), 1):
+        row_props = _props(tr, "trPr")
+        c = 1 + (_span(_val(row_props, "gridBefore")) if row_props is not None and _val(row_props, "gridBefore") else 0)
+        for tc in _children(tr, "tc"):
+            props = _props(tc, "tcPr")
+            width = _span(_val(props, "gridSpan")) if props is not None else 1
+            vmerge = _val(props, "vMerge") if props is not None else None
+            if vmerge is not None and vmerge != "restart" and c in open_merges:
+                open_merges[c][2] = r
+            else:
+                if c in open_merges:
+                    _close(table, open_merges.pop(c))
+                text = _text(tc).strip()
+                if text:
+                    table.cells[(r, c)] = text
+                if vmerge == "restart":
+                    open_merges[c] = [r, c, r, c + width - 1]
+                elif width > 1:
+                    table.merges.append((r, c, r, c + width - 1))
+            c += width
+    for merge in open_merges.values():
+        _close(table, merge)
+    return table
+
+
+def _close(table: Table, merge: list[int]) -> None:
+    top, left, bottom, right = merge
+    if bottom > top or right > left:
+        table.merges.append((top, left, bottom, right))

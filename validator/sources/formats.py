@@ -1,0 +1,62 @@
+"""Reading any submitted file by what its bytes are: a workbook, a web page, a Word document or a PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from validator.sources.convert import convert_legacy, soffice
+from validator.sources.files import read_regular
+from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.limits import Limits
+from validator.sources.sniff import OFD_UNSUPPORTED, file_format
+from validator.sources.xlsx import Loaded, load_bytes
+
+DOCUMENT_FORMATS = ("html", "docx", "pdf")
+LEGACY_WORD = (
+    "这是 Word 97-2003（.doc）或 WPS 文字（.wps）文档，需要 LibreOffice 才能读取，本机未安装。"
+    "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
+)
+
+
+def read_document(data: bytes, fmt: str, limits: Limits) -> WorkbookGrid:
+    """A web page, Word document or PDF as one sheet in reading order (validator.sources.document)."""
+    if fmt == "html":
+        from validator.sources.html import read_html
+
+        return read_html(data, limits)
+    if fmt == "docx":
+        from validator.sources.docx import read_docx
+
+        return read_docx(data, limits)
+    from validator.sources.pdf import read_pdf
+
+    return read_pdf(data, limits)
+
+
+def load_file(path: str | Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
+    """Read a workbook or a published document in this process, within `limits`; a ReadError says why not."""
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    data = read_regular(path, limits)
+    fmt = file_format(data)
+    if fmt == "ofd":
+        raise ReadError(OFD_UNSUPPORTED, "unsupported")
+    digest = hashlib.sha256(data).hexdigest()
+    if fmt in ("doc", "xls"):
+        program = soffice()
+        if program is None:
+            if fmt == "doc":
+                raise ReadError(LEGACY_WORD, "legacy")
+            return load_bytes(data, path, exact, limits)  # says how to save as .xlsx
+        converted = convert_legacy(data, fmt, program)
+        grid = (
+            read_document(converted, "docx", limits)
+            if fmt == "doc"
+            else load_bytes(converted, path, exact, limits).grid
+        )
+        grid.source_format = fmt  # its annotated copy is the official workbook it converts into
+        return Loaded(grid, digest)
+    if fmt not in DOCUMENT_FORMATS:
+        return load_bytes(data, path, exact, limits)
+    return Loaded(read_document(data, fmt, limits), digest)

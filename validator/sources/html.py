@@ -1,0 +1,235 @@
+"""Reading a saved web page (HTML) into one sheet: text outside tables as paragraphs, `<table>`s with rowspan/colspan
+as merged blocks. Nothing the page references is ever fetched; scripts and styles are dropped unread."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from validator.sources.document import Assembler, Table
+from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.limits import Limits, over_limit
+
+# The HTML spec caps spans at these values (browsers clamp larger ones).
+_MAX_ROWSPAN, _MAX_COLSPAN = 65534, 1000
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn"}  # GB18030 is a superset of them all
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_SKIP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "select",
+        "button",
+        "textarea",
+        "option",
+    ]
+)
+_BLOCK = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "form",
+        "hr",
+        "caption",
+        "body",
+        "html",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "tfoot",
+    ]
+)
+# Content areas of the CMSs that publish most reports: inside one, site navigation and footers are left out.
+_CONTENT_ROOTS = (
+    "//*[@id='zoom']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
+    "//*[@id='ivs_content']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' Custom_UnionStyle ')]",
+    "//*[@id='webeditorview']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
+)
+_SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
+
+
+def decode(data: bytes) -> str:
+    """The page's text: from its BOM, else its <meta charset>, else UTF-8, else GB18030 (GBK pages)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        name = declared[1].decode("ascii").lower()
+        name = "gb18030" if name in _GB else name
+        try:
+            return data.decode(name, "replace")
+        except LookupError:
+            pass  # an unknown charset name: guess as below
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("gb18030", "replace")
+
+
+def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
+    """The page as one sheet (validator.sources.document); a ReadError when it holds no text at all."""
+    import lxml.html  # only documents need it: keep it off the start-up of workbook checks
+
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(decode(data).encode("utf-8"), parser=parser)
+    except Exception as exc:  # lxml raises ParserError on a page with nothing in it
+        raise ReadError(
+            "网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt"
+        ) from exc
+    walker = _Walker(Assembler("html", limits), limits)
+    content = next((found[0] for xpath in _CONTENT_ROOTS if (found := root.xpath(xpath))), None)
+    if content is not None:
+        title = root.find(".//title")
+        if title is not None and title.text:
+            walker.asm.paragraph(_SPACES.sub(" ", title.text))
+    walker.visit(content if content is not None else root, 0)
+    walker.flush()
+    return walker.asm.grid()
+
+
+class _Walker:
+    """Walks the page in document order, collecting inline text into paragraphs and tables as blocks."""
+
+    def __init__(self, asm: Assembler, limits: Limits) -> None:
+        self.asm, self.limits = asm, limits
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        self.asm.paragraph(_SPACES.sub(" ", "".join(self.buffer)))
+        self.buffer = []
+
+    def visit(self, el, depth: int) -> None:
+        if depth > self.limits.xml_depth:
+            raise over_limit(self.limits, "xml_depth", "网页的元素嵌套过深，")
+        tag = _tag(el)
+        if tag in _SKIP or tag is None or _hidden(el):
+            return
+        if tag == "table" and not el.xpath(".//table"):
+            self.flush()
+            self.asm.table(_table(el, self.limits, depth))
+            return
+        if tag == "br":
+            self.flush()
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        self.buffer.append(el.text or "")
+        for child in el:
+            self.visit(child, depth + 1)
+            self.buffer.append(child.tail or "")
+        if block:
+            self.flush()
+
+
+def _tag(el) -> str | None:
+    return el.tag.lower() if isinstance(el.tag, str) else None  # comments and processing instructions: None
+
+
+def _hidden(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or el.get("hidden") is not None
+
+
+def _rows(table) -> list:
+    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+
+
+def _span(value: str | None, cap: int) -> int:
+    try:
+        return max(0, min(int((value or "1").strip()), cap))
+    except ValueError:
+        return 1
+
+
+def _table(el, limits: Limits, depth: int) -> Table:
+    """The table's cells by position once rowspans and colspans have pushed them into place, with its merges."""
+    rows = _rows(el)
+    taken: set[tuple[int, int]] = set()
+    table = Table({})
+    for r, tr in enumerate(rows, 1):
+        c = 1
+        for td in tr.xpath("./td | ./th"):
+            while (r, c) in taken:
+                c += 1
+            rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN) or len(rows) - r + 1  # 0: to the end of the table
+            colspan = _span(td.get("colspan"), _MAX_COLSPAN) or 1
+            rowspan = min(rowspan, len(rows) - r + 1)  # a span past the last row stops there, as in browsers
+            text = _cell_text(td, limits, depth)
+            if text:
+                table.cells[(r, c)] = text
+            if rowspan > 1 or colspan > 1:
+                table.merges.append((r, c, r + rowspan - 1, c + colspan - 1))
+                taken.update((r + i, c + j) for i in range(1, rowspan) for j in range(colspan))
+                if len(taken) > limits.sheet_area:
+                    raise over_limit(limits, "sheet_area", "网页中的表格合并范围异常大，")
+            c += colspan
+    return table
+
+
+def _cell_text(td, limits: Limits, depth: int) -> str:
+    """The cell's text: inline runs joined as written, paragraphs and line breaks inside it as new lines."""
+    parts: list[str] = []
+
+    def walk(el, level: int) -> None:
+        if level > limits.xml_depth:
+            raise over_limit(limits, "xml_depth", "网页的元素嵌套过深，")
+        tag = _tag(el)
+        if tag in _SKIP or tag is None or _hidden(el):
+            return
+        if tag == "br" or tag in _BLOCK:
+            parts.append("\n")
+        parts.append(el.text or "")
+        for child in el:
+            walk(child, level + 1)
+            parts.append(child.tail or "")
+        if tag in _BLOCK:
+            parts.append("\n")
+
+    walk(td, depth)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,218 @@
+"""Reading a PDF with a text layer into one sheet: ruled tables (pdfplumber) placed on their grid with their merges,
+tables cut by a page break joined again, text lines outside tables as paragraphs. Scans are refused, never guessed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from validator.sources.document import Assembler, Table, cell_value
+from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.limits import Limits, over_limit
+
+IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
+NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
+_EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
+_FOOTER = re.compile(r"^[\s\-—–－]*(?:第\s*)?\d{1,4}(?:\s*页)?[\s\-—–－]*$")  # "-3-", "— 5 —", "第3页"
+_GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
+
+
+@dataclass
+class _Piece:
+    """A table found on one page, or one text line; in order by their top on the page."""
+
+    top: float
+    page: int
+    table: Table | None = None  # a whole table, once its parts are joined
+    boxes: list = field(default_factory=list)  # a table part: (cell box, text) as pdfplumber found them
+    xs: tuple[float, ...] = ()  # the part's column edges
+    text: str = ""
+    x0: float = 0.0
+    x1: float = 0.0
+
+
+def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
+    """The PDF as one sheet (validator.sources.document); a ReadError for a scan or a PDF without usable text."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
+        raise ReadError(
+            f"PDF 文件已损坏或不完整（{type(exc).__name__}），无法读取。请重新下载或向发布单位索取完整文件。", "corrupt"
+        ) from exc
+    with pdf:
+        if len(pdf.pages) > limits.pages:
+            raise over_limit(limits, "pages", f"PDF 有 {len(pdf.pages)} 页，")
+        if not pdf.pages:
+            raise ReadError("PDF 文件中没有页面，无法读取。请重新导出或向发布单位索取完整文件。", "corrupt")
+        pieces: list[_Piece] = []
+        chars = garbled = images = 0
+        for page in pdf.pages:
+            chars += len(page.chars)
+            garbled += len(_GARBLED.findall("".join(c["text"] for c in page.chars)))
+            images += len(page.images)
+            pieces += _page_pieces(page)
+    if chars == 0:
+        raise ReadError(IMAGE_ONLY if images else f"PDF 中没有文字。{IMAGE_ONLY}", "image_only")
+    if garbled > chars * 0.2:
+        raise ReadError(NO_TEXT_LAYER, "no_text_layer")
+    if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
+        raise ReadError(IMAGE_ONLY, "image_only")
+    asm = Assembler("pdf", limits)
+    for piece in _stitched(pieces):
+        if piece.table is not None:
+            asm.table(piece.table)
+        else:
+            asm.paragraph(piece.text, piece.page)
+    return asm.grid()
+
+
+def _page_pieces(page) -> list[_Piece]:
+    """The page's tables and the text lines outside them, top to bottom."""
+    found = page.find_tables()
+    pieces = [_table_piece(t, page.page_number) for t in found]
+    boxes = [t.bbox for t in found]
+
+    def outside(obj: dict) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    for line in page.filter(outside).extract_text_lines():
+        text = line["text"].strip()
+        if text and not _FOOTER.match(text):
+            pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"]))
+    return sorted((p for p in pieces if p.text or any(text for _, text in p.boxes)), key=lambda p: p.top)
+
+
+def _edges(values) -> list[float]:
+    """Distinct positions, those within _EDGE of each other taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _EDGE:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect_left(edges, v - _EDGE)
+    return min(i, len(edges) - 1)
+
+
+def _table_piece(found, page_number: int) -> _Piece:
+    """One pdfplumber table: its cells' boxes and text, placed on a grid once its continuations are known."""
+    boxes = [(cell, text) for row, texts in zip(found.rows, found.extract()) for cell, text in zip(row.cells, texts)]
+    boxes = [(cell, text) for cell, text in boxes if cell is not None]
+    xs = tuple(_edges(v for cell, _ in boxes for v in (cell[0], cell[2])))
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs)
+
+
+def _placed(piece: _Piece, xs: list[float]) -> Table:
+    """A table part on the column edges `xs` (shared by all parts of a table) and its own row edges."""
+    ys = _edges(v for cell, _ in piece.boxes for v in (cell[1], cell[3]))
+    table = Table({})
+    for (x0, top, x1, bottom), text in piece.boxes:
+        r, c = _index(ys, top) + 1, _index(xs, x0) + 1
+        r1, c1 = _index(ys, bottom), _index(xs, x1)
+        if text and text.strip():
+            table.cells[(r, c)] = _joined(text)
+        if r1 > r or c1 > c:
+            table.merges.append((r, c, r1, c1))
+    table.pages = {r: piece.page for r in range(1, len(ys))}
+    return table
+
+
+def _joined(text: str) -> str:
+    """A cell's lines joined without a break: a PDF wraps labels to the cell's width ("信息内⏎容") and prints vertical
+    labels one character per line ("三⏎、⏎本⏎年…"); the words are what was written."""
+    return "".join(line.strip() for line in text.split("\n"))
+
+
+def _stitched(pieces: list[_Piece]) -> list[_Piece]:
+    """Tables continued on the next page joined to their first part: the last piece of a page and the first of the
+    next, with the same outer edges and columns that agree (a part may lack some column rules), and nothing (no
+    heading) between them. Each table is then placed on the column edges of all its parts."""
+    groups: list[list[_Piece]] = []
+    for piece in pieces:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.boxes
+            and piece.boxes
+            and piece.page == last.page + 1
+            and piece is _first_on_page(pieces, piece.page)
+            and last is _last_on_page(pieces, last.page)
+            and _compatible(last.xs, piece.xs)
+        ):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    out = []
+    for group in groups:
+        if not group[0].boxes:
+            out += group
+            continue
+        xs = _edges(x for part in group for x in part.xs)
+        table = _placed(group[0], xs)
+        for part in group[1:]:
+            _continue(table, _placed(part, xs))
+        out.append(_Piece(group[0].top, group[0].page, table))
+    return out
+
+
+def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Same left and right edges, and every rule of the part with fewer rules found in the other."""
+    fewer, more = sorted((a, b), key=len)
+    return (
+        abs(a[0] - b[0]) <= _EDGE
+        and abs(a[-1] - b[-1]) <= _EDGE
+        and all(any(abs(x - y) <= _EDGE for y in more) for x in fewer)
+    )
+
+
+def _last_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
+    return next((p for p in reversed(pieces) if p.page == page), None)
+
+
+def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
+    return next((p for p in pieces if p.page == page), None)
+
+
+def _continue(first: Table, more: Table) -> None:
+    """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined."""
+    rows, _ = first.size
+    repeated = 0
+    while repeated < rows and _row(more, repeated + 1) and _row(more, repeated + 1) == _row(first, repeated + 1):
+        repeated += 1
+    shift = rows - repeated
+    owners = {(r, c): m for m in first.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
+    cut = {}  # the top row's empty label cells that continue a cell of the last row above the break
+    more.cells = {(r, c): text for (r, c), text in more.cells.items() if r > repeated}
+    kept_merges = [m for m in more.merges if m[2] > repeated]
+    top_row = repeated + 1
+    top_cells = {c for r, c in more.cells if r == top_row}
+    numbers = [c for c in top_cells if not isinstance(cell_value(more.cells[(top_row, c)]), str)]
+    for c in range(1, min(numbers, default=more.size[1] + 1)):  # label columns only: a blank number stays blank
+        if c in top_cells:
+            continue
+        above = owners.get((rows, c), (rows, c, rows, c))
+        below = next((m for m in kept_merges if m[0] == top_row and m[1] == c), (top_row, c, top_row, c))
+        if above[1] == below[1] and above[3] == below[3] and (first.cells.get(above[:2]) or above[2] > above[0]):
+            cut[c] = (above, below)
+    for above, below in cut.values():
+        if above in first.merges:
+            first.merges.remove(above)
+        if below in kept_merges:
+            kept_merges.remove(below)
+        first.merges.append((above[0], above[1], below[2] + shift, above[3]))
+    first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
+    first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
+    first.pages |= {r + shift: page for r, page in more.pages.items() if r > repeated}
+
+
+def _row(table: Table, r: int) -> tuple[str, ...]:
+    return tuple(text for (row, _), text in sorted(table.cells.items()) if row == r)

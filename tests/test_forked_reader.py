@@ -1,63 +1,94 @@
-"""On Linux the guard's reading worker is a fork of the caller after its imports, not a fresh interpreter."""
+"""On Linux the guard's reading worker is a fork of the caller after its imports, not a fresh interpreter.
+
+Each scenario runs in a fresh interpreter: the test process holds other tests' threads (dask's), and from a process
+with foreign threads the guard rightly starts a fresh interpreter instead of forking.
+"""
 
 from __future__ import annotations
 
-import os
+import json
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 from packages import with_shared_strings
 
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+
+_PRELUDE = """
+import json, os, sys
+from pathlib import Path
 from validator.sources.grid import ReadError
 from validator.sources.guard import Guard
 from validator.sources.limits import MB, Limits
 from validator.sources.xlsx import load
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
-
-
-def _command_line(pid: int | str) -> bytes:
+def command_line(pid):
     return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+book = Path(sys.argv[1])
+guard = Guard()
+"""
+
+
+def _scenario(code: str, *args: Path) -> dict:
+    """What `code` (after _PRELUDE) prints as JSON on its last line, run in a fresh interpreter."""
+    script = _PRELUDE + textwrap.dedent(code) + "\nguard.close()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def test_the_worker_is_this_process_forked(balanced_workbook: Path):
-    guard = Guard()
-    try:
-        assert guard.read(balanced_workbook).grid == load(balanced_workbook).grid
+    seen = _scenario(
+        """
+        same = guard.read(book).grid == load(book).grid
         pid = guard._worker.proc.pid
-        assert _command_line(pid) == _command_line("self")  # a fresh worker runs `-m validator.sources.worker`
-        assert guard.read(balanced_workbook).sha256 == load(balanced_workbook).sha256
-        assert guard._worker.proc.pid == pid  # reused for the next file
-    finally:
-        guard.close()
+        forked = command_line(pid) == command_line("self")  # a fresh worker runs `-m validator.sources.worker`
+        same_hash = guard.read(book).sha256 == load(book).sha256
+        print(json.dumps({"same": same, "forked": forked, "hash": same_hash, "reused": guard._worker.proc.pid == pid}))
+        """,
+        balanced_workbook,
+    )
+    assert seen == {"same": True, "forked": True, "hash": True, "reused": True}
 
 
 def test_a_forked_worker_that_aborts_costs_one_file(balanced_workbook: Path, tmp_path: Path):
     """With the count limit lifted python-calamine aborts on this file; another fork reads the next one."""
     bomb = with_shared_strings(balanced_workbook, tmp_path / "sst.xlsx", 999_999_999_999)
-    lifted = Limits(shared_strings=10**13)
-    guard = Guard()
-    try:
-        guard.read(balanced_workbook)
+    seen = _scenario(
+        """
+        guard.read(book)
         first = guard._worker.proc.pid
-        with pytest.raises(ReadError) as refused:
-            guard.read(bomb, limits=lifted)
-        assert "内存" in refused.value.message or "异常终止" in refused.value.message
-        assert guard.read(balanced_workbook).grid == load(balanced_workbook).grid
-        assert guard._worker.proc.pid != first
-    finally:
-        guard.close()
+        try:
+            guard.read(Path(sys.argv[2]), limits=Limits(shared_strings=10**13))
+            refused = ""
+        except ReadError as e:
+            refused = e.message
+        same = guard.read(book).grid == load(book).grid
+        print(json.dumps({"refused": refused, "same": same, "replaced": guard._worker.proc.pid != first}))
+        """,
+        balanced_workbook,
+        bomb,
+    )
+    assert "内存" in seen["refused"] or "异常终止" in seen["refused"]
+    assert seen["same"] and seen["replaced"]
 
 
 def test_the_memory_limit_is_on_what_a_read_adds(balanced_workbook: Path):
     """A forked worker holds its caller's address space from the start: the limit counts from there, or a caller
     holding more than the limit could read nothing."""
-    held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = 200 * MB
-    assert held > limit, "this test needs a caller holding more than the limit"
-    guard = Guard()
-    try:
-        assert guard.read(balanced_workbook, limits=Limits(memory_bytes=limit)).grid == load(balanced_workbook).grid
-    finally:
-        guard.close()
+    seen = _scenario(
+        """
+        ballast = bytearray(300 * MB)  # the caller holds more than the limit
+        held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        same = guard.read(book, limits=Limits(memory_bytes=200 * MB)).grid == load(book).grid
+        print(json.dumps({"held": held, "same": same}))
+        """,
+        balanced_workbook,
+    )
+    assert seen["held"] > 200 * 2**20 and seen["same"]

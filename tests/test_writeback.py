@@ -23,16 +23,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
-from validator.annotate.openpyxl_painter import (
-    annotate,
-    annotated_path,
-    clear,
-    clear_file,
-    open_workbook,
-    save_atomic,
-    write_annotated,
-)
-from validator.annotate.package_parts import unsupported_parts
+from validator.annotate.zip_painter import annotated_path, clear_file, write_annotated
+from validator.atomic import save_atomic
 from validator.annotate.plan import Mark, plan_marks
 from validator.cellref import CellRef
 from validator.findings import FileReport, Finding, Related

@@ -165,7 +165,7 @@ class _Outputs:
 
 def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> _Outputs:
     """Write annotated copies; a copy that cannot be written is explained in its file's notices."""
-    from validator.annotate.openpyxl_painter import try_write_annotated
+    from validator.annotate.zip_painter import try_write_annotated
 
     out = _Outputs()
     for r, folder in zip(reports, out_dirs):
@@ -352,7 +352,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _clear(args: argparse.Namespace) -> int:
-    from validator.annotate.openpyxl_painter import clear_file
+    from validator.annotate.zip_painter import clear_file
     from validator.sources.grid import ReadError
 
     code = EXIT_OK

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from validator.annotate.openpyxl_painter import try_write_annotated
+from validator.annotate.zip_painter import try_write_annotated
 from validator.batch.inputs import Item
 from validator.engine import check_paths
 from validator.findings import FileReport

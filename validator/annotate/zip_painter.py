@@ -1,0 +1,274 @@
+"""Annotated copies, in-place marking and clearing of workbook files at zip level: only the parts the plan changes are
+rewritten, every other entry is copied byte for byte, and clearing gives back the changed parts exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import posixpath
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.annotate.notes_xml import COMMENTS_TYPE, IDMAP, VML_TYPE, SheetNotes, threaded_refs
+from validator.annotate.package import Package, parse, serialise
+from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
+from validator.annotate.results_xml import marks_sheet, results_sheet
+from validator.annotate.sheet_xml import SheetEdit, deselect, merges
+from validator.annotate.styles import StyleBook
+from validator.annotate.undo import KEPT, Original, UndoRecord
+from validator.annotate.workbook_xml import Book
+from validator.atomic import copy_atomic, write_atomic
+from validator.findings import FileReport
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.sources.grid import ReadError
+from validator.sources.xlsx import sniff
+from validator.text import os_reason
+
+ANNOTATED_SUFFIX = ".校验"
+VBA_PART = "xl/vbaProject.bin"
+PAINTER = "zip"
+UNDO_PART = "nianbao/undo.zip"  # the changed parts as they were, and digests of what was written
+UNDO_TYPE = "application/zip"
+
+# ---------------------------------------------------------------- paths
+
+
+def has_macros(path: Path) -> bool:
+    """Whether the package carries a VBA project (it must then be kept and saved as .xlsm)."""
+    with zipfile.ZipFile(path) as zf:
+        return any(name.casefold().endswith("vbaproject.bin") for name in zf.namelist())
+
+
+def _suffix(source: Path) -> str:
+    return ".xlsm" if has_macros(source) else ".xlsx"
+
+
+def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False) -> Path:
+    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir.
+
+    With `refresh` (the source is an annotated copy this tool wrote) `x.校验.xlsx` stays `x.校验.xlsx`; a user's own
+    file that merely has such a name gets `x.校验.校验.xlsx`, so it is never overwritten.
+    """
+    stem = source.stem.removesuffix(ANNOTATED_SUFFIX) if refresh else source.stem
+    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffix(source)}"
+
+
+def backup_path(source: Path) -> Path:
+    """`<stem>.bak.xlsx` (`.xlsm` with macros) beside the source; `.bak2`, `.bak3`… when earlier backups exist, so
+    that the first backup, which holds the user's original, is never overwritten."""
+    names = (f"{source.stem}.bak{n or ''}{_suffix(source)}" for n in itertools.chain([0], itertools.count(2)))
+    return next(path for path in map(source.with_name, names) if not path.exists())
+
+
+# ---------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing an annotated workbook did: where it went, and notes for the user (also on its results sheet)."""
+
+    path: Path
+    notices: tuple[str, ...] = ()
+
+
+def open_package(path: Path) -> Package:
+    """The package of a workbook file; ReadError (a Chinese message) for files that are not workbooks."""
+    sniff(Path(path))
+    return Package.open(path)
+
+
+def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:
+    """Write the annotated workbook; in place, the original is first copied to a .bak file. The report is not changed.
+
+    Earlier marks of the tool are cleared first, so that checking an annotated copy again refreshes its marks.
+    """
+    source = Path(source)
+    pkg = open_package(source)
+    marked = MARKS_SHEET in Book(pkg).names
+    notices: list[str] = []
+    if in_place:
+        target = source
+        copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
+    else:
+        target = annotated_path(source, out_dir, refresh=marked)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
+            notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
+    if marked:
+        pkg = cleared(pkg)
+    data = mark(pkg, report, [n for n in notices if n not in report.notices])
+    write_atomic(target, lambda tmp: tmp.write_bytes(data))
+    return Written(target, tuple(notices))
+
+
+def try_write_annotated(
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False
+) -> Written | str:
+    """write_annotated, or the Chinese reason the copy could not be written (for the file's notices)."""
+    try:
+        return write_annotated(source, report, out_dir, in_place)
+    except ReadError as exc:  # readable for checking, but its package cannot be edited
+        return f"无法生成标注副本：{exc.message}"
+    except OSError as exc:
+        return f"无法写入标注副本（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
+
+
+def clear_file(source: Path, out: Path | None = None) -> bool:
+    """Remove the tool's marks and sheets, saving in place or to out; False (and nothing written) if unmarked."""
+    pkg = open_package(source)
+    if MARKS_SHEET not in Book(pkg).names:
+        return False
+    data = cleared(pkg).bytes()
+    write_atomic(Path(out or source), lambda tmp: tmp.write_bytes(data))
+    return True
+
+
+# ---------------------------------------------------------------- marking
+
+
+def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes:
+    """The package with the plan of `report` painted: marks, the results sheet first and active, the undo record."""
+    book = Book(pkg)
+    names_before = book.names
+    worksheets = book.worksheets()
+    touched = {ref.sheet for f in report.findings for ref in f.cells if ref is not None and ref.local}
+    sheets = {name: merges(parse(pkg.read(part))) if name in touched else () for name, part in worksheets.items()}
+    plan = plan_annotation(report, sheets, notices)
+    if book.styles is None or not pkg.has(book.styles):
+        raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。")
+    styles = StyleBook(parse(pkg.read(book.styles)))
+    record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
+    blocks = itertools.count(_last_vml_block(pkg) + 1)
+    for name in sorted({m.cell.sheet for m in plan.marks}):
+        marks = [m for m in plan.marks if m.cell.sheet == name]
+        record.originals += _mark_sheet(pkg, book, worksheets[name], marks, styles, blocks)
+    for sheet in book.sheets:  # the results sheet becomes the only selected tab
+        if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):
+            root = parse(data)
+            if deselect(root):
+                pkg.put(sheet.part, serialise(root))
+    body, header = results_sheet(plan.results, styles, book.ns)
+    book.add_sheet(record.results, body, first=True)
+    book.add_sheet(MARKS_SHEET, marks_sheet(record.rows(), styles, book.ns), first=False, state="veryHidden")
+    if header:
+        book.print_titles(0, f"${header}:${header}")
+    book.show_first()
+    book.save()
+    pkg.put(book.styles, serialise(styles.root))
+    book.update_titles(names_before)
+    _keep_originals(pkg)
+    return pkg.bytes()
+
+
+def _mark_sheet(
+    pkg: Package, book: Book, part: str, marks: Sequence[Mark], styles: StyleBook, blocks: itertools.count
+) -> list[Original]:
+    """Fill and note every mark of one sheet; what each cell had before."""
+    root = parse(pkg.read(part))
+    sheet = SheetEdit(root)
+    rels = pkg.relationships(part)
+    comments = next((r.target for r in rels if r.type.endswith("/comments") and pkg.has(r.target)), None)
+    vml_id = sheet.legacy_drawing()
+    vml = next((r.target for r in rels if r.id == vml_id and pkg.has(r.target)), None) if vml_id else None
+    threaded = frozenset().union(*(threaded_refs(pkg.read(r.target)) for r in rels
+                                   if r.type.endswith("/threadedComment") and pkg.has(r.target)))
+    vml_bytes = pkg.read(vml) if vml else None
+    block = _vml_block(vml_bytes) if vml_bytes else next(blocks)
+    # A drawing of form controls (buttons) without notes gets our notes' shapes too.
+    notes = SheetNotes.of(pkg.read(comments) if comments else None, vml_bytes, book.ns, block, threaded)
+    originals = []
+    for m in marks:
+        row, col, ref = m.cell.row, m.cell.col, m.cell.coordinate
+        xf = sheet.style(row, col)
+        fill = styles.fill_xml(xf)
+        sheet.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))
+        if ref in notes.threaded:  # a threaded comment shows instead of any note: left as it is
+            originals.append(Original(m.cell.sheet, ref, fill, KEPT))
+            continue
+        saved = notes.saved(ref)
+        notes.write(ref, row, col, m.note_over(saved.text if saved else None))
+        originals.append(Original(m.cell.sheet, ref, fill, saved))
+    if notes.changed:
+        folder = posixpath.dirname(posixpath.dirname(part)) or "."
+        comments = comments or pkg.free_name(posixpath.join(folder, "comments{}.xml").removeprefix("./"))
+        if not pkg.has(comments):
+            pkg.declare(comments, COMMENTS_TYPE)
+            pkg.relate(part, f"{book.rel_ns}/comments", comments)
+        pkg.put(comments, notes.comments_bytes())
+        if vml is None:
+            vml = pkg.free_name(posixpath.join(folder, "drawings", "vmlDrawing{}.vml").removeprefix("./"))
+            pkg.declare("*.vml", VML_TYPE)
+            sheet.add_legacy_drawing(pkg.relate(part, f"{book.rel_ns}/vmlDrawing", vml), book.rel_ns)
+        pkg.put(vml, notes.vml)
+    pkg.put(part, serialise(root))
+    return originals
+
+
+def _vml_block(vml: bytes) -> int:
+    m = IDMAP.search(vml)
+    numbers = [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
+    return numbers[0] if numbers else 1
+
+
+def _last_vml_block(pkg: Package) -> int:
+    """The highest shape-id block any VML drawing of the package uses (shape ids are unique per workbook)."""
+    used = [0]
+    for name in pkg.entries():
+        if name.casefold().endswith(".vml"):
+            m = IDMAP.search(pkg.read(name))
+            used += [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
+    return max(used)
+
+
+# ---------------------------------------------------------------- the undo store and clearing
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _keep_originals(pkg: Package) -> None:
+    """Store the changed parts as they were and digests of what is written, so that clearing can restore exactly."""
+    pkg.declare(UNDO_PART, UNDO_TYPE)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as store:
+        written = {name: _digest(data) for name, data in (*pkg.changed.items(), *pkg.added.items())}
+        manifest = {"version": 1, "added": list(pkg.added), "written": written}
+        store.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        for name in pkg.changed:
+            store.writestr(f"parts/{name}", pkg.original(name))
+    pkg.put(UNDO_PART, buffer.getvalue())
+
+
+def cleared(pkg: Package) -> Package:
+    """The package without the tool's marks: exactly as before marking when the marked parts are as written, else
+    cleared cell by cell from the undo record (a copy that was edited and saved by another program)."""
+    exact = _restored(pkg)
+    if exact is not None:
+        return exact
+    from validator.annotate.openpyxl_clear import clear_package
+
+    return Package(clear_package(pkg.data))
+
+
+def _restored(pkg: Package) -> Package | None:
+    if not pkg.has(UNDO_PART):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(pkg.read(UNDO_PART))) as store:
+            manifest = json.loads(store.read("manifest.json"))
+            originals = {n.removeprefix("parts/"): store.read(n) for n in store.namelist() if n.startswith("parts/")}
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    written = manifest.get("written", {})
+    if any(not pkg.has(name) or _digest(pkg.read(name)) != digest for name, digest in written.items()):
+        return None  # edited since marking
+    for name in (*manifest.get("added", ()), UNDO_PART):
+        pkg.remove(name)
+    for name, data in originals.items():
+        pkg.put(name, data)
+    return Package(pkg.bytes())

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 KILLS = int(os.environ.get("NIANBAO_KILL_RUNS", "4"))
 DRIVER = """
 import sys
-import validator.annotate.openpyxl_painter, validator.engine, validator.render.table  # paid before "ready"
+import validator.annotate.zip_painter, validator.engine, validator.render.table  # paid before "ready"
 from validator.cli import main
 print("ready", flush=True)
 sys.exit(main(sys.argv[1:]))

@@ -142,9 +142,9 @@ class StyleBook:
                     continue
                 for old in children(font, name):
                     font.remove(old)
-                new = self._el(name, **attrs)
-                later = [c for c in font if local(c) in _FONT_ORDER[_FONT_ORDER.index(name) + 1 :]]
-                (later[0].addprevious(new) if later else font.append(new))
+                font.append(self._el(name, **attrs))
+            # CT_Font's children in schema order (the SDK's validator reads it as a sequence)
+            font[:] = sorted(font, key=lambda el: _FONT_ORDER.index(local(el)) if local(el) in _FONT_ORDER else 99)
             self._made[key] = self._append("fonts", font)
         return self._made[key]
 

@@ -29,13 +29,17 @@ class Sheet:
     state: str
 
 
+def workbook_part(pkg: Package) -> str:
+    """The workbook part the package declares (xl/workbook.xml when it declares none)."""
+    return next((r.target for r in pkg.relationships("") if r.type.endswith("/officeDocument")), "xl/workbook.xml")
+
+
 class Book:
     """The workbook part of a package, parsed, with its sheets resolved through the relationships."""
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self.part = next((r.target for r in pkg.relationships("") if r.type.endswith("/officeDocument")),
-                         "xl/workbook.xml")
+        self.part = workbook_part(pkg)
         self.root = parse(pkg.read(self.part))
         self.ns = etree.QName(self.root).namespace
         rels = {r.id: r for r in pkg.relationships(self.part)}

@@ -20,7 +20,7 @@ from validator.annotate.results_xml import marks_sheet, results_sheet
 from validator.annotate.sheet_xml import SheetEdit, deselect, merges
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, Original, UndoRecord
-from validator.annotate.workbook_xml import Book
+from validator.annotate.workbook_xml import Book, workbook_part
 from validator.atomic import copy_atomic, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -76,9 +76,17 @@ class Written:
 
 
 def open_package(path: Path) -> Package:
-    """The package of a workbook file; ReadError (a Chinese message) for files that are not workbooks."""
-    sniff(Path(path))
-    return Package.open(path)
+    """The package of a workbook file, wherever its workbook part is; ReadError (a Chinese message) for files that
+    are not workbooks."""
+    data = Path(path).read_bytes()
+    try:
+        pkg = Package(data)
+        if pkg.has(workbook_part(pkg)):
+            return pkg
+    except ReadError:
+        pass
+    sniff(Path(path))  # says what the file is instead
+    return Package(data)
 
 
 def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:

@@ -25,9 +25,9 @@ def parse(data: bytes) -> etree._Element:
     try:
         tree = etree.parse(io.BytesIO(data), _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ReadError(f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。") from exc
+        raise ReadError(f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt") from exc
     if tree.docinfo.doctype:
-        raise ReadError("文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。")
+        raise ReadError("文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
     return tree.getroot()
 
 
@@ -72,7 +72,7 @@ class Package:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.infos = [i for i in self.zip.infolist() if not i.is_dir()]
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ReadError("文件不是完整的工作簿（zip 包已损坏），无法写入标注。") from exc
+            raise ReadError("文件不是完整的工作簿（zip 包已损坏），无法写入标注。", "corrupt") from exc
         self._names = {i.filename.casefold(): i.filename for i in self.infos}
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}

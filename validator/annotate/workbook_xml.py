@@ -9,6 +9,7 @@ from lxml import etree
 
 from validator.annotate.package import Package, child, children, local, parse, serialise
 from validator.annotate.sheet_xml import local_attr
+from validator.sources.grid import ReadError
 
 TRANSITIONAL_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -132,9 +133,10 @@ class Book:
 
     def update_titles(self, old: list[str]) -> None:
         """docProps/app.xml lists the worksheet names: the same list as the workbook's, when it was so before."""
-        if not self.pkg.has(APP_PART):
+        try:
+            root = parse(self.pkg.read(APP_PART))
+        except (KeyError, ReadError):  # no such part, or one no program reads: nothing to keep in step
             return
-        root = parse(self.pkg.read(APP_PART))
         pairs, titles = child(root, "HeadingPairs"), child(root, "TitlesOfParts")
         pair_vector = child(pairs, "vector") if pairs is not None else None
         title_vector = child(titles, "vector") if titles is not None else None

@@ -78,15 +78,14 @@ class Written:
 def open_package(path: Path) -> Package:
     """The package of a workbook file, wherever its workbook part is; ReadError (a Chinese message) for files that
     are not workbooks."""
-    data = Path(path).read_bytes()
     try:
-        pkg = Package(data)
+        pkg = Package.open(path)
         if pkg.has(workbook_part(pkg)):
             return pkg
-    except ReadError:
+    except (ReadError, OSError):
         pass
     sniff(Path(path))  # says what the file is instead
-    return Package(data)
+    return Package.open(path)
 
 
 def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:
@@ -147,7 +146,7 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     sheets = {name: merges(parse(pkg.read(part))) if name in touched else () for name, part in worksheets.items()}
     plan = plan_annotation(report, sheets, notices)
     if book.styles is None or not pkg.has(book.styles):
-        raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。")
+        raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
     styles = StyleBook(parse(pkg.read(book.styles)))
     record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
     blocks = itertools.count(_last_vml_block(pkg) + 1)

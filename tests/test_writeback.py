@@ -23,9 +23,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
+from validator.annotate.plan import Mark, plan_marks
 from validator.annotate.zip_painter import annotated_path, clear_file, write_annotated
 from validator.atomic import save_atomic
-from validator.annotate.plan import Mark, plan_marks
 from validator.cellref import CellRef
 from validator.findings import FileReport, Finding, Related
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -235,9 +235,16 @@ def test_annotated_copy_marks_cells_and_keeps_everything_else(source: Path, tmp_
     with zipfile.ZipFile(source) as a, zipfile.ZipFile(out) as b:
         kept = [n for n in a.namelist() if a.read(n) == b.read(n)]
         assert b.namelist()[: len(a.namelist())] == a.namelist()  # in their order, new parts after them
-    changed = {"xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/comments/comment1.xml",
-               "xl/drawings/commentsDrawing1.vml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-               "[Content_Types].xml"}
+    changed = {
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet3.xml",
+        "xl/comments/comment1.xml",
+        "xl/drawings/commentsDrawing1.vml",
+        "xl/styles.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+    }
     assert set(a.namelist()) - set(kept) == changed
 
 
@@ -488,7 +495,9 @@ def test_parts_openpyxl_would_drop_survive(source: Path, tmp_path: Path) -> None
     assert written.notices == () and report.notices == []
     before, after = entries(lossy), entries(written.path)
     assert after["xl/drawings/drawing9.xml"] == before["xl/drawings/drawing9.xml"]
-    assert b"txBox" in after["xl/drawings/drawing9.xml"] and b'<drawing r:id="rId9"/>' in after["xl/worksheets/sheet3.xml"]
+    assert (
+        b"txBox" in after["xl/drawings/drawing9.xml"] and b'<drawing r:id="rId9"/>' in after["xl/worksheets/sheet3.xml"]
+    )
     assert after["xl/worksheets/sheet2.xml"].count(b"x14:dataValidation ") == 1  # 表三, marked, keeps its extension
     assert load(written.path)["表三"]["J8"].fill.fgColor.rgb == "FFFFC7CE"
 

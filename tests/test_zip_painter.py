@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
-from python_calamine import CalamineWorkbook
 from packages import with_shared_strings
+from python_calamine import CalamineWorkbook
 from test_writeback import C8, D8, J8, T4_C5, build_source, entries, sample_report
 
 from validator.annotate.zip_painter import UNDO_PART, clear_file, write_annotated
@@ -30,8 +30,10 @@ STRICT_RELS = b"http://purl.oclc.org/ooxml/officeDocument/relationships"
 NEW_ROW = CellRef("表四", 40, 8)  # no row 40 on 表四: the row and the cell are added in order
 MERGED = CellRef("表三", 1, 5)  # inside A1:J1, marked on A1
 # What marking may rewrite; everything else (drawings, charts, media, VBA, theme, core properties…) stays as it is.
-CHANGEABLE = re.compile(r".*(?:styles\.xml|workbook\.xml|\.rels|\[Content_Types\]\.xml|app\.xml|/sheet\d+\.xml|"
-                        r"comments?\d*\.xml|\.vml)")
+CHANGEABLE = re.compile(
+    r".*(?:styles\.xml|workbook\.xml|\.rels|\[Content_Types\]\.xml|app\.xml|/sheet\d+\.xml|"
+    r"comments?\d*\.xml|\.vml)"
+)
 
 
 def report_for(path: Path) -> FileReport:
@@ -92,8 +94,11 @@ def absolute_elsewhere(folder: Path) -> Path:
     source = with_chart_protection_and_hidden(folder / "src")
 
     def edit(name: str, data: bytes) -> tuple[str, bytes]:
-        data = re.sub(rb'Target="(?:\.\./)?(worksheets|theme|styles|sharedStrings|drawings|charts|media|comments)',
-                      lambda m: b'Target="/excel/' + m[1] if name.startswith("xl/") else m[0], data)
+        data = re.sub(
+            rb'Target="(?:\.\./)?(worksheets|theme|styles|sharedStrings|drawings|charts|media|comments)',
+            lambda m: b'Target="/excel/' + m[1] if name.startswith("xl/") else m[0],
+            data,
+        )
         for old in (b'Target="xl/', b'Target="/xl/', b'PartName="/xl/'):
             data = data.replace(old, old.replace(b"xl/", b"excel/").replace(b'"excel', b'"/excel'))
         return re.sub(r"^xl/", "excel/", name), data
@@ -124,10 +129,14 @@ THREADED = (
 def threaded(folder: Path) -> Path:
     """A threaded comment on 表三!J8, which keeps its legacy note too, as Excel saves them."""
     source = by_openpyxl(folder / "src")
-    rel = ('<Relationship Id="rIdT" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"'
-           ' Target="../threadedComments/threadedComment1.xml"/></Relationships>').encode()
-    override = ('<Override PartName="/xl/threadedComments/threadedComment1.xml"'
-                ' ContentType="application/vnd.ms-excel.threadedcomments+xml"/></Types>').encode()
+    rel = (
+        b'<Relationship Id="rIdT" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"'
+        b' Target="../threadedComments/threadedComment1.xml"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/threadedComments/threadedComment1.xml"'
+        b' ContentType="application/vnd.ms-excel.threadedcomments+xml"/></Types>'
+    )
 
     def edit(name: str, data: bytes) -> tuple[str, bytes]:
         if name == "xl/worksheets/_rels/sheet2.xml.rels":

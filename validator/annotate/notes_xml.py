@@ -30,7 +30,7 @@ _NOTE_SHAPE = (
     'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:{id};visibility:hidden" fillcolor="#ffffe1"'
     ' o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
     '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
-    "</v:textbox><x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>"
+    '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>'
     "<x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>\n"
 )
 _SHAPE = re.compile(rb"<v:shape\b[^>]*>.*?</v:shape>", re.DOTALL)
@@ -52,8 +52,13 @@ def comment_text(comment: etree._Element) -> str:
     text = child(comment, "text")
     if text is None:
         return ""
-    return "".join(t.text or "" for t in text.iter() if isinstance(t.tag, str) and t.tag.endswith("}t")
-                   and not any(a.tag.endswith("}rPh") for a in t.iterancestors()))
+    return "".join(
+        t.text or ""
+        for t in text.iter()
+        if isinstance(t.tag, str)
+        and t.tag.endswith("}t")
+        and not any(a.tag.endswith("}rPh") for a in t.iterancestors())
+    )
 
 
 @dataclass
@@ -73,7 +78,9 @@ class SheetNotes:
             self._by_ref[comment.get("ref", "").upper()] = comment
 
     @classmethod
-    def of(cls, comments: bytes | None, vml: bytes | None, main_ns: str, block: int, threaded: frozenset[str]) -> SheetNotes:
+    def of(
+        cls, comments: bytes | None, vml: bytes | None, main_ns: str, block: int, threaded: frozenset[str]
+    ) -> SheetNotes:
         """A sheet's notes from its comments part and VML drawing, either of which may not exist yet."""
         if comments is None:
             root = etree.Element(f"{{{main_ns}}}comments", nsmap={None: main_ns})

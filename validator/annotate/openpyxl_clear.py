@@ -61,7 +61,9 @@ def _restore(cell: Cell, original: Original) -> None:
         cell.fill = Fill.from_tree(fromstring(original.fill))
     else:
         colour = fill_colour(original.fill)
-        cell.fill = PatternFill("solid", start_color=f"FF{colour}", end_color=f"FF{colour}") if colour else PatternFill()
+        cell.fill = (
+            PatternFill("solid", start_color=f"FF{colour}", end_color=f"FF{colour}") if colour else PatternFill()
+        )
     if not original.note_kept:
         note = original.note
         cell.comment = note and Comment(note.text, note.author or "", height=note.height, width=note.width)

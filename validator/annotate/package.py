@@ -25,9 +25,13 @@ def parse(data: bytes) -> etree._Element:
     try:
         tree = etree.parse(io.BytesIO(data), _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ReadError(f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt") from exc
+        raise ReadError(
+            f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
+        ) from exc
     if tree.docinfo.doctype:
-        raise ReadError("文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
+        raise ReadError(
+            "文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
+        )
     return tree.getroot()
 
 
@@ -150,14 +154,20 @@ class Package:
             if rel.get("TargetMode") == "External" or not target:
                 out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), ""))
                 continue
-            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            resolved = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
             out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolved))
         return out
 
     def relate(self, part: str, kind: str, target: str) -> str:
         """Add a relationship from `part` to the part `target` (a relative reference); its new id."""
         rels = rels_name(part)
-        root = parse(self.read(rels)) if self.has(rels) else etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
+        root = (
+            parse(self.read(rels))
+            if self.has(rels)
+            else etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
+        )
         taken = {r.get("Id") for r in root}
         rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
         reference = posixpath.relpath(target, posixpath.dirname(part) or ".")
@@ -230,8 +240,18 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
     raw = fp.read(info.compress_size)
     copy = zipfile.ZipInfo(info.filename, info.date_time)
-    for attribute in ("compress_type", "external_attr", "create_system", "create_version", "extract_version", "CRC",
-                      "compress_size", "file_size", "internal_attr", "comment"):
+    for attribute in (
+        "compress_type",
+        "external_attr",
+        "create_system",
+        "create_version",
+        "extract_version",
+        "CRC",
+        "compress_size",
+        "file_size",
+        "internal_attr",
+        "comment",
+    ):
         setattr(copy, attribute, getattr(info, attribute))
     copy.flag_bits = info.flag_bits & ~_FLAG_DATA_DESCRIPTOR  # sizes go in the local header instead
     copy.extra = b""  # a zip64 extra is rebuilt by FileHeader when needed

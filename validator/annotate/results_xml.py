@@ -94,8 +94,10 @@ def results_sheet(content: ResultsContent, styles: StyleBook, main_ns: str) -> t
     view = '<sheetView tabSelected="1" workbookViewId="0">'
     if header:
         top = f"A{header + 1}"
-        view += (f'<pane ySplit="{header}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
-                 f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>')
+        view += (
+            f'<pane ySplit="{header}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
+        )
     parts = [
         f'<worksheet xmlns="{main_ns}">',
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if header else "",
@@ -142,8 +144,14 @@ def marks_sheet(rows: Sequence[Sequence[str | None]], styles: StyleBook, main_ns
         for c, value in enumerate(values, 1):
             if value is not None:
                 sheet.put(r, c, value)
-    return _xml([f'<worksheet xmlns="{main_ns}">', '<sheetViews><sheetView workbookViewId="0"/></sheetViews>',
-                 sheet.sheet_data(), "</worksheet>"])
+    return _xml(
+        [
+            f'<worksheet xmlns="{main_ns}">',
+            '<sheetViews><sheetView workbookViewId="0"/></sheetViews>',
+            sheet.sheet_data(),
+            "</worksheet>",
+        ]
+    )
 
 
 def _xml(parts: Sequence[str]) -> bytes:

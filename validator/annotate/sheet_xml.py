@@ -11,8 +11,16 @@ from validator.cellref import column_letter, column_number, coordinate
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 # CT_Worksheet's elements that come after <legacyDrawing>, in schema order.
-_AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
-                         "tableParts", "extLst")
+_AFTER_LEGACY_DRAWING = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
@@ -139,7 +147,9 @@ class SheetEdit:
 def deselect(root: etree._Element) -> bool:
     """Unselect a sheet's tab (the results sheet becomes the only selected one); whether it was selected."""
     views = child(root, "sheetViews")
-    selected = [v for v in children(views, "sheetView") if v.get("tabSelected") in ("1", "true")] if views is not None else []
+    selected = (
+        [v for v in children(views, "sheetView") if v.get("tabSelected") in ("1", "true")] if views is not None else []
+    )
     for view in selected:
         view.set("tabSelected", "0")
     return bool(selected)

@@ -10,10 +10,36 @@ from lxml import etree
 from validator.annotate.package import child, children, local
 
 # CT_Stylesheet's elements in schema order; a missing section is created in its place.
-_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles",
-          "colors", "extLst")
-_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color", "name",
-               "family", "charset", "scheme")
+_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+_FONT_ORDER = (
+    "b",
+    "i",
+    "strike",
+    "condense",
+    "extend",
+    "outline",
+    "shadow",
+    "u",
+    "vertAlign",
+    "sz",
+    "color",
+    "name",
+    "family",
+    "charset",
+    "scheme",
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +145,18 @@ class StyleBook:
             font = self._font(spec)
             fill = self._fill(self.solid(spec.fill)) if spec.fill else 0
             border = self._border() if spec.bottom_border else 0
-            xf = self._el("xf", numFmtId="0", fontId=str(font), fillId=str(fill), borderId=str(border), xfId="0",
-                          applyFont="1", applyFill="1", applyBorder="1", applyAlignment="1")
+            xf = self._el(
+                "xf",
+                numFmtId="0",
+                fontId=str(font),
+                fillId=str(fill),
+                borderId=str(border),
+                xfId="0",
+                applyFont="1",
+                applyFill="1",
+                applyBorder="1",
+                applyAlignment="1",
+            )
             alignment = etree.SubElement(xf, f"{{{self.ns}}}alignment", vertical="top")
             if spec.horizontal:
                 alignment.set("horizontal", spec.horizontal)
@@ -135,8 +171,12 @@ class StyleBook:
         if key not in self._made:
             base = child(self.section("fonts"), "font")
             font = copy.deepcopy(base) if base is not None else self._el("font")
-            changes = {"b": spec.bold and {}, "u": spec.underline and {}, "sz": spec.size and {"val": f"{spec.size:g}"},
-                       "color": spec.colour and {"rgb": spec.colour}}
+            changes = {
+                "b": spec.bold and {},
+                "u": spec.underline and {},
+                "sz": spec.size and {"val": f"{spec.size:g}"},
+                "color": spec.colour and {"rgb": spec.colour},
+            }
             for name, attrs in changes.items():
                 if attrs is False or attrs is None:
                     continue

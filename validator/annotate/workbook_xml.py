@@ -15,8 +15,18 @@ TRANSITIONAL_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relat
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 APP_PART = "docProps/app.xml"
 # CT_Workbook's elements after <definedNames>, in schema order.
-_AFTER_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
-                "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+_AFTER_NAMES = (
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +62,15 @@ class Book:
                 self.rel_ns = etree.QName(rid_attr).namespace
             rel = rels.get(el.get(rid_attr) if rid_attr else "")
             kind = rel.type.rpartition("/")[2] if rel else ""
-            self.sheets.append(Sheet(el.get("name", ""), el.get(rid_attr or "", ""), rel.target if rel and rel.target else None,
-                                     kind, el.get("state", "visible")))
+            self.sheets.append(
+                Sheet(
+                    el.get("name", ""),
+                    el.get(rid_attr or "", ""),
+                    rel.target if rel and rel.target else None,
+                    kind,
+                    el.get("state", "visible"),
+                )
+            )
         self.styles = next((r.target for r in rels.values() if r.type.endswith("/styles")), None)
 
     def _sheets(self) -> etree._Element:
@@ -124,8 +141,9 @@ class Book:
             later = [c for c in self.root if local(c) in _AFTER_NAMES]
             (later[0].addprevious(names) if later else self.root.append(names))
         sheet = self.sheets[sheet_index].name.replace("'", "''")
-        el = etree.SubElement(names, f"{{{self.ns}}}definedName", name="_xlnm.Print_Titles",
-                              localSheetId=str(sheet_index))
+        el = etree.SubElement(
+            names, f"{{{self.ns}}}definedName", name="_xlnm.Print_Titles", localSheetId=str(sheet_index)
+        )
         el.text = f"'{sheet}'!{rows}"
 
     def save(self) -> None:
@@ -146,7 +164,11 @@ class Book:
         entries = [e for e in title_vector if local(e) == "lpstr"]
         worksheets = [s.name for s in self.sheets if s.kind == "worksheet"]
         previous = [n for n in old if n in worksheets]
-        if count_el is None or count_el.text != str(len(previous)) or [e.text for e in entries[: len(previous)]] != previous:
+        if (
+            count_el is None
+            or count_el.text != str(len(previous))
+            or [e.text for e in entries[: len(previous)]] != previous
+        ):
             return  # not the layout Excel writes: left as it is
         added = [n for n in worksheets if n not in previous]
         tag = entries[0].tag if entries else f"{{{etree.QName(title_vector).namespace}}}lpstr"

@@ -181,8 +181,9 @@ def _mark_sheet(
     comments = next((r.target for r in rels if r.type.endswith("/comments") and pkg.has(r.target)), None)
     vml_id = sheet.legacy_drawing()
     vml = next((r.target for r in rels if r.id == vml_id and pkg.has(r.target)), None) if vml_id else None
-    threaded = frozenset().union(*(threaded_refs(pkg.read(r.target)) for r in rels
-                                   if r.type.endswith("/threadedComment") and pkg.has(r.target)))
+    threaded = frozenset().union(
+        *(threaded_refs(pkg.read(r.target)) for r in rels if r.type.endswith("/threadedComment") and pkg.has(r.target))
+    )
     vml_bytes = pkg.read(vml) if vml else None
     block = _vml_block(vml_bytes) if vml_bytes else next(blocks)
     # A drawing of form controls (buttons) without notes gets our notes' shapes too.

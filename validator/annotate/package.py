@@ -43,12 +43,13 @@ def serialise(root: etree._Element) -> bytes:
 
 def local(el: etree._Element) -> str:
     """An element's tag without its namespace."""
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def children(el: etree._Element, name: str) -> list[etree._Element]:
     """Child elements of a local name, in any namespace (transitional or strict)."""
-    return [c for c in el if local(c) == name]
+    return [c for c in el if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == name]
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:

@@ -61,6 +61,8 @@ class SheetEdit:
             number = int(row.get("r") or number + 1)
             self.rows[number] = row
         self._cells: dict[int, dict[int, etree._Element]] = {}
+        cols = child(root, "cols")
+        self._cols = children(cols, "col") if cols is not None else []
 
     def _cells_of(self, row_number: int) -> dict[int, etree._Element]:
         if row_number not in self._cells:
@@ -79,8 +81,7 @@ class SheetEdit:
         row_el = self.rows.get(row)
         if row_el is not None and row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
             return int(row_el.get("s"))
-        cols = child(self.root, "cols")
-        for col_el in children(cols, "col") if cols is not None else ():
+        for col_el in self._cols:
             if int(col_el.get("min", "0")) <= col <= int(col_el.get("max", "0")) and col_el.get("style"):
                 return int(col_el.get("style"))
         return 0

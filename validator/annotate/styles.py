@@ -63,6 +63,7 @@ class StyleBook:
         self.root = root
         self.ns = etree.QName(root).namespace
         self._made: dict[object, int] = {}
+        self._fill_xml: dict[int, str] = {}
 
     def _el(self, name: str, **attrs: str) -> etree._Element:
         return etree.Element(f"{{{self.ns}}}{name}", **attrs)
@@ -93,6 +94,11 @@ class StyleBook:
 
     def fill_xml(self, xf: int) -> str:
         """The exact `<fill>` of a cell format, without namespaces (the undo record's form); "none" without one."""
+        if xf not in self._fill_xml:
+            self._fill_xml[xf] = self._plain_fill(xf)
+        return self._fill_xml[xf]
+
+    def _plain_fill(self, xf: int) -> str:
         fills = children(self.section("fills"), "fill")
         fill_id = int(self._xf(xf).get("fillId", "0"))
         if not 0 <= fill_id < len(fills):

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from validator.annotate.notes_xml import COMMENTS_TYPE, IDMAP, VML_TYPE, SheetNotes, threaded_refs
 from validator.annotate.package import Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
@@ -143,7 +145,8 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     names_before = book.names
     worksheets = book.worksheets()
     touched = {ref.sheet for f in report.findings for ref in f.cells if ref is not None and ref.local}
-    sheets = {name: merges(parse(pkg.read(part))) if name in touched else () for name, part in worksheets.items()}
+    roots = {name: parse(pkg.read(part)) for name, part in worksheets.items() if name in touched}
+    sheets = {name: merges(roots[name]) if name in roots else () for name in worksheets}
     plan = plan_annotation(report, sheets, notices)
     if book.styles is None or not pkg.has(book.styles):
         raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
@@ -152,7 +155,7 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     blocks = itertools.count(_last_vml_block(pkg) + 1)
     for name in sorted({m.cell.sheet for m in plan.marks}):
         marks = [m for m in plan.marks if m.cell.sheet == name]
-        record.originals += _mark_sheet(pkg, book, worksheets[name], marks, styles, blocks)
+        record.originals += _mark_sheet(pkg, book, worksheets[name], roots[name], marks, styles, blocks)
     for sheet in book.sheets:  # the results sheet becomes the only selected tab
         if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):
             root = parse(data)
@@ -172,10 +175,15 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
 
 
 def _mark_sheet(
-    pkg: Package, book: Book, part: str, marks: Sequence[Mark], styles: StyleBook, blocks: itertools.count
+    pkg: Package,
+    book: Book,
+    part: str,
+    root: etree._Element,
+    marks: Sequence[Mark],
+    styles: StyleBook,
+    blocks: itertools.count,
 ) -> list[Original]:
-    """Fill and note every mark of one sheet; what each cell had before."""
-    root = parse(pkg.read(part))
+    """Fill and note every mark of one sheet (its part parsed as `root`); what each cell had before."""
     sheet = SheetEdit(root)
     rels = pkg.relationships(part)
     comments = next((r.target for r in rels if r.type.endswith("/comments") and pkg.has(r.target)), None)

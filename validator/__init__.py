@@ -11,8 +11,14 @@ Names are imported on first use, so that `import validator` stays cheap for entr
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# openpyxl parses with lxml whenever lxml is installed (other packages bring it): a stricter parser that refuses some
+# legitimate files (long text nodes), and other bytes in the workbooks we generate. Reading is guarded and tested on
+# the standard library's parser with defusedxml, so openpyxl stays on it unless the user sets OPENPYXL_LXML.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 if TYPE_CHECKING:
     from validator.cellref import CellRef

@@ -7,19 +7,16 @@ import hashlib
 import io
 import itertools
 import json
-import posixpath
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
-from validator.annotate.notes_xml import COMMENTS_TYPE, IDMAP, VML_TYPE, SheetNotes, threaded_refs
+from validator.annotate.marked_sheet import MarkedSheet, next_blocks
 from validator.annotate.package import Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
-from validator.annotate.sheet_xml import SheetEdit, deselect, merges
+from validator.annotate.sheet_xml import deselect, merges
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, Original, UndoRecord
 from validator.annotate.workbook_xml import Book, workbook_part
@@ -152,10 +149,11 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
         raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
     styles = StyleBook(parse(pkg.read(book.styles)))
     record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
-    blocks = itertools.count(_last_vml_block(pkg) + 1)
+    blocks = next_blocks(pkg)
     for name in sorted({m.cell.sheet for m in plan.marks}):
-        marks = [m for m in plan.marks if m.cell.sheet == name]
-        record.originals += _mark_sheet(pkg, book, worksheets[name], roots[name], marks, styles, blocks)
+        sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], blocks)
+        record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
+        sheet.save(pkg, book)
     for sheet in book.sheets:  # the results sheet becomes the only selected tab
         if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):
             root = parse(data)
@@ -174,70 +172,21 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     return pkg.bytes()
 
 
-def _mark_sheet(
-    pkg: Package,
-    book: Book,
-    part: str,
-    root: etree._Element,
-    marks: Sequence[Mark],
-    styles: StyleBook,
-    blocks: itertools.count,
-) -> list[Original]:
-    """Fill and note every mark of one sheet (its part parsed as `root`); what each cell had before."""
-    sheet = SheetEdit(root)
-    rels = pkg.relationships(part)
-    comments = next((r.target for r in rels if r.type.endswith("/comments") and pkg.has(r.target)), None)
-    vml_id = sheet.legacy_drawing()
-    vml = next((r.target for r in rels if r.id == vml_id and pkg.has(r.target)), None) if vml_id else None
-    threaded = frozenset().union(
-        *(threaded_refs(pkg.read(r.target)) for r in rels if r.type.endswith("/threadedComment") and pkg.has(r.target))
-    )
-    vml_bytes = pkg.read(vml) if vml else None
-    block = _vml_block(vml_bytes) if vml_bytes else next(blocks)
-    # A drawing of form controls (buttons) without notes gets our notes' shapes too.
-    notes = SheetNotes.of(pkg.read(comments) if comments else None, vml_bytes, book.ns, block, threaded)
+def _mark_sheet(sheet: MarkedSheet, marks: Sequence[Mark], styles: StyleBook) -> list[Original]:
+    """Fill and note every mark of one sheet; what each cell had before."""
     originals = []
     for m in marks:
         row, col, ref = m.cell.row, m.cell.col, m.cell.coordinate
-        xf = sheet.style(row, col)
+        xf = sheet.cells.style(row, col)
         fill = styles.fill_xml(xf)
-        sheet.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))
-        if ref in notes.threaded:  # a threaded comment shows instead of any note: left as it is
+        sheet.cells.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))
+        if ref in sheet.notes.threaded:  # a threaded comment shows instead of any note: left as it is
             originals.append(Original(m.cell.sheet, ref, fill, KEPT))
             continue
-        saved = notes.saved(ref)
-        notes.write(ref, row, col, m.note_over(saved.text if saved else None))
+        saved = sheet.notes.saved(ref)
+        sheet.notes.write(ref, row, col, m.note_over(saved.text if saved else None))
         originals.append(Original(m.cell.sheet, ref, fill, saved))
-    if notes.changed:
-        folder = posixpath.dirname(posixpath.dirname(part)) or "."
-        comments = comments or pkg.free_name(posixpath.join(folder, "comments{}.xml").removeprefix("./"))
-        if not pkg.has(comments):
-            pkg.declare(comments, COMMENTS_TYPE)
-            pkg.relate(part, f"{book.rel_ns}/comments", comments)
-        pkg.put(comments, notes.comments_bytes())
-        if vml is None:
-            vml = pkg.free_name(posixpath.join(folder, "drawings", "vmlDrawing{}.vml").removeprefix("./"))
-            pkg.declare("*.vml", VML_TYPE)
-            sheet.add_legacy_drawing(pkg.relate(part, f"{book.rel_ns}/vmlDrawing", vml), book.rel_ns)
-        pkg.put(vml, notes.vml)
-    pkg.put(part, serialise(root))
     return originals
-
-
-def _vml_block(vml: bytes) -> int:
-    m = IDMAP.search(vml)
-    numbers = [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
-    return numbers[0] if numbers else 1
-
-
-def _last_vml_block(pkg: Package) -> int:
-    """The highest shape-id block any VML drawing of the package uses (shape ids are unique per workbook)."""
-    used = [0]
-    for name in pkg.entries():
-        if name.casefold().endswith(".vml"):
-            m = IDMAP.search(pkg.read(name))
-            used += [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
-    return max(used)
 
 
 # ---------------------------------------------------------------- the undo store and clearing

@@ -59,7 +59,9 @@ def main() -> None:
         a = per_workbook(paths, read_all)
         b = per_workbook(paths, lambda path: write_annotated(path, reports[path], Path(out)))
         c = per_workbook(paths, openpyxl_round_trip)
-    print(f"{len(paths)} workbooks with findings (mean {sum(len(r.findings) for r in reports.values()) / len(paths):.1f} findings)")
+    print(
+        f"{len(paths)} workbooks with findings (mean {sum(len(r.findings) for r in reports.values()) / len(paths):.1f} findings)"
+    )
     print(f"(a) python-calamine reads every cell      {a:7.2f} ms")
     print(f"(b) zip painter writes the annotated copy {b:7.2f} ms   b/a = {b / a:.1f}")
     print(f"(c) openpyxl loads and saves the workbook {c:7.2f} ms   c/b = {c / b:.1f}")

@@ -7,6 +7,7 @@ import re
 import subprocess
 import zipfile
 from collections.abc import Callable
+from copy import copy
 from pathlib import Path
 
 import openpyxl
@@ -320,3 +321,15 @@ def test_a_copy_edited_in_another_program_is_still_cleared(inputs, tmp_path: Pat
     assert cleared.sheetnames == ["表二", "表三", "表四"] and cleared["表二"]["A20"].value == "用户后来填写的内容"
     assert cleared["表三"]["J8"].comment.text == "填报人：合计按系统导出"
     assert cleared["表三"]["J8"].fill.fill_type is None
+
+
+def test_a_copy_saved_again_by_libreoffice_is_cleared_cell_by_cell(copies, inputs, convert, tmp_path: Path) -> None:
+    """LibreOffice rewrites every part (shared strings in the undo record, its own styles): cleared from the record."""
+    resaved = convert(copies["openpyxl"], "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    assert clear_file(resaved)
+    cleared, original = openpyxl.load_workbook(resaved), openpyxl.load_workbook(inputs["openpyxl"])
+    assert cleared.sheetnames == original.sheetnames and cleared.active.title == "表三"
+    for ref in (J8, C8, D8, T4_C5, NEW_ROW, CellRef("表三", 1, 1)):
+        after, before = cleared[ref.sheet][ref.coordinate], original[ref.sheet][ref.coordinate]
+        assert copy(after.fill) == copy(before.fill), ref  # the exact fill: a theme colour, a gradient
+        assert (after.comment.text if after.comment else None) == (before.comment.text if before.comment else None)

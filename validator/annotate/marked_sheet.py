@@ -34,7 +34,11 @@ class MarkedSheet:
         vml_id = cells.legacy_drawing()
         vml = next((r.target for r in rels if r.id == vml_id and pkg.has(r.target)), None) if vml_id else None
         threaded = frozenset().union(
-            *(threaded_refs(pkg.read(r.target)) for r in rels if r.type.endswith("/threadedComment") and pkg.has(r.target))
+            *(
+                threaded_refs(pkg.read(r.target))
+                for r in rels
+                if r.type.endswith("/threadedComment") and pkg.has(r.target)
+            )
         )
         vml_bytes = pkg.read(vml) if vml else None
         block = vml_block(vml_bytes) if vml_bytes else next(blocks)

@@ -48,13 +48,16 @@ def note_size(text: str) -> tuple[int, int]:
 
 
 def comment_text(comment: etree._Element) -> str:
-    """The plain text of a `<comment>` (runs joined; phonetic hints left out)."""
+    """The plain text of a `<comment>`."""
     text = child(comment, "text")
-    if text is None:
-        return ""
+    return "" if text is None else rich_text(text)
+
+
+def rich_text(el: etree._Element) -> str:
+    """The plain text of rich text (`<text>`, `<is>`, `<si>`): its runs joined, phonetic hints left out."""
     return "".join(
         t.text or ""
-        for t in text.iter()
+        for t in el.iter()
         if isinstance(t.tag, str)
         and t.tag.endswith("}t")
         and not any(a.tag.endswith("}rPh") for a in t.iterancestors())
@@ -96,16 +99,16 @@ class SheetNotes:
             found = etree.SubElement(self.comments, f"{{{self.ns}}}commentList")
         return found
 
-    def _author(self) -> int:
+    def _author(self, name: str) -> int:
         authors = child(self.comments, "authors")
         if authors is None:
             authors = etree.Element(f"{{{self.ns}}}authors")
             self.comments.insert(0, authors)
-        names = [a.text for a in children(authors, "author")]
-        if NOTE_AUTHOR not in names:
-            etree.SubElement(authors, f"{{{self.ns}}}author").text = NOTE_AUTHOR
-            names.append(NOTE_AUTHOR)
-        return names.index(NOTE_AUTHOR)
+        names = [a.text or "" for a in children(authors, "author")]
+        if name not in names:
+            etree.SubElement(authors, f"{{{self.ns}}}author").text = name
+            names.append(name)
+        return names.index(name)
 
     def saved(self, ref: str) -> SavedNote | None:
         comment = self._by_ref.get(ref)
@@ -116,7 +119,7 @@ class SheetNotes:
         author_id = int(comment.get("authorId", "-1"))
         return SavedNote(comment_text(comment), names[author_id] if 0 <= author_id < len(names) else None)
 
-    def write(self, ref: str, row: int, col: int, text: str) -> None:
+    def write(self, ref: str, row: int, col: int, text: str, author: str | None = NOTE_AUTHOR) -> None:
         """Make `text` the note of the cell (replacing the text of its note, or adding a note and its shape)."""
         text = printable(text)
         self.changed = True
@@ -130,7 +133,7 @@ class SheetNotes:
             self._resize_shape(row - 1, col - 1, width, height)
             for old in list(comment):
                 comment.remove(old)
-        comment.set("authorId", str(self._author()))
+        comment.set("authorId", str(self._author(author or "")))
         body = etree.SubElement(comment, f"{{{self.ns}}}text")
         t = etree.SubElement(body, f"{{{self.ns}}}t")
         t.text = text
@@ -144,15 +147,28 @@ class SheetNotes:
         at = self.vml.rindex(b"</xml>")
         self.vml = self.vml[:at] + (head + shape).encode() + self.vml[at:]
 
+    def delete(self, ref: str, row: int, col: int) -> None:
+        """Remove the cell's note and its shape."""
+        comment = self._by_ref.pop(ref, None)
+        if comment is not None:
+            comment.getparent().remove(comment)
+            self.changed = True
+            shape = self._shape(row - 1, col - 1)
+            if shape is not None:
+                self.vml = self.vml[: shape.start()] + self.vml[shape.end() :]
+
+    def _shape(self, row: int, col: int) -> re.Match[bytes] | None:
+        """The note shape anchored on a cell (0-based row and column), in the VML text."""
+        wanted = (f"<x:Row>{row}</x:Row>".encode(), f"<x:Column>{col}</x:Column>".encode(), b'ObjectType="Note"')
+        return next((m for m in _SHAPE.finditer(self.vml) if all(w in m[0] for w in wanted)), None)
+
     def _resize_shape(self, row: int, col: int, width: int, height: int) -> None:
         """A note whose text grew gets a box large enough to show it."""
-        for m in _SHAPE.finditer(self.vml):
-            shape = m[0]
-            if f"<x:Row>{row}</x:Row>".encode() in shape and f"<x:Column>{col}</x:Column>".encode() in shape:
-                new = re.sub(rb"(?<![-\w])width:[^;\"]*", f"width:{width}px".encode(), shape, count=1)
-                new = re.sub(rb"(?<![-\w])height:[^;\"]*", f"height:{height}px".encode(), new, count=1)
-                self.vml = self.vml[: m.start()] + new + self.vml[m.end() :]
-                return
+        m = self._shape(row, col)
+        if m is not None:
+            new = re.sub(rb"(?<![-\w])width:[^;\"]*", f"width:{width}px".encode(), m[0], count=1)
+            new = re.sub(rb"(?<![-\w])height:[^;\"]*", f"height:{height}px".encode(), new, count=1)
+            self.vml = self.vml[: m.start()] + new + self.vml[m.end() :]
 
     def comments_bytes(self) -> bytes:
         return serialise(self.comments)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from validator.annotate.package import Package, child, children, local, parse, serialise
+from validator.annotate.package import Package, child, children, local, parse, rels_name, serialise
 from validator.annotate.sheet_xml import local_attr
 from validator.sources.grid import ReadError
 
@@ -149,6 +149,44 @@ class Book:
     def save(self) -> None:
         self.pkg.put(self.part, serialise(self.root))
 
+    def remove_sheet(self, name: str) -> None:
+        """Remove a sheet, its part and its relationship; defined names of the sheet go, later ones shift."""
+        index = self.names.index(name)
+        sheet = self.sheets.pop(index)
+        el = children(self._sheets(), "sheet")[index]
+        el.getparent().remove(el)
+        self.pkg.unrelate(self.part, sheet.rid)
+        if sheet.part:
+            self.pkg.undeclare(sheet.part)
+            self.pkg.remove(sheet.part)
+            self.pkg.remove(rels_name(sheet.part))
+        names = child(self.root, "definedNames")
+        for el in children(names, "definedName") if names is not None else ():
+            if (local_id := el.get("localSheetId", "")).isdigit() and int(local_id) >= index:
+                if int(local_id) == index:
+                    names.remove(el)
+                else:
+                    el.set("localSheetId", str(int(local_id) - 1))
+        if names is not None and not len(names):
+            self.root.remove(names)
+
+    def set_active(self, name: str) -> None:
+        """Make a sheet the active and selected tab."""
+        index = self.names.index(name)
+        view = self._view()
+        if view is not None:
+            view.set("activeTab", str(index))
+            if view.get("firstSheet", "").isdigit() and int(view.get("firstSheet")) > index:
+                view.set("firstSheet", str(index))
+        part = self.sheets[index].part
+        if part and self.pkg.has(part):
+            root = parse(self.pkg.read(part))
+            views = child(root, "sheetViews")
+            first = child(views, "sheetView") if views is not None else None
+            if first is not None:
+                first.set("tabSelected", "1")
+                self.pkg.put(part, serialise(root))
+
     def update_titles(self, old: list[str]) -> None:
         """docProps/app.xml lists the worksheet names: the same list as the workbook's, when it was so before."""
         try:
@@ -163,20 +201,20 @@ class Book:
         count_el = next((v for v in pair_vector[1].iter() if local(v) in ("i4", "int")), None)
         entries = [e for e in title_vector if local(e) == "lpstr"]
         worksheets = [s.name for s in self.sheets if s.kind == "worksheet"]
-        previous = [n for n in old if n in worksheets]
+        previous = [n for n in old if n in worksheets or n not in self.names]
         if (
             count_el is None
             or count_el.text != str(len(previous))
             or [e.text for e in entries[: len(previous)]] != previous
         ):
             return  # not the layout Excel writes: left as it is
-        added = [n for n in worksheets if n not in previous]
         tag = entries[0].tag if entries else f"{{{etree.QName(title_vector).namespace}}}lpstr"
+        for el in entries[: len(previous)]:
+            title_vector.remove(el)
         for n, name in enumerate(worksheets):
-            if name in added:
-                el = etree.Element(tag)
-                el.text = name
-                title_vector.insert(n, el)
+            el = etree.Element(tag)
+            el.text = name
+            title_vector.insert(n, el)
         count_el.text = str(len(worksheets))
         title_vector.set("size", str(len([e for e in title_vector if local(e) == "lpstr"])))
         self.pkg.put(APP_PART, serialise(root))

@@ -20,6 +20,7 @@ from validator.annotate.sheet_xml import deselect, merges
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, Original, UndoRecord
 from validator.annotate.workbook_xml import Book, workbook_part
+from validator.annotate.zip_clear import clear_cells
 from validator.atomic import copy_atomic, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -213,11 +214,7 @@ def cleared(pkg: Package) -> Package:
     """The package without the tool's marks: exactly as before marking when the marked parts are as written, else
     cleared cell by cell from the undo record (a copy that was edited and saved by another program)."""
     exact = _restored(pkg)
-    if exact is not None:
-        return exact
-    from validator.annotate.openpyxl_clear import clear_package
-
-    return Package(clear_package(pkg.data))
+    return exact if exact is not None else clear_cells(pkg)
 
 
 def _restored(pkg: Package) -> Package | None:

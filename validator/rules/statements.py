@@ -44,9 +44,7 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
             for m in pattern.finditer(sentence.group()):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
-                    found.append(
-                        (sentence.start() + m.start(), sentence.start() + m.end(), Statement(value, m.group()))
-                    )
+                    found.append((sentence.start() + m.start(), sentence.start() + m.end(), Statement(value, m.group())))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
         if not kept or start >= kept[-1][1]:

@@ -73,6 +73,7 @@ class SheetNotes:
     block: int  # the drawing's shape-id block (o:idmap)
     threaded: frozenset[str] = frozenset()  # cells whose note is a threaded comment: left alone
     changed: bool = False
+    _next_id: int | None = None  # the next free shape id of the drawing
     _by_ref: dict[str, etree._Element] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -140,8 +141,9 @@ class SheetNotes:
         t.set(f"{{{XML_NS}}}space", "preserve")
 
     def _add_shape(self, row: int, col: int, width: int, height: int) -> None:
-        used = [int(n) for n in _SHAPE_ID.findall(self.vml)]
-        shape_id = max(used, default=self.block * 1024) + 1
+        if self._next_id is None:
+            self._next_id = max(map(int, _SHAPE_ID.findall(self.vml)), default=self.block * 1024) + 1
+        shape_id, self._next_id = self._next_id, self._next_id + 1
         shape = _NOTE_SHAPE.format(id=shape_id, width=width, height=height, row=row, col=col)
         head = "" if b"_x0000_t202" in self.vml else _NOTE_SHAPETYPE
         at = self.vml.rindex(b"</xml>")

@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from validator.sources.grid import ReadError
+from validator.sources.relationships import resolve
 
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -155,10 +156,7 @@ class Package:
             if rel.get("TargetMode") == "External" or not target:
                 out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), ""))
                 continue
-            resolved = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            )
-            out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolved))
+            out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolve(folder, target)))
         return out
 
     def relate(self, part: str, kind: str, target: str) -> str:

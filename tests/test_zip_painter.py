@@ -90,11 +90,24 @@ def shared_implied(folder: Path) -> Path:
     return rewrite(shared, folder / "shared.xlsx", edit)
 
 
+EXCEL_APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel</Application>
+<HeadingPairs><vt:vector size="4" baseType="variant"><vt:variant><vt:lpstr>工作表</vt:lpstr></vt:variant>
+<vt:variant><vt:i4>3</vt:i4></vt:variant><vt:variant><vt:lpstr>命名范围</vt:lpstr></vt:variant>
+<vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector></HeadingPairs>
+<TitlesOfParts><vt:vector size="4" baseType="lpstr"><vt:lpstr>表二</vt:lpstr><vt:lpstr>表三</vt:lpstr><vt:lpstr>表四</vt:lpstr>
+<vt:lpstr>申请合计</vt:lpstr></vt:vector></TitlesOfParts></Properties>""".encode()
+
+
 def absolute_elsewhere(folder: Path) -> Path:
-    """Absolute part names, and the workbook's parts in `excel/` instead of `xl/` (found through relationships)."""
+    """As Excel saves: absolute part names and the sheet titles in docProps/app.xml; and the workbook's parts in
+    `excel/` instead of `xl/` (found through relationships)."""
     source = with_chart_protection_and_hidden(folder / "src")
 
     def edit(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "docProps/app.xml":
+            return name, EXCEL_APP
         data = re.sub(
             rb'Target="(?:\.\./)?(worksheets|theme|styles|sharedStrings|drawings|charts|media|comments)',
             lambda m: b'Target="/excel/' + m[1] if name.startswith("xl/") else m[0],
@@ -269,6 +282,13 @@ def test_libreoffice_renders_every_copy(copies, convert_all, pdftotext: str, tmp
     for kind, pdf in zip(kinds, pdfs, strict=True):
         first = subprocess.run([pdftotext, "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True)
         assert "校验结果" in first.stdout and "EQ03" in first.stdout, kind
+
+
+def test_app_properties_list_the_sheets_as_excel_does(copies) -> None:
+    app = entries(copies["absolute-elsewhere"])["docProps/app.xml"].decode()
+    titles = re.findall(r"<vt:lpstr>([^<]*)</vt:lpstr>", app.split("<TitlesOfParts>")[1])
+    assert titles == [RESULT_SHEET, "表二", "表三", "表四", MARKS_SHEET, "申请合计"]
+    assert "<vt:i4>5</vt:i4>" in app and '<vt:vector size="6" baseType="lpstr">' in app
 
 
 def test_a_strict_copy_is_strict(copies) -> None:

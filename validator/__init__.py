@@ -23,7 +23,7 @@ os.environ.setdefault("OPENPYXL_LXML", "False")
 if TYPE_CHECKING:
     from validator.cellref import CellRef
     from validator.engine import check_grids, check_paths, iter_check_paths
-    from validator.findings import FileReport, Finding, Related
+    from validator.findings import Copy, FileReport, Finding, Related
     from validator.render.json import report_json, results_document
     from validator.sources.grid import ReadError, SheetGrid, WorkbookGrid
     from validator.spec.catalog import get_template, list_templates
@@ -35,6 +35,7 @@ _EXPORTS = {
     "check_paths": "validator.engine",
     "check_grids": "validator.engine",
     "iter_check_paths": "validator.engine",
+    "Copy": "validator.findings",
     "FileReport": "validator.findings",
     "Finding": "validator.findings",
     "Related": "validator.findings",
@@ -53,6 +54,7 @@ _EXPORTS = {
 __all__ = [
     "ENGINE_VERSION",
     "CellRef",
+    "Copy",
     "FileReport",
     "Finding",
     "ReadError",

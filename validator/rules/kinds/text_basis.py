@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
 from validator.rules.kinds.base import Param, RuleKind
 from validator.rules.kinds.text_number import text_fields
 from validator.spec.model import RuleSpec, Template
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 # 国办公开办函〔2021〕30号 with any brackets, widths and spaces.
 _DOCUMENT = re.compile(r"(国办公开办函|国办函|国办发)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d+)\s*号")

@@ -12,7 +12,7 @@ import pytest
 from batch_set import T3, agency
 from builders import build
 
-from validator.annotate.openpyxl_painter import clear_file
+from validator.annotate.zip_painter import clear_file
 from validator.cli import main
 from validator.excel.actions import check_book, clear_book, validate_book
 from validator.excel.simulate import book_json, import_xlwings

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,7 +100,7 @@ def _tables(path: Path) -> list[list[object]]:
     for (r, c), place in sorted(
         sheet.origins.items(), key=lambda i: (i[1].table or 0, i[1].row or 0, i[1].column or 0)
     ):
-        if place.table is not None:
+        if place.table is not None and (r, c) in sheet.cells:
             tables.setdefault(place.table, []).append(sheet.cells[(r, c)])
     return list(tables.values())
 
@@ -316,3 +317,31 @@ def test_batch_takes_every_format_in_folders_and_zips(corpus, tmp_path: Path) ->
     assert sorted(c.name for c in copies) == [
         "balanced.htm.校验.xlsx", "defective.docx.校验.xlsx", "defective.html.校验.xlsx", "defective.pdf.校验.xlsx"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_blank_cell_is_named_where_it_is_missing(corpus, fmt: str) -> None:
+    (report,) = check_paths([_rendering(corpus, "defective", fmt)])
+    (result,) = results_document([report])["results"]
+    blank = [f for f in result["findings"] if f["key"] == "t3.carried_in.total"]
+    assert {f["rule"] for f in blank} >= {"TY01", "EQ01"}
+    for f in blank:
+        assert f["place"].endswith("表三 第5行「二、上年结转政府信息公开申请数量」「总计」列")
+        assert f["source"] == result["sources"]["t3.carried_in.total"]
+
+
+CELL_ADDRESS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[1-9][0-9]*(?![A-Za-z0-9])")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("report", ("defective", "reference"))
+def test_messages_name_tables_and_labels_not_cells_the_document_has_not(corpus, report: str, fmt: str) -> None:
+    """The sheet a document is read into exists only inside the tool: its name and cell addresses are not shown."""
+    path = _rendering(corpus, report, fmt)
+    (checked,) = check_paths([path])
+    shown = _cli("check", str(path), "--no-annotate").stdout.replace(str(path), "")
+    for text in [f.message for f in checked.findings] + [shown]:
+        assert "原文!" not in text and "原文 " not in text and not CELL_ADDRESS.search(text), text
+    if report == "defective":
+        summary = checked.in_words(checked.localisation.summary()[0])
+        assert "应将 表三「二、上年结转政府信息公开申请数量」「总计」（未填数字）改为 " in summary

@@ -20,7 +20,7 @@ from pathlib import Path
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
-from validator.findings import AGENCY_FIELDS, FileReport, Finding
+from validator.findings import AGENCY_FIELDS, FileReport, Finding, document_words
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
 from validator.provenance import Place
@@ -267,13 +267,17 @@ def document_origins(grid: WorkbookGrid) -> dict[tuple[str, int, int], Place]:
 
 
 def with_places(findings: Iterable[Finding], origins: dict[tuple[str, int, int], Place]) -> list[Finding]:
-    """Each finding on a cell of an imported document with its place in the document added to its message."""
-    return [
-        replace(f, message=f"{f.message}（原文位置：{place.phrase()}）")
-        if f.cell and (place := origins.get((f.cell.sheet, f.cell.row, f.cell.col)))
-        else f
-        for f in findings
-    ]
+    """The findings on an imported document in its words (see `in_document_words`), each on a cell with its place in
+    the document added to its message."""
+    if not origins:
+        return list(findings)
+    words = document_words(origins)
+    out = []
+    for f in findings:
+        own = origins.get((f.cell.sheet, f.cell.row, f.cell.col)) if f.cell else None
+        message = words(f.message, own)
+        out.append(replace(f, message=f"{message}（原文位置：{own.phrase()}）" if own else message))
+    return out
 
 
 def _name_places(report: FileReport) -> None:

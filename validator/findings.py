@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from validator.cellref import CellRef
-from validator.provenance import Place
+from validator.provenance import Place, in_document_words
 from validator.spec.model import Severity
 from validator.text import fmt
 
@@ -263,6 +264,10 @@ class FileReport:
         """Errors neither explained nor accepted."""
         return sum(f.blocking for f in self.findings)
 
+    def in_words(self, text: str) -> str:
+        """`text` about this report's cells in the words of its document (a workbook's as it is)."""
+        return document_words(self.origins)(text, None) if self.origins else text
+
     def place(self, cell: CellRef | None) -> Place | None:
         """Where a cell of an imported document was in the document (None for workbooks and other files' cells)."""
         return self.origins.get((cell.sheet, cell.row, cell.col)) if cell and not cell.workbook else None
@@ -303,3 +308,15 @@ def decision_text(finding: Finding) -> str:
 def decision_phrase(value: str, note: str) -> str:
     """ "（审核单位意见：接受，<note>）"."""
     return f"（审核单位意见：{DECISION_ZH.get(value, value)}{'，' + note if note else ''}）"
+
+
+def document_words(origins: dict[tuple[str, int, int], Place]) -> Callable[[str, Place | None], str]:
+    """`in_document_words` for the sheet of these origins (an imported document's): text and the place of the cell
+    it is about → text."""
+    (sheet, *_), *_ = origins
+
+    def place_at(coordinate: str) -> Place | None:
+        cell = CellRef.parse(f"{sheet}!{coordinate}")
+        return origins.get((sheet, cell.row, cell.col))
+
+    return lambda text, own: in_document_words(text, sheet, place_at, own.table_name if own else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 FORMAT_ZH = {
@@ -43,3 +45,38 @@ class Place:
         row = f"第{self.row}行" + (f"「{self.row_label}」" if self.row_label else "")
         column = f"「{self.column_label}」列" if self.column_label else f"第{self.column}列"
         return f"{page}{table} {row}{column}"
+
+    def short(self) -> str:
+        """ "表三「（一）予以公开」「商业企业」" — the cell named by its table and labels, inside a sentence."""
+        if self.paragraph is not None:
+            return self.phrase()
+        table = self.table_name or f"第{self.table}个表格"
+        row = f"「{self.row_label}」" if self.row_label else f"第{self.row}行"
+        column = f"「{self.column_label}」" if self.column_label else f"第{self.column}列"
+        return f"{table}{row}{column}"
+
+
+_CELL = r"[A-Z]{1,3}[1-9][0-9]*"
+_CELLS = re.compile(rf"(?<![A-Za-z0-9])({_CELL})(?::({_CELL}))?(?![A-Za-z0-9])")
+
+
+def in_document_words(text: str, sheet: str, place_at: Callable[[str], Place | None], table: str | None) -> str:
+    """`text` written about the sheet a document was imported into, in the document's words.
+
+    The sheet exists only inside this tool: its name becomes `table` (the table of the finding's own cell) or goes
+    before a cell, a range in parentheses goes (its ends are named already), and a cell address becomes its table and
+    labels — only its table when its labels follow anyway ("E56「（七）总计 / 商业企业」").
+    """
+    text = re.sub(rf"（{_CELL}:{_CELL}）", "", text)
+    text = re.sub(rf"{re.escape(sheet)}[!\s]?(?={_CELL})", "", text)
+    text = text.replace(f"{sheet}「", f"{table or ''}「")
+
+    def name(m: re.Match) -> str:
+        first, last = place_at(m[1]), m[2] and place_at(m[2])
+        if first is None or (m[2] and last is None):
+            return m[0]
+        if last:
+            return f"{first.short()}至{last.short()}"
+        return (first.table_name or "") if m.string.startswith("「", m.end()) else first.short()
+
+    return _CELLS.sub(name, text)

@@ -31,7 +31,7 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             continue
         console.print(Text.assemble((r.path, "bold"), f"：{counts_line(r)}"))
         for line in r.localisation.summary():
-            console.print(Text(line))
+            console.print(Text(r.in_words(line)))
         if r.findings:
             table = Table(show_lines=False, expand=True)
             for name, kw in _COLUMNS:

@@ -24,6 +24,7 @@ _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
+_BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Assembler:
         self.row = 1  # the next free row
         self.paragraphs = self.tables = 0
         self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
+        self.blank_places = 0
 
     def paragraph(self, text: str, page: int | None = None) -> None:
         text = text.strip()
@@ -97,9 +99,10 @@ class Assembler:
         top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(table)
-        for (r, c), text in table.cells.items():
-            own = _label(text)  # a label cell is named by its own text
-            place = Place(
+
+        def place(r: int, c: int) -> Place:
+            own = _label(table.cells.get((r, c)))  # a label cell is named by its own text
+            return Place(
                 self.fmt,
                 table.pages.get(r, page),
                 self.tables,
@@ -112,7 +115,18 @@ class Assembler:
                 if own
                 else next((lb for k in range(r - 1, 0, -1) if (lb := _label(table.cells.get(cover(k, c))))), None),
             )
-            self._put(top + r - 1, c, text, place)
+
+        for (r, c), text in table.cells.items():
+            self._put(top + r - 1, c, text, place(r, c))
+        # A blank cell has its place too, so that a missing number is reported where it is missing; up to a budget,
+        # since a ragged table of a few cells can span a huge rectangle of blanks.
+        blanks = ((r, c) for r in range(1, rows + 1) for c in range(1, cols + 1) if (r, c) not in table.cells)
+        for r, c in blanks:
+            if self.blank_places >= _BLANK_PLACES:
+                break
+            if cover(r, c) == (r, c):
+                self.origins[(top + r - 1, c)] = place(r, c)
+                self.blank_places += 1
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
         self.row = top + rows + 1
 

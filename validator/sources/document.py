@@ -10,6 +10,7 @@ digits, units, notes, "/", "—" and "无" stay text, so the value rules (TY) ju
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
@@ -99,6 +100,7 @@ class Assembler:
         top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(table)
+        left, above = _Labels(table, across=True), _Labels(table, across=False)
 
         def place(r: int, c: int) -> Place:
             own = _label(table.cells.get((r, c)))  # a label cell is named by its own text
@@ -109,11 +111,8 @@ class Assembler:
                 r,
                 c,
                 table_name=name,
-                row_label=own
-                or next((lb for k in range(c - 1, 0, -1) if (lb := _label(table.cells.get(cover(r, k))))), None),
-                column_label=None
-                if own
-                else next((lb for k in range(r - 1, 0, -1) if (lb := _label(table.cells.get(cover(k, c))))), None),
+                row_label=own or left.nearest(r, c),
+                column_label=None if own else above.nearest(c, r),
             )
 
         for (r, c), text in table.cells.items():
@@ -143,6 +142,29 @@ class Assembler:
     def grid(self) -> WorkbookGrid:
         sheet = SheetGrid(SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins)
         return WorkbookGrid([sheet], source_format=self.fmt)
+
+
+class _Labels:
+    """The labels of a table along its rows (`across`) or its columns: `nearest(line, before)` is the label nearest
+    before position `before` on that row or column, a merged label counting on every row and column it covers."""
+
+    def __init__(self, table: Table, across: bool) -> None:
+        spans = {(t, lf): (b, rt) for t, lf, b, rt in table.merges}
+        self._lines: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), text in table.cells.items():
+            if (label := _label(text)) is None:
+                continue
+            bottom, right = spans.get((r, c), (r, c))
+            lines, end = (range(r, bottom + 1), right) if across else (range(c, right + 1), bottom)
+            for line in lines:
+                self._lines.setdefault(line, []).append((end, label))
+        for entries in self._lines.values():
+            entries.sort()
+
+    def nearest(self, line: int, before: int) -> str | None:
+        entries = self._lines.get(line, [])
+        i = bisect_left(entries, (before,))
+        return entries[i - 1][1] if i else None
 
 
 def _covering(table: Table):

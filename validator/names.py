@@ -3,6 +3,7 @@
 RESULT_SHEET = "校验结果"  # first sheet of an annotated copy: every finding with a link to its cell
 MARKS_SHEET = "_校验标记"  # very hidden: original fills and notes of marked cells, for exact restoring
 TEMPLATE_INFO_SHEET = "_模板信息"  # hidden: template id and version of a generated blank workbook
+FACTS_SHEET = "_校验请求"  # very hidden, only during a request of the server button: merges, notes, visibility
 TOOL_SHEETS = frozenset({RESULT_SHEET, MARKS_SHEET, TEMPLATE_INFO_SHEET})
 
 # Fills of the blank official workbook (RGB). Red, yellow and blue tones are reserved for marks. A painter that cannot

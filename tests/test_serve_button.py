@@ -17,7 +17,7 @@ from excel_replay import replay, vba_payload
 from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 from starlette.testclient import TestClient
-from test_excel import marked, state
+from test_excel import demo, marked, state  # demo: the fixture, the workbook of `make demo`
 from test_rule_cases import _apply, _cases
 
 from validator import check_paths
@@ -25,13 +25,11 @@ from validator.annotate.openpyxl_painter import annotate, open_workbook
 from validator.buttons.texts import macros_dir
 from validator.buttons.xlsm import XLWINGS_MODULES
 from validator.cli import main
-from validator.demo import MISTAKES
 from validator.excel import remote
 from validator.excel.simulate import import_xlwings
-from validator.forms.sample import balanced_values, fill_workbook
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.server.app import Settings, create_app
-from validator.spec import Template, default_template, get_template
+from validator.spec import Template, get_template
 
 XLWINGS = import_xlwings()
 RECORDED = Path(__file__).parent / "xlwings_payloads"
@@ -41,14 +39,6 @@ RECORDED = Path(__file__).parent / "xlwings_payloads"
 def client(tmp_path_factory: pytest.TempPathFactory):
     with TestClient(create_app(Settings(tmp_path_factory.mktemp("serve"), workers=1))) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, balanced_workbook: Path) -> Path:
-    template = default_template()
-    path = tmp_path_factory.mktemp("demo") / "示例.xlsx"
-    fill_workbook(balanced_workbook, path, balanced_values(template) | MISTAKES, template)
-    return path
 
 
 def click(client: TestClient, path: Path, action: str, target: Path) -> tuple[list[dict], Path]:
@@ -63,6 +53,9 @@ def results_rows(path: Path) -> list[tuple]:
     """The 校验结果 sheet's filled rows below the file line (the painters space the tables differently)."""
     rows = openpyxl.load_workbook(path)[RESULT_SHEET].iter_rows(min_row=3, values_only=True)
     return [tuple(str(v) for v in row if v is not None) for row in rows if any(v is not None for v in row)]
+
+
+__all__ = ["demo"]
 
 
 def test_the_button_marks_the_demo_as_the_command_line_does_and_clears_it(

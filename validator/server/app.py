@@ -307,8 +307,14 @@ def create_app(settings: Settings) -> Starlette:
         return FileResponse(store.file_path(found.sha256, found.suffix), filename=found.filename,
                             content_disposition_type="attachment")  # fmt: skip
 
+    async def table_js(request: Request) -> Response:
+        from validator.batch.html import _JS
+
+        return Response(_JS, media_type="text/javascript")
+
     routes = [
         Route("/healthz", healthz),
+        Route("/static/table.js", table_js),
         Route("/xlwings/{action:str}", xlwings, methods=["POST"]),
         Route("/", upload_page),
         Route("/api/check", api_check, methods=["POST"]),

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import secrets
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from validator.server.security import (
     cookies,
     csrf_problem,
 )
-from validator.server.store import Store, Submission
+from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.version import ENGINE_VERSION
 
 
@@ -143,7 +144,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def _receive(request: Request, upload: UploadFile) -> dict:
         """Store one upload with its result; a file the pool could not check is stored with the reason."""
-        filename = Path((upload.filename or "未命名").replace("\\", "/")).name[:200] or "未命名"
+        filename = safe_name(upload.filename or "")
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
         with received.open("wb") as out:
@@ -151,14 +152,14 @@ def create_app(settings: Settings) -> Starlette:
                 size += len(chunk)
                 if size > settings.max_file:
                     out.close()
-                    received.unlink(missing_ok=True)
+                    shutil.rmtree(received.parent)
                     raise RefusedUpload(f"文件「{filename}」超过 {settings.max_file // 2**20} MB，未接收。")
                 digest.update(chunk)
                 out.write(chunk)
         try:
             result = await run(work.check_file, str(received), filename)
         except work.Busy:
-            received.unlink(missing_ok=True)
+            shutil.rmtree(received.parent)
             raise
         except Exception:  # the worker died or hung on this file: the file is what is wrong
             result = {"file": filename, "status": "unreadable", "counts": {}, "agency": {}, "findings": [],
@@ -166,7 +167,7 @@ def create_app(settings: Settings) -> Starlette:
         result["sha256"] = digest.hexdigest()
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
-        submission = store.add_submission(digest.hexdigest(), filename, received.suffix, result, client)
+        submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
         return result | {"submission": submission, "download": f"/api/submissions/{submission}/annotated"}
 
     async def annotated(request: Request) -> Response:

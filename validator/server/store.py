@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
@@ -79,7 +80,7 @@ class Store:
     def recover(self) -> None:
         """After a crash: drop half-received uploads and files that no submission names."""
         for path in self.incoming.iterdir():
-            path.unlink(missing_ok=True)
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         with self._db.transaction() as db:
             known = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM submissions")}
         for path in self.files.glob("*/*"):
@@ -91,8 +92,11 @@ class Store:
     # ------------------------------------------------------------ files
 
     def incoming_path(self, filename: str) -> Path:
-        """A fresh private path for an upload being received (suffix kept: readers look at it)."""
-        return self.incoming / f"{secrets.token_hex(16)}{safe_suffix(filename)}"
+        """A fresh private path for an upload being received, in a folder of its own under the upload's own name
+        made safe (readers and their messages look at the name: "~$年报.xlsx" is Excel's lock file)."""
+        folder = self.incoming / secrets.token_hex(16)
+        folder.mkdir()
+        return folder / safe_name(filename)
 
     def file_path(self, sha256: str, suffix: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256) or suffix not in SUFFIXES | {""}:
@@ -101,12 +105,13 @@ class Store:
 
     def keep_file(self, received: Path, sha256: str) -> Path:
         """Move a received upload to its content address (the same content is kept once), durably."""
-        target = self.file_path(sha256, received.suffix)
+        target = self.file_path(sha256, safe_suffix(received.name))
         target.parent.mkdir(exist_ok=True)
         with open(received, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(received, target)
         _sync_folder(target.parent)
+        received.parent.rmdir()
         return target
 
     # ------------------------------------------------------------ submissions
@@ -211,6 +216,16 @@ class Store:
     def roster(self) -> list[tuple[str, str | None]]:
         with self._db.transaction() as db:
             return [(r[0], r[1]) for r in db.execute("SELECT name, credit_code FROM roster ORDER BY name")]
+
+
+def safe_name(filename: str) -> str:
+    """The upload's file name without any folder, control character or excess length: never a path."""
+    name = "".join(c for c in filename.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable()).strip(" .")
+    suffix = safe_suffix(name)
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    while len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return (stem + suffix) or "未命名"
 
 
 def safe_suffix(filename: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -137,6 +138,21 @@ def test_hostile_text_stays_text_in_the_workbook(run: Run, convert, tmp_path: Pa
     # LibreOffice computes formulas when converting: the name must come out as typed, not as the link text "y".
     text = convert(run.out / "汇总.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path).read_text("utf-8")
     assert HOSTILE.replace('"', '""') in text
+
+
+def test_summary_prints_whole_columns_with_the_header_on_every_page(run: Run, convert, pdftotext: str, tmp_path: Path):
+    """汇总.xlsx printed (LibreOffice → PDF): landscape, each sheet one page wide, its header row on every page."""
+    for ws in run.summary:
+        assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
+    pdf = convert(run.out / "汇总.xlsx", "pdf", tmp_path)
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
+    headers = [[c.value for c in ws[1]] for ws in run.summary if ws.freeze_panes == "A2"]
+    for number, page in enumerate(pages, 1):
+        # a page of a table sheet shows its first and last column titles; 全区合计 ends each table with 总计
+        tables = [h for h in headers if h[0] in page and h[-1] in page]
+        assert tables or "总计" in page, f"page {number} is cut through the columns: {page[:80]}"
+    assert len(pages) < 3 * len(run.summary.worksheets)
 
 
 class _Details(HTMLParser):

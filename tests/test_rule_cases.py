@@ -1,7 +1,8 @@
 """Per-rule pass/fail cases: tests/rule_cases/**/<CODE>.yml edits cells of a template's balanced example report.
 
 A case file names its template with `template:` (default: the current format) and lists the cells each case
-changes and the cells the rule must flag (null for a finding about the whole workbook).
+changes and the cells the rule must flag (null for a finding about the whole workbook); `copy:` ({sheet: name of
+its copy}) and `hide:` ([sheet, …]) duplicate or hide whole sheets after the cells are changed.
 
 A case may start from a workbook built with a structural variant of tests/builders.py (`variant:`, e.g. an extra
 row) instead of the generated template; its `cells` and `merge` then apply in the coordinates the variant left.
@@ -55,6 +56,10 @@ def _apply(source: Path, target: Path, case: dict) -> None:
     for ref in case.get("merge", []):
         sheet, area = ref.split("!")
         wb[sheet].merge_cells(area)
+    for sheet, name in case.get("copy", {}).items():  # a copy of a whole sheet, placed last
+        wb.copy_worksheet(wb[sheet]).title = name
+    for sheet in case.get("hide", []):
+        wb[sheet].sheet_state = "hidden"
     wb.save(target)
 
 

@@ -244,3 +244,53 @@ def test_headings_and_captions_are_checked(tmp_path: Path, relabel: dict, expect
 def test_an_altered_section_heading_still_reads_its_text(tmp_path: Path) -> None:
     report = check(tmp_path, relabel={"五、存在的主要问题及改进情况": "五、存在的问题和改进措施"})
     assert report.values["problems"] == VALUES["problems"]
+
+
+# ---------------------------------------------------------------- which sheet holds a table (ST10)
+
+
+def _with_sheets(path: Path, edit) -> Path:
+    """The balanced workbook, edited as a whole (copies, hidden sheets, changed cells) with openpyxl."""
+    source = build(path / "balanced.xlsx", VALUES)
+    wb = openpyxl.load_workbook(source)
+    edit(wb)
+    wb.save(path / "report.xlsx")
+    return path / "report.xlsx"
+
+
+def test_an_edited_copy_of_table_three_is_named_and_left_unchecked(tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        copy = wb.copy_worksheet(wb["表三"])
+        copy.title = "表三（修改稿）"
+        copy["D17"] = VALUES["t3.unable_not_held.natural"] + 1  # unbalanced, but not the sheet checked
+
+    (report,) = check_paths([_with_sheets(tmp_path, edit)])
+    finding = only(report, "ST10")
+    assert finding.severity == "info" and finding.cell is None
+    assert "按工作表「表三」校验" in finding.message and "未校验「表三（修改稿）」" in finding.message
+    assert "名称为「表三」" in finding.message
+    assert report.flatten() == [("ST10", "")]  # the copy's unbalanced 表三!D17 is not checked
+
+
+def test_equal_copies_take_the_visible_one_and_say_so(tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["表三"].title = "Sheet3"
+        copy = wb.copy_worksheet(wb["Sheet3"])
+        copy.title = "Sheet9"
+        wb["Sheet3"].sheet_state = "hidden"
+        copy["D17"] = VALUES["t3.unable_not_held.natural"] + 1
+
+    (report,) = check_paths([_with_sheets(tmp_path, edit)])
+    message = only(report, "ST10").message
+    assert "按工作表「Sheet9」校验（各表栏目相当，取未隐藏的一张）" in message and "未校验「Sheet3」" in message
+    assert report.flatten() == [("EQ02", "Sheet9!D17"), ("EQ03", "Sheet9!D17"), ("ST10", "")]
+
+
+def test_a_hidden_table_three_is_checked_and_said(tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["表三"].sheet_state = "hidden"
+
+    (report,) = check_paths([_with_sheets(tmp_path, edit)])
+    message = only(report, "ST10").message
+    assert message.startswith("「表三」按隐藏的工作表「表三」校验") and "请取消隐藏" in message
+    assert report.flatten() == [("ST10", "")]

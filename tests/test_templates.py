@@ -91,6 +91,36 @@ def test_trial_report_for_a_later_year_gets_the_format_finding_and_is_still_chec
 # ---------------------------------------------------------------- detection
 
 
+def _headers(book: Path, old: str, new_text: dict[str, str | None]) -> Path:
+    """Rewrites every 表二 header cell reading `old`, by coordinate (a coordinate not given keeps `old`)."""
+    wb = openpyxl.load_workbook(book)
+    for row in wb["表二"].iter_rows():
+        for cell in row:
+            if cell.value == old:
+                cell.value = new_text.get(cell.coordinate, new_text.get("*", old))
+    wb.save(book)
+    return book
+
+
+def test_a_header_with_an_explanation_after_the_official_label_is_that_column(tmp_path: Path) -> None:
+    """Real 2019-format reports print 「本年增/减(指2020年增加或减少的事项数,减用负值表示,如-8)」: the column is there."""
+    explained = {"*": "本年增/减(指2020年增加或减少的事项数,减用负值表示,如-8)"}
+    book = _headers(trial_book(tmp_path / "说明.xlsx", {"report_year": 2020}), "本年增/减", explained)
+    (report,) = check_paths([book])
+    assert report.findings == []
+    assert report.values["t2_5.licensing.change"] == TRIAL_VALUES["t2_5.licensing.change"]
+
+
+def test_a_missing_column_names_the_table_of_table_two_it_is_missing_from(tmp_path: Path) -> None:
+    book = trial_book(tmp_path / "缺列.xlsx", {"report_year": 2020})
+    wb = openpyxl.load_workbook(book)
+    coords = [c.coordinate for row in wb["表二"].iter_rows() for c in row if c.value == "本年增/减"]
+    book = _headers(book, "本年增/减", {coords[1]: None})  # only 第二十条第（六）项 loses it
+    (report,) = check_paths([book])
+    (finding,) = [f for f in report.findings if f.rule == "ST03"]
+    assert finding.message.startswith("表二第二十条第（六）项缺少「本年增/减」列")
+
+
 def test_generated_trial_workbook_declares_its_template(tmp_path: Path) -> None:
     proc = run("template", "--template", TRIAL.id, "-o", "2019.xlsx", cwd=tmp_path)
     assert proc.returncode == EXIT_OK, proc.stderr
@@ -107,15 +137,14 @@ def test_generated_trial_workbook_declares_its_template(tmp_path: Path) -> None:
 
 def test_report_year_decides_when_no_label_is_distinctive(tmp_path: Path) -> None:
     """Without 表二, a trial-format workbook shows no label of its own: 2020 means the trial format, 2022 the
-    current one (whose （六）其他处理 has three sub-rows: ST08; whose 六 must mention the 信息处理费: TX02; whose text
-    should cite the format it follows: TX06, as the trial example's text cites none)."""
+    current one (whose （六）其他处理 has three sub-rows: ST08; whose 六 must mention the 信息处理费: TX02)."""
     early = trial_book(tmp_path / "2020.xlsx", {"report_year": 2020}, drop_sheets=("表二",))
     late = trial_book(tmp_path / "2022.xlsx", {"report_year": 2022}, drop_sheets=("表二",))
     first, second = check_paths([early, late])
     assert (first.template, first.flatten()) == (TRIAL.id, [("ST01", "")])
     assert (second.template, second.flatten()) == (
         CURRENT.id,
-        [("ST01", ""), ("ST08", "表三!B25"), ("TX02", "正文!B4"), ("TX06", "正文!B2")],
+        [("ST01", ""), ("ST08", "表三!B25"), ("TX02", "正文!B4")],
     )
 
 

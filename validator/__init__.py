@@ -11,13 +11,19 @@ Names are imported on first use, so that `import validator` stays cheap for entr
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# openpyxl parses with lxml whenever lxml is installed (other packages bring it): a stricter parser that refuses some
+# legitimate files (long text nodes), and other bytes in the workbooks we generate. Reading is guarded and tested on
+# the standard library's parser with defusedxml, so openpyxl stays on it unless the user sets OPENPYXL_LXML.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 if TYPE_CHECKING:
     from validator.cellref import CellRef
     from validator.engine import check_grids, check_paths, iter_check_paths
-    from validator.findings import FileReport, Finding, Related
+    from validator.findings import Copy, FileReport, Finding, Related
     from validator.render.json import report_json, results_document
     from validator.sources.grid import ReadError, SheetGrid, WorkbookGrid
     from validator.spec.catalog import get_template, list_templates
@@ -29,6 +35,7 @@ _EXPORTS = {
     "check_paths": "validator.engine",
     "check_grids": "validator.engine",
     "iter_check_paths": "validator.engine",
+    "Copy": "validator.findings",
     "FileReport": "validator.findings",
     "Finding": "validator.findings",
     "Related": "validator.findings",
@@ -47,6 +54,7 @@ _EXPORTS = {
 __all__ = [
     "ENGINE_VERSION",
     "CellRef",
+    "Copy",
     "FileReport",
     "Finding",
     "ReadError",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.findings import SEVERITY_ZH, FileReport
+from validator.findings import SEVERITY_ZH, Copy, FileReport
 from validator.spec import SpecError, Template, default_template, get_template, list_templates
 from validator.text import os_reason
 
@@ -187,8 +187,7 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
 class _Outputs:
     """What writing annotated copies produced, by report path, and whether every copy could be written."""
 
-    annotated: dict[str, str] = field(default_factory=dict)
-    notices: dict[str, list[str]] = field(default_factory=dict)
+    copies: dict[str, Copy] = field(default_factory=dict)
     ok: bool = True
 
 
@@ -203,10 +202,9 @@ def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in
         written = try_write_annotated(Path(r.path), r, folder, in_place)
         if isinstance(written, str):
             out.ok = False
-            out.notices[r.path] = [written]
+            out.copies[r.path] = Copy(notices=(written,))
         else:
-            out.annotated[r.path] = str(written.path)
-            out.notices[r.path] = list(written.notices)
+            out.copies[r.path] = Copy(str(written.path), written.notices)
     return out
 
 
@@ -249,9 +247,9 @@ def _check(args: argparse.Namespace) -> int:
     out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
     written = _Outputs() if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
     if args.format == "json":
-        print(dumps(results_document(reports, written.annotated, written.notices)))
+        print(dumps(results_document(reports, written.copies)))
     else:
-        print_reports(reports, written.annotated, written.notices)
+        print_reports(reports, written.copies)
     return _exit_code([r.status for r in reports], any(r.counts["error"] for r in reports), written.ok)
 
 

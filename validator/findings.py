@@ -146,6 +146,18 @@ def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
     return f"有 {many} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
 
 
+@dataclass(frozen=True)
+class Copy:
+    """What writing a report's annotated copy produced, as shown to the user: where the copy is (None when none was
+    written) and the writer's notices (Chinese), e.g. parts the copy could not keep or why it could not be written."""
+
+    annotated: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+NO_COPY = Copy()  # a report whose file got no annotated copy (none asked for, or nothing to mark)
+
+
 @dataclass
 class FileReport:
     """The outcome of checking one workbook: who it is from, what was found, or why it could not be checked."""

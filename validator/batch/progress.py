@@ -1,21 +1,32 @@
-"""What a batch shows on stderr while it runs (a progress bar with files/s and ETA) and when it ends (a summary)."""
+"""What a batch shows on stderr while it runs (a progress bar with files/s and ETA) and when it ends (a summary of
+the `Batch` it produced)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from validator.batch.crossyear import Missing
+from validator.batch.inputs import Skipped
 from validator.batch.rows import FAILED, PASSED, UNREADABLE, status
 
-if TYPE_CHECKING:
-    from validator.batch.run import Batch
+
+@dataclass
+class Batch:
+    """What a run produced: one result per workbook in input order, and what was not checked."""
+
+    docs: list[dict]
+    skipped: list[Skipped]
+    missing: list[Missing] | None  # None when no earlier year was given
+    checked: int  # files checked in this run (the others were unchanged since an earlier run)
+    seconds: float
 
 
 class _Rate(ProgressColumn):

@@ -14,12 +14,12 @@ from rich.console import Console
 
 from validator.batch import outputs
 from validator.batch.cluster import run_on_cluster
-from validator.batch.crossyear import Missing, compare_years
+from validator.batch.crossyear import compare_years
 from validator.batch.duplicates import duplicate_findings
 from validator.batch.findings import add_findings
-from validator.batch.inputs import Item, Skipped, collect
+from validator.batch.inputs import Item, collect
 from validator.batch.pool import run_chunks
-from validator.batch.progress import bar
+from validator.batch.progress import Batch, bar
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import Options
 from validator.engine import file_sha256
@@ -41,17 +41,6 @@ class Settings:
     previous: list[str] = field(default_factory=list)
     scheduler: str | None = None  # tcp://HOST:PORT of a dask.distributed scheduler; None: local worker processes
     send_files: bool = False  # cluster workers do not share this file system: send the workbooks' bytes
-
-
-@dataclass
-class Batch:
-    """What a run produced: one result per workbook in input order, and what was not checked."""
-
-    docs: list[dict]
-    skipped: list[Skipped]
-    missing: list[Missing] | None  # None when no earlier year was given
-    checked: int  # files checked in this run (the others were unchanged since an earlier run)
-    seconds: float
 
 
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
@@ -105,17 +94,20 @@ def _check(
 ) -> tuple[list[dict], int]:
     """Results for every item, in order; with `resume`, results of unchanged files come from earlier runs there."""
     earlier = earlier_results(resume) if resume else {}
-    shas = {item.name: _sha(item) for item in items}
-    ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas[i.name], options)}
+    # Hashed here only to compare with an earlier result; otherwise the reader's hash of the bytes it read is used.
+    shas = {item.name: _sha(item) for item in items if item.name in earlier}
+    ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas.get(i.name), options)}
     todo = [item for item in items if item.name not in ready]
+    by_name = {item.name: item for item in todo}
     progress = ProgressFile(resume) if resume else None
     with bar(console, len(items), len(ready), label) as advance:
 
         def done(results: list[dict]) -> None:
             for doc in results:
-                doc["sha256"] = doc.get("sha256") or shas[doc["file"]]
-                ready[doc["file"]] = doc
-                _remove_stale_copy(earlier.get(doc["file"]), doc, options)
+                name = doc["file"]  # a file the reader could not read has no hash of its own
+                doc["sha256"] = doc.get("sha256") or shas.get(name) or _sha(by_name[name])
+                ready[name] = doc
+                _remove_stale_copy(earlier.get(name), doc, options)
             if progress:
                 progress.append(results)
             advance(len(results))

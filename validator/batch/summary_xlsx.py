@@ -57,7 +57,20 @@ def write_summary(
         rows = [(m.name, m.credit_code or "", m.file) for m in missing]
         _table(wb.create_sheet("上年报送本年未报送"), ("机关名称", "统一社会信用代码", "上年报告"), rows)
     _table(wb.create_sheet("未校验的文件"), ("文件", "原因"), [(s.name, s.reason) for s in skipped])
+    for ws in wb.worksheets:
+        _print_setup(ws)
     wb.save(path)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Print landscape on A4, all columns on one page width, the header row on every page (全区合计 has none)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    if ws.freeze_panes == "A2":
+        ws.print_title_rows = "1:1"
 
 
 def _agencies(ws: Worksheet, docs: Sequence[dict]) -> None:

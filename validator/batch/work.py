@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from validator.annotate.openpyxl_painter import try_write_annotated
 from validator.batch.inputs import Item
 from validator.engine import check_paths
-from validator.findings import FileReport
+from validator.findings import NO_COPY, Copy, FileReport
 from validator.render.json import report_json
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
@@ -51,13 +51,13 @@ def unreadable(name: str, reason: str) -> FileReport:
 
 
 def _result(item: Item, report: FileReport, options: Options) -> dict:
-    annotated, notices = None, ()
+    copy = NO_COPY
     if options.out and report.status == "checked" and report.findings:
         out = Path(options.out)
         written = try_write_annotated(Path(item.path), report, out / COPIES_FOLDER / PurePosixPath(item.name).parent)
         if isinstance(written, str):
-            notices = (written,)
+            copy = Copy(notices=(written,))
         else:
-            annotated, notices = written.path.relative_to(out).as_posix(), written.notices
+            copy = Copy(written.path.relative_to(out).as_posix(), written.notices)
     report.path = item.name
-    return report_json(report, annotated, notices)
+    return report_json(report, copy)

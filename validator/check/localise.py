@@ -18,6 +18,7 @@ import numpy as np
 
 from validator.findings import MAX_ALTERNATIVES, Changes, Correction, Localisation
 from validator.locate import LocatedReport
+from validator.rules.kinds.equation import coefficients
 from validator.spec.model import Template
 
 FILLED_WEIGHT = 1.0
@@ -51,13 +52,7 @@ def equation_system(template: Template) -> EquationSystem:
     instances = tuple((r.code, i) for r in rules for i in range(len(r.equations)))
     equations = [eq for r in rules for eq in r.equations]
     keys = tuple(dict.fromkeys(k for eq in equations for k in eq.cells))
-    column = {k: j for j, k in enumerate(keys)}
-    matrix = np.zeros((len(equations), len(keys)))
-    for i, eq in enumerate(equations):
-        for k in eq.lhs:
-            matrix[i, column[k]] += 1
-        for k in eq.rhs:
-            matrix[i, column[k]] -= 1
+    matrix = coefficients(equations, keys)
     kinds = [template.inputs[k].kind for k in keys]
     integer = np.array([kind in ("count", "signed_count") for kind in kinds])
     return EquationSystem(keys, matrix, instances, integer, np.array([kind == "signed_count" for kind in kinds]))

@@ -8,6 +8,7 @@ from math import ceil
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -63,18 +64,51 @@ _MIDDLE = Alignment(vertical="center")
 # lighter; the status cell green, red while an equation does not balance.
 _LIVE_TOTAL = (PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006", bold=True))
 _LIVE_TERM = (PatternFill("solid", bgColor="FDE9EC"), Font(color="9C0006"))
-_STATUS_FONT = Font(name=FONT_NAME, size=11, bold=True, color="00843D")
 _STATUS_FAIL_FONT = Font(bold=True, color="C00000")
 
-# Role → (font, alignment); every role but the title is a bordered grey label cell.
-_BLOCK_STYLES: dict[Role, tuple[Font, Alignment]] = {
-    "title": (Font(name=FONT_NAME, size=16, bold=True), Alignment(horizontal="center", vertical="center")),
-    "caption": (Font(name=FONT_NAME, size=11, bold=True), _CENTER),
-    "corner": (_FONT, _CENTER),
-    "col_header": (_FONT, _CENTER),
-    "row_header": (_FONT, _LEFT),
-    "field_label": (_FONT, _LEFT),
+
+@dataclass(frozen=True)
+class _Style:
+    """How one kind of cell looks; an attribute left None keeps openpyxl's default."""
+
+    font: Font
+    alignment: Alignment
+    fill: PatternFill | None = None
+    border: Border | None = None
+    protection: Protection | None = None
+
+
+def _label(font: Font, alignment: Alignment) -> _Style:
+    """A bordered grey label cell."""
+    return _Style(font, alignment, _LABEL_FILL, _BORDER)
+
+
+def _input(alignment: Alignment) -> _Style:
+    """A bordered, unlocked input cell in the template's input fill."""
+    return _Style(_FONT, alignment, _INPUT_FILL, _BORDER, Protection(locked=False))
+
+
+# Every cell the form styles, by name: a block's role, an input ("input", or "longtext" for long texts) or the
+# status cell of a live check.
+_STYLES: dict[Role | str, _Style] = {
+    "title": _Style(Font(name=FONT_NAME, size=16, bold=True), Alignment(horizontal="center", vertical="center")),
+    "caption": _label(Font(name=FONT_NAME, size=11, bold=True), _CENTER),
+    "corner": _label(_FONT, _CENTER),
+    "col_header": _label(_FONT, _CENTER),
+    "row_header": _label(_FONT, _LEFT),
+    "field_label": _label(_FONT, _LEFT),
+    "input": _input(_MIDDLE),
+    "longtext": _input(_TOP_LEFT),
+    "status": _Style(Font(name=FONT_NAME, size=11, bold=True, color="00843D"), _MIDDLE),
 }
+
+
+def _apply(cell: Cell, name: Role | str) -> None:
+    style = _STYLES[name]
+    cell.font, cell.alignment = style.font, style.alignment
+    for attribute in ("fill", "border", "protection"):
+        if getattr(style, attribute) is not None:
+            setattr(cell, attribute, getattr(style, attribute))
 
 
 @dataclass(frozen=True)
@@ -184,11 +218,7 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
 
 
 def write_block(ws: Worksheet, block: Block) -> None:
-    cell = ws.cell(block.top, block.left, block.text)
-    cell.font, cell.alignment = _BLOCK_STYLES[block.role]
-    if block.role != "title":
-        cell.fill = _LABEL_FILL
-        cell.border = _BORDER
+    _apply(ws.cell(block.top, block.left, block.text), block.role)
     # Merging after styling lets openpyxl copy the top-left border onto the edges of the range.
     if block.merged:
         ws.merge_cells(block.range)
@@ -196,12 +226,8 @@ def write_block(ws: Worksheet, block: Block) -> None:
 
 def _style_input(ws: Worksheet, slot: Slot, kind: Kind) -> None:
     cell = ws.cell(slot.row, slot.col)
-    cell.font = _FONT
-    cell.fill = _INPUT_FILL
-    cell.border = _BORDER
-    cell.protection = Protection(locked=False)
+    _apply(cell, "longtext" if kind == "longtext" else "input")
     cell.number_format = NUMBER_FORMATS[kind]
-    cell.alignment = _TOP_LEFT if kind == "longtext" else _MIDDLE
 
 
 def _add_validations(ws: Worksheet, layout: SheetLayout, kinds: dict[str, Kind], template: Template) -> None:
@@ -246,9 +272,7 @@ def _add_live_checks(ws: Worksheet, layout: SheetLayout, template: Template) -> 
         for coord, formula in check.formulas:
             ws[coord] = formula
             ws[coord].protection = Protection(locked=True, hidden=True)  # the long formulas stay out of sight
-        status = ws[check.status.coordinate]
-        status.font = _STATUS_FONT
-        status.alignment = _MIDDLE
+        _apply(ws[check.status.coordinate], "status")
         ws.conditional_formatting.add(
             check.status.coordinate,
             FormulaRule(formula=[f'LEFT({check.status.coordinate},1)="{FAIL_MARK}"'], font=_STATUS_FAIL_FONT),

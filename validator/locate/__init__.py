@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
@@ -29,29 +31,79 @@ def _sheet_labels(spec: Sheet) -> set[str]:
     return labels - {""}
 
 
-def _assign_sheets(indexes: list[SheetIndex], template: Template) -> dict[str, SheetIndex]:
-    """The workbook sheet of each spec sheet, scored by the labels only that spec sheet has (so 表四 never
-    claims 表三 for their shared 总计); each workbook sheet goes to its best spec sheet first, and is shared
-    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A workbook sheet showing labels only one spec sheet has: how many, and whether it bears that sheet's name."""
+
+    spec: str
+    index: SheetIndex
+    position: int  # the sheet's place in the workbook
+    hits: int
+    named: bool
+
+    @property
+    def rank(self) -> tuple[int, bool, int]:
+        """Higher is better: the score, then a visible sheet, then the earlier one."""
+        return self.hits + (3 if self.named else 0), self.index.sheet.visible, -self.position
+
+
+def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidate]:
+    """Every (spec sheet, workbook sheet) pair scored by the labels only that spec sheet has (so 表四 never claims
+    表三 for their shared 总计), best first."""
     labels = {s.name: _sheet_labels(s) for s in template.sheets}
     distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
-    scores = []
+    out = []
     for spec in template.sheets:
-        for index in indexes:
-            texts = {text for _, _, text in index.labels}
-            hits = len(distinct[spec.name] & texts)
+        for position, index in enumerate(indexes):
+            hits = len(distinct[spec.name] & {text for _, _, text in index.labels})
             if hits:
-                bonus = 3 if normalize(index.sheet.name) == normalize(spec.name) else 0
-                scores.append((hits + bonus, spec.name, id(index), index))
-    assigned: dict[str, SheetIndex] = {}
+                named = normalize(index.sheet.name) == normalize(spec.name)
+                out.append(_Candidate(spec.name, index, position, hits, named))
+    return sorted(out, key=lambda c: (c.rank[0], c.spec, *c.rank[1:]), reverse=True)
+
+
+def _assign_sheets(candidates: list[_Candidate]) -> dict[str, _Candidate]:
+    """The workbook sheet of each spec sheet: each workbook sheet goes to its best spec sheet first, and is shared
+    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+    assigned: dict[str, _Candidate] = {}
     taken: set[int] = set()
-    for _, name, key, index in sorted(scores, key=lambda s: s[:3], reverse=True):
-        if name not in assigned and key not in taken:
-            assigned[name] = index
-            taken.add(key)
-    for _, name, _, index in sorted(scores, key=lambda s: s[:3], reverse=True):
-        assigned.setdefault(name, index)
+    for c in candidates:
+        if c.spec not in assigned and c.position not in taken:
+            assigned[c.spec] = c
+            taken.add(c.position)
+    for c in candidates:
+        assigned.setdefault(c.spec, c)
     return assigned
+
+
+def _say_choice(report: LocatedReport, used: _Candidate, candidates: list[_Candidate], taken: set[int]) -> None:
+    """ST10 when a spec sheet was read from a hidden sheet, or other sheets no spec sheet was read from show its
+    labels too (a copy): which sheet was used, and why."""
+    others = [c for c in candidates if c.spec == used.spec and c.position not in taken]
+    if used.index.sheet.visible and not others:
+        return
+    name = used.index.sheet.name
+    hidden = "" if used.index.sheet.visible else "隐藏的"
+    if not others:
+        report.add(
+            "ST10",
+            f"「{used.spec}」按{hidden}工作表「{name}」校验（只有这张工作表有「{used.spec}」的栏目）。"
+            f"如该表是要报送的内容，请取消隐藏；否则请删除。",
+        )
+        return
+    rival = others[0]
+    if used.rank[0] > rival.rank[0]:
+        why = f"它有「{used.spec}」独有的栏目 {used.hits} 个" + (f"，且名称为「{used.spec}」" if used.named else "")
+    elif used.index.sheet.visible != rival.index.sheet.visible:
+        why = "各表栏目相当，取未隐藏的一张"
+    else:
+        why = "各表栏目相当，取排在前面的一张"
+    unused = "、".join(f"「{c.index.sheet.name}」" for c in others)
+    report.add(
+        "ST10",
+        f"工作簿中有 {len(others) + 1} 张工作表有「{used.spec}」的栏目：按{hidden}工作表「{name}」校验（{why}），"
+        f"未校验{unused}。请删除多余的工作表，只保留要报送的一张。",
+    )
 
 
 def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport) -> bool:
@@ -141,13 +193,16 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                     f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
                     f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
                 )
-    assigned = _assign_sheets(indexes, template)
+    candidates = _candidates(indexes, template)
+    assigned = _assign_sheets(candidates)
+    taken = {c.position for c in assigned.values()}
     for spec in template.sheets:
-        best = assigned.get(spec.name)
-        if best is None:
+        if spec.name not in assigned:
             what = "、".join(f.label for f in spec.fields) or spec.title
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
             continue
+        _say_choice(report, assigned[spec.name], candidates, taken)
+        best = assigned[spec.name].index
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]
             missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report)]

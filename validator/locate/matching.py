@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -54,6 +55,16 @@ def matches(text: str, leaf: Leaf) -> bool:
             return False
         text = text[len(head) :]
     return True
+
+
+# An explanation some reports print after a column header: "本年增/减（指2020年增加或减少的事项数，减用负值表示）".
+_REMARK = re.compile(r"\(.*\)")
+
+
+def is_header(text: str, label: str) -> bool:
+    """A header cell showing `label`, possibly followed by a bracketed explanation (not part of the label)."""
+    target = normalize(label)
+    return text == target or (text.startswith(target) and _REMARK.fullmatch(text[len(target) :]) is not None)
 
 
 def same_group(text: str, label: str) -> bool:

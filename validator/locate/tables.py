@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from validator.cellref import CellRef
 from validator.labels import normalize
-from validator.locate.matching import SheetIndex, fuzzy, matches, same_group
+from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
 from validator.locate.report import Located, LocatedReport
 from validator.spec.model import Leaf, Table, Template
 
@@ -48,11 +48,13 @@ class TableLocator:
 
     @property
     def name(self) -> str:
-        return (
+        """The table as messages name it; the caption tells apart the tables of one sheet (表二's four)."""
+        sheet = (
             f"{self.table.sheet}（{self.index.sheet.name}）"
             if self.table.sheet != self.index.sheet.name
             else self.table.sheet
         )
+        return sheet + (self.table.caption or "")
 
     def locate_rows(self, below: int) -> None:
         """Row labels in display order, each the first match below the previous one."""
@@ -70,7 +72,7 @@ class TableLocator:
             hits = [
                 (r, c)
                 for r, c, t in window
-                if t == normalize(leaf.label) and c not in self.cols.values() and self._under_path(leaf, r, c, window)
+                if is_header(t, leaf.label) and c not in self.cols.values() and self._under_path(leaf, r, c, window)
             ]
             if hits:
                 r, c = max(hits, key=lambda h: (h[0], -h[1]))  # the lowest header row is the leaf row
@@ -79,7 +81,7 @@ class TableLocator:
 
     def _under_path(self, leaf: Leaf, row: int, col: int, window: list[tuple[int, int, str]]) -> bool:
         for label in leaf.path:
-            groups = [(r, c) for r, c, t in window if t == normalize(label) and r < row]
+            groups = [(r, c) for r, c, t in window if is_header(t, label) and r < row]
             if groups and not any(lo <= col <= hi for lo, hi in (self.index.span(r, c) for r, c in groups)):
                 return False
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from validator.findings import Changes, FileReport, Finding
+from validator.findings import NO_COPY, Changes, Copy, FileReport, Finding
 from validator.text import plain_number as number
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
@@ -42,8 +42,8 @@ def _changes(changes: Changes) -> list[dict]:
     ]  # fmt: skip
 
 
-def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[str] = ()) -> dict:
-    """One file's result; `annotated` and `notices` are what a writer produced for it, if anything."""
+def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
+    """One file's result, with what writing its annotated copy produced, if anything."""
     doc: dict = {
         "file": r.path,
         "status": r.status,
@@ -55,7 +55,12 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     }
     if r.error:
         doc["error"] = r.error
-    doc |= {"counts": r.counts, "coverage": coverage_json(r), "annotated": annotated, "notices": [*r.notices, *notices]}
+    doc |= {
+        "counts": r.counts,
+        "coverage": coverage_json(r),
+        "annotated": copy.annotated,
+        "notices": [*r.notices, *copy.notices],
+    }
     loc = r.localisation
     doc["localisation"] = loc.status
     doc["corrections"] = _changes(loc.corrections)
@@ -66,14 +71,10 @@ def report_json(r: FileReport, annotated: str | None = None, notices: Sequence[s
     return doc
 
 
-def results_document(
-    reports: Sequence[FileReport],
-    annotated: Mapping[str, str] | None = None,
-    notices: Mapping[str, Sequence[str]] | None = None,
-) -> dict:
-    """The whole output of one run: {"schema_version", "results": [...]}, annotations looked up by report path."""
-    annotated, notices = annotated or {}, notices or {}
-    results = [report_json(r, annotated.get(r.path), notices.get(r.path, ())) for r in reports]
+def results_document(reports: Sequence[FileReport], copies: Mapping[str, Copy] | None = None) -> dict:
+    """The whole output of one run: {"schema_version", "results": [...]}, annotated copies looked up by report path."""
+    copies = copies or {}
+    results = [report_json(r, copies.get(r.path, NO_COPY)) for r in reports]
     return {"schema_version": SCHEMA_VERSION, "results": results}
 
 

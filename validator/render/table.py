@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from validator.findings import SEVERITY_ZH, FileReport
+from validator.findings import NO_COPY, SEVERITY_ZH, Copy, FileReport
 from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -16,17 +16,13 @@ _COLUMNS = (
 )
 
 
-def print_reports(
-    reports: Sequence[FileReport],
-    annotated: Mapping[str, str] | None = None,
-    notices: Mapping[str, Sequence[str]] | None = None,
-) -> None:
-    """A heading and a table of findings per file; what writers produced is looked up by report path."""
+def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | None = None) -> None:
+    """A heading and a table of findings per file; annotated copies are looked up by report path."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    annotated, notices = annotated or {}, notices or {}
+    copies = copies or {}
     console = Console(highlight=False)
     for r in reports:
         if r.error:
@@ -47,10 +43,11 @@ def print_reports(
                 where = f.cell.ref if f.cell else "整个工作簿"
                 table.add_row(Text(SEVERITY_ZH[f.severity], _STYLE[f.severity]), f.rule, Text(where), Text(f.message))
             console.print(table)
-        for notice in (*r.notices, *notices.get(r.path, ())):
+        copy = copies.get(r.path, NO_COPY)
+        for notice in (*r.notices, *copy.notices):
             console.print(Text.assemble(("注意", "yellow"), f"：{notice}"))
-        if r.path in annotated:
-            console.print(Text(f"标注副本：{annotated[r.path]}"))
+        if copy.annotated is not None:
+            console.print(Text(f"标注副本：{copy.annotated}"))
 
 
 def templates_text(templates: Sequence[Template], default: Template) -> str:

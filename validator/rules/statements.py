@@ -33,18 +33,23 @@ def sentences(text: str) -> list[str]:
 
 
 def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) -> list[Statement]:
-    """Every number the phrases find in `text`, sentence by sentence, in order of appearance."""
-    found: dict[tuple[int, int], Statement] = {}
+    """Every number the phrases find in `text`, sentence by sentence, in order of appearance.
+
+    Phrases may overlap on one statement ("收到依申请公开申请5件，均已办结" fits two): the earliest, longest match is it.
+    """
+    found: list[tuple[int, int, Statement]] = []
     patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
     for sentence in _SENTENCE.finditer(text):
         for pattern, zero in patterns:
             for m in pattern.finditer(sentence.group()):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
-                    found.setdefault(
-                        (sentence.start() + m.start(), sentence.start() + m.end()), Statement(value, m.group())
-                    )
-    return [found[k] for k in sorted(found)]
+                    found.append((sentence.start() + m.start(), sentence.start() + m.end(), Statement(value, m.group())))
+    kept: list[tuple[int, int, Statement]] = []
+    for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, statement))
+    return [statement for _, _, statement in kept]
 
 
 def quote(words: str) -> str:

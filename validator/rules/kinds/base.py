@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from validator.findings import Finding, Related
-from validator.rules.context import ReportContext
 from validator.spec.model import RuleSpec, Template
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 # What a parameter's value may be; the spec loader checks each against the template (spec/load.py `_param`).
 ParamType = Literal[
@@ -61,16 +63,43 @@ def related(keys: Sequence[str], ctx: ReportContext, role: str) -> tuple[Related
     return tuple(Related(ctx.cell(k), role) for k in keys if ctx.cell(k))
 
 
+def unknown(value: object) -> bool:
+    """Whether a value is blank or unknown (None or NaN): other rules say so."""
+    import pandas as pd  # here, not at the top: loading a spec (nianbao template) needs no pandas
+
+    return value is None or pd.isna(value)
+
+
 def field_mask(frame: pd.DataFrame, key: str, ok: Callable[[object], bool]) -> pd.DataFrame:
     """One instance per report: True where the input is blank or unknown (other rules say so) or its value is ok."""
-    return frame[key].map(lambda v: v is None or pd.isna(v) or ok(v)).to_frame()
+    return frame[key].map(lambda v: unknown(v) or ok(v)).to_frame()
 
 
 def rows_mask(frame: pd.DataFrame, keys: Sequence[str], ok: Callable[[dict], bool]) -> pd.DataFrame:
     """One instance per report: ok(row), the row holding the inputs `keys` as a plain dict (indexing a pandas row
     per report would cost more than most rules themselves)."""
+    import pandas as pd
+
     rows = frame[list(dict.fromkeys(keys))].to_dict("records")
     return pd.DataFrame({0: [ok(row) for row in rows]}, index=frame.index)
+
+
+ADVICE = Param("advice", "text", required=False, default="")  # what to do, said after the rule's summary
+
+
+def advised(
+    rule: RuleSpec,
+    said: str,
+    ctx: ReportContext,
+    key: str,
+    others: tuple[Related, ...] = (),
+    expected: float | None = None,
+    actual: object = None,
+) -> list[Finding]:
+    """The one finding of a rule taking ADVICE, on input `key`: what the report says (ending in its own
+    punctuation), then the rule's summary and its advice."""
+    message = f"{said}{rule.summary}。{rule.params['advice']}"
+    return [Finding(rule.code, rule.severity, message, ctx.cell(key), others, expected, actual)]
 
 
 def field_finding(rule: RuleSpec, message: str, ctx: ReportContext) -> list[Finding]:

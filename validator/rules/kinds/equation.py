@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Correction, Finding, Related, phrases, undecided
-from validator.rules.context import ReportContext
 from validator.rules.kinds.base import Param, RuleKind
 from validator.spec.model import Equation, RuleSpec, SpecError, Template
 from validator.text import fmt
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import numpy as np
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 TOLERANCE = 1e-6
 
@@ -48,8 +51,11 @@ def expand(rule: RuleSpec, template: Template, where: str) -> RuleSpec:
     return replace(rule, equations=tuple(out))
 
 
-def _coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
-    """Matrix C with C[i, j] = +1 for lhs and -1 for rhs cells, so each equation reads C[i] · x = 0."""
+def coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.ndarray:
+    """Matrix C with C[i, j] = +1 for lhs and -1 for rhs cells, so each equation reads C[i] · x = 0 (also the
+    system localisation solves, check/localise.py)."""
+    import numpy as np  # here, not at the top: loading a spec (nianbao template) needs no numpy
+
     index = {c: j for j, c in enumerate(columns)}
     matrix = np.zeros((len(equations), len(columns)))
     for i, eq in enumerate(equations):
@@ -62,9 +68,12 @@ def _coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.n
 
 def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
     """lhs − rhs of every equation instance for every report; NaN where a term's value is unknown."""
+    import numpy as np
+    import pandas as pd
+
     columns = sorted({k for eq in rule.equations for k in eq.cells})
     x = frame[columns].to_numpy(dtype=float)
-    matrix = _coefficients(rule.equations, columns)
+    matrix = coefficients(rule.equations, columns)
     unknown = (np.isnan(x).astype(float) @ (matrix != 0).T) > 0
     result = np.nan_to_num(x) @ matrix.T
     result[unknown] = np.nan

@@ -1,21 +1,28 @@
-"""Kind `text_basis` (TX05, TX06): the format document the text cites — not a superseded one, and not none at all."""
+"""Kind `text_basis` (TX05, TX06): what the text cites as its basis — not a superseded format, and not nothing at all."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
 from validator.rules.kinds.base import Param, RuleKind
 from validator.rules.kinds.text_number import text_fields
 from validator.spec.model import RuleSpec, Template
 
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
+
 # 国办公开办函〔2021〕30号 with any brackets, widths and spaces.
 _DOCUMENT = re.compile(r"(国办公开办函|国办函|国办发)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d+)\s*号")
+
+
+# Words that name a basis: the 条例 (in full or as 《条例》) or the format itself.
+_BASIS_WORDS = ("政府信息公开条例", "《条例》", "报告格式")
 
 
 def documents(text: str) -> list[str]:
@@ -38,7 +45,8 @@ def _problem(row: pd.Series, rule: RuleSpec, template: Template) -> tuple[str, s
         old = {fmt.basis for fmt in template.superseded}
         return next(((key, doc) for key, doc in cited if doc in old), None)
     formats = {template.basis} | {fmt.basis for fmt in template.superseded}  # a superseded one is the other rule's
-    mentions = any(isinstance(row[k], str) and "报告格式" in row[k] for k in fields)
+    # Most reports name the 条例 rather than the format notice; only a text that names no basis at all is worth a word.
+    mentions = any(isinstance(row[k], str) and any(w in row[k] for w in _BASIS_WORDS) for k in fields)
     return None if mentions or any(doc in formats for _, doc in cited) else ("", "")
 
 
@@ -57,14 +65,17 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
         )
     else:
         key = text_fields(template)[0]
-        message = f"正文没有写明报告依据的格式文件。{rule.summary}。请写明“按照{template.basis}的格式编制”。"
+        message = (
+            f"{rule.summary}（既没有提到《中华人民共和国政府信息公开条例》，也没有提到{template.basis}）。"
+            f"请在{ctx.where(key)}开头写明“本报告根据《中华人民共和国政府信息公开条例》和{template.basis}的要求编制”。"
+        )
     return [Finding(rule.code, rule.severity, message, ctx.cell(key))]
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
     if rule.params["check"] == "superseded":
         return f"正文不应引用已废止的格式文件（{'、'.join(f.basis for f in template.superseded)}）"
-    return f"正文应写明依据的格式文件（{template.basis}）"
+    return f"正文应写明编制依据（《中华人民共和国政府信息公开条例》或{template.basis}）"
 
 
 KIND = RuleKind(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
+from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, field_mask
 from validator.spec.model import RuleSpec, Template
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFrame:
@@ -19,8 +22,7 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFra
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     p = rule.params
-    message = f"{ctx.where(p['field'])}中没有提到{'、'.join(p['any_of'])}。{rule.summary}。{p['advice']}"
-    return field_finding(rule, message, ctx)
+    return advised(rule, f"{ctx.where(p['field'])}中没有提到{'、'.join(p['any_of'])}。", ctx, p["field"])
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
@@ -29,7 +31,7 @@ def detail(rule: RuleSpec, template: Template) -> str:
 
 KIND = RuleKind(
     "text_mentions",
-    (Param("field", "field"), Param("any_of", "texts"), Param("advice", "text", required=False, default="")),
+    (Param("field", "field"), Param("any_of", "texts"), ADVICE),
     mask=mask,
     describe=describe,
     detail=detail,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
 from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
 from validator.rules.statements import Statement, phrase, quote, stated
 from validator.spec.model import RuleSpec, SpecError, Template
 from validator.text import fmt
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 TOLERANCE = 1e-6
 

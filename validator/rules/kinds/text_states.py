@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
+from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, field_mask
 from validator.rules.statements import phrase, quote, sentences
 from validator.spec.model import RuleSpec, Template
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 
 def _unstated(text: str, rule: RuleSpec) -> str | None:
@@ -31,8 +34,7 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFra
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     p = rule.params
     sentence = _unstated(str(ctx.values[p["field"]]), rule)
-    message = f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，{rule.summary}。{p['advice']}"
-    return field_finding(rule, message, ctx)
+    return advised(rule, f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，", ctx, p["field"])
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
@@ -46,7 +48,7 @@ KIND = RuleKind(
         Param("subject", "text"),
         Param("none_phrases", "texts"),
         Param("phrases", "texts"),
-        Param("advice", "text", required=False, default=""),
+        ADVICE,
     ),
     mask=mask,
     describe=describe,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
 from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
 from validator.spec.model import RuleSpec, Template
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:

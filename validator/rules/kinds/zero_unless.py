@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.context import ReportContext
-from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
+from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, related, rows_mask, unknown
 from validator.spec.model import RuleSpec, Template
 from validator.text import fmt
+
+if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
+    import pandas as pd
+
+    from validator.rules.context import ReportContext
 
 
 def _ok(row: Mapping[str, object], rule: RuleSpec) -> bool:
@@ -18,7 +21,7 @@ def _ok(row: Mapping[str, object], rule: RuleSpec) -> bool:
     if not any(row[k] > 0 for k in cells):  # NaN > 0 is False: an unknown value is not a nonzero one
         return True
     profile = {k: row.get(k) for allowed in profiles for k in allowed}
-    if any(v is None or pd.isna(v) for v in profile.values()):
+    if any(unknown(v) for v in profile.values()):
         return True  # the agency is not described: nothing to judge against
     return any(all(row[k] in vals for k, vals in allowed.items()) for allowed in profiles)
 
@@ -30,13 +33,12 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFra
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     p, v = rule.params, ctx.values
-    nonzero = [k for k in p["cells"] if pd.notna(v[k]) and v[k] > 0]
+    nonzero = [k for k in p["cells"] if not unknown(v[k]) and v[k] > 0]
     profile = "、".join(str(v[k]) for k in dict.fromkeys(k for a in p["allowed"] for k in a))
     listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in nonzero)
-    message = f"本机关为「{profile}」，但{listing}。{rule.summary}。{p['advice']}"
     primary = nonzero[0]
     others = related(nonzero[1:], ctx, "同类数据")
-    return [Finding(rule.code, rule.severity, message, ctx.cell(primary), others, 0.0, v[primary])]
+    return advised(rule, f"本机关为「{profile}」，但{listing}。", ctx, primary, others, 0.0, v[primary])
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
@@ -50,7 +52,7 @@ def detail(rule: RuleSpec, template: Template) -> str:
 
 KIND = RuleKind(
     "zero_unless",
-    (Param("cells", "cells"), Param("allowed", "profiles"), Param("advice", "text", required=False, default="")),
+    (Param("cells", "cells"), Param("allowed", "profiles"), ADVICE),
     mask=mask,
     describe=describe,
     detail=detail,

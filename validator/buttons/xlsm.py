@@ -3,6 +3,8 @@ with a server address, also xlwings' VBA client for xlwings Server, embedded as 
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import io
 import tempfile
 from pathlib import Path
@@ -120,16 +122,13 @@ def build_xlsm(template: Template, server: str | None = None) -> bytes:
 def xlwings_modules(folder: Path) -> list[Path]:
     """xlwings' VBA client for xlwings Server as the installed xlwings ships it, and a module quoting its licence
     (BSD-3; Dictionary and the Web* modules carry their own MIT notices), written into `folder`."""
-    try:
-        import xlwings
-    except ImportError as exc:
-        raise RuntimeError("生成连接服务器的模板需要 xlwings：请运行 pip install 'nianbao-validator[excel]'。") from exc
-    root = Path(xlwings.__file__).parent
-    licence = next(root.parent.glob(f"xlwings-{xlwings.__version__}.dist-info/licenses/LICENSE.txt"))
+    spec = importlib.util.find_spec("xlwings")  # found, not imported: importing xlwings imports pandas
+    if spec is None or spec.origin is None:
+        raise RuntimeError("生成连接服务器的模板需要 xlwings：请运行 pip install 'nianbao-validator[excel]'。")
+    root, version = Path(spec.origin).parent, importlib.metadata.version("xlwings")
+    licence = next(root.parent.glob(f"xlwings-{version}.dist-info/licenses/LICENSE.txt"))
     quoted = "".join(f"' {line}".rstrip() + "\r\n" for line in licence.read_text(encoding="ascii").splitlines())
-    header = (
-        f"' xlwings {xlwings.__version__}: the modules xlwings, Dictionary, Remote, IWebAuthenticator, WebClient,\r\n"
-    )
+    header = f"' xlwings {version}: the modules xlwings, Dictionary, Remote, IWebAuthenticator, WebClient,\r\n"
     header += (
         "' WebRequest, WebResponse and WebHelpers are xlwings' own files, embedded unchanged under this licence.\r\n"
     )

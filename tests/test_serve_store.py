@@ -3,6 +3,7 @@ pg_ctl is installed, skipped otherwise)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import socket
@@ -24,7 +25,10 @@ __all__ = ["demo"]
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
     """postgresql://… of a fresh cluster on 127.0.0.1, run as the postgres user when the tests run as root."""
-    pg_ctl, initdb = shutil.which("pg_ctl"), shutil.which("initdb")
+    pg_ctl, initdb = (
+        shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None)
+        for name in ("pg_ctl", "initdb")
+    )  # fmt: skip - Debian keeps them off PATH
     if not (pg_ctl and initdb):
         if os.environ.get("CI"):
             pytest.fail("pg_ctl is not installed; CI must have it")

@@ -7,7 +7,7 @@ Attribute VB_Name = "NianbaoServer"
 Option Explicit
 
 Public Sub NianbaoServerRun(action As String)
-    Dim wb As Workbook, active As Worksheet, url As String
+    Dim wb As Workbook, active As Object, url As String
     Set wb = ActiveWorkbook
     url = NianbaoText("NianbaoServer")
     If url = "" Then
@@ -42,9 +42,9 @@ Private Sub WriteFacts(wb As Workbook)
         If Not ws Is facts Then
             If ws.Visible = xlSheetHidden Then AddFact facts, n, "visibility", ws.Name, "Hidden", ""
             If ws.Visible = xlSheetVeryHidden Then AddFact facts, n, "visibility", ws.Name, "VeryHidden", ""
-            If Not ws.UsedRange.MergeCells = False Then
+            If HasMerges(ws.UsedRange) Then
                 For Each rw In ws.UsedRange.Rows
-                    If Not rw.MergeCells = False Then
+                    If HasMerges(rw) Then
                         For Each cell In rw.Cells
                             If cell.MergeCells Then
                                 If cell.Address = cell.MergeArea.Cells(1, 1).Address Then
@@ -62,6 +62,14 @@ Private Sub WriteFacts(wb As Workbook)
     Next ws
     facts.Visible = xlSheetVeryHidden
 End Sub
+
+' MergeCells is True, False, or Null for a range with some merged cells.
+Private Function HasMerges(area As Range) As Boolean
+    Dim merged As Variant
+    merged = area.MergeCells
+    HasMerges = IsNull(merged)
+    If Not HasMerges Then HasMerges = merged
+End Function
 
 Private Sub AddFact(facts As Worksheet, n As Long, kind As String, sheet As String, address As String, text As String)
     n = n + 1

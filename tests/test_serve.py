@@ -94,6 +94,10 @@ def test_limits_are_told_in_chinese(client: TestClient) -> None:
     request_too_big = upload(client, ("a.xlsx", b"0" * 2**20), ("b.xlsx", b"0" * 2**20), ("c.xlsx", b"0" * 2**20),
                              ("d.xlsx", b"0" * 2**20))  # fmt: skip
     assert request_too_big.status_code == 413 and "一次最多 4 MB" in request_too_big.json()["error"]
+    many = upload(client, *((f"{i}.xlsx", b"x") for i in range(51)))
+    assert many.status_code == 400 and "一次最多 50 个文件" in many.json()["error"]
+    broken = client.post("/api/check", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=x"})
+    assert broken.status_code == 400 and "格式有误" in broken.json()["error"]
     nothing = client.post("/api/check", data={"x": "1"})
     assert nothing.status_code == 400 and "没有收到文件" in nothing.json()["error"]
     page = client.get("/没有这个")

@@ -17,6 +17,8 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -134,13 +136,15 @@ def create_app(settings: Settings) -> Starlette:
                 results = [await _receive(request, upload) for upload in uploads]
         except TooLarge:
             return refused(request, 413, f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。")
+        except RefusedUpload as exc:
+            return refused(request, 413, str(exc))
         except work.Busy as exc:
             return refused(request, 503, str(exc))
-        except Exception as exc:  # a malformed multipart body
-            if isinstance(exc, RefusedUpload):
-                return refused(request, 413, str(exc))
-            return refused(request, 400, "上传内容格式有误：请用本页面或 multipart/form-data 的 file 字段上传。")
+        except (MultiPartException, HTTPException):  # starlette raises the latter for the former inside an app
+            return refused(request, 400, bad_upload)
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results})
+
+    bad_upload = f"上传内容格式有误或文件过多：请用本页面或 multipart/form-data 的 file 字段上传，一次最多 {settings.max_files} 个文件。"
 
     async def _receive(request: Request, upload: UploadFile) -> dict:
         """Store one upload with its result; a file the pool could not check is stored with the reason."""

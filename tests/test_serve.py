@@ -98,6 +98,11 @@ def test_limits_are_told_in_chinese(client: TestClient) -> None:
     assert many.status_code == 400 and "一次最多 50 个文件" in many.json()["error"]
     broken = client.post("/api/check", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code == 400 and "格式有误" in broken.json()["error"]
+    streamed = iter([b"name=" + b"x" * 2**20] * 5)  # no Content-Length: counted as it arrives
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    no_length = client.post("/office/login", content=streamed, headers=form)
+    assert no_length.status_code == 413 and "一次最多 4 MB" in no_length.text
+    client.cookies.clear()  # the refusal page set the CSRF cookie a browser would keep
     nothing = client.post("/api/check", data={"x": "1"})
     assert nothing.status_code == 400 and "没有收到文件" in nothing.json()["error"]
     page = client.get("/没有这个")

@@ -340,6 +340,11 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_exception_handler(404, lambda request, exc: refused(request, 404, "没有这个页面。"))
     app.add_exception_handler(405, lambda request, exc: refused(request, 405, "不支持这种请求方式。"))
+    too_large = f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。"
+    app.add_exception_handler(TooLarge, lambda request, exc: refused(request, 413, too_large))
+    app.add_exception_handler(
+        Exception, lambda request, exc: refused(request, 500, "服务器内部出错，请稍后重试或联系管理员。")
+    )
 
     async def refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
         await refused(Request(scope, receive), status, message)(scope, receive, send)

@@ -22,6 +22,7 @@ from validator.excel.actions import clear_book, validate_book
 from validator.excel.simulate import import_xlwings
 from validator.excel.source import Supplement
 from validator.names import FACTS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
+from validator.sources.limits import Limits
 
 MODULE = "NianbaoServer"
 TITLE = "年报校验"
@@ -89,10 +90,18 @@ def read_payload(payload: object, version: str) -> tuple[dict, Supplement]:
     book = payload.get("book")
     if not isinstance(book, dict) or not isinstance(book.get("name"), str):
         raise PayloadError("请求缺少工作簿信息。")
+    limits = Limits.from_env()
+    if len(payload["sheets"]) > limits.sheets:
+        raise PayloadError(f"工作簿的工作表超过 {limits.sheets} 张，超出校验服务的上限，无法校验。")
     sheets, facts = [], []
     for sheet in payload["sheets"]:
         if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str) or not _is_grid(sheet.get("values")):
             raise PayloadError("请求中的工作表数据格式有误。")
+        if len(sheet["values"]) * max(map(len, sheet["values"]), default=0) > limits.sheet_area:
+            raise PayloadError(
+                f"工作表「{sheet['name']}」的使用区域超过 {limits.sheet_area} 个单元格，超出校验服务的上限。"
+                "请删除表格之外多余的行列（或其中的格式）后再校验。"
+            )
         if sheet["name"] == FACTS_SHEET:
             facts = sheet["values"]
         else:

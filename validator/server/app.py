@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
 from validator.server.security import (
@@ -107,12 +108,10 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "ok", "engine_version": ENGINE_VERSION})
 
     async def xlwings(request: Request) -> Response:
+        if request.path_params["action"] not in ACTIONS:
+            return refused(request, 404, "没有这个操作：按钮只调用 /xlwings/validate 和 /xlwings/clear。")
         try:
-            payload = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            payload = None
-        try:
-            answer = await run(work.remote_answer, request.path_params["action"], payload)
+            answer = await run(work.remote_answer, request.path_params["action"], await request.body())
         except work.Busy as exc:
             return JSONResponse({"actions": [_alert(str(exc))]})
         except Exception:
@@ -357,8 +356,6 @@ class RefusedUpload(Exception):
 
 
 def _alert(message: str) -> dict:
-    from validator.excel.remote import error_answer
-
     return error_answer(message)["actions"][0]
 
 

@@ -6,6 +6,7 @@ Files are read by the guarded reader (validator/sources/guard.py) inside each po
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -40,10 +41,15 @@ def annotate_file(path: str, filename: str, folder: str) -> str:
     return f"!{written}" if isinstance(written, str) else str(written.path)
 
 
-def remote_answer(action: str, payload: object) -> dict:
-    """The answer to the Excel button (validator/excel/remote.py), or a message box saying what is wrong."""
+def remote_answer(action: str, body: bytes) -> dict:
+    """The answer to the Excel button's request body (validator/excel/remote.py), or a message box saying what is
+    wrong; parsed here, in the worker, so that a huge or hostile body costs the worker, never the server."""
     from validator.excel.remote import PayloadError, answer, error_answer
 
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        payload = None
     try:
         return answer(action, payload)
     except PayloadError as exc:

@@ -189,3 +189,9 @@ def test_server_needs_xlsm_and_a_plain_address(tmp_path: Path, capsys: pytest.Ca
     assert main(["template", "--server", "http://a", "-o", str(tmp_path / "a.xlsx")]) == 3
     assert main(["template", "--xlsm", "--server", "ftp://服务器", "-o", str(tmp_path / "a.xlsm")]) == 3
     assert "http://" in capsys.readouterr().err
+
+
+def test_a_request_past_the_readers_limits_is_refused(balanced_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_LIMIT_SHEET_AREA", "100")
+    with pytest.raises(remote.PayloadError, match="使用区域超过 100 个单元格"):
+        remote.read_payload(vba_payload(balanced_workbook, XLWINGS.__version__), XLWINGS.__version__)

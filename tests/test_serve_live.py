@@ -159,12 +159,13 @@ def online(browser):
     browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, **conditions})
 
 
-def test_upload_page_and_dashboard_in_a_browser(server: Live, demo: Path, online) -> None:
+def test_upload_page_and_dashboard_in_a_browser(server: Live, demo: Path, online, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser = online
     wait = WebDriverWait(browser, 120)
+    assert post(server.url, *variants(demo, 2)[1]).status_code == 200  # another agency's report, for the search
     browser.get(f"{server.url}/")
     assert browser.title == "政府信息公开工作年度报告校验"
     browser.find_element(By.ID, "file").send_keys(str(demo))
@@ -189,6 +190,24 @@ def test_upload_page_and_dashboard_in_a_browser(server: Live, demo: Path, online
     box.send_keys("某县第1局")
     shown = [r.text for r in rows_ if r.is_displayed()]
     assert len(shown) == 1 and "某县第1局" in shown[0] and browser.find_element(By.ID, "shown").text == "1"
+    # the roster: who has not submitted
+    (roster := tmp_path / "名单.csv").write_text(
+        "机关名称,统一社会信用代码\n某县第1局,11330521MB0000001X\n某县未报送局,\n"
+    )
+    browser.find_element(By.ID, "roster").send_keys(str(roster))
+    browser.find_element(By.ID, "roster-submit").click()
+    missing = wait.until(lambda b: b.find_elements(By.ID, "missing"))[0]
+    assert missing.text == "某县未报送局"
+    # the downloads, fetched by the page with its session
+    fetch = (
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'),"
+        " new TextDecoder().decode(b.slice(0, 200))])));"
+    )
+    for link, expected in (("summary", "PK"), ("jsonl", '{"file"')):
+        href = browser.find_element(By.ID, link).get_attribute("href")
+        status, _, start = browser.execute_async_script(fetch, href)
+        assert status == 200 and start.startswith(expected), (link, start)
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     browser.find_element(By.CSS_SELECTOR, "header form button").click()  # log out
     assert wait.until(lambda b: b.current_url.endswith("/office/login"))

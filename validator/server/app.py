@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.batch.rows import ROUND_COLUMNS
 from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
@@ -39,7 +40,8 @@ from validator.server.security import (
     cookies,
     csrf_problem,
 )
-from validator.server.store import Store, Submission, safe_name, safe_suffix
+from validator.server.store import SUFFIXES, Store, Submission, safe_name, safe_suffix
+from validator.server.versions import Versions
 from validator.version import ENGINE_VERSION
 
 
@@ -62,6 +64,7 @@ _pages = Environment(loader=PackageLoader("validator.server", "templates"), auto
 def create_app(settings: Settings) -> Starlette:
     store = Store(settings.data, settings.database)
     store.recover()
+    versions = Versions(store)
     logins = LoginLimit()
     state: dict[str, work.Pool] = {}
 
@@ -121,7 +124,8 @@ def create_app(settings: Settings) -> Starlette:
     # ------------------------------------------------------------ agencies: the upload page
 
     async def upload_page(request: Request) -> Response:
-        return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files)
+        return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
+                    accept=",".join(sorted(SUFFIXES)))  # fmt: skip
 
     async def api_check(request: Request) -> Response:
         problem = token_problem(request, request.headers.get(CSRF_HEADER))
@@ -191,8 +195,7 @@ def create_app(settings: Settings) -> Starlette:
             if made.startswith("!"):
                 return refused(request, 422, made[1:])
             ready = Path(made)
-        name = f"{Path(found.filename).stem}.校验{ready.suffix}"
-        return FileResponse(ready, filename=name, content_disposition_type="attachment")
+        return FileResponse(ready, filename=ready.name, content_disposition_type="attachment")
 
     # ------------------------------------------------------------ the office
 
@@ -242,23 +245,27 @@ def create_app(settings: Settings) -> Starlette:
 
     @office_only
     async def dashboard(request: Request, user: str) -> Response:
-        latest = store.latest()
-        named = {s.credit_code for s in latest if s.credit_code} | {s.agency for s in latest if s.agency}
+        agencies = versions.agencies()
+        named = {key for h in agencies for key in (h[0].credit_code, h[0].agency) if key}
         missing = [(n, c) for n, c in store.roster() if n not in named and (c or "") not in named]
-        counts = {}
-        for s in store.submissions():
-            key = s.credit_code or s.agency or s.id
-            counts[key] = counts.get(key, 0) + 1
-        rows = [(s, counts.get(s.credit_code or s.agency or s.id, 1)) for s in latest]
-        return page(request, "office.html", rows=rows, missing=missing, roster=len(store.roster()))
+        rows = [(h[0], len(h), _counts(versions.changes(h[0], h))) for h in agencies]
+        return page(request, "office.html", rows=rows, missing=missing, roster=len(store.roster()), kinds=ROUND_COLUMNS)
 
     @office_only
     async def agency(request: Request, user: str) -> Response:
         found = store.submission(request.path_params["id"])
         if found is None:
             return refused(request, 404, "没有这份提交。")
-        history = store.submissions(found.agency) if found.agency else [found]
-        return page(request, "agency.html", current=found, result=store.result(found.id), history=history)
+        history = store.submissions(found)
+        changes = versions.changes(found, history) or {}
+        previous = versions.previous(found, history) if changes else None
+        earlier = (store.result(previous.id) or {}).get("findings", []) if previous else []
+        return page(
+            request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS, titles=dict(ROUND_COLUMNS),
+            counts=_counts(changes), previous=previous, fixed=[f for f in earlier if f["id"] in changes["fixed"]],
+            change={i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes.get(kind, [])},
+            history=[(s, _counts(versions.changes(s, history))) for s in history],
+        )  # fmt: skip
 
     @office_only
     async def roster(request: Request, user: str) -> Response:
@@ -279,29 +286,30 @@ def create_app(settings: Settings) -> Starlette:
     async def report_page(request: Request, user: str) -> Response:
         from validator.batch.html import _CSP, render
 
-        docs = store.results([s.id for s in store.latest()])
-        return HTMLResponse(render(docs, (), None), headers={"content-security-policy": _CSP})
+        docs = versions.latest_results()
+        return HTMLResponse(render(docs, (), None, _absent(docs)), headers={"content-security-policy": _CSP})
 
     @office_only
     async def summary(request: Request, user: str) -> Response:
         from validator.batch.summary_xlsx import write_summary
 
-        docs = store.results([s.id for s in store.latest()])
+        docs = versions.latest_results()
         target = store.data / "incoming" / f"{secrets.token_hex(8)}.xlsx"
-        write_summary(target, docs, (), None)
+        write_summary(target, docs, (), None, _absent(docs))
         data = target.read_bytes()
         target.unlink()
         return _download(data, "汇总.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     @office_only
     async def results_jsonl(request: Request, user: str) -> Response:
-        docs = store.results([s.id for s in store.latest()])
+        docs = versions.latest_results()
         text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
         return _download(text.encode(), "results.jsonl", "application/x-ndjson")
 
     @office_only
     async def api_submissions(request: Request, user: str) -> Response:
-        return JSONResponse({"submissions": [_submission_json(s) for s in store.submissions()]})
+        listed = [_submission_json(s, versions.changes(s, h), versions.previous(s, h)) for h in versions.agencies() for s in h]
+        return JSONResponse({"submissions": sorted(listed, key=lambda s: -s["received"])})
 
     @office_only
     async def original(request: Request, user: str) -> Response:
@@ -373,7 +381,18 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
 
 
-def _submission_json(s: Submission) -> dict:
+def _counts(changes: dict | None) -> dict[str, int] | None:
+    """How many findings of each kind of change (ROUND_COLUMNS' keys); None without an earlier version."""
+    return {key: len(changes[key]) for key, _ in ROUND_COLUMNS} if changes else None
+
+
+def _absent(docs: Sequence[dict]) -> list | None:
+    """report.html and 汇总.xlsx show their 本轮变化 section when some agency has an earlier version; every agency's
+    latest version is listed, so none is 未重新报送."""
+    return [] if any(d.get("round") for d in docs) else None
+
+
+def _submission_json(s: Submission, changes: dict | None, previous: Submission | None) -> dict:
     return {
         "submission": s.id,
         "file": s.filename,
@@ -386,6 +405,7 @@ def _submission_json(s: Submission) -> dict:
         "received": s.received,
         "client": s.client,
         "download": f"/api/submissions/{s.id}/annotated",
+        "changes": {"previous": previous.id, **_counts(changes)} if changes and previous else None,  # type: ignore[arg-type]
     }
 
 

@@ -23,8 +23,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from validator.engine import REPORT_SUFFIXES
+
 SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
-SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".docx", ".doc", ".pdf", ".wps", ".txt"})
+# What the readers take (workbooks and published documents), and what they refuse with a message of their own.
+SUFFIXES = REPORT_SUFFIXES | {".ods", ".csv", ".txt"}
 SESSION_SECONDS = 8 * 3600
 
 _SCHEMA = (
@@ -58,6 +61,11 @@ class Submission:
     infos: int
     received: float
     client: str | None
+
+    @property
+    def agency_key(self) -> str:
+        """What groups an agency's versions: its credit code, else its name; an unlocated file stands alone."""
+        return self.credit_code or self.agency or self.id
 
 
 class Store:
@@ -153,9 +161,15 @@ class Store:
             rows = db.execute("SELECT result FROM submissions WHERE id = ?", [submission_id])
         return json.loads(rows[0][0]) if rows else None
 
-    def submissions(self, agency: str | None = None) -> list[Submission]:
-        """Every submission, newest first (of one agency, when given)."""
-        where, params = ("WHERE agency = ?", [agency]) if agency is not None else ("", [])
+    def submissions(self, of: Submission | None = None) -> list[Submission]:
+        """Every submission, newest first; only the versions of `of`'s agency (same `agency_key`), when given."""
+        where, params = "", []
+        if of is not None and of.credit_code:
+            where, params = "WHERE credit_code = ?", [of.credit_code]
+        elif of is not None and of.agency:
+            where, params = "WHERE COALESCE(credit_code, '') = '' AND agency = ?", [of.agency]
+        elif of is not None:
+            return [of]
         with self._db.transaction() as db:
             rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM submissions {where} ORDER BY received DESC", params)
         return [Submission(*row) for row in rows]
@@ -165,9 +179,8 @@ class Store:
         seen: set[str] = set()
         out = []
         for s in self.submissions():
-            key = s.credit_code or s.agency or s.id
-            if key not in seen:
-                seen.add(key)
+            if s.agency_key not in seen:
+                seen.add(s.agency_key)
                 out.append(s)
         return out
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from validator.annotate.openpyxl_painter import try_write_annotated
+from validator.batch.copies import write_copy
 from validator.engine import check_paths
 from validator.render.json import report_json
 
@@ -32,12 +34,15 @@ def check_file(path: str, filename: str) -> dict:
 
 
 def annotate_file(path: str, filename: str, folder: str) -> str:
-    """Write the annotated copy into `folder`; its path, or the Chinese reason there is none ("!" first)."""
-    (report,) = check_paths([path])
-    if report.error:
-        return f"!无法生成标注副本：{report.error}"
-    report.path = filename
-    written = try_write_annotated(Path(path), report, Path(folder))
+    """Write the annotated copy into `folder`, named as `nianbao check` names it after the uploaded file (年报.校验.xlsx;
+    a document's converted copy 年报.html.校验.xlsx); its path, or the Chinese reason there is none ("!" first)."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-serve-") as tmp:
+        source = Path(tmp) / filename  # the stored file is named by its hash; copies and their sheets by the upload
+        shutil.copyfile(path, source)
+        (report,) = check_paths([source])
+        if report.error:
+            return f"!无法生成标注副本：{report.error}"
+        written = write_copy(source, report, Path(folder))
     return f"!{written}" if isinstance(written, str) else str(written.path)
 
 

@@ -2,6 +2,8 @@
 (function () {
   "use strict";
   var SEVERITY = { error: "错误", warning: "警告", info: "提示" };
+  var STATE = { explained: "已说明", accepted: "已接受" };
+  var FORMAT = { html: "网页", docx: "Word 文档", pdf: "PDF", doc: "Word 97-2003 或 WPS 文档", xls: "旧版 Excel 或 WPS 表格" };
   var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var drop = document.getElementById("drop");
   var input = document.getElementById("file");
@@ -35,15 +37,21 @@
     var counts = result.counts || {};
     var lines = el("ul");
     lines.appendChild(el("li", "模板：" + (result.template || "未识别")));
-    lines.appendChild(el("li", "结果：错误 " + (counts.error || 0) + " 项，警告 " + (counts.warning || 0) + " 项，提示 " + (counts.info || 0) + " 项"));
+    if (FORMAT[result.source_format]) {
+      lines.appendChild(el("li", "原文件是" + FORMAT[result.source_format] + "：问题位置指原文中的位置，标注副本是按原样转换为官方模板后的工作簿。"));
+    }
+    var settled = result.settled || {};
+    lines.appendChild(el("li", "结果：错误 " + (counts.error || 0) + " 项，警告 " + (counts.warning || 0) + " 项，提示 " + (counts.info || 0) + " 项" +
+      (settled.explained || settled.accepted ? "；另有已说明 " + (settled.explained || 0) + " 项、已接受 " + (settled.accepted || 0) + " 项，不计入" : "")));
     if (result.agency && result.agency.agency_name) { lines.appendChild(el("li", "机关名称：" + result.agency.agency_name)); }
     if (result.error) { lines.appendChild(el("li", "无法校验：" + result.error, "message")); }
     (result.notices || []).forEach(function (n) { lines.appendChild(el("li", "说明：" + n)); });
     box.appendChild(lines);
     var findings = result.findings || [];
     if (findings.length) {
-      box.appendChild(table(["序号", "规则", "级别", "位置", "说明"], findings.map(function (f, i) {
-        return [i + 1, f.rule, el("td", SEVERITY[f.severity] || f.severity, f.severity), f.cell || "", f.message];
+      box.appendChild(table(["序号", "规则", "级别", "位置", "说明", "单位说明", "状态"], findings.map(function (f, i) {
+        return [i + 1, f.rule, el("td", SEVERITY[f.severity] || f.severity, f.severity), f.place || f.cell || "", f.message,
+          f.explanation || "", STATE[f.state] || ""];
       })));
     } else if (!result.error) {
       box.appendChild(el("p", "未发现问题。"));

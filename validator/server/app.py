@@ -308,7 +308,9 @@ def create_app(settings: Settings) -> Starlette:
 
     @office_only
     async def api_submissions(request: Request, user: str) -> Response:
-        listed = [_submission_json(s, versions.changes(s, h), versions.previous(s, h)) for h in versions.agencies() for s in h]
+        listed = [
+            _submission_json(s, versions.changes(s, h), versions.previous(s, h)) for h in versions.agencies() for s in h
+        ]
         return JSONResponse({"submissions": sorted(listed, key=lambda s: -s["received"])})
 
     @office_only

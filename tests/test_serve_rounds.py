@@ -10,8 +10,10 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import documents
+import httpx
 import lxml.html
 import openpyxl
 import pytest
@@ -20,14 +22,15 @@ from builders import build, published
 from starlette.testclient import TestClient
 from test_import import DEFECTS
 from test_rounds_explain import NORMATIVE, TX02_NOTE, explain, findings_table, wrong_report
-from test_serve import client, data, login, upload
+from test_serve import PASSWORD, client, data, login, upload
+from test_serve_live import online, post, server
 from test_structure import VALUES
 
 from validator.cli import main
 from validator.names import ID_COLUMN, RESULT_SHEET
 from validator.sources.xlsx import load
 
-__all__ = ["client", "data"]
+__all__ = ["client", "data", "online", "server"]
 CODE17 = "11330521MB0000001"
 SOFFICE = shutil.which("soffice")
 KINDS = ("fixed", "new", "open", "explained", "accepted")
@@ -50,15 +53,22 @@ def table(html: str, table_id: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def versions(client: TestClient, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
-    """Three versions of one agency's report uploaded in turn: v1 with an unbalanced 表三 column 自然人 and two
-    warnings; v2 with that column fixed and 商业企业 unbalanced instead; v3 the server's annotated copy of v2 with
-    an explanation typed in 单位说明 for the TX02 warning."""
+def first_two(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two versions of one agency's report: v1 with an unbalanced 表三 column 自然人 and two warnings; v2 with that
+    column fixed and 商业企业 unbalanced instead."""
     folder = tmp_path_factory.mktemp("versions")
     v1 = wrong_report(folder / "甲局.xlsx")
     v2 = folder / "甲局-改.xlsx"
     build(v2, agency("某县甲局", CODE17, other_matters="无", **{NORMATIVE: 1, T3.cell_key("new", COLUMNS[1]): 77}))
-    results = [upload(client, (p.name, p.read_bytes())).json()["results"][0] for p in (v1, v2)]
+    return v1, v2
+
+
+@pytest.fixture(scope="module")
+def versions(client: TestClient, first_two: tuple[Path, Path]) -> list[dict]:
+    """The two versions uploaded in turn, then v3: the server's annotated copy of v2 with an explanation typed in
+    单位说明 for the TX02 warning."""
+    folder = first_two[0].parent
+    results = [upload(client, (p.name, p.read_bytes())).json()["results"][0] for p in first_two]
     copy = client.get(results[1]["download"])
     assert copy.status_code == 200
     v3 = folder / "甲局-改.校验.xlsx"  # the name the server gave the copy, sent back as agencies do
@@ -206,6 +216,39 @@ def marks(wb: openpyxl.Workbook) -> list[tuple]:
 
 
 def _disposition(response) -> bytes:
-    from urllib.parse import unquote
-
     return unquote(response.headers["content-disposition"]).encode()
+
+
+def test_in_a_browser_on_a_real_server(
+    server, online, first_two: tuple[Path, Path], defective: dict[str, Path]
+) -> None:
+    """The upload page shows a web page's findings at their places; the dashboard and the agency's page show what
+    changed between the agency's two versions; no console errors (the pages' CSP allows only their own scripts)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser, wait = online, WebDriverWait(online, 120)
+    for version in first_two:
+        assert post(server.url, version.name, version.read_bytes()).status_code == 200
+    browser.get(f"{server.url}/")
+    browser.find_element(By.ID, "file").send_keys(str(defective["html"]))
+    report = wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "section.report"))[0]
+    assert "年报.html" in report.text and "原文件是网页" in report.text
+    places = [tr.find_elements(By.TAG_NAME, "td")[3].text for tr in report.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert any(p.startswith("表三 第") for p in places), places
+    copy = httpx.get(report.find_element(By.CSS_SELECTOR, "a.download").get_attribute("href"))
+    assert copy.status_code == 200 and "年报.html.校验.xlsx" in unquote(copy.headers["content-disposition"])
+    assert openpyxl.load_workbook(io.BytesIO(copy.content))[RESULT_SHEET]
+
+    browser.get(f"{server.url}/office")
+    browser.find_element(By.ID, "name").send_keys("office")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login").click()
+    table_ = wait.until(lambda b: b.find_elements(By.ID, "agencies"))[0]
+    [row] = [r for r in table_.find_elements(By.CSS_SELECTOR, "tbody tr") if "某县甲局" in r.text]
+    cells = {td.get_attribute("data-kind"): td.text for td in row.find_elements(By.CSS_SELECTOR, "td[data-kind]")}
+    assert cells == {"fixed": "2", "new": "2", "open": "2", "explained": "0", "accepted": "0"}
+    row.find_element(By.TAG_NAME, "a").click()
+    changes = wait.until(lambda b: b.find_elements(By.ID, "changes"))[0]
+    assert "已改正 2" in changes.text and "甲局.xlsx" in changes.text
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -41,7 +41,7 @@ from validator.server.security import (
     csrf_problem,
 )
 from validator.server.store import SUFFIXES, Store, Submission, safe_name, safe_suffix
-from validator.server.versions import Versions
+from validator.server.versions import Versions, counts
 from validator.version import ENGINE_VERSION
 
 
@@ -248,7 +248,7 @@ def create_app(settings: Settings) -> Starlette:
         agencies = versions.agencies()
         named = {key for h in agencies for key in (h[0].credit_code, h[0].agency) if key}
         missing = [(n, c) for n, c in store.roster() if n not in named and (c or "") not in named]
-        rows = [(h[0], len(h), _counts(versions.changes(h[0], h))) for h in agencies]
+        rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
         return page(request, "office.html", rows=rows, missing=missing, roster=len(store.roster()), kinds=ROUND_COLUMNS)
 
     @office_only
@@ -257,14 +257,10 @@ def create_app(settings: Settings) -> Starlette:
         if found is None:
             return refused(request, 404, "没有这份提交。")
         history = store.submissions(found)
-        changes = versions.changes(found, history) or {}
-        previous = versions.previous(found, history) if changes else None
-        earlier = (store.result(previous.id) or {}).get("findings", []) if previous else []
         return page(
-            request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS, titles=dict(ROUND_COLUMNS),
-            counts=_counts(changes), previous=previous, fixed=[f for f in earlier if f["id"] in changes["fixed"]],
-            change={i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes.get(kind, [])},
-            history=[(s, _counts(versions.changes(s, history))) for s in history],
+            request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS,
+            titles=dict(ROUND_COLUMNS), compared=versions.compare(found, history),
+            history=[(s, counts(versions.changes(s, history))) for s in history],
         )  # fmt: skip
 
     @office_only
@@ -383,11 +379,6 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
 
 
-def _counts(changes: dict | None) -> dict[str, int] | None:
-    """How many findings of each kind of change (ROUND_COLUMNS' keys); None without an earlier version."""
-    return {key: len(changes[key]) for key, _ in ROUND_COLUMNS} if changes else None
-
-
 def _absent(docs: Sequence[dict]) -> list | None:
     """report.html and 汇总.xlsx show their 本轮变化 section when some agency has an earlier version; every agency's
     latest version is listed, so none is 未重新报送."""
@@ -407,7 +398,7 @@ def _submission_json(s: Submission, changes: dict | None, previous: Submission |
         "received": s.received,
         "client": s.client,
         "download": f"/api/submissions/{s.id}/annotated",
-        "changes": {"previous": previous.id, **_counts(changes)} if changes and previous else None,  # type: ignore[arg-type]
+        "changes": {"previous": previous.id, **(counts(changes) or {})} if changes and previous else None,
     }
 
 

@@ -4,11 +4,28 @@ the rounds work's `compare_rounds` on the stored JSON results, each version agai
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from validator.batch.rounds import compare_rounds
+from validator.batch.rows import ROUND_COLUMNS
 from validator.server.store import Store, Submission
 
 SINCE = "该单位上一版本"  # report.html and 汇总.xlsx name what the changes are counted against
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One version against its agency's previous one, as the agency's page shows it."""
+
+    previous: Submission
+    counts: dict[str, int]  # by ROUND_COLUMNS' keys
+    fixed: list[dict]  # the previous version's JSON findings that are gone
+    change: dict[str, str]  # finding id → new, open, explained or accepted
+
+
+def counts(changes: dict | None) -> dict[str, int] | None:
+    """How many findings of each kind of change (ROUND_COLUMNS' keys); None without an earlier version."""
+    return {key: len(changes[key]) for key, _ in ROUND_COLUMNS} if changes else None
 
 
 class Versions:
@@ -41,6 +58,17 @@ class Versions:
             compare_rounds([doc], [old], SINCE)  # type: ignore[list-item]
             self._rounds[(s.id, before.id)] = doc["round"]  # type: ignore[index]
         return self._rounds[(s.id, before.id)]
+
+    def compare(self, s: Submission, history: Sequence[Submission]) -> Comparison | None:
+        """`changes` with the previous version and its fixed findings; None for a first version."""
+        changes, before = self.changes(s, history), self.previous(s, history)
+        if not changes or before is None:
+            return None
+        earlier = (self._store.result(before.id) or {}).get("findings", [])
+        return Comparison(
+            before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
+            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]},
+        )  # fmt: skip
 
     def latest_results(self) -> list[dict]:
         """Each agency's latest result, with its `round` when there is an earlier version (as `batch --since` sets)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from documents import docx
 from packages import add_row, edit_part, repack, with_shared_strings
 
 from validator.sources.limits import Limits
@@ -110,6 +111,16 @@ def _many_pages(n: int) -> bytes:
     return b"%PDF-1.4\n" + b"\n".join(objs) + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
+def _pdf_page_loop() -> bytes:
+    """A PDF whose page tree lists itself among its kids: walking it naively never ends."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]/Contents 4 0 R>>endobj\n"
+        b"4 0 obj<</Length 0>>stream\n\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
 def _pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -193,16 +204,33 @@ def _deep(folder: Path, src: Sources) -> Path:
     return repack(src.good, folder / "deep.xlsx", edit_part(SHEET3, lambda xml: add_row(xml, cell)))
 
 
-def _zip_bomb(folder: Path, src: Sources) -> Path:
-    """Quickly written zeros that inflate past the limit."""
+def _with_zeros(path: Path, member: str) -> Path:
+    """The package at `path` with quickly written zeros added that inflate past the limit."""
     chunk = bytes(4 << 20)
-    path = repack(src.good, folder / "bomb-zip.xlsx")
     with (
         zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
-        zf.open("xl/media/zeros.bin", "w", force_zip64=True) as fh,
+        zf.open(member, "w", force_zip64=True) as fh,
     ):
         for _ in range(Limits().unpacked_bytes // len(chunk) + 1):
             fh.write(chunk)
+    return path
+
+
+def _zip_bomb(folder: Path, src: Sources) -> Path:
+    return _with_zeros(repack(src.good, folder / "bomb-zip.xlsx"), "xl/media/zeros.bin")
+
+
+def _docx_bomb(folder: Path, _src: Sources) -> Path:
+    return _with_zeros(docx(["政府信息公开工作年度报告"], folder / "bomb.docx"), "word/media/zeros.bin")
+
+
+def _docx_external_entity(folder: Path, src: Sources) -> Path:
+    """A Word report whose text pulls a local file in through an external entity."""
+    doctype = b'<!DOCTYPE x [<!ENTITY secret SYSTEM "%s">]>' % src.secret.as_uri().encode()
+    plain = docx(["政府信息公开工作年度报告 SECRET_HERE"], folder / "plain.docx")
+    change = lambda xml: with_doctype(xml, doctype).replace(b"SECRET_HERE", b"&secret;")  # noqa: E731
+    path = repack(plain, folder / "xxe.docx", edit_part("word/document.xml", change))
+    plain.unlink()
     return path
 
 
@@ -453,6 +481,7 @@ KINDS: dict[str, Kind] = {
         "checked",  # spans are clipped to the table, as browsers do: read without a blow-up
     ),
     "pdf_absurd_pages": Kind(bytes_file("pages.pdf", _many_pages(600)), "unreadable", "PDF 页数上限"),
+    "pdf_page_loop": Kind(bytes_file("loop.pdf", _pdf_page_loop()), "unreadable", "没有文字"),
     "pdf": Kind(bytes_file("report.xlsx", _pdf()), "unreadable", "PDF"),
     "image": Kind(bytes_file("scan.xlsx", _png()), "unreadable", "图片"),
     "random": Kind(bytes_file("random.xlsx", os.urandom(4096)), "unreadable", "无法识别"),
@@ -498,6 +527,8 @@ KINDS: dict[str, Kind] = {
     "deep_xml": Kind(_deep, "unreadable", "XML 嵌套层数上限", heavy=True),
     "zip_bomb": Kind(_zip_bomb, "unreadable", "解压后总大小上限", heavy=True),
     "zip_bomb_lying": Kind(_lying_sizes, "unreadable", "损坏", heavy=True),
+    "docx_bomb": Kind(_docx_bomb, "unreadable", "解压后总大小上限", heavy=True),
+    "docx_external_entity": Kind(_docx_external_entity, "unreadable", "DOCTYPE"),
     "entry_climbs": Kind(_entry_name("zip-slip.xlsx", "../../evil.sh"), "unreadable", "路径异常"),
     "entry_absolute": Kind(_entry_name("zip-abs.xlsx", "/etc/cron.d/evil"), "unreadable", "路径异常"),
     "strings_absurd_count": Kind(

@@ -19,7 +19,7 @@ _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
-_HOSTILE = "这不是 Excel 或 WPS 保存的工作簿，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
+_HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
 def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False) -> dict[str, bytes]:
@@ -118,7 +118,7 @@ def _well_formed(xml: bytes, name: str) -> bool:
             return False
         raise ReadError(
             f"文件中的 {name} 不是完整有效的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
-            "可能已损坏。请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
+            "可能已损坏。请用 Excel、Word 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
             "corrupt",
         ) from exc
     return True

@@ -33,6 +33,7 @@ from validator.sources.xlsx import load
 __all__ = ["client", "data", "online", "server"]
 CODE17 = "11330521MB0000001"
 SOFFICE = shutil.which("soffice")
+NOTE = TX02_NOTE + "<img src=x onerror=alert(1)>"  # typed by the agency: shown, never run
 KINDS = ("fixed", "new", "open", "explained", "accepted")
 
 
@@ -73,7 +74,7 @@ def versions(client: TestClient, first_two: tuple[Path, Path]) -> list[dict]:
     assert copy.status_code == 200
     v3 = folder / "甲局-改.校验.xlsx"  # the name the server gave the copy, sent back as agencies do
     v3.write_bytes(copy.content)
-    explain(v3, {"TX02": TX02_NOTE})
+    explain(v3, {"TX02": NOTE})
     results.append(upload(client, (v3.name, v3.read_bytes())).json()["results"][0])
     return results
 
@@ -83,7 +84,7 @@ def test_each_version_is_compared_with_the_previous_one(client: TestClient, vers
     assert {r for r, _ in rules_at(v1).values()} == {"EQ01", "EQ03", "TX02", "PL02"}
     assert ("TX02", "正文!B4") in rules_at(v3).values()
     [tx02] = [f for f in v3["findings"] if f["rule"] == "TX02"]
-    assert (tx02["explanation"], tx02["state"]) == (TX02_NOTE, "explained")  # read back from the server's own copy
+    assert (tx02["explanation"], tx02["state"]) == (NOTE, "explained")  # read back from the server's own copy
     expected = {  # by rule and cell: 自然人 (D) fixed, 商业企业 (E) newly unbalanced, the warnings still there
         v2["submission"]: {"previous": v1["submission"], "fixed": {("EQ01", "表三!D5"), ("EQ03", "表三!D5")},
                            "new": {("EQ01", "表三!E5"), ("EQ03", "表三!E5")},
@@ -117,7 +118,8 @@ def test_each_version_is_compared_with_the_previous_one(client: TestClient, vers
     # v3's page: the agency's explanation and the finding's state
     page = client.get(f"/office/submissions/{v3['submission']}").text
     [row] = [r for r in table(page, "findings") if r["规则"] == "TX02"]
-    assert (row["单位说明"], row["状态"], row["与上一版本比"]) == (TX02_NOTE, "已说明", "已说明")
+    assert (row["单位说明"], row["状态"], row["与上一版本比"]) == (NOTE, "已说明", "已说明")
+    assert "<img" not in page and "&lt;img" in page  # what the agency typed is shown as text
 
     # the dashboard: one agency, its latest version (v3) against v2
     [row] = [r for r in table(client.get("/office").text, "agencies") if r["统一社会信用代码"].startswith(CODE17)]

@@ -10,10 +10,10 @@ import pytest
 from openpyxl.comments import Comment
 from test_writeback import C8, J8, T4_C5, build_source, dump, load, sample_report
 
-from validator.annotate.openpyxl_painter import clear_file, write_annotated
 from validator.annotate.plan import free_sheet_name, plan_annotation
 from validator.annotate.results import link_location
 from validator.annotate.undo import KEPT, Original, SavedNote, UndoRecord, fill_colour, read_record
+from validator.annotate.zip_painter import clear_file, write_annotated
 from validator.cellref import CellRef
 from validator.findings import FileReport, Finding, Related
 from validator.names import INPUT_FILL, MARKS_SHEET, RESULT_SHEET
@@ -74,7 +74,13 @@ def test_a_version_1_record_is_still_cleared_exactly(source: Path, tmp_path: Pat
     marked = write_annotated(source, sample_report(source), out_dir=tmp_path).path
     wb = openpyxl.load_workbook(marked, rich_text=True)
     state = json.loads(wb[MARKS_SHEET]["B1"].value)
-    wb[MARKS_SHEET]["B1"] = json.dumps(state["view"] | {"results": state["results"]}, ensure_ascii=False)
+    version_1 = {
+        "active": 1,
+        "tabs": {"表三": [True]},
+        "first_sheet": 0,
+        "results": state["results"],
+    }  # as written then
+    wb[MARKS_SHEET]["B1"] = json.dumps(version_1, ensure_ascii=False)
     wb.save(marked)
     assert clear_file(marked, tmp_path / "cleared.xlsx")
     assert dump(load(tmp_path / "cleared.xlsx")) == dump(load(source))

@@ -81,7 +81,14 @@ def test_killed_midway_then_resumed_without_rechecking(balanced_workbook: Path, 
 
 
 def test_a_file_over_the_time_limit_becomes_unreadable(balanced_workbook: Path, tmp_path: Path):
-    src, out = _submissions(tmp_path / "收到", balanced_workbook, 2), tmp_path / "结果"
+    # A report is checked (and its copy written) faster than the pool looks at its time limits (every ~0.1 s): a
+    # sheet of 100,000 numbers makes each file take several tenths of a second to read.
+    slow = openpyxl.load_workbook(balanced_workbook)
+    padding = slow.create_sheet("附表")
+    for row in range(2000):
+        padding.append(list(range(row, row + 50)))
+    slow.save(tmp_path / "slow.xlsx")
+    src, out = _submissions(tmp_path / "收到", tmp_path / "slow.xlsx", 2), tmp_path / "结果"
     run = _batch(str(src), "--out", str(out), "--jobs", "1", "--timeout", "0.01")
     assert run.wait(timeout=300) == 2  # unreadable files
     docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from test_rule_cases import _apply, _cases
 
 from validator import check_paths
-from validator.annotate.openpyxl_painter import annotate, open_workbook
+from validator.annotate.zip_painter import write_annotated
 from validator.cellref import coordinate
 from validator.cli import main
 from validator.demo import MISTAKES
@@ -165,9 +165,8 @@ def test_every_rule_case_gets_the_command_lines_findings_and_marks(
     simulated = simulate(path)
     (report,) = check_paths([path])
     assert simulated["findings"] == [finding_json(f, report.template) for f in report.sorted_findings()]
-    wb = open_workbook(path)
-    sheets = wb.sheetnames
-    annotate(wb, report)
+    sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+    wb = openpyxl.load_workbook(write_annotated(path, report, tmp_path / "out").path)
     by_cli = {}
     if report.findings:
         for sheet, cell, *_ in wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True):

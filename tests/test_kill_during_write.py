@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 KILLS = int(os.environ.get("NIANBAO_KILL_RUNS", "4"))
 DRIVER = """
 import sys
-import validator.annotate.openpyxl_painter, validator.engine, validator.render.table  # paid before "ready"
+import validator.annotate.zip_painter, validator.engine, validator.render.table  # paid before "ready"
 from validator.cli import main
 print("ready", flush=True)
 sys.exit(main(sys.argv[1:]))
@@ -81,3 +81,43 @@ def test_killed_at_any_moment_nothing_is_lost(mode: tuple[str, ...], tmp_path: P
         else:
             assert sha(folder / "report.xlsx") == original, f"kill {i}: input changed"
             assert not target.exists() or complete_annotated(target), f"kill {i}: partial copy"
+
+
+STUCK_WRITER = """
+import sys, time
+from pathlib import Path
+from validator.atomic import write_atomic
+
+def write(tmp: Path) -> None:
+    tmp.write_bytes(b"PK partial")
+    print(tmp.name, flush=True)
+    time.sleep(600)  # killed here, in the middle of the write
+
+write_atomic(Path(sys.argv[1]), write)
+"""
+
+
+def stuck_writer(target: Path) -> tuple[subprocess.Popen, Path]:
+    """A write of `target` stopped midway; its temporary file."""
+    proc = subprocess.Popen([sys.executable, "-c", STUCK_WRITER, str(target)], stdout=subprocess.PIPE)
+    return proc, target.with_name(proc.stdout.readline().decode().strip())
+
+
+def test_the_next_write_sweeps_what_a_killed_write_left(tmp_path: Path, balanced_workbook: Path) -> None:
+    shutil.copyfile(balanced_workbook, tmp_path / "report.xlsx")
+    target = tmp_path / "report.校验.xlsx"
+    proc, temporary = stuck_writer(target)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert temporary.name.startswith(".~report.校验.") and temporary.is_file()  # what a killed write leaves
+    own = tmp_path / ".~report.校验.notours.xlsx"  # not of the tool's naming: never touched
+    own.write_bytes(b"user file")
+
+    running, busy = stuck_writer(target)  # another run writing the same target right now keeps its file
+    try:
+        assert start(tmp_path).wait(timeout=300) == 0  # nothing wrong in it; the copy is written all the same
+        assert complete_annotated(target)
+        assert not temporary.exists() and busy.is_file() and own.read_bytes() == b"user file"
+    finally:
+        running.kill()
+        running.wait()

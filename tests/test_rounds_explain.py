@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
+from copy import copy
+from math import ceil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from batch_set import T3, agency
 from builders import build
+from test_zip_painter import problems
 
-from validator.annotate.openpyxl_painter import clear_file
+from validator.annotate.results import FINDING_COLUMNS
+from validator.annotate.zip_painter import UNDO_PART, clear_file
 from validator.cli import main
 from validator.excel.actions import check_book, clear_book, validate_book
 from validator.excel.simulate import book_json, import_xlwings
-from validator.names import EXPLANATION_COLUMN, ID_COLUMN, INPUT_FILL, RESULT_SHEET
+from validator.names import EXPLANATION_COLUMN, ID_COLUMN, INPUT_FILL, MARKS_SHEET, RESULT_SHEET
+from validator.text import display_width
 
 NATURAL = T3.cell_key("new", "natural")
 NORMATIVE = "t2_1.normative.current"
@@ -113,6 +119,17 @@ def test_cli_reads_explanations_back(explained_copy: Path, capsys: pytest.Captur
     assert "【警告·已说明·TX02】" in wb["正文"]["B4"].comment.text
 
 
+def test_a_long_explanation_makes_its_row_tall_enough(explained_copy: Path, capsys: pytest.CaptureFixture):
+    note = "经核实，本单位本年度未收到此类申请。" * 8
+    explain(explained_copy, {"TX02": note})
+    check_json(capsys, explained_copy)
+    ws = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
+    top, cols = findings_table(ws)
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
+    assert ws.cell(row, cols[EXPLANATION_COLUMN]).value == note
+    assert ws.row_dimensions[row].height >= 16 * ceil(display_width(note) / dict(FINDING_COLUMNS)[EXPLANATION_COLUMN])
+
+
 def test_explaining_every_error_clears_the_exit_code(explained_copy: Path, capsys: pytest.CaptureFixture):
     explain(explained_copy, {"EQ03": EQ_NOTE})
     code, result = check_json(capsys, explained_copy, "--no-annotate")
@@ -190,10 +207,43 @@ def test_clear_keeps_explanations_unless_all(explained_copy: Path, capsys: pytes
     assert RESULT_SHEET not in openpyxl.load_workbook(explained_copy).sheetnames
 
 
+def test_clearing_the_zip_painters_own_copy_keeps_its_explanations(explained_copy: Path, capsys):
+    """The copy as the zip painter writes it, explanations included and not saved again by another program (its undo
+    store still applies): clearing keeps the results sheet with its typing cells, and the next check reads it."""
+    original = explained_copy.with_name("甲局.xlsx")
+    typed = problems(explained_copy)  # as the agency saved it (here by openpyxl)
+    check_json(capsys, explained_copy)  # refreshed: the zip painter writes the explanations itself
+    assert UNDO_PART in zipfile.ZipFile(explained_copy).namelist()
+    assert main(["clear", str(explained_copy)]) == 0
+    assert "单位说明已保留" in capsys.readouterr().out
+    assert UNDO_PART not in zipfile.ZipFile(explained_copy).namelist()
+    before, wb = openpyxl.load_workbook(original), openpyxl.load_workbook(explained_copy)
+    assert wb.sheetnames == [*before.sheetnames, RESULT_SHEET] and wb.active.title == before.active.title
+    ws = wb[RESULT_SHEET]
+    assert not ws.sheet_view.tabSelected and ws.protection.sheet
+    top, cols = findings_table(ws)
+    typing = ws.cell(top + 1, cols[EXPLANATION_COLUMN])
+    assert not typing.protection.locked and typing.fill.fgColor.rgb == f"FF{INPUT_FILL}"
+    for sheet, ref in (("表三", "D5"), ("正文", "B4")):  # the marks are gone: fills and notes as in the original
+        after, was = wb[sheet][ref], before[sheet][ref]
+        assert copy(after.fill) == copy(was.fill) and after.comment is None and was.comment is None
+    assert sheet_explanations(explained_copy) == {"EQ01": EQ_NOTE, "EQ03": None, "TX02": TX02_NOTE, "PL02": PL02_NOTE}
+    assert problems(explained_copy) - typed == set()
+    _, result = check_json(capsys, explained_copy)  # read back; the new copy has only its own results sheet
+    assert {r: f["explanation"] for r, f in by_rule(result).items()} == {
+        "EQ01": EQ_NOTE,
+        "EQ03": None,
+        "TX02": TX02_NOTE,
+        "PL02": PL02_NOTE,
+    }
+    assert openpyxl.load_workbook(result["annotated"]).sheetnames == [RESULT_SHEET, *before.sheetnames, MARKS_SHEET]
+
+
 def test_a_results_sheet_copied_into_the_original_is_read(explained_copy: Path, tmp_path: Path, capsys):
     original = wrong_report(tmp_path / "原件.xlsx")
     source = openpyxl.load_workbook(explained_copy)[RESULT_SHEET]
     wb = openpyxl.load_workbook(original)
+    sheets = list(wb.sheetnames)
     target = wb.create_sheet("校验结果 (2)")
     for row in source.iter_rows():
         for c in row:
@@ -201,6 +251,10 @@ def test_a_results_sheet_copied_into_the_original_is_read(explained_copy: Path, 
     wb.save(original)
     _, result = check_json(capsys, original, "--no-annotate")
     assert by_rule(result)["PL02"]["explanation"] == PL02_NOTE
+    # the annotated copy carries the explanations on its own results sheet; the copied-in one, read, goes
+    _, result = check_json(capsys, original)
+    assert openpyxl.load_workbook(result["annotated"]).sheetnames == [RESULT_SHEET, *sheets, MARKS_SHEET]
+    assert sheet_explanations(Path(result["annotated"]))["PL02"] == PL02_NOTE
 
 
 def test_an_explanation_that_looks_like_a_formula_stays_text(explained_copy: Path, capsys: pytest.CaptureFixture):

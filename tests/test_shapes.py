@@ -13,7 +13,7 @@ from builders import published
 from test_structure import NO_OTHER, REAL_SIX, VALUES
 
 from validator import check_paths, results_document
-from validator.annotate.openpyxl_painter import write_annotated
+from validator.annotate.zip_painter import write_annotated
 from validator.findings import FileReport
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values

@@ -23,17 +23,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
-from validator.annotate.openpyxl_painter import (
-    annotate,
-    annotated_path,
-    clear,
-    clear_file,
-    open_workbook,
-    save_atomic,
-    write_annotated,
-)
-from validator.annotate.package_parts import unsupported_parts
 from validator.annotate.plan import Mark, plan_marks
+from validator.annotate.zip_painter import annotated_path, clear_file, write_annotated
+from validator.atomic import save_atomic
 from validator.cellref import CellRef
 from validator.findings import FileReport, Finding, Related
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -237,11 +229,23 @@ def test_annotated_copy_marks_cells_and_keeps_everything_else(source: Path, tmp_
     assert annotated["表三"]["J9"].value == "=SUM(C9:I9)"
     assert isinstance(annotated["表四"]["A6"].value, CellRichText)
     assert workbook_features(annotated) == workbook_features(original)
-    # added: the two tool sheets, and notes (with their VML and sheet relations) on 表四, which had none
-    added = ["xl/worksheets/sheetN.xml"] * 2 + ["xl/comments/commentN.xml", "xl/drawings/commentsDrawingN.vml"]
-    assert parts(out) == parts(source) + Counter([*added, "xl/worksheets/_rels/sheetN.xml.rels"])
+    # added: the two tool sheets, notes (with their VML and sheet relations) on 表四, which had none, the undo store
+    added = ["xl/worksheets/sheetN.xml"] * 2 + ["xl/commentsN.xml", "xl/drawings/vmlDrawingN.vml"]
+    assert parts(out) == parts(source) + Counter([*added, "xl/worksheets/_rels/sheetN.xml.rels", "nianbao/undo.zip"])
     with zipfile.ZipFile(source) as a, zipfile.ZipFile(out) as b:
-        assert a.read("xl/media/image1.png") == b.read("xl/media/image1.png")
+        kept = [n for n in a.namelist() if a.read(n) == b.read(n)]
+        assert b.namelist()[: len(a.namelist())] == a.namelist()  # in their order, new parts after them
+    changed = {
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet3.xml",
+        "xl/comments/comment1.xml",
+        "xl/drawings/commentsDrawing1.vml",
+        "xl/styles.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+    }
+    assert set(a.namelist()) - set(kept) == changed
 
 
 def result_rows(ws) -> list[tuple]:
@@ -323,31 +327,42 @@ def test_clear_restores_the_original_exactly(source: Path, tmp_path: Path) -> No
     assert sha(source) == digest and not (tmp_path / "nothing.xlsx").exists()
 
 
-def test_clear_in_memory_keeps_comment_size_and_original_fills(source: Path) -> None:
-    wb = open_workbook(source)
+def entries(path: Path) -> dict[str, bytes]:
+    """Every entry of a package by name, in order."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_marking_twice_then_clearing_gives_back_every_part(source: Path, tmp_path: Path) -> None:
+    wb = load(source)
     wb["表三"]["J8"].comment = Comment("宽批注", "王五", height=200, width=300)
-    before = dump(wb)
-    annotate(wb, sample_report(source))
-    annotate(wb, sample_report(source))
-    assert clear(wb) and not clear(wb)
-    assert dump(wb) == before
-    restored = wb["表三"]["J8"].comment
-    assert (restored.width, restored.height) == (300, 200)
+    wb.save(noted := tmp_path / "宽批注.xlsx")
+    once = write_annotated(noted, sample_report(noted), out_dir=tmp_path / "once").path
+    twice = write_annotated(once, sample_report(noted), out_dir=tmp_path / "twice").path
+    assert entries(twice) == entries(once)  # checking a copy again repaints the same marks
+    cleared = tmp_path / "cleared.xlsx"
+    assert clear_file(twice, cleared) and not clear_file(cleared, tmp_path / "again.xlsx")
+    assert list(entries(cleared).items()) == list(entries(noted).items())  # the note's size with it
 
 
-def test_marks_on_merged_cells_go_to_the_top_left_cell(source: Path) -> None:
-    wb = open_workbook(source)
-    annotate(wb, FileReport(path=str(source), findings=[Finding("TX01", "info", "标题有误", CellRef("表三", 1, 5))]))
+def marked_copy(source: Path, tmp_path: Path, *findings: Finding) -> openpyxl.Workbook:
+    return load(write_annotated(source, FileReport(path=str(source), findings=list(findings)), tmp_path).path)
+
+
+def test_marks_on_merged_cells_go_to_the_top_left_cell(source: Path, tmp_path: Path) -> None:
+    wb = marked_copy(source, tmp_path, Finding("TX01", "info", "标题有误", CellRef("表三", 1, 5)))
     assert wb["表三"]["A1"].fill.fgColor.rgb == "FFDDEBF7"
     assert wb["表三"]["A1"].comment.text == "【提示·TX01】标题有误"
 
 
-def test_a_user_sheet_named_like_the_results_sheet_survives(source: Path) -> None:
-    wb = open_workbook(source)
+def test_a_user_sheet_named_like_the_results_sheet_survives(source: Path, tmp_path: Path) -> None:
+    wb = load(source)
     wb.create_sheet(RESULT_SHEET)["A1"] = "用户自己的表"
-    annotate(wb, sample_report(source))
-    assert wb.sheetnames[0] != RESULT_SHEET and wb.active is wb.worksheets[0]
-    assert clear(wb) and wb[RESULT_SHEET]["A1"].value == "用户自己的表"
+    wb.save(own := tmp_path / "own.xlsx")
+    out = write_annotated(own, sample_report(own), tmp_path / "out").path
+    marked = load(out)
+    assert marked.sheetnames[0] != RESULT_SHEET and marked.active is marked.worksheets[0]
+    assert clear_file(out) and load(out)[RESULT_SHEET]["A1"].value == "用户自己的表"
 
 
 # ---------------------------------------------------------------- files and paths
@@ -397,7 +412,15 @@ def with_extra_parts(
 
 def test_macros_are_kept_and_renamed_extensions_load(source: Path, tmp_path: Path) -> None:
     vba = b"\xd0\xcf\x11\xe0 fake vba project"
-    macro = with_extra_parts(source, tmp_path / "宏.xlsm", {"xl/vbaProject.bin": vba}, {})
+    vba_rel = (
+        '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+        ' Target="vbaProject.bin"/></Relationships>'
+    )
+    edits = {
+        "[Content_Types].xml": [("sheet.main+xml", "sheet.macroEnabled.main+xml")],
+        "xl/_rels/workbook.xml.rels": [("</Relationships>", vba_rel)],
+    }
+    macro = with_extra_parts(source, tmp_path / "宏.xlsm", {"xl/vbaProject.bin": vba}, edits)
     out = write_annotated(macro, sample_report(macro)).path
     assert out.name == "宏.校验.xlsm"
     with zipfile.ZipFile(out) as zf:
@@ -405,14 +428,14 @@ def test_macros_are_kept_and_renamed_extensions_load(source: Path, tmp_path: Pat
         assert b"macroEnabled" in zf.read("[Content_Types].xml")
 
     renamed = shutil.copy(source, tmp_path / "年报.dat")
-    assert open_workbook(renamed).sheetnames == USER_SHEETS
+    assert load(write_annotated(renamed, sample_report(renamed)).path).sheetnames[1:-1] == USER_SHEETS
 
 
 def test_save_atomic_leaves_no_partial_file(source: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "blocked"
     (blocked / "目标.xlsx").mkdir(parents=True)  # a directory where the file should go: os.replace fails
     with pytest.raises(OSError):
-        save_atomic(open_workbook(source), blocked / "目标.xlsx")
+        save_atomic(load(source), blocked / "目标.xlsx")
     assert [p.name for p in blocked.iterdir()] == ["目标.xlsx"]
 
 
@@ -465,24 +488,18 @@ def lossy_workbook(source: Path, target: Path) -> Path:
     )
 
 
-def test_unsupported_parts_are_found_and_told(source: Path, tmp_path: Path) -> None:
-    assert unsupported_parts(source) == []
+def test_parts_openpyxl_would_drop_survive(source: Path, tmp_path: Path) -> None:
     lossy = lossy_workbook(source, tmp_path / "有文本框.xlsx")
-    assert unsupported_parts(lossy) == ["文本框或形状（表四）", "扩展数据验证（表三）"]
-
     report = sample_report(lossy)
     written = write_annotated(lossy, report)
-    out = written.path
-    notice = (
-        "标注后的文件无法保留：文本框或形状（表四）、扩展数据验证（表三）。原文件未改动，请对照原文件查看这些内容。"
+    assert written.notices == () and report.notices == []
+    before, after = entries(lossy), entries(written.path)
+    assert after["xl/drawings/drawing9.xml"] == before["xl/drawings/drawing9.xml"]
+    assert (
+        b"txBox" in after["xl/drawings/drawing9.xml"] and b'<drawing r:id="rId9"/>' in after["xl/worksheets/sheet3.xml"]
     )
-    assert written.notices == (notice,)
-    assert report.notices == [], "writing does not change the report"
-    texts = [c.value for c in openpyxl.load_workbook(out)[RESULT_SHEET]["A"]]
-    assert f"说明：{notice}" in texts
-    with zipfile.ZipFile(out) as zf:  # the claim is true: openpyxl did drop them
-        xml = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
-    assert b"txBox" not in xml and b"x14:dataValidation" not in xml
+    assert after["xl/worksheets/sheet2.xml"].count(b"x14:dataValidation ") == 1  # 表三, marked, keeps its extension
+    assert load(written.path)["表三"]["J8"].fill.fgColor.rgb == "FFFFC7CE"
 
 
 RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -503,7 +520,9 @@ CHART_DRAWING = b"""<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawi
         ("drawing", "xl/drawings/drawing9.xml", "图表（表四）"),  # a chart, found through its drawing
     ],
 )
-def test_unsupported_parts_know_their_sheet(source: Path, tmp_path: Path, kind: str, part: str, expected: str) -> None:
+def test_parts_of_any_kind_survive_on_a_marked_sheet(
+    source: Path, tmp_path: Path, kind: str, part: str, expected: str
+) -> None:
     rels = RELS.format(kind=kind, target=f"../{part.removeprefix('xl/')}").encode()
     extra = {part: b"<x/>", "xl/worksheets/_rels/sheet3.xml.rels": rels}
     if kind == "drawing":
@@ -513,7 +532,11 @@ def test_unsupported_parts_know_their_sheet(source: Path, tmp_path: Path, kind: 
             "xl/drawings/_rels/drawing9.xml.rels": chart_rels,
             "xl/charts/chart1.xml": b"<c/>",
         }
-    assert unsupported_parts(with_extra_parts(source, tmp_path / "x.xlsx", extra, {})) == [expected]
+    with_part = with_extra_parts(source, tmp_path / "x.xlsx", extra, {})
+    report = FileReport(path=str(with_part), findings=[Finding("TY01", "warning", "应填写整数", T4_C5)])
+    after = entries(write_annotated(with_part, report).path)
+    assert all(after[name] == data for name, data in extra.items() if name != "xl/worksheets/_rels/sheet3.xml.rels")
+    assert b'Id="rId9"' in after["xl/worksheets/_rels/sheet3.xml.rels"], expected
 
 
 # ---------------------------------------------------------------- LibreOffice
@@ -538,11 +561,14 @@ FODS_WITH_SHAPE = """<?xml version="1.0" encoding="UTF-8"?>
 </table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document>"""
 
 
-def test_unsupported_parts_in_a_libreoffice_made_file(convert: Convert, tmp_path: Path) -> None:
+def test_a_shape_in_a_libreoffice_made_file_survives(convert: Convert, tmp_path: Path) -> None:
     fods = tmp_path / "形状.fods"
     fods.write_text(FODS_WITH_SHAPE, encoding="utf-8")
     xlsx = convert(fods, "xlsx:Calc MS Excel 2007 XML", tmp_path)
-    assert unsupported_parts(xlsx) == ["文本框或形状（表二）"]
+    report = FileReport(path=str(xlsx), findings=[Finding("TY01", "warning", "应填写整数", CellRef("表二", 1, 1))])
+    before, after = entries(xlsx), entries(write_annotated(xlsx, report).path)
+    drawings = [name for name in before if name.startswith("xl/drawings/drawing")]
+    assert drawings and all(after[name] == before[name] for name in drawings)
 
 
 def test_libreoffice_renders_the_error_fill(

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
+
+try:
+    import fcntl
+except ImportError:  # Windows: a file another process holds open cannot be deleted, which marks it as in use
+    fcntl = None
+
+_HEX8 = re.compile(r"[0-9a-f]{8}")
 
 
 class Saveable(Protocol):
@@ -22,23 +31,62 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
 def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
     """Write every target to a temporary file first, then move them all into place, so that files made together
     are replaced together: an interruption while writing leaves every target as it was."""
-    # Beside each target (same file system, so the move is atomic), with a name no longer than the target's: a
-    # target whose name is near the file system's limit must not fail for its temporary file alone.
-    temporary = {
-        target: target.with_name(f".~{target.stem[:40]}.{uuid.uuid4().hex[:8]}{target.suffix}") for target in writers
-    }
+    temporary = {target: _temporary(target) for target in writers}
+    held: dict[Path, int] = {}
     try:
         for target, write in writers.items():
+            _sweep_stale(target)
+            held[target] = _hold(temporary[target])
             write(temporary[target])
             _flush_to_disk(temporary[target])
             if target.exists():
                 shutil.copymode(target, temporary[target])
         for target, tmp in temporary.items():
+            os.close(held.pop(target))  # Windows renames only files nobody holds open
             os.replace(tmp, target)
     except BaseException:
+        for fd in held.values():
+            os.close(fd)
         for tmp in temporary.values():
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _temporary(target: Path) -> Path:
+    """A hidden name beside the target (same file system, so the move is atomic), no longer than the target's: a
+    target whose name is near the file system's limit must not fail for its temporary file alone."""
+    return target.with_name(f"{_prefix(target)}{uuid.uuid4().hex[:8]}{target.suffix}")
+
+
+def _prefix(target: Path) -> str:
+    return f".~{target.stem[:40]}."
+
+
+def _hold(tmp: Path) -> int:
+    """Create the temporary file and hold it for the time of the write, so that no other run takes it for stale."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _sweep_stale(target: Path) -> None:
+    """Delete the temporary files an earlier write of the same target left when it was killed (a broken workbook
+    beside the user's, and on Windows a leading dot hides nothing); files another run is writing are left."""
+    prefix = _prefix(target)
+    for path in target.parent.glob(f"{glob.escape(prefix)}*{glob.escape(target.suffix)}"):
+        middle = path.name[len(prefix) : len(path.name) - len(target.suffix)]
+        if not _HEX8.fullmatch(middle) or not path.is_file():
+            continue
+        try:
+            if fcntl is not None:
+                with path.open("rb") as fh:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while a writer holds it
+                    path.unlink()
+            else:
+                path.unlink()  # fails while a writer holds it open
+        except OSError:
+            continue
 
 
 def _flush_to_disk(path: Path) -> None:

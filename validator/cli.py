@@ -490,7 +490,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _clear(args: argparse.Namespace) -> int:
-    from validator.annotate.openpyxl_painter import clear_file
+    from validator.annotate.zip_painter import clear_file
     from validator.sources.grid import ReadError
 
     code = EXIT_OK

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from validator.annotate.openpyxl_painter import Written, try_write_annotated
+from validator.annotate.zip_painter import Written, try_write_annotated
 from validator.engine import check_paths
 from validator.findings import FileReport
 from validator.forms.imported import convert

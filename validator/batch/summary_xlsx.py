@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from validator.annotate.results_sheet import solid
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
 from validator.batch.rows import (
@@ -38,6 +37,13 @@ from validator.text import display_width, printable
 
 MAX_WIDTH = 60.0
 _HEADER_FONT = Font(bold=True)
+
+
+def solid(rgb: str) -> PatternFill:
+    """A solid fill in opaque ARGB, as Excel writes it."""
+    return PatternFill(fill_type="solid", start_color=f"FF{rgb}", end_color=f"FF{rgb}")
+
+
 _HEADER_FILL = solid("F2F2F2")
 _LINK_FONT = Font(color="FF0563C1", underline="single")
 _STATUS_FILL = {PASSED: solid("C6EFCE"), FAILED: solid(PRIMARY_FILL["error"])}

@@ -25,9 +25,13 @@ def relationships(zf: zipfile.ZipFile, names: set[str], part: str) -> list[tuple
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External" or not target:
             continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out.append((rel.get("Id", ""), rel.get("Type", ""), resolved))
+        out.append((rel.get("Id", ""), rel.get("Type", ""), resolve(folder, target)))
     return out
+
+
+def resolve(folder: str, target: str) -> str:
+    """The part a relationship's target names: absolute ("/xl/…") or relative to the folder of its source part."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
 def workbook_part(zf: zipfile.ZipFile, names: set[str]) -> str:

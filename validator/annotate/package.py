@@ -1,0 +1,263 @@
+"""A workbook package edited in place at zip level: parts read, replaced, added and removed; the rest copied raw."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from validator.sources.grid import ReadError
+from validator.sources.relationships import resolve
+
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "[Content_Types].xml"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_FLAG_DATA_DESCRIPTOR = 0x08
+
+
+def parse(data: bytes) -> etree._Element:
+    """A part's root element; a part with a DOCTYPE (entity tricks) or that is not XML is refused."""
+    try:
+        tree = etree.parse(io.BytesIO(data), _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(
+            f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
+        ) from exc
+    if tree.docinfo.doctype:
+        raise ReadError(
+            "文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
+        )
+    return tree.getroot()
+
+
+def serialise(root: etree._Element) -> bytes:
+    """A part's bytes as Excel writes them: a double-quoted standalone declaration, UTF-8."""
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body
+
+
+def local(el: etree._Element) -> str:
+    """An element's tag without its namespace."""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def children(el: etree._Element, name: str) -> list[etree._Element]:
+    """Child elements of a local name, in any namespace (transitional or strict)."""
+    return [c for c in el if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == name]
+
+
+def child(el: etree._Element, name: str) -> etree._Element | None:
+    return next(iter(children(el, name)), None)
+
+
+def rels_name(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{base}.rels")
+
+
+@dataclass(frozen=True)
+class Relationship:
+    id: str
+    type: str
+    target: str  # the part it points to, resolved (no leading slash); "" when external
+
+
+class Package:
+    """The entries of a zip package in order; parts changed or added are held as bytes until `write`."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.infos = [i for i in self.zip.infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ReadError("文件不是完整的工作簿（zip 包已损坏），无法写入标注。", "corrupt") from exc
+        self._names = {i.filename.casefold(): i.filename for i in self.infos}
+        self.changed: dict[str, bytes] = {}
+        self.added: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+
+    @classmethod
+    def open(cls, path: Path) -> Package:
+        return cls(Path(path).read_bytes())
+
+    # ------------------------------------------------------------ parts
+
+    def name(self, part: str) -> str | None:
+        """The entry holding a part (part names ignore case), or None."""
+        part = part.lstrip("/")
+        if part in self.added:
+            return part
+        found = self._names.get(part.casefold())
+        return None if found is None or found in self.removed else found
+
+    def has(self, part: str) -> bool:
+        return self.name(part) is not None
+
+    def read(self, part: str) -> bytes:
+        name = self.name(part)
+        if name is None:
+            raise KeyError(part)
+        if name in self.added:
+            return self.added[name]
+        if name in self.changed:
+            return self.changed[name]
+        return self.zip.read(name)
+
+    def put(self, part: str, data: bytes) -> None:
+        """Replace a part's bytes, or add the part at the end."""
+        name = self.name(part)
+        if name is None:
+            self.added[part.lstrip("/")] = data
+        elif name in self.added:
+            self.added[name] = data
+        else:
+            self.changed[name] = data
+
+    def remove(self, part: str) -> None:
+        name = self.name(part)
+        if name in self.added:
+            del self.added[name]
+        elif name is not None:
+            self.removed.add(name)
+            self.changed.pop(name, None)
+
+    def original(self, part: str) -> bytes | None:
+        """A part's bytes as the package was opened (None if it was not in it)."""
+        name = self._names.get(part.lstrip("/").casefold())
+        return None if name is None else self.zip.read(name)
+
+    def info(self, part: str) -> zipfile.ZipInfo | None:
+        name = self._names.get(part.lstrip("/").casefold())
+        return None if name is None else self.zip.getinfo(name)
+
+    def free_name(self, pattern: str) -> str:
+        """The first part name `pattern.format(n)` (n = 1, 2, …) not in the package."""
+        return next(pattern.format(n) for n in range(1, 1 << 20) if not self.has(pattern.format(n)))
+
+    # ------------------------------------------------------------ relationships and content types
+
+    def relationships(self, part: str) -> list[Relationship]:
+        """The relationships of `part` ("" for the package's own), targets resolved to part names."""
+        rels = rels_name(part)
+        if not self.has(rels):
+            return []
+        folder = posixpath.dirname(part)
+        out = []
+        for rel in parse(self.read(rels)):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External" or not target:
+                out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), ""))
+                continue
+            out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolve(folder, target)))
+        return out
+
+    def relate(self, part: str, kind: str, target: str) -> str:
+        """Add a relationship from `part` to the part `target` (a relative reference); its new id."""
+        rels = rels_name(part)
+        root = (
+            parse(self.read(rels))
+            if self.has(rels)
+            else etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
+        )
+        taken = {r.get("Id") for r in root}
+        rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+        reference = posixpath.relpath(target, posixpath.dirname(part) or ".")
+        etree.SubElement(root, f"{{{PKG_RELS}}}Relationship", Id=rid, Type=kind, Target=reference)
+        self.put(rels, serialise(root))
+        return rid
+
+    def unrelate(self, part: str, rid: str) -> None:
+        rels = rels_name(part)
+        root = parse(self.read(rels))
+        for rel in [r for r in root if r.get("Id") == rid]:
+            root.remove(rel)
+        self.put(rels, serialise(root))
+
+    def declare(self, part: str, content_type: str) -> None:
+        """Give a new part its content type (an Override, or a Default for its extension when `part` is "*.ext")."""
+        root = parse(self.read(CONTENT_TYPES))
+        if part.startswith("*."):
+            extension = part[2:]
+            if any(d.get("Extension", "").casefold() == extension for d in children(root, "Default")):
+                return
+            defaults = children(root, "Default")
+            el = etree.Element(f"{{{CT_NS}}}Default", Extension=extension, ContentType=content_type)
+            (defaults[-1].addnext(el) if defaults else root.insert(0, el))
+        else:
+            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=f"/{part}", ContentType=content_type)
+        self.put(CONTENT_TYPES, serialise(root))
+
+    def undeclare(self, part: str) -> None:
+        root = parse(self.read(CONTENT_TYPES))
+        for el in children(root, "Override"):
+            if el.get("PartName", "").lstrip("/").casefold() == part.casefold():
+                root.remove(el)
+        self.put(CONTENT_TYPES, serialise(root))
+
+    # ------------------------------------------------------------ writing
+
+    def entries(self) -> Iterator[str]:
+        yield from (i.filename for i in self.infos if i.filename not in self.removed)
+        yield from self.added
+
+    def write(self, out: Path | io.BytesIO) -> None:
+        """Write the package: untouched entries byte for byte (their compressed data copied as it is), in order;
+        changed ones recompressed with their own method; added ones deflated at the end."""
+        with zipfile.ZipFile(out, "w") as zout:
+            for info in self.infos:
+                if info.filename in self.removed:
+                    continue
+                if info.filename in self.changed:
+                    fresh = zipfile.ZipInfo(info.filename, info.date_time)
+                    fresh.compress_type, fresh.external_attr = info.compress_type, info.external_attr
+                    zout.writestr(fresh, self.changed[info.filename])
+                else:
+                    _copy_raw(self.zip, info, zout)
+            for name, data in self.added.items():
+                zout.writestr(name, data, zipfile.ZIP_DEFLATED)
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.write(buffer)
+        return buffer.getvalue()
+
+
+def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> None:
+    """Copy an entry's compressed bytes without inflating them (zipfile has no public call for this)."""
+    fp = zin.fp
+    fp.seek(info.header_offset)
+    header = fp.read(zipfile.sizeFileHeader)
+    name_length, extra_length = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+    fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    raw = fp.read(info.compress_size)
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in (
+        "compress_type",
+        "external_attr",
+        "create_system",
+        "create_version",
+        "extract_version",
+        "CRC",
+        "compress_size",
+        "file_size",
+        "internal_attr",
+        "comment",
+    ):
+        setattr(copy, attribute, getattr(info, attribute))
+    copy.flag_bits = info.flag_bits & ~_FLAG_DATA_DESCRIPTOR  # sizes go in the local header instead
+    copy.extra = b""  # a zip64 extra is rebuilt by FileHeader when needed
+    copy.header_offset = zout.fp.tell()
+    zout.fp.write(copy.FileHeader())
+    zout.fp.write(raw)
+    zout.start_dir = zout.fp.tell()
+    zout.filelist.append(copy)
+    zout.NameToInfo[copy.filename] = copy
+    zout._didModify = True

@@ -1,0 +1,146 @@
+"""Clearing cell by cell at zip level from the undo record alone, for marked workbooks that another program saved
+since (marked by the Excel button, a copy edited in Excel, copies written by earlier versions of the tool); results
+sheets found, removed or kept for the agency's explanations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from lxml import etree
+
+from validator.annotate.marked_sheet import MarkedSheet, next_blocks
+from validator.annotate.notes_xml import rich_text
+from validator.annotate.package import Package, child, children, parse, serialise
+from validator.annotate.sheet_xml import deselect, parse_ref
+from validator.annotate.styles import StyleBook
+from validator.annotate.undo import UndoRecord, fill_colour, read_record
+from validator.annotate.workbook_xml import Book
+from validator.names import MARKS_SHEET, RESULT_SHEET, is_results_sheet
+from validator.rounds.explain import read_explanations
+from validator.sources.grid import SheetGrid
+
+
+def clear_cells(pkg: Package, keep: str | None = None) -> Package:
+    """The package with every cell of the undo record given back its fill and note, and the tool's sheets removed
+    (the results sheet named `keep` stays)."""
+    book = Book(pkg)
+    record = _record(pkg, book)
+    styles = StyleBook(parse(pkg.read(book.styles)))
+    worksheets = book.worksheets()
+    originals = defaultdict(list)
+    for original in record.originals:
+        if original.sheet in worksheets:  # the user may have renamed or deleted the sheet in the copy
+            originals[original.sheet].append(original)
+    blocks = next_blocks(pkg)
+    for name, cells in originals.items():
+        sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), blocks)
+        for original in cells:
+            row, col = parse_ref(original.cell)
+            xf = sheet.cells.style(row, col)
+            sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, original.fill)))
+            note = original.note
+            if original.note_kept:
+                continue
+            if note is None:
+                sheet.notes.delete(original.cell, row, col)
+            else:
+                sheet.notes.write(original.cell, row, col, note.text, note.author)
+        sheet.save(pkg, book)
+    names = book.names
+    book.remove_sheet(MARKS_SHEET)
+    if record.results in book.names and record.results != keep:
+        book.remove_sheet(record.results)
+    visible = [s.name for s in book.sheets if s.state == "visible"] or book.names
+    book.set_active(record.active if record.active in book.names else visible[0])
+    book.save()
+    pkg.put(book.styles, serialise(styles.root))
+    book.update_titles(names)
+    return Package(pkg.bytes())
+
+
+def results_sheets(pkg: Package, book: Book) -> dict[str, bool]:
+    """The results sheets this tool wrote (the record's, one kept by clearing, or one copied in; not a user's sheet
+    merely so named), each with whether it holds any explanation typed by the agency."""
+    found = {}
+    for sheet in book.sheets:
+        if sheet.name.startswith(RESULT_SHEET) and sheet.kind == "worksheet" and sheet.part and pkg.has(sheet.part):
+            rows = sheet_rows(pkg, book, sheet.part)
+            if is_results_sheet("", rows[0][0] if rows and rows[0] else None):
+                cells = {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v is not None}
+                found[sheet.name] = bool(read_explanations([SheetGrid(sheet.name, cells)]))
+    return found
+
+
+def drop_results(pkg: Package, gone: Sequence[str], kept: str | None) -> Package:
+    """The package without the results sheets `gone`; the one `kept` moved last and not selected, so that the next
+    check reads its explanations; the active sheet stays (the first other visible one if it went)."""
+    book = Book(pkg)
+    names, active = book.names, book.active
+    for name in gone:
+        book.remove_sheet(name)
+    if kept is not None:
+        book.move_last(kept)
+        part = book.sheets[-1].part
+        root = parse(pkg.read(part))
+        if deselect(root):
+            pkg.put(part, serialise(root))
+    if active not in book.names or active == kept:
+        visible = [s.name for s in book.sheets if s.state == "visible" and s.name != kept]
+        active = (visible or book.names)[0]
+    book.set_active(active)
+    book.save()
+    book.update_titles(names)
+    return Package(pkg.bytes())
+
+
+def _fill(styles: StyleBook, saved: str) -> etree._Element:
+    if saved.startswith("<"):
+        return styles.parsed_fill(saved)
+    colour = fill_colour(saved)
+    if colour:
+        return styles.solid(colour)
+    none = etree.fromstring('<fill><patternFill patternType="none"/></fill>')
+    return styles.parsed_fill(etree.tostring(none, encoding="unicode"))
+
+
+def _record(pkg: Package, book: Book) -> UndoRecord:
+    store = next(s for s in book.sheets if s.name == MARKS_SHEET)
+    rows = sheet_rows(pkg, book, store.part)
+    results = read_record(rows, book.names).results
+    return read_record(rows, [n for n in book.names if n not in (MARKS_SHEET, results)])
+
+
+def sheet_rows(pkg: Package, book: Book, part: str) -> list[list[str | None]]:
+    """A small sheet's cell texts by row from A1 (inline, shared or plain), as the undo record is stored."""
+    shared = _shared_strings(pkg, book)
+    out: list[list[str | None]] = []
+    for row in children(child(parse(pkg.read(part)), "sheetData"), "row"):
+        r = int(row.get("r") or len(out) + 1)
+        out += [[] for _ in range(r - len(out))]
+        values = out[r - 1]
+        for c in children(row, "c"):
+            col = parse_ref(c.get("r"))[1] if c.get("r") else len(values) + 1
+            values += [None] * (col - len(values))
+            values[col - 1] = _value(c, shared)
+    return out
+
+
+def _value(c: etree._Element, shared: Sequence[str]) -> str | None:
+    kind = c.get("t")
+    if kind == "inlineStr":
+        box = child(c, "is")
+        return rich_text(box) if box is not None else ""
+    v = child(c, "v")
+    if v is None:
+        return None
+    if kind == "s":
+        return shared[int(v.text)]
+    return v.text
+
+
+def _shared_strings(pkg: Package, book: Book) -> list[str]:
+    part = next((r.target for r in pkg.relationships(book.part) if r.type.endswith("/sharedStrings")), None)
+    if part is None or not pkg.has(part):
+        return []
+    return [rich_text(si) for si in children(parse(pkg.read(part)), "si")]

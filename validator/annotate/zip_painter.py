@@ -1,0 +1,254 @@
+"""Annotated copies, in-place marking and clearing of workbook files at zip level: only the parts the plan changes are
+rewritten, every other entry is copied byte for byte, and clearing gives back the changed parts exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from validator.annotate.marked_sheet import MarkedSheet, next_blocks
+from validator.annotate.package import Package, parse, serialise
+from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
+from validator.annotate.results_xml import marks_sheet, results_sheet
+from validator.annotate.sheet_xml import deselect, merges
+from validator.annotate.styles import StyleBook
+from validator.annotate.undo import KEPT, Cleared, Original, UndoRecord
+from validator.annotate.workbook_xml import Book, workbook_part
+from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
+from validator.atomic import copy_atomic, write_atomic
+from validator.findings import FileReport
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.sources.grid import ReadError
+from validator.sources.xlsx import sniff
+from validator.text import os_reason
+
+ANNOTATED_SUFFIX = ".校验"
+VBA_PART = "xl/vbaProject.bin"
+PAINTER = "zip"
+UNDO_PART = "nianbao/undo.zip"  # the changed parts as they were, and digests of what was written
+UNDO_TYPE = "application/zip"
+
+# ---------------------------------------------------------------- paths
+
+
+def has_macros(path: Path) -> bool:
+    """Whether the package carries a VBA project (it must then be kept and saved as .xlsm)."""
+    with zipfile.ZipFile(path) as zf:
+        return any(name.casefold().endswith("vbaproject.bin") for name in zf.namelist())
+
+
+def _suffix(source: Path) -> str:
+    return ".xlsm" if has_macros(source) else ".xlsx"
+
+
+def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False) -> Path:
+    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir.
+
+    With `refresh` (the source is an annotated copy this tool wrote) `x.校验.xlsx` stays `x.校验.xlsx`; a user's own
+    file that merely has such a name gets `x.校验.校验.xlsx`, so it is never overwritten.
+    """
+    stem = source.stem.removesuffix(ANNOTATED_SUFFIX) if refresh else source.stem
+    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffix(source)}"
+
+
+def backup_path(source: Path) -> Path:
+    """`<stem>.bak.xlsx` (`.xlsm` with macros) beside the source; `.bak2`, `.bak3`… when earlier backups exist, so
+    that the first backup, which holds the user's original, is never overwritten."""
+    names = (f"{source.stem}.bak{n or ''}{_suffix(source)}" for n in itertools.chain([0], itertools.count(2)))
+    return next(path for path in map(source.with_name, names) if not path.exists())
+
+
+# ---------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing an annotated workbook did: where it went, and notes for the user (also on its results sheet)."""
+
+    path: Path
+    notices: tuple[str, ...] = ()
+
+
+def open_package(path: Path) -> Package:
+    """The package of a workbook file, wherever its workbook part is; ReadError (a Chinese message) for files that
+    are not workbooks."""
+    try:
+        pkg = Package.open(path)
+        if pkg.has(workbook_part(pkg)):
+            return pkg
+    except (ReadError, OSError):
+        pass
+    sniff(Path(path))  # says what the file is instead
+    return Package.open(path)
+
+
+def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:
+    """Write the annotated workbook; in place, the original is first copied to a .bak file. The report is not changed.
+
+    Earlier marks of the tool are cleared first, so that checking an annotated copy again refreshes its marks.
+    """
+    source = Path(source)
+    pkg = open_package(source)
+    marked = MARKS_SHEET in Book(pkg).names
+    notices: list[str] = []
+    if in_place:
+        target = source
+        copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
+    else:
+        target = annotated_path(source, out_dir, refresh=marked)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
+            notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
+    pkg, _ = cleared(pkg)  # earlier marks, and results sheets kept or copied in (their explanations were read)
+    data = mark(pkg, report, [n for n in notices if n not in report.notices])
+    write_atomic(target, lambda tmp: tmp.write_bytes(data))
+    return Written(target, tuple(notices))
+
+
+def try_write_annotated(
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False
+) -> Written | str:
+    """write_annotated, or the Chinese reason the copy could not be written (for the file's notices)."""
+    try:
+        return write_annotated(source, report, out_dir, in_place)
+    except ReadError as exc:  # readable for checking, but its package cannot be edited
+        return f"无法生成标注副本：{exc.message}"
+    except OSError as exc:
+        return f"无法写入标注副本（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
+
+
+def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = True) -> Cleared:
+    """Remove the tool's marks and sheets, saving in place or to out; nothing is written if there were none.
+
+    A results sheet holding the agency's explanations is kept unless `keep_explanations` is False.
+    """
+    pkg, done = cleared(open_package(source), keep_explanations)
+    if done:
+        data = pkg.bytes()
+        write_atomic(Path(out or source), lambda tmp: tmp.write_bytes(data))
+    return done
+
+
+# ---------------------------------------------------------------- marking
+
+
+def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes:
+    """The package with the plan of `report` painted: marks, the results sheet first and active, the undo record."""
+    book = Book(pkg)
+    names_before = book.names
+    worksheets = book.worksheets()
+    touched = {ref.sheet for f in report.findings for ref in f.cells if ref is not None and ref.local}
+    roots = {name: parse(pkg.read(part)) for name, part in worksheets.items() if name in touched}
+    sheets = {name: merges(roots[name]) if name in roots else () for name in worksheets}
+    plan = plan_annotation(report, sheets, notices)
+    if book.styles is None or not pkg.has(book.styles):
+        raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
+    styles = StyleBook(parse(pkg.read(book.styles)))
+    record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
+    blocks = next_blocks(pkg)
+    for name in sorted({m.cell.sheet for m in plan.marks}):
+        sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], blocks)
+        record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
+        sheet.save(pkg, book)
+    for sheet in book.sheets:  # the results sheet becomes the only selected tab
+        if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):
+            root = parse(data)
+            if deselect(root):
+                pkg.put(sheet.part, serialise(root))
+    body, header = results_sheet(plan.results, styles, book.ns)
+    book.add_sheet(record.results, body, first=True)
+    book.add_sheet(MARKS_SHEET, marks_sheet(record.rows(), styles, book.ns), first=False, state="veryHidden")
+    if header:
+        book.print_titles(0, f"${header}:${header}")
+    book.show_first()
+    book.save()
+    pkg.put(book.styles, serialise(styles.root))
+    book.update_titles(names_before)
+    _keep_originals(pkg)
+    return pkg.bytes()
+
+
+def _mark_sheet(sheet: MarkedSheet, marks: Sequence[Mark], styles: StyleBook) -> list[Original]:
+    """Fill and note every mark of one sheet; what each cell had before."""
+    originals = []
+    for m in marks:
+        row, col, ref = m.cell.row, m.cell.col, m.cell.coordinate
+        xf = sheet.cells.style(row, col)
+        fill = styles.fill_xml(xf)
+        sheet.cells.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))
+        if ref in sheet.notes.threaded:  # a threaded comment shows instead of any note: left as it is
+            originals.append(Original(m.cell.sheet, ref, fill, KEPT))
+            continue
+        saved = sheet.notes.saved(ref)
+        sheet.notes.write(ref, row, col, m.note_over(saved.text if saved else None))
+        originals.append(Original(m.cell.sheet, ref, fill, saved))
+    return originals
+
+
+# ---------------------------------------------------------------- the undo store and clearing
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _keep_originals(pkg: Package) -> None:
+    """Store the changed parts as they were and digests of what is written, so that clearing can restore exactly."""
+    pkg.declare(UNDO_PART, UNDO_TYPE)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as store:
+        written = {name: _digest(data) for name, data in (*pkg.changed.items(), *pkg.added.items())}
+        manifest = {"version": 1, "added": list(pkg.added), "written": written}
+        store.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        for name in pkg.changed:
+            store.writestr(f"parts/{name}", pkg.original(name))
+    pkg.put(UNDO_PART, buffer.getvalue())
+
+
+def cleared(pkg: Package, keep_explanations: bool = False) -> tuple[Package, Cleared]:
+    """The package without the tool's marks and results sheets: exactly as before marking when the marked parts are
+    as written, else cleared cell by cell from the undo record (a copy that was edited and saved by another program).
+
+    With `keep_explanations`, a results sheet holding the agency's explanations stays (last, not selected); the marks
+    are then cleared cell by cell, since the exact parts from before marking would drop the styles it uses.
+    """
+    book = Book(pkg)
+    found = results_sheets(pkg, book)
+    kept = next((name for name, explained in found.items() if explained and keep_explanations), None)
+    marked = MARKS_SHEET in book.names
+    if marked:
+        exact = None if kept else _restored(pkg)
+        if exact is None and pkg.has(UNDO_PART):  # its parts no longer apply
+            pkg.remove(UNDO_PART)
+            pkg.undeclare(UNDO_PART)
+        pkg = exact if exact is not None else clear_cells(pkg, keep=kept)
+    names = Book(pkg).names if marked else book.names
+    gone = [name for name in found if name != kept and name in names]
+    if gone or (marked and kept):
+        pkg = drop_results(pkg, gone, kept)
+    return pkg, Cleared(marked or bool(gone), kept)
+
+
+def _restored(pkg: Package) -> Package | None:
+    if not pkg.has(UNDO_PART):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(pkg.read(UNDO_PART))) as store:
+            manifest = json.loads(store.read("manifest.json"))
+            originals = {n.removeprefix("parts/"): store.read(n) for n in store.namelist() if n.startswith("parts/")}
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    written = manifest.get("written", {})
+    if any(not pkg.has(name) or _digest(pkg.read(name)) != digest for name, digest in written.items()):
+        return None  # edited since marking
+    for name in (*manifest.get("added", ()), UNDO_PART):
+        pkg.remove(name)
+    for name, data in originals.items():
+        pkg.put(name, data)
+    return Package(pkg.bytes())

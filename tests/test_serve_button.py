@@ -17,11 +17,10 @@ from excel_replay import replay, vba_payload
 from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 from starlette.testclient import TestClient
-from test_excel import demo, marked, state  # demo: the fixture, the workbook of `make demo`
+from test_excel import copy_marks, demo, marked, state  # demo: the fixture, the workbook of `make demo`
 from test_rule_cases import _apply, _cases
 
 from validator import check_paths
-from validator.annotate.openpyxl_painter import annotate, open_workbook
 from validator.buttons.texts import macros_dir
 from validator.buttons.xlsm import XLWINGS_MODULES
 from validator.cli import main
@@ -101,14 +100,7 @@ def test_every_rule_case_gets_the_command_lines_marks(
     answer = remote.answer("validate", vba_payload(path, XLWINGS.__version__))
     by_button = replay(path, answer["actions"], tmp_path / "button.xlsx", vba=True)
     (report,) = check_paths([path])
-    wb = open_workbook(path)
-    annotate(wb, report)
-    by_cli = {}
-    if report.findings:
-        for sheet, cell, *_ in wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True):
-            c = wb[sheet][cell]
-            by_cli[f"{sheet}!{cell}"] = (c.fill.fgColor.rgb, c.comment.text)
-    assert (marked(by_button) if report.findings else {}) == by_cli
+    assert (marked(by_button) if report.findings else {}) == copy_marks(path, report, tmp_path / "cli")
 
 
 def test_the_recorded_request_of_this_xlwings_version_is_answered(client: TestClient, balanced_workbook: Path) -> None:

@@ -13,11 +13,14 @@ Public Sub NianbaoClear()
     NianbaoRun "clear_book"
 End Sub
 
-' Prefer the nianbao add-in (one place to update), else xlwings' own add-in, else explain what to install.
+' The office's server when the workbook names one (the template built with --server), else the nianbao add-in
+' (one place to update), else xlwings' own add-in, else explain what to install.
 Private Sub NianbaoRun(action As String)
     Dim addin As String
     addin = NianbaoText("NianbaoAddinName")
-    If IsOpenBook(addin) Then
+    If NianbaoText("NianbaoServer") <> "" Then
+        Application.Run "NianbaoServer.NianbaoServerRun", action
+    ElseIf IsOpenBook(addin) Then
         Application.Run "'" & addin & "'!NianbaoRibbon.NianbaoAction", action
     ElseIf IsOpenBook("xlwings.xlam") Then
         Application.Run "'xlwings.xlam'!Main.RunPython", NianbaoText("NianbaoPython_" & action)

@@ -21,6 +21,7 @@ from validator.cli import main
 from validator.demo import MISTAKES
 from validator.excel.simulate import book_json, import_xlwings, simulate
 from validator.excel.source import read_book
+from validator.findings import FileReport
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.render.json import finding_json
@@ -166,13 +167,16 @@ def test_every_rule_case_gets_the_command_lines_findings_and_marks(
     (report,) = check_paths([path])
     assert simulated["findings"] == [finding_json(f, report.template) for f in report.sorted_findings()]
     sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
-    wb = openpyxl.load_workbook(write_annotated(path, report, tmp_path / "out").path)
-    by_cli = {}
-    if report.findings:
-        for sheet, cell, *_ in wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True):
-            c = wb[sheet][cell]
-            by_cli[f"{sheet}!{cell}"] = (c.fill.fgColor.rgb, c.comment.text)
-    assert button_marks(simulated["actions"], sheets) == by_cli
+    assert button_marks(simulated["actions"], sheets) == copy_marks(path, report, tmp_path / "out")
+
+
+def copy_marks(path: Path, report: FileReport, out: Path) -> dict[str, tuple[str | None, str | None]]:
+    """The fill and note of every cell the command line's annotated copy marks, by sheet!cell."""
+    if not report.findings:
+        return {}
+    wb = openpyxl.load_workbook(write_annotated(path, report, out).path)
+    rows = wb[MARKS_SHEET].iter_rows(min_row=3, values_only=True)
+    return {f"{s}!{c}": (wb[s][c].fill.fgColor.rgb, wb[s][c].comment.text) for s, c, *_ in rows}
 
 
 def test_simulate_explains_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

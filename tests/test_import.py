@@ -198,31 +198,29 @@ def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
     assert result["status"] == "unreadable" and IMAGE_ONLY in result["error"]
 
 
-def test_word_97_without_libreoffice_says_how_to_save_as_docx(corpus, tmp_path: Path) -> None:
+def _word_97(docx: Path, folder: Path) -> Path:
+    """The .doc LibreOffice saves of `docx` (the test is skipped without LibreOffice)."""
     if not SOFFICE:
         pytest.skip("LibreOffice is needed to make a .doc")
-    profile = (tmp_path / "lo").as_uri()
+    profile = (folder / "lo").as_uri()
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
-         str(corpus["balanced"]["docx"])],
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(folder),
+         str(docx)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
+    return folder / docx.with_suffix(".doc").name
+
+
+def test_word_97_without_libreoffice_says_how_to_save_as_docx(corpus, tmp_path: Path) -> None:
+    doc = _word_97(corpus["balanced"]["docx"], tmp_path)
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # soffice cannot be found
-    done = _cli("check", str(tmp_path / "balanced.doc"), "--format", "json", env=env)
+    done = _cli("check", str(doc), "--format", "json", env=env)
     assert done.returncode == 2
     assert LEGACY_WORD in json.loads(done.stdout)["results"][0]["error"]
 
 
 def test_word_97_is_converted_by_libreoffice(corpus, tmp_path: Path) -> None:
-    if not SOFFICE:
-        pytest.skip("LibreOffice is needed")
-    profile = (tmp_path / "lo").as_uri()
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
-         str(corpus["defective"]["docx"])],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    doc = tmp_path / "defective.doc"
+    doc = _word_97(corpus["defective"]["docx"], tmp_path)
     (report,) = check_paths([doc])
     assert report.source_format == "doc"
     assert _findings(doc) == _findings(corpus["defective"]["xlsx"])

@@ -16,6 +16,7 @@ from validator.spec import SpecError, Template, default_template, get_template, 
 from validator.text import os_reason
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
+_SERVER_URL = re.compile(r"^https?://[\x21-\x7e]{1,200}$")  # kept in a defined name: a formula constant, ASCII
 
 
 # argparse's own error texts are English; these are the ones users can trigger.
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
     output.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
     _batch_parser(sub)
+    _serve_parser(sub)
     template = sub.add_parser(
         "template",
         help="生成空白官方模板",
@@ -82,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--layout", action="store_true", help="以 JSON 输出每个填报单元格的位置和官方标签")
     template.add_argument(
         "--xlsm", action="store_true", help="生成带「校验」「清除标记」按钮的启用宏模板（与 -o 一起使用，扩展名 .xlsm）"
+    )
+    template.add_argument(
+        "--server",
+        metavar="地址",
+        help="与 --xlsm 一起使用：按钮把工作簿发送到该校验服务器（nianbao serve）校验，电脑上无需安装 Python，"
+        "如 http://10.0.0.5:8421",
     )
     imports = sub.add_parser(
         "import",
@@ -132,6 +140,27 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--clear", action="store_true", help="模拟「清除标记」按钮")
     simulate.set_defaults(excel_handler=_excel_simulate)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    from validator.server.run import add_arguments
+
+    serve = sub.add_parser(
+        "serve",
+        help="运行局域网校验服务：Excel 按钮、上传页面和汇总看板",
+        description="运行局域网校验服务（见 docs/server.md）：Excel 按钮经服务器校验、各单位在网页上传报告、"
+        "管理员在 /office 查看全部提交。",
+    )
+    add_arguments(serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from validator.server.run import serve
+
+    try:
+        return serve(args)
+    except RuntimeError as exc:  # an optional dependency is missing; the message says what to install
+        raise _UsageError(str(exc)) from exc
 
 
 def _batch_parser(sub: argparse._SubParsersAction) -> None:
@@ -393,12 +422,21 @@ def _template(args: argparse.Namespace) -> int:
 
         print(json.dumps(layout_document(template), ensure_ascii=False, indent=2))
         return EXIT_OK
+    if args.server is not None and not args.xlsm:
+        raise _UsageError("--server 需要与 --xlsm 一起使用。")
+    if args.server is not None and not _SERVER_URL.match(args.server):
+        raise _UsageError(
+            f"服务器地址应以 http:// 或 https:// 开头，不含空格和中文，如 http://10.0.0.5:8421；收到：{args.server}"
+        )
     if args.xlsm:
         if args.output.suffix.lower() != ".xlsm":
             raise _UsageError(
                 f"启用宏的模板必须以 .xlsm 为扩展名（Excel 不会打开扩展名不符的文件），如 {args.output.stem}.xlsm。"
             )
-        from validator.buttons.xlsm import write_xlsm as write
+        from validator.buttons.xlsm import write_xlsm
+
+        def write(template: Template, path: Path) -> None:
+            write_xlsm(template, path, args.server)
     else:
         from validator.forms.workbook import write_blank as write
     try:
@@ -505,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": _rules,
         "clear": _clear,
         "excel": _excel,
+        "serve": _serve,
     }
     try:
         return handlers[args.command](args)

@@ -6,6 +6,8 @@ import sysconfig
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from validator.names import FACTS_SHEET
+
 ADDIN_FILE = "年报校验.xlam"
 ACTIONS = ("validate_book", "clear_book")  # functions of validator.excel.actions, called with the caller's book
 MAX_CONSTANT = 255  # the longest string constant an Excel formula (and so a defined name) may hold
@@ -21,6 +23,9 @@ TEXTS = {
         "4. nianbao excel addin -o 文件夹，并加载其中的 年报校验.xlam。"
         "WPS 不能运行按钮，但表三、表四右侧的状态单元格会随填写实时检查勾稽关系。"
     ),
+    "NianbaoServerMissing": "该工作簿没有填写校验服务器地址：请在“公式 → 名称管理器”中把 NianbaoServer 改为本单位校验服务器的地址。",
+    "NianbaoServerFailed": "无法连接校验服务器，工作簿未作改动。请检查网络，或在“公式 → 名称管理器”中核对 NianbaoServer 的地址。",
+    "NianbaoFactsSheet": FACTS_SHEET,
     "NianbaoHelp": (
         "校验：检查当前工作簿，有问题的单元格标色并加批注，第一张工作表「校验结果」列出全部问题，可点击跳转。"
         "改正后再点「校验」，标注随之更新。清除标记：去掉全部校验标注，恢复原来的填充和批注。"
@@ -40,12 +45,24 @@ def macros_dir() -> Path:
     return Path(sysconfig.get_path("data")) / "share" / "nianbao-validator" / "macros"
 
 
+SERVER_NAME = "NianbaoServer"  # visible defined name: the server's address, to be changed in the Name Manager
+
+
+def server_name_xml(url: str) -> str:
+    """The visible defined name holding the server's address."""
+    return f'<definedName name="{SERVER_NAME}">{escape(_constant(url))}</definedName>'
+
+
+def _constant(text: str) -> str:
+    """A string constant of a formula: in double quotes, inner quotes doubled."""
+    return chr(34) + text.replace(chr(34), chr(34) * 2) + chr(34)
+
+
 def defined_names_xml(texts: dict[str, str]) -> str:
     """Hidden workbook-level names whose value is a string constant, as <definedName> elements."""
     too_long = [name for name, text in texts.items() if len(text) > MAX_CONSTANT]
     if too_long:
         raise ValueError(f"defined names longer than {MAX_CONSTANT} characters: {too_long}")
     return "".join(
-        f'<definedName name="{name}" hidden="1">{escape(chr(34) + text.replace(chr(34), chr(34) * 2) + chr(34))}</definedName>'
-        for name, text in texts.items()
+        f'<definedName name="{name}" hidden="1">{escape(_constant(text))}</definedName>' for name, text in texts.items()
     )

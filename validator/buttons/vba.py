@@ -15,6 +15,7 @@ WORKBOOK_GUID = uuid.UUID("00020819-0000-0000-C000-000000000046")  # Excel's Wor
 SHEET_GUID = uuid.UUID("00020820-0000-0000-C000-000000000046")  # Excel's Worksheet class
 OFFICE_LIB = r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL"
 
+_ONE_FAT_SECTOR = 128 * 512  # bytes a version 3 compound file's first FAT sector addresses
 _DOCUMENT = (
     'VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  \'True\nEND\nAttribute VB_Name = "{name}"\n'
     "Attribute VB_GlobalNameSpace = False\nAttribute VB_Creatable = False\n"
@@ -55,7 +56,8 @@ def _inside(folder: Path) -> Iterator[None]:
 
 def vba_project(modules: Sequence[Path], sheets: Sequence[str], workbook: str = "ThisWorkbook") -> bytes:
     """The project of a workbook whose code name is `workbook` and whose sheets have the code names `sheets`,
-    with one standard module per .bas file of `modules` (named by its Attribute VB_Name line)."""
+    with one standard module per .bas file and one class module per .cls file of `modules` (named by its
+    Attribute VB_Name line)."""
     try:
         from ms_ovba.Models.Entities.doc_module import DocModule
         from ms_ovba.Models.Entities.reference import Reference
@@ -81,8 +83,9 @@ def vba_project(modules: Sequence[Path], sheets: Sequence[str], workbook: str = 
             project.add_module(module)
         for path in modules:
             source = folder / path.name
-            source.write_bytes(path.read_bytes())
-            module = StdModule(_module_name(path))
+            text = path.read_text(encoding="ascii")
+            source.write_text(_class_body(text) if path.suffix == ".cls" else text, encoding="ascii")
+            module = (_class_module() if path.suffix == ".cls" else StdModule)(_module_name(path))
             module.add_file(str(source))
             module.normalize_file()
             project.add_module(module)
@@ -105,12 +108,54 @@ def vba_project(modules: Sequence[Path], sheets: Sequence[str], workbook: str = 
             reference = LibidReference(uuid.UUID(libid), version, "0", lib_path, description)
             project.add_reference(Reference(ReferenceRegistered(reference), name))
         with _inside(folder), _correct_copy_tokens():
-            ProjectOleFile.write_file(project)
+            large = sum(path.stat().st_size for path in modules) > _ONE_FAT_SECTOR // 2  # compressed: ~ half or less
+            _write_ole(ProjectOleFile._build_ole_directory(project), version=4 if large else 3)
         return (folder / "vbaProject.bin").read_bytes()
 
 
+def _write_ole(root: object, version: int) -> None:
+    """vbaProject.bin as a compound file. ms-cfb 0.0.6 writes a single FAT sector correctly, not a second one: a
+    version 3 file (512-byte sectors) past 64 KiB loses its directory's tail, so a large project is written as
+    version 4 (4096-byte sectors: one FAT sector covers 4 MiB), as MS-CFB allows."""
+    from ms_cfb.ole_file import OleFile
+
+    ole = OleFile()
+    ole.version = version
+    ole.root_directory = root
+    ole.create_file("vbaProject.bin")
+
+
 def _module_name(path: Path) -> str:
-    """The VB_Name a .bas file declares on its first line, else its file name."""
-    first = path.read_text(encoding="ascii").splitlines()[0]
+    """The VB_Name a module file declares, else its file name."""
     prefix = 'Attribute VB_Name = "'
-    return first[len(prefix) : -1] if first.startswith(prefix) else path.stem
+    for line in path.read_text(encoding="ascii").splitlines():
+        if line.startswith(prefix):
+            return line[len(prefix) : -1]
+    return path.stem
+
+
+def _class_body(text: str) -> str:
+    """An exported class module (.cls) as a project stores it: without the VERSION … END header of the export."""
+    lines = text.splitlines(keepends=True)
+    start = next((i + 1 for i, line in enumerate(lines) if line.strip() == "END"), 0)
+    return "".join(lines[start:])
+
+
+def _class_module() -> type:
+    """ms-ovba's standard module recorded as a class module: "Class=" in the PROJECT stream and MODULETYPE 0x0022
+    (MS-OVBA 2.3.4.2.3.2.8) in the dir stream, which ms-ovba writes for document modules only."""
+    from ms_ovba.Models.Entities.std_module import StdModule
+
+    class ClassModule(StdModule):
+        def __init__(self, name: str) -> None:
+            super().__init__(name)
+            self.type = "Class"
+
+        def pack(self, endien: str, cp_name: str) -> bytes:
+            self.type = "Document"  # the one type ms-ovba packs as 0x0022
+            try:
+                return super().pack(endien, cp_name)
+            finally:
+                self.type = "Class"
+
+    return ClassModule

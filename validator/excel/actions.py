@@ -35,7 +35,8 @@ def check_book(book: Any, supplement: Supplement | None = None) -> FileReport:
     grid = read_book(book, supplement)
     report = check_grids([grid], names=[book.name])[0]
     if not report.error:
-        annotate_book(book, report, {s.name: s.merges for s in grid.sheets})
+        notes = supplement.notes if supplement else {}
+        annotate_book(book, report, {s.name: s.merges for s in grid.sheets}, notes)
     return report
 
 

@@ -49,19 +49,25 @@ class CannotPaint(Exception):
         self.message = message
 
 
-def annotate_book(book: Any, report: FileReport, merges: Mapping[str, Sequence[Merge]]) -> None:
+def annotate_book(
+    book: Any,
+    report: FileReport,
+    merges: Mapping[str, Sequence[Merge]],
+    notes: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
     """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record.
 
-    Results sheets left by clearing or copied in go too: their explanations were read into `report`.
+    Results sheets left by clearing or copied in go too: their explanations were read into `report`. `notes` gives
+    the text of notes the client cannot read (sheet → coordinate → text).
     """
     clear_marks(book, keep_explanations=False)
     names = [s.name for s in book.sheets]
     sheets = {name: merges.get(name, ()) for name in names if name not in TOOL_SHEETS}
-    notes = _notes_supported(book)
-    plan = plan_annotation(report, sheets, () if notes else (NO_NOTES,))
+    can_note, known = _notes_supported(book), notes or {}
+    plan = plan_annotation(report, sheets, () if can_note else (NO_NOTES,))
     active = book.sheets.active.name
     with _unprotected(book, {m.cell.sheet for m in plan.marks}):
-        originals = [_paint(book.sheets[m.cell.sheet], m, notes) for m in plan.marks]
+        originals = [_paint(book.sheets[m.cell.sheet], m, can_note, known.get(m.cell.sheet, {})) for m in plan.marks]
     results = _add_sheet(book, free_sheet_name(RESULT_SHEET, names), first=True)
     _write_results(results, plan.results)
     store = _add_sheet(book, MARKS_SHEET, first=False)
@@ -110,9 +116,9 @@ def _explained(sheet: Any) -> bool:
 # ---------------------------------------------------------------- cells
 
 
-def _paint(sheet: Any, mark: Mark, notes: bool) -> Original:
+def _paint(sheet: Any, mark: Mark, notes: bool, known: Mapping[str, str]) -> Original:
     cell = sheet.range((mark.cell.row, mark.cell.col))
-    original = Original(sheet.name, mark.cell.coordinate, _fill(cell), _note(cell))
+    original = Original(sheet.name, mark.cell.coordinate, _fill(cell), _note(cell, known.get(mark.cell.coordinate)))
     cell.color = f"#{mark.colour}"
     if notes and not original.note_kept:
         if cell.note is not None:
@@ -129,14 +135,14 @@ def _fill(cell: Any) -> str:
     return NO_FILL if colour is None else "#{:02X}{:02X}{:02X}".format(*colour)
 
 
-def _note(cell: Any) -> SavedNote | str | None:
+def _note(cell: Any, known: str | None) -> SavedNote | str | None:
     note = cell.note
     if note is None:
         return None
     try:
         return SavedNote(note.text)
-    except NotImplementedError:  # Office.js knows that a note exists, not what it says: leave it alone
-        return KEPT
+    except NotImplementedError:  # a remote client knows that a note exists, not what it says, unless it was sent
+        return KEPT if known is None else SavedNote(known)
 
 
 def _restore(cell: Any, original: Original) -> None:

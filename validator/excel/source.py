@@ -21,10 +21,13 @@ class Supplement:
     `merges` (sheet → ranges): Office.js (xlwings Lite and Server) reads merged ranges only asynchronously.
     `uncalculated` (sheet → (row, col) → formula): formulas whose result is unknown, in a file that was never
     calculated (what `nianbao excel simulate` sees; an open workbook is always calculated).
+    `notes` (sheet → coordinate → text): the text of the notes the client says exist but cannot read (the VBA
+    client's button macro sends them; see validator/excel/remote.py).
     """
 
     merges: Mapping[str, Sequence[Merge]]
     uncalculated: Mapping[str, Mapping[tuple[int, int], str]] = field(default_factory=dict)
+    notes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:

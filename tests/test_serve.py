@@ -1,0 +1,184 @@
+"""`nianbao serve` in-process (Starlette's test client): uploads stored with their results, downloads by id only,
+the office's login, dashboard, roster and downloads, and every request the service must refuse."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+from test_excel import demo, marked  # demo: the fixture, the workbook of `make demo`
+
+from validator.cli import main
+from validator.server.app import Settings, create_app
+from validator.version import ENGINE_VERSION
+
+__all__ = ["demo"]
+PASSWORD = "correct horse battery"
+HOSTILE = '<script>alert("x")</script>某局'
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("serve-data")
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "serve", "--data", str(folder), "--add-user", "office"],
+        input=PASSWORD + "\n", capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "office" in proc.stdout, proc.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client(data: Path):
+    with TestClient(create_app(Settings(data, workers=1, max_file=2 * 2**20, max_request=4 * 2**20))) as c:
+        yield c
+
+
+def upload(client: TestClient, *files: tuple[str, bytes], headers: dict | None = None):
+    return client.post("/api/check", files=[("file", f) for f in files], headers=headers or {})
+
+
+def login(client: TestClient) -> None:
+    client.cookies.clear()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").text)[1]
+    answer = client.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
+    assert answer.status_code == 200 and "汇总看板" in answer.text  # redirected to the dashboard
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "engine_version": ENGINE_VERSION}
+
+
+def test_an_upload_answers_the_cli_json_and_is_stored_with_its_file(
+    client: TestClient, data: Path, demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    answer = upload(client, ("示例.xlsx", demo.read_bytes()))
+    assert answer.status_code == 200
+    [result] = answer.json()["results"]
+    main(["check", str(demo), "--format", "json", "--no-annotate"])
+    [cli] = json.loads(capsys.readouterr().out)["results"]
+    ignore = {"file", "annotated", "submission", "download"}
+    assert {k: v for k, v in result.items() if k not in ignore} == {k: v for k, v in cli.items() if k not in ignore}
+    assert result["file"] == "示例.xlsx" and result["download"] == f"/api/submissions/{result['submission']}/annotated"
+
+    with sqlite3.connect(data / "nianbao.sqlite3") as db:
+        row = db.execute("SELECT sha256, agency, status, errors FROM submissions WHERE id = ?", [result["submission"]])
+        assert row.fetchone() == (result["sha256"], "某县人民政府办公室", "checked", 3)
+    assert (data / "files" / result["sha256"][:2] / f"{result['sha256']}.xlsx").read_bytes() == demo.read_bytes()
+
+    copy = client.get(result["download"])
+    assert copy.status_code == 200 and "attachment" in copy.headers["content-disposition"]
+    (by_server := tmp_path / "server.xlsx").write_bytes(copy.content)
+    main(["check", str(demo), "--out", str(tmp_path / "cli")])
+    assert marked(by_server) == marked(tmp_path / "cli" / "示例.校验.xlsx")
+
+
+def test_an_unreadable_upload_is_stored_and_explained(client: TestClient) -> None:
+    [result] = upload(client, ("年报.xlsx", "不是工作簿".encode())).json()["results"]
+    assert result["status"] == "unreadable" and "文本文件" in result["error"] and result["submission"]
+    assert client.get(result["download"]).status_code == 422  # no annotated copy, and why
+    assert client.get(result["download"]).json()["error"].startswith("无法生成标注副本")
+
+
+def test_limits_are_told_in_chinese(client: TestClient) -> None:
+    too_big = upload(client, ("大.xlsx", b"0" * (2 * 2**20 + 1)))
+    assert too_big.status_code == 413 and "超过 2 MB" in too_big.json()["error"]
+    request_too_big = upload(client, ("a.xlsx", b"0" * 2**20), ("b.xlsx", b"0" * 2**20), ("c.xlsx", b"0" * 2**20),
+                             ("d.xlsx", b"0" * 2**20))  # fmt: skip
+    assert request_too_big.status_code == 413 and "一次最多 4 MB" in request_too_big.json()["error"]
+    many = upload(client, *((f"{i}.xlsx", b"x") for i in range(51)))
+    assert many.status_code == 400 and "一次最多 50 个文件" in many.json()["error"]
+    broken = client.post("/api/check", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=x"})
+    assert broken.status_code == 400 and "格式有误" in broken.json()["error"]
+    streamed = iter([b"name=" + b"x" * 2**20] * 5)  # no Content-Length: counted as it arrives
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    no_length = client.post("/office/login", content=streamed, headers=form)
+    assert no_length.status_code == 413 and "一次最多 4 MB" in no_length.text
+    client.cookies.clear()  # the refusal page set the CSRF cookie a browser would keep
+    nothing = client.post("/api/check", data={"x": "1"})
+    assert nothing.status_code == 400 and "没有收到文件" in nothing.json()["error"]
+    page = client.get("/没有这个")
+    assert page.status_code == 404 and "没有这个页面" in page.text and page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("ident", ["..%2F..%2Fnianbao.sqlite3", "0" * 32, "../files", "%00"])
+def test_downloads_are_by_id_only(client: TestClient, ident: str) -> None:
+    assert client.get(f"/api/submissions/{ident}/annotated").status_code == 404
+
+
+def test_the_office_needs_a_login(client: TestClient) -> None:
+    client.cookies.clear()
+    assert client.get("/api/submissions").status_code == 401
+    for path in ("/office", "/office/汇总.xlsx", "/office/results.jsonl", "/office/report"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/office/login"
+
+
+def test_cross_site_posts_and_missing_tokens_are_refused(client: TestClient, demo: Path) -> None:
+    client.cookies.clear()
+    evil = {"origin": "http://evil.example"}
+    assert client.post("/office/login", data={"name": "office", "password": PASSWORD}, headers=evil).status_code == 403
+    refused = upload(client, ("示例.xlsx", demo.read_bytes()), headers=evil)
+    assert refused.status_code == 403 and "其他网站" in refused.json()["error"]
+    client.get("/")  # now the browser holds the page's CSRF cookie: its posts must carry the token
+    assert upload(client, ("示例.xlsx", demo.read_bytes())).status_code == 403
+    login(client)
+    assert client.post("/office/logout", data={}).status_code == 403  # a session's form without its token
+
+
+def test_logins_are_rate_limited(data: Path) -> None:
+    with TestClient(create_app(Settings(data, workers=1))) as fresh:
+        token = re.search(r'name="csrf" value="([^"]+)"', fresh.get("/office/login").text)[1]
+        codes = [
+            fresh.post("/office/login", data={"name": "office", "password": f"wrong{i}", "csrf": token}).status_code
+            for i in range(6)
+        ]
+        assert codes == [401] * 5 + [429]
+        right = fresh.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
+        assert right.status_code == 429 and "5 分钟" in right.text
+
+
+def test_the_dashboard_lists_latest_submissions_roster_and_downloads(client: TestClient, demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo)
+    wb["封面"]["B2"].value, wb["封面"]["B3"].value = HOSTILE, "11330521MB7654321X"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    client.cookies.clear()  # as a script uploads (no cookies, no token)
+    assert upload(client, ("hostile.xlsx", buffer.getvalue()), ("示例.xlsx", demo.read_bytes())).status_code == 200
+    login(client)
+    page = client.get("/office").text
+    assert HOSTILE not in page and "&lt;script&gt;" in page  # escaped
+    token = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+    roster = "机关名称,统一社会信用代码\n某县人民政府办公室,11330521MB1234567G\n某县未报送局,11330521MB0000000X\n"
+    answer = client.post(
+        "/office/roster", data={"csrf": token}, files={"roster": ("名单.csv", roster.encode("gb18030"))}
+    )
+    assert answer.status_code == 200
+    assert re.search(r'<ul id="missing"><li>某县未报送局（11330521MB0000000X）</li></ul>', answer.text)
+
+    listed = client.get("/api/submissions").json()["submissions"]
+    assert {s["file"] for s in listed} >= {"示例.xlsx", "hostile.xlsx"}
+    jsonl = [json.loads(line) for line in client.get("/office/results.jsonl").text.splitlines()]
+    latest_demo = next(d for d in jsonl if d["agency"].get("agency_name") == "某县人民政府办公室")
+    assert latest_demo["file"] == "示例.xlsx"  # the newest version of that agency, once
+    assert sum(d["agency"].get("agency_name") == "某县人民政府办公室" for d in jsonl) == 1
+    summary = openpyxl.load_workbook(io.BytesIO(client.get("/office/汇总.xlsx").content))
+    assert summary.sheetnames[0] == "汇总" and summary["汇总"].max_row >= 2
+    report = client.get("/office/report")
+    assert report.status_code == 200 and "sha256-" in report.headers["content-security-policy"]
+    agency = client.get(f"/office/submissions/{listed[0]['submission']}")
+    assert agency.status_code == 200 and "提交历史" in agency.text
+
+
+def test_add_user_needs_a_password(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "x"],
+                          input="\n", capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 3 and "至少 8 个字符" in proc.stderr

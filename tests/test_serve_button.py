@@ -1,0 +1,189 @@
+"""The Excel button through the server: the request xlwings' VBA client (Remote.bas) sends, the server's answer, and
+the answer replayed as Remote.bas and our NianbaoServer.bas run it, compared with the command line's annotated copy.
+And the template whose buttons do this: xlwings' VBA modules embedded as xlwings ships them."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from excel_replay import replay, vba_payload
+from oletools.olevba import VBA_Parser
+from openpyxl.comments import Comment
+from starlette.testclient import TestClient
+from test_excel import copy_marks, demo, marked, state  # demo: the fixture, the workbook of `make demo`
+from test_rule_cases import _apply, _cases
+
+from validator import check_paths
+from validator.buttons.texts import macros_dir
+from validator.buttons.xlsm import XLWINGS_MODULES
+from validator.cli import main
+from validator.excel import remote
+from validator.excel.simulate import import_xlwings
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.server.app import Settings, create_app
+from validator.spec import Template, get_template
+
+XLWINGS = import_xlwings()
+RECORDED = Path(__file__).parent / "xlwings_payloads"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    with TestClient(create_app(Settings(tmp_path_factory.mktemp("serve"), workers=1))) as c:
+        yield c
+
+
+def click(client: TestClient, path: Path, action: str, target: Path) -> tuple[list[dict], Path]:
+    """One click of the button on the workbook `path`: the answered actions, and the workbook they leave behind."""
+    answer = client.post(f"/xlwings/{action}", json=vba_payload(path, XLWINGS.__version__))
+    assert answer.status_code == 200
+    actions = answer.json()["actions"]
+    return actions, replay(path, actions, target, vba=True)
+
+
+def results_rows(path: Path) -> list[tuple]:
+    """The 校验结果 sheet's filled rows below the file line (the painters space the tables differently)."""
+    rows = openpyxl.load_workbook(path)[RESULT_SHEET].iter_rows(min_row=3, values_only=True)
+    return [tuple(str(v) for v in row if v is not None) for row in rows if any(v is not None for v in row)]
+
+
+__all__ = ["demo"]
+
+
+def test_the_button_marks_the_demo_as_the_command_line_does_and_clears_it(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    assert main(["check", str(demo), "--out", str(tmp_path / "cli"), "--format", "json"]) == 1
+    by_cli = tmp_path / "cli" / "示例.校验.xlsx"
+    actions, by_button = click(client, demo, "validate", tmp_path / "button.xlsx")
+    assert marked(by_button) == marked(by_cli) and len(marked(by_cli)) == 29
+    wb = openpyxl.load_workbook(by_button)
+    assert wb.sheetnames[0] == RESULT_SHEET and wb.active.title == RESULT_SHEET
+    assert wb.sheetnames[1:-1] == openpyxl.load_workbook(demo).sheetnames and wb.sheetnames[-1] == MARKS_SHEET
+    assert results_rows(by_button) == results_rows(by_cli)
+    assert actions[-1]["func"] == "alert" and "错误 3 项" in actions[-1]["args"][0]
+
+    _, cleared = click(client, by_button, "clear", tmp_path / "cleared.xlsx")
+    assert state(cleared) == state(demo)
+    assert main(["clear", str(by_button)]) == 0 and state(by_button) == state(demo)  # the CLI clears it too
+
+
+def test_a_note_of_the_users_is_kept_under_the_mark_and_restored(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    wb = openpyxl.load_workbook(demo)
+    wb["表三"]["E7"].comment = Comment("含两家企业的合并申请", "填报人")
+    wb.save(noted := tmp_path / "有批注.xlsx")
+    assert main(["check", str(noted), "--out", str(tmp_path / "cli")]) == 1
+    _, by_button = click(client, noted, "validate", tmp_path / "button.xlsx")
+    assert marked(by_button)["表三!E7"] == marked(tmp_path / "cli" / "有批注.校验.xlsx")["表三!E7"]
+    assert "含两家企业的合并申请" in marked(by_button)["表三!E7"][1]
+    _, cleared = click(client, by_button, "clear", tmp_path / "cleared.xlsx")
+    assert state(cleared) == state(noted)
+
+
+# TY09 (a formula saved without its result) is a file's finding: a workbook open in Excel is always calculated.
+@pytest.mark.parametrize(("code", "template_id", "case"), [c for c in _cases() if c.values[0] != "TY09"])
+def test_every_rule_case_gets_the_command_lines_marks(
+    code: str, template_id: str, case: dict, balanced_of: Callable[[Template], Path], tmp_path: Path
+) -> None:
+    """In-process (the server's own function, without HTTP), to stay fast."""
+    path = tmp_path / "case.xlsx"
+    _apply(balanced_of(get_template(template_id)), path, case)
+    answer = remote.answer("validate", vba_payload(path, XLWINGS.__version__))
+    by_button = replay(path, answer["actions"], tmp_path / "button.xlsx", vba=True)
+    (report,) = check_paths([path])
+    assert (marked(by_button) if report.findings else {}) == copy_marks(path, report, tmp_path / "cli")
+
+
+def test_the_recorded_request_of_this_xlwings_version_is_answered(client: TestClient, balanced_workbook: Path) -> None:
+    """A request as Remote.bas of the installed xlwings builds it, kept per version: upgrading xlwings needs a new one
+    (and a look at what changed in Remote.bas)."""
+    recorded = json.loads((RECORDED / f"vba-{XLWINGS.__version__}.json").read_text(encoding="utf-8"))
+    built = vba_payload(balanced_workbook, XLWINGS.__version__)
+    assert _shape(recorded) == _shape(built)
+    actions = client.post("/xlwings/validate", json=recorded).json()["actions"]
+    assert {a["func"] for a in actions} <= remote.remote_functions()
+    assert actions[-1]["args"][0].startswith("校验完成")
+
+
+def _shape(document: object) -> object:
+    """The keys of a request at every level (values left out)."""
+    if isinstance(document, dict):
+        return {k: _shape(v) for k, v in document.items() if k != "values"}
+    if isinstance(document, list):
+        return [_shape(document[0])] if document and isinstance(document[0], dict) else []
+    return type(document).__name__
+
+
+@pytest.mark.parametrize(
+    ("payload", "told"),
+    [
+        ({"client": "VBA", "version": "0.0.1", "book": {"name": "a.xlsm"}, "sheets": []}, "xlwings 宏版本（0.0.1）"),
+        ({"client": "Office.js"}, "不是 Excel 按钮"),
+        ("not json", "不是 Excel 按钮"),
+    ],
+)
+def test_a_request_that_is_not_the_buttons_gets_a_message_box(client: TestClient, payload: object, told: str) -> None:
+    data = payload if isinstance(payload, str) else json.dumps(payload)
+    answer = client.post("/xlwings/validate", content=data, headers={"content-type": "application/json"})
+    [alert] = answer.json()["actions"]
+    assert alert["func"] == "alert" and told in alert["args"][0] and alert["args"][3] == "critical"
+
+
+def test_every_action_the_server_sends_is_one_the_shipped_vba_defines() -> None:
+    ours = set(
+        re.findall(r"^Public Sub (\w+)\(wb As Workbook", (macros_dir() / "NianbaoServer.bas").read_text("ascii"), re.M)
+    )
+    called = {macro for macro, _ in remote._MACROS.values()}
+    assert called <= ours
+    assert {"setValues", "setRangeColor", "addHyperlink", "activateSheet", "sheetDelete", "alert", "runMacro"} <= (
+        remote.remote_functions()
+    )
+
+
+def test_the_server_template_embeds_xlwings_vba_as_shipped(tmp_path: Path) -> None:
+    url = "http://10.0.0.5:8421"
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "template", "--xlsm", "--server", url, "-o", "s.xlsm"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    parser = VBA_Parser(str(tmp_path / "s.xlsm"))
+    try:
+        modules = {Path(name).stem: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    root = Path(XLWINGS.__file__).parent
+    for module in XLWINGS_MODULES:
+        shipped = (root / module).read_text(encoding="ascii")
+        if module.endswith(".cls"):  # a project stores a class without the export's VERSION … END header
+            shipped = shipped[shipped.index("Attribute VB_Name") :]
+        assert modules[Path(module).stem].replace("\r\n", "\n").strip() == shipped.replace("\r\n", "\n").strip()
+    assert (
+        modules["NianbaoServer"].replace("\r\n", "\n").strip()
+        == (macros_dir() / "NianbaoServer.bas").read_text("ascii").strip()
+    )
+    assert "Redistribution and use in source and binary forms" in modules["XlwingsLicense"]
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsm", keep_vba=True)
+    assert wb.defined_names["NianbaoServer"].attr_text == f'"{url}"' and not wb.defined_names["NianbaoServer"].hidden
+    assert "NianbaoServer.NianbaoServerRun" in modules["Nianbao"]
+
+
+def test_server_needs_xlsm_and_a_plain_address(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["template", "--server", "http://a", "-o", str(tmp_path / "a.xlsx")]) == 3
+    assert main(["template", "--xlsm", "--server", "ftp://服务器", "-o", str(tmp_path / "a.xlsm")]) == 3
+    assert "http://" in capsys.readouterr().err
+
+
+def test_a_request_past_the_readers_limits_is_refused(balanced_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_LIMIT_SHEET_AREA", "100")
+    with pytest.raises(remote.PayloadError, match="使用区域超过 100 个单元格"):
+        remote.read_payload(vba_payload(balanced_workbook, XLWINGS.__version__), XLWINGS.__version__)

@@ -1,0 +1,206 @@
+"""xlwings' VBA client (`RunServerPython` of Remote.bas): its payload read, the button's action run on it, and the
+answer limited to actions the shipped VBA can carry out.
+
+Remote.bas sends each worksheet's values from A1, the names and the active sheet; it does not send merges, notes or
+visibility. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet (`FACTS_SHEET`, last)
+just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
+answered action by name (`Application.Run action("func")`) and stops at the first it lacks; what the painter needs
+beyond them goes through its `runMacro` to a macro of NianbaoServer.bas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from validator.annotate.plan import Merge
+from validator.cellref import column_number, coordinate
+from validator.excel.actions import clear_book, validate_book
+from validator.excel.simulate import import_xlwings
+from validator.excel.source import Supplement
+from validator.names import FACTS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
+from validator.sources.limits import Limits
+
+MODULE = "NianbaoServer"
+TITLE = "年报校验"
+ACTIONS: Mapping[str, Callable[[Any, Supplement], str]] = {
+    "validate": validate_book,
+    "clear": lambda book, supplement: clear_book(book),
+}
+_VISIBILITY = {"hidden": "Hidden", "veryhidden": "VeryHidden"}
+_ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+
+
+class PayloadError(ValueError):
+    """The request is not what Remote.bas sends; the message is Chinese."""
+
+
+@cache
+def remote_functions() -> frozenset[str]:
+    """The actions the shipped Remote.bas defines (`Sub name(wb As Workbook, action As Dictionary)`)."""
+    source = (xlwings_addin_dir() / "Remote.bas").read_text(encoding="ascii")
+    return frozenset(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictionary\)", source, re.M))
+
+
+def xlwings_addin_dir() -> Path:
+    """The folder of xlwings' VBA modules, as the installed xlwings ships them."""
+    return Path(import_xlwings().__file__).parent / "addin"
+
+
+def answer(action: str, payload: object) -> dict:
+    """{"actions": [...]} for Remote.bas: the button's action run on the payload's book, then a message box."""
+    xw = import_xlwings()
+    document, supplement = read_payload(payload, xw.__version__)
+    book = xw.Book(json=document)
+    try:
+        message = ACTIONS[action](book, supplement)
+        actions = book.json()["actions"]
+    finally:
+        book.close()
+    if not any(a["func"] == "alert" for a in actions):  # a problem was already shown as one
+        actions.append(_alert(message, "info"))
+    return {"actions": [runnable(a) for a in actions]}
+
+
+def error_answer(message: str) -> dict:
+    """The answer showing one message box, for a request that could not be served."""
+    return {"actions": [_alert(message, "critical")]}
+
+
+def _alert(message: str, mode: str) -> dict:
+    return {"func": "alert", "args": [message, TITLE, "ok", mode, ""], "values": None, "sheet_position": None,
+            "start_row": None, "start_column": None, "row_count": None, "column_count": None}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the request
+
+
+def read_payload(payload: object, version: str) -> tuple[dict, Supplement]:
+    """The JSON Book document and what the facts sheet says; PayloadError for anything Remote.bas would not send."""
+    if not isinstance(payload, dict) or payload.get("client") != "VBA" or not isinstance(payload.get("sheets"), list):
+        raise PayloadError("请求不是 Excel 按钮（xlwings 的 RunServerPython）发出的校验请求。")
+    if payload.get("version") != version:
+        raise PayloadError(
+            f"工作簿中的 xlwings 宏版本（{payload.get('version')}）与服务器（{version}）不同："
+            "请从服务器下载新的模板，或在新模板中填写后再校验。"
+        )
+    book = payload.get("book")
+    if not isinstance(book, dict) or not isinstance(book.get("name"), str):
+        raise PayloadError("请求缺少工作簿信息。")
+    limits = Limits.from_env()
+    if len(payload["sheets"]) > limits.sheets:
+        raise PayloadError(f"工作簿的工作表超过 {limits.sheets} 张，超出校验服务的上限，无法校验。")
+    sheets, facts = [], []
+    for sheet in payload["sheets"]:
+        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str) or not _is_grid(sheet.get("values")):
+            raise PayloadError("请求中的工作表数据格式有误。")
+        if len(sheet["values"]) * max(map(len, sheet["values"]), default=0) > limits.sheet_area:
+            raise PayloadError(
+                f"工作表「{sheet['name']}」的使用区域超过 {limits.sheet_area} 个单元格，超出校验服务的上限。"
+                "请删除表格之外多余的行列（或其中的格式）后再校验。"
+            )
+        if sheet["name"] == FACTS_SHEET:
+            facts = sheet["values"]
+        else:
+            sheets.append(sheet)
+    merges, notes, visibility = _facts(facts, {s["name"] for s in sheets})
+    index = book.get("active_sheet_index")
+    document = {
+        "client": "Office.js",  # the JSON Book records notes for this client only; `runnable` translates every action
+        "version": version,
+        "book": {**book, "active_sheet_index": index if isinstance(index, int) and 0 <= index < len(sheets) else 0},
+        "names": payload.get("names") if isinstance(payload.get("names"), list) else [],
+        "sheets": [_sheet(s, notes.get(s["name"], {}), visibility.get(s["name"], "Visible")) for s in sheets],
+    }
+    return document, Supplement(merges, notes=notes)
+
+
+def _is_grid(values: object) -> bool:
+    return isinstance(values, list) and all(
+        isinstance(row, list) and all(v is None or isinstance(v, str | int | float | bool) for v in row)
+        for row in values
+    )
+
+
+def _sheet(sheet: dict, notes: Mapping[str, str], visibility: str) -> dict:
+    """A sheet as the JSON Book reads it: Remote.bas's keys, plus what the facts told."""
+    return {
+        "name": sheet["name"],
+        "values": [["" if v is None else v for v in row] for row in sheet["values"]] or [[]],
+        "visibility": visibility,
+        "notes": [{"address": address} for address in notes],
+        "pictures": [],
+        "shapes": [],
+        "charts": [],
+        "tables": [],
+        "print_area": None,
+    }
+
+
+def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dict, dict]:
+    """Merges (sheet → bounds), notes (sheet → address → text) and visibility (sheet → xlwings' word)."""
+    merges: dict[str, list[Merge]] = {}
+    notes: dict[str, dict[str, str]] = {}
+    visibility: dict[str, str] = {}
+    for row in rows:
+        kind, sheet, address, text = (list(row) + [None] * 4)[:4]
+        if sheet not in names or not isinstance(address, str):
+            continue
+        try:
+            if kind == "merge":
+                first, _, last = address.partition(":")
+                merges.setdefault(sheet, []).append((*_cell(first), *_cell(last or first)))
+            elif kind == "note":
+                notes.setdefault(sheet, {})[coordinate(*_cell(address))] = "" if text is None else str(text)
+            elif kind == "visibility" and address.lower() in _VISIBILITY:
+                visibility[sheet] = _VISIBILITY[address.lower()]
+        except ValueError as exc:
+            raise PayloadError(f"请求中的单元格地址有误：{address}") from exc
+    return {k: sorted(v) for k, v in merges.items()}, notes, visibility
+
+
+def _cell(address: str) -> tuple[int, int]:
+    """ "$B$4" or "B4" → (4, 2)."""
+    m = _ADDRESS.match(address)
+    if not m:
+        raise ValueError(address)
+    return int(m[2]), column_number(m[1])
+
+
+# ---------------------------------------------------------------- the answer
+
+
+def _range(a: dict) -> list:
+    return [a["sheet_position"], a["start_row"], a["start_column"], a["row_count"], a["column_count"]]
+
+
+# xlwings action → (our macro, its arguments after the workbook)
+_MACROS: Mapping[str, tuple[str, Callable[[dict], list]]] = {
+    "addSheet": ("NianbaoAddSheet", lambda a: list(a["args"])),
+    "setSheetVisibility": ("NianbaoSheetVisibility", lambda a: [a["sheet_position"], a["args"][0]]),
+    "addNote": ("NianbaoAddNote", lambda a: [a["sheet_position"], *a["args"]]),
+    "deleteNote": ("NianbaoDeleteNote", lambda a: [a["sheet_position"], a["args"][0]]),
+    "setColumnWidth": ("NianbaoColumnWidth", lambda a: [*_range(a), a["args"][0]]),
+    "setWrapText": ("NianbaoWrapText", lambda a: [*_range(a), a["args"][0]]),
+    "setFontProperty": ("NianbaoFont", lambda a: [*_range(a), *a["args"]]),
+    "setRangeColor": ("NianbaoNoFill", _range),  # only for "no fill": Remote.bas's HexToRgb needs a colour
+}
+
+
+def runnable(action: dict) -> dict:
+    """The action as Remote.bas can run it: its own, or `runMacro` to our module's macro doing the same.
+
+    Remote.bas's own addSheet places the sheet next to the active one, and its setRangeColor cannot remove a fill:
+    those go to our macros too.
+    """
+    func = action["func"]
+    ours = func in _MACROS and (func != "setRangeColor" or action["args"][0] is None)
+    if not ours and func in remote_functions():
+        return action
+    if not ours:
+        raise RuntimeError(f"no macro of {MODULE}.bas carries out the xlwings action {func!r}")
+    macro, args = _MACROS[func]
+    return {**action, "func": "runMacro", "args": [f"{MODULE}.{macro}", *args(action)]}

@@ -1,0 +1,435 @@
+"""The ASGI application (Starlette): routes, each a thin view over the store, the pool and the existing renderers."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import secrets
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from validator.batch.rows import ROUND_COLUMNS
+from validator.excel.remote import ACTIONS, error_answer
+from validator.render.json import SCHEMA_VERSION
+from validator.server import work
+from validator.server.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    Guard,
+    LoginLimit,
+    TooLarge,
+    cookies,
+    csrf_problem,
+)
+from validator.server.store import SUFFIXES, Store, Submission, safe_name, safe_suffix
+from validator.server.versions import Versions, counts
+from validator.version import ENGINE_VERSION
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `nianbao serve` was told."""
+
+    data: Path
+    database: str | None = None
+    workers: int = 2
+    queue: int = 200
+    max_file: int = 20 * 2**20
+    max_request: int = 100 * 2**20
+    max_files: int = 50
+
+
+_pages = Environment(loader=PackageLoader("validator.server", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def create_app(settings: Settings) -> Starlette:
+    store = Store(settings.data, settings.database)
+    store.recover()
+    versions = Versions(store)
+    logins = LoginLimit()
+    state: dict[str, work.Pool] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["pool"] = work.Pool(settings.workers, settings.queue)
+        try:
+            yield
+        finally:
+            state["pool"].close()
+
+    async def run(func: object, *args: object) -> object:
+        return await state["pool"].run(func, *args)
+
+    # ------------------------------------------------------------ helpers
+
+    def page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+        """A page with a CSRF token: the session's once logged in, else a cookie set here."""
+        jar = cookies(request.scope)
+        session = store.session(jar[SESSION_COOKIE]) if SESSION_COOKIE in jar else None
+        token = session[1] if session else jar.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        html = _pages.get_template(name).render(csrf=token, user=session[0] if session else None, **context)
+        response = HTMLResponse(html, status)
+        if not session and CSRF_COOKIE not in jar:
+            _cookie(request, response, CSRF_COOKIE, token)
+        return response
+
+    def refused(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith(("/api/", "/xlwings/")):
+            return JSONResponse({"error": message}, status)
+        return page(request, "refused.html", status, message=message)
+
+    def user_of(request: Request) -> tuple[str, str] | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        return store.session(token) if token else None
+
+    def token_problem(request: Request, given: str | None) -> str | None:
+        session = user_of(request)
+        return csrf_problem(cookies(request.scope), given, session[1] if session else None)
+
+    # ------------------------------------------------------------ service
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "engine_version": ENGINE_VERSION})
+
+    async def xlwings(request: Request) -> Response:
+        if request.path_params["action"] not in ACTIONS:
+            return refused(request, 404, "没有这个操作：按钮只调用 /xlwings/validate 和 /xlwings/clear。")
+        try:
+            answer = await run(work.remote_answer, request.path_params["action"], await request.body())
+        except work.Busy as exc:
+            return JSONResponse({"actions": [_alert(str(exc))]})
+        except Exception:
+            return JSONResponse({"actions": [_alert("服务器校验该工作簿时出错，工作簿未作改动。请联系管理员。")]})
+        return JSONResponse(answer)
+
+    # ------------------------------------------------------------ agencies: the upload page
+
+    async def upload_page(request: Request) -> Response:
+        return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
+                    accept=",".join(sorted(SUFFIXES)))  # fmt: skip
+
+    async def api_check(request: Request) -> Response:
+        problem = token_problem(request, request.headers.get(CSRF_HEADER))
+        if problem:
+            return refused(request, 403, problem)
+        try:
+            async with request.form(max_files=settings.max_files) as form:
+                uploads = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
+                if not uploads:
+                    return refused(request, 400, "没有收到文件：请在表单字段 file 中上传一个或多个工作簿。")
+                results = [await _receive(request, upload) for upload in uploads]
+        except TooLarge:
+            return refused(request, 413, f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。")
+        except RefusedUpload as exc:
+            return refused(request, 413, str(exc))
+        except work.Busy as exc:
+            return refused(request, 503, str(exc))
+        except (MultiPartException, HTTPException):  # starlette raises the latter for the former inside an app
+            return refused(request, 400, bad_upload)
+        return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results})
+
+    bad_upload = f"上传内容格式有误或文件过多：请用本页面或 multipart/form-data 的 file 字段上传，一次最多 {settings.max_files} 个文件。"
+
+    async def _receive(request: Request, upload: UploadFile) -> dict:
+        """Store one upload with its result; a file the pool could not check is stored with the reason."""
+        filename = safe_name(upload.filename or "")
+        received = store.incoming_path(filename)
+        digest, size = hashlib.sha256(), 0
+        with received.open("wb") as out:
+            while chunk := await upload.read(1 << 16):
+                size += len(chunk)
+                if size > settings.max_file:
+                    out.close()
+                    shutil.rmtree(received.parent)
+                    raise RefusedUpload(f"文件「{filename}」超过 {settings.max_file // 2**20} MB，未接收。")
+                digest.update(chunk)
+                out.write(chunk)
+        try:
+            result = await run(work.check_file, str(received), filename)
+        except work.Busy:
+            shutil.rmtree(received.parent)
+            raise
+        except Exception:  # the worker died or hung on this file: the file is what is wrong
+            result = {"file": filename, "status": "unreadable", "counts": {}, "agency": {}, "findings": [],
+                      "error": "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS 打开后另存再上传。"}  # fmt: skip
+        result["sha256"] = digest.hexdigest()
+        store.keep_file(received, digest.hexdigest())
+        client = request.client.host if request.client else None
+        submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
+        return result | {"submission": submission, "download": f"/api/submissions/{submission}/annotated"}
+
+    async def annotated(request: Request) -> Response:
+        found = store.submission(request.path_params["id"])
+        if found is None:
+            return refused(request, 404, "没有这份提交。")
+        folder = store.annotated / found.id
+        ready = next(folder.glob("*.校验.xls[xm]"), None) if folder.is_dir() else None
+        if ready is None:
+            folder.mkdir(exist_ok=True)
+            try:
+                made = await run(work.annotate_file, str(store.file_path(found.sha256, found.suffix)), found.filename,
+                                 str(folder))  # fmt: skip
+            except work.Busy as exc:
+                return refused(request, 503, str(exc))
+            except Exception:
+                return refused(request, 422, "无法生成标注副本：读取该文件时校验进程异常终止或超时。")
+            if made.startswith("!"):
+                return refused(request, 422, made[1:])
+            ready = Path(made)
+        return FileResponse(ready, filename=ready.name, content_disposition_type="attachment")
+
+    # ------------------------------------------------------------ the office
+
+    def office_only(view: Callable[[Request, str], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        """The view with the logged-in user; a login page (or 401 for the API) without a session."""
+
+        async def wrapped(request: Request) -> Response:
+            session = user_of(request)
+            if session is None:
+                if request.url.path.startswith("/api/"):
+                    return refused(request, 401, "需要登录：请先在 /office/login 登录。")
+                return RedirectResponse("/office/login", 303)
+            return await view(request, session[0])
+
+        return wrapped
+
+    async def login_page(request: Request) -> Response:
+        return page(request, "login.html")
+
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        problem = token_problem(request, _field(form, CSRF_FIELD))
+        if problem:
+            return refused(request, 403, problem)
+        name, password = _field(form, "name") or "", _field(form, "password") or ""
+        address = request.client.host if request.client else "?"
+        if logins.blocked(address, f"user:{name}"):
+            return page(request, "login.html", 429, message="登录失败次数过多，请 5 分钟后再试。")
+        if not store.check_user(name, password):
+            logins.failed(address, f"user:{name}")
+            return page(request, "login.html", 401, message="用户名或密码不正确。")
+        token, _ = store.open_session(name)
+        response = RedirectResponse("/office", 303)
+        _cookie(request, response, SESSION_COOKIE, token)
+        return response
+
+    async def logout(request: Request) -> Response:
+        form = await request.form()
+        problem = token_problem(request, _field(form, CSRF_FIELD))
+        if problem:
+            return refused(request, 403, problem)
+        if request.cookies.get(SESSION_COOKIE):
+            store.close_session(request.cookies[SESSION_COOKIE])
+        response = RedirectResponse("/office/login", 303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @office_only
+    async def dashboard(request: Request, user: str) -> Response:
+        agencies = versions.agencies()
+        named = {key for h in agencies for key in (h[0].credit_code, h[0].agency) if key}
+        missing = [(n, c) for n, c in store.roster() if n not in named and (c or "") not in named]
+        rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
+        return page(request, "office.html", rows=rows, missing=missing, roster=len(store.roster()), kinds=ROUND_COLUMNS)
+
+    @office_only
+    async def agency(request: Request, user: str) -> Response:
+        found = store.submission(request.path_params["id"])
+        if found is None:
+            return refused(request, 404, "没有这份提交。")
+        history = store.submissions(found)
+        return page(
+            request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS,
+            titles=dict(ROUND_COLUMNS), compared=versions.compare(found, history),
+            history=[(s, counts(versions.changes(s, history))) for s in history],
+        )  # fmt: skip
+
+    @office_only
+    async def roster(request: Request, user: str) -> Response:
+        form = await request.form(max_files=1)
+        problem = token_problem(request, _field(form, CSRF_FIELD))
+        if problem:
+            return refused(request, 403, problem)
+        upload = form.get("roster")
+        if not isinstance(upload, UploadFile):
+            return refused(request, 400, "请选择名单文件（CSV 或 XLSX，两列：机关名称、统一社会信用代码）。")
+        entries = read_roster(await upload.read(), upload.filename or "")
+        if isinstance(entries, str):
+            return refused(request, 400, entries)
+        store.set_roster(entries)
+        return RedirectResponse("/office", 303)
+
+    @office_only
+    async def report_page(request: Request, user: str) -> Response:
+        from validator.batch.html import _CSP, render
+
+        docs = versions.latest_results()
+        return HTMLResponse(render(docs, (), None, _absent(docs)), headers={"content-security-policy": _CSP})
+
+    @office_only
+    async def summary(request: Request, user: str) -> Response:
+        from validator.batch.summary_xlsx import write_summary
+
+        docs = versions.latest_results()
+        target = store.data / "incoming" / f"{secrets.token_hex(8)}.xlsx"
+        write_summary(target, docs, (), None, _absent(docs))
+        data = target.read_bytes()
+        target.unlink()
+        return _download(data, "汇总.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @office_only
+    async def results_jsonl(request: Request, user: str) -> Response:
+        docs = versions.latest_results()
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
+        return _download(text.encode(), "results.jsonl", "application/x-ndjson")
+
+    @office_only
+    async def api_submissions(request: Request, user: str) -> Response:
+        listed = [
+            _submission_json(s, versions.changes(s, h), versions.previous(s, h)) for h in versions.agencies() for s in h
+        ]
+        return JSONResponse({"submissions": sorted(listed, key=lambda s: -s["received"])})
+
+    @office_only
+    async def original(request: Request, user: str) -> Response:
+        found = store.submission(request.path_params["id"])
+        if found is None:
+            return refused(request, 404, "没有这份提交。")
+        return FileResponse(store.file_path(found.sha256, found.suffix), filename=found.filename,
+                            content_disposition_type="attachment")  # fmt: skip
+
+    async def table_js(request: Request) -> Response:
+        from validator.batch.html import _JS
+
+        return Response(_JS, media_type="text/javascript")
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/static/table.js", table_js),
+        Route("/xlwings/{action:str}", xlwings, methods=["POST"]),
+        Route("/", upload_page),
+        Route("/api/check", api_check, methods=["POST"]),
+        Route("/api/submissions", api_submissions),
+        Route("/api/submissions/{id:str}/annotated", annotated),
+        Route("/api/submissions/{id:str}/original", original),
+        Route("/office", dashboard),
+        Route("/office/login", login_page),
+        Route("/office/login", login, methods=["POST"]),
+        Route("/office/logout", logout, methods=["POST"]),
+        Route("/office/submissions/{id:str}", agency),
+        Route("/office/roster", roster, methods=["POST"]),
+        Route("/office/report", report_page),
+        Route("/office/汇总.xlsx", summary),
+        Route("/office/results.jsonl", results_jsonl),
+        Mount("/static", StaticFiles(packages=[("validator.server", "static")]), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_exception_handler(404, lambda request, exc: refused(request, 404, "没有这个页面。"))
+    app.add_exception_handler(405, lambda request, exc: refused(request, 405, "不支持这种请求方式。"))
+    too_large = f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。"
+    app.add_exception_handler(TooLarge, lambda request, exc: refused(request, 413, too_large))
+    app.add_exception_handler(
+        Exception, lambda request, exc: refused(request, 500, "服务器内部出错，请稍后重试或联系管理员。")
+    )
+
+    async def refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+        await refused(Request(scope, receive), status, message)(scope, receive, send)
+
+    return Guard(app, settings.max_request, refuse)  # type: ignore[return-value]
+
+
+class RefusedUpload(Exception):
+    """One file of an upload is past the limit; the message is Chinese."""
+
+
+def _alert(message: str) -> dict:
+    return error_answer(message)["actions"][0]
+
+
+def _field(form: object, name: str) -> str | None:
+    value = form.get(name)  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else None
+
+
+def _cookie(request: Request, response: Response, name: str, value: str) -> None:
+    response.set_cookie(name, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"content-disposition": disposition})
+
+
+def _absent(docs: Sequence[dict]) -> list | None:
+    """report.html and 汇总.xlsx show their 本轮变化 section when some agency has an earlier version; every agency's
+    latest version is listed, so none is 未重新报送."""
+    return [] if any(d.get("round") for d in docs) else None
+
+
+def _submission_json(s: Submission, changes: dict | None, previous: Submission | None) -> dict:
+    return {
+        "submission": s.id,
+        "file": s.filename,
+        "sha256": s.sha256,
+        "agency": s.agency,
+        "credit_code": s.credit_code,
+        "template": s.template,
+        "status": s.status,
+        "counts": {"error": s.errors, "warning": s.warnings, "info": s.infos},
+        "received": s.received,
+        "client": s.client,
+        "download": f"/api/submissions/{s.id}/annotated",
+        "changes": {"previous": previous.id, **(counts(changes) or {})} if changes and previous else None,
+    }
+
+
+def read_roster(data: bytes, filename: str) -> list[tuple[str, str | None]] | str:
+    """(name, credit code) rows of a CSV or XLSX roster (a header row is skipped), or the Chinese reason why not."""
+    rows: Sequence[Sequence[object]]
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from validator.sources.xlsx import load_openpyxl
+
+        try:
+            wb = load_openpyxl(io.BytesIO(data), data_only=True, read_only=True)
+            rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        except Exception:
+            return "无法读取名单工作簿：请确认是 .xlsx 文件，第一张工作表两列为机关名称、统一社会信用代码。"
+    else:
+        text = next((data.decode(enc) for enc in ("utf-8-sig", "gb18030") if _decodes(data, enc)), None)
+        if text is None:
+            return "无法识别名单文件的编码：请另存为 UTF-8 编码的 CSV。"
+        rows = list(csv.reader(io.StringIO(text)))
+    entries = []
+    for row in rows:
+        name = str(row[0]).strip() if row and row[0] is not None else ""
+        code = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
+        if name and name not in ("机关名称", "单位名称", "名称"):
+            entries.append((name, code or None))
+    return entries or "名单为空：第一列应为机关名称，第二列为统一社会信用代码。"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""An agency's versions on the service and what changed from one to the next (已改正, 新出现, 仍存在, 已说明, 已接受):
+the rounds work's `compare_rounds` on the stored JSON results, each version against the agency's previous one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from validator.batch.rounds import compare_rounds
+from validator.batch.rows import ROUND_COLUMNS
+from validator.server.store import Store, Submission
+
+SINCE = "该单位上一版本"  # report.html and 汇总.xlsx name what the changes are counted against
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One version against its agency's previous one, as the agency's page shows it."""
+
+    previous: Submission
+    counts: dict[str, int]  # by ROUND_COLUMNS' keys
+    fixed: list[dict]  # the previous version's JSON findings that are gone
+    change: dict[str, str]  # finding id → new, open, explained or accepted
+
+
+def counts(changes: dict | None) -> dict[str, int] | None:
+    """How many findings of each kind of change (ROUND_COLUMNS' keys); None without an earlier version."""
+    return {key: len(changes[key]) for key, _ in ROUND_COLUMNS} if changes else None
+
+
+class Versions:
+    """Submissions grouped by agency, each checked one compared with the agency's previous checked version."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._rounds: dict[tuple[str, str], dict] = {}  # stored results never change, so neither do their changes
+
+    def agencies(self) -> list[list[Submission]]:
+        """Each agency's versions, newest first; agencies in the order of their latest version, newest first."""
+        groups: dict[str, list[Submission]] = {}
+        for s in self._store.submissions():
+            groups.setdefault(s.agency_key, []).append(s)
+        return list(groups.values())
+
+    def previous(self, s: Submission, history: Sequence[Submission]) -> Submission | None:
+        """The agency's latest checked version received before `s` (`history`: its versions, newest first)."""
+        older = history[[h.id for h in history].index(s.id) + 1 :]
+        return next((h for h in older if h.status == "checked"), None)
+
+    def changes(self, s: Submission, history: Sequence[Submission]) -> dict | None:
+        """`s`'s result's `round` (finding ids fixed, new, open, explained, accepted) against the previous version;
+        None for a first version or a file that could not be checked."""
+        before = self.previous(s, history) if s.status == "checked" else None
+        if before is None:
+            return None
+        if (s.id, before.id) not in self._rounds:
+            doc, old = self._store.result(s.id), self._store.result(before.id)
+            compare_rounds([doc], [old], SINCE)  # type: ignore[list-item]
+            self._rounds[(s.id, before.id)] = doc["round"]  # type: ignore[index]
+        return self._rounds[(s.id, before.id)]
+
+    def compare(self, s: Submission, history: Sequence[Submission]) -> Comparison | None:
+        """`changes` with the previous version and its fixed findings; None for a first version."""
+        changes, before = self.changes(s, history), self.previous(s, history)
+        if not changes or before is None:
+            return None
+        earlier = (self._store.result(before.id) or {}).get("findings", [])
+        return Comparison(
+            before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
+            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]},
+        )  # fmt: skip
+
+    def latest_results(self) -> list[dict]:
+        """Each agency's latest result, with its `round` when there is an earlier version (as `batch --since` sets)."""
+        docs = []
+        for history in self.agencies():
+            changes = self.changes(history[0], history)
+            docs += [doc | {"round": changes} if changes else doc for doc in self._store.results([history[0].id])]
+        return docs

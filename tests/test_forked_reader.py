@@ -92,3 +92,23 @@ def test_the_memory_limit_is_on_what_a_read_adds(balanced_workbook: Path):
         balanced_workbook,
     )
     assert seen["held"] > 200 * 2**20 and seen["same"]
+
+
+def test_a_process_forked_after_a_read_reads_with_a_worker_of_its_own(balanced_workbook: Path):
+    """A pool forks its workers from a process whose guard may already have a worker: that worker is not theirs."""
+    seen = _scenario(
+        """
+        guard.read(book)
+        parent_worker = guard._worker.proc.pid
+        pid = os.fork()
+        if pid == 0:
+            from validator.sources.guard import read_workbook
+            ok = read_workbook(book).grid == load(book).grid and guard.read(book).grid == load(book).grid
+            os._exit(0 if ok and guard._worker.proc.pid != parent_worker else 1)
+        _, status = os.waitpid(pid, 0)
+        again = guard.read(book).grid == load(book).grid and guard._worker.proc.pid == parent_worker
+        print(json.dumps({"child": os.waitstatus_to_exitcode(status), "parent": again}))
+        """,
+        balanced_workbook,
+    )
+    assert seen == {"child": 0, "parent": True}

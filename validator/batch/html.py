@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from validator.batch.crossyear import Missing
-from validator.batch.inputs import Skipped
+from validator.batch.outcome import Outcome
 from validator.batch.rows import (
     FAILED,
     NOT_RESUBMITTED,
@@ -80,22 +80,12 @@ _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()
 _CSP = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; img-src data:"
 
 
-def write_html(
-    path: Path,
-    docs: Sequence[dict],
-    skipped: Sequence[Skipped],
-    missing: Sequence[Missing] | None,
-    absent: Sequence[Missing] | None = None,
-) -> None:
-    path.write_text(render(docs, skipped, missing, absent), encoding="utf-8")
+def write_html(path: Path, outcome: Outcome) -> None:
+    path.write_text(render(outcome), encoding="utf-8")
 
 
-def render(
-    docs: Sequence[dict],
-    skipped: Sequence[Skipped],
-    missing: Sequence[Missing] | None,
-    absent: Sequence[Missing] | None = None,
-) -> str:
+def render(outcome: Outcome) -> str:
+    docs, skipped, missing, absent = outcome.docs, outcome.skipped, outcome.missing, outcome.absent
     statuses = Counter(status(d) for d in docs)
     cards = [("报告", len(docs)), (PASSED, statuses[PASSED]), (FAILED, statuses[FAILED])]
     cards += [(UNREADABLE, statuses[UNREADABLE]), ("跳过的文件", len(skipped))]

@@ -13,19 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from validator.batch.crossyear import Missing
-from validator.batch.inputs import Skipped
+from validator.batch.outcome import Outcome
 from validator.batch.rows import FAILED, NOT_RESUBMITTED, PASSED, ROUND_COLUMNS, UNREADABLE, status
 
 
 @dataclass
-class Batch:
-    """What a run produced: one result per workbook in input order, and what was not checked."""
+class Batch(Outcome):
+    """What a run produced, and what it took."""
 
-    docs: list[dict]
-    skipped: list[Skipped]
-    missing: list[Missing] | None  # None when no earlier year was given
-    absent: list[Missing] | None  # agencies of the previous round not resubmitted; None without --since
     checked: int  # files checked in this run (the others were unchanged since an earlier run)
     seconds: float
 

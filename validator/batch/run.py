@@ -68,9 +68,10 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     absent = compare_rounds(docs, last_round, str(settings.since)) if last_round is not None else None
-    outputs.write_all(out, docs, found.skipped, missing, absent)
+    batch = Batch(docs, found.skipped, missing, absent, checked, time.monotonic() - start)
+    outputs.write_all(out, batch)
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
-    return Batch(docs, found.skipped, missing, absent, checked, time.monotonic() - start)
+    return batch
 
 
 def _add_across(

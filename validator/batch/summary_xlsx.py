@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.batch.crossyear import Missing
-from validator.batch.inputs import Skipped
+from validator.batch.outcome import Outcome
 from validator.batch.rows import (
     FAILED,
     FINDING_HEADERS,
@@ -52,14 +52,9 @@ _TOP = Alignment(vertical="top")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 
 
-def write_summary(
-    path: Path,
-    docs: Sequence[dict],
-    skipped: Sequence[Skipped],
-    missing: Sequence[Missing] | None,
-    absent: Sequence[Missing] | None = None,
-) -> None:
-    """Write 汇总.xlsx to `path`; `missing` is None when no earlier year was given, `absent` without --since."""
+def write_summary(path: Path, outcome: Outcome) -> None:
+    """Write 汇总.xlsx to `path`."""
+    docs, skipped, missing, absent = outcome.docs, outcome.skipped, outcome.missing, outcome.absent
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"

@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.batch.outcome import Outcome
 from validator.batch.rows import ROUND_COLUMNS
 from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
@@ -282,16 +283,14 @@ def create_app(settings: Settings) -> Starlette:
     async def report_page(request: Request, user: str) -> Response:
         from validator.batch.html import _CSP, render
 
-        docs = versions.latest_results()
-        return HTMLResponse(render(docs, (), None, _absent(docs)), headers={"content-security-policy": _CSP})
+        return HTMLResponse(render(_outcome(versions.latest_results())), headers={"content-security-policy": _CSP})
 
     @office_only
     async def summary(request: Request, user: str) -> Response:
         from validator.batch.summary_xlsx import write_summary
 
-        docs = versions.latest_results()
         target = store.data / "incoming" / f"{secrets.token_hex(8)}.xlsx"
-        write_summary(target, docs, (), None, _absent(docs))
+        write_summary(target, _outcome(versions.latest_results()))
         data = target.read_bytes()
         target.unlink()
         return _download(data, "汇总.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -379,10 +378,10 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
 
 
-def _absent(docs: Sequence[dict]) -> list | None:
-    """report.html and 汇总.xlsx show their 本轮变化 section when some agency has an earlier version; every agency's
-    latest version is listed, so none is 未重新报送."""
-    return [] if any(d.get("round") for d in docs) else None
+def _outcome(docs: Sequence[dict]) -> Outcome:
+    """The latest submissions as a batch's outcome: report.html and 汇总.xlsx show their 本轮变化 section when some
+    agency has an earlier version; every agency's latest version is listed, so none is 未重新报送."""
+    return Outcome(docs, (), None, [] if any(d.get("round") for d in docs) else None)
 
 
 def _submission_json(s: Submission, changes: dict | None, previous: Submission | None) -> dict:

@@ -108,6 +108,14 @@ class Guard:
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
         atexit.register(self.close)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        """In a process forked from this one (a pool's worker): the worker and the lock are the parent's, never this
+        process's to use or stop; it starts its own worker at its first read."""
+        self._worker = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start a fresh interpreter's worker now (it imports its readers while the caller imports the rest); a

@@ -26,6 +26,7 @@ from test_shapes import SEED
 from test_structure import NO_OTHER, VALUES
 
 from validator import check_paths, results_document
+from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
 from validator.sources.formats import LEGACY_WORD, load_file
 from validator.sources.pdf import IMAGE_ONLY
@@ -343,3 +344,11 @@ def test_messages_name_tables_and_labels_not_cells_the_document_has_not(corpus, 
     if report == "defective":
         summary = checked.in_words(checked.localisation.summary()[0])
         assert "应将 表三「二、上年结转政府信息公开申请数量」「总计」（未填数字）改为 " in summary
+
+
+def test_quoted_report_text_that_looks_like_an_address_stays() -> None:
+    place = Place("html", table=1, row=2, column=3, table_name="表二", row_label="行政许可", column_label="本年")
+    text = "原文 C5「行政许可 / 本年」填了「C5项目」。应将 C5 由 1 改为 2。"
+    assert in_document_words(text, "原文", {"C5": place}.get, "表二") == (
+        "表二「行政许可 / 本年」填了「C5项目」。应将 表二「行政许可」「本年」 由 1 改为 2。"
+    )

@@ -72,6 +72,9 @@ def in_document_words(text: str, sheet: str, place_at: Callable[[str], Place | N
     text = text.replace(f"{sheet}「", f"{table or ''}「")
 
     def name(m: re.Match) -> str:
+        before = m.string[: m.start()]
+        if before.count("「") > before.count("」"):  # quoted text of the report ("G20峰会") is not an address
+            return m[0]
         first, last = place_at(m[1]), m[2] and place_at(m[2])
         if first is None or (m[2] and last is None):
             return m[0]

@@ -41,19 +41,21 @@ class Place:
         page = f"第{self.page}页 " if self.page else ""
         if self.paragraph is not None:
             return f"{page}正文第{self.paragraph}段"
-        table = self.table_name or f"第{self.table}个表格"
         row = f"第{self.row}行" + (f"「{self.row_label}」" if self.row_label else "")
         column = f"「{self.column_label}」列" if self.column_label else f"第{self.column}列"
-        return f"{page}{table} {row}{column}"
+        return f"{page}{self._table} {row}{column}"
 
     def short(self) -> str:
         """ "表三「（一）予以公开」「商业企业」" — the cell named by its table and labels, inside a sentence."""
         if self.paragraph is not None:
             return self.phrase()
-        table = self.table_name or f"第{self.table}个表格"
         row = f"「{self.row_label}」" if self.row_label else f"第{self.row}行"
         column = f"「{self.column_label}」" if self.column_label else f"第{self.column}列"
-        return f"{table}{row}{column}"
+        return f"{self._table}{row}{column}"
+
+    @property
+    def _table(self) -> str:
+        return self.table_name or f"第{self.table}个表格"
 
 
 _CELL = r"[A-Z]{1,3}[1-9][0-9]*"

@@ -8,6 +8,7 @@ TOOL_SHEETS = frozenset({RESULT_SHEET, MARKS_SHEET, TEMPLATE_INFO_SHEET})
 RESULT_TITLE = "政府信息公开工作年度报告校验结果"  # A1 of the results sheet: how a copied-in results sheet is known
 EXPLANATION_COLUMN = "单位说明"  # the results sheet's column for the agency's explanations (the cells to type in)
 ID_COLUMN = "编号"  # the results sheet's column of stable finding ids, which explanations follow
+WHOLE_WORKBOOK = "整个工作簿"  # the place of a finding on no cell, wherever findings are listed (and read back)
 
 
 def is_results_sheet(name: str, first_cell: object) -> bool:

@@ -12,13 +12,12 @@ from pathlib import Path
 
 from validator.cellref import CellRef
 from validator.findings import FileReport, counts_line, decision_text, severity_text
-from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE
+from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE, WHOLE_WORKBOOK
 from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
 
 TITLE = RESULT_TITLE
 NO_FINDINGS = "未发现问题。"
-WHOLE_WORKBOOK = "整个工作簿"
 
 
 @dataclass(frozen=True)

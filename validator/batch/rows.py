@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
+from validator.names import WHOLE_WORKBOOK
 from validator.provenance import FORMAT_ZH
-from validator.rounds.decide import WHOLE_WORKBOOK
 from validator.rounds.load import DECISION_COLUMN, DECISION_NOTE_COLUMN
 from validator.rules.registry import Rule, all_rules
 from validator.spec import default_template, list_templates

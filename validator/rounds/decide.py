@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from validator.findings import Decision, DecisionValue, FileReport, Finding
 from validator.labels import normalize
+from validator.names import WHOLE_WORKBOOK
 
-WHOLE_WORKBOOK = "整个工作簿"
 _VALUES: dict[str, DecisionValue] = {"接受": "accept", "accept": "accept", "退回": "reject", "reject": "reject"}
 _CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
 # Column or field names, in the words of 汇总.xlsx's 问题明细 and of a YAML/CSV decisions file.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 _REF = re.compile(r"^(?:\[(?P<workbook>.+)\])?(?P<sheet>.+)!(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
 
@@ -55,7 +56,7 @@ class CellRef:
     def coordinate(self) -> str:
         return coordinate(self.row, self.col)
 
-    @property
+    @cached_property  # a known layout's cells are shared by every report that reuses it (validator/locate/reuse.py)
     def ref(self) -> str:
         """ "表三!J8", or "[2024年报.xlsx]表三!J8" for a cell of another workbook."""
         local = f"{self.sheet}!{self.coordinate}"

@@ -275,7 +275,7 @@ class FileReport:
     @property
     def sources(self) -> dict[str, Place]:
         """The place in the document of each input found, by layout key (empty for workbooks)."""
-        return {k: p for k, c in self.cells.items() if (p := self.place(c))}
+        return {k: p for k, c in self.cells.items() if (p := self.place(c))} if self.origins else {}
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 from validator.findings import Coverage, Finding
 from validator.locate import LocatedReport
@@ -14,15 +15,16 @@ from validator.spec.model import Equation, Template
 _SHOWN = 4  # equations named in a structure finding's consequence before "等"
 
 
+@cache
 def equations(template: Template) -> list[tuple[str, Equation]]:
     """Every cross-check instance of the template with its rule code, in rule order."""
     return [(r.code, eq) for r in template.rules if r.kind == "equation" for eq in r.equations]
 
 
-def status(eq: Equation, values: Mapping[str, object], located: LocatedReport) -> str:
-    """ "checked", "assumed" (judged with a missing part taken as 0) or "unchecked" (a term is unknown, or no term
+def status(eq: Equation, unknown: frozenset[str], located: LocatedReport) -> str:
+    """ "checked", "assumed" (judged with a missing part taken as 0) or "unchecked" (a term is `unknown`, or no term
     comes from the workbook so that the equation would hold trivially)."""
-    if any(isinstance(values[k], float) and math.isnan(values[k]) for k in eq.cells):
+    if unknown and not unknown.isdisjoint(eq.cells):
         return "unchecked"
     standins = located.standins
     if not standins:
@@ -32,10 +34,15 @@ def status(eq: Equation, values: Mapping[str, object], located: LocatedReport) -
     return "assumed" if any(standins.get(k) == "assumed" for k in eq.cells) else "checked"
 
 
+def _unknown(values: Mapping[str, object]) -> frozenset[str]:
+    """The inputs whose value is unknown (NaN)."""
+    return frozenset(k for k, v in values.items() if isinstance(v, float) and math.isnan(v))
+
+
 def _causes(eq: Equation, values: Mapping[str, object], located: LocatedReport) -> set[str]:
     """The terms that keep an unchecked equation from being judged: the unknown ones, else (every term a stand-in,
     so that it would hold trivially) the stand-ins of the kind most of its terms are."""
-    unknown = {k for k in eq.cells if isinstance(values[k], float) and math.isnan(values[k])}
+    unknown = _unknown(values) & set(eq.cells)
     if unknown:
         return unknown
     kinds = Counter(located.standins[k] for k in eq.cells)
@@ -48,7 +55,8 @@ States = list[tuple[str, Equation, str]]
 
 def equation_states(template: Template, values: Mapping[str, object], located: LocatedReport) -> States:
     """(rule code, equation, status) for every cross-check instance of the template."""
-    return [(code, eq, status(eq, values, located)) for code, eq in equations(template)]
+    unknown = _unknown(values)
+    return [(code, eq, status(eq, unknown, located)) for code, eq in equations(template)]
 
 
 def coverage(states: States) -> Coverage:

@@ -29,6 +29,9 @@ class _Parsed:
     cheap: set[str] = field(default_factory=set)  # blank or placeholder: counted as 0, the first to correct
 
 
+_PLAIN_NUMBERS = (int, float)  # exactly these types (a bool is an int, and parse_number tells it apart)
+
+
 def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
     if kind in NUMERIC_KINDS:
         return parse_number(raw, kind, required)
@@ -40,11 +43,14 @@ def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
 def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
-    ctx = ReportContext(pd.Series(dtype=object), located)
+    ctx = ReportContext({}, located)
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
         if key in located.standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
             out.values[key] = 0.0
+            continue
+        if loc and type(loc.raw) in _PLAIN_NUMBERS and cell.kind in NUMERIC_KINDS:
+            out.values[key] = float(loc.raw)  # most inputs: what parse_number would say, without its findings
             continue
         parsed = _parse_cell(cell.kind, loc.raw, cell.required) if loc else Parsed(None)
         out.values[key] = float("nan") if parsed.value is None and cell.kind in FLOAT_KINDS else parsed.value
@@ -165,7 +171,7 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         errors: list[pa.errors.SchemaError] = []
     except pa.errors.SchemaErrors as exc:
         errors = exc.schema_errors
-    contexts = [ReportContext(frame.iloc[i], r) for i, r in enumerate(reports)]
+    contexts = [ReportContext(p.values, r) for p, r in zip(parsed, reports)]  # the frame's rows, as built
     found = _findings_from_errors(errors, frame, contexts, parsed, template)
     return [_checked(r, p, f, ctx) for r, p, f, ctx in zip(reports, parsed, found, contexts)]
 
@@ -183,6 +189,8 @@ def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx:
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:
     """Give every finding whose primary cell is an input that input's layout key; related inputs the workbook
     lacks (taken as 0 for a sum) have no cell to show."""
+    if not findings:
+        return findings
     keys = {loc.cell: key for key, loc in located.cells.items()}
     out = [replace(f, key=keys.get(f.cell)) if f.key is None and f.cell else f for f in findings]
     return [replace(f, related=tuple(r for r in f.related if r.cell)) for f in out]

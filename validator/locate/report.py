@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from validator.catalogue import builtin_finding
 from validator.cellref import CellRef
@@ -17,9 +17,8 @@ from validator.spec.model import Template
 Standin = Literal["assumed", "grouped"]
 
 
-@dataclass(frozen=True)
-class Located:
-    """Where an input was found and the raw value in that cell."""
+class Located(NamedTuple):
+    """Where an input was found and the raw value in that cell (a tuple: a report makes one per input)."""
 
     key: str
     cell: CellRef

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from validator.cellref import CellRef
 from validator.labels import normalize
@@ -24,14 +25,40 @@ Position = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
+class _Sheet:
+    """One sheet of a layout as C-level comparisons see it: the positions of its cells, and the values outside the
+    inputs (a workbook whose sheets have the same cells and these values has the layout's shape and texts)."""
+
+    positions: frozenset[tuple[int, int]]
+    outside: itemgetter  # the values at the positions outside the inputs, as a tuple
+    values: tuple
+    inputs: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, cells: dict, inputs: set[tuple[int, int]]) -> _Sheet:
+        cells = {rc: v for rc, v in cells.items() if v not in (None, "")}
+        outside = sorted(rc for rc in cells if rc not in inputs)
+        getter = itemgetter(*outside) if outside else lambda _cells: ()
+        values = getter(cells)
+        # itemgetter of one position gives the value itself, not a tuple of one: compared alike either way
+        return cls(frozenset(cells), getter, values, tuple(sorted(inputs)))
+
+    def same(self, cells: dict) -> bool:
+        return cells.keys() == self.positions and self.outside(cells) == self.values
+
+
+@dataclass(frozen=True)
 class _Layout:
-    cells: dict[str, CellRef]
     inputs: frozenset[Position]
     shape: tuple
     texts: tuple
     labels: frozenset[str]  # normalised: the text outside the inputs, and every label of the template
     places: dict[str, str]
     label_of: dict[str, str]
+    sheets: tuple[_Sheet, ...]  # the fast comparison, in the order of `shape`
+    slots: tuple[
+        tuple[str, CellRef, int, tuple[int, int]], ...
+    ]  # each input: key, cell, index of its sheet, (row, col)
 
 
 _KNOWN: dict[Template, list[_Layout]] = {}
@@ -57,9 +84,20 @@ def _texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
     )
 
 
-def _input_texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> set[str]:
-    by_name = {s.name: s for s in grid.sheets}
-    values = (by_name[sheet].cells.get((r, c)) for sheet, r, c in inputs if sheet in by_name)
+def _same(grid: WorkbookGrid, layout: _Layout) -> bool:
+    """Whether `grid` has the layout's shape and texts: compared cell by cell in C when it holds no empty values
+    (what readers give), else as the definitions of `_shape` and `_texts` say."""
+    heads = tuple((s.name, s.visible, tuple(s.merges)) for s in grid.sheets)
+    if heads != tuple(head[:3] for head in layout.shape):
+        return False
+    if all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets):
+        return all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets))
+    return _shape(grid) == layout.shape and _texts(grid, layout.inputs) == layout.texts
+
+
+def _input_texts(grid: WorkbookGrid, layout: _Layout) -> set[str]:
+    """The text in the inputs of a grid that has the layout's sheets."""
+    values = (v for sheet, s in zip(layout.sheets, grid.sheets) for v in map(s.cells.get, sheet.inputs))
     return {normalize(v) for v in values if _is_text(v)}
 
 
@@ -71,19 +109,10 @@ def _template_labels(template: Template) -> frozenset[str]:
 
 def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     """The located report of a known layout that `grid` shares, or None."""
-    layouts = _KNOWN.get(template, ())
-    shape = _shape(grid) if layouts else None
-    for layout in layouts:
-        if (
-            shape == layout.shape
-            and _texts(grid, layout.inputs) == layout.texts
-            and not _input_texts(grid, layout.inputs) & layout.labels
-        ):
-            by_name = {s.name: s for s in grid.sheets}
-            cells = {
-                key: Located(key, ref, by_name[ref.sheet].cells.get((ref.row, ref.col)))
-                for key, ref in layout.cells.items()
-            }
+    for layout in _KNOWN.get(template, ()):
+        if _same(grid, layout) and not _input_texts(grid, layout) & layout.labels:
+            sheets = [s.cells for s in grid.sheets]
+            cells = {key: Located(key, ref, sheets[i].get(rc)) for key, ref, i, rc in layout.slots}
             return LocatedReport(template, cells, places=dict(layout.places), labels=dict(layout.label_of))
     return None
 
@@ -101,6 +130,11 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
     known = _KNOWN.setdefault(report.template, [])
     if any((layout.shape, layout.texts) == (shape, texts) for layout in known):
         return
-    cells = {key: loc.cell for key, loc in report.cells.items()}
-    known.insert(0, _Layout(cells, inputs, shape, texts, labels, dict(report.places), dict(report.labels)))
+    sheets = tuple(_Sheet.of(s.cells, {(r, c) for name, r, c in inputs if name == s.name}) for s in grid.sheets)
+    index = {s.name: i for i, s in enumerate(grid.sheets)}
+    slots = tuple(
+        (key, loc.cell, index[loc.cell.sheet], (loc.cell.row, loc.cell.col)) for key, loc in report.cells.items()
+    )
+    layout = _Layout(inputs, shape, texts, labels, dict(report.places), dict(report.labels), sheets, slots)
+    known.insert(0, layout)
     del known[MAX_LAYOUTS:]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import pandas as pd
 
 from validator.cellref import CellRef
 from validator.findings import Localisation
@@ -14,9 +13,9 @@ from validator.spec.model import Equation
 
 @dataclass
 class ReportContext:
-    """One report's checked values (a frame row) and located cells."""
+    """One report's checked values (by input key, as in its frame row) and located cells."""
 
-    values: pd.Series
+    values: Mapping[str, object]
     located: LocatedReport
     unbalanced: list[Equation] = field(default_factory=list)  # every failing equation instance of the report
     localisation: Localisation = field(default_factory=Localisation)  # their correction, found together

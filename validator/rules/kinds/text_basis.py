@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from validator.findings import Finding
-from validator.rules.kinds.base import Param, RuleKind
+from validator.rules.kinds.base import Param, RuleKind, rows_mask
 from validator.rules.kinds.text_number import text_fields
 from validator.spec.model import RuleSpec, Template
 
@@ -30,12 +30,12 @@ def documents(text: str) -> list[str]:
     return [f"{m[1]}〔{m[2]}〕{m[3]}号" for m in _DOCUMENT.finditer(unicodedata.normalize("NFKC", text))]
 
 
-def _cited(row: pd.Series, fields: Sequence[str]) -> list[tuple[str, str]]:
+def _cited(row: Mapping[str, object], fields: Sequence[str]) -> list[tuple[str, str]]:
     """(text field, document) for every document cited in the report's text."""
     return [(key, doc) for key in fields if isinstance(row[key], str) for doc in documents(row[key])]
 
 
-def _problem(row: pd.Series, rule: RuleSpec, template: Template) -> tuple[str, str] | None:
+def _problem(row: Mapping[str, object], rule: RuleSpec, template: Template) -> tuple[str, str] | None:
     """What fails: (field, superseded document cited), or ("", "") when no format document is cited at all."""
     fields = text_fields(template)
     if not any(isinstance(row[k], str) for k in fields):
@@ -51,7 +51,7 @@ def _problem(row: pd.Series, rule: RuleSpec, template: Template) -> tuple[str, s
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
-    return frame.apply(lambda row: _problem(row, rule, template) is None, axis=1).to_frame()
+    return rows_mask(frame, text_fields(template), lambda row: _problem(row, rule, template) is None)
 
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:

@@ -24,9 +24,7 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
-def inspect_package(
-    zf: zipfile.ZipFile, limits: Limits, parse: bool = False, nested: bool = False
-) -> dict[str, bytes]:
+def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False, nested: bool = False) -> dict[str, bytes]:
     """Refuse a package past a limit or with hostile XML; return the worksheet parts (name → XML) that have formulas
     without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached).
 

@@ -1,11 +1,14 @@
-"""Finding parts in a workbook package by its relationships: the workbook part, its sheets, what a part refers to."""
+"""Finding parts in a workbook package by its relationships: the workbook part, its sheets, what a part refers to.
+
+Only for a package that passed validator.sources.package's inspection: its parts have no DOCTYPE, so nothing in them
+declares an entity, and the standard parser (twice as fast as defusedxml's wrapping of it) is safe.
+"""
 
 from __future__ import annotations
 
 import posixpath
 import zipfile
-
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import fromstring
 
 _OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's ending, in either OOXML namespace
 
@@ -14,7 +17,7 @@ def relationships(zf: zipfile.ZipFile, names: set[str], part: str) -> list[tuple
     """(id, type, part it points to) of the internal relationships of `part` ("" for the package's own); `names`
     are the package's part names.
 
-    Raises defusedxml's and ElementTree's errors for a relationships part that is not well-formed XML.
+    Raises ElementTree's ParseError for a relationships part that is not well-formed XML.
     """
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", f"{base}.rels")

@@ -14,10 +14,8 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
-
-from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import ParseError
 
 from validator.sources.grid import Cells, ExcelError, Uncached
 from validator.sources.relationships import sheet_targets
@@ -32,7 +30,7 @@ def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str,
     with certainty."""
     try:
         sheets = sheet_targets(zf, set(zf.namelist()))
-    except (ParseError, DefusedXmlException, KeyError):  # a broken workbook part: the exact reader says what is wrong
+    except (ParseError, KeyError):  # a broken workbook part: the exact reader says what is wrong
         return None
     if not parts.keys() <= {part for _, part in sheets}:
         return None

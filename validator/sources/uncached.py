@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -41,7 +41,7 @@ def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str,
             if cells is None:
                 return None
             found[name] = cells
-    texts = iter(_texts([raw for cells in found.values() for _, _, raw in cells]))  # one parse for the workbook
+    texts = iter(_texts([raw for cells in found.values() for _, _, raw in cells]))
     return {name: {pos: kind(next(texts)) for pos, kind, _ in cells} for name, cells in found.items()}
 
 
@@ -117,20 +117,34 @@ def _cells(xml: bytes) -> list[tuple[tuple[int, int], type, bytes]] | None:
     return found
 
 
+@lru_cache(maxsize=4096)  # a cell's start tag: workbooks of one template repeat them
 def _position(attrs: bytes | None) -> tuple[int, int] | None:
     m = _REF.search(attrs or b"")
-    return (int(m[2]), _column(m[1])) if m else None
-
-
-@cache
-def _column(letters: bytes) -> int:
+    if not m:
+        return None
     col = 0
-    for letter in letters:
+    for letter in m[1]:
         col = col * 26 + letter - 64
-    return col
+    return int(m[2]), col
 
 
 def _texts(raws: list[bytes]) -> list[str]:
+    """`_unescaped` texts, each parsed once while the texts of recent workbooks are remembered: workbooks made from
+    one template repeat their formulas (a few hundred texts of at most 16 KiB: at most a few MiB)."""
+    new = [raw for raw in dict.fromkeys(raws) if raw not in _DECODED]
+    decoded = dict(zip(new, _unescaped(new)))
+    out = [decoded[raw] if raw in decoded else _DECODED[raw] for raw in raws]
+    if len(_DECODED) + len(decoded) > _DECODED_ENTRIES:
+        _DECODED.clear()
+    _DECODED.update((raw, text) for raw, text in decoded.items() if len(raw) <= _DECODED_BYTES)
+    return out
+
+
+_DECODED: dict[bytes, str] = {}
+_DECODED_ENTRIES, _DECODED_BYTES = 256, 16 * 1024
+
+
+def _unescaped(raws: list[bytes]) -> list[str]:
     """The raw texts (no "<" in them: matched up to the next tag) with XML's entities and character references
     resolved, in one parse: a Python call per reference costs more than reading the sheet (a generated workbook's
     formulas spell every Chinese character as a reference). The part passed the inspection's DOCTYPE check, and

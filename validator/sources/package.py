@@ -20,6 +20,8 @@ _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[ \t\r\n][^<>\x00]*?\?>)?(?:[ \t\r\n]+|<\?[^<>\x00]*?\?>)*<[A-Za-z_]")
 _ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
+# Encodings in which the bytes of "<" and a letter are those characters (not UTF-7, UTF-16, EBCDIC code pages…)
+_ASCII_BASED = re.compile(rb"(?i)utf-?8|gb2312|gbk|gb18030|big5|(?:us-)?ascii|iso-8859-[0-9]+|windows-125[0-8]")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
 _HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
@@ -101,15 +103,15 @@ def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool, nested: bool)
 
 def _plain(xml: bytes) -> bool:
     """Whether the bytes alone show that a part has no DOCTYPE: one can only stand in the prolog, before the root
-    element, and here the prolog is at most a UTF-8 byte order mark, a declaration of UTF-8 (or of no encoding:
-    the bytes are then read as UTF-8, and a DOCTYPE would be spelled in them), processing instructions and white
-    space, and the root's start tag follows. Anything else is parsed (`_well_formed`). A part that is not
-    well-formed fails the reader that parses it, and is named then (see `inspect_package`)."""
+    element, and here the prolog is at most a UTF-8 byte order mark, a declaration of an ASCII-based encoding (or
+    of none: UTF-8), processing instructions and white space, and then "<" and a letter: the root's start tag.
+    Anything else is parsed (`_well_formed`). A part that is not well-formed fails the reader that parses it, and
+    is named then (see `inspect_package`)."""
     prolog = _PROLOG.match(xml)
     if prolog is None:
         return False
     declared = _ENCODING.search(prolog[1] or b"")
-    return declared is None or declared[1].lower() == b"utf-8"
+    return declared is None or _ASCII_BASED.fullmatch(declared[1]) is not None
 
 
 def _well_formed(xml: bytes, name: str) -> bool:
@@ -123,6 +125,11 @@ def _well_formed(xml: bytes, name: str) -> bool:
     parser.EntityDeclHandler = doctype
     try:
         parser.Parse(xml, True)
+    except ValueError:  # a multi-byte encoding expat cannot read (Shift_JIS…): ASCII-based, so the bytes tell
+        if b"<!" in xml:
+            raise ReadError(
+                f"{name} 使用了无法检查的字符编码，且可能含有 DOCTYPE 声明。{_HOSTILE}", "corrupt"
+            ) from None
     except expat.ExpatError as exc:
         if name.startswith(_METADATA):
             return False

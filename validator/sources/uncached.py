@@ -21,6 +21,7 @@ from validator.sources.grid import Cells, ExcelError, Uncached
 from validator.sources.relationships import sheet_targets
 
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b")  # its namespace prefix, as some generators write x:c
+_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -91,6 +92,9 @@ def _cells(xml: bytes) -> list[tuple[tuple[int, int], type, bytes]] | None:
     data = _SHEET_DATA.search(xml)
     if data is None:
         return []
+    declared = _ENCODING.match(xml)
+    if declared and declared[1].lower() not in (b"utf-8", b"utf8"):
+        return None  # the texts are decoded as UTF-8
     pattern = _patterns(data[1] or b"")
     found = []
     errors = 0

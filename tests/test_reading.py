@@ -7,12 +7,15 @@ import re
 import zipfile
 from pathlib import Path
 
+import documents
 import openpyxl
 import pytest
 from packages import add_row, edit_part, repack
 
 from validator import check_paths
+from validator.sources.docx import read_docx
 from validator.sources.grid import ExcelError, ReadError, Uncached
+from validator.sources.limits import Limits
 from validator.sources.uncached import uncached_cells
 from validator.sources.xlsx import read_xlsx
 
@@ -119,22 +122,78 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     assert refused.value.reason == "too_large"
 
 
+def test_a_sheet_nested_100000_deep_is_read_without_harm(balanced_workbook: Path, tmp_path: Path):
+    """python-calamine's XML reader is iterative, and openpyxl streams sheets: nesting is no danger to either, so it
+    is not counted for them (the Word reader, which recurses, still counts it: see test_docx_reading.py)."""
+    nested = b"<r>" * 100_000 + b"</r>" * 100_000
+    row = b'<row r="90"><c r="A90" t="inlineStr"><is>' + nested + b'</is></c><c r="B90"><v>7</v></c></row>'
+    path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, row)))
+    for exact in (False, True):
+        assert read_xlsx(path, exact=exact).sheet("表三").cells[(90, 2)] == 7
+
+
 @pytest.mark.parametrize("depth", [256, 257])
 @pytest.mark.parametrize(
     "markup",
-    ["", "<t>1 &gt; 0 > -1</t>", '<t a="x>y"/>', "<!-- 批注 -->"],
+    ["", "<w:t>1 &gt; 0 > -1</w:t>", '<w:t a="x>y"/>', "<!-- 批注 -->"],
     ids=["tags only", "a > in text", "a > in an attribute", "with a comment"],
 )
-def test_xml_nested_past_the_limit_is_refused(balanced_workbook: Path, tmp_path: Path, depth: int, markup: str):
-    """Counted over the bytes when every "<" starts a tag (">" may be in text), by the parser otherwise (a ">" inside
-    an attribute, a comment); the limit is on elements."""
-    nested = b"<r>" * (depth - 5) + b"</r>" * (depth - 5)  # inside worksheet, sheetData, row, c, is
-    row = b'<row r="90"><c r="A90" t="inlineStr"><is>' + markup.encode() + nested + b"</is></c></row>"
-    path = repack(balanced_workbook, tmp_path / "deep.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, row)))
+def test_word_nested_past_the_limit_is_refused(tmp_path: Path, depth: int, markup: str):
+    """The Word reader recurses into content controls, so nesting is counted for it: over the bytes when every "<"
+    starts a tag (">" may be in text), by the parser otherwise (a ">" inside an attribute, a comment)."""
+    nested = b"<w:sdt>" * (depth - 2) + b"</w:sdt>" * (depth - 2)  # inside document, body
+    paragraph = b"<w:p><w:r>" + markup.encode() + b"</w:r></w:p>"
+    plain = documents.docx(["政府信息公开工作年度报告"], tmp_path / "plain.docx")
+    change = lambda xml: xml.replace(b"<w:body>", b"<w:body>" + paragraph + nested, 1)  # noqa: E731
+    data = repack(plain, tmp_path / "deep.docx", edit_part("word/document.xml", change)).read_bytes()
     if depth <= 256:
-        read_xlsx(path)
+        read_docx(data, Limits())
         return
     with pytest.raises(ReadError, match="XML 嵌套层数上限"):
+        read_docx(data, Limits())
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!-- 说明 --><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/hostname">]>',
+        '<?note <x?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/hostname">]>',
+    ],
+    ids=["after a comment", "after an instruction holding a tag"],
+)
+def test_a_doctype_anywhere_in_the_prolog_is_refused(balanced_workbook: Path, tmp_path: Path, prolog: str):
+    """Only a prolog of a declaration, instructions and white space is taken as plain; any other is parsed."""
+
+    def change(xml: bytes) -> bytes:
+        decl, body = xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b'<?xml version="1.0"', xml)
+        return decl + b"?>" + prolog.encode() + body
+
+    path = repack(balanced_workbook, tmp_path / "prolog.xlsx", edit_part(SHEETS["表三"], change))
+    with pytest.raises(ReadError, match="DOCTYPE"):
+        read_xlsx(path)
+
+
+def test_a_doctype_in_an_encoding_the_parser_cannot_read_is_refused(balanced_workbook: Path, tmp_path: Path):
+    """expat reads no multi-byte encoding (Shift_JIS…); those are ASCII-based, so "<!" in the bytes decides."""
+
+    def shift_jis(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        return b'<?xml version="1.0" encoding="Shift_JIS"?><!DOCTYPE worksheet [<!ENTITY x "y">]>' + body
+
+    path = repack(balanced_workbook, tmp_path / "sjis.xlsx", edit_part(SHEETS["表三"], shift_jis))
+    with pytest.raises(ReadError, match="DOCTYPE"):
+        read_xlsx(path)
+
+
+def test_a_doctype_in_utf7_is_found_by_parsing(balanced_workbook: Path, tmp_path: Path):
+    """In UTF-7 "+ADw-" is "<": a declaration of an encoding that is not ASCII-based makes the part parsed."""
+
+    def utf7(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        return b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE worksheet+AD4-' + body
+
+    path = repack(balanced_workbook, tmp_path / "utf7.xlsx", edit_part(SHEETS["表三"], utf7))
+    with pytest.raises(ReadError):
         read_xlsx(path)
 
 

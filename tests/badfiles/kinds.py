@@ -198,10 +198,28 @@ def _external_entity(part: str, name: str) -> Callable[[Path, Sources], Path]:
     return build
 
 
-def _deep(folder: Path, src: Sources) -> Path:
-    depth = 100_000
-    cell = b'<row r="90"><c r="A90" t="inlineStr"><is>' + b"<r>" * depth + b"</r>" * depth + b"</is></c></row>"
-    return repack(src.good, folder / "deep.xlsx", edit_part(SHEET3, lambda xml: add_row(xml, cell)))
+def _deep(name: str, data_error: bool = False) -> Callable[[Path, Sources], Path]:
+    """A sheet with a cell nested 100,000 elements deep; with `data_error` a wrong total on that sheet too, so that
+    the annotated copy has to parse it."""
+
+    def change(xml: bytes) -> bytes:
+        if data_error:
+            xml = re.sub(rb'(<c r="E7"[^>]*>)(?:<v>[^<]*</v>)?', rb"\1<v>99999</v>", xml, count=1)
+        depth = 100_000
+        cell = b'<row r="90"><c r="A90" t="inlineStr"><is>' + b"<r>" * depth + b"</r>" * depth + b"</is></c></row>"
+        return add_row(xml, cell)
+
+    return lambda folder, src: repack(src.good, folder / name, edit_part(SHEET3, change))
+
+
+def _docx_deep(folder: Path, _src: Sources) -> Path:
+    """A Word report with content controls nested 100,000 deep (the Word reader walks them recursively)."""
+    nested = b"<w:sdt><w:sdtContent>" * 50_000 + b"</w:sdtContent></w:sdt>" * 50_000
+    plain = docx(["政府信息公开工作年度报告"], folder / "plain.docx")
+    change = lambda xml: xml.replace(b"<w:body>", b"<w:body>" + nested, 1)  # noqa: E731
+    path = repack(plain, folder / "deep.docx", edit_part("word/document.xml", change))
+    plain.unlink()
+    return path
 
 
 def _with_zeros(path: Path, member: str) -> Path:
@@ -524,7 +542,10 @@ KINDS: dict[str, Kind] = {
     "entity_bomb": Kind(_entity_bomb, "unreadable", "DOCTYPE", heavy=True),
     "external_entity_sheet": Kind(_external_entity(SHEET3, "xxe-sheet.xlsx"), "unreadable", "DOCTYPE"),
     "external_entity_workbook": Kind(_external_entity(BOOK_XML, "xxe-book.xlsx"), "unreadable", "DOCTYPE"),
-    "deep_xml": Kind(_deep, "unreadable", "XML 嵌套层数上限", heavy=True),
+    # python-calamine reads deep nesting iteratively; lxml (the zip painter) refuses past 256 levels by itself
+    "deep_xml": Kind(_deep("deep.xlsx"), "checked", clean=True, heavy=True),
+    "deep_xml_marked": Kind(_deep("deep-marked.xlsx", data_error=True), "checked", "嵌套超过", heavy=True),
+    "docx_deep": Kind(_docx_deep, "unreadable", "XML 嵌套层数上限", heavy=True),
     "zip_bomb": Kind(_zip_bomb, "unreadable", "解压后总大小上限", heavy=True),
     "zip_bomb_lying": Kind(_lying_sizes, "unreadable", "损坏", heavy=True),
     "docx_bomb": Kind(_docx_bomb, "unreadable", "解压后总大小上限", heavy=True),

@@ -174,3 +174,19 @@ def test_batch_over_the_whole_corpus(corpus: Corpus, tmp_path: Path):
     assert len(seen) >= 40
     assert {n: fingerprint(p) for n, p in corpus.paths.items()} == corpus.before
     assert leaked(out) == []
+
+
+@pytest.mark.parametrize("name", ["deep_xml", "deep_xml_marked"])
+def test_clear_on_deeply_nested_workbooks(name: str, corpus: Corpus, tmp_path: Path):
+    """`nianbao clear` on a workbook nested 100,000 deep, and on its annotated copy when one was written: a clear
+    Chinese outcome, no traceback, the input unchanged when it has no marks."""
+    original = Path(shutil.copy(corpus.paths[name], tmp_path / corpus.paths[name].name))
+    annotated = corpus.runs[name].results()[str(corpus.paths[name])]["annotated"]
+    copies = [Path(shutil.copy(annotated, tmp_path / "copy.xlsx"))] if annotated else []
+    for target in [original, *copies]:
+        before = fingerprint(target)
+        run = measured(["clear", str(target)], tmp_path, RELAXED)
+        assert "Traceback" not in run.stdout + run.stderr, run.stderr
+        assert run.code == 0 and CJK.search(run.stdout + run.stderr), (run.code, run.stdout, run.stderr)
+        if target == original:
+            assert fingerprint(target) == before, "a workbook without marks is not written"

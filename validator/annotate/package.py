@@ -19,6 +19,7 @@ CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _FLAG_DATA_DESCRIPTOR = 0x08
+MAX_DEPTH = 256  # libxml2 refuses deeper elements unless huge_tree is set
 
 
 def parse(data: bytes) -> etree._Element:
@@ -26,6 +27,12 @@ def parse(data: bytes) -> etree._Element:
     try:
         tree = etree.parse(io.BytesIO(data), _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "depth" in exc.msg:  # libxml2's own limit: the readers of checking do not recurse and need none
+            raise ReadError(
+                f"文件中有 XML 嵌套超过 {MAX_DEPTH} 层的部件，疑似恶意构造，无法写入标注。"
+                "请用 Excel 打开后另存为 .xlsx 再试，或请报送单位重新导出。",
+                "corrupt",
+            ) from exc
         raise ReadError(
             f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
         ) from exc

@@ -27,7 +27,7 @@ class Limits:
     sheet_area: int = 2_000_000  # rows × columns spanned by one sheet's cells (readers allocate the rectangle)
     shared_strings: int = 5_000_000  # distinct strings a workbook declares
     string_chars: int = 32_767  # characters in one cell (Excel's own limit)
-    xml_depth: int = 256  # nesting of XML elements (a report's parts nest fewer than 10 deep)
+    xml_depth: int = 256  # nesting of XML elements, for the Word reader (it recurses); workbooks: see package.py
     pages: int = 500  # pages of a PDF (a report has 5 to 30)
     seconds: float = 8.0  # reading one file
     memory_bytes: int = 1024 * MB  # address space reading one file may add to the reading process

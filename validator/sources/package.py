@@ -18,16 +18,22 @@ _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Exc
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[ \t\r\n][^<>\x00]*?\?>)?(?:[ \t\r\n]+|<\?[^<>\x00]*?\?>)*<[A-Za-z_]")
+_ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
+# Encodings in which the bytes of "<" and a letter are those characters (not UTF-7, UTF-16, EBCDIC code pages…)
+_ASCII_BASED = re.compile(rb"(?i)utf-?8|gb2312|gbk|gb18030|big5|(?:us-)?ascii|iso-8859-[0-9]+|windows-125[0-8]")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
 _HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
-def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False) -> dict[str, bytes]:
+def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False, nested: bool = False) -> dict[str, bytes]:
     """Refuse a package past a limit or with hostile XML; return the worksheet parts (name → XML) that have formulas
     without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached).
 
     What is dangerous is found in the bytes; a part is parsed only when they cannot tell (see `_plain`), or when
-    `parse` is set: after a reader failed, to name the part that is not well-formed XML.
+    `parse` is set: after a reader failed, to name the part that is not well-formed XML. Element nesting only
+    threatens a reader that recurses over the tree: `nested` counts it for one (the Word reader); python-calamine's
+    XML reader is iterative, and lxml (openpyxl, the zip painter) refuses more than 256 levels by itself.
     """
     infos = zf.infolist()
     if len(infos) > limits.entries:
@@ -41,13 +47,13 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False) ->
         if not info.filename.lower().endswith(_XML_SUFFIXES):
             continue
         xml = _read_part(zf, info, limits)
-        _check_xml(xml, info.filename, limits, parse)
+        _check_xml(xml, info.filename, limits, parse, nested)
         if info.filename == "xl/workbook.xml" and len(_SHEET.findall(xml)) > limits.sheets:
             raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
         if info.filename == "xl/sharedStrings.xml":
             _check_string_count(xml, limits)
         if info.filename.startswith("xl/worksheets/"):
-            cells += xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ")
+            cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
             if cells > limits.cells:
                 raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
@@ -79,10 +85,13 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> by
     return data
 
 
-def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool) -> None:
-    """No DOCTYPE (entity bombs, external entities), not nested past the limit, and well-formed when parsed."""
+def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool, nested: bool) -> None:
+    """No DOCTYPE (entity bombs, external entities), well-formed when parsed, and not nested past the limit when
+    a recursive reader reads it next."""
     if (parse or not _plain(xml)) and not _well_formed(xml, name):
         return  # broken metadata: no reader needs it
+    if not nested:
+        return
     try:
         deep = _too_deep(xml, limits.xml_depth)
     except expat.ExpatError:  # counting needed the parser, and the part is not well-formed
@@ -93,13 +102,16 @@ def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool) -> None:
 
 
 def _plain(xml: bytes) -> bool:
-    """Whether the bytes alone show that a part has no DOCTYPE: it starts with a tag (after a UTF-8 byte order mark,
-    so the encoding is ASCII-compatible: a DOCTYPE would be spelled in these bytes) and has no "<!" at all (no
-    DOCTYPE in any case, no comment or CDATA). Such a part needs no parse here: python-calamine parses what it
-    reads (a part that is not well-formed fails it, and the part is named then: see `inspect_package`), its XML
-    reader is iterative, and the nesting is counted over the bytes for the recursive readers."""
-    start = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
-    return xml[start : start + 1] == b"<" and b"<!" not in xml and b"\x00" not in xml
+    """Whether the bytes alone show that a part has no DOCTYPE: one can only stand in the prolog, before the root
+    element, and here the prolog is at most a UTF-8 byte order mark, a declaration of an ASCII-based encoding (or
+    of none: UTF-8), processing instructions and white space, and then "<" and a letter: the root's start tag.
+    Anything else is parsed (`_well_formed`). A part that is not well-formed fails the reader that parses it, and
+    is named then (see `inspect_package`)."""
+    prolog = _PROLOG.match(xml)
+    if prolog is None:
+        return False
+    declared = _ENCODING.search(prolog[1] or b"")
+    return declared is None or _ASCII_BASED.fullmatch(declared[1]) is not None
 
 
 def _well_formed(xml: bytes, name: str) -> bool:
@@ -113,6 +125,11 @@ def _well_formed(xml: bytes, name: str) -> bool:
     parser.EntityDeclHandler = doctype
     try:
         parser.Parse(xml, True)
+    except ValueError:  # a multi-byte encoding expat cannot read (Shift_JIS…): ASCII-based, so the bytes tell
+        if b"<!" in xml:
+            raise ReadError(
+                f"{name} 使用了无法检查的字符编码，且可能含有 DOCTYPE 声明。{_HOSTILE}", "corrupt"
+            ) from None
     except expat.ExpatError as exc:
         if name.startswith(_METADATA):
             return False

@@ -13,18 +13,16 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from xml.etree.ElementTree import fromstring
-
-from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import ParseError
+from functools import cache, lru_cache
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from validator.sources.grid import Cells, ExcelError, Uncached
 from validator.sources.relationships import sheet_targets
 
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b")  # its namespace prefix, as some generators write x:c
+_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_TYPE = re.compile(rb'\st="e"')
 
 
 def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str, Cells] | None:
@@ -33,41 +31,42 @@ def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str,
     with certainty."""
     try:
         sheets = sheet_targets(zf, set(zf.namelist()))
-    except (ParseError, DefusedXmlException, KeyError):  # a broken workbook part: the exact reader says what is wrong
+    except (ParseError, KeyError):  # a broken workbook part: the exact reader says what is wrong
         return None
     if not parts.keys() <= {part for _, part in sheets}:
         return None
-    out: dict[str, Cells] = {}
+    found = {}
     for name, part in sheets:
         if part in parts:
             cells = _cells(parts[part])
             if cells is None:
                 return None
-            out[name] = cells
-    return out
+            found[name] = cells
+    texts = iter(_texts([raw for cells in found.values() for _, _, raw in cells]))
+    return {name: {pos: kind(next(texts)) for pos, kind, _ in cells} for name, cells in found.items()}
 
 
 @dataclass(frozen=True)
 class _Patterns:
     """The elements of a cell, with the sheet's namespace prefix."""
 
-    cell: re.Pattern[bytes]  # the start tag of a <c> element (its attributes)
-    cell_end: bytes  # its end tag
-    formula: re.Pattern[bytes]  # attributes and text of its <f>
-    value: re.Pattern[bytes]  # text of its <v>
-    markers: tuple[bytes, ...]  # what only cells with a formula or an error value contain
+    cell_start: bytes  # how a cell's start tag begins
+    cell: re.Pattern[bytes]  # a cell's start tag and the white space after it: its attributes
+    formula: re.Pattern[bytes]  # every formula element; when it is followed by at most a value and the cell's end:
+    # its attributes, its text, the value, the end
+    error_cell: re.Pattern[bytes]  # a cell with t="e" and no formula: attributes, value
     no_result: tuple[re.Pattern[bytes], ...]  # a formula followed by no saved result (each with a literal start)
 
 
 @cache
 def _patterns(prefix: bytes) -> _Patterns:
     p = re.escape(prefix)
+    value = rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v\s*>([^<]*)</" + p + rb"v\s*>)?\s*(</" + p + rb"c\s*>)"
     return _Patterns(
-        re.compile(rb"<" + p + rb"c(\s[^>]*?)?(?<!/)>"),
-        b"</" + prefix + b"c>",
-        re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"),
-        re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
-        (b"<" + prefix + b"f>", b"<" + prefix + b"f ", b"<" + prefix + b"f/", b' t="e"'),
+        b"<" + prefix + b"c",
+        re.compile(rb"<" + p + rb"c(\s[^>]*?)?(?<!/)>\s*"),
+        re.compile(rb"<" + p + rb"f(?=[\s>/])(?:([^>]*?)(?:/>|>([^<]*)</" + p + rb"f\s*>)\s*" + value + rb")?"),
+        re.compile(rb"<" + p + rb'c(\s[^>]*?\st="e"[^>]*?)(?<!/)>\s*' + value),
         (
             re.compile(rb"</" + p + rb"f>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>|<" + p + rb"v></" + p + rb"v>)"),
             re.compile(rb"<" + p + rb"f\b[^>]*/>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>)"),
@@ -85,62 +84,46 @@ def has_uncached(xml: bytes) -> bool:
     return xml.find(b' t="e"', data.end()) != -1 or any(p.search(xml, data.end()) for p in pattern.no_result)
 
 
-def _cells(xml: bytes) -> Cells | None:
-    """Formula cells without a result and error cells of one sheet part. Only the cells holding a marker are parsed:
-    a pattern tried at every element costs more than the rest of reading the sheet."""
+def _cells(xml: bytes) -> list[tuple[tuple[int, int], type, bytes]] | None:
+    """(position, Uncached or ExcelError, raw text) of the formula cells without a result and the error cells of one
+    sheet part; None when a formula or an error value is in a cell of another shape. One search finds every formula
+    and what follows it; only its cell's start tag is looked up in Python (a step per marker costs more than
+    reading the sheet)."""
     data = _SHEET_DATA.search(xml)
     if data is None:
-        return {}
-    prefix = data[1] or b""
-    pattern = _patterns(prefix)
-    found: list[tuple[tuple[int, int], type, bytes]] = []
-    seen: set[int] = set()
-    for at in _positions(xml, pattern.markers, data.end()):
-        start = xml.rfind(b"<" + prefix + b"c", 0, at)
-        if start in seen:
-            continue
-        seen.add(start)
-        cell = pattern.cell.match(xml, start)
-        end = xml.find(pattern.cell_end, cell.end()) if cell else -1
-        if end < at:
-            return None  # not inside a cell as expected
-        entry = _entry(cell[1] or b"", xml[cell.end() : end], pattern)
-        if entry is None:
-            return None
-        if entry[1] is not None:
-            found.append((entry[0], *entry[1]))
-    texts = _texts([raw for _, _, raw in found])
-    return {pos: kind(text) for (pos, kind, _), text in zip(found, texts)}
-
-
-def _positions(xml: bytes, markers: tuple[bytes, ...], start: int) -> list[int]:
+        return []
+    declared = _ENCODING.match(xml)
+    if declared and declared[1].lower() not in (b"utf-8", b"utf8"):
+        return None  # the texts are decoded as UTF-8
+    pattern = _patterns(data[1] or b"")
     found = []
-    for marker in markers:
-        at = xml.find(marker, start)
-        while at != -1:
-            found.append(at)
-            at = xml.find(marker, at + 1)
-    return sorted(found)
+    errors = 0
+    for m in pattern.formula.finditer(xml, data.end()):
+        formula_attrs, text, value, end = m.groups()
+        cell = pattern.cell.fullmatch(xml, xml.rfind(pattern.cell_start, 0, m.start()), m.start())
+        pos = _position(cell[1]) if cell and end else None
+        if pos is None or (not text and not value and b'"shared"' in formula_attrs):
+            return None  # another shape, no address, or a shared formula's follower (its text is the first cell's)
+        if b' t="e"' in (cell[1] or b""):
+            found.append((pos, ExcelError, value or b""))
+            errors += 1
+        elif not value:
+            found.append((pos, Uncached, b"=" + (text or b"")))
+    if xml.find(b' t="e"', data.end()) != -1:
+        for attrs, value, _end in pattern.error_cell.findall(xml, data.end()):
+            pos = _position(attrs)
+            if pos is None:
+                return None
+            found.append((pos, ExcelError, value))
+            errors += 1
+        if errors != xml.count(b' t="e"', data.end()):
+            return None  # an error value in a cell of another shape
+    return found
 
 
-def _entry(attrs: bytes, content: bytes, pattern: _Patterns) -> tuple[tuple[int, int], tuple | None] | None:
-    """(position, (ExcelError or Uncached, its raw text) or None when calamine reads it right); None when not
-    certain."""
-    pos = _position(attrs)
-    formula = pattern.formula.search(content)
-    value = pattern.value.search(content)
-    text = value[1] if value else b""
-    if pos is None or (formula and not formula[2] and b'"shared"' in formula[1] and not text):
-        return None  # no address, or a shared formula's follower: its text is the first cell's, translated
-    if _ERROR_TYPE.search(attrs):
-        return pos, (ExcelError, text)
-    if formula and not text:
-        return pos, (Uncached, b"=" + (formula[2] or b""))
-    return pos, None
-
-
-def _position(attrs: bytes) -> tuple[int, int] | None:
-    m = _REF.search(attrs)
+@lru_cache(maxsize=4096)  # a cell's start tag: workbooks of one template repeat them
+def _position(attrs: bytes | None) -> tuple[int, int] | None:
+    m = _REF.search(attrs or b"")
     if not m:
         return None
     col = 0
@@ -150,10 +133,40 @@ def _position(attrs: bytes) -> tuple[int, int] | None:
 
 
 def _texts(raws: list[bytes]) -> list[str]:
+    """`_unescaped` texts, each parsed once while the texts of recent workbooks are remembered: workbooks made from
+    one template repeat their formulas (a few hundred texts of at most 16 KiB: at most a few MiB)."""
+    new = [raw for raw in dict.fromkeys(raws) if raw not in _DECODED]
+    decoded = dict(zip(new, _unescaped(new)))
+    out = [decoded[raw] if raw in decoded else _DECODED[raw] for raw in raws]
+    if len(_DECODED) + len(decoded) > _DECODED_ENTRIES:
+        _DECODED.clear()
+    _DECODED.update((raw, text) for raw, text in decoded.items() if len(raw) <= _DECODED_BYTES)
+    return out
+
+
+_DECODED: dict[bytes, str] = {}
+_DECODED_ENTRIES, _DECODED_BYTES = 256, 16 * 1024
+
+
+def _unescaped(raws: list[bytes]) -> list[str]:
     """The raw texts (no "<" in them: matched up to the next tag) with XML's entities and character references
     resolved, in one parse: a Python call per reference costs more than reading the sheet (a generated workbook's
     formulas spell every Chinese character as a reference). The part passed the inspection's DOCTYPE check, and
-    these texts cannot declare one, so the standard parser is safe here."""
+    these texts cannot declare one, so the standard parser is safe here; with buffered text it calls back once
+    per text, and once per element starting one."""
     if not any(b"&" in raw for raw in raws):
         return [raw.decode("utf-8") for raw in raws]
-    return [el.text or "" for el in fromstring(b"<t><v>" + b"</v><v>".join(raws) + b"</v></t>")]
+    pieces: list[str | None] = []
+    parser = expat.ParserCreate("utf-8")
+    parser.buffer_text = True
+    parser.buffer_size = max(parser.buffer_size, sum(map(len, raws)) + 1)
+    parser.CharacterDataHandler = pieces.append
+    parser.StartElementHandler = lambda _name, _attrs: pieces.append(None)
+    parser.Parse(b"<t>" + b"<s/>".join(raws) + b"</t>", True)  # each text starts with an element
+    texts: list[str] = []
+    for piece in pieces:
+        if piece is None:
+            texts.append("")
+        else:
+            texts[-1] += piece
+    return texts

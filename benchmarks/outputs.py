@@ -78,7 +78,9 @@ def main() -> None:
         for name, write in writers.items():
             print(f"  {name:40s} {best(write):6.3f} s")
         total = best(partial(outputs.write_all, folder, outcome))
-        print(f"outputs.write_all (all four, atomic)     {total:6.3f} s  budget {BUDGET} s at 2,000: {total / BUDGET:.2f}×")
+        print(
+            f"outputs.write_all (all four, atomic)     {total:6.3f} s  budget {BUDGET} s at 2,000: {total / BUDGET:.2f}×"
+        )
         print(f"progress file, every result in chunks of {MAX_CHUNK} {best(partial(progress, docs, folder)):6.3f} s")
 
 

@@ -143,3 +143,12 @@ def test_libreoffice_shows_the_text_as_typed(summary, convert, tmp_path: Path):
     path, _ = summary
     text = convert(path, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path).read_text("utf-8")
     assert HOSTILE.replace('"', '""') in text and "有错误" in text and "无法读取" in text
+
+
+def test_a_copy_path_too_long_for_a_link_is_shown_as_text(summary, tmp_path: Path):
+    _, docs = summary
+    deep = "标注/" + "很长的文件夹名/" * 300 + "乙.校验.xlsx"  # over Excel's 2,080 characters for a link
+    write_summary(tmp_path / "汇总.xlsx", Outcome([docs[1] | {"annotated": deep}], [], None, None))
+    ws = openpyxl.load_workbook(tmp_path / "汇总.xlsx")["汇总"]
+    cell = ws.cell(2, [c.value for c in ws[1]].index("标注副本") + 1)
+    assert (cell.value, cell.hyperlink) == (deep, None)

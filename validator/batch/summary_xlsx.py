@@ -39,6 +39,7 @@ from validator.text import display_width, printable
 
 MAX_WIDTH = 60.0
 LINK_COLOUR = "#0563C1"
+LONGEST_LINK = 2000  # Excel refuses links over 2,080 characters (XlsxWriter raises), escaping included
 HEADER = {"bold": True, "pattern": 1, "bg_color": "#F2F2F2"}
 _STATUS_FILL = {PASSED: "#C6EFCE", FAILED: "#" + PRIMARY_FILL["error"]}
 _UNREADABLE_FILL = "#D9D9D9"
@@ -188,11 +189,11 @@ def put(ws: Worksheet, row: int, col: int, value: object, fmt: object | None) ->
 def _put_styled(ws: Worksheet, formats: Formats, row: int, col: int, cell: Styled, look: dict[str, object]) -> None:
     if cell.fill:
         look = look | {"pattern": 1, "bg_color": cell.fill}
-    if cell.link:
+    if cell.link and len(cell.link) < LONGEST_LINK:
         look = look | {"font_color": LINK_COLOUR, "underline": 1}
         ws.write_url(row, col, "external:" + cell.link, formats(look), printable(str(cell.value)))
-    else:
-        put(ws, row, col, cell.value, formats(look))
+    else:  # a copy's path longer than Excel takes for a link is shown as text
+        put(ws, row, col, cell.link or cell.value, formats(look))
 
 
 def width(value: object) -> float:

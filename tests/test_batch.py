@@ -8,7 +8,7 @@ import json
 import re
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -93,8 +93,10 @@ def test_summary_workbook(run: Run, expected_findings: set[Finding]):
         assert (row["错误"], row["警告"], row["提示"]) == tuple(doc["counts"].values())
         link = run.summary["汇总"].cell(list(agencies).index(doc["file"]) + 2, list(row).index("标注副本") + 1)
         if doc["annotated"]:
-            assert (run.out / link.hyperlink.target).is_file()
-            assert ".校验." in link.hyperlink.target and link.hyperlink.target.startswith("标注/")
+            # Relative to 汇总.xlsx, in Windows separators and URL-escaped, as Excel writes a link to a file
+            target = PureWindowsPath(unquote(link.hyperlink.target)).as_posix()
+            assert (run.out / target).is_file()
+            assert ".校验." in target and target.startswith("标注/")
         else:
             assert link.hyperlink is None
     assert {r["机关名称"] for r in _sheet_rows(run, "上年报送本年未报送")} == run.exp.missing
@@ -143,7 +145,8 @@ def test_hostile_text_stays_text_in_the_workbook(run: Run, convert, tmp_path: Pa
 def test_summary_prints_whole_columns_with_the_header_on_every_page(run: Run, convert, pdftotext: str, tmp_path: Path):
     """汇总.xlsx printed (LibreOffice → PDF): landscape, each sheet one page wide, its header row on every page."""
     for ws in run.summary:
-        assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
+        fit = (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight)  # 1 is the schema's default, often left out
+        assert (ws.page_setup.orientation, *fit, ws.sheet_properties.pageSetUpPr.fitToPage) == ("landscape", 1, 0, True)
     pdf = convert(run.out / "汇总.xlsx", "pdf", tmp_path)
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]

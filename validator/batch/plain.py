@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from validator.batch.rows import FINDING_HEADERS, finding_rows
+from validator.batch.store import json_lines
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,8 +20,7 @@ def inert(value: object) -> object:
 
 
 def write_jsonl(docs: Sequence[dict], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines(json.dumps(doc, ensure_ascii=False) + "\n" for doc in docs)
+    path.write_bytes(json_lines(list(docs)))
 
 
 def write_csv(docs: Sequence[dict], path: Path) -> None:

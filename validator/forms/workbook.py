@@ -217,6 +217,29 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     _print_setup(ws, layout)
 
 
+_VALIGN = {"center": "vcenter"}  # XlsxWriter's name for openpyxl's vertical "center"
+
+
+def format_properties(role: Role) -> dict[str, object]:
+    """How a block of `role` looks, as XlsxWriter format properties (the batch's 全区合计 is written with XlsxWriter)."""
+    style = _STYLES[role]
+    font, align = style.font, style.alignment
+    props: dict[str, object] = {"font_name": font.name, "font_size": font.sz, "bold": bool(font.b)}
+    if font.color is not None:
+        props["font_color"] = "#" + font.color.rgb[-6:]
+    if align.horizontal:
+        props["align"] = align.horizontal
+    if align.vertical:
+        props["valign"] = _VALIGN.get(align.vertical, align.vertical)
+    if align.wrap_text:
+        props["text_wrap"] = True
+    if style.fill is not None:
+        props |= {"pattern": 1, "bg_color": "#" + style.fill.fgColor.rgb[-6:]}
+    if style.border is not None:
+        props["border"] = 1  # thin on every side, as _BORDER
+    return props
+
+
 def write_block(ws: Worksheet, block: Block) -> None:
     _apply(ws.cell(block.top, block.left, block.text), block.role)
     # Merging after styling lets openpyxl copy the top-left border onto the edges of the range.

@@ -285,8 +285,8 @@ def _imports_uncollected(own_process: bool) -> Iterator[None]:
     """In the command's own process, import without garbage collection and freeze what the imports built.
 
     Imports build hundreds of thousands of objects that live until exit and leave next to no garbage; collecting
-    while pandas and pandera load scans the growing heap again and again, and each scan writes to pages the forked
-    reading worker shares, which the kernel must then copy (~80 ms of CPU and ~15 MB of copied pages per check).
+    while pandas and pandera load scans the growing heap again and again, and every later scan also writes to pages
+    shared with the reading worker (forked at the first read), which the kernel must then copy: ~80 ms of a check.
     A caller that runs main() in its own process (tests, scripts) keeps its collector untouched.
     """
     if not own_process:

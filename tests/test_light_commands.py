@@ -52,21 +52,28 @@ def test_check_runs_without_importing_hypothesis(balanced_workbook: Path) -> Non
     assert "HYPOTHESIS 0 False" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
 
 
-def _collector_after_check(workbook: Path, own_process: bool) -> str:
-    """`check` run in a fresh interpreter as the command itself (argv from sys.argv) or by a caller passing argv."""
+def _collector_after(args: list[str], own_process: bool) -> str:
+    """A command run in a fresh interpreter as the command itself (argv from sys.argv) or by a caller passing argv."""
     call = "main()" if own_process else "main(sys.argv[1:])"
     probe = (
         "import gc, sys\nsys.argv = ['nianbao', *sys.argv[1:]]\nfrom validator.cli import main\n"
         f"frozen = gc.get_freeze_count()\ncode = {call}\n"
         "print('GC', code, gc.isenabled(), gc.get_freeze_count() > frozen + 100000)"
     )
-    args = ["check", str(workbook), "--no-annotate"]
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True)
     return next(x for x in done.stdout.splitlines() if x.startswith("GC"))
 
 
-def test_check_freezes_what_its_imports_built(balanced_workbook: Path) -> None:
+@pytest.mark.parametrize("command", ["check", "batch"])
+def test_commands_freeze_what_their_imports_built(balanced_workbook: Path, tmp_path: Path, command: str) -> None:
     """The command's own process freezes the objects its imports built (no collection rescans them, nor copies the
-    pages the forked reader shares) and collects garbage again afterwards; a caller's collector is left alone."""
-    assert _collector_after_check(balanced_workbook, own_process=True) == "GC 0 True True"
-    assert _collector_after_check(balanced_workbook, own_process=False) == "GC 0 True False"
+    pages the forked reader or batch workers share) and collects garbage again afterwards; a caller's collector is
+    left alone."""
+    args = [
+        command,
+        str(balanced_workbook),
+        "--no-annotate",
+        *(["--out", str(tmp_path / "out")] if command == "batch" else []),
+    ]
+    assert _collector_after(args, own_process=True) == "GC 0 True True"
+    assert _collector_after(args, own_process=False) == "GC 0 True False"

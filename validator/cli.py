@@ -378,12 +378,13 @@ def _import(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     import signal
 
-    from rich.console import Console
+    with _imports_uncollected(args.own_process):  # the workers are forked from this process: fewer pages to copy
+        from rich.console import Console
 
-    from validator.batch.cluster import ClusterError
-    from validator.batch.progress import print_summary
-    from validator.batch.rounds import NoPreviousRound
-    from validator.batch.run import Settings, run_batch
+        from validator.batch.cluster import ClusterError
+        from validator.batch.progress import print_summary
+        from validator.batch.rounds import NoPreviousRound
+        from validator.batch.run import Settings, run_batch
 
     _chosen_template(args)  # a bad --template is a usage error before any work
     if args.jobs < 0 or args.timeout <= 0:

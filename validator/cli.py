@@ -286,7 +286,7 @@ def _imports_uncollected(own_process: bool) -> Iterator[None]:
 
     Imports build hundreds of thousands of objects that live until exit and leave next to no garbage; collecting
     while pandas and pandera load scans the growing heap again and again, and every later scan also writes to pages
-    shared with the reading worker (forked at the first read), which the kernel must then copy (the collector alone
+    shared with the reading worker (forked at the first read) or a batch's workers, which the kernel must then copy (the collector alone
     took ~85 ms of a check).
     A program that calls main(argv) itself (tests, scripts) keeps its collector untouched.
     """

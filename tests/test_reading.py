@@ -173,28 +173,27 @@ def test_a_doctype_anywhere_in_the_prolog_is_refused(balanced_workbook: Path, tm
         read_xlsx(path)
 
 
+def _sheet_declared(workbook: Path, folder: Path, head: bytes) -> Path:
+    """The workbook with 表三's XML declaration replaced by `head` (a declaration and what follows it)."""
+
+    def change(xml: bytes) -> bytes:
+        return head + (xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml)
+
+    return repack(workbook, folder / "declared.xlsx", edit_part(SHEETS["表三"], change))
+
+
 def test_a_doctype_in_an_encoding_the_parser_cannot_read_is_refused(balanced_workbook: Path, tmp_path: Path):
     """expat reads no multi-byte encoding (Shift_JIS…); those are ASCII-based, so "<!" in the bytes decides."""
-
-    def shift_jis(xml: bytes) -> bytes:
-        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
-        return b'<?xml version="1.0" encoding="Shift_JIS"?><!DOCTYPE worksheet [<!ENTITY x "y">]>' + body
-
-    path = repack(balanced_workbook, tmp_path / "sjis.xlsx", edit_part(SHEETS["表三"], shift_jis))
+    head = b'<?xml version="1.0" encoding="Shift_JIS"?><!DOCTYPE worksheet [<!ENTITY x "y">]>'
     with pytest.raises(ReadError, match="DOCTYPE"):
-        read_xlsx(path)
+        read_xlsx(_sheet_declared(balanced_workbook, tmp_path, head))
 
 
 def test_a_doctype_in_utf7_is_found_by_parsing(balanced_workbook: Path, tmp_path: Path):
     """In UTF-7 "+ADw-" is "<": a declaration of an encoding that is not ASCII-based makes the part parsed."""
-
-    def utf7(xml: bytes) -> bytes:
-        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
-        return b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE worksheet+AD4-' + body
-
-    path = repack(balanced_workbook, tmp_path / "utf7.xlsx", edit_part(SHEETS["表三"], utf7))
+    head = b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE worksheet+AD4-'
     with pytest.raises(ReadError):
-        read_xlsx(path)
+        read_xlsx(_sheet_declared(balanced_workbook, tmp_path, head))
 
 
 def test_a_doctype_the_bytes_cannot_show_is_found_by_parsing(balanced_workbook: Path, tmp_path: Path):

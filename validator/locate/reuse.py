@@ -85,13 +85,15 @@ def _texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
 
 
 def _same(grid: WorkbookGrid, layout: _Layout) -> bool:
-    """Whether `grid` has the layout's shape and texts: compared cell by cell in C when it holds no empty values
-    (what readers give), else as the definitions of `_shape` and `_texts` say."""
+    """Whether `grid` has the layout's shape and texts: first compared cell by cell in C (same cells and the same
+    values outside the inputs, no empty values: what readers give), else as the definitions of `_shape` and
+    `_texts` say (a number outside the inputs may differ)."""
     heads = tuple((s.name, s.visible, tuple(s.merges)) for s in grid.sheets)
     if heads != tuple(head[:3] for head in layout.shape):
         return False
-    if all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets):
-        return all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets))
+    clean = all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets)
+    if clean and all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets)):
+        return True
     return _shape(grid) == layout.shape and _texts(grid, layout.inputs) == layout.texts
 
 

@@ -122,6 +122,19 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     assert refused.value.reason == "too_large"
 
 
+def test_cells_without_addresses_are_read_where_readers_place_them(balanced_workbook: Path, tmp_path: Path):
+    """A cell may leave out its address (some generators do): it follows the cell before it in its row. Such a
+    sheet is read like any other when it is small, by both readers alike; far away, see tests/badfiles."""
+
+    def strip(xml: bytes) -> bytes:
+        return re.sub(rb'(<c) r="[A-Z]+[0-9]+"', rb"\1", xml)
+
+    path = repack(balanced_workbook, tmp_path / "no-addresses.xlsx", edit_part(SHEETS["表四"], strip))
+    with zipfile.ZipFile(path) as zf:
+        assert b"<c " in zf.read(SHEETS["表四"]) and b'<c r="' not in zf.read(SHEETS["表四"])
+    assert _typed(read_xlsx(path)) == _typed(read_xlsx(path, exact=True))
+
+
 def test_a_sheet_nested_100000_deep_is_read_without_harm(balanced_workbook: Path, tmp_path: Path):
     """python-calamine's XML reader is iterative, and openpyxl streams sheets: nesting is no danger to either, so it
     is not counted for them (the Word reader, which recurses, still counts it: see test_docx_reading.py)."""

@@ -289,6 +289,12 @@ def _cell_ref(name: str, ref: bytes) -> Callable[[Path, Sources], Path]:
     return lambda folder, src: repack(src.good, folder / name, edit_part(SHEET3, lambda xml: add_row(xml, cell)))
 
 
+def _far_row(name: str, cells: bytes) -> Callable[[Path, Sources], Path]:
+    """Cells in the sheet's last row, without the address the inspection looks for (readers place them all the same)."""
+    row = b'<row r="1048576">%s</row>' % cells
+    return lambda folder, src: repack(src.good, folder / name, edit_part(SHEET3, lambda xml: add_row(xml, row)))
+
+
 def _long_text(name: str, chars: int) -> Callable[[Path, Sources], Path]:
     text = ("长" * chars).encode()
     cell = b'<row r="90"><c r="A90" t="inlineStr"><is><t>%s</t></is></c></row>' % text
@@ -558,6 +564,10 @@ KINDS: dict[str, Kind] = {
     "strings_bad_index": Kind(_shared_strings("sst-index.xlsx", 200, index=99_999), "unreadable", "请"),
     "cell_ref_impossible": Kind(_cell_ref("bad-ref.xlsx", b"ZZZZ99999999"), "unreadable", "超出 Excel 范围"),
     "cell_ref_past_last_row": Kind(_cell_ref("row-0.xlsx", b"A1048577"), "unreadable", "超出 Excel 范围"),
+    "cell_ref_single_quotes": Kind(
+        _far_row("quoted-ref.xlsx", b"<c r='XFD1048576'><v>1</v></c>"), "unreadable", "使用区域"
+    ),
+    "cells_without_address": Kind(_far_row("no-ref.xlsx", b"<c><v>1</v></c><c><v>2</v></c>"), "unreadable", "使用区域"),
     "used_range_max": Kind(_used_range, "unreadable", "使用区域", heavy=True),
     "string_over_limit": Kind(_long_text("too-long-text.xlsx", 40_000), "unreadable", "单元格文本长度上限"),
     "too_many_sheets": Kind(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from validator.batch.rows import FINDING_HEADERS, finding_rows
-from validator.batch.store import json_lines
+from validator.batch.store import json_line
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,7 +20,10 @@ def inert(value: object) -> object:
 
 
 def write_jsonl(docs: Sequence[dict], path: Path) -> None:
-    path.write_bytes(json_lines(list(docs)))
+    """Line by line: joined first, 10,000 results (~170 MB) took as much again and more in memory."""
+    with path.open("wb") as fh:
+        for doc in docs:
+            fh.write(json_line(doc))
 
 
 def write_csv(docs: Sequence[dict], path: Path) -> None:

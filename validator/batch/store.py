@@ -15,11 +15,10 @@ RESULTS = "results.jsonl"
 PROGRESS = ".进度.jsonl"  # one line per checked file, appended as chunks finish; removed once the outputs are written
 
 
-def json_lines(docs: list[dict]) -> bytes:
-    """Results as JSON lines in UTF-8. orjson: ~35 MB of results at 2,000 workbooks in a third of the standard
+def json_line(doc: dict) -> bytes:
+    """One result as a JSON line in UTF-8. orjson: ~35 MB of results at 2,000 workbooks in a third of the standard
     library's time, in the main process while the workers check (keys that are not text are written as text)."""
-    option = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
-    return b"".join(orjson.dumps(doc, option=option) for doc in docs)
+    return orjson.dumps(doc, option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS)
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -56,7 +55,7 @@ class ProgressFile:
                 self._fh.write(b"\n")
 
     def append(self, docs: list[dict]) -> None:
-        self._fh.write(json_lines(docs))
+        self._fh.write(b"".join(map(json_line, docs)))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

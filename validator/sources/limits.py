@@ -44,7 +44,7 @@ class Limits:
                     changed[f.name] = type(f.default)(float(raw))
                 except ValueError:
                     continue  # a typo in a variable must not stop checking; the default stays
-        return replace(cls(), **changed)
+        return replace(cls(), **changed) if changed else cls()
 
 
 # What each limit is called in messages, with its unit; the variable name tells how to change it.

@@ -12,8 +12,16 @@ from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
 from validator.sources.uncached import has_uncached
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)([0-9]+)"')
-_ANY_REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')  # cells' addresses and a few more (sqref, ref): 4× cheaper
+# An address: XML allows white space around "=" and either quote, and so do the readers.
+_ADDRESS = rb"""r\s*=\s*["']([A-Za-z]+)([0-9]+)["']"""
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\s" + _ADDRESS)
+_ANY_REF = re.compile(_ADDRESS)  # cells' addresses and a few more (sqref, ref): 4× cheaper
+# A cell whose first attribute is not its address: readers put a cell without one after the cell before it in its
+# row, and a row without a number after the row before it.
+_UNADDRESSED = re.compile(rb"<(?:\w+:)?c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
+_ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]+)["']""")
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
@@ -42,6 +50,10 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False, ne
         raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
     found: dict[str, bytes] = {}
     cells = 0
+    # No more is inflated than the sizes declared, and a cell takes at least 4 bytes (<c/>): most packages are
+    # too small to hold too many cells, and need no count.
+    declared = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/"))
+    counted = declared // len(b"<c/>") > limits.cells
     for info in infos:
         _check_name(info.filename)
         if not info.filename.lower().endswith(_XML_SUFFIXES):
@@ -53,9 +65,10 @@ def inspect_package(zf: zipfile.ZipFile, limits: Limits, parse: bool = False, ne
         if info.filename == "xl/sharedStrings.xml":
             _check_string_count(xml, limits)
         if info.filename.startswith("xl/worksheets/"):
-            cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
-            if cells > limits.cells:
-                raise over_limit(limits, "cells", "工作簿中的单元格过多，")
+            if counted:
+                cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
+                if cells > limits.cells:
+                    raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
             if has_uncached(xml):
                 found[info.filename] = xml  # read once: validator.sources.uncached looks into it again
@@ -208,9 +221,10 @@ def _check_string_count(xml: bytes, limits: Limits) -> None:
 def _check_area(xml: bytes, limits: Limits) -> None:
     """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
     memory."""
-    rows, cols = _extent(_ANY_REF.findall(xml))  # a superset of the cells' addresses: within the limits is final
+    unaddressed = _UNADDRESSED.search(xml) is not None
+    rows, cols = _extent(xml, _ANY_REF.findall(xml), unaddressed)  # a superset of the addresses: within is final
     if rows > _MAX_ROW or cols > _MAX_COLUMN or rows * cols > limits.sheet_area:
-        rows, cols = _extent(_CELL_REF.findall(xml))  # a far selection or hyperlink is not a cell
+        rows, cols = _extent(xml, _CELL_REF.findall(xml), unaddressed)  # a far selection or hyperlink is not a cell
     if rows > _MAX_ROW or cols > _MAX_COLUMN:
         raise ReadError(
             f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",
@@ -220,11 +234,16 @@ def _check_area(xml: bytes, limits: Limits) -> None:
         raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
 
 
-def _extent(refs: list[tuple[bytes, bytes]]) -> tuple[int, int]:
-    """The last row and column the addresses reach."""
+def _extent(xml: bytes, refs: list[tuple[bytes, bytes]], unaddressed: bool) -> tuple[int, int]:
+    """The last row and column the addresses reach; with cells that have none, as far as they can go past them."""
     letters, numbers = zip(*refs) if refs else ((), ())  # apart in C: sets of few distinct values
     rows = max(map(int, set(numbers)), default=0)
-    return rows, max(map(_column_index, {c.upper() for c in set(letters)}), default=0)
+    cols = max(map(_column_index, {c.upper() for c in set(letters)}), default=0)
+    if unaddressed:  # in the last numbered row or in rows after it, each column after the cell before it
+        numbered = _ROW_NUMBER.findall(xml)
+        rows = max(rows, *map(int, numbered), 0) + len(_ROW_START.findall(xml)) - len(numbered)
+        cols += max(len(_CELL_START.findall(row)) for row in _ROW_START.split(xml))
+    return rows, cols
 
 
 def _column_index(letters: bytes) -> int:

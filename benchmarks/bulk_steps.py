@@ -60,7 +60,7 @@ def main() -> None:
         out = []
         for path, raw in zip(files, data):
             with open_package(raw, path) as zf:
-                out.append(inspect_package(zf, limits))
+                out.append(inspect_package(zf, raw, limits))
         return out
 
     flagged = step("package inspection", len(files), inspect)

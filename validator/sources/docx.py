@@ -39,7 +39,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     import defusedxml.ElementTree as safe_xml
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        inspect_package(zf, limits, nested=True)  # the walk below recurses into content controls
+        inspect_package(zf, data, limits, nested=True)  # the walk below recurses into content controls
         try:
             body = safe_xml.fromstring(zf.read("word/document.xml"))
         except Exception as exc:  # a refused or broken part

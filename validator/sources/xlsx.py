@@ -34,8 +34,9 @@ class Loaded:
 def sniff(path: Path, limits: Limits | None = None) -> None:
     """Raise a ReadError that names the problem when the file is not a readable OOXML workbook."""
     limits = limits or Limits.from_env()
-    with open_package(read_regular(Path(path), limits), Path(path)) as zf:
-        inspect_package(zf, limits)
+    data = read_regular(Path(path), limits)
+    with open_package(data, Path(path)) as zf:
+        inspect_package(zf, data, limits)
 
 
 def load_openpyxl(source: BinaryIO, **options: bool) -> Workbook:
@@ -130,7 +131,7 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
 def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
     """Like `load`, for the bytes already read from `path`."""
     with open_package(data, path) as zf:
-        flagged = inspect_package(zf, limits)
+        flagged = inspect_package(zf, data, limits)
         try:
             overlay = uncached_cells(zf, flagged) if flagged and not exact else {}
             exact_cells = _openpyxl_cells(data) if overlay is None or exact else None
@@ -138,7 +139,7 @@ def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
         except ReadError:
             raise
         except Exception as exc:  # calamine parses sheets lazily and raises its own error types
-            inspect_package(zf, limits, parse=True)  # a part that is not well-formed XML is named
+            inspect_package(zf, data, limits, parse=True)  # a part that is not well-formed XML is named
             raise ReadError(
                 f"文件中有无法解析的内容（{type(exc).__name__}），可能已损坏或被恶意构造，已拒绝读取。{SAVE_AS}",
                 "corrupt",

@@ -24,7 +24,7 @@ from validator.check.run import check_located
 from validator.locate import locate
 from validator.sources.files import read_regular
 from validator.sources.limits import Limits
-from validator.sources.package import inspect_package
+from validator.sources.package import Inspected, inspect_package
 from validator.sources.sniff import open_package
 from validator.sources.uncached import uncached_cells
 from validator.sources.xlsx import load, read_xlsx
@@ -56,21 +56,19 @@ def main() -> None:
     step("floor: python-calamine reads every cell", len(files), lambda: [floor(p) for p in files])
     data = step("reading the bytes", len(files), lambda: [read_regular(p, limits) for p in files])
 
-    def inspect() -> list[dict[str, bytes]]:
+    def inspect() -> list[Inspected]:
         out = []
         for path, raw in zip(files, data):
             with open_package(raw, path) as zf:
                 out.append(inspect_package(zf, raw, limits))
         return out
 
-    flagged = step("package inspection", len(files), inspect)
-
-    def formulas() -> None:
-        for path, raw, parts in zip(files, data, flagged):
-            with open_package(raw, path) as zf:
-                uncached_cells(zf, parts)
-
-    step("formulas without results, error values", len(files), formulas)
+    inspected = step("package inspection", len(files), inspect)
+    step(
+        "formulas without results, error values",
+        len(files),
+        lambda: [uncached_cells(i.parts, i.uncached) for i in inspected if i.uncached],
+    )
     grids = step("whole read (the above and python-calamine)", len(files), lambda: [load(p).grid for p in files])
     located = step("locating", len(files), lambda: [locate(g, template) for g in grids])
     chunks = range(0, len(files), CHUNK)

@@ -8,6 +8,7 @@ import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from validator.sources.grid import ReadError
@@ -38,12 +39,19 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
+@dataclass(frozen=True)
+class Inspected:
+    """What the inspection read: every XML part (name → bytes; read once), and the worksheet parts with formulas
+    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
+
+    parts: dict[str, bytes]
+    uncached: frozenset[str]
+
+
 def inspect_package(
     zf: zipfile.ZipFile, data: bytes, limits: Limits, parse: bool = False, nested: bool = False
-) -> dict[str, bytes]:
-    """Refuse the package `zf` (of the bytes `data`) past a limit or with hostile XML; return the worksheet parts
-    (name → XML) that have formulas without a saved result or error values (python-calamine reads those as blanks:
-    see validator.sources.uncached).
+) -> Inspected:
+    """Refuse the package `zf` (of the bytes `data`) past a limit or with hostile XML; say what it read.
 
     What is dangerous is found in the bytes; a part is parsed only when they cannot tell (see `_plain`), or when
     `parse` is set: after a reader failed, to name the part that is not well-formed XML. Element nesting only
@@ -55,7 +63,8 @@ def inspect_package(
         raise over_limit(limits, "entries", f"压缩包内有 {len(infos)} 个文件，")
     if sum(i.file_size for i in infos) > limits.unpacked_bytes:
         raise over_limit(limits, "unpacked_bytes", "文件解压后异常庞大，")
-    found: dict[str, bytes] = {}
+    parts: dict[str, bytes] = {}
+    uncached = set()
     cells = 0
     # No more is inflated than the sizes declared, and a cell takes at least 4 bytes (<c/>): most packages are
     # too small to hold too many cells, and need no count.
@@ -65,7 +74,7 @@ def inspect_package(
         _check_name(info.filename)
         if not info.filename.lower().endswith(_XML_SUFFIXES):
             continue
-        xml = _read_part(zf, data, info)
+        xml = parts[info.filename] = _read_part(zf, data, info)
         _check_xml(xml, info.filename, limits, parse, nested)
         if info.filename == "xl/workbook.xml" and len(_SHEET.findall(xml)) > limits.sheets:
             raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
@@ -78,8 +87,8 @@ def inspect_package(
                     raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
             if has_uncached(xml):
-                found[info.filename] = xml  # read once: validator.sources.uncached looks into it again
-    return found
+                uncached.add(info.filename)
+    return Inspected(parts, frozenset(uncached))
 
 
 def _check_name(name: str) -> None:

@@ -7,24 +7,24 @@ declares an entity, and the standard parser (twice as fast as defusedxml's wrapp
 from __future__ import annotations
 
 import posixpath
-import zipfile
+from collections.abc import Mapping
 from functools import lru_cache
 from xml.etree.ElementTree import fromstring
 
 _OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's ending, in either OOXML namespace
 
 
-def relationships(zf: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
-    """(id, type, part it points to) of the internal relationships of `part` ("" for the package's own); `names`
-    are the package's part names.
+def relationships(parts: Mapping[str, bytes], part: str) -> list[tuple[str, str, str]]:
+    """(id, type, part it points to) of the internal relationships of `part` ("" for the package's own); `parts` are
+    the package's XML parts (name → bytes).
 
     Raises ElementTree's ParseError for a relationships part that is not well-formed XML.
     """
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", f"{base}.rels")
-    if rels not in names:
+    if rels not in parts:
         return []
-    return list(_relationships(folder, zf.read(rels)))
+    return list(_relationships(folder, parts[rels]))
 
 
 @lru_cache(maxsize=64)
@@ -44,17 +44,18 @@ def resolve(folder: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
-def workbook_part(zf: zipfile.ZipFile, names: set[str]) -> str:
+def workbook_part(parts: Mapping[str, bytes]) -> str:
     """The workbook part the package declares (xl/workbook.xml when it declares none)."""
-    declared = (t for _, kind, t in relationships(zf, names, "") if kind.endswith(_OFFICE_DOCUMENT))
+    declared = (t for _, kind, t in relationships(parts, "") if kind.endswith(_OFFICE_DOCUMENT))
     return next(declared, "xl/workbook.xml")
 
 
-def sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str | None]]:
-    """(sheet name, its part or None when no relationship resolves it), in the workbook's order."""
-    book = workbook_part(zf, names)
-    targets = {rid: t for rid, _, t in relationships(zf, names, book)}
-    return [(name, targets.get(rid)) for name, rid in _sheets(zf.read(book))]
+def sheet_targets(parts: Mapping[str, bytes]) -> list[tuple[str, str | None]]:
+    """(sheet name, its part or None when no relationship resolves it), in the workbook's order; raises KeyError
+    when the workbook part is not among `parts`."""
+    book = workbook_part(parts)
+    targets = {rid: t for rid, _, t in relationships(parts, book)}
+    return [(name, targets.get(rid)) for name, rid in _sheets(parts[book])]
 
 
 @lru_cache(maxsize=64)

@@ -10,8 +10,7 @@ another cell, a sheet whose part cannot be resolved) returns None, and the calle
 from __future__ import annotations
 
 import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from xml.etree.ElementTree import ParseError
@@ -25,19 +24,19 @@ _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def uncached_cells(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> dict[str, Cells] | None:
+def uncached_cells(parts: Mapping[str, bytes], flagged: Collection[str]) -> dict[str, Cells] | None:
     """By sheet name, the formula cells without a saved result (as Uncached) and error cells (as ExcelError) of the
-    given worksheet parts (name → XML, as validator.sources.package read them); None when they cannot all be read
-    with certainty."""
+    `flagged` worksheet parts, among a package's XML parts (name → bytes, as validator.sources.package read them);
+    None when they cannot all be read with certainty."""
     try:
-        sheets = sheet_targets(zf, set(zf.namelist()))
+        sheets = sheet_targets(parts)
     except (ParseError, KeyError):  # a broken workbook part: the exact reader says what is wrong
         return None
-    if not parts.keys() <= {part for _, part in sheets}:
+    if not set(flagged) <= {part for _, part in sheets}:
         return None
     found = {}
     for name, part in sheets:
-        if part in parts:
+        if part in flagged:
             cells = _cells(parts[part])
             if cells is None:
                 return None

@@ -131,9 +131,9 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
 def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
     """Like `load`, for the bytes already read from `path`."""
     with open_package(data, path) as zf:
-        flagged = inspect_package(zf, data, limits)
+        inspected = inspect_package(zf, data, limits)
         try:
-            overlay = uncached_cells(zf, flagged) if flagged and not exact else {}
+            overlay = uncached_cells(inspected.parts, inspected.uncached) if inspected.uncached and not exact else {}
             exact_cells = _openpyxl_cells(data) if overlay is None or exact else None
             grid = _grid(data, exact_cells, overlay or {})
         except ReadError:

@@ -76,8 +76,11 @@ def test_folders_skip_lock_files_our_outputs_and_other_files(tmp_path: Path):
     out = root / "结果"
     out.mkdir()
     (out / "汇总.xlsx").write_bytes(b"PK")
-    found = collect([root], tmp_path / "s", exclude=[out])
-    assert [i.name for i in found.items] == ["收到/a.xlsx", "收到/c.xls", "收到/sub/b.xlsm"]
+    (root / "sub" / "链接.xlsx").symlink_to(out / "汇总.xlsx")  # our output all the same
+    (tmp_path / "捷径").symlink_to(root, target_is_directory=True)  # the outputs seen through a linked folder
+    for given in (root, tmp_path / "捷径"):
+        found = collect([given], tmp_path / "s", exclude=[out])
+        assert [i.name.split("/", 1)[1] for i in found.items] == ["a.xlsx", "c.xls", "sub/b.xlsm"]
     assert {s.name for s in found.skipped} == {
         "收到/~$a.xlsx",
         "收到/a.校验.xlsx",

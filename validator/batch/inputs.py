@@ -53,16 +53,26 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
     """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs)."""
     out = Inputs()
     excluded = [p.resolve() for p in exclude]
+    folders: dict[Path, Path] = {}  # each folder resolved once for all its files
     for path in map(Path, paths):
         if path.is_dir():
             root = path.resolve().name or "根目录"
             for f in sorted(path.rglob("*")):
-                if f.is_file() and not any(f.resolve().is_relative_to(e) for e in excluded):
+                if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded):
                     _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0)
         else:  # a missing file stays an item: checking it says it is missing, as `nianbao check` does
             _add_file(out, path, path.name, staging, 0)
     _unique_names(out.items)
     return out
+
+
+def _real(f: Path, folders: dict[Path, Path]) -> Path:
+    """Where a file really is: in its folder's real path, unless it is a link itself."""
+    if f.is_symlink():
+        return f.resolve()
+    if f.parent not in folders:
+        folders[f.parent] = f.parent.resolve()
+    return folders[f.parent] / f.name
 
 
 def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:

@@ -80,6 +80,14 @@ def test_phrases_read_the_number_a_sentence_states(code: str, sentence: str, num
     assert found == ([] if number is None else [number])
 
 
+def test_phrases_that_cannot_be_searched_together_are_each_searched() -> None:
+    """The phrases of a rule are first searched as one alternation, to pass over sentences they do not fit; a phrase
+    with flags of its own cannot stand in one, and every phrase is then tried alone."""
+    phrases = ["(?i)received {n} requests", "收到申请{n}件"]
+    found = stated("We RECEIVED 5 requests。又收到申请两件。", phrases)
+    assert [s.value for s in found] == [5, 2]
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [("二十三", 23), ("两", 2), ("零", 0), ("〇", 0), ("十", 10), ("十二", 12), ("一百零五", 105), ("两百", 200),

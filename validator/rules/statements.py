@@ -27,6 +27,20 @@ def phrase(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace("{n}", f"(?P<n>{NUMBER})"))
 
 
+@cache
+def _compiled(
+    phrases: tuple[str, ...], zero_phrases: tuple[str, ...]
+) -> tuple[list[tuple[re.Pattern[str], bool]], re.Pattern[str]]:
+    """Each phrase compiled (whether it states 0), and all of them as one alternation: it finds something in a
+    sentence exactly when one of them does."""
+    patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
+    try:
+        screen = re.compile("|".join(f"(?:{p.replace('{n}', f'(?:{NUMBER})')})" for p in (*phrases, *zero_phrases)))
+    except re.error:  # a phrase that stands only alone (its own flags, group names used twice across phrases)
+        screen = re.compile("")  # finds something everywhere: every phrase is tried
+    return patterns, screen
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a text: split at full stops, semicolons, exclamation and question marks and line breaks."""
     return [m.group() for m in _SENTENCE.finditer(text)]
@@ -38,10 +52,13 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
     Phrases may overlap on one statement ("收到依申请公开申请5件，均已办结" fits two): the earliest, longest match is it.
     """
     found: list[tuple[int, int, Statement]] = []
-    patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
+    patterns, screen = _compiled(tuple(phrases), tuple(zero_phrases))
     for sentence in _SENTENCE.finditer(text):
+        words = sentence.group()
+        if not screen.search(words):
+            continue  # none of the phrases is in it: most sentences, passed over in one search
         for pattern, zero in patterns:
-            for m in pattern.finditer(sentence.group()):
+            for m in pattern.finditer(words):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
                     found.append(

@@ -10,8 +10,13 @@ import unicodedata
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERALS = "零〇一二两三四五六七八九十百千万"
 # A number in a sentence: digits (with a decimal part or thousands separators), or a run of Chinese numerals.
-NUMBER = r"(?:[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万]+)"
+# Written as one character class first, then the rest by the kind of that character, so that the regex engine
+# skips straight to the next digit or numeral: a phrase that starts with its number was tried at every character.
+NUMBER = (
+    rf"[0-9０-９{_NUMERALS}](?:(?<=[0-9０-９])[0-9０-９,，]*(?:[.．][0-9０-９]+)?|(?<=[{_NUMERALS}])[{_NUMERALS}]*)"
+)
 
 
 def _below_10000(text: str) -> int | None:

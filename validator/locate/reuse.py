@@ -84,16 +84,19 @@ def _texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
     )
 
 
-def _same(grid: WorkbookGrid, layout: _Layout) -> bool:
-    """Whether `grid` has the layout's shape and texts: first compared cell by cell in C (same cells and the same
-    values outside the inputs, no empty values: what readers give), else as the definitions of `_shape` and
-    `_texts` say (a number outside the inputs may differ)."""
+def _same_cells(grid: WorkbookGrid, layout: _Layout) -> bool:
+    """Whether `grid` has the layout's shape and texts by a comparison cell by cell in C: the same cells and the same
+    values outside the inputs, no empty values (what readers give). False says nothing: see `_same`."""
     heads = tuple((s.name, s.visible, tuple(s.merges)) for s in grid.sheets)
     if heads != tuple(head[:3] for head in layout.shape):
         return False
     clean = all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets)
-    if clean and all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets)):
-        return True
+    return clean and all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets))
+
+
+def _same(grid: WorkbookGrid, layout: _Layout) -> bool:
+    """Whether `grid` has the layout's shape and texts, as the definitions of `_shape` and `_texts` say (a number
+    outside the inputs may differ)."""
     return _shape(grid) == layout.shape and _texts(grid, layout.inputs) == layout.texts
 
 
@@ -111,12 +114,15 @@ def _template_labels(template: Template) -> frozenset[str]:
 
 def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     """The located report of a known layout that `grid` shares, or None."""
-    for layout in _KNOWN.get(template, ()):
-        if _same(grid, layout) and not _input_texts(grid, layout) & layout.labels:
-            sheets = [s.cells for s in grid.sheets]
-            cells = {key: Located(key, ref, sheets[i].get(rc)) for key, ref, i, rc in layout.slots}
-            return LocatedReport(template, cells, places=dict(layout.places), labels=dict(layout.label_of))
-    return None
+    # Known layouts differ in shape or texts, so at most one is the grid's: the cheap comparison is tried on each
+    # before the exact one.
+    known = _KNOWN.get(template, ())
+    layout = next((k for k in known if _same_cells(grid, k)), None) or next((k for k in known if _same(grid, k)), None)
+    if layout is None or _input_texts(grid, layout) & layout.labels:
+        return None
+    sheets = [s.cells for s in grid.sheets]
+    cells = {key: Located(key, ref, sheets[i].get(rc)) for key, ref, i, rc in layout.slots}
+    return LocatedReport(template, cells, places=dict(layout.places), labels=dict(layout.label_of))
 
 
 def remember(grid: WorkbookGrid, report: LocatedReport) -> None:

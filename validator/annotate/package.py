@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from validator.sources.grid import ReadError
+from validator.sources.package import LOCAL_HEADER_SIZE, member_data_offset
 from validator.sources.relationships import resolve
 
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -241,9 +242,7 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     """Copy an entry's compressed bytes without inflating them (zipfile has no public call for this)."""
     fp = zin.fp
     fp.seek(info.header_offset)
-    header = fp.read(zipfile.sizeFileHeader)
-    name_length, extra_length = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
-    fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    fp.seek(member_data_offset(info, fp.read(LOCAL_HEADER_SIZE)))
     raw = fp.read(info.compress_size)
     copy = zipfile.ZipInfo(info.filename, info.date_time)
     for attribute in (

@@ -25,7 +25,8 @@ _UNADDRESSED = re.compile(rb"<(?:\w+:)?c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
 _ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]+)["']""")
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_LOCAL_HEADER = struct.Struct("<4s22xHH")  # a member's local header: signature, …, name and extra field lengths
+_LOCAL_HEADER = struct.Struct("<26xHH")  # a member's local header: …, the lengths of its name and extra field
+LOCAL_HEADER_SIZE = zipfile.sizeFileHeader
 _ENCRYPTED = 0x1  # the general purpose flag of a member encrypted with the zip format's own password
 _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
@@ -128,14 +129,20 @@ def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A stored or deflated member straight from the package's bytes, where the directory says it is: zipfile's
     file object per member cost more than inflating the member (~15 parts per workbook)."""
-    signature, name, extra = _LOCAL_HEADER.unpack_from(data, info.header_offset)
-    if signature != b"PK\x03\x04":
+    if data[info.header_offset : info.header_offset + 4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("no local header where the directory points")
-    start = info.header_offset + _LOCAL_HEADER.size + name + extra
+    start = member_data_offset(info, data[info.header_offset : info.header_offset + LOCAL_HEADER_SIZE])
     with memoryview(data)[start : start + info.compress_size] as raw:
         if info.compress_type == zipfile.ZIP_STORED:
             return bytes(raw)
         return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, info.file_size + 1)
+
+
+def member_data_offset(info: zipfile.ZipInfo, header: bytes) -> int:
+    """Where a member's compressed data starts in its package, given the local header found at its offset (its
+    name and extra field lengths there may differ from the directory's)."""
+    name, extra = _LOCAL_HEADER.unpack_from(header)
+    return info.header_offset + LOCAL_HEADER_SIZE + name + extra
 
 
 def _check_xml(xml: bytes, name: str, limits: Limits, parse: bool, nested: bool) -> None:

@@ -182,3 +182,21 @@ def test_add_user_needs_a_password(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "x"],
                           input="\n", capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 3 and "至少 8 个字符" in proc.stderr
+
+
+def test_a_roster_workbook_is_read_from_its_first_sheet(client: TestClient, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["机关名称", "统一社会信用代码"])
+    wb.active.append(["某县名单局", "11330521MB7777777X"])
+    wb.active.append(["某县无代码局"])
+    wb.create_sheet("备注").append(["不是名单"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    login(client)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").text)[1]
+    answer = client.post("/office/roster", data={"csrf": token}, files={"roster": ("名单.xlsx", buffer.getvalue())})
+    assert answer.status_code == 200
+    missing = re.search(r'<ul id="missing">(.*?)</ul>', answer.text, re.S)[1]
+    assert "某县名单局（11330521MB7777777X）" in missing and "某县无代码局" in missing and "不是名单" not in missing
+    broken = client.post("/office/roster", data={"csrf": token}, files={"roster": ("名单.xlsx", b"PK\x03\x04broken")})
+    assert broken.status_code == 400 and "无法读取名单工作簿" in broken.text

@@ -4,7 +4,10 @@ included: each costs its own request only)."""
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from validator import check_paths
 from validator.findings import FileReport
 from validator.server.app import Settings, create_app
 
+PASSWORD = "correct horse battery"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 SPECIAL = {"directory", "missing", "used_range_max", "too_many_sheets", "hundreds_of_sheets", "long_extra_sheet"}
@@ -22,13 +26,21 @@ UPLOADABLE = [n for n, k in KINDS.items() if not (k.posix or k.needs_libreoffice
 
 
 @pytest.fixture(scope="module")
-def uploaded(balanced_workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, FileReport]]:
-    """Each kind's answer, from one server that also answered every other kind before it, and the CLI's report."""
-    root = tmp_path_factory.mktemp("badfiles-serve")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("badfiles-serve")
+
+
+@pytest.fixture(scope="module")
+def corpus(balanced_workbook: Path, root: Path) -> dict[str, Path]:
     (secret := root / "secret.txt").write_text(SECRET)
     (root / "corpus").mkdir()
-    paths = build_corpus(root / "corpus", Sources(balanced_workbook, secret, None), UPLOADABLE)
-    answers = {}
+    return build_corpus(root / "corpus", Sources(balanced_workbook, secret, None), UPLOADABLE)
+
+
+@pytest.fixture(scope="module")
+def uploaded(balanced_workbook: Path, root: Path, corpus: dict[str, Path]) -> dict[str, tuple[dict, FileReport]]:
+    """Each kind's answer, from one server that also answered every other kind before it, and the CLI's report."""
+    paths, answers = corpus, {}
     with TestClient(create_app(Settings(root / "data", workers=2))) as client:
         for name, path in paths.items():
             answer = client.post("/api/check", files={"file": (path.name, path.read_bytes())})
@@ -46,3 +58,30 @@ def test_each_bad_upload_is_answered_with_its_message(uploaded: dict[str, tuple[
     assert (result["status"], result.get("error")) == (cli.status, cli.error) and result["submission"]
     assert result["status"] == "checked" or CJK.search(result["error"])
     assert SECRET not in str(result)
+
+
+def test_a_bad_workbook_given_as_the_roster_is_refused_as_a_submission_is(root: Path, corpus: dict[str, Path]) -> None:
+    """The office's roster upload reads workbooks through the same guarded reader, within the same limits."""
+    data = root / "roster-data"
+    proc = subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
+                          input=PASSWORD + "\n", capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    workbooks = {n: p for n, p in corpus.items() if p.suffix in (".xlsx", ".xlsm")}
+    refused = 0
+    with TestClient(create_app(Settings(data, workers=1))) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").text)[1]
+        client.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").text)[1]
+        for name, path in workbooks.items():
+            answer = client.post(
+                "/office/roster", data={"csrf": token}, files={"roster": (path.name, path.read_bytes())}
+            )
+            assert SECRET not in answer.text, name
+            cli = check_paths([path])[0]
+            if cli.status == "unreadable":
+                refused += 1
+                assert answer.status_code == 400 and cli.error in html.unescape(answer.text), (name, answer.text)
+            else:
+                assert answer.status_code == 200, (name, answer.text)
+        assert client.get("/healthz").json()["status"] == "ok"
+    assert refused >= 10  # the corpus's hostile workbooks are most of it

@@ -174,10 +174,7 @@ def _agencies(docs: Sequence[dict]) -> str:
 
 def _details(i: int, doc: dict) -> str:
     items = [f"无法读取：{doc['error']}"] if doc.get("error") else []
-    items += [
-        f"{f['rule']}（{severity_text(f)}）{where(f)}：{f['message']}" + said(f)
-        for f in doc["findings"]
-    ]
+    items += [f"{f['rule']}（{severity_text(f)}）{where(f)}：{f['message']}" + said(f) for f in doc["findings"]]
     copy = f' · <a href="{_e(quote(doc["annotated"]))}">标注副本</a>' if doc.get("annotated") else ""
     what = f"，{kind(doc)}" if kind(doc) else ""
     return (

@@ -40,7 +40,9 @@ def test_all_sections_on_one_sheet_are_found(tmp_path: Path) -> None:
 
 def test_the_seed_report_as_published(tmp_path: Path) -> None:
     report = check(tmp_path, **SEED)
-    assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]  # ST09: no cover, as published
+    assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]  # ST09: a workbook without cover
+    assert "机关名称、报告年度已取自标题" in by_rule(report, "ST09")[0].message
+    assert report.agency["agency_name"] == "某机关" and report.agency["report_year"] == 2025
     (missing,) = by_rule(report, "ST01")
     assert missing.message.startswith("表四缺失")
     assert missing.cell.ref == "Sheet1!A53"  # the heading with nothing under it

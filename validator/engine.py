@@ -23,6 +23,7 @@ from validator.check.values import parse_year
 from validator.findings import AGENCY_FIELDS, FileReport, Finding, document_words
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
+from validator.locate.title import YEAR_FIELD
 from validator.provenance import Place
 from validator.rounds.explain import apply_explanations, read_explanations
 from validator.sources.formats import load_file as load
@@ -37,7 +38,6 @@ from validator.version import ENGINE_VERSION
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
 CHUNK_SIZE = 200
 _BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
-YEAR_FIELD = "report_year"  # the cover field holding 报告年度, in every template
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"})

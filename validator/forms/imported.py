@@ -4,7 +4,6 @@ title where the report has no cover, and a list of the numbers that could not be
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,6 @@ from validator.forms.workbook import write_blank
 from validator.sources.document import is_entry
 from validator.sources.grid import SheetGrid
 from validator.spec.model import Template
-
-# "某某县人民政府办公室2025年度政府信息公开工作年度报告": the agency before the year.
-_TITLE = re.compile(r"^\s*(?P<agency>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?.*报告")
 
 
 @dataclass(frozen=True)
@@ -32,25 +28,13 @@ class Conversion:
     from_title: tuple[tuple[str, object], ...] = ()  # cover fields taken from the title, the report having no cover
 
 
-def title_fields(grid_sheet: SheetGrid) -> dict[str, object]:
-    """agency_name and report_year from the report's title (its first paragraph naming a year and 报告)."""
-    for (r, c), value in sorted(grid_sheet.cells.items()):
-        if c == 1 and isinstance(value, str) and (m := _TITLE.match(value)):
-            return {"agency_name": m["agency"], "report_year": int(m["year"])}
-        if r > 10:
-            break
-    return {}
-
-
 def convert(source: Path, target: Path, template: Template | None = None) -> Conversion:
     """Write the report in `source` into the official blank workbook saved as `target`; raises ReadError."""
     grid, located = read_located(source, template)
     template = located.template
     values = {key: loc.raw for key, loc in located.cells.items() if loc.raw is not None}
     used = {(loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in located.cells.values()}
-    sheet = grid.sheets[0]  # a document's one sheet, or a workbook's first (its cover, or the report as published)
-    from_title = tuple((k, v) for k, v in title_fields(sheet).items() if k not in values)
-    values |= dict(from_title)
+    from_title = tuple((key, values[key]) for key in located.from_title)
     with tempfile.TemporaryDirectory(prefix="nianbao-import-") as tmp:
         blank = Path(tmp) / "blank.xlsx"
         write_blank(template, blank)

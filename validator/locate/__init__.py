@@ -9,6 +9,7 @@ from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
 from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels
+from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, title_fields
 from validator.sources.grid import WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 
@@ -166,6 +167,9 @@ def _altered_heading(
     return index, (r, c)
 
 
+_WORKBOOKS = ("xlsx", "xls")  # source formats of submitted workbooks, which the template gives a cover
+
+
 def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
     """Find every input of `template` in `grid`; structure problems become findings, never exceptions.
 
@@ -198,8 +202,12 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     taken = {c.position for c in assigned.values()}
     for spec in template.sheets:
         if spec.name not in assigned:
+            titled = bool(spec.fields) and _cover_from_title(indexes, spec, report)
+            if titled and grid.source_format not in _WORKBOOKS:
+                continue  # a published report has no cover: its title names the agency and the year
             what = "、".join(f.label for f in spec.fields) or spec.title
-            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。请按官方格式补上。")
+            said = "机关名称、报告年度已取自标题。" if titled else ""
+            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}请按官方格式补上。")
             continue
         _say_choice(report, assigned[spec.name], candidates, taken)
         best = assigned[spec.name].index
@@ -219,6 +227,21 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         if first and not heading and not quiet:
             check_heading(best, report, spec.title, 0, first, f"{spec.name}（{best.sheet.name}）的标题")
     return report
+
+
+def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> bool:
+    """The agency name and report year of a report without a cover, located at its title; False without one (or
+    when the spec sheet holds no such fields)."""
+    if not {AGENCY_FIELD, YEAR_FIELD} <= {f.key for f in spec.fields}:
+        return False
+    for index in indexes:
+        if found := title_fields(index.sheet):
+            (r, c), values = found
+            for key, value in values.items():
+                report.cells[key] = Located(key, index.ref(r, c), value)
+            report.from_title = tuple(values)
+            return True
+    return False
 
 
 def _headings(template: Template) -> dict[str, str]:

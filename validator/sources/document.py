@@ -24,6 +24,9 @@ _VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:�
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
+# Characters a page or document holds but nobody sees: zero-width spaces and joiners, soft hyphens, direction marks,
+# byte order marks (rich-text editors leave them after numbers: "20\u200b" is 20 to the reader of the page).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
 _BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
 
@@ -79,11 +82,13 @@ class Assembler:
         self.paragraphs = self.tables = 0
         self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
         self.blank_places = 0
+        self.last_table: Table | None = None  # the table just placed, while nothing has been written after it
 
     def paragraph(self, text: str, page: int | None = None) -> None:
-        text = text.strip()
+        text = visible(text).strip()
         if not text:
             return
+        self.last_table = None
         self.paragraphs += 1
         if m := _HEADING.match(text):
             self.heading = m[1]
@@ -91,9 +96,13 @@ class Assembler:
         self.row += 1
 
     def table(self, table: Table, page: int | None = None) -> None:
+        table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages)
+        if self.last_table is not None:  # a table cut in two by hand, its header copied onto the second part
+            table = _below(table, repeated_header(self.last_table, table))
         rows, cols = table.size
         if not table.cells:
             return
+        self.last_table = table
         if rows * cols > self.limits.sheet_area:
             raise over_limit(self.limits, "sheet_area", f"文档中的表格异常大（{rows} 行 × {cols} 列），")
         self.tables += 1
@@ -142,6 +151,39 @@ class Assembler:
     def grid(self) -> WorkbookGrid:
         sheet = SheetGrid(SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins)
         return WorkbookGrid([sheet], source_format=self.fmt)
+
+
+def visible(text: str) -> str:
+    """The text without the characters nobody sees (see _INVISIBLE); line and paragraph separators as line breaks."""
+    return _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
+
+
+def repeated_header(first: Table, more: Table) -> int:
+    """How many top rows of `more` repeat the top rows of `first` (labels only, and not all of `more`): a header
+    repeated on a table's continuation."""
+    rows, _ = first.size
+    repeated = 0
+    while repeated < min(rows, more.size[0] - 1):
+        row = row_texts(more, repeated + 1)
+        if not row or row != row_texts(first, repeated + 1) or any(is_entry(text) for text in row):
+            break
+        repeated += 1
+    return repeated
+
+
+def row_texts(table: Table, r: int) -> tuple[str, ...]:
+    return tuple(text for (row, _), text in sorted(table.cells.items()) if row == r)
+
+
+def _below(table: Table, top: int) -> Table:
+    """The table without its first `top` rows."""
+    if not top:
+        return table
+    return Table(
+        {(r - top, c): text for (r, c), text in table.cells.items() if r > top},
+        [(max(t, top + 1) - top, lf, b - top, rt) for t, lf, b, rt in table.merges if b > top],
+        {r - top: page for r, page in table.pages.items() if r > top},
+    )
 
 
 class _Labels:

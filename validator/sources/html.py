@@ -4,6 +4,7 @@ as merged blocks. Nothing the page references is ever fetched; scripts and style
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from validator.sources.document import Assembler, Table
@@ -88,25 +89,25 @@ _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 
 def decode(data: bytes) -> str:
-    """The page's text: from its BOM, else its <meta charset>, else UTF-8, else GB18030 (GBK pages)."""
+    """The page's text: from its BOM, else the first of its <meta charset>, UTF-8 and GB18030 that decodes it
+    cleanly (a GBK page may declare UTF-8), else the one of them that needs the fewest replacements."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", "replace")
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
+    names = ["utf-8", "gb18030"]
+    if declared := _META_CHARSET.search(data[:4096]):
         name = declared[1].decode("ascii").lower()
         name = "gb18030" if name in _GB else name
+        with contextlib.suppress(LookupError):  # an unknown charset name: guessed as the others
+            names.insert(0, codecs.lookup(name).name)
+    names = list(dict.fromkeys(names))
+    for name in names:
         try:
-            return data.decode(name, "replace")
-        except LookupError:
-            pass  # an unknown charset name: guess as below
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
+            return data.decode(name)
         except UnicodeDecodeError:
             continue
-    return data.decode("gb18030", "replace")
+    return min((data.decode(name, "replace") for name in names), key=lambda text: text.count("\ufffd"))
 
 
 def read_html(data: bytes, limits: Limits) -> WorkbookGrid:

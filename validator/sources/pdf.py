@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from validator.sources.document import Assembler, Table, cell_value
+from validator.sources.document import Assembler, Table, cell_value, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -185,9 +185,7 @@ def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
 def _continue(first: Table, more: Table) -> None:
     """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined."""
     rows, _ = first.size
-    repeated = 0
-    while repeated < rows and _row(more, repeated + 1) and _row(more, repeated + 1) == _row(first, repeated + 1):
-        repeated += 1
+    repeated = repeated_header(first, more)
     shift = rows - repeated
     owners = {(r, c): m for m in first.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
     cut = {}  # the top row's empty label cells that continue a cell of the last row above the break
@@ -212,7 +210,3 @@ def _continue(first: Table, more: Table) -> None:
     first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r > repeated}
-
-
-def _row(table: Table, r: int) -> tuple[str, ...]:
-    return tuple(text for (row, _), text in sorted(table.cells.items()) if row == r)

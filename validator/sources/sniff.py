@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,9 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8, and BIFF5 (Excel 95)
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What binary data decodes to and text never holds: control characters other than tab, line breaks and form feed
+# (ideographic, no-break and zero-width spaces are text: CMS editors indent paragraphs with them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Zip packages that are not workbooks, by a part only they have.
 _OTHER_PACKAGES = (
     ("xl/workbook.bin", f"Excel 二进制工作簿（.xlsb），本工具只能读取 .xlsx/.xlsm。{SAVE_AS}"),
@@ -122,13 +127,10 @@ def _as_text(head: bytes) -> str | None:
     if head.startswith(_UTF16_BOMS):
         return head.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = head.decode(encoding)
+        try:  # not final: the head may end in the middle of a character
+            text = codecs.getincrementaldecoder(encoding)().decode(head)
         except UnicodeDecodeError:
-            try:  # the head may end in the middle of a character
-                text = head[:-4].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        if all(c.isprintable() or c in "\r\n\t" for c in text):
+            continue
+        if not _CONTROL.search(text):
             return text
     return None

@@ -1,0 +1,23 @@
+"""A report as published has no cover: its title names the agency and the year, as in
+"某某县人民政府办公室2025年度政府信息公开工作年度报告" (the agency before the year)."""
+
+from __future__ import annotations
+
+import re
+
+from validator.sources.grid import SheetGrid
+
+AGENCY_FIELD, YEAR_FIELD = "agency_name", "report_year"  # the cover fields a title names, in every template
+_TITLE = re.compile(r"^\s*(?P<agency>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?.*报告")
+_TITLE_ROWS = 10  # the title is among the first rows of the page
+
+
+def title_fields(sheet: SheetGrid) -> tuple[tuple[int, int], dict[str, object]] | None:
+    """The title's cell and the agency name and report year it names: the first paragraph (column A) of the first
+    rows naming a year and 报告; None when there is none."""
+    for (r, c), value in sorted(sheet.cells.items()):
+        if r > _TITLE_ROWS:
+            break
+        if c == 1 and isinstance(value, str) and (m := _TITLE.match(value)):
+            return (r, c), {AGENCY_FIELD: m["agency"], YEAR_FIELD: int(m["year"])}
+    return None

@@ -168,6 +168,37 @@ def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:
     assert len({p.table for p in table_three}) == 1  # one table, its rows counted on across the page break
 
 
+def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_path: Path) -> None:
+    """A PDF prints each line apart: the lines of a paragraph (and a title over two lines) are joined again, so
+    that a claim in the text wrapped at the line's end is still compared with 表三 (TT01), wherever the wrap falls."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
+    parts = _parts(corpus, "balanced")
+    agency = "某省某市某某县人民政府办公室某某某某某某某某某某某某工作领导小组办公室"
+    title = f"{agency}2025年度政府信息公开工作年度报告"
+    claim = f"本年度共收到政府信息公开申请{VALUES['t3.new.total'] + 7}件，均按时答复。"
+    docs = []
+    for lead in range(14, 30, 3):  # the claim starts near the end of the paragraph's first line (16 pt: 28 a line)
+        prose = "本机关认真贯彻《中华人民共和国政府信息公开条例》" + "各项工作扎实推进" * 8
+        text = [title if i == 0 else (prose[:lead] + claim if p == parts[2] else p) for i, p in enumerate(parts)]
+        docs.append(documents.docx(text, tmp_path / f"lead{lead}.docx", font_pt=16))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, docs)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    wrapped = 0
+    for doc in docs:
+        import pdfplumber
+
+        with pdfplumber.open(doc.with_suffix(".pdf")) as pdf:
+            lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+        wrapped += not any("申请" in line and "件，均按时答复" in line for line in lines)
+        assert title not in lines  # the title is printed over several lines
+        (report,) = check_paths([doc.with_suffix(".pdf")])
+        assert "TT01" in {f.rule for f in report.findings}, doc.name
+        assert report.agency["agency_name"] == agency and report.agency["report_year"] == 2025
+    assert wrapped >= 2  # the claim itself was cut by a line end in some of them
+
+
 def test_a_finding_names_its_place_in_the_document(corpus) -> None:
     (report,) = check_paths([_rendering(corpus, "defective", "pdf")])
     (result,) = results_document([report])["results"]

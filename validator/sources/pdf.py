@@ -18,6 +18,10 @@ NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码�
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
 _FOOTER = re.compile(r"^[\s\-—–－]*(?:第\s*)?\d{1,4}(?:\s*页)?[\s\-—–－]*$")  # "-3-", "— 5 —", "第3页"
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
+_SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、](?!\d))"
+)
 
 
 @dataclass
@@ -30,8 +34,9 @@ class _Piece:
     boxes: list = field(default_factory=list)  # a table part: (cell box, text) as pdfplumber found them
     xs: tuple[float, ...] = ()  # the part's column edges
     text: str = ""
-    x0: float = 0.0
+    x0: float = 0.0  # a text line's left and right ends; of a paragraph's last line once lines are joined
     x1: float = 0.0
+    size: float = 0.0  # a text line's font size
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
@@ -64,7 +69,7 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
         raise ReadError(IMAGE_ONLY, "image_only")
     asm = Assembler("pdf", limits)
-    for piece in _stitched(pieces):
+    for piece in _paragraphs(_stitched(pieces)):
         if piece.table is not None:
             asm.table(piece.table)
         else:
@@ -85,7 +90,8 @@ def _page_pieces(page) -> list[_Piece]:
     for line in page.filter(outside).extract_text_lines():
         text = line["text"].strip()
         if text and not _FOOTER.match(text):
-            pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"]))
+            size = line["chars"][0]["size"] if line.get("chars") else 0.0
+            pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size))
     return sorted((p for p in pieces if p.text or any(text for _, text in p.boxes)), key=lambda p: p.top)
 
 
@@ -162,6 +168,44 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             _continue(table, _placed(part, xs))
         out.append(_Piece(group[0].top, group[0].page, table))
     return out
+
+
+def _paragraphs(pieces: list[_Piece]) -> list[_Piece]:
+    """Text lines joined into the paragraphs they were typed as, so that a sentence wrapped at a line's end (or a
+    page's) reads whole: a line continues the one before it when that one runs to the right edge of the text and
+    ends no sentence, in the same font size, and it starts at the left edge (not indented as a new paragraph is,
+    and no heading), or both are centred (a title over two lines)."""
+    lines = [p for p in pieces if p.table is None]
+    if not lines:
+        return pieces
+    left, right = min(p.x0 for p in lines), max(p.x1 for p in lines)
+    out: list[_Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if piece.table is None and last is not None and last.table is None and _continues(last, piece, left, right):
+            glue = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and piece.text[:1].isascii() else ""
+            last.text += glue + piece.text
+            last.x0, last.x1 = piece.x0, piece.x1
+        else:
+            out.append(piece)
+    return out
+
+
+def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
+    size = max(line.size, after.size, 1.0)
+    short = 2.5 * size  # how far short of the right edge a wrapped line may end: CJK lines end unevenly (compressed
+    # punctuation, a number kept whole on the next line); a new paragraph is indented by two characters
+
+    def centred(p: _Piece) -> bool:
+        return abs((p.x0 - left) - (right - p.x1)) <= short
+
+    return (
+        abs(line.size - after.size) <= 0.5
+        and line.x1 >= right - short
+        and not line.text.endswith(_SENTENCE_ENDS)
+        and not _HEADING.match(after.text)
+        and (after.x0 <= left + size or (centred(line) and centred(after)))
+    )
 
 
 def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

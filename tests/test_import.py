@@ -22,6 +22,7 @@ import documents
 import openpyxl
 import pytest
 from builders import published
+from packages import edit_part, repack
 from test_shapes import SEED
 from test_structure import NO_OTHER, VALUES
 
@@ -111,12 +112,12 @@ def _flat(tables: list[list[object]]) -> list[object]:
 
 
 def _findings(path: Path) -> list[tuple]:
-    """The findings of the report in `path`, but for the missing cover, which only a workbook is asked for (a
-    published report has none)."""
+    """The findings of the report in `path`, but for those only a workbook gets: a missing cover (a published report
+    has none) and numbers stored as text (TY03: a page prints every number as text)."""
     (report,) = check_paths([path])
     assert report.error is None
     found = [f for f in report.findings if not (f.rule == "ST09" and f.message.startswith("找不到「封面」"))]
-    return sorted((f.rule, f.severity, f.key, f.expected, f.actual) for f in found)
+    return sorted((f.rule, f.severity, f.key, f.expected, f.actual) for f in found if f.rule != "TY03")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -291,6 +292,48 @@ def test_a_table_cut_in_two_with_its_header_repeated_reads_as_one(corpus, tmp_pa
     assert _findings(path) == _findings(corpus["defective"]["xlsx"])  # no ST05 for the repeated header
 
 
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_document_prints_numbers_as_text_without_a_finding(corpus, fmt: str) -> None:
+    """Full-width digits are how a page prints a number, not a number stored as text (TY03 is for workbooks)."""
+    (report,) = check_paths([_rendering(corpus, "defective", fmt)])
+    assert "TY03" not in {f.rule for f in report.findings}
+    assert report.values["t2_5.licensing.decisions"] == 1268  # published as １２６８
+
+
+def test_a_number_with_a_note_is_read_and_named_by_its_row_and_column(tmp_path: Path) -> None:
+    """ "12（其中修订3件）": 12, a TY04 at the cell named by its table's labels, not by the cell's own text."""
+    values = {k: v for k, v in VALUES.items() if v is not None} | {"t2_1.normative.current": "12（其中修订3件）"}
+    parts = documents.segments(load(published(tmp_path / "noted.xlsx", values)).grid.sheets[0])
+    (page := tmp_path / "noted.html").write_bytes(documents.clean_html(parts))
+    (report,) = check_paths([page])
+    (noted,) = [f for f in report.findings if f.key == "t2_1.normative.current"]
+    assert noted.rule == "TY04" and "已按 12 校验" in noted.message
+    assert "「行政规范性文件」「现行有效件数」列" in noted.message and "第4列" not in noted.message
+    assert report.values["t2_1.normative.current"] == 12
+
+
+def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None:
+    """Word writes a text box twice (a drawing, and VML for older readers); its text is the drawing's."""
+    title = "某机关 2025年度政府信息公开工作报告"
+    box = (
+        '<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f'<mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>{title}</w:t></w:r></w:p></w:txbxContent>'
+        f"</w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>{title}</w:t></w:r></w:p>"
+        "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+
+    def boxed(xml: bytes) -> bytes:
+        start = xml.index(title.encode()) - len(b'<w:p><w:r><w:t xml:space="preserve">')
+        end = xml.index(b"</w:p>", start) + len(b"</w:p>")
+        return xml[:start] + box.encode() + xml[end:]
+
+    path = repack(corpus["balanced"]["docx"], tmp_path / "boxed.docx", edit_part("word/document.xml", boxed))
+    sheet = load_file(path).grid.sheets[0]
+    assert [v for v in sheet.cells.values() if isinstance(v, str) and "工作报告" in v] == [title]
+    (report,) = check_paths([path])
+    assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)
+
+
 # ---------------------------------------------------------------- files that cannot be read: exit code 2
 
 
@@ -385,15 +428,24 @@ def test_import_writes_the_official_workbook(corpus, tmp_path: Path, fmt: str) -
     assert "未能放入模板" not in done.stdout
 
 
+# A site's metadata after the report: a document number and dates, no numbers of the report.
+CHROME = (
+    "<table><tr><td>索引号：000014349/2026-00012</td><td>2026-01-15</td><td>2026年1月15日</td></tr></table>".encode()
+)
+
+
 def test_import_lists_numbers_it_could_not_place(corpus, tmp_path: Path) -> None:
     page = tmp_path / "extra.html"
     page.write_bytes(
         corpus["balanced"]["html"]
         .read_bytes()
-        .replace(b'</div><div class="footer">', b'<table><tr><td>7</td></tr></table></div><div class="footer">')
+        .replace(
+            b'</div><div class="footer">',
+            b"<table><tr><td>7</td></tr></table>" + CHROME + b'</div><div class="footer">',
+        )
     )
     done = _cli("import", str(page), "-o", str(tmp_path / "out"))
-    assert "1 个数字未能放入模板" in done.stdout and "第1列：7" in done.stdout
+    assert "1 个数字未能放入模板" in done.stdout and "第1列：7" in done.stdout  # no date, no document number
 
 
 def test_check_of_a_page_writes_the_converted_and_annotated_workbook(corpus, tmp_path: Path) -> None:

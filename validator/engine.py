@@ -281,8 +281,11 @@ def with_places(findings: Iterable[Finding], origins: dict[tuple[str, int, int],
 
 
 def _name_places(report: FileReport) -> None:
+    """A document's findings in its words; without TY03, which is about how a spreadsheet stores a number (as text:
+    full-width digits, thousands separators): a page or document prints every number as text, and the number is
+    checked all the same."""
     if report.origins:
-        report.findings = with_places(report.findings, report.origins)
+        report.findings = with_places((f for f in report.findings if f.rule != "TY03"), report.origins)
 
 
 # ---------------------------------------------------------------- internal errors

@@ -29,6 +29,8 @@ PLACEHOLDERS = frozenset(
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
+# A count with a note after it, as some reports print it: "22（其中修订16件）", "55（含自然失效29件）" (after NFKC).
+_WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
 _CHANGE_IN_WORDS = re.compile(r"^(?P<sign>增加?|减少?)(?P<number>\d+)(?:件|个|项)?$")  # "减4" in 本年增/减
 
 
@@ -65,6 +67,12 @@ def _text_number(text: str, kind: str) -> Parsed:
             return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
         unit_note = "本栏单位已在表头注明" if kind != "amount" else "表头未注明单位的，请全表使用同一单位"
         return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}（{unit_note}）。")
+    m = _WITH_NOTE.match(norm)
+    if m and kind in COUNT_KINDS:
+        value = float(m["number"])
+        return Parsed(
+            value, "TY04", f"填了「{shown}」，数字后附有说明。请只填数字 {fmt(value)}，说明写在正文中；已按 {fmt(value)} 校验。"
+        )
     if norm.endswith("%"):
         return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")
     return Parsed(UNKNOWN, "TY07", f"填了「{shown}」，不是数字，该单元格未参与勾稽校验。请填写数字，没有发生的填 0。")

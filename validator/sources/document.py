@@ -21,6 +21,10 @@ SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]")
 _VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:件|个|项|次|条|宗|人次|万元|元)?")
+# A number with a note after it, as reports print some: "22（其中修订16件）", "55（含自然失效29件）".
+_NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条|宗|人次|万元|元)?\s*[（(][^（）()]*[）)]\s*")
+# Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.
+_DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+\s*[/／-]\s*\d+\s*[/／-]\s*\d")
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
@@ -60,7 +64,9 @@ def is_entry(value: object) -> bool:
     if not isinstance(value, str):
         return True
     text = value.strip()
-    return bool(_VALUE_LIKE.fullmatch(text)) or text in _PLACEHOLDERS
+    if _DATE_OR_CODE.search(text):
+        return False
+    return bool(_VALUE_LIKE.fullmatch(text) or _NOTED.fullmatch(text)) or text in _PLACEHOLDERS
 
 
 def _label(text: str | None) -> str | None:

@@ -15,7 +15,9 @@ from validator.sources.limits import Limits
 from validator.sources.package import inspect_package
 
 _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
-_SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText"})  # deleted revisions and field codes
+# Deleted revisions and field codes; and the fallback of alternate content (a text box is written twice: as a
+# drawing, and as VML for older readers).
+_SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 
 
 def _local(el) -> str:
@@ -70,7 +72,12 @@ def _blocks(container, asm: Assembler) -> None:
 def _text(el) -> str:
     """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines."""
     parts: list[str] = []
-    for node in el.iter():
+    _collect(el, parts)
+    return "".join(parts)
+
+
+def _collect(el, parts: list[str]) -> None:
+    for node in el:
         tag = _local(node)
         if tag == "t" and node.text:
             parts.append(node.text)
@@ -78,9 +85,8 @@ def _text(el) -> str:
             parts.append("\n")
         elif tag == "tab":
             parts.append("\t")
-        elif tag in _SKIPPED_TEXT:
-            continue
-    return "".join(parts)
+        if tag not in _SKIPPED_TEXT:
+            _collect(node, parts)
 
 
 def _children(el, name: str) -> list:

@@ -280,11 +280,12 @@ def _cut_with_header(table: documents.Tbl) -> list[documents.Tbl]:
 
 
 @pytest.mark.parametrize("fmt", ("html", "docx"))
-def test_a_table_cut_in_two_with_its_header_repeated_reads_as_one(corpus, tmp_path: Path, fmt: str) -> None:
+def test_a_table_cut_in_parts_with_its_header_repeated_reads_as_one(corpus, tmp_path: Path, fmt: str) -> None:
     parts = _parts(corpus)
     longest = max((p for p in parts if isinstance(p, documents.Tbl)), key=lambda t: t.rows)
     i = parts.index(longest)
-    parts[i : i + 1] = _cut_with_header(longest)
+    first, rest = _cut_with_header(longest)
+    parts[i : i + 1] = [first, *_cut_with_header(rest)]  # three parts, each under the same header
     if fmt == "html":
         (path := tmp_path / "cut.html").write_bytes(documents.clean_html(parts))
     else:

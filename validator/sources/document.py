@@ -103,12 +103,13 @@ class Assembler:
 
     def table(self, table: Table, page: int | None = None) -> None:
         table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages)
-        if self.last_table is not None:  # a table cut in two by hand, its header copied onto the second part
-            table = _below(table, repeated_header(self.last_table, table))
+        if self.last_table is not None and (repeated := repeated_header(self.last_table, table)):
+            table = _below(table, repeated)  # a table cut by hand, its header copied onto the next part
+        elif table.cells:
+            self.last_table = table  # the header any next part may repeat
         rows, cols = table.size
         if not table.cells:
             return
-        self.last_table = table
         if rows * cols > self.limits.sheet_area:
             raise over_limit(self.limits, "sheet_area", f"文档中的表格异常大（{rows} 行 × {cols} 列），")
         self.tables += 1
@@ -170,14 +171,14 @@ def repeated_header(first: Table, more: Table) -> int:
     rows, _ = first.size
     repeated = 0
     while repeated < min(rows, more.size[0] - 1):
-        row = row_texts(more, repeated + 1)
-        if not row or row != row_texts(first, repeated + 1) or any(is_entry(text) for text in row):
+        row = _row_texts(more, repeated + 1)
+        if not row or row != _row_texts(first, repeated + 1) or any(is_entry(text) for text in row):
             break
         repeated += 1
     return repeated
 
 
-def row_texts(table: Table, r: int) -> tuple[str, ...]:
+def _row_texts(table: Table, r: int) -> tuple[str, ...]:
     return tuple(text for (row, _), text in sorted(table.cells.items()) if row == r)
 
 

@@ -261,7 +261,10 @@ def _cut_with_header(table: documents.Tbl) -> list[documents.Tbl]:
     top of the second part, as authors cut a long table by hand."""
     header = min(r for (r, c), text in table.cells.items() if text.isdigit()) - 1
     crossed = {r for t, _, b, _ in table.merges for r in range(t + 1, b + 1)}
-    cut = max(r for r in range(header + 2, table.rows) if r not in crossed and r <= table.rows // 2 + header)
+    cut = min(
+        (r for r in range(header + 2, table.rows + 1) if r not in crossed),
+        key=lambda r: abs(2 * r - header - table.rows),
+    )
     first = documents.Tbl({k: v for k, v in table.cells.items() if k[0] < cut},
                           [m for m in table.merges if m[2] < cut], cut - 1, table.cols)  # fmt: skip
     shift = cut - header - 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,3 +59,14 @@ def with_shared_strings(source: Path, target: Path, declared: int) -> Path:
     with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/sharedStrings.xml", head % (declared, declared) + items + b"</sst>")
     return target
+
+
+def png(width: int, height: int) -> bytes:
+    """A plain white greyscale PNG of the size given."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = (b"\x00" + b"\xff" * width) * height  # each row: filter type 0, then its pixels
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

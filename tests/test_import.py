@@ -8,6 +8,7 @@ gridSpan/vMerge and a PDF converted from that DOCX by LibreOffice Writer (表三
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -22,7 +23,7 @@ import documents
 import openpyxl
 import pytest
 from builders import published
-from packages import edit_part, repack
+from packages import edit_part, png, repack
 from test_shapes import SEED
 from test_structure import NO_OTHER, VALUES
 
@@ -336,6 +337,50 @@ def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None
     assert [v for v in sheet.cells.values() if isinstance(v, str) and "工作报告" in v] == [title]
     (report,) = check_paths([path])
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)
+
+
+def _table_three_as_a_picture(corpus) -> list:
+    """The report's parts with 表三 replaced by a marker paragraph, where a picture goes."""
+    parts = _parts(corpus, "balanced")
+    heading = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith("三、"))
+    table = next(i for i in range(heading, len(parts)) if isinstance(parts[i], documents.Tbl))
+    return [*parts[:table], "PICTURE", *parts[table + 1 :]]
+
+
+_DRAWING = (
+    '<w:p><w:r><w:drawing><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>'
+    '<a:blip r:embed="rId9" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+    "</a:graphicData></a:graphic></w:drawing></w:r></w:p>"
+)
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_table_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: str) -> None:
+    parts = _table_three_as_a_picture(corpus)
+    image = base64.b64encode(png(600, 300)).decode()
+    page = documents.clean_html(parts).replace(
+        b"<p>PICTURE</p>", f'<p><img src="data:image/png;base64,{image}"></p>'.encode()
+    )
+    path = tmp_path / "picture.html"
+    path.write_bytes(page)
+    if fmt == "docx":
+        docx = documents.docx(parts, tmp_path / "picture.docx")
+        marker = b'<w:p><w:r><w:t xml:space="preserve">PICTURE</w:t></w:r></w:p>'
+        path = repack(
+            docx,
+            tmp_path / "drawn.docx",
+            edit_part("word/document.xml", lambda x: x.replace(marker, _DRAWING.encode())),
+        )
+    elif fmt == "pdf":
+        if not SOFFICE:
+            pytest.skip("LibreOffice (soffice) is needed to print the page as PDF")
+        subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                        "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
+        path = path.with_suffix(".pdf")
+    (report,) = check_paths([path])
+    assert report.error is None, report.error
+    (missing,) = [f for f in report.findings if f.rule == "ST01"]
+    assert missing.message.startswith("表三以图片形式发布") and "请提供表格为文字" in missing.message
 
 
 # ---------------------------------------------------------------- files that cannot be read: exit code 2

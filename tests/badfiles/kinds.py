@@ -13,14 +13,13 @@ import shutil
 import stat
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 from documents import docx
-from packages import add_row, edit_part, repack, with_shared_strings
+from packages import add_row, edit_part, png, repack, with_shared_strings
 
 from validator.sources.limits import Limits
 
@@ -77,16 +76,6 @@ def bytes_file(name: str, data: bytes) -> Callable[[Path, Sources], Path]:
         return folder / name
 
     return build
-
-
-def _png() -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
-    )
 
 
 def _hostile_page(folder: Path, sources: Sources) -> Path:
@@ -507,7 +496,7 @@ KINDS: dict[str, Kind] = {
     "pdf_absurd_pages": Kind(bytes_file("pages.pdf", _many_pages(600)), "unreadable", "PDF 页数上限"),
     "pdf_page_loop": Kind(bytes_file("loop.pdf", _pdf_page_loop()), "unreadable", "没有文字"),
     "pdf": Kind(bytes_file("report.xlsx", _pdf()), "unreadable", "PDF"),
-    "image": Kind(bytes_file("scan.xlsx", _png()), "unreadable", "图片"),
+    "image": Kind(bytes_file("scan.xlsx", png(1, 1)), "unreadable", "图片"),
     "random": Kind(bytes_file("random.xlsx", os.urandom(4096)), "unreadable", "无法识别"),
     "docx": Kind(
         _zip("letter.xlsx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),

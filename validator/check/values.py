@@ -71,7 +71,9 @@ def _text_number(text: str, kind: str) -> Parsed:
     if m and kind in COUNT_KINDS:
         value = float(m["number"])
         return Parsed(
-            value, "TY04", f"填了「{shown}」，数字后附有说明。请只填数字 {fmt(value)}，说明写在正文中；已按 {fmt(value)} 校验。"
+            value,
+            "TY04",
+            f"填了「{shown}」，数字后附有说明。请只填数字 {fmt(value)}，说明写在正文中；已按 {fmt(value)} 校验。",
         )
     if norm.endswith("%"):
         return Parsed(UNKNOWN, "TY07", f"填了百分比「{shown}」，这里应填数量。请填写实际数字。")

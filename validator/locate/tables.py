@@ -309,7 +309,7 @@ def locate_table(
             loc.rows[table.row_leaves[0].key] = data[0] if data else header_bottom + 1
     if not loc.rows or not loc.cols:
         cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
-        loc.add("ST01", _missing_table(index, table, heading), cell, keys=loc.keys())
+        loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
         return below
     loc.report_extra_rows(loc.report_missing())
     loc.record_cells()
@@ -348,11 +348,16 @@ def official_labels(template: Template) -> set[str]:
     return out - {""}
 
 
-def _missing_table(index: SheetIndex, table: Table, heading: int) -> str:
-    """ST01 for a table not found; a heading printed with nothing under it is said so."""
+def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) -> str:
+    """ST01 for a table not found; a heading printed with nothing (or a picture) under it is said so."""
     name = f"表格「{table.caption}」" if table.caption else "表格"
     if heading:
         title = index.text(heading, min(c for r, c, _ in index.labels if r == heading))
+        if any(heading < row < limit for row in index.sheet.pictures):
+            return (
+                f"{table.sheet}以图片形式发布：标题「{title}」下是图片而不是表格，无法读取其中的数字，相关勾稽关系未校验。"
+                "请提供表格为文字（可复制）的网页、Word 或 PDF 版本后再校验。"
+            )
         return (
             f"{table.sheet}缺失：工作表「{index.sheet.name}」第{heading}行有标题「{title}」，但其下没有{name}。"
             f"请按官方格式在标题下补上该表，没有发生的填 0。"

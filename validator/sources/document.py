@@ -89,6 +89,7 @@ class Assembler:
         self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
         self.blank_places = 0
         self.last_table: Table | None = None  # the table just placed, while nothing has been written after it
+        self.pictures: list[int] = []
 
     def paragraph(self, text: str, page: int | None = None) -> None:
         text = visible(text).strip()
@@ -99,6 +100,12 @@ class Assembler:
         if m := _HEADING.match(text):
             self.heading = m[1]
         self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs))
+        self.row += 1
+
+    def picture(self) -> None:
+        """A picture in the text, on a row of its own: a table published as an image is said so (locate)."""
+        self.last_table = None
+        self.pictures.append(self.row)
         self.row += 1
 
     def table(self, table: Table, page: int | None = None) -> None:
@@ -156,7 +163,9 @@ class Assembler:
         self.origins[(row, col)] = place
 
     def grid(self) -> WorkbookGrid:
-        sheet = SheetGrid(SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins)
+        sheet = SheetGrid(
+            SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins, pictures=tuple(self.pictures)
+        )
         return WorkbookGrid([sheet], source_format=self.fmt)
 
 

@@ -17,6 +17,7 @@ from validator.sources.package import inspect_package
 _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
 # Deleted revisions and field codes; and the fallback of alternate content (a text box is written twice: as a
 # drawing, and as VML for older readers).
+_PICTURES = frozenset({"blip", "imagedata"})  # an image in a drawing (DrawingML) or in VML
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 
 
@@ -63,6 +64,8 @@ def _blocks(container, asm: Assembler) -> None:
         tag = _local(el)
         if tag == "p":
             asm.paragraph(_text(el))
+            if any(_local(node) in _PICTURES for node in el.iter()):
+                asm.picture()
         elif tag == "tbl":
             asm.table(_table(el))
         elif tag in ("sdt", "sdtContent", "customXml", "ins"):

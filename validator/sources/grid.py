@@ -37,6 +37,7 @@ class SheetGrid:
     merges: tuple[tuple[int, int, int, int], ...] = ()
     visible: bool = True
     origins: dict[tuple[int, int], Place] = field(default_factory=dict)  # imported documents: where each cell came from
+    pictures: tuple[int, ...] = ()  # imported documents: the rows where a picture stands in the text
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""

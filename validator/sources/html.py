@@ -156,6 +156,10 @@ class _Walker:
         if tag == "br":
             self.flush()
             return
+        if tag == "img":
+            self.flush()
+            self.asm.picture()
+            return
         block = tag in _BLOCK
         if block:
             self.flush()

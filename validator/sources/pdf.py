@@ -37,6 +37,7 @@ class _Piece:
     x0: float = 0.0  # a text line's left and right ends; of a paragraph's last line once lines are joined
     x1: float = 0.0
     size: float = 0.0  # a text line's font size
+    picture: bool = False  # an image in the text, as wide as a table might be
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
@@ -72,6 +73,8 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     for piece in _paragraphs(_stitched(pieces)):
         if piece.table is not None:
             asm.table(piece.table)
+        elif piece.picture:
+            asm.picture()
         else:
             asm.paragraph(piece.text, piece.page)
     return asm.grid()
@@ -92,7 +95,13 @@ def _page_pieces(page) -> list[_Piece]:
         if text and not _FOOTER.match(text):
             size = line["chars"][0]["size"] if line.get("chars") else 0.0
             pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size))
-    return sorted((p for p in pieces if p.text or any(text for _, text in p.boxes)), key=lambda p: p.top)
+    pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
+    return sorted((p for p in pieces if p.text or p.picture or any(t for _, t in p.boxes)), key=lambda p: p.top)
+
+
+def _wide(image: dict, page) -> bool:
+    """An image a table could be printed in (not a seal, logo or icon): a third of the page wide at least."""
+    return image["x1"] - image["x0"] >= page.width / 3
 
 
 def _edges(values) -> list[float]:
@@ -175,20 +184,24 @@ def _paragraphs(pieces: list[_Piece]) -> list[_Piece]:
     page's) reads whole: a line continues the one before it when that one runs to the right edge of the text and
     ends no sentence, in the same font size, and it starts at the left edge (not indented as a new paragraph is,
     and no heading), or both are centred (a title over two lines)."""
-    lines = [p for p in pieces if p.table is None]
+    lines = [p for p in pieces if _is_line(p)]
     if not lines:
         return pieces
     left, right = min(p.x0 for p in lines), max(p.x1 for p in lines)
     out: list[_Piece] = []
     for piece in pieces:
         last = out[-1] if out else None
-        if piece.table is None and last is not None and last.table is None and _continues(last, piece, left, right):
+        if last is not None and _is_line(piece) and _is_line(last) and _continues(last, piece, left, right):
             glue = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and piece.text[:1].isascii() else ""
             last.text += glue + piece.text
             last.x0, last.x1 = piece.x0, piece.x1
         else:
             out.append(piece)
     return out
+
+
+def _is_line(piece: _Piece) -> bool:
+    return piece.table is None and not piece.picture
 
 
 def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:

@@ -386,6 +386,24 @@ def test_a_table_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: 
 # ---------------------------------------------------------------- files that cannot be read: exit code 2
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ('<p>附件：<a href="/u/2025nb.pdf?id=3">某县2025年度政府信息公开工作年度报告.pdf</a></p><p><a href="/list">返回</a></p>',
+         "年报在附件「某县2025年度政府信息公开工作年度报告.pdf」中。请下载该附件"),
+        ('<div id="app"></div><noscript>请启用脚本</noscript>', "内容由脚本加载的页面。请在浏览器中打开年报正文"),
+        ("<ul><li><a href='/a/1.html'>2025年度政府信息公开工作年度报告</a></li><li>2025-01-15</li></ul>", "可能是列表页"),
+    ],
+)  # fmt: skip
+def test_a_page_that_is_no_report_says_where_the_report_is(tmp_path: Path, body: str, says: str) -> None:
+    (page := tmp_path / "page.html").write_text(
+        f'<html><head><meta charset="utf-8"><title>政务公开</title></head><body><div id="zoom">{body}</div></body></html>',
+        encoding="utf-8",
+    )
+    done = _cli("check", str(page))
+    assert done.returncode == 2 and says in done.stdout.replace("\n", "")
+
+
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "validator", *args], capture_output=True, text=True, env=env, timeout=120

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import posixpath
 import re
 
 from validator.sources.document import Assembler, Table
@@ -85,6 +86,11 @@ _CONTENT_ROOTS = (
     "//*[@id='webeditorview']",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
 )
+# A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered.
+_SECTION = re.compile(
+    r"\s*[一二三四五六七八九十\d]+\s*[、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|存在的主要问题|其他需要报告)"
+)
+_ATTACHMENT = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)")
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 
@@ -129,7 +135,34 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
             walker.asm.paragraph(_SPACES.sub(" ", title.text))
     walker.visit(content if content is not None else root, 0)
     walker.flush()
-    return walker.asm.grid()
+    grid = walker.asm.grid()
+    if not walker.asm.tables and not walker.asm.pictures and not _has_section(grid):
+        raise _not_a_report(content if content is not None else root)
+    return grid
+
+
+def _has_section(grid: WorkbookGrid) -> bool:
+    return any(isinstance(v, str) and _SECTION.match(v) for v in grid.sheets[0].cells.values())
+
+
+def _not_a_report(root) -> ReadError:
+    """Why a page with no table, picture or section heading of a report is no report: a page that links the report
+    as an attachment says which; any other (a list page, a redirect, a shell whose content scripts load) says how
+    to save the report itself."""
+    links = [(a.text_content().strip(), a.get("href") or "") for a in root.iter("a")]
+    attached = [(text, href) for text, href in links if _ATTACHMENT.search(href)]
+    if attached:
+        text, href = max(attached, key=lambda link: "报告" in link[0] or "年报" in link[0])
+        name = text or posixpath.basename(href.split("?")[0])
+        return ReadError(
+            f"网页中没有年报的表格和章节，年报在附件「{name[:60]}」中。请下载该附件（PDF、Word 或 Excel 文件）后再校验。",
+            "not_report",
+        )
+    return ReadError(
+        "网页中没有年报的表格和章节（如“一、总体情况”）：可能是列表页、跳转页，或内容由脚本加载的页面。"
+        "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",
+        "not_report",
+    )
 
 
 class _Walker:

@@ -116,3 +116,40 @@ def test_json_carries_the_correction(workbook):
     assert report.localisation.summary()[0].startswith("勾稽关系：最少需更正 1 个单元格。")
     [balanced] = check_grids([planted_grid(grid, located, values)], TEMPLATE)
     assert report_json(balanced)["localisation"] == "none" and report_json(balanced)["corrections"] == []
+
+
+@pytest.mark.parametrize("slips", [0, 1])
+def test_a_decimal_count_is_corrected_to_the_whole_number_that_balances(workbook, slips: int):
+    """A count typed as 21.5 where 21 balances (itself a TY06) is the correction, beside any other slip; correct
+    cells are never blamed for it."""
+    grid, located = workbook
+    values = random_tables(TEMPLATE, random.Random(9))
+    key = next(k for k in values if k.startswith("t3.") and not k.endswith(".total") and values[k] > 2)
+    totals = [k for k in values if k.startswith("t3.") and k.endswith(".total") and k != key and values[k]][:slips]
+    planted = values | {key: values[key] + 0.5} | {k: values[k] + 1 for k in totals}
+    [report] = check_grids([planted_grid(grid, located, planted)], TEMPLATE)
+    loc = report.localisation
+    assert loc.status == "unique", loc.summary()
+    assert {c.key: c.expected for c in loc.corrections} == {key: values[key]} | {k: values[k] for k in totals}
+    assert loc.summary()[0].startswith(f"勾稽关系：最少需更正 {1 + slips} 个单元格")
+    assert {f.key for f in report.findings if f.rule.startswith("EQ")} == {key, *totals}
+
+
+def test_the_solver_corrects_a_decimal_count_to_whole_numbers(workbook):
+    """Every 总计 of 表三 blank (the solver's case) and a count of 21.5 in a row: its column's total decides 21."""
+    grid, located = workbook
+    values = random_tables(TEMPLATE, random.Random(5))
+    blanks = {k: None for k in values if k.startswith("t3.") and k.endswith(".total")}
+    key = next(k for k in values if k.startswith("t3.") and not k.endswith(".total") and values[k] > 2)
+    [report] = check_grids([planted_grid(grid, located, values | blanks | {key: values[key] + 0.5})], TEMPLATE)
+    loc = report.localisation
+    assert loc.status == "unique", loc.summary()
+    assert {c.key: c.expected for c in loc.corrections} == {k: values[k] for k in blanks if values[k]} | {
+        key: values[key]
+    }
+
+
+def test_a_part_without_a_correction_is_said_so_not_counted_as_none():
+    from validator.findings import Localisation
+
+    assert Localisation("ambiguous", (), ((),)).summary()[0] == "勾稽关系：部分不平衡未能求出更正。"

@@ -110,6 +110,7 @@ def test_a_contradiction_is_a_warning_at_the_text_with_both_values(tmp_path: Pat
     assert [c.ref for c in finding.cells] == ["正文!B3", "表三!J5"]
     assert (finding.actual, finding.expected) == (stated_new, VALUES["t3.new.total"])
     assert f"（{stated_new}）" in finding.message and f"= {VALUES['t3.new.total']}" in finding.message
+    assert finding.message.startswith("正文 B3「五、") and "正文正文" not in finding.message  # 正文 said once
 
 
 def test_a_lawsuit_count_is_compared_with_both_lawsuit_totals(tmp_path: Path) -> None:
@@ -141,6 +142,7 @@ def test_the_basis_document(tmp_path: Path) -> None:
     old = check(tmp_path, {"overview": "本报告依据国办公开办函〔2019〕60号编制。"})
     assert [(f.rule, f.cell.ref) for f in old.findings] == [("TX05", "正文!B2")]
     assert "国办公开办函〔2021〕30号" in old.findings[0].message
+    assert old.findings[0].message.startswith("正文 B2「一、总体情况」引用了")
     none = check(tmp_path, {"overview": "本机关扎实推进政务公开工作。"})
     assert [(f.rule, f.severity) for f in none.findings] == [("TX06", "info")]
     (finding,) = none.findings

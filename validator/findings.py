@@ -166,6 +166,11 @@ class Localisation:
     alternatives: tuple[tuple[Changes, ...], ...] = ()
 
     @property
+    def solved(self) -> bool:
+        """Whether a correction was found for every unbalanced part (a count is then its smallest size)."""
+        return all(self.alternatives)
+
+    @property
     def size(self) -> int:
         """How many cells the correction touches (with the smallest option of each ambiguous part)."""
         return len(self.corrections) + sum(min(map(len, options), default=0) for options in self.alternatives)
@@ -174,7 +179,9 @@ class Localisation:
         """Chinese lines for the report's heading: how many cells to change, which, and what is undecided."""
         if self.status == "none":
             return []
-        lines = [f"勾稽关系：最少需更正 {self.size} 个单元格。"]
+        lines = [
+            f"勾稽关系：最少需更正 {self.size} 个单元格。" if self.solved else "勾稽关系：部分不平衡未能求出更正。"
+        ]
         if self.corrections:
             lines[0] += f"应将 {phrases(self.corrections)}。"
         lines += [f"无法唯一确定的第 {n} 处：{undecided(options)}" for n, options in enumerate(self.alternatives, 1)]

@@ -149,7 +149,11 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
         )
         for number, (c, status) in enumerate(entries, 1)
     )
-    heading = f"建议更正：使全部勾稽关系平衡最少需更正 {loc.size} 个单元格（每个单元格只列一次）"
+    heading = (
+        f"建议更正：使全部勾稽关系平衡最少需更正 {loc.size} 个单元格（每个单元格只列一次）"
+        if loc.solved
+        else "建议更正：部分不平衡未能求出更正，以下为能求出的部分（每个单元格只列一次）"
+    )
     return (ResultsTable(CORRECTION_COLUMNS, rows, heading),)
 
 

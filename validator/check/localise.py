@@ -152,8 +152,14 @@ class _Problem:
         return np.where(self.signed, -np.inf, np.minimum(self.values, 0.0))
 
     def allowed(self, col: int, change: float) -> bool:
-        whole = not self.integer[col] or abs(change - round(change)) < TOLERANCE
-        return whole and self.values[col] + change >= self.lowest()[col] - TOLERANCE
+        corrected = self.values[col] + change
+        whole = not self.integer[col] or abs(corrected - round(corrected)) < TOLERANCE  # 21.5 may become 21
+        return whole and corrected >= self.lowest()[col] - TOLERANCE
+
+    def rounded(self, change: np.ndarray, cols: Sequence[int] | slice = slice(None)) -> np.ndarray:
+        """Changes as exact as the cells hold: a count's corrected value whole, money to 4 decimals."""
+        values = self.values[cols]
+        return np.where(self.integer[cols], np.round(values + change) - values, np.round(change, 4))
 
 
 Option = tuple[tuple[int, float], ...]  # (column within the part, change)
@@ -228,7 +234,7 @@ class _Search:
         cols = list(chosen)
         a = self.p.matrix[:, cols]
         change, _, rank, _ = np.linalg.lstsq(a, -self.p.residual, rcond=None)
-        change = np.where(self.p.integer[cols], np.round(change), np.round(change, 4))
+        change = self.p.rounded(change, cols)
         if rank < len(cols) or not np.allclose(a @ change, -self.p.residual, atol=TOLERANCE):
             return None
         if any(abs(d) < TOLERANCE or not self.p.allowed(j, d) for j, d in zip(cols, change)):
@@ -299,7 +305,9 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     lower = [-p.residual, np.full(n, -np.inf), np.full(n, -np.inf), np.ones(failing.sum())]
     upper = [-p.residual, np.zeros(n), np.zeros(n), np.full(failing.sum(), np.inf)]
     bounds = Bounds(np.concatenate([p.lowest() - p.values, np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
-    integrality = np.concatenate([p.integer, np.ones(n)]).astype(int)
+    # A count's change is whole when its value is (a decimal count, itself a TY06, changes by a fraction to a whole
+    # number: `rounded` and the check below see to that).
+    integrality = np.concatenate([p.integer & (p.values == np.round(p.values)), np.ones(n)]).astype(int)
     cost = np.concatenate([np.zeros(n), p.weights])
     options: list[Option] = []
     while len(options) < MAX_ALTERNATIVES:
@@ -310,7 +318,7 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
             break
         if result.x is None:
             return options, False  # out of time: an equally cheap alternative could not be ruled out
-        change = np.where(p.integer, np.round(result.x[:n]), np.round(result.x[:n], 4))
+        change = p.rounded(result.x[:n])
         support = np.flatnonzero(np.abs(change) > TOLERANCE)
         if not np.allclose(p.matrix[:, support] @ change[support], -p.residual, atol=TOLERANCE):
             return options, False  # a tolerance artefact of the solver, not a correction

@@ -27,6 +27,11 @@ class ReportContext:
     def label(self, key: str) -> str:
         return self.located.labels.get(key) or self.located.template.inputs[key].label
 
+    def text_where(self, key: str) -> str:
+        """Where a text section is, saying 正文 once: "正文 B2「一、总体情况」" (its sheet), "正文Sheet1 A5「…」"."""
+        place = self.where(key)
+        return place if place.startswith("正文") else f"正文{place}"
+
     def where(self, key: str, sheet: bool = True) -> str:
         """ "表三 J8「（二）部分公开… / 总计」" (without the sheet when the message names it already)."""
         cell = self.cell(key)

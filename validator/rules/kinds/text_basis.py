@@ -60,7 +60,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
     if doc:
         old = next(fmt for fmt in template.superseded if fmt.basis == doc)
         message = (
-            f"正文{ctx.where(key)}引用了{doc}（{old.name}），该格式已废止。{rule.summary}。"
+            f"{ctx.text_where(key)}引用了{doc}（{old.name}），该格式已废止。{rule.summary}。"
             f"请改为依据{template.basis}编制。"
         )
     else:

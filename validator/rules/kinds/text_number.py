@@ -54,7 +54,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
     out = []
     for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template)):
         message = (
-            f"正文{ctx.where(key)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
+            f"{ctx.text_where(key)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
             f"{rule.summary}。请核对后修改正文或表格，使两者一致。"
         )
         out.append(

@@ -177,3 +177,14 @@ def test_rule_parameters_take_part_in_equality_and_cached_schemas(balanced_workb
     (report_more_than,) = check_paths([path], more_than)
     assert [f.rule for f in report_at_least.findings] == []
     assert [(f.rule, f.cell.ref) for f in report_more_than.findings] == [("PL02", "表二!D5")]
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_input_is_named_apart_from_the_others_of_its_table(path: Path):
+    """Messages name a cell by its labels: 表四's three 「结果维持」 are told apart by their group."""
+    template = load_template(path)
+    for table in template.tables:
+        labels = [i.label for i in template.inputs.values() if i.table == table]
+        assert len(labels) == len(set(labels)), table
+    if "t4.cases.after_review.upheld" in template.inputs:
+        assert template.inputs["t4.cases.after_review.upheld"].label == "复议后起诉 / 结果维持"

@@ -249,7 +249,8 @@ class Template:
                 for r in t.row_leaves:
                     for c in t.column_leaves:
                         key = t.cell_key(r.key, c.key)
-                        label = f"{r.label} / {c.label}" if r.label else c.label
+                        # Without a row label, a column's group tells its cells apart (表四's three 结果维持).
+                        label = f"{r.label or (c.path[-1] if c.path else '')} / {c.label}".lstrip(" /")
                         kind = c.kind or r.kind or t.kind
                         out[key] = InputCell(key, sheet.name, kind, True, t.key, r, c, label)
         return out

@@ -20,7 +20,8 @@ from builders import TEMPLATE, build
 
 from validator import check_paths
 from validator.catalogue import ACROSS_FAMILY
-from validator.forms.sample import balanced_values
+from validator.forms.sample import balanced_values, valid_credit_code
+from validator.rules.kinds.credit_code import credit_code_problem
 from validator.rules.registry import all_rules
 from validator.spec import Template, default_template, get_template, list_templates
 
@@ -84,3 +85,17 @@ def test_rule_case(code: str, template_id: str, case: dict, balanced_of: Callabl
     assert flagged == sorted(case["findings"], key=str), [f.message for f in report.findings]
     if not case["findings"]:  # a passing case is a valid report: nothing else may fire either
         assert report.findings == [], [f.message for f in report.findings]
+
+
+def test_a_credit_code_in_full_width_characters_is_told_to_use_half_width():
+    code = valid_credit_code("11330521MB1234567")
+    wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in code})  # "１１３３…": full-width forms
+    problem = credit_code_problem(wide)
+    assert problem and "全角" in problem and "改为半角后符合编码规则" in problem
+
+
+def test_a_credit_code_with_two_characters_swapped_is_not_blamed_on_its_check_character():
+    code = valid_credit_code("11330521MB1234567")
+    swapped = code[:10] + code[11] + code[10] + code[12:]
+    problem = credit_code_problem(swapped)
+    assert problem and "颠倒" in problem and "不一定在最后一位" in problem

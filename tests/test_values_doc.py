@@ -113,3 +113,13 @@ def test_documented_report_years():
         assert (parsed.value, parsed.rule) == (2024.0, None), example
     for example in invalid:
         assert parse_year(_raw(example)).rule == "TY07", example
+
+
+def test_advice_never_contradicts_another_rule_or_the_header():
+    """A decimal count stored as text is not told to become that decimal (TY06 forbids it); a count with a unit is
+    not told that its header names the unit (表三's does not)."""
+    decimal = parse_number("21.5", "count")
+    assert decimal.rule == "TY03" and "请改为数值 21.5" not in decimal.problem and "整数" in decimal.problem
+    assert "请改为数值 21.5" in parse_number("21.5", "money").problem
+    assert parse_number("12件", "count").problem == "填了「12件」，带有单位或文字。请只填数字 12。"
+    assert "表头注明" in parse_number("3.5万元", "money").problem

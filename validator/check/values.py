@@ -51,9 +51,12 @@ def _text_number(text: str, kind: str) -> Parsed:
         return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")
     if _NUMBER.match(norm):
         value = float(norm.replace(",", ""))
-        return Parsed(
-            value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {fmt(value)} 校验。请改为数值 {fmt(value)}。"
+        advice = (
+            "请改为整数数值（件数不能有小数）"
+            if kind in COUNT_KINDS and not value.is_integer()
+            else f"请改为数值 {fmt(value)}"
         )
+        return Parsed(value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {fmt(value)} 校验。{advice}。")
     m = _CHANGE_IN_WORDS.match(norm)
     if m and kind in SIGNED_KINDS:
         value = float(m["number"]) * (-1 if m["sign"].startswith("减") else 1)
@@ -65,8 +68,10 @@ def _text_number(text: str, kind: str) -> Parsed:
             value /= 10000
         elif kind in COUNT_KINDS and unit.endswith("元"):
             return Parsed(UNKNOWN, "TY07", f"填了金额「{shown}」，这里应填件数。请填写不带单位的数字。")
-        unit_note = "本栏单位已在表头注明" if kind != "amount" else "表头未注明单位的，请全表使用同一单位"
-        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}（{unit_note}）。")
+        unit_note = {"money": "（本栏单位已在表头注明）", "amount": "（表头未注明单位的，请全表使用同一单位）"}.get(
+            kind, ""
+        )
+        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}{unit_note}。")
     m = _WITH_NOTE.match(norm)
     if m and kind in COUNT_KINDS:
         value = float(m["number"])

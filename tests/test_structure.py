@@ -294,3 +294,32 @@ def test_a_hidden_table_three_is_checked_and_said(tmp_path: Path) -> None:
     message = only(report, "ST10").message
     assert message.startswith("「表三」按隐藏的工作表「表三」校验") and "请取消隐藏" in message
     assert report.flatten() == [("ST10", "")]
+
+
+def _insert_column(ws, col: int) -> None:
+    """openpyxl's insert_cols moves cells but not merges: a merge right of `col` moves, one across it widens."""
+    merges = [m for m in ws.merged_cells.ranges]
+    for m in list(merges):
+        ws.unmerge_cells(m.coord)
+    ws.insert_cols(col)
+    for m in merges:
+        if m.min_col >= col:
+            m.shift(col_shift=1)
+        elif m.max_col >= col:
+            m.expand(right=1)
+        ws.merge_cells(m.coord)
+
+
+def test_an_extra_column_with_numbers_is_reported_not_ignored(tmp_path: Path) -> None:
+    """A 法人 subtotal column inserted before 总计 and filled: its numbers are checked by nothing, so say so."""
+    path = build(tmp_path / "report.xlsx", VALUES)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    _insert_column(ws, 10)
+    ws["J4"] = "法人或其他组织小计"
+    for row in range(5, 30):
+        ws.cell(row, 10, sum(ws.cell(row, c).value or 0 for c in range(5, 10)))
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert report.flatten() == [("ST05", "表三!J4")]
+    assert "表三第 J 列「法人或其他组织小计」不是官方格式中的列" in report.findings[0].message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from validator.cellref import CellRef
+from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
 from validator.locate.report import Located, LocatedReport
@@ -223,6 +223,26 @@ class TableLocator:
                 )
             row += 1
 
+    def report_extra_columns(self) -> None:
+        """Columns with numbers in the table's rows but no official header, between its first and last column (a
+        subtotal column inserted before 总计): left out of the checks, which the reader must know."""
+        if not self.rows or not self.cols:
+            return
+        located = set(self.cols.values())
+        for col in range(min(located) + 1, max(located)):
+            if col in located or not any(self.index.row_has_value(r, (col,)) for r in self.rows.values()):
+                continue
+            top = min(self.rows.values())
+            heads = [(r, c) for r, c, _ in self.index.labels if c == col and r < top]
+            r, c = max(heads, default=(top, col))
+            label = f"「{self.index.text(r, c)}」" if heads else ""
+            self.add(
+                "ST05",
+                f"{self.name}第 {column_letter(col)} 列{label}不是官方格式中的列，其中的数字未参与校验。"
+                "请删除该列，或把数据并入对应的官方列。",
+                self.index.ref(r, c),
+            )
+
     def _row_in_use(self, row: int, label_limit: int, official: set[str]) -> bool:
         """Whether a row below the table still belongs to it: it has numbers and a label that is no official one."""
         texts = [t for r, c, t in self.index.labels if r == row and c < label_limit]
@@ -312,6 +332,7 @@ def locate_table(
         loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
         return below
     loc.report_extra_rows(loc.report_missing())
+    loc.report_extra_columns()
     loc.record_cells()
     loc.report_merged_inputs()
     if table.caption and not quiet:

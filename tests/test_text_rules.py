@@ -168,3 +168,16 @@ def test_the_seed_text_against_its_tables(tmp_path: Path) -> None:
     path = published(tmp_path / "seed1.xlsx", VALUES | NO_OTHER | zeros, paragraphs=paragraphs | stated_one, cover=True)
     (report,) = check_paths([path])
     assert [f.rule for f in report.findings] == ["TT01"]
+
+
+def test_last_years_figure_and_parts_of_this_years_are_no_contradiction(tmp_path: Path) -> None:
+    new = VALUES["t3.new.total"]
+    text = (
+        f"本年度新收政府信息公开申请{new}件，较2024年收到的申请{new - 7}件增加7件。"
+        f"通过网上申请平台收到申请{new - 20}件，通过信函收到申请20件。"
+        f"比上年收到的申请{new + 3}件有所减少。"
+    )
+    assert check(tmp_path, {"problems": text}).findings == []
+    wrong = f"通过网上申请平台收到申请{new - 20}件，通过信函收到申请21件。较上年收到的申请{new}件有所增加。"
+    report = check(tmp_path, {"problems": wrong})
+    assert sorted(f.actual for f in report.findings) == [21, new - 20]  # parts that do not add up: both named

@@ -10,6 +10,7 @@ from functools import cache
 from validator.rules.numerals import NUMBER, number
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_CLAUSE_END = re.compile(r".*[，,、：:]")  # what precedes a clause's own words in its sentence
 _SHOWN = 40  # characters of a sentence quoted in a message
 
 
@@ -19,6 +20,8 @@ class Statement:
 
     value: float
     words: str
+    sentence: int = 0  # which sentence of the text states it
+    before: str = ""  # the words of its clause before it ("较2024年" in "较2024年收到的申请47件")
 
 
 @cache
@@ -53,7 +56,7 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
     """
     found: list[tuple[int, int, Statement]] = []
     patterns, screen = _compiled(tuple(phrases), tuple(zero_phrases))
-    for sentence in _SENTENCE.finditer(text):
+    for n, sentence in enumerate(_SENTENCE.finditer(text)):
         words = sentence.group()
         if not screen.search(words):
             continue  # none of the phrases is in it: most sentences, passed over in one search
@@ -61,9 +64,10 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
             for m in pattern.finditer(words):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
-                    found.append(
-                        (sentence.start() + m.start(), sentence.start() + m.end(), Statement(value, m.group()))
-                    )
+                    head = words[: m.start()]
+                    before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
+                    statement = Statement(value, m.group(), n, before)
+                    found.append((sentence.start() + m.start(), sentence.start() + m.end(), statement))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
         if not kept or start >= kept[-1][1]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking import
     from validator.rules.context import ReportContext
 
 TOLERANCE = 1e-6
+# Words before a number in its clause that make it another period's figure: 较上年, 比去年, 同比, 较2024年…
+_COMPARED = re.compile(r"较|相比|同比|环比|比(?:上|去|前|\d)|上年|去年|上一年|前年|往年")
 
 
 def text_fields(template: Template) -> list[str]:
@@ -38,8 +41,25 @@ def _contradictions(
         (key, s, total)
         for key in fields
         if isinstance(row[key], str)
-        for s in stated(row[key], p["phrases"], p["zero_phrases"])
+        for s in _claims(stated(row[key], p["phrases"], p["zero_phrases"]), total)
         if abs(s.value - total) > TOLERANCE
+    ]
+
+
+def _claims(statements: list[Statement], total: float) -> list[Statement]:
+    """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
+    件"), nor any of a sentence that states the figure itself or parts adding up to it ("网上收到申请30件，信函收到申请
+    24件，共计54件")."""
+    by_sentence: dict[int, list[Statement]] = {}
+    for s in statements:
+        if not _COMPARED.search(s.before):
+            by_sentence.setdefault(s.sentence, []).append(s)
+    return [
+        s
+        for said in by_sentence.values()
+        if not any(abs(s.value - total) <= TOLERANCE for s in said)
+        and not (len(said) > 1 and abs(math.fsum(s.value for s in said) - total) <= TOLERANCE)
+        for s in said
     ]
 
 
@@ -65,7 +85,10 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
 
 def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
-    return f"正文所述的数字应等于 {cells}（如“{rule.params['example']}”）"
+    return (
+        f"正文所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
+        "与往年比较的数字（“较上年…”），以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致"
+    )
 
 
 def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:

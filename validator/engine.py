@@ -217,14 +217,13 @@ def _outdated_format(report: FileReport, template: Template) -> None:
     if not isinstance(year, int) or template.last_year is None or year <= template.last_year:
         return
     newer = template_for_year(year)
-    use = "应使用现行格式，请取得现行格式的模板"
-    if newer:
-        use = f"应使用{newer.name}（{newer.basis}），请用 nianbao template --template {newer.id} 生成新模板"
+    name = f"{newer.name}（{newer.basis}）" if newer else "现行格式"
     report.findings.append(
         builtin_finding(
             "ST07",
-            f"本工作簿是{template.name}（{template.basis}），该格式用于{template.years}的报告；报告年度为{year}，"
-            f"{use}后重新填写。各表已按{template.name}校验。",
+            f"本报告采用的是{template.name}（{template.basis}），该格式用于{template.years}的报告；报告年度为{year}，"
+            f"应使用{name}。请向政务公开办索取该格式的模板后重新填写。各表已按{template.name}校验。",
+            report.cells.get(YEAR_FIELD),
         )
     )
 

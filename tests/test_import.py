@@ -404,6 +404,22 @@ def test_a_page_that_is_no_report_says_where_the_report_is(tmp_path: Path, body:
     assert done.returncode == 2 and says in done.stdout.replace("\n", "")
 
 
+@pytest.mark.parametrize("fmt", ("docx", "pdf"))
+def test_a_document_that_is_no_report_is_refused_as_such(tmp_path: Path, fmt: str) -> None:
+    """A notice sent instead of the report: not a report missing all its tables, but the wrong file."""
+    path = documents.docx(
+        ["关于召开政务公开工作会议的通知", "各单位：定于下周召开会议，请准时参加。"], tmp_path / "通知.docx"
+    )
+    if fmt == "pdf":
+        if not SOFFICE:
+            pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
+        subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                        "pdf", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
+        path = path.with_suffix(".pdf")
+    done = _cli("check", str(path))
+    assert done.returncode == 2 and "不像是政府信息公开工作年度报告" in done.stdout.replace("\n", "")
+
+
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "validator", *args], capture_output=True, text=True, env=env, timeout=120

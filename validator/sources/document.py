@@ -25,6 +25,10 @@ _VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:�
 _NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条|宗|人次|万元|元)?\s*[（(][^（）()]*[）)]\s*")
 # Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.
 _DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+\s*[/／-]\s*\d+\s*[/／-]\s*\d")
+# A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered.
+_SECTION = re.compile(
+    r"\s*[一二三四五六七八九十\d]+\s*[、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|存在的主要问题|其他需要报告)"
+)
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
@@ -76,6 +80,11 @@ def _label(text: str | None) -> str | None:
     return compact if len(compact) <= _LABEL_CHARS else compact[: _LABEL_CHARS - 1] + "…"
 
 
+NOT_A_REPORT = (
+    "{what}中没有年报的表格和章节（如“一、总体情况”），不像是政府信息公开工作年度报告。请核对是否选错或报送错了文件。"
+)
+
+
 class Assembler:
     """Collects paragraphs and tables in reading order into one sheet and its provenance."""
 
@@ -101,6 +110,13 @@ class Assembler:
             self.heading = m[1]
         self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs))
         self.row += 1
+
+    def looks_like_a_report(self) -> bool:
+        """Whether what was read has a table, a picture or a section heading of a report: anything else is some other
+        document (a list page, a letter, a notice), which checking would only call a report missing every table."""
+        return bool(self.tables or self.pictures) or any(
+            isinstance(v, str) and _SECTION.match(v) for v in self.cells.values()
+        )
 
     def picture(self) -> None:
         """A picture in the text, on a row of its own: a table published as an image is said so (locate)."""

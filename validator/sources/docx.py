@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from validator.sources.document import Assembler, Table
+from validator.sources.document import NOT_A_REPORT, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits
 from validator.sources.package import inspect_package
@@ -55,6 +55,8 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     _blocks(found, asm)
+    if not asm.looks_like_a_report():
+        raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
     return asm.grid()
 
 

@@ -86,10 +86,6 @@ _CONTENT_ROOTS = (
     "//*[@id='webeditorview']",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
 )
-# A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered.
-_SECTION = re.compile(
-    r"\s*[一二三四五六七八九十\d]+\s*[、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|存在的主要问题|其他需要报告)"
-)
 _ATTACHMENT = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)")
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
@@ -135,14 +131,9 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
             walker.asm.paragraph(_SPACES.sub(" ", title.text))
     walker.visit(content if content is not None else root, 0)
     walker.flush()
-    grid = walker.asm.grid()
-    if not walker.asm.tables and not walker.asm.pictures and not _has_section(grid):
+    if not walker.asm.looks_like_a_report():
         raise _not_a_report(content if content is not None else root)
-    return grid
-
-
-def _has_section(grid: WorkbookGrid) -> bool:
-    return any(isinstance(v, str) and _SECTION.match(v) for v in grid.sheets[0].cells.values())
+    return walker.asm.grid()
 
 
 def _not_a_report(root) -> ReadError:

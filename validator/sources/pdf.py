@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from validator.sources.document import Assembler, Table, cell_value, repeated_header
+from validator.sources.document import NOT_A_REPORT, Assembler, Table, cell_value, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -77,6 +77,8 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
             asm.picture()
         else:
             asm.paragraph(piece.text, piece.page)
+    if not asm.looks_like_a_report():
+        raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
     return asm.grid()
 
 

@@ -263,6 +263,7 @@ UNREADABLE = {
     "encrypted": ("encrypted.xlsx", "密码"),
     "truncated": ("truncated.xlsx", "不完整"),
     "zip_not_workbook": ("archive.xlsx", "压缩包"),
+    "zip_of_workbooks": ("报送.zip", "其中有 2 个工作簿，不是单个工作簿。请解压后校验其中的工作簿，或用 nianbao batch"),
     "ods": ("spreadsheet.xlsx", ".ods"),
     "zip_bomb": ("bomb.xlsx", "异常庞大"),
     "directory": ("folder.xlsx", "文件夹"),
@@ -282,6 +283,9 @@ def unreadable_run(balanced: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     (folder / "truncated.xlsx").write_bytes(real[: len(real) // 2])
     with zipfile.ZipFile(folder / "archive.xlsx", "w") as zf:
         zf.writestr("readme.txt", "hello")
+    with zipfile.ZipFile(folder / "报送.zip", "w") as zf:  # lock files and macOS' forks are not counted
+        for name in ("乡镇/甲镇.xlsx", "乡镇/乙镇.XLSX", "乡镇/~$甲镇.xlsx", "__MACOSX/乡镇/._甲镇.xlsx"):
+            zf.writestr(name, real)
     with zipfile.ZipFile(folder / "spreadsheet.xlsx", "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")

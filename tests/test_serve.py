@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -86,6 +87,20 @@ def test_an_unreadable_upload_is_stored_and_explained(client: TestClient) -> Non
     assert result["status"] == "unreadable" and "文本文件" in result["error"] and result["submission"]
     assert client.get(result["download"]).status_code == 422  # no annotated copy, and why
     assert client.get(result["download"]).json()["error"].startswith("无法生成标注副本")
+
+
+def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo: Path) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("报送/甲局.xlsx", demo.read_bytes())
+        zf.writestr("报送/乙局.xlsx", demo.read_bytes())
+        zf.writestr("报送/丙局.pdf", b"%PDF-1.4")
+    [result] = upload(client, ("报送.zip", archive.getvalue())).json()["results"]
+    assert result["status"] == "unreadable"
+    assert result["error"] == (
+        "这是压缩包，其中有 2 个工作簿、1 个网页、Word 或 PDF 文件，不是单个工作簿。"
+        "请解压后在上传页面选择其中的文件上传（可一次选择多个）。"
+    )
 
 
 def test_limits_are_told_in_chinese(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from validator.batch.copies import write_copy
 from validator.engine import check_paths
 from validator.render.json import report_json
+from validator.sources.sniff import archive_contents
 
 TIMEOUT_SECONDS = 120.0  # far beyond a report's normal second: only a hang reaches it
 
@@ -30,6 +31,8 @@ def check_file(path: str, filename: str) -> dict:
     """The file's result, as `nianbao check --format json` gives it, named by the uploaded file name."""
     (report,) = check_paths([path])
     report.path = filename
+    if report.error and (archive := archive_contents(Path(path).read_bytes())) is not None:  # the upload page's words
+        report.error = archive.message("请解压后在上传页面选择其中的{what}上传（可一次选择多个）。")
     return report_json(report)
 
 

@@ -6,7 +6,8 @@ import codecs
 import io
 import re
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from validator.sources.grid import ReadError
 
@@ -29,6 +30,11 @@ _OTHER_PACKAGES = (
     ("word/document.xml", "Word 文档（.docx），不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
     ("ppt/presentation.xml", "PowerPoint 演示文稿，不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
 )
+# The parts at the root of every OOXML, OpenDocument or EPUB package: a zip without them is an archive of files.
+_PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
+_ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et")
+_ARCHIVED_DOCUMENTS = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd")
+_UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 
 
 _HTML_MARKS = ("<html", "<!doctype html", "<table", "<body", "<head", "<meta", "<div", "<p>", "<p ")
@@ -81,9 +87,53 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
         raise _not_a_package(data, path) from exc
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
+        archive = _archive(names)
+        if archive is not None:
+            raise ReadError(archive.message(_UNPACK), "not_workbook")
         kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
     return zf
+
+
+class Archive(NamedTuple):
+    """A zip archive of files (not a package such as .xlsx or .docx): how many reports it holds, as `nianbao batch`
+    would check them (lock files, hidden files and macOS' resource forks are not counted)."""
+
+    workbooks: int
+    documents: int  # published reports: web pages, Word documents, PDF
+    archives: int  # archives inside
+
+    def message(self, unpack: str) -> str:
+        """The Chinese refusal: what the archive holds, then `unpack` with {what} the files to check in it."""
+        held = "、".join(
+            ([f"{self.workbooks} 个工作簿"] if self.workbooks else [])
+            + ([f"{self.documents} 个网页、Word 或 PDF 文件"] if self.documents else [])
+            + ([f"{self.archives} 个压缩包"] if self.archives else [])
+        )
+        if not held:
+            return "这是压缩包，其中没有工作簿或年报文件，不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"
+        what = "文件" if self.documents or self.archives else "工作簿"
+        return f"这是压缩包，其中有 {held}，不是单个工作簿。{unpack.format(what=what)}"
+
+
+def archive_contents(data: bytes) -> Archive | None:
+    """The file as a zip archive of files; None for anything else (a workbook, another package, not a zip)."""
+    if not data.startswith(_ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return _archive(set(zf.namelist()))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _archive(names: set[str]) -> Archive | None:
+    if names & _PACKAGE_MARKS or "xl/workbook.xml" in names:
+        return None
+    paths = [PurePosixPath(n.replace("\\", "/")) for n in names if not n.endswith(("/", "\\"))]
+    kept = [p.suffix.lower() for p in paths if not p.name.startswith(("~$", ".")) and "__MACOSX" not in p.parts]
+    books, documents = sum(s in _ARCHIVED_BOOKS for s in kept), sum(s in _ARCHIVED_DOCUMENTS for s in kept)
+    return Archive(books, documents, kept.count(".zip"))
 
 
 def _compound_file(data: bytes) -> ReadError:

@@ -83,10 +83,18 @@ def test_an_upload_answers_the_cli_json_and_is_stored_with_its_file(
 
 
 def test_an_unreadable_upload_is_stored_and_explained(client: TestClient) -> None:
+    client.cookies.clear()
     [result] = upload(client, ("年报.xlsx", "不是工作簿".encode())).json()["results"]
     assert result["status"] == "unreadable" and "文本文件" in result["error"] and result["submission"]
-    assert client.get(result["download"]).status_code == 422  # no annotated copy, and why
-    assert client.get(result["download"]).json()["error"].startswith("无法生成标注副本")
+    assert result["download"] is None  # no annotated copy: no link that would answer 422
+    asked = client.get(f"/api/submissions/{result['submission']}/annotated")
+    assert asked.status_code == 422 and asked.json()["error"].startswith("无法生成标注副本")  # asked anyway: why
+    login(client)
+    listed = client.get("/api/submissions").json()["submissions"]
+    assert next(s for s in listed if s["submission"] == result["submission"])["download"] is None
+    page = client.get(f"/office/submissions/{result['submission']}").text
+    assert "无法校验" in page and "下载标注副本" not in page and "下载原文件" in page
+    client.cookies.clear()  # as the other uploads are made: by a script
 
 
 def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo: Path) -> None:

@@ -178,7 +178,7 @@ def create_app(settings: Settings) -> Starlette:
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
         submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
-        return result | {"submission": submission, "download": f"/api/submissions/{submission}/annotated"}
+        return result | {"submission": submission, "download": _annotated_link(submission, result["status"])}
 
     async def annotated(request: Request) -> Response:
         found = store.submission(request.path_params["id"])
@@ -386,6 +386,11 @@ def _outcome(docs: Sequence[dict]) -> Outcome:
     return Outcome(docs, (), None, [] if any(d.get("round") for d in docs) else None)
 
 
+def _annotated_link(submission: str, status: str) -> str | None:
+    """Where a submission's annotated copy is downloaded; None for a file that could not be checked (it has none)."""
+    return f"/api/submissions/{submission}/annotated" if status == "checked" else None
+
+
 def _submission_json(s: Submission, changes: dict | None, previous: Submission | None) -> dict:
     return {
         "submission": s.id,
@@ -398,7 +403,7 @@ def _submission_json(s: Submission, changes: dict | None, previous: Submission |
         "counts": {"error": s.errors, "warning": s.warnings, "info": s.infos},
         "received": s.received,
         "client": s.client,
-        "download": f"/api/submissions/{s.id}/annotated",
+        "download": _annotated_link(s.id, s.status),
         "changes": {"previous": previous.id, **(counts(changes) or {})} if changes and previous else None,
     }
 

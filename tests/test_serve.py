@@ -118,9 +118,10 @@ def test_limits_are_told_in_chinese(client: TestClient) -> None:
                              ("d.xlsx", b"0" * 2**20))  # fmt: skip
     assert request_too_big.status_code == 413 and "一次最多 4 MB" in request_too_big.json()["error"]
     many = upload(client, *((f"{i}.xlsx", b"x") for i in range(51)))
-    assert many.status_code == 400 and "一次最多 50 个文件" in many.json()["error"]
+    assert many.status_code == 400 and many.json()["error"] == "文件过多：一次最多上传 50 个文件，请分批上传。"
     broken = client.post("/api/check", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=x"})
-    assert broken.status_code == 400 and "格式有误" in broken.json()["error"]
+    assert broken.status_code == 400 and broken.json()["error"].startswith("上传内容格式有误：")
+    assert "文件过多" not in broken.json()["error"]  # each told what is wrong, not both
     streamed = iter([b"name=" + b"x" * 2**20] * 5)  # no Content-Length: counted as it arrives
     form = {"content-type": "application/x-www-form-urlencoded"}
     no_length = client.post("/office/login", content=streamed, headers=form)

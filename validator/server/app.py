@@ -146,11 +146,13 @@ def create_app(settings: Settings) -> Starlette:
             return refused(request, 413, str(exc))
         except work.Busy as exc:
             return refused(request, 503, str(exc))
-        except (MultiPartException, HTTPException):  # starlette raises the latter for the former inside an app
-            return refused(request, 400, bad_upload)
+        except (MultiPartException, HTTPException) as exc:  # starlette raises the latter for the former in an app
+            detail = str(getattr(exc, "detail", None) or getattr(exc, "message", ""))
+            return refused(request, 400, too_many if detail.startswith("Too many files") else bad_upload)
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results})
 
-    bad_upload = f"上传内容格式有误或文件过多：请用本页面或 multipart/form-data 的 file 字段上传，一次最多 {settings.max_files} 个文件。"
+    too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
+    bad_upload = "上传内容格式有误：请用本页面上传，或以 multipart/form-data 格式、在 file 字段中上传文件。"
 
     async def _receive(request: Request, upload: UploadFile) -> dict:
         """Store one upload with its result; a file the pool could not check is stored with the reason."""

@@ -224,3 +224,6 @@ def test_a_roster_workbook_is_read_from_its_first_sheet(client: TestClient, tmp_
     assert "某县名单局（11330521MB7777777X）" in missing and "某县无代码局" in missing and "不是名单" not in missing
     broken = client.post("/office/roster", data={"csrf": token}, files={"roster": ("名单.xlsx", b"PK\x03\x04broken")})
     assert broken.status_code == 400 and "无法读取名单工作簿" in broken.text
+    assert '<a href="/office" id="back">返回汇总看板</a>' in broken.text  # where the roster was chosen
+    client.cookies.clear()
+    assert '<a href="/" id="back">返回上传页面</a>' in client.get("/没有这个").text

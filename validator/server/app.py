@@ -98,7 +98,9 @@ def create_app(settings: Settings) -> Starlette:
     def refused(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith(("/api/", "/xlwings/")):
             return JSONResponse({"error": message}, status)
-        return page(request, "refused.html", status, message=message)
+        office = request.url.path.startswith("/office")  # an office page's refusal leads back to the dashboard
+        back = ("/office", "返回汇总看板") if office else ("/", "返回上传页面")
+        return page(request, "refused.html", status, message=message, back=back)
 
     def user_of(request: Request) -> tuple[str, str] | None:
         token = request.cookies.get(SESSION_COOKIE)

@@ -19,6 +19,7 @@ from test_excel import demo, marked  # demo: the fixture, the workbook of `make 
 
 from validator.cli import main
 from validator.server.app import Settings, create_app
+from validator.server.store import Store
 from validator.version import ENGINE_VERSION
 
 __all__ = ["demo"]
@@ -200,6 +201,18 @@ def test_the_dashboard_lists_latest_submissions_roster_and_downloads(client: Tes
     assert report.status_code == 200 and "sha256-" in report.headers["content-security-policy"]
     agency = client.get(f"/office/submissions/{listed[0]['submission']}")
     assert agency.status_code == 200 and "提交历史" in agency.text
+
+
+def test_files_of_no_known_agency_are_not_counted_as_agencies(tmp_path: Path, demo: Path) -> None:
+    Store(tmp_path).set_user("office", PASSWORD)
+    with TestClient(create_app(Settings(tmp_path, workers=1))) as fresh:
+        unreadable = [(f"年报{i}.xlsx", "不是工作簿".encode()) for i in range(2)]
+        assert upload(fresh, ("示例.xlsx", demo.read_bytes()), *unreadable).status_code == 200
+        login(fresh)
+        page = fresh.get("/office").text
+    heading = re.search(r'<h2 id="count">(.*?)</h2>', page)[1]
+    assert heading == "各单位最新提交（1 个单位；另有 2 份文件未识别出单位，各占一行）"
+    assert page.count("（未识别）") == 2
 
 
 def test_add_user_needs_a_password(tmp_path: Path) -> None:

@@ -256,7 +256,9 @@ def create_app(settings: Settings) -> Starlette:
         named = {key for h in agencies for key in (h[0].credit_code, h[0].agency) if key}
         missing = [(n, c) for n, c in store.roster() if n not in named and (c or "") not in named]
         rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
-        return page(request, "office.html", rows=rows, missing=missing, roster=len(store.roster()), kinds=ROUND_COLUMNS)
+        unnamed = sum(not (h[0].credit_code or h[0].agency) for h in agencies)  # one row each, no agency of its own
+        return page(request, "office.html", rows=rows, unnamed=unnamed, missing=missing, roster=len(store.roster()),
+                    kinds=ROUND_COLUMNS)  # fmt: skip
 
     @office_only
     async def agency(request: Request, user: str) -> Response:

@@ -405,6 +405,7 @@ def _batch(args: argparse.Namespace) -> int:
         args.since,
     )
     console = Console(stderr=True)
+    console.soft_wrap = not console.is_terminal  # a log or a pipe: a line stays whole (rich would cut it at 80 columns)
     try:
         batch = run_batch(args.inputs, settings, console)
     except KeyboardInterrupt:

@@ -280,14 +280,17 @@ def test_rules_of_an_older_format_are_described(balanced_of, tmp_path: Path):
     assert described["PL03"] == next(r.summary for r in trial.rules if r.code == "PL03")
 
 
-def test_summary_lines_stay_whole_in_a_log(
+def test_summary_lines_stay_whole_in_a_log_and_name_unreadable_files(
     balanced_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Written to a file or a pipe (not a terminal), the summary is not cut at 80 columns: paths stay whole."""
+    """Written to a file or a pipe (not a terminal), the summary is not cut at 80 columns: paths stay whole; it names
+    the files that could not be read and where their reasons are."""
     monkeypatch.delenv("COLUMNS", raising=False)
     (tmp_path / "报送").mkdir()
     (tmp_path / "报送" / "某县人民政府办公室 2025年度 政务公开年报.xlsx").write_bytes(balanced_workbook.read_bytes())
+    (tmp_path / "报送" / "损坏.xlsx").write_bytes(b"PK\x03\x04")
     out = tmp_path / "一个很长的结果目录名称_用来让路径超过八十列_2025年度政府信息公开工作年度报告汇总"
     main(["batch", str(tmp_path / "报送"), "--out", str(out), "--no-annotate", "--jobs", "1"])
     lines = capsys.readouterr().err.splitlines()
+    assert "无法读取：报送/损坏.xlsx（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。" in lines
     assert f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}" in lines

@@ -16,6 +16,8 @@ from rich.text import Text
 from validator.batch.outcome import Outcome
 from validator.batch.rows import FAILED, NOT_RESUBMITTED, PASSED, ROUND_COLUMNS, UNREADABLE, status
 
+_NAMED = 3  # unreadable files named in the summary; the outputs list them all
+
 
 @dataclass
 class Batch(Outcome):
@@ -50,6 +52,13 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
         f"本次校验 {batch.checked} 份（用时 {batch.seconds:.1f} 秒{rate}）"
         + (f"，{reused} 份内容未变、沿用上次结果。" if reused else "。"),
     ]
+    unreadable = [d["file"] for d in batch.docs if status(d) == UNREADABLE]
+    if unreadable:
+        more = f" 等 {len(unreadable)} 份" if len(unreadable) > _NAMED else ""
+        lines.append(
+            f"{UNREADABLE}：{'、'.join(unreadable[:_NAMED])}{more}"
+            f"（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。"
+        )
     if batch.skipped:
         lines.append(f"跳过 {len(batch.skipped)} 个不是报告的文件（见 汇总.xlsx「未校验的文件」）。")
     if batch.missing:

@@ -156,7 +156,7 @@ def test_word_nested_past_the_limit_is_refused(tmp_path: Path, depth: int, marku
     starts a tag (">" may be in text), by the parser otherwise (a ">" inside an attribute, a comment)."""
     nested = b"<w:sdt>" * (depth - 2) + b"</w:sdt>" * (depth - 2)  # inside document, body
     paragraph = b"<w:p><w:r>" + markup.encode() + b"</w:r></w:p>"
-    plain = documents.docx(["政府信息公开工作年度报告"], tmp_path / "plain.docx")
+    plain = documents.docx(["政府信息公开工作年度报告", "一、总体情况"], tmp_path / "plain.docx")
     change = lambda xml: xml.replace(b"<w:body>", b"<w:body>" + paragraph + nested, 1)  # noqa: E731
     data = repack(plain, tmp_path / "deep.docx", edit_part("word/document.xml", change)).read_bytes()
     if depth <= 256:

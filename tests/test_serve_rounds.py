@@ -185,7 +185,9 @@ def test_a_document_is_checked_in_place_and_its_copy_is_the_converted_workbook(
     assert {k: v for k, v in result.items() if k not in ignore} == {k: v for k, v in cli.items() if k not in ignore}
     assert result["source_format"] == kind and result["counts"]["error"] > 0
     placed = [f for f in result["findings"] if f["cell"]]
-    assert len({f["cell"] for f in placed}) >= len(DEFECTS)  # the blank cell (t3.carried_in.total) too
+    # Each defect's cell (the blank t3.carried_in.total too), but for the full-width digits: a page prints numbers as
+    # text, so that is no finding on a document (TY03 is for workbooks).
+    assert len({f["cell"] for f in placed}) >= len(DEFECTS) - 1
     assert all(f["place"] and f["source"] for f in placed)
     assert any("表三" in (f["place"] or "") for f in placed)
     stored = data / "files" / result["sha256"][:2] / f"{result['sha256']}{source.suffix}"

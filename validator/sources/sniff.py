@@ -87,10 +87,10 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
         raise _not_a_package(data, path) from exc
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
-        archive = _archive(names)
+        kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
+        archive = None if kind else _archive(names)
         if archive is not None:
             raise ReadError(archive.message(_UNPACK), "not_workbook")
-        kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
     return zf
 

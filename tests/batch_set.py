@@ -39,6 +39,7 @@ class Expected:
     unreadable: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)  # last year's agency names without a report this year
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # what each report that passes holds
+    superseded: set[str] = field(default_factory=set)  # passes, but its agency's later report is summed instead
     sources: dict[str, Path] = field(default_factory=dict)  # the workbook behind each name (a zip entry's original)
     skipped: set[str] = field(default_factory=set)
 
@@ -78,6 +79,7 @@ def make_set(root: Path) -> tuple[Path, Path, Expected]:
     build(now / "戊局-修改.xlsx", wu | {"agency_name": "某县戊局（修改）", "contact": "李四"})  # 通过: warnings only
     for name in ("本年/戊局.xlsx", "本年/戊局-修改.xlsx"):
         exp.across.add((name, "XY03", ""))
+    exp.superseded.add("本年/戊局-修改.xlsx")  # 本年/戊局.xlsx comes after it in the batch's order
     # 己 (clean) inside a zip made by Windows: GBK entry names without the UTF-8 flag; an unsafe and a lock entry
     ji = agency("某县己局", "11330521MB0000006")
     build(root / "己局.xlsx", ji)

@@ -3,6 +3,7 @@ status fills, the links to the annotated copies, the office's decision list and 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path, PureWindowsPath
 from urllib.parse import unquote
 
@@ -21,11 +22,12 @@ from validator.batch.totals import NOTE_ROWS
 from validator.batch.work import unreadable
 from validator.findings import Copy
 from validator.forms.layout import sheet_layout
-from validator.forms.sample import balanced_values
+from validator.forms.sample import balanced_values, valid_credit_code
 from validator.names import LABEL_FILL
 from validator.render.json import report_json
 
 COPY = "标注/本年 二/乙.校验.xlsx"  # a space and a sub-folder: the link must still lead there
+LATER = "以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
 FILLS = {"通过": "C6EFCE", "有错误": "FFC7CE", "无法读取": "D9D9D9"}
 
 
@@ -34,6 +36,7 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]
     root = tmp_path_factory.mktemp("summary")
     good = balanced_values(TEMPLATE) | {"agency_name": HOSTILE}
     wrong = balanced_values(TEMPLATE) | {"agency_name": "某县乙局", "t3.new.total": 999}
+    wrong["credit_code"] = valid_credit_code("11330521MB0000002")  # another agency: 甲 is summed
     paths = [build(root / "甲.xlsx", good), build(root / "乙.xlsx", wrong)]
     reports = check_paths(paths)
     for report, path in zip(reports, paths):
@@ -126,6 +129,43 @@ def test_region_totals_sum_the_report_that_passed(summary):
             if b.merged:
                 assert f"{cell.coordinate}:{ws.cell(b.bottom + top, b.right).coordinate}" in ws.merged_cells, b
         top += max(b.bottom for b in layout.blocks) + 1
+
+
+def test_region_totals_count_each_agency_once_and_only_the_batch_year(tmp_path: Path):
+    """Of one agency's reports the last in the batch's order is summed (of an identical twin, one; of a second
+    version with errors, none), a report of another year never; the sheet lists each one left out and why."""
+
+    def report(name: str, code17: str, **changes: object) -> dict[str, object]:
+        return balanced_values(TEMPLATE) | {"agency_name": name, "credit_code": valid_credit_code(code17)} | changes
+
+    paths = [build(tmp_path / "民政局.xlsx", report("某县民政局", "11330521MB0000032"))]
+    paths.append(Path(shutil.copy(paths[0], tmp_path / "民政局（重发）.xlsx")))  # byte-identical
+    paths.append(build(tmp_path / "人防办.xlsx", report("某县人防办", "11330521MB0000928", report_year=2024)))
+    paths.append(build(tmp_path / "甲局.xlsx", report("某县甲局", "11330521MB0000001")))
+    paths.append(build(tmp_path / "甲局-改.xlsx", report("某县甲局", "11330521MB0000001", **{"t3.new.total": 999})))
+    paths.append(build(tmp_path / "乙局.xlsx", report("某县乙局", "11330521MB0000002")))
+    reports = check_paths(paths)
+    for r, path in zip(reports, paths):
+        r.path = path.name
+    assert [r.counts["error"] > 0 for r in reports] == [False, False, False, False, True, False]
+    write_summary(tmp_path / "汇总.xlsx", Outcome([report_json(r) for r in reports], [], None, None))
+    ws = openpyxl.load_workbook(tmp_path / "汇总.xlsx")["全区合计"]
+    assert "2025 年度" in ws["A1"].value
+    assert "纳入合计：2 份" in ws["A2"].value and "未纳入：4 份" in ws["A2"].value
+    assert "排在最后的一份" in ws["A3"].value and "其他报告年度" in ws["A3"].value
+    values, top = balanced_values(TEMPLATE), NOTE_ROWS + 1
+    for sheet in (s for s in TEMPLATE.sheets if s.tables):  # 民政局（重发） and 乙局
+        layout = sheet_layout(sheet)
+        for slot in layout.slots:
+            assert ws.cell(slot.row + top, slot.col).value == pytest.approx(2 * float(values[slot.key])), slot.key
+        top += max(b.bottom for b in layout.blocks) + 1
+    assert ws.cell(top + 1, 1).value == "未纳入合计的报告（4 份）"
+    assert [ws.cell(r, 1).value for r in range(top + 2, ws.max_row + 1)] == [
+        f"民政局.xlsx：与 民政局（重发）.xlsx 是同一单位（统一社会信用代码相同），{LATER}",
+        "人防办.xlsx：报告年度为 2024，不是本批的 2025 年度；如填错，请单位改正后重新报送",
+        f"甲局.xlsx：与 甲局-改.xlsx 是同一单位（统一社会信用代码相同），{LATER}",
+        "甲局-改.xlsx：有错误，改正后重新校验即可纳入合计",
+    ]
 
 
 def test_calamine_reads_the_same_cells(summary):

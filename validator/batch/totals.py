@@ -1,24 +1,94 @@
-"""The 全区合计 sheet: the official 表二/表三/表四 with every figure summed over the reports that passed."""
+"""The 全区合计 sheet: the official 表二/表三/表四 with every figure summed over the reports that passed, one per
+agency and only of the batch's 报告年度, and below the tables every report left out and why."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
+from validator.batch.findings import agency_keys
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
 from validator.forms.layout import sheet_layout
 from validator.forms.workbook import NUMBER_FORMATS, column_widths, format_properties
 from validator.spec.model import NUMERIC_KINDS, Template
+from validator.text import plain_number, printable
 
 NOTE_ROWS = 3  # the explanation above the tables
 TITLE = {"font_name": "Cambria", "font_size": 18, "bold": True, "font_color": "#1F497D"}  # Excel's "Title" style
 
 
-def included(docs: Sequence[dict], template: Template) -> list[dict]:
-    """The reports summed: checked against `template` without errors."""
-    return [d for d in docs if status(d) == PASSED and d.get("template") == template.id]
+@dataclass(frozen=True)
+class LeftOut:
+    """A report not summed, and why (Chinese)."""
+
+    file: str
+    reason: str
+
+
+def report_year(doc: dict) -> int | None:
+    year = plain_number((doc.get("agency") or {}).get("report_year"))
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
+def batch_year(docs: Sequence[dict]) -> int | None:
+    """The batch's 报告年度: the most common among the reports read (of equally common years, the latest)."""
+    years = Counter(y for d in docs if d.get("status") == "checked" and (y := report_year(d)) is not None)
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list[LeftOut]]:
+    """The reports summed, and the others with the reason each is left out.
+
+    Summed: reports of the batch's year (`batch_year`), one per agency, checked against `template` without errors.
+    An agency is its 统一社会信用代码, else its normalised 机关名称. Of an agency's reports of that year, the last in
+    the batch's order (the order of the 汇总 sheet) is its report, as the comparisons with the previous round and year
+    take it; the earlier ones are left out even when the last one has errors.
+    """
+    year = batch_year(docs)
+    last: dict[tuple[str, str], dict] = {}
+    for doc in docs:
+        if doc.get("status") == "checked" and report_year(doc) == year and (key := _agency(doc)):
+            last[key] = doc
+    summed, left = [], []
+    for doc in docs:
+        reason = _left_out(doc, year, last, template)
+        if reason:
+            left.append(LeftOut(doc["file"], reason))
+        else:
+            summed.append(doc)
+    return summed, left
+
+
+def _agency(doc: dict) -> tuple[str, str] | None:
+    """What identifies the report's agency: its credit code, else its name (None when it has neither)."""
+    code, name = agency_keys(doc)
+    return ("code", code) if code else ("name", name) if name else None
+
+
+def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], template: Template) -> str | None:
+    if doc.get("status") != "checked":
+        return "无法读取（原因见「汇总」工作表）"
+    if report_year(doc) != year:
+        given = report_year(doc)
+        if given is None:
+            return f"未填写报告年度，不能确认属于本批的 {year} 年度"
+        return f"报告年度为 {given}，不是本批的 {year} 年度；如填错，请单位改正后重新报送"
+    key = _agency(doc)
+    later = last.get(key) if key else None
+    if later is not None and later is not doc:
+        same = "统一社会信用代码" if agency_keys(doc)[0] else "机关名称"
+        return (
+            f"与 {later['file']} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
+        )
+    if doc.get("template") != template.id:
+        return f"不是{template.basis}格式，不能与本格式的报告相加"
+    if status(doc) != PASSED:
+        return "有错误，改正后重新校验即可纳入合计"
+    return None
 
 
 def totals(docs: Sequence[dict], template: Template) -> dict[str, float]:
@@ -38,14 +108,19 @@ def write_totals(
 
     `formats` makes the workbook's XlsxWriter format of a set of properties; rows and columns below are 1-based.
     """
-    summed = included(docs, template)
-    ws.write_string(0, 0, f"全区合计（{template.basis}格式）", formats(TITLE))
+    summed, left = included(docs, template)
+    year = f"{y} 年度" if (y := batch_year(docs)) else "本年度"
+    ws.write_string(0, 0, f"全区合计（{year}，{template.basis}格式）", formats(TITLE))
+    where = f"，每份的原因见合计表下方的「{LEFT_OUT}」" if left else ""
     ws.write_string(
-        1,
-        0,
-        f"纳入合计：{len(summed)} 份校验通过的报告；未纳入：{len(docs) - len(summed)} 份（有错误、无法读取或不是本格式）。",
+        1, 0, f"纳入合计：{len(summed)} 份（{year}、校验通过，每个单位一份）；未纳入：{len(left)} 份{where}。"
     )
-    ws.write_string(2, 0, "有错误的报告改正后重新校验即可纳入合计。各单位明细见「汇总」工作表。")
+    ws.write_string(
+        2,
+        0,
+        "同一单位（统一社会信用代码相同，没有代码时机关名称相同）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
+        "其他报告年度的报告不计入。有错误的报告改正后重新校验即可纳入合计。",
+    )
     sums = totals(summed, template)
     positions: dict[str, str] = {}
     top, widths = NOTE_ROWS + 1, {}
@@ -68,4 +143,19 @@ def write_totals(
         top += max(b.bottom for b in layout.blocks) + 1
     for col, width in widths.items():
         ws.set_column(col - 1, col - 1, width)
+    if left:
+        _left_out_list(ws, formats, top, left)
     return positions
+
+
+LEFT_OUT = "未纳入合计的报告"
+
+
+def _left_out_list(
+    ws: Worksheet, formats: Callable[[dict[str, object]], object], row: int, left: list[LeftOut]
+) -> None:
+    """Below the tables, from 0-based `row`: each report left out and why, one line each in column A (the form's
+    columns are too narrow for a file's name; the text runs on into the empty cells on its right)."""
+    ws.write_string(row, 0, f"{LEFT_OUT}（{len(left)} 份）", formats({"bold": True}))
+    for n, item in enumerate(left, row + 1):
+        ws.write_string(n, 0, printable(f"{item.file}：{item.reason}"))

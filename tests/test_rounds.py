@@ -16,7 +16,7 @@ from batch_set import T3, agency
 from builders import build
 from test_rounds_explain import explain
 
-from validator.cli import main
+from validator.cli import EXIT_USAGE, main
 
 NEW_NATURAL, NEW_TOTAL = T3.cell_key("new", "natural"), T3.cell_key("new", "total")
 E1 = {NEW_NATURAL: 99}  # EQ01 and EQ03 on 表三!D5
@@ -273,16 +273,52 @@ def test_report_html_in_a_browser_shows_and_filters_the_changes(rounds: Rounds, 
         assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
-def test_a_rerun_without_since_or_decisions_keeps_neither(rounds: Rounds, tmp_path: Path):
+def _results(out: Path) -> dict[str, dict]:
+    return {
+        d["agency"]["agency_name"]: d for d in map(json.loads, (out / "results.jsonl").read_text("utf-8").splitlines())
+    }
+
+
+def test_a_rerun_without_since_drops_the_changes_and_keeps_the_folders_decisions(rounds: Rounds, tmp_path: Path):
     again = tmp_path / "结果3"
     shutil.copytree(rounds.outs[2], again)  # resumed in the same folder: unchanged files are not checked again
     assert main(["batch", str(rounds.root / "第3轮"), "--out", str(again), "--jobs", "1"]) == 0
-    docs = {
-        d["agency"]["agency_name"]: d
-        for d in map(json.loads, (again / "results.jsonl").read_text("utf-8").splitlines())
-    }
+    docs = _results(again)
     assert not any("round" in d for d in docs.values())
-    assert {f["decision"] for f in docs[name(5)]["findings"]} == {None}
-    assert docs[name(5)]["counts"]["error"] == 2 and docs[name(5)]["open_errors"] == 0  # explained, no longer accepted
-    assert [f["state"] for f in docs[name(11)]["findings"]] == ["explained"]  # no longer sent back
+    assert {f["decision"]["value"] for f in docs[name(5)]["findings"]} == {"accept"}  # from 结果3/汇总.xlsx
+    assert docs[name(5)]["counts"]["error"] == 0 and docs[name(5)]["open_errors"] == 0
+    assert [f["state"] for f in docs[name(11)]["findings"]] == ["open"]  # still sent back
     assert "本轮变化" not in openpyxl.load_workbook(again / "汇总.xlsx").sheetnames
+
+
+def test_a_rerun_keeps_the_decisions_typed_into_the_folders_summary(rounds: Rounds, tmp_path: Path, capsys):
+    """Round 2 was run without --decisions and the office typed its decisions into 结果2/汇总.xlsx; running round 2
+    again into that folder (a late file) rewrites 汇总.xlsx with those decisions and says so."""
+    again = tmp_path / "结果2"
+    shutil.copytree(rounds.outs[1], again)
+    late = shutil.copytree(rounds.root / "第2轮", tmp_path / "第2轮")
+    build(late / "21.xlsx", values(21))
+    capsys.readouterr()
+    main(["batch", str(late), "--out", str(again), "--since", str(rounds.outs[0]), "--jobs", "1"])
+    assert f"沿用 {again / '汇总.xlsx'} 中已填写的 3 条处理意见" in capsys.readouterr().err
+    docs = _results(again)
+    assert {f["rule"]: f["decision"]["value"] for f in docs[name(5)]["findings"]} == dict.fromkeys(EQ, "accept")
+    assert [f["decision"]["value"] for f in docs[name(11)]["findings"]] == ["reject"]
+    decided = {
+        (r["机关名称"], r["规则"]): (r["处理意见"], r["处理说明"]) for r in _rows(again / "汇总.xlsx", "问题明细")
+    }
+    assert decided[(name(5), "EQ01")] == ("接受", "系统口径差异，同意")
+    assert decided[(name(11), "PL02")] == ("退回", "请按实际件数填写")
+    assert name(21) in docs
+
+
+def test_a_decision_in_the_folders_summary_that_cannot_be_used_stops_the_rerun(rounds: Rounds, tmp_path, capsys):
+    again = tmp_path / "结果2"
+    shutil.copytree(rounds.outs[1], again)
+    _decide(again / "汇总.xlsx", {(name(6), "EQ01"): ("同意", "")})
+    before = (again / "汇总.xlsx").read_bytes()
+    capsys.readouterr()
+    assert main(["batch", str(rounds.root / "第2轮"), "--out", str(again), "--jobs", "1"]) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert "处理意见「同意」无效" in said and "请改正该文件后重新运行" in said
+    assert (again / "汇总.xlsx").read_bytes() == before

@@ -385,6 +385,7 @@ def _batch(args: argparse.Namespace) -> int:
         from validator.batch.progress import print_summary
         from validator.batch.rounds import NoPreviousRound
         from validator.batch.run import Settings, run_batch
+        from validator.rounds.decide import DecisionError
 
     _chosen_template(args)  # a bad --template is a usage error before any work
     if args.jobs < 0 or args.timeout <= 0:
@@ -415,7 +416,7 @@ def _batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except (ClusterError, NoPreviousRound) as exc:
+    except (ClusterError, NoPreviousRound, DecisionError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:

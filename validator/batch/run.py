@@ -25,7 +25,8 @@ from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_
 from validator.batch.work import Options
 from validator.engine import file_sha256
 from validator.findings import Finding
-from validator.rounds.decide import DecisionRecord
+from validator.rounds.decide import DecisionError, DecisionRecord
+from validator.rounds.load import load_decisions
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
 
@@ -52,6 +53,7 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     """Check `inputs` into settings.out and write every output there."""
     start = time.monotonic()
     last_round = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
+    settings = replace(settings, decisions=_decisions(settings, console))
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -73,6 +75,29 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     outputs.write_all(out, batch)
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
     return batch
+
+
+def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ...]:
+    """Those of --decisions; without it, those the office typed into the output folder's 汇总.xlsx, which this run
+    rewrites (a decision that cannot be used stops the run, before that file is touched)."""
+    summary = settings.out / outputs.SUMMARY
+    if settings.decisions or not summary.is_file():
+        return settings.decisions
+    try:
+        found = tuple(load_decisions(summary))
+    except DecisionError as exc:
+        raise DecisionError(
+            f"结果目录中的 {summary} 将重新生成，其中填写的处理意见应沿用，但无法读取：{exc}\n"
+            "请改正该文件后重新运行；如不需要沿用其中的处理意见，请先把它移出结果目录。"
+        ) from exc
+    if found:
+        console.print(
+            f"沿用 {summary} 中已填写的 {len(found)} 条处理意见（未指定 --decisions，自动沿用结果目录中的处理意见）。",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,  # one line, as long as it is
+        )
+    return found
 
 
 def _add_across(

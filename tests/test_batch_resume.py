@@ -13,8 +13,11 @@ import time
 from pathlib import Path
 
 import openpyxl
+from builders import TEMPLATE, build
 
-from validator.batch.store import PROGRESS, read_jsonl
+from validator.batch.store import PROGRESS, RESULTS, read_jsonl
+from validator.cli import main
+from validator.forms.sample import balanced_values, valid_credit_code
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,3 +130,24 @@ def test_a_result_whose_text_holds_a_line_separator_is_read_back_whole(tmp_path:
     again = _batch(str(src), "--out", str(out), "--no-annotate")
     assert again.wait(timeout=300) == 0
     assert _reused_and_checked(again.stderr.read()) == (1, 0)
+
+
+def test_a_rerun_removes_the_copies_of_withdrawn_files_and_nothing_else(tmp_path: Path):
+    src, out = tmp_path / "收到", tmp_path / "结果"
+    wrong = balanced_values(TEMPLATE) | {"t3.new.total": 999}
+    (src / "县直").mkdir(parents=True)
+    build(src / "甲.xlsx", wrong)
+    build(src / "县直" / "乙.xlsx", wrong | {"credit_code": valid_credit_code("11330521MB0000002")})
+    main(["batch", str(src), "--out", str(out), "--jobs", "1"])
+    copies = {d["file"]: out / d["annotated"] for d in read_jsonl(out / RESULTS)}
+    assert all(copy.is_file() for copy in copies.values()) and len(copies) == 2
+    own = [out / "标注" / "说明.xlsx", out / "标注" / "收到" / "丙.校验.xlsx", tmp_path / "外部.校验.xlsx"]
+    for path in own:  # the office's files, and a copy no result lists
+        path.write_bytes(b"x")
+    with (out / RESULTS).open("a", encoding="utf-8") as fh:  # a line pointing outside the copies' folder
+        fh.write(json.dumps({"file": "收到/丁.xlsx", "findings": [], "annotated": "../外部.校验.xlsx"}) + "\n")
+    (src / "县直" / "乙.xlsx").unlink()  # withdrawn
+    assert main(["batch", str(src), "--out", str(out), "--jobs", "1"]) == 1
+    assert copies["收到/甲.xlsx"].is_file() and not copies["收到/县直/乙.xlsx"].exists()
+    assert all(path.read_bytes() == b"x" for path in own)
+    assert [d["file"] for d in read_jsonl(out / RESULTS)] == ["收到/甲.xlsx"]

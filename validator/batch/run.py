@@ -22,8 +22,8 @@ from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
 from validator.batch.rounds import compare_rounds, previous_round
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
-from validator.batch.work import Options
-from validator.engine import file_sha256
+from validator.batch.work import COPIES_FOLDER, Options
+from validator.engine import file_sha256, is_own_output
 from validator.findings import Finding
 from validator.rounds.decide import DecisionError, DecisionRecord
 from validator.rounds.load import load_decisions
@@ -61,7 +61,8 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     try:
         found = collect(inputs, staging / "本年", exclude=[out])
         options = Options(str(out) if settings.annotate else None, settings.template, decisions=settings.decisions)
-        docs, checked = _check(found.items, options, settings, console, "本年报告", resume=out)
+        earlier = earlier_results(out)
+        docs, checked = _check(found.items, options, settings, console, "本年报告", resume=out, earlier=earlier)
         across, missing = duplicate_findings(docs), None
         if settings.previous:
             by_year, missing = compare_years(docs, _previous(settings, staging, console))
@@ -74,6 +75,7 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     batch = Batch(docs, found.skipped, missing, absent, checked, time.monotonic() - start)
     outputs.write_all(out, batch)
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
+    _remove_withdrawn_copies(out, earlier, docs)
     return batch
 
 
@@ -123,10 +125,17 @@ def _repaint(doc: dict, across: dict[str, list[Finding]], options: Options) -> b
 
 
 def _check(
-    items: list[Item], options: Options, settings: Settings, console: Console, label: str, resume: Path | None = None
+    items: list[Item],
+    options: Options,
+    settings: Settings,
+    console: Console,
+    label: str,
+    resume: Path | None = None,
+    earlier: dict[str, dict] | None = None,
 ) -> tuple[list[dict], int]:
-    """Results for every item, in order; with `resume`, results of unchanged files come from earlier runs there."""
-    earlier = earlier_results(resume) if resume else {}
+    """Results for every item, in order; with `resume`, results of unchanged files come from `earlier` (the results
+    of earlier runs there) and each new result is appended to its progress file."""
+    earlier = earlier or {}
     # Hashed here only to compare with an earlier result; otherwise the reader's hash of the bytes it read is used.
     shas = {item.name: _sha(item) for item in items if item.name in earlier}
     ready = {i.name: earlier[i.name] for i in items if _reusable(earlier.get(i.name), shas.get(i.name), options)}
@@ -174,6 +183,21 @@ def _remove_stale_copy(old: dict | None, new: dict, options: Options) -> None:
     """An annotated copy an earlier run wrote for a file that has since changed and no longer gets one there."""
     if options.out and old and old.get("annotated") and old["annotated"] != new.get("annotated"):
         (Path(options.out) / old["annotated"]).unlink(missing_ok=True)
+
+
+def _remove_withdrawn_copies(out: Path, earlier: dict[str, dict], docs: list[dict]) -> None:
+    """The annotated copies earlier runs into `out` wrote for files no longer submitted; nothing else: only a copy
+    they listed as `annotated`, named as this tool names its copies, inside the copies' folder, and not this run's."""
+    submitted = {d["file"] for d in docs}
+    current = {d.get("annotated") for d in docs}
+    folder = (out / COPIES_FOLDER).resolve()
+    for name, doc in earlier.items():
+        copy = doc.get("annotated")
+        if name in submitted or not isinstance(copy, str) or not copy or copy in current:
+            continue
+        path = out / copy
+        if is_own_output(path.name) and path.resolve().is_relative_to(folder) and path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def _sha(item: Item) -> str | None:

@@ -181,23 +181,27 @@ def _chunks(todo: list[Item], jobs: int) -> list[list[Item]]:
 
 def _remove_stale_copy(old: dict | None, new: dict, options: Options) -> None:
     """An annotated copy an earlier run wrote for a file that has since changed and no longer gets one there."""
-    if options.out and old and old.get("annotated") and old["annotated"] != new.get("annotated"):
-        (Path(options.out) / old["annotated"]).unlink(missing_ok=True)
+    if options.out and old and old.get("annotated") != new.get("annotated"):
+        _remove_own_copy(Path(options.out), old.get("annotated"))
 
 
 def _remove_withdrawn_copies(out: Path, earlier: dict[str, dict], docs: list[dict]) -> None:
-    """The annotated copies earlier runs into `out` wrote for files no longer submitted; nothing else: only a copy
-    they listed as `annotated`, named as this tool names its copies, inside the copies' folder, and not this run's."""
+    """The annotated copies earlier runs into `out` wrote for files no longer submitted, but not this run's."""
     submitted = {d["file"] for d in docs}
     current = {d.get("annotated") for d in docs}
-    folder = (out / COPIES_FOLDER).resolve()
     for name, doc in earlier.items():
-        copy = doc.get("annotated")
-        if name in submitted or not isinstance(copy, str) or not copy or copy in current:
-            continue
-        path = out / copy
-        if is_own_output(path.name) and path.resolve().is_relative_to(folder) and path.is_file():
-            path.unlink(missing_ok=True)
+        if name not in submitted and doc.get("annotated") not in current:
+            _remove_own_copy(out, doc.get("annotated"))
+
+
+def _remove_own_copy(out: Path, copy: object) -> None:
+    """Delete a copy an earlier result lists as `annotated`, and nothing else: a file named as this tool names its
+    copies, inside the copies' folder (results.jsonl is only a text file: its paths are not trusted further)."""
+    if not isinstance(copy, str) or not copy:
+        return
+    path = out / copy
+    if is_own_output(path.name) and path.resolve().is_relative_to((out / COPIES_FOLDER).resolve()) and path.is_file():
+        path.unlink(missing_ok=True)
 
 
 def _sha(item: Item) -> str | None:

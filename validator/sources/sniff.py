@@ -88,7 +88,7 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
-        archive = None if kind else _archive(names)
+        archive = _archive(names)
         if archive is not None:
             raise ReadError(archive.message(_UNPACK), "not_workbook")
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
@@ -128,8 +128,8 @@ def archive_contents(data: bytes) -> Archive | None:
 
 
 def _archive(names: set[str]) -> Archive | None:
-    if names & _PACKAGE_MARKS or "xl/workbook.xml" in names:
-        return None
+    if names & _PACKAGE_MARKS or "xl/workbook.xml" in names or any(part in names for part, _ in _OTHER_PACKAGES):
+        return None  # a package, even one without its content types (a PowerPoint file made by hand)
     paths = [PurePosixPath(n.replace("\\", "/")) for n in names if not n.endswith(("/", "\\"))]
     kept = [p.suffix.lower() for p in paths if not p.name.startswith(("~$", ".")) and "__MACOSX" not in p.parts]
     books, documents = sum(s in _ARCHIVED_BOOKS for s in kept), sum(s in _ARCHIVED_DOCUMENTS for s in kept)

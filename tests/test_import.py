@@ -153,6 +153,18 @@ def test_the_reference_report_gets_its_published_shape_findings(corpus, fmt: str
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)  # from the title
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["某县人民政府办公室2025年度政府信息公开工作年度报告", "2025年某县人民政府办公室政府信息公开工作年度报告",
+     "某县人民政府办公室 2025 年政府信息公开工作报告", "2025年度某县人民政府办公室政务公开工作年度报告"],
+)  # fmt: skip
+def test_the_agency_and_year_are_read_from_a_title_either_way_round(corpus, tmp_path: Path, title: str) -> None:
+    parts = _parts(corpus, "balanced")
+    (path := tmp_path / "titled.html").write_bytes(documents.clean_html([title, *parts[1:]]))
+    (report,) = check_paths([path])
+    assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025)
+
+
 def test_a_page_whose_title_names_no_agency_and_year_is_asked_for_them(corpus, tmp_path: Path) -> None:
     parts = _parts(corpus, "balanced")
     assert isinstance(parts[0], str) and "2025年度" in parts[0]  # the title

@@ -1,5 +1,5 @@
 """A report as published has no cover: its title names the agency and the year, as in
-"某某县人民政府办公室2025年度政府信息公开工作年度报告" (the agency before the year)."""
+"某某县人民政府办公室2025年度政府信息公开工作年度报告" (or the year first)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import re
 from validator.sources.grid import SheetGrid
 
 AGENCY_FIELD, YEAR_FIELD = "agency_name", "report_year"  # the cover fields a title names, in every template
-_TITLE = re.compile(r"^\s*(?P<agency>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?.*报告")
+_TITLES = (  # "某某县人民政府办公室2025年度政府信息公开工作年度报告", "2025年某某县人民政府办公室政府信息公开工作年度报告"
+    re.compile(r"^\s*(?P<agency>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?.*报告"),
+    re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>\S.*?)\s*(?:政府信息公开|政务公开).*报告"),
+)
 _TITLE_ROWS = 10  # the title is among the first rows of the page
 
 
@@ -18,6 +21,6 @@ def title_fields(sheet: SheetGrid) -> tuple[tuple[int, int], dict[str, object]] 
     for (r, c), value in sorted(sheet.cells.items()):
         if r > _TITLE_ROWS:
             break
-        if c == 1 and isinstance(value, str) and (m := _TITLE.match(value)):
+        if c == 1 and isinstance(value, str) and (m := next(filter(None, (t.match(value) for t in _TITLES)), None)):
             return (r, c), {AGENCY_FIELD: m["agency"], YEAR_FIELD: int(m["year"])}
     return None

@@ -322,3 +322,44 @@ def test_a_decision_in_the_folders_summary_that_cannot_be_used_stops_the_rerun(r
     said = capsys.readouterr().err
     assert "处理意见「同意」无效" in said and "请改正该文件后重新运行" in said
     assert (again / "汇总.xlsx").read_bytes() == before
+
+
+def test_an_agency_with_two_files_in_the_previous_round_is_one_agency(tmp_path: Path, capsys):
+    """Round 1: 甲局 twice (two versions, one credit code), 乙局's file encrypted, 丙局. Round 2: 甲局 and 乙局 only.
+    甲局 is compared with its last file (the one 全区合计 takes) and named with the other; only 丙局 is 未重新报送;
+    乙局's row says its previous file could not be read."""
+    r1, r2 = tmp_path / "第1轮", tmp_path / "第2轮"
+    r1.mkdir(), r2.mkdir()
+    build(r1 / "甲局.xlsx", values(1, E1))
+    build(r1 / "甲局（更正版）.xlsx", values(1, E2))
+    (r1 / "乙局.xlsx").write_bytes(
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + "EncryptionInfo".encode("utf-16-le")
+    )
+    build(r1 / "丙局.xlsx", values(3))
+    out1 = tmp_path / "结果1"
+    main(["batch", str(r1), "--out", str(out1), "--jobs", "2"])
+    first = [json.loads(line) for line in (out1 / "results.jsonl").read_text("utf-8").splitlines()]
+    assert [d["status"] for d in first if d["file"] == "第1轮/乙局.xlsx"] == ["unreadable"]
+    other, last = [d for d in first if d["file"].startswith("第1轮/甲局")]  # in the batch's order
+    left_out = [
+        c for row in openpyxl.load_workbook(out1 / "汇总.xlsx")["全区合计"].iter_rows(values_only=True) for c in row
+    ]
+    assert any(str(c).startswith(f"{other['file']}：与 {last['file']} 是同一单位") for c in left_out)
+    build(r2 / "甲局.xlsx", values(1))
+    build(r2 / "乙局.xlsx", values(2))
+    capsys.readouterr()
+    _, out2, docs = _run(tmp_path, 2, "--since", str(out1))
+    assert "未重新报送的单位 1 个" in capsys.readouterr().err
+    change = docs[name(1)]["round"]
+    assert (change["previous"], change["previous_files"]) == (last["file"], [other["file"], last["file"]])
+    assert change["fixed"] and set(change["fixed"]) == {f["id"] for f in last["findings"]}
+    assert docs[name(2)]["round"] | {"since": ""} == {
+        "since": "", "previous": None, "previous_files": [], "unreadable": "第1轮/乙局.xlsx",
+        "fixed": [], "new": [], "open": [], "explained": [], "accepted": [],
+    }  # fmt: skip
+    rows = {(r["机关名称"], r["状态"]): r["上一轮文件"] for r in _rows(out2 / "汇总.xlsx", "本轮变化")}
+    assert rows == {
+        (name(1), "通过"): f"{last['file']}（按排在最后的此份比较；该单位上一轮另有 {other['file']}）",
+        (name(2), "通过"): "第1轮/乙局.xlsx（上一轮无法读取，未比较，本轮的问题均计为新出现）",
+        (name(3), "未重新报送"): "第1轮/丙局.xlsx",
+    }

@@ -50,6 +50,12 @@ def agency_keys(doc: dict) -> tuple[str | None, str | None]:
     return code, name
 
 
+def agency_key(doc: dict) -> tuple[str, str] | None:
+    """The agency of a result, one across files and rounds: its credit code, else its name (None when neither)."""
+    code, name = agency_keys(doc)
+    return ("code", code) if code else ("name", name) if name else None
+
+
 def display_name(doc: dict) -> str:
     """The agency's name as written, else the file's name."""
     return str((doc.get("agency") or {}).get("agency_name") or "").strip() or doc["file"]

@@ -148,12 +148,22 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Missing]) -> list[tuple]:
     """One row per report compared with the previous round, then one per agency that did not resubmit."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         d["round"]["previous"] or "（上一轮无该单位）")
+         _previous(d["round"]))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
     blank = ("",) * len(ROUND_COLUMNS)
     return rows + [(m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.file) for m in absent]
+
+
+def _previous(changes: dict) -> str:
+    """The previous round's file compared with, and the agency's others there, or why there is none."""
+    if changes.get("unreadable"):
+        return f"{changes['unreadable']}（上一轮无法读取，未比较，本轮的问题均计为新出现）"
+    others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
+    if others:
+        return f"{changes['previous']}（按排在最后的此份比较；该单位上一轮另有 {'、'.join(others)}）"
+    return changes["previous"] or "（上一轮无该单位）"
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

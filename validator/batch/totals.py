@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from validator.batch.findings import agency_keys
+from validator.batch.findings import agency_key, agency_keys
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
 from validator.forms.layout import sheet_layout
@@ -51,7 +51,7 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     year = batch_year(docs)
     last: dict[tuple[str, str], dict] = {}
     for doc in docs:
-        if doc.get("status") == "checked" and report_year(doc) == year and (key := _agency(doc)):
+        if doc.get("status") == "checked" and report_year(doc) == year and (key := agency_key(doc)):
             last[key] = doc
     summed, left = [], []
     for doc in docs:
@@ -63,12 +63,6 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     return summed, left
 
 
-def _agency(doc: dict) -> tuple[str, str] | None:
-    """What identifies the report's agency: its credit code, else its name (None when it has neither)."""
-    code, name = agency_keys(doc)
-    return ("code", code) if code else ("name", name) if name else None
-
-
 def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], template: Template) -> str | None:
     if doc.get("status") != "checked":
         return "无法读取（原因见「汇总」工作表）"
@@ -77,7 +71,7 @@ def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], te
         if given is None:
             return f"未填写报告年度，不能确认属于本批的 {year} 年度"
         return f"报告年度为 {given}，不是本批的 {year} 年度；如填错，请单位改正后重新报送"
-    key = _agency(doc)
+    key = agency_key(doc)
     later = last.get(key) if key else None
     if later is not None and later is not doc:
         same = "统一社会信用代码" if agency_keys(doc)[0] else "机关名称"

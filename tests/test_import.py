@@ -21,6 +21,7 @@ from pathlib import Path
 
 import documents
 import openpyxl
+import pdfplumber
 import pytest
 from builders import published
 from packages import edit_part, png, repack
@@ -82,6 +83,16 @@ def corpus(tmp_path_factory) -> dict[str, dict[str, Path]]:
         for name, files in out.items():
             files["pdf"] = root / f"{name}.pdf"
     return out
+
+
+def _as_pdf(folder: Path, *sources: Path, export: str = "pdf") -> list[Path]:
+    """The sources printed to PDF by LibreOffice into `folder` (the test is skipped without it)."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) is needed to print documents as PDF")
+    profile = (folder / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", export,
+                    "--outdir", str(folder), *map(str, sources)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    return [folder / f"{source.stem}.pdf" for source in sources]
 
 
 def _rendering(corpus, report: str, fmt: str) -> Path:
@@ -185,8 +196,6 @@ def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:
 def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_path: Path) -> None:
     """A PDF prints each line apart: the lines of a paragraph (and a title over two lines) are joined again, so
     that a claim in the text wrapped at the line's end is still compared with 表三 (TT01), wherever the wrap falls."""
-    if not SOFFICE:
-        pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
     parts = _parts(corpus, "balanced")
     agency = "某省某市某某县人民政府办公室某某某某某某某某某某某某工作领导小组办公室"
     title = f"{agency}2025年度政府信息公开工作年度报告"
@@ -196,19 +205,14 @@ def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_
         prose = "本机关认真贯彻《中华人民共和国政府信息公开条例》" + "各项工作扎实推进" * 8
         text = [title if i == 0 else (prose[:lead] + claim if p == parts[2] else p) for i, p in enumerate(parts)]
         docs.append(documents.docx(text, tmp_path / f"lead{lead}.docx", font_pt=16))
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *map(str, docs)], check=True, capture_output=True, timeout=300)  # fmt: skip
     wrapped = 0
-    for doc in docs:
-        import pdfplumber
-
-        with pdfplumber.open(doc.with_suffix(".pdf")) as pdf:
+    for pdf_path in _as_pdf(tmp_path, *docs):
+        with pdfplumber.open(pdf_path) as pdf:
             lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
         wrapped += not any("申请" in line and "件，均按时答复" in line for line in lines)
         assert title not in lines  # the title is printed over several lines
-        (report,) = check_paths([doc.with_suffix(".pdf")])
-        assert "TT01" in {f.rule for f in report.findings}, doc.name
+        (report,) = check_paths([pdf_path])
+        assert "TT01" in {f.rule for f in report.findings}, pdf_path.name
         assert report.agency["agency_name"] == agency and report.agency["report_year"] == 2025
     assert wrapped >= 2  # the claim itself was cut by a line end in some of them
 
@@ -384,11 +388,7 @@ def test_a_table_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: 
             edit_part("word/document.xml", lambda x: x.replace(marker, _DRAWING.encode())),
         )
     elif fmt == "pdf":
-        if not SOFFICE:
-            pytest.skip("LibreOffice (soffice) is needed to print the page as PDF")
-        subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
-                        "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
-        path = path.with_suffix(".pdf")
+        (path,) = _as_pdf(tmp_path, path, export="pdf:writer_web_pdf_Export")
     (report,) = check_paths([path])
     assert report.error is None, report.error
     (missing,) = [f for f in report.findings if f.rule == "ST01"]
@@ -423,11 +423,7 @@ def test_a_document_that_is_no_report_is_refused_as_such(tmp_path: Path, fmt: st
         ["关于召开政务公开工作会议的通知", "各单位：定于下周召开会议，请准时参加。"], tmp_path / "通知.docx"
     )
     if fmt == "pdf":
-        if not SOFFICE:
-            pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
-        subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
-        path = path.with_suffix(".pdf")
+        (path,) = _as_pdf(tmp_path, path)
     done = _cli("check", str(path))
     assert done.returncode == 2 and "不像是政府信息公开工作年度报告" in done.stdout.replace("\n", "")
 

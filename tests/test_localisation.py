@@ -3,6 +3,7 @@ checked by the engine, and the correction it names is compared with the truth.""
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -153,3 +154,14 @@ def test_a_part_without_a_correction_is_said_so_not_counted_as_none():
     from validator.findings import Localisation
 
     assert Localisation("ambiguous", (), ((),)).summary()[0] == "勾稽关系：部分不平衡未能求出更正。"
+
+
+def test_what_the_solver_writes_to_the_output_descriptor_never_reaches_stdout(capfd):
+    """HiGHS prints some diagnostics straight to descriptor 1 (seen on an imported report: two lines before the
+    JSON of `nianbao check --format json`); they go nowhere while it runs, and printing works again after."""
+    from validator.check.localise import _solver_output_silenced
+
+    with _solver_output_silenced():
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();\n")
+    print("{}")
+    assert capfd.readouterr().out == "{}\n"

@@ -10,7 +10,10 @@ support excluded to tell whether another correction is just as cheap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -312,8 +315,9 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     options: list[Option] = []
     while len(options) < MAX_ALTERNATIVES:
         constraints = LinearConstraint(np.vstack(rows), np.concatenate(lower), np.concatenate(upper))
-        result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
-                      options={"time_limit": SOLVER_SECONDS})  # fmt: skip
+        with _solver_output_silenced():
+            result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds,
+                          options={"time_limit": SOLVER_SECONDS})  # fmt: skip
         if result.status == 2:  # infeasible: no other correction as cheap
             break
         if result.x is None:
@@ -335,6 +339,21 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
         lower.append(np.array([-np.inf]))
         upper.append(np.array([len(support) - 1.0]))
     return options, True
+
+
+@contextmanager
+def _solver_output_silenced() -> Iterator[None]:
+    """HiGHS (scipy 1.17) prints some diagnostics straight to file descriptor 1 whatever its options say, which
+    would corrupt the JSON a check prints: the descriptor points at the null device while the solver runs."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def report_localisation(

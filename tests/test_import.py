@@ -355,6 +355,36 @@ def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)
 
 
+def _in_a_layout_table(table: bytes) -> bytes:
+    """`table` in the one cell of a table that lays out the page, under a paragraph."""
+    cell = b'<w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr><w:p/>' + table + b"<w:p/></w:tc>"
+    return b'<w:tbl><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid><w:tr>' + cell + b"</w:tr></w:tbl>"
+
+
+def _in_a_text_box(table: bytes) -> bytes:
+    """`table` in a text box, written twice as Word does: as a drawing, and as VML for older readers."""
+    content = b"<w:txbxContent>" + table + b"<w:p/></w:txbxContent>"
+    return (
+        b'<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        b'<mc:Choice Requires="wps"><w:drawing>' + content + b"</w:drawing></mc:Choice>"
+        b"<mc:Fallback><w:pict>" + content + b"</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+
+
+@pytest.mark.parametrize(("which", "wrap"), [(-1, _in_a_layout_table), (0, _in_a_text_box)], ids=("表四", "表二"))
+def test_a_word_table_in_a_layout_table_or_a_text_box_is_read(corpus, tmp_path: Path, which: int, wrap) -> None:
+    """As on a web page, a table with a table in its cell only lays the page out; a text box's tables follow its
+    paragraph, read once. Every value comes back, with the findings of the plain document."""
+
+    def wrapped(xml: bytes) -> bytes:
+        table = re.findall(rb"<w:tbl>.*?</w:tbl>", xml)[which]
+        return xml.replace(table, wrap(table), 1)
+
+    path = repack(corpus["defective"]["docx"], tmp_path / "wrapped.docx", edit_part("word/document.xml", wrapped))
+    assert _flat(_tables(path)) == _flat(_tables(corpus["defective"]["xlsx"]))
+    assert _findings(path) == _findings(corpus["defective"]["xlsx"])
+
+
 def _table_three_as_a_picture(corpus) -> list:
     """The report's parts with 表三 replaced by a marker paragraph, where a picture goes."""
     parts = _parts(corpus, "balanced")

@@ -1,5 +1,7 @@
 """Reading a Word document (.docx) into one sheet: paragraphs in order, tables with gridSpan/vMerge as merged blocks.
 
+A table with tables in its cells is a layout: its cells are read as blocks; a text box's content follows its paragraph.
+
 The package passes the same checks as a workbook first (validator.sources.package: entries, sizes, climbing names,
 DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by local name, so Strict OOXML reads too.
 """
@@ -61,27 +63,37 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
 
 
 def _blocks(container, asm: Assembler) -> None:
-    """Paragraphs and tables of a body, content control or cell, in order."""
+    """Paragraphs and tables of a body, content control, cell or text box, in order. As on a web page, a table with
+    tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML, which
+    the package inspection limits."""
     for el in container:
         tag = _local(el)
         if tag == "p":
-            asm.paragraph(_text(el))
+            boxes: list = []
+            asm.paragraph(_text(el, boxes))
             if any(_local(node) in _PICTURES for node in el.iter()):
                 asm.picture()
+            for box in boxes:  # a text box's content follows its paragraph
+                _blocks(box, asm)
+        elif tag == "tbl" and any(_local(node) == "tbl" for node in el.iter() if node is not el):
+            for tr in _children(el, "tr"):
+                for tc in _children(tr, "tc"):
+                    _blocks(tc, asm)
         elif tag == "tbl":
             asm.table(_table(el))
         elif tag in ("sdt", "sdtContent", "customXml", "ins"):
             _blocks(el, asm)
 
 
-def _text(el) -> str:
-    """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines."""
+def _text(el, boxes: list | None = None) -> str:
+    """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines. With `boxes`,
+    the content of text boxes is put there instead of into the text."""
     parts: list[str] = []
-    _collect(el, parts)
+    _collect(el, parts, boxes)
     return "".join(parts)
 
 
-def _collect(el, parts: list[str]) -> None:
+def _collect(el, parts: list[str], boxes: list | None) -> None:
     for node in el:
         tag = _local(node)
         if tag == "t" and node.text:
@@ -90,8 +102,10 @@ def _collect(el, parts: list[str]) -> None:
             parts.append("\n")
         elif tag == "tab":
             parts.append("\t")
-        if tag not in _SKIPPED_TEXT:
-            _collect(node, parts)
+        if tag == "txbxContent" and boxes is not None:
+            boxes.append(node)
+        elif tag not in _SKIPPED_TEXT:
+            _collect(node, parts, boxes)
 
 
 def _children(el, name: str) -> list:

@@ -323,3 +323,18 @@ def test_an_extra_column_with_numbers_is_reported_not_ignored(tmp_path: Path) ->
     (report,) = check_paths([path])
     assert report.flatten() == [("ST05", "表三!J4")]
     assert "表三第 J 列「法人或其他组织小计」不是官方格式中的列" in report.findings[0].message
+
+
+def test_a_visible_copy_is_checked_not_the_hidden_stale_original(tmp_path: Path) -> None:
+    """Excel's 移动或复制 makes 「表三 (2)」; the clerk edits it and hides the original 「表三」, balanced but stale."""
+    path = build(tmp_path / "report.xlsx", VALUES)
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb["表三"])
+    copy.title = "表三 (2)"
+    copy["D17"] = VALUES["t3.unable_not_held.natural"] + 1  # the slip, in the copy only (表三!D17: WRONG_T3)
+    wb["表三"].sheet_state = "hidden"
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert {f.cell.sheet for f in report.findings if f.rule.startswith("EQ")} == {"表三 (2)"}
+    (choice,) = [f for f in report.findings if f.rule == "ST10"]
+    assert "按工作表「表三 (2)」校验（各表栏目相当，取未隐藏的一张）" in choice.message

@@ -43,9 +43,11 @@ class _Candidate:
     named: bool
 
     @property
-    def rank(self) -> tuple[int, bool, int]:
-        """Higher is better: the score, then a visible sheet, then the earlier one."""
-        return self.hits + (3 if self.named else 0), self.index.sheet.visible, -self.position
+    def rank(self) -> tuple[int, int]:
+        """Higher is better: its distinctive labels, more for the spec sheet's name and more again for a visible
+        sheet (a clerk edits a visible copy and hides the stale original, whatever their names), then the earlier.
+        A sheet with a few of the labels never wins over one holding the table for being visible or named."""
+        return self.hits + (3 if self.named else 0) + (5 if self.index.sheet.visible else 0), -self.position
 
 
 def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidate]:
@@ -93,10 +95,12 @@ def _say_choice(report: LocatedReport, used: _Candidate, candidates: list[_Candi
         )
         return
     rival = others[0]
-    if used.rank[0] > rival.rank[0]:
-        why = f"它有「{used.spec}」独有的栏目 {used.hits} 个" + (f"，且名称为「{used.spec}」" if used.named else "")
+    if used.hits > rival.hits:
+        why = f"它有「{used.spec}」独有的栏目 {used.hits} 个，多于另一张的 {rival.hits} 个"
     elif used.index.sheet.visible != rival.index.sheet.visible:
         why = "各表栏目相当，取未隐藏的一张"
+    elif used.named != rival.named:
+        why = f"各表栏目相当，取名称为「{used.spec}」的一张"
     else:
         why = "各表栏目相当，取排在前面的一张"
     unused = "、".join(f"「{c.index.sheet.name}」" for c in others)

@@ -224,6 +224,23 @@ def test_check_in_place_keeps_a_backup(balanced: Path, tmp_path: Path) -> None:
     assert listing(tmp_path) == {"report.xlsx", "report.bak.xlsx"}
 
 
+def test_a_read_only_file_is_never_marked_in_place_nor_cleared(balanced: Path, tmp_path: Path) -> None:
+    """Windows users mark a submitted file read-only on purpose: a rename would replace it all the same."""
+    source = copy(balanced, tmp_path / "report.xlsx")
+    original = source.read_bytes()
+    source.chmod(0o444)
+    proc = run("check", "report.xlsx", "--in-place", cwd=tmp_path)
+    assert proc.returncode == EXIT_WRITE
+    assert "文件设为只读，请去掉只读属性后重试" in proc.stdout.replace("\n", "") and "Excel 中打开" not in proc.stdout
+    assert source.read_bytes() == original and listing(tmp_path) == {"report.xlsx"}  # no backup left either
+    proc = run("check", "report.xlsx", cwd=tmp_path)  # a copy beside it is still written
+    assert (tmp_path / "report.校验.xlsx").is_file() and source.read_bytes() == original
+    copy(tmp_path / "report.校验.xlsx", marked := tmp_path / "marked.xlsx")
+    marked.chmod(0o444)
+    proc = run("clear", "marked.xlsx", cwd=tmp_path)
+    assert proc.returncode == EXIT_WRITE and "文件设为只读" in proc.stderr
+
+
 def test_check_sniffs_content_not_extension(balanced: Path, tmp_path: Path) -> None:
     copy(balanced, tmp_path / "as_xls.xls")
     copy(balanced, tmp_path / "as_txt.txt")

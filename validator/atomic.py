@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
+
+from validator.text import READ_ONLY_FILE
 
 try:
     import fcntl
@@ -31,6 +35,8 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
 def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
     """Write every target to a temporary file first, then move them all into place, so that files made together
     are replaced together: an interruption while writing leaves every target as it was."""
+    for target in writers:
+        refuse_read_only(target)
     temporary = {target: _temporary(target) for target in writers}
     held: dict[Path, int] = {}
     try:
@@ -50,6 +56,13 @@ def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
         for tmp in temporary.values():
             tmp.unlink(missing_ok=True)
         raise
+
+
+def refuse_read_only(target: Path) -> None:
+    """A file its owner set read-only is not replaced (a rename would, the folder being writable): Windows users
+    mark submitted files read-only on purpose."""
+    if target.exists() and (not os.stat(target).st_mode & stat.S_IWUSR or not os.access(target, os.W_OK)):
+        raise PermissionError(errno.EACCES, READ_ONLY_FILE, str(target))
 
 
 def _temporary(target: Path) -> Path:

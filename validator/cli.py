@@ -15,7 +15,7 @@ from pathlib import Path
 
 from validator.findings import SEVERITY_ZH, Copy, FileReport
 from validator.spec import SpecError, Template, default_template, get_template, list_templates
-from validator.text import os_reason
+from validator.text import in_use_hint, os_reason
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 _SERVER_URL = re.compile(r"^https?://[\x21-\x7e]{1,200}$")  # kept in a defined name: a formula constant, ASCII
@@ -530,7 +530,7 @@ def _clear(args: argparse.Namespace) -> int:
             code = EXIT_UNREADABLE
             continue
         except OSError as exc:
-            print(f"无法写入 {path}（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试。", file=sys.stderr)
+            print(f"无法写入 {path}（{os_reason(exc)}）。{in_use_hint(exc)}", file=sys.stderr)
             code = max(code, EXIT_WRITE)
             continue
         said = "已清除校验标注，恢复了原来的填充和批注" if cleared else "没有校验标注，未作改动"

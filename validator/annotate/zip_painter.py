@@ -21,12 +21,12 @@ from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, Cleared, Original, UndoRecord
 from validator.annotate.workbook_xml import Book, workbook_part
 from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
-from validator.atomic import copy_atomic, write_atomic
+from validator.atomic import copy_atomic, refuse_read_only, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.sources.grid import ReadError
 from validator.sources.xlsx import sniff
-from validator.text import os_reason
+from validator.text import in_use_hint, os_reason
 
 ANNOTATED_SUFFIX = ".校验"
 VBA_PART = "xl/vbaProject.bin"
@@ -99,6 +99,7 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
     notices: list[str] = []
     if in_place:
         target = source
+        refuse_read_only(target)  # before the backup: a refused write leaves nothing behind
         copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
     else:
         target = annotated_path(source, out_dir, refresh=marked)
@@ -120,7 +121,7 @@ def try_write_annotated(
     except ReadError as exc:  # readable for checking, but its package cannot be edited
         return f"无法生成标注副本：{exc.message}"
     except OSError as exc:
-        return f"无法写入标注副本（{os_reason(exc)}）。如文件正在 Excel 中打开，请关闭后重试，或用 --out 指定其他目录。"
+        return f"无法写入标注副本（{os_reason(exc)}）。{in_use_hint(exc, '，或用 --out 指定其他目录')}"
 
 
 def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = True) -> Cleared:

@@ -13,7 +13,7 @@ from validator.catalogue import builtin_finding
 from validator.check.coverage import coverage, equation_states, with_consequences
 from validator.check.localise import report_localisation
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
-from validator.check.values import Parsed, parse_number, parse_text, parse_year
+from validator.check.values import PLACEHOLDERS, Parsed, parse_number, parse_text, parse_year
 from validator.findings import Coverage, Finding, Localisation
 from validator.locate import LocatedReport
 from validator.rules import assumptions
@@ -30,6 +30,11 @@ class _Parsed:
 
 
 _PLAIN_NUMBERS = (int, float)  # exactly these types (a bool is an int, and parse_number tells it apart)
+
+
+def _placeholder_text(kind: str, value: object) -> bool:
+    """A text entry that is only a placeholder ("无", "/", "—"), which says nothing of what is asked."""
+    return kind not in NUMERIC_KINDS and isinstance(value, str) and value.strip() in PLACEHOLDERS
 
 
 def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
@@ -61,9 +66,10 @@ def _parse(located: LocatedReport) -> _Parsed:
         if parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
-        if parsed.value is None and cell.required:
-            message = f"{ctx.where(key)}为空。请填写{cell.label}。"
-            out.findings.append(builtin_finding("TX01", message, loc.cell))
+        if cell.required and (parsed.value is None or _placeholder_text(cell.kind, parsed.value)):
+            said = "为空" if parsed.value is None else f"只填了「{parsed.value}」"
+            out.values[key] = None  # as if blank: the rules about its content would only repeat this
+            out.findings.append(builtin_finding("TX01", f"{ctx.where(key)}{said}。请填写{cell.label}。", loc.cell))
     return out
 
 

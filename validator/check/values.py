@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
 # A count with a note after it, as some reports print it: "22（其中修订16件）", "55（含自然失效29件）" (after NFKC).
 _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
+_APOSTROPHES = ("'", "‘", "’")
 _CHANGE_IN_WORDS = re.compile(r"^(?P<sign>增加?|减少?)(?P<number>\d+)(?:件|个|项)?$")  # "减4" in 本年增/减
 
 
@@ -47,6 +48,9 @@ def _text_number(text: str, kind: str) -> Parsed:
     """Interpret text found in a numeric cell."""
     norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     shown = text.strip()
+    # A leading apostrophe is how a number is typed as text; some programs keep it in the cell's value.
+    apostrophe = "（开头有撇号，请去掉）" if norm[:1] in _APOSTROPHES and len(norm) > 1 else ""
+    norm = norm[1:] if apostrophe else norm
     if norm in PLACEHOLDERS or shown in PLACEHOLDERS:
         return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")
     if _NUMBER.match(norm):
@@ -56,7 +60,9 @@ def _text_number(text: str, kind: str) -> Parsed:
             if kind in COUNT_KINDS and not value.is_integer()
             else f"请改为数值 {fmt(value)}"
         )
-        return Parsed(value, "TY03", f"是以文本形式存储的数字「{text}」，已按 {fmt(value)} 校验。{advice}。")
+        return Parsed(
+            value, "TY03", f"是以文本形式存储的数字「{text}」{apostrophe}，已按 {fmt(value)} 校验。{advice}。"
+        )
     m = _CHANGE_IN_WORDS.match(norm)
     if m and kind in SIGNED_KINDS:
         value = float(m["number"]) * (-1 if m["sign"].startswith("减") else 1)

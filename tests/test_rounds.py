@@ -21,7 +21,7 @@ from validator.cli import EXIT_USAGE, main
 NEW_NATURAL, NEW_TOTAL = T3.cell_key("new", "natural"), T3.cell_key("new", "total")
 E1 = {NEW_NATURAL: 99}  # EQ01 and EQ03 on 表三!D5
 E2 = {NEW_TOTAL: 1}  # EQ01 and EQ03 on 表三!J5
-W1 = {"other_matters": "无"}  # TX02
+W1 = {"other_matters": "本年度没有其他需要报告的事项。"}  # TX02: the fees unmentioned
 W2 = {"t2_1.normative.current": 1}  # PL02
 EQ = {"EQ01", "EQ03"}
 KINDS = ("已改正", "新出现", "仍存在", "已说明", "已接受")

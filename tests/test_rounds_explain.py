@@ -33,7 +33,15 @@ EQ_NOTE = "数据经核实无误。"
 
 def wrong_report(path: Path) -> Path:
     """Two warnings (TX02 on 正文!B4, PL02) and an unbalanced 表三 (EQ01 and EQ03 on 表三!D5)."""
-    build(path, agency("某县甲局", "11330521MB0000001", other_matters="无", **{NATURAL: 99, NORMATIVE: 1}))
+    build(
+        path,
+        agency(
+            "某县甲局",
+            "11330521MB0000001",
+            other_matters="本年度没有其他需要报告的事项。",
+            **{NATURAL: 99, NORMATIVE: 1},
+        ),
+    )
     return path
 
 

@@ -60,7 +60,15 @@ def first_two(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("versions")
     v1 = wrong_report(folder / "甲局.xlsx")
     v2 = folder / "甲局-改.xlsx"
-    build(v2, agency("某县甲局", CODE17, other_matters="无", **{NORMATIVE: 1, T3.cell_key("new", COLUMNS[1]): 77}))
+    build(
+        v2,
+        agency(
+            "某县甲局",
+            CODE17,
+            other_matters="本年度没有其他需要报告的事项。",
+            **{NORMATIVE: 1, T3.cell_key("new", COLUMNS[1]): 77},
+        ),
+    )
     return v1, v2
 
 

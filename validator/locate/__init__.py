@@ -198,7 +198,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                 superseded.add(name)
                 report.add(
                     "ST07",
-                    f"工作表「{index.sheet.name}」使用了{name}（{basis}）的栏目，如「{label}」。"
+                    f"{index.described}使用了{name}（{basis}）的栏目，如「{label}」。"
                     f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
                 )
     candidates = _candidates(indexes, template)

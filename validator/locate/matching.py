@@ -24,6 +24,16 @@ class SheetIndex:
     def ref(self, row: int, col: int) -> CellRef:
         return CellRef(self.sheet.name, row, col)
 
+    def at_row(self, row: int) -> str:
+        """Where a row is, in a message: "工作表「表三」第5行"; nothing for a document's one sheet, which its reader
+        never sees (the finding's place in the document is added to the message)."""
+        return "" if self.sheet.origins else f"工作表「{self.sheet.name}」第{row}行"
+
+    @property
+    def described(self) -> str:
+        """The sheet in a message: "工作表「表三」", or "原文" for a document."""
+        return "原文" if self.sheet.origins else f"工作表「{self.sheet.name}」"
+
     def text(self, row: int, col: int) -> str:
         return str(self.sheet.cells.get((row, col), "")).strip()
 

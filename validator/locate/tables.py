@@ -379,8 +379,13 @@ def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) ->
                 f"{table.sheet}以图片形式发布：标题「{title}」下是图片而不是表格，无法读取其中的数字，相关勾稽关系未校验。"
                 "请提供表格为文字（可复制）的网页、Word 或 PDF 版本后再校验。"
             )
-        return (
-            f"{table.sheet}缺失：工作表「{index.sheet.name}」第{heading}行有标题「{title}」，但其下没有{name}。"
-            f"请按官方格式在标题下补上该表，没有发生的填 0。"
-        )
-    return f"找不到{table.sheet}中的{name}。请按官方格式补上该表，没有发生的填 0。"
+        return f"{table.sheet}缺失：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{_add_table(index)}"
+    return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
+
+
+def _add_table(index: SheetIndex) -> str:
+    """What to do about a missing table: add it; in a document, first make sure it is not just unreadable."""
+    add = "请按官方格式补上该表，没有发生的填 0。"
+    if index.sheet.origins:
+        return f"如原文中其实有该表（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"
+    return add

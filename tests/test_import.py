@@ -176,6 +176,20 @@ def test_the_agency_and_year_are_read_from_a_title_either_way_round(corpus, tmp_
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025)
 
 
+def test_a_cms_page_title_above_the_content_names_the_agency_and_year(corpus, tmp_path: Path) -> None:
+    """The report's title in an <h1> above the content root (#zoom), the <title> only the site's name."""
+    parts = _parts(corpus, "balanced")
+    page = documents.clean_html(parts[1:]).decode("utf-8")
+    page = page.replace("<title>年度报告</title>", "<title>政务公开_某县人民政府</title>")
+    page = page.replace(
+        '<div id="zoom">', '<h1 class="title">某县人民政府办公室2025年度政府信息公开工作年度报告</h1><div id="zoom">'
+    )
+    (path := tmp_path / "cms.html").write_text(page, encoding="utf-8")
+    (report,) = check_paths([path])
+    assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025)
+    assert "ST09" not in {f.rule for f in report.findings}
+
+
 def test_a_page_whose_title_names_no_agency_and_year_is_asked_for_them(corpus, tmp_path: Path) -> None:
     parts = _parts(corpus, "balanced")
     assert isinstance(parts[0], str) and "2025年度" in parts[0]  # the title

@@ -87,6 +87,7 @@ _CONTENT_ROOTS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
 )
 _ATTACHMENT = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)")
+_TITLE_CANDIDATES = 200  # headings looked at for the report's title: a page of thousands is a hostile one
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 
@@ -126,9 +127,8 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     walker = _Walker(Assembler("html", limits), limits)
     content = next((found[0] for xpath in _CONTENT_ROOTS if (found := root.xpath(xpath))), None)
     if content is not None:
-        title = root.find(".//title")
-        if title is not None and title.text:
-            walker.asm.paragraph(_SPACES.sub(" ", title.text))
+        for title in _titles(root, content):
+            walker.asm.paragraph(title)
     walker.visit(content if content is not None else root, 0)
     walker.flush()
     if not walker.asm.looks_like_a_report():
@@ -154,6 +154,17 @@ def _not_a_report(root) -> ReadError:
         "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",
         "not_report",
     )
+
+
+def _titles(root, content) -> list[str]:
+    """The page's titles outside its content root, where a CMS prints the report's title (an <h1> or a "title"
+    block above the text, the <title> often only the site's name): those naming a report first, then <title>."""
+    found = root.xpath("//h1 | //h2 | //h3 | //*[contains(@class, 'title')] | //*[contains(@id, 'title')]")
+    heads = [el for el in found[:_TITLE_CANDIDATES] if el is not content and content not in el.iterancestors()]
+    texts = [_SPACES.sub(" ", el.text_content()).strip() for el in heads]
+    title = root.find(".//title")
+    named = [t for t in dict.fromkeys(texts) if "报告" in t and len(t) <= 100]
+    return named[:2] + ([_SPACES.sub(" ", title.text).strip()] if title is not None and title.text else [])
 
 
 class _Walker:

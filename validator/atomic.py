@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from validator.text import READ_ONLY_FILE
-
 try:
     import fcntl
 except ImportError:  # Windows: a file another process holds open cannot be deleted, which marks it as in use
@@ -58,11 +56,17 @@ def write_all_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
         raise
 
 
+class ReadOnlyFile(PermissionError):
+    """A file set read-only, which is not replaced."""
+
+    user_reason = "文件设为只读，请去掉只读属性后重试"
+
+
 def refuse_read_only(target: Path) -> None:
     """A file its owner set read-only is not replaced (a rename would, the folder being writable): Windows users
     mark submitted files read-only on purpose."""
     if target.exists() and (not os.stat(target).st_mode & stat.S_IWUSR or not os.access(target, os.W_OK)):
-        raise PermissionError(errno.EACCES, READ_ONLY_FILE, str(target))
+        raise ReadOnlyFile(errno.EACCES, "read-only file", str(target))
 
 
 def _temporary(target: Path) -> Path:

@@ -51,16 +51,12 @@ _OS_REASONS = {
 }
 
 
-READ_ONLY_FILE = "文件设为只读，请去掉只读属性后重试"  # the reason of validator.atomic's refusal to replace one
-
-
 def in_use_hint(exc: OSError, also: str = "") -> str:
-    """What else may stop a write (a file Excel holds open), unless the reason says it all already."""
-    return "" if exc.strerror == READ_ONLY_FILE else f"如文件正在 Excel 中打开，请关闭后重试{also}。"
+    """What else may stop a write (a file Excel holds open), unless the error says it all already."""
+    return "" if getattr(exc, "user_reason", None) else f"如文件正在 Excel 中打开，请关闭后重试{also}。"
 
 
 def os_reason(exc: OSError) -> str:
-    """Why a file could not be written, in Chinese where the cause is a common one (else the system's own words)."""
-    if exc.strerror == READ_ONLY_FILE:
-        return READ_ONLY_FILE
-    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    """Why a file could not be written, in Chinese: the error's own `user_reason` if it has one (as
+    validator.atomic's refusals do), the common causes by errno, else the system's own words."""
+    return getattr(exc, "user_reason", None) or _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -190,6 +190,22 @@ def test_a_cms_page_title_above_the_content_names_the_agency_and_year(corpus, tm
     assert "ST09" not in {f.rule for f in report.findings}
 
 
+@pytest.mark.parametrize(
+    ("number", "numerals"), [("（{}）", "一二三四五六"), ("{}. ", "123456"), ("第{}部分 ", "一二三四五六")]
+)
+def test_sections_numbered_otherwise_are_read_and_said_so(corpus, tmp_path: Path, number: str, numerals: str) -> None:
+    """「（一）总体情况」, 「1. 总体情况」, 「第一部分 总体情况」: the text is read (and compared with the tables), each
+    heading told to be written as the format does (ST04), not the whole 正文 reported missing."""
+    numerals = dict(zip("一二三四五六", numerals))
+    parts = _parts(corpus, "balanced")
+    renumbered = [re.sub(r"^([一二三四五六])、", lambda m: number.format(numerals[m[1]]), p) if isinstance(p, str) else p
+                  for p in parts]  # fmt: skip
+    (path := tmp_path / "numbered.html").write_bytes(documents.clean_html(renumbered))
+    (report,) = check_paths([path])
+    assert {f.rule for f in report.findings} == {"ST04"}, [f.message for f in report.findings]
+    assert report.values["overview"] and report.values["other_matters"]
+
+
 def test_a_page_whose_title_names_no_agency_and_year_is_asked_for_them(corpus, tmp_path: Path) -> None:
     parts = _parts(corpus, "balanced")
     assert isinstance(parts[0], str) and "2025年度" in parts[0]  # the title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from validator.labels import normalize
@@ -32,6 +33,15 @@ def _sheet_labels(spec: Sheet) -> set[str]:
     return labels - {""}
 
 
+# A section heading's own numbering: "一、", "（一）", "1.", "第一部分" (reports number their sections otherwise too).
+_SECTION_NUMBER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、]?|第[一二三四五六七八九十]+部分)\s*")
+
+
+def _unnumbered(labels) -> set[str]:
+    """Labels without a leading section number, those of at least four characters left (a heading, not "1.其他")."""
+    return {rest for label in labels if len(rest := _SECTION_NUMBER.sub("", label)) >= 4}
+
+
 @dataclass(frozen=True)
 class _Candidate:
     """A workbook sheet showing labels only one spec sheet has: how many, and whether it bears that sheet's name."""
@@ -59,6 +69,7 @@ def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidat
     for spec in template.sheets:
         for position, index in enumerate(indexes):
             hits = len(distinct[spec.name] & {text for _, _, text in index.labels})
+            hits = hits or len(_unnumbered(distinct[spec.name]) & _unnumbered(text for _, _, text in index.labels))
             if hits:
                 named = normalize(index.sheet.name) == normalize(spec.name)
                 out.append(_Candidate(spec.name, index, position, hits, named))

@@ -65,11 +65,13 @@ def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidat
     表三 for their shared 总计), best first."""
     labels = {s.name: _sheet_labels(s) for s in template.sheets}
     distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+    unnumbered = {n: _unnumbered(ls) for n, ls in distinct.items()}
+    texts = [{text for _, _, text in index.labels} for index in indexes]
+    texts_unnumbered = [_unnumbered(t) for t in texts]  # for a spec sheet none of whose labels is there as written
     out = []
     for spec in template.sheets:
         for position, index in enumerate(indexes):
-            hits = len(distinct[spec.name] & {text for _, _, text in index.labels})
-            hits = hits or len(_unnumbered(distinct[spec.name]) & _unnumbered(text for _, _, text in index.labels))
+            hits = len(distinct[spec.name] & texts[position]) or len(unnumbered[spec.name] & texts_unnumbered[position])
             if hits:
                 named = normalize(index.sheet.name) == normalize(spec.name)
                 out.append(_Candidate(spec.name, index, position, hits, named))

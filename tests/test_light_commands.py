@@ -9,12 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from validator.forms.layout import template_layout
+from validator.spec import default_template
+
 # Runs the command in this fresh interpreter, then prints which heavy modules it imported.
 PROBE = """
 import sys
 from validator.cli import main
 code = main(sys.argv[1:])
-print("HEAVY", code, sorted(m for m in ("pandas", "pandera", "numpy") if m in sys.modules))
+print("HEAVY", code, sorted(m for m in ("pandas", "pandera", "numpy", "openpyxl") if m in sys.modules))
 """
 
 
@@ -38,6 +41,21 @@ def test_templates_lists_without_pandas() -> None:
     code, modules = _heavy("templates")
     assert code == 0
     assert "pandas" not in modules and "pandera" not in modules
+
+
+@pytest.mark.parametrize("command", ["check", "batch"])
+def test_workbooks_checked_and_marked_without_openpyxl(balanced_workbook: Path, tmp_path: Path, command: str) -> None:
+    """openpyxl (~0.15 s to import) writes blank workbooks and converted documents only: a check or a batch of
+    workbooks, annotated copies and 汇总.xlsx included, never loads it."""
+    wrong = tmp_path / "wrong.xlsx"
+    book = openpyxl.load_workbook(balanced_workbook)
+    slot = next(s for sheet in template_layout(default_template()) if sheet.name == "表三" for s in sheet.slots)
+    book["表三"].cell(slot.row, slot.col, 999)  # unbalances 表三: a copy is written
+    book.save(wrong)
+    code, modules = _heavy(command, str(wrong), "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert list((tmp_path / "out").rglob("*.校验.xlsx"))
+    assert "pandera" in modules and "openpyxl" not in modules
 
 
 def test_check_runs_without_importing_hypothesis(balanced_workbook: Path) -> None:

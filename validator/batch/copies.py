@@ -9,7 +9,6 @@ from pathlib import Path
 from validator.annotate.zip_painter import Written, try_write_annotated
 from validator.engine import check_paths
 from validator.findings import FileReport
-from validator.forms.imported import convert
 from validator.provenance import FORMAT_ZH
 from validator.sources.grid import ReadError
 from validator.spec.catalog import template_by_id
@@ -28,6 +27,8 @@ def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in
     """The annotated copy of a checked submission, or the Chinese reason it could not be written."""
     if report.source_format == "xlsx":
         return try_write_annotated(source, report, out_dir, in_place)
+    from validator.forms.imported import convert  # openpyxl: only documents' copies need it, not a batch's start
+
     with tempfile.TemporaryDirectory(prefix="nianbao-copy-") as tmp:
         converted = Path(tmp) / f"{source.name}.xlsx"  # 年报.pdf → 年报.pdf.校验.xlsx: never 年报.xlsx's copy
         try:

@@ -13,7 +13,7 @@ from validator.batch.findings import agency_key, agency_keys
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
 from validator.forms.layout import sheet_layout
-from validator.forms.workbook import NUMBER_FORMATS, column_widths, format_properties
+from validator.forms.look import NUMBER_FORMATS, column_widths, xlsxwriter_properties
 from validator.spec.model import NUMERIC_KINDS, Template
 from validator.text import plain_number, printable
 
@@ -121,7 +121,7 @@ def write_totals(
     for sheet in (s for s in template.sheets if s.tables):
         layout = sheet_layout(sheet)
         for b in layout.blocks:
-            look = formats(format_properties(b.role))
+            look = formats(xlsxwriter_properties(b.role))
             first, last = (b.top + top - 1, b.left - 1), (b.bottom + top - 1, b.right - 1)
             if b.merged:
                 ws.merge_range(*first, *last, b.text, look)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from math import ceil
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,47 +17,14 @@ from validator.atomic import save_atomic
 from validator.cellref import column_letter
 from validator.forms.layout import Block, Role, SheetLayout, Slot, template_layout
 from validator.forms.live import FAIL_MARK, live_checks
-from validator.names import INPUT_FILL, LABEL_FILL, TEMPLATE_INFO_SHEET
-from validator.spec.model import NUMERIC_KINDS, Kind, Template
-from validator.text import display_width
+from validator.forms.look import LOOKS, NUMBER_FORMATS, Look, column_widths, row_heights
+from validator.names import TEMPLATE_INFO_SHEET
+from validator.spec.model import Kind, Template
 
 CREATOR = "nianbao-validator"
 LAST_YEAR = 2100  # upper bound of 报告年度 in a format that is still in force
 
-FONT_NAME = "宋体"
-DATA_WIDTH = 12.0  # numeric input columns, unless their headers need more
-DATA_MAX = 18.0  # 表二「本年处理决定数量」on one line; longer headers wrap
-FIELD_WIDTH = 40.0  # short text inputs of form sheets (机关名称 …)
-MIN_LABEL_WIDTH = 12.0
-GROUP_LABEL_MAX = 16.0  # outer row-label columns of tables (表三「三、本年度办理结果」may wrap)
-LEAF_LABEL_MAX = 40.0  # the innermost row-label column; longer labels wrap
-LONGTEXT_WIDTH = 80.0
-LONGTEXT_HEIGHT = 180.0
-ROW_HEIGHT = 20.0
-TITLE_HEIGHT = 30.0
-LINE_HEIGHT = 15.0  # points per wrapped line of 11 pt CJK text
-
-NUMBER_FORMATS: dict[Kind, str] = {
-    "count": "0",
-    "signed_count": "0",
-    "money": "0.0000",
-    "amount": "0.00",
-    "year": "0",
-    "text": "@",
-    "longtext": "@",
-    "choice": "@",
-    "credit_code": "@",
-}
-
 _THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FONT = Font(name=FONT_NAME, size=11)
-_INPUT_FILL = PatternFill("solid", fgColor=INPUT_FILL)
-_LABEL_FILL = PatternFill("solid", fgColor=LABEL_FILL)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
-_MIDDLE = Alignment(vertical="center")
 
 # Live checks: an unbalanced total in Excel's own "light red fill, dark red text", the other cells of its equation
 # lighter; the status cell green, red while an equation does not balance.
@@ -69,38 +35,26 @@ _STATUS_FAIL_FONT = Font(bold=True, color="C00000")
 
 @dataclass(frozen=True)
 class _Style:
-    """How one kind of cell looks; an attribute left None keeps openpyxl's default."""
+    """A Look as openpyxl objects; an attribute left None keeps openpyxl's default."""
 
     font: Font
     alignment: Alignment
-    fill: PatternFill | None = None
-    border: Border | None = None
-    protection: Protection | None = None
+    fill: PatternFill | None
+    border: Border | None
+    protection: Protection | None
 
 
-def _label(font: Font, alignment: Alignment) -> _Style:
-    """A bordered grey label cell."""
-    return _Style(font, alignment, _LABEL_FILL, _BORDER)
+def _openpyxl_style(look: Look) -> _Style:
+    return _Style(
+        Font(name=look.font, size=look.size, bold=look.bold or None, color=look.color),
+        Alignment(horizontal=look.horizontal, vertical=look.vertical, wrap_text=look.wrap or None),
+        PatternFill("solid", fgColor=look.fill) if look.fill else None,
+        Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN) if look.border else None,
+        Protection(locked=False) if look.unlocked else None,
+    )
 
 
-def _input(alignment: Alignment) -> _Style:
-    """A bordered, unlocked input cell in the template's input fill."""
-    return _Style(_FONT, alignment, _INPUT_FILL, _BORDER, Protection(locked=False))
-
-
-# Every cell the form styles, by name: a block's role, an input ("input", or "longtext" for long texts) or the
-# status cell of a live check.
-_STYLES: dict[Role | str, _Style] = {
-    "title": _Style(Font(name=FONT_NAME, size=16, bold=True), Alignment(horizontal="center", vertical="center")),
-    "caption": _label(Font(name=FONT_NAME, size=11, bold=True), _CENTER),
-    "corner": _label(_FONT, _CENTER),
-    "col_header": _label(_FONT, _CENTER),
-    "row_header": _label(_FONT, _LEFT),
-    "field_label": _label(_FONT, _LEFT),
-    "input": _input(_MIDDLE),
-    "longtext": _input(_TOP_LEFT),
-    "status": _Style(Font(name=FONT_NAME, size=11, bold=True, color="00843D"), _MIDDLE),
-}
+_STYLES: dict[Role | str, _Style] = {name: _openpyxl_style(look) for name, look in LOOKS.items()}
 
 
 def _apply(cell: Cell, name: Role | str) -> None:
@@ -209,35 +163,12 @@ def _fill_sheet(ws: Worksheet, layout: SheetLayout, template: Template) -> None:
     widths = column_widths(layout, kinds)
     for col, width in widths.items():
         ws.column_dimensions[column_letter(col)].width = width
-    for row, height in _row_heights(layout, widths, kinds).items():
+    for row, height in row_heights(layout, widths, kinds).items():
         ws.row_dimensions[row].height = height
     ws.freeze_panes = layout.freeze
     _add_live_checks(ws, layout, template)
     _protect(ws)
     _print_setup(ws, layout)
-
-
-_VALIGN = {"center": "vcenter"}  # XlsxWriter's name for openpyxl's vertical "center"
-
-
-def format_properties(role: Role) -> dict[str, object]:
-    """How a block of `role` looks, as XlsxWriter format properties (the batch's 全区合计 is written with XlsxWriter)."""
-    style = _STYLES[role]
-    font, align = style.font, style.alignment
-    props: dict[str, object] = {"font_name": font.name, "font_size": font.sz, "bold": bool(font.b)}
-    if font.color is not None:
-        props["font_color"] = "#" + font.color.rgb[-6:]
-    if align.horizontal:
-        props["align"] = align.horizontal
-    if align.vertical:
-        props["valign"] = _VALIGN.get(align.vertical, align.vertical)
-    if align.wrap_text:
-        props["text_wrap"] = True
-    if style.fill is not None:
-        props |= {"pattern": 1, "bg_color": "#" + style.fill.fgColor.rgb[-6:]}
-    if style.border is not None:
-        props["border"] = 1  # thin on every side, as _BORDER
-    return props
 
 
 def write_block(ws: Worksheet, block: Block) -> None:
@@ -305,55 +236,6 @@ def _add_live_checks(ws: Worksheet, layout: SheetLayout, template: Template) -> 
             ws.conditional_formatting.add(h.cells, FormulaRule(formula=[h.formula], fill=fill, font=font))
         for col in check.helper_columns:
             ws.column_dimensions[column_letter(col)].hidden = True
-
-
-def column_widths(layout: SheetLayout, kinds: dict[str, Kind]) -> dict[int, float]:
-    """Label columns fit their labels (the leaf-label column widest); numeric columns share one width."""
-    first_input = min((slot.col for slot in layout.slots), default=layout.width + 1)
-
-    def labels(first: int, last: int) -> list[str]:
-        """Texts of the one-column labels in columns first..last."""
-        return [b.text for b in layout.blocks if b.role != "title" and first <= b.left == b.right <= last]
-
-    widths = {col: _fit(labels(col, col), MIN_LABEL_WIDTH, GROUP_LABEL_MAX) for col in range(1, first_input)}
-    if first_input > 1:
-        widths[first_input - 1] = _fit(labels(first_input - 1, first_input - 1), MIN_LABEL_WIDTH, LEAF_LABEL_MAX)
-    if "longtext" in kinds.values():
-        input_width = LONGTEXT_WIDTH
-    elif set(kinds.values()) <= NUMERIC_KINDS:
-        input_width = _fit(labels(first_input, layout.width), DATA_WIDTH, DATA_MAX)
-    else:
-        input_width = FIELD_WIDTH
-    widths.update(dict.fromkeys(range(first_input, layout.width + 1), input_width))
-    return widths
-
-
-def _fit(texts: list[str], low: float, high: float) -> float:
-    """A column width that shows the widest text on one line, within [low, high]."""
-    return min(max(max(map(display_width, texts), default=0) + 2, low), high)
-
-
-def _row_heights(layout: SheetLayout, widths: dict[int, float], kinds: dict[str, Kind]) -> dict[int, float]:
-    """Row heights that fit every wrapped label; a block spanning rows takes its shortfall on its last row."""
-    last_row = max([b.bottom for b in layout.blocks] + [s.row for s in layout.slots])
-    heights = {row: ROW_HEIGHT for row in range(1, last_row + 1)}
-    for slot in layout.slots:
-        if kinds[slot.key] == "longtext":
-            heights[slot.row] = LONGTEXT_HEIGHT
-    labels = []
-    for b in layout.blocks:
-        if b.role == "title":
-            heights[b.top] = TITLE_HEIGHT
-        else:
-            labels.append(b)
-    for b in sorted(labels, key=lambda b: b.bottom - b.top):
-        span = sum(widths[col] for col in range(b.left, b.right + 1))
-        # Cells lose about 1.5 width units to padding; add 5 pt so wrapped lines are not flush with the border.
-        needed = LINE_HEIGHT * ceil(display_width(b.text) / max(span - 1.5, 1)) + 5
-        shortfall = needed - sum(heights[row] for row in range(b.top, b.bottom + 1))
-        if shortfall > 0:
-            heights[b.bottom] += shortfall
-    return heights
 
 
 def _protect(ws: Worksheet) -> None:

@@ -27,6 +27,24 @@ def repack(
     return target
 
 
+def move_part(
+    source: Path, target: Path, part: str, moved: str, change: Callable[[bytes], bytes] = lambda xml: xml
+) -> Path:
+    """A copy of `source` whose member `part` (under xl/) is stored as `moved` (under xl/) and edited by `change`;
+    the workbook's relationships and content types name the new part, which readers follow whatever its name."""
+    old, new = part.removeprefix("xl/").encode(), moved.removeprefix("xl/").encode()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                zout.writestr(moved, change(data))
+                continue
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(old, new)
+            zout.writestr(info.filename, data)
+    return target
+
+
 def edit_part(part: str, change: Callable[[bytes], bytes]) -> Callable[[str, bytes], bytes]:
     return lambda name, data: change(data) if name == part else data
 

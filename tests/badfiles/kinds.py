@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 from documents import docx
-from packages import add_row, edit_part, png, repack, with_shared_strings
+from packages import add_row, edit_part, move_part, png, repack, with_shared_strings
 
 from validator.sources.limits import Limits
 
@@ -284,6 +284,24 @@ def _far_row(name: str, cells: bytes) -> Callable[[Path, Sources], Path]:
     return lambda folder, src: repack(src.good, folder / name, edit_part(SHEET3, lambda xml: add_row(xml, row)))
 
 
+def _moved_sheet(name: str, moved: str, hostile: bytes = b"") -> Callable[[Path, Sources], Path]:
+    """表三 stored under another part name: `hostile` b"doctype" pulls the secret file in through an external entity,
+    b"far_cell" types a cell at the sheet's last row and column; readers find the part through relationships."""
+
+    def build(folder: Path, src: Sources) -> Path:
+        doctype = b'<!DOCTYPE x [<!ENTITY secret SYSTEM "%s">]>' % src.secret.as_uri().encode()
+        change = {
+            b"": lambda xml: xml,
+            b"doctype": lambda xml: with_doctype(
+                add_row(xml, b'<row r="90"><c r="A90" t="inlineStr"><is><t>&secret;</t></is></c></row>'), doctype
+            ),
+            b"far_cell": lambda xml: add_row(xml, b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+        }[hostile]
+        return move_part(src.good, folder / name, SHEET3, moved, change)
+
+    return build
+
+
 def _long_text(name: str, chars: int) -> Callable[[Path, Sources], Path]:
     text = ("长" * chars).encode()
     cell = b'<row r="90"><c r="A90" t="inlineStr"><is><t>%s</t></is></c></row>' % text
@@ -535,6 +553,14 @@ KINDS: dict[str, Kind] = {
     "zip_password": Kind(_zip_encrypted_entry, "unreadable", "无法解压"),
     # hostile packages
     "entity_bomb": Kind(_entity_bomb, "unreadable", "DOCTYPE", heavy=True),
+    # a sheet stored under a name no program writes is still read (readers follow relationships), and inspected
+    "sheet_named_otherwise": Kind(_moved_sheet("moved.xlsx", "xl/data/table3.bin"), "checked", clean=True),
+    "sheet_named_otherwise_entity": Kind(
+        _moved_sheet("moved-xxe.xlsx", "xl/worksheets/sheet4.dat", b"doctype"), "unreadable", "DOCTYPE"
+    ),
+    "sheet_named_otherwise_far_cell": Kind(
+        _moved_sheet("moved-far.xlsx", "xl/data/table3.xml", b"far_cell"), "unreadable", "使用区域"
+    ),
     "external_entity_sheet": Kind(_external_entity(SHEET3, "xxe-sheet.xlsx"), "unreadable", "DOCTYPE"),
     "external_entity_workbook": Kind(_external_entity(BOOK_XML, "xxe-book.xlsx"), "unreadable", "DOCTYPE"),
     # python-calamine reads deep nesting iteratively; lxml (the zip painter) refuses past 256 levels by itself

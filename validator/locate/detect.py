@@ -11,16 +11,13 @@ from validator.spec.model import Template
 
 
 @cache
-def _normalized(template: Template) -> frozenset[str]:
-    return frozenset(normalize(label) for label in template.labels) - {""}
+def _distinctive(templates: tuple[Template, ...]) -> dict[Template, frozenset[str]]:
+    """For each template, the normalised labels that no other of `templates` prints."""
+    labels = {t: frozenset(normalize(label) for label in t.labels) - {""} for t in templates}
+    return {t: labels[t].difference(*(labels[o] for o in templates if o is not t)) for t in templates}
 
 
 def distinctive_hits(grid: WorkbookGrid, templates: Sequence[Template]) -> dict[Template, int]:
     """For each template, how many of the labels that no other candidate prints appear in the workbook."""
-    texts = {normalize(text) for sheet in grid.sheets for _, _, text in sheet.text_cells()}
-    labels = {t: _normalized(t) for t in templates}
-    out = {}
-    for t in templates:
-        others = frozenset().union(*(labels[o] for o in templates if o is not t))
-        out[t] = len((labels[t] - others) & texts)
-    return out
+    texts = {normalize(v) for sheet in grid.sheets for v in sheet.cells.values() if isinstance(v, str)}
+    return {t: len(only & texts) for t, only in _distinctive(tuple(templates)).items()}

@@ -32,6 +32,20 @@ _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Exc
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# What reading a member can raise when the package is broken or uses what zipfile cannot read.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    struct.error,
+)
+_HEAD = 64  # bytes looked at to tell whether a member named otherwise is XML
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[ \t\r\n\x00]*<")  # UTF-8 or UTF-16, any byte order
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[ \t\r\n][^<>\x00]*?\?>)?(?:[ \t\r\n]+|<\?[^<>\x00]*?\?>)*<[A-Za-z_]")
 _ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
 # Encodings in which the bytes of "<" and a letter are those characters (not UTF-7, UTF-16, EBCDIC code pages…)
@@ -69,11 +83,10 @@ def inspect_package(
     cells = 0
     # No more is inflated than the sizes declared, and a cell takes at least 4 bytes (<c/>): most packages are
     # too small to hold too many cells, and need no count.
-    declared = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/"))
-    counted = declared // len(b"<c/>") > limits.cells
+    counted = sum(i.file_size for i in infos) // len(b"<c/>") > limits.cells
     for info in infos:
         _check_name(info.filename)
-        if not info.filename.lower().endswith(_XML_SUFFIXES):
+        if not _xml_member(zf, data, info):
             continue
         xml = parts[info.filename] = _read_part(zf, data, info)
         _check_xml(xml, info.filename, limits, parse, nested)
@@ -81,7 +94,7 @@ def inspect_package(
             raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
         if info.filename == "xl/sharedStrings.xml":
             _check_string_count(xml, limits)
-        if info.filename.startswith("xl/worksheets/"):
+        if _is_sheet(xml):
             if counted:
                 cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
                 if cells > limits.cells:
@@ -99,6 +112,27 @@ def _check_name(name: str) -> None:
         raise ReadError(f"压缩包中有路径异常的条目（{posixpath.basename(name)[:60]}）。{_HOSTILE}", "corrupt")
 
 
+def _xml_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a member is XML: by its name, or else by its first bytes — readers follow relationships to any part
+    name, so a worksheet named sheet1.dat is parsed all the same."""
+    if info.filename.lower().endswith(_XML_SUFFIXES):
+        return True
+    try:
+        if info.flag_bits & _ENCRYPTED or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            with zf.open(info) as fh:
+                head = fh.read(_HEAD)
+        else:
+            head = _inflate(data, info, _HEAD)
+    except _UNREADABLE:  # inspected as a part, which names what is wrong
+        return True
+    return _XML_START.match(head) is not None
+
+
+def _is_sheet(xml: bytes) -> bool:
+    """A worksheet wherever it is stored (its cells are in <sheetData>; text cannot hold a "<")."""
+    return b"sheetData" in xml and _SHEET_DATA.search(xml) is not None
+
+
 def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A member inflated, never past its declared size (a member lying about it is refused as broken)."""
     try:
@@ -109,16 +143,7 @@ def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes
             xml = _inflate(data, info)
         if len(xml) != info.file_size or zlib.crc32(xml) != info.CRC:
             raise zipfile.BadZipFile("size or CRC-32 differs from the directory's")
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-        zlib.error,
-        struct.error,
-    ) as exc:
+    except _UNREADABLE as exc:
         raise ReadError(
             f"文件已损坏，无法解压其中的 {info.filename}（{type(exc).__name__}）。请重新导出或向报送单位索取完整文件。",
             "corrupt",
@@ -126,16 +151,17 @@ def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes
     return xml
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A stored or deflated member straight from the package's bytes, where the directory says it is: zipfile's
-    file object per member cost more than inflating the member (~15 parts per workbook)."""
+def _inflate(data: bytes, info: zipfile.ZipInfo, size: int | None = None) -> bytes:
+    """A stored or deflated member (or its first `size` bytes) straight from the package's bytes, where the directory
+    says it is: zipfile's file object per member cost more than inflating the member (~15 parts per workbook)."""
     if data[info.header_offset : info.header_offset + 4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("no local header where the directory points")
     start = member_data_offset(info, data[info.header_offset : info.header_offset + LOCAL_HEADER_SIZE])
+    size = info.file_size + 1 if size is None else size
     with memoryview(data)[start : start + info.compress_size] as raw:
         if info.compress_type == zipfile.ZIP_STORED:
-            return bytes(raw)
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, info.file_size + 1)
+            return bytes(raw[:size])
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, size)
 
 
 def member_data_offset(info: zipfile.ZipInfo, header: bytes) -> int:

@@ -16,8 +16,8 @@ from validator.spec.load import TEMPLATES_DIR, SpecError, load_template, parse_t
 TRIAL = TEMPLATES_DIR / "gov-info-annual-report-2019.yaml"
 
 # Rules of the shipped spec by position: 0 EQ01 … 3 EQ04 (equation), 4 PL01 (zero_unless), 5 PL02 (compare),
-# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions).
-EQ01, PL01, PL02, CV01, TX02 = 0, 4, 5, 6, 8
+# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions) … 22 PL04 (magnitude).
+EQ01, PL01, PL02, CV01, TX02, PL04 = 0, 4, 5, 6, 8, 22
 
 
 def _spec(edit, path: Path | None = None) -> dict:
@@ -51,7 +51,7 @@ def _drop(index: int, key: str):
             _set(TX02, kind="regex"),
             "rules[8].kind: 「regex」不是已注册的规则类型"
             "（可用：equation、compare、zero_unless、credit_code、year_range、text_mentions、text_number、text_states、"
-            "text_basis）",
+            "text_basis、magnitude）",
         ),
         (_set(PL02, kind="comapre"), "rules[5].kind: 「comapre」不是已注册的规则类型"),
         # unknown or missing parameters
@@ -92,6 +92,12 @@ def _drop(index: int, key: str):
         (_set(PL02, op="=>"), "rules[5].op: 「=>」不是参数 op 的可用值（可用：>=、>、<=、<、==）"),
         (_set(PL02, op="≥"), "rules[5].op: 「≥」不是参数 op 的可用值（可用：>=、>、<=、<、==）"),
         (_set(EQ01, each="diagonal"), "rules[0].each: 「diagonal」不是参数 each 的可用值（可用：row、column）"),
+        (_set(PL04, limit=0), "rules[22].limit: 应为正数，如 10000000"),
+        (_set(PL04, limit="一千万"), "rules[22].limit: 应为正数，如 10000000"),
+        (
+            _set(PL04, of="money_total"),
+            "rules[22].of: 「money_total」不是参数 of 的可用值（可用：count、money、amount）",
+        ),
         (_set(PL02, severity="fatal"), "rules[5].severity: 「fatal」不是规则级别（可用：error、info、warning）"),
         # malformed codes, unknown families, built-in codes, duplicates
         (_set(PL02, code="PL2"), "rules[5].code: 规则编号「PL2」应为两个大写字母加两位数字，如 PL03"),

@@ -157,6 +157,10 @@ def _param(param: rule_kinds.Param, value: object, template: Template, where: st
         return _one_of(value, param.choices, f"参数 {param.name} 的可用值", where)
     if kind == "text":
         return _text(value, where)
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise SpecError(f"{where}: 应为正数，如 10000000")
+        return value
     items = _items(value, where)
     if kind == "cells":
         return [_one_of(v, template.inputs, "模板中的填报项", f"{where}[{i}]") for i, v in enumerate(items)]

@@ -11,6 +11,7 @@ from validator.rules.kinds import (
     compare,
     credit_code,
     equation,
+    magnitude,
     text_basis,
     text_mentions,
     text_number,
@@ -32,6 +33,7 @@ KINDS: dict[str, RuleKind] = {
         text_number.KIND,
         text_states.KIND,
         text_basis.KIND,
+        magnitude.KIND,
     )
 }
 

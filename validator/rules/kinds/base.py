@@ -23,6 +23,7 @@ ParamType = Literal[
     "keys",  # a non-empty list of row or column keys (which axis is the kind's to check, in `prepare`)
     "choice",  # one of Param.choices
     "text",  # a non-empty string
+    "number",  # a positive number
     "texts",  # a non-empty list of non-empty strings
     "profiles",  # a non-empty list of {field key: [allowed values]} (any profile may match)
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +28,14 @@ class _Parsed:
     values: dict[str, object] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     cheap: set[str] = field(default_factory=set)  # blank or placeholder: counted as 0, the first to correct
+
+
+def _no_year() -> str:
+    """After "为空" for a blank year (a placeholder is not a year: TY07): what it is needed for, and what to write."""
+    return (
+        "报告年度决定报告应采用的格式，也用于与上年报告核对和计入本批合计。"
+        f"请填写报告所属的年度（四位数字），如 {dt.date.today().year - 1}。"
+    )
 
 
 _PLAIN_NUMBERS = (int, float)  # exactly these types (a bool is an int, and parse_number tells it apart)
@@ -66,7 +75,9 @@ def _parse(located: LocatedReport) -> _Parsed:
         if parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
-        if cell.required and (parsed.value is None or _placeholder_text(cell.kind, parsed.value)):
+        if cell.required and cell.kind == "year" and parsed.value is None:
+            out.findings.append(builtin_finding("TX07", f"{ctx.where(key)}为空。{_no_year()}", loc.cell))
+        elif cell.required and (parsed.value is None or _placeholder_text(cell.kind, parsed.value)):
             said = "为空" if parsed.value is None else f"只填了「{parsed.value}」"
             out.values[key] = None  # as if blank: the rules about its content would only repeat this
             out.findings.append(builtin_finding("TX01", f"{ctx.where(key)}{said}。请填写{cell.label}。", loc.cell))

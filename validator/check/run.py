@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -10,12 +11,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from validator.catalogue import builtin_finding
+from validator.catalogue import BUILTIN, builtin_finding
+from validator.cellref import CellRef
 from validator.check.coverage import coverage, equation_states, with_consequences
 from validator.check.localise import report_localisation
 from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import PLACEHOLDERS, Parsed, parse_number, parse_text, parse_year
-from validator.findings import Coverage, Finding, Localisation
+from validator.findings import Coverage, Finding, Localisation, Related
 from validator.locate import LocatedReport
 from validator.rules import assumptions
 from validator.rules.context import ReportContext
@@ -58,6 +60,7 @@ def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
     ctx = ReportContext({}, located)
+    uncalculated: list[_Uncalculated] = []  # TY09, told once per sheet
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
         if key in located.standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
@@ -72,7 +75,9 @@ def _parse(located: LocatedReport) -> _Parsed:
             continue  # not found: a structure finding says so, and the value stays unknown
         if parsed.rule in ("TY01", "TY02"):
             out.cheap.add(key)
-        if parsed.rule:
+        if parsed.rule == "TY09":
+            uncalculated.append((key, loc.cell, str(loc.raw), f"{ctx.where(key)}{parsed.problem}"))
+        elif parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
         if cell.required and cell.kind == "year" and parsed.value is None:
@@ -81,7 +86,42 @@ def _parse(located: LocatedReport) -> _Parsed:
             said = "为空" if parsed.value is None else f"只填了「{parsed.value}」"
             out.values[key] = None  # as if blank: the rules about its content would only repeat this
             out.findings.append(builtin_finding("TX01", f"{ctx.where(key)}{said}。请填写{cell.label}。", loc.cell))
+    out.findings += _uncalculated(uncalculated)
     return out
+
+
+_Uncalculated = tuple[str, CellRef, str, str]  # a formula cell without a result: key, cell, formula, its own message
+
+
+def _uncalculated(cells: Sequence[_Uncalculated]) -> list[Finding]:
+    """TY09 once per sheet: a workbook saved by a program rather than Excel or WPS has every formula without its
+    result, and one finding says so for all of them (each cell is still marked, as a related cell)."""
+    out = []
+    for sheet, group in itertools.groupby(sorted(cells, key=lambda c: c[1]), key=lambda c: c[1].sheet):
+        (_, first, formula, alone), *others = group
+        if not others:
+            out.append(builtin_finding("TY09", alone, first))
+            continue
+        where = _ranges([first, *(c for _, c, _, _ in others)])
+        message = (
+            f"{sheet}有 {len(others) + 1} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {first.coordinate} 的公式为 "
+            f"{formula}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
+        )
+        related = tuple(Related(c, "同样未保存计算结果的公式") for _, c, _, _ in others)
+        out.append(Finding("TY09", BUILTIN["TY09"].severity, message, first, related))
+    return out
+
+
+def _ranges(cells: Sequence[CellRef], shown: int = 8) -> str:
+    """ "J5:J29、D30" for cells of one sheet (sorted by row, then column): runs down a column as ranges."""
+    runs: list[list[CellRef]] = []
+    for cell in sorted(cells, key=lambda c: (c.col, c.row)):
+        if runs and runs[-1][-1].col == cell.col and runs[-1][-1].row + 1 == cell.row:
+            runs[-1].append(cell)
+        else:
+            runs.append([cell])
+    parts = [f"{r[0].coordinate}:{r[-1].coordinate}" if len(r) > 1 else r[0].coordinate for r in runs]
+    return "、".join(parts[:shown]) + ("等" if len(parts) > shown else "")
 
 
 def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFrame:

@@ -1,15 +1,19 @@
-"""Formula cells in filled reports: formulas without saved results told once per sheet, each cell still marked."""
+"""Formula cells in filled reports: formulas without saved results told once per sheet (each cell still marked), and
+a formula whose result unbalances an equation told as a formula, with the range it should add up where known."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
+from packages import edit_part, repack
 
 from validator import check_paths
 from validator.annotate.zip_painter import write_annotated
 from validator.names import PRIMARY_FILL, RELATED_FILL
 
+T3_PART = "xl/worksheets/sheet4.xml"  # 表三 of the generated workbook
 T3_TOTAL_ROWS = range(5, 30)  # 表三 of the generated workbook: the 总计 column J holds rows 5 to 29
 
 
@@ -47,3 +51,45 @@ def test_formulas_without_results_are_one_finding_per_sheet_and_every_cell_is_ma
     assert t3["J5"].comment.text.startswith("【错误·TY09】表三有 25 个单元格是公式")
     assert t3["J17"].comment.text.startswith("【相关·错误·TY09】同样未保存计算结果的公式：表三有 25 个单元格")
     assert copy["表四"]["E5"].comment.text.startswith("【错误·TY09】表四 E5「行政复议 / 总计」是公式")
+
+
+def _with_formula(source: Path, target: Path, coordinate: str, formula: str, result: int) -> Path:
+    """`source` with 表三's cell holding a formula and its saved result, as Excel or WPS saves it."""
+    cell = b'<c r="%s"><f>%s</f><v>%d</v></c>' % (coordinate.encode(), formula.encode(), result)
+    pattern = rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % coordinate.encode()
+    return repack(source, target, edit_part(T3_PART, lambda xml: re.sub(pattern, cell, xml, count=1)))
+
+
+def test_a_total_summing_the_wrong_range_is_told_to_correct_its_formula(balanced_workbook: Path, tmp_path: Path):
+    """J7 = SUM(D7:H7) leaves out 其他 (I7): the finding says J7 is that formula and the range it should add up,
+    instead of telling the clerk to overwrite it with the number; the note on the copy says the same."""
+    path = _with_formula(balanced_workbook, tmp_path / "公式.xlsx", "J7", "SUM(D7:H7)", 28)
+    (report,) = check_paths([path])
+    eq03 = next(f for f in report.findings if f.rule == "EQ03")
+    assert eq03.cell.ref == "表三!J7" and eq03.expected == 29
+    told = "J7 是公式 =SUM(D7:H7)，结果为 28：请改正公式，不要直接改填 29；该公式应对 D7:I7 求和，即 =SUM(D7:I7)。"
+    assert eq03.message.endswith(told)
+    copy = openpyxl.load_workbook(write_annotated(path, report, out_dir=tmp_path / "out").path)
+    assert told in copy["表三"]["J7"].comment.text and _fill(copy["表三"]["J7"]) == PRIMARY_FILL["error"]
+
+
+def test_a_part_holding_a_formula_is_told_its_result_does_not_balance(balanced_workbook: Path, tmp_path: Path):
+    """D7 (自然人, a part of two sums) holds a formula whose result is 1 short: no range can be derived for a part,
+    so the finding says the formula's result does not balance."""
+    path = _with_formula(balanced_workbook, tmp_path / "公式.xlsx", "D7", "D5-D8-18", 20)
+    (report,) = check_paths([path])
+    found = [f for f in report.findings if f.rule in ("EQ02", "EQ03")]
+    assert {f.cell.ref for f in found} == {"表三!D7"} and len(found) == 2
+    for f in found:
+        assert f.message.endswith(
+            "D7 是公式 =D5-D8-18，结果为 20，与勾稽关系不符：请核对公式引用的单元格，使其结果为 21，不要直接改填数字。"
+        )
+
+
+def test_a_typed_number_is_told_the_number(balanced_workbook: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(balanced_workbook)
+    wb["表三"]["J7"] = 28
+    wb.save(tmp_path / "数字.xlsx")
+    (report,) = check_paths([tmp_path / "数字.xlsx"])
+    eq03 = next(f for f in report.findings if f.rule == "EQ03")
+    assert "应将 J7 由 28 改为 29" in eq03.message and "公式" not in eq03.message

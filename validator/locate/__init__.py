@@ -192,11 +192,17 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
 
     A workbook laid out exactly like one located cleanly before reuses that layout (validator/locate/reuse.py).
     """
-    known = reused(grid, template)
-    if known is not None:
-        return known
-    report = _locate_labels(grid, template)
-    remember(grid, report)
+    report = reused(grid, template)
+    if report is None:
+        report = _locate_labels(grid, template)
+        remember(grid, report)
+    formulas = {s.name: s.formulas for s in grid.sheets if s.formulas}
+    if formulas:
+        report.formulas = {
+            key: f
+            for key, loc in report.cells.items()
+            if (f := formulas.get(loc.cell.sheet, {}).get((loc.cell.row, loc.cell.col)))
+        }
     return report
 
 

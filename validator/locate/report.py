@@ -42,6 +42,7 @@ class LocatedReport:
     labels: dict[str, str] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)  # an equation's official place → where it is in the workbook
     from_title: tuple[str, ...] = ()  # the cover fields read from the title of a report without a cover
+    formulas: dict[str, str] = field(default_factory=dict)  # input key → its formula, where the cell holds one
 
     def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
         """A structure finding; `keys` are the inputs it leaves unknown or replaces."""

@@ -169,3 +169,36 @@ def _unescaped(raws: list[bytes]) -> list[str]:
         else:
             texts[-1] += piece
     return texts
+
+
+# A cell whose formula has a saved result, written the plain way (its address first, the formula's own text, then
+# the value): Excel, WPS and LibreOffice write every formula that is not shared so. Shared formulas' followers have
+# no text of their own and are left out (their results are read all the same; only their formula is not shown).
+_CALCULATED = re.compile(
+    rb"<(?:[\w.-]+:)?c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<(?:[\w.-]+:)?f>([^<]+)</(?:[\w.-]+:)?f>\s*<(?:[\w.-]+:)?v>"
+)
+
+
+def calculated_formulas(parts: Mapping[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
+    """By sheet name, the formulas ("=SUM(D7:H7)") of the cells whose saved result is read as their value, so that
+    a finding about such a cell can say it is a formula; a sheet without formulas costs one search of its bytes."""
+    try:
+        sheets = sheet_targets(parts)
+    except (ParseError, KeyError):
+        return {}
+    found = {}
+    for name, part in sheets:
+        xml = parts.get(part) if part else None
+        if xml is None or (b"</f>" not in xml and b":f>" not in xml):
+            continue
+        raws = [(m[1], m[2], m[3]) for m in _CALCULATED.finditer(xml)]
+        texts = _texts([raw for *_, raw in raws])
+        found[name] = {(int(row), _column(col)): "=" + text for (col, row, _), text in zip(raws, texts)}
+    return found
+
+
+def _column(letters: bytes) -> int:
+    col = 0
+    for letter in letters:
+        col = col * 26 + letter - 64
+    return col

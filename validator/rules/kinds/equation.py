@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -116,6 +117,54 @@ def _advice(eq: Equation, ctx: ReportContext) -> tuple[str, Correction | None]:
     return advice or undecided(()), sure[0] if sure else None
 
 
+_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
+    """When the cell to change holds a formula: that the formula is what is wrong, and, where the template's
+    equations show it (the cell is a total whose parts lie in one run of its row or column), the range it should
+    add up; overwriting the formula with the number would hide the mistake until the parts change."""
+    formula = ctx.located.formulas.get(change.key) if change else None
+    if formula is None:
+        return ""
+    coordinate, actual, expected = ctx.cell(change.key).coordinate, fmt(change.actual), fmt(change.expected)
+    wanted = _wanted_range(change.key, formula, ctx)
+    if wanted:
+        return (
+            f"{coordinate} 是公式 {formula}，结果为 {actual}：请改正公式，不要直接改填 {expected}；"
+            f"该公式应对 {wanted} 求和，即 =SUM({wanted})。"
+        )
+    return (
+        f"{coordinate} 是公式 {formula}，结果为 {actual}，与勾稽关系不符：请核对公式引用的单元格，使其结果为 "
+        f"{expected}，不要直接改填数字。"
+    )
+
+
+def _wanted_range(key: str, formula: str, ctx: ReportContext) -> str | None:
+    """ "D7:I7": the parts of an equation whose single left-hand term is `key`, when they fill one run of a row or
+    column; of several such equations, the one running the way the formula's own range runs."""
+    cell = ctx.cell(key)
+    m = _RANGE.search(formula.upper())
+    along_row = bool(m) and m[2] == m[4]  # the formula adds up part of a row
+    found = []
+    for rule in ctx.located.template.rules:
+        for eq in rule.equations if rule.kind == "equation" else ():
+            parts = [ctx.cell(k) for k in eq.rhs]
+            if eq.lhs != (key,) or any(p is None or p.sheet != cell.sheet for p in parts):
+                continue
+            rows, cols = sorted(p.row for p in parts), sorted(p.col for p in parts)
+            if len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols))):
+                found.append(
+                    (True, f"{parts[0].coordinate}:{parts[-1].coordinate}" if len(parts) > 1 else parts[0].coordinate)
+                )
+            elif len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
+                found.append(
+                    (False, f"{parts[0].coordinate}:{parts[-1].coordinate}" if len(parts) > 1 else parts[0].coordinate)
+                )
+    matching = [r for row, r in found if row == along_row] if m else [r for _, r in found]
+    return matching[0] if len(set(matching)) == 1 else None
+
+
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     """One finding per unbalanced equation, on the cell the report's correction changes, with its new value."""
     out = []
@@ -127,7 +176,7 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
         sheet = ctx.cell(primary).sheet
         message = (
             f"{sheet}{eq.context}：{_side(eq.lhs, eq.term_axis, ctx)} = {fmt(left)}，{_side(eq.rhs, eq.term_axis, ctx)} = {fmt(right)}，"
-            f"相差 {fmt(abs(left - right))}。{advice}"
+            f"相差 {fmt(abs(left - right))}。{advice}{_formula_advice(change, ctx)}"
         )
         single = len(eq.lhs) == 1
         roles = {k: ("合计" if single else "等号左侧") for k in eq.lhs} | {

@@ -196,13 +196,7 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
     if report is None:
         report = _locate_labels(grid, template)
         remember(grid, report)
-    formulas = {s.name: s.formulas for s in grid.sheets if s.formulas}
-    if formulas:
-        report.formulas = {
-            key: f
-            for key, loc in report.cells.items()
-            if (f := formulas.get(loc.cell.sheet, {}).get((loc.cell.row, loc.cell.col)))
-        }
+    report.formula_parts = {s.name: s.formula_xml for s in grid.sheets if s.formula_xml}
     return report
 
 

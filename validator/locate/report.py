@@ -9,6 +9,7 @@ from typing import Any, Literal, NamedTuple
 from validator.catalogue import builtin_finding
 from validator.cellref import CellRef
 from validator.findings import Finding
+from validator.sources.uncached import calculated_formulas
 from validator.spec.model import Template
 
 # Why a cell the workbook lacks is taken as 0 all the same:
@@ -42,7 +43,15 @@ class LocatedReport:
     labels: dict[str, str] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)  # an equation's official place → where it is in the workbook
     from_title: tuple[str, ...] = ()  # the cover fields read from the title of a report without a cover
-    formulas: dict[str, str] = field(default_factory=dict)  # input key → its formula, where the cell holds one
+    formula_parts: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet → its part, if it has formulas
+
+    def formula(self, key: str) -> str | None:
+        """The formula ("=SUM(D7:H7)") of an input's cell, when the cell shows the formula's saved result."""
+        loc = self.cells.get(key)
+        xml = self.formula_parts.get(loc.cell.sheet) if loc else None
+        if xml is None or isinstance(loc.raw, str):  # a formula never calculated is TY09, told apart
+            return None
+        return calculated_formulas(xml).get((loc.cell.row, loc.cell.col))
 
     def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
         """A structure finding; `keys` are the inputs it leaves unknown or replaces."""

@@ -38,7 +38,9 @@ class SheetGrid:
     visible: bool = True
     origins: dict[tuple[int, int], Place] = field(default_factory=dict)  # imported documents: where each cell came from
     pictures: tuple[int, ...] = ()  # imported documents: the rows where a picture stands in the text
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # "=SUM(D7:H7)" of cells showing a saved result
+    # The sheet part when it holds formulas: their text is read only when a finding concerns one of their cells
+    # (validator.sources.uncached.calculated_formulas); most reports never need it.
+    formula_xml: bytes = field(default=b"", repr=False)
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""

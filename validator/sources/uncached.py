@@ -179,22 +179,23 @@ _CALCULATED = re.compile(
 )
 
 
-def calculated_formulas(parts: Mapping[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
-    """By sheet name, the formulas ("=SUM(D7:H7)") of the cells whose saved result is read as their value, so that
-    a finding about such a cell can say it is a formula; a sheet without formulas costs one search of its bytes."""
+def formula_parts(parts: Mapping[str, bytes]) -> dict[str, bytes]:
+    """By sheet name, the parts of the sheets that hold formulas (one search of each sheet's bytes)."""
     try:
         sheets = sheet_targets(parts)
     except (ParseError, KeyError):
         return {}
-    found = {}
-    for name, part in sheets:
-        xml = parts.get(part) if part else None
-        if xml is None or (b"</f>" not in xml and b":f>" not in xml):
-            continue
-        raws = [(m[1], m[2], m[3]) for m in _CALCULATED.finditer(xml)]
-        texts = _texts([raw for *_, raw in raws])
-        found[name] = {(int(row), _column(col)): "=" + text for (col, row, _), text in zip(raws, texts)}
-    return found
+    found = ((name, parts.get(part) if part else None) for name, part in sheets)
+    return {name: xml for name, xml in found if xml is not None and (b"</f>" in xml or b":f>" in xml)}
+
+
+@lru_cache(maxsize=16)  # a report's findings ask for the formulas of a few cells of the same sheets
+def calculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
+    """The formulas ("=SUM(D7:H7)") of a sheet part's cells whose saved result is read as their value, so that a
+    finding about such a cell can say it is a formula."""
+    raws = [(m[1], m[2], m[3]) for m in _CALCULATED.finditer(xml)]
+    texts = _texts([raw for *_, raw in raws])
+    return {(int(row), _column(col)): "=" + text for (col, row, _), text in zip(raws, texts)}
 
 
 def _column(letters: bytes) -> int:

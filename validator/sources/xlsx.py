@@ -20,7 +20,7 @@ from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Unca
 from validator.sources.limits import Limits, over_limit
 from validator.sources.package import inspect_package
 from validator.sources.sniff import SAVE_AS, open_package
-from validator.sources.uncached import calculated_formulas, uncached_cells
+from validator.sources.uncached import formula_parts, uncached_cells
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
         try:
             overlay = uncached_cells(inspected.parts, inspected.uncached) if inspected.uncached and not exact else {}
             exact_cells = _openpyxl_cells(data) if overlay is None or exact else None
-            grid = _grid(data, exact_cells, overlay or {}, calculated_formulas(inspected.parts))
+            grid = _grid(data, exact_cells, overlay or {}, formula_parts(inspected.parts))
         except ReadError:
             raise
         except Exception as exc:  # calamine parses sheets lazily and raises its own error types
@@ -162,10 +162,10 @@ def _grid(
     data: bytes,
     exact_cells: dict[str, Cells] | None,
     overlay: dict[str, Cells],
-    formulas: dict[str, dict[tuple[int, int], str]],
+    formulas: dict[str, bytes],
 ) -> WorkbookGrid:
     """The workbook's sheets: cells as read exactly if given, else python-calamine's with `overlay`'s on top; with
-    the formulas of the cells holding a saved result."""
+    the parts of the sheets that hold `formulas`."""
     import python_calamine  # native: not importable where only open workbooks are read (xlwings Lite in Pyodide)
 
     with io.BytesIO(data) as fh:
@@ -186,6 +186,5 @@ def _grid(
         merges = tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ())
         visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
         kept = results if is_results_sheet(meta.name, cells.get((1, 1))) else sheets
-        shown = {pos: f for pos, f in formulas.get(meta.name, {}).items() if not isinstance(cells.get(pos), str)}
-        kept.append(SheetGrid(meta.name, cells, merges, visible, formulas=shown))
+        kept.append(SheetGrid(meta.name, cells, merges, visible, formula_xml=formulas.get(meta.name, b"")))
     return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None, results)

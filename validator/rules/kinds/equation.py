@@ -124,7 +124,7 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     """When the cell to change holds a formula: that the formula is what is wrong, and, where the template's
     equations show it (the cell is a total whose parts lie in one run of its row or column), the range it should
     add up; overwriting the formula with the number would hide the mistake until the parts change."""
-    formula = ctx.located.formulas.get(change.key) if change else None
+    formula = ctx.located.formula(change.key) if change else None
     if formula is None:
         return ""
     coordinate, actual, expected = ctx.cell(change.key).coordinate, fmt(change.actual), fmt(change.expected)

@@ -363,6 +363,27 @@ def test_a_number_with_a_note_is_read_and_named_by_its_row_and_column(tmp_path: 
     assert report.values["t2_1.normative.current"] == 12
 
 
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_digits_split_by_a_space_are_not_run_together(tmp_path: Path, fmt: str) -> None:
+    """ "5 6" (two cells run together while editing) is not 56: a TY07 at its cell, which the equations and the
+    correction search leave alone; "1 268" grouping thousands with a thin space is 1268, as "1,268" is."""
+    spaced = {"t3.new.natural": "5 6", "t2_6.penalty.decisions": "31 5", "t2_5.licensing.decisions": "1\u2009268"}
+    values = {k: v for k, v in VALUES.items() if v is not None} | spaced
+    parts = documents.segments(load(published(tmp_path / "spaced.xlsx", values)).grid.sheets[0])
+    path = documents.docx(parts, tmp_path / "spaced.docx")
+    if fmt == "html":
+        (path := tmp_path / "spaced.html").write_bytes(documents.clean_html(parts))
+    elif fmt == "pdf":
+        (path,) = _as_pdf(tmp_path, path)
+    (report,) = check_paths([path])
+    found = sorted((f.rule, f.key) for f in report.findings)
+    assert found == [("TY07", "t2_6.penalty.decisions"), ("TY07", "t3.new.natural")]  # no EQ "由 56 改为 39"
+    (typo,) = [f for f in report.findings if f.key == "t3.new.natural"]
+    assert "「5 6」" in typo.message and "未参与勾稽校验" in typo.message
+    assert report.values["t2_5.licensing.decisions"] == 1268
+    assert report.values.get("t3.new.natural") is None
+
+
 def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None:
     """Word writes a text box twice (a drawing, and VML for older readers); its text is the drawing's."""
     title = "某机关 2025年度政府信息公开工作报告"

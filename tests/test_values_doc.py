@@ -70,7 +70,7 @@ def _expected(raw: object, kind: str, value: str) -> float:
         return math.nan
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if value == "对应数字":
-        return float(text.lstrip("'").replace(",", ""))
+        return float(text.lstrip("'").replace(",", "").replace(" ", ""))
     assert value in ("换算后的数字", "括号前的数字"), value
     number = float(re.match(r"\d+(\.\d+)?", text)[0])
     return number / 10000 if kind == "money" and text.endswith("元") and not text.endswith("万元") else number

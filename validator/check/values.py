@@ -3,7 +3,10 @@
 Semantics (documented for users in docs/values.md):
 - blank required number → TY01, counts as 0 in sums so that one blank does not cascade;
 - "/", "—", "-", "无", "不适用" … → TY02, counts as 0;
-- a number stored as text ("１２", " 12 ", "1,234") → TY03 (warning), its number is used;
+- a number stored as text ("１２", " 12 ", "1,234", "1 234": thousands in groups of three) → TY03 (warning), its number
+  is used;
+- digits split by a space otherwise ("5 6", "12 34": two cells run together, or a stray space) → TY07, value unknown,
+  never the digits run together;
 - a number with a unit ("12件", "3.5万元", "251000元" in a 万元 cell) → TY04, the converted number is used;
 - anything else (dates, percentages, booleans, other words, #REF!, formulas never calculated) → TY07/TY08/TY09,
   value unknown: equations that need it are not checked.
@@ -31,6 +34,10 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
 # A count with a note after it, as some reports print it: "22（其中修订16件）", "55（含自然失效29件）" (after NFKC).
 _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
+# Digits with spaces between them ("5 6", "1 234", thin and no-break spaces are spaces after NFKC), and the one way
+# such digits are a number: thousands grouped by single spaces, as some typesetting prints them.
+_SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:\s\d{3})+")
 _APOSTROPHES = ("'", "‘", "’")
 _CHANGE_IN_WORDS = re.compile(r"^(?P<sign>增加?|减少?)(?P<number>\d+)(?:件|个|项)?$")  # "减4" in 本年增/减
 
@@ -46,8 +53,16 @@ class Parsed:
 
 def _text_number(text: str, kind: str) -> Parsed:
     """Interpret text found in a numeric cell."""
-    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    spaced = unicodedata.normalize("NFKC", text)
+    norm = re.sub(r"\s+", "", spaced)
     shown = text.strip()
+    if any(not _SPACED_THOUSANDS.fullmatch(run[0]) for run in _SPACED_DIGITS.finditer(spaced)):
+        return Parsed(
+            UNKNOWN,
+            "TY07",
+            f"填了「{shown}」：数字中间有空格，无法确定是一个数，还是两个单元格的数字误合在了一起，"
+            "该单元格未参与勾稽校验。请核对原表，只填一个数字，数字中间不要加空格。",
+        )
     # A leading apostrophe is how a number is typed as text; some programs keep it in the cell's value.
     apostrophe = "（开头有撇号，请去掉）" if norm[:1] in _APOSTROPHES and len(norm) > 1 else ""
     norm = norm[1:] if apostrophe else norm

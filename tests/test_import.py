@@ -384,6 +384,50 @@ def test_digits_split_by_a_space_are_not_run_together(tmp_path: Path, fmt: str) 
     assert report.values.get("t3.new.natural") is None
 
 
+def _two_reports(tmp_path: Path, titled: bool) -> list:
+    """This year's report, then last year's on the same page (on the 2019 trial format, one column off balance),
+    as portals publish both; without its title, the second reads as another agency's report pasted below."""
+    values = {k: v for k, v in VALUES.items() if v is not None}
+    first = published(tmp_path / "first.xlsx", values, title="某县人民政府办公室2025年度政府信息公开工作年度报告")
+    second = published(
+        tmp_path / "second.xlsx",
+        values | {"t3.new.natural": 100},
+        title="某县人民政府办公室2020年度政府信息公开工作年度报告",
+        trial_2019=True,
+    )
+    later = documents.segments(load(second).grid.sheets[0])
+    return documents.segments(load(first).grid.sheets[0]) + (later if titled else later[1:])
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_further_report_in_the_document_is_named_and_left_unchecked(tmp_path: Path, fmt: str) -> None:
+    """The first report is checked as if alone (no ST07 for the 2019 labels of the second, no 100 in its 表三);
+    the second is named by its title and said to need a check of its own."""
+    parts = _two_reports(tmp_path, titled=True)
+    path = documents.docx(parts, tmp_path / "two.docx")
+    if fmt == "html":
+        (path := tmp_path / "two.html").write_bytes(documents.clean_html(parts))
+    elif fmt == "pdf":
+        (path,) = _as_pdf(tmp_path, path)
+    (report,) = check_paths([path])
+    (further,) = report.findings
+    assert further.rule == "ST10"
+    assert (
+        "原文中有不止一份年报：只校验了前面的一份，其后的「某县人民政府办公室2020年度政府信息公开工作年度报告」未校验"
+        in (further.message)
+    )
+    assert "另行校验" in further.message and "（原文位置：" in further.message
+    assert report.values["t3.new.natural"] == VALUES["t3.new.natural"]
+    assert report.values["report_year"] == 2025
+
+
+def test_a_further_report_without_a_title_is_named_by_its_first_heading(tmp_path: Path) -> None:
+    (path := tmp_path / "two.html").write_bytes(documents.clean_html(_two_reports(tmp_path, titled=False)))
+    (report,) = check_paths([path])
+    assert [f.rule for f in report.findings] == ["ST10"]
+    assert "其后从「一、总体情况」起的另一份年报未校验" in report.findings[0].message
+
+
 def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None:
     """Word writes a text box twice (a drawing, and VML for older readers); its text is the drawing's."""
     title = "某机关 2025年度政府信息公开工作报告"

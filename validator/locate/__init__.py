@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
 from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, title_fields
-from validator.sources.grid import WorkbookGrid
+from validator.sources.grid import FurtherReport, WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 
 __all__ = ["Located", "LocatedReport", "locate"]
@@ -197,7 +198,19 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
         report = _locate_labels(grid, template)
         remember(grid, report)
     report.formula_parts = {s.name: s.formula_xml for s in grid.sheets if s.formula_xml}
+    for sheet in grid.sheets:
+        if sheet.further is not None:
+            report.add("ST10", _further_report(sheet.further), CellRef(sheet.name, sheet.further.row, 1))
     return report
+
+
+def _further_report(further: FurtherReport) -> str:
+    """ST10 for a document holding a further report after the one checked (validator.sources.document)."""
+    which = f"其后的「{further.text}」" if further.titled else f"其后从「{further.text[:40]}」起的另一份年报"
+    return (
+        f"原文中有不止一份年报：只校验了前面的一份，{which}未校验。"
+        "请把它单独保存为一个文件（或向发布单位索取单独的文件）后另行校验。"
+    )
 
 
 def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
-from validator.sources.grid import SheetGrid, WorkbookGrid
+from validator.sources.grid import FurtherReport, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
@@ -25,9 +25,14 @@ _VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:�
 _NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条|宗|人次|万元|元)?\s*[（(][^（）()]*[）)]\s*")
 # Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.
 _DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+\s*[/／-]\s*\d+\s*[/／-]\s*\d")
-# A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered.
-_SECTION = re.compile(
-    r"\s*[一二三四五六七八九十\d]+\s*[、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|存在的主要问题|其他需要报告)"
+# A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered; its words
+# tell which of the six sections it is (a number may be wrong), and the sections with tables are the 2nd to 4th.
+_SECTION_WORDS = ("总体情况", "主动公开", "收到和处理", "政府信息公开行政复议", "存在的主要问题", "其他需要报告")
+_SECTION = re.compile(rf"\s*([一二三四五六七八九十\d]+)\s*[、.．]\s*({'|'.join(_SECTION_WORDS)})")
+_TABLE_SECTIONS = (2, 3, 4)
+# A paragraph that is a report's title ("某县人民政府办公室2024年度政府信息公开工作年度报告（图片版）"), not a sentence.
+_REPORT_TITLE = re.compile(
+    r"\s*\S.{0,40}?(?:19|20)\d{2}\s*年度?.{0,40}?(?:政府信息公开|政务公开).{0,16}?报告\s*(?:[（(][^（）()]{0,12}[)）])?\s*"
 )
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -99,17 +104,59 @@ class Assembler:
         self.blank_places = 0
         self.last_table: Table | None = None  # the table just placed, while nothing has been written after it
         self.pictures: list[int] = []
+        # A further report after the first (see _further): the sections read, by their words, and the tables
+        self.section = 0  # the section (1 to 6) of the last section heading
+        self.run = 0  # the highest section of the headings since the numbering last went back
+        self.title_row: int | None = None  # a title read since the last section heading
+        self.restart: int | None = None  # where the numbering last went back: the heading, or the title above it
+        self.tabled: list[tuple[int, int]] = []  # (row, section) of each table placed
+        self.further: FurtherReport | None = None
 
     def paragraph(self, text: str, page: int | None = None) -> None:
         text = visible(text).strip()
-        if not text:
+        if not text or self.further:
             return
         self.last_table = None
         self.paragraphs += 1
         if m := _HEADING.match(text):
             self.heading = m[1]
+        if self.title_row is None and _REPORT_TITLE.fullmatch(text):
+            self.title_row = self.row
+        if m := _SECTION.match(text):
+            self._section(_SECTION_WORDS.index(m[2]) + 1, m[1].isdigit())
         self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs))
         self.row += 1
+
+    def _section(self, section: int, arabic: bool) -> None:
+        """A section heading: where the sections' numbering goes back to an earlier section under a heading numbered
+        as the official format does ("一、"; not a sub-item "1.主动公开方面" of a section), a further report may begin:
+        at its title, if one was read since the previous heading."""
+        if section < self.run and not arabic:
+            self.restart = self.title_row if self.title_row is not None else self.row
+            self.run = section
+        self.run = max(self.run, section)
+        self.section, self.title_row = section, None
+
+    def _further(self) -> bool:
+        """Whether a table read now begins a further report, and if so everything from where it begins is dropped:
+        a table of a section with tables (二 to 四) after the numbering went back, when a table of that section or a
+        later one was read before. A report's own tables never do (their sections only go forward), nor do tables
+        in its other sections, nor a heading merely numbered wrong (sections are told by their words)."""
+        if self.section not in _TABLE_SECTIONS or self.restart is None:
+            return False
+        if not any(row < self.restart and section >= self.section for row, section in self.tabled):
+            return False
+        row = self.restart
+        text = str(self.cells.get((row, 1), ""))
+        self.further = FurtherReport(row, text, bool(_REPORT_TITLE.fullmatch(text)))
+        start = self.origins.get((row, 1))
+        self.cells = {rc: v for rc, v in self.cells.items() if rc[0] < row}
+        self.origins = {rc: p for rc, p in self.origins.items() if rc[0] < row}
+        if start is not None:
+            self.origins[(row, 1)] = start  # where the further report begins is said there
+        self.merges = [m for m in self.merges if m[0] < row]
+        self.pictures = [r for r in self.pictures if r < row]
+        return True
 
     def looks_like_a_report(self) -> bool:
         """Whether what was read has a table, a picture or a section heading of a report: anything else is some other
@@ -120,11 +167,15 @@ class Assembler:
 
     def picture(self) -> None:
         """A picture in the text, on a row of its own: a table published as an image is said so (locate)."""
+        if self.further:
+            return
         self.last_table = None
         self.pictures.append(self.row)
         self.row += 1
 
     def table(self, table: Table, page: int | None = None) -> None:
+        if self.further or (table.cells and self._further()):
+            return
         table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages)
         if self.last_table is not None and (repeated := repeated_header(self.last_table, table)):
             table = _below(table, repeated)  # a table cut by hand, its header copied onto the next part
@@ -166,6 +217,7 @@ class Assembler:
                 self.origins[(top + r - 1, c)] = place(r, c)
                 self.blank_places += 1
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
+        self.tabled.append((top, self.section))
         self.row = top + rows + 1
 
     def _put(self, row: int, col: int, text: str, place: Place) -> None:
@@ -180,7 +232,12 @@ class Assembler:
 
     def grid(self) -> WorkbookGrid:
         sheet = SheetGrid(
-            SHEET_NAME, self.cells, tuple(self.merges), origins=self.origins, pictures=tuple(self.pictures)
+            SHEET_NAME,
+            self.cells,
+            tuple(self.merges),
+            origins=self.origins,
+            pictures=tuple(self.pictures),
+            further=self.further,
         )
         return WorkbookGrid([sheet], source_format=self.fmt)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from validator.provenance import Place
@@ -28,6 +28,15 @@ class ReadError(Exception):
         self.reason = reason  # short English tag: missing, legacy, encrypted, corrupt, not_workbook, too_large
 
 
+class FurtherReport(NamedTuple):
+    """A further report in a document after the one read (a page publishing two years' or two agencies' reports):
+    the row where it begins, and its first line, its title when `titled`, else the section heading it begins with."""
+
+    row: int
+    text: str
+    titled: bool
+
+
 @dataclass
 class SheetGrid:
     """One worksheet: non-empty cells by 1-based (row, col), and merged ranges as (top, left, bottom, right)."""
@@ -41,6 +50,7 @@ class SheetGrid:
     # The sheet part when it holds formulas: their text is read only when a finding concerns one of their cells
     # (validator.sources.uncached.calculated_formulas); most reports never need it.
     formula_xml: bytes = field(default=b"", repr=False)
+    further: FurtherReport | None = None  # imported documents: a further report, left out of the sheet
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""

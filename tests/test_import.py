@@ -428,6 +428,33 @@ def test_a_further_report_without_a_title_is_named_by_its_first_heading(tmp_path
     assert "其后从「一、总体情况」起的另一份年报未校验" in report.findings[0].message
 
 
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_report_in_traditional_characters_is_refused_with_the_reason(corpus, tmp_path: Path, fmt: str) -> None:
+    """A mirror in traditional characters matches no official label: it is refused (exit 2) with the reason and
+    what to provide, instead of dozens of missing tables and label findings."""
+    parts = documents.traditional(_parts(corpus, "balanced"))
+    path = documents.docx(parts, tmp_path / "mirror.docx")
+    if fmt == "html":
+        (path := tmp_path / "mirror.html").write_bytes(documents.clean_html(parts))
+    elif fmt == "pdf":
+        (path,) = _as_pdf(tmp_path, path)
+    (report,) = check_paths([path])
+    assert report.error is not None and report.findings == []
+    assert report.error.startswith("原文是繁体字（如「") and "请提供简体字版本" in report.error
+    proc = _cli("check", str(path), "--no-annotate")
+    assert proc.returncode == 2 and "原文是繁体字" in proc.stdout + proc.stderr
+
+
+def test_a_simplified_report_quoting_traditional_characters_is_checked(corpus, tmp_path: Path) -> None:
+    """A simplified report quoting a long passage in traditional characters (some 40 of them) is no mirror."""
+    parts = _parts(corpus, "balanced")
+    quoted = "".join(p for p in parts if isinstance(p, str))
+    parts.append(f"附：港澳地区来函原文“{quoted.translate(documents._S2T)[:300]}”")
+    (path := tmp_path / "quoted.html").write_bytes(documents.clean_html(parts))
+    (report,) = check_paths([path])
+    assert report.error is None and report.findings == []
+
+
 def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None:
     """Word writes a text box twice (a drawing, and VML for older readers); its text is the drawing's."""
     title = "某机关 2025年度政府信息公开工作报告"

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
-from validator.sources.grid import FurtherReport, SheetGrid, WorkbookGrid
+from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
@@ -34,6 +34,13 @@ _TABLE_SECTIONS = (2, 3, 4)
 _REPORT_TITLE = re.compile(
     r"\s*\S.{0,40}?(?:19|20)\d{2}\s*年度?.{0,40}?(?:政府信息公开|政务公开).{0,16}?报告\s*(?:[（(][^（）()]{0,12}[)）])?\s*"
 )
+# Characters common in reports written differently in traditional and in simplified characters, pair by pair: a
+# mirror converted to traditional characters is told by more of the first than of the second.
+_TRADITIONAL, _SIMPLIFIED = (
+    "開報處請機關總計結轉數國審訴議糾維項條規許罰強會與體說發務門網應們這個為對時實現進當經無從",
+    "开报处请机关总计结转数国审诉议纠维项条规许罚强会与体说发务门网应们这个为对时实现进当经无从",
+)
+_TRADITIONAL_MIN = 20  # traditional characters at least: a simplified report may quote a name or two in them
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
@@ -231,6 +238,13 @@ class Assembler:
         self.origins[(row, col)] = place
 
     def grid(self) -> WorkbookGrid:
+        """The sheet; a ReadError for a document in traditional characters, whose labels are no official label."""
+        if found := traditional(self.cells.values()):
+            raise ReadError(
+                f"原文是繁体字（如「{'」「'.join(found)}」），而官方格式的表格和栏目是简体字，"
+                "按繁体字校验会误报缺表、标签不符。请提供简体字版本（发布单位网站上的原文页面或其 Word、PDF 文件）后再校验。",
+                "traditional",
+            )
         sheet = SheetGrid(
             SHEET_NAME,
             self.cells,
@@ -240,6 +254,15 @@ class Assembler:
             further=self.further,
         )
         return WorkbookGrid([sheet], source_format=self.fmt)
+
+
+def traditional(values) -> list[str]:
+    """The commonest traditional characters of text `values` written mostly in traditional characters, else []."""
+    text = "".join(v for v in values if isinstance(v, str))
+    counts = {t: text.count(t) for t in _TRADITIONAL}
+    if sum(counts.values()) < max(_TRADITIONAL_MIN, sum(text.count(s) for s in _SIMPLIFIED) + 1):
+        return []
+    return sorted((t for t in counts if counts[t]), key=lambda t: -counts[t])[:5]
 
 
 def visible(text: str) -> str:

@@ -182,7 +182,9 @@ def test_results_jsonl_says_what_changed_per_agency(rounds: Rounds, number: int)
         found = {k: _rules(before, docs[name(n)], change[key]) for k, key in zip(KINDS, ROUND_KEYS)}
         assert {k: v for k, v in found.items() if v} == EXPECTED[number].get(n, {}), name(n)
         assert change["since"] == str(rounds.outs[number - 2] / ("results.jsonl" if number == 3 else ""))
-    assert docs[name(7)]["round"]["previous"] is None if number == 3 else True  # back after a round away
+    if number == 3:  # back after a round away: compared with its file of round 1
+        assert docs[name(7)]["round"]["previous"] == "第1轮/07.xlsx"
+        assert docs[name(7)]["round"]["previous_round"] == str(rounds.outs[0])
     assert docs[name(8)]["file"] == "第2轮/08-修改稿.xlsx" if number == 2 else True
 
 
@@ -354,12 +356,12 @@ def test_an_agency_with_two_files_in_the_previous_round_is_one_agency(tmp_path: 
     assert (change["previous"], change["previous_files"]) == (last["file"], [other["file"], last["file"]])
     assert change["fixed"] and set(change["fixed"]) == {f["id"] for f in last["findings"]}
     assert docs[name(2)]["round"] | {"since": ""} == {
-        "since": "", "previous": None, "previous_files": [], "unreadable": "第1轮/乙局.xlsx",
+        "since": "", "previous": None, "previous_round": None, "previous_files": [], "unreadable": "第1轮/乙局.xlsx",
         "fixed": [], "new": [], "open": [], "explained": [], "accepted": [],
     }  # fmt: skip
-    rows = {(r["机关名称"], r["状态"]): r["上一轮文件"] for r in _rows(out2 / "汇总.xlsx", "本轮变化")}
+    rows = {(r["机关名称"], r["状态"]): r["此前报送的文件"] for r in _rows(out2 / "汇总.xlsx", "本轮变化")}
     assert rows == {
-        (name(1), "通过"): f"{last['file']}（按排在最后的此份比较；该单位上一轮另有 {other['file']}）",
+        (name(1), "通过"): f"{last['file']}（按排在最后的此份比较；该单位在该轮另有 {other['file']}）",
         (name(2), "通过"): "第1轮/乙局.xlsx（上一轮无法读取，未比较，本轮的问题均计为新出现）",
         (name(3), "未重新报送"): "第1轮/丙局.xlsx",
     }

@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 from validator.batch.crossyear import Missing
 from validator.batch.outcome import Outcome
+from validator.batch.rounds import Absent
 from validator.batch.rows import (
     FAILED,
+    LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
@@ -195,9 +197,9 @@ _ROUND_FILTERS = (
 )
 
 
-def _rounds(docs: Sequence[dict], absent: Sequence[Missing]) -> list[str]:
-    """The section 本轮变化: per agency what changed since the previous round, with a filter."""
-    head = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件")
+def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
+    """The section 本轮变化: per agency what changed since its latest earlier submission, with a filter."""
+    head = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND)
     rows = []
     for i, d in enumerate(docs):
         counts = round_counts(d)
@@ -207,16 +209,18 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Missing]) -> list[str]:
         tags += ["fixed-all"] if counts[0] and not (counts[1] or counts[2]) else []
         cells = [f'<a href="#d{i}">{_e(_name(d))}</a>' if d["findings"] else _e(_name(d)), _e(agency(d, "credit_code"))]
         cells += [f'<span class="{status(d)}">{status(d)}</span>', *map(str, counts), _e(d["file"])]
+        cells += [_e(d["round"].get("previous_round") or "")]
         rows.append(f'<tr data-tags="{" ".join(tags)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     for m in absent:
         cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(m.file)]
+        cells += [_e(m.last_round)]
         rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     options = "".join(f'<option value="{key}">{label}</option>' for key, label in _ROUND_FILTERS)
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
-    since = next((d["round"]["since"] for d in docs if d.get("round")), "")
     return [
         "<h2>本轮变化</h2>",
-        f"<p>与上一轮（{_e(since)}）相比：已改正的问题不再出现；已说明、已接受的问题不计入错误。</p>",
+        f"<p>每个单位与其此前最后一次报送相比，比较的是哪一轮见「{LAST_ROUND}」列：已改正的问题不再出现；"
+        f"已说明、已接受的问题不计入错误。{NOT_RESUBMITTED}的单位，「文件」列为其最后一次报送的文件。</p>",
         f'<label>筛选 <select id="round-filter" aria-label="筛选本轮变化">{options}</select></label>'
         f' 显示 <span id="round-shown">{len(rows)}</span> 个单位',
         f'<table id="rounds"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>',

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 
 from validator.batch.crossyear import Missing
 from validator.batch.inputs import Skipped
+from validator.batch.rounds import Absent
 
 
 @dataclass
 class Outcome:
     """One JSON result per report in input order, the files that were not reports, last year's agencies without a
-    report (None when no earlier year was given) and the previous round's agencies not resubmitted (None without
+    report (None when no earlier year was given) and the agencies of earlier rounds not resubmitted (None without
     --since)."""
 
     docs: Sequence[dict]
     skipped: Sequence[Skipped]
     missing: Sequence[Missing] | None
-    absent: Sequence[Missing] | None
+    absent: Sequence[Absent] | None

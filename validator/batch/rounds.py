@@ -1,38 +1,74 @@
-"""What changed since the previous round: per agency, the findings fixed, new, still there, explained and accepted,
-and the agencies of the previous round that sent nothing this time (JSON results in, JSON `round` out)."""
+"""What changed since the earlier rounds: per agency, the findings fixed, new, still there, explained and accepted
+against its latest earlier submission, and the agencies of earlier rounds that sent nothing this time (JSON results
+in, JSON `round` out).
+
+Each round needs only the previous round's output folder: beside its results.jsonl, EARLIER_ROUNDS holds the
+agencies that did not submit in that round, each with its files of the last round it submitted in and the office's
+decisions on them, so that they are carried from round to round until they submit again."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from validator.batch.crossyear import Missing
 from validator.batch.findings import agency_key, agency_keys, display_name
 from validator.batch.store import RESULTS, read_jsonl
+from validator.rounds.decide import DecisionRecord, records_from_rows
+
+EARLIER_ROUNDS = "earlier_rounds.jsonl"
+SUBMITTED_IN = "submitted_in"  # a carried result: the round (its --since, as given) the file was submitted in
+DECISIONS = "decisions"  # a carried result: the office's decisions on it, as rows of a decisions file
 
 
 class NoPreviousRound(Exception):
     """--since names neither a results.jsonl nor a folder holding one; the message is Chinese."""
 
 
-def previous_round(since: Path) -> list[dict]:
-    """The results of the previous round: its results.jsonl, or the one in its output folder."""
+@dataclass(frozen=True)
+class Earlier:
+    """Each agency's latest submission before this round, and the decisions carried with those of earlier rounds."""
+
+    docs: list[dict]  # each with SUBMITTED_IN
+    decisions: tuple[DecisionRecord, ...]
+
+
+@dataclass(frozen=True)
+class Absent(Missing):
+    """An agency of an earlier round that sent nothing this round: where it last submitted, and what it sent there."""
+
+    last_round: str  # that round's results (--since, as given then)
+    carried: tuple[dict, ...]  # its results there, as written to EARLIER_ROUNDS
+
+
+def previous_round(since: Path) -> Earlier:
+    """The results of the previous round (its results.jsonl, or the one in its output folder), then those of the
+    agencies it carried from earlier rounds (EARLIER_ROUNDS beside it) that it did not hear from again."""
     path = since / RESULTS if since.is_dir() else since
     if not path.is_file():
         raise NoPreviousRound(
             f"找不到上一轮的结果 {path}。--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或该文件本身。"
         )
-    return list(read_jsonl(path))
+    docs = [d | {SUBMITTED_IN: str(since)} for d in read_jsonl(path)]
+    seen = {key for d in docs if d.get("status") == "checked" for key in agency_keys(d) if key}
+    carried = [d for d in read_jsonl(path.parent / EARLIER_ROUNDS) if not seen & set(agency_keys(d))]
+    rows = [row for d in carried for row in d.get(DECISIONS) or ()]
+    return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
 
 
-def compare_rounds(docs: Sequence[dict], previous: Sequence[dict], since: str) -> list[Missing]:
-    """Set each checked result's `round` against its agency's previous result; return the agencies not resubmitted.
+def compare_rounds(
+    docs: Sequence[dict], previous: Sequence[dict], since: str, decisions: Sequence[DecisionRecord] = ()
+) -> list[Absent]:
+    """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
     An agency is its credit code, else its normalised name (`agency_key`); a result is matched by its code, else by
-    its name. The agency's previous round is all its files there, compared with the last in that round's order (as
-    全区合计 takes it); it is not resubmitted only when none of them was. Findings are matched by stable id. Every
-    finding of this round is exactly one of new, open (still there), explained or accepted; `fixed` are the previous
-    ones gone. A result matched to no agency is told of a previous file of the same name that could not be read.
+    its name. `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
+    they are compared with the last in that round's order (as 全区合计 takes it); the agency is absent only when
+    none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
+    by stable id. Every finding of this round is exactly one of new, open (still there), explained or accepted;
+    `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
+    name that could not be read.
     """
     agencies: dict[tuple[str, str], list[dict]] = {}
     by_name: dict[str, tuple[str, str]] = {}
@@ -52,16 +88,28 @@ def compare_rounds(docs: Sequence[dict], previous: Sequence[dict], since: str) -
         if key:
             matched.add(key)
         doc["round"] = _changes(doc, files, None if files else unread.get(Path(doc["file"]).name), since)
-    return [
-        Missing(display_name(files[-1]), agency_keys(files[-1])[0], "、".join(d["file"] for d in files))
-        for key, files in agencies.items()
-        if key not in matched
-    ]
+    return [_absent(files, since, decisions) for key, files in agencies.items() if key not in matched]
+
+
+def _absent(files: Sequence[dict], since: str, decisions: Sequence[DecisionRecord]) -> Absent:
+    """An agency not resubmitted, named as its last file names it, with every file of the round it last sent."""
+    last, carried = files[-1], tuple(_carried(d, since, decisions) for d in files)
+    names = "、".join(d["file"] for d in files)
+    return Absent(display_name(last), agency_keys(last)[0], names, last.get(SUBMITTED_IN, since), carried)
+
+
+def _carried(doc: dict, since: str, decisions: Sequence[DecisionRecord]) -> dict:
+    """An absent agency's result as carried to the next round: without its own changes, with the round it was
+    submitted in and the decisions on it (those made since are in this round's decisions)."""
+    out = {k: v for k, v in doc.items() if k not in ("round", DECISIONS)}
+    out[SUBMITTED_IN] = doc.get(SUBMITTED_IN, since)
+    out[DECISIONS] = [r.row() for r in decisions if r.concerns(doc.get("agency") or {})]
+    return out
 
 
 def _changes(doc: dict, files: Sequence[dict], unreadable: str | None, since: str) -> dict:
-    """`doc`'s findings against the last of `files`, its agency's previous ones (`unreadable`: a previous file of
-    its name that could not be read, when there are none)."""
+    """`doc`'s findings against the last of `files`, its agency's latest earlier ones (`unreadable`: a previous file
+    of its name that could not be read, when there are none)."""
     old = files[-1] if files else None
     earlier = {f["id"] for f in old["findings"]} if old else set()
     kinds: dict[str, str] = {}
@@ -73,6 +121,7 @@ def _changes(doc: dict, files: Sequence[dict], unreadable: str | None, since: st
         else:
             kinds[f["id"]] = "open" if f["id"] in earlier else "new"
     changes: dict = {"since": since, "previous": old["file"] if old else None}
+    changes["previous_round"] = old.get(SUBMITTED_IN, since) if old else None
     changes |= {"previous_files": [d["file"] for d in files], "unreadable": unreadable}
     changes["fixed"] = list(dict.fromkeys(f["id"] for f in old["findings"] if f["id"] not in kinds)) if old else []
     for kind in ("new", "open", "explained", "accepted"):

@@ -33,8 +33,8 @@ FINDING_HEADERS = (
     "标注副本",
     "编号",
 )
-# What changed since the previous round, per agency (the keys of a result's "round", in this order), and the state of an
-# agency of the previous round that sent nothing this round.
+# What changed since the agency's latest earlier submission (the keys of a result's "round", in this order), the state
+# of an agency of an earlier round that sent nothing this round, and the column naming the round compared with.
 ROUND_COLUMNS = (
     ("fixed", "已改正"),
     ("new", "新出现"),
@@ -43,6 +43,7 @@ ROUND_COLUMNS = (
     ("accepted", "已接受"),
 )
 NOT_RESUBMITTED = "未重新报送"
+LAST_ROUND = "此前最后报送于"
 
 
 def every_rule() -> dict[str, Rule]:

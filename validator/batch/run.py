@@ -20,7 +20,7 @@ from validator.batch.findings import add_findings
 from validator.batch.inputs import Item, collect
 from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
-from validator.batch.rounds import compare_rounds, previous_round
+from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, previous_round
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import COPIES_FOLDER, Options
 from validator.engine import file_sha256, is_own_output
@@ -52,8 +52,9 @@ class Settings:
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
     """Check `inputs` into settings.out and write every output there."""
     start = time.monotonic()
-    last_round = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
-    settings = replace(settings, decisions=_decisions(settings, console))
+    before = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
+    carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
+    settings = replace(settings, decisions=_decisions(settings, console) + carried)
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -71,9 +72,11 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
         docs = _add_across(found.items, docs, across, options, settings, console)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    absent = compare_rounds(docs, last_round, str(settings.since)) if last_round is not None else None
+    absent = compare_rounds(docs, before.docs, str(settings.since), settings.decisions) if before else None
     batch = Batch(docs, found.skipped, missing, absent, checked, time.monotonic() - start)
     outputs.write_all(out, batch)
+    if absent is None:
+        (out / EARLIER_ROUNDS).unlink(missing_ok=True)  # an earlier run's, with --since: not this run's outcome
     (out / PROGRESS).unlink(missing_ok=True)  # everything it held is in results.jsonl now
     _remove_withdrawn_copies(out, earlier, docs)
     return batch

@@ -14,11 +14,12 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from validator.batch.crossyear import Missing
 from validator.batch.outcome import Outcome
+from validator.batch.rounds import Absent
 from validator.batch.rows import (
     FAILED,
     FINDING_HEADERS,
+    LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
@@ -141,29 +142,32 @@ def _decision_list(ws: Worksheet, col: int, rows: int) -> None:
 
 
 ROUND_SHEET = "本轮变化"
-ROUND_HEADERS = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", "上一轮文件")
+ROUND_HEADERS = (
+    "机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND, "此前报送的文件",
+)  # fmt: skip
 
 
-def round_rows(docs: Sequence[dict], absent: Sequence[Missing]) -> list[tuple]:
-    """One row per report compared with the previous round, then one per agency that did not resubmit."""
+def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
+    """One row per report compared with an earlier round, then one per agency of earlier rounds that did not
+    resubmit, with the round it last submitted in."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         _previous(d["round"]))
+         d["round"].get("previous_round") or "", _previous(d["round"]))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
     blank = ("",) * len(ROUND_COLUMNS)
-    return rows + [(m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.file) for m in absent]
+    return rows + [(m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, m.file) for m in absent]
 
 
 def _previous(changes: dict) -> str:
-    """The previous round's file compared with, and the agency's others there, or why there is none."""
+    """The earlier file compared with, and the agency's others of that round, or why there is none."""
     if changes.get("unreadable"):
         return f"{changes['unreadable']}（上一轮无法读取，未比较，本轮的问题均计为新出现）"
     others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
     if others:
-        return f"{changes['previous']}（按排在最后的此份比较；该单位上一轮另有 {'、'.join(others)}）"
-    return changes["previous"] or "（上一轮无该单位）"
+        return f"{changes['previous']}（按排在最后的此份比较；该单位在该轮另有 {'、'.join(others)}）"
+    return changes["previous"] or "（此前各轮均无该单位）"
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

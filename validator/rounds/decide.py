@@ -44,14 +44,21 @@ class DecisionRecord:
     agency: str = ""  # normalised name
     year: int | None = None
 
-    def concerns(self, report: FileReport) -> bool:
-        """Whether the decision is about this report's agency (and year, when it names one)."""
-        code = _code(report.agency.get("credit_code"))
-        if self.year is not None and report.agency.get("report_year") not in (self.year, float(self.year)):
+    def concerns(self, agency: Mapping[str, object]) -> bool:
+        """Whether the decision is about the report of `agency` (a report's cover fields), and its year when it names
+        one."""
+        code = _code(agency.get("credit_code"))
+        if self.year is not None and agency.get("report_year") not in (self.year, float(self.year)):
             return False
         if self.credit_code and code:
             return self.credit_code == code
-        return bool(self.agency) and self.agency == normalize(report.agency.get("agency_name"))
+        return bool(self.agency) and self.agency == normalize(agency.get("agency_name"))
+
+    def row(self) -> dict[str, object]:
+        """The decision as a row of named fields, which `records_from_rows` reads back as this record."""
+        fields = {"id": self.id, "rule": self.rule, "key": self.key, "cell": self.cell}
+        fields |= {"credit_code": self.credit_code, "agency": self.agency, "year": self.year}
+        return fields | {"decision": self.decision.value, "note": self.decision.note}
 
     def same_place(self, finding: Finding) -> bool:
         if self.rule != finding.rule:
@@ -105,7 +112,7 @@ def records_from_rows(rows: Iterable[Mapping[str, object]], source: str) -> list
 
 def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
     """Put the office's decision on each finding of the report it concerns: by id, else by rule and place."""
-    mine = [r for r in records if r.concerns(report)]
+    mine = [r for r in records if r.concerns(report.agency)]
     if not mine:
         return
     by_id = {r.id: r for r in mine if r.id}

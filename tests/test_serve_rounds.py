@@ -144,7 +144,7 @@ def test_report_summary_and_results_show_the_changes(client: TestClient, version
     docs = [json.loads(line) for line in client.get("/office/results.jsonl").text.splitlines()]
     [doc] = [d for d in docs if d["sha256"] == latest["sha256"]]
     assert {k: len(doc["round"][k]) for k in KINDS} == {"fixed": 0, "new": 0, "open": 3, "explained": 1, "accepted": 0}
-    assert doc["round"]["previous"] == "甲局-改.xlsx"
+    assert doc["round"]["previous"] == "甲局-改.xlsx" and doc["round"]["previous_round"] == "该单位上一版本"
     wb = openpyxl.load_workbook(io.BytesIO(client.get("/office/汇总.xlsx").content))
     ws = wb["汇总"]
     header = [c.value for c in ws[1]]

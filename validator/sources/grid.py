@@ -49,7 +49,7 @@ class SheetGrid:
     pictures: tuple[int, ...] = ()  # imported documents: the rows where a picture stands in the text
     # The sheet part when it holds formulas: their text is read only when a finding concerns one of their cells
     # (validator.sources.uncached.calculated_formulas); most reports never need it.
-    formula_xml: bytes = field(default=b"", repr=False)
+    formula_xml: bytes = field(default=b"", repr=False, compare=False)  # the cells are the same either way
     further: FurtherReport | None = None  # imported documents: a further report, left out of the sheet
 
     def text_cells(self) -> list[tuple[int, int, str]]:

@@ -12,6 +12,7 @@ from packages import edit_part, repack
 from validator import check_paths
 from validator.annotate.zip_painter import write_annotated
 from validator.names import PRIMARY_FILL, RELATED_FILL
+from validator.render.json import report_json
 
 T3_PART = "xl/worksheets/sheet4.xml"  # 表三 of the generated workbook
 T3_TOTAL_ROWS = range(5, 30)  # 表三 of the generated workbook: the 总计 column J holds rows 5 to 29
@@ -67,10 +68,18 @@ def test_a_total_summing_the_wrong_range_is_told_to_correct_its_formula(balanced
     (report,) = check_paths([path])
     eq03 = next(f for f in report.findings if f.rule == "EQ03")
     assert eq03.cell.ref == "表三!J7" and eq03.expected == 29
-    told = "J7 是公式 =SUM(D7:H7)，结果为 28：请改正公式，不要直接改填 29；该公式应对 D7:I7 求和，即 =SUM(D7:I7)。"
-    assert eq03.message.endswith(told)
+    told = "应将 J7（公式 =SUM(D7:H7)）的结果由 28 改为 29"
+    advice = "请改正该公式，不要直接改填 29：它应对 D7:I7 求和，即 =SUM(D7:I7)。"
+    assert told in eq03.message and eq03.message.endswith(advice)
     copy = openpyxl.load_workbook(write_annotated(path, report, out_dir=tmp_path / "out").path)
-    assert told in copy["表三"]["J7"].comment.text and _fill(copy["表三"]["J7"]) == PRIMARY_FILL["error"]
+    assert advice in copy["表三"]["J7"].comment.text and _fill(copy["表三"]["J7"]) == PRIMARY_FILL["error"]
+    assert any(
+        "该单元格是公式 =SUM(D7:H7)，请改正公式" in str(c.value) for row in copy["校验结果"].iter_rows() for c in row
+    )
+    # the report's heading and its JSON name the formula too
+    assert "应将 表三!J7（公式 =SUM(D7:H7)）的结果由 28 改为 29" in report.localisation.summary()[0]
+    (change,) = report_json(report)["corrections"]
+    assert change["formula"] == "=SUM(D7:H7)" and (change["from"], change["to"]) == (28, 29)
 
 
 def test_a_part_holding_a_formula_is_told_its_result_does_not_balance(balanced_workbook: Path, tmp_path: Path):
@@ -81,9 +90,8 @@ def test_a_part_holding_a_formula_is_told_its_result_does_not_balance(balanced_w
     found = [f for f in report.findings if f.rule in ("EQ02", "EQ03")]
     assert {f.cell.ref for f in found} == {"表三!D7"} and len(found) == 2
     for f in found:
-        assert f.message.endswith(
-            "D7 是公式 =D5-D8-18，结果为 20，与勾稽关系不符：请核对公式引用的单元格，使其结果为 21，不要直接改填数字。"
-        )
+        assert "D7（公式 =D5-D8-18）的结果由 20 改为 21" in f.message
+        assert f.message.endswith("请核对该公式引用的单元格，不要直接改填 21。")
 
 
 def test_a_typed_number_is_told_the_number(balanced_workbook: Path, tmp_path: Path):

@@ -112,7 +112,14 @@ def test_json_carries_the_correction(workbook):
     cell = located.cells[key].cell.ref
     assert doc["localisation"] == "unique" and doc["alternatives"] == []
     assert doc["corrections"] == [
-        {"cell": cell, "key": key, "from": int(values[key] + 5), "to": int(values[key]), "blank": False}
+        {
+            "cell": cell,
+            "key": key,
+            "from": int(values[key] + 5),
+            "to": int(values[key]),
+            "blank": False,
+            "formula": None,
+        }
     ]
     assert report.localisation.summary()[0].startswith("勾稽关系：最少需更正 1 个单元格。")
     [balanced] = check_grids([planted_grid(grid, located, values)], TEMPLATE)

@@ -140,11 +140,18 @@ class Correction:
     actual: float  # as checked: a blank or a placeholder counts as 0
     expected: float
     blank: bool = False  # the cell was blank or held a placeholder
+    formula: str | None = None  # the cell shows this formula's saved result: the formula is what to correct
 
     def phrase(self, sheet: bool = True) -> str:
-        """ "表三!E7 由 40 改为 4", "J7（未填数字）改为 8"; without the sheet when the text names it already."""
+        """ "表三!E7 由 40 改为 4", "J7（未填数字）改为 8", "J7（公式 =SUM(D7:H7)）的结果由 28 改为 29"; without
+        the sheet when the text names it already."""
         where = (self.cell.ref if sheet else self.cell.coordinate) if self.cell else self.key
-        was = "（未填数字）" if self.blank else f" 由 {fmt(self.actual)} "
+        if self.blank:
+            was = "（未填数字）"
+        elif self.formula:
+            was = f"（公式 {self.formula}）的结果由 {fmt(self.actual)} "
+        else:
+            was = f" 由 {fmt(self.actual)} "
         return f"{where}{was}改为 {fmt(self.expected)}"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.cellref import CellRef
-from validator.findings import FileReport, counts_line, decision_text, severity_text
+from validator.findings import Correction, FileReport, counts_line, decision_text, severity_text
 from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE, WHOLE_WORKBOOK
 from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
@@ -145,7 +145,7 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
             ResultCell(c.cell.ref, link=c.cell) if c.cell and linkable(c.cell) else ResultCell(_place(c.cell)),
             ResultCell("未填数字" if c.blank else fmt(c.actual), centred=True),
             ResultCell(fmt(c.expected), centred=True),
-            ResultCell(f"{status}；{_settles(report, c.cell)}"),
+            ResultCell(f"{status}；{_formula(c)}{_settles(report, c.cell)}"),
         )
         for number, (c, status) in enumerate(entries, 1)
     )
@@ -155,6 +155,10 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
         else "建议更正：部分不平衡未能求出更正，以下为能求出的部分（每个单元格只列一次）"
     )
     return (ResultsTable(CORRECTION_COLUMNS, rows, heading),)
+
+
+def _formula(c: Correction) -> str:
+    return f"该单元格是公式 {c.formula}，请改正公式，不要直接改填数字；" if c.formula else ""
 
 
 def _settles(report: FileReport, cell: CellRef | None) -> str:

@@ -374,8 +374,10 @@ def report_localisation(
         return Localisation()
 
     def changes(option: tuple[Change, ...]) -> Changes:
-        return tuple(Correction(k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap)
-                     for k, a, e in option)  # fmt: skip
+        return tuple(
+            Correction(k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap, located.formula(k))
+            for k, a, e in option
+        )
 
     sure = [changes(p.options[0]) for p in parts if p.unique]
     unsure = [tuple(changes(o) for o in p.options) for p in parts if not p.unique]

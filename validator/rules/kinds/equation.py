@@ -121,23 +121,16 @@ _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 
 
 def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
-    """When the cell to change holds a formula: that the formula is what is wrong, and, where the template's
-    equations show it (the cell is a total whose parts lie in one run of its row or column), the range it should
-    add up; overwriting the formula with the number would hide the mistake until the parts change."""
-    formula = ctx.located.formula(change.key) if change else None
-    if formula is None:
+    """When the cell to change holds a formula (the correction names it): that the formula is what to correct, and,
+    where the template's equations show it (the cell is a total whose parts lie in one run of its row or column),
+    the range it should add up; overwriting the formula with the number would hide the mistake until the parts
+    change."""
+    if change is None or change.formula is None:
         return ""
-    coordinate, actual, expected = ctx.cell(change.key).coordinate, fmt(change.actual), fmt(change.expected)
-    wanted = _wanted_range(change.key, formula, ctx)
+    wanted = _wanted_range(change.key, change.formula, ctx)
     if wanted:
-        return (
-            f"{coordinate} 是公式 {formula}，结果为 {actual}：请改正公式，不要直接改填 {expected}；"
-            f"该公式应对 {wanted} 求和，即 =SUM({wanted})。"
-        )
-    return (
-        f"{coordinate} 是公式 {formula}，结果为 {actual}，与勾稽关系不符：请核对公式引用的单元格，使其结果为 "
-        f"{expected}，不要直接改填数字。"
-    )
+        return f"请改正该公式，不要直接改填 {fmt(change.expected)}：它应对 {wanted} 求和，即 =SUM({wanted})。"
+    return f"请核对该公式引用的单元格，不要直接改填 {fmt(change.expected)}。"
 
 
 def _wanted_range(key: str, formula: str, ctx: ReportContext) -> str | None:
@@ -152,15 +145,13 @@ def _wanted_range(key: str, formula: str, ctx: ReportContext) -> str | None:
             parts = [ctx.cell(k) for k in eq.rhs]
             if eq.lhs != (key,) or any(p is None or p.sheet != cell.sheet for p in parts):
                 continue
-            rows, cols = sorted(p.row for p in parts), sorted(p.col for p in parts)
-            if len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols))):
-                found.append(
-                    (True, f"{parts[0].coordinate}:{parts[-1].coordinate}" if len(parts) > 1 else parts[0].coordinate)
-                )
-            elif len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
-                found.append(
-                    (False, f"{parts[0].coordinate}:{parts[-1].coordinate}" if len(parts) > 1 else parts[0].coordinate)
-                )
+            first, last = min(parts), max(parts)
+            run = f"{first.coordinate}:{last.coordinate}" if len(parts) > 1 else first.coordinate
+            rows, cols = {p.row for p in parts}, {p.col for p in parts}
+            if len(rows) == 1 and len(cols) == len(parts) == last.col - first.col + 1:
+                found.append((True, run))
+            elif len(cols) == 1 and len(rows) == len(parts) == last.row - first.row + 1:
+                found.append((False, run))
     matching = [r for row, r in found if row == along_row] if m else [r for _, r in found]
     return matching[0] if len(set(matching)) == 1 else None
 

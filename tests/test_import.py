@@ -95,6 +95,15 @@ def _as_pdf(folder: Path, *sources: Path, export: str = "pdf") -> list[Path]:
     return [folder / f"{source.stem}.pdf" for source in sources]
 
 
+def _published_as(parts: list, path: Path, fmt: str) -> Path:
+    """The document `parts` published as a web page, a Word file or its PDF print, at `path` with fmt's suffix."""
+    if fmt == "html":
+        (page := path.with_suffix(".html")).write_bytes(documents.clean_html(parts))
+        return page
+    docx = documents.docx(parts, path.with_suffix(".docx"))
+    return _as_pdf(path.parent, docx)[0] if fmt == "pdf" else docx
+
+
 def _rendering(corpus, report: str, fmt: str) -> Path:
     if fmt not in corpus[report]:
         pytest.skip("LibreOffice (soffice) is needed to convert the DOCX to PDF")
@@ -370,11 +379,7 @@ def test_digits_split_by_a_space_are_not_run_together(tmp_path: Path, fmt: str) 
     spaced = {"t3.new.natural": "5 6", "t2_6.penalty.decisions": "31 5", "t2_5.licensing.decisions": "1\u2009268"}
     values = {k: v for k, v in VALUES.items() if v is not None} | spaced
     parts = documents.segments(load(published(tmp_path / "spaced.xlsx", values)).grid.sheets[0])
-    path = documents.docx(parts, tmp_path / "spaced.docx")
-    if fmt == "html":
-        (path := tmp_path / "spaced.html").write_bytes(documents.clean_html(parts))
-    elif fmt == "pdf":
-        (path,) = _as_pdf(tmp_path, path)
+    path = _published_as(parts, tmp_path / "spaced", fmt)
     (report,) = check_paths([path])
     found = sorted((f.rule, f.key) for f in report.findings)
     assert found == [("TY07", "t2_6.penalty.decisions"), ("TY07", "t3.new.natural")]  # no EQ "由 56 改为 39"
@@ -404,11 +409,7 @@ def test_a_further_report_in_the_document_is_named_and_left_unchecked(tmp_path: 
     """The first report is checked as if alone (no ST07 for the 2019 labels of the second, no 100 in its 表三);
     the second is named by its title and said to need a check of its own."""
     parts = _two_reports(tmp_path, titled=True)
-    path = documents.docx(parts, tmp_path / "two.docx")
-    if fmt == "html":
-        (path := tmp_path / "two.html").write_bytes(documents.clean_html(parts))
-    elif fmt == "pdf":
-        (path,) = _as_pdf(tmp_path, path)
+    path = _published_as(parts, tmp_path / "two", fmt)
     (report,) = check_paths([path])
     (further,) = report.findings
     assert further.rule == "ST10"
@@ -433,11 +434,7 @@ def test_a_report_in_traditional_characters_is_refused_with_the_reason(corpus, t
     """A mirror in traditional characters matches no official label: it is refused (exit 2) with the reason and
     what to provide, instead of dozens of missing tables and label findings."""
     parts = documents.traditional(_parts(corpus, "balanced"))
-    path = documents.docx(parts, tmp_path / "mirror.docx")
-    if fmt == "html":
-        (path := tmp_path / "mirror.html").write_bytes(documents.clean_html(parts))
-    elif fmt == "pdf":
-        (path,) = _as_pdf(tmp_path, path)
+    path = _published_as(parts, tmp_path / "mirror", fmt)
     (report,) = check_paths([path])
     assert report.error is not None and report.findings == []
     assert report.error.startswith("原文是繁体字（如「") and "请提供简体字版本" in report.error

@@ -22,11 +22,13 @@ import pytest
 import yaml
 from builders import build
 from openpyxl.xml.functions import tostring
+from rich.cells import cell_len
 
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
 from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.render.table import PIPED_WIDTH
 from validator.rules.registry import all_rules
 from validator.sources.limits import Limits
 from validator.spec import default_template
@@ -128,6 +130,22 @@ def test_check_balanced_table(balanced: Path, tmp_path: Path) -> None:
     assert "标注副本" in proc.stdout
     assert (tmp_path / "balanced.校验.xlsx").is_file()
     assert sha(source) == before, "without --in-place the input must not change"
+
+
+def test_piped_output_keeps_sentences_whole(books: Path, tmp_path: Path) -> None:
+    """Into a log or a pipe (no terminal, no COLUMNS): the correction line is one line, not cut at 80 columns, and
+    the findings table is 120 columns wide."""
+    copy(books / "wrong.xlsx", tmp_path / "wrong.xlsx")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | {"PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "check", "wrong.xlsx", "--no-annotate"],
+        cwd=tmp_path, env=env, capture_output=True, encoding="utf-8", timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == EXIT_FINDINGS, proc.stderr
+    lines = proc.stdout.splitlines()
+    (summary,) = [line for line in lines if line.startswith("勾稽关系：")]
+    assert "应将 表三!" in summary and summary.endswith("。")
+    assert max(map(cell_len, lines)) == PIPED_WIDTH  # as rich counts columns
 
 
 def test_check_balanced_json(balanced: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 from validator.findings import NO_COPY, Copy, FileReport, counts_line, decision_text, severity_text
@@ -9,6 +10,7 @@ from validator.names import WHOLE_WORKBOOK
 from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+PIPED_WIDTH = 120  # columns of the findings tables when the output is not a terminal
 _COLUMNS = (
     ("级别", {"no_wrap": True}),
     ("规则", {"no_wrap": True}),
@@ -25,6 +27,10 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
 
     copies = copies or {}
     console = Console(highlight=False)
+    if not console.is_terminal:  # a log or a pipe: sentences stay whole lines, tables get room for their text
+        console.soft_wrap = True
+        if "COLUMNS" not in os.environ:  # as rich itself, a width the user sets wins
+            console.width = PIPED_WIDTH
     for r in reports:
         if r.error:
             title = "内部错误" if r.status == "error" else "无法校验"

@@ -387,6 +387,9 @@ def _batch(args: argparse.Namespace) -> int:
         from validator.batch.rounds import NoPreviousRound
         from validator.batch.run import Settings, run_batch
         from validator.rounds.decide import DecisionError
+        from validator.spec.catalog import list_templates
+
+        list_templates()  # parsed once here: each worker would parse them again, and the summary after them
 
     _chosen_template(args)  # a bad --template is a usage error before any work
     if args.jobs < 0 or args.timeout <= 0:

@@ -54,11 +54,18 @@ def test_formulas_without_results_are_one_finding_per_sheet_and_every_cell_is_ma
     assert copy["表四"]["E5"].comment.text.startswith("【错误·TY09】表四 E5「行政复议 / 总计」是公式")
 
 
-def _with_formula(source: Path, target: Path, coordinate: str, formula: str, result: int) -> Path:
-    """`source` with 表三's cell holding a formula and its saved result, as Excel or WPS saves it."""
-    cell = b'<c r="%s"><f>%s</f><v>%d</v></c>' % (coordinate.encode(), formula.encode(), result)
-    pattern = rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % coordinate.encode()
-    return repack(source, target, edit_part(T3_PART, lambda xml: re.sub(pattern, cell, xml, count=1)))
+def _with_formula(source: Path, target: Path, coordinate: str, formula: str, result: int, **cells: bytes) -> Path:
+    """`source` with 表三's cell holding a formula and its saved result, as Excel or WPS saves it; `cells` replace
+    other cells of 表三 by coordinate with the XML given."""
+    cells[coordinate] = b'<c r="%s"><f>%s</f><v>%d</v></c>' % (coordinate.encode(), formula.encode(), result)
+    return repack(source, target, edit_part(T3_PART, lambda xml: _cells_replaced(xml, cells)))
+
+
+def _cells_replaced(xml: bytes, cells: dict[str, bytes]) -> bytes:
+    for coordinate, cell in cells.items():
+        pattern = rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % coordinate.encode()
+        xml = re.sub(pattern, lambda _m, cell=cell: cell, xml, count=1)
+    return xml
 
 
 def test_a_total_summing_the_wrong_range_is_told_to_correct_its_formula(balanced_workbook: Path, tmp_path: Path):
@@ -101,3 +108,35 @@ def test_a_typed_number_is_told_the_number(balanced_workbook: Path, tmp_path: Pa
     (report,) = check_paths([tmp_path / "数字.xlsx"])
     eq03 = next(f for f in report.findings if f.rule == "EQ03")
     assert "应将 J7 由 28 改为 29" in eq03.message and "公式" not in eq03.message
+
+
+def test_formulas_as_libreoffice_and_excel_fill_down_save_them_are_told(balanced_workbook: Path, tmp_path: Path):
+    """LibreOffice writes <f aca="false">; Excel stores a total filled down a column as one shared formula whose
+    other cells have no text of their own: each is still told as its formula, references moved as Excel shows them."""
+    libreoffice = _with_formula(
+        balanced_workbook, tmp_path / "lo.xlsx", "J6", "SUM(D6:H6)", 0,
+        J7=b'<c r="J7"><f aca="false">SUM(D7:H7)</f><v>28</v></c>',
+    )  # fmt: skip
+    filled = _with_formula(
+        balanced_workbook, tmp_path / "filled.xlsx", "J6", "SUM(D6:I6)", 1,
+        J5=b'<c r="J5"><f t="shared" ref="J5:J27" si="0">SUM(D5:H5)</f><v>1</v></c>',
+        J7=b'<c r="J7"><f t="shared" si="0"/><v>28</v></c>',
+    )  # fmt: skip
+    for path in (libreoffice, filled):
+        (report,) = check_paths([path])
+        (eq03,) = [f for f in report.findings if f.rule == "EQ03" and f.cell.coordinate == "J7"]
+        assert "应将 J7（公式 =SUM(D7:H7)）的结果由 28 改为 29" in eq03.message, path.name
+        assert eq03.message.endswith("它应对 D7:I7 求和，即 =SUM(D7:I7)。")
+
+
+def test_a_right_sum_over_numbers_typed_as_text_is_told_to_retype_them(balanced_workbook: Path, tmp_path: Path):
+    """=SUM(D7:I7) is the right range, but SUM leaves out D7 typed as text ("21"): the formula is not to be changed,
+    the text is (Excel and LibreOffice saved 8 where the parts add up to 29)."""
+    path = _with_formula(
+        balanced_workbook, tmp_path / "text.xlsx", "J7", "SUM(D7:I7)", 8,
+        D7=b'<c r="D7" t="inlineStr"><is><t>21</t></is></c>',
+    )  # fmt: skip
+    (report,) = check_paths([path])
+    eq03 = next(f for f in report.findings if f.rule == "EQ03")
+    assert "应将 J7（公式 =SUM(D7:I7)）的结果由 8 改为 29" in eq03.message
+    assert eq03.message.endswith("该公式的范围正确，但其中 D7 是文本形式的数字，SUM 不计入文本：请把它改为数值，不要改动公式。")

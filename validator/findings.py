@@ -202,8 +202,8 @@ def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
     if len(options) == 1:
         return f"改动较多，未能确认是否还有同样少的更正；可将 {phrases(options[0], sheet)}，请核对。"
     choices = "；或将 ".join(phrases(o, sheet) for o in options)
-    many = f"至少 {len(options)}" if len(options) >= MAX_ALTERNATIVES else str(len(options))
-    return f"有 {many} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
+    many = "至少有" if len(options) >= MAX_ALTERNATIVES else "有"
+    return f"{many} {len(options)} 种同样少的更正，无法确定是哪一种：可将 {choices}。请核对后选择其一。"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
+from validator.cellref import column_letter, column_number
 from validator.sources.grid import Cells, ExcelError, Uncached
 from validator.sources.relationships import sheet_targets
 
@@ -171,14 +172,6 @@ def _unescaped(raws: list[bytes]) -> list[str]:
     return texts
 
 
-# A cell whose formula has a saved result, written the plain way (its address first, the formula's own text, then
-# the value): Excel, WPS and LibreOffice write every formula that is not shared so. Shared formulas' followers have
-# no text of their own and are left out (their results are read all the same; only their formula is not shown).
-_CALCULATED = re.compile(
-    rb"<(?:[\w.-]+:)?c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<(?:[\w.-]+:)?f>([^<]+)</(?:[\w.-]+:)?f>\s*<(?:[\w.-]+:)?v>"
-)
-
-
 def formula_parts(parts: Mapping[str, bytes]) -> dict[str, bytes]:
     """By sheet name, the parts of the sheets that hold formulas (one search of each sheet's bytes)."""
     try:
@@ -192,14 +185,50 @@ def formula_parts(parts: Mapping[str, bytes]) -> dict[str, bytes]:
 @lru_cache(maxsize=16)  # a report's findings ask for the formulas of a few cells of the same sheets
 def calculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     """The formulas ("=SUM(D7:H7)") of a sheet part's cells whose saved result is read as their value, so that a
-    finding about such a cell can say it is a formula."""
-    raws = [(m[1], m[2], m[3]) for m in _CALCULATED.finditer(xml)]
-    texts = _texts([raw for *_, raw in raws])
-    return {(int(row), _column(col)): "=" + text for (col, row, _), text in zip(raws, texts)}
+    finding about such a cell can say it is a formula; a cell of a shared formula (a total filled down a column)
+    gets the first cell's formula with its relative references moved, as Excel shows it."""
+    data = _SHEET_DATA.search(xml)
+    if data is None:
+        return {}
+    pattern = _patterns(data[1] or b"")
+    own: list[tuple[tuple[int, int], bytes]] = []
+    masters: dict[bytes, int] = {}  # a shared formula's index → its first cell's place in `own`
+    followers: list[tuple[tuple[int, int], bytes]] = []
+    for m in pattern.formula.finditer(xml, data.end()):
+        attrs, text, value, end = m.groups()
+        cell = pattern.cell.fullmatch(xml, xml.rfind(pattern.cell_start, 0, m.start()), m.start())
+        pos = _position(cell[1]) if cell and end and value else None  # no saved result: TY09, told apart
+        shared = _SHARED_INDEX.search(attrs) if attrs and b"shared" in attrs else None
+        if pos is None:
+            continue
+        if text:
+            if shared:
+                masters[shared[1]] = len(own)
+            own.append((pos, text))
+        elif shared:
+            followers.append((pos, shared[1]))
+    texts = dict(zip((pos for pos, _ in own), ("=" + t for t in _texts([raw for _, raw in own]))))
+    for pos, index in followers:
+        if index in masters:
+            (row, col), _ = first = own[masters[index]]
+            texts[pos] = shifted(texts[first[0]], pos[0] - row, pos[1] - col)
+    return texts
 
 
-def _column(letters: bytes) -> int:
-    col = 0
-    for letter in letters:
-        col = col * 26 + letter - 64
-    return col
+_SHARED_INDEX = re.compile(rb"""\bsi\s*=\s*["']([0-9]+)""")  # which shared formula a cell's <f t="shared"> is
+# A reference in a formula (A1, $D$5, the ends of D5:I5, 表三!D5), or a quoted text, which holds none.
+_REFERENCE = re.compile(r'("[^"]*")|(?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(.])')
+
+
+def shifted(formula: str, rows: int, cols: int) -> str:
+    """`formula` as copied `rows` down and `cols` right: relative references move, $-anchored parts stay (whole
+    rows or columns, such as D:D, are left as they are)."""
+
+    def move(m: re.Match[str]) -> str:
+        if m[1]:
+            return m[1]
+        col = m[3] if m[2] else column_letter(column_number(m[3]) + cols)
+        row = m[5] if m[4] else str(int(m[5]) + rows)
+        return f"{m[2]}{col}{m[4]}{row}"
+
+    return _REFERENCE.sub(move, formula)

@@ -118,24 +118,35 @@ def _advice(eq: Equation, ctx: ReportContext) -> tuple[str, Correction | None]:
 
 
 _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+_PLAIN_SUM = re.compile(r"=SUM\(([^()]*)\)")  # a formula that is one SUM over one range
 
 
 def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     """When the cell to change holds a formula (the correction names it): that the formula is what to correct, and,
     where the template's equations show it (the cell is a total whose parts lie in one run of its row or column),
     the range it should add up; overwriting the formula with the number would hide the mistake until the parts
-    change."""
+    change. A SUM over the right range that comes out wrong is told why: parts typed as text, which SUM leaves out,
+    or a result saved before the parts changed."""
     if change is None or change.formula is None:
         return ""
-    wanted = _wanted_range(change.key, change.formula, ctx)
-    if wanted:
-        return f"请改正该公式，不要直接改填 {fmt(change.expected)}：它应对 {wanted} 求和，即 =SUM({wanted})。"
-    return f"请核对该公式引用的单元格，不要直接改填 {fmt(change.expected)}。"
+    expected = fmt(change.expected)
+    wanted = _wanted_run(change.key, change.formula, ctx)
+    if wanted is None:
+        return f"请核对该公式引用的单元格，不要直接改填 {expected}。"
+    run, parts = wanted
+    summed = _PLAIN_SUM.fullmatch(change.formula.upper().replace(" ", ""))
+    if summed is None or summed[1].replace("$", "") != run:
+        return f"请改正该公式，不要直接改填 {expected}：它应对 {run} 求和，即 =SUM({run})。"
+    texts = [ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)]
+    if texts:
+        them = "它们" if len(texts) > 1 else "它"
+        return f"该公式的范围正确，但其中 {'、'.join(texts)} 是文本形式的数字，SUM 不计入文本：请把{them}改为数值，不要改动公式。"
+    return "该公式的范围正确，保存的结果却与各项之和不符：请在 Excel 中重新计算（按 F9）后保存，再校验。"
 
 
-def _wanted_range(key: str, formula: str, ctx: ReportContext) -> str | None:
-    """ "D7:I7": the parts of an equation whose single left-hand term is `key`, when they fill one run of a row or
-    column; of several such equations, the one running the way the formula's own range runs."""
+def _wanted_run(key: str, formula: str, ctx: ReportContext) -> tuple[str, tuple[str, ...]] | None:
+    """ "D7:I7" and the parts' keys: the parts of an equation whose single left-hand term is `key`, when they fill
+    one run of a row or column; of several such equations, the one running the way the formula's own range runs."""
     cell = ctx.cell(key)
     m = _RANGE.search(formula.upper())
     along_row = bool(m) and m[2] == m[4]  # the formula adds up part of a row
@@ -149,11 +160,11 @@ def _wanted_range(key: str, formula: str, ctx: ReportContext) -> str | None:
             run = f"{first.coordinate}:{last.coordinate}" if len(parts) > 1 else first.coordinate
             rows, cols = {p.row for p in parts}, {p.col for p in parts}
             if len(rows) == 1 and len(cols) == len(parts) == last.col - first.col + 1:
-                found.append((True, run))
+                found.append((True, (run, eq.rhs)))
             elif len(cols) == 1 and len(rows) == len(parts) == last.row - first.row + 1:
-                found.append((False, run))
+                found.append((False, (run, eq.rhs)))
     matching = [r for row, r in found if row == along_row] if m else [r for _, r in found]
-    return matching[0] if len(set(matching)) == 1 else None
+    return matching[0] if len({r for r, _ in matching}) == 1 else None
 
 
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:

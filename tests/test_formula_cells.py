@@ -139,4 +139,28 @@ def test_a_right_sum_over_numbers_typed_as_text_is_told_to_retype_them(balanced_
     (report,) = check_paths([path])
     eq03 = next(f for f in report.findings if f.rule == "EQ03")
     assert "应将 J7（公式 =SUM(D7:I7)）的结果由 8 改为 29" in eq03.message
-    assert eq03.message.endswith("该公式的范围正确，但其中 D7 是文本形式的数字，SUM 不计入文本：请把它改为数值，不要改动公式。")
+    assert eq03.message.endswith(
+        "该公式的范围正确，但其中 D7 是文本形式的数字，SUM 不计入文本：请把它改为数值，不要改动公式。"
+    )
+
+
+def test_totals_summing_too_little_are_the_correction_not_the_parts(balanced_workbook: Path, tmp_path: Path):
+    """J5 and J7 leave out 其他 (I5, I7 hold 1), and the grand total J28 =SUM(J7:J27) follows J7: changing these
+    three results balances every equation, as would zeroing I7 and I28 and changing J5 (as many cells); a formula's
+    result follows its cells, so the formulas are the one correction (before, five equally cheap corrections were
+    offered, most changing correct parts), and J28 is told it needs no change of its own."""
+    cells = {f"{c}28": b'<c r="%s28"><f>SUM(%s7:%s27)</f><v>%d</v></c>' % (c.encode(), c.encode(), c.encode(), v)
+             for c, v in zip("DEFGHIJ", (38, 8, 1, 1, 4, 1, 52))}  # fmt: skip
+    path = _with_formula(
+        balanced_workbook, tmp_path / "两行.xlsx", "J5", "SUM(D5:H5)", 53,
+        J7=b'<c r="J7"><f>SUM(D7:H7)</f><v>28</v></c>', **cells,
+    )  # fmt: skip
+    (report,) = check_paths([path])
+    assert report.localisation.status == "unique"
+    assert [(c.cell.coordinate, c.expected, c.formula) for c in report.localisation.corrections] == [
+        ("J5", 54, "=SUM(D5:H5)"),
+        ("J28", 53, "=SUM(J7:J27)"),
+        ("J7", 29, "=SUM(D7:H7)"),
+    ]
+    (total,) = [f for f in report.findings if f.rule == "EQ03" and f.cell.coordinate == "J28"]
+    assert total.message.endswith("该公式的范围正确：J7 改正后，它的结果随之变为 53，不必改动。")

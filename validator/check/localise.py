@@ -1,8 +1,8 @@
 """Error localisation (Fellegi–Holt): the cheapest set of cell changes that balances every checkable equation.
 
 All equations of a report are solved together, so that each cell gets one suggested value however many failing
-equations it is part of. Blank cells and placeholders are cheaper to change than filled ones (a blank total is
-filled rather than its parts zeroed); a corrected count is a whole number and never becomes negative. The search
+equations it is part of. Blank cells, placeholders and formula cells are cheaper to change than typed numbers (a
+blank total is filled rather than its parts zeroed; a formula's result follows its cells); a corrected count is a whole number and never becomes negative. The search
 goes by connected part of the equation system: a single cell that explains every failing equation of a part is
 found by arithmetic; anything else is a small mixed-integer program (scipy's HiGHS), re-solved with the found
 support excluded to tell whether another correction is just as cheap.
@@ -369,7 +369,9 @@ def report_localisation(
     standin = located.standins.get
     x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
     fixed = np.array([standin(k) == "grouped" for k in system.keys])
-    parts = localise(system, x, np.array([k in cheap for k in system.keys]), fixed, rows)
+    # A formula's result follows its cells (or its range is what is wrong): as cheap to change as a blank.
+    cheaper = np.array([k in cheap or located.formula(k) is not None for k in system.keys])
+    parts = localise(system, x, cheaper, fixed, rows)
     if not parts:
         return Localisation()
 

@@ -125,8 +125,8 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     """When the cell to change holds a formula (the correction names it): that the formula is what to correct, and,
     where the template's equations show it (the cell is a total whose parts lie in one run of its row or column),
     the range it should add up; overwriting the formula with the number would hide the mistake until the parts
-    change. A SUM over the right range that comes out wrong is told why: parts typed as text, which SUM leaves out,
-    or a result saved before the parts changed."""
+    change. A SUM over the right range that comes out wrong is told why: a part the correction changes (the result
+    follows it), parts typed as text (SUM leaves them out), or a result saved before the parts changed."""
     if change is None or change.formula is None:
         return ""
     expected = fmt(change.expected)
@@ -137,6 +137,10 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     summed = _PLAIN_SUM.fullmatch(change.formula.upper().replace(" ", ""))
     if summed is None or summed[1].replace("$", "") != run:
         return f"请改正该公式，不要直接改填 {expected}：它应对 {run} 求和，即 =SUM({run})。"
+    corrected = {c.key for c in ctx.localisation.corrections}
+    follows = [ctx.cell(k).coordinate for k in parts if k in corrected]
+    if follows:
+        return f"该公式的范围正确：{'、'.join(follows)} 改正后，它的结果随之变为 {expected}，不必改动。"
     texts = [ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)]
     if texts:
         them = "它们" if len(texts) > 1 else "它"

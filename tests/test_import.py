@@ -232,6 +232,27 @@ def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:
     assert len({p.table for p in table_three}) == 1  # one table, its rows counted on across the page break
 
 
+def test_a_row_broken_across_a_pdf_page_is_read_as_one_row(corpus, tmp_path: Path) -> None:
+    """Word and LibreOffice let a table row break across pages: its label is cut ("4.保护第三方合法" at the foot of
+    one page with the row's numbers, "权益" on top of the next, its number cells empty). The parts are one row again,
+    so the report gets the findings of the same report on one sheet, wherever the page break falls."""
+    parts = _parts(corpus, "balanced")
+    docs = []
+    for lead in range(7, 12):  # paragraphs before the tables move the page breaks into rows of 表二 and 表三
+        docs.append(
+            documents.docx(parts[:1] + ["本机关认真贯彻条例。"] * lead + parts[1:], tmp_path / f"lead{lead}.docx")
+        )
+    cut = 0
+    expected = _findings(corpus["balanced"]["xlsx"])
+    for pdf_path in _as_pdf(tmp_path, *docs):
+        with pdfplumber.open(pdf_path) as pdf:
+            for page in pdf.pages[1:]:
+                top = next((t.extract()[0] for t in page.find_tables() if t.bbox[1] < 80), None)
+                cut += top is not None and not any(text and text[0].isdigit() for text in top)
+        assert _findings(pdf_path) == expected, pdf_path.name
+    assert cut >= 8  # rows were broken across pages (a row of its own at the top of a page starts with its number)
+
+
 def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_path: Path) -> None:
     """A PDF prints each line apart: the lines of a paragraph (and a title over two lines) are joined again, so
     that a claim in the text wrapped at the line's end is still compared with 表三 (TT01), wherever the wrap falls."""

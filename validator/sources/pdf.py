@@ -9,7 +9,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from validator.sources.document import NOT_A_REPORT, Assembler, Table, cell_value, repeated_header
+from validator.labels import item_number
+from validator.sources.document import NOT_A_REPORT, Assembler, Table, cell_value, is_entry, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -242,30 +243,74 @@ def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
 
 
 def _continue(first: Table, more: Table) -> None:
-    """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined."""
+    """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined, and a row the
+    page break cut in two (Word and LibreOffice let a row break across pages) joined again."""
     rows, _ = first.size
     repeated = repeated_header(first, more)
-    shift = rows - repeated
-    owners = {(r, c): m for m in first.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
-    cut = {}  # the top row's empty label cells that continue a cell of the last row above the break
     more.cells = {(r, c): text for (r, c), text in more.cells.items() if r > repeated}
     kept_merges = [m for m in more.merges if m[2] > repeated]
     top_row = repeated + 1
-    top_cells = {c for r, c in more.cells if r == top_row}
-    numbers = [c for c in top_cells if not isinstance(cell_value(more.cells[(top_row, c)]), str)]
-    for c in range(1, min(numbers, default=more.size[1] + 1)):  # label columns only: a blank number stays blank
-        if c in top_cells:
-            continue
-        above = owners.get((rows, c), (rows, c, rows, c))
-        below = next((m for m in kept_merges if m[0] == top_row and m[1] == c), (top_row, c, top_row, c))
-        if above[1] == below[1] and above[3] == below[3] and (first.cells.get(above[:2]) or above[2] > above[0]):
-            cut[c] = (above, below)
-    for above, below in cut.values():
-        if above in first.merges:
-            first.merges.remove(above)
-        if below in kept_merges:
-            kept_merges.remove(below)
-        first.merges.append((above[0], above[1], below[2] + shift, above[3]))
+    cols = max(first.size[1], more.size[1])
+    above = {m[1]: m for m in _row_cells(first.merges, rows, cols)}
+    below = {m[1]: m for m in _row_cells(kept_merges, top_row, cols)}
+    if _cut_row(first, more, list(above.values()), list(below.values())):
+        shift = rows - top_row  # the top row is the last row's lower part
+        cut = [(above[c], below[c]) for c in above]
+    else:
+        shift = rows - repeated
+        top_cells = {c for r, c in more.cells if r == top_row}
+        numbers = [c for c in top_cells if not isinstance(cell_value(more.cells[(top_row, c)]), str)]
+        cut = [  # the top row's empty label cells that continue a cell of the last row above the break
+            (above[c], below[c])
+            for c in range(1, min(numbers, default=cols + 1))  # label columns only: a blank number stays blank
+            if c not in top_cells
+            and c in above
+            and c in below
+            and below[c][0] == top_row
+            and above[c][3] == below[c][3]
+            and (first.cells.get(above[c][:2]) or above[c][2] > above[c][0])
+        ]
+    for upper, lower in cut:
+        if upper in first.merges:
+            first.merges.remove(upper)
+        if lower in kept_merges:
+            kept_merges.remove(lower)
+        if text := first.cells.get(upper[:2], "") + more.cells.pop(lower[:2], ""):
+            first.cells[upper[:2]] = text  # a text cut by the break, in order
+        joined = (upper[0], upper[1], lower[2] + shift, upper[3])
+        if joined[:2] != joined[2:]:
+            first.merges.append(joined)
     first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
-    first.pages |= {r + shift: page for r, page in more.pages.items() if r > repeated}
+    first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
+
+
+def _row_cells(merges: list[tuple[int, int, int, int]], row: int, cols: int) -> list[tuple[int, int, int, int]]:
+    """The cells on `row`, left to right, as (top, left, bottom, right): merged ones whole, the others alone."""
+    out: list[tuple[int, int, int, int]] = []
+    c = 1
+    while c <= cols:
+        cell = next((m for m in merges if m[0] <= row <= m[2] and m[1] <= c <= m[3]), (row, c, row, c))
+        out.append(cell)
+        c = cell[3] + 1
+    return out
+
+
+def _cut_row(first: Table, more: Table, above: list, below: list) -> bool:
+    """Whether the top row of `more` is the lower part of the last row of `first`, cut by the page break: its cells
+    continue those above one for one (the same columns, none merged down from the repeated header), one part holds
+    the row's numbers and the other none, and the row's label was cut: its lower part goes on without an item number
+    and either its upper part begins with one ("7.属于行" + "政执法案卷": every row of 表三 is numbered) or the lower
+    part is the shorter ("行政强" + "制"). A row of its own at the top of the page, even with blank numbers, begins
+    with its item number or, unnumbered (表二's "行政强制" after "行政处罚"), is no shorter than the row above."""
+    rows, top_row = above[0][2], below[0][0]
+    if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
+        return False
+    upper = [first.cells.get((rows, m[1]), "") for m in above]  # a cell merged down from above has "" here
+    lower = [more.cells.get((top_row, m[1]), "") for m in below]
+    entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
+    labels = [(a, b) for a, b in zip(upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
+    if entries[0] == entries[1] or not labels:
+        return False
+    head, tail = labels[-1]  # the row's own label: the last text cell
+    return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head))

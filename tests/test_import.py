@@ -780,3 +780,25 @@ def test_quoted_report_text_that_looks_like_an_address_stays() -> None:
     assert in_document_words(text, "原文", {"C5": place}.get, "表二") == (
         "表二「行政许可 / 本年」填了「C5项目」。应将 表二「行政许可」「本年」 由 1 改为 2。"
     )
+
+
+@pytest.mark.parametrize(
+    "pager", ["", '<span>1</span> <a href="./t2_2.html">2</a> <a href="./t2_2.html">下一页</a> 第1页 共2页']
+)
+def test_a_web_page_shown_in_several_pages_says_the_rest_is_on_other_pages(corpus, tmp_path: Path, pager: str) -> None:
+    """A CMS cuts a long report into pages linked by 下一页: the first page ends before 四. What it lacks is said to
+    be on the other pages, with how to get the whole report, instead of asking the agency to add it."""
+    parts = _parts(corpus, "balanced")
+    cut = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith("四、"))
+    page = documents.clean_html(parts[:cut]).replace(
+        b'</div><div class="footer">', f'<div>{pager}</div></div><div class="footer">'.encode()
+    )
+    (path := tmp_path / "paged.html").write_bytes(page)
+    (report,) = check_paths([path])
+    missing = {f.rule: f.message for f in report.findings if f.rule in ("ST01", "ST09")}
+    assert set(missing) == {"ST01", "ST09"}, report.findings
+    for message in missing.values():
+        if pager:
+            assert "网页分页显示（共 2 页），只读取了保存的这一页" in message and "请按官方格式补上" not in message
+        else:
+            assert "网页分页显示" not in message and "请按官方格式补上" in message

@@ -10,7 +10,7 @@ from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
 from validator.locate.reuse import remember, reused
-from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels
+from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, title_fields
 from validator.sources.grid import FurtherReport, WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
@@ -230,6 +230,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     candidates = _candidates(indexes, template)
     assigned = _assign_sheets(candidates)
     taken = {c.position for c in assigned.values()}
+    paged = next((i.sheet.paged for i in indexes if i.sheet.paged), "")  # a web page's other pages were not read
     for spec in template.sheets:
         if spec.name not in assigned:
             titled = bool(spec.fields) and _cover_from_title(indexes, spec, report)
@@ -237,7 +238,8 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                 continue  # a published report has no cover: its title names the agency and the year
             what = "、".join(f.label for f in spec.fields) or spec.title
             said = "机关名称、报告年度已取自标题。" if titled else ""
-            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}请按官方格式补上。")
+            add = on_other_pages(paged, "该部分") if paged else "请按官方格式补上。"
+            report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}{add}")
             continue
         _say_choice(report, assigned[spec.name], candidates, taken)
         best = assigned[spec.name].index
@@ -245,7 +247,8 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             ordered = [best] + [i for i in indexes if i is not best]
             missing = [f.label for f in spec.fields if not _locate_field(ordered, f, report)]
             if missing:
-                report.add("ST09", f"找不到填报项：{'、'.join(missing)}。请按官方格式补上。")
+                add = on_other_pages(paged, "这些内容") if paged else "请按官方格式补上。"
+                report.add("ST09", f"找不到填报项：{'、'.join(missing)}。{add}")
             continue
         tables = {t.key for t in spec.tables}
         quiet = bool(hits[best.sheet.name])  # a superseded table: one ST07 says it all

@@ -383,8 +383,19 @@ def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) ->
     return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
 
 
+def on_other_pages(paged: str, what: str) -> str:
+    """Advice about something missing from a web page shown in several pages: only the page saved was read."""
+    return (
+        f"网页分页显示（{paged}），只读取了保存的这一页，{what}可能在其他页中。请在网页上选择“全文”或“打印”"
+        "显示整篇后另存为网页再校验，或下载年报的 PDF、Word 附件（也可向发布单位索取完整文件）。"
+    )
+
+
 def _add_table(index: SheetIndex) -> str:
-    """What to do about a missing table: add it; in a document, first make sure it is not just unreadable."""
+    """What to do about a missing table: add it; in a document, first make sure it is not just unreadable or on
+    another page of the web page."""
+    if index.sheet.paged:
+        return on_other_pages(index.sheet.paged, "该表")
     add = "请按官方格式补上该表，没有发生的填 0。"
     if index.sheet.origins:
         return f"如原文中其实有该表（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"

@@ -118,6 +118,7 @@ class Assembler:
         self.restart: int | None = None  # where the numbering last went back: the heading, or the title above it
         self.tabled: list[tuple[int, int]] = []  # (row, section) of each table placed
         self.further: FurtherReport | None = None
+        self.paged = ""  # a web page shown in several pages: what its pager says (validator.sources.html)
 
     def paragraph(self, text: str, page: int | None = None) -> None:
         text = visible(text).strip()
@@ -252,6 +253,7 @@ class Assembler:
             origins=self.origins,
             pictures=tuple(self.pictures),
             further=self.further,
+            paged=self.paged,
         )
         return WorkbookGrid([sheet], source_format=self.fmt)
 

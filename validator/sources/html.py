@@ -87,6 +87,8 @@ _CONTENT_ROOTS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
 )
 _ATTACHMENT = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)")
+_NEXT_PAGE = re.compile(r"下一页|下页|后一页|尾页|末页")  # a pager's links on to the article's other pages
+_PAGE_COUNT = re.compile(r"共(\d{1,3})页")
 _TITLE_CANDIDATES = 200  # headings looked at for the report's title: a page of thousands is a hostile one
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
@@ -131,6 +133,7 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
             walker.asm.paragraph(title)
     walker.visit(content if content is not None else root, 0)
     walker.flush()
+    walker.asm.paged = _pager(content if content is not None else root)
     if not walker.asm.looks_like_a_report():
         raise _not_a_report(content if content is not None else root)
     return walker.asm.grid()
@@ -154,6 +157,22 @@ def _not_a_report(root) -> ReadError:
         "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",
         "not_report",
     )
+
+
+def _pager(root) -> str:
+    """What a pager of the article says when the page is one of several ("共 3 页", else "分为多页"), or "": CMSs
+    cut long articles into pages linked by 下一页, and only the page saved is read."""
+    onward = [a for a in root.iter("a") if _NEXT_PAGE.fullmatch(a.text_content().strip()) and _elsewhere(a)]
+    if not onward:
+        return ""
+    pages = _PAGE_COUNT.search(_SPACES.sub("", root.text_content()))
+    return f"共 {pages[1]} 页" if pages else "分为多页"
+
+
+def _elsewhere(link) -> bool:
+    """A link to another page (not to a place on this one, nor a script)."""
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
 
 
 def _titles(root, content) -> list[str]:

@@ -314,15 +314,41 @@ def test_a_rerun_keeps_the_decisions_typed_into_the_folders_summary(rounds: Roun
     assert name(21) in docs
 
 
+def test_a_rerun_with_decisions_keeps_those_typed_into_the_folders_summary_too(rounds: Rounds, tmp_path, capsys):
+    """Round 3 ran with --decisions 结果2/汇总.xlsx; the office then typed decisions into 结果3/汇总.xlsx, one of them
+    overturning a round-2 decision. Running the same command again keeps both, the newer winning."""
+    again = tmp_path / "结果3"
+    shutil.copytree(rounds.outs[2], again)
+    _decide(again / "汇总.xlsx", {(name(11), "PL02"): ("接受", "已核实"), (name(12), "TX02"): ("接受", "")})
+    capsys.readouterr()
+    code = main(["batch", str(rounds.root / "第3轮"), "--out", str(again), "--jobs", "1", "--since",
+                 str(rounds.outs[1] / "results.jsonl"), "--decisions", str(rounds.outs[1] / "汇总.xlsx")])  # fmt: skip
+    assert code == 0
+    said = capsys.readouterr().err
+    assert f"沿用 {again / '汇总.xlsx'} 中已填写的 4 条处理意见" in said and "以本结果目录中的为准" in said
+    decided = {
+        (r["机关名称"], r["规则"]): (r["处理意见"], r["处理说明"]) for r in _rows(again / "汇总.xlsx", "问题明细")
+    }
+    assert decided[(name(5), "EQ01")] == decided[(name(5), "EQ03")] == ("接受", "系统口径差异，同意")  # --decisions
+    assert decided[(name(11), "PL02")] == ("接受", "已核实")  # was 退回 in 结果2/汇总.xlsx
+    assert decided[(name(12), "TX02")] == ("接受", None)
+    docs = _results(again)
+    assert [f["state"] for f in docs[name(11)]["findings"] + docs[name(12)]["findings"]] == ["accepted", "accepted"]
+    assert docs[name(11)]["round"]["accepted"] and docs[name(12)]["round"]["accepted"]
+
+
 def test_a_decision_in_the_folders_summary_that_cannot_be_used_stops_the_rerun(rounds: Rounds, tmp_path, capsys):
     again = tmp_path / "结果2"
     shutil.copytree(rounds.outs[1], again)
     _decide(again / "汇总.xlsx", {(name(6), "EQ01"): ("同意", "")})
     before = (again / "汇总.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(again / "汇总.xlsx")["问题明细"]
+    column = [c.value for c in ws[1]].index("处理意见") + 1
+    (row,) = [r for r in range(1, ws.max_row + 1) if ws.cell(r, column).value == "同意"]  # the row the office sees
     capsys.readouterr()
     assert main(["batch", str(rounds.root / "第2轮"), "--out", str(again), "--jobs", "1"]) == EXIT_USAGE
     said = capsys.readouterr().err
-    assert "处理意见「同意」无效" in said and "请改正该文件后重新运行" in said
+    assert f"汇总.xlsx 的「问题明细」第 {row} 行的处理意见「同意」无效" in said and "请改正该文件后重新运行" in said
     assert (again / "汇总.xlsx").read_bytes() == before
 
 

@@ -54,7 +54,7 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     start = time.monotonic()
     before = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
-    settings = replace(settings, decisions=_decisions(settings, console) + carried)
+    settings = replace(settings, decisions=carried + _decisions(settings, console))  # the newest last: it wins
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -83,10 +83,11 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
 
 
 def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ...]:
-    """Those of --decisions; without it, those the office typed into the output folder's 汇总.xlsx, which this run
-    rewrites (a decision that cannot be used stops the run, before that file is touched)."""
+    """Those of --decisions, then those the office typed into the output folder's 汇总.xlsx, which this run rewrites
+    (a decision that cannot be used stops the run, before that file is touched): for the same finding, the folder's
+    is the newer and wins (`apply_decisions` takes the last)."""
     summary = settings.out / outputs.SUMMARY
-    if settings.decisions or not summary.is_file():
+    if not summary.is_file():
         return settings.decisions
     try:
         found = tuple(load_decisions(summary))
@@ -96,13 +97,15 @@ def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ..
             "请改正该文件后重新运行；如不需要沿用其中的处理意见，请先把它移出结果目录。"
         ) from exc
     if found:
+        both = "；与 --decisions 指定的处理意见一并使用，同一问题两处都有的，以本结果目录中的为准"
+        given = both if settings.decisions else ""
         console.print(
-            f"沿用 {summary} 中已填写的 {len(found)} 条处理意见（未指定 --decisions，自动沿用结果目录中的处理意见）。",
+            f"沿用 {summary} 中已填写的 {len(found)} 条处理意见（该文件将重新生成{given}）。",
             markup=False,
             highlight=False,
             soft_wrap=True,  # one line, as long as it is
         )
-    return found
+    return settings.decisions + found
 
 
 def _add_across(

@@ -8,7 +8,7 @@ resubmitted or renamed file keeps it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from validator.findings import Decision, DecisionValue, FileReport, Finding
@@ -82,10 +82,18 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def records_from_rows(rows: Iterable[Mapping[str, object]], source: str) -> list[DecisionRecord]:
+def item(n: int) -> str:
+    """Where the n-th row (1-based) of a list of decisions is: its item (a YAML list, a carried result's rows)."""
+    return f"第 {n} 条"
+
+
+def records_from_rows(
+    rows: Iterable[Mapping[str, object]], source: str, where: Callable[[int], str] = item
+) -> list[DecisionRecord]:
     """Decision records from rows of named fields (a sheet's header, CSV, YAML); rows without a decision are skipped.
 
-    Raises DecisionError for a decision other than 接受/退回 (accept/reject), or a row naming no agency or finding.
+    Raises DecisionError for a decision other than 接受/退回 (accept/reject), or a row naming no agency or finding;
+    the message names the row as `where` gives it for its 1-based number (the row of a sheet the office sees).
     """
     out = []
     for n, row in enumerate(rows, 1):
@@ -95,13 +103,13 @@ def records_from_rows(rows: Iterable[Mapping[str, object]], source: str) -> list
             continue
         value = _VALUES.get(get["decision"].lower())
         if value is None:
-            raise DecisionError(f"{source} 第 {n} 条的处理意见「{get['decision']}」无效，应为「接受」或「退回」。")
+            raise DecisionError(f"{source} {where(n)}的处理意见「{get['decision']}」无效，应为「接受」或「退回」。")
         agency, code = get["agency"], _code(get["credit_code"])
         if not code and _CREDIT_CODE.match(agency.upper()):
             agency, code = "", agency.upper()
         if not (code or agency) or not (get["id"] or get["rule"]):
             raise DecisionError(
-                f"{source} 第 {n} 条缺少单位（统一社会信用代码或机关名称）或问题（编号，或规则和位置），无法对应到问题。"
+                f"{source} {where(n)}缺少单位（统一社会信用代码或机关名称）或问题（编号，或规则和位置），无法对应到问题。"
             )
         year = int(float(get["year"])) if re.fullmatch(r"\d{4}(\.0)?", get["year"]) else None
         cell = "" if get["cell"] == WHOLE_WORKBOOK else get["cell"]
@@ -111,13 +119,14 @@ def records_from_rows(rows: Iterable[Mapping[str, object]], source: str) -> list
 
 
 def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
-    """Put the office's decision on each finding of the report it concerns: by id, else by rule and place."""
+    """Put the office's decision on each finding of the report it concerns: by id, else by rule and place. `records`
+    are oldest first: of two decisions on the same finding, the later wins."""
     mine = [r for r in records if r.concerns(report.agency)]
     if not mine:
         return
     by_id = {r.id: r for r in mine if r.id}
     findings = []
     for f in report.findings:
-        record = by_id.get(f.stable_id(report.template)) or next((r for r in mine if r.same_place(f)), None)
+        record = by_id.get(f.stable_id(report.template)) or next((r for r in reversed(mine) if r.same_place(f)), None)
         findings.append(replace(f, decision=record.decision) if record else f)
     report.findings = findings

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
-from validator.rounds.decide import DecisionError, DecisionRecord, records_from_rows
+from validator.rounds.decide import DecisionError, DecisionRecord, item, records_from_rows
 from validator.text import os_reason
 
 DETAILS_SHEET = "问题明细"  # the sheet of 汇总.xlsx the office fills in
@@ -17,9 +19,11 @@ DECISION_COLUMN, DECISION_NOTE_COLUMN = "处理意见", "处理说明"  # its co
 def load_decisions(path: Path) -> list[DecisionRecord]:
     """The decisions in `path`; raises DecisionError (Chinese) when it cannot be read or used."""
     suffix = path.suffix.lower()
+    where = item
     try:
         if suffix in (".xlsx", ".xlsm"):
             rows = _sheet_rows(path)
+            where = _sheet_row
         elif suffix in (".yaml", ".yml"):
             data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
             rows = data.get("decisions", []) if isinstance(data, dict) else data
@@ -29,14 +33,29 @@ def load_decisions(path: Path) -> list[DecisionRecord]:
                 )
         elif suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.DictReader(fh))
+                rows, where = _csv_rows(fh)
         else:
             raise DecisionError(f"无法识别处理意见文件 {path.name}：应为上一轮的 汇总.xlsx，或 .yaml、.csv 文件。")
     except OSError as exc:
         raise DecisionError(f"无法读取处理意见文件 {path}（{os_reason(exc)}）。") from exc
     except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as exc:
         raise DecisionError(f"处理意见文件 {path.name} 格式有误（{type(exc).__name__}），请检查后重试。") from exc
-    return records_from_rows(rows, path.name)
+    return records_from_rows(rows, path.name, where)
+
+
+def _sheet_row(n: int) -> str:
+    """The n-th row under 问题明细's header as Excel numbers it (the header is row 1), after the file's name."""
+    return f"的「{DETAILS_SHEET}」第 {n + 1} 行"
+
+
+def _csv_rows(fh: TextIO) -> tuple[list[dict], Callable[[int], str]]:
+    """The records of a CSV file, and where the n-th one starts: its line as a text editor numbers it (the header is
+    line 1; blank lines are skipped; a quoted value may span lines)."""
+    reader, rows, starts = csv.DictReader(fh), [], []
+    for row in reader:
+        rows.append(row)
+        starts.append(reader.line_num - sum(str(v).count("\n") for v in row.values() if v))
+    return rows, lambda n: f"第 {starts[n - 1]} 行"
 
 
 def _sheet_rows(path: Path) -> list[dict]:

@@ -13,9 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from batch_set import T3, agency
-from builders import build
+from builders import TEMPLATE, build
 from test_rounds_explain import explain
 
+from validator.batch.totals import totals
 from validator.cli import EXIT_USAGE, main
 
 NEW_NATURAL, NEW_TOTAL = T3.cell_key("new", "natural"), T3.cell_key("new", "total")
@@ -279,6 +280,25 @@ def _results(out: Path) -> dict[str, dict]:
     return {
         d["agency"]["agency_name"]: d for d in map(json.loads, (out / "results.jsonl").read_text("utf-8").splitlines())
     }
+
+
+def test_totals_take_the_agencies_not_resubmitted_with_their_report_of_an_earlier_round(rounds: Rounds):
+    """Round 2: 第07局 (clean in round 1) sends nothing; 全区合计 still counts its round-1 report and says so."""
+    out1, out2 = rounds.outs[0], rounds.outs[1]
+    summed = [d for d in rounds.docs[1].values() if d["counts"]["error"] == 0] + [rounds.docs[0][name(7)]]
+    ws = openpyxl.load_workbook(out2 / "汇总.xlsx")["全区合计"]
+    assert ws["A2"].value == (
+        f"纳入合计：{len(summed)} 份（2025 年度、校验通过，每个单位一份），其中 1 份是本轮未重新报送的单位此前报送的"
+        f"（最后报送于 {out1} 的 1 份）；未纳入：{20 - len(summed)} 份，每份的原因见合计表下方的「未纳入合计的报告」。"
+    )
+    assert "本轮未重新报送的单位（见「本轮变化」工作表）计入其最后报送的一轮中的报告" in ws["A3"].value
+    numbers = [c for row in ws.iter_rows(min_row=4, values_only=True) for c in row if isinstance(c, (int, float))]
+    assert sum(numbers) == pytest.approx(sum(totals(summed, TEMPLATE).values()))
+    assert not any(str(c).startswith(f"{rounds.docs[0][name(7)]['file']}") for row in ws.iter_rows(values_only=True)
+                   for c in row)  # fmt: skip
+    for out in (out1, rounds.outs[2]):  # nothing carried: as before
+        line = openpyxl.load_workbook(out / "汇总.xlsx")["全区合计"]["A2"].value
+        assert line.startswith("纳入合计：") and "其中" not in line
 
 
 def test_a_rerun_without_since_drops_the_changes_and_keeps_the_folders_decisions(rounds: Rounds, tmp_path: Path):

@@ -88,7 +88,8 @@ def write_summary(path: Path, outcome: Outcome) -> None:
     _decision_list(details, FINDING_HEADERS.index(DECISION_COLUMN), len(rows))
     if absent is not None:
         _table(wb.add_worksheet(ROUND_SHEET), formats, ROUND_HEADERS, round_rows(docs, absent))
-    write_totals(wb.add_worksheet("全区合计"), formats, docs, default_template())
+    carried = [d for a in absent or () for d in a.carried]  # each agency's latest report of an earlier round
+    write_totals(wb.add_worksheet("全区合计"), formats, docs, default_template(), carried)
     if missing is not None:
         rows = [(m.name, m.credit_code or "", m.file) for m in missing]
         _table(wb.add_worksheet("上年报送本年未报送"), formats, ("机关名称", "统一社会信用代码", "上年报告"), rows)

@@ -1,5 +1,6 @@
 """The 全区合计 sheet: the official 表二/表三/表四 with every figure summed over the reports that passed, one per
-agency and only of the batch's 报告年度, and below the tables every report left out and why."""
+agency and only of the batch's 报告年度, and below the tables every report left out and why. With --since, an agency
+that did not resubmit counts with its latest report of an earlier round."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from validator.batch.findings import agency_key, agency_keys
+from validator.batch.rounds import SUBMITTED_IN
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
 from validator.forms.layout import sheet_layout
@@ -57,7 +59,7 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     for doc in docs:
         reason = _left_out(doc, year, last, template)
         if reason:
-            left.append(LeftOut(doc["file"], reason))
+            left.append(LeftOut(_named(doc), reason))
         else:
             summed.append(doc)
     return summed, left
@@ -76,13 +78,20 @@ def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], te
     if later is not None and later is not doc:
         same = "统一社会信用代码" if agency_keys(doc)[0] else "机关名称"
         return (
-            f"与 {later['file']} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
+            f"与 {_named(later)} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
         )
     if doc.get("template") != template.id:
         return f"不是{template.basis}格式，不能与本格式的报告相加"
     if status(doc) != PASSED:
         return "有错误，改正后重新校验即可纳入合计"
     return None
+
+
+def _named(doc: dict) -> str:
+    """The report's file, and for one of an earlier round the round it was submitted in (as 本轮变化 names it)."""
+    if SUBMITTED_IN in doc:
+        return f"{doc['file']}（本轮未重新报送，最后报送于 {doc[SUBMITTED_IN]}）"
+    return doc["file"]
 
 
 def totals(docs: Sequence[dict], template: Template) -> dict[str, float]:
@@ -96,25 +105,35 @@ def totals(docs: Sequence[dict], template: Template) -> dict[str, float]:
 
 
 def write_totals(
-    ws: Worksheet, formats: Callable[[dict[str, object]], object], docs: Sequence[dict], template: Template
+    ws: Worksheet,
+    formats: Callable[[dict[str, object]], object],
+    docs: Sequence[dict],
+    template: Template,
+    carried: Sequence[dict] = (),
 ) -> dict[str, str]:
     """Lay the table sheets out one below the other with the sums in the input cells; returns key → cell.
 
+    `carried` (with --since): the reports of the agencies that did not resubmit, of the round each last submitted in
+    (SUBMITTED_IN); they are summed and left out by the same rules as this round's, each agency's being its latest.
     `formats` makes the workbook's XlsxWriter format of a set of properties; rows and columns below are 1-based.
     """
-    summed, left = included(docs, template)
-    year = f"{y} 年度" if (y := batch_year(docs)) else "本年度"
+    every = [*docs, *carried]  # no agency has both: one of this round's is not carried
+    summed, left = included(every, template)
+    year = f"{y} 年度" if (y := batch_year(every)) else "本年度"
     ws.write_string(0, 0, f"全区合计（{year}，{template.basis}格式）", formats(TITLE))
     where = f"，每份的原因见合计表下方的「{LEFT_OUT}」" if left else ""
     ws.write_string(
-        1, 0, f"纳入合计：{len(summed)} 份（{year}、校验通过，每个单位一份）；未纳入：{len(left)} 份{where}。"
-    )
-    ws.write_string(
-        2,
+        1,
         0,
-        "同一单位（统一社会信用代码相同，没有代码时机关名称相同）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
-        "其他报告年度的报告不计入。有错误的报告改正后重新校验即可纳入合计。",
+        f"纳入合计：{len(summed)} 份（{year}、校验通过，每个单位一份）{_earlier(summed)}；未纳入：{len(left)} 份{where}。",
     )
+    rule = (
+        "同一单位（统一社会信用代码相同，没有代码时机关名称相同）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
+        "其他报告年度的报告不计入。有错误的报告改正后重新校验即可纳入合计。"
+    )
+    if carried:
+        rule += "本轮未重新报送的单位（见「本轮变化」工作表）计入其最后报送的一轮中的报告，规则相同。"
+    ws.write_string(2, 0, rule)
     sums = totals(summed, template)
     positions: dict[str, str] = {}
     top, widths = NOTE_ROWS + 1, {}
@@ -143,6 +162,15 @@ def write_totals(
 
 
 LEFT_OUT = "未纳入合计的报告"
+
+
+def _earlier(summed: Sequence[dict]) -> str:
+    """How many of the reports summed are of earlier rounds, by the round they were submitted in."""
+    rounds = Counter(d[SUBMITTED_IN] for d in summed if SUBMITTED_IN in d)
+    if not rounds:
+        return ""
+    each = "、".join(f"最后报送于 {r} 的 {n} 份" for r, n in rounds.items())
+    return f"，其中 {rounds.total()} 份是本轮未重新报送的单位此前报送的（{each}）"
 
 
 def _left_out_list(

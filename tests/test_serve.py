@@ -104,12 +104,43 @@ def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo
         zf.writestr("报送/甲局.xlsx", demo.read_bytes())
         zf.writestr("报送/乙局.xlsx", demo.read_bytes())
         zf.writestr("报送/丙局.pdf", b"%PDF-1.4")
-    [result] = upload(client, ("报送.zip", archive.getvalue())).json()["results"]
-    assert result["status"] == "unreadable"
-    assert result["error"] == (
-        "这是压缩包，其中有 2 个工作簿、1 个网页、Word 或 PDF 文件，不是单个工作簿。"
-        "请解压后在上传页面选择其中的文件上传（可一次选择多个）。"
-    )
+    answer = upload(client, ("报送.zip", archive.getvalue())).json()
+    assert answer["results"] == []  # not kept as a submission
+    assert answer["skipped"] == [
+        {
+            "file": "报送.zip",
+            "reason": "这是压缩包，其中有 2 个工作簿、1 个网页、Word 或 PDF 文件，不是单个工作簿。"
+            "请解压后在上传页面选择其中的文件上传（可一次选择多个）。",
+        }
+    ]
+
+
+def test_files_that_are_not_reports_are_not_kept_and_told_why(tmp_path: Path, demo: Path) -> None:
+    """As `nianbao batch` skips them: an Office lock file, a text file, an archive; a report beside them is kept."""
+    Store(tmp_path).set_user("office", PASSWORD)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("甲局.xlsx", demo.read_bytes())
+    with TestClient(create_app(Settings(tmp_path, workers=1))) as fresh:
+        sent = [("示例.xlsx", demo.read_bytes()), ("~$示例.xlsx", b"\x0bcorp" + bytes(150)),
+                ("报送说明.txt", "请查收本单位年报。".encode()), ("年报.zip", archive.getvalue())]  # fmt: skip
+        answer = upload(fresh, *sent).json()
+        assert [r["file"] for r in answer["results"]] == ["示例.xlsx"]
+        reasons = {s["file"]: s["reason"] for s in answer["skipped"]}
+        assert reasons == {
+            "~$示例.xlsx": "Office 的临时锁定文件（工作簿正在打开时产生），不是报告",
+            "报送说明.txt": "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）",
+            "年报.zip": "这是压缩包，其中有 1 个工作簿，不是单个工作簿。请解压后在上传页面选择其中的工作簿上传（可一次选择多个）。",
+        }
+        login(fresh)
+        listed = fresh.get("/api/submissions").json()["submissions"]
+        page = fresh.get("/office").text
+        totals = openpyxl.load_workbook(io.BytesIO(fresh.get("/office/汇总.xlsx").content))["全区合计"]["A2"].value
+    assert [s["file"] for s in listed] == ["示例.xlsx"] and "（未识别）" not in page
+    assert "；未纳入：1 份" in totals  # 示例.xlsx, which has errors: nothing counted as 无法读取
+    assert [p.name for p in (tmp_path / "files").rglob("*") if p.is_file()] == [
+        f"{answer['results'][0]['sha256']}.xlsx"
+    ]
 
 
 def test_limits_are_told_in_chinese(client: TestClient) -> None:

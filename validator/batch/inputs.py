@@ -76,7 +76,7 @@ def _real(f: Path, folders: dict[Path, Path]) -> Path:
 
 
 def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:
-    reason = _skip_reason(PurePosixPath(name))
+    reason = skip_reason(PurePosixPath(name))
     if reason:
         out.skipped.append(Skipped(name, reason))
     elif path.suffix.lower() == ".zip":
@@ -85,14 +85,16 @@ def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> 
         out.items.append(Item(str(path), name))
 
 
-def _skip_reason(name: PurePosixPath) -> str | None:
+def skip_reason(name: PurePosixPath, copies: bool = False) -> str | None:
+    """Why a file of this name is not a submission to check (Chinese), or None. `copies`: this tool's annotated copies
+    and backups are submissions too (the service reads the 单位说明 of a copy uploaded as it is)."""
     base = name.name
     if base.startswith("~$"):
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
     if base.startswith(".") or "__MACOSX" in name.parts:
         return "隐藏文件或 macOS 附加文件，不是报告"
     suffix = name.suffix.lower()
-    if suffix in REPORT_SUFFIXES and is_own_output(base):
+    if suffix in REPORT_SUFFIXES and is_own_output(base) and not copies:
         return "本工具生成的标注副本或备份，不再校验；单位改正后报回的标注副本，请去掉文件名中的「.校验」后再校验"
     if suffix not in REPORT_SUFFIXES | {".zip"}:
         return "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）"
@@ -165,7 +167,7 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
         if parts is None or stat.S_ISLNK(info.external_attr >> 16):
             out.skipped.append(Skipped(f"{name}/{decoded}", "压缩包中的路径不安全（指向压缩包以外或是链接），未解压"))
             continue
-        reason = _skip_reason(PurePosixPath(*parts))
+        reason = skip_reason(PurePosixPath(*parts))
         if reason:
             out.skipped.append(Skipped(PurePosixPath(name, *parts).as_posix(), reason))
             continue

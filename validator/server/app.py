@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -27,8 +27,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.batch.inputs import Skipped, skip_reason
 from validator.batch.outcome import Outcome
 from validator.batch.rows import ROUND_COLUMNS
+from validator.engine import REPORT_SUFFIXES
 from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
@@ -43,7 +45,7 @@ from validator.server.security import (
     cookies,
     csrf_problem,
 )
-from validator.server.store import SUFFIXES, Store, Submission, safe_name, safe_suffix
+from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.server.versions import Versions, counts
 from validator.version import ENGINE_VERSION
 
@@ -130,7 +132,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def upload_page(request: Request) -> Response:
         return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
-                    accept=",".join(sorted(SUFFIXES)))  # fmt: skip
+                    accept=",".join(sorted(REPORT_SUFFIXES)))  # fmt: skip
 
     async def api_check(request: Request) -> Response:
         problem = token_problem(request, request.headers.get(CSRF_HEADER))
@@ -141,7 +143,7 @@ def create_app(settings: Settings) -> Starlette:
                 uploads = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
                 if not uploads:
                     return refused(request, 400, "没有收到文件：请在表单字段 file 中上传一个或多个工作簿。")
-                results = [await _receive(request, upload) for upload in uploads]
+                received = [await _receive(request, upload) for upload in uploads]
         except TooLarge:
             return refused(request, 413, f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。")
         except RefusedUpload as exc:
@@ -151,14 +153,19 @@ def create_app(settings: Settings) -> Starlette:
         except (MultiPartException, HTTPException) as exc:  # starlette raises the latter for the former in an app
             detail = str(getattr(exc, "detail", None) or getattr(exc, "message", ""))
             return refused(request, 400, too_many if detail.startswith("Too many files") else bad_upload)
-        return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results})
+        results = [r for r in received if isinstance(r, dict)]
+        skipped = [{"file": r.name, "reason": r.reason} for r in received if isinstance(r, Skipped)]
+        return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results, "skipped": skipped})
 
     too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
     bad_upload = "上传内容格式有误：请用本页面上传，或以 multipart/form-data 格式、在 file 字段中上传文件。"
 
-    async def _receive(request: Request, upload: UploadFile) -> dict:
-        """Store one upload with its result; a file the pool could not check is stored with the reason."""
+    async def _receive(request: Request, upload: UploadFile) -> dict | Skipped:
+        """Store one upload with its result; a file the pool could not check is stored with the reason. A file that
+        is not a report (by its name as `nianbao batch` tells, or an archive) is not kept: why, instead."""
         filename = safe_name(upload.filename or "")
+        if reason := skip_reason(PurePosixPath(filename), copies=True):  # an annotated copy brings its 单位说明
+            return Skipped(filename, reason)
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
         with received.open("wb") as out:
@@ -175,6 +182,9 @@ def create_app(settings: Settings) -> Starlette:
         except work.Busy:
             shutil.rmtree(received.parent)
             raise
+        except work.NotAReport as exc:
+            shutil.rmtree(received.parent)
+            return Skipped(filename, str(exc))
         except Exception:  # the worker died or hung on this file: the file is what is wrong
             result = {"file": filename, "status": "unreadable", "counts": {}, "agency": {}, "findings": [],
                       "error": "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS 打开后另存再上传。"}  # fmt: skip

@@ -26,7 +26,8 @@ from typing import Any
 from validator.engine import REPORT_SUFFIXES
 
 SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
-# What the readers take (workbooks and published documents), and what they refuse with a message of their own.
+# What the readers take (workbooks and published documents), and the suffixes of files earlier versions kept as
+# submissions (now refused as not reports, as `nianbao batch` skips them: validator.batch.inputs.skip_reason).
 SUFFIXES = REPORT_SUFFIXES | {".ods", ".csv", ".txt"}
 SESSION_SECONDS = 8 * 3600
 

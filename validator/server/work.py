@@ -27,12 +27,17 @@ class Busy(Exception):
     """The pool's queue is full; the message is Chinese."""
 
 
+class NotAReport(Exception):
+    """The upload is an archive of files, not one report: not kept as a submission; the message is Chinese."""
+
+
 def check_file(path: str, filename: str) -> dict:
-    """The file's result, as `nianbao check --format json` gives it, named by the uploaded file name."""
+    """The file's result, as `nianbao check --format json` gives it, named by the uploaded file name; raises
+    NotAReport for an archive (the upload page does not unpack it, as `nianbao batch` does)."""
     (report,) = check_paths([path])
     report.path = filename
     if report.error and (archive := archive_contents(Path(path).read_bytes())) is not None:  # the upload page's words
-        report.error = archive.message("请解压后在上传页面选择其中的{what}上传（可一次选择多个）。")
+        raise NotAReport(archive.message("请解压后在上传页面选择其中的{what}上传（可一次选择多个）。"))
     return report_json(report)
 
 

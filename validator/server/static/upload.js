@@ -71,6 +71,13 @@
     results.insertBefore(box, results.firstChild);
   }
 
+  function refuse(item) {
+    var box = el("section", null, "report");
+    box.appendChild(el("h2", item.file));
+    box.appendChild(el("p", "未接收，不作为报送保存：" + item.reason, "message"));
+    results.insertBefore(box, results.firstChild);
+  }
+
   function send(files) {
     if (!files.length) { return; }
     var form = new FormData();
@@ -83,7 +90,10 @@
       .then(function (answer) {
         if (!answer.ok) { statusLine.textContent = answer.doc.error || "上传失败，请重试。"; return; }
         answer.doc.results.forEach(show);
-        statusLine.textContent = "已校验 " + answer.doc.results.length + " 个文件。";
+        var skipped = answer.doc.skipped || [];
+        skipped.forEach(refuse);
+        statusLine.textContent = "已校验 " + answer.doc.results.length + " 个文件" +
+          (skipped.length ? "；" + skipped.length + " 个文件未接收（原因见下方）。" : "。");
       })
       .catch(function () { statusLine.textContent = "无法连接校验服务器，请检查网络后重试。"; });
   }

@@ -202,6 +202,70 @@ def test_other_handling_as_one_row_in_other_spellings(tmp_path: Path, written: s
     assert report.flatten() == [("ST08", "表三!B25")]
 
 
+# A clerk's row "6.其他不予处理情形" inside 表三's outcomes (before 表三!A25), its 1 counted in （七）总计 (the total's
+# formula widened over it) and taken off （一）予以公开 (表三!D7): each official item is right, the total is not.
+CLERKS_ROW = {
+    "t3.disclosed.natural": VALUES["t3.disclosed.natural"] - 1,
+    "t3.disclosed.total": VALUES["t3.disclosed.total"] - 1,
+}
+
+
+def test_a_row_the_total_includes_is_named_as_the_cause(tmp_path: Path) -> None:
+    report = check(tmp_path, CLERKS_ROW, extra_row={"表三": (25, "6.其他不予处理情形", (1, 0, 0, 0, 0, 0, 1))})
+    assert report.flatten() == [("EQ02", "表三!D29"), ("EQ02", "表三!J29"), ("ST05", "表三!B25")]
+    assert report.localisation.status == "none"  # no official cell is to be changed
+    first, total = sorted((f for f in report.findings if f.rule == "EQ02"), key=lambda f: f.cell.col)
+    total_natural = VALUES["t3.outcome_total.natural"]
+    assert first.message == (
+        f"表三「自然人」列：D29「（七）总计 / 自然人」 = {total_natural}，"
+        f"「（一）予以公开」至「3.其他」21 项之和（D7:D24、D26:D28） = {total_natural - 1}，"
+        "相差 1，正好等于夹在各项之间的第25行「6.其他不予处理情形」中的 1（D25）。该行不是官方格式中的行，"
+        "其中的数字不属于任何官方项目，未计入各项之和，很可能就是不平衡的原因（例如合计的公式把该行也加了进去）。"
+        "请把这些数字并入对应的官方行后删除该行；如它们不应计入，删除该行并改正 D29。其他单元格不必改动。"
+    )
+    assert first.expected is None
+    assert ("表三!D25", "官方格式中没有的行") in [(r.cell.ref, r.role) for r in first.related]
+    assert "（J7:J24、J26:J28）" in total.message
+
+
+def test_a_row_of_numbers_without_a_label_is_reported(tmp_path: Path) -> None:
+    path = build(tmp_path / "report.xlsx", VALUES | CLERKS_ROW, insert_rows={"表三": {25: 1}})
+    wb = openpyxl.load_workbook(path)
+    wb["表三"]["D25"], wb["表三"]["J25"] = 1, 1
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert report.flatten() == [("EQ02", "表三!D29"), ("EQ02", "表三!J29"), ("ST05", "表三!D25")]
+    assert only(report, "ST05").message == (
+        "表三第25行有数字（自 D25 起）但没有行标签，不是官方格式中的行，其中的数字未参与校验。"
+        "请把这些数字并入对应的官方行后删除该行；如该行本是某一官方行，请补上官方标签。"
+    )
+    first = next(f for f in report.findings if f.cell.ref == "表三!D29")
+    assert "正好等于夹在各项之间的第25行（没有标签）中的 1（D25）" in first.message
+    assert report.localisation.status == "none"
+
+
+def test_a_row_that_does_not_explain_the_difference_is_still_named(tmp_path: Path) -> None:
+    """The total includes the row and a part is mistyped as well: the correction stands, the row is named too."""
+    slip = {"t3.unable_not_held.natural": VALUES["t3.unable_not_held.natural"] - 1}  # 表三!D17, D18 after the row
+    report = check(tmp_path, CLERKS_ROW | slip, extra_row={"表三": (25, "6.其他不予处理情形", (1, 0, 0, 0, 0, 0, 1))})
+    assert report.flatten() == [("EQ02", "表三!D17"), ("EQ02", "表三!J29"), ("EQ03", "表三!D17"), ("ST05", "表三!B25")]
+    natural = next(f for f in report.findings if f.rule == "EQ02" and "「自然人」列" in f.message)
+    assert (
+        "相差 2。另外，夹在各项之间的第25行「6.其他不予处理情形」中的 1（D25）不属于任何官方项目，未计入上述之和；"
+        "如合计包含了它们，这也是不平衡的原因之一：请先把它们并入对应的官方行后删除该行，再核对以下更正。"
+    ) in natural.message
+
+
+def test_an_unlabelled_row_below_the_table_is_not_its_row(tmp_path: Path) -> None:
+    """Numbers without a label under a table (a clerk's scratch sums) are not taken for one of its rows."""
+    path = build(tmp_path / "report.xlsx", VALUES)
+    wb = openpyxl.load_workbook(path)
+    wb["表三"]["D32"] = 7
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert report.flatten() == []
+
+
 def test_subtotal_row_is_reported(tmp_path: Path) -> None:
     """A group label written as a row of its own with numbers is a subtotal the format does not have."""
     report = check(tmp_path, extra_row={"表三": (9, "（三）不予公开", (2, 1, 0, 0, 0, 0, 3))})

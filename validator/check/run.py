@@ -19,7 +19,7 @@ from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
 from validator.check.values import PLACEHOLDERS, Parsed, parse_number, parse_text, parse_year
 from validator.findings import Coverage, Finding, Localisation, Related
 from validator.locate import LocatedReport
-from validator.rules import assumptions
+from validator.rules import assumptions, strays
 from validator.rules.context import ReportContext
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 from validator.text import fmt
@@ -166,6 +166,8 @@ def _findings_from_errors(
     for ctx, by_rule, p in zip(contexts, failed, parsed):
         hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
         by_rule = {code: [i for i in ids if i not in hints[code]] for code, ids in by_rule.items()}
+        strayed = {code: _strayed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
+        by_rule = {code: [i for i in ids if i not in strayed[code]] for code, ids in by_rule.items()}
         ctx.unbalanced = [
             spec.equations[i]
             for code, ids in by_rule.items()
@@ -178,6 +180,7 @@ def _findings_from_errors(
             p.findings = [_fill_advice(f, ctx.localisation) for f in p.findings]
         found = [f for code, ids in by_rule.items() if ids for f in rules[code].describe(ids, ctx)]
         found += [f for code, ids in hints.items() if ids for f in assumptions.describe(rules[code].spec, ids, ctx)]
+        found += [f for code, ids in strayed.items() if ids for f in strays.describe(rules[code].spec, ids, ctx)]
         out.append(found)
     return out
 
@@ -204,6 +207,14 @@ def _assumed_ids(rule: RuleSpec | None, ids: Sequence[int], ctx: ReportContext) 
     if rule is None or rule.kind != "equation":
         return []
     return [i for i in ids if assumptions.assumed(rule.equations[i], ctx)]
+
+
+def _strayed_ids(rule: RuleSpec | None, ids: Sequence[int], ctx: ReportContext) -> list[int]:
+    """Failing equations that numbers in a row or column outside the official format balance exactly: that row is
+    the likely cause, so no official cell is to be corrected for them."""
+    if rule is None or rule.kind != "equation":
+        return []
+    return [i for i in ids if strays.explains(rule.equations[i], ctx)]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,14 @@ from validator.spec.model import Template
 Standin = Literal["assumed", "grouped"]
 
 
+class Stray(NamedTuple):
+    """Numbers in a table outside every input: a row or column the official format lacks (ST05), left out of the
+    checks. `what` names it in a message ("第25行「6.其他不予处理情形」"); `numbers` are its cells holding numbers."""
+
+    what: str
+    numbers: tuple[tuple[CellRef, float], ...]
+
+
 class Located(NamedTuple):
     """Where an input was found and the raw value in that cell (a tuple: a report makes one per input)."""
 
@@ -41,6 +49,7 @@ class LocatedReport:
     effects: dict[int, frozenset[str]] = field(default_factory=dict)
     standins: dict[str, Standin] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    strays: list[Stray] = field(default_factory=list)  # rows and columns of numbers that are no inputs (ST05)
     places: dict[str, str] = field(default_factory=dict)  # an equation's official place → where it is in the workbook
     from_title: tuple[str, ...] = ()  # the cover fields read from the title of a report without a cover
     formula_parts: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet → its part, if it has formulas

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
-from validator.locate.report import Located, LocatedReport
+from validator.locate.report import Located, LocatedReport, Stray
 from validator.spec.model import Leaf, Table, Template
 
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
@@ -200,7 +201,8 @@ class TableLocator:
             self.report.standins[key] = "grouped"
 
     def report_extra_rows(self, single_rows: set[int]) -> None:
-        """Rows with numbers but no official label, between the headers and the first blank row after the table."""
+        """Rows with numbers but no official label, between the headers and the first blank row after the table, and
+        rows with numbers but no label at all between its first and last data row (a clerk's inserted row)."""
         if not self.rows or not self.cols:
             return
         label_limit = min(self.cols.values())
@@ -211,17 +213,34 @@ class TableLocator:
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
         while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):
-            texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
-            if row not in known and texts and self.index.row_has_value(row, self.cols.values()):
-                c, text = texts[-1]
-                what = "是小计行，官方格式没有这一行" if text in group_labels else "不是官方格式中的行"
-                self.add(
-                    "ST05",
-                    f"{self.name}第{row}行「{self.index.text(row, c)}」{what}，未参与校验。"
-                    "请删除该行，或把数据并入对应的官方行。",
-                    self.index.ref(row, c),
-                )
+            if row not in known:
+                self._extra_row(row, label_limit, group_labels, min(known) < row < max(known))
             row += 1
+
+    def _extra_row(self, row: int, label_limit: int, group_labels: set[str], inside: bool) -> None:
+        """ST05 for a row that is no official one: labelled and holding anything, or holding numbers but no label
+        at all `inside` the table (between its first and last data row)."""
+        texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
+        numbers = self._numbers((row, c) for c in sorted(self.cols.values()))
+        if texts and self.index.row_has_value(row, self.cols.values()):
+            c, text = texts[-1]
+            what = "是小计行，官方格式没有这一行" if text in group_labels else "不是官方格式中的行"
+            self._stray(f"第{row}行「{self.index.text(row, c)}」", numbers)
+            self.add(
+                "ST05",
+                f"{self.name}第{row}行「{self.index.text(row, c)}」{what}，未参与校验。"
+                "请删除该行，或把数据并入对应的官方行。",
+                self.index.ref(row, c),
+            )
+        elif not texts and numbers and inside:
+            self._stray(f"第{row}行（没有标签）", numbers)
+            first = numbers[0][0]
+            self.add(
+                "ST05",
+                f"{self.name}第{row}行有数字（自 {first.coordinate} 起）但没有行标签，不是官方格式中的行，"
+                "其中的数字未参与校验。请把这些数字并入对应的官方行后删除该行；如该行本是某一官方行，请补上官方标签。",
+                first,
+            )
 
     def report_extra_columns(self) -> None:
         """Columns with numbers in the table's rows but no official header, between its first and last column (a
@@ -236,12 +255,29 @@ class TableLocator:
             heads = [(r, c) for r, c, _ in self.index.labels if c == col and r < top]
             r, c = max(heads, default=(top, col))
             label = f"「{self.index.text(r, c)}」" if heads else ""
+            self._stray(
+                f"第 {column_letter(col)} 列{label or '（没有表头）'}",
+                self._numbers((row, col) for row in sorted(self.rows.values())),
+            )
             self.add(
                 "ST05",
                 f"{self.name}第 {column_letter(col)} 列{label}不是官方格式中的列，其中的数字未参与校验。"
                 "请删除该列，或把数据并入对应的官方列。",
                 self.index.ref(r, c),
             )
+
+    def _numbers(self, positions: Iterable[tuple[int, int]]) -> tuple[tuple[CellRef, float], ...]:
+        """The cells among `positions` holding a number (stored as a number or as plain digits), with it."""
+        out = []
+        for r, c in positions:
+            value = _number(self.index.sheet.cells.get((r, c)))
+            if value is not None:
+                out.append((self.index.ref(r, c), value))
+        return tuple(out)
+
+    def _stray(self, what: str, numbers: tuple[tuple[CellRef, float], ...]) -> None:
+        if numbers and not self.quiet:
+            self.report.strays.append(Stray(what, numbers))
 
     def _row_in_use(self, row: int, label_limit: int, official: set[str]) -> bool:
         """Whether a row below the table still belongs to it: it has numbers and a label that is no official one."""
@@ -278,6 +314,19 @@ class TableLocator:
             for loc in cells:
                 if loc.cell != top_left:
                     del self.report.cells[loc.key]
+
+
+_DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _number(value: object) -> float | None:
+    """A cell's number: stored as one, or as plain digits (a document's cells are text); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(",", "") if isinstance(value, str) else ""
+    return float(text) if _DIGITS.fullmatch(text) else None
 
 
 def _is_total(leaf: Leaf) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.findings import Correction, Finding, Related, phrases, undecided
+from validator.rules import strays
 from validator.rules.kinds.base import Param, RuleKind
 from validator.spec.model import Equation, RuleSpec, SpecError, Template
 from validator.text import fmt
@@ -87,17 +88,6 @@ def balanced(frame: pd.DataFrame, rule: RuleSpec, _template: Template | None = N
     return r.isna() | (r.abs() < TOLERANCE)
 
 
-def _side(keys: Sequence[str], axis: str, ctx: ReportContext) -> str:
-    if len(keys) == 1:
-        return ctx.where(keys[0], sheet=False)
-    labels = [ctx.located.template.inputs[k].axis_label(axis) for k in keys]
-    if len(keys) <= 3:
-        return "＋".join(f"「{x}」" for x in labels)
-    first, last = ctx.cell(keys[0]), ctx.cell(keys[-1])
-    span = f"（{first.coordinate}:{last.coordinate}）" if first and last else ""
-    return f"「{labels[0]}」至「{labels[-1]}」{len(keys)} 项之和{span}"
-
-
 def _value(ctx: ReportContext, keys: Sequence[str]) -> float:
     return float(sum(ctx.values[k] for k in keys))
 
@@ -171,6 +161,19 @@ def _wanted_run(key: str, formula: str, ctx: ReportContext) -> tuple[str, tuple[
     return matching[0] if len({r for r, _ in matching}) == 1 else None
 
 
+def _strays_note(eq: Equation, ctx: ReportContext) -> str:
+    """Numbers of a row or column outside the official format lying among the terms, which the sums leave out but
+    a total may include (when they balance the equation exactly, validator/rules/strays.py says so instead)."""
+    found = ctx.strays_among(eq.lhs) + ctx.strays_among(eq.rhs)
+    if not found:
+        return ""
+    these = strays.line(eq, found)
+    return (
+        f"另外，夹在各项之间的{strays.listed(found)}不属于任何官方项目，未计入上述之和；如合计包含了它们，"
+        f"这也是不平衡的原因之一：请先把它们并入对应的官方{these[-1]}后删除{these}，再核对以下更正。"
+    )
+
+
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     """One finding per unbalanced equation, on the cell the report's correction changes, with its new value."""
     out = []
@@ -181,8 +184,8 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
         primary = change.key if change else next(k for k in eq.cells if ctx.cell(k))
         sheet = ctx.cell(primary).sheet
         message = (
-            f"{sheet}{eq.context}：{_side(eq.lhs, eq.term_axis, ctx)} = {fmt(left)}，{_side(eq.rhs, eq.term_axis, ctx)} = {fmt(right)}，"
-            f"相差 {fmt(abs(left - right))}。{advice}{_formula_advice(change, ctx)}"
+            f"{sheet}{eq.context}：{ctx.side(eq.lhs, eq.term_axis)} = {fmt(left)}，{ctx.side(eq.rhs, eq.term_axis)} = {fmt(right)}，"
+            f"相差 {fmt(abs(left - right))}。{_strays_note(eq, ctx)}{advice}{_formula_advice(change, ctx)}"
         )
         single = len(eq.lhs) == 1
         roles = {k: ("合计" if single else "等号左侧") for k in eq.lhs} | {

@@ -245,15 +245,18 @@ def test_a_row_of_numbers_without_a_label_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_row_that_does_not_explain_the_difference_is_still_named(tmp_path: Path) -> None:
-    """The total includes the row and a part is mistyped as well: the correction stands, the row is named too."""
-    slip = {"t3.unable_not_held.natural": VALUES["t3.unable_not_held.natural"] - 1}  # 表三!D17, D18 after the row
+    """The total includes the row and a part is mistyped as well: the correction that counts the row is found."""
+    held = VALUES["t3.unable_not_held.natural"]
+    slip = {"t3.unable_not_held.natural": held - 1}  # 表三!D17, above the inserted row
     report = check(tmp_path, CLERKS_ROW | slip, extra_row={"表三": (25, "6.其他不予处理情形", (1, 0, 0, 0, 0, 0, 1))})
     assert report.flatten() == [("EQ02", "表三!D17"), ("EQ02", "表三!J29"), ("EQ03", "表三!D17"), ("ST05", "表三!B25")]
     natural = next(f for f in report.findings if f.rule == "EQ02" and "「自然人」列" in f.message)
     assert (
-        "相差 2。另外，夹在各项之间的第25行「6.其他不予处理情形」中的 1（D25）不属于任何官方项目，未计入上述之和；"
-        "如合计包含了它们，这也是不平衡的原因之一：请先把它们并入对应的官方行后删除该行，再核对以下更正。"
+        "相差 2。另外，夹在各项之间的第25行「6.其他不予处理情形」中的 1（D25）不属于任何官方项目，未计入上述之和，"
+        "但合计看来包含了它们（以下更正按此推算）：请把它们并入对应的官方行后删除该行。"
+        f"按全部勾稽关系推算，应将 D17 由 {held - 1} 改为 {held}（"
     ) in natural.message
+    assert [(c.cell.ref, c.expected) for c in report.localisation.corrections] == [("表三!D17", held)]
 
 
 def test_an_unlabelled_row_below_the_table_is_not_its_row(tmp_path: Path) -> None:

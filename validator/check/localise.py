@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -74,12 +74,18 @@ class Part:
 
 
 def localise(
-    system: EquationSystem, values: np.ndarray, cheap: np.ndarray, fixed: np.ndarray, failing: Sequence[int]
+    system: EquationSystem,
+    values: np.ndarray,
+    cheap: np.ndarray,
+    fixed: np.ndarray,
+    failing: Sequence[int],
+    offset: np.ndarray | None = None,
 ) -> list[Part]:
     """The cheapest corrections of one report, by connected part of its failing equations.
 
     `values`, `cheap` (blank or placeholder) and `fixed` (known but not a cell to change) are per system key; NaN
     values are unknown: equations using them cannot be checked and are left out, and unknown cells never change.
+    `offset` (per equation) is added to lhs − rhs: numbers outside the inputs that an equation is taken to include.
     """
     if not failing:
         return []
@@ -87,7 +93,7 @@ def localise(
     uses = system.matrix != 0
     checkable = ~(uses & ~known).any(axis=1)
     x = np.where(known, values, 0.0)
-    residual = system.matrix @ x
+    residual = system.matrix @ x + (0.0 if offset is None else offset)
     weights = np.where(cheap, BLANK_WEIGHT, FILLED_WEIGHT)
     parts, seen = [], set()
     for start in failing:
@@ -357,21 +363,30 @@ def _solver_output_silenced() -> Iterator[None]:
 
 
 def report_localisation(
-    located: LocatedReport, values: dict[str, float], cheap: set[str], failing: dict[str, Sequence[int]]
+    located: LocatedReport,
+    values: dict[str, float],
+    cheap: set[str],
+    failing: dict[str, Sequence[int]],
+    offsets: Mapping[tuple[str, int], float] | None = None,
 ) -> Localisation:
     """The correction of one report whose failing equation instances (by rule code) the schema found.
 
     Inputs the workbook lacks are never changed: a missing part taken as 0 makes its equations hints, not
     localised errors, so they are left out; the sub-rows of a group filled as one row keep their values.
+    `offsets` (lhs − rhs, by rule code and equation index) are numbers the equations are taken to include besides
+    their inputs: those of a row that is no official one, lying among the terms (validator/rules/strays.py).
     """
     system = equation_system(located.template)
     rows = [system.index[code, i] for code, ids in failing.items() for i in ids if (code, i) in system.index]
+    offset = np.zeros(len(system.instances))
+    for instance, value in (offsets or {}).items():
+        offset[system.index[instance]] = value
     standin = located.standins.get
     x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
     fixed = np.array([standin(k) == "grouped" for k in system.keys])
     # A formula's result follows its cells (or its range is what is wrong): as cheap to change as a blank.
     cheaper = np.array([k in cheap or located.formula(k) is not None for k in system.keys])
-    parts = localise(system, x, cheaper, fixed, rows)
+    parts = localise(system, x, cheaper, fixed, rows, offset)
     if not parts:
         return Localisation()
 

@@ -15,7 +15,7 @@ from validator.catalogue import BUILTIN, builtin_finding
 from validator.cellref import CellRef
 from validator.check.coverage import coverage, equation_states, with_consequences
 from validator.check.localise import report_localisation
-from validator.check.schema import FLOAT_KINDS, build_schema, frame_rules
+from validator.check.schema import FLOAT_KINDS, FrameRule, build_schema, frame_rules
 from validator.check.values import PLACEHOLDERS, Parsed, parse_number, parse_text, parse_year
 from validator.findings import Coverage, Finding, Localisation, Related
 from validator.locate import LocatedReport
@@ -176,13 +176,42 @@ def _findings_from_errors(
             if spec.equations
         ]
         if ctx.unbalanced:
-            ctx.localisation = report_localisation(ctx.located, p.values, p.cheap, by_rule)
+            ctx.localisation = _localised(ctx, p, by_rule, strayed, rules)
             p.findings = [_fill_advice(f, ctx.localisation) for f in p.findings]
         found = [f for code, ids in by_rule.items() if ids for f in rules[code].describe(ids, ctx)]
         found += [f for code, ids in hints.items() if ids for f in assumptions.describe(rules[code].spec, ids, ctx)]
         found += [f for code, ids in strayed.items() if ids for f in strays.describe(rules[code].spec, ids, ctx)]
         out.append(found)
     return out
+
+
+def _localised(
+    ctx: ReportContext,
+    p: _Parsed,
+    by_rule: dict[str, list[int]],
+    strayed: dict[str, list[int]],
+    rules: dict[str, FrameRule],
+) -> Localisation:
+    """The report's correction. Numbers of rows outside the official format that lie among an equation's terms are
+    taken to be included where they balance it exactly (`strayed`: their row is the cause, not an official cell);
+    the correction that takes every such equation to include them (a total's formula widened over the row) is
+    kept instead when it changes fewer cells, or when only it is found (`ctx.strays_counted` then says so)."""
+    if not ctx.located.strays:
+        return report_localisation(ctx.located, p.values, p.cheap, by_rule)
+    everywhere = {
+        (code, i): value
+        for code, rule in rules.items()
+        if rule.spec is not None and rule.spec.kind == "equation"
+        for i, eq in enumerate(rule.spec.equations)
+        if (value := strays.offset(eq, ctx))
+    }
+    exact = {(code, i): everywhere[code, i] for code, ids in strayed.items() for i in ids}
+    plain = report_localisation(ctx.located, p.values, p.cheap, by_rule, exact)
+    if everywhere == exact:
+        return plain
+    counted = report_localisation(ctx.located, p.values, p.cheap, by_rule, everywhere)
+    ctx.strays_counted = counted.solved and (not plain.solved or counted.size < plain.size)
+    return counted if ctx.strays_counted else plain
 
 
 def _fill_advice(f: Finding, loc: Localisation) -> Finding:

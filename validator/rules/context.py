@@ -22,6 +22,7 @@ class ReportContext:
     located: LocatedReport
     unbalanced: list[Equation] = field(default_factory=list)  # every failing equation instance of the report
     localisation: Localisation = field(default_factory=Localisation)  # their correction, found together
+    strays_counted: bool = False  # the correction takes the equations to include the stray numbers among their terms
 
     def cell(self, key: str) -> CellRef | None:
         loc = self.located.cells.get(key)

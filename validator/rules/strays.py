@@ -19,6 +19,11 @@ def _sides(eq: Equation, ctx: ReportContext) -> tuple[float, float]:
     return sum(float(ctx.values[k]) for k in eq.lhs), sum(float(ctx.values[k]) for k in eq.rhs)
 
 
+def offset(eq: Equation, ctx: ReportContext) -> float:
+    """What the stray numbers among the terms of `eq` add to lhs − rhs if the equation includes them."""
+    return sum(v for *_, v in ctx.strays_among(eq.lhs)) - sum(v for *_, v in ctx.strays_among(eq.rhs))
+
+
 def explains(eq: Equation, ctx: ReportContext) -> bool:
     """Whether the stray numbers among the terms of `eq` balance it exactly once added to their side."""
     lhs, rhs = ctx.strays_among(eq.lhs), ctx.strays_among(eq.rhs)

@@ -168,6 +168,11 @@ def _strays_note(eq: Equation, ctx: ReportContext) -> str:
     if not found:
         return ""
     these = strays.line(eq, found)
+    if ctx.strays_counted:
+        return (
+            f"另外，夹在各项之间的{strays.listed(found)}不属于任何官方项目，未计入上述之和，但合计看来包含了它们"
+            f"（以下更正按此推算）：请把它们并入对应的官方{these[-1]}后删除{these}。"
+        )
     return (
         f"另外，夹在各项之间的{strays.listed(found)}不属于任何官方项目，未计入上述之和；如合计包含了它们，"
         f"这也是不平衡的原因之一：请先把它们并入对应的官方{these[-1]}后删除{these}，再核对以下更正。"

@@ -29,6 +29,7 @@ from test_shapes import SEED
 from test_structure import NO_OTHER, VALUES
 
 from validator import check_paths, results_document
+from validator.cellref import CellRef
 from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
 from validator.sources.formats import LEGACY_WORD, load_file
@@ -802,3 +803,101 @@ def test_a_web_page_shown_in_several_pages_says_the_rest_is_on_other_pages(corpu
             assert "网页分页显示（共 2 页），只读取了保存的这一页" in message and "请按官方格式补上" not in message
         else:
             assert "网页分页显示" not in message and "请按官方格式补上" in message
+
+
+def _label_over_the_first_number(parts: list, label: str) -> None:
+    """The row's label merged one column further, over the row's first number (gone), as a page whose span overflows
+    into the next cell shows it: the reader leaves that cell blank, covered by the label."""
+    table = next(p for p in parts if isinstance(p, documents.Tbl) and label in p.cells.values())
+    (r, c), *_ = [k for k, v in table.cells.items() if v == label]
+    top, left, bottom, right = next(m for m in table.merges if m[:2] == (r, c))
+    table.merges[table.merges.index((top, left, bottom, right))] = (top, left, bottom, right + 1)
+    del table.cells[(r, right + 1)]
+    table.covered.add((r, right + 1))
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_number_covered_by_a_label_is_named_in_the_table_not_by_an_address(tmp_path: Path, fmt: str) -> None:
+    xlsx = published(tmp_path / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None})
+    parts = documents.segments(load(xlsx).grid.sheets[0])
+    _label_over_the_first_number(parts, "四、结转下年度继续办理")
+    path = _published_as(parts, tmp_path / "overflowing", fmt)
+    (report,) = check_paths([path])
+    (blank,) = [f for f in report.findings if f.rule == "TY01"]
+    place = "表三 第28行「四、结转下年度继续办理」「自然人」列"
+    assert report.where(blank) == place and blank.message.endswith(f"（原文位置：{place}）")
+    shown = _cli("check", str(path), "--no-annotate").stdout.replace(str(path), "")
+    assert "应将 表三「四、结转下年度继续办理」「自然人」（未填数字）改为 " in shown
+    assert "原文" not in shown.replace("原文位置", "") and not CELL_ADDRESS.search(shown), shown
+
+
+def test_a_number_the_reader_added_right_of_a_row_is_named_by_the_cell_before_it() -> None:
+    from validator.findings import place_of
+
+    near = Place("html", None, 2, 28, 9, table_name="表三", row_label="四", column_label="其他")
+    origins = {("原文", 59, 9): near, ("原文", 60, 1): Place("html", paragraph=3)}
+    assert place_of(origins, CellRef("原文", 59, 11)).short() == "表三「四」第11列"
+    assert place_of(origins, CellRef("原文", 60, 4)) is None  # past a paragraph: no place in a table
+
+
+def test_a_header_the_table_repeats_is_named_with_its_group(corpus) -> None:
+    """表四 has 总计 (and 结果维持…) under 行政复议 and under both kinds of 行政诉讼: the group tells them apart."""
+    (report,) = check_paths([_rendering(corpus, "defective", "html")])
+    cells = report.sources
+    assert cells["t4.cases.review.total"].short() == "表四第4行「行政复议」「总计」"
+    assert cells["t4.cases.after_review.upheld"].phrase() == "表四 第4行「复议后起诉」「结果维持」列"
+    assert cells["t3.disclosed.business"].short() == "表三「（一）予以公开」「商业企业」"  # unique: no group
+
+
+def _edited_page(corpus, tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    page = documents.clean_html(_parts(corpus, "balanced")).decode("utf-8")
+    for old, new in edits:
+        assert old in page, old
+        page = page.replace(old, new, 1)
+    (path := tmp_path / "edited.html").write_text(page, encoding="utf-8")
+    return path
+
+
+def test_structure_findings_of_a_document_name_its_tables_and_rows_as_published(corpus, tmp_path: Path) -> None:
+    path = _edited_page(
+        corpus,
+        tmp_path,
+        (">3.危及“三安全一稳定”<", ">补充统计<"),  # no official row: ST05, and the official one is missing: ST02
+        (">4.保护第三方合法权益<", ">4.保护第三方合法权<"),  # misspelt: ST04
+    )
+    (report,) = check_paths([path])
+    (result,) = results_document([report])["results"]
+    by_rule = {f["rule"]: f for f in result["findings"] if f["rule"].startswith("ST")}
+    assert by_rule["ST02"]["place"] == "表三" and by_rule["ST02"]["message"].startswith("表三缺少「3.危及")
+    extra = by_rule["ST05"]
+    assert extra["message"].startswith(f"表三第{extra['source']['row']}行「补充统计」不是官方格式中的行")
+    assert by_rule["ST04"]["message"].startswith("表三「4.保护第三方合法权」与官方行标签")
+    shown = _cli("check", str(path), "--no-annotate").stdout
+    assert "整个工作簿" not in shown and "（原文）" not in shown
+    imported = _cli("import", str(path), "-o", str(tmp_path / "out")).stdout
+    assert "结构问题：表三「4.保护第三方合法权」与官方行标签" in imported and "（原文）" not in imported
+
+
+def test_a_label_of_a_superseded_format_is_named_where_it_is(corpus, tmp_path: Path) -> None:
+    path = _edited_page(corpus, tmp_path, (">本年制发件数<", ">上一年项目数量<"))
+    (report,) = check_paths([path])
+    (old,) = [f for f in report.findings if f.rule == "ST07"]
+    assert report.where(old).startswith("表二 第") and report.where(old).endswith("「上一年项目数量」第2列")
+
+
+def test_the_copy_of_a_document_lists_what_its_check_found(corpus, tmp_path: Path) -> None:
+    """The copy is the report converted to the official workbook; its results are the document's, not those of the
+    converted workbook (whose cover, which a published report has not, is blank)."""
+    page = shutil.copy(_rendering(corpus, "defective", "html"), tmp_path / "年报.html")
+    (report,) = check_paths([Path(page)])
+    done = _cli("check", str(page), "--out", str(tmp_path / "copies"))
+    copy = openpyxl.load_workbook(tmp_path / "copies" / "年报.html.校验.xlsx")
+    lines = [row[0] for row in copy["校验结果"].iter_rows(values_only=True) if row and row[0]]
+    counts = next(line for line in done.stdout.splitlines() if line.startswith(str(page)))
+    assert "文件：年报.html" in lines and f"结果：{counts.split('：', 1)[1]}" in lines
+    listed = [row for row in copy["校验结果"].iter_rows(values_only=True) if row and isinstance(row[0], int)]
+    findings = listed[: len(report.findings)]
+    assert sorted(row[1] for row in findings) == sorted(f.rule for f in report.findings)
+    assert "TX01" not in {row[1] for row in findings}
+    blank = next(row for row in findings if row[1] == "TY01")
+    assert blank[3] == f"表三!{CellRef('', *_slot('t3.carried_in.total')).coordinate}"  # marked in the workbook

@@ -20,7 +20,7 @@ from pathlib import Path
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
-from validator.findings import AGENCY_FIELDS, FileReport, Finding, document_words
+from validator.findings import AGENCY_FIELDS, FileReport, Finding, document_words, place_of
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
 from validator.locate.title import YEAR_FIELD
@@ -273,7 +273,7 @@ def with_places(findings: Iterable[Finding], origins: dict[tuple[str, int, int],
     words = document_words(origins)
     out = []
     for f in findings:
-        own = origins.get((f.cell.sheet, f.cell.row, f.cell.col)) if f.cell else None
+        own = place_of(origins, f.cell) if f.cell else None
         message = words(f.message, own)
         out.append(replace(f, message=f"{message}（原文位置：{own.phrase()}）" if own else message))
     return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from validator.cellref import CellRef
+from validator.names import WHOLE_REPORT, WHOLE_WORKBOOK
 from validator.provenance import Place, in_document_words
 from validator.spec.model import Severity
 from validator.text import fmt
@@ -71,6 +72,7 @@ class Finding:
     key: str | None = None  # layout key of the primary cell (e.g. "t3.disclosed.business"), None when none
     explanation: str | None = None  # what the agency typed in 单位说明 for this finding
     decision: Decision | None = None  # the office's decision
+    area: str | None = None  # where a finding on no cell is, in words (表三, a place in a document); None: everywhere
 
     @property
     def state(self) -> str | None:
@@ -282,9 +284,17 @@ class FileReport:
         """`text` about this report's cells in the words of its document (a workbook's as it is)."""
         return document_words(self.origins)(text, None) if self.origins else text
 
+    def where(self, finding: Finding) -> str:
+        """Where a finding is, as every output lists it: a workbook's cell or 整个工作簿; in a document its place, else
+        the table it is about, else 整份年报 (the sheet a document is read into is never named)."""
+        if not self.origins:
+            return finding.cell.ref if finding.cell else WHOLE_WORKBOOK
+        place = self.place(finding.cell)
+        return place.phrase() if place else finding.area or WHOLE_REPORT
+
     def place(self, cell: CellRef | None) -> Place | None:
         """Where a cell of an imported document was in the document (None for workbooks and other files' cells)."""
-        return self.origins.get((cell.sheet, cell.row, cell.col)) if cell and not cell.workbook else None
+        return place_of(self.origins, cell) if cell and not cell.workbook else None
 
     @property
     def sources(self) -> dict[str, Place]:
@@ -330,7 +340,19 @@ def document_words(origins: dict[tuple[str, int, int], Place]) -> Callable[[str,
     (sheet, *_), *_ = origins
 
     def place_at(coordinate: str) -> Place | None:
-        cell = CellRef.parse(f"{sheet}!{coordinate}")
-        return origins.get((sheet, cell.row, cell.col))
+        return place_of(origins, CellRef.parse(f"{sheet}!{coordinate}"))
 
     return lambda text, own: in_document_words(text, sheet, place_at, own.table_name if own else None)
+
+
+def place_of(origins: dict[tuple[str, int, int], Place], cell: CellRef) -> Place | None:
+    """Where `cell` of an imported document's sheet is in the document. A cell the reader added to a table row (right
+    of its last cell, past the budget of blank cells) is in that row, counted on from the nearest cell left of it."""
+    if place := origins.get((cell.sheet, cell.row, cell.col)):
+        return place
+    for col in range(cell.col - 1, 0, -1):
+        if (near := origins.get((cell.sheet, cell.row, col))) is not None:
+            if near.table is None:
+                return None
+            return replace(near, column=near.column + cell.col - col, column_label=None, column_group=None)
+    return None

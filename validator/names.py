@@ -9,6 +9,7 @@ RESULT_TITLE = "政府信息公开工作年度报告校验结果"  # A1 of the r
 EXPLANATION_COLUMN = "单位说明"  # the results sheet's column for the agency's explanations (the cells to type in)
 ID_COLUMN = "编号"  # the results sheet's column of stable finding ids, which explanations follow
 WHOLE_WORKBOOK = "整个工作簿"  # the place of a finding on no cell, wherever findings are listed (and read back)
+WHOLE_REPORT = "整份年报"  # the same for a published document (web page, Word, PDF), which has no workbook
 
 
 def is_results_sheet(name: str, first_cell: object) -> bool:

@@ -29,6 +29,7 @@ class Place:
     table_name: str | None = None  # 表三, from the heading above the table
     row_label: str | None = None  # the label left of the cell in its row
     column_label: str | None = None  # the header above the cell in its column
+    column_group: str | None = None  # the header above that one, when the table has that header more than once
 
     def json(self) -> dict:
         """The documented JSON shape: {"format","page","table","row","column"} or {"format","page","paragraph"}."""
@@ -42,7 +43,7 @@ class Place:
         if self.paragraph is not None:
             return f"{page}正文第{self.paragraph}段"
         row = f"第{self.row}行" + (f"「{self.row_label}」" if self.row_label else "")
-        column = f"「{self.column_label}」列" if self.column_label else f"第{self.column}列"
+        column = f"{self._column}列" if self.column_label else f"第{self.column}列"
         return f"{page}{self._table} {row}{column}"
 
     def short(self) -> str:
@@ -50,8 +51,13 @@ class Place:
         if self.paragraph is not None:
             return self.phrase()
         row = f"「{self.row_label}」" if self.row_label else f"第{self.row}行"
-        column = f"「{self.column_label}」" if self.column_label else f"第{self.column}列"
+        column = self._column if self.column_label else f"第{self.column}列"
         return f"{self._table}{row}{column}"
+
+    @property
+    def _column(self) -> str:
+        """ "「商业企业」", "「行政复议」「总计」": the column's header, with its group's where the table repeats it."""
+        return (f"「{self.column_group}」" if self.column_group else "") + f"「{self.column_label}」"
 
     @property
     def _table(self) -> str:

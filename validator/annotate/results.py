@@ -85,7 +85,8 @@ def results_content(
 ) -> ResultsContent:
     """What was checked, the counts, notices (the report's, then the painter's), one row per finding.
 
-    A finding's place links to its cell when `linkable` says the cell is in the painted workbook.
+    A finding's place links to its cell when `linkable` says the cell is in the painted workbook; else it is said in
+    words (a document's place of it, 整个工作簿…).
     """
     lines = [
         f"文件：{Path(report.path).name}",
@@ -101,7 +102,7 @@ def results_content(
             ResultCell(number, centred=True),
             ResultCell(f.rule),
             ResultCell(severity_text(f), fill=SETTLED_FILL if f.state else PRIMARY_FILL[f.severity], centred=True),
-            ResultCell(f.cell.ref, link=f.cell) if f.cell and linkable(f.cell) else ResultCell(_place(f.cell)),
+            ResultCell(f.cell.ref, link=f.cell) if f.cell and linkable(f.cell) else ResultCell(report.where(f)),
             ResultCell(printable(f.message + decision_text(f))),
             ResultCell(printable(f.explanation) if f.explanation else None, typing=True),
             ResultCell(f.stable_id(report.template)),

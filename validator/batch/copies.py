@@ -4,16 +4,21 @@ converted into the official workbook of its format and that workbook marked (the
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from validator.annotate.zip_painter import Written, try_write_annotated
+from validator.cellref import CellRef
 from validator.engine import check_paths
 from validator.findings import FileReport
 from validator.provenance import FORMAT_ZH
 from validator.sources.grid import ReadError
 from validator.spec.catalog import template_by_id
 
-CONVERTED = "原文件是{what}，标注副本是按原样转换为官方模板后的工作簿（副本中的问题位置以该工作簿为准，问题在原文中的位置见命令行或 JSON 输出）。"
+CONVERTED = (
+    "原文件是{what}，标注副本是按原样转换为官方模板后的工作簿。所列问题与校验原文件的结果相同；"
+    "填报单元格的问题标在该工作簿的对应单元格上，其余问题（如标签、正文）的位置是原文中的位置。"
+)
 _WHAT = {
     "html": "网页",
     "docx": "Word 文档",
@@ -36,7 +41,32 @@ def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in
         except (ReadError, OSError) as exc:
             return f"无法生成标注副本：{getattr(exc, 'message', exc)}"
         (checked,) = check_paths([converted])
-        written = try_write_annotated(converted, checked, out_dir or source.parent)
+        written = try_write_annotated(converted, on_copy(report, checked), out_dir or source.parent)
     if isinstance(written, str):
         return written
     return Written(written.path, (CONVERTED.format(what=FORMAT_ZH[report.source_format]), *written.notices))
+
+
+def on_copy(report: FileReport, converted: FileReport) -> FileReport:
+    """The document's report as its copy shows it: the same findings, counts and correction, each cell holding an
+    input moved to the input's cell in the converted workbook (`converted` is that workbook checked). The converted
+    workbook is not reported on: its blank cover (a published report has none) is no finding of the document."""
+    keys = {(c.sheet, c.row, c.col): key for key, c in report.cells.items()}
+
+    def moved(cell: CellRef | None) -> CellRef | None:
+        key = keys.get((cell.sheet, cell.row, cell.col)) if cell else None
+        return converted.cells.get(key, cell) if key else cell  # a label or a paragraph: its place in the document
+
+    findings = [
+        replace(f, cell=moved(f.cell), related=tuple(replace(r, cell=moved(r.cell)) for r in f.related))
+        for f in report.findings
+    ]
+    loc = report.localisation
+    localisation = replace(
+        loc,
+        corrections=tuple(replace(c, cell=moved(c.cell)) for c in loc.corrections),
+        alternatives=tuple(
+            tuple(tuple(replace(c, cell=moved(c.cell)) for c in o) for o in a) for a in loc.alternatives
+        ),
+    )
+    return replace(report, findings=findings, localisation=localisation)

@@ -18,11 +18,16 @@ from validator.spec.model import Field, Sheet, Template
 __all__ = ["Located", "LocatedReport", "locate"]
 
 
-def _superseded_hits(index: SheetIndex, template: Template) -> list[tuple[str, str, str]]:
-    """(format name, basis, label found) for every superseded-format label present in the sheet."""
-    texts = {text for _, _, text in index.labels}
+def _superseded_hits(index: SheetIndex, template: Template) -> list[tuple[str, str, str, CellRef]]:
+    """(format name, basis, label found, its first cell) for every superseded-format label present in the sheet."""
+    cells: dict[str, CellRef] = {}
+    for r, c, text in index.labels:
+        cells.setdefault(text, index.ref(r, c))
     return [
-        (fmt.name, fmt.basis, label) for fmt in template.superseded for label in fmt.labels if normalize(label) in texts
+        (fmt.name, fmt.basis, label, cells[normalize(label)])
+        for fmt in template.superseded
+        for label in fmt.labels
+        if normalize(label) in cells
     ]
 
 
@@ -219,13 +224,14 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     hits = {index.sheet.name: _superseded_hits(index, template) for index in indexes}
     superseded: set[str] = set()
     for index in indexes:
-        for name, basis, label in hits[index.sheet.name]:
+        for name, basis, label, cell in hits[index.sheet.name]:
             if name not in superseded:
                 superseded.add(name)
                 report.add(
                     "ST07",
                     f"{index.described}使用了{name}（{basis}）的栏目，如「{label}」。"
                     f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
+                    cell if index.sheet.origins else None,  # a document's one sheet: where in it (the table)
                 )
     candidates = _candidates(indexes, template)
     assigned = _assign_sheets(candidates)

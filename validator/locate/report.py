@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from validator.catalogue import builtin_finding
@@ -62,9 +62,11 @@ class LocatedReport:
             return None
         return calculated_formulas(xml).get((loc.cell.row, loc.cell.col))
 
-    def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
-        """A structure finding; `keys` are the inputs it leaves unknown or replaces."""
+    def add(
+        self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = (), table: str | None = None
+    ) -> None:
+        """A structure finding; `keys` are the inputs it leaves unknown or replaces, `table` the table it is about."""
         keys = frozenset(keys)
         if keys:
             self.effects[len(self.findings)] = keys
-        self.findings.append(builtin_finding(code, message, cell))
+        self.findings.append(replace(builtin_finding(code, message, cell), area=table))

@@ -28,7 +28,7 @@ class TableLocator:
 
     def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
         if not self.quiet:
-            self.report.add(code, message, cell, keys)
+            self.report.add(code, message, cell, keys, self.table.sheet)
 
     def keys(self, row: Leaf | None = None, col: Leaf | None = None) -> list[str]:
         """The inputs of one row, one column, or (neither given) the whole table."""
@@ -52,10 +52,24 @@ class TableLocator:
         """The table as messages name it; the caption tells apart the tables of one sheet (表二's four)."""
         sheet = (
             f"{self.table.sheet}（{self.index.sheet.name}）"
-            if self.table.sheet != self.index.sheet.name
+            if self.table.sheet != self.index.sheet.name and not self.index.sheet.origins  # a document's is internal
             else self.table.sheet
         )
         return sheet + (self.table.caption or "")
+
+    def _at(self, address: str) -> str:
+        """Cells in a message: "表三 E44"; in a document the address alone, which its words name with the table."""
+        return address if self.index.sheet.origins else f"{self.name} {address}"
+
+    def _row(self, row: int, col: int) -> str:
+        """ "第5行": the row of cell (row, col) in the sheet, or in a document in the table as published."""
+        place = self.index.sheet.origins.get((row, col))
+        return f"第{place.row}行" if place and place.row else f"第{row}行"
+
+    def _column(self, row: int, col: int) -> str:
+        """ "第 E 列": a column of the sheet, or in a document "第5列" of the table as published."""
+        place = self.index.sheet.origins.get((row, col))
+        return f"第{place.column}列" if place and place.column else f"第 {column_letter(col)} 列"
 
     def locate_rows(self, below: int) -> None:
         """Row labels in display order, each the first match below the previous one."""
@@ -120,7 +134,7 @@ class TableLocator:
         self.used.add((r, c))
         self.add(
             "ST04",
-            f"{self.name} {self.index.ref(r, c).coordinate}「{self.index.text(r, c)}」与官方{axis}标签"
+            f"{self._at(self.index.ref(r, c).coordinate)}「{self.index.text(r, c)}」与官方{axis}标签"
             f"「{leaf.label}」不一致，已按「{leaf.label}」校验。请改为官方标签。",
             self.index.ref(r, c),
         )
@@ -172,7 +186,7 @@ class TableLocator:
                 parts = "、".join(f"“{x.label}”" for x in missing)
                 self.add(
                     "ST08",
-                    f"{self.name}第{hit[0]}行「{label}」只填了一行，"
+                    f"{self.name}{self._row(*hit)}「{label}」只填了一行，"
                     f"{self.report.template.name}应分为{parts}{len(missing)}项分别填报。"
                     f"这一行已按{len(missing)}项之和参与校验。",
                     self.index.ref(*hit),
@@ -225,19 +239,20 @@ class TableLocator:
         if texts and self.index.row_has_value(row, self.cols.values()):
             c, text = texts[-1]
             what = "是小计行，官方格式没有这一行" if text in group_labels else "不是官方格式中的行"
-            self._stray(f"第{row}行「{self.index.text(row, c)}」", numbers)
+            self._stray(f"{self._row(row, c)}「{self.index.text(row, c)}」", numbers)
             self.add(
                 "ST05",
-                f"{self.name}第{row}行「{self.index.text(row, c)}」{what}，未参与校验。"
+                f"{self.name}{self._row(row, c)}「{self.index.text(row, c)}」{what}，未参与校验。"
                 "请删除该行，或把数据并入对应的官方行。",
                 self.index.ref(row, c),
             )
         elif not texts and numbers and inside:
-            self._stray(f"第{row}行（没有标签）", numbers)
             first = numbers[0][0]
+            self._stray(f"{self._row(row, first.col)}（没有标签）", numbers)
+            since = "" if self.index.sheet.origins else f"（自 {first.coordinate} 起）"  # a document has no addresses
             self.add(
                 "ST05",
-                f"{self.name}第{row}行有数字（自 {first.coordinate} 起）但没有行标签，不是官方格式中的行，"
+                f"{self.name}{self._row(row, first.col)}有数字{since}但没有行标签，不是官方格式中的行，"
                 "其中的数字未参与校验。请把这些数字并入对应的官方行后删除该行；如该行本是某一官方行，请补上官方标签。",
                 first,
             )
@@ -261,7 +276,7 @@ class TableLocator:
             )
             self.add(
                 "ST05",
-                f"{self.name}第 {column_letter(col)} 列{label}不是官方格式中的列，其中的数字未参与校验。"
+                f"{self.name}{self._column(r, col)}{label}不是官方格式中的列，其中的数字未参与校验。"
                 "请删除该列，或把数据并入对应的官方列。",
                 self.index.ref(r, c),
             )
@@ -308,7 +323,7 @@ class TableLocator:
             area = f"{top_left.coordinate}:{CellRef('', merge[2], merge[3]).coordinate}"
             self.add(
                 "ST06",
-                f"{self.name} {area} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。",
+                f"{self._at(area)} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。",
                 top_left,
             )
             for loc in cells:

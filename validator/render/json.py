@@ -42,7 +42,7 @@ def finding_json(f: Finding, template: str | None, report: FileReport | None = N
         "decision": {"by": f.decision.by, "value": f.decision.value, "note": f.decision.note} if f.decision else None,
         "state": _STATES[f.state],
         "source": place.json() if place else None,
-        "place": place.phrase() if place else None,
+        "place": report.where(f) if report and report.origins else None,
     }
 
 

@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping, Sequence
 
 from validator.findings import NO_COPY, Copy, FileReport, counts_line, decision_text, severity_text
-from validator.names import WHOLE_WORKBOOK
 from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -44,8 +43,7 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             for name, kw in _COLUMNS:
                 table.add_column(name, **kw)
             for f in r.sorted_findings():
-                place = r.place(f.cell)
-                where = place.phrase() if place else f.cell.ref if f.cell else WHOLE_WORKBOOK
+                where = r.where(f)
                 said = f"（单位说明：{f.explanation}）" if f.explanation else ""
                 message = Text(f.message + decision_text(f) + said)
                 table.add_row(Text(severity_text(f), _STYLE[f.severity]), f.rule, Text(where), message)

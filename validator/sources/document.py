@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
@@ -199,9 +200,15 @@ class Assembler:
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(table)
         left, above = _Labels(table, across=True), _Labels(table, across=False)
+        repeated = {t for t, n in Counter(map(_label, table.cells.values())).items() if t and n > 1}
 
         def place(r: int, c: int) -> Place:
             own = _label(table.cells.get((r, c)))  # a label cell is named by its own text
+            covering = _label(table.cells.get(cover(r, c)))  # a cell a label's merge covers is in the label's row
+            header = None if own else above.nearest(c, r)
+            # A header the table has more than once (表四's 总计 under 行政复议 and under each 行政诉讼 group) is named
+            # with the header of its group, above it.
+            group = above.nearest(header.line, header.at) if header and header.text in repeated else None
             return Place(
                 self.fmt,
                 table.pages.get(r, page),
@@ -209,8 +216,9 @@ class Assembler:
                 r,
                 c,
                 table_name=name,
-                row_label=own or left.nearest(r, c),
-                column_label=None if own else above.nearest(c, r),
+                row_label=own or covering or (label.text if (label := left.nearest(r, c)) else None),
+                column_label=header.text if header else None,
+                column_group=group.text if group else None,
             )
 
         for (r, c), text in table.cells.items():
@@ -221,9 +229,8 @@ class Assembler:
         for r, c in blanks:
             if self.blank_places >= _BLANK_PLACES:
                 break
-            if cover(r, c) == (r, c):
-                self.origins[(top + r - 1, c)] = place(r, c)
-                self.blank_places += 1
+            self.origins[(top + r - 1, c)] = place(r, c)  # a cell a merge covers too: the reader may look there
+            self.blank_places += 1
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
         self.tabled.append((top, self.section))
         self.row = top + rows + 1
@@ -300,26 +307,35 @@ def _below(table: Table, top: int) -> Table:
     )
 
 
+@dataclass(frozen=True)
+class _Label:
+    """A label of a table as found on a row or column: its text, and where it starts on that `line` (`at`)."""
+
+    text: str
+    line: int
+    at: int
+
+
 class _Labels:
     """The labels of a table along its rows (`across`) or its columns: `nearest(line, before)` is the label nearest
     before position `before` on that row or column, a merged label counting on every row and column it covers."""
 
     def __init__(self, table: Table, across: bool) -> None:
         spans = {(t, lf): (b, rt) for t, lf, b, rt in table.merges}
-        self._lines: dict[int, list[tuple[int, str]]] = {}
+        self._lines: dict[int, list[tuple[int, _Label]]] = {}
         for (r, c), text in table.cells.items():
             if (label := _label(text)) is None:
                 continue
             bottom, right = spans.get((r, c), (r, c))
-            lines, end = (range(r, bottom + 1), right) if across else (range(c, right + 1), bottom)
+            lines, end, at = (range(r, bottom + 1), right, c) if across else (range(c, right + 1), bottom, r)
             for line in lines:
-                self._lines.setdefault(line, []).append((end, label))
+                self._lines.setdefault(line, []).append((end, _Label(label, line, at)))
         for entries in self._lines.values():
-            entries.sort()
+            entries.sort(key=lambda entry: entry[0])
 
-    def nearest(self, line: int, before: int) -> str | None:
+    def nearest(self, line: int, before: int) -> _Label | None:
         entries = self._lines.get(line, [])
-        i = bisect_left(entries, (before,))
+        i = bisect_left(entries, before, key=lambda entry: entry[0])
         return entries[i - 1][1] if i else None
 
 

@@ -633,3 +633,13 @@ def test_output_piped_into_a_reader_that_stops_early() -> None:
     proc.stdout.close()
     assert proc.wait(timeout=60) in (0, 141)
     assert b"Traceback" not in proc.stderr.read()
+
+
+def test_check_help_says_it_reads_published_pages_word_and_pdf() -> None:
+    proc = run("check", "--help")
+    assert proc.returncode == 0
+    text = re.sub(r"\s+", "", proc.stdout)
+    assert "网页（.html/.htm）、Word（.docx）、PDF版年报" in text and "工作簿（.xlsx/.xlsm）" in text
+    assert "要校验的年报文件" in text
+    batch = re.sub(r"\s+", "", run("batch", "--help").stdout)
+    assert "年报（工作簿，或网页、Word、PDF版年报）" in batch

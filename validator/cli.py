@@ -57,9 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nianbao", description="政府信息公开工作年度报告模板校验")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=_Parser, required=True)
     check = sub.add_parser(
-        "check", help="校验工作簿，生成标注副本", description="校验一个或多个年报工作簿（.xlsx/.xlsm）"
+        "check",
+        help="校验工作簿或网页、Word、PDF 版年报，生成标注副本",
+        description="校验一个或多个年报：报送的工作簿（.xlsx/.xlsm），或已发布的网页（.html/.htm）、Word（.docx）、"
+        "PDF 版年报（按文件内容识别格式）。网页、Word、PDF 的问题按原文的表格和行列指明位置，"
+        "标注副本是转换为官方模板后再标注的工作簿。",
     )
-    check.add_argument("files", nargs="+", metavar="文件", help="要校验的工作簿，或包含工作簿的文件夹")
+    check.add_argument("files", nargs="+", metavar="文件", help="要校验的年报文件，或包含这些文件的文件夹")
     check.add_argument(
         "--format", choices=("table", "json"), default="table", help="输出格式：table（表格，默认）或 json"
     )
@@ -71,7 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     _decisions_option(check)
     output = check.add_mutually_exclusive_group()
     output.add_argument("--out", metavar="目录", type=Path, help="标注副本写到该目录（默认与原文件同目录）")
-    output.add_argument("--in-place", action="store_true", help="直接在原文件中标注（先保留 <文件名>.bak.xlsx）")
+    output.add_argument(
+        "--in-place",
+        action="store_true",
+        help="直接在原工作簿中标注（先保留 <文件名>.bak.xlsx）；网页、Word、PDF 不改动原文件，仍写出副本",
+    )
     output.add_argument("--no-annotate", action="store_true", help="只校验，不生成标注副本")
     _batch_parser(sub)
     _serve_parser(sub)
@@ -168,12 +176,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _batch_parser(sub: argparse._SubParsersAction) -> None:
     batch = sub.add_parser(
         "batch",
-        help="批量校验报送的工作簿，生成汇总表、网页报告和标注副本",
-        description="批量校验文件、文件夹（含子文件夹）和 .zip 压缩包中的年报工作簿，结果写到 --out 目录："
+        help="批量校验报送的年报，生成汇总表、网页报告和标注副本",
+        description="批量校验文件、文件夹（含子文件夹）和 .zip 压缩包中的年报（工作簿，或网页、Word、PDF 版年报），"
+        "结果写到 --out 目录："
         "汇总.xlsx、report.html、results.jsonl、results.csv 和 标注/ 中的标注副本。"
         "再次运行同一命令时，内容未变的文件不再重复校验。",
     )
-    batch.add_argument("inputs", nargs="+", metavar="输入", help="工作簿、文件夹或 .zip 压缩包")
+    batch.add_argument(
+        "inputs", nargs="+", metavar="输入", help="年报文件（工作簿、网页、Word、PDF）、文件夹或 .zip 压缩包"
+    )
     batch.add_argument("--out", metavar="目录", type=Path, required=True, help="结果目录（不存在时自动创建）")
     batch.add_argument("--no-annotate", action="store_true", help="不生成标注副本")
     batch.add_argument("--jobs", metavar="N", type=int, default=0, help="同时校验的进程数（默认：全部 CPU 核）")

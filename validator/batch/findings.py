@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from validator.agency import Identity, identity
 from validator.catalogue import ACROSS_FAMILY, BUILTIN
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
-from validator.labels import normalize
 from validator.render.json import counts_json, finding_json
 
 
@@ -42,18 +42,10 @@ def _count(doc: dict) -> None:
     doc |= counts_json(doc["findings"])
 
 
-def agency_keys(doc: dict) -> tuple[str | None, str | None]:
-    """(统一社会信用代码, normalised 机关名称) of a result, None where missing: what identifies an agency."""
+def agency_keys(doc: dict) -> Identity:
+    """(统一社会信用代码, normalised 机关名称) of a result, None where missing: what `agencies` tells agencies by."""
     agency = doc.get("agency") or {}
-    code = str(agency.get("credit_code") or "").strip().upper() or None
-    name = normalize(agency.get("agency_name")) or None
-    return code, name
-
-
-def agency_key(doc: dict) -> tuple[str, str] | None:
-    """The agency of a result, one across files and rounds: its credit code, else its name (None when neither)."""
-    code, name = agency_keys(doc)
-    return ("code", code) if code else ("name", name) if name else None
+    return identity(agency.get("credit_code"), agency.get("agency_name"))
 
 
 def display_name(doc: dict) -> str:

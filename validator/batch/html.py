@@ -25,6 +25,7 @@ from validator.batch.rows import (
     first_errors,
     kind,
     round_counts,
+    rule_agencies,
     said,
     severity_text,
     status,
@@ -131,7 +132,7 @@ def _name(doc: dict) -> str:
 
 def _chart(docs: Sequence[dict]) -> str:
     """Horizontal bars: agencies failing each rule (the most frequent first); the rule's summary on hover."""
-    counts = Counter(code for d in docs for code in {f["rule"] for f in d["findings"]})
+    counts = rule_agencies(docs)
     if not counts:
         return "<p>没有发现问题。</p>"
     rules = every_rule()

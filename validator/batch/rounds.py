@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from validator.agency import Agency, agencies
 from validator.batch.crossyear import Missing
-from validator.batch.findings import agency_key, agency_keys, display_name
+from validator.batch.findings import agency_keys, display_name
 from validator.batch.store import RESULTS, read_jsonl
 from validator.rounds.decide import DecisionRecord, records_from_rows
 
@@ -51,8 +52,11 @@ def previous_round(since: Path) -> Earlier:
             f"找不到上一轮的结果 {path}。--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或该文件本身。"
         )
     docs = [d | {SUBMITTED_IN: str(since)} for d in read_jsonl(path)]
-    seen = {key for d in docs if d.get("status") == "checked" for key in agency_keys(d) if key}
-    carried = [d for d in read_jsonl(path.parent / EARLIER_ROUNDS) if not seen & set(agency_keys(d))]
+    checked = [d for d in docs if d.get("status") == "checked"]
+    earlier = list(read_jsonl(path.parent / EARLIER_ROUNDS))
+    keys = agencies([agency_keys(d) for d in checked + earlier])
+    seen = set(keys[: len(checked)])
+    carried = [d for d, key in zip(earlier, keys[len(checked) :], strict=True) if key not in seen]
     rows = [row for d in carried for row in d.get(DECISIONS) or ()]
     return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
 
@@ -62,33 +66,29 @@ def compare_rounds(
 ) -> list[Absent]:
     """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
-    An agency is its credit code, else its normalised name (`agency_key`); a result is matched by its code, else by
-    its name. `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
+    An agency is as `agencies` tells over both rounds (the same normalised name, whatever its codes; without a name,
+    its code). `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
     they are compared with the last in that round's order (as 全区合计 takes it); the agency is absent only when
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
     by stable id. Every finding of this round is exactly one of new, open (still there), explained or accepted;
     `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
     name that could not be read.
     """
-    agencies: dict[tuple[str, str], list[dict]] = {}
-    by_name: dict[str, tuple[str, str]] = {}
-    for d in previous:
-        if d.get("status") == "checked" and (key := agency_key(d)):
-            agencies.setdefault(key, []).append(d)
-            if name := agency_keys(d)[1]:
-                by_name[name] = key
-    unread = {Path(d["file"]).name: d["file"] for d in previous if d.get("status") == "unreadable"}
-    matched: set[tuple[str, str]] = set()
-    for doc in docs:
-        if doc.get("status") != "checked":
-            continue
-        code, name = agency_keys(doc)
-        key = ("code", code) if code and ("code", code) in agencies else by_name.get(name or "")
-        files = agencies[key] if key else []
+    before = [d for d in previous if d.get("status") == "checked"]
+    now = [d for d in docs if d.get("status") == "checked"]
+    keys = agencies([agency_keys(d) for d in before + now])
+    files: dict[Agency, list[dict]] = {}
+    for d, key in zip(before, keys[: len(before)], strict=True):
         if key:
-            matched.add(key)
-        doc["round"] = _changes(doc, files, None if files else unread.get(Path(doc["file"]).name), since)
-    return [_absent(files, since, decisions) for key, files in agencies.items() if key not in matched]
+            files.setdefault(key, []).append(d)
+    unread = {Path(d["file"]).name: d["file"] for d in previous if d.get("status") == "unreadable"}
+    matched: set[Agency] = set()
+    for doc, key in zip(now, keys[len(before) :], strict=True):
+        earlier = files.get(key, []) if key else []
+        if earlier:
+            matched.add(key)  # type: ignore[arg-type]
+        doc["round"] = _changes(doc, earlier, None if earlier else unread.get(Path(doc["file"]).name), since)
+    return [_absent(f, since, decisions) for key, f in files.items() if key not in matched]
 
 
 def _absent(files: Sequence[dict], since: str, decisions: Sequence[DecisionRecord]) -> Absent:
@@ -123,6 +123,7 @@ def _changes(doc: dict, files: Sequence[dict], unreadable: str | None, since: st
     changes: dict = {"since": since, "previous": old["file"] if old else None}
     changes["previous_round"] = old.get(SUBMITTED_IN, since) if old else None
     changes |= {"previous_files": [d["file"] for d in files], "unreadable": unreadable}
+    changes["previous_credit_code"] = agency_keys(old)[0] if old else None
     changes["fixed"] = list(dict.fromkeys(f["id"] for f in old["findings"] if f["id"] not in kinds)) if old else []
     for kind in ("new", "open", "explained", "accepted"):
         changes[kind] = [i for i, k in kinds.items() if k == kind]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from validator.agency import agencies
+from validator.batch.findings import agency_keys
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
 from validator.names import WHOLE_WORKBOOK
 from validator.provenance import FORMAT_ZH
@@ -146,3 +149,13 @@ def round_counts(doc: dict) -> tuple[int, ...] | None:
 
 def _n(value: object) -> object:
     return "" if value is None else value
+
+
+def rule_agencies(docs: Sequence[dict]) -> Counter[str]:
+    """How many agencies (`agencies`: several reports of one agency count once) have findings of each rule."""
+    keys = agencies([agency_keys(d) for d in docs])
+    by_rule: dict[str, set[object]] = {}
+    for doc, key in zip(docs, keys, strict=True):
+        for rule in {f["rule"] for f in doc["findings"]}:
+            by_rule.setdefault(rule, set()).add(key or doc["file"])  # a report naming no agency counts on its own
+    return Counter({rule: len(found) for rule, found in by_rule.items()})

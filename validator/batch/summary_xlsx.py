@@ -14,6 +14,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from validator.batch.findings import agency_keys
 from validator.batch.outcome import Outcome
 from validator.batch.rounds import Absent
 from validator.batch.rows import (
@@ -29,6 +30,7 @@ from validator.batch.rows import (
     finding_rows,
     first_errors,
     round_counts,
+    rule_agencies,
     status,
 )
 from validator.batch.totals import write_totals
@@ -153,7 +155,7 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     resubmit, with the round it last submitted in."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         d["round"].get("previous_round") or "", _previous(d["round"]))
+         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
@@ -171,14 +173,19 @@ def _previous(changes: dict) -> str:
     return changes["previous"] or "（此前各轮均无该单位）"
 
 
+def _code_change(doc: dict) -> str:
+    """What an agency matched by its name changed in its 统一社会信用代码 since the file compared with."""
+    changes, code = doc["round"], agency_keys(doc)[0]
+    if not changes.get("previous") or changes.get("previous_credit_code") == code:
+        return ""
+    before = changes.get("previous_credit_code") or "未填写"
+    return f"；统一社会信用代码此前为 {before}，本轮为 {code or '未填写'}（按机关名称对应为同一单位）"
+
+
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:
     rules = every_rule()
-    agencies: Counter[str] = Counter()
-    findings: Counter[str] = Counter()
-    for d in docs:
-        codes = [f["rule"] for f in d["findings"]]
-        findings.update(codes)
-        agencies.update(set(codes))
+    agencies = rule_agencies(docs)
+    findings = Counter(f["rule"] for d in docs for f in d["findings"])
     rows = []
     for code, n in sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0])):
         rule = rules.get(code)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from validator.batch.findings import agency_key, agency_keys
+from validator.agency import Agency, agencies
+from validator.batch.findings import agency_keys
 from validator.batch.rounds import SUBMITTED_IN
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
@@ -46,18 +47,19 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     """The reports summed, and the others with the reason each is left out.
 
     Summed: reports of the batch's year (`batch_year`), one per agency, checked against `template` without errors.
-    An agency is its 统一社会信用代码, else its normalised 机关名称. Of an agency's reports of that year, the last in
-    the batch's order (the order of the 汇总 sheet) is its report, as the comparisons with the previous round and year
-    take it; the earlier ones are left out even when the last one has errors.
+    An agency is as `agencies` tells (the same 机关名称; without one, the same 统一社会信用代码). Of an agency's
+    reports of that year, the last in the batch's order (the order of the 汇总 sheet) is its report, as the comparisons
+    with the previous round and year take it; the earlier ones are left out even when the last one has errors.
     """
     year = batch_year(docs)
-    last: dict[tuple[str, str], dict] = {}
-    for doc in docs:
-        if doc.get("status") == "checked" and report_year(doc) == year and (key := agency_key(doc)):
+    keys = agencies([agency_keys(d) for d in docs])
+    last: dict[Agency | None, dict] = {}
+    for doc, key in zip(docs, keys, strict=True):
+        if doc.get("status") == "checked" and report_year(doc) == year and key:
             last[key] = doc
     summed, left = [], []
-    for doc in docs:
-        reason = _left_out(doc, year, last, template)
+    for doc, key in zip(docs, keys, strict=True):
+        reason = _left_out(doc, year, last.get(key), template)
         if reason:
             left.append(LeftOut(_named(doc), reason))
         else:
@@ -65,7 +67,8 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     return summed, left
 
 
-def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], template: Template) -> str | None:
+def _left_out(doc: dict, year: int | None, later: dict | None, template: Template) -> str | None:
+    """Why `doc` is not summed (`later`: its agency's report that is, when one is), or None."""
     if doc.get("status") != "checked":
         return "无法读取（原因见「汇总」工作表）"
     if report_year(doc) != year:
@@ -73,10 +76,8 @@ def _left_out(doc: dict, year: int | None, last: dict[tuple[str, str], dict], te
         if given is None:
             return f"未填写报告年度，不能确认属于本批的 {year} 年度"
         return f"报告年度为 {given}，不是本批的 {year} 年度；如填错，请单位改正后重新报送"
-    key = agency_key(doc)
-    later = last.get(key) if key else None
     if later is not None and later is not doc:
-        same = "统一社会信用代码" if agency_keys(doc)[0] else "机关名称"
+        same = "机关名称" if agency_keys(doc)[1] else "统一社会信用代码"
         return (
             f"与 {_named(later)} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
         )
@@ -128,7 +129,7 @@ def write_totals(
         f"纳入合计：{len(summed)} 份（{year}、校验通过，每个单位一份）{_earlier(summed)}；未纳入：{len(left)} 份{where}。",
     )
     rule = (
-        "同一单位（统一社会信用代码相同，没有代码时机关名称相同）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
+        "同一单位（机关名称相同；未填机关名称的，统一社会信用代码相同）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
         "其他报告年度的报告不计入。有错误的报告改正后重新校验即可纳入合计。"
     )
     if carried:

@@ -1,7 +1,7 @@
 """The office's decisions (pure): records from a decisions file or 汇总.xlsx, matched to one agency's findings.
 
-A decision belongs to one agency's finding: it is matched within the agency (credit code, else normalised name, and
-the report year when given) by the finding's stable id first, then by (rule, layout key or cell), so that a
+A decision belongs to one agency's finding: it is matched within the agency (`same_agency`: the same normalised
+name, else the same credit code; and the report year when given) by the finding's stable id first, then by (rule, layout key or cell), so that a
 resubmitted or renamed file keeps it.
 """
 
@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from validator.agency import identity, same_agency
 from validator.findings import Decision, DecisionValue, FileReport, Finding
 from validator.labels import normalize
 from validator.names import WHOLE_WORKBOOK
@@ -47,12 +48,10 @@ class DecisionRecord:
     def concerns(self, agency: Mapping[str, object]) -> bool:
         """Whether the decision is about the report of `agency` (a report's cover fields), and its year when it names
         one."""
-        code = _code(agency.get("credit_code"))
         if self.year is not None and agency.get("report_year") not in (self.year, float(self.year)):
             return False
-        if self.credit_code and code:
-            return self.credit_code == code
-        return bool(self.agency) and self.agency == normalize(agency.get("agency_name"))
+        mine = (self.credit_code or None, self.agency or None)
+        return same_agency(mine, identity(agency.get("credit_code"), agency.get("agency_name")))
 
     def row(self) -> dict[str, object]:
         """The decision as a row of named fields, which `records_from_rows` reads back as this record."""

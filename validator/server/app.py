@@ -275,7 +275,7 @@ def create_app(settings: Settings) -> Starlette:
         found = store.submission(request.path_params["id"])
         if found is None:
             return refused(request, 404, "没有这份提交。")
-        history = store.submissions(found)
+        history = versions.history(found)
         return page(
             request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS,
             titles=dict(ROUND_COLUMNS), compared=versions.compare(found, history),

@@ -63,11 +63,6 @@ class Submission:
     received: float
     client: str | None
 
-    @property
-    def agency_key(self) -> str:
-        """What groups an agency's versions: its credit code, else its name; an unlocated file stands alone."""
-        return self.credit_code or self.agency or self.id
-
 
 class Store:
     """The data-access layer over one database connection per call; files under `data / "files"`."""
@@ -162,28 +157,11 @@ class Store:
             rows = db.execute("SELECT result FROM submissions WHERE id = ?", [submission_id])
         return json.loads(rows[0][0]) if rows else None
 
-    def submissions(self, of: Submission | None = None) -> list[Submission]:
-        """Every submission, newest first; only the versions of `of`'s agency (same `agency_key`), when given."""
-        where, params = "", []
-        if of is not None and of.credit_code:
-            where, params = "WHERE credit_code = ?", [of.credit_code]
-        elif of is not None and of.agency:
-            where, params = "WHERE COALESCE(credit_code, '') = '' AND agency = ?", [of.agency]
-        elif of is not None:
-            return [of]
+    def submissions(self) -> list[Submission]:
+        """Every submission, newest first (`Versions` groups them by agency)."""
         with self._db.transaction() as db:
-            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM submissions {where} ORDER BY received DESC", params)
+            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM submissions ORDER BY received DESC")
         return [Submission(*row) for row in rows]
-
-    def latest(self) -> list[Submission]:
-        """Each agency's latest submission (an unlocated agency: each file on its own), newest first."""
-        seen: set[str] = set()
-        out = []
-        for s in self.submissions():
-            if s.agency_key not in seen:
-                seen.add(s.agency_key)
-                out.append(s)
-        return out
 
     def results(self, ids: Sequence[str]) -> list[dict]:
         return [r for r in (self.result(i) for i in ids) if r is not None]

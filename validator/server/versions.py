@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from validator.agency import agencies, identity
 from validator.batch.rounds import compare_rounds
 from validator.batch.rows import ROUND_COLUMNS
 from validator.server.store import Store, Submission
@@ -21,6 +22,7 @@ class Comparison:
     counts: dict[str, int]  # by ROUND_COLUMNS' keys
     fixed: list[dict]  # the previous version's JSON findings that are gone
     change: dict[str, str]  # finding id → new, open, explained or accepted
+    credit_codes: tuple[str, str] | None  # (before, now) when the 统一社会信用代码 changed ("" where not given)
 
 
 def counts(changes: dict | None) -> dict[str, int] | None:
@@ -36,11 +38,20 @@ class Versions:
         self._rounds: dict[tuple[str, str], dict] = {}  # stored results never change, so neither do their changes
 
     def agencies(self) -> list[list[Submission]]:
-        """Each agency's versions, newest first; agencies in the order of their latest version, newest first."""
-        groups: dict[str, list[Submission]] = {}
-        for s in self._store.submissions():
-            groups.setdefault(s.agency_key, []).append(s)
+        """Each agency's versions, newest first; agencies in the order of their latest version, newest first.
+
+        An agency is as `agencies` tells for `nianbao batch` (its name, whatever its codes; without a name, its code);
+        a file that names neither stands alone."""
+        submissions = self._store.submissions()
+        keys = agencies([identity(s.credit_code, s.agency) for s in submissions])
+        groups: dict[object, list[Submission]] = {}
+        for s, key in zip(submissions, keys, strict=True):
+            groups.setdefault(key or s.id, []).append(s)
         return list(groups.values())
+
+    def history(self, s: Submission) -> list[Submission]:
+        """`s`'s agency's versions, newest first."""
+        return next(h for h in self.agencies() if any(v.id == s.id for v in h))
 
     def previous(self, s: Submission, history: Sequence[Submission]) -> Submission | None:
         """The agency's latest checked version received before `s` (`history`: its versions, newest first)."""
@@ -65,9 +76,10 @@ class Versions:
         if not changes or before is None:
             return None
         earlier = (self._store.result(before.id) or {}).get("findings", [])
+        codes = (identity(before.credit_code, None)[0] or "", identity(s.credit_code, None)[0] or "")
         return Comparison(
             before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
-            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]},
+            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]}, codes if codes[0] != codes[1] else None,
         )  # fmt: skip
 
     def latest_results(self) -> list[dict]:

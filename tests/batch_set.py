@@ -73,10 +73,10 @@ def make_set(root: Path) -> tuple[Path, Path, Expected]:
     shutil.copy(now / "丁.xlsx", now / "县直" / "丁（重报）.xlsx")
     for name in ("本年/丁.xlsx", "本年/县直/丁（重报）.xlsx"):
         exp.across.add((name, "XY04", ""))
-    # 戊: two different reports of the same agency (same credit code)
+    # 戊: two different reports of the same agency (same name and credit code)
     wu = agency("某县戊局", "11330521MB0000005")
     build(now / "戊局.xlsx", wu)
-    build(now / "戊局-修改.xlsx", wu | {"agency_name": "某县戊局（修改）", "contact": "李四"})  # 通过: warnings only
+    build(now / "戊局-修改.xlsx", wu | {"contact": "李四"})  # 通过: warnings only
     for name in ("本年/戊局.xlsx", "本年/戊局-修改.xlsx"):
         exp.across.add((name, "XY03", ""))
     exp.superseded.add("本年/戊局-修改.xlsx")  # 本年/戊局.xlsx comes after it in the batch's order
@@ -104,7 +104,7 @@ def make_set(root: Path) -> tuple[Path, Path, Expected]:
     exp.values = {  # the reports without errors (warnings allowed), summed in 全区合计
         "本年/县直/乙局.xlsx": yi,
         "本年/戊局.xlsx": wu,
-        "本年/戊局-修改.xlsx": wu | {"agency_name": "某县戊局（修改）", "contact": "李四"},
+        "本年/戊局-修改.xlsx": wu | {"contact": "李四"},
         "本年/乡镇.zip/乡镇/己局.xlsx": ji,
     }
     return now, last, exp

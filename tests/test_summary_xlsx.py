@@ -161,9 +161,9 @@ def test_region_totals_count_each_agency_once_and_only_the_batch_year(tmp_path: 
         top += max(b.bottom for b in layout.blocks) + 1
     assert ws.cell(top + 1, 1).value == "未纳入合计的报告（4 份）"
     assert [ws.cell(r, 1).value for r in range(top + 2, ws.max_row + 1)] == [
-        f"民政局.xlsx：与 民政局（重发）.xlsx 是同一单位（统一社会信用代码相同），{LATER}",
+        f"民政局.xlsx：与 民政局（重发）.xlsx 是同一单位（机关名称相同），{LATER}",
         "人防办.xlsx：报告年度为 2024，不是本批的 2025 年度；如填错，请单位改正后重新报送",
-        f"甲局.xlsx：与 甲局-改.xlsx 是同一单位（统一社会信用代码相同），{LATER}",
+        f"甲局.xlsx：与 甲局-改.xlsx 是同一单位（机关名称相同），{LATER}",
         "甲局-改.xlsx：有错误，改正后重新校验即可纳入合计",
     ]
 

@@ -103,6 +103,17 @@ def test_an_agency_is_never_lost_when_another_corrects_the_code_it_shared(rounds
     assert (row["此前最后报送于"], row["此前报送的文件"]) == (str(rounds[0].parent / "结果1"), "第1轮/43.xlsx")
 
 
+def test_an_agency_writing_its_name_otherwise_keeps_its_code_and_its_history(tmp_path: Path) -> None:
+    """Round 2 writes the name otherwise (a rename, or just typed differently) under the same code, which no other
+    agency gives: the same agency, compared with its round-1 report, not a new one beside a 未重新报送."""
+    code = valid_credit_code("11330521MB0000005")
+    first = batch(tmp_path, 1, {"05.xlsx": report(5, code)})
+    second = batch(tmp_path, 2, {"05.xlsx": report(5, code, agency_name="某县第五局")}, "--since", str(first))
+    assert results(second)["05.xlsx"]["round"]["previous"] == "第1轮/05.xlsx"
+    assert [r["状态"] for r in sheet(second, "本轮变化")] != ["未重新报送"]
+    assert not (second / "earlier_rounds.jsonl").exists() or not (second / "earlier_rounds.jsonl").read_text("utf-8")
+
+
 def test_the_service_tells_agencies_apart_as_the_rounds_do(client: TestClient, tmp_path: Path) -> None:
     """第42局 uploads without a code, then with it; 第44局 with 第43局's code, then corrected: three agencies."""
     ids = {}

@@ -1,9 +1,10 @@
 """Which reports are of the same agency: the one rule for a batch's duplicates and 全区合计, the rounds, the office's
 decisions and the service's versions, so that none of them tells two agencies apart that another takes as one.
 
-The same normalised 机关名称 is the same agency, whatever its 统一社会信用代码 (a code added, corrected or mistyped
-between files). Without a name, a code is the agency of the one name given with that code elsewhere, else an agency
-of its own. The same code with different names is two agencies: one of them probably typed the other's code."""
+Reports with the same normalised 机关名称 are one agency, whatever their 统一社会信用代码 (a code added, corrected or
+mistyped between files); so are reports with the same code, whatever their names (a name written otherwise, or
+changed between rounds), unless that code comes with different names within one batch: then one agency probably
+typed another's code, and the names tell them apart."""
 
 from __future__ import annotations
 
@@ -21,26 +22,39 @@ def identity(code: object, name: object) -> Identity:
 
 
 def same_agency(a: Identity, b: Identity) -> bool:
-    """Two reports of one agency: equal names, or (one name missing) equal codes."""
-    if a[1] and b[1]:
-        return a[1] == b[1]
-    return bool(a[0]) and a[0] == b[0]
+    """Two reports of one agency, by `agencies`."""
+    first, second = agencies([a, b])
+    return first is not None and first == second
 
 
-def agencies(keys: Sequence[Identity]) -> list[Agency | None]:
-    """The agency of each of `keys`, by `same_agency`; a nameless code given with several names (so shared by several
-    agencies) is an agency of its own. None: neither code nor name."""
-    names: dict[str, set[str]] = {}
-    for code, name in keys:
+def agencies(keys: Sequence[Identity], batches: Sequence[int] = ()) -> list[Agency | None]:
+    """The agency of each of `keys` (None: neither code nor name). `batches` says which batch each report is of
+    (rounds compared, or all one batch): a code given with different names within one batch links nothing. An agency
+    is named by its first report's name, else code."""
+    batches = batches or [0] * len(keys)
+    names: dict[tuple[int, str], set[str]] = {}
+    for batch, (code, name) in zip(batches, keys, strict=True):
         if code and name:
-            names.setdefault(code, set()).add(name)
+            names.setdefault((batch, code), set()).add(name)
+    shared = {code for (_, code), given in names.items() if len(given) > 1}
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    for i, (code, name) in enumerate(keys):
+        links = ([("name", name)] if name else []) + ([("code", code)] if code and code not in shared else [])
+        for link in links:
+            parent[root(i)] = root(first.setdefault(link, i))
+    named: dict[int, Agency] = {}
     out: list[Agency | None] = []
-    for code, name in keys:
-        if name:
-            out.append(("name", name))
-        elif code:
-            given = names.get(code, set())
-            out.append(("name", next(iter(given))) if len(given) == 1 else ("code", code))
-        else:
+    for i, (code, name) in enumerate(keys):
+        if not (code or name):
             out.append(None)
+            continue
+        out.append(named.setdefault(root(i), ("name", name) if name else ("code", code)))  # type: ignore[arg-type]
     return out

@@ -54,7 +54,7 @@ def previous_round(since: Path) -> Earlier:
     docs = [d | {SUBMITTED_IN: str(since)} for d in read_jsonl(path)]
     checked = [d for d in docs if d.get("status") == "checked"]
     earlier = list(read_jsonl(path.parent / EARLIER_ROUNDS))
-    keys = agencies([agency_keys(d) for d in checked + earlier])
+    keys = agencies([agency_keys(d) for d in checked + earlier], [0] * len(checked) + [1] * len(earlier))
     seen = set(keys[: len(checked)])
     carried = [d for d, key in zip(earlier, keys[len(checked) :], strict=True) if key not in seen]
     rows = [row for d in carried for row in d.get(DECISIONS) or ()]
@@ -66,8 +66,8 @@ def compare_rounds(
 ) -> list[Absent]:
     """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
-    An agency is as `agencies` tells over both rounds (the same normalised name, whatever its codes; without a name,
-    its code). `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
+    An agency is as `agencies` tells over both rounds (the same normalised name or the same code, unless the code
+    comes with different names within one round). `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
     they are compared with the last in that round's order (as 全区合计 takes it); the agency is absent only when
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
     by stable id. Every finding of this round is exactly one of new, open (still there), explained or accepted;
@@ -76,7 +76,7 @@ def compare_rounds(
     """
     before = [d for d in previous if d.get("status") == "checked"]
     now = [d for d in docs if d.get("status") == "checked"]
-    keys = agencies([agency_keys(d) for d in before + now])
+    keys = agencies([agency_keys(d) for d in before + now], [0] * len(before) + [1] * len(now))
     files: dict[Agency, list[dict]] = {}
     for d, key in zip(before, keys[: len(before)], strict=True):
         if key:

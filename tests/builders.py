@@ -214,7 +214,8 @@ def published(
 
     The report title, then the six sections in order: a text section is its heading with its paragraphs below
     (`paragraphs` {field key: paragraphs}, default the field's value as one paragraph), a table section its
-    heading and tables. headings_only: table sheets printed as a heading with no table under it (the seed
+    heading, the paragraphs `paragraphs` gives for its sheet name (表四: "本年度发生…"), a blank row and its tables.
+    headings_only: table sheets printed as a heading with no table under it (the seed
     report's 表四). cover: the cover fields (label, value) above the title; published reports have none.
     Other variants as in `build`, applied to each table sheet before stacking.
     """
@@ -235,6 +236,9 @@ def published(
             sheet = sheets[spec.name]
             if spec.name in headings_only:
                 sheet = _Sheet(sheet.name, [b for b in sheet.blocks if b.role == "title"], {})
+            if texts := (paragraphs or {}).get(spec.name, ()):
+                _resize(sheet, 0, 2, len(texts) + 1)  # below the heading; a blank row keeps them out of the table
+                sheet.values |= {(2 + i, 1): t for i, t in enumerate(texts)}
             sections.append((_section(spec.title), sheet))
     top = _Sheet(sheet_name, [Block(title, "title", 1, 1, 1, 1)], {})
     for sheet in (sheets[s.name] for s in cover_sheets if cover and s.name in sheets):  # below the title

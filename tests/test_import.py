@@ -710,6 +710,27 @@ def test_import_lists_numbers_it_could_not_place(corpus, tmp_path: Path) -> None
     assert "1 个数字未能放入模板" in done.stdout and "第1列：7" in done.stdout  # no date, no document number
 
 
+def test_import_says_which_text_under_the_table_sections_it_could_not_carry(tmp_path: Path) -> None:
+    """The official workbook has no place for text under 二、三、四: each paragraph is named with its place, never
+    dropped silently; checking the page compares it with the tables all the same."""
+    sentence = f"本年度发生政府信息公开行政复议案件{VALUES['t4.cases.review.total'] + 2}件。"
+    values = {k: v for k, v in VALUES.items() if v is not None}
+    parts = documents.segments(
+        load(published(tmp_path / "r.xlsx", values, paragraphs={"表四": (sentence,)})).grid.sheets[0]
+    )
+    (page := tmp_path / "r.html").write_bytes(documents.clean_html(parts))
+    done = _cli("import", str(page), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    said = next(i for i, line in enumerate(lines) if "未写入转换结果" in line)
+    assert "「正文」表只有一、五、六三部分" in lines[said] and "「一、总体情况」" in lines[said]
+    (report,) = check_paths([page])
+    (stated,) = [f for f in report.findings if f.rule == "TT04"]  # the page itself: compared with 表四
+    where = report.place(stated.cell).phrase()
+    assert where.startswith("正文第")
+    assert lines[said + 1].strip() == f"「四、政府信息公开行政复议、行政诉讼情况」之下（{where}）：{sentence}"
+
+
 def test_check_of_a_page_writes_the_converted_and_annotated_workbook(corpus, tmp_path: Path) -> None:
     page = shutil.copy(corpus["defective"]["html"], tmp_path / "年报.html")
     before = Path(page).read_bytes()

@@ -6,8 +6,10 @@ Sentences are written the ways real reports write them (digits, Chinese numerals
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import documents
 import pytest
 from builders import TEMPLATE, build, published
 from test_structure import NO_OTHER, VALUES
@@ -16,6 +18,7 @@ from validator import check_paths
 from validator.findings import FileReport
 from validator.rules.numerals import chinese_number
 from validator.rules.statements import stated
+from validator.sources.xlsx import load
 
 RULES = {r.code: r for r in TEMPLATE.rules}
 
@@ -181,3 +184,33 @@ def test_last_years_figure_and_parts_of_this_years_are_no_contradiction(tmp_path
     wrong = f"通过网上申请平台收到申请{new - 20}件，通过信函收到申请21件。较上年收到的申请{new}件有所增加。"
     report = check(tmp_path, {"problems": wrong})
     assert sorted(f.actual for f in report.findings) == [21, new - 20]  # parts that do not add up: both named
+
+
+@pytest.mark.parametrize("fmt", ("xlsx", "html", "docx"))
+def test_text_under_the_table_sections_is_compared_with_the_tables(tmp_path: Path, fmt: str) -> None:
+    """Published reports write sentences under 二、三、四 too ("本年度发生政府信息公开行政复议案件3件" under 四): they are
+    checked as the text under 一 is, each finding naming the section it is in."""
+    v = VALUES
+    issued, new, review = v["t2_1.normative.issued"] + 1, v["t3.new.total"] + 2, v["t4.cases.review.total"] + 2
+    under = {
+        "表二": (f"本年度制发行政规范性文件{issued}件。",),
+        "表三": (f"本年度共收到政府信息公开申请{new}件。",),
+        "表四": (f"本年度发生政府信息公开行政复议案件{review}件。",),
+    }
+    xlsx = published(tmp_path / "report.xlsx", {k: x for k, x in v.items() if x is not None}, paragraphs=under)
+    path = xlsx
+    if fmt != "xlsx":
+        parts = documents.segments(load(xlsx).grid.sheets[0])
+        path = documents.docx(parts, tmp_path / "report.docx")
+        if fmt == "html":
+            (path := tmp_path / "report.html").write_bytes(documents.clean_html(parts))
+    (report,) = check_paths([path])
+    texts = [f for f in report.findings if f.rule != "ST09"]  # a published workbook has no cover: ST09 as ever
+    found = sorted((f.rule, f.actual, re.match(r"正文[^「]*(「[^」]+」)写", f.message)[1]) for f in texts)
+    assert found == [
+        ("TT01", new, "「三、收到和处理政府信息公开申请情况」"),
+        ("TT04", review, "「四、政府信息公开行政复议、行政诉讼情况」"),
+        ("TT06", issued, "「二、主动公开政府信息情况」"),
+    ]
+    if fmt != "xlsx":  # each at its paragraph in the document
+        assert all(report.place(f.cell).paragraph for f in texts)

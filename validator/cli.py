@@ -384,6 +384,14 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  以下 {len(done.unplaced)} 个数字未能放入模板，请核对：")
             for line in done.unplaced:
                 print(f"    {line}")
+        if done.uncarried:
+            print(
+                "  以下文字写在二、三、四部分的标题之下、表格之外。官方模板的「正文」表只有一、五、六三部分，没有它们的位置，"
+                "未写入转换结果；直接校验原文时其中的数字已与表格核对，校验转换结果时不再核对。"
+                "如需保留，请写入转换结果「正文」表的「一、总体情况」："
+            )
+            for line in done.uncarried:
+                print(f"    {line}")
     return status
 
 

@@ -87,6 +87,9 @@ def _parse(located: LocatedReport) -> _Parsed:
             out.values[key] = None  # as if blank: the rules about its content would only repeat this
             out.findings.append(builtin_finding("TX01", f"{ctx.where(key)}{said}。请填写{cell.label}。", loc.cell))
     out.findings += _uncalculated(uncalculated)
+    for key in located.template.section_texts:  # no input of the format, but read by the rules on the text
+        loc = located.section_texts.get(key)
+        out.values[key] = parse_text(loc.raw) if loc else None
     return out
 
 
@@ -125,12 +128,13 @@ def _ranges(cells: Sequence[CellRef], shown: int = 8) -> str:
 
 
 def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFrame:
-    """One row per report, one column per input; numbers as float64 (NaN = unknown), text as objects.
+    """One row per report, one column per input and per section text; numbers as float64 (NaN = unknown), text as
+    objects.
 
     Built as two blocks: a Series per column would cost ~70 ms for the 210 inputs of one report.
     """
     numbers = [k for k, c in template.inputs.items() if c.kind in FLOAT_KINDS]
-    texts = [k for k, c in template.inputs.items() if c.kind not in FLOAT_KINDS]
+    texts = [k for k, c in template.inputs.items() if c.kind not in FLOAT_KINDS] + list(template.section_texts)
     values = np.array([[row[k] for k in numbers] for row in rows], dtype=float).reshape(len(rows), len(numbers))
     words = pd.DataFrame([[row[k] for k in texts] for row in rows], columns=texts, dtype=object)
     return pd.concat([pd.DataFrame(values, columns=numbers), words], axis=1)
@@ -277,7 +281,7 @@ def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx:
     states = equation_states(located.template, parsed.values, located)
     return Checked(
         _with_keys(with_consequences(states, parsed.values, located) + parsed.findings + found, located),
-        {k: None if k in located.standins else v for k, v in parsed.values.items()},
+        {k: None if k in located.standins else v for k, v in parsed.values.items() if k in located.template.inputs},
         coverage(states),
         ctx.localisation,
     )

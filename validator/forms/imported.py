@@ -1,6 +1,7 @@
 """A published report (web page, Word, PDF or a workbook laid out as published) written into the official blank
 workbook of its format: each value exactly as published, the text sections into 正文, the agency and year from the
-title where the report has no cover, and a list of the numbers that could not be placed."""
+title where the report has no cover, and a list of the numbers that could not be placed and of the text the workbook
+has no place for (written under 二、三、四)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from validator.cellref import coordinate
+from validator.cellref import CellRef, coordinate
 from validator.engine import document_origins, read_located, with_places
 from validator.forms.sample import fill_workbook
 from validator.forms.workbook import write_blank
+from validator.provenance import Place
 from validator.sources.document import is_entry
 from validator.sources.grid import SheetGrid
 from validator.spec.model import Template
@@ -26,6 +28,7 @@ class Conversion:
     unplaced: tuple[str, ...]
     problems: tuple[str, ...]  # the structure findings of the report (missing tables, columns, rows…)
     from_title: tuple[tuple[str, object], ...] = ()  # cover fields taken from the title, the report having no cover
+    uncarried: tuple[str, ...] = ()  # text under a table section (二、三、四): where it is, and how it begins
 
 
 def convert(source: Path, target: Path, template: Template | None = None) -> Conversion:
@@ -40,8 +43,34 @@ def convert(source: Path, target: Path, template: Template | None = None) -> Con
         write_blank(template, blank)
         target.parent.mkdir(parents=True, exist_ok=True)
         fill_workbook(blank, target, values, template)
-    problems = tuple(f.message for f in with_places(located.findings, document_origins(grid)))
-    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, from_title)
+    origins = document_origins(grid)
+    problems = tuple(f.message for f in with_places(located.findings, origins))
+    uncarried = tuple(
+        f"「{template.section_texts[key]}」之下（{_place(loc.cell, origins)}{_count(loc.raw)}）：{_beginning(loc.raw)}"
+        for key, loc in located.section_texts.items()
+    )
+    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, from_title, uncarried)
+
+
+_SHOWN = 40  # characters of a text shown where the text is not carried
+
+
+def _place(cell: CellRef, origins: dict[tuple[str, int, int], Place]) -> str:
+    """ "正文第14段" in a document, "Sheet1!A28" in a workbook."""
+    place = origins.get((cell.sheet, cell.row, cell.col))
+    return place.phrase() if place else f"{cell.sheet}!{cell.coordinate}"
+
+
+def _count(text: str) -> str:
+    """ "起，共3段" after the place of a text of several paragraphs."""
+    paragraphs = text.count("\n") + 1
+    return f"起，共{paragraphs}段" if paragraphs > 1 else ""
+
+
+def _beginning(text: str) -> str:
+    """A text as a line names it: its first paragraph's beginning, "…" when there is more."""
+    first = text.split("\n")[0]
+    return first[:_SHOWN] + ("…" if len(first) > _SHOWN or "\n" in text else "")
 
 
 def _unplaced(sheets: list[SheetGrid], used: set[tuple[str, int, int]]) -> list[str]:

@@ -262,10 +262,40 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         below = heading
         for table in spec.tables:
             below = locate_table(best, table, report, below, quiet, limit, heading if below == heading else 0)
-        first = min((loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables), default=0)
+        rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
+        first = min(rows, default=0)
         if first and not heading and not quiet:
             check_heading(best, report, spec.title, 0, first, f"{spec.name}（{best.sheet.name}）的标题")
+        if heading:
+            _section_text(best, spec, report, (heading, limit), range(first, max(rows, default=0) + 1))
     return report
+
+
+def _section_text(
+    index: SheetIndex, spec: Sheet, report: LocatedReport, section: tuple[int, int], table: range
+) -> None:
+    """The paragraphs a published report writes under a table section's heading ("本年度发生政府信息公开行政复议案件
+    3件"): rows of text only between the heading and the next one, outside the tables (the rows from the first input
+    to the last, a document's table rows) and holding no label of the format (captions, table headers)."""
+    heading, limit = section
+    labels = official_labels(report.template)
+    by_row: dict[int, list[tuple[int, object]]] = {}
+    for (r, c), value in index.sheet.cells.items():
+        if heading < r < limit and r not in table:
+            by_row.setdefault(r, []).append((c, value))
+    paragraphs = []
+    for r, cells in sorted(by_row.items()):
+        if any(not isinstance(v, str) or normalize(v) in labels for _, v in cells):
+            continue
+        if any((place := index.sheet.origins.get((r, c))) and place.table is not None for c, _ in cells):
+            continue
+        text = "".join(str(v).strip() for _, v in sorted(cells))
+        if text:
+            paragraphs.append((r, min(c for c, _ in cells), text))
+    if paragraphs:
+        key = f"{spec.name}.正文"
+        r, c, _ = paragraphs[0]
+        report.section_texts[key] = Located(key, index.ref(r, c), "\n".join(text for *_, text in paragraphs))
 
 
 def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> bool:

@@ -59,6 +59,7 @@ class _Layout:
     slots: tuple[
         tuple[str, CellRef, int, tuple[int, int]], ...
     ]  # each input: key, cell, index of its sheet, (row, col)
+    section_texts: dict[str, Located]  # outside the inputs, so the same in every workbook of the layout
 
 
 _KNOWN: dict[Template, list[_Layout]] = {}
@@ -122,7 +123,13 @@ def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
         return None
     sheets = [s.cells for s in grid.sheets]
     cells = {key: Located(key, ref, sheets[i].get(rc)) for key, ref, i, rc in layout.slots}
-    return LocatedReport(template, cells, places=dict(layout.places), labels=dict(layout.label_of))
+    return LocatedReport(
+        template,
+        cells,
+        places=dict(layout.places),
+        labels=dict(layout.label_of),
+        section_texts=dict(layout.section_texts),
+    )
 
 
 def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
@@ -143,6 +150,16 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
     slots = tuple(
         (key, loc.cell, index[loc.cell.sheet], (loc.cell.row, loc.cell.col)) for key, loc in report.cells.items()
     )
-    layout = _Layout(inputs, shape, texts, labels, dict(report.places), dict(report.labels), sheets, slots)
+    layout = _Layout(
+        inputs,
+        shape,
+        texts,
+        labels,
+        dict(report.places),
+        dict(report.labels),
+        sheets,
+        slots,
+        dict(report.section_texts),
+    )
     known.insert(0, layout)
     del known[MAX_LAYOUTS:]

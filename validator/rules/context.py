@@ -25,11 +25,14 @@ class ReportContext:
     strays_counted: bool = False  # the correction takes the equations to include the stray numbers among their terms
 
     def cell(self, key: str) -> CellRef | None:
-        loc = self.located.cells.get(key)
+        loc = self.located.cells.get(key) or self.located.section_texts.get(key)
         return loc.cell if loc else None
 
     def label(self, key: str) -> str:
-        return self.located.labels.get(key) or self.located.template.inputs[key].label
+        template = self.located.template
+        if key in template.section_texts:
+            return template.section_texts[key]
+        return self.located.labels.get(key) or template.inputs[key].label
 
     def text_where(self, key: str) -> str:
         """Where a text section is, saying 正文 once: "正文 B2「一、总体情况」" (its sheet), "正文Sheet1 A5「…」"."""

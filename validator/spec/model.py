@@ -239,6 +239,12 @@ class Template:
         return {f.key: f for s in self.sheets for f in s.fields}
 
     @cached_property
+    def section_texts(self) -> dict[str, str]:
+        """The text a published report writes under a table section's heading (二、三、四), by key: its heading. No
+        cell of the official workbook holds it, but what it states is checked against the tables all the same."""
+        return {f"{s.name}.正文": s.title for s in self.sheets if s.tables}
+
+    @cached_property
     def inputs(self) -> dict[str, InputCell]:
         """Every input of the template by key, in display order (sheets, then rows, then columns)."""
         out: dict[str, InputCell] = {}

@@ -24,8 +24,9 @@ _COMPARED = re.compile(r"较|相比|同比|环比|比(?:上|去|前|\d)|上年|�
 
 
 def text_fields(template: Template) -> list[str]:
-    """The report's text sections, where statements are looked for."""
-    return [k for k, f in template.fields.items() if f.kind == "longtext"]
+    """The report's text, where statements are looked for: its text sections (一、五、六), then the text a published
+    report writes under its table sections (二、三、四)."""
+    return [k for k, f in template.fields.items() if f.kind == "longtext"] + list(template.section_texts)
 
 
 def _contradictions(
@@ -86,7 +87,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
 def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
     return (
-        f"正文所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
+        f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
         "与往年比较的数字（“较上年…”），以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致"
     )
 

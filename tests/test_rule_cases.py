@@ -99,3 +99,61 @@ def test_a_credit_code_with_two_characters_swapped_is_not_blamed_on_its_check_ch
     swapped = code[:10] + code[11] + code[10] + code[12:]
     problem = credit_code_problem(swapped)
     assert problem and "颠倒" in problem and "不一定在最后一位" in problem
+
+
+_RULES = {"t2_1.rules": [1, 0, 2]}  # 规章 本年制发 1、现行有效 2
+
+
+@pytest.mark.parametrize(
+    ("agency", "said"),
+    [
+        ("某某县城关镇人民政府", "本机关是乡镇级机关"),
+        ("某某街道办事处", "本机关是乡镇级机关"),
+        ("某某县人民政府", "本机关是县级人民政府"),
+        ("某某市公安局", "本机关是地方政府部门（不是国务院部门，也不是人民政府）"),
+        ("某某省教育厅", "本机关是地方政府部门（不是国务院部门，也不是人民政府）"),
+    ],
+)
+def test_a_published_report_without_a_cover_is_judged_by_its_agency_name(tmp_path: Path, agency: str, said: str):
+    """A published report has no cover: its title names the agency, and a name that settles the level or kind
+    settles PL01."""
+    (report,) = check_paths([_published_page(tmp_path, agency, _RULES)])
+    (finding,) = [f for f in report.findings if f.rule == "PL01"]
+    assert finding.message.startswith(f"据机关名称「{agency}」，{said}，但表二「规章 / 本年制发件数」 = 1，")
+    assert "按机关名称判断" in finding.message
+    assert not any("PL01" in n for n in report.notices)
+
+
+@pytest.mark.parametrize("agency", ["某某市人民政府", "某某市人民政府办公室", "国家某某局"])
+def test_a_published_report_whose_agency_name_settles_nothing_says_pl01_was_not_judged(tmp_path: Path, agency: str):
+    """A city government may have rule-making power or not (a city with districts, or a county-level city): no
+    finding, but a notice that PL01 could not be judged, and why; nothing to say when 规章 are all 0."""
+    (report,) = check_paths([_published_page(tmp_path, agency, _RULES)])
+    assert [f.rule for f in report.findings] == []
+    (notice,) = [n for n in report.notices if "PL01" in n]
+    assert notice.startswith("PL01未能判断：表二「规章 / 本年制发件数」 = 1，表二「规章 / 现行有效件数」 = 2，")
+    assert f"但无法确定本机关的机关层级和机关类别（年报没有填写，从机关名称「{agency}」也无法确定）" in notice
+    (report,) = check_paths([_published_page(tmp_path, agency, {})])
+    assert report.findings == [] and not any("PL01" in n for n in report.notices)
+
+
+def test_a_provincial_government_by_name_may_have_rules(tmp_path: Path):
+    (report,) = check_paths([_published_page(tmp_path, "某某省人民政府", _RULES)])
+    assert report.findings == [] and not any("PL01" in n for n in report.notices)
+
+
+def _published_page(folder: Path, agency: str, values: dict) -> Path:
+    """The balanced report published as a web page (no cover) under the title of `agency`."""
+    import documents
+    from builders import published
+
+    from validator.sources.xlsx import load
+
+    balanced = {k: v for k, v in balanced_values(TEMPLATE).items() if v is not None}
+    for row, numbers in values.items():
+        balanced |= dict(zip((f"{row}.{c.key}" for c in TEMPLATE.tables[row.split(".")[0]].column_leaves), numbers))
+    title = f"{agency}2025年度政府信息公开工作年度报告"
+    xlsx = published(folder / "report.xlsx", balanced, title=title)
+    page = folder / "report.html"
+    page.write_bytes(documents.clean_html(documents.segments(load(xlsx).grid.sheets[0])))
+    return page

@@ -255,6 +255,7 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.values = {k: plain_number(v) for k, v in checked.values.items()}
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
+        p.report.notices += map(p.report.in_words, checked.notices)
         p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
         _name_places(p.report)
         _outdated_format(p.report, p.located.template)

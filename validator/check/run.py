@@ -21,6 +21,7 @@ from validator.findings import Coverage, Finding, Localisation, Related
 from validator.locate import LocatedReport
 from validator.rules import assumptions, strays
 from validator.rules.context import ReportContext
+from validator.rules.kinds import KINDS
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 from validator.text import fmt
 
@@ -258,6 +259,7 @@ class Checked:
     values: dict[str, object]
     coverage: Coverage
     localisation: Localisation
+    notices: tuple[str, ...] = ()  # rules that could not be judged, and why (Chinese)
 
 
 def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
@@ -284,6 +286,7 @@ def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx:
         {k: None if k in located.standins else v for k, v in parsed.values.items() if k in located.template.inputs},
         coverage(states),
         ctx.localisation,
+        tuple(filter(None, (KINDS[r.kind].unjudged(r, ctx) for r in located.template.rules))),
     )
 
 

@@ -48,7 +48,8 @@ class RuleKind:
     True where the instance passes or cannot be judged. describe: the findings of one report's failing instances.
     detail: what a rule of this kind checks, in words with the official labels, for docs/rules.md.
     prepare: checks the parameters' types cannot express (raising SpecError with `where`) and returns the rule
-    with what it precomputes from the template (the equation instances).
+    with what it precomputes from the template (the equation instances). unjudged: why the rule could not judge a
+    report that its mask passed for want of what it needs (a notice of the report), or None.
     """
 
     name: str
@@ -57,6 +58,7 @@ class RuleKind:
     describe: Callable[[RuleSpec, Sequence[int], ReportContext], list[Finding]]
     detail: Callable[[RuleSpec, Template], str]
     prepare: Callable[[RuleSpec, Template, str], RuleSpec] = lambda rule, _template, _where: rule
+    unjudged: Callable[[RuleSpec, ReportContext], str | None] = lambda _rule, _ctx: None
 
 
 def related(keys: Sequence[str], ctx: ReportContext, role: str) -> tuple[Related, ...]:

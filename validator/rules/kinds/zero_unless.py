@@ -1,7 +1,7 @@
 """Kind `zero_unless` (e.g. PL01): inputs that must be 0 unless the agency's cover profile permits them.
 
 The profile is the cover's (机关层级、机关类别); a field the report does not fill (a published report has no cover) is
-taken from what the agency's name settles (validator.rules.agency), and a report whose profile stays open is not
+taken from what the agency's name settles (validator.rules.agency_profile), and a report whose profile stays open is not
 judged: its notices say so (`unjudged`).
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from validator.findings import Finding
-from validator.rules import agency
+from validator.rules import agency_profile
 from validator.rules.kinds.base import ADVICE, Param, RuleKind, advised, related, rows_mask, unknown
 from validator.spec.model import RuleSpec, Template
 from validator.text import fmt
@@ -31,7 +31,7 @@ def _profile_keys(rule: RuleSpec) -> list[str]:
 def _possible(row: Mapping[str, object], rule: RuleSpec, template: Template) -> dict[str, frozenset[str] | None]:
     """Each profile field's possible values: the one filled in, else those the agency's name settles (among the
     field's choices), else None (any)."""
-    inferred = agency.named(row)
+    inferred = agency_profile.named(row)
     out: dict[str, frozenset[str] | None] = {}
     for key in _profile_keys(rule):
         if not unknown(row.get(key)):
@@ -66,15 +66,15 @@ def _ok(row: Mapping[str, object], rule: RuleSpec, template: Template) -> bool:
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
     keys = [*rule.params["cells"], *_profile_keys(rule)]
-    named = [agency.AGENCY_FIELD] if agency.AGENCY_FIELD in frame.columns else []
+    named = [agency_profile.AGENCY_FIELD] if agency_profile.AGENCY_FIELD in frame.columns else []
     return rows_mask(frame, [*keys, *named], lambda row: _ok(row, rule, template))
 
 
-def _inferred(ctx: ReportContext, rule: RuleSpec) -> agency.Inferred | None:
+def _inferred(ctx: ReportContext, rule: RuleSpec) -> agency_profile.Inferred | None:
     """What the agency's name settled, when the cover leaves a profile field open."""
     if all(not unknown(ctx.values.get(k)) for k in _profile_keys(rule)):
         return None
-    return agency.named(ctx.values)
+    return agency_profile.named(ctx.values)
 
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
@@ -88,7 +88,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
         profile = "、".join(str(v[k]) for k in _profile_keys(rule))
         return advised(rule, f"本机关为「{profile}」，但{listing}。", ctx, primary, others, 0.0, v[primary])
     message = (
-        f"据机关名称「{v[agency.AGENCY_FIELD]}」，本机关是{inferred.said}，但{listing}。{rule.summary}。"
+        f"据机关名称「{v[agency_profile.AGENCY_FIELD]}」，本机关是{inferred.said}，但{listing}。{rule.summary}。"
         f"请核对这些数字（年报没有填写机关层级和机关类别，本机关的层级和类别是按机关名称判断的）。"
     )
     return [Finding(rule.code, rule.severity, message, ctx.cell(primary), others, 0.0, v[primary])]
@@ -101,7 +101,7 @@ def unjudged(rule: RuleSpec, ctx: ReportContext) -> str | None:
         return None
     template = ctx.located.template
     fields = "和".join(template.fields[k].label for k in _profile_keys(rule) if unknown(v.get(k)))
-    name = v.get(agency.AGENCY_FIELD)
+    name = v.get(agency_profile.AGENCY_FIELD)
     from_name = f"，从机关名称「{name}」也无法确定" if isinstance(name, str) and name.strip() else ""
     listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in rule.params["cells"] if not unknown(v[k]) and v[k] > 0)
     return (
@@ -118,7 +118,7 @@ def detail(rule: RuleSpec, template: Template) -> str:
     )
     return (
         f"{cells} 应为 0，除非 {allowed}。没有填写{'、'.join(template.fields[k].label for k in _profile_keys(rule))}"
-        f"的（网页、Word、PDF 版年报没有封面），按机关名称中能确定的判断：{agency.EXAMPLES}；"
+        f"的（网页、Word、PDF 版年报没有封面），按机关名称中能确定的判断：{agency_profile.EXAMPLES}；"
         "机关名称也不能确定的（如“某某市人民政府”，可能是设区的市，也可能是县级市），不作判断，在校验说明中写明"
     )
 

@@ -1,6 +1,7 @@
 """Every regular file of the bad-input corpus uploaded to `nianbao serve`: answered as `nianbao check` answers it (the
 same status and Chinese message), stored as a submission, and the server serving on (the heavy hostile kinds
-included: each costs its own request only)."""
+included: each costs its own request only); a file `nianbao batch` would skip as no report (a lock file, another
+kind of file) is listed as skipped with batch's reason and not stored."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import html
 import re
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from kinds import KINDS, SECRET, Sources, build_corpus
 from starlette.testclient import TestClient
 
 from validator import check_paths
+from validator.batch.inputs import skip_reason
 from validator.findings import FileReport
 from validator.server.app import Settings, create_app
 
@@ -45,7 +47,7 @@ def uploaded(balanced_workbook: Path, root: Path, corpus: dict[str, Path]) -> di
         for name, path in paths.items():
             answer = client.post("/api/check", files={"file": (path.name, path.read_bytes())})
             assert answer.status_code == 200, (name, answer.text)
-            answers[name] = (answer.json()["results"][0], check_paths([path])[0])
+            answers[name] = (answer.json(), check_paths([path])[0])
         assert client.get("/healthz").json()["status"] == "ok"
         good = client.post("/api/check", files={"file": ("good.xlsx", balanced_workbook.read_bytes())})
         assert good.json()["results"][0]["counts"]["error"] == 0  # still serving
@@ -54,7 +56,16 @@ def uploaded(balanced_workbook: Path, root: Path, corpus: dict[str, Path]) -> di
 
 @pytest.mark.parametrize("name", UPLOADABLE)
 def test_each_bad_upload_is_answered_with_its_message(uploaded: dict[str, tuple[dict, FileReport]], name: str) -> None:
-    result, cli = uploaded[name]
+    answer, cli = uploaded[name]
+    file = Path(cli.path).name
+    by_name = skip_reason(PurePosixPath(file), copies=True)
+    if answer["skipped"]:  # by its name, as batch skips it, or an archive of other files
+        (skipped,) = answer["skipped"]
+        assert answer["results"] == [] and skipped["file"] == file
+        assert skipped["reason"] == by_name if by_name else cli.status == "unreadable" and "压缩包" in skipped["reason"]
+        return
+    assert by_name is None
+    (result,) = answer["results"]
     assert (result["status"], result.get("error")) == (cli.status, cli.error) and result["submission"]
     assert result["status"] == "checked" or CJK.search(result["error"])
     assert SECRET not in str(result)

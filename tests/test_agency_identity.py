@@ -114,6 +114,19 @@ def test_an_agency_writing_its_name_otherwise_keeps_its_code_and_its_history(tmp
     assert not (second / "earlier_rounds.jsonl").exists() or not (second / "earlier_rounds.jsonl").read_text("utf-8")
 
 
+def test_a_code_copied_in_a_later_round_does_not_take_another_agency(tmp_path: Path) -> None:
+    """Round 2: 第13局 resubmits with 第12局's code (copied), 第12局 sends nothing: 第13局 is compared with its own
+    report, and 第12局 stays 未重新报送, carried with its round-1 report (before, 第12局 vanished)."""
+    c12, c13 = (valid_credit_code(f"11330521MB00000{n}") for n in (12, 13))
+    first = batch(tmp_path, 1, {"12.xlsx": report(12, c12), "13.xlsx": report(13, c13)})
+    second = batch(tmp_path, 2, {"13.xlsx": report(13, c12)}, "--since", str(first))
+    assert results(second)["13.xlsx"]["round"]["previous"] == "第1轮/13.xlsx"
+    changes = {r["机关名称"]: r["状态"] for r in sheet(second, "本轮变化")}
+    assert changes["某县第12局"] == "未重新报送"
+    carried = [json.loads(line) for line in (second / "earlier_rounds.jsonl").read_text("utf-8").splitlines()]
+    assert [d["agency"]["agency_name"] for d in carried] == ["某县第12局"]
+
+
 def test_the_service_tells_agencies_apart_as_the_rounds_do(client: TestClient, tmp_path: Path) -> None:
     """第42局 uploads without a code, then with it; 第44局 with 第43局's code, then corrected: three agencies."""
     ids = {}

@@ -3,8 +3,8 @@ decisions and the service's versions, so that none of them tells two agencies ap
 
 Reports with the same normalised 机关名称 are one agency, whatever their 统一社会信用代码 (a code added, corrected or
 mistyped between files); so are reports with the same code, whatever their names (a name written otherwise, or
-changed between rounds), unless that code comes with different names within one batch: then one agency probably
-typed another's code, and the names tell them apart."""
+changed between rounds), unless that would give one agency two names within one batch: then one agency probably
+typed another's code (in the same round, or in a later one), and the names tell them apart."""
 
 from __future__ import annotations
 
@@ -29,15 +29,13 @@ def same_agency(a: Identity, b: Identity) -> bool:
 
 def agencies(keys: Sequence[Identity], batches: Sequence[int] = ()) -> list[Agency | None]:
     """The agency of each of `keys` (None: neither code nor name). `batches` says which batch each report is of
-    (rounds compared, or all one batch): a code given with different names within one batch links nothing. An agency
-    is named by its first report's name, else code."""
-    batches = batches or [0] * len(keys)
-    names: dict[tuple[int, str], set[str]] = {}
-    for batch, (code, name) in zip(batches, keys, strict=True):
-        if code and name:
-            names.setdefault((batch, code), set()).add(name)
-    shared = {code for (_, code), given in names.items() if len(given) > 1}
+    (rounds compared, or all one batch): one agency has one name within a batch, so a code never joins reports whose
+    names differ within one batch (a copied code, in the same round or between rounds). A report without a name
+    joins the one agency its code belongs to, and stands alone when several do. An agency is named by its first
+    report's name, else code."""
+    batches = list(batches) or [0] * len(keys)
     parent = list(range(len(keys)))
+    names: list[dict[int, set[str]]] = [{batch: {name}} if name else {} for (_, name), batch in zip(keys, batches)]
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -45,11 +43,34 @@ def agencies(keys: Sequence[Identity], batches: Sequence[int] = ()) -> list[Agen
             i = parent[i]
         return i
 
-    first: dict[tuple[str, str], int] = {}
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[b] = a
+            for batch, given in names[b].items():
+                names[a].setdefault(batch, set()).update(given)
+
+    def compatible(i: int, j: int) -> bool:
+        a, b = names[root(i)], names[root(j)]
+        return all(len(a[batch] | b[batch]) == 1 for batch in a.keys() & b.keys())
+
+    first: dict[str, int] = {}
+    by_code: dict[str, list[int]] = {}
     for i, (code, name) in enumerate(keys):
-        links = ([("name", name)] if name else []) + ([("code", code)] if code and code not in shared else [])
-        for link in links:
-            parent[root(i)] = root(first.setdefault(link, i))
+        if name:
+            join(first.setdefault(name, i), i)
+        if code:
+            by_code.setdefault(code, []).append(i)
+    for members in by_code.values():
+        groups: list[int] = []  # one report of each agency the code joins so far
+        for i in (i for i in members if names[root(i)]):
+            if (g := next((g for g in groups if compatible(g, i)), None)) is not None:
+                join(g, i)
+            else:
+                groups.append(i)
+        nameless = [i for i in members if not names[root(i)]]
+        for i in nameless if len(groups) <= 1 else ():
+            join(groups[0] if groups else nameless[0], i)
     named: dict[int, Agency] = {}
     out: list[Agency | None] = []
     for i, (code, name) in enumerate(keys):

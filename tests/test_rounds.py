@@ -411,3 +411,35 @@ def test_an_agency_with_two_files_in_the_previous_round_is_one_agency(tmp_path: 
         (name(2), "通过"): "第1轮/乙局.xlsx（上一轮无法读取，未比较，本轮的问题均计为新出现）",
         (name(3), "未重新报送"): "第1轮/丙局.xlsx",
     }
+
+
+def test_an_agency_not_resubmitted_is_judged_with_the_decisions_carried_with_it(tmp_path: Path):
+    """Round 1: the office accepts 第11局's errors in 结果1/汇总.xlsx. Round 2 (--decisions 结果1/汇总.xlsx): 第11局
+    sends nothing; its round-1 report is carried with the decisions and judged with them, as round 1 checked again
+    with them judges it: no open error, so 全区合计 sums it; round 3 (--since 结果2 alone) still does."""
+    for n in (1, 2, 3):
+        (tmp_path / f"第{n}轮").mkdir()
+    build(tmp_path / "第1轮" / "11.xlsx", values(11, E1))
+    for n in (1, 2, 3):
+        build(tmp_path / f"第{n}轮" / "01.xlsx", values(1))
+    _, out1, _ = _run(tmp_path, 1)
+    _decide(out1 / "汇总.xlsx", {(name(11), rule): ("接受", "口径差异") for rule in EQ})
+    _run(tmp_path, 2, "--since", str(out1), "--decisions", str(out1 / "汇总.xlsx"))
+    _run(tmp_path, 3, "--since", str(tmp_path / "结果2"))
+    again = tmp_path / "结果1-重新校验"
+    main(["batch", str(tmp_path / "第1轮"), "--out", str(again), "--jobs", "2", "--decisions", str(out1 / "汇总.xlsx")])
+    rechecked = _results(again)[name(11)]
+    assert rechecked["open_errors"] == 0 and rechecked["counts"]["error"] == 0  # what a re-run of round 1 says
+    for out in (tmp_path / "结果2", tmp_path / "结果3"):
+        [carried] = [json.loads(line) for line in (out / "earlier_rounds.jsonl").read_text("utf-8").splitlines()]
+        assert carried["file"] == "第1轮/11.xlsx" and carried["submitted_in"] == str(out1)
+        for key in ("counts", "settled", "open_errors"):
+            assert carried[key] == rechecked[key], key
+        assert [(f["id"], f["state"], f["decision"]) for f in carried["findings"]] == [
+            (f["id"], f["state"], f["decision"]) for f in rechecked["findings"]
+        ]
+        ws = openpyxl.load_workbook(out / "汇总.xlsx")["全区合计"]
+        assert ws["A2"].value.startswith(
+            "纳入合计：2 份（2025 年度、校验通过，每个单位一份），其中 1 份是本轮未重新报送"
+        )
+        assert "；未纳入：0 份" in ws["A2"].value

@@ -86,3 +86,65 @@ def test_a_decisions_file_that_cannot_be_used_is_a_usage_error(report, tmp_path,
 def test_since_without_a_previous_round_is_a_usage_error(report: Path, tmp_path: Path, capsys):
     code = main(["batch", str(report), "--out", str(tmp_path / "结果"), "--since", str(tmp_path / "无")])
     assert code == EXIT_USAGE and "找不到上一轮的结果" in capsys.readouterr().err
+
+
+def test_a_csv_saved_by_excel_on_chinese_windows_is_read(report: Path, tmp_path: Path, capsys):
+    """Excel on Chinese Windows saves 「CSV（逗号分隔）」 in GBK, as the office's roster upload already accepts."""
+    decisions = tmp_path / "意见.csv"
+    decisions.write_bytes("rule,agency,key,decision,note\nEQ01,某县甲局,t3.new.natural,接受,口径差异\n".encode("gbk"))
+    _, result = check(capsys, report, decisions)
+    found = {f["rule"]: f for f in result["findings"]}
+    assert found["EQ01"]["decision"] == {"by": "office", "value": "accept", "note": "口径差异"}
+
+
+def test_a_decisions_file_that_does_not_exist_is_told_as_missing(report: Path, tmp_path: Path, capsys):
+    missing = tmp_path / "第1轮结果" / "汇总.xlsx"
+    assert main(["check", str(report), "--decisions", str(missing)]) == EXIT_USAGE
+    assert f"找不到处理意见文件 {missing}，请检查路径。" in capsys.readouterr().err
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def round_two(report: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Round 1 and round 2 (--since round 1) of `report`, each with its annotated copy; the two output folders."""
+    first, second = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    assert main(["batch", str(report), "--out", str(first), "--jobs", "1"]) == 1
+    assert main(["batch", str(report), "--out", str(second), "--jobs", "1", "--since", str(first)]) == 1
+    assert list((second / "标注").rglob("*.校验.xlsx"))
+    return first, second
+
+
+@pytest.mark.parametrize("typo", ["第2伦", "乡镇报送.zip"])
+def test_an_input_that_does_not_exist_stops_the_run_before_anything_is_written(round_two, tmp_path, capsys, typo):
+    """A mistyped folder or archive is not a submission (nor one that could not be read): rerunning round 2 with it
+    would rewrite the round as empty (every copy deleted, every agency 未重新报送); nothing is touched."""
+    first, second = round_two
+    before = {out: _outputs(out) for out in (first, second)}
+    capsys.readouterr()
+    code = main(["batch", str(tmp_path / typo), "--out", str(second), "--jobs", "1", "--since", str(first)])
+    assert code == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert f"找不到 {tmp_path / typo}，请检查路径。未校验任何文件，结果目录中原有的结果未作改动。" in said
+    assert {out: _outputs(out) for out in (first, second)} == before
+    fresh = tmp_path / "新结果"
+    code = main(["batch", str(tmp_path / "甲局.xlsx"), "--out", str(fresh), "--previous", str(tmp_path / typo)])
+    assert code == EXIT_USAGE
+    assert not fresh.exists()  # a mistyped --previous too, before the output folder is made
+
+
+@pytest.mark.parametrize(("out", "since"), [("第1轮结果", "第1轮结果"), ("第1轮结果", "第1轮结果/results.jsonl"),
+                                            ("第1轮结果/results.jsonl", "第1轮结果")])  # fmt: skip
+def test_out_cannot_be_the_folder_of_since(round_two, tmp_path: Path, capsys, out: str, since: str):
+    """The next round written over the previous one would delete the copies of agencies that did not resubmit."""
+    first, _ = round_two
+    before = _outputs(first)
+    capsys.readouterr()
+    code = main(["batch", str(tmp_path / "甲局.xlsx"), "--out", str(tmp_path / out), "--since", str(tmp_path / since)])
+    assert code == EXIT_USAGE
+    assert capsys.readouterr().err.startswith(
+        f"--out 不能与 --since 为同一目录（{tmp_path / out}）：本轮的结果会覆盖上一轮"
+    )
+    assert _outputs(first) == before

@@ -168,6 +168,40 @@ def test_region_totals_count_each_agency_once_and_only_the_batch_year(tmp_path: 
     ]
 
 
+def test_region_totals_name_how_reports_are_one_agency_and_leave_out_reports_of_no_agency(tmp_path: Path):
+    """A report without 机关名称 is its agency's by the code (and said so); one with neither name nor code cannot be
+    told apart from another agency's copy: it is left out (summing it could count an agency twice), and said why."""
+    values = balanced_values(TEMPLATE)
+    named = values | {"agency_name": "某县甲局", "credit_code": valid_credit_code("11330521MB0000001")}
+    paths = [build(tmp_path / "甲局.xlsx", named), build(tmp_path / "甲局无名称.xlsx", named | {"agency_name": None})]
+    paths += [
+        build(tmp_path / p, values | {"agency_name": None, "credit_code": None}) for p in ("无名1.xlsx", "无名2.xlsx")
+    ]
+    reports = check_paths(paths)
+    for r, path in zip(reports, paths):
+        r.path = path.name
+    assert [r.counts["error"] for r in reports] == [0, 0, 0, 0]
+    write_summary(tmp_path / "汇总.xlsx", Outcome([report_json(r) for r in reports], [], None, None))
+    ws = openpyxl.load_workbook(tmp_path / "汇总.xlsx")["全区合计"]
+    assert "纳入合计：1 份" in ws["A2"].value and "未纳入：3 份" in ws["A2"].value
+    assert "机关名称和统一社会信用代码都未填写的报告不计入" in ws["A3"].value
+    top = NOTE_ROWS + 1
+    for sheet in (s for s in TEMPLATE.sheets if s.tables):  # 甲局无名称.xlsx alone
+        layout = sheet_layout(sheet)
+        for slot in layout.slots:
+            assert ws.cell(slot.row + top, slot.col).value == pytest.approx(float(values[slot.key])), slot.key
+        top += max(b.bottom for b in layout.blocks) + 1
+    assert ws.cell(top + 1, 1).value == "未纳入合计的报告（3 份）"
+    no_agency = (
+        "未填写机关名称和统一社会信用代码，无法确认是哪个单位（也无法判断是否与其他报告重复），请单位补填后重新报送"
+    )
+    assert [ws.cell(r, 1).value for r in range(top + 2, ws.max_row + 1)] == [
+        f"甲局.xlsx：与 甲局无名称.xlsx 是同一单位（统一社会信用代码相同），{LATER}",
+        f"无名1.xlsx：{no_agency}",
+        f"无名2.xlsx：{no_agency}",
+    ]
+
+
 def test_calamine_reads_the_same_cells(summary):
     path, _ = summary
     wb = openpyxl.load_workbook(path)

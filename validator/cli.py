@@ -402,6 +402,7 @@ def _batch(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         from validator.batch.cluster import ClusterError
+        from validator.batch.inputs import MissingInput
         from validator.batch.progress import print_summary
         from validator.batch.rounds import NoPreviousRound
         from validator.batch.run import Settings, run_batch
@@ -439,7 +440,7 @@ def _batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except (ClusterError, NoPreviousRound, DecisionError) as exc:
+    except (ClusterError, MissingInput, NoPreviousRound, DecisionError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:

@@ -23,6 +23,17 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
+def decode_text(data: bytes) -> str | None:
+    """A text file a user saved: UTF-8 (with or without a BOM), else GB18030 (⊃ GBK: what Excel and Notepad write on
+    Chinese Windows); None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def plain_number(value: object) -> object:
     """Whole floats as integers and NaN (unknown) as None: values as people (and JSON) write them."""
     if isinstance(value, float):

@@ -1,12 +1,16 @@
-"""Findings that compare a report with other reports (family XY), added to and removed from JSON results."""
+"""Findings that compare a report with other reports (family XY), added to and removed from JSON results; the
+office's decisions put on JSON results."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from validator.agency import Identity, identity
 from validator.catalogue import ACROSS_FAMILY, BUILTIN
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
-from validator.render.json import counts_json, finding_json
+from validator.render.json import counts_json, finding_json, with_decision
+from validator.rounds.decide import DecisionRecord, decider
 
 
 def across_finding(
@@ -27,6 +31,20 @@ def add_findings(doc: dict, findings: list[Finding]) -> None:
         doc["findings"] + [finding_json(f, doc.get("template")) for f in findings],
         key=lambda f: (SEVERITIES.index(f["severity"]), f["rule"], f["cell"] or ""),
     )
+    _count(doc)
+
+
+def decide_result(doc: dict, records: Sequence[DecisionRecord]) -> None:
+    """Put the office's decisions on a JSON result's findings as the workers put them on a report (`decider`), with
+    the counts made anew: a result of an earlier round, judged with the decisions carried with it."""
+    decide = decider(records, doc.get("agency") or {})
+    if decide is None or doc.get("status") != "checked":
+        return
+    findings = []
+    for f in doc["findings"]:
+        decision = decide(f["id"], f["rule"], f.get("key"), f.get("cell"))
+        findings.append(with_decision(f, decision) if decision else f)
+    doc["findings"] = findings
     _count(doc)
 
 

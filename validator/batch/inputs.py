@@ -49,8 +49,21 @@ class Inputs:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+class MissingInput(Exception):
+    """Paths given that do not exist (a mistyped folder): the run stops before it writes anything; Chinese message."""
+
+
+def require(paths: Sequence[str | Path]) -> None:
+    """Raise MissingInput naming every path of `paths` that does not exist (a broken link included)."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise MissingInput(f"找不到 {'、'.join(missing)}，请检查路径。未校验任何文件，结果目录中原有的结果未作改动。")
+
+
 def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] = ()) -> Inputs:
-    """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs)."""
+    """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs).
+    A path that does not exist raises MissingInput: it is not a submission that could not be read, nor one to skip."""
+    require(paths)
     out = Inputs()
     excluded = [p.resolve() for p in exclude]
     folders: dict[Path, Path] = {}  # each folder resolved once for all its files
@@ -60,7 +73,7 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded):
                     _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0)
-        else:  # a missing file stays an item: checking it says it is missing, as `nianbao check` does
+        else:
             _add_file(out, path, path.name, staging, 0)
     _unique_names(out.items)
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from validator.agency import Agency, agencies
 from validator.batch.crossyear import Missing
-from validator.batch.findings import agency_keys, display_name
+from validator.batch.findings import agency_keys, decide_result, display_name
 from validator.batch.store import RESULTS, read_jsonl
 from validator.rounds.decide import DecisionRecord, records_from_rows
 
@@ -24,7 +24,8 @@ DECISIONS = "decisions"  # a carried result: the office's decisions on it, as ro
 
 
 class NoPreviousRound(Exception):
-    """--since names neither a results.jsonl nor a folder holding one; the message is Chinese."""
+    """--since names neither a results.jsonl nor a folder holding one, or the folder --out would overwrite; the
+    message is Chinese."""
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,16 @@ class Absent(Missing):
     carried: tuple[dict, ...]  # its results there, as written to EARLIER_ROUNDS
 
 
-def previous_round(since: Path) -> Earlier:
+def previous_round(since: Path, out: Path) -> Earlier:
     """The results of the previous round (its results.jsonl, or the one in its output folder), then those of the
-    agencies it carried from earlier rounds (EARLIER_ROUNDS beside it) that it did not hear from again."""
+    agencies it carried from earlier rounds (EARLIER_ROUNDS beside it) that it did not hear from again. `out`, this
+    round's output folder, must not be that folder: this round would overwrite the previous one."""
     path = since / RESULTS if since.is_dir() else since
+    if out.resolve() in (path.parent.resolve(), path.resolve()):
+        raise NoPreviousRound(
+            f"--out 不能与 --since 为同一目录（{out}）：本轮的结果会覆盖上一轮的结果，上一轮的标注副本也会被删除。"
+            "请为本轮另指定一个结果目录，如 --out 第2轮结果。"
+        )
     if not path.is_file():
         raise NoPreviousRound(
             f"找不到上一轮的结果 {path}。--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或该文件本身。"
@@ -100,10 +107,12 @@ def _absent(files: Sequence[dict], since: str, decisions: Sequence[DecisionRecor
 
 def _carried(doc: dict, since: str, decisions: Sequence[DecisionRecord]) -> dict:
     """An absent agency's result as carried to the next round: without its own changes, with the round it was
-    submitted in and the decisions on it (those made since are in this round's decisions)."""
+    submitted in and the decisions on it (those made since are in this round's decisions), and judged with them as
+    a check of its file with these decisions would (an accepted error is not open: 全区合计 may sum the report)."""
     out = {k: v for k, v in doc.items() if k not in ("round", DECISIONS)}
     out[SUBMITTED_IN] = doc.get(SUBMITTED_IN, since)
     out[DECISIONS] = [r.row() for r in decisions if r.concerns(doc.get("agency") or {})]
+    decide_result(out, decisions)
     return out
 
 

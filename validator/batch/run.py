@@ -17,7 +17,7 @@ from validator.batch.cluster import run_on_cluster
 from validator.batch.crossyear import compare_years
 from validator.batch.duplicates import duplicate_findings
 from validator.batch.findings import add_findings
-from validator.batch.inputs import Item, collect
+from validator.batch.inputs import Item, collect, require
 from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
 from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, previous_round
@@ -52,7 +52,8 @@ class Settings:
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
     """Check `inputs` into settings.out and write every output there."""
     start = time.monotonic()
-    before = previous_round(settings.since) if settings.since else None  # a wrong path stops before any work
+    require([*inputs, *settings.previous])  # a mistyped path stops before any work, as a wrong --since does
+    before = previous_round(settings.since, settings.out) if settings.since else None
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
     settings = replace(settings, decisions=carried + _decisions(settings, console))  # the newest last: it wins
     out = settings.out

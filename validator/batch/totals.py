@@ -47,7 +47,9 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     """The reports summed, and the others with the reason each is left out.
 
     Summed: reports of the batch's year (`batch_year`), one per agency, checked against `template` without errors.
-    An agency is as `agencies` tells (the same 机关名称; without one, the same 统一社会信用代码). Of an agency's
+    An agency is as `agencies` tells (the same 机关名称; without one, the same 统一社会信用代码); a report naming
+    neither is of no agency and is not summed (it may be another's copy: summing it could count an agency twice).
+    Of an agency's
     reports of that year, the last in the batch's order (the order of the 汇总 sheet) is its report, as the comparisons
     with the previous round and year take it; the earlier ones are left out even when the last one has errors.
     """
@@ -76,8 +78,13 @@ def _left_out(doc: dict, year: int | None, later: dict | None, template: Templat
         if given is None:
             return f"未填写报告年度，不能确认属于本批的 {year} 年度"
         return f"报告年度为 {given}，不是本批的 {year} 年度；如填错，请单位改正后重新报送"
+    code, name = agency_keys(doc)
+    if not (code or name):
+        return (
+            "未填写机关名称和统一社会信用代码，无法确认是哪个单位（也无法判断是否与其他报告重复），请单位补填后重新报送"
+        )
     if later is not None and later is not doc:
-        same = "机关名称" if agency_keys(doc)[1] else "统一社会信用代码"
+        same = "机关名称" if name and name == agency_keys(later)[1] else "统一社会信用代码"
         return (
             f"与 {_named(later)} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
         )
@@ -130,7 +137,7 @@ def write_totals(
     )
     rule = (
         "同一单位（机关名称相同，或统一社会信用代码相同而机关名称不冲突）报送了多份的，只计入在「汇总」工作表中排在最后的一份；"
-        "其他报告年度的报告不计入。有错误的报告改正后重新校验即可纳入合计。"
+        "其他报告年度的报告、机关名称和统一社会信用代码都未填写的报告不计入。有错误的报告改正后重新校验即可纳入合计。"
     )
     if carried:
         rule += "本轮未重新报送的单位（见「本轮变化」工作表）计入其最后报送的一轮中的报告，规则相同。"

@@ -12,6 +12,7 @@ from validator.findings import (
     SEVERITIES,
     Changes,
     Copy,
+    Decision,
     FileReport,
     Finding,
     counts_as_explained,
@@ -39,11 +40,21 @@ def finding_json(f: Finding, template: str | None, report: FileReport | None = N
         "expected": number(f.expected),
         "actual": number(f.actual),
         "explanation": f.explanation,
-        "decision": {"by": f.decision.by, "value": f.decision.value, "note": f.decision.note} if f.decision else None,
+        "decision": _decision_json(f.decision) if f.decision else None,
         "state": _STATES[f.state],
         "source": place.json() if place else None,
         "place": report.where(f) if report and report.origins else None,
     }
+
+
+def _decision_json(d: Decision) -> dict:
+    return {"by": d.by, "value": d.value, "note": d.note}
+
+
+def with_decision(f: dict, decision: Decision) -> dict:
+    """A JSON finding with the office's decision on it, and the state that decision gives it."""
+    decided = f | {"decision": _decision_json(decision)}
+    return decided | {"state": _STATES[_state(decided)]}
 
 
 def counts_json(findings: Sequence[dict]) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from validator.agency import identity, same_agency
-from validator.findings import Decision, DecisionValue, FileReport, Finding
+from validator.findings import Decision, DecisionValue, FileReport
 from validator.labels import normalize
 from validator.names import WHOLE_WORKBOOK
 
@@ -59,12 +59,13 @@ class DecisionRecord:
         fields |= {"credit_code": self.credit_code, "agency": self.agency, "year": self.year}
         return fields | {"decision": self.decision.value, "note": self.decision.note}
 
-    def same_place(self, finding: Finding) -> bool:
-        if self.rule != finding.rule:
+    def same_place(self, rule: str, key: str | None, cell: str | None) -> bool:
+        """Whether the decision is about the finding of `rule` at layout `key` or `cell` (a reference, e.g. 表三!D5)."""
+        if self.rule != rule:
             return False
         if self.key:
-            return self.key == finding.key
-        return (self.cell or "") == (finding.cell.ref if finding.cell else "")
+            return self.key == key
+        return (self.cell or "") == (cell or "")
 
 
 class DecisionError(Exception):
@@ -117,15 +118,32 @@ def records_from_rows(
     return out
 
 
-def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
-    """Put the office's decision on each finding of the report it concerns: by id, else by rule and place. `records`
-    are oldest first: of two decisions on the same finding, the later wins."""
-    mine = [r for r in records if r.concerns(report.agency)]
+Decide = Callable[[str, str, str | None, str | None], Decision | None]  # (id, rule, key, cell) → decision
+
+
+def decider(records: Sequence[DecisionRecord], agency: Mapping[str, object]) -> Decide | None:
+    """How to find the office's decision on a finding of the report of `agency` (its cover fields): by the finding's
+    id, else by rule and place; None when no record concerns that report. `records` are oldest first: of two
+    decisions on the same finding, the later wins. The one matching for engine findings and JSON results alike."""
+    mine = [r for r in records if r.concerns(agency)]
     if not mine:
-        return
+        return None
     by_id = {r.id: r for r in mine if r.id}
+
+    def decide(id: str, rule: str, key: str | None, cell: str | None) -> Decision | None:
+        record = by_id.get(id) or next((r for r in reversed(mine) if r.same_place(rule, key, cell)), None)
+        return record.decision if record else None
+
+    return decide
+
+
+def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
+    """Put the office's decision on each finding of the report it concerns (`decider`); the others keep theirs."""
+    decide = decider(records, report.agency)
+    if decide is None:
+        return
     findings = []
     for f in report.findings:
-        record = by_id.get(f.stable_id(report.template)) or next((r for r in reversed(mine) if r.same_place(f)), None)
-        findings.append(replace(f, decision=record.decision) if record else f)
+        decision = decide(f.stable_id(report.template), f.rule, f.key, f.cell.ref if f.cell else None)
+        findings.append(replace(f, decision=decision) if decision else f)
     report.findings = findings

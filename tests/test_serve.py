@@ -14,10 +14,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from batch_set import agency
+from builders import build
 from starlette.testclient import TestClient
 from test_excel import demo, marked  # demo: the fixture, the workbook of `make demo`
 
 from validator.cli import main
+from validator.forms.sample import valid_credit_code
 from validator.server.app import Settings, create_app
 from validator.server.store import Store
 from validator.version import ENGINE_VERSION
@@ -116,14 +119,17 @@ def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo
 
 
 def test_files_that_are_not_reports_are_not_kept_and_told_why(tmp_path: Path, demo: Path) -> None:
-    """As `nianbao batch` skips them: an Office lock file, a text file, an archive; a report beside them is kept."""
+    """As `nianbao batch` skips them: an Office lock file, a text file, an archive, hidden files (by the name as
+    sent, its leading dot included); a report beside them is kept."""
     Store(tmp_path).set_user("office", PASSWORD)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("甲局.xlsx", demo.read_bytes())
     with TestClient(create_app(Settings(tmp_path, workers=1))) as fresh:
+        apple = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(60)  # macOS's AppleDouble file
         sent = [("示例.xlsx", demo.read_bytes()), ("~$示例.xlsx", b"\x0bcorp" + bytes(150)),
-                ("报送说明.txt", "请查收本单位年报。".encode()), ("年报.zip", archive.getvalue())]  # fmt: skip
+                ("报送说明.txt", "请查收本单位年报。".encode()), ("年报.zip", archive.getvalue()),
+                ("._示例.xlsx", apple), (".DS_Store", b"\x00\x00\x00\x01Bud1")]  # fmt: skip
         answer = upload(fresh, *sent).json()
         assert [r["file"] for r in answer["results"]] == ["示例.xlsx"]
         reasons = {s["file"]: s["reason"] for s in answer["skipped"]}
@@ -131,6 +137,8 @@ def test_files_that_are_not_reports_are_not_kept_and_told_why(tmp_path: Path, de
             "~$示例.xlsx": "Office 的临时锁定文件（工作簿正在打开时产生），不是报告",
             "报送说明.txt": "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）",
             "年报.zip": "这是压缩包，其中有 1 个工作簿，不是单个工作簿。请解压后在上传页面选择其中的工作簿上传（可一次选择多个）。",
+            "._示例.xlsx": "隐藏文件或 macOS 附加文件，不是报告",
+            ".DS_Store": "隐藏文件或 macOS 附加文件，不是报告",
         }
         login(fresh)
         listed = fresh.get("/api/submissions").json()["submissions"]
@@ -244,6 +252,30 @@ def test_files_of_no_known_agency_are_not_counted_as_agencies(tmp_path: Path, de
     heading = re.search(r'<h2 id="count">(.*?)</h2>', page)[1]
     assert heading == "各单位最新提交（1 个单位；另有 2 份文件未识别出单位，各占一行）"
     assert page.count("（未识别）") == 2
+
+
+def test_the_roster_finds_every_agency_as_batch_tells_agencies(tmp_path: Path) -> None:
+    """A roster entry has submitted when any version of an agency is of it by `nianbao batch`'s rule: the name
+    normalised (full-width digits, spaces, parentheses of either width) or the code in either case."""
+    Store(tmp_path).set_user("office", PASSWORD)
+    sent = {
+        "6.xlsx": agency("某县第６局", "11330521MB0000006", credit_code=None),
+        "7.xlsx": agency("某县（第7局）", "11330521MB0000007", credit_code=None),
+        "8.xlsx": agency("某县第8局", "11330521MB0000008"),
+        "9.xlsx": agency("某县 第9局", "11330521MB0000009", credit_code=valid_credit_code("11330521MB0000009").lower()),
+        "12.xlsx": agency("某县第12局", "11330521MB0000012"),
+        "12-更名.xlsx": agency("某县第12局（新名称）", "11330521MB0000012"),  # the latest version, renamed
+    }
+    with TestClient(create_app(Settings(tmp_path, workers=1))) as fresh:
+        for file, values in sent.items():
+            assert upload(fresh, (file, build(tmp_path / file, values).read_bytes())).status_code == 200
+        login(fresh)
+        token = re.search(r'name="csrf" value="([^"]+)"', fresh.get("/office").text)[1]
+        rows = ["某县第6局,", "某县(第7局),", f"某县第8局（旧称）,{valid_credit_code('11330521MB0000008').lower()}",
+                f"某县第9局,{valid_credit_code('11330521MB0000009')}", "某县第10局,", "某县第12局,"]  # fmt: skip
+        roster = "机关名称,统一社会信用代码\n" + "\n".join(rows) + "\n"
+        answer = fresh.post("/office/roster", data={"csrf": token}, files={"roster": ("名单.csv", roster.encode())})
+    assert re.search(r'<ul id="missing">(.*?)</ul>', answer.text, re.S)[1] == "<li>某县第10局</li>"
 
 
 def test_add_user_needs_a_password(tmp_path: Path) -> None:

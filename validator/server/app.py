@@ -47,6 +47,7 @@ from validator.server.security import (
 )
 from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.server.versions import Versions, counts
+from validator.text import decode_text, printable
 from validator.version import ENGINE_VERSION
 
 
@@ -163,9 +164,10 @@ def create_app(settings: Settings) -> Starlette:
     async def _receive(request: Request, upload: UploadFile) -> dict | Skipped:
         """Store one upload with its result; a file the pool could not check is stored with the reason. A file that
         is not a report (by its name as `nianbao batch` tells, or an archive) is not kept: why, instead."""
-        filename = safe_name(upload.filename or "")
-        if reason := skip_reason(PurePosixPath(filename), copies=True):  # an annotated copy brings its 单位说明
-            return Skipped(filename, reason)
+        given = PurePosixPath((upload.filename or "").replace("\\", "/"))  # as sent: safe_name drops a leading dot
+        if reason := skip_reason(given, copies=True):  # an annotated copy brings its 单位说明
+            return Skipped(printable(given.name), reason)
+        filename = safe_name(given.name)
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
         with received.open("wb") as out:
@@ -263,8 +265,7 @@ def create_app(settings: Settings) -> Starlette:
     @office_only
     async def dashboard(request: Request, user: str) -> Response:
         agencies = versions.agencies()
-        named = {key for h in agencies for key in (h[0].credit_code, h[0].agency) if key}
-        missing = [(n, c) for n, c in store.roster() if n not in named and (c or "") not in named]
+        missing = versions.not_submitted(store.roster())
         rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
         unnamed = sum(not (h[0].credit_code or h[0].agency) for h in agencies)  # one row each, no agency of its own
         return page(request, "office.html", rows=rows, unnamed=unnamed, missing=missing, roster=len(store.roster()),
@@ -432,7 +433,7 @@ def read_roster(data: bytes, filename: str) -> list[tuple[str, str | None]] | st
         if isinstance(rows, str):
             return rows
     else:
-        text = next((data.decode(enc) for enc in ("utf-8-sig", "gb18030") if _decodes(data, enc)), None)
+        text = decode_text(data)
         if text is None:
             return "无法识别名单文件的编码：请另存为 UTF-8 编码的 CSV。"
         rows = list(csv.reader(io.StringIO(text)))
@@ -462,11 +463,3 @@ def _workbook_rows(data: bytes, filename: str) -> list[list[object]] | str:
         return "名单工作簿中没有工作表：第一张工作表应有两列，机关名称、统一社会信用代码。"
     cells = sheets[0].cells
     return [[cells.get((row, 1)), cells.get((row, 2))] for row in sorted({r for r, _ in cells})]
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True

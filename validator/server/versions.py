@@ -49,6 +49,19 @@ class Versions:
             groups.setdefault(key or s.id, []).append(s)
         return list(groups.values())
 
+    def not_submitted(self, roster: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """The roster's (name, credit code) entries of which no version was received, whichever version names the
+        agency as the roster does. An entry and a submission are of one agency as `agencies` tells for two rounds of
+        `nianbao batch`: the same normalised name, or the same code (unless the submissions give it with different
+        names: copied, it tells nothing)."""
+        submissions = self._store.submissions()
+        keys = agencies(
+            [identity(s.credit_code, s.agency) for s in submissions] + [identity(c, n) for n, c in roster],
+            [0] * len(submissions) + [1] * len(roster),
+        )
+        received = set(keys[: len(submissions)])
+        return [entry for entry, key in zip(roster, keys[len(submissions) :], strict=True) if key not in received]
+
     def history(self, s: Submission) -> list[Submission]:
         """`s`'s agency's versions, newest first."""
         return next(h for h in self.agencies() if any(v.id == s.id for v in h))

@@ -129,18 +129,19 @@ def test_formulas_as_libreoffice_and_excel_fill_down_save_them_are_told(balanced
         assert eq03.message.endswith("它应对 D7:I7 求和，即 =SUM(D7:I7)。")
 
 
-def test_a_right_sum_over_numbers_typed_as_text_is_told_to_retype_them(balanced_workbook: Path, tmp_path: Path):
-    """=SUM(D7:I7) is the right range, but SUM leaves out D7 typed as text ("21"): the formula is not to be changed,
-    the text is (Excel and LibreOffice saved 8 where the parts add up to 29)."""
+def test_a_right_sum_over_text_that_is_still_wrong_is_told_both(balanced_workbook: Path, tmp_path: Path):
+    """=SUM(D7:I7) is the right range and leaves out D7 typed as text ("21"), but its saved 7 is 1 short even with
+    it: the clerk is told to convert D7 and to recalculate, not that the text is the whole story."""
     path = _with_formula(
-        balanced_workbook, tmp_path / "text.xlsx", "J7", "SUM(D7:I7)", 8,
+        balanced_workbook, tmp_path / "text.xlsx", "J7", "SUM(D7:I7)", 7,
         D7=b'<c r="D7" t="inlineStr"><is><t>21</t></is></c>',
     )  # fmt: skip
     (report,) = check_paths([path])
     eq03 = next(f for f in report.findings if f.rule == "EQ03")
-    assert "应将 J7（公式 =SUM(D7:I7)）的结果由 8 改为 29" in eq03.message
+    assert "应将 J7（公式 =SUM(D7:I7)）的结果由 7 改为 29" in eq03.message
     assert eq03.message.endswith(
-        "该公式的范围正确，但其中 D7 是文本形式的数字，SUM 不计入文本：请把它改为数值，不要改动公式。"
+        "该公式的范围正确，其中 D7 是文本形式的数字，SUM 不计入文本，请把它改为数值；"
+        "但计入后保存的结果仍与各项之和不符：改为数值后请在 Excel 中重新计算（按 F9）并保存，再校验。"
     )
 
 
@@ -164,3 +165,61 @@ def test_totals_summing_too_little_are_the_correction_not_the_parts(balanced_wor
     ]
     (total,) = [f for f in report.findings if f.rule == "EQ03" and f.cell.coordinate == "J28"]
     assert total.message.endswith("该公式的范围正确：J7 改正后，它的结果随之变为 53，不必改动。")
+
+
+def test_sums_leaving_out_numbers_stored_as_text_are_checked_as_converted(balanced_workbook: Path, tmp_path: Path):
+    """D7 ("21") and E5 ("7") are numbers stored as text inside right SUM ranges, whose saved results leave them out
+    (J5, J7, D28 directly; J28 through J7): the totals are checked with the values they will have once the text is a
+    number, so no equation fails and no correct cell is to be changed (before: 「应将 D5 由 39 改为 …」); the TY03
+    of each cell says which SUM formulas left it out, by how much, and the note on the copy says the same."""
+    path = _with_formula(
+        balanced_workbook, tmp_path / "两处文本.xlsx", "J5", "SUM(D5:I5)", 47,
+        E5=b'<c r="E5" t="inlineStr"><is><t>7</t></is></c>',
+        D7=b'<c r="D7" t="inlineStr"><is><t>21</t></is></c>',
+        J7=b'<c r="J7"><f>SUM(D7:I7)</f><v>8</v></c>',
+        D28=b'<c r="D28"><f>SUM(D7:D27)</f><v>17</v></c>',
+        J28=b'<c r="J28"><f>SUM(J7:J27)</f><v>32</v></c>',
+    )  # fmt: skip
+    (report,) = check_paths([path])
+    assert report.localisation.status == "none" and report.localisation.summary() == []
+    e5, d7 = sorted(report.findings, key=lambda f: f.cell.col, reverse=True)
+    assert [(f.rule, f.cell.ref) for f in (e5, d7)] == [("TY03", "表三!E5"), ("TY03", "表三!D7")]
+    assert e5.message.endswith(
+        "请改为数值 7。SUM 不计入文本，因此它未计入 J5 的公式结果（少算 7）；改为数值后这些结果随之更正，不必改动公式。"
+    )
+    assert d7.message.endswith(
+        "SUM 不计入文本，因此它未计入 D28、J7、J28 的公式结果（各少算 21）；改为数值后这些结果随之更正，不必改动公式。"
+    )
+    assert report.values["t3.new.total"] == 54  # checked as it will be
+    copy = openpyxl.load_workbook(write_annotated(path, report, out_dir=tmp_path / "out").path)
+    assert _fill(copy["表三"]["E5"]) == _fill(copy["表三"]["D7"]) == PRIMARY_FILL["warning"]
+    assert "因此它未计入 D28、J7、J28 的公式结果" in copy["表三"]["D7"].comment.text
+
+
+def test_one_number_stored_as_text_is_told_which_sums_leave_it_out(balanced_workbook: Path, tmp_path: Path):
+    path = _with_formula(
+        balanced_workbook, tmp_path / "文本.xlsx", "J7", "SUM(D7:I7)", 8,
+        D7=b'<c r="D7" t="inlineStr"><is><t>21</t></is></c>',
+    )  # fmt: skip
+    (report,) = check_paths([path])
+    (ty03,) = report.findings
+    assert ty03.message.endswith(
+        "请改为数值 21。SUM 不计入文本，因此它未计入 J7 的公式结果（少算 21）；改为数值后这些结果随之更正，不必改动公式。"
+    )
+
+
+def test_a_table_pasted_as_text_is_one_finding_per_sheet(balanced_workbook: Path, tmp_path: Path):
+    """表三's rows 5 to 9 pasted as text: one TY03 names the ranges, every cell is marked (before: 35 findings)."""
+    wb = openpyxl.load_workbook(balanced_workbook)
+    for row in range(5, 10):
+        for col in "DEFGHIJ":
+            wb["表三"][f"{col}{row}"] = str(wb["表三"][f"{col}{row}"].value)
+    wb.save(tmp_path / "文本表.xlsx")
+    (report,) = check_paths([tmp_path / "文本表.xlsx"])
+    (ty03,) = report.findings
+    assert ty03.message.startswith(
+        "表三有 35 个单元格是以文本形式存储的数字（D5:D9、E5:E9、F5:F9、G5:G9、H5:H9、I5:I9、J5:J9；如 D5 填的是「39」）"
+    )
+    assert len(ty03.related) == 34
+    copy = openpyxl.load_workbook(write_annotated(tmp_path / "文本表.xlsx", report, out_dir=tmp_path / "out").path)
+    assert all(_fill(copy["表三"][f"{c}{r}"]) for c in "DEFGHIJ" for r in range(5, 10))

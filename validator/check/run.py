@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from validator.locate import LocatedReport
 from validator.rules import assumptions, strays
 from validator.rules.context import ReportContext
 from validator.rules.kinds import KINDS
+from validator.sources.uncached import calculated_formulas, summed_cells
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
 from validator.text import fmt
 
@@ -61,7 +63,7 @@ def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
     ctx = ReportContext({}, located)
-    uncalculated: list[_Uncalculated] = []  # TY09, told once per sheet
+    grouped: dict[str, list[_Entry]] = {"TY03": [], "TY09": []}  # told once per sheet
     for key, cell in located.template.inputs.items():
         loc = located.cells.get(key)
         if key in located.standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
@@ -76,8 +78,10 @@ def _parse(located: LocatedReport) -> _Parsed:
             continue  # not found: a structure finding says so, and the value stays unknown
         if parsed.rule in ("TY01", "TY02"):
             out.cheap.add(key)
-        if parsed.rule == "TY09":
-            uncalculated.append((key, loc.cell, str(loc.raw), f"{ctx.where(key)}{parsed.problem}"))
+        if parsed.rule in grouped:
+            grouped[parsed.rule].append(
+                _Entry(key, loc.cell, str(loc.raw), f"{ctx.where(key)}{parsed.problem}", parsed.value)
+            )
         elif parsed.rule:
             message = f"{ctx.where(key)}{parsed.problem}"
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
@@ -87,33 +91,130 @@ def _parse(located: LocatedReport) -> _Parsed:
             said = "为空" if parsed.value is None else f"只填了「{parsed.value}」"
             out.values[key] = None  # as if blank: the rules about its content would only repeat this
             out.findings.append(builtin_finding("TX01", f"{ctx.where(key)}{said}。请填写{cell.label}。", loc.cell))
-    out.findings += _uncalculated(uncalculated)
+    texts = {e.key: float(e.value) for e in grouped["TY03"]}  # type: ignore[arg-type]
+    left_out = _text_left_out(located, out.values, texts) if texts and located.formula_parts else {}
+    out.findings += _per_sheet("TY09", grouped["TY09"], _UNCALCULATED)
+    out.findings += _per_sheet(
+        "TY03", grouped["TY03"], _TEXT, lambda keys: _left_out_note(keys, left_out, texts, located)
+    )
     for key in located.template.section_texts:  # no input of the format, but read by the rules on the text
         loc = located.section_texts.get(key)
         out.values[key] = parse_text(loc.raw) if loc else None
     return out
 
 
-_Uncalculated = tuple[str, CellRef, str, str]  # a formula cell without a result: key, cell, formula, its own message
+class _Entry(NamedTuple):
+    """A cell told with others of its sheet: its key, cell, raw content, own message and parsed value."""
+
+    key: str
+    cell: CellRef
+    raw: str
+    alone: str
+    value: object
 
 
-def _uncalculated(cells: Sequence[_Uncalculated]) -> list[Finding]:
-    """TY09 once per sheet: a workbook saved by a program rather than Excel or WPS has every formula without its
-    result, and one finding says so for all of them (each cell is still marked, as a related cell)."""
+@dataclass(frozen=True)
+class _Grouped:
+    """How a rule is told once for many cells of a sheet: the message (sheet, count, ranges, the first cell) and the
+    part the other cells play."""
+
+    many: Callable[[str, int, str, _Entry], str]
+    role: str
+    least: int = 2  # fewer cells of a sheet are told one by one
+
+
+_UNCALCULATED = _Grouped(
+    lambda sheet, n, where, first: (
+        f"{sheet}有 {n} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {first.cell.coordinate} 的公式为 "
+        f"{first.raw}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
+    ),
+    "同样未保存计算结果的公式",
+)
+_TEXT = _Grouped(
+    lambda sheet, n, where, first: (
+        f"{sheet}有 {n} 个单元格是以文本形式存储的数字（{where}；如 {first.cell.coordinate} 填的是「{first.raw}」），"
+        "已按其中的数字校验。请把它们改为数值（在 Excel 中选中这些单元格，点旁边的提示图标，选「转换为数字」）。"
+    ),
+    "同样是以文本形式存储的数字",
+    6,  # a few are told one by one, each with what it holds (full-width digits, an apostrophe…)
+)
+
+
+def _per_sheet(
+    rule: str, entries: Sequence[_Entry], how: _Grouped, note: Callable[[list[str]], str] = lambda _keys: ""
+) -> list[Finding]:
+    """One finding per sheet for a rule many cells of a sheet break at once (TY09: a workbook saved by a program
+    rather than Excel or WPS has every formula without its result; TY03: a table pasted as text): it names them
+    all, and each cell is still marked, as a related cell. `note` adds what the cells' keys cause elsewhere."""
     out = []
-    for sheet, group in itertools.groupby(sorted(cells, key=lambda c: c[1]), key=lambda c: c[1].sheet):
-        (_, first, formula, alone), *others = group
-        if not others:
-            out.append(builtin_finding("TY09", alone, first))
+    for sheet, group in itertools.groupby(sorted(entries, key=lambda e: e.cell), key=lambda e: e.cell.sheet):
+        first, *others = cells = list(group)
+        if len(cells) < how.least:
+            out += [builtin_finding(rule, e.alone + note([e.key]), e.cell) for e in cells]
             continue
-        where = _ranges([first, *(c for _, c, _, _ in others)])
-        message = (
-            f"{sheet}有 {len(others) + 1} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {first.coordinate} 的公式为 "
-            f"{formula}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
-        )
-        related = tuple(Related(c, "同样未保存计算结果的公式") for _, c, _, _ in others)
-        out.append(Finding("TY09", BUILTIN["TY09"].severity, message, first, related))
+        keys = [e.key for e in cells]
+        message = how.many(sheet, len(keys), _ranges([first.cell, *(e.cell for e in others)]), first) + note(keys)
+        related = tuple(Related(e.cell, how.role) for e in others)
+        out.append(Finding(rule, BUILTIN[rule].severity, message, first.cell, related))
     return out
+
+
+def _text_left_out(located: LocatedReport, values: dict[str, object], texts: dict[str, float]) -> dict[str, list[str]]:
+    """Formulas that are one SUM over a range holding numbers stored as text, whose saved result is exactly what
+    Excel computed with the text left out (a SUM adds up no text), directly or through such another formula: each
+    is checked with the value it will have once the text is a number (`values` are raised by what it left out),
+    so that no correct cell is blamed for it. By text cell: the coordinates of the formulas that leave it out."""
+    at = {(loc.cell.sheet, loc.cell.row, loc.cell.col): key for key, loc in located.cells.items()}
+    sums: dict[str, list[str]] = {}
+    for sheet, xml in located.formula_parts.items():
+        for (row, col), formula in calculated_formulas(xml).items():
+            key, cells = at.get((sheet, row, col)), summed_cells(formula)
+            parts = [at.get((sheet, r, c)) for r, c in cells or ()]
+            if key and cells and None not in parts and isinstance(values.get(key), float):
+                sums[key] = parts  # type: ignore[assignment]
+    lost: dict[str, dict[str, float]] = {}  # formula → text cell → how much of it its saved result leaves out
+    judged: set[str] = set()
+
+    def leaves_out(key: str) -> dict[str, float]:
+        if key in texts:
+            return {key: texts[key]}
+        if key not in sums or key in judged:  # not a SUM, or already judged (or being judged: a cycle)
+            return lost.get(key, {})
+        judged.add(key)
+        found: dict[str, float] = {}
+        for part in sums[key]:
+            for text, amount in leaves_out(part).items():
+                found[text] = found.get(text, 0.0) + amount
+        saved, total = values[key], sum(float(values[p]) for p in sums[key])  # type: ignore[arg-type]
+        if found and abs(saved + sum(found.values()) - total) < 1e-6:  # type: ignore[operator]
+            lost[key] = found
+            values[key] = total
+        return lost.get(key, {})
+
+    for key in sums:
+        leaves_out(key)
+    out: dict[str, list[str]] = {}
+    for key, found in sorted(
+        lost.items(), key=lambda kv: (located.cells[kv[0]].cell.col, located.cells[kv[0]].cell.row)
+    ):
+        for text in found:
+            out.setdefault(text, []).append(located.cells[key].cell.coordinate)
+    return out
+
+
+def _left_out_note(
+    keys: list[str], left_out: dict[str, list[str]], texts: dict[str, float], located: LocatedReport
+) -> str:
+    """What SUM formulas over these text cells left out, and that converting the cells corrects them."""
+    told = [(k, left_out[k]) for k in keys if k in left_out]
+    if not told:
+        return ""
+    each = "，".join(
+        f"{f' {located.cells[k].cell.coordinate} ' if len(keys) > 1 else '它'}未计入 {'、'.join(formulas)} 的公式结果"
+        f"（{'各' if len(formulas) > 1 else ''}少算 {fmt(texts[k])}）"
+        for k, formulas in told
+    )
+    return f"SUM 不计入文本，因此{each}；改为数值后这些结果随之更正，不必改动公式。"
 
 
 def _ranges(cells: Sequence[CellRef], shown: int = 8) -> str:

@@ -232,3 +232,28 @@ def shifted(formula: str, rows: int, cols: int) -> str:
         return f"{m[2]}{col}{m[4]}{row}"
 
     return _REFERENCE.sub(move, formula)
+
+
+_SUM = re.compile(r"=SUM\(([^()!\"]*)\)")  # one SUM over references of its own sheet
+_SUMMED = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?")
+
+
+def summed_cells(formula: str) -> tuple[tuple[int, int], ...] | None:
+    """The cells (row, column) a formula that is one SUM over cells and ranges of its own sheet adds up
+    ("=SUM(D5:I5)", "=SUM(D5,F5:G5)"), each once as SUM counts it; None for any other formula."""
+    m = _SUM.fullmatch(formula.upper().replace(" ", ""))
+    if m is None:
+        return None
+    cells: list[tuple[int, int]] = []
+    for arg in m[1].split(","):
+        ref = _SUMMED.fullmatch(arg)
+        if ref is None:
+            return None
+        first = int(ref[2]), column_number(ref[1])
+        last = (int(ref[4]), column_number(ref[3])) if ref[3] else first
+        rows = range(min(first[0], last[0]), max(first[0], last[0]) + 1)
+        cols = range(min(first[1], last[1]), max(first[1], last[1]) + 1)
+        if len(rows) * len(cols) > 10000:  # a whole column: not a total of the report's cells
+            return None
+        cells += [(r, c) for r in rows for c in cols]
+    return tuple(cells)

@@ -116,7 +116,8 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     where the template's equations show it (the cell is a total whose parts lie in one run of its row or column),
     the range it should add up; overwriting the formula with the number would hide the mistake until the parts
     change. A SUM over the right range that comes out wrong is told why: a part the correction changes (the result
-    follows it), parts typed as text (SUM leaves them out), or a result saved before the parts changed."""
+    follows it), or a result saved before the parts changed, also where parts typed as text do not explain it all
+    (where they do, the total is checked as it will be once they are numbers: validator/check/run.py)."""
     if change is None or change.formula is None:
         return ""
     expected = fmt(change.expected)
@@ -134,7 +135,10 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     texts = [ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)]
     if texts:
         them = "它们" if len(texts) > 1 else "它"
-        return f"该公式的范围正确，但其中 {'、'.join(texts)} 是文本形式的数字，SUM 不计入文本：请把{them}改为数值，不要改动公式。"
+        return (
+            f"该公式的范围正确，其中 {'、'.join(texts)} 是文本形式的数字，SUM 不计入文本，请把{them}改为数值；"
+            "但计入后保存的结果仍与各项之和不符：改为数值后请在 Excel 中重新计算（按 F9）并保存，再校验。"
+        )
     return "该公式的范围正确，保存的结果却与各项之和不符：请在 Excel 中重新计算（按 F9）后保存，再校验。"
 
 

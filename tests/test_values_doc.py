@@ -123,3 +123,13 @@ def test_advice_never_contradicts_another_rule_or_the_header():
     assert "请改为数值 21.5" in parse_number("21.5", "money").problem
     assert parse_number("12件", "count").problem == "填了「12件」，带有单位或文字。请只填数字 12。"
     assert "表头注明" in parse_number("3.5万元", "money").problem
+
+
+def test_a_two_digit_report_year_is_asked_about_not_guessed():
+    """24 cannot choose the format (2019 or 2021): an error asking whether 2024 is meant, not a CV02 about year 24."""
+    for raw in (24, "24", "24年"):
+        parsed = parse_year(raw)
+        assert (parsed.rule, parsed.value != parsed.value) == ("TY07", True), raw
+        assert parsed.problem.endswith(
+            "只有两位数字，无法据此确定报告应采用的格式，也无法与上年报告核对。如指 2024 年，请填写四位数字 2024。"
+        )

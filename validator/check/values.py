@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from validator.rules.numerals import chinese_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
 from validator.text import fmt
@@ -137,14 +138,27 @@ def parse_text(raw: object) -> str | None:
     return text or None
 
 
+_YEAR = re.compile(r"(\d{4}|[零〇一二三四五六七八九]{4}|(?P<short>\d{2}))年?度?")
+
+
 def parse_year(raw: object) -> Parsed:
-    """A year such as 2023, "2023", "2023年" or "２０２３年度"."""
+    """A year such as 2023, "2023", "2023年", "２０２３年度" or "二〇二三年"; two digits ("23") are asked about (the
+    year chooses the format, and a guess would choose it silently)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
-        return Parsed(float(raw))
+        if not 10 <= raw < 100:
+            return Parsed(float(raw))
+        raw = str(int(raw))  # 24: two digits, asked about below
     text = parse_text(raw)
     if text is None:
         return Parsed(None)
-    m = re.fullmatch(r"(\d{4})年?度?", unicodedata.normalize("NFKC", text))
+    m = _YEAR.fullmatch(unicodedata.normalize("NFKC", text))
+    if m and m["short"]:
+        return Parsed(
+            UNKNOWN,
+            "TY07",
+            f"填了「{text}」，只有两位数字，无法据此确定报告应采用的格式，也无法与上年报告核对。"
+            f"如指 20{m['short']} 年，请填写四位数字 20{m['short']}。",
+        )
     if m:
-        return Parsed(float(m[1]))
+        return Parsed(float(m[1]) if m[1].isdigit() else float(chinese_number(m[1]) or 0))
     return Parsed(UNKNOWN, "TY07", f"填了「{text}」，不是年份。请填写四位数字的年份，如 {dt.date.today().year - 1}。")

@@ -81,7 +81,9 @@ def test_a_total_summing_the_wrong_range_is_told_to_correct_its_formula(balanced
     copy = openpyxl.load_workbook(write_annotated(path, report, out_dir=tmp_path / "out").path)
     assert advice in copy["表三"]["J7"].comment.text and _fill(copy["表三"]["J7"]) == PRIMARY_FILL["error"]
     assert any(
-        "该单元格是公式 =SUM(D7:H7)，请改正公式" in str(c.value) for row in copy["校验结果"].iter_rows() for c in row
+        "该单元格是公式 =SUM(D7:H7)，求和范围不对：请改正公式" in str(c.value)
+        for row in copy["校验结果"].iter_rows()
+        for c in row
     )
     # the report's heading and its JSON name the formula too
     assert "应将 表三!J7（公式 =SUM(D7:H7)）的结果由 28 改为 29" in report.localisation.summary()[0]
@@ -164,7 +166,22 @@ def test_totals_summing_too_little_are_the_correction_not_the_parts(balanced_wor
         ("J7", 29, "=SUM(D7:H7)"),
     ]
     (total,) = [f for f in report.findings if f.rule == "EQ03" and f.cell.coordinate == "J28"]
-    assert total.message.endswith("该公式的范围正确：J7 改正后，它的结果随之变为 53，不必改动。")
+    assert total.message.endswith("该公式的范围正确：J7 的公式改正后，它的结果随之变为 53，不必改动。")
+    # J28 only follows J7: not a cell to correct, in the heading, the results table and JSON alike
+    assert [c.role for c in report.localisation.corrections] == ["range", "follows", "range"]
+    assert report.localisation.summary()[0] == (
+        "勾稽关系：最少需更正 2 个单元格。应将 表三!J5（公式 =SUM(D5:H5)）的结果由 53 改为 54、"
+        "表三!J28（公式 =SUM(J7:J27)）的结果随之由 52 变为 53（不必改动）、表三!J7（公式 =SUM(D7:H7)）的结果由 28 改为 29。"
+    )
+    rows = [[c.value for c in row] for row in _results(write_annotated(path, report, out_dir=tmp_path / "out").path)]
+    assert any(str(r[0]).startswith("建议更正：使全部勾稽关系平衡最少需更正 2 个单元格") for r in rows)
+    (j28,) = [r for r in rows if r[1] == "表三!J28"]
+    assert j28[4].startswith("随之变化，不必改动；该单元格是公式 =SUM(J7:J27)，范围正确；涉及问题")
+    assert [c["formula_role"] for c in report_json(report)["corrections"]] == ["range", "follows", "range"]
+
+
+def _results(path: Path) -> list:
+    return list(openpyxl.load_workbook(path)["校验结果"].iter_rows())
 
 
 def test_sums_leaving_out_numbers_stored_as_text_are_checked_as_converted(balanced_workbook: Path, tmp_path: Path):

@@ -119,6 +119,7 @@ def test_json_carries_the_correction(workbook):
             "to": int(values[key]),
             "blank": False,
             "formula": None,
+            "formula_role": None,
         }
     ]
     assert report.localisation.summary()[0].startswith("勾稽关系：最少需更正 1 个单元格。")

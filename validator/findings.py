@@ -131,6 +131,9 @@ class Coverage:
 
 
 Changes = tuple["Correction", ...]
+# Why a formula's result is to change (rules/kinds/equation.py formula_role): its range is wrong, it follows a corrected
+# cell (nothing to do), a part is a number stored as text, its saved result is stale, or its references are to check.
+FormulaRole = Literal["range", "follows", "text", "stale", "check"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,12 @@ class Correction:
     expected: float
     blank: bool = False  # the cell was blank or held a placeholder
     formula: str | None = None  # the cell shows this formula's saved result: the formula is what to correct
+    role: FormulaRole | None = None  # for a formula: why its result changes ("follows": nothing to do)
+
+    @property
+    def follows(self) -> bool:
+        """A formula over the right range whose result follows a corrected cell: no cell for the clerk to change."""
+        return self.role == "follows"
 
     def phrase(self, sheet: bool = True) -> str:
         """ "表三!E7 由 40 改为 4", "J7（未填数字）改为 8", "J7（公式 =SUM(D7:H7)）的结果由 28 改为 29"; without
@@ -150,6 +159,10 @@ class Correction:
         where = (self.cell.ref if sheet else self.cell.coordinate) if self.cell else self.key
         if self.blank:
             was = "（未填数字）"
+        elif self.follows:
+            return (
+                f"{where}（公式 {self.formula}）的结果随之由 {fmt(self.actual)} 变为 {fmt(self.expected)}（不必改动）"
+            )
         elif self.formula:
             was = f"（公式 {self.formula}）的结果由 {fmt(self.actual)} "
         else:
@@ -181,8 +194,13 @@ class Localisation:
 
     @property
     def size(self) -> int:
-        """How many cells the correction touches (with the smallest option of each ambiguous part)."""
-        return len(self.corrections) + sum(min(map(len, options), default=0) for options in self.alternatives)
+        """How many cells the clerk changes (with the smallest option of each ambiguous part); formulas that only
+        follow a corrected cell are not counted."""
+
+        def count(changes: Changes) -> int:
+            return sum(not c.follows for c in changes)
+
+        return count(self.corrections) + sum(min(map(count, options), default=0) for options in self.alternatives)
 
     def summary(self) -> list[str]:
         """Chinese lines for the report's heading: how many cells to change, which, and what is undecided."""

@@ -131,7 +131,7 @@ CORRECTION_COLUMNS = (("序号", 6), ("位置", 10), ("现值", 12), ("建议改
 def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) -> tuple[ResultsTable, ...]:
     """The report's correction, each cell once, with the findings it settles; undecided parts as numbered options."""
     loc = report.localisation
-    entries = [(c, "确定") for c in loc.corrections]
+    entries = [(c, "随之变化，不必改动" if c.follows else "确定") for c in loc.corrections]
     for n, options in enumerate(loc.alternatives, 1):
         for m, option in enumerate(options, 1):
             entries += [
@@ -158,8 +158,18 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
     return (ResultsTable(CORRECTION_COLUMNS, rows, heading),)
 
 
+_FORMULA_ROLES = {
+    "range": "该单元格是公式 {}，求和范围不对：请改正公式，不要直接改填数字；",
+    "follows": "该单元格是公式 {}，范围正确；",
+    "text": "该单元格是公式 {}，范围正确，但其中有文本形式的数字（SUM 不计入文本）：请把它们改为数值，再重新计算后保存；",
+    "stale": "该单元格是公式 {}，范围正确，保存的结果未重新计算：请在 Excel 中重新计算（按 F9）后保存；",
+    "check": "该单元格是公式 {}，请核对它引用的单元格，不要直接改填数字；",
+}
+
+
 def _formula(c: Correction) -> str:
-    return f"该单元格是公式 {c.formula}，请改正公式，不要直接改填数字；" if c.formula else ""
+    """What to do with a formula cell of the correction, as its finding says (Correction.role)."""
+    return _FORMULA_ROLES[c.role or "check"].format(c.formula) if c.formula else ""
 
 
 def _settles(report: FileReport, cell: CellRef | None) -> str:

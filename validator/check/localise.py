@@ -21,7 +21,7 @@ import numpy as np
 
 from validator.findings import MAX_ALTERNATIVES, Changes, Correction, Localisation
 from validator.locate import LocatedReport
-from validator.rules.kinds.equation import coefficients
+from validator.rules.kinds.equation import coefficients, formula_role
 from validator.spec.model import Template
 
 FILLED_WEIGHT = 1.0
@@ -390,11 +390,18 @@ def report_localisation(
     if not parts:
         return Localisation()
 
+    certain = {k for p in parts if p.unique for k, _, _ in p.options[0]}
+
     def changes(option: tuple[Change, ...]) -> Changes:
+        changed = certain | {k for k, _, _ in option}
         return tuple(
-            Correction(k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap, located.formula(k))
+            Correction(
+                k, located.cells[k].cell if k in located.cells else None, a, e, k in cheap, formula,
+                formula_role(k, formula, changed, located) if formula else None,
+            )
             for k, a, e in option
-        )
+            for formula in [located.formula(k)]
+        )  # fmt: skip
 
     sure = [changes(p.options[0]) for p in parts if p.unique]
     unsure = [tuple(changes(o) for o in p.options) for p in parts if not p.unique]

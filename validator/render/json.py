@@ -89,7 +89,7 @@ def coverage_json(r: FileReport) -> dict | None:
 def _changes(changes: Changes) -> list[dict]:
     return [
         {"cell": c.cell.ref if c.cell else None, "key": c.key, "from": number(c.actual), "to": number(c.expected),
-         "blank": c.blank, "formula": c.formula}
+         "blank": c.blank, "formula": c.formula, "formula_role": c.role}
         for c in changes
     ]  # fmt: skip
 

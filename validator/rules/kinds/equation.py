@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from validator.findings import Correction, Finding, Related, phrases, undecided
+from validator.findings import Correction, Finding, FormulaRole, Related, phrases, undecided
 from validator.rules import strays
 from validator.rules.kinds.base import Param, RuleKind
 from validator.spec.model import Equation, RuleSpec, SpecError, Template
@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking import
     import numpy as np
     import pandas as pd
 
+    from validator.cellref import CellRef
+    from validator.locate import LocatedReport
     from validator.rules.context import ReportContext
 
 TOLERANCE = 1e-6
@@ -111,29 +113,43 @@ _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 _PLAIN_SUM = re.compile(r"=SUM\(([^()]*)\)")  # a formula that is one SUM over one range
 
 
+def formula_role(key: str, formula: str, changed: set[str], located: LocatedReport) -> FormulaRole:
+    """Why a formula cell's result is to change, decided once for the finding, the heading, the results table and
+    JSON: its range is wrong ("range"), it follows a part the correction changes ("follows": nothing to do), a part
+    is a number stored as text ("text"), its saved result is older than its parts ("stale"); "check" where the
+    template's equations show no range for it (a part, or a total not of one run)."""
+    wanted = _wanted_run(key, formula, located)
+    if wanted is None:
+        return "check"
+    run, parts = wanted
+    summed = _PLAIN_SUM.fullmatch(formula.upper().replace(" ", ""))
+    if summed is None or summed[1].replace("$", "") != run:
+        return "range"
+    if changed & set(parts):
+        return "follows"
+    if any(isinstance(getattr(located.cells.get(k), "raw", None), str) for k in parts):
+        return "text"
+    return "stale"
+
+
 def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
-    """When the cell to change holds a formula (the correction names it): that the formula is what to correct, and,
-    where the template's equations show it (the cell is a total whose parts lie in one run of its row or column),
-    the range it should add up; overwriting the formula with the number would hide the mistake until the parts
-    change. A SUM over the right range that comes out wrong is told why: a part the correction changes (the result
-    follows it), or a result saved before the parts changed, also where parts typed as text do not explain it all
-    (where they do, the total is checked as it will be once they are numbers: validator/check/run.py)."""
+    """When the cell to change holds a formula (the correction names it): what to do, as its role says; overwriting
+    the formula with the number would hide the mistake until the parts change."""
     if change is None or change.formula is None:
         return ""
     expected = fmt(change.expected)
-    wanted = _wanted_run(change.key, change.formula, ctx)
-    if wanted is None:
+    wanted = _wanted_run(change.key, change.formula, ctx.located)
+    if change.role == "check" or wanted is None:
         return f"请核对该公式引用的单元格，不要直接改填 {expected}。"
     run, parts = wanted
-    summed = _PLAIN_SUM.fullmatch(change.formula.upper().replace(" ", ""))
-    if summed is None or summed[1].replace("$", "") != run:
+    if change.role == "range":
         return f"请改正该公式，不要直接改填 {expected}：它应对 {run} 求和，即 =SUM({run})。"
-    corrected = {c.key for c in ctx.localisation.corrections}
-    follows = [ctx.cell(k).coordinate for k in parts if k in corrected]
-    if follows:
-        return f"该公式的范围正确：{'、'.join(follows)} 改正后，它的结果随之变为 {expected}，不必改动。"
-    texts = [ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)]
-    if texts:
+    if change.role == "follows":
+        return f"该公式的范围正确：{_followed(parts, ctx)}，它的结果随之变为 {expected}，不必改动。"
+    if change.role == "text":
+        texts = [
+            ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)
+        ]
         them = "它们" if len(texts) > 1 else "它"
         return (
             f"该公式的范围正确，其中 {'、'.join(texts)} 是文本形式的数字，SUM 不计入文本，请把{them}改为数值；"
@@ -142,16 +158,38 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     return "该公式的范围正确，保存的结果却与各项之和不符：请在 Excel 中重新计算（按 F9）后保存，再校验。"
 
 
-def _wanted_run(key: str, formula: str, ctx: ReportContext) -> tuple[str, tuple[str, ...]] | None:
+def _followed(parts: Sequence[str], ctx: ReportContext) -> str:
+    """ "D7 改正后", "J7 的公式改正后": the cells the clerk changes that this formula follows (through formulas that
+    only follow, down to them)."""
+    changes = {c.key: c for c in ctx.localisation.corrections}
+    said: list[str] = []
+    todo = [k for k in parts if k in changes]
+    while todo:
+        c = changes[todo.pop(0)]
+        if c.role == "follows":
+            wanted = _wanted_run(c.key, c.formula or "", ctx.located)
+            todo += [k for k in (wanted[1] if wanted else ()) if k in changes]
+        else:
+            said.append(f"{ctx.cell(c.key).coordinate}{' 的公式' if c.formula else ''}")
+    cells = "、".join(dict.fromkeys(said))
+    return f"{cells}{'' if cells.endswith('公式') else ' '}改正后"
+
+
+def _wanted_run(key: str, formula: str, located: LocatedReport) -> tuple[str, tuple[str, ...]] | None:
     """ "D7:I7" and the parts' keys: the parts of an equation whose single left-hand term is `key`, when they fill
     one run of a row or column; of several such equations, the one running the way the formula's own range runs."""
-    cell = ctx.cell(key)
+
+    def at(k: str) -> CellRef | None:
+        loc = located.cells.get(k)
+        return loc.cell if loc else None
+
+    cell = at(key)
     m = _RANGE.search(formula.upper())
     along_row = bool(m) and m[2] == m[4]  # the formula adds up part of a row
     found = []
-    for rule in ctx.located.template.rules:
+    for rule in located.template.rules:
         for eq in rule.equations if rule.kind == "equation" else ():
-            parts = [ctx.cell(k) for k in eq.rhs]
+            parts = [at(k) for k in eq.rhs]
             if eq.lhs != (key,) or any(p is None or p.sheet != cell.sheet for p in parts):
                 continue
             first, last = min(parts), max(parts)

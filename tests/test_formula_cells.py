@@ -166,7 +166,7 @@ def test_totals_summing_too_little_are_the_correction_not_the_parts(balanced_wor
         ("J7", 29, "=SUM(D7:H7)"),
     ]
     (total,) = [f for f in report.findings if f.rule == "EQ03" and f.cell.coordinate == "J28"]
-    assert total.message.endswith("该公式的范围正确：J7 的公式改正后，它的结果随之变为 53，不必改动。")
+    assert total.message.endswith("该公式的范围正确：J7 的公式改正后，它的结果随之变为 53。")
     # J28 only follows J7: not a cell to correct, in the heading, the results table and JSON alike
     assert [c.role for c in report.localisation.corrections] == ["range", "follows", "range"]
     assert report.localisation.summary()[0] == (

@@ -145,7 +145,7 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
     if change.role == "range":
         return f"请改正该公式，不要直接改填 {expected}：它应对 {run} 求和，即 =SUM({run})。"
     if change.role == "follows":
-        return f"该公式的范围正确：{_followed(parts, ctx)}，它的结果随之变为 {expected}，不必改动。"
+        return f"该公式的范围正确：{_followed(parts, ctx)}，它的结果随之变为 {expected}。"
     if change.role == "text":
         texts = [
             ctx.cell(k).coordinate for k in parts if isinstance(getattr(ctx.located.cells.get(k), "raw", None), str)

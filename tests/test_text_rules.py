@@ -141,6 +141,25 @@ def test_a_table_value_that_is_unknown_is_not_compared(tmp_path: Path) -> None:
     assert [f.rule for f in report.findings] == ["TY07"]
 
 
+@pytest.mark.parametrize("fmt", ("xlsx", "html"))
+@pytest.mark.parametrize(
+    ("key", "said"),
+    (("t3.new.total", "收到政府信息公开申请{}件"), ("t4.cases.review.total", "发生政府信息公开行政复议案件{}件")),
+)
+def test_a_blank_table_total_is_not_compared(tmp_path: Path, fmt: str, key: str, said: str) -> None:
+    """A blank total counts as 0 in the equations, but the text is not wrong about it: TY01 and the equations say
+    what to fill in. The text stating the total is not blamed, on a workbook or a published page."""
+    values = {k: x for k, x in VALUES.items() if x is not None and k != key}
+    paragraphs = {"表三" if key.startswith("t3") else "表四": (f"本年度{said.format(VALUES[key])}。",)}
+    path = published(tmp_path / "report.xlsx", values, paragraphs=paragraphs)
+    if fmt == "html":
+        page = documents.clean_html(documents.segments(load(path).grid.sheets[0]))
+        (path := tmp_path / "report.html").write_bytes(page)
+    (report,) = check_paths([path])
+    rules = {f.rule for f in report.findings}
+    assert "TY01" in rules and not any(r.startswith("TT") for r in rules)
+
+
 def test_the_basis_document(tmp_path: Path) -> None:
     old = check(tmp_path, {"overview": "本报告依据国办公开办函〔2019〕60号编制。"})
     assert [(f.rule, f.cell.ref) for f in old.findings] == [("TX05", "正文!B2")]
@@ -184,6 +203,24 @@ def test_last_years_figure_and_parts_of_this_years_are_no_contradiction(tmp_path
     wrong = f"通过网上申请平台收到申请{new - 20}件，通过信函收到申请21件。较上年收到的申请{new}件有所增加。"
     report = check(tmp_path, {"problems": wrong})
     assert sorted(f.actual for f in report.findings) == [21, new - 20]  # parts that do not add up: both named
+
+
+def test_figures_of_several_years_or_a_whole_area_are_no_contradiction(tmp_path: Path) -> None:
+    """ "近三年共收到申请350件", "全县各级行政机关共收到申请1523件": not this agency's figure of the year; a figure of
+    this year in the same sentence is still compared, and so is the year's own 累计."""
+    new, review = VALUES["t3.new.total"], VALUES["t4.cases.review.total"]
+    text = (
+        f"近三年共收到政府信息公开申请350件，本年度收到政府信息公开申请{new}件。"
+        "全县各级行政机关共收到政府信息公开申请1523件。全市共受理政府信息公开申请2046件。"
+        f"历年累计收到政府信息公开申请800件。近5年共发生政府信息公开行政复议案件{review + 4}件。"
+    )
+    assert check(tmp_path, {"problems": text}).findings == []
+    wrong = (
+        f"近三年共收到政府信息公开申请350件，其中本年度收到政府信息公开申请{new + 1}件。"
+        f"全年累计受理政府信息公开申请{new + 2}件。"
+    )
+    report = check(tmp_path, {"problems": wrong})
+    assert sorted((f.rule, f.actual) for f in report.findings) == [("TT01", new + 1), ("TT01", new + 2)]
 
 
 @pytest.mark.parametrize("fmt", ("xlsx", "html", "docx"))

@@ -375,7 +375,7 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         errors: list[pa.errors.SchemaError] = []
     except pa.errors.SchemaErrors as exc:
         errors = exc.schema_errors
-    contexts = [ReportContext(p.values, r) for p, r in zip(parsed, reports)]  # the frame's rows, as built
+    contexts = [ReportContext(p.values, r, blank=frozenset(p.cheap)) for p, r in zip(parsed, reports)]  # frame rows
     found = _findings_from_errors(errors, frame, contexts, parsed, template)
     return [_checked(r, p, f, ctx) for r, p, f, ctx in zip(reports, parsed, found, contexts)]
 

@@ -23,6 +23,8 @@ class ReportContext:
     unbalanced: list[Equation] = field(default_factory=list)  # every failing equation instance of the report
     localisation: Localisation = field(default_factory=Localisation)  # their correction, found together
     strays_counted: bool = False  # the correction takes the equations to include the stray numbers among their terms
+    # Inputs left blank or holding a placeholder ("/", "无"): counted as 0 in sums, but their value is not known (TY01/TY02)
+    blank: frozenset[str] = frozenset()
 
     def cell(self, key: str) -> CellRef | None:
         loc = self.located.cells.get(key) or self.located.section_texts.get(key)

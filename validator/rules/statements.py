@@ -22,6 +22,7 @@ class Statement:
     words: str
     sentence: int = 0  # which sentence of the text states it
     before: str = ""  # the words of its clause before it ("较2024年" in "较2024年收到的申请47件")
+    head: str = ""  # the words of its sentence before it
 
 
 @cache
@@ -66,7 +67,7 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
                 if value is not None:
                     head = words[: m.start()]
                     before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
-                    statement = Statement(value, m.group(), n, before)
+                    statement = Statement(value, m.group(), n, before, head)
                     found.append((sentence.start() + m.start(), sentence.start() + m.end(), statement))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):

@@ -21,6 +21,14 @@ if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking import
 TOLERANCE = 1e-6
 # Words before a number in its clause that make it another period's figure: 较上年, 比去年, 同比, 较2024年…
 _COMPARED = re.compile(r"较|相比|同比|环比|比(?:上|去|前|\d)|上年|去年|上一年|前年|往年")
+# Words before a number in its sentence that make it a figure of several years or of a whole area ("近三年共收到申请
+# 350件", "全县各级行政机关共收到申请1523件"): not this agency's figure of the year, unless the sentence returns to
+# this year or this agency after them ("近三年共收到申请350件，其中本年度收到128件"). 累计 after 本年/全年/…年 is the
+# year's own total ("全年累计受理申请128件").
+_ELSEWHERE = re.compile(
+    r"近(?:[一二两三四五六七八九十]|\d{1,2})年|近年来|历年|(?<![年度])累计|各级|全系统|全(?:省|自治区|市|州|盟|县|区|旗)"
+)
+_THIS_YEAR = re.compile(r"本年|今年|当年|全年|本机关|本单位")
 
 
 def text_fields(template: Template) -> list[str]:
@@ -30,11 +38,12 @@ def text_fields(template: Template) -> list[str]:
 
 
 def _contradictions(
-    row: Mapping[str, object], rule: RuleSpec, fields: Sequence[str]
+    row: Mapping[str, object], rule: RuleSpec, fields: Sequence[str], blank: frozenset[str] = frozenset()
 ) -> list[tuple[str, Statement, float]]:
-    """(text field, statement, table value) for every statement that differs from the tables."""
+    """(text field, statement, table value) for every statement that differs from the tables; none when a table
+    cell is `blank` (counted as 0 in sums, but TY01/TY02 and the equations say what it should be, not the text)."""
     table = [float(row[k]) for k in rule.params["cells"]]
-    if any(math.isnan(v) for v in table):
+    if any(math.isnan(v) for v in table) or not blank.isdisjoint(rule.params["cells"]):
         return []  # a table value is unknown: structure or value findings say why
     total = math.fsum(table)
     p = rule.params
@@ -49,11 +58,11 @@ def _contradictions(
 
 def _claims(statements: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
-    件"), nor any of a sentence that states the figure itself or parts adding up to it ("网上收到申请30件，信函收到申请
+    件") nor one of several years or a whole area ("近三年共收到申请350件"), nor any of a sentence that states the figure itself or parts adding up to it ("网上收到申请30件，信函收到申请
     24件，共计54件")."""
     by_sentence: dict[int, list[Statement]] = {}
     for s in statements:
-        if not _COMPARED.search(s.before):
+        if not _COMPARED.search(s.before) and not _elsewhere(s.head):
             by_sentence.setdefault(s.sentence, []).append(s)
     return [
         s
@@ -62,6 +71,12 @@ def _claims(statements: list[Statement], total: float) -> list[Statement]:
         and not (len(said) > 1 and abs(math.fsum(s.value for s in said) - total) <= TOLERANCE)
         for s in said
     ]
+
+
+def _elsewhere(head: str) -> bool:
+    """Whether the words before a statement in its sentence last name several years or a whole area."""
+    other = [m.end() for m in _ELSEWHERE.finditer(head)]
+    return bool(other) and not any(m.start() >= other[-1] for m in _THIS_YEAR.finditer(head))
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
@@ -73,7 +88,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
     cells = rule.params["cells"]
     where = "＋".join(ctx.where(k) for k in cells)
     out = []
-    for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template)):
+    for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template), ctx.blank):
         message = (
             f"{ctx.text_where(key)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
             f"{rule.summary}。请核对后修改正文或表格，使两者一致。"
@@ -88,7 +103,9 @@ def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
-        "与往年比较的数字（“较上年…”），以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致"
+        "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”），"
+        "以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致；表格中的该数字为空或填了占位符的，不与正文比较"
+        "（由数值规则和勾稽关系指出应填的数字）"
     )
 
 

@@ -804,24 +804,50 @@ def test_quoted_report_text_that_looks_like_an_address_stays() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "pager", ["", '<span>1</span> <a href="./t2_2.html">2</a> <a href="./t2_2.html">下一页</a> 第1页 共2页']
-)
-def test_a_web_page_shown_in_several_pages_says_the_rest_is_on_other_pages(corpus, tmp_path: Path, pager: str) -> None:
-    """A CMS cuts a long report into pages linked by 下一页: the first page ends before 四. What it lacks is said to
-    be on the other pages, with how to get the whole report, instead of asking the agency to add it."""
+_RELATED = '<h3>相关文章</h3><ul><li><a href="a.html">某某县2023年政府信息公开工作年度报告</a></li></ul>'
+PAGERS = {  # the pager as the page writes it, and what the message says of it ("": no pager of the article)
+    "none": ("", ""),
+    "links": ('<span>1</span> <a href="./t2_2.html">2</a> <a href="./t2_2.html">下一页</a> 第1页 共2页', "共 2 页"),
+    "trs": ('<div id="page_div"></div><script>createPageHTML(3, 0, "t20250120_4521", "html");</script>', "共 3 页"),
+    "script": (
+        '<span>共3页</span> <a href="javascript:;">首页</a> <a href="javascript:;">上一页</a> '
+        '<a href="javascript:goPage(2)">下一页</a> <a href="javascript:goPage(3)">尾页</a>',
+        "共 3 页",
+    ),
+    "last page": (
+        '<a href="t.html">首页</a> <a href="t_1.html">上一页</a> <a href="t.html">1</a> <span>2</span>',
+        "分为多页",
+    ),
+    "one page": ('共1页 <a href="t.html">下一页</a>', ""),
+    "browser back": ('【<a href="javascript:history.back()">上一页</a>】', ""),
+    "related list": (f'<div class="xgwz">{_RELATED}<div>共5页 <a href="list_2.html">下一页</a></div></div>', ""),
+}
+
+
+@pytest.mark.parametrize("root", ("content root", "whole page"))
+@pytest.mark.parametrize("pager", PAGERS)
+def test_a_web_page_shown_in_several_pages_says_the_rest_is_on_other_pages(
+    corpus, tmp_path: Path, pager: str, root: str
+) -> None:
+    """A CMS cuts a long report into pages linked by 下一页 (by script too, or by TRS's createPageHTML; the last page
+    links only back): the first page ends before 四. What it lacks is said to be on the other pages, with how to get
+    the whole report, instead of asking the agency to add it. A list's pager (相关文章) turns no page of the report,
+    on a page with a content root or without one."""
     parts = _parts(corpus, "balanced")
     cut = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith("四、"))
+    html, paged = PAGERS[pager]
     page = documents.clean_html(parts[:cut]).replace(
-        b'</div><div class="footer">', f'<div>{pager}</div></div><div class="footer">'.encode()
+        b'</div><div class="footer">', f'<div>{html}</div></div><div class="footer">'.encode()
     )
+    if root == "whole page":
+        page = page.replace(b'<div id="zoom">', b"<div>")
     (path := tmp_path / "paged.html").write_bytes(page)
     (report,) = check_paths([path])
     missing = {f.rule: f.message for f in report.findings if f.rule in ("ST01", "ST09")}
     assert set(missing) == {"ST01", "ST09"}, report.findings
     for message in missing.values():
-        if pager:
-            assert "网页分页显示（共 2 页），只读取了保存的这一页" in message and "请按官方格式补上" not in message
+        if paged:
+            assert f"网页分页显示（{paged}），只读取了保存的这一页" in message and "请按官方格式补上" not in message
         else:
             assert "网页分页显示" not in message and "请按官方格式补上" in message
 

@@ -87,7 +87,15 @@ _CONTENT_ROOTS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
 )
 _ATTACHMENT = re.compile(r"(?i)\.(?:pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)")
-_NEXT_PAGE = re.compile(r"下一页|下页|后一页|尾页|末页")  # a pager's links on to the article's other pages
+# A pager's links to the article's other pages: on (下一页, 尾页), or back from the last page (上一页; not 首页, which
+# is also the site's home page)
+_PAGE_LINK = re.compile(r"下一页|下页|后一页|尾页|末页|上一页|上页|前一页")
+# `javascript:goPage(2)` turns a page; `javascript:;`, `void(0)` and the browser's own history.back() do not
+_PAGE_SCRIPT = re.compile(r"^(?!void\b|history\.|window\.)[A-Za-z_$][\w$.]*\(")
+_TRS_PAGER = re.compile(r"createPageHTML\(\s*(\d{1,3})\s*,")  # a TRS page's pager: createPageHTML(pages, current, …)
+_LIST_HEADING = re.compile(
+    r"相关(?:文章|阅读|链接|信息|新闻|文件|推荐)|推荐阅读|延伸阅读|热点|猜你喜欢|最新(?:文章|信息)"
+)
 _PAGE_COUNT = re.compile(r"共(\d{1,3})页")
 _TITLE_CANDIDATES = 200  # headings looked at for the report's title: a page of thousands is a hostile one
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
@@ -161,18 +169,43 @@ def _not_a_report(root) -> ReadError:
 
 def _pager(root) -> str:
     """What a pager of the article says when the page is one of several ("共 3 页", else "分为多页"), or "": CMSs
-    cut long articles into pages linked by 下一页, and only the page saved is read."""
-    onward = [a for a in root.iter("a") if _NEXT_PAGE.fullmatch(a.text_content().strip()) and _elsewhere(a)]
-    if not onward:
+    cut long articles into pages, and only the page saved is read. A pager is a link on to another page (下一页,
+    尾页, also by script: `javascript:goPage(2)`), a link back from the last page (上一页), or the script a TRS page
+    writes its pager with (`createPageHTML(3, 0, …)`); not a pager of a list outside the article (相关文章)."""
+    page = root.getroottree().getroot()  # TRS writes the script after the article's content root too
+    for script in page.iter("script"):
+        trs = _TRS_PAGER.search(script.text or "")
+        if trs and int(trs[1]) > 1 and not _in_a_list(script, page):
+            return f"共 {int(trs[1])} 页"
+    links = [a for a in root.iter("a") if _PAGE_LINK.fullmatch(_SPACES.sub("", a.text_content())) and _elsewhere(a)]
+    pagers = [a for a in links if not _in_a_list(a, root)]
+    if not pagers:
         return ""
-    pages = _PAGE_COUNT.search(_SPACES.sub("", root.text_content()))
+    near = (_SPACES.sub("", el.text_content()) for el in list(pagers[0].iterancestors())[:3])
+    pages = next(filter(None, (_PAGE_COUNT.search(text) for text in near)), None)
+    if pages and int(pages[1]) < 2:
+        return ""
     return f"共 {pages[1]} 页" if pages else "分为多页"
 
 
 def _elsewhere(link) -> bool:
-    """A link to another page (not to a place on this one, nor a script)."""
-    href = (link.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:"))
+    """A link to another page (not to a place on this one, nor a script that does nothing: `javascript:;`, unlike
+    `javascript:goPage(2)`)."""
+    href = _SPACES.sub("", link.get("href") or "")
+    if href.lower().startswith("javascript:"):
+        return bool(_PAGE_SCRIPT.search(href[len("javascript:") :]))
+    return bool(href) and not href.startswith("#")
+
+
+def _in_a_list(link, root) -> bool:
+    """Whether a link is in a block of links to other articles (相关文章, 推荐阅读…) within `root`: their pager turns
+    the list's pages, not the article's."""
+    for el in link.iterancestors():
+        if el is root:
+            return False
+        if _LIST_HEADING.match(_SPACES.sub("", el.text_content())):
+            return True
+    return False
 
 
 def _titles(root, content) -> list[str]:

@@ -112,6 +112,10 @@ _RULES = {"t2_1.rules": [1, 0, 2]}  # 规章 本年制发 1、现行有效 2
         ("某某县人民政府", "本机关是县级人民政府"),
         ("某某市公安局", "本机关是地方政府部门（不是国务院部门，也不是人民政府）"),
         ("某某省教育厅", "本机关是地方政府部门（不是国务院部门，也不是人民政府）"),
+        ("某某县城关镇", "本机关是乡镇级机关"),  # a town's name without 人民政府 names its government
+        ("某某县人民政府办公室", "本机关是县级机关（县级人民政府的办公室）"),
+        ("国家税务总局某某县税务局", "本机关是国家税务总局设在地方的税务局（不是国务院部门本身，也不是人民政府）"),
+        ("国家税务总局某某省税务局", "本机关是国家税务总局设在地方的税务局（不是国务院部门本身，也不是人民政府）"),
     ],
 )
 def test_a_published_report_without_a_cover_is_judged_by_its_agency_name(tmp_path: Path, agency: str, said: str):
@@ -132,9 +136,20 @@ def test_a_published_report_whose_agency_name_settles_nothing_says_pl01_was_not_
     assert [f.rule for f in report.findings] == []
     (notice,) = [n for n in report.notices if "PL01" in n]
     assert notice.startswith("PL01未能判断：表二「规章 / 本年制发件数」 = 1，表二「规章 / 现行有效件数」 = 2，")
-    assert f"但无法确定本机关的机关层级和机关类别（年报没有填写，从机关名称「{agency}」也无法确定）" in notice
+    assert f"，但年报没有填写本机关的机关层级和机关类别，从机关名称「{agency}」也无法确定。" in notice
+    assert notice.endswith(
+        "这些数字应为 0，除非机关层级为国务院部门；或 机关层级为省级/设区的市级、机关类别为人民政府。"
+        "请核对：本机关不是这样的机关的，这些数字应为 0。"
+    )
     (report,) = check_paths([_published_page(tmp_path, agency, {})])
     assert report.findings == [] and not any("PL01" in n for n in report.notices)
+
+
+def test_a_title_joining_the_agency_with_guanyu_names_the_agency_without_it(tmp_path: Path):
+    """ "某某县人民政府关于2025年度政府信息公开工作年度报告": 关于 joins the title, it is no part of the name."""
+    (report,) = check_paths([_published_page(tmp_path, "某某县人民政府关于", _RULES)])
+    (finding,) = [f for f in report.findings if f.rule == "PL01"]
+    assert finding.message.startswith("据机关名称「某某县人民政府」，本机关是县级人民政府，")
 
 
 def test_a_provincial_government_by_name_may_have_rules(tmp_path: Path):

@@ -13,6 +13,9 @@ _TITLES = (  # "某某县人民政府办公室2025年度政府信息公开工作
     re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>\S.*?)\s*(?:政府信息公开|政务公开).*报告"),
 )
 _TITLE_ROWS = 10  # the title is among the first rows of the page
+# Words joining the agency to the rest of its title, no part of its name: "某某县人民政府关于2024年…报告",
+# "某某县人民政府办公室关于印发2024年…报告的通知"
+_CONNECTIVE = re.compile(r"\s*(?:关于(?:印发|发布|公布)?|印发|发布|公布)$")
 
 
 def title_fields(sheet: SheetGrid) -> tuple[tuple[int, int], dict[str, object]] | None:
@@ -22,5 +25,5 @@ def title_fields(sheet: SheetGrid) -> tuple[tuple[int, int], dict[str, object]] 
         if r > _TITLE_ROWS:
             break
         if c == 1 and isinstance(value, str) and (m := next(filter(None, (t.match(value) for t in _TITLES)), None)):
-            return (r, c), {AGENCY_FIELD: m["agency"], YEAR_FIELD: int(m["year"])}
+            return (r, c), {AGENCY_FIELD: _CONNECTIVE.sub("", m["agency"]), YEAR_FIELD: int(m["year"])}
     return None

@@ -28,7 +28,7 @@ class Inferred:
 # (name pattern, possible values, what it says), the first that matches decides; names are whole, spaces removed.
 _NAMES: tuple[tuple[re.Pattern[str], Inferred], ...] = (
     (
-        re.compile(r"(?:[镇乡]|苏木)(?:人民)?政府$|街道办事处$"),
+        re.compile(r"(?:[镇乡]|苏木)(?:(?:人民)?政府)?$|街道(?:办事处)?$"),  # "城关镇" names its government
         Inferred({LEVEL: frozenset({"乡镇级"})}, "乡镇级机关"),
     ),
     (
@@ -42,6 +42,17 @@ _NAMES: tuple[tuple[re.Pattern[str], Inferred], ...] = (
     (
         re.compile(r"(?:县|旗|(?<!自治)区)人民政府$"),
         Inferred({LEVEL: frozenset({"县级"}), KIND: frozenset({"人民政府"})}, "县级人民政府"),
+    ),
+    (  # the office of a county's government: county level (its kind is not certain: 人民政府 or 政府部门)
+        re.compile(r"(?:县|旗|(?<!自治)区)人民政府办公室$"),
+        Inferred({LEVEL: frozenset({"县级"})}, "县级机关（县级人民政府的办公室）"),
+    ),
+    (  # a local tax bureau of the State Taxation Administration: a branch, not the 国务院部门 itself
+        re.compile(r"^国家税务总局\S+?[省市县区州盟旗]\S*税务局$"),
+        Inferred(
+            {LEVEL: _LOCAL_LEVELS, KIND: frozenset({"政府部门", "其他"})},
+            "国家税务总局设在地方的税务局（不是国务院部门本身，也不是人民政府）",
+        ),
     ),
     (  # a department of a local government ("某某市公安局", "某某省教育厅"), not its office (办公厅 reports for it)
         re.compile(
@@ -57,9 +68,9 @@ _NAMES: tuple[tuple[re.Pattern[str], Inferred], ...] = (
 
 # What the names settle, in words for docs/rules.md.
 EXAMPLES = (
-    "“…镇/乡人民政府”“…街道办事处”为乡镇级；“…县/区人民政府”为县级人民政府；“…省/自治区人民政府”和直辖市人民政府为省级人民政府；"
+    "“…镇/乡（人民政府）”“…街道（办事处）”为乡镇级；“…县/区人民政府”为县级人民政府，“…县/区人民政府办公室”为县级机关；“…省/自治区人民政府”和直辖市人民政府为省级人民政府；"
     "“…自治州人民政府”为设区的市级人民政府；地方政府的工作部门（如“某某市公安局”“某某省教育厅”“…委员会”，不含办公室、办公厅）"
-    "不是国务院部门，也不是人民政府"
+    "不是国务院部门，也不是人民政府；国家税务总局设在地方的税务局（如“国家税务总局某某省税务局”）不是国务院部门本身，也不是人民政府"
 )
 
 

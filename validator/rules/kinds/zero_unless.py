@@ -105,21 +105,25 @@ def unjudged(rule: RuleSpec, ctx: ReportContext) -> str | None:
     from_name = f"，从机关名称「{name}」也无法确定" if isinstance(name, str) and name.strip() else ""
     listing = "，".join(f"{ctx.where(k)} = {fmt(v[k])}" for k in rule.params["cells"] if not unknown(v[k]) and v[k] > 0)
     return (
-        f"{rule.code}未能判断：{listing}，但无法确定本机关的{fields}（年报没有填写{from_name}）。"
-        f"按{rule.code}，{detail(rule, template)}。请核对本机关的{fields}，不属于这些机关的，这些数字应为 0。"
+        f"{rule.code}未能判断：{listing}，但年报没有填写本机关的{fields}{from_name}。"
+        f"这些数字应为 0，除非{_allowed(rule, template)}。请核对：本机关不是这样的机关的，这些数字应为 0。"
+    )
+
+
+def _allowed(rule: RuleSpec, template: Template) -> str:
+    """The profiles that permit nonzero inputs, in words: "机关层级为国务院部门；或 机关层级为省级/设区的市级、…"."""
+    return "；或 ".join(
+        "、".join(f"{template.fields[k].label}为{'/'.join(v)}" for k, v in a.items()) for a in rule.params["allowed"]
     )
 
 
 def detail(rule: RuleSpec, template: Template) -> str:
     p = rule.params
     cells = "、".join(f"「{template.inputs[k].label}」" for k in p["cells"])
-    allowed = "；或 ".join(
-        "、".join(f"{template.fields[k].label}为{'/'.join(v)}" for k, v in a.items()) for a in p["allowed"]
-    )
     return (
-        f"{cells} 应为 0，除非 {allowed}。没有填写{'、'.join(template.fields[k].label for k in _profile_keys(rule))}"
+        f"{cells} 应为 0，除非 {_allowed(rule, template)}。没有填写{'、'.join(template.fields[k].label for k in _profile_keys(rule))}"
         f"的（网页、Word、PDF 版年报没有封面），按机关名称中能确定的判断：{agency_profile.EXAMPLES}；"
-        "机关名称也不能确定的（如“某某市人民政府”，可能是设区的市，也可能是县级市），不作判断，在校验说明中写明"
+        "机关名称也不能确定的（如“某某市人民政府”，可能是设区的市，也可能是县级市），不作判断，而在校验说明中写明未能判断及原因"
     )
 
 

@@ -852,6 +852,19 @@ def test_a_web_page_shown_in_several_pages_says_the_rest_is_on_other_pages(
             assert "网页分页显示" not in message and "请按官方格式补上" in message
 
 
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_section_heading_written_otherwise_is_named_in_the_documents_words(corpus, tmp_path: Path, fmt: str) -> None:
+    """The sheet a document is read into («原文») is the tool's own: a heading written otherwise is the section
+    heading before the table, not the title of a sheet the user never saw."""
+    parts = ["二、主动公开政府信息" if p == "二、主动公开政府信息情况" else p for p in _parts(corpus, "balanced")]
+    (report,) = check_paths([_published_as(parts, tmp_path / "heading", fmt)])
+    (finding,) = [f for f in report.findings if f.rule == "ST04"]
+    assert finding.message.startswith(
+        "表二前的章节标题「二、主动公开政府信息」与官方的「二、主动公开政府信息情况」不一致。请改为官方写法。"
+    )
+    assert "原文" not in finding.message.replace("原文位置", "")
+
+
 def _label_over_the_first_number(parts: list, label: str) -> None:
     """The row's label merged one column further, over the row's first number (gone), as a page whose span overflows
     into the next cell shows it: the reader leaves that cell blank, covered by the label."""

@@ -265,7 +265,9 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
         first = min(rows, default=0)
         if first and not heading and not quiet:
-            check_heading(best, report, spec.title, 0, first, f"{spec.name}（{best.sheet.name}）的标题")
+            # a workbook's sheet by its name; a document's one sheet is the tool's own: its words are the section's
+            what = f"{spec.name}前的章节标题" if best.sheet.origins else f"{spec.name}（{best.sheet.name}）的标题"
+            check_heading(best, report, spec.title, 0, first, what)
         if heading:
             _section_text(best, spec, report, (heading, limit), range(first, max(rows, default=0) + 1))
     return report

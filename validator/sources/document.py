@@ -21,7 +21,10 @@ from validator.sources.limits import Limits, over_limit
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]")
-_VALUE_LIKE = re.compile(r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:件|个|项|次|条|宗|人次|万元|元)?")
+# A unit only after a digit: "12项" is an entry, "项" alone a label's last character (a page break cuts "8.属于行政查询事⏎项").
+_VALUE_LIKE = re.compile(
+    r"[\s\d０-９.,，．+\-－/／\\—–（）()]*(?:(?<=[\d０-９])\s*(?:件|个|项|次|条|宗|人次|万元|元))?"
+)
 # A number with a note after it, as reports print some: "22（其中修订16件）", "55（含自然失效29件）".
 _NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条|宗|人次|万元|元)?\s*[（(][^（）()]*[）)]\s*")
 # Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.

@@ -17,6 +17,7 @@ from validator.sources.limits import Limits, over_limit
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
+_PADDING = 6.0  # points: a cell's inner margin at most (Word's and WPS's default is 0.19 cm, 5.4 points)
 _FOOTER = re.compile(r"^[\s\-—–－]*(?:第\s*)?\d{1,4}(?:\s*页)?[\s\-—–－]*$")  # "-3-", "— 5 —", "第3页"
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
@@ -32,13 +33,20 @@ class _Piece:
     top: float
     page: int
     table: Table | None = None  # a whole table, once its parts are joined
-    boxes: list = field(default_factory=list)  # a table part: (cell box, text) as pdfplumber found them
+    boxes: list = field(default_factory=list)  # a table part: (cell box, text, its last line full) as found
     xs: tuple[float, ...] = ()  # the part's column edges
     text: str = ""
     x0: float = 0.0  # a text line's left and right ends; of a paragraph's last line once lines are joined
     x1: float = 0.0
     size: float = 0.0  # a text line's font size
     picture: bool = False  # an image in the text, as wide as a table might be
+
+
+@dataclass
+class _Part(Table):
+    """A table (or its part on one page) and the cells whose text fills its last line: a text that ran on."""
+
+    full: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
@@ -99,7 +107,7 @@ def _page_pieces(page) -> list[_Piece]:
             size = line["chars"][0]["size"] if line.get("chars") else 0.0
             pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size))
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
-    return sorted((p for p in pieces if p.text or p.picture or any(t for _, t in p.boxes)), key=lambda p: p.top)
+    return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
 
 
 def _wide(image: dict, page) -> bool:
@@ -123,21 +131,43 @@ def _index(edges: list[float], v: float) -> int:
 
 def _table_piece(found, page_number: int) -> _Piece:
     """One pdfplumber table: its cells' boxes and text, placed on a grid once its continuations are known."""
-    boxes = [(cell, text) for row, texts in zip(found.rows, found.extract()) for cell, text in zip(row.cells, texts)]
-    boxes = [(cell, text) for cell, text in boxes if cell is not None]
-    xs = tuple(_edges(v for cell, _ in boxes for v in (cell[0], cell[2])))
+    cells = [(cell, text) for row, texts in zip(found.rows, found.extract()) for cell, text in zip(row.cells, texts)]
+    x0, top, x1, bottom = found.bbox
+    chars = [ch for ch in found.page.chars if ch["text"].strip() and x0 <= ch["x0"] and ch["x1"] <= x1]
+    chars = [ch for ch in chars if top <= ch["top"] and ch["bottom"] <= bottom]
+    boxes = [(cell, text, bool(text) and _full(cell, chars)) for cell, text in cells if cell is not None]
+    xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
     return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs)
 
 
-def _placed(piece: _Piece, xs: list[float]) -> Table:
+def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
+    """Whether the last line of the cell's text leaves no room for another character or two (within the cell's
+    padding; a line ends a character short where the next may not begin with a comma): a text cut by a page break
+    goes on in the cell's part on the next page; a text that ends well short of the cell's edge ends there."""
+    x0, top, x1, bottom = cell
+    inside = [
+        ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
+    ]
+    if not inside:
+        return False
+    last = max(ch["top"] for ch in inside)
+    line = [ch for ch in inside if last - ch["top"] < ch["size"] / 2]
+    left, right = min(ch["x0"] for ch in line), max(ch["x1"] for ch in line)
+    padding = min(left - x0, x1 - right, _PADDING)
+    return (x1 - x0) - (right - left) - 2 * padding < 2 * max(ch["size"] for ch in line)
+
+
+def _placed(piece: _Piece, xs: list[float]) -> _Part:
     """A table part on the column edges `xs` (shared by all parts of a table) and its own row edges."""
-    ys = _edges(v for cell, _ in piece.boxes for v in (cell[1], cell[3]))
-    table = Table({})
-    for (x0, top, x1, bottom), text in piece.boxes:
+    ys = _edges(v for cell, *_ in piece.boxes for v in (cell[1], cell[3]))
+    table = _Part({})
+    for (x0, top, x1, bottom), text, full in piece.boxes:
         r, c = _index(ys, top) + 1, _index(xs, x0) + 1
         r1, c1 = _index(ys, bottom), _index(xs, x1)
         if text and text.strip():
             table.cells[(r, c)] = _joined(text)
+            if full:
+                table.full.add((r, c))
         if r1 > r or c1 > c:
             table.merges.append((r, c, r1, c1))
     table.pages = {r: piece.page for r in range(1, len(ys))}
@@ -242,7 +272,7 @@ def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
     return next((p for p in pieces if p.page == page), None)
 
 
-def _continue(first: Table, more: Table) -> None:
+def _continue(first: _Part, more: _Part) -> None:
     """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined, and a row the
     page break cut in two (Word and LibreOffice let a row break across pages) joined again."""
     rows, _ = first.size
@@ -280,6 +310,7 @@ def _continue(first: Table, more: Table) -> None:
         joined = (upper[0], upper[1], lower[2] + shift, upper[3])
         if joined[:2] != joined[2:]:
             first.merges.append(joined)
+    first.full |= {(r + shift, c) for r, c in more.full if (r, c) in more.cells}
     first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
@@ -296,7 +327,7 @@ def _row_cells(merges: list[tuple[int, int, int, int]], row: int, cols: int) -> 
     return out
 
 
-def _cut_row(first: Table, more: Table, above: list, below: list) -> bool:
+def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     """Whether the top row of `more` is the lower part of the last row of `first`, cut by the page break: its cells
     continue those above one for one (the same columns, none merged down from the repeated header), one part holds
     the row's numbers and the other none, and the row's label was cut: its lower part goes on without an item number
@@ -310,7 +341,24 @@ def _cut_row(first: Table, more: Table, above: list, below: list) -> bool:
     lower = [more.cells.get((top_row, m[1]), "") for m in below]
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(a, b) for a, b in zip(upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
-    if entries[0] == entries[1] or not labels:
+    if not labels:
         return False
+    if entries[0] == entries[1]:
+        return not entries[0] and _cut_header(first, more, above, below)
     head, tail = labels[-1]  # the row's own label: the last text cell
     return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head))
+
+
+def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:
+    """Whether the top row of `more`, which holds no numbers either, is the lower part of a header row cut by the page
+    break ("商业" + "企业", "结果" + "维持"): the table holds no number above the break (all its rows so far are header
+    rows), and each text of the top row goes on with the text of the cell above it, whose last line is full (a text
+    that ends short of the cell's edge ends there), and begins with no item number. A header row followed by a data
+    row left blank (「一、本年新收…」 under the cell of the table's corner) stays a row of its own."""
+    if any(is_entry(cell_value(text)) for text in first.cells.values()):
+        return False
+    return all(
+        upper[:2] in first.full and not item_number(text)
+        for upper, lower in zip(above, below)
+        if (text := more.cells.get(lower[:2]))
+    )

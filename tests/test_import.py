@@ -254,6 +254,35 @@ def test_a_row_broken_across_a_pdf_page_is_read_as_one_row(corpus, tmp_path: Pat
     assert cut >= 8  # rows were broken across pages (a row of its own at the top of a page starts with its number)
 
 
+@pytest.mark.parametrize(
+    ("before", "lead", "font_pt", "cut"),
+    [
+        ("三、", 34, 12, "企业"),  # 「商业⏎企业」…: 表三's last header row cut
+        ("三、", 8, 16, "企业"),  # the same, the corner's note cut after a line that ends short of a comma
+        ("三、", 4, 12, "机构"),  # 「法律服务⏎机构」
+        ("四、", 28, 12, "维持"),  # 「结果⏎维持」: 表四's last header row cut
+        ("四、", 40, 16, "维持"),
+        ("三、", 32, 16, "项"),  # 「8.属于行政查询事⏎项」: the last row of its group, the group's cell not merged down
+    ],
+)
+def test_a_header_row_or_a_group_s_last_row_broken_across_a_pdf_page_is_one_row(
+    corpus, tmp_path: Path, before: str, lead: int, font_pt: int, cut: str
+) -> None:
+    """A page break inside a header row of 表三 or 表四 (neither part holds numbers) or inside the last row of a group
+    of 表三: the parts are one row again, so the report gets the findings of the same report on one sheet (no label
+    reported cut, no table missing)."""
+    parts = _parts(corpus, "balanced")
+    at = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith(before))
+    docx = documents.docx(
+        parts[:at] + ["本机关认真贯彻条例。"] * lead + parts[at:], tmp_path / "cut.docx", font_pt=font_pt
+    )
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # the page break did cut the row: a fragment tops a page's table
+        tops = [t.extract()[0] for page in pdf.pages[1:] for t in page.find_tables() if t.bbox[1] < 80]
+    assert any(cut in [(text or "").replace("\n", "") for text in top] for top in tops)
+    assert _findings(pdf_path) == _findings(corpus["balanced"]["xlsx"])
+
+
 def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_path: Path) -> None:
     """A PDF prints each line apart: the lines of a paragraph (and a title over two lines) are joined again, so
     that a claim in the text wrapped at the line's end is still compared with 表三 (TT01), wherever the wrap falls."""

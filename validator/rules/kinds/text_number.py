@@ -80,7 +80,9 @@ def _elsewhere(head: str) -> bool:
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
-    fields = text_fields(template)
+    # Only the text columns some report filled: a workbook has no text under its tables (three columns of None that
+    # every row would carry).
+    fields = [k for k in text_fields(template) if frame[k].notna().any()]
     return rows_mask(frame, [*rule.params["cells"], *fields], lambda row: not _contradictions(row, rule, fields))
 
 

@@ -2,7 +2,8 @@
 
 Uses the set of benchmarks/bulk.py (generated when missing) and prints milliseconds per workbook for reading the
 bytes, inspecting the package, reading formulas without results, the whole read (with python-calamine), locating,
-checking many reports per pandera call, and the whole worker task, beside the floor of benchmarks/bulk.py.
+checking many reports per pandera call (and each rule's mask on one call's frame), and the whole worker task,
+beside the floor of benchmarks/bulk.py.
 
 Usage: .venv/bin/python benchmarks/bulk_steps.py [N]   (default: 500 workbooks of the 2,000-workbook set)
 """
@@ -20,7 +21,8 @@ from bulk import generate
 
 from validator.batch.inputs import collect
 from validator.batch.work import Options, check_chunk
-from validator.check.run import check_located
+from validator.check.run import check_located, checking_frame
+from validator.check.schema import frame_rules
 from validator.locate import locate
 from validator.sources.files import read_regular
 from validator.sources.limits import Limits
@@ -29,6 +31,7 @@ from validator.sources.sniff import open_package
 from validator.sources.uncached import uncached_cells
 from validator.sources.xlsx import load, read_xlsx
 from validator.spec import default_template
+from validator.spec.model import Template
 
 T = TypeVar("T")
 CHUNK = 100  # reports per pandera call, as a batch worker's task (validator/batch/run.py MAX_CHUNK)
@@ -45,6 +48,19 @@ def floor(path: Path) -> None:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python()
+
+
+def rule_masks(located: list, template: Template, shown: int = 6) -> None:
+    """The rules' masks over one pandera call's frame: the slowest few and all of them, per workbook (what the
+    schema runs; a rule whose mask grows shows here first)."""
+    frame = checking_frame(located)
+    times = []
+    for code, rule in frame_rules(template).items():
+        start = time.perf_counter()
+        rule.instances(frame)
+        times.append(((time.perf_counter() - start) / len(located) * 1000, code))
+    slowest = "、".join(f"{code} {ms:.3f}" for ms, code in sorted(times, reverse=True)[:shown])
+    print(f"{'  rule masks, all ' + str(len(times)):52s} {sum(ms for ms, _ in times):7.2f} ms   slowest: {slowest}")
 
 
 def main() -> None:
@@ -77,6 +93,7 @@ def main() -> None:
         len(files),
         lambda: [check_located(located[i : i + CHUNK]) for i in chunks],
     )
+    rule_masks(located[:CHUNK], template)
     items = collect([str(p) for p in files], Path("build/bench/steps"), exclude=[]).items
     step(
         "whole worker task (check_chunk)",

@@ -363,13 +363,22 @@ class Checked:
     notices: tuple[str, ...] = ()  # rules that could not be judged, and why (Chinese)
 
 
+def checking_frame(reports: Sequence[LocatedReport]) -> pd.DataFrame:
+    """The frame the schema validates for `reports` of one template (benchmarks/bulk_steps.py times the rules on it)."""
+    return _parsed_frame(reports)[1]
+
+
+def _parsed_frame(reports: Sequence[LocatedReport]) -> tuple[list[_Parsed], pd.DataFrame]:
+    parsed = [_parse(r) for r in reports]
+    return parsed, _frame(reports[0].template, [p.values for p in parsed])
+
+
 def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
     """Findings for many located reports of one template, with a single pandera validation."""
     if not reports:
         return []
     template = reports[0].template
-    parsed = [_parse(r) for r in reports]
-    frame = _frame(template, [p.values for p in parsed])
+    parsed, frame = _parsed_frame(reports)
     try:
         build_schema(template).validate(frame, lazy=True)
         errors: list[pa.errors.SchemaError] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import stat
 import tempfile
 import zipfile
@@ -225,7 +224,3 @@ def _unique_names(items: list[Item]) -> None:
         seen.add(name.casefold())
         if name != item.name:
             items[i] = replace(item, name=name)
-
-
-def remove_staging(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)

@@ -25,9 +25,12 @@ def keys(rule: RuleSpec, template: Template) -> list[str]:
     return [k for k, cell in template.inputs.items() if cell.kind in kinds]
 
 
-def _bound(limit: float) -> str:
-    """10000000 → "1000 万"."""
-    return f"{fmt(limit / 10000)}万" if limit >= 10000 and limit % 10000 == 0 else fmt(limit)
+def _bound(rule: RuleSpec) -> str:
+    """The limit as people say it: 10000000 件 → "1000万", 10000000 万元 → "1000亿元"."""
+    limit, money = rule.params["limit"], rule.params["of"] == "money"
+    if limit >= 10000 and limit % 10000 == 0:
+        return fmt(limit / 10000) + ("亿元" if money else "万")
+    return fmt(limit) + ("万元" if money else "")
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
@@ -37,7 +40,7 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFram
 
 def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     bounded = keys(rule, ctx.located.template)
-    limit = _bound(rule.params["limit"])
+    limit = _bound(rule)
     out = []
     for key in (bounded[i] for i in failed):
         value = ctx.values[key]
@@ -48,7 +51,7 @@ def describe(rule: RuleSpec, failed: Sequence[int], ctx: ReportContext) -> list[
 def detail(rule: RuleSpec, _template: Template) -> str:
     p = rule.params
     why = f"。{p['reason']}" if p["reason"] else ""
-    return f"每个{_OF_ZH[p['of']]}单元格的数值应小于 {_bound(p['limit'])}（{fmt(p['limit'])}）{why}"
+    return f"每个{_OF_ZH[p['of']]}单元格的数值应小于 {_bound(rule)}（{fmt(p['limit'])}）{why}"
 
 
 KIND = RuleKind(

@@ -96,3 +96,21 @@ def test_same_names_from_two_places_stay_apart(tmp_path: Path):
         (tmp_path / folder / "年报.xlsx").write_bytes(b"PK")
     found = collect([tmp_path / "x" / "年报.xlsx", tmp_path / "y" / "年报.xlsx"], tmp_path / "s")
     assert [i.name for i in found.items] == ["年报.xlsx", "年报~2.xlsx"]
+
+
+def test_rar_and_7z_archives_are_told_among_the_reports_whatever_their_name(tmp_path: Path):
+    """An office receives RAR and 7z archives: each is an unreadable submission saying what it is and what to do,
+    not skipped as "not a report" (it holds reports), and a 7z named .zip is not called a broken zip."""
+    root = tmp_path / "收到"
+    root.mkdir()
+    seven = b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(100)
+    (root / "甲局.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + bytes(100))
+    (root / "乙局.7z").write_bytes(seven)
+    (root / "丙局.zip").write_bytes(seven)
+    found = collect([root], tmp_path / "s")
+    assert found.skipped == []
+    errors = {i.name: i.error for i in found.items}
+    assert errors.keys() == {"收到/甲局.rar", "收到/乙局.7z", "收到/丙局.zip"}
+    assert errors["收到/甲局.rar"].startswith("这是 RAR 压缩包，本工具只能解开 zip 压缩包。请用解压软件解压后")
+    assert errors["收到/乙局.7z"].startswith("这是 7z 压缩包，")
+    assert errors["收到/丙局.zip"].startswith("这是 7z 压缩包（扩展名却是 .zip）")

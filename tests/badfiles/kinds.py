@@ -523,6 +523,11 @@ KINDS: dict[str, Kind] = {
     ),
     "pptx": Kind(_zip("slides.xlsx", {"ppt/presentation.xml": b"<p/>"}), "unreadable", "PowerPoint"),
     "other_zip": Kind(_zip("archive.xlsx", {"readme.txt": b"hello"}), "unreadable", "压缩包"),
+    # offices receive RAR and 7z archives: said what they are, by their bytes whatever their name
+    "rar": Kind(bytes_file("报送材料.xlsx", b"Rar!\x1a\x07\x01\x00" + os.urandom(200)), "unreadable", "RAR 压缩包"),
+    "seven_zip": Kind(
+        bytes_file("报送材料.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + os.urandom(200)), "unreadable", "7z 压缩包"
+    ),
     "fake_ods": Kind(
         _zip("fake.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
         "unreadable",

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from validator.engine import REPORT_SUFFIXES, is_own_output
 from validator.findings import Finding
+from validator.sources.sniff import other_archive, other_archive_refusal
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
 MAX_ENTRY_BYTES = 300 * 1024 * 1024  # one inflated entry; a report workbook is a few hundred KiB
@@ -89,7 +90,9 @@ def _real(f: Path, folders: dict[Path, Path]) -> Path:
 
 def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:
     reason = skip_reason(PurePosixPath(name))
-    if reason:
+    if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
+        out.items.append(Item(str(path), name, other_archive_refusal(kind)))
+    elif reason:
         out.skipped.append(Skipped(name, reason))
     elif path.suffix.lower() == ".zip":
         _add_archive(out, path, name, staging, depth)
@@ -108,6 +111,8 @@ def skip_reason(name: PurePosixPath, copies: bool = False) -> str | None:
     suffix = name.suffix.lower()
     if suffix in REPORT_SUFFIXES and is_own_output(base) and not copies:
         return "本工具生成的标注副本或备份，不再校验；单位改正后报回的标注副本，请去掉文件名中的「.校验」后再校验"
+    if kind := other_archive(suffix=suffix):
+        return other_archive_refusal(kind)
     if suffix not in REPORT_SUFFIXES | {".zip"}:
         return "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）"
     return None
@@ -147,6 +152,11 @@ def _add_archive(out: Inputs, path: Path, name: str, staging: Path, depth: int) 
     staging.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(dir=staging))  # one folder per archive: equal entry names of two archives
     try:
+        with path.open("rb") as fh:
+            kind = other_archive(fh.read(8))
+        if kind:
+            out.items.append(Item(str(path), name, other_archive_refusal(kind, path.suffix)))
+            return
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ENTRIES:

@@ -35,6 +35,8 @@ _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifes
 _ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et")
 _ARCHIVED_DOCUMENTS = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd")
 _UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
+# Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
+_OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", ".7z", "7z"), (b"Rar!\x1a\x07", ".rar", "RAR"))
 
 
 _HTML_MARKS = ("<html", "<!doctype html", "<table", "<body", "<head", "<meta", "<div", "<p>", "<p ")
@@ -93,6 +95,27 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
             raise ReadError(archive.message(_UNPACK), "not_workbook")
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
     return zf
+
+
+def other_archive(head: bytes = b"", suffix: str = "") -> str | None:
+    """The format ("7z", "RAR") of an archive that is not a zip, known by its first bytes or else its suffix."""
+    return next(
+        (
+            kind
+            for magic, ext, kind in _OTHER_ARCHIVES
+            if head.startswith(magic) or (not head and suffix.lower() == ext)
+        ),
+        None,
+    )
+
+
+def other_archive_refusal(kind: str, suffix: str = "") -> str:
+    """Why an archive of another format is not checked, and what to do (`suffix`: the one it wrongly bears)."""
+    named = f"（扩展名却是 {suffix}）" if suffix else ""
+    return (
+        f"这是 {kind} 压缩包{named}，本工具只能解开 zip 压缩包。请用解压软件解压后校验其中的报告，"
+        "或把它们重新打包为 zip。"
+    )
 
 
 class Archive(NamedTuple):
@@ -157,6 +180,8 @@ def _not_a_package(data: bytes, path: Path) -> ReadError:
         text = f"这是 Excel 或 WPS 打开工作簿时生成的临时锁定文件（{path.name}），不是工作簿。请校验不带“~$”的原文件。"
     elif head.startswith(b"%PDF"):
         text = "这是 PDF 文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
+    elif kind := other_archive(head):
+        text = other_archive_refusal(kind)
     elif head.startswith(_IMAGES) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
         text = "这是图片文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
     elif (text_head := _as_text(head)) is not None:

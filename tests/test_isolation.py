@@ -59,6 +59,29 @@ def test_a_read_past_the_time_limit_is_stopped_and_named(balanced_workbook: Path
         guard.close()
 
 
+def test_a_pdf_is_given_time_for_its_pages_and_a_slow_read_is_not_called_hostile(
+    balanced_workbook: Path, tmp_path: Path
+):
+    """A long PDF (a gazette issue holding the report) is laid out page by page: within the page limit it gets the
+    time its pages take; past the time, the message names length as a cause and says what to send instead."""
+    pdf = tmp_path / "年报.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+                    b"trailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+    guard = Guard()
+    try:
+        guard.start()
+        guard.read(balanced_workbook)  # the worker is up: what follows is one file's read
+        with pytest.raises(ReadError) as read:  # an empty PDF: refused for its content, within its pages' time
+            guard.read(pdf, limits=Limits(seconds=0.0001, pages=50))
+        assert "读取时间上限" not in read.value.message
+        with pytest.raises(ReadError, match="读取时间上限") as refused:
+            guard.read(pdf, limits=Limits(seconds=0.0001, pages=0))
+        assert "篇幅很长的 PDF" in refused.value.message and "提取年报所在的页" in refused.value.message
+        assert "恶意构造" in refused.value.message  # still one of the causes
+    finally:
+        guard.close()
+
+
 @posix_only
 def test_special_files_are_refused_without_blocking(tmp_path: Path):
     os.mkfifo(tmp_path / "pipe.xlsx")

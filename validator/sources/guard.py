@@ -23,9 +23,10 @@ from validator.sources import convert
 from validator.sources.forked import READER_THREAD, Forked, can_fork
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
-from validator.sources.sniff import CFB_MAGIC
+from validator.sources.sniff import CFB_MAGIC, PDF_MAGIC
 from validator.sources.xlsx import Loaded
 
+_PDF_PAGE_SECONDS = 0.1  # pdfplumber's layout of one page of a report, with room for a busy machine
 _STARTUP_SECONDS = 60  # importing the readers on a busy machine; a worker that cannot start is a defect of the tool
 _CRASHED = (
     "读取该文件时，表格解析组件异常终止（{how}）：文件内部结构异常，可能已损坏或被恶意构造，已拒绝读取。"
@@ -137,7 +138,7 @@ class Guard:
         """Like validator.sources.xlsx.load, with the file's failures (a crash, the time or memory limit) turned
         into ReadError; raises WorkerError when the worker itself is broken."""
         limits = limits or Limits.from_env()
-        seconds = limits.seconds + (convert.SECONDS if _legacy(path) else 0)  # LibreOffice converts it first
+        seconds = limits.seconds + _extra_seconds(path, limits)
         with self._lock:
             worker = self._ensure()
             try:
@@ -170,15 +171,20 @@ class Guard:
                 self._worker = None
 
 
-def _legacy(path: Path) -> bool:
-    """Whether the file is an OLE compound file (.doc/.wps/.xls/.et), which LibreOffice may have to convert."""
+def _extra_seconds(path: Path, limits: Limits) -> float:
+    """The time beyond the limit that a file takes for what it is: an OLE compound file (.doc/.wps/.xls/.et) may be
+    converted by LibreOffice first, and a long PDF is laid out page by page (~70 ms each), so that a PDF within the
+    page limit is read rather than refused as if it were hostile."""
     try:
         if not Path(path).is_file():  # a FIFO or device is refused by the worker, never opened here
-            return False
+            return 0
         with open(path, "rb") as fh:
-            return fh.read(8) == CFB_MAGIC
+            head = fh.read(1024)
     except OSError:
-        return False
+        return 0
+    if head.startswith(CFB_MAGIC):
+        return convert.SECONDS
+    return limits.pages * _PDF_PAGE_SECONDS if PDF_MAGIC in head else 0
 
 
 def _unpack(answer: tuple, limits: Limits) -> Loaded:

@@ -64,14 +64,26 @@ LABELS = {
 }
 
 
+# Why a file is past a limit, and what its sender can do. Time is also spent on files that are merely long: a
+# yearbook or a gazette issue published as one PDF with the report inside.
+_WHY = {
+    "": ("疑似损坏或恶意构造的文件", "请核实文件来源，删除多余内容后另存再校验"),
+    "seconds": (
+        "文件内容过多（如篇幅很长的 PDF）、已损坏或被恶意构造",
+        "如年报只是长文件中的一部分，请只提交年报部分（如从 PDF 中提取年报所在的页）再校验",
+    ),
+}
+
+
 def over_limit(limits: Limits, name: str, found: str = "") -> ReadError:
     """The refusal of a file past one limit, naming the limit and how to raise it; `found` says by how much."""
     label, unit = LABELS[name]
     value = getattr(limits, name)
     shown = value / MB if unit == "MB" else value
+    cause, advice = _WHY.get(name, _WHY[""])
     return ReadError(
-        f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：疑似损坏或恶意构造的文件。"
-        f"请核实文件来源，删除多余内容后另存再校验；如确需处理更大的文件，可由管理员调高该上限"
+        f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：{cause}。"
+        f"{advice}；如确需处理更大的文件，可由管理员调高该上限"
         f"（环境变量 NIANBAO_LIMIT_{name.upper()}，见 docs/security.md）。",
         "too_large",
     )

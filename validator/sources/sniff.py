@@ -14,6 +14,7 @@ from validator.sources.grid import ReadError
 SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
+PDF_MAGIC = b"%PDF-"  # within the first 1024 bytes, as PDF readers accept it
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -67,7 +68,7 @@ def file_format(data: bytes) -> str:
             return "doc"
         # Only a compound file holding a workbook stream is worth converting; anything else is explained as is.
         return "xls" if _BOOK_STREAMS[0] in data or _BOOK_STREAMS[1] in data else "xlsx"
-    if b"%PDF-" in data[:1024]:
+    if PDF_MAGIC in data[:1024]:
         return "pdf"
     text = _as_text(data[:4096])
     if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):

@@ -174,16 +174,75 @@ def test_the_reference_report_gets_its_published_shape_findings(corpus, fmt: str
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)  # from the title
 
 
-@pytest.mark.parametrize(
-    "title",
-    ["某县人民政府办公室2025年度政府信息公开工作年度报告", "2025年某县人民政府办公室政府信息公开工作年度报告",
-     "某县人民政府办公室 2025 年政府信息公开工作报告", "2025年度某县人民政府办公室政务公开工作年度报告"],
-)  # fmt: skip
-def test_the_agency_and_year_are_read_from_a_title_either_way_round(corpus, tmp_path: Path, title: str) -> None:
+TITLES = [  # one agency's 2025 report, its title written as agencies write it
+    "某县人民政府办公室2025年度政府信息公开工作年度报告", "2025年某县人民政府办公室政府信息公开工作年度报告",
+    "某县人民政府办公室 2025 年政府信息公开工作报告", "2025年度某县人民政府办公室政务公开工作年度报告",
+    "某县人民政府办公室二〇二五年度政府信息公开工作年度报告", "某县人民政府办公室二零二五年政府信息公开工作年度报告",
+    "二○二五年度某县人民政府办公室政务公开工作年度报告", "某县人民政府办公室２０２５年度政府信息公开工作年度报告",
+    "某 县 人 民 政 府 办 公 室 2 0 2 5 年 度 政 府 信 息 公 开 工 作 年 度 报 告",
+    "《某县人民政府办公室2025年度政府信息公开工作年度报告》", "关于某县人民政府办公室2025年度政府信息公开工作情况的报告",
+    "某县人民政府办公室关于印发《2025年政府信息公开工作年度报告》的通知",
+    "某县人民政府办公室政府信息公开工作年度报告（2025年度）", "某县人民政府办公室政府信息公开工作2025年度报告",
+    "名称：某县人民政府办公室2025年度政府信息公开工作年度报告", "某县人民政府办公室2025年政府信息公开工作年报",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_the_agency_and_year_are_read_from_a_title_however_written(corpus, tmp_path: Path, title: str) -> None:
+    """The year first or last, in Chinese numerals or full-width digits, spaced out, in 《》, in a notice that
+    publishes the report, after a page's label: the agency is named without any of that, and nothing is asked."""
     parts = _parts(corpus, "balanced")
     (path := tmp_path / "titled.html").write_bytes(documents.clean_html([title, *parts[1:]]))
     (report,) = check_paths([path])
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025)
+    assert "ST09" not in {f.rule for f in report.findings}
+
+
+TITLE_LINES = [  # a title printed over two lines, as Word documents and pages break it
+    ["某县人民政府办公室", "二〇二五年政府信息公开工作年度报告"],
+    ["某县人民政府办公室政府信息公开工作", "2025年度报告"],
+    ["单位名称：某县人民政府办公室", "2025年度政府信息公开工作年度报告"],
+    ["某县人民政府办公室2025年度", "政府信息公开工作年度报告"],
+]
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_title_over_two_lines_names_the_agency_and_year(corpus, tmp_path: Path, fmt: str) -> None:
+    parts = _parts(corpus, "balanced")
+    made = [_published_as(lines + parts[1:], tmp_path / f"lines{i}", fmt.replace("pdf", "docx"))
+            for i, lines in enumerate(TITLE_LINES)]  # fmt: skip
+    for path in _as_pdf(tmp_path, *made) if fmt == "pdf" else made:  # one LibreOffice run prints them all
+        (report,) = check_paths([path])
+        assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025), path
+        assert "ST09" not in {f.rule for f in report.findings}, path
+
+
+def _trs_page(parts: list) -> bytes:
+    """The report as a TRS page: its title above the content root, in spans over two lines."""
+    page = documents.word_html(parts[1:]).decode("gb18030")
+    title = '<div class="title"><span>某县人民政府办公室政府信息公开工作</span><br><span>2025年度报告</span></div>'
+    return page.replace('<div class="TRS_Editor">', title + '<div class="TRS_Editor">').encode("gb18030")
+
+
+def test_a_title_split_in_spans_or_labelled_on_a_page_names_the_agency_alone(corpus, tmp_path: Path) -> None:
+    """A TRS page prints the title above the content in spans over two lines, the year on the second; a page with
+    no content root opens with its metadata list (名称：…). Either names the agency, not 「…政府信息公开工作」 or
+    「名称：…」, so that a batch sees one agency."""
+    parts = _parts(corpus, "balanced")
+    (tmp_path / "trs.html").write_bytes(_trs_page(parts))
+    listed = (
+        documents.clean_html(parts[1:])
+        .decode("utf-8")
+        .replace(
+            '<div id="zoom">',
+            "<div><ul><li>索引号：11330521MB0000000/2026-00012</li><li>发布机构：某县人民政府办公室</li>"
+            "<li>名称：某县人民政府办公室2025年度政府信息公开工作年度报告</li><li>发布日期：2026-01-20</li></ul>",
+        )
+    )
+    (tmp_path / "listed.html").write_text(listed, encoding="utf-8")
+    for name in ("trs.html", "listed.html"):
+        (report,) = check_paths([tmp_path / name])
+        assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025), name
 
 
 def test_a_cms_page_title_above_the_content_names_the_agency_and_year(corpus, tmp_path: Path) -> None:
@@ -216,14 +275,42 @@ def test_sections_numbered_otherwise_are_read_and_said_so(corpus, tmp_path: Path
     assert report.values["overview"] and report.values["other_matters"]
 
 
-def test_a_page_whose_title_names_no_agency_and_year_is_asked_for_them(corpus, tmp_path: Path) -> None:
+OVERVIEWS = {  # the first paragraph under 一、总体情况, as the balanced report writes it or otherwise
+    "opening": None,  # 「…。2025年，本机关认真贯彻…」
+    "period": "本报告中所列数据的统计期限自２０２５年１月１日起至２０２５年１２月３１日止。本机关认真贯彻条例。",
+    "neither": "2019年以来，本机关认真贯彻《中华人民共和国政府信息公开条例》，各项工作扎实推进。",
+}
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize(
+    ("title", "overview", "year", "said"),
+    [
+        ("某县人民政府办公室政府信息公开工作年度报告", "opening", 2025, "已按正文「2025年，本机关认真贯彻"),
+        ("某县人民政府办公室政府信息公开工作年度报告", "period", 2025,
+         "已按正文「本报告中所列数据的统计期限自２０２５年１月１日起至２０２５年１２月３１日止。」取为2025年度，请核实"),
+        ("某县人民政府办公室政府信息公开工作年度报告", "neither", None,
+         "正文中也没有写明统计期限（如「本报告中所列数据的统计期限自××××年1月1日起至××××年12月31日止」）。"
+         "无法确定是哪一年度的年报，批量校验时不计入全区合计"),
+        ("政府信息公开工作年度报告", "opening", 2025, "无法确定是哪个机关的年报，批量校验时不能核对重复报送，也不计入全区合计"),
+    ],
+    ids=("opening", "period", "neither", "no agency"),
+)  # fmt: skip
+def test_a_title_without_the_year_takes_it_from_the_text_or_asks_for_it(
+    corpus, tmp_path: Path, title: str, overview: str, year: int | None, said: str, fmt: str
+) -> None:
+    """The year a title lacks is the one the text states for certain: the statistics period of a whole calendar
+    year, else the year opening the sentences of 一、总体情况 (not 「2019年以来」); the agency the title names is
+    kept. What the title lacks is asked for as a published report has it (in its title), never as a cover."""
     parts = _parts(corpus, "balanced")
-    assert isinstance(parts[0], str) and "2025年度" in parts[0]  # the title
-    (path := tmp_path / "untitled.html").write_bytes(documents.clean_html(["政府信息公开工作年度报告", *parts[1:]]))
-    (report,) = check_paths([path])
-    (cover,) = [f for f in report.findings if f.rule == "ST09"]
-    assert cover.message.startswith("找不到「封面」") and "取自标题" not in cover.message
-    assert not report.agency.get("agency_name")
+    at = parts.index("一、总体情况") + 1
+    text = [title, *parts[1:at], OVERVIEWS[overview] or parts[at], *parts[at + 1 :]]
+    (report,) = check_paths([_published_as(text, tmp_path / "untitled", fmt)])
+    agency = "某县人民政府办公室" if title.startswith("某县") else None
+    assert (report.agency["agency_name"], report.agency["report_year"]) == (agency, year)
+    (asked,) = [f for f in report.findings if f.rule == "ST09"]
+    assert asked.message.startswith(f"标题「{title}」没有写") and said in asked.message, asked.message
+    assert "封面" not in asked.message
 
 
 def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:
@@ -795,6 +882,23 @@ def test_batch_takes_every_format_in_folders_and_zips(corpus, tmp_path: Path) ->
     assert sorted(c.name for c in copies) == [
         "balanced.htm.校验.xlsx", "defective.docx.校验.xlsx", "defective.html.校验.xlsx", "defective.pdf.校验.xlsx"
     ]  # fmt: skip
+
+
+def test_one_agency_s_report_published_twice_is_one_agency_in_the_batch(corpus, tmp_path: Path) -> None:
+    """The same report from the agency's site (a TRS page) and from the portal (a Word file): one agency, so the
+    second is named as a further report of it (XY03) and 全区合计 sums one of them."""
+    parts = _parts(corpus, "balanced")
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    (inbox / "部门网站.html").write_bytes(_trs_page(parts))
+    documents.docx(["某县人民政府办公室2025年度政府信息公开工作年度报告", *parts[1:]], inbox / "门户网站.docx")
+    done = _cli("batch", str(inbox), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    docs = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()]
+    assert {d["agency"]["agency_name"] for d in docs} == {"某县人民政府办公室"}
+    assert [f["rule"] for d in docs for f in d["findings"]].count("XY03") >= 1
+    totals = openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx")["全区合计"]
+    assert totals["A2"].value.startswith("纳入合计：1 份")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

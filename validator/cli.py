@@ -375,9 +375,9 @@ def _import(args: argparse.Namespace) -> int:
             print(f"无法写入 {target}（{os_reason(exc)}）。请用 -o 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
         print(f"已转换：{path} → {done.target}（{done.template.name}）")
-        if done.from_title:
-            taken = "、".join(f"{_COVER_ZH[k]}「{v}」" for k, v in done.from_title)
-            print(f"  年报没有封面，{taken}取自标题，其余封面项请补填。")
+        if done.cover_from:
+            taken = "，".join(f"{_COVER_ZH[k]}「{v}」取自{where}" for k, v, where in done.cover_from)
+            print(f"  年报没有封面，{taken}，其余封面项请补填。")
         for problem in done.problems:
             print(f"  结构问题：{problem}")
         if done.unplaced:

@@ -27,7 +27,7 @@ class Conversion:
     template: Template
     unplaced: tuple[str, ...]
     problems: tuple[str, ...]  # the structure findings of the report (missing tables, columns, rows…)
-    from_title: tuple[tuple[str, object], ...] = ()  # cover fields taken from the title, the report having no cover
+    cover_from: tuple[tuple[str, object, str], ...] = ()  # cover fields (key, value, where) of a report without a cover
     uncarried: tuple[str, ...] = ()  # text under a table section (二、三、四): where it is, and how it begins
 
 
@@ -37,7 +37,7 @@ def convert(source: Path, target: Path, template: Template | None = None) -> Con
     template = located.template
     values = {key: loc.raw for key, loc in located.cells.items() if loc.raw is not None}
     used = {(loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in located.cells.values()}
-    from_title = tuple((key, values[key]) for key in located.from_title)
+    cover_from = tuple((key, values[key], where) for key, where in located.cover_from.items())
     with tempfile.TemporaryDirectory(prefix="nianbao-import-") as tmp:
         blank = Path(tmp) / "blank.xlsx"
         write_blank(template, blank)
@@ -49,7 +49,7 @@ def convert(source: Path, target: Path, template: Template | None = None) -> Con
         f"「{template.section_texts[key]}」之下（{_place(loc.cell, origins)}{_count(loc.raw)}）：{_beginning(loc.raw)}"
         for key, loc in located.section_texts.items()
     )
-    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, from_title, uncarried)
+    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, cover_from, uncarried)
 
 
 _SHOWN = 40  # characters of a text shown where the text is not carried

@@ -11,7 +11,7 @@ from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
 from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
-from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, title_fields
+from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, Cover, read_cover
 from validator.sources.grid import FurtherReport, WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 
@@ -239,11 +239,15 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     paged = next((i.sheet.paged for i in indexes if i.sheet.paged), "")  # a web page's other pages were not read
     for spec in template.sheets:
         if spec.name not in assigned:
-            titled = bool(spec.fields) and _cover_from_title(indexes, spec, report)
-            if titled and grid.source_format not in _WORKBOOKS:
-                continue  # a published report has no cover: its title names the agency and the year
+            titled = _cover_from_title(indexes, spec, report) if spec.fields else None
+            if titled is not None and grid.source_format not in _WORKBOOKS:
+                # a published report has no cover: its title names the agency and the year, else it is asked for
+                index, cover = titled
+                if lacking := cover.lacking():
+                    report.add("ST09", lacking, index.ref(*cover.title.cell) if cover.title else None)
+                continue
             what = "、".join(f.label for f in spec.fields) or spec.title
-            said = "机关名称、报告年度已取自标题。" if titled else ""
+            said = titled[1].taken() if titled else ""
             add = on_other_pages(paged, "该部分") if paged else "请按官方格式补上。"
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}{add}")
             continue
@@ -300,19 +304,18 @@ def _section_text(
         report.section_texts[key] = Located(key, index.ref(r, c), "\n".join(text for *_, text in paragraphs))
 
 
-def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> bool:
-    """The agency name and report year of a report without a cover, located at its title; False without one (or
-    when the spec sheet holds no such fields)."""
-    if not {AGENCY_FIELD, YEAR_FIELD} <= {f.key for f in spec.fields}:
-        return False
-    for index in indexes:
-        if found := title_fields(index.sheet):
-            (r, c), values = found
-            for key, value in values.items():
-                report.cells[key] = Located(key, index.ref(r, c), value)
-            report.from_title = tuple(values)
-            return True
-    return False
+def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> tuple[SheetIndex, Cover] | None:
+    """The agency name and report year of a report without a cover, located at its title (the year else at the
+    text stating it), from the first sheet naming either, and that sheet; None when the spec sheet holds no such
+    fields."""
+    if not {AGENCY_FIELD, YEAR_FIELD} <= {f.key for f in spec.fields} or not indexes:
+        return None
+    covers = [(index, read_cover(index.sheet)) for index in indexes]
+    index, cover = next(((i, c) for i, c in covers if c.fields()), covers[0])
+    for key, ((r, c), value, where) in cover.fields().items():
+        report.cells[key] = Located(key, index.ref(r, c), value)
+        report.cover_from[key] = where
+    return index, cover
 
 
 def _headings(template: Template) -> dict[str, str]:

@@ -51,7 +51,7 @@ class LocatedReport:
     labels: dict[str, str] = field(default_factory=dict)
     strays: list[Stray] = field(default_factory=list)  # rows and columns of numbers that are no inputs (ST05)
     places: dict[str, str] = field(default_factory=dict)  # an equation's official place → where it is in the workbook
-    from_title: tuple[str, ...] = ()  # the cover fields read from the title of a report without a cover
+    cover_from: dict[str, str] = field(default_factory=dict)  # cover field → where a report without one names it
     section_texts: dict[str, Located] = field(default_factory=dict)  # text under 二、三、四 (Template.section_texts)
     formula_parts: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet → its part, if it has formulas
 

@@ -215,7 +215,7 @@ def _titles(root, content) -> list[str]:
     heads = [el for el in found[:_TITLE_CANDIDATES] if el is not content and content not in el.iterancestors()]
     texts = [_SPACES.sub(" ", el.text_content()).strip() for el in heads]
     title = root.find(".//title")
-    named = [t for t in dict.fromkeys(texts) if "报告" in t and len(t) <= 100]
+    named = [t for t in dict.fromkeys(texts) if ("报告" in t or "年报" in t) and len(t) <= 100]
     return named[:2] + ([_SPACES.sub(" ", title.text).strip()] if title is not None and title.text else [])
 
 

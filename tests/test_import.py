@@ -184,6 +184,8 @@ TITLES = [  # one agency's 2025 report, its title written as agencies write it
     "某县人民政府办公室关于印发《2025年政府信息公开工作年度报告》的通知",
     "某县人民政府办公室政府信息公开工作年度报告（2025年度）", "某县人民政府办公室政府信息公开工作2025年度报告",
     "名称：某县人民政府办公室2025年度政府信息公开工作年度报告", "某县人民政府办公室2025年政府信息公开工作年报",
+    "某县人民政府办公室关于某县2025年度政府信息公开工作情况的报告",
+    "某县人民政府关于印发《某县人民政府办公室2025年政府信息公开工作年度报告》的通知",
 ]  # fmt: skip
 
 
@@ -215,6 +217,26 @@ def test_a_title_over_two_lines_names_the_agency_and_year(corpus, tmp_path: Path
         (report,) = check_paths([path])
         assert (report.agency["agency_name"], report.agency["report_year"]) == ("某县人民政府办公室", 2025), path
         assert "ST09" not in {f.rule for f in report.findings}, path
+
+
+SITES = {  # the site's words right above a report's title on the page, as CMSs print them
+    "<title>": ("<title>年度报告</title>", "<title>某县人民政府</title>"),
+    "path": ('<div class="nav">首页 &gt; 政务公开</div><div id="zoom">',
+             '<div class="nav">当前位置：首页 &gt; 政务公开 &gt; 某县人民政府办公室</div><div>'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_the_site_s_words_are_not_taken_for_the_agency_a_title_lacks(corpus, tmp_path: Path, site: str) -> None:
+    """The report's title names no agency, and right above it the page prints the portal's name (its <title>) or
+    the path to the page: the agency is asked for, not taken from the site (every department's report on the
+    portal would be one agency) nor from the path."""
+    parts = _parts(corpus, "balanced")
+    page = documents.clean_html(["二〇二五年政府信息公开工作年度报告", *parts[1:]]).decode("utf-8")
+    (path := tmp_path / "portal.html").write_text(page.replace(*SITES[site]), encoding="utf-8")
+    (report,) = check_paths([path])
+    assert (report.agency["agency_name"], report.agency["report_year"]) == (None, 2025)
+    assert "没有写机关名称" in next(f.message for f in report.findings if f.rule == "ST09")
 
 
 def _trs_page(parts: list) -> bytes:

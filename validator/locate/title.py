@@ -29,12 +29,13 @@ _YEAR = re.compile(
     r"\s*(?:年度?|(?=(?:政府信息公开|政务公开|信息公开)))[)）]?"
 )
 _SENTENCE = re.compile(r"[。，；！？,;!?]")  # a title ends no sentence and has no clause
+_NAVIGATION = re.compile(r"[_|>»/\\]")  # what joins a page's name to its site's, or the steps of its path
 _LABEL = re.compile(r"^.*[:：]")  # a page's label before the title: "名称：", "单位名称：", "标题："
 _QUOTES = "《》〈〉「」『』“”\"'‘’【】[]"
 # Words joining the agency to the rest of its title, no part of its name: "某某县人民政府关于2024年…报告",
 # "某某县人民政府办公室关于印发2024年…报告的通知", "关于某某局2025年度政府信息公开工作情况的报告"
-_CONNECTIVE = re.compile(r"(?:关于(?:印发|发布|公布)?|印发|发布|公布|的)$")
-_LEADING = re.compile(r"^关于(?:印发|发布|公布)?")
+_ABOUT = re.compile(r"关于(印发|发布|公布)?")
+_CONNECTIVE = re.compile(r"(?:印发|发布|公布|的)$")
 # How an agency's name ends: a line above a title names the agency only if it ends so (not a site's "政务公开").
 _AGENCY_END = re.compile(
     r"(?:政府|局|委|办|厅|室|处|院|署|部|会|中心|所|馆|站|队|社|镇|乡|街道|苏木|监狱|公司|学校|机关)$"
@@ -96,12 +97,15 @@ def _year(written: str) -> int:
 
 
 def _agency(before: str) -> str | None:
-    """The agency's name in what a title writes before the report: within the quotes around a quoted title
-    (「关于印发《某某局…报告》的通知」), without a label, quotes and joining words."""
-    quoted = re.split(r"[《「“]", before)
-    name = quoted[-1].strip() or quoted[0]
-    name = _LABEL.sub("", name).strip(_QUOTES + " ")
-    name = _CONNECTIVE.sub("", _LEADING.sub("", name)).strip(_QUOTES + " ")
+    """The agency's name in what a title writes before the report, without a page's label, quotes and joining
+    words: the agency that reports "关于…" ("某某局关于2025年度…的报告"), or the one whose report a notice
+    publishes ("某某县人民政府办公室关于印发《某某县人民政府2025年…报告》的通知"; the notice's sender when that
+    title names none)."""
+    name = _LABEL.sub("", before)
+    if joined := _ABOUT.search(name):
+        sender, named = name[: joined.start()], name[joined.end() :].strip(_QUOTES + " ")
+        name = named if named and (joined[1] or not sender.strip()) else sender
+    name = _CONNECTIVE.sub("", name.strip(_QUOTES + " ")).strip(_QUOTES + " ")
     return name if re.search(r"[\u4e00-\u9fff]", name) else None
 
 
@@ -148,9 +152,15 @@ def _paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
 
 
 def _fragment(text: str) -> bool:
-    """Whether a line may be the first line of a title printed over several: short, no sentence, no title itself."""
+    """Whether a line may be the first line of a title printed over several: short, no sentence, no site's name
+    or path ("政务公开_某县人民政府", "首页 > 政务公开"), no title itself."""
     text = clean(text)
-    return len(text) <= _FRAGMENT_CHARS and not _SENTENCE.search(text) and read_title(text) is None
+    return (
+        len(text) <= _FRAGMENT_CHARS
+        and not _SENTENCE.search(text)
+        and not _NAVIGATION.search(text)
+        and (read_title(text) is None)
+    )
 
 
 # The statistics period every report states ("本报告中所列数据的统计期限自2025年1月1日起至2025年12月31日止"): a whole

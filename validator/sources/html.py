@@ -209,14 +209,20 @@ def _in_a_list(link, root) -> bool:
 
 
 def _titles(root, content) -> list[str]:
-    """The page's titles outside its content root, where a CMS prints the report's title (an <h1> or a "title"
-    block above the text, the <title> often only the site's name): those naming a report first, then <title>."""
+    """The page's titles outside its content root that name a report, where a CMS prints the report's title (an
+    <h1> or a "title" block above the text), then <title> if it names one (often it is only the site's name, which
+    must not be read as a title's first line naming the agency)."""
     found = root.xpath("//h1 | //h2 | //h3 | //*[contains(@class, 'title')] | //*[contains(@id, 'title')]")
     heads = [el for el in found[:_TITLE_CANDIDATES] if el is not content and content not in el.iterancestors()]
     texts = [_SPACES.sub(" ", el.text_content()).strip() for el in heads]
     title = root.find(".//title")
-    named = [t for t in dict.fromkeys(texts) if ("报告" in t or "年报" in t) and len(t) <= 100]
-    return named[:2] + ([_SPACES.sub(" ", title.text).strip()] if title is not None and title.text else [])
+    named = [t for t in dict.fromkeys(texts) if _names_a_report(t)][:2]
+    page = _SPACES.sub(" ", title.text).strip() if title is not None and title.text else ""
+    return named + ([page] if _names_a_report(page) else [])
+
+
+def _names_a_report(text: str) -> bool:
+    return ("报告" in text or "年报" in text) and len(text) <= 100
 
 
 class _Walker:

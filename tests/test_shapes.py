@@ -38,6 +38,17 @@ def test_all_sections_on_one_sheet_are_found(tmp_path: Path) -> None:
     assert check(tmp_path, cover=True).findings == []
 
 
+def test_a_workbook_without_a_cover_whose_title_lacks_the_year_takes_it_from_the_text(tmp_path: Path) -> None:
+    """The report pasted into a workbook under a title naming no year: the cover is asked for (the template has
+    one), and what was taken from where is said."""
+    report = check(tmp_path, title="某县人民政府办公室政府信息公开工作年度报告")
+    assert [f.message for f in report.findings] == [
+        "找不到「封面」（机关名称、统一社会信用代码、报告年度、机关层级、机关类别、联系人、联系电话）。"
+        "机关名称已取自标题，报告年度已按正文「2025年，本机关认真贯彻《中华人民共和…」取为2025年度。请按官方格式补上。"
+    ]
+    assert report.agency["agency_name"] == "某县人民政府办公室" and report.agency["report_year"] == 2025
+
+
 def test_the_seed_report_as_published(tmp_path: Path) -> None:
     report = check(tmp_path, **SEED)
     assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]  # ST09: a workbook without cover

@@ -140,14 +140,11 @@ def _readings(lines: list[tuple[int, str]], end: int) -> Iterator[Title]:
 
 
 def _paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
-    """(row, text) of the sheet's paragraphs in order: text in column A alone, no table's row."""
-    rows: dict[int, list[tuple[int, object]]] = {}
-    for (r, c), value in sheet.cells.items():
-        rows.setdefault(r, []).append((c, value))
+    """(row, text) of the sheet's paragraphs in order: text in column A, not in a document's table."""
     return [
-        (r, cells[0][1])
-        for r, cells in sorted(rows.items())
-        if len(cells) == 1 and cells[0][0] == 1 and isinstance(cells[0][1], str)
+        (r, value)
+        for (r, c), value in sorted(sheet.cells.items())
+        if c == 1 and isinstance(value, str) and getattr(sheet.origins.get((r, c)), "table", None) is None
     ]
 
 

@@ -52,10 +52,6 @@ class Title:
     agency: str | None
     year: int | None
 
-    @property
-    def complete(self) -> bool:
-        return self.agency is not None and self.year is not None
-
 
 @dataclass(frozen=True)
 class Stated:
@@ -156,7 +152,7 @@ def _fragment(text: str) -> bool:
         len(text) <= _FRAGMENT_CHARS
         and not _SENTENCE.search(text)
         and not _NAVIGATION.search(text)
-        and (read_title(text) is None)
+        and read_title(text) is None
     )
 
 
@@ -215,7 +211,8 @@ class Cover:
 
     def fields(self) -> dict[str, tuple[tuple[int, int], object, str]]:
         """Field key → (cell, value, where it was read: 标题, or 正文「the words stating it」)."""
-        out = {key: (self.title.cell, value, "标题") for key, value in self.titled().items()}  # type: ignore[union-attr]
+        title = self.title
+        out = {key: (title.cell, value, "标题") for key, value in self.titled().items()} if title is not None else {}
         if self.stated is not None:
             out[YEAR_FIELD] = (self.stated.cell, self.stated.year, f"正文「{self.stated.words}」")
         return out

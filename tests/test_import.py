@@ -301,35 +301,43 @@ OVERVIEWS = {  # the first paragraph under 一、总体情况, as the balanced r
     "opening": None,  # 「…。2025年，本机关认真贯彻…」
     "period": "本报告中所列数据的统计期限自２０２５年１月１日起至２０２５年１２月３１日止。本机关认真贯彻条例。",
     "neither": "2019年以来，本机关认真贯彻《中华人民共和国政府信息公开条例》，各项工作扎实推进。",
+    "last year's": "2025年，本机关按时公布某县人民政府办公室2024年度政府信息公开工作年度报告。",
 }
+TITLED = "某县人民政府办公室政府信息公开工作年度报告"
+UNTITLED = {  # title, words before 一、总体情况, overview, (agency, year) read, what the finding says
+    "opening": (TITLED, None, "opening", ("某县人民政府办公室", 2025), "报告年度已按正文「2025年，本机关认真贯彻"),
+    "period": (TITLED, None, "period", ("某县人民政府办公室", 2025),
+               "报告年度已按正文「本报告中所列数据的统计期限自２０２５年１月１日起至２０２５年１２月３１日止。」取为2025年度，请核实"),
+    "neither": (TITLED, None, "neither", ("某县人民政府办公室", None),
+                "正文中也没有写明统计期限（如「本报告中所列数据的统计期限自××××年1月1日起至××××年12月31日止」）。"
+                "无法确定是哪一年度的年报，批量校验时不计入全区合计"),
+    "no agency": ("政府信息公开工作年度报告", None, "opening", (None, 2025),
+                  "无法确定是哪个机关的年报，批量校验时不能核对重复报送，也不计入全区合计"),
+    "named before": ("二〇二五年政府信息公开工作年度报告",
+                     "根据《中华人民共和国政府信息公开条例》规定，现公布某县人民政府办公室2025年政府信息公开工作年度报告。",
+                     "neither", ("某县人民政府办公室", 2025),
+                     "机关名称已按正文「现公布某县人民政府办公室2025年政府信息公开工作年度报告」取为「某县人民政府办公室」，请核实。"
+                     "请在标题中写明机关名称，如「某县人民政府办公室2025年度政府信息公开工作年度报告」。"),
+    "last year's report": ("政府信息公开工作年度报告", None, "last year's", (None, 2025),
+                           "报告年度已按正文「2025年，本机关按时公布某县人民政府办…」取为2025年度，请核实"),
+    "我局 before": ("政府信息公开工作年度报告", "现将我局2025年度政府信息公开工作年度报告予以公布。", "neither", (None, 2025),
+                   "报告年度已按正文「现将我局2025年度政府信息公开工作年度报告」取为2025年度，请核实。无法确定是哪个机关的年报"),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ("html", "docx"))
-@pytest.mark.parametrize(
-    ("title", "overview", "year", "said"),
-    [
-        ("某县人民政府办公室政府信息公开工作年度报告", "opening", 2025, "已按正文「2025年，本机关认真贯彻"),
-        ("某县人民政府办公室政府信息公开工作年度报告", "period", 2025,
-         "已按正文「本报告中所列数据的统计期限自２０２５年１月１日起至２０２５年１２月３１日止。」取为2025年度，请核实"),
-        ("某县人民政府办公室政府信息公开工作年度报告", "neither", None,
-         "正文中也没有写明统计期限（如「本报告中所列数据的统计期限自××××年1月1日起至××××年12月31日止」）。"
-         "无法确定是哪一年度的年报，批量校验时不计入全区合计"),
-        ("政府信息公开工作年度报告", "opening", 2025, "无法确定是哪个机关的年报，批量校验时不能核对重复报送，也不计入全区合计"),
-    ],
-    ids=("opening", "period", "neither", "no agency"),
-)  # fmt: skip
-def test_a_title_without_the_year_takes_it_from_the_text_or_asks_for_it(
-    corpus, tmp_path: Path, title: str, overview: str, year: int | None, said: str, fmt: str
-) -> None:
-    """The year a title lacks is the one the text states for certain: the statistics period of a whole calendar
-    year, else the year opening the sentences of 一、总体情况 (not 「2019年以来」); the agency the title names is
-    kept. What the title lacks is asked for as a published report has it (in its title), never as a cover."""
+@pytest.mark.parametrize("case", UNTITLED)
+def test_what_a_title_lacks_is_taken_from_the_text_or_asked_for(corpus, tmp_path: Path, case: str, fmt: str) -> None:
+    """What a title lacks is what the text states for certain: the year of a statistics period of a whole calendar
+    year; the report's own title where the text names it before 一、总体情况 (「现公布某某局2025年…报告」, not
+    「我局」); else the year opening the sentences of 一、总体情况 (not 「2019年以来」). What is taken from the text is
+    said, to be checked, and what the title lacks is asked for as a published report has it, never as a cover."""
+    title, before, overview, read, said = UNTITLED[case]
     parts = _parts(corpus, "balanced")
     at = parts.index("一、总体情况") + 1
-    text = [title, *parts[1:at], OVERVIEWS[overview] or parts[at], *parts[at + 1 :]]
+    text = [title, *([before] if before else []), *parts[1:at], OVERVIEWS[overview] or parts[at], *parts[at + 1 :]]
     (report,) = check_paths([_published_as(text, tmp_path / "untitled", fmt)])
-    agency = "某县人民政府办公室" if title.startswith("某县") else None
-    assert (report.agency["agency_name"], report.agency["report_year"]) == (agency, year)
+    assert (report.agency["agency_name"], report.agency["report_year"]) == read
     (asked,) = [f for f in report.findings if f.rule == "ST09"]
     assert asked.message.startswith(f"标题「{title}」没有写") and said in asked.message, asked.message
     assert "封面" not in asked.message

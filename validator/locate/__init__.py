@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from validator.cellref import CellRef
 from validator.labels import normalize
+from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport
 from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
-from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, Cover, read_cover
+from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.sources.grid import FurtherReport, WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 

@@ -1,13 +1,12 @@
 """A report as published has no cover: its title names the agency and the year, as in
-"某某县人民政府办公室2025年度政府信息公开工作年度报告" (or the year first, in Chinese numerals, over two lines…);
-a title without the year leaves it to the text's own statistics period."""
+"某某县人民政府办公室2025年度政府信息公开工作年度报告" (or the year first, in Chinese numerals, over two lines…).
+What a title lacks, the text may state (validator.locate.cover)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 
 from validator.sources.grid import SheetGrid
 
@@ -53,26 +52,17 @@ class Title:
     year: int | None
 
 
-@dataclass(frozen=True)
-class Stated:
-    """A report year stated in the text, not in the title: the year, the paragraph's cell and its words."""
-
-    year: int
-    cell: tuple[int, int]
-    words: str
-
-
 def clean(text: str) -> str:
     """A title's text as compared: full-width digits as ASCII, no space between digits or in a title spaced out
     character by character ("某 市 某 局 2 0 2 5 年…"), other spaces single."""
-    text = text.translate(_WIDE_DIGITS)
+    text = text.translate(WIDE_DIGITS)
     words = text.split()
     if len(words) >= 4 and sum(len(w) == 1 for w in words) * 2 > len(words):
         return "".join(words)
     return re.sub(r"(?<=\d)\s+(?=\d)", "", " ".join(words))
 
 
-_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def read_title(text: str) -> tuple[str | None, int | None] | None:
@@ -108,7 +98,7 @@ def _agency(before: str) -> str | None:
 def find_title(sheet: SheetGrid) -> Title | None:
     """The report's title among the first paragraphs (column A), or None: the first line that completes a title,
     alone or with the lines above it, whichever reading names more."""
-    lines = [(r, text) for r, text in _paragraphs(sheet) if r <= _TITLE_ROWS]
+    lines = [(r, text) for r, text in paragraphs(sheet) if r <= _TITLE_ROWS]
     for end in range(len(lines)):
         if readings := list(_readings(lines, end)):
             return max(readings, key=lambda title: (title.agency is not None) + (title.year is not None))
@@ -135,7 +125,7 @@ def _readings(lines: list[tuple[int, str]], end: int) -> Iterator[Title]:
             yield Title((above[0][0], 1), joined, *both)
 
 
-def _paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
+def paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
     """(row, text) of the sheet's paragraphs in order: text in column A, not in a document's table."""
     return [
         (r, value)
@@ -154,104 +144,3 @@ def _fragment(text: str) -> bool:
         and not _NAVIGATION.search(text)
         and read_title(text) is None
     )
-
-
-# The statistics period every report states ("本报告中所列数据的统计期限自2025年1月1日起至2025年12月31日止"): a whole
-# calendar year is the report's year by definition.
-_PERIOD = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*起?\s*(?:至|到|—+|-|－|~|～)\s*"
-    r"(?:(?P<end>(?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日"
-)
-_PERIOD_WORDS = re.compile(r"统计|本报告|报告期")
-# A sentence of 一、总体情况 opening with the year it reports on ("2025年，我局坚持…"; not "2019年以来", since when).
-_OPENING = re.compile(r"(?:^|(?<=[。；]))\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:[，,]|(?=[我本全]))")
-_OVERVIEW = re.compile(r"^\s*(?:[（(]?[一1１][)）、.．]?|第一部分)\s*总体情况\s*$")
-_QUOTED = 20  # characters of a sentence quoted from its start in a message, at least
-
-
-def stated_year(sheet: SheetGrid) -> Stated | None:
-    """The report year the text states when its title does not: the statistics period of a whole calendar year
-    in any paragraph, else the one year that opens sentences of the first paragraph of 一、总体情况 ("2025年，我局
-    …"); None when it states neither."""
-    paragraphs = _paragraphs(sheet)
-    for r, text in paragraphs:
-        wide = text.translate(_WIDE_DIGITS)
-        if (m := _PERIOD.search(wide)) and (m["end"] in (None, m["year"])) and _PERIOD_WORDS.search(wide):
-            return Stated(int(m["year"]), (r, 1), _quote(text, m.start(), m.end()))
-    for (_, heading), (r, text) in pairwise(paragraphs):
-        if not _OVERVIEW.match(heading):
-            continue
-        wide = text.translate(_WIDE_DIGITS)
-        opening = list(_OPENING.finditer(wide))
-        if len({m["year"] for m in opening}) == 1:  # sentences opening with different years tell none
-            return Stated(int(opening[0]["year"]), (r, 1), _quote(text, opening[0].start(), opening[0].end()))
-    return None
-
-
-def _quote(text: str, start: int, end: int) -> str:
-    """The sentence of `text` holding text[start:end], cut a little after it (a long sentence, the rest as …)."""
-    first = max(text.rfind(stop, 0, start) for stop in "。；;") + 1
-    last = min((i for stop in "。；;" if (i := text.find(stop, end)) >= 0), default=len(text) - 1)
-    cut = max(end + 2, first + _QUOTED)  # a sentence ending right after: whole ("…12月31日止。")
-    return text[first : last + 1].strip() if last < cut else text[first:cut].strip() + "…"
-
-
-@dataclass(frozen=True)
-class Cover:
-    """The cover fields a report without a cover names: the agency and year from its title, the year else from
-    the text (`stated`, only read when the title names no year)."""
-
-    title: Title | None
-    stated: Stated | None
-
-    def titled(self) -> dict[str, object]:
-        """The fields the title names: field key → value."""
-        named = {AGENCY_FIELD: self.title.agency, YEAR_FIELD: self.title.year} if self.title else {}
-        return {key: value for key, value in named.items() if value is not None}
-
-    def fields(self) -> dict[str, tuple[tuple[int, int], object, str]]:
-        """Field key → (cell, value, where it was read: 标题, or 正文「the words stating it」)."""
-        title = self.title
-        out = {key: (title.cell, value, "标题") for key, value in self.titled().items()} if title is not None else {}
-        if self.stated is not None:
-            out[YEAR_FIELD] = (self.stated.cell, self.stated.year, f"正文「{self.stated.words}」")
-        return out
-
-    def taken(self) -> str:
-        """What was taken from where, in words ("机关名称、报告年度已取自标题。"); "" when nothing."""
-        titled = "、".join(_NAMES[key] for key in self.titled())
-        said = [f"{titled}已取自标题"] if titled else []
-        if self.stated is not None:
-            said.append(f"报告年度已按正文「{self.stated.words}」取为{self.stated.year}年度")
-        return "，".join(said) + "。" if said else ""
-
-    def lacking(self) -> str | None:
-        """What a published report's title does not say, what that costs and how to say it; None when it says
-        both the agency and the year."""
-        title, titled, fields = self.title, self.titled(), self.fields()
-        lacks = "和".join(name for key, name in _NAMES.items() if key not in titled)
-        if not lacks:
-            return None
-        year = fields[YEAR_FIELD][1] if YEAR_FIELD in fields else "××××"
-        example = f"「{titled.get(AGENCY_FIELD, '某某局')}{year}年度政府信息公开工作年度报告」"
-        said = (
-            f"标题「{title.text}」没有写{lacks}" if title else f"原文开头没有年报的标题（如{example}），读不到{lacks}"
-        )
-        if self.stated is not None:
-            said += f"，报告年度已按正文「{self.stated.words}」取为{self.stated.year}年度，请核实"
-        elif YEAR_FIELD not in fields:
-            said += "，正文中也没有写明统计期限（如「本报告中所列数据的统计期限自××××年1月1日起至××××年12月31日止」）"
-        unknown = [what for key, what in ((AGENCY_FIELD, "哪个机关"), (YEAR_FIELD, "哪一年度")) if key not in fields]
-        if unknown:
-            duplicates = "不能核对重复报送，也" if AGENCY_FIELD not in fields else ""
-            said += f"。无法确定是{'、'.join(unknown)}的年报，批量校验时{duplicates}不计入全区合计"
-        return f"{said}。请在标题中写明{lacks}，如{example}。" if title else f"{said}。请在原文开头写上标题。"
-
-
-_NAMES = {AGENCY_FIELD: "机关名称", YEAR_FIELD: "报告年度"}
-
-
-def read_cover(sheet: SheetGrid) -> Cover:
-    """The cover fields `sheet` names without a cover (see Cover)."""
-    title = find_title(sheet)
-    return Cover(title, stated_year(sheet) if title is None or title.year is None else None)

@@ -306,8 +306,8 @@ def _section_text(
 
 
 def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> tuple[SheetIndex, Cover] | None:
-    """The agency name and report year of a report without a cover, located at its title (the year else at the
-    text stating it), from the first sheet naming either, and that sheet; None when the spec sheet holds no such
+    """The agency name and report year of a report without a cover, located at its title (what it lacks, where the
+    text states it), from the first sheet naming either, and that sheet; None when the spec sheet holds no such
     fields."""
     if not {AGENCY_FIELD, YEAR_FIELD} <= {f.key for f in spec.fields} or not indexes:
         return None

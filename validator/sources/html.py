@@ -222,7 +222,7 @@ def _titles(root, content) -> list[str]:
 
 
 def _names_a_report(text: str) -> bool:
-    return ("报告" in text or "年报" in text) and len(text) <= 100
+    return "报告" in text and len(text) <= 100
 
 
 class _Walker:

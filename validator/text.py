@@ -9,6 +9,7 @@ import unicodedata
 
 # Control characters that XML 1.0 (and so a cell or a note) cannot carry; tab and line breaks are fine.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DIGITS = re.compile(r"(\d+)")
 
 
 def fmt(value: float) -> str:
@@ -21,6 +22,11 @@ def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def natural_key(name: str) -> tuple:
+    """Order names as people count, not character by character: 报告2 before 报告10 (full-width digits too)."""
+    return tuple((int(part), part) if i % 2 else part for i, part in enumerate(_DIGITS.split(name)))
 
 
 def decode_text(data: bytes) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from validator.engine import REPORT_SUFFIXES, is_own_output
 from validator.findings import Finding
 from validator.sources.sniff import other_archive, other_archive_refusal
+from validator.text import natural_key
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
 MAX_ENTRY_BYTES = 300 * 1024 * 1024  # one inflated entry; a report workbook is a few hundred KiB
@@ -62,6 +63,7 @@ def require(paths: Sequence[str | Path]) -> None:
 
 def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] = ()) -> Inputs:
     """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs).
+    A folder's and an archive's files come in natural order (报告2 before 报告10), as a file manager lists them.
     A path that does not exist raises MissingInput: it is not a submission that could not be read, nor one to skip."""
     require(paths)
     out = Inputs()
@@ -70,7 +72,7 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
     for path in map(Path, paths):
         if path.is_dir():
             root = path.resolve().name or "根目录"
-            for f in sorted(path.rglob("*")):
+            for f in sorted(path.rglob("*"), key=lambda f: natural_key(f.relative_to(path).as_posix())):
                 if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded):
                     _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0)
         else:
@@ -181,7 +183,7 @@ def _add_archive(out: Inputs, path: Path, name: str, staging: Path, depth: int) 
 
 def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
     """The file entries of an archive to extract, with their safe path parts; the others are listed as skipped."""
-    for info in zf.infolist():
+    for info in sorted(zf.infolist(), key=lambda i: natural_key(entry_name(i))):  # as the folder it came from lists
         if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
             continue
         decoded = entry_name(info)

@@ -557,7 +557,9 @@ def test_digits_split_by_a_space_are_not_run_together(tmp_path: Path, fmt: str) 
     assert report.values.get("t3.new.natural") is None
 
 
-def _two_reports(tmp_path: Path, titled: bool) -> list:
+def _two_reports(
+    tmp_path: Path, titled: bool, title: str = "某县人民政府办公室2020年度政府信息公开工作年度报告"
+) -> list:
     """This year's report, then last year's on the same page (on the 2019 trial format, one column off balance),
     as portals publish both; without its title, the second reads as another agency's report pasted below."""
     values = {k: v for k, v in VALUES.items() if v is not None}
@@ -565,7 +567,7 @@ def _two_reports(tmp_path: Path, titled: bool) -> list:
     second = published(
         tmp_path / "second.xlsx",
         values | {"t3.new.natural": 100},
-        title="某县人民政府办公室2020年度政府信息公开工作年度报告",
+        title=title,
         trial_2019=True,
     )
     later = documents.segments(load(second).grid.sheets[0])
@@ -588,6 +590,20 @@ def test_a_further_report_in_the_document_is_named_and_left_unchecked(tmp_path: 
     assert "另行校验" in further.message and "（原文位置：" in further.message
     assert report.values["t3.new.natural"] == VALUES["t3.new.natural"]
     assert report.values["report_year"] == 2025
+
+
+@pytest.mark.parametrize(
+    "title",
+    (
+        "二〇二〇年度某县人民政府办公室政府信息公开工作年度报告",
+        "某县人民政府办公室政府信息公开工作年度报告（２０２０年）",
+    ),
+)
+def test_a_further_report_is_named_by_its_title_however_it_writes_the_year(tmp_path: Path, title: str) -> None:
+    (path := tmp_path / "two.html").write_bytes(documents.clean_html(_two_reports(tmp_path, True, title)))
+    (report,) = check_paths([path])
+    assert [f.rule for f in report.findings] == ["ST10"]
+    assert f"其后的「{title}」未校验" in report.findings[0].message
 
 
 def test_a_further_report_without_a_title_is_named_by_its_first_heading(tmp_path: Path) -> None:

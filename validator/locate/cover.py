@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validator.locate.title import AGENCY_FIELD, WIDE_DIGITS, YEAR_FIELD, Title, find_title, paragraphs, read_title
+from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, Title, find_title, paragraphs
+from validator.report_titles import WIDE_DIGITS, read_title
 from validator.sources.grid import SheetGrid
 
 # The statistics period every report states ("本报告中所列数据的统计期限自2025年1月1日起至2025年12月31日止"): a whole

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
+from validator.report_titles import read_title
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -34,10 +35,6 @@ _DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+
 _SECTION_WORDS = ("总体情况", "主动公开", "收到和处理", "政府信息公开行政复议", "存在的主要问题", "其他需要报告")
 _SECTION = re.compile(rf"\s*([一二三四五六七八九十\d]+)\s*[、.．]\s*({'|'.join(_SECTION_WORDS)})")
 _TABLE_SECTIONS = (2, 3, 4)
-# A paragraph that is a report's title ("某县人民政府办公室2024年度政府信息公开工作年度报告（图片版）"), not a sentence.
-_REPORT_TITLE = re.compile(
-    r"\s*\S.{0,40}?(?:19|20)\d{2}\s*年度?.{0,40}?(?:政府信息公开|政务公开).{0,16}?报告\s*(?:[（(][^（）()]{0,12}[)）])?\s*"
-)
 # Characters common in reports written differently in traditional and in simplified characters, pair by pair: a
 # mirror converted to traditional characters is told by more of the first than of the second.
 _TRADITIONAL, _SIMPLIFIED = (
@@ -53,6 +50,13 @@ _WS = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
 _BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
+
+
+def _titles_a_year(text: str) -> bool:
+    """Whether a paragraph is a report's title naming its year ("某县人民政府办公室2024年度政府信息公开工作年度报告
+    （图片版）", "二〇二四年…"): where a further report in the document begins."""
+    title = read_title(text)
+    return title is not None and title[1] is not None
 
 
 @dataclass
@@ -132,7 +136,7 @@ class Assembler:
         self.paragraphs += 1
         if m := _HEADING.match(text):
             self.heading = m[1]
-        if self.title_row is None and _REPORT_TITLE.fullmatch(text):
+        if self.title_row is None and _titles_a_year(text):
             self.title_row = self.row
         if m := _SECTION.match(text):
             self._section(_SECTION_WORDS.index(m[2]) + 1, m[1].isdigit())
@@ -160,7 +164,7 @@ class Assembler:
             return False
         row = self.restart
         text = str(self.cells.get((row, 1), ""))
-        self.further = FurtherReport(row, text, bool(_REPORT_TITLE.fullmatch(text)))
+        self.further = FurtherReport(row, text, _titles_a_year(text))
         start = self.origins.get((row, 1))
         self.cells = {rc: v for rc, v in self.cells.items() if rc[0] < row}
         self.origins = {rc: p for rc, p in self.origins.items() if rc[0] < row}

@@ -320,6 +320,8 @@ UNTITLED = {  # title, words before 一、总体情况, overview, (agency, year)
                      "请在标题中写明机关名称，如「某县人民政府办公室2025年度政府信息公开工作年度报告」。"),
     "last year's report": ("政府信息公开工作年度报告", None, "last year's", (None, 2025),
                            "报告年度已按正文「2025年，本机关按时公布某县人民政府办…」取为2025年度，请核实"),
+    "byline": ("2025年度政府信息公开工作年度报告", "某县人民政府办公室", "neither", ("某县人民政府办公室", 2025),
+               "机关名称已取自正文中单独成行的「某县人民政府办公室」，请核实。请在标题中写明机关名称"),
     "我局 before": ("政府信息公开工作年度报告", "现将我局2025年度政府信息公开工作年度报告予以公布。", "neither", (None, 2025),
                    "报告年度已按正文「现将我局2025年度政府信息公开工作年度报告」取为2025年度，请核实。无法确定是哪个机关的年报"),
 }  # fmt: skip
@@ -341,6 +343,28 @@ def test_what_a_title_lacks_is_taken_from_the_text_or_asked_for(corpus, tmp_path
     (asked,) = [f for f in report.findings if f.rule == "ST09"]
     assert asked.message.startswith(f"标题「{title}」没有写") and said in asked.message, asked.message
     assert "封面" not in asked.message
+
+
+@pytest.mark.parametrize(
+    ("signed", "said"),
+    (
+        (["某县人民政府办公室", "2026年1月20日"], "机关名称已取自正文中单独成行的「某县人民政府办公室」，请核实"),
+        (
+            ["某县人民政府办公室　二〇二六年一月二十日", "主办单位：某县人民政府办公室　网站标识码：1234"],
+            "机关名称已按正文「某县人民政府办公室 二〇二六年一月二十日」取为「某县人民政府办公室」，请核实",
+        ),
+    ),
+)
+def test_an_agency_signing_the_report_at_its_end_is_taken_for_the_title(
+    corpus, tmp_path: Path, signed: list, said: str
+) -> None:
+    """A title without the agency, the report signed at its end (the agency above or beside the date; a site's footer
+    may follow): the agency is the signer's, said to be taken from there."""
+    text = ["2025年度政府信息公开工作年度报告", *_parts(corpus, "balanced")[1:], *signed]
+    (report,) = check_paths([_published_as(text, tmp_path / "signed", "html")])
+    assert report.agency["agency_name"] == "某县人民政府办公室"
+    (asked,) = [f for f in report.findings if f.rule == "ST09"]
+    assert said in asked.message, asked.message
 
 
 def test_table_three_over_several_pages_of_the_pdf(corpus) -> None:

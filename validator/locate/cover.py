@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validator.locate.title import AGENCY_FIELD, YEAR_FIELD, Title, find_title, paragraphs
-from validator.report_titles import WIDE_DIGITS, read_title
+from validator.locate.title import AGENCY_END, AGENCY_FIELD, YEAR_FIELD, Title, find_title, paragraphs
+from validator.report_titles import WIDE_DIGITS, clean, read_title
 from validator.sources.grid import SheetGrid
 
 # The statistics period every report states ("本报告中所列数据的统计期限自2025年1月1日起至2025年12月31日止"): a whole
@@ -24,6 +24,15 @@ _SELF = re.compile(r"^[我本]")  # "我局", "本机关": no name
 # A sentence of 一、总体情况 opening with the year it reports on ("2025年，我局坚持…"; not "2019年以来", since when).
 _OPENING = re.compile(r"(?:^|(?<=[。；]))\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:[，,]|(?=[我本全]))")
 _OVERVIEW = re.compile(r"^\s*(?:[（(]?[一1１][)）、.．]?|第一部分)\s*总体情况\s*$")
+# An agency's name on a line of its own, maybe with the date it signed: under the title as a byline, or signing the
+# report at its end ("某某县人民政府办公室" ⏎ "2026年1月20日"); not a site's footer ("主办单位：…", "主办：…").
+_DATE = (
+    r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)"
+)
+_NAME_LINE = re.compile(rf"^[（(]?(?P<agency>[\u4e00-\u9fff（）()]{{2,40}}?)[)）]?\s*(?P<date>{_DATE})?$")
+_DATE_LINE = re.compile(rf"^{_DATE}$")
+_SIGNATURE_LINES = 8  # a report signs off within its last few paragraphs (a page's footer may follow)
 _QUOTED = 20  # characters of a sentence quoted from its start in a message, at least
 _NAMES = {AGENCY_FIELD: "机关名称", YEAR_FIELD: "报告年度"}
 
@@ -39,14 +48,17 @@ class Stated:
     def said(self, key: str) -> str:
         """How it was taken, in words: "报告年度已按正文「…」取为2025年度"."""
         value = f"{self.value}年度" if key == YEAR_FIELD else f"「{self.value}」"
+        if value == f"「{self.words}」":  # a line naming the agency alone
+            return f"{_NAMES[key]}已取自正文中单独成行的「{self.words}」"
         return f"{_NAMES[key]}已按正文「{self.words}」取为{value}"
 
 
-def stated(sheet: SheetGrid) -> dict[str, Stated]:
+def stated(sheet: SheetGrid, title: Title | None) -> dict[str, Stated]:
     """The agency and year the text states for certain, by field key: the year of a statistics period of a whole
     calendar year in any paragraph; the agency and year of the report's own title where the text before 一、总体情况
-    names it ("现公布某某局2024年…年度报告"; not "我局…"); else the one year that opens the sentences of the first
-    paragraph of 一、总体情况 ("2025年，我局…")."""
+    names it ("现公布某某局2024年…年度报告"; not "我局…"); else the agency on a line of its own right under the
+    title, else signing the report at its end above or beside a date; else the one year that opens the sentences of
+    the first paragraph of 一、总体情况 ("2025年，我局…")."""
     lines = paragraphs(sheet)
     # Only before 一、总体情况 does a report name itself: the overview may mention last year's report being published
     overview = next((i for i, (_, text) in enumerate(lines) if _OVERVIEW.match(text)), None)
@@ -64,12 +76,45 @@ def stated(sheet: SheetGrid) -> dict[str, Stated]:
                 out.setdefault(AGENCY_FIELD, Stated(agency, (r, 1), m[0]))
             if year is not None:
                 out.setdefault(YEAR_FIELD, Stated(year, (r, 1), m[0]))
+    if AGENCY_FIELD not in out and (signed := _byline(lines, title) or _signature(lines)):
+        out[AGENCY_FIELD] = signed
     if YEAR_FIELD not in out and opening is not None:
         r, text = opening  # the first paragraph of 一、总体情况
         years = list(_OPENING.finditer(text.translate(WIDE_DIGITS)))
         if len({m["year"] for m in years}) == 1:  # sentences opening with different years tell none
             out[YEAR_FIELD] = Stated(int(years[0]["year"]), (r, 1), _quote(text, years[0].start(), years[0].end()))
     return out
+
+
+def _squeezed(text: str) -> str:
+    return clean(text).replace(" ", "")
+
+
+def _name_line(text: str) -> re.Match | None:
+    """A line naming an agency alone (maybe beside a date): its match, or None."""
+    m = _NAME_LINE.match(_squeezed(text))
+    return m if m and AGENCY_END.search(m["agency"]) and read_title(m["agency"]) is None else None
+
+
+def _byline(lines: list[tuple[int, str]], title: Title | None) -> Stated | None:
+    """The agency named on the line right under the title (the title's own lines skipped)."""
+    if title is None:
+        return None
+    after = [(r, text) for r, text in lines if r > title.cell[0] and _squeezed(text) not in title.text]
+    if after and (m := _name_line(after[0][1])):
+        return Stated(m["agency"], (after[0][0], 1), after[0][1].strip())
+    return None
+
+
+def _signature(lines: list[tuple[int, str]]) -> Stated | None:
+    """The agency signing the report: a line of its name with a date beside it or on the next line, among the last
+    paragraphs."""
+    last = lines[-_SIGNATURE_LINES:]
+    belows = [text for _, text in last[1:]] + [""]
+    for (r, text), below in reversed(list(zip(last, belows))):
+        if (m := _name_line(text)) and (m["date"] or _DATE_LINE.match(_squeezed(below))):
+            return Stated(m["agency"], (r, 1), text.strip())
+    return None
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -136,4 +181,4 @@ def read_cover(sheet: SheetGrid) -> Cover:
     title = find_title(sheet)
     named = {AGENCY_FIELD: title.agency, YEAR_FIELD: title.year} if title else {}
     lacks = {key for key in _NAMES if named.get(key) is None}
-    return Cover(title, {key: s for key, s in stated(sheet).items() if key in lacks} if lacks else {})
+    return Cover(title, {key: s for key, s in stated(sheet, title).items() if key in lacks} if lacks else {})

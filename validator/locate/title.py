@@ -17,7 +17,7 @@ _TITLE_LINES = 3  # a title is printed over at most this many lines ("某某局"
 _FRAGMENT_CHARS = 40  # a line of a title printed over several lines
 _NAVIGATION = re.compile(r"[_|>»/\\]")  # what joins a page's name to its site's, or the steps of its path
 # How an agency's name ends: a line above a title names the agency only if it ends so (not a site's "政务公开").
-_AGENCY_END = re.compile(
+AGENCY_END = re.compile(
     r"(?:政府|局|委|办|厅|室|处|院|署|部|会|中心|所|馆|站|队|社|镇|乡|街道|苏木|监狱|公司|学校|机关)$"
 )
 
@@ -59,7 +59,7 @@ def _readings(lines: list[tuple[int, str]], end: int) -> Iterator[Title]:
         if (both := read_title(joined)) is None:
             continue
         agency, named = both[0], alone[0] if alone else None
-        if agency is None or agency == named or _AGENCY_END.search(agency):
+        if agency is None or agency == named or AGENCY_END.search(agency):
             yield Title((above[0][0], 1), joined, *both)
 
 

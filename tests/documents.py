@@ -2,7 +2,8 @@
 
 `segments(sheet)` cuts the sheet into paragraphs and tables (a run of rows with something right of column A, or a
 merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
-runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge.
+runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge
+(where a `Space` in the parts places the page breaks of its print).
 """
 
 from __future__ import annotations
@@ -178,6 +179,16 @@ def _filled(part: Tbl, r: int, c: int, header_rows: int) -> bool:
 
 # ---------------------------------------------------------------- DOCX
 
+
+@dataclass(frozen=True)
+class Space:
+    """Blank space in a Word document's flow, `points` high, on top of a new page if `new_page`: what moves the
+    page breaks of its print to a chosen place."""
+
+    points: float
+    new_page: bool = False
+
+
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -188,6 +199,12 @@ def _para(text: str, bold: bool = False) -> str:
         for i, line in enumerate(text.split("\n"))
     )
     return f"<w:p>{runs}</w:p>"
+
+
+def _space(space: Space) -> str:
+    props = "<w:pageBreakBefore/>" if space.new_page else ""
+    height = max(1, round(space.points * 20))  # twips: one empty line exactly that high
+    return f'<w:p><w:pPr>{props}<w:spacing w:line="{height}" w:lineRule="exact"/></w:pPr></w:p>'
 
 
 def _docx_table(part: Tbl) -> str:
@@ -215,9 +232,15 @@ def _docx_table(part: Tbl) -> str:
     return f"<w:tbl><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def docx(parts: list[str | Tbl], path: Path, font_pt: int = 9) -> Path:
+def _block(part: str | Tbl | Space) -> str:
+    if isinstance(part, str):
+        return _para(part)
+    return _space(part) if isinstance(part, Space) else _docx_table(part) + "<w:p/>"
+
+
+def docx(parts: list[str | Tbl | Space], path: Path, font_pt: int = 9) -> Path:
     """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4, small print."""
-    body = "".join(_para(p) if isinstance(p, str) else _docx_table(p) + "<w:p/>" for p in parts)
+    body = "".join(map(_block, parts))
     sect = '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900"/></w:sectPr>'
     document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{body}{sect}</w:body></w:document>'
     styles = (

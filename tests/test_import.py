@@ -23,13 +23,15 @@ import documents
 import openpyxl
 import pdfplumber
 import pytest
-from builders import published
+from builders import TEMPLATE, TRIAL, published
 from packages import edit_part, png, repack
 from test_shapes import SEED
 from test_structure import NO_OTHER, VALUES
 
 from validator import check_paths, results_document
 from validator.cellref import CellRef
+from validator.forms.layout import template_layout
+from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
 from validator.sources.formats import LEGACY_WORD, load_file
@@ -422,6 +424,73 @@ def test_a_header_row_or_a_group_s_last_row_broken_across_a_pdf_page_is_one_row(
         tops = [t.extract()[0] for page in pdf.pages[1:] for t in page.find_tables() if t.bbox[1] < 80]
     assert any(cut in [(text or "").replace("\n", "") for text in top] for top in tops)
     assert _findings(pdf_path) == _findings(corpus["balanced"]["xlsx"])
+
+
+_TEXT_FOOT = (11906 - 900) / 20  # points: where the text of documents.docx's pages ends (A4 landscape, its margin)
+_FORMS = {  # a report in each national format, the year in its title choosing the format
+    "2021": ({}, "某机关 2025年度政府信息公开工作报告"),
+    "2019": ({"layout": template_layout(TRIAL)}, "某机关 2020年度政府信息公开工作报告"),
+}
+
+
+def _report_parts(tmp_path: Path, form: str) -> tuple[Path, list]:
+    """The balanced report in `form` on one sheet, and its parts as published."""
+    variant, title = _FORMS[form]
+    values = {k: v for k, v in balanced_values(TRIAL if form == "2019" else TEMPLATE).items() if v is not None}
+    xlsx = published(tmp_path / f"report{form}.xlsx", values, title=title, **variant)
+    return xlsx, documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _top_rows(table: documents.Tbl, rows: int) -> documents.Tbl:
+    """The table's first `rows` rows, a merge reaching below them cut at the last."""
+    merges = [(t, lf, min(b, rows), rt) for t, lf, b, rt in table.merges if t <= rows]
+    part = documents.Tbl({k: v for k, v in table.cells.items() if k[0] <= rows}, merges, rows, table.cols)
+    part.covered = {(r, c) for r, c in table.covered if r <= rows}
+    return part
+
+
+def _row_bottoms(pdf_path: Path, table: documents.Tbl) -> list[float]:
+    """The bottom of each row of `table` where it begins, on top of a page."""
+    with pdfplumber.open(pdf_path) as pdf:
+        found = [t for page in pdf.pages for t in page.find_tables() if t.bbox[1] < 60]
+    first = next(t for t in found if (t.extract()[0][0] or "").replace("\n", "") == table.cells[(1, 1)])
+    return sorted({round(cell[3]) for cell in first.cells if cell})
+
+
+@pytest.mark.parametrize("form", _FORMS)
+def test_a_page_break_after_a_table_s_header_rows_reads_one_table(tmp_path: Path, form: str) -> None:
+    """A table's header rows end a page and its rows go on at the top of the next, under the header printed again
+    (Word's "repeat as header row") or not: 表二 (whose first numbers stand under its column labels), 表三 and
+    表四, and 表四 broken between its header rows too. Each reads as one table: the report gets the findings of the
+    same report on one sheet."""
+    xlsx, parts = _report_parts(tmp_path, form)
+    tables = [i for i, p in enumerate(parts) if isinstance(p, documents.Tbl)]
+    chosen = {"表二": tables[0], "表三": tables[-2], "表四": tables[-1]}
+    headers = {
+        name: min(r for (r, _), text in parts[i].cells.items() if text.isdigit()) - 1 for name, i in chosen.items()
+    }
+    measured = parts[:]  # each chosen table on top of a page of its own, to measure its rows
+    for i in sorted(chosen.values(), reverse=True):
+        measured.insert(i, documents.Space(1, new_page=True))
+    (pdf_path,) = _as_pdf(tmp_path, documents.docx(measured, tmp_path / "measured.docx"))
+    bottoms = {name: _row_bottoms(pdf_path, parts[i]) for name, i in chosen.items()}
+    cases = [(name, headers[name], repeat) for name in chosen for repeat in (False, True)]
+    cases += [("表四", rows, repeat) for rows in range(1, headers["表四"]) for repeat in (False, True)]
+    docs = []
+    for n, (name, rows, repeat) in enumerate(cases):
+        i, row_bottoms = chosen[name], bottoms[name]
+        # the table's row `rows` ends 2 points above the foot of the page
+        space = documents.Space(1 + _TEXT_FOOT - row_bottoms[rows - 1] - 2, new_page=True)
+        # Word prints the header rows again on top of the next page: the table as if cut after them by hand
+        # (LibreOffice keeps a repeated header with the row after it, so it is built so)
+        broken = [space, _top_rows(parts[i], rows), parts[i]] if repeat else [space, parts[i]]
+        docs.append(documents.docx(parts[:i] + broken + parts[i + 1 :], tmp_path / f"break{n}.docx"))
+    expected = _findings(xlsx)
+    for (name, rows, repeat), pdf_path in zip(cases, _as_pdf(tmp_path, *docs)):
+        with pdfplumber.open(pdf_path) as pdf:  # the page break fell after the header's row `rows`
+            feet = [t.extract() for page in pdf.pages for t in page.find_tables() if t.bbox[3] > _TEXT_FOOT - 12]
+        assert any(len(foot) == rows and not any(text and text.isdigit() for text in foot[-1]) for foot in feet)
+        assert _findings(pdf_path) == expected, (name, rows, repeat)
 
 
 def test_sentences_and_a_title_wrapped_at_a_pdf_line_end_read_whole(corpus, tmp_path: Path) -> None:

@@ -333,12 +333,15 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     the row's numbers and the other none, and the row's label was cut: its lower part goes on without an item number
     and either its upper part begins with one ("7.属于行" + "政执法案卷": every row of 表三 is numbered) or the lower
     part is the shorter ("行政强" + "制"). A row of its own at the top of the page, even with blank numbers, begins
-    with its item number or, unnumbered (表二's "行政强制" after "行政处罚"), is no shorter than the row above."""
+    with its item number or, unnumbered (表二's "行政强制" after "行政处罚"), is no shorter than the row above. Nor
+    is a row whose numbers stand under labels (a header row ended the page: "本年制发件数" over "0")."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
     upper = [first.cells.get((rows, m[1]), "") for m in above]  # a cell merged down from above has "" here
     lower = [more.cells.get((top_row, m[1]), "") for m in below]
+    if any(a and not is_entry(cell_value(a)) and b and is_entry(cell_value(b)) for a, b in zip(upper, lower)):
+        return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(a, b) for a, b in zip(upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
     if not labels:

@@ -3,7 +3,7 @@
 `segments(sheet)` cuts the sheet into paragraphs and tables (a run of rows with something right of column A, or a
 merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
 runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge
-(where a `Space` in the parts places the page breaks of its print).
+(where a `Space` in the parts places the page breaks of its print, and `Listed` paragraphs are numbered by Word).
 """
 
 from __future__ import annotations
@@ -189,16 +189,35 @@ class Space:
     new_page: bool = False
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A paragraph Word numbers: its text without the number, numbered by the list (w:numId) and level (w:ilvl) of
+    the document's numbering, by its paragraph style's, or by both (each left None is the style's to say)."""
+
+    text: str
+    num: int | None = None
+    level: int | None = None
+    style: str | None = None
+
+
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def _para(text: str, bold: bool = False) -> str:
+def _para(text: str, bold: bool = False, props: str = "") -> str:
     runs = "".join(
         f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{html.escape(line)}</w:t></w:r>'
         + ("<w:r><w:br/></w:r>" if i < len(text.split("\n")) - 1 else "")
         for i, line in enumerate(text.split("\n"))
     )
-    return f"<w:p>{runs}</w:p>"
+    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+
+def _listed(part: Listed) -> str:
+    ids = (f'<w:ilvl w:val="{part.level}"/>' if part.level is not None else "") + (
+        f'<w:numId w:val="{part.num}"/>' if part.num is not None else ""
+    )
+    style = f'<w:pStyle w:val="{part.style}"/>' if part.style else ""
+    return _para(part.text, props=style + (f"<w:numPr>{ids}</w:numPr>" if ids else ""))
 
 
 def _space(space: Space) -> str:
@@ -232,21 +251,26 @@ def _docx_table(part: Tbl) -> str:
     return f"<w:tbl><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def _block(part: str | Tbl | Space) -> str:
+def _block(part: str | Tbl | Space | Listed) -> str:
     if isinstance(part, str):
         return _para(part)
+    if isinstance(part, Listed):
+        return _listed(part)
     return _space(part) if isinstance(part, Space) else _docx_table(part) + "<w:p/>"
 
 
-def docx(parts: list[str | Tbl | Space], path: Path, font_pt: int = 9) -> Path:
-    """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4, small print."""
+def docx(
+    parts: list[str | Tbl | Space | Listed], path: Path, font_pt: int = 9, numbering: str = "", styles: str = ""
+) -> Path:
+    """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4, small print; `numbering` the lists
+    (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles (w:style)."""
     body = "".join(map(_block, parts))
     sect = '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900"/></w:sectPr>'
     document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{body}{sect}</w:body></w:document>'
-    styles = (
+    styles_part = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}><w:docDefaults><w:rPrDefault><w:rPr>'
         f'<w:sz w:val="{font_pt * 2}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr>'
-        "</w:pPrDefault></w:docDefaults></w:styles>"
+        f"</w:pPrDefault></w:docDefaults>{styles}</w:styles>"
     )
     types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -254,7 +278,12 @@ def docx(parts: list[str | Tbl | Space], path: Path, font_pt: int = 9) -> Path:
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
         '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-        "</Types>"
+        + (
+            '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+            if numbering
+            else ""
+        )
+        + "</Types>"
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -264,12 +293,22 @@ def docx(parts: list[str | Tbl | Space], path: Path, font_pt: int = 9) -> Path:
     doc_rels = (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        "</Relationships>"
+        + (
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+            if numbering
+            else ""
+        )
+        + "</Relationships>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", types)
         zf.writestr("_rels/.rels", rels)
         zf.writestr("word/document.xml", document)
-        zf.writestr("word/styles.xml", styles)
+        zf.writestr("word/styles.xml", styles_part)
         zf.writestr("word/_rels/document.xml.rels", doc_rels)
+        if numbering:
+            zf.writestr(
+                "word/numbering.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {_W}>{numbering}</w:numbering>',
+            )
     return path

@@ -1,6 +1,7 @@
 """Reading a Word document (.docx) into one sheet: paragraphs in order, tables with gridSpan/vMerge as merged blocks.
 
 A table with tables in its cells is a layout: its cells are read as blocks; a text box's content follows its paragraph.
+A paragraph numbered by Word's automatic numbering reads with its number in front (validator.sources.numbering).
 
 The package passes the same checks as a workbook first (validator.sources.package: entries, sizes, climbing names,
 DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by local name, so Strict OOXML reads too.
@@ -14,13 +15,16 @@ import zipfile
 from validator.sources.document import NOT_A_REPORT, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits
+from validator.sources.numbering import Numbering
 from validator.sources.package import inspect_package
+from validator.sources.relationships import relationships
 
 _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
 # Deleted revisions and field codes; and the fallback of alternate content (a text box is written twice: as a
 # drawing, and as VML for older readers).
 _PICTURES = frozenset({"blip", "imagedata"})  # an image in a drawing (DrawingML) or in VML
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
+_DOCUMENT = "word/document.xml"
 
 
 def _local(el) -> str:
@@ -41,28 +45,41 @@ def _props(el, name: str):
 
 def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     """The document's body as one sheet (validator.sources.document)."""
-    import defusedxml.ElementTree as safe_xml
-
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        inspect_package(zf, data, limits, nested=True)  # the walk below recurses into content controls
-        try:
-            body = safe_xml.fromstring(zf.read("word/document.xml"))
-        except Exception as exc:  # a refused or broken part
-            raise ReadError(
-                f"Word 文档的正文部分无法解析（{type(exc).__name__}），可能已损坏。请用 Word 或 WPS 打开后重新保存再校验。",
-                "corrupt",
-            ) from exc
+        parts = inspect_package(zf, data, limits, nested=True).parts  # the walk below recurses into content controls
+    body = _parsed(parts, _DOCUMENT, "正文")
+    try:
+        linked = {kind.rsplit("/", 1)[-1]: part for _, kind, part in relationships(parts, _DOCUMENT)}
+    except Exception:  # broken relationships: the body's own parts are all there is
+        linked = {}
+    numbering = Numbering()  # the styles matter only to a document with lists: a broken one is read as before
+    if "numbering" in linked:
+        styles = _parsed(parts, linked["styles"], "样式") if "styles" in linked else None
+        numbering = Numbering(_parsed(parts, linked["numbering"], "编号"), styles)
     asm = Assembler("docx", limits)
     found = next((el for el in body.iter() if _local(el) == "body"), None)
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
-    _blocks(found, asm)
+    _blocks(found, asm, numbering)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
     return asm.grid()
 
 
-def _blocks(container, asm: Assembler) -> None:
+def _parsed(parts: dict[str, bytes], name: str, what: str):
+    """The part `name` parsed, or a ReadError naming `what` it holds when it is missing or broken."""
+    import defusedxml.ElementTree as safe_xml
+
+    try:
+        return safe_xml.fromstring(parts[name])
+    except Exception as exc:  # a missing, refused or broken part
+        raise ReadError(
+            f"Word 文档的{what}部分无法解析（{type(exc).__name__}），可能已损坏。请用 Word 或 WPS 打开后重新保存再校验。",
+            "corrupt",
+        ) from exc
+
+
+def _blocks(container, asm: Assembler, numbering: Numbering) -> None:
     """Paragraphs and tables of a body, content control, cell or text box, in order. As on a web page, a table with
     tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML, which
     the package inspection limits."""
@@ -70,30 +87,31 @@ def _blocks(container, asm: Assembler) -> None:
         tag = _local(el)
         if tag == "p":
             boxes: list = []
-            asm.paragraph(_text(el, boxes))
+            asm.paragraph(numbering.label(el) + _text(el, numbering, boxes))
             if any(_local(node) in _PICTURES for node in el.iter()):
                 asm.picture()
             for box in boxes:  # a text box's content follows its paragraph
-                _blocks(box, asm)
+                _blocks(box, asm, numbering)
         elif tag == "tbl" and any(_local(node) == "tbl" for node in el.iter() if node is not el):
             for tr in _children(el, "tr"):
                 for tc in _children(tr, "tc"):
-                    _blocks(tc, asm)
+                    _blocks(tc, asm, numbering)
         elif tag == "tbl":
-            asm.table(_table(el))
+            asm.table(_table(el, numbering))
         elif tag in ("sdt", "sdtContent", "customXml", "ins"):
-            _blocks(el, asm)
+            _blocks(el, asm, numbering)
 
 
-def _text(el, boxes: list | None = None) -> str:
-    """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines. With `boxes`,
-    the content of text boxes is put there instead of into the text."""
+def _text(el, numbering: Numbering, boxes: list | None = None) -> str:
+    """A paragraph's (or cell's) text: runs joined as written, line breaks and paragraphs as new lines, a numbered
+    paragraph in a cell with its number. With `boxes`, the content of text boxes is put there instead of into the
+    text."""
     parts: list[str] = []
-    _collect(el, parts, boxes)
+    _collect(el, parts, boxes, numbering)
     return "".join(parts)
 
 
-def _collect(el, parts: list[str], boxes: list | None) -> None:
+def _collect(el, parts: list[str], boxes: list | None, numbering: Numbering) -> None:
     for node in el:
         tag = _local(node)
         if tag == "t" and node.text:
@@ -102,10 +120,12 @@ def _collect(el, parts: list[str], boxes: list | None) -> None:
             parts.append("\n")
         elif tag == "tab":
             parts.append("\t")
+        if tag == "p":
+            parts.append(numbering.label(node))
         if tag == "txbxContent" and boxes is not None:
             boxes.append(node)
         elif tag not in _SKIPPED_TEXT:
-            _collect(node, parts, boxes)
+            _collect(node, parts, boxes, numbering)
 
 
 def _children(el, name: str) -> list:
@@ -127,7 +147,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _table(tbl) -> Table:
+def _table(tbl, numbering: Numbering) -> Table:
     """Cells placed on the table grid: gridBefore shifts a row, gridSpan widens a cell, vMerge continues the cell
     above; a merged cell is one cell with its extent, never blanks."""
     table = Table({})
@@ -144,7 +164,7 @@ def _table(tbl) -> Table:
             else:
                 if c in open_merges:
                     _close(table, open_merges.pop(c))
-                text = _text(tc).strip()
+                text = _text(tc, numbering).strip()
                 if text:
                     table.cells[(r, c)] = text
                 if vmerge == "restart":

@@ -1,4 +1,4 @@
-"""Locating one table: data rows by row labels, data columns by header paths; ST01–ST06 and ST08."""
+"""Locating one table: data rows by row labels, data columns by header paths; ST01–ST06, ST08 and ST11."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from validator.cellref import CellRef, column_letter
-from validator.labels import normalize
+from validator.labels import item_number, normalize
 from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
 from validator.locate.report import Located, LocatedReport, Stray
 from validator.spec.model import Leaf, Table, Template
@@ -25,6 +25,9 @@ class TableLocator:
         self.rows: dict[str, int] = {}
         self.cols: dict[str, int] = {}
         self.used: set[tuple[int, int]] = set()
+        # A table without row labels printed in parts (表四): the row of numbers of each column's part, by column key
+        self.data_row: dict[str, int] = {}
+        self.said: set[str] = set()  # columns whose absence a finding has already explained
 
     def add(self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = ()) -> None:
         if not self.quiet:
@@ -72,13 +75,43 @@ class TableLocator:
         return f"第{place.column}列" if place and place.column else f"第 {column_letter(col)} 列"
 
     def locate_rows(self, below: int) -> None:
-        """Row labels in display order, each the first match below the previous one."""
+        """Row labels in display order, each the first match below the previous one; then the labels of rows printed
+        in another order than the official one, anywhere in the table (ST11 says so)."""
         last = below
         for leaf in self.table.row_leaves:
             hits = [(r, c) for r, c, t in self.index.labels if last < r < self.limit and matches(t, leaf)]
             if hits:
                 self.rows[leaf.key] = last = hits[0][0]
                 self.used.add(hits[0])
+        for leaf in self.table.row_leaves:
+            taken = set(self.rows.values())
+            hits = [
+                (r, c)
+                for r, c, t in self.index.labels
+                if below < r < self.limit and r not in taken and leaf.key not in self.rows and matches(t, leaf)
+            ]
+            if hits:
+                self.rows[leaf.key] = hits[0][0]
+                self.used.add(hits[0])
+        self.report_order()
+
+    def report_order(self) -> None:
+        """ST11 when rows are printed in another order than the official one: the first row found above a row the
+        official form puts before it. Each row was read by its label, so nothing else follows from the order."""
+        found = [(leaf, self.rows[leaf.key]) for leaf in self.table.row_leaves if leaf.key in self.rows]
+        for i, (leaf, row) in enumerate(found):
+            later = [(r, before) for before, r in found[:i] if r > row]
+            if not later:
+                continue
+            _, before = min(later, key=lambda entry: entry[0])
+            c = next(c for r, c in self.used if r == row)
+            self.add(
+                "ST11",
+                f"{self.name}{self._row(row, c)}「{leaf.label}」排在「{before.label}」之前，与官方格式的行顺序不同。"
+                "已按各行的标签读取；请按官方格式的顺序排列各行。",
+                self.index.ref(row, c),
+            )
+            return
 
     def locate_columns(self, top: int, bottom: int) -> None:
         """Column headers inside rows top..bottom, disambiguated by their group headers above."""
@@ -93,6 +126,102 @@ class TableLocator:
                 r, c = max(hits, key=lambda h: (h[0], -h[1]))  # the lowest header row is the leaf row
                 self.cols[leaf.key] = c
                 self.used.add((r, c))
+
+    def locate_parts(self, below: int) -> None:
+        """The columns of a table without row labels (表四: a row of numbers under its headers), printed whole or in
+        parts: one table for 行政复议 and one for 行政诉讼, or one for each group, with paragraphs between them or not,
+        their group headers staggered over rows or not lined up with the columns under them. A column header belongs
+        to the groups named above it in its own part (up to the row of numbers of a part above); its number is in the
+        first row below it holding any in its part. A part naming no group is read (left to right) only when no part
+        names one; otherwise it is said to be unreadable (ST01)."""
+        groups = {p for leaf in self.table.column_leaves for p in leaf.path}
+        numbered = {
+            r for (r, c), v in self.index.sheet.cells.items() if below < r < self.limit and _number(v) is not None
+        }
+        labelled: dict[int, list[tuple[int, str]]] = {}  # the group labels on each row, with their columns
+        for r, c, t in self.index.labels:
+            if below < r < self.limit and (label := next((g for g in groups if _names_group(t, g)), None)):
+                labelled.setdefault(r, []).append((c, label))
+        leaves = self.table.column_leaves
+        header_rows = {
+            r for r, c, t in self.index.labels if below < r < self.limit and any(is_header(t, x.label) for x in leaves)
+        }
+        heads = [  # every text on a row of column headers, with the groups named above it
+            (r, c, t, self._groups_above(r, c, below, labelled, numbered))
+            for r, c, t in self.index.labels
+            if r in header_rows
+        ]
+        named = any(chain for *_, t, chain in heads if any(is_header(t, x.label) for x in leaves))
+
+        def spare(leaf: Leaf) -> list[tuple[int, int, str, int]]:
+            """The header texts not taken that may be `leaf`'s by the groups above them, deepest named first."""
+            return [
+                (r, c, t, depth)
+                for r, c, t, chain in heads
+                if (r, c) not in self.used and (depth := _depth(chain, leaf)) >= 0 and (chain or not named)
+            ]
+
+        for leaf in leaves:
+            exact = [(-depth, r, c) for r, c, t, depth in spare(leaf) if is_header(t, leaf.label)]
+            if exact:
+                _, r, c = min(exact)
+                self.cols[leaf.key] = c
+                self.used.add((r, c))
+                self.data_row[leaf.key] = self._numbers_row(r, c, numbered)
+        for leaf in (x for x in leaves if x.key not in self.cols):
+            if cell := self._adopt(leaf, [(r, c, t) for r, c, t, _ in spare(leaf)], self.cols, lambda r, c: c, "列"):
+                self.data_row[leaf.key] = self._numbers_row(*cell, numbered)
+        if self.data_row:
+            self.rows[self.table.row_leaves[0].key] = min(self.data_row.values())
+        unnamed = [
+            (r, c)
+            for r, c, t, chain in heads
+            if not chain and (r, c) not in self.used and is_header(t, leaves[0].label)
+        ]
+        missing = [leaf for leaf in self.table.column_leaves if leaf.key not in self.cols]
+        if named and unnamed and missing:
+            r, c = unnamed[0]
+            names = list(dict.fromkeys(leaf.path[-1] for leaf in missing if leaf.path))
+            numbers_row = self._numbers_row(r, c, numbered)
+            self._stray(
+                f"{self._row(r, c)}起的表格", self._numbers((numbers_row, col) for row, col in unnamed if row == r)
+            )
+            self.said |= {leaf.key for leaf in missing}
+            self.add(
+                "ST01",
+                f"{self.name}{self._row(r, c)}起的表格（「{self.index.text(r, c)}」等栏目）没有写明属于"
+                f"{'、'.join(names)}中的哪一类，无法确定其中的数字是哪一类的，未参与校验。"
+                f"请在该表格的表头按官方格式写明所属的类别（如「{names[0]}」）。",
+                self.index.ref(r, c),
+                keys=[k for leaf in missing for k in self.keys(col=leaf)],
+            )
+
+    def _groups_above(
+        self, row: int, col: int, below: int, labelled: dict[int, list[tuple[int, str]]], numbered: set[int]
+    ) -> list[str]:
+        """The group labels printed above a column header in its own part, over its column, nearest first: up to a
+        row of numbers (the part above ends there) or the top of the table's section."""
+        out: list[str] = []
+        for r in range(row - 1, below, -1):
+            if r in numbered:
+                break
+            out += [
+                g
+                for c, g in labelled.get(r, ())
+                if g not in out and self.index.span(r, c)[0] <= col <= self.index.span(r, c)[1]
+            ]
+        return out
+
+    def _numbers_row(self, row: int, col: int, numbered: set[int]) -> int:
+        """The row of numbers under a column header: the first row below it (and below the header's merge) holding
+        a number in its part, before the next row of labels over the column; else the row right under it."""
+        top = self.index.merge_of.get((row, col), (row, col, row, col))[2] + 1
+        for r in range(top, min(top + HEADER_WINDOW, self.limit)):
+            if r in numbered:
+                return r
+            if self.index.text(r, col) and _number(self.index.sheet.cells.get((r, col))) is None:
+                break  # the headers of a part below
+        return top
 
     def _under_path(self, leaf: Leaf, row: int, col: int, window: list[tuple[int, int, str]]) -> bool:
         for label in leaf.path:
@@ -124,11 +253,12 @@ class TableLocator:
                 under = [(r, c, t) for r, c, t in spare if self._under_path(leaf, r, c, window)]
                 self._adopt(leaf, under, self.cols, lambda r, c: c, "列")
 
-    def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> None:
+    def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> tuple[int, int] | None:
+        """The closest text to a label not found, adopted with ST04; its cell, or None when none is close."""
         scored = [(fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
         scored = [s for s in scored if s[0] >= FUZZY_MIN_RATIO]
         if not scored:
-            return
+            return None
         _, r, c = max(scored)
         found[leaf.key] = pos(r, c)
         self.used.add((r, c))
@@ -138,6 +268,7 @@ class TableLocator:
             f"「{leaf.label}」不一致，已按「{leaf.label}」校验。请改为官方标签。",
             self.index.ref(r, c),
         )
+        return r, c
 
     @property
     def header_bottom(self) -> int:
@@ -159,7 +290,7 @@ class TableLocator:
                 assumed = self.assume_zero(leaf, keys)
                 self.add("ST02", f"{self.name}缺少「{leaf.label}」行。请按官方格式补上该行。{assumed}", keys=keys)
         for leaf in self.table.column_leaves:
-            if leaf.key not in self.cols:  # cells standing in for a group filled as one row are ST08's
+            if leaf.key not in self.cols and leaf.key not in self.said:  # a group filled as one row is ST08's
                 keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
                 assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
@@ -220,7 +351,7 @@ class TableLocator:
         if not self.rows or not self.cols:
             return
         label_limit = min(self.cols.values())
-        known = set(self.rows.values()) | single_rows
+        known = set(self.rows.values()) | set(self.data_row.values()) | single_rows
         group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
         official = {normalize(x.label) for x in self.report.template.inputs.values() if x.row} | {
             normalize(t.caption) for t in self.report.template.tables.values() if t.caption
@@ -264,7 +395,8 @@ class TableLocator:
             return
         located = set(self.cols.values())
         for col in range(min(located) + 1, max(located)):
-            if col in located or not any(self.index.row_has_value(r, (col,)) for r in self.rows.values()):
+            rows = {*self.rows.values(), *self.data_row.values()}
+            if col in located or not any(self.index.row_has_value(r, (col,)) for r in rows):
                 continue
             top = min(self.rows.values())
             heads = [(r, c) for r, c, _ in self.index.labels if c == col and r < top]
@@ -303,7 +435,7 @@ class TableLocator:
         for r_leaf in self.table.row_leaves:
             for c_leaf in self.table.column_leaves:
                 if r_leaf.key in self.rows and c_leaf.key in self.cols:
-                    row, col = self.rows[r_leaf.key], self.cols[c_leaf.key]
+                    row, col = self.data_row.get(c_leaf.key, self.rows[r_leaf.key]), self.cols[c_leaf.key]
                     key = self.table.cell_key(r_leaf.key, c_leaf.key)
                     raw = self.index.sheet.cells.get((row, col))
                     self.report.cells[key] = Located(key, self.index.ref(row, col), raw)
@@ -344,6 +476,19 @@ def _number(value: object) -> float | None:
     return float(text) if _DIGITS.fullmatch(text) else None
 
 
+def _depth(chain: list[str], leaf: Leaf) -> int:
+    """How deep in a column's groups the group labels above a header name it (2: 复议后起诉 under 行政诉讼; 0: none),
+    or -1 when they name another group."""
+    if any(label not in leaf.path for label in chain):
+        return -1
+    return max((leaf.path.index(label) + 1 for label in chain), default=0)
+
+
+def _names_group(text: str, label: str) -> bool:
+    """A cell or paragraph naming a group of columns: its label, possibly numbered ("（二）行政诉讼") or explained."""
+    return is_header(text, label) or is_header(text[len(item_number(text)) :], label)
+
+
 def _is_total(leaf: Leaf) -> bool:
     return "总计" in leaf.label or "合计" in leaf.label
 
@@ -382,15 +527,10 @@ def locate_table(
             loc.locate_columns(top, first - 1)
             loc.fuzzy_columns(top, first - 1)
     else:
-        loc.locate_columns(below + 1, limit - 1)
-        loc.fuzzy_columns(below + 1, limit - 1)
+        loc.locate_parts(below)
         own = _own_labels(table, report.template)
         if not any(t in own for r, c, t in index.labels if (r, c) in loc.used):
             loc.cols.clear()  # only labels shared with another table (总计): that table's, not this one
-        if loc.cols:
-            header_bottom = max(r for r, c in loc.used)
-            data = [r for r in range(header_bottom + 1, header_bottom + 6) if index.row_has_value(r, loc.cols.values())]
-            loc.rows[table.row_leaves[0].key] = data[0] if data else header_bottom + 1
     if not loc.rows or not loc.cols:
         cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
         loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())

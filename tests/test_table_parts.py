@@ -1,0 +1,178 @@
+"""Tables published otherwise than in one piece in the official order: 表四 in several tables or with staggered
+headers, a table continued after 「续表」, 表三's rows in another order, a PDF table cut by hand into two tables.
+
+Each case starts from the balanced report laid out as published (builders.published), cuts or rearranges its
+tables (documents.Tbl) and renders it as a web page, a Word file or its PDF print: every value must come back
+where the official form has it, with the findings of the report on one sheet (and, for rows out of order, ST11).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import documents
+import pytest
+from builders import published
+from test_import import _findings, _published_as
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.xlsx import load
+
+OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+_ = ""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[list, list[tuple]]:
+    """The balanced report's parts as published, and the findings of it on one sheet."""
+    xlsx = published(tmp_path_factory.mktemp("parts") / "balanced.xlsx", VALUES)
+    return documents.segments(load(xlsx).grid.sheets[0]), _findings(xlsx)
+
+
+def _tbl(rows: list[list[str]], merges: list[tuple[int, int, int, int]]) -> documents.Tbl:
+    table = documents.Tbl(
+        {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v},
+        merges,
+        len(rows),
+        max(map(len, rows)),
+    )
+    table.covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)}
+    table.covered -= {m[:2] for m in merges}
+    return table
+
+
+def _index(parts: list, table: str) -> int:
+    """Where a table section's table is among the parts: right under its heading."""
+    return next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith(table)) + 1
+
+
+def _values(path: Path, table: str) -> dict[str, object]:
+    (checked,) = check_paths([path])
+    return {k: v for k, v in checked.values.items() if k.startswith(f"{table}.")}
+
+
+def _expected(table: str) -> dict[str, object]:
+    return {k: v for k, v in VALUES.items() if k.startswith(f"{table}.")}
+
+
+# ---------------------------------------------------------------- 表四 in parts
+
+
+def _group(label: str, numbers: list[str], outer: str = "") -> documents.Tbl:
+    """One group of 表四 as a table of its own: its label (under its outer group's), its outcomes, its numbers."""
+    rows = ([[outer, _, _, _, _]] if outer else []) + [[label, _, _, _, _], OUTCOMES, numbers]
+    return _tbl(rows, [(r, 1, r, 5) for r in range(1, len(rows) - 1)])
+
+
+def _litigation(numbers: list[str]) -> documents.Tbl:
+    return _tbl(
+        [["行政诉讼"] + [_] * 9, ["未经复议直接起诉", _, _, _, _, "复议后起诉", _, _, _, _], OUTCOMES * 2, numbers],
+        [(1, 1, 1, 10), (2, 1, 2, 5), (2, 6, 2, 10)],
+    )
+
+
+def _staggered(numbers: list[str]) -> documents.Tbl:
+    """The group labels on the first row, 行政复议's outcomes on the second (merged down), the 行政诉讼 groups on the
+    second and their outcomes on the third; 行政诉讼's merge one column short of the groups under it."""
+    return _tbl(
+        [
+            ["行政复议", _, _, _, _, "行政诉讼"] + [_] * 9,
+            [*OUTCOMES, "未经复议直接起诉", _, _, _, _, "复议后起诉", _, _, _, _],
+            [_] * 5 + OUTCOMES * 2,
+            numbers,
+        ],
+        [(1, 1, 1, 5), (1, 6, 1, 14), (2, 6, 2, 10), (2, 11, 2, 15)] + [(2, c, 3, c) for c in range(1, 6)],
+    )
+
+
+SHAPES = {  # 表四 as published, from its one row of numbers
+    "复议一表、诉讼一表": lambda n: [_group("行政复议", n[:5]), _litigation(n[5:])],
+    "两表之间有段落": lambda n: [_group("行政复议", n[:5]), "行政诉讼情况如下：", _litigation(n[5:])],
+    "三组各一表": lambda n: [
+        _group("行政复议", n[:5]),
+        _group("未经复议直接起诉", n[5:10], "行政诉讼"),
+        _group("复议后起诉", n[10:]),
+    ],
+    "三组各一表，段落写明类别": lambda n: [
+        "（一）行政复议",
+        _tbl([OUTCOMES, n[:5]], []),
+        "（二）行政诉讼",
+        _group("未经复议直接起诉", n[5:10]),
+        _group("复议后起诉", n[10:]),
+    ],
+    "表头错层、合并单元格不对齐": lambda n: [_staggered(n)],
+}
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_table_four_in_parts_or_staggered_is_read_into_its_places(report, tmp_path: Path, shape: str, fmt: str):
+    parts, expected = report
+    i = _index(parts, "四、")
+    numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
+    path = _published_as(parts[:i] + SHAPES[shape](numbers) + parts[i + 1 :], tmp_path / "t4", fmt)
+    assert _values(path, "t4") == _expected("t4")
+    assert _findings(path) == expected
+
+
+def test_table_four_in_parts_from_a_pdf(report, tmp_path: Path):
+    parts, expected = report
+    i = _index(parts, "四、")
+    numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
+    path = _published_as(parts[:i] + SHAPES["三组各一表"](numbers) + parts[i + 1 :], tmp_path / "t4", "pdf")
+    assert _values(path, "t4") == _expected("t4")
+    assert _findings(path) == expected
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_part_of_table_four_naming_no_group_is_said_unreadable(report, tmp_path: Path, fmt: str):
+    """行政诉讼's outcomes printed under 行政复议's table with nothing naming their group: ST01 for that part only."""
+    parts, _expected_findings = report
+    i = _index(parts, "四、")
+    numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
+    shape = [_group("行政复议", numbers[:5]), "行政诉讼情况", _tbl([OUTCOMES * 2, numbers[5:]], [])]
+    (checked,) = check_paths([_published_as(parts[:i] + shape + parts[i + 1 :], tmp_path / "t4", fmt)])
+    (missing,) = [f for f in checked.findings if f.rule == "ST01"]
+    assert "没有写明属于未经复议直接起诉、复议后起诉中的哪一类" in missing.message
+    assert "EQ04「未经复议直接起诉」组、EQ04「复议后起诉」组" in missing.message
+    assert not [f for f in checked.findings if f.rule in ("ST03", "EQ04")]
+    assert {k: v for k, v in checked.values.items() if k.startswith("t4.cases.review.")} == {
+        k: v for k, v in VALUES.items() if k.startswith("t4.cases.review.")
+    }
+
+
+# ---------------------------------------------------------------- 表三's rows in another order
+
+
+def _reordered(table: documents.Tbl, order: list[int]) -> documents.Tbl:
+    """The table with its rows in `order` (old row numbers, top to bottom); a merge over several rows spans the rows
+    it covered, which must stay together."""
+    new = {old: r for r, old in enumerate(order, 1)}
+    merges = []
+    for t, lf, b, rt in table.merges:
+        rows = sorted(new[r] for r in range(t, b + 1))
+        assert rows == list(range(rows[0], rows[-1] + 1)), "a merge over rows kept together"
+        merges.append((rows[0], lf, rows[-1], rt))
+    tops = {m[:2]: (t, lf) for m, (t, lf, _b, _r) in zip(table.merges, merges)}
+    cells = {tops.get((r, c), (new[r], c)): v for (r, c), v in table.cells.items()}
+    return _tbl([[cells.get((r, c), "") for c in range(1, table.cols + 1)] for r in range(1, table.rows + 1)], merges)
+
+
+ORDERS = {  # 表三's 28 rows: 3 header rows, 一 and 二, 三's 22 rows, 四
+    "（一）（二）对调": [1, 2, 3, 4, 5, 7, 6, *range(8, 29)],
+    "四排在三之前": [1, 2, 3, 4, 5, 28, *range(6, 28)],
+}
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("order", ORDERS)
+def test_rows_of_table_three_in_another_order_are_read_by_their_labels(report, tmp_path: Path, order: str, fmt):
+    parts, expected = report
+    i = _index(parts, "三、")
+    path = _published_as([*parts[:i], _reordered(parts[i], ORDERS[order]), *parts[i + 1 :]], tmp_path / "t3", fmt)
+    assert _values(path, "t3") == _expected("t3")
+    (checked,) = check_paths([path])
+    (said,) = [f for f in checked.findings if f.rule == "ST11"]
+    assert said.severity == "warning" and "与官方格式的行顺序不同" in said.message
+    assert [f for f in _findings(path) if f[0] != "ST11"] == expected

@@ -17,6 +17,7 @@ from test_import import _findings, _published_as
 from test_structure import VALUES
 
 from validator import check_paths
+from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
 OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
@@ -176,3 +177,56 @@ def test_rows_of_table_three_in_another_order_are_read_by_their_labels(report, t
     (said,) = [f for f in checked.findings if f.rule == "ST11"]
     assert said.severity == "warning" and "与官方格式的行顺序不同" in said.message
     assert [f for f in _findings(path) if f[0] != "ST11"] == expected
+
+
+# ---------------------------------------------------------------- a table in two parts
+
+
+def _cut(table: documents.Tbl, at: int, header: int = 0) -> list[documents.Tbl]:
+    """The table cut above row `at` (no merge crossing it) into two tables, its first `header` rows repeated on top
+    of the second."""
+    shift = at - header - 1
+    first = _tbl(
+        [[table.cells.get((r, c), "") for c in range(1, table.cols + 1)] for r in range(1, at)],
+        [m for m in table.merges if m[2] < at],
+    )
+    kept = [*range(1, header + 1), *range(at, table.rows + 1)]
+    second = _tbl(
+        [[table.cells.get((r, c), "") for c in range(1, table.cols + 1)] for r in kept],
+        [m for m in table.merges if m[2] <= header]
+        + [(t - shift, lf, b - shift, rt) for t, lf, b, rt in table.merges if t >= at],
+    )
+    return [first, second]
+
+
+def _one_table(path: Path, name: str) -> None:
+    """The table `name` is read as one table, its rows counted on from its first part."""
+    (sheet,) = load_file(path).grid.sheets
+    places = [p for p in sheet.origins.values() if p.table_name == name]
+    assert len({p.table for p in places}) == 1
+    assert max(p.row for p in places) == 28
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+@pytest.mark.parametrize("marker", ("续表", "表三（续）", "（续上表）"))
+def test_a_table_continued_after_a_line_saying_so_is_one_table(report, tmp_path: Path, marker: str, fmt: str):
+    """表三 cut in two, a line saying it goes on between the parts and its header repeated on the second or not."""
+    parts, expected = report
+    i = _index(parts, "三、")
+    for header in (3, 0):
+        first, second = _cut(parts[i], 16, header)
+        path = _published_as([*parts[:i], first, marker, second, *parts[i + 1 :]], tmp_path / f"t3-{header}", fmt)
+        assert _findings(path) == expected  # no ST05 for the repeated header, no label of it taken for a row
+        _one_table(path, "表三")
+
+
+@pytest.mark.parametrize(
+    "at", (27, 16)
+)  # the second part without a rule of the first (「（七）总计」 over two columns)
+def test_a_pdf_table_cut_by_hand_into_two_tables_is_one_table(report, tmp_path: Path, at: int):
+    parts, expected = report
+    i = _index(parts, "三、")
+    path = _published_as([*parts[:i], *_cut(parts[i], at), *parts[i + 1 :]], tmp_path / "t3", "pdf")
+    assert _values(path, "t3") == _expected("t3")
+    assert _findings(path) == expected
+    _one_table(path, "表三")

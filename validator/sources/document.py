@@ -48,6 +48,10 @@ _WS = re.compile(r"\s+")
 # Characters a page or document holds but nobody sees: zero-width spaces and joiners, soft hyphens, direction marks,
 # byte order marks (rich-text editors leave them after numbers: "20\u200b" is 20 to the reader of the page).
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# A line saying that the table below goes on with the one above: 「续表」「续表三」「表三（续）」「（续上表）」.
+CONTINUED = re.compile(
+    r"[（(]?\s*(?:续\s*上?\s*表\s*[一二三四\d]?|表\s*[一二三四\d]\s*[（(]?\s*续(?:上?表)?\s*[)）]?)\s*[)）]?\s*[:：]?"
+)
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
 _BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
 
@@ -117,7 +121,9 @@ class Assembler:
         self.paragraphs = self.tables = 0
         self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
         self.blank_places = 0
-        self.last_table: Table | None = None  # the table just placed, while nothing has been written after it
+        self.last_table: Table | None = None  # the table just placed (all its parts), while nothing but a line
+        # saying it goes on (CONTINUED) has been written after it
+        self.continued = False  # such a line was just read: the next table is the last one's next part
         self.pictures: list[int] = []
         # A further report after the first (see _further): the sections read, by their words, and the tables
         self.section = 0  # the section (1 to 6) of the last section heading
@@ -132,7 +138,9 @@ class Assembler:
         text = visible(text).strip()
         if not text or self.further:
             return
-        self.last_table = None
+        self.continued = self.last_table is not None and bool(CONTINUED.fullmatch(text))
+        if not self.continued:
+            self.last_table = None
         self.paragraphs += 1
         if m := _HEADING.match(text):
             self.heading = m[1]
@@ -193,32 +201,42 @@ class Assembler:
         if self.further or (table.cells and self._further()):
             return
         table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages)
-        if self.last_table is not None and (repeated := repeated_header(self.last_table, table)):
-            table = _below(table, repeated)  # a table cut by hand, its header copied onto the next part
-        elif table.cells:
-            self.last_table = table  # the header any next part may repeat
-        rows, cols = table.size
+        whole, continued = self.last_table, self.continued
+        self.continued = False
+        if whole is not None and ((cut := repeated_header(whole, table)) or continued):
+            # the next part of a table cut by hand (its header copied onto it), or after a line saying it goes on:
+            # one table, its rows counted on and named by the header of its first part
+            table = _below(table, cut)
+            offset = whole.size[0]
+            whole = _under(whole, table)
+        else:
+            offset = 0
+            whole = table
         if not table.cells:
             return
+        self.last_table = whole
+        rows, cols = table.size
         if rows * cols > self.limits.sheet_area:
             raise over_limit(self.limits, "sheet_area", f"文档中的表格异常大（{rows} 行 × {cols} 列），")
-        self.tables += 1
+        if not offset:
+            self.tables += 1
         top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
-        cover = _covering(table)
-        left, above = _Labels(table, across=True), _Labels(table, across=False)
-        repeated = {t for t, n in Counter(map(_label, table.cells.values())).items() if t and n > 1}
+        cover = _covering(whole)
+        left, above = _Labels(whole, across=True), _Labels(whole, across=False)
+        repeated = {t for t, n in Counter(map(_label, whole.cells.values())).items() if t and n > 1}
 
         def place(r: int, c: int) -> Place:
-            own = _label(table.cells.get((r, c)))  # a label cell is named by its own text
-            covering = _label(table.cells.get(cover(r, c)))  # a cell a label's merge covers is in the label's row
+            r += offset  # the row in the whole table
+            own = _label(whole.cells.get((r, c)))  # a label cell is named by its own text
+            covering = _label(whole.cells.get(cover(r, c)))  # a cell a label's merge covers is in the label's row
             header = None if own else above.nearest(c, r)
             # A header the table has more than once (表四's 总计 under 行政复议 and under each 行政诉讼 group) is named
             # with the header of its group, above it.
             group = above.nearest(header.line, header.at) if header and header.text in repeated else None
             return Place(
                 self.fmt,
-                table.pages.get(r, page),
+                whole.pages.get(r, page),
                 self.tables,
                 r,
                 c,
@@ -301,6 +319,16 @@ def repeated_header(first: Table, more: Table) -> int:
 
 def _row_texts(table: Table, r: int) -> tuple[str, ...]:
     return tuple(text for (row, _), text in sorted(table.cells.items()) if row == r)
+
+
+def _under(first: Table, more: Table) -> Table:
+    """`more` appended under `first`, as one table."""
+    rows, _ = first.size
+    return Table(
+        first.cells | {(r + rows, c): text for (r, c), text in more.cells.items()},
+        first.merges + [(t + rows, lf, b + rows, rt) for t, lf, b, rt in more.merges],
+        first.pages | {r + rows: page for r, page in more.pages.items()},
+    )
 
 
 def _below(table: Table, top: int) -> Table:

@@ -10,7 +10,15 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from validator.labels import item_number
-from validator.sources.document import NOT_A_REPORT, Assembler, Table, cell_value, is_entry, repeated_header
+from validator.sources.document import (
+    CONTINUED,
+    NOT_A_REPORT,
+    Assembler,
+    Table,
+    cell_value,
+    is_entry,
+    repeated_header,
+)
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -183,10 +191,15 @@ def _joined(text: str) -> str:
 def _stitched(pieces: list[_Piece]) -> list[_Piece]:
     """Tables continued on the next page joined to their first part: the last piece of a page and the first of the
     next, with the same outer edges and columns that agree (a part may lack some column rules), and nothing (no
-    heading) between them. Each table is then placed on the column edges of all its parts."""
+    heading) between them; and tables cut by hand (_cut_by_hand). Each table is then placed on the column edges of
+    all its parts."""
     groups: list[list[_Piece]] = []
+    marker: _Piece | None = None  # a line saying the table goes on, held until the next piece shows whether it does
     for piece in pieces:
         last = groups[-1][-1] if groups else None
+        if last is not None and last.boxes and marker is None and CONTINUED.fullmatch(piece.text.strip()):
+            marker = piece
+            continue
         if (
             last is not None
             and last.boxes
@@ -195,10 +208,13 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             and piece is _first_on_page(pieces, piece.page)
             and last is _last_on_page(pieces, last.page)
             and _compatible(last.xs, piece.xs)
-        ):
-            groups[-1].append(piece)
+        ) or (last is not None and last.boxes and _cut_by_hand(groups[-1][0], last, piece)):
+            groups[-1].append(piece)  # the line saying so is no text of the report
         else:
+            groups += [[marker]] if marker else []
             groups.append([piece])
+        marker = None
+    groups += [[marker]] if marker else []
     out = []
     for group in groups:
         if not group[0].boxes:
@@ -210,6 +226,24 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             _continue(table, _placed(part, xs))
         out.append(_Piece(group[0].top, group[0].page, table))
     return out
+
+
+def _cut_by_hand(first: _Piece, last: _Piece, piece: _Piece) -> bool:
+    """Whether the table `piece` is the next part of a table (`first` to `last`) that its author cut into two tables
+    on the same page or the next, nothing but an empty paragraph or a line saying it goes on between them: the same
+    outer edges and columns that agree, and its top row holds numbers or repeats the table's first row (a table of
+    its own begins with its own header or caption)."""
+    if not piece.boxes or piece.page not in (last.page, last.page + 1) or not _compatible(last.xs, piece.xs):
+        return False
+    top = _top_row(piece)
+    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+
+
+def _top_row(piece: _Piece) -> list[str]:
+    """The texts of a table part's top row, left to right."""
+    top = min(cell[1] for cell, *_ in piece.boxes)
+    row = sorted((cell[0], _joined(text)) for cell, text, _ in piece.boxes if text and cell[1] - top <= _EDGE)
+    return [text for _, text in row if text]
 
 
 def _paragraphs(pieces: list[_Piece]) -> list[_Piece]:

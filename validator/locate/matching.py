@@ -19,7 +19,6 @@ class SheetIndex:
     def __init__(self, sheet: SheetGrid) -> None:
         self.sheet = sheet
         self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]
-        self.labels_at = {(r, c): t for r, c, t in self.labels}
         self.merge_of = {(r, c): m for m in sheet.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
 
     def ref(self, row: int, col: int) -> CellRef:

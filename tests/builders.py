@@ -2,7 +2,7 @@
 
 `build(path, values, **variant)` writes the labels (merged as in the layout) and the values with openpyxl, after
 applying the variant. The variants run in this order, each in the coordinates the previous ones left:
-drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, move, merge, rename.
+drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, transpose, move, merge, rename.
 """
 
 from __future__ import annotations
@@ -114,6 +114,17 @@ def _move(sheet: _Sheet, down: int, right: int) -> None:
     sheet.values = {(r + down, c + right): v for (r, c), v in sheet.values.items()}
 
 
+def _transpose(sheet: _Sheet) -> None:
+    """The sheet's tables printed across: rows become columns and columns rows, still below the sheet title."""
+    shift = min(b.top for b in sheet.blocks if b.role != "title") - 1
+
+    def swapped(b: Block) -> Block:
+        return replace(b, top=b.left + shift, bottom=b.right + shift, left=b.top - shift, right=b.bottom - shift)
+
+    sheet.blocks = [b if b.role == "title" else swapped(b) for b in sheet.blocks]
+    sheet.values = {(c + shift, r - shift): v for (r, c), v in sheet.values.items()}
+
+
 def _sheets(
     values: Mapping[str, object],
     *,
@@ -124,6 +135,7 @@ def _sheets(
     drop_column: Mapping[str, str] | None = None,
     extra_row: Mapping[str, tuple[int, str, tuple[object, ...]]] | None = None,
     insert_rows: Mapping[str, Mapping[int, int]] | None = None,
+    transpose: tuple[str, ...] = (),
     move: Mapping[str, tuple[int, int]] | None = None,
     layout: tuple[SheetLayout, ...] = LAYOUT,
 ) -> list[_Sheet]:
@@ -147,6 +159,8 @@ def _sheets(
             _extra_row(sheet, *extra_row[sheet.name])
         for row, n in sorted((insert_rows or {}).get(sheet.name, {}).items(), reverse=True):
             _resize(sheet, 0, row, n)
+        if sheet.name in transpose:
+            _transpose(sheet)
         if sheet.name in (move or {}):
             _move(sheet, *move[sheet.name])
         sheets.append(sheet)
@@ -178,6 +192,7 @@ def build(
     drop_column: {sheet: leaf column label}: the column is deleted, the others shift left.
     extra_row: {sheet: (row, label, numbers)}: a non-official row inserted before the data row `row`.
     insert_rows: {sheet: {row: n}}: n blank rows inserted before `row` (rows as before any insertion).
+    transpose: sheets whose tables are printed across (rows as columns, columns as rows), below the sheet title.
     move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
     """
     wb = openpyxl.Workbook()

@@ -16,6 +16,8 @@ from validator.spec.model import Leaf
 class SheetIndex:
     """Normalised text cells and merged ranges of one sheet, for label look-ups."""
 
+    transposed = False  # a view of the sheet with rows and columns swapped (validator/locate/orientation.py)
+
     def __init__(self, sheet: SheetGrid) -> None:
         self.sheet = sheet
         self.labels = [(r, c, normalize(t)) for r, c, t in sheet.text_cells()]

@@ -71,3 +71,11 @@ class LocatedReport:
         if keys:
             self.effects[len(self.findings)] = keys
         self.findings.append(replace(builtin_finding(code, message, cell), area=table))
+
+    def take(self, trial: LocatedReport) -> None:
+        """The findings and strays of a trial reading (a table read both ways round), once it is the one kept."""
+        for i, finding in enumerate(trial.findings):
+            if i in trial.effects:
+                self.effects[len(self.findings)] = trial.effects[i]
+            self.findings.append(finding)
+        self.strays += trial.strays

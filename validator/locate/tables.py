@@ -1,13 +1,15 @@
-"""Locating one table: data rows by row labels, data columns by header paths; ST01–ST06, ST08 and ST11."""
+"""Locating one table: data rows by row labels, data columns by header paths, along either axis; ST01–ST06, ST08
+and ST11."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from validator.cellref import CellRef, column_letter
 from validator.labels import item_number, normalize
 from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
+from validator.locate.orientation import Transposed
 from validator.locate.report import Located, LocatedReport, Stray
 from validator.spec.model import Leaf, Table, Template
 
@@ -64,15 +66,27 @@ class TableLocator:
         """Cells in a message: "表三 E44"; in a document the address alone, which its words name with the table."""
         return address if self.index.sheet.origins else f"{self.name} {address}"
 
+    @property
+    def axes(self) -> tuple[str, str]:
+        """What the official form's rows and columns are as printed: 行 and 列, or the other way round across."""
+        return ("列", "行") if self.index.transposed else ("行", "列")
+
     def _row(self, row: int, col: int) -> str:
-        """ "第5行": the row of cell (row, col) in the sheet, or in a document in the table as published."""
-        place = self.index.sheet.origins.get((row, col))
-        return f"第{place.row}行" if place and place.row else f"第{row}行"
+        """Where the official row of cell (row, col) is printed: "第5行" of the sheet, or in a document of the table
+        as published; "第 E 列", "第5列" when the table is printed across."""
+        return self._line(row, col, across=self.index.transposed)
 
     def _column(self, row: int, col: int) -> str:
-        """ "第 E 列": a column of the sheet, or in a document "第5列" of the table as published."""
-        place = self.index.sheet.origins.get((row, col))
-        return f"第{place.column}列" if place and place.column else f"第 {column_letter(col)} 列"
+        """Where the official column of cell (row, col) is printed: "第 E 列" of the sheet, or in a document "第5列"
+        of the table as published; a row when the table is printed across."""
+        return self._line(row, col, across=not self.index.transposed)
+
+    def _line(self, row: int, col: int, across: bool) -> str:
+        """The column (`across`) or the row of the sheet's cell at (row, col) of the index, as a message names it."""
+        cell, place = self.index.ref(row, col), self.index.sheet.origins.get((row, col))
+        if across:
+            return f"第{place.column}列" if place and place.column else f"第 {column_letter(cell.col)} 列"
+        return f"第{place.row}行" if place and place.row else f"第{cell.row}行"
 
     def locate_rows(self, below: int) -> None:
         """Row labels in display order, each the first match below the previous one; then the labels of rows printed
@@ -107,7 +121,7 @@ class TableLocator:
             c = next(c for r, c in self.used if r == row)
             self.add(
                 "ST11",
-                f"{self.name}{self._row(row, c)}「{leaf.label}」排在「{before.label}」之前，与官方格式的行顺序不同。"
+                f"{self.name}{self._row(row, c)}「{leaf.label}」排在「{before.label}」之前，与官方格式的{self.axes[0]}顺序不同。"
                 "已按各行的标签读取；请按官方格式的顺序排列各行。",
                 self.index.ref(row, c),
             )
@@ -241,7 +255,7 @@ class TableLocator:
             if lo == 0 and hi == self.limit:
                 return
             spare = [(r, c, t) for r, c, t in self.index.labels if lo < r < hi and (r, c) not in self.used]
-            self._adopt(leaf, spare, self.rows, lambda r, c: r, "行")
+            self._adopt(leaf, spare, self.rows, lambda r, c: r, self.axes[0])
 
     def fuzzy_columns(self, top: int, bottom: int) -> None:
         """Columns whose header is misspelt: the closest unused header text under the column's group headers."""
@@ -251,7 +265,7 @@ class TableLocator:
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols:
                 under = [(r, c, t) for r, c, t in spare if self._under_path(leaf, r, c, window)]
-                self._adopt(leaf, under, self.cols, lambda r, c: c, "列")
+                self._adopt(leaf, under, self.cols, lambda r, c: c, self.axes[1])
 
     def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> tuple[int, int] | None:
         """The closest text to a label not found, adopted with ST04; its cell, or None when none is close."""
@@ -271,6 +285,19 @@ class TableLocator:
         return r, c
 
     @property
+    def score(self) -> int:
+        """How well this reading fits the table: its rows and columns found, less its inputs that would be read from
+        a cell holding one of its labels (a header taken for a number: the table runs the other way)."""
+        labels = _labels(self.table)
+        texts = {(r, c): t for r, c, t in self.index.labels}
+        return len(self.rows) + len(self.cols) - sum(texts.get((r, c)) in labels for _, r, c in self.inputs())
+
+    @property
+    def complete(self) -> bool:
+        """Whether every row and column was found and no input lies on a label."""
+        return self.score == len(self.table.row_leaves) + len(self.table.column_leaves)
+
+    @property
     def header_bottom(self) -> int:
         """The lowest row holding a located column header (0 when none was found)."""
         header_cells = [r for r, c in self.used if c in self.cols.values() and r not in self.rows.values()]
@@ -288,14 +315,17 @@ class TableLocator:
             if leaf.key not in self.rows and leaf.key not in skipped:
                 keys = self.keys(row=leaf)
                 assumed = self.assume_zero(leaf, keys)
-                self.add("ST02", f"{self.name}缺少「{leaf.label}」行。请按官方格式补上该行。{assumed}", keys=keys)
+                row = self.axes[0]
+                self.add("ST02", f"{self.name}缺少「{leaf.label}」{row}。请按官方格式补上该{row}。{assumed}", keys=keys)
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols and leaf.key not in self.said:  # a group filled as one row is ST08's
                 keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
                 assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
                 self.add(
-                    "ST03", f"{self.name}缺少「{leaf.label}」列{under}。请按官方格式补上该列。{assumed}", keys=keys
+                    "ST03",
+                    f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。请按官方格式补上该{self.axes[1]}。{assumed}",
+                    keys=keys,
                 )
         return set(single_groups)
 
@@ -317,9 +347,9 @@ class TableLocator:
                 parts = "、".join(f"“{x.label}”" for x in missing)
                 self.add(
                     "ST08",
-                    f"{self.name}{self._row(*hit)}「{label}」只填了一行，"
+                    f"{self.name}{self._row(*hit)}「{label}」只填了一{self.axes[0]}，"
                     f"{self.report.template.name}应分为{parts}{len(missing)}项分别填报。"
-                    f"这一行已按{len(missing)}项之和参与校验。",
+                    f"这一{self.axes[0]}已按{len(missing)}项之和参与校验。",
                     self.index.ref(*hit),
                     keys=[k for leaf in missing for k in self.keys(row=leaf) if self._stands_in(k)],
                 )
@@ -367,14 +397,15 @@ class TableLocator:
         at all `inside` the table (between its first and last data row)."""
         texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
         numbers = self._numbers((row, c) for c in sorted(self.cols.values()))
+        line = self.axes[0]
         if texts and self.index.row_has_value(row, self.cols.values()):
             c, text = texts[-1]
-            what = "是小计行，官方格式没有这一行" if text in group_labels else "不是官方格式中的行"
+            what = f"是小计{line}，官方格式没有这一{line}" if text in group_labels else f"不是官方格式中的{line}"
             self._stray(f"{self._row(row, c)}「{self.index.text(row, c)}」", numbers)
             self.add(
                 "ST05",
                 f"{self.name}{self._row(row, c)}「{self.index.text(row, c)}」{what}，未参与校验。"
-                "请删除该行，或把数据并入对应的官方行。",
+                f"请删除该{line}，或把数据并入对应的官方{line}。",
                 self.index.ref(row, c),
             )
         elif not texts and numbers and inside:
@@ -383,8 +414,9 @@ class TableLocator:
             since = "" if self.index.sheet.origins else f"（自 {first.coordinate} 起）"  # a document has no addresses
             self.add(
                 "ST05",
-                f"{self.name}{self._row(row, first.col)}有数字{since}但没有行标签，不是官方格式中的行，"
-                "其中的数字未参与校验。请把这些数字并入对应的官方行后删除该行；如该行本是某一官方行，请补上官方标签。",
+                f"{self.name}{self._row(row, first.col)}有数字{since}但没有{line}标签，不是官方格式中的{line}，"
+                f"其中的数字未参与校验。请把这些数字并入对应的官方{line}后删除该{line}；"
+                f"如该{line}本是某一官方{line}，请补上官方标签。",
                 first,
             )
 
@@ -403,13 +435,13 @@ class TableLocator:
             r, c = max(heads, default=(top, col))
             label = f"「{self.index.text(r, c)}」" if heads else ""
             self._stray(
-                f"第 {column_letter(col)} 列{label or '（没有表头）'}",
+                f"{self._column(r, col)}{label or '（没有表头）'}",
                 self._numbers((row, col) for row in sorted(self.rows.values())),
             )
             self.add(
                 "ST05",
-                f"{self.name}{self._column(r, col)}{label}不是官方格式中的列，其中的数字未参与校验。"
-                "请删除该列，或把数据并入对应的官方列。",
+                f"{self.name}{self._column(r, col)}{label}不是官方格式中的{self.axes[1]}，其中的数字未参与校验。"
+                f"请删除该{self.axes[1]}，或把数据并入对应的官方{self.axes[1]}。",
                 self.index.ref(r, c),
             )
 
@@ -431,14 +463,18 @@ class TableLocator:
         texts = [t for r, c, t in self.index.labels if r == row and c < label_limit]
         return bool(texts) and not set(texts) & official and self.index.row_has_value(row, self.cols.values())
 
-    def record_cells(self) -> None:
+    def inputs(self) -> Iterator[tuple[str, int, int]]:
+        """(key, row, column) of each input whose row and column were found."""
         for r_leaf in self.table.row_leaves:
             for c_leaf in self.table.column_leaves:
                 if r_leaf.key in self.rows and c_leaf.key in self.cols:
                     row, col = self.data_row.get(c_leaf.key, self.rows[r_leaf.key]), self.cols[c_leaf.key]
-                    key = self.table.cell_key(r_leaf.key, c_leaf.key)
-                    raw = self.index.sheet.cells.get((row, col))
-                    self.report.cells[key] = Located(key, self.index.ref(row, col), raw)
+                    yield self.table.cell_key(r_leaf.key, c_leaf.key), row, col
+
+    def record_cells(self) -> None:
+        for key, row, col in self.inputs():
+            raw = self.index.sheet.cells.get((row, col))
+            self.report.cells[key] = Located(key, self.index.ref(row, col), raw)
 
     def report_merged_inputs(self) -> None:
         """A merge over several inputs hides all but one value: report it and treat the hidden ones as unknown."""
@@ -493,15 +529,16 @@ def _is_total(leaf: Leaf) -> bool:
     return "总计" in leaf.label or "合计" in leaf.label
 
 
+def _labels(table: Table) -> set[str]:
+    """A table's labels, normalised: its row and column labels and their groups, its caption and corner."""
+    heads = [x for leaf in (*table.row_leaves, *table.column_leaves) for x in (leaf.label, *leaf.path)]
+    return {normalize(x) for x in (*heads, table.caption, table.corner) if x}
+
+
 def _own_labels(table: Table, template: Template) -> set[str]:
     """The labels only this table has: a table is found by these, never by a 总计 it shares with another."""
-
-    def labels(t: Table) -> set[str]:
-        heads = [x for leaf in (*t.row_leaves, *t.column_leaves) for x in (leaf.label, *leaf.path)]
-        return {normalize(x) for x in (*heads, t.caption, t.corner) if x}
-
-    others = set().union(*(labels(t) for t in template.tables.values() if t.key != table.key))
-    return labels(table) - others - {""}
+    others = set().union(*(_labels(t) for t in template.tables.values() if t.key != table.key))
+    return _labels(table) - others - {""}
 
 
 def locate_table(
@@ -515,9 +552,37 @@ def locate_table(
 ) -> int:
     """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
 
-    `heading` is the row of the section heading the table belongs under, when the sheet prints one.
+    `heading` is the row of the section heading the table belongs under, when the sheet prints one. A table not
+    found whole is also looked for printed across (its official rows as columns); the reading finding more of its
+    labels is kept, and a table read across is said to be so (ST11, as rows out of order are).
     """
-    loc = TableLocator(index, table, report, quiet, limit)
+    loc = _find(index, table, report, below, quiet, limit)
+    if not loc.complete:
+        across = _find(Transposed(index, below, limit), table, report, 0, quiet, 10**6)
+        if across.score > loc.score:
+            loc = across
+    loc.report, trial = report, loc.report
+    if loc.index.transposed:  # said before what the reading found, which it explains
+        loc.add("ST11", _across(loc), loc.index.ref(*min(loc.used)))
+    report.take(trial)
+    if not loc.rows or not loc.cols:
+        cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
+        loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
+        return below
+    loc.report_extra_rows(loc.report_missing())
+    loc.report_extra_columns()
+    loc.record_cells()
+    loc.report_merged_inputs()
+    if table.caption and not quiet:
+        top = min(loc.index.ref(r, c).row for r, c in loc.used)
+        check_heading(index, report, table.caption, below, top, f"{loc.name}的表格说明")
+    return max(loc.index.ref(r, c).row for r in loc.rows.values() for c in loc.cols.values())
+
+
+def _find(index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool, limit: int) -> TableLocator:
+    """A table's rows and columns found by their labels in `index`, what that says (misspelt labels) kept apart in
+    a report of its own until this reading is the one kept."""
+    loc = TableLocator(index, table, LocatedReport(report.template), quiet, limit)
     if table.has_row_labels:
         loc.locate_rows(below)
         loc.fuzzy_rows()
@@ -531,17 +596,17 @@ def locate_table(
         own = _own_labels(table, report.template)
         if not any(t in own for r, c, t in index.labels if (r, c) in loc.used):
             loc.cols.clear()  # only labels shared with another table (总计): that table's, not this one
-    if not loc.rows or not loc.cols:
-        cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
-        loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
-        return below
-    loc.report_extra_rows(loc.report_missing())
-    loc.report_extra_columns()
-    loc.record_cells()
-    loc.report_merged_inputs()
-    if table.caption and not quiet:
-        check_heading(index, report, table.caption, below, min(r for r, _ in loc.used), f"{loc.name}的表格说明")
-    return max(loc.rows.values())
+    return loc
+
+
+def _across(loc: TableLocator) -> str:
+    """ST11 for a table read across: which of its labels run the other way, and that nothing is lost by it."""
+    column = "」「".join((*loc.table.column_leaves[0].path, loc.table.column_leaves[0].label))
+    rows = f"，官方格式左侧的「{loc.table.row_leaves[0].label}」等各行印成了列" if loc.table.has_row_labels else ""
+    return (
+        f"{loc.name}的行和列与官方格式对调：官方格式表头中的「{column}」等各列印成了行{rows}。"
+        "已按各栏目的标签读取并校验；请按官方格式的行列排列该表。"
+    )
 
 
 def check_heading(index: SheetIndex, report: LocatedReport, expected: str, lo: int, hi: int, what: str) -> None:

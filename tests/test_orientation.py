@@ -1,0 +1,108 @@
+"""Tables printed across: 表三 with 自然人… down the side and the items as columns, 表四 printed tall (groups and
+results down the side, the numbers in one column). Each is read into the places of the official form by the same
+labels, with one ST11, in workbooks and in published web pages and Word documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import documents
+import pytest
+from builders import TEMPLATE, build, published
+from test_structure import VALUES, WRONG_T3, WRONG_T4
+
+from validator import check_paths
+from validator.findings import FileReport
+from validator.locate import locate
+from validator.sources.formats import load_file
+from validator.sources.xlsx import load
+
+ACROSS = ("表三", "表四")
+RENDERINGS = {
+    "html": lambda parts, path: path.write_bytes(documents.clean_html(parts)),
+    "word.html": lambda parts, path: path.write_bytes(documents.word_html(parts)),
+    "docx": lambda parts, path: documents.docx(parts, path),
+}
+
+
+def _checked(path: Path) -> FileReport:
+    (report,) = check_paths([path])
+    assert report.error is None
+    return report
+
+
+def _rendered(tmp_path: Path, fmt: str, values: dict, **variant) -> Path:
+    """The report laid out as published (`variant` applied to its tables), rendered as `fmt`."""
+    tmp_path.mkdir(exist_ok=True)
+    sheet = load(published(tmp_path / "report.xlsx", values, **variant)).grid.sheets[0]
+    path = tmp_path / f"report.{fmt}"
+    RENDERINGS[fmt](documents.segments(sheet), path)
+    return path
+
+
+def _equations(report: FileReport) -> list[tuple]:
+    return sorted((f.rule, f.key, f.expected, f.actual) for f in report.findings if not f.rule.startswith("ST"))
+
+
+def test_a_workbook_with_tables_printed_across_reads_every_value_into_its_place(tmp_path: Path) -> None:
+    path = build(tmp_path / "across.xlsx", VALUES, transpose=ACROSS)
+    located = locate(load(path).grid, TEMPLATE)
+    keys = [k for k in VALUES if k.startswith(("t3.", "t4."))]
+    assert {k: located.cells[k].raw for k in keys} == {k: VALUES[k] for k in keys}
+    assert _checked(path).flatten() == [("ST11", "表三!B5"), ("ST11", "表四!C2")]
+
+
+def test_wrong_values_printed_across_are_found_at_their_cells(tmp_path: Path) -> None:
+    report = _checked(build(tmp_path / "across.xlsx", VALUES | WRONG_T3 | WRONG_T4, transpose=ACROSS))
+    # 表三!D17 and 表四!J5 of the official form: its row and column swapped (below the sheet title)
+    assert [f for f in report.flatten() if f[0] != "ST11"] == [
+        ("EQ02", "表三!P5"),
+        ("EQ03", "表三!P5"),
+        ("EQ04", "表四!D11"),
+    ]
+
+
+def test_the_warning_says_what_runs_the_other_way(tmp_path: Path) -> None:
+    report = _checked(build(tmp_path / "across.xlsx", VALUES, transpose=ACROSS))
+    t3, t4 = (f.message for f in report.findings)
+    assert "表三的行和列与官方格式对调" in t3 and "「自然人」等各列印成了行" in t3
+    assert "「一、本年新收政府信息公开申请数量」等各行印成了列" in t3
+    assert "表四的行和列与官方格式对调" in t4 and "「行政复议」「结果维持」等各列印成了行" in t4
+
+
+def test_problems_of_a_table_printed_across_name_rows_and_columns_as_printed(tmp_path: Path) -> None:
+    """An extra row of the official form is a column as printed; a misspelt label is a row label as printed."""
+    report = _checked(
+        build(
+            tmp_path / "across.xlsx",
+            VALUES,
+            transpose=("表三",),
+            extra_row={"表三": (9, "其中：网上申请", (2, 0, 0, 0, 0, 0, 2))},
+            relabel={"商业企业": "商业企"},
+        )
+    )
+    assert [f.rule for f in report.findings] == ["ST11", "ST04", "ST05"]  # what the others are read by comes first
+    assert report.flatten() == [("ST04", "表三!C6"), ("ST05", "表三!H3"), ("ST11", "表三!B5")]
+    _, misspelt, extra = (f.message for f in report.findings)
+    assert "与官方行标签「商业企业」不一致" in misspelt
+    assert "表三第 H 列「其中：网上申请」不是官方格式中的列" in extra and "请删除该列" in extra
+
+
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_published_report_with_tables_printed_across_reads_as_the_official_one(tmp_path: Path, fmt: str) -> None:
+    values = VALUES | WRONG_T3 | WRONG_T4
+    official = _checked(_rendered(tmp_path / "official", fmt, values))
+    across = _checked(_rendered(tmp_path / "across", fmt, values, transpose=ACROSS))
+    assert _equations(across) == _equations(official) != []
+    assert [f.rule for f in across.findings if f.rule.startswith("ST")] == ["ST11", "ST11"]
+    place = next(f for f in across.findings if f.rule == "ST11").message
+    assert "原文位置：表三" in place
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_published_table_printed_across_reads_every_value(tmp_path: Path, fmt: str) -> None:
+    grid = load_file(_rendered(tmp_path, fmt, VALUES, transpose=ACROSS)).grid
+    located = locate(grid, TEMPLATE)
+    keys = [k for k in VALUES if k.startswith(("t3.", "t4."))]
+    assert {k: str(located.cells[k].raw) for k in keys} == {k: str(VALUES[k]) for k in keys}

@@ -156,3 +156,26 @@ def test_the_service_tells_agencies_apart_as_the_rounds_do(client: TestClient, t
     assert page43.xpath('//table[@id="history"]/tbody/tr/@data-id') == [ids["第43局"]]
     (tmp_path / "汇总.xlsx").write_bytes(client.get("/office/汇总.xlsx").content)
     assert summed(tmp_path).startswith("纳入合计：3 份")
+
+
+def test_the_same_agency_s_reports_of_other_years_are_no_duplicates(tmp_path: Path) -> None:
+    """An agency's 2024 and 2025 reports in one batch are compared across the years, not called two versions of one
+    report; a report without its year may still be one."""
+    out = batch(
+        tmp_path,
+        1,
+        {
+            "2024.xlsx": report(1, C01, report_year=2024),
+            "2025.xlsx": report(1, C01, report_year=2025),
+            "未填年度.xlsx": report(1, C01, report_year=None),
+        },
+    )
+    xy03 = {name: [f["message"] for f in d["findings"] if f["rule"] == "XY03"] for name, d in results(out).items()}
+    assert (
+        xy03["2024.xlsx"]
+        == xy03["2025.xlsx"]
+        == ["本批中另有同一机关的报告：第1轮/未填年度.xlsx（机关名称相同）。请确认哪一份是最终报送的版本，撤下其余的。"]
+    )
+    assert xy03["未填年度.xlsx"] == [
+        "本批中另有同一机关的报告：第1轮/2024.xlsx、第1轮/2025.xlsx（机关名称相同）。请确认哪一份是最终报送的版本，撤下其余的。"
+    ]

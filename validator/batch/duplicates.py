@@ -1,5 +1,5 @@
-"""Within one batch: the same file submitted twice (XY04), two reports of the same agency and two agencies with the
-same credit code (XY03)."""
+"""Within one batch: the same file submitted twice (XY04), two reports of the same agency for the same year and two
+agencies with the same credit code (XY03)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from validator.agency import agencies
-from validator.batch.findings import across_finding, agency_keys, display_name
+from validator.batch.findings import across_finding, agency_keys, display_name, report_year
 from validator.cellref import CellRef
 from validator.findings import Finding
 
@@ -39,7 +39,7 @@ def duplicate_findings(docs: Sequence[dict]) -> dict[str, list[Finding]]:
                     "XY04", f"与本批中的 {'、'.join(twins)} 内容完全相同（同一文件报送了多次）。请只保留一份。"
                 )
             )
-        same = [d for d in by_agency.get(agency, []) if d is not doc and d["file"] not in twins] if agency else []
+        same = [d for d in by_agency.get(agency, []) if d is not doc and d["file"] not in twins and _same_year(d, doc)]
         if same:
             found.append(across_finding("XY03", _same_agency(same, code, name)))
         others = [d for d, a in by_code.get(code or "", []) if a != agency and (a[0] == "name" or not name)]
@@ -50,6 +50,13 @@ def duplicate_findings(docs: Sequence[dict]) -> dict[str, list[Finding]]:
         if found:
             findings[doc["file"]] = found
     return findings
+
+
+def _same_year(a: dict, b: dict) -> bool:
+    """Whether two reports may be of one year: the same agency's reports of other years are no duplicates (a batch
+    compares them across the years); a report without a year may be of any."""
+    first, second = report_year(a), report_year(b)
+    return first is None or second is None or first == second
 
 
 def _same_agency(same: Sequence[dict], code: str | None, name: str | None) -> str:

@@ -11,6 +11,7 @@ from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
 from validator.render.json import counts_json, finding_json, with_decision
 from validator.rounds.decide import DecisionRecord, decider
+from validator.text import plain_number
 
 
 def across_finding(
@@ -64,6 +65,12 @@ def agency_keys(doc: dict) -> Identity:
     """(统一社会信用代码, normalised 机关名称) of a result, None where missing: what `agencies` tells agencies by."""
     agency = doc.get("agency") or {}
     return identity(agency.get("credit_code"), agency.get("agency_name"))
+
+
+def report_year(doc: dict) -> int | None:
+    """The 报告年度 of a result, None where missing or not a year."""
+    year = plain_number((doc.get("agency") or {}).get("report_year"))
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
 def display_name(doc: dict) -> str:

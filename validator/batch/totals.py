@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from validator.agency import Agency, agencies
-from validator.batch.findings import agency_keys
+from validator.batch.findings import agency_keys, report_year
 from validator.batch.rounds import SUBMITTED_IN
 from validator.batch.rows import PASSED, status
 from validator.cellref import coordinate
 from validator.forms.layout import sheet_layout
 from validator.forms.look import NUMBER_FORMATS, column_widths, xlsxwriter_properties
 from validator.spec.model import NUMERIC_KINDS, Template
-from validator.text import plain_number, printable
+from validator.text import printable
 
 NOTE_ROWS = 3  # the explanation above the tables
 TITLE = {"font_name": "Cambria", "font_size": 18, "bold": True, "font_color": "#1F497D"}  # Excel's "Title" style
@@ -30,11 +30,6 @@ class LeftOut:
 
     file: str
     reason: str
-
-
-def report_year(doc: dict) -> int | None:
-    year = plain_number((doc.get("agency") or {}).get("report_year"))
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
 def batch_year(docs: Sequence[dict]) -> int | None:

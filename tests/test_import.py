@@ -1031,11 +1031,13 @@ def test_one_agency_s_report_published_twice_is_one_agency_in_the_batch(corpus, 
     inbox.mkdir()
     (inbox / "部门网站.html").write_bytes(_trs_page(parts))
     documents.docx(["某县人民政府办公室2025年度政府信息公开工作年度报告", *parts[1:]], inbox / "门户网站.docx")
-    done = _cli("batch", str(inbox), "--out", str(tmp_path / "out"), "--jobs", "1")
+    done = _cli("batch", str(inbox), "--out", str(tmp_path / "out"), "--jobs", "1", "--no-annotate")
     assert done.returncode == 0, done.stdout + done.stderr
     docs = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()]
     assert {d["agency"]["agency_name"] for d in docs} == {"某县人民政府办公室"}
     assert [f["rule"] for d in docs for f in d["findings"]].count("XY03") >= 1
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").read_text("utf-8-sig").splitlines()))
+    assert {r["位置"] for r in rows if r["规则"] == "XY03"} == {"整份年报"}  # a document has no workbook
     totals = openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx")["全区合计"]
     assert totals["A2"].value.startswith("纳入合计：1 份")
 

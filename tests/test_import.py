@@ -173,6 +173,9 @@ def test_the_reference_report_gets_its_published_shape_findings(corpus, fmt: str
     (report,) = check_paths([_rendering(corpus, "reference", fmt)])
     assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08"]  # no cover expected, none asked for
     assert report.source_format == fmt.split(".")[-1]
+    (missing,) = [f for f in report.findings if f.rule == "ST01"]  # 表四 published as a heading alone
+    unread = "表格没有框线，无法还原成表格" if fmt == "pdf" else "用空格或制表符排成、而不是插入的表格"
+    assert f"如原文中其实有该表（例如{unread}）" in missing.message, missing.message
     assert (report.agency["agency_name"], report.agency["report_year"]) == ("某机关", 2025)  # from the title
 
 

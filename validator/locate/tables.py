@@ -666,6 +666,11 @@ def _add_table(index: SheetIndex) -> str:
     if index.sheet.paged:
         return on_other_pages(index.sheet.paged, "该表")
     add = "请按官方格式补上该表，没有发生的填 0。"
-    if index.sheet.origins:
+    formats = {place.format for place in index.sheet.origins.values()}
+    if formats == {"pdf"}:  # a table printed without its rules is no table to a reader of the PDF
         return f"如原文中其实有该表（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"
+    if formats:  # a web page or Word document: a table is one only when it was inserted as a table
+        return (
+            f"如原文中其实有该表（例如用空格或制表符排成、而不是插入的表格），请以表格形式重新排版后再校验；否则{add}"
+        )
     return add

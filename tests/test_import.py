@@ -286,6 +286,23 @@ def test_a_cms_page_title_above_the_content_names_the_agency_and_year(corpus, tm
     assert "ST09" not in {f.rule for f in report.findings}
 
 
+def test_paragraphs_are_numbered_as_the_page_shows_them_not_counting_its_title_tag(corpus, tmp_path: Path) -> None:
+    """The <title> naming the report is read (for the agency and year) but sits in the browser's tab: the <h1> is
+    the page's first paragraph, and a finding on a heading names the paragraph a reader counts to."""
+    parts = [
+        p.replace("二、主动公开政府信息情况", "二、主动公开政府信息") if isinstance(p, str) else p
+        for p in _parts(corpus, "balanced")
+    ]
+    title = "某县人民政府办公室2025年度政府信息公开工作年度报告"
+    page = documents.clean_html(parts[1:]).decode("utf-8").replace("<title>年度报告</title>", f"<title>{title}</title>")
+    page = page.replace('<div id="zoom">', f'<h1 class="title">{title}</h1><div id="zoom">')
+    (path := tmp_path / "tab.html").write_text(page, encoding="utf-8")
+    (report,) = check_paths([path])
+    shown = [title, *(p for p in parts[1:] if isinstance(p, str))]
+    (renamed,) = [f for f in report.findings if f.rule == "ST04"]
+    assert report.where(renamed) == f"正文第{shown.index('二、主动公开政府信息') + 1}段"
+
+
 @pytest.mark.parametrize(
     ("number", "numerals"), [("（{}）", "一二三四五六"), ("{}. ", "123456"), ("第{}部分 ", "一二三四五六")]
 )

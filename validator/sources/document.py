@@ -134,21 +134,23 @@ class Assembler:
         self.further: FurtherReport | None = None
         self.paged = ""  # a web page shown in several pages: what its pager says (validator.sources.html)
 
-    def paragraph(self, text: str, page: int | None = None) -> None:
+    def paragraph(self, text: str, page: int | None = None, shown: bool = True) -> None:
+        """A paragraph of text; one not `shown` on the page (a web page's <title>, in the browser's tab) is read but
+        neither counted nor given a place: paragraphs are numbered as the reader sees them."""
         text = visible(text).strip()
         if not text or self.further:
             return
         self.continued = self.last_table is not None and bool(CONTINUED.fullmatch(text))
         if not self.continued:
             self.last_table = None
-        self.paragraphs += 1
+        self.paragraphs += shown
         if m := _HEADING.match(text):
             self.heading = m[1]
         if self.title_row is None and _titles_a_year(text):
             self.title_row = self.row
         if m := _SECTION.match(text):
             self._section(_SECTION_WORDS.index(m[2]) + 1, m[1].isdigit())
-        self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs))
+        self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs) if shown else None)
         self.row += 1
 
     def _section(self, section: int, arabic: bool) -> None:
@@ -260,7 +262,7 @@ class Assembler:
         self.tabled.append((top, self.section))
         self.row = top + rows + 1
 
-    def _put(self, row: int, col: int, text: str, place: Place) -> None:
+    def _put(self, row: int, col: int, text: str, place: Place | None) -> None:
         if not text.strip():
             return
         if len(self.cells) >= self.limits.cells:
@@ -268,7 +270,8 @@ class Assembler:
         if len(text) > self.limits.string_chars:
             raise over_limit(self.limits, "string_chars", f"文档第 {row} 行的文字有 {len(text)} 个字符，")
         self.cells[(row, col)] = cell_value(text)
-        self.origins[(row, col)] = place
+        if place is not None:
+            self.origins[(row, col)] = place
 
     def grid(self) -> WorkbookGrid:
         """The sheet; a ReadError for a document in traditional characters, whose labels are no official label."""

@@ -137,8 +137,8 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     walker = _Walker(Assembler("html", limits), limits)
     content = next((found[0] for xpath in _CONTENT_ROOTS if (found := root.xpath(xpath))), None)
     if content is not None:
-        for title in _titles(root, content):
-            walker.asm.paragraph(title)
+        for title, shown in _titles(root, content):
+            walker.asm.paragraph(title, shown=shown)
     walker.visit(content if content is not None else root, 0)
     walker.flush()
     walker.asm.paged = _pager(content if content is not None else root)
@@ -208,17 +208,18 @@ def _in_a_list(link, root) -> bool:
     return False
 
 
-def _titles(root, content) -> list[str]:
+def _titles(root, content) -> list[tuple[str, bool]]:
     """The page's titles outside its content root that name a report, where a CMS prints the report's title (an
     <h1> or a "title" block above the text), then <title> if it names one (often it is only the site's name, which
-    must not be read as a title's first line naming the agency)."""
+    must not be read as a title's first line naming the agency); each with whether the page shows it (<title> is
+    in the browser's tab)."""
     found = root.xpath("//h1 | //h2 | //h3 | //*[contains(@class, 'title')] | //*[contains(@id, 'title')]")
     heads = [el for el in found[:_TITLE_CANDIDATES] if el is not content and content not in el.iterancestors()]
     texts = [_SPACES.sub(" ", el.text_content()).strip() for el in heads]
     title = root.find(".//title")
     named = [t for t in dict.fromkeys(texts) if _names_a_report(t)][:2]
     page = _SPACES.sub(" ", title.text).strip() if title is not None and title.text else ""
-    return named + ([page] if _names_a_report(page) else [])
+    return [(text, True) for text in named] + ([(page, False)] if _names_a_report(page) else [])
 
 
 def _names_a_report(text: str) -> bool:

@@ -33,6 +33,7 @@ class _Parsed:
     values: dict[str, object] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     cheap: set[str] = field(default_factory=set)  # blank or placeholder: counted as 0, the first to correct
+    zeros: dict[CellRef, tuple[str, str]] = field(default_factory=dict)  # their cells: (layout key, what is wrong)
 
 
 def _no_year() -> str:
@@ -78,6 +79,7 @@ def _parse(located: LocatedReport) -> _Parsed:
             continue  # not found: a structure finding says so, and the value stays unknown
         if parsed.rule in ("TY01", "TY02"):
             out.cheap.add(key)
+            out.zeros[loc.cell] = (key, parsed.problem)
         if parsed.rule in grouped:
             grouped[parsed.rule].append(
                 _Entry(key, loc.cell, str(loc.raw), f"{ctx.where(key)}{parsed.problem}", parsed.value)
@@ -391,13 +393,43 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
 
 def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx: ReportContext) -> Checked:
     states = equation_states(located.template, parsed.values, located)
+    own = _zeros_together(parsed, ctx) if len(parsed.zeros) >= _TOGETHER else parsed.findings
     return Checked(
-        _with_keys(with_consequences(states, parsed.values, located) + parsed.findings + found, located),
+        _with_keys(with_consequences(states, parsed.values, located) + own + found, located),
         {k: None if k in located.standins else v for k, v in parsed.values.items() if k in located.template.inputs},
         coverage(states),
         ctx.localisation,
         tuple(filter(None, (KINDS[r.kind].unjudged(r, ctx) for r in located.template.rules))),
     )
+
+
+_TOGETHER = 6  # cells of a table blank or holding one placeholder that are told together, as TY03 tells text
+_SAME = {"TY01": "同样为空的单元格", "TY02": "同样填了该占位符的单元格"}
+
+
+def _zeros_together(parsed: _Parsed, ctx: ReportContext) -> list[Finding]:
+    """The report's own findings, with many cells of one table left blank (TY01) or holding one placeholder (TY02)
+    told once (a column of 法人 left blank is one thing to fix, not dozens), each cell still marked as a related
+    cell. A cell the correction gives a value of its own stays told alone, with that value."""
+    loc = ctx.localisation
+    advised = (
+        {c.cell for c in loc.corrections} | {c.cell for o in loc.alternatives for cs in o for c in cs} if loc else set()
+    )
+    groups: dict[tuple[str, str, str], list[tuple[str, Finding]]] = {}
+    for f in parsed.findings:
+        if f.rule in _SAME and f.cell in parsed.zeros and f.cell not in advised:
+            key, problem = parsed.zeros[f.cell]
+            groups.setdefault((f.rule, ctx.located.template.inputs[key].sheet, problem), []).append((key, f))
+    told, grouped = [], set()
+    for (rule, _, problem), members in groups.items():
+        if len(members) < _TOGETHER:
+            continue
+        (key, first), *others = sorted(members, key=lambda m: (m[1].cell.row, m[1].cell.col))
+        related = tuple(Related(f.cell, _SAME[rule]) for _, f in others)
+        message = f"{ctx.where(key)}等 {len(members)} 个单元格{problem}"
+        told.append(Finding(rule, first.severity, message, first.cell, related))
+        grouped |= {id(f) for _, f in members}
+    return [f for f in parsed.findings if id(f) not in grouped] + told
 
 
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:

@@ -97,12 +97,12 @@ class TableLocator:
             if hits:
                 self.rows[leaf.key] = last = hits[0][0]
                 self.used.add(hits[0])
-        for leaf in self.table.row_leaves:
+        for leaf in (x for x in self.table.row_leaves if x.key not in self.rows):
             taken = set(self.rows.values())
             hits = [
                 (r, c)
                 for r, c, t in self.index.labels
-                if below < r < self.limit and r not in taken and leaf.key not in self.rows and matches(t, leaf)
+                if below < r < self.limit and r not in taken and matches(t, leaf)
             ]
             if hits:
                 self.rows[leaf.key] = hits[0][0]

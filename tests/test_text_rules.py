@@ -10,14 +10,18 @@ import re
 from pathlib import Path
 
 import documents
+import openpyxl
 import pytest
 from builders import TEMPLATE, build, published
+from test_import import _published_as
 from test_structure import NO_OTHER, VALUES
 
 from validator import check_paths
+from validator.annotate.zip_painter import write_annotated
 from validator.findings import FileReport
 from validator.rules.numerals import chinese_number
 from validator.rules.statements import stated
+from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
 RULES = {r.code: r for r in TEMPLATE.rules}
@@ -251,3 +255,41 @@ def test_text_under_the_table_sections_is_compared_with_the_tables(tmp_path: Pat
     ]
     if fmt != "xlsx":  # each at its paragraph in the document
         assert all(report.place(f.cell).paragraph for f in texts)
+
+
+@pytest.mark.parametrize("fmt", ("xlsx", "html", "docx", "pdf"))
+def test_a_finding_on_the_text_is_at_the_paragraph_that_writes_it(tmp_path: Path, fmt: str) -> None:
+    """A section's text is read from all its paragraphs (a report pasted on a sheet one paragraph a row, a page, a
+    Word file, its PDF print); a finding about a sentence is at the paragraph that writes it, not at the section's
+    first one, and so is the mark of the annotated copy."""
+    v = VALUES
+    new, review = v["t3.new.total"] + 1, v["t4.cases.review.total"] + 2
+    paragraphs = {
+        "overview": (
+            "2025年，本机关认真贯彻《中华人民共和国政府信息公开条例》。",
+            "（一）主动公开",
+            "持续做好主动公开工作。",
+            "（二）依申请公开",
+            f"本年度共收到政府信息公开申请{new}件。",
+            "本报告依据国办公开办函〔2019〕60号编制。",
+        ),
+        "other_matters": ("本机关积极开展政务公开培训。", "本年度按规定收取信息处理费。"),
+        "表四": ("行政复议方面：", f"本年度发生政府信息公开行政复议案件{review}件。"),
+    }
+    path = published(tmp_path / "report.xlsx", {k: x for k, x in v.items() if x is not None}, paragraphs=paragraphs)
+    if fmt != "xlsx":
+        parts = documents.segments(load(path).grid.sheets[0])
+        path = _published_as(parts, tmp_path / "report", fmt)
+    (report,) = check_paths([path])
+    written = {"TT01": f"申请{new}件", "TT04": f"复议案件{review}件", "TX04": "收取信息处理费", "TX05": "〔2019〕60号"}
+    found = {f.rule: f for f in report.findings if f.rule in written}
+    assert found.keys() == written.keys()
+    sheet = load_file(path).grid.sheets[0]
+    for rule, f in found.items():
+        assert written[rule] in sheet.cells[(f.cell.row, f.cell.col)], rule
+    if fmt == "xlsx":  # the message names the paragraph's cell too, and the annotated copy marks it
+        marked = openpyxl.load_workbook(write_annotated(path, report, tmp_path / "out").path)[sheet.name]
+        for rule, f in found.items():
+            assert f" {f.cell.coordinate}「" in f.message and rule in marked[f.cell.coordinate].comment.text
+    else:
+        assert len({report.place(f.cell).paragraph for f in found.values()}) == len(found)

@@ -9,7 +9,7 @@ from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
-from validator.locate.report import Located, LocatedReport
+from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
@@ -144,17 +144,16 @@ def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport) ->
     right_edge = index.merge_of.get((r, c), (r, c, r, c))[3]
     rights = sorted(col for (row, col) in index.sheet.cells if row == r and col > right_edge)
     if rights:
-        cell, raw = (r, rights[0]), index.sheet.cells.get((r, rights[0]))
+        report.cells[f.key] = Located(f.key, index.ref(r, rights[0]), index.sheet.cells.get((r, rights[0])))
     elif f.kind == "longtext" and (paragraphs := _paragraphs(index, r + 1, official_labels(report.template))):
-        cell, raw = (r + 1, paragraphs[0][0]), "\n".join(text for _, text in paragraphs)
+        report.cells[f.key] = joined(f.key, paragraphs)
     else:
-        cell, raw = (r, right_edge + 1), index.sheet.cells.get((r, right_edge + 1))
-    report.cells[f.key] = Located(f.key, index.ref(*cell), raw)
+        report.cells[f.key] = Located(f.key, index.ref(r, right_edge + 1), index.sheet.cells.get((r, right_edge + 1)))
     return True
 
 
-def _paragraphs(index: SheetIndex, top: int, labels: set[str]) -> list[tuple[int, str]]:
-    """(column, text) of the text rows from `top` down to the next label or a row holding anything but text."""
+def _paragraphs(index: SheetIndex, top: int, labels: set[str]) -> list[tuple[str, CellRef]]:
+    """(text, first cell) of the text rows from `top` down to the next label or a row holding anything but text."""
     out = []
     for row in range(top, max((r for r, _ in index.sheet.cells), default=0) + 1):
         cells = sorted((c, v) for (r, c), v in index.sheet.cells.items() if r == row)
@@ -162,7 +161,8 @@ def _paragraphs(index: SheetIndex, top: int, labels: set[str]) -> list[tuple[int
             continue
         if any(not isinstance(v, str) for _, v in cells) or any(normalize(v) in labels for _, v in cells):
             break
-        out.append((cells[0][0], "".join(str(v).strip() for _, v in cells)))
+        if text := "".join(str(v).strip() for _, v in cells):
+            out.append((text, index.ref(row, cells[0][0])))
     return out
 
 
@@ -298,11 +298,10 @@ def _section_text(
             continue
         text = "".join(str(v).strip() for _, v in sorted(cells))
         if text:
-            paragraphs.append((r, min(c for c, _ in cells), text))
+            paragraphs.append((text, index.ref(r, min(c for c, _ in cells))))
     if paragraphs:
         key = f"{spec.name}.正文"
-        r, c, _ = paragraphs[0]
-        report.section_texts[key] = Located(key, index.ref(r, c), "\n".join(text for *_, text in paragraphs))
+        report.section_texts[key] = joined(key, paragraphs)
 
 
 def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedReport) -> tuple[SheetIndex, Cover] | None:

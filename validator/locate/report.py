@@ -27,11 +27,32 @@ class Stray(NamedTuple):
 
 
 class Located(NamedTuple):
-    """Where an input was found and the raw value in that cell (a tuple: a report makes one per input)."""
+    """Where an input was found and the raw value in that cell (a tuple: a report makes one per input).
+
+    A text read from several cells (the paragraphs under a heading, joined by line breaks) starts at `cell`; `parts`
+    says where each further paragraph starts in `raw` and its cell, so that a sentence is shown where it is written.
+    """
 
     key: str
     cell: CellRef
     raw: Any
+    parts: tuple[tuple[int, CellRef], ...] = ()
+
+    def cell_at(self, at: int) -> CellRef:
+        """The cell holding character `at` of the text as read: `raw` without the blanks around it."""
+        if not self.parts:
+            return self.cell
+        at += len(self.raw) - len(self.raw.lstrip())
+        return next((cell for start, cell in reversed(self.parts) if start <= at), self.cell)
+
+
+def joined(key: str, paragraphs: list[tuple[str, CellRef]]) -> Located:
+    """A text written in several cells, one paragraph each, as one value: the paragraphs joined by line breaks."""
+    parts, start = [], 0
+    for text, cell in paragraphs:
+        parts.append((start, cell))
+        start += len(text) + 1
+    return Located(key, paragraphs[0][1], "\n".join(text for text, _ in paragraphs), tuple(parts[1:]))
 
 
 @dataclass

@@ -26,9 +26,10 @@ class ReportContext:
     # Inputs left blank or holding a placeholder ("/", "无"): counted as 0 in sums, but their value is not known (TY01/TY02)
     blank: frozenset[str] = frozenset()
 
-    def cell(self, key: str) -> CellRef | None:
+    def cell(self, key: str, at: int = 0) -> CellRef | None:
+        """An input's cell; of a text written in several paragraphs, the cell of the one holding its character `at`."""
         loc = self.located.cells.get(key) or self.located.section_texts.get(key)
-        return loc.cell if loc else None
+        return loc.cell_at(at) if loc else None
 
     def label(self, key: str) -> str:
         template = self.located.template
@@ -36,14 +37,16 @@ class ReportContext:
             return template.section_texts[key]
         return self.located.labels.get(key) or template.inputs[key].label
 
-    def text_where(self, key: str) -> str:
-        """Where a text section is, saying 正文 once: "正文 B2「一、总体情况」" (its sheet), "正文Sheet1 A5「…」"."""
-        place = self.where(key)
+    def text_where(self, key: str, at: int = 0) -> str:
+        """Where a text section (its paragraph holding character `at`) is, saying 正文 once: "正文 B2「一、总体情况」"
+        (its sheet), "正文Sheet1 A5「…」"."""
+        place = self.where(key, at=at)
         return place if place.startswith("正文") else f"正文{place}"
 
-    def where(self, key: str, sheet: bool = True) -> str:
-        """ "表三 J8「（二）部分公开… / 总计」" (without the sheet when the message names it already)."""
-        cell = self.cell(key)
+    def where(self, key: str, sheet: bool = True, at: int = 0) -> str:
+        """ "表三 J8「（二）部分公开… / 总计」" (without the sheet when the message names it already); a text's
+        paragraph holding its character `at`."""
+        cell = self.cell(key, at)
         if cell is None:
             return f"「{self.label(key)}」"
         return f"{cell.sheet + ' ' if sheet else ''}{cell.coordinate}「{self.label(key)}」"

@@ -23,6 +23,8 @@ class Statement:
     sentence: int = 0  # which sentence of the text states it
     before: str = ""  # the words of its clause before it ("较2024年" in "较2024年收到的申请47件")
     head: str = ""  # the words of its sentence before it
+    tail: str = ""  # the words of its sentence after it
+    at: int = 0  # where its sentence starts in the text (the paragraph holding it)
 
 
 @cache
@@ -45,9 +47,10 @@ def _compiled(
     return patterns, screen
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a text: split at full stops, semicolons, exclamation and question marks and line breaks."""
-    return [m.group() for m in _SENTENCE.finditer(text)]
+def sentences(text: str) -> list[tuple[int, str]]:
+    """The sentences of a text and where each starts: split at full stops, semicolons, exclamation and question
+    marks and line breaks."""
+    return [(m.start(), m.group()) for m in _SENTENCE.finditer(text)]
 
 
 def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) -> list[Statement]:
@@ -67,7 +70,7 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
                 if value is not None:
                     head = words[: m.start()]
                     before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
-                    statement = Statement(value, m.group(), n, before, head)
+                    statement = Statement(value, m.group(), n, before, head, words[m.end() :], sentence.start())
                     found.append((sentence.start() + m.start(), sentence.start() + m.end(), statement))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):

@@ -98,11 +98,12 @@ def advised(
     others: tuple[Related, ...] = (),
     expected: float | None = None,
     actual: object = None,
+    at: int = 0,
 ) -> list[Finding]:
-    """The one finding of a rule taking ADVICE, on input `key`: what the report says (ending in its own
-    punctuation), then the rule's summary and its advice."""
+    """The one finding of a rule taking ADVICE, on input `key` (a text's paragraph holding its character `at`): what
+    the report says (ending in its own punctuation), then the rule's summary and its advice."""
     message = f"{said}{rule.summary}。{rule.params['advice']}"
-    return [Finding(rule.code, rule.severity, message, ctx.cell(key), others, expected, actual)]
+    return [Finding(rule.code, rule.severity, message, ctx.cell(key, at), others, expected, actual)]
 
 
 def field_finding(rule: RuleSpec, message: str, ctx: ReportContext) -> list[Finding]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from validator.findings import Finding
 from validator.rules.kinds.base import Param, RuleKind, rows_mask
 from validator.rules.kinds.text_number import text_fields
+from validator.rules.statements import sentences
 from validator.spec.model import RuleSpec, Template
 
 if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
@@ -30,24 +31,31 @@ def documents(text: str) -> list[str]:
     return [f"{m[1]}〔{m[2]}〕{m[3]}号" for m in _DOCUMENT.finditer(unicodedata.normalize("NFKC", text))]
 
 
-def _cited(row: Mapping[str, object], fields: Sequence[str]) -> list[tuple[str, str]]:
-    """(text field, document) for every document cited in the report's text."""
-    return [(key, doc) for key in fields if isinstance(row[key], str) for doc in documents(row[key])]
+def _cited(row: Mapping[str, object], fields: Sequence[str]) -> list[tuple[str, int, str]]:
+    """(text field, where its sentence starts, document) for every document cited in the report's text."""
+    return [
+        (key, at, doc)
+        for key in fields
+        if isinstance(row[key], str)
+        for at, sentence in sentences(row[key])
+        for doc in documents(sentence)
+    ]
 
 
-def _problem(row: Mapping[str, object], rule: RuleSpec, template: Template) -> tuple[str, str] | None:
-    """What fails: (field, superseded document cited), or ("", "") when no format document is cited at all."""
+def _problem(row: Mapping[str, object], rule: RuleSpec, template: Template) -> tuple[str, int, str] | None:
+    """What fails: (field, where the sentence citing it starts, superseded document cited), or ("", 0, "") when no
+    format document is cited at all."""
     fields = text_fields(template)
     if not any(isinstance(row[k], str) for k in fields):
         return None  # no text at all: TX01 says so
     cited = _cited(row, fields)
     if rule.params["check"] == "superseded":
         old = {fmt.basis for fmt in template.superseded}
-        return next(((key, doc) for key, doc in cited if doc in old), None)
+        return next(((key, at, doc) for key, at, doc in cited if doc in old), None)
     formats = {template.basis} | {fmt.basis for fmt in template.superseded}  # a superseded one is the other rule's
     # Most reports name the 条例 rather than the format notice; only a text that names no basis at all is worth a word.
     mentions = any(isinstance(row[k], str) and any(w in row[k] for w in _BASIS_WORDS) for k in fields)
-    return None if mentions or any(doc in formats for _, doc in cited) else ("", "")
+    return None if mentions or any(doc in formats for *_, doc in cited) else ("", 0, "")
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
@@ -56,11 +64,11 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFram
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     template = ctx.located.template
-    key, doc = _problem(ctx.values, rule, template) or ("", "")
+    key, at, doc = _problem(ctx.values, rule, template) or ("", 0, "")
     if doc:
         old = next(fmt for fmt in template.superseded if fmt.basis == doc)
         message = (
-            f"{ctx.text_where(key)}引用了{doc}（{old.name}），该格式已废止。{rule.summary}。"
+            f"{ctx.text_where(key, at)}引用了{doc}（{old.name}），该格式已废止。{rule.summary}。"
             f"请改为依据{template.basis}编制。"
         )
     else:
@@ -69,7 +77,7 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
             f"{rule.summary}（既没有提到《中华人民共和国政府信息公开条例》，也没有提到{template.basis}）。"
             f"请在{ctx.where(key)}开头写明“本报告根据《中华人民共和国政府信息公开条例》和{template.basis}的要求编制”。"
         )
-    return [Finding(rule.code, rule.severity, message, ctx.cell(key))]
+    return [Finding(rule.code, rule.severity, message, ctx.cell(key, at))]
 
 
 def detail(rule: RuleSpec, template: Template) -> str:

@@ -92,11 +92,13 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
     out = []
     for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template), ctx.blank):
         message = (
-            f"{ctx.text_where(key)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
+            f"{ctx.text_where(key, s.at)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
             f"{rule.summary}。请核对后修改正文或表格，使两者一致。"
         )
         out.append(
-            Finding(rule.code, rule.severity, message, ctx.cell(key), related(cells, ctx, "表格数据"), total, s.value)
+            Finding(
+                rule.code, rule.severity, message, ctx.cell(key, s.at), related(cells, ctx, "表格数据"), total, s.value
+            )
         )
     return out
 

@@ -16,14 +16,15 @@ if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking import
     from validator.rules.context import ReportContext
 
 
-def _unstated(text: str, rule: RuleSpec) -> str | None:
-    """The first sentence about the subject that neither denies it nor states the numbers asked for."""
+def _unstated(text: str, rule: RuleSpec) -> tuple[int, str] | None:
+    """The first sentence about the subject that neither denies it nor states the numbers asked for, and where it
+    starts."""
     p = rule.params
-    for sentence in sentences(text):
+    for at, sentence in sentences(text):
         if p["subject"] not in sentence or any(phrase(w).search(sentence) for w in p["none_phrases"]):
             continue
         if not any(phrase(w).search(sentence) for w in p["phrases"]):
-            return sentence
+            return at, sentence
     return None
 
 
@@ -33,8 +34,8 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, _template: Template) -> pd.DataFra
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     p = rule.params
-    sentence = _unstated(str(ctx.values[p["field"]]), rule)
-    return advised(rule, f"{ctx.where(p['field'])}写“{quote(sentence or '')}”，", ctx, p["field"])
+    at, sentence = _unstated(str(ctx.values[p["field"]]), rule) or (0, "")
+    return advised(rule, f"{ctx.where(p['field'], at=at)}写“{quote(sentence)}”，", ctx, p["field"], at=at)
 
 
 def detail(rule: RuleSpec, template: Template) -> str:

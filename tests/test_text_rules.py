@@ -19,6 +19,7 @@ from test_structure import NO_OTHER, VALUES
 from validator import check_paths
 from validator.annotate.zip_painter import write_annotated
 from validator.findings import FileReport
+from validator.rules.kinds.text_number import statements
 from validator.rules.numerals import chinese_number
 from validator.rules.statements import stated
 from validator.sources.formats import load_file
@@ -48,6 +49,15 @@ SENTENCES = [
     ("TT01", "全年依申请公开办结119件", None),
     ("TT01", "全年共办理依申请公开申请12件（含上年结转2件）", None),  # received and carried in: not the new count
     ("TT01", "本机关共收到依申请公开事项12件，其中上年结转2件", None),
+    # a total of the new and the carried-over ones, however written: not the new count ("不含" excludes them)
+    ("TT01", "本年度共受理政府信息公开申请57件，其中本年度新收54件，上年度结转3件", None),
+    ("TT01", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", None),
+    ("TT01", "本年度共收到政府信息公开申请57件（新收54件，上年结转3件）", None),
+    ("TT01", "2025年共受理政府信息公开申请57件（其中本年新收54件、2024年结转3件）", None),
+    ("TT01", "共收到并办理政府信息公开申请57件，其中本年新收54件，上年结转3件", None),
+    ("TT01", "本年度共受理政府信息公开申请57件，其中新收申请54件，上年结转申请3件", 54),
+    ("TT01", "本年度共收到政府信息公开申请54件（不含上年结转3件）", 54),
+    ("TT01", "本年度共收到政府信息公开申请54件，办结51件，结转下年度继续办理3件", 54),
     ("TT01", "受理行政复议申请1件", None),
     ("TT01", "上年结转政府信息公开申请1件", None),
     ("TT01", "2021年度本机关未收取信息处理费", None),
@@ -82,8 +92,7 @@ SENTENCES = [
 
 @pytest.mark.parametrize(("code", "sentence", "number"), SENTENCES, ids=[f"{c}-{s}" for c, s, _ in SENTENCES])
 def test_phrases_read_the_number_a_sentence_states(code: str, sentence: str, number: int | None) -> None:
-    p = RULES[code].params
-    found = [s.value for s in stated(sentence, p["phrases"], p["zero_phrases"])]
+    found = [s.value for s in statements(sentence, RULES[code].params)]
     assert found == ([] if number is None else [number])
 
 
@@ -293,3 +302,37 @@ def test_a_finding_on_the_text_is_at_the_paragraph_that_writes_it(tmp_path: Path
             assert f" {f.cell.coordinate}「" in f.message and rule in marked[f.cell.coordinate].comment.text
     else:
         assert len({report.place(f.cell).paragraph for f in found.values()}) == len(found)
+
+
+TOTAL_WITH_CARRIED = (
+    "本年度共受理政府信息公开申请{total}件，其中本年度新收{new}件，上年度结转{carried}件。",
+    "本年度共受理政府信息公开申请{total}件，其中：新收{new}件、上年结转{carried}件。",
+    "本年度共收到政府信息公开申请{total}件（新收{new}件，上年结转{carried}件）。",
+    "2025年共受理政府信息公开申请{total}件（其中本年新收{new}件、2024年结转{carried}件）。",
+    "2025年，共收到并办理政府信息公开申请{total}件，其中本年新收{new}件，上年结转{carried}件。",
+    "本年度共受理政府信息公开申请{total}件，含上年度结转{carried}件。",
+)
+
+
+@pytest.mark.parametrize("written", TOTAL_WITH_CARRIED)
+def test_a_total_with_the_carried_over_applications_is_no_new_count(tmp_path: Path, written: str) -> None:
+    """Reports often state the applications handled, new and carried over together, then the parts: the total is
+    not the new count. A page the way agencies publish it: no finding on the text."""
+    new, carried = VALUES["t3.new.total"], VALUES["t3.carried_in.total"]
+    text = written.format(total=new + carried, new=new, carried=carried)
+    values = {k: x for k, x in VALUES.items() if x is not None}
+    xlsx = published(tmp_path / "report.xlsx", values, paragraphs={"overview": (text,)})
+    (report,) = check_paths([_published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "report", "html")])
+    assert not [f.message for f in report.findings if f.rule.startswith("TT")]
+
+
+def test_the_new_count_beside_a_total_is_still_compared(tmp_path: Path) -> None:
+    """A new count written beside the total is compared as ever, and a total said to leave out the carried-over
+    applications (不含) is the new count."""
+    new, carried = VALUES["t3.new.total"], VALUES["t3.carried_in.total"]
+    text = (
+        f"本年度共受理政府信息公开申请{new + carried + 1}件，其中新收申请{new + 1}件，上年结转申请{carried}件。"
+        f"本年度共收到政府信息公开申请{new + 2}件（不含上年结转{carried}件）。"
+    )
+    report = check(tmp_path, {"problems": text})
+    assert sorted((f.rule, f.actual) for f in report.findings) == [("TT01", new + 1), ("TT01", new + 2)]

@@ -51,17 +51,24 @@ def _contradictions(
         (key, s, total)
         for key in fields
         if isinstance(row[key], str)
-        for s in _claims(stated(row[key], p["phrases"], p["zero_phrases"]), total)
+        for s in _claims(statements(row[key], p), total)
         if abs(s.value - total) > TOLERANCE
     ]
 
 
-def _claims(statements: list[Statement], total: float) -> list[Statement]:
+def statements(text: str, params: Mapping[str, object]) -> list[Statement]:
+    """The numbers a text states for a rule: those its phrases find, but for a total of more than the rule's figure,
+    as the words after it say (its `totals`: "共受理申请57件，其中新收54件、上年结转3件")."""
+    found = stated(text, params["phrases"], params["zero_phrases"])
+    return [s for s in found if not any(phrase(t).match(s.tail) for t in params["totals"])]
+
+
+def _claims(found: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
-    件") nor one of several years or a whole area ("近三年共收到申请350件"), nor any of a sentence that states the figure itself or parts adding up to it ("网上收到申请30件，信函收到申请
-    24件，共计54件")."""
+    件") nor one of several years or a whole area ("近三年共收到申请350件"), nor any of a sentence that states the
+    figure itself or parts adding up to it ("网上收到申请30件，信函收到申请24件，共计54件")."""
     by_sentence: dict[int, list[Statement]] = {}
-    for s in statements:
+    for s in found:
         if not _COMPARED.search(s.before) and not _elsewhere(s.head):
             by_sentence.setdefault(s.sentence, []).append(s)
     return [
@@ -105,17 +112,19 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
 
 def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
+    example = rule.params["totals_example"]
+    totals = f"，注明了含有其他部分的合计数（如“{example}”）" if example else ""
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
-        "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”），"
-        "以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致；表格中的该数字为空或填了占位符的，不与正文比较"
+        "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
+        f"{totals}，以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致；表格中的该数字为空或填了占位符的，不与正文比较"
         "（由数值规则和勾稽关系指出应填的数字）"
     )
 
 
 def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
     """Every phrase must compile, and a number phrase must say where the number is."""
-    for name in ("phrases", "zero_phrases"):
+    for name in ("phrases", "zero_phrases", "totals"):
         for i, pattern in enumerate(rule.params[name]):
             if name == "phrases" and "{n}" not in pattern:
                 raise SpecError(f"{where}.{name}[{i}]: 缺少表示数字的「{{n}}」")
@@ -123,8 +132,12 @@ def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
                 phrase(pattern)
             except Exception as exc:  # re.error, or a named group used twice
                 raise SpecError(f"{where}.{name}[{i}]: 不是有效的正则表达式（{exc}）") from exc
-    if not stated(rule.params["example"], rule.params["phrases"], rule.params["zero_phrases"]):
+    if not statements(rule.params["example"], rule.params):
         raise SpecError(f"{where}.example: 示例句子「{rule.params['example']}」没有被任何短语识别")
+    if (total := rule.params["totals_example"]) and not statements(total, {**rule.params, "totals": ()}):
+        raise SpecError(f"{where}.totals_example: 示例句子「{total}」没有被任何短语识别")
+    if total and len(statements(total, rule.params)) == len(statements(total, {**rule.params, "totals": ()})):
+        raise SpecError(f"{where}.totals_example: 示例句子「{total}」中的合计数没有被 totals 识别")
     return rule
 
 
@@ -134,6 +147,9 @@ KIND = RuleKind(
         Param("cells", "cells"),
         Param("phrases", "texts"),
         Param("zero_phrases", "texts", required=False, default=()),
+        # the words after a number, from its start, that make it a total of more than the rule's figure
+        Param("totals", "texts", required=False, default=()),
+        Param("totals_example", "text", required=False, default=""),  # a sentence stating such a total
         Param("example", "text"),
     ),
     mask=mask,

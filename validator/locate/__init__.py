@@ -11,6 +11,7 @@ from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
+from validator.locate.sections import Section, find_section
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.sources.grid import FurtherReport, WorkbookGrid
@@ -49,6 +50,12 @@ def _unnumbered(labels) -> set[str]:
     return {rest for label in labels if len(rest := _SECTION_NUMBER.sub("", label)) >= 4}
 
 
+def _distinct_labels(template: Template) -> dict[str, set[str]]:
+    """The labels of each spec sheet no other spec sheet has, by its name."""
+    labels = {s.name: _sheet_labels(s) for s in template.sheets}
+    return {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+
+
 @dataclass(frozen=True)
 class _Candidate:
     """A workbook sheet showing labels only one spec sheet has: how many, and whether it bears that sheet's name."""
@@ -70,8 +77,7 @@ class _Candidate:
 def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidate]:
     """Every (spec sheet, workbook sheet) pair scored by the labels only that spec sheet has (so 表四 never claims
     表三 for their shared 总计), best first."""
-    labels = {s.name: _sheet_labels(s) for s in template.sheets}
-    distinct = {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+    distinct = _distinct_labels(template)
     unnumbered = {n: _unnumbered(ls) for n, ls in distinct.items()}
     texts = [{text for _, _, text in index.labels} for index in indexes]
     texts_unnumbered = [_unnumbered(t) for t in texts]  # for a spec sheet none of whose labels is there as written
@@ -235,6 +241,8 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                     cell if index.sheet.origins else None,  # a document's one sheet: where in it (the table)
                 )
     candidates = _candidates(indexes, template)
+    distinct = _distinct_labels(template)
+    moved: list[tuple[SheetIndex, Sheet, Section]] = []  # table sheets found away from their section heading
     assigned = _assign_sheets(candidates)
     taken = {c.position for c in assigned.values()}
     paged = next((i.sheet.paged for i in indexes if i.sheet.paged), "")  # a web page's other pages were not read
@@ -263,18 +271,24 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             continue
         tables = {t.key for t in spec.tables}
         quiet = bool(hits[best.sheet.name])  # a superseded table: one ST07 says it all
-        heading, limit = _section(best, spec, template)
-        below = heading
+        own = distinct[spec.name] - {normalize(spec.title)}  # its tables' labels, not its heading
+        section = find_section(best, spec, template, own)
+        below = section.top
         for table in spec.tables:
-            below = locate_table(best, table, report, below, quiet, limit, heading if below == heading else 0)
+            at = section.heading if below == section.top and section.under_heading else 0
+            below = locate_table(best, table, report, below, quiet, section.limit, at)
         rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
         first = min(rows, default=0)
-        if first and not heading and not quiet:
+        if section.moved and first and not quiet:
+            moved.append((best, spec, section))
+        elif first and not _official(best, section.heading, spec) and not quiet:
             # a workbook's sheet by its name; a document's one sheet is the tool's own: its words are the section's
             what = f"{spec.name}前的章节标题" if best.sheet.origins else f"{spec.name}（{best.sheet.name}）的标题"
             check_heading(best, report, spec.title, 0, first, what)
-        if heading:
-            _section_text(best, spec, report, (heading, limit), range(first, max(rows, default=0) + 1))
+        if section.heading:
+            _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
+    if moved:
+        report.add("ST11", _moved(moved), moved[0][0].ref(*_first_cell(moved[0][0], moved[0][2].moved)))
     return report
 
 
@@ -318,17 +332,32 @@ def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedRep
     return index, cover
 
 
-def _headings(template: Template) -> dict[str, str]:
-    """The report's section headings (一、总体情况 … 六、其他需要报告的事项), normalised, by spec sheet or field."""
-    out = {normalize(s.title): s.name for s in template.sheets if s.tables}
-    return out | {normalize(f.label): f.key for f in template.fields.values() if f.kind == "longtext"}
+def _official(index: SheetIndex, row: int, spec: Sheet) -> bool:
+    """Whether row `row` holds `spec`'s section heading written as the official one."""
+    return bool(row) and any(r == row and t == normalize(spec.title) for r, _, t in index.labels)
 
 
-def _section(index: SheetIndex, spec: Sheet, template: Template) -> tuple[int, int]:
-    """(heading row, next heading row) of a table sheet's section: where its tables lie when the sheet prints
-    several sections one under the other, as published reports do; (0, end of sheet) when it prints no heading."""
-    headings = _headings(template)
-    rows = sorted((r, headings[t]) for r, _, t in index.labels if t in headings)
-    start = next((r for r, name in rows if name == spec.name), 0)
-    end = next((r for r, _ in rows if r > start), 10**6) if start else 10**6
-    return start, end
+def _first_cell(index: SheetIndex, row: int) -> tuple[int, int]:
+    """The first text cell on a row."""
+    return row, min(c for r, c, _ in index.labels if r == row)
+
+
+def _moved(moved: list[tuple[SheetIndex, Sheet, Section]]) -> str:
+    """ST11 for tables not under their section headings (appended after the text as 附表): where the first lies,
+    and that they were read by their labels all the same."""
+    names = "、".join(spec.name for _, spec, _ in moved)
+    index, spec, section = moved[0]
+    heading = index.text(*_first_cell(index, section.heading))
+    there = index.text(*_first_cell(index, section.moved))
+    at = index.at_row(section.moved) or "见原文位置"
+    if not section.titled:
+        where = f"在原文另一处（{at}）"
+    elif there == heading:
+        where = f"在其后重复的同一标题（{at}）之下"
+    else:
+        where = f"在「{there}」之下"
+    several = len(moved) > 1
+    return (
+        f"{names}没有放在{'各自的' if several else '其'}章节标题之下（如{spec.name}的表格不在「{heading}」之下，"
+        f"而{where}）。已按各表的栏目找到并照常校验；请按官方格式把{'各表' if several else '该表'}放在对应的章节标题之下。"
+    )

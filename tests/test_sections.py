@@ -1,0 +1,119 @@
+"""A published report's tables found under their section headings, or where the report puts them instead: appended
+after the text as 附表 (under the same, renumbered, unnumbered or "附表2：" headings, or none), or under a heading the
+table's own first row repeats. The findings are those of the same report with its tables in place, and one ST11 says
+the tables are not under their headings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import documents
+import pytest
+from builders import TEMPLATE, published
+from test_import import _published_as
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.xlsx import load
+
+WRONG = VALUES | {
+    "t3.disclosed.business": VALUES["t3.disclosed.business"] + 5,
+    "t4.cases.direct.pending": VALUES["t4.cases.direct.pending"] + 1,
+}
+_TABLED = [s.title for s in TEMPLATE.sheets if s.tables]  # 二、主动公开… 三、收到和处理… 四、政府信息公开行政复议…
+_APPENDIX_HEADINGS = {  # each table section's heading in the appendix, by its place among the three (0 to 2)
+    "official": lambda i, title: title,
+    "renumbered": lambda i, title: "一二三"[i] + title[1:],
+    "unnumbered": lambda i, title: title[2:],
+    "附表": lambda i, title: f"附表{i + 1}：{title[2:]}",
+    "none": lambda i, title: None,
+}
+
+
+def _parts(tmp_path: Path, values: dict, title: str = "某县人民政府办公室2025年度政府信息公开工作年度报告") -> list:
+    """The report laid out as published: each section's heading, its tables under it."""
+    xlsx = published(tmp_path / "report.xlsx", {k: v for k, v in values.items() if v is not None}, title=title)
+    return documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _appended(parts: list, heading) -> list:
+    """The report with its tables after the text under "附表", each section's under `heading(i, title)` (none when
+    None), and "具体情况详见附表。" under the section's heading in the text."""
+    text, appendix, section = [], ["附表"], None
+    for part in parts:
+        if isinstance(part, documents.Tbl):
+            if section is not None:
+                appendix += [h] if (h := heading(_TABLED.index(section), section)) else []
+                section = None
+            appendix.append(part)
+            continue
+        text.append(part)
+        if part in _TABLED:
+            text.append("具体情况详见附表。")
+            section = part
+    return text + appendix
+
+
+def _findings(path: Path) -> list[tuple]:
+    (report,) = check_paths([path])
+    assert report.error is None
+    return sorted((f.rule, f.key, f.expected, f.actual) for f in report.findings if f.rule != "ST11")
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("style", _APPENDIX_HEADINGS)
+def test_tables_appended_after_the_text_are_checked_and_said_once(tmp_path: Path, style: str, fmt: str) -> None:
+    parts = _parts(tmp_path, WRONG)
+    expected = _findings(_published_as(parts, tmp_path / "in_place", fmt))
+    assert {rule for rule, *_ in expected} >= {"EQ02", "EQ04"}  # a wrong value in 表三 and in 表四
+    path = _published_as(_appended(parts, _APPENDIX_HEADINGS[style]), tmp_path / "appended", fmt)
+    (report,) = check_paths([path])
+    assert report.coverage.checked == report.coverage.total
+    assert report.values["t3.disclosed.business"] == WRONG["t3.disclosed.business"]
+    assert _findings(path) == expected
+    (moved,) = [f for f in report.findings if f.rule == "ST11"]
+    assert moved.severity == "warning"
+    assert moved.message.startswith(
+        "表二、表三、表四没有放在各自的章节标题之下（如表二的表格不在「二、主动公开政府信息情况」之下"
+    )
+    assert "已按各表的栏目找到并照常校验" in moved.message and "（原文位置：" in moved.message
+
+
+def test_a_heading_repeated_as_the_first_row_of_its_table_keeps_the_table(tmp_path: Path) -> None:
+    """表三 and 表四 each under its heading, their first row a merged cell repeating it (as Word users type a title
+    into the table): the tables are found, and a wrong value in each is reported."""
+    parts = _parts(tmp_path, WRONG)
+    expected = _findings(_published_as(parts, tmp_path / "in_place", "html"))
+    titled = [_titled(part, parts[i - 1]) if _under_heading(parts, i) else part for i, part in enumerate(parts)]
+    path = _published_as(titled, tmp_path / "titled", "html")
+    (report,) = check_paths([path])
+    assert [f for f in report.findings if f.rule in ("ST01", "ST11")] == []
+    assert _findings(path) == expected
+
+
+def _under_heading(parts: list, i: int) -> bool:
+    """Whether part `i` is the one table right under 表三's or 表四's heading."""
+    return isinstance(parts[i], documents.Tbl) and parts[i - 1] in _TABLED[1:]
+
+
+def _titled(table: documents.Tbl, heading: str) -> documents.Tbl:
+    """The table with a first row repeating `heading`, merged across the table."""
+    cells = {(1, 1): heading} | {(r + 1, c): text for (r, c), text in table.cells.items()}
+    merges = [(1, 1, 1, table.cols)] + [(t + 1, lf, b + 1, rt) for t, lf, b, rt in table.merges]
+    covered = {(1, c) for c in range(2, table.cols + 1)} | {(r + 1, c) for r, c in table.covered}
+    return documents.Tbl(cells, merges, table.rows + 1, table.cols, covered)
+
+
+def test_the_tables_of_a_further_report_are_not_taken_for_an_appendix(tmp_path: Path) -> None:
+    """A report whose text says "详见附表" but appends none, then another year's report with its tables: those are
+    the further report's, not the first one's (which had no table, so the document reader cannot tell them apart)."""
+    appended = _appended(_parts(tmp_path, VALUES), lambda i, title: None)
+    first = [part for part in appended if isinstance(part, str) and part != "附表"]
+    later = _parts(
+        tmp_path, VALUES | {"t3.new.natural": 100}, title="某县人民政府办公室2024年度政府信息公开工作年度报告"
+    )
+    path = _published_as(first + later, tmp_path / "two", "html")
+    (report,) = check_paths([path])
+    rules = [f.rule for f in report.findings]
+    assert "ST11" not in rules and rules.count("ST01") == 6  # 表二's four tables, 表三, 表四
+    assert report.values.get("t3.new.natural") is None

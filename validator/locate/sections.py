@@ -1,0 +1,97 @@
+"""Where a table sheet's tables lie on a sheet printing a whole report: under its section heading, or elsewhere
+(appended after the text as 附表, under headings of their own or none)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from validator.labels import normalize
+from validator.locate.matching import SheetIndex
+from validator.locate.title import paragraphs
+from validator.report_titles import read_title
+from validator.spec.model import Sheet, Template
+
+END = 10**6  # a row below any sheet's last
+
+# What numbers a section heading or an appended table's title: "三、", "（三）", "3.", "第三部分", "附表2：", "附件二".
+_NUMBERING = re.compile(
+    r"^(?:附[表件][一二三四五六七八九十\d]*[:.、]?)?(?:[（(]?[一二三四五六七八九十\d]+[)）.、]|第[一二三四五六七八九十]+部分)?"
+)
+_WORDS_MIN = 4  # a heading's words are at least this long ("总体情况"), not a numbered item's "其他"
+
+
+def words(text: str) -> str:
+    """A heading's words without its numbering, normalised ("三、收到和处理…", "附表2：收到和处理…" alike)."""
+    return _NUMBERING.sub("", normalize(text))
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where one table sheet's tables are looked for: below row `top` and above row `limit`.
+
+    `heading` is the row of the section's heading, written as the official one or otherwise (0: the sheet prints
+    none), and `end` the row of the next section's heading: the section's text lies between. `moved` is the row
+    where the tables lie instead when they are not under their heading (appended after the text: 附表).
+    """
+
+    heading: int
+    end: int
+    top: int
+    limit: int
+    moved: int = 0
+    titled: bool = False  # `moved` holds a heading of the section ("附表2：收到和处理…"), not the tables' first row
+
+    @property
+    def under_heading(self) -> bool:
+        return bool(self.heading) and not self.moved
+
+
+def section_headings(template: Template) -> dict[str, str]:
+    """The words of the report's section headings (一、总体情况 … 六、其他需要报告的事项), by spec sheet or field."""
+    out = {words(s.title): s.name for s in template.sheets if s.tables}
+    out |= {words(f.label): f.key for f in template.fields.values() if f.kind == "longtext"}
+    return {w: name for w, name in out.items() if len(w) >= _WORDS_MIN}
+
+
+def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[str]) -> Section:
+    """Where `spec`'s tables lie: the rows after its section heading up to the next section's heading (a heading
+    repeated at once, as a table's first row, is the same heading); when no rows there hold the tables' `own`
+    labels, the rows under a later heading of the section that do (the tables appended after the text, under the
+    same or a renumbered heading, or under "附表2：…"), else the rows from the first of their labels anywhere.
+    Nothing is looked for beyond a further report's title (validator.sources.document drops such a report only when
+    the first one had tables)."""
+    spans = _spans(index, spec, template)
+    if not spans:
+        return Section(0, END, 0, END)
+    heading, end = spans[0]
+    stop = _further_title(index, heading)
+    hits = [r for r, _, t in index.labels if t in own and r < stop]
+    if any(heading < r < end for r in hits):
+        return Section(heading, end, heading, end)
+    later = [(start, limit) for start, limit in spans[1:] if any(start < r < limit for r in hits)]
+    if later:
+        start, limit = max(later, key=lambda span: sum(span[0] < r < span[1] for r in hits))
+        return Section(heading, end, start, limit, moved=start, titled=True)
+    if hits:
+        return Section(heading, end, min(hits) - 1, stop, moved=min(hits))
+    return Section(heading, end, heading, end)
+
+
+def _spans(index: SheetIndex, spec: Sheet, template: Template) -> list[tuple[int, int]]:
+    """(heading row, next section's heading row) of each place the sheet prints `spec`'s section heading, by its
+    words; headings of one section printed one right after the other (a paragraph and the table's first row
+    repeating it) are one."""
+    headings = section_headings(template)
+    rows = sorted({r: headings[w] for r, _, t in index.labels if (w := _NUMBERING.sub("", t)) in headings}.items())
+    out = []
+    for i, (row, name) in enumerate(rows):
+        if name == spec.name and (i == 0 or rows[i - 1][1] != name):
+            out.append((row, next((r for r, other in rows[i:] if other != name), END)))
+    return out
+
+
+def _further_title(index: SheetIndex, after: int) -> int:
+    """The row of the first paragraph after row `after` titling a report of a year (a further report), else END."""
+    titles = (r for r, text in paragraphs(index.sheet) if r > after and (title := read_title(text)) and title[1])
+    return next(titles, END)

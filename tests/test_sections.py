@@ -60,8 +60,10 @@ def _findings(path: Path) -> list[tuple]:
     return sorted((f.rule, f.key, f.expected, f.actual) for f in report.findings if f.rule != "ST11")
 
 
-@pytest.mark.parametrize("fmt", ("html", "docx"))
-@pytest.mark.parametrize("style", _APPENDIX_HEADINGS)
+@pytest.mark.parametrize(
+    ("style", "fmt"),
+    [(style, fmt) for style in _APPENDIX_HEADINGS for fmt in ("html", "docx")] + [("renumbered", "pdf")],
+)
 def test_tables_appended_after_the_text_are_checked_and_said_once(tmp_path: Path, style: str, fmt: str) -> None:
     parts = _parts(tmp_path, WRONG)
     expected = _findings(_published_as(parts, tmp_path / "in_place", fmt))

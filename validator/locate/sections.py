@@ -65,10 +65,11 @@ def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[st
     if not spans:
         return Section(0, END, 0, END)
     heading, end = spans[0]
-    stop = _further_title(index, heading)
-    hits = [r for r, _, t in index.labels if t in own and r < stop]
+    hits = [r for r, _, t in index.labels if t in own]
     if any(heading < r < end for r in hits):
         return Section(heading, end, heading, end)
+    stop = _further_title(index, heading)
+    hits = [r for r in hits if r < stop]
     later = [(start, limit) for start, limit in spans[1:] if any(start < r < limit for r in hits)]
     if later:
         start, limit = max(later, key=lambda span: sum(span[0] < r < span[1] for r in hits))

@@ -93,6 +93,20 @@ def test_a_heading_repeated_as_the_first_row_of_its_table_keeps_the_table(tmp_pa
     assert _findings(path) == expected
 
 
+def test_items_of_the_overview_worded_as_the_section_headings_are_not_the_sections(tmp_path: Path) -> None:
+    """「一、总体情况」 told item by item in the sections' words (「（一）主动公开政府信息情况」…): the tables are under
+    their own numbered headings, not moved, and each section's text is its own."""
+    parts = _parts(tmp_path, WRONG)
+    expected = _findings(_published_as(parts, tmp_path / "in_place", "html"))
+    at = parts.index("一、总体情况") + 1
+    items = [f"（{'一二三'[i]}）{title[2:]}" for i, title in enumerate(_TABLED)]
+    overview = [line for item in items for line in (item, "本机关认真贯彻条例。")]
+    path = _published_as(parts[:at] + overview + parts[at:], tmp_path / "items", "html")
+    (report,) = check_paths([path])
+    assert "ST11" not in {f.rule for f in report.findings}
+    assert _findings(path) == expected
+
+
 def _under_heading(parts: list, i: int) -> bool:
     """Whether part `i` is the one table right under 表三's or 表四's heading."""
     return isinstance(parts[i], documents.Tbl) and parts[i - 1] in _TABLED[1:]

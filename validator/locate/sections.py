@@ -62,15 +62,19 @@ def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[st
     Nothing is looked for beyond a further report's title (validator.sources.document drops such a report only when
     the first one had tables)."""
     spans = _spans(index, spec, template)
+    # The heading numbered as the format numbers it, where the sheet prints one: the same words numbered otherwise
+    # above it are an item of another section ("一、总体情况" → "（一）主动公开政府信息情况"), not this section.
+    official = normalize(spec.title)
+    spans = spans[next((i for i, (_, _, text) in enumerate(spans) if text == official), 0) :]
     if not spans:
         return Section(0, END, 0, END)
-    heading, end = spans[0]
+    heading, end, _ = spans[0]
     hits = [r for r, _, t in index.labels if t in own]
     if any(heading < r < end for r in hits):
         return Section(heading, end, heading, end)
     stop = _further_title(index, heading)
     hits = [r for r in hits if r < stop]
-    later = [(start, limit) for start, limit in spans[1:] if any(start < r < limit for r in hits)]
+    later = [(start, limit) for start, limit, _ in spans[1:] if any(start < r < limit for r in hits)]
     if later:
         start, limit = max(later, key=lambda span: sum(span[0] < r < span[1] for r in hits))
         return Section(heading, end, start, limit, moved=start, titled=True)
@@ -79,16 +83,16 @@ def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[st
     return Section(heading, end, heading, end)
 
 
-def _spans(index: SheetIndex, spec: Sheet, template: Template) -> list[tuple[int, int]]:
-    """(heading row, next section's heading row) of each place the sheet prints `spec`'s section heading, by its
-    words; headings of one section printed one right after the other (a paragraph and the table's first row
-    repeating it) are one."""
+def _spans(index: SheetIndex, spec: Sheet, template: Template) -> list[tuple[int, int, str]]:
+    """(heading row, next section's heading row, the heading as written) of each place the sheet prints `spec`'s
+    section heading, by its words; headings of one section printed one right after the other (a paragraph and the
+    table's first row repeating it) are one."""
     headings = section_headings(template)
-    rows = sorted({r: headings[w] for r, _, t in index.labels if (w := _NUMBERING.sub("", t)) in headings}.items())
+    rows = sorted({r: (headings[w], t) for r, _, t in index.labels if (w := _NUMBERING.sub("", t)) in headings}.items())
     out = []
-    for i, (row, name) in enumerate(rows):
-        if name == spec.name and (i == 0 or rows[i - 1][1] != name):
-            out.append((row, next((r for r, other in rows[i:] if other != name), END)))
+    for i, (row, (name, text)) in enumerate(rows):
+        if name == spec.name and (i == 0 or rows[i - 1][1][0] != name):
+            out.append((row, next((r for r, (other, _) in rows[i:] if other != name), END), text))
     return out
 
 

@@ -880,6 +880,20 @@ def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.parametrize("fmt", ("docx", "html", "pdf"))
+def test_clearing_marks_in_a_document_names_its_annotated_copy(corpus, tmp_path: Path, fmt: str) -> None:
+    """`nianbao clear` on the published document itself: it holds no marks (its copy does), said with exit 2; the
+    document is left as it was."""
+    path = shutil.copy(_rendering(corpus, "defective", fmt), tmp_path / f"年报.{fmt}")
+    before = Path(path).read_bytes()
+    done = _cli("clear", str(path))
+    assert done.returncode == 2, done.stderr
+    assert (
+        f"不是 Excel 工作簿，其中没有也不能写入校验标注。校验它生成的标注副本是「年报.{fmt}.校验.xlsx」" in done.stderr
+    )
+    assert "Traceback" not in done.stderr and Path(path).read_bytes() == before
+
+
 def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
     pdf = _rendering(corpus, "balanced", "pdf")
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)

@@ -14,7 +14,7 @@ FORMAT_ZH = {
     "doc": "Word 97-2003 或 WPS 文档",
     "xls": "旧版 Excel 或 WPS 表格",
 }
-WORKBOOK_FORMATS = frozenset({"xlsx", "xls"})  # the others are published documents, read as one sheet
+DOCUMENT_FORMATS = frozenset(FORMAT_ZH) - {"xlsx", "xls"}  # published documents, read as one sheet
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,11 @@ from validator.annotate.zip_clear import clear_cells, drop_results, results_shee
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.provenance import DOCUMENT_FORMATS, FORMAT_ZH
+from validator.sources.files import read_regular
 from validator.sources.grid import ReadError
+from validator.sources.limits import Limits
+from validator.sources.sniff import SAVE_AS, file_format
 from validator.sources.xlsx import sniff
 from validator.text import in_use_hint, os_reason
 
@@ -78,14 +82,22 @@ class Written:
 def open_package(path: Path) -> Package:
     """The package of a workbook file, wherever its workbook part is; ReadError (a Chinese message) for files that
     are not workbooks."""
+    path, limits = Path(path), Limits.from_env()
+    data = read_regular(path, limits)
+    if (fmt := file_format(data)) in DOCUMENT_FORMATS:  # checked, it is read into the official workbook: its copy
+        raise ReadError(
+            f"这是{FORMAT_ZH[fmt]}，不是 Excel 工作簿，其中没有也不能写入校验标注。校验它生成的标注副本是"
+            f"「{path.name}{ANNOTATED_SUFFIX}.xlsx」，标注在该副本中（清除标注也请对该副本操作）。",
+            "not_workbook",
+        )
     try:
-        pkg = Package.open(path)
+        pkg = Package(data)
         if pkg.has(workbook_part(pkg)):
             return pkg
-    except (ReadError, OSError):
+    except ReadError:
         pass
-    sniff(Path(path))  # says what the file is instead
-    return Package.open(path)
+    sniff(path, limits)  # says what the file is instead
+    raise ReadError(f"文件中没有工作簿，不是 Excel 工作簿。{SAVE_AS}", "not_workbook")
 
 
 def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:

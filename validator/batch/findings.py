@@ -10,7 +10,7 @@ from validator.catalogue import ACROSS_FAMILY, BUILTIN
 from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
 from validator.names import WHOLE_REPORT
-from validator.provenance import WORKBOOK_FORMATS
+from validator.provenance import DOCUMENT_FORMATS
 from validator.render.json import counts_json, finding_json, with_decision
 from validator.rounds.decide import DecisionRecord, decider
 from validator.text import plain_number
@@ -32,7 +32,7 @@ def add_findings(doc: dict, findings: list[Finding]) -> None:
     """Append findings to a JSON result, keeping its order (severity, rule, cell) and counts; a published document's
     findings on no cell are placed on 整份年报, as the engine places its own (a document has no workbook)."""
     added = [finding_json(f, doc.get("template")) for f in findings]
-    if doc.get("source_format", "xlsx") not in WORKBOOK_FORMATS:
+    if doc.get("source_format") in DOCUMENT_FORMATS:
         added = [f if f["cell"] or f["place"] else f | {"place": WHOLE_REPORT} for f in added]
     doc["findings"] = sorted(
         doc["findings"] + added,

@@ -12,6 +12,7 @@ from pathlib import Path, PureWindowsPath
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+import lxml.html
 import openpyxl
 import pytest
 from batch_set import HOSTILE, make_set
@@ -199,6 +200,16 @@ def test_html_report_lists_every_finding_and_escapes_submissions(run: Run, expec
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "某县丙局" in html  # missing this year
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # nothing fetched from anywhere
+
+
+def test_html_report_ranks_each_agency_once(run: Run):
+    """丁's report submitted twice (identical files) is one agency among those with the most errors."""
+    page = lxml.html.fromstring((run.out / "report.html").read_bytes())
+    (top,) = page.xpath("//h2[starts-with(., '错误最多')]/following-sibling::*[1]")
+    names = [li.xpath("string(a)") for li in top.xpath("li")]
+    assert len(names) == len(set(names)) and HOSTILE in names
+    (ding,) = [li.text_content() for li in top.xpath("li") if li.xpath("string(a)") == HOSTILE]
+    assert ding.endswith("（本批共有该单位的 2 份报告，此为错误最多的一份）")
 
 
 def test_annotated_copies_mark_every_finding_of_their_workbook(run: Run):

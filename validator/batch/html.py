@@ -10,7 +10,9 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from validator.agency import agencies
 from validator.batch.crossyear import Missing
+from validator.batch.findings import agency_keys
 from validator.batch.outcome import Outcome
 from validator.batch.rounds import Absent
 from validator.batch.rows import (
@@ -152,11 +154,25 @@ def _chart(docs: Sequence[dict]) -> str:
 
 
 def _top(docs: Sequence[dict]) -> str:
-    failing = [(i, d) for i, d in enumerate(docs) if d["counts"]["error"]]
-    ranked = sorted(failing, key=lambda pair: -pair[1]["counts"]["error"])[:TOP_AGENCIES]
+    """The agencies with the most errors, each once: by its report with the most (several reports of one agency
+    in the batch are said)."""
+
+    def errors(i: int) -> int:
+        return docs[i]["counts"]["error"]
+
+    reports: dict[object, list[int]] = {}
+    for i, key in enumerate(agencies([agency_keys(d) for d in docs])):
+        reports.setdefault(key or docs[i]["file"], []).append(i)  # a report naming no agency stands alone
+    worst = [(max(found, key=errors), len(found)) for found in reports.values()]
+    ranked = sorted((w for w in worst if errors(w[0])), key=lambda w: -errors(w[0]))[:TOP_AGENCIES]
     if not ranked:
         return "<p>没有报告有错误。</p>"
-    items = (f'<li><a href="#d{i}">{_e(_name(d))}</a>：{d["counts"]["error"]} 项错误</li>' for i, d in ranked)
+    items = (
+        f'<li><a href="#d{i}">{_e(_name(docs[i]))}</a>：{errors(i)} 项错误'
+        + (f"（本批共有该单位的 {n} 份报告，此为错误最多的一份）" if n > 1 else "")
+        + "</li>"
+        for i, n in ranked
+    )
     return "<ol>" + "".join(items) + "</ol>"
 
 

@@ -89,9 +89,14 @@ class LocatedReport:
     ) -> None:
         """A structure finding; `keys` are the inputs it leaves unknown or replaces, `table` the table it is about."""
         keys = frozenset(keys)
+        finding = replace(builtin_finding(code, message, cell), area=table)
+        if finding in self.findings:  # said of several tables at once (表二's four under one picture): said once
+            i = self.findings.index(finding)
+            self.effects[i] = self.effects.get(i, frozenset()) | keys
+            return
         if keys:
             self.effects[len(self.findings)] = keys
-        self.findings.append(replace(builtin_finding(code, message, cell), area=table))
+        self.findings.append(finding)
 
     def take(self, trial: LocatedReport) -> None:
         """The findings and strays of a trial reading (a table read both ways round), once it is the one kept."""

@@ -903,6 +903,15 @@ def test_clearing_marks_in_a_document_names_its_annotated_copy(corpus, tmp_path:
     assert "Traceback" not in done.stderr and Path(path).read_bytes() == before
 
 
+def test_in_place_on_a_document_leaves_it_and_says_where_the_marks_went(corpus, tmp_path: Path) -> None:
+    path = shutil.copy(_rendering(corpus, "defective", "docx"), tmp_path / "年报.docx")
+    before = Path(path).read_bytes()
+    done = _cli("check", str(path), "--in-place")
+    assert done.returncode == 1, done.stderr
+    assert "--in-place 只适用于 Excel 工作簿：原文件不是工作簿，未作改动，标注写在另存的标注副本中。" in done.stdout
+    assert Path(path).read_bytes() == before and (tmp_path / "年报.docx.校验.xlsx").exists()
+
+
 def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
     pdf = _rendering(corpus, "balanced", "pdf")
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)

@@ -19,13 +19,7 @@ CONVERTED = (
     "原文件是{what}，标注副本是按原样转换为官方模板后的工作簿。所列问题与校验原文件的结果相同；"
     "填报单元格的问题标在该工作簿的对应单元格上，其余问题（如标签、正文）的位置是原文中的位置。"
 )
-_WHAT = {
-    "html": "网页",
-    "docx": "Word 文档",
-    "pdf": "PDF",
-    "doc": "Word 97-2003 或 WPS 文档",
-    "xls": "旧版 Excel 或 WPS 表格",
-}
+NOT_IN_PLACE = "--in-place 只适用于 Excel 工作簿：原文件不是工作簿，未作改动，标注写在另存的标注副本中。"
 
 
 def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written | str:
@@ -44,7 +38,8 @@ def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in
         written = try_write_annotated(converted, on_copy(report, checked), out_dir or source.parent)
     if isinstance(written, str):
         return written
-    return Written(written.path, (CONVERTED.format(what=FORMAT_ZH[report.source_format]), *written.notices))
+    kept = (NOT_IN_PLACE,) if in_place else ()  # the original is no workbook to mark: it is left as it was
+    return Written(written.path, (CONVERTED.format(what=FORMAT_ZH[report.source_format]), *kept, *written.notices))
 
 
 def on_copy(report: FileReport, converted: FileReport) -> FileReport:

@@ -535,6 +535,7 @@ def test_check_with_a_malformed_spec_names_the_place_in_it(balanced: Path, tmp_p
     proc = run("check", "--template", str(bad), str(report), cwd=tmp_path)
     assert proc.returncode == EXIT_USAGE
     assert proc.stdout == ""
+    assert proc.stderr.startswith("模板规格有误：")
     assert f"模板规格有误：{bad}: rules[5].op: 「=>」不是参数 op 的可用值（可用：>=、>、<=、<、==）" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert listing(tmp_path) == {"a.xlsx", "bad.yaml"}

@@ -369,6 +369,7 @@ def test_a_decision_in_the_folders_summary_that_cannot_be_used_stops_the_rerun(r
     assert main(["batch", str(rounds.root / "第2轮"), "--out", str(again), "--jobs", "1"]) == EXIT_USAGE
     said = capsys.readouterr().err
     assert f"汇总.xlsx 的「问题明细」第 {row} 行的处理意见「同意」无效" in said and "请改正该文件后重新运行" in said
+    assert not said.startswith("命令用法有误")  # the command is right; the file it reads is not
     assert (again / "汇总.xlsx").read_bytes() == before
 
 

@@ -239,7 +239,7 @@ def _load_decisions(args: argparse.Namespace) -> tuple:
     try:
         return tuple(load_decisions(args.decisions))
     except DecisionError as exc:
-        raise _UsageError(str(exc)) from exc
+        raise _UnusableInput(str(exc)) from exc
 
 
 @dataclass
@@ -279,7 +279,7 @@ def _chosen_template(args: argparse.Namespace) -> Template | None:
     try:
         return get_template(args.template)
     except SpecError as exc:
-        raise _UsageError(f"模板规格有误：{exc}。请修正该规格文件，或用 nianbao templates 查看可用的模板。") from exc
+        raise _UnusableInput(f"模板规格有误：{exc}。请修正该规格文件，或用 nianbao templates 查看可用的模板。") from exc
 
 
 def _without_data_synthesis() -> None:
@@ -290,6 +290,15 @@ def _without_data_synthesis() -> None:
 
 class _UsageError(Exception):
     """A command that cannot run as given; the message is Chinese."""
+
+    prefix = "命令用法有误："
+
+
+class _UnusableInput(_UsageError):
+    """A file the command was given (a decisions file, a template spec) that cannot be used: the message says
+    which and what to change."""
+
+    prefix = ""
 
 
 @contextlib.contextmanager
@@ -600,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except _UsageError as exc:
-        print(f"命令用法有误：{exc}", file=sys.stderr)
+        print(f"{exc.prefix}{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

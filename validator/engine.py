@@ -12,10 +12,11 @@ import os
 import re
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
@@ -37,7 +38,9 @@ from validator.version import ENGINE_VERSION
 
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
 CHUNK_SIZE = 200
-_BACKUP = re.compile(r"\.bak\d*\.")  # x.bak.xlsx, x.bak2.xlsx: what --in-place keeps
+# How this tool names what it writes beside a file (validator.annotate.zip_painter): an annotated copy x.校验.xlsx
+# (a document's x.pdf.校验.xlsx) and --in-place backups x.bak.xlsx, x.bak2.xlsx; .xlsm for a workbook with macros.
+_OWN_OUTPUT = re.compile(r"(?P<stem>.+)(?:(?P<copy>\.校验)|\.bak\d*)\.(?:xlsx|xlsm)", re.IGNORECASE)
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
@@ -50,14 +53,14 @@ REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
     """(file, its folder relative to the folder named) for every workbook to check.
 
-    Files are taken as given; a folder stands for the workbooks in it and its subfolders, without the annotated
-    copies and backups this tool writes and without Office's "~$" lock files. An empty folder stays, to be reported.
-    The relative folder lets copies written elsewhere (--out) keep the folder structure, so that two b.xlsx in two
-    subfolders do not overwrite each other's copy.
+    Files are taken as given; a folder stands for the reports in it and its subfolders, without the annotated copies
+    and backups this tool wrote beside them (see copy_beside) and without Office's "~$" lock files. An empty folder
+    stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the folder structure, so that
+    two b.xlsx in two subfolders do not overwrite each other's copy.
     """
     out: list[tuple[Path, Path]] = []
     for path in map(Path, paths):
-        found = sorted(f for f in path.rglob("*") if _is_report(f)) if _is_folder(path) else []
+        found = _reports_in(path) if _is_folder(path) else []
         out += [(f, f.parent.relative_to(path)) for f in found] or [(path, Path())]
     return out
 
@@ -69,15 +72,37 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
+def _reports_in(folder: Path) -> list[Path]:
+    files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file())
+    beside = names_by_folder(files)
+    return [f for f in files if not f.name.startswith("~$") and not copy_beside(f.name, beside[f.parent])]
+
+
 def is_own_output(name: str) -> bool:
-    """Whether a file name is one this tool writes: an annotated copy (x.校验.xlsx) or an --in-place backup."""
-    return ".校验." in name or bool(_BACKUP.search(name))
+    """Whether a file is named as this tool names its annotated copies (x.校验.xlsx) and --in-place backups."""
+    return _OWN_OUTPUT.fullmatch(name) is not None
 
 
-def _is_report(path: Path) -> bool:
-    name = path.name
-    ours = is_own_output(name) or name.startswith("~$")
-    return path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and not ours
+def names_by_folder(paths: Iterable[PurePath]) -> dict[PurePath, frozenset[str]]:
+    """The names of `paths` by their folder, casefolded (Windows and macOS folders ignore case): for copy_beside."""
+    names: defaultdict[PurePath, set[str]] = defaultdict(set)
+    for path in paths:
+        names[path.parent].add(path.name.casefold())
+    return {folder: frozenset(found) for folder, found in names.items()}
+
+
+def copy_beside(name: str, beside: Collection[str]) -> tuple[str, str] | None:
+    """What this tool wrote beside a file, when `name` is (标注副本 or 备份, the original's name): named as the
+    tool's copy or backup of a file whose name is among `beside` (the casefolded names in the same folder). Such a copy
+    is not checked again. Without its original it is a submission: an annotated copy an agency returned, its
+    explanations typed in (docs/rounds.md)."""
+    own = _OWN_OUTPUT.fullmatch(name)
+    if own is None:
+        return None
+    stem = own["stem"]
+    originals = [stem] if PurePath(stem).suffix.lower() in REPORT_SUFFIXES else [stem + ".xlsx", stem + ".xlsm"]
+    original = next((o for o in originals if o.casefold() in beside), None)
+    return (("标注副本" if own["copy"] else "备份"), original) if original else None
 
 
 # ---------------------------------------------------------------- the public entry points

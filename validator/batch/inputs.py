@@ -6,11 +6,11 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from validator.engine import REPORT_SUFFIXES, is_own_output
+from validator.engine import REPORT_SUFFIXES, copy_beside, names_by_folder
 from validator.findings import Finding
 from validator.sources.sniff import other_archive, other_archive_refusal
 from validator.text import natural_key
@@ -62,21 +62,29 @@ def require(paths: Sequence[str | Path]) -> None:
 
 
 def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] = ()) -> Inputs:
-    """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs).
+    """Every workbook among `paths`, archives extracted under `staging`; nothing under `exclude` (our own outputs),
+    nor an annotated copy or backup this tool wrote beside its original (one given with its original, too).
     A folder's and an archive's files come in natural order (报告2 before 报告10), as a file manager lists them.
     A path that does not exist raises MissingInput: it is not a submission that could not be read, nor one to skip."""
     require(paths)
     out = Inputs()
     excluded = [p.resolve() for p in exclude]
     folders: dict[Path, Path] = {}  # each folder resolved once for all its files
+    given = [Path(p) for p in paths if not Path(p).is_dir()]
+    given_beside = names_by_folder(f.parent.resolve() / f.name for f in given)
     for path in map(Path, paths):
         if path.is_dir():
             root = path.resolve().name or "根目录"
-            for f in sorted(path.rglob("*"), key=lambda f: natural_key(f.relative_to(path).as_posix())):
-                if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded):
-                    _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0)
+            files = [
+                f
+                for f in path.rglob("*")
+                if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded)
+            ]
+            beside = names_by_folder(files)
+            for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
+                _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0, beside[f.parent])
         else:
-            _add_file(out, path, path.name, staging, 0)
+            _add_file(out, path, path.name, staging, 0, given_beside[path.parent.resolve()])
     _unique_names(out.items)
     return out
 
@@ -90,8 +98,9 @@ def _real(f: Path, folders: dict[Path, Path]) -> Path:
     return folders[f.parent] / f.name
 
 
-def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> None:
-    reason = skip_reason(PurePosixPath(name))
+def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int, beside: Collection[str] = ()) -> None:
+    """Add a file given, found in a folder or extracted; `beside`: the casefolded names in its folder (see skip_reason)."""
+    reason = skip_reason(PurePosixPath(name), beside)
     if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
         out.items.append(Item(str(path), name, other_archive_refusal(kind)))
     elif reason:
@@ -102,17 +111,22 @@ def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int) -> 
         out.items.append(Item(str(path), name))
 
 
-def skip_reason(name: PurePosixPath, copies: bool = False) -> str | None:
-    """Why a file of this name is not a submission to check (Chinese), or None. `copies`: this tool's annotated copies
-    and backups are submissions too (the service reads the 单位说明 of a copy uploaded as it is)."""
+def skip_reason(name: PurePosixPath, beside: Collection[str] = ()) -> str | None:
+    """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the casefolded names of the
+    files in its folder; an annotated copy or backup of one of them is this tool's output, not checked again. Any
+    other annotated copy is a submission: an agency's returned copy brings its 单位说明 (an upload, a round's folder)."""
     base = name.name
     if base.startswith("~$"):
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
     if base.startswith(".") or "__MACOSX" in name.parts:
         return "隐藏文件或 macOS 附加文件，不是报告"
     suffix = name.suffix.lower()
-    if suffix in REPORT_SUFFIXES and is_own_output(base) and not copies:
-        return "本工具生成的标注副本或备份，不再校验；单位改正后报回的标注副本，请去掉文件名中的「.校验」后再校验"
+    if own := copy_beside(base, beside):
+        what, original = own
+        returned = (
+            f"。如果这是单位改正后报回的标注副本，请把「{original}」移出该文件夹后再校验" if what == "标注副本" else ""
+        )
+        return f"本工具为同一文件夹中的「{original}」生成的{what}，不再校验{returned}"
     if kind := other_archive(suffix=suffix):
         return other_archive_refusal(kind)
     if suffix not in REPORT_SUFFIXES | {".zip"}:
@@ -183,6 +197,7 @@ def _add_archive(out: Inputs, path: Path, name: str, staging: Path, depth: int) 
 
 def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
     """The file entries of an archive to extract, with their safe path parts; the others are listed as skipped."""
+    safe: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
     for info in sorted(zf.infolist(), key=lambda i: natural_key(entry_name(i))):  # as the folder it came from lists
         if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
             continue
@@ -190,12 +205,14 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
         parts = safe_parts(decoded)
         if parts is None or stat.S_ISLNK(info.external_attr >> 16):
             out.skipped.append(Skipped(f"{name}/{decoded}", "压缩包中的路径不安全（指向压缩包以外或是链接），未解压"))
-            continue
-        reason = skip_reason(PurePosixPath(*parts))
-        if reason:
-            out.skipped.append(Skipped(PurePosixPath(name, *parts).as_posix(), reason))
-            continue
-        yield info, parts
+        else:
+            safe.append((info, PurePosixPath(*parts)))
+    beside = names_by_folder(inner for _, inner in safe)
+    for info, inner in safe:
+        if reason := skip_reason(inner, beside[inner.parent]):
+            out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason))
+        else:
+            yield info, inner.parts
 
 
 def _entry_problem(info: zipfile.ZipInfo, budget: int) -> str | None:

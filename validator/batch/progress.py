@@ -60,7 +60,10 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
             f"（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。"
         )
     if batch.skipped:
-        lines.append(f"跳过 {len(batch.skipped)} 个不是报告的文件（见 汇总.xlsx「未校验的文件」）。")
+        lines.append(
+            f"跳过 {len(batch.skipped)} 个文件：不是报告，或是本工具在原文件旁生成的标注副本、备份"
+            "（见 汇总.xlsx「未校验的文件」）。"
+        )
     if batch.missing:
         lines.append(f"上年报送、本年未报送的单位 {len(batch.missing)} 个（见 汇总.xlsx 和 report.html）。")
     if batch.absent is not None:

@@ -165,7 +165,7 @@ def create_app(settings: Settings) -> Starlette:
         """Store one upload with its result; a file the pool could not check is stored with the reason. A file that
         is not a report (by its name as `nianbao batch` tells, or an archive) is not kept: why, instead."""
         given = PurePosixPath((upload.filename or "").replace("\\", "/"))  # as sent: safe_name drops a leading dot
-        if reason := skip_reason(given, copies=True):  # an annotated copy brings its 单位说明
+        if reason := skip_reason(given):  # each upload is a submission: an annotated copy brings its 单位说明
             return Skipped(printable(given.name), reason)
         filename = safe_name(given.name)
         received = store.incoming_path(filename)

@@ -9,6 +9,7 @@ import pytest
 
 from validator.batch import inputs
 from validator.batch.inputs import collect, entry_name, safe_parts
+from validator.engine import workbook_paths
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
@@ -88,6 +89,42 @@ def test_folders_skip_lock_files_our_outputs_and_other_files(tmp_path: Path):
         "收到/说明.txt",
         "收到/.DS_Store",
     }
+
+
+def test_a_copy_is_skipped_beside_its_original_and_checked_alone(tmp_path: Path):
+    """An annotated copy or backup beside the file it was made from is our output; alone it is what an agency sent
+    back (a returned copy carrying its 单位说明). Folders, archives, files given and `nianbao check` agree."""
+    root = tmp_path / "第2轮"
+    names = ("甲局.xlsx", "甲局.校验.xlsx", "甲局.bak.xlsx", "年报.pdf", "年报.pdf.校验.xlsx", "B.XLSM", "b.校验.xlsm",
+             "乡镇/乙局.校验.xlsx", "乡镇/丙局.bak2.xlsx", "乡镇/丁局.校验.校验.xlsx", "乡镇/丁局.校验.xlsx")  # fmt: skip
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"PK")
+    returned = ["B.XLSM", "乡镇/丁局.校验.xlsx", "乡镇/丙局.bak2.xlsx", "乡镇/乙局.校验.xlsx", "年报.pdf", "甲局.xlsx"]
+    beside = {
+        "甲局.校验.xlsx": "本工具为同一文件夹中的「甲局.xlsx」生成的标注副本，不再校验。"
+        "如果这是单位改正后报回的标注副本，请把「甲局.xlsx」移出该文件夹后再校验",
+        "甲局.bak.xlsx": "本工具为同一文件夹中的「甲局.xlsx」生成的备份，不再校验",
+        "年报.pdf.校验.xlsx": "本工具为同一文件夹中的「年报.pdf」生成的标注副本，不再校验。"
+        "如果这是单位改正后报回的标注副本，请把「年报.pdf」移出该文件夹后再校验",
+        "b.校验.xlsm": "本工具为同一文件夹中的「B.XLSM」生成的标注副本，不再校验。"
+        "如果这是单位改正后报回的标注副本，请把「B.XLSM」移出该文件夹后再校验",
+        "乡镇/丁局.校验.校验.xlsx": "本工具为同一文件夹中的「丁局.校验.xlsx」生成的标注副本，不再校验。"
+        "如果这是单位改正后报回的标注副本，请把「丁局.校验.xlsx」移出该文件夹后再校验",
+    }
+    found = collect([root], tmp_path / "s")
+    assert sorted(i.name for i in found.items) == sorted(f"第2轮/{n}" for n in returned)
+    assert {s.name: s.reason for s in found.skipped} == {f"第2轮/{n}": r for n, r in beside.items()}
+    checked = [f.relative_to(root).as_posix() for f, _ in workbook_paths([root])]
+    assert sorted(checked) == sorted(returned)
+    archive = _zip(tmp_path / "第2轮.zip", {n: b"PK" for n in names})
+    found = collect([archive], tmp_path / "s2")
+    assert sorted(i.name for i in found.items) == sorted(f"第2轮.zip/{n}" for n in returned)
+    assert {s.name: s.reason for s in found.skipped} == {f"第2轮.zip/{n}": r for n, r in beside.items()}
+    given = collect([root / "甲局.xlsx", root / "甲局.校验.xlsx", root / "乡镇" / "乙局.校验.xlsx"], tmp_path / "s3")
+    assert [i.name for i in given.items] == ["甲局.xlsx", "乙局.校验.xlsx"]
+    assert [s.name for s in given.skipped] == ["甲局.校验.xlsx"]
+    assert [i.name for i in collect([root / "甲局.校验.xlsx"], tmp_path / "s4").items] == ["甲局.校验.xlsx"]
 
 
 def test_same_names_from_two_places_stay_apart(tmp_path: Path):

@@ -83,6 +83,11 @@ def check_json(capsys: pytest.CaptureFixture, path: Path, *options: str) -> tupl
     return code, json.loads(capsys.readouterr().out)["results"][0]
 
 
+def results(out: Path) -> list[dict]:
+    """The results.jsonl of a batch's output folder."""
+    return [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
+
+
 def by_rule(result: dict) -> dict[str, dict]:
     return {f["rule"]: f for f in result["findings"]}
 
@@ -147,7 +152,7 @@ def test_explaining_every_error_clears_the_exit_code(explained_copy: Path, capsy
 def test_batch_reads_explanations_of_a_resubmitted_copy(explained_copy: Path, tmp_path: Path):
     inbox = tmp_path / "第二轮"
     inbox.mkdir()
-    shutil.copy(explained_copy, inbox / "甲局（改）.xlsx")  # a copy named as our output would be skipped
+    shutil.copy(explained_copy, inbox / "甲局（改）.xlsx")  # renamed: a copy is read whatever its name
     assert main(["batch", str(inbox), "--out", str(tmp_path / "结果"), "--jobs", "1"]) == 1
     (doc,) = [json.loads(line) for line in (tmp_path / "结果" / "results.jsonl").read_text("utf-8").splitlines()]
     found = by_rule(doc)
@@ -159,6 +164,49 @@ def test_batch_reads_explanations_of_a_resubmitted_copy(explained_copy: Path, tm
     }
     copy = tmp_path / "结果" / doc["annotated"]
     assert sheet_explanations(copy)["TX02"] == TX02_NOTE
+
+
+def test_a_returned_copy_is_the_agencys_next_round(tmp_path: Path):
+    """Round 2 holds 甲局's annotated copy as the agency sent it back, explanations typed in: it is 甲局's
+    resubmission, compared with round 1 and its explanations carried. 乙局's copy lying beside 乙局.xlsx (as
+    `nianbao check` on the folder leaves it) is ours, skipped with the reason."""
+    first, second = tmp_path / "第1轮", tmp_path / "第2轮"
+    first.mkdir(), second.mkdir()
+    wrong_report(first / "甲局.xlsx")
+    yi = agency("某县乙局", "11330521MB0000002", other_matters="本年度没有其他需要报告的事项。")  # TX02
+    build(first / "乙局.xlsx", yi)
+    assert main(["batch", str(first), "--out", str(tmp_path / "结果1"), "--jobs", "1"]) == 1
+    docs = {Path(d["file"]).name: d for d in results(tmp_path / "结果1")}
+    returned = shutil.copy(tmp_path / "结果1" / docs["甲局.xlsx"]["annotated"], second / "甲局.校验.xlsx")
+    explain(returned, {"TX02": TX02_NOTE, "PL02": PL02_NOTE, "EQ01": EQ_NOTE})
+    build(second / "乙局.xlsx", yi)
+    shutil.copy(tmp_path / "结果1" / docs["乙局.xlsx"]["annotated"], second / "乙局.校验.xlsx")
+    out = tmp_path / "结果2"
+    assert main(["batch", str(second), "--out", str(out), "--since", str(tmp_path / "结果1"), "--jobs", "1"]) == 1
+    (jia,) = [d for d in results(out) if d["file"] == "第2轮/甲局.校验.xlsx"]
+    assert {r: f["explanation"] for r, f in by_rule(jia).items()} == {
+        "EQ01": EQ_NOTE,
+        "EQ03": None,
+        "TX02": TX02_NOTE,
+        "PL02": PL02_NOTE,
+    }
+    assert jia["round"]["previous"] == "第1轮/甲局.xlsx"
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")
+    rows = list(summary["本轮变化"].iter_rows(values_only=True))
+    changes = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert {n: (r["状态"], r["文件"], r["此前报送的文件"]) for n, r in changes.items()} == {
+        "某县甲局": ("有错误", "第2轮/甲局.校验.xlsx", "第1轮/甲局.xlsx"),
+        "某县乙局": ("通过", "第2轮/乙局.xlsx", "第1轮/乙局.xlsx"),
+    }
+    assert [changes["某县甲局"][k] for k in ("已改正", "新出现", "仍存在", "已说明", "已接受")] == [0, 0, 1, 3, 0]
+    assert list(summary["未校验的文件"].iter_rows(values_only=True))[1:] == [
+        (
+            "第2轮/乙局.校验.xlsx",
+            "本工具为同一文件夹中的「乙局.xlsx」生成的标注副本，不再校验。"
+            "如果这是单位改正后报回的标注副本，请把「乙局.xlsx」移出该文件夹后再校验",
+        )
+    ]
+    assert sheet_explanations(out / jia["annotated"])["TX02"] == TX02_NOTE
 
 
 def test_the_excel_button_reads_explanations_and_keeps_them_when_clearing(explained_copy: Path):

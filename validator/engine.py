@@ -13,7 +13,7 @@ import re
 import tempfile
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path, PurePath
@@ -83,25 +83,26 @@ def is_own_output(name: str) -> bool:
     return _OWN_OUTPUT.fullmatch(name) is not None
 
 
-def names_by_folder(paths: Iterable[PurePath]) -> dict[PurePath, frozenset[str]]:
-    """The names of `paths` by their folder, casefolded (Windows and macOS folders ignore case): for copy_beside."""
-    names: defaultdict[PurePath, set[str]] = defaultdict(set)
+def names_by_folder(paths: Iterable[PurePath]) -> dict[PurePath, dict[str, str]]:
+    """The names of `paths` by their folder, each under its casefolded form (Windows and macOS folders ignore case):
+    what copy_beside looks in."""
+    names: defaultdict[PurePath, dict[str, str]] = defaultdict(dict)
     for path in paths:
-        names[path.parent].add(path.name.casefold())
-    return {folder: frozenset(found) for folder, found in names.items()}
+        names[path.parent][path.name.casefold()] = path.name
+    return dict(names)
 
 
-def copy_beside(name: str, beside: Collection[str]) -> tuple[str, str] | None:
-    """What this tool wrote beside a file, when `name` is (标注副本 or 备份, the original's name): named as the
-    tool's copy or backup of a file whose name is among `beside` (the casefolded names in the same folder). Such a copy
-    is not checked again. Without its original it is a submission: an annotated copy an agency returned, its
-    explanations typed in (docs/rounds.md)."""
+def copy_beside(name: str, beside: Mapping[str, str]) -> tuple[str, str] | None:
+    """(标注副本 or 备份, the original's name) when `name` is what this tool wrote beside a file: named as the tool's
+    copy or backup of a file that is in the same folder (`beside`: its names by their casefolded form). Such a copy is
+    not checked again. Without its original it is a submission: an annotated copy an agency returned, its explanations
+    typed in (docs/rounds.md)."""
     own = _OWN_OUTPUT.fullmatch(name)
     if own is None:
         return None
     stem = own["stem"]
     originals = [stem] if PurePath(stem).suffix.lower() in REPORT_SUFFIXES else [stem + ".xlsx", stem + ".xlsm"]
-    original = next((o for o in originals if o.casefold() in beside), None)
+    original = next((beside[o.casefold()] for o in originals if o.casefold() in beside), None)
     return (("标注副本" if own["copy"] else "备份"), original) if original else None
 
 

@@ -6,9 +6,10 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 from validator.engine import REPORT_SUFFIXES, copy_beside, names_by_folder
 from validator.findings import Finding
@@ -22,6 +23,7 @@ MAX_DEPTH = 3  # archives inside archives
 _UTF8_FLAG = 0x800  # zip general-purpose flag bit 11: the entry name is UTF-8
 _ENCRYPTED_FLAG = 0x1
 _DRIVE = re.compile(r"^[A-Za-z]:$")
+NOTHING_BESIDE: Mapping[str, str] = MappingProxyType({})  # a file judged by its name alone (an upload)
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,10 @@ def _real(f: Path, folders: dict[Path, Path]) -> Path:
     return folders[f.parent] / f.name
 
 
-def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int, beside: Collection[str] = ()) -> None:
-    """Add a file given, found in a folder or extracted; `beside`: the casefolded names in its folder (see skip_reason)."""
+def _add_file(
+    out: Inputs, path: Path, name: str, staging: Path, depth: int, beside: Mapping[str, str] = NOTHING_BESIDE
+) -> None:
+    """Add a file given, found in a folder or extracted; `beside`: the names in its folder (see skip_reason)."""
     reason = skip_reason(PurePosixPath(name), beside)
     if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
         out.items.append(Item(str(path), name, other_archive_refusal(kind)))
@@ -111,9 +115,9 @@ def _add_file(out: Inputs, path: Path, name: str, staging: Path, depth: int, bes
         out.items.append(Item(str(path), name))
 
 
-def skip_reason(name: PurePosixPath, beside: Collection[str] = ()) -> str | None:
-    """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the casefolded names of the
-    files in its folder; an annotated copy or backup of one of them is this tool's output, not checked again. Any
+def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE) -> str | None:
+    """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in its
+    folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this tool's output, not checked again. Any
     other annotated copy is a submission: an agency's returned copy brings its 单位说明 (an upload, a round's folder)."""
     base = name.name
     if base.startswith("~$"):

@@ -116,9 +116,10 @@ def _add_file(
 
 
 def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE) -> str | None:
-    """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in its
-    folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this tool's output, not checked again. Any
-    other annotated copy is a submission: an agency's returned copy brings its 单位说明 (an upload, a round's folder)."""
+    """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in
+    its folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this
+    tool's output, not checked again. Any other annotated copy is a submission: an agency's returned copy brings its
+    单位说明 (an upload, a round's folder)."""
     base = name.name
     if base.startswith("~$"):
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"

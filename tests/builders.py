@@ -2,7 +2,8 @@
 
 `build(path, values, **variant)` writes the labels (merged as in the layout) and the values with openpyxl, after
 applying the variant. The variants run in this order, each in the coordinates the previous ones left:
-drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, transpose, move, merge, rename.
+drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, transpose, fold, move, merge,
+rename.
 """
 
 from __future__ import annotations
@@ -125,6 +126,32 @@ def _transpose(sheet: _Sheet) -> None:
     sheet.values = {(c + shift, r - shift): v for (r, c), v in sheet.values.items()}
 
 
+def _fold(sheet: _Sheet, outer: bool) -> None:
+    """A table of column groups with the same columns (表四) printed as a small grid: a header row of those columns
+    over one row per group, labelled by its group (`outer`: beside the outer group's label, merged down its rows;
+    else by its own label alone), still below the sheet title."""
+    headers = [b for b in sheet.blocks if b.role == "col_header"]
+    leaf_row = max(b.top for b in headers)
+    groups = [b for b in headers if b.bottom == leaf_row - 1]
+    outers = [b for b in headers if b.bottom < leaf_row - 1] if outer else []
+    first, width, labels = groups[0], groups[0].right - groups[0].left + 1, 2 if outers else 1
+    title = [b for b in sheet.blocks if b.role == "title"]
+    blocks = [
+        Block(b.text, b.role, 2, labels + 1 + b.left - first.left, 2, labels + 1 + b.left - first.left)
+        for b in headers
+        if b.top == leaf_row and first.left <= b.left <= first.right
+    ]
+    values = {}
+    for i, g in enumerate(groups, start=3):
+        inside = [o for o in outers if o.left <= g.left and g.right <= o.right]
+        blocks.append(Block(g.text, "row_header", i, 1 + bool(inside), i, labels))
+        values |= {(i, labels + 1 + c - g.left): v for (r, c), v in sheet.values.items() if g.left <= c <= g.right}
+    for o in outers:
+        rows = [i for i, g in enumerate(groups, start=3) if o.left <= g.left and g.right <= o.right]
+        blocks.append(Block(o.text, "row_header", rows[0], 1, rows[-1], 1))
+    sheet.blocks, sheet.values = title + blocks, values
+
+
 def _sheets(
     values: Mapping[str, object],
     *,
@@ -136,6 +163,7 @@ def _sheets(
     extra_row: Mapping[str, tuple[int, str, tuple[object, ...]]] | None = None,
     insert_rows: Mapping[str, Mapping[int, int]] | None = None,
     transpose: tuple[str, ...] = (),
+    fold: Mapping[str, bool] | None = None,
     move: Mapping[str, tuple[int, int]] | None = None,
     layout: tuple[SheetLayout, ...] = LAYOUT,
 ) -> list[_Sheet]:
@@ -161,6 +189,8 @@ def _sheets(
             _resize(sheet, 0, row, n)
         if sheet.name in transpose:
             _transpose(sheet)
+        if sheet.name in (fold or {}):
+            _fold(sheet, fold[sheet.name])
         if sheet.name in (move or {}):
             _move(sheet, *move[sheet.name])
         sheets.append(sheet)
@@ -193,6 +223,8 @@ def build(
     extra_row: {sheet: (row, label, numbers)}: a non-official row inserted before the data row `row`.
     insert_rows: {sheet: {row: n}}: n blank rows inserted before `row` (rows as before any insertion).
     transpose: sheets whose tables are printed across (rows as columns, columns as rows), below the sheet title.
+    fold: {sheet: outer}: its table of column groups (表四) printed as a grid, one row per group under one header
+    row; `outer`: the outer group's label (行政诉讼) merged down beside its groups' rows, else each group's alone.
     move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
     """
     wb = openpyxl.Workbook()

@@ -79,6 +79,11 @@ def is_header(text: str, label: str) -> bool:
     return text == target or (text.startswith(target) and _REMARK.fullmatch(text[len(target) :]) is not None)
 
 
+def names_group(text: str, label: str) -> bool:
+    """A cell or paragraph naming a group of columns: its label, possibly numbered ("（二）行政诉讼") or explained."""
+    return is_header(text, label) or is_header(text[len(item_number(text)) :], label)
+
+
 def same_group(text: str, label: str) -> bool:
     """A group label written with another numbering style ("六、其他处理" for "（六）其他处理") or a prefix."""
     body = normalize(label)[len(item_number(label)) :]

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from validator.cellref import CellRef, column_letter
-from validator.labels import item_number, normalize
-from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, same_group
-from validator.locate.orientation import Transposed
+from validator.labels import normalize
+from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, names_group, same_group
+from validator.locate.orientation import Folded, rearranged
 from validator.locate.report import Located, LocatedReport, Stray
 from validator.spec.model import Leaf, Table, Template
 
@@ -154,7 +154,7 @@ class TableLocator:
         }
         labelled: dict[int, list[tuple[int, str]]] = {}  # the group labels on each row, with their columns
         for r, c, t in self.index.labels:
-            if below < r < self.limit and (label := next((g for g in groups if _names_group(t, g)), None)):
+            if below < r < self.limit and (label := next((g for g in groups if names_group(t, g)), None)):
                 labelled.setdefault(r, []).append((c, label))
         leaves = self.table.column_leaves
         header_rows = {
@@ -520,11 +520,6 @@ def _depth(chain: list[str], leaf: Leaf) -> int:
     return max((leaf.path.index(label) + 1 for label in chain), default=0)
 
 
-def _names_group(text: str, label: str) -> bool:
-    """A cell or paragraph naming a group of columns: its label, possibly numbered ("（二）行政诉讼") or explained."""
-    return is_header(text, label) or is_header(text[len(item_number(text)) :], label)
-
-
 def _is_total(leaf: Leaf) -> bool:
     return "总计" in leaf.label or "合计" in leaf.label
 
@@ -553,17 +548,19 @@ def locate_table(
     """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
 
     `heading` is the row of the section heading the table belongs under, when the sheet prints one. A table not
-    found whole is also looked for printed across (its official rows as columns); the reading finding more of its
-    labels is kept, and a table read across is said to be so (ST11, as rows out of order are).
+    found whole is also looked for printed across (its official rows as columns) and, a table of column groups,
+    printed as a grid (one row per group); the reading finding most of its labels is kept, and a table read
+    otherwise than the official form prints it is said to be so (ST11, as rows out of order are).
     """
     loc = _find(index, table, report, below, quiet, limit)
-    if not loc.complete:
-        across = _find(Transposed(index, below, limit), table, report, 0, quiet, 10**6)
-        if across.score > loc.score:
-            loc = across
+    for view in () if loc.complete else rearranged(index, table, below, limit):
+        other = _find(view, table, report, 0, quiet, 10**6)
+        if other.score > loc.score:
+            loc = other
     loc.report, trial = report, loc.report
-    if loc.index.transposed:  # said before what the reading found, which it explains
-        loc.add("ST11", _across(loc), loc.index.ref(*min(loc.used)))
+    if loc.index is not index:  # said before what the reading found, which it explains
+        message = _folded(loc) if isinstance(loc.index, Folded) else _across(loc)
+        loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
     if not loc.rows or not loc.cols:
         cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
@@ -606,6 +603,16 @@ def _across(loc: TableLocator) -> str:
     return (
         f"{loc.name}的行和列与官方格式对调：官方格式表头中的「{column}」等各列印成了行{rows}。"
         "已按各栏目的标签读取并校验；请按官方格式的行列排列该表。"
+    )
+
+
+def _folded(loc: TableLocator) -> str:
+    """ST11 for a table of column groups read from a grid of one row per group: which rows and columns it has."""
+    groups = "」「".join(dict.fromkeys(leaf.path[-1] for leaf in loc.table.column_leaves))
+    columns = list(dict.fromkeys(leaf.label for leaf in loc.table.column_leaves))
+    return (
+        f"{loc.name}按类别分行排列：「{groups}」各占一行，共用「{columns[0]}」至「{columns[-1]}」各列；"
+        "官方格式中各类别的各列在同一行依次排开。已按各栏目的标签读到官方格式的对应位置并校验；请按官方格式排列该表。"
     )
 
 

@@ -134,7 +134,7 @@ def _fold(sheet: _Sheet, outer: bool) -> None:
     leaf_row = max(b.top for b in headers)
     groups = [b for b in headers if b.bottom == leaf_row - 1]
     outers = [b for b in headers if b.bottom < leaf_row - 1] if outer else []
-    first, width, labels = groups[0], groups[0].right - groups[0].left + 1, 2 if outers else 1
+    first, labels = groups[0], 2 if outers else 1
     title = [b for b in sheet.blocks if b.role == "title"]
     blocks = [
         Block(b.text, b.role, 2, labels + 1 + b.left - first.left, 2, labels + 1 + b.left - first.left)

@@ -1,6 +1,7 @@
 """Tables printed across: 表三 with 自然人… down the side and the items as columns, 表四 printed tall (groups and
-results down the side, the numbers in one column). Each is read into the places of the official form by the same
-labels, with one ST11, in workbooks and in published web pages and Word documents.
+results down the side, the numbers in one column); and 表四 printed as a grid (行政复议, 未经复议直接起诉 and 复议后起诉
+each a row under one row of 结果维持…总计, beside a merged 行政诉讼 or not). Each is read into the places of the official
+form by the same labels, with one ST11, in workbooks and in published web pages and Word documents.
 """
 
 from __future__ import annotations
@@ -106,3 +107,61 @@ def test_a_published_table_printed_across_reads_every_value(tmp_path: Path, fmt:
     located = locate(grid, TEMPLATE)
     keys = [k for k in VALUES if k.startswith(("t3.", "t4."))]
     assert {k: str(located.cells[k].raw) for k in keys} == {k: str(VALUES[k]) for k in keys}
+
+
+# 表四 as a grid: its header row, then 行政复议, 未经复议直接起诉 and 复议后起诉 a row each (below the sheet title)
+GRIDS = {"beside 行政诉讼": {"表四": True}, "groups alone": {"表四": False}}
+T4 = [k for k in VALUES if k.startswith("t4.")]
+
+
+@pytest.mark.parametrize("fold", GRIDS.values(), ids=GRIDS.keys())
+def test_a_workbook_with_table_four_as_a_grid_reads_every_value_into_its_place(tmp_path: Path, fold: dict) -> None:
+    path = build(tmp_path / "grid.xlsx", VALUES, fold=fold)
+    located = locate(load(path).grid, TEMPLATE)
+    assert {k: located.cells[k].raw for k in T4} == {k: VALUES[k] for k in T4}
+    first = "C" if fold["表四"] else "B"  # the first column of numbers: right of one or two columns of labels
+    assert located.cells["t4.cases.after_review.total"].cell.coordinate == f"{chr(ord(first) + 4)}5"
+    assert _checked(path).flatten() == [("ST11", f"表四!{first}2")]
+
+
+@pytest.mark.parametrize(("fold", "total"), tuple(zip(GRIDS.values(), ("G4", "F4"))), ids=GRIDS.keys())
+def test_a_wrong_value_in_table_four_as_a_grid_is_found_at_its_cell(tmp_path: Path, fold: dict, total: str) -> None:
+    report = _checked(build(tmp_path / "grid.xlsx", VALUES | WRONG_T4, fold=fold))
+    # 表四!J5 of the official form: 未经复议直接起诉's 总计, on that group's row
+    assert [f for f in report.flatten() if f[0] != "ST11"] == [("EQ04", f"表四!{total}")]
+    (warning,) = (f.message for f in report.findings if f.rule == "ST11")
+    assert "表四按类别分行排列" in warning and "「行政复议」「未经复议直接起诉」「复议后起诉」各占一行" in warning
+
+
+@pytest.mark.parametrize("fold", GRIDS.values(), ids=GRIDS.keys())
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_published_table_four_as_a_grid_reads_as_the_official_one(tmp_path: Path, fmt: str, fold: dict) -> None:
+    values = VALUES | WRONG_T3 | WRONG_T4
+    official = _checked(_rendered(tmp_path / "official", fmt, values))
+    grid = _checked(_rendered(tmp_path / "grid", fmt, values, fold=fold))
+    assert _equations(grid) == _equations(official) != []
+    assert [f.rule for f in grid.findings if f.rule.startswith("ST")] == ["ST11"]
+    wrong = next(f.message for f in grid.findings if f.rule == "EQ04")
+    assert "（原文位置：表四 第3行「未经复议直接起诉」「总计」列）" in wrong  # the group's row as published
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_published_table_four_as_a_grid_reads_every_value(tmp_path: Path, fmt: str) -> None:
+    located = locate(load_file(_rendered(tmp_path, fmt, VALUES, fold=GRIDS["beside 行政诉讼"])).grid, TEMPLATE)
+    assert {k: str(located.cells[k].raw) for k in T4} == {k: str(VALUES[k]) for k in T4}
+
+
+MERGED = {
+    "表四 as a grid": ({"fold": {"表四": True}, "merge": {"表四": "C4:D4"}}, "表四!C4", "C4:D4"),
+    "表三 across": ({"transpose": ("表三",), "merge": {"表三": "D6:E6"}}, "表三!D6", "D6:E6"),
+}
+
+
+@pytest.mark.parametrize(("variant", "cell", "area"), MERGED.values(), ids=MERGED.keys())
+def test_merged_inputs_of_a_table_printed_otherwise_are_found_at_their_cells(
+    tmp_path: Path, variant: dict, cell: str, area: str
+) -> None:
+    """The merge hides the second value: one ST06 at the merge as printed, and the hidden input unknown (no TY01)."""
+    report = _checked(build(tmp_path / "merged.xlsx", VALUES, **variant))
+    assert [f for f in report.flatten() if f[0] != "ST11"] == [("ST06", cell)]
+    assert f"{area} 是合并单元格" in next(f.message for f in report.findings if f.rule == "ST06")

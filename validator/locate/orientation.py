@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from validator.cellref import CellRef
 from validator.locate.matching import SheetIndex, is_header, names_group
-from validator.sources.grid import SheetGrid
 from validator.spec.model import Table
 
 
@@ -56,10 +55,11 @@ class Folded(SheetIndex):
         self.width = last - first + 1
         self.left = min(c for r, c, _ in index.labels if r in groups and c < first)
         self.depth = first - self.left  # the label columns: header rows of this view
-        positions = {
+        positions = {  # a group's label once, over its first column (its merge spans the others)
             (vr, vc): self._back(vr, vc)
             for vr in range(1, self.depth + 3)
             for vc in range(1, len(groups) * self.width + 1)
+            if vr > self.depth or (vc - 1) % self.width == 0
         }
         super().__init__(
             replace(
@@ -133,7 +133,11 @@ def _folded(index: SheetIndex, table: Table, below: int, limit: int) -> Folded |
             continue
         first, last = min(c for c, _ in heads), max(c for r, c, _ in index.labels if r == header)
         rows = sorted(
-            {r for r, c, t in index.labels if header < r < limit and c < first and any(names_group(t, g) for g in groups)}
+            {
+                r
+                for r, c, t in index.labels
+                if header < r < limit and c < first and any(names_group(t, g) for g in groups)
+            }
         )
         return Folded(index, header, rows, first, last) if len(rows) >= 2 else None
     return None

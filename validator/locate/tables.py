@@ -479,16 +479,17 @@ class TableLocator:
     def report_merged_inputs(self) -> None:
         """A merge over several inputs hides all but one value: report it and treat the hidden ones as unknown."""
         by_merge: dict[tuple[int, int, int, int], list[Located]] = {}
+        merges = {self.index.ref(*at): merge for at, merge in self.index.merge_of.items()}  # by the sheet's cells
         for key in [k for k in self.report.cells if k.startswith(f"{self.table.key}.")]:
             loc = self.report.cells[key]
-            merge = self.index.merge_of.get((loc.cell.row, loc.cell.col))
+            merge = merges.get(loc.cell)
             if merge:
                 by_merge.setdefault(merge, []).append(loc)
         for merge, cells in by_merge.items():
             if len(cells) < 2:
                 continue
-            top_left = CellRef(self.index.sheet.name, merge[0], merge[1])
-            area = f"{top_left.coordinate}:{CellRef('', merge[2], merge[3]).coordinate}"
+            top_left = self.index.ref(merge[0], merge[1])  # a view's corners are the sheet's own
+            area = f"{top_left.coordinate}:{self.index.ref(merge[2], merge[3]).coordinate}"
             self.add(
                 "ST06",
                 f"{self._at(area)} 是合并单元格，覆盖了 {len(cells)} 个填报单元格。请取消合并后分别填写。",

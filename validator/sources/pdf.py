@@ -26,7 +26,14 @@ IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
 _PADDING = 6.0  # points: a cell's inner margin at most (Word's and WPS's default is 0.19 cm, 5.4 points)
-_FOOTER = re.compile(r"^[\s\-—–－]*(?:第\s*)?\d{1,4}(?:\s*页)?[\s\-—–－]*$")  # "-3-", "— 5 —", "第3页"
+# A page number: "3", "-3-", "— 5 —", "第3页", "第 1 页 共 8 页", "共8页 第1页", "1/8", "1 / 8 页".
+_PAGE_NUMBER = re.compile(
+    r"[\s\-—–－]*(?:(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[,，/／、]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*[/／]\s*\d{1,4}(?:\s*页)?)[\s\-—–－]*"
+)
+_MARGIN = 0.15  # of a page's height: the bands at its top and bottom where running headers and footers stand
+_RAISED = 0.8  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
+_DIGITS = re.compile(r"\d+")
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
 _HEADING = re.compile(
@@ -48,6 +55,8 @@ class _Piece:
     x1: float = 0.0
     size: float = 0.0  # a text line's font size
     picture: bool = False  # an image in the text, as wide as a table might be
+    note: bool = False  # a footnote's line at the page's foot: read after the table it interrupts
+    clipped: bool = False  # a table part running off the page's right edge
 
 
 @dataclass
@@ -73,13 +82,14 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
             raise over_limit(limits, "pages", f"PDF 有 {len(pdf.pages)} 页，")
         if not pdf.pages:
             raise ReadError("PDF 文件中没有页面，无法读取。请重新导出或向发布单位索取完整文件。", "corrupt")
-        pieces: list[_Piece] = []
+        pages: list[tuple[float, list[_Piece]]] = []
         chars = garbled = images = 0
         for page in pdf.pages:
             chars += len(page.chars)
             garbled += len(_GARBLED.findall("".join(c["text"] for c in page.chars)))
             images += len(page.images)
-            pieces += _page_pieces(page)
+            pages.append((page.height, _page_pieces(page)))
+    pieces = _without_running_lines(pages)
     if chars == 0:
         raise ReadError(IMAGE_ONLY if images else f"PDF 中没有文字。{IMAGE_ONLY}", "image_only")
     if garbled > chars * 0.2:
@@ -100,7 +110,11 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
 
 
 def _page_pieces(page) -> list[_Piece]:
-    """The page's tables and the text lines outside them, top to bottom."""
+    """The page's tables and the text lines outside them, top to bottom; superscripts (a note's mark) left out, and
+    the lines of the footnotes at the page's foot marked as notes."""
+    raised = _raised(page.chars)
+    shown = {_at(ch) for ch in raised}
+    page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
     found = page.find_tables()
     pieces = [_table_piece(t, page.page_number) for t in found]
     boxes = [t.bbox for t in found]
@@ -109,13 +123,69 @@ def _page_pieces(page) -> list[_Piece]:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
+    floor = max((bottom for *_, bottom in boxes), default=0.0)  # footnotes stand below the page's tables
+    in_notes = False
     for line in page.filter(outside).extract_text_lines():
         text = line["text"].strip()
-        if text and not _FOOTER.match(text):
+        if text and not _PAGE_NUMBER.fullmatch(text):
             size = line["chars"][0]["size"] if line.get("chars") else 0.0
-            pieces.append(_Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size))
+            in_notes = in_notes or (line["top"] > floor and _opens_note(line, text, raised))
+            piece = _Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size)
+            piece.note = in_notes
+            pieces.append(piece)
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
     return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
+
+
+def _at(ch: dict) -> tuple:
+    return ch["text"], round(ch["x0"], 2), round(ch["top"], 2)
+
+
+def _raised(chars: list[dict]) -> list[dict]:
+    """Superscripts: characters much smaller than one printed right beside them and standing higher ("39¹",
+    "总计²"): a footnote's mark, no part of the number or label it follows."""
+    printed = [ch for ch in chars if ch["text"].strip()]
+    out = []
+    for i, ch in enumerate(printed):
+        beside = printed[max(i - 1, 0) : i] + printed[i + 1 : i + 2]
+        if any(
+            ch["size"] <= _RAISED * other["size"]
+            and other["top"] < ch["bottom"] < other["bottom"] - 0.2 * other["size"]
+            and min(abs(ch["x0"] - other["x1"]), abs(other["x0"] - ch["x1"])) < 0.25 * other["size"]
+            for other in beside
+        ):
+            out.append(ch)
+    return out
+
+
+def _opens_note(line: dict, text: str, raised: list[dict]) -> bool:
+    """Whether a text line below the page's tables begins a footnote: with one of the marks printed raised on the
+    page, itself raised just left of the line or printed in the line's size before its text ("1 含网上申请21件。")."""
+    size = line["chars"][0]["size"] if line.get("chars") else 0.0
+    before = any(
+        0 <= line["x0"] - ch["x1"] < size and line["top"] <= ch["bottom"] and ch["top"] <= line["bottom"]
+        for ch in raised
+    )
+    marks = {ch["text"] for ch in raised}
+    return before or any(text.startswith(m) and not re.match(r"[\d.．、)）]", text[len(m) :]) for m in marks)
+
+
+def _without_running_lines(pages: list[tuple[float, list[_Piece]]]) -> list[_Piece]:
+    """The pages' pieces without their running headers and footers, which would part a table continued on the next
+    page from its first part: a text line near the top or bottom edge of its page that stands at the same height
+    with the same text (but for a page number) on half the pages at least, two or more. A title on the first page
+    only is the report's own."""
+
+    def near_edge(piece: _Piece, height: float) -> bool:
+        return bool(piece.text) and not (_MARGIN * height < piece.top < (1 - _MARGIN) * height)
+
+    candidates = [(p, _DIGITS.sub("#", p.text.replace(" ", ""))) for h, ps in pages for p in ps if near_edge(p, h)]
+    running = set()
+    for piece, text in candidates:
+        same = {p.page for p, t in candidates if t == text and abs(p.top - piece.top) <= _EDGE}
+        if len(same) >= 2 and 2 * len(same) >= len(pages):
+            running.add(id(piece))
+    return [p for _, ps in pages for p in ps if id(p) not in running]
 
 
 def _wide(image: dict, page) -> bool:
@@ -191,11 +261,15 @@ def _joined(text: str) -> str:
 def _stitched(pieces: list[_Piece]) -> list[_Piece]:
     """Tables continued on the next page joined to their first part: the last piece of a page and the first of the
     next, with the same outer edges and columns that agree (a part may lack some column rules), and nothing (no
-    heading) between them; and tables cut by hand (_cut_by_hand). Each table is then placed on the column edges of
-    all its parts."""
+    heading) between them; and tables cut by hand (_cut_by_hand). Footnotes at a page's foot are read after the
+    table they interrupt. Each table is then placed on the column edges of all its parts."""
     groups: list[list[_Piece]] = []
     marker: _Piece | None = None  # a line saying the table goes on, held until the next piece shows whether it does
+    notes: list[_Piece] = []  # footnotes, held until what they interrupt ends
     for piece in pieces:
+        if piece.note:
+            notes.append(piece)
+            continue
         last = groups[-1][-1] if groups else None
         if last is not None and last.boxes and marker is None and CONTINUED.fullmatch(piece.text.strip()):
             marker = piece
@@ -211,10 +285,11 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
         ) or (last is not None and last.boxes and _cut_by_hand(groups[-1][0], last, piece)):
             groups[-1].append(piece)  # the line saying so is no text of the report
         else:
-            groups += [[marker]] if marker else []
+            groups += [[note] for note in notes] + ([[marker]] if marker else [])
             groups.append([piece])
+            notes = []
         marker = None
-    groups += [[marker]] if marker else []
+    groups += [[note] for note in notes] + ([[marker]] if marker else [])
     out = []
     for group in groups:
         if not group[0].boxes:
@@ -299,11 +374,11 @@ def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def _last_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
-    return next((p for p in reversed(pieces) if p.page == page), None)
+    return next((p for p in reversed(pieces) if p.page == page and not p.note), None)
 
 
 def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
-    return next((p for p in pieces if p.page == page), None)
+    return next((p for p in pieces if p.page == page and not p.note), None)
 
 
 def _continue(first: _Part, more: _Part) -> None:

@@ -203,13 +203,39 @@ class Listed:
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
+# In a text: "[^2]" is a reference to the document's footnote 2, "{PAGE}" and "{NUMPAGES}" fields (in a header or
+# footer: the page's number and the number of pages).
+_MARKUP = re.compile(r"\[\^(\d+)\]|\{(PAGE|NUMPAGES)\}")
+_SUPERSCRIPT = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+
+
 def _para(text: str, bold: bool = False, props: str = "") -> str:
     runs = "".join(
-        f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{html.escape(line)}</w:t></w:r>'
-        + ("<w:r><w:br/></w:r>" if i < len(text.split("\n")) - 1 else "")
+        _runs_of(line, bold) + ("<w:r><w:br/></w:r>" if i < len(text.split("\n")) - 1 else "")
         for i, line in enumerate(text.split("\n"))
     )
     return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+
+def _runs_of(line: str, bold: bool) -> str:
+    """A line's runs: its text, and the footnote references and fields it marks up (_MARKUP)."""
+    out, at = [], 0
+    for m in [*_MARKUP.finditer(line), None]:
+        text = line[at : m.start() if m else len(line)]
+        if text:
+            out.append(
+                f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{html.escape(text)}</w:t></w:r>'
+            )
+        if m and m[1]:
+            out.append(f'<w:r>{_SUPERSCRIPT}<w:footnoteReference w:id="{m[1]}"/></w:r>')
+        elif m:
+            out.append(
+                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{m[2]}</w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            )
+        at = m.end() if m else at
+    return "".join(out)
 
 
 def _listed(part: Listed) -> str:
@@ -259,14 +285,42 @@ def _block(part: str | Tbl | Space | Listed) -> str:
     return _space(part) if isinstance(part, Space) else _docx_table(part) + "<w:p/>"
 
 
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_OOXML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
 def docx(
-    parts: list[str | Tbl | Space | Listed], path: Path, font_pt: int = 9, numbering: str = "", styles: str = ""
+    parts: list[str | Tbl | Space | Listed],
+    path: Path,
+    font_pt: int = 9,
+    numbering: str = "",
+    styles: str = "",
+    header: str = "",
+    footer: str = "",
+    footnotes: dict[int, str] | None = None,
+    portrait: bool = False,
 ) -> Path:
-    """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4, small print; `numbering` the lists
-    (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles (w:style)."""
+    """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4 (or `portrait`), small print;
+    `numbering` the lists (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles
+    (w:style); `header` and `footer` the text on every page, `footnotes` the notes by number (see _MARKUP)."""
     body = "".join(map(_block, parts))
-    sect = '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900"/></w:sectPr>'
-    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{body}{sect}</w:body></w:document>'
+    size = '<w:pgSz w:w="11906" w:h="16838"/>' if portrait else '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
+    centred = '<w:jc w:val="center"/>'
+    parts_xml = {}  # name: (relationship and content type, root element, its content)
+    if header:
+        parts_xml["header1"] = ("header", "hdr", _para(header, props=centred))
+    if footer:
+        parts_xml["footer1"] = ("footer", "ftr", _para(footer, props=centred))
+    if footnotes:
+        parts_xml["footnotes"] = ("footnotes", "footnotes", _notes(footnotes))
+    refs = "".join(
+        f'<w:{kind}Reference w:type="default" r:id="{name}"/>'
+        for name, (kind, *_) in parts_xml.items()
+        if kind in ("header", "footer")
+    )
+    sect = f'<w:sectPr>{refs}{size}<w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900" w:header="400" w:footer="400"/></w:sectPr>'
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W} {_R}><w:body>{body}{sect}</w:body></w:document>'
     styles_part = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}><w:docDefaults><w:rPrDefault><w:rPr>'
         f'<w:sz w:val="{font_pt * 2}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr>'
@@ -283,6 +337,10 @@ def docx(
             if numbering
             else ""
         )
+        + "".join(
+            f'<Override PartName="/word/{name}.xml" ContentType="{_OOXML}.{kind}+xml"/>'
+            for name, (kind, *_) in parts_xml.items()
+        )
         + "</Types>"
     )
     rels = (
@@ -298,6 +356,10 @@ def docx(
             if numbering
             else ""
         )
+        + "".join(
+            f'<Relationship Id="{name}" Type="{_RELS}/{kind}" Target="{name}.xml"/>'
+            for name, (kind, *_) in parts_xml.items()
+        )
         + "</Relationships>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -311,4 +373,21 @@ def docx(
                 "word/numbering.xml",
                 f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {_W}>{numbering}</w:numbering>',
             )
+        for name, (_, root, content) in parts_xml.items():
+            zf.writestr(
+                f"word/{name}.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:{root} {_W}>{content}</w:{root}>'
+            )
     return path
+
+
+def _notes(notes: dict[int, str]) -> str:
+    """The footnotes part's notes, after Word's separators: each note's mark, then its text."""
+    separators = "".join(
+        f'<w:footnote w:type="{kind}" w:id="{n}"><w:p><w:r><w:{kind}/></w:r></w:p></w:footnote>'
+        for n, kind in ((-1, "separator"), (0, "continuationSeparator"))
+    )
+    return separators + "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:r>{_SUPERSCRIPT}<w:footnoteRef/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:footnote>'
+        for n, text in notes.items()
+    )

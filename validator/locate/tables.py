@@ -317,17 +317,25 @@ class TableLocator:
                 assumed = self.assume_zero(leaf, keys)
                 row = self.axes[0]
                 self.add("ST02", f"{self.name}缺少「{leaf.label}」{row}。请按官方格式补上该{row}。{assumed}", keys=keys)
+        add = f"请按官方格式补上该{self.axes[1]}。"
+        if self.clipped:
+            add = (
+                "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
+                "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
+            )
         for leaf in self.table.column_leaves:
             if leaf.key not in self.cols and leaf.key not in self.said:  # a group filled as one row is ST08's
                 keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
                 assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add(
-                    "ST03",
-                    f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。请按官方格式补上该{self.axes[1]}。{assumed}",
-                    keys=keys,
-                )
+                self.add("ST03", f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。{add}{assumed}", keys=keys)
         return set(single_groups)
+
+    @property
+    def clipped(self) -> bool:
+        """Whether the table was read from a PDF table running off the page's edge: what lies beyond is unprinted."""
+        rows = set(self.index.sheet.clipped)
+        return any(self.index.ref(r, c).row in rows for r, c in self.used)
 
     def _single_row_groups(self) -> dict[int, list[Leaf]]:
         """Groups whose sub-rows are all missing but whose own label row carries numbers (as older formats had it)."""

@@ -66,11 +66,13 @@ def _titles_a_year(text: str) -> bool:
 @dataclass
 class Table:
     """A table as read: raw text by 1-based (row, col) of each cell's top-left, merges (top, left, bottom, right),
-    and for PDF the page of each row."""
+    and for PDF the page of each row and whether the table runs off the page's edge (what lies beyond is not printed).
+    """
 
     cells: dict[tuple[int, int], str]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     pages: dict[int, int] = field(default_factory=dict)
+    clipped: bool = False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -133,6 +135,7 @@ class Assembler:
         self.tabled: list[tuple[int, int]] = []  # (row, section) of each table placed
         self.further: FurtherReport | None = None
         self.paged = ""  # a web page shown in several pages: what its pager says (validator.sources.html)
+        self.clipped: list[int] = []  # the rows of tables running off a PDF page's edge
 
     def paragraph(self, text: str, page: int | None = None, shown: bool = True) -> None:
         """A paragraph of text; one not `shown` on the page (a web page's <title>, in the browser's tab) is read but
@@ -202,7 +205,7 @@ class Assembler:
     def table(self, table: Table, page: int | None = None) -> None:
         if self.further or (table.cells and self._further()):
             return
-        table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages)
+        table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages, table.clipped)
         whole, continued = self.last_table, self.continued
         self.continued = False
         if whole is not None and ((cut := repeated_header(whole, table)) or continued):
@@ -259,6 +262,8 @@ class Assembler:
             self.origins[(top + r - 1, c)] = place(r, c)  # a cell a merge covers too: the reader may look there
             self.blank_places += 1
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
+        if table.clipped:
+            self.clipped += range(top, top + rows)
         self.tabled.append((top, self.section))
         self.row = top + rows + 1
 
@@ -289,6 +294,7 @@ class Assembler:
             pictures=tuple(self.pictures),
             further=self.further,
             paged=self.paged,
+            clipped=tuple(self.clipped),
         )
         return WorkbookGrid([sheet], source_format=self.fmt)
 
@@ -331,6 +337,7 @@ def _under(first: Table, more: Table) -> Table:
         first.cells | {(r + rows, c): text for (r, c), text in more.cells.items()},
         first.merges + [(t + rows, lf, b + rows, rt) for t, lf, b, rt in more.merges],
         first.pages | {r + rows: page for r, page in more.pages.items()},
+        first.clipped or more.clipped,
     )
 
 
@@ -342,6 +349,7 @@ def _below(table: Table, top: int) -> Table:
         {(r - top, c): text for (r, c), text in table.cells.items() if r > top},
         [(max(t, top + 1) - top, lf, b - top, rt) for t, lf, b, rt in table.merges if b > top],
         {r - top: page for r, page in table.pages.items() if r > top},
+        table.clipped,
     )
 
 

@@ -52,6 +52,7 @@ class SheetGrid:
     formula_xml: bytes = field(default=b"", repr=False, compare=False)  # the cells are the same either way
     further: FurtherReport | None = None
     paged: str = ""  # imported web pages: how the page says it continues on other pages ("共 3 页"), else ""  # imported documents: a further report, left out of the sheet
+    clipped: tuple[int, ...] = ()  # imported PDFs: the rows of tables running off the page's edge, partly unprinted
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""

@@ -215,7 +215,15 @@ def _table_piece(found, page_number: int) -> _Piece:
     chars = [ch for ch in chars if top <= ch["top"] and ch["bottom"] <= bottom]
     boxes = [(cell, text, bool(text) and _full(cell, chars)) for cell, text in cells if cell is not None]
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
-    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs)
+    # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
+    # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
+    width = found.page.width
+    clipped = x0 <= _EDGE or x1 >= width - _EDGE
+    if clipped:
+        edges = (xs[1], xs[-2]) if len(xs) > 2 else (x0, x1)
+        cut = [cell[2] <= edges[0] and x0 <= _EDGE or cell[0] >= edges[1] and x1 >= width - _EDGE for cell, *_ in boxes]
+        boxes = [(cell, "", False) if cut_off else box for box, cut_off, (cell, *_) in zip(boxes, cut, boxes)]
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=clipped)
 
 
 def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
@@ -249,6 +257,7 @@ def _placed(piece: _Piece, xs: list[float]) -> _Part:
         if r1 > r or c1 > c:
             table.merges.append((r, c, r1, c1))
     table.pages = {r: piece.page for r in range(1, len(ys))}
+    table.clipped = piece.clipped
     return table
 
 
@@ -423,6 +432,7 @@ def _continue(first: _Part, more: _Part) -> None:
     first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
+    first.clipped |= more.clipped
 
 
 def _row_cells(merges: list[tuple[int, int, int, int]], row: int, cols: int) -> list[tuple[int, int, int, int]]:

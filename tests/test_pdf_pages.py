@@ -1,0 +1,107 @@
+"""What a PDF prints on its pages besides the report: running headers and footers and page numbers, footnotes and
+their marks, and a table printed wider than the page.
+
+Each case starts from the balanced report laid out as published (builders.published), printed from a Word file
+(documents.docx) to PDF by LibreOffice, its tables running over several pages: the report gets the findings of the
+same report on one sheet, or, for a table cut off by the page's edge, a finding that says so.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import documents
+import pdfplumber
+import pytest
+from builders import published
+from test_import import _as_pdf, _findings
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.xlsx import load
+
+AGENCY = "某县市场监督管理局"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[list, list[tuple]]:
+    """The balanced report's parts as published under its agency's title, and the findings of it on one sheet."""
+    title = f"{AGENCY}2025年度政府信息公开工作年度报告"
+    xlsx = published(tmp_path_factory.mktemp("pages") / "balanced.xlsx", VALUES, title=title)
+    return documents.segments(load(xlsx).grid.sheets[0]), _findings(xlsx)
+
+
+RUNNING = {  # (header, footer) on every page
+    "第几页共几页": ("", "第 {PAGE} 页 共 {NUMPAGES} 页"),
+    "几/几页": ("", "{PAGE} / {NUMPAGES} 页"),
+    "共几页第几页": ("", "共{NUMPAGES}页 第{PAGE}页"),
+    "页眉是标题": (f"{AGENCY}2025年度政府信息公开工作年度报告", ""),
+    "页眉是单位": (AGENCY, ""),
+    "页眉是年报名称": ("政府信息公开工作年度报告", "- {PAGE} -"),
+    "页眉带页码": (f"{AGENCY} 第{{PAGE}}页", ""),
+}
+
+
+def test_running_headers_and_footers_do_not_part_a_table_continued_on_the_next_page(report, tmp_path: Path) -> None:
+    """A header or footer printed on every page (the report's title, the agency, a page number in any common form)
+    stands between a table's part at the foot of one page and its part on top of the next: it is no text of the
+    report, and the parts read as one table (the title on the first page is still the report's title)."""
+    parts, expected = report
+    docs = [
+        documents.docx(parts, tmp_path / f"running{n}.docx", header=header, footer=footer)
+        for n, (header, footer) in enumerate(RUNNING.values())
+    ]
+    for case, pdf_path in zip(RUNNING, _as_pdf(tmp_path, *docs)):
+        printed = [_printed(text) for text in RUNNING[case] if text]
+        with pdfplumber.open(pdf_path) as pdf:  # printed on every page, a table running over several
+            assert len(pdf.pages) >= 4
+            texts = [re.sub(r"\s", "", page.extract_text()) for page in pdf.pages]
+            assert all(words.search(text) for words in printed for text in texts), case
+        assert _findings(pdf_path) == expected, case
+
+
+def _printed(text: str) -> re.Pattern:
+    """A header's or footer's text as printed: its fields as numbers, without spaces."""
+    return re.compile(re.escape(re.sub(r"\s", "", text)).replace(r"\{PAGE\}", r"\d+").replace(r"\{NUMPAGES\}", r"\d+"))
+
+
+def _table_three(parts: list) -> documents.Tbl:
+    return next(p for p in parts if isinstance(p, documents.Tbl) and p.cols == 10)
+
+
+def test_a_footnote_mark_in_a_cell_is_no_digit_and_the_footnote_does_not_part_the_table(report, tmp_path: Path) -> None:
+    """A footnote's mark printed raised and small after a number ("39¹") or a label ("（七）总计²") is no part of
+    it, and the footnote printed at the page's foot, under the table's part on that page, does not part the table
+    from its part on the next page."""
+    parts, expected = report
+    table = _table_three(parts)
+    noted = documents.Tbl(dict(table.cells), table.merges, table.rows, table.cols, table.covered)
+    first = min((rc for rc, text in table.cells.items() if text.isdigit()), key=lambda rc: rc)
+    total = next(rc for rc, text in table.cells.items() if text == "（七）总计")
+    noted.cells[first] += "[^1]"
+    noted.cells[total] += "[^2]"
+    notes = {1: "含网上申请21件。", 2: "总计为第（一）至第（六）项之和。"}
+    docx = documents.docx([noted if p is table else p for p in parts], tmp_path / "noted.docx", footnotes=notes)
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # the mark is printed small, and the first note on a page the table goes on
+        assert any(ch["size"] < 8 and ch["text"] == "1" for page in pdf.pages for ch in page.chars)
+        noted_on = next(n for n, page in enumerate(pdf.pages) if "含网上申请21件" in (page.extract_text() or ""))
+        assert pdf.pages[noted_on + 1].find_tables()[0].bbox[1] < 80
+    assert _findings(pdf_path) == expected
+
+
+def test_a_table_wider_than_the_page_is_said_to_run_off_its_edge(report, tmp_path: Path) -> None:
+    """A report exported to a portrait PDF with 表四 wider than the page: its last columns are not printed. They are
+    said missing because the table runs off the page's edge, with what to provide instead, not to be added."""
+    parts, _ = report
+    docx = documents.docx(parts, tmp_path / "portrait.docx", font_pt=12, portrait=True)
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # a table reaches the page's right edge
+        assert any(t.bbox[2] >= page.width - 1 for page in pdf.pages for t in page.find_tables())
+    (result,) = check_paths([pdf_path])
+    missing = [f for f in result.findings if f.rule == "ST03"]
+    assert missing and {f.rule for f in result.findings} == {"ST03"}
+    for finding in missing:
+        assert "表格超出了 PDF 页面的边缘" in finding.message and "请提供 Word 或网页版本" in finding.message
+        assert "请按官方格式补上" not in finding.message

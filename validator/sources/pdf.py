@@ -217,13 +217,13 @@ def _table_piece(found, page_number: int) -> _Piece:
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
-    width = found.page.width
-    clipped = x0 <= _EDGE or x1 >= width - _EDGE
-    if clipped:
-        edges = (xs[1], xs[-2]) if len(xs) > 2 else (x0, x1)
-        cut = [cell[2] <= edges[0] and x0 <= _EDGE or cell[0] >= edges[1] and x1 >= width - _EDGE for cell, *_ in boxes]
-        boxes = [(cell, "", False) if cut_off else box for box, cut_off, (cell, *_) in zip(boxes, cut, boxes)]
-    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=clipped)
+    at_left, at_right = x0 <= _EDGE, x1 >= found.page.width - _EDGE
+
+    def cut(cell: tuple[float, float, float, float]) -> bool:
+        return (at_left and cell[2] <= xs[1] + _EDGE) or (at_right and cell[0] >= xs[-2] - _EDGE)
+
+    boxes = [(cell, "", False) if cut(cell) else (cell, text, full) for cell, text, full in boxes]
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
 
 
 def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:

@@ -50,8 +50,8 @@ class SheetGrid:
     # The sheet part when it holds formulas: their text is read only when a finding concerns one of their cells
     # (validator.sources.uncached.calculated_formulas); most reports never need it.
     formula_xml: bytes = field(default=b"", repr=False, compare=False)  # the cells are the same either way
-    further: FurtherReport | None = None
-    paged: str = ""  # imported web pages: how the page says it continues on other pages ("共 3 页"), else ""  # imported documents: a further report, left out of the sheet
+    further: FurtherReport | None = None  # imported documents: a further report, left out of the sheet
+    paged: str = ""  # imported web pages: how the page says it continues on other pages ("共 3 页"), else ""
     clipped: tuple[int, ...] = ()  # imported PDFs: the rows of tables running off the page's edge, partly unprinted
 
     def text_cells(self) -> list[tuple[int, int, str]]:

@@ -14,6 +14,7 @@ import zipfile
 
 from validator.sources.document import NOT_A_REPORT, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
+from validator.sources.hidden import remove_hidden
 from validator.sources.limits import Limits
 from validator.sources.numbering import Numbering
 from validator.sources.package import inspect_package
@@ -52,18 +53,32 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
         linked = {kind.rsplit("/", 1)[-1]: part for _, kind, part in relationships(parts, _DOCUMENT)}
     except Exception:  # broken relationships: the body's own parts are all there is
         linked = {}
-    numbering = Numbering()  # the styles matter only to a document with lists: a broken one is read as before
+    styles = _styles(parts, linked)
+    numbering = Numbering()
     if "numbering" in linked:
-        styles = _parsed(parts, linked["styles"], "样式") if "styles" in linked else None
         numbering = Numbering(_parsed(parts, linked["numbering"], "编号"), styles)
     asm = Assembler("docx", limits)
     found = next((el for el in body.iter() if _local(el) == "body"), None)
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
+    remove_hidden(found, styles)
     _blocks(found, asm, numbering)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
     return asm.grid()
+
+
+def _styles(parts: dict[str, bytes], linked: dict[str, str]):
+    """The styles part parsed, or None without one. Numbers cannot be told without it, so a broken one is refused
+    in a document with lists; elsewhere the styles only hide text (rarely), and the document is read as written."""
+    if "styles" not in linked:
+        return None
+    try:
+        return _parsed(parts, linked["styles"], "样式")
+    except ReadError:
+        if "numbering" in linked:
+            raise
+        return None
 
 
 def _parsed(parts: dict[str, bytes], name: str, what: str):
@@ -148,16 +163,14 @@ def _span(value: str | None) -> int:
 
 
 def _table(tbl, numbering: Numbering) -> Table:
-    """Cells placed on the table grid: gridBefore shifts a row, gridSpan widens a cell, vMerge continues the cell
-    above; a merged cell is one cell with its extent, never blanks."""
+    """Cells placed on the table grid: gridBefore shifts a row, gridSpan (or hMerge) widens a cell, vMerge continues
+    the cell above; a merged cell is one cell with its extent, never blanks."""
     table = Table({})
     open_merges: dict[int, list[int]] = {}  # left column → [top, left, bottom, right] of a vertical merge
     for r, tr in enumerate(_children(tbl, "tr"), 1):
         row_props = _props(tr, "trPr")
         c = 1 + (_span(_val(row_props, "gridBefore")) if row_props is not None and _val(row_props, "gridBefore") else 0)
-        for tc in _children(tr, "tc"):
-            props = _props(tc, "tcPr")
-            width = _span(_val(props, "gridSpan")) if props is not None else 1
+        for tc, props, width in _cells(tr):
             vmerge = _val(props, "vMerge") if props is not None else None
             if vmerge is not None and vmerge != "restart" and c in open_merges:
                 open_merges[c][2] = r
@@ -175,6 +188,21 @@ def _table(tbl, numbering: Numbering) -> Table:
     for merge in open_merges.values():
         _close(table, merge)
     return table
+
+
+def _cells(tr) -> list[tuple]:
+    """A row's cells, each with its properties and the grid columns it spans: its w:gridSpan, and the cells after it
+    that continue its legacy horizontal merge (w:hMerge, as older Word versions and converters write one)."""
+    out: list[list] = []
+    for tc in _children(tr, "tc"):
+        props = _props(tc, "tcPr")
+        width = _span(_val(props, "gridSpan")) if props is not None else 1
+        hmerge = _val(props, "hMerge") if props is not None else None
+        if hmerge is not None and hmerge != "restart" and out:
+            out[-1][2] += width
+        else:
+            out.append([tc, props, width])
+    return [tuple(cell) for cell in out]
 
 
 def _close(table: Table, merge: list[int]) -> None:

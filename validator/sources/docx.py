@@ -9,12 +9,15 @@ DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by l
 
 from __future__ import annotations
 
+import email
 import io
+import posixpath
 import zipfile
 
 from validator.sources.document import NOT_A_REPORT, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden
+from validator.sources.html import read_into
 from validator.sources.limits import Limits
 from validator.sources.numbering import Numbering
 from validator.sources.package import inspect_package
@@ -26,6 +29,7 @@ _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
 _PICTURES = frozenset({"blip", "imagedata"})  # an image in a drawing (DrawingML) or in VML
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 _DOCUMENT = "word/document.xml"
+_CHUNK = "/aFChunk"  # the relationship type of content imported by w:altChunk
 
 
 def _local(el) -> str:
@@ -47,12 +51,16 @@ def _props(el, name: str):
 def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     """The document's body as one sheet (validator.sources.document)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts = inspect_package(zf, data, limits, nested=True).parts  # the walk below recurses into content controls
+        # the walk below recurses into content controls; embedded web pages are HTML, for the HTML reader
+        inspected = inspect_package(zf, data, limits, nested=True, web_pages=True)
+    parts = inspected.parts
     body = _parsed(parts, _DOCUMENT, "正文")
     try:
-        linked = {kind.rsplit("/", 1)[-1]: part for _, kind, part in relationships(parts, _DOCUMENT)}
+        related = relationships(parts, _DOCUMENT)
     except Exception:  # broken relationships: the body's own parts are all there is
-        linked = {}
+        related = []
+    linked = {kind.rsplit("/", 1)[-1]: part for _, kind, part in related}
+    chunks = {rid: (part, inspected.pages.get(part)) for rid, kind, part in related if kind.endswith(_CHUNK)}
     styles = _styles(parts, linked)
     numbering = Numbering()
     if "numbering" in linked:
@@ -62,7 +70,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     remove_hidden(found, styles)
-    _blocks(found, asm, numbering)
+    _blocks(found, asm, numbering, chunks)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
     return asm.grid()
@@ -94,10 +102,11 @@ def _parsed(parts: dict[str, bytes], name: str, what: str):
         ) from exc
 
 
-def _blocks(container, asm: Assembler, numbering: Numbering) -> None:
-    """Paragraphs and tables of a body, content control, cell or text box, in order. As on a web page, a table with
-    tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML, which
-    the package inspection limits."""
+def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict) -> None:
+    """Paragraphs and tables of a body, content control, cell or text box, in order, and the content embedded from
+    other parts (w:altChunk; `chunks`: relationship id → (part, its bytes if a web page)). As on a web page, a table
+    with tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML,
+    which the package inspection limits."""
     for el in container:
         tag = _local(el)
         if tag == "p":
@@ -106,15 +115,42 @@ def _blocks(container, asm: Assembler, numbering: Numbering) -> None:
             if any(_local(node) in _PICTURES for node in el.iter()):
                 asm.picture()
             for box in boxes:  # a text box's content follows its paragraph
-                _blocks(box, asm, numbering)
+                _blocks(box, asm, numbering, chunks)
         elif tag == "tbl" and any(_local(node) == "tbl" for node in el.iter() if node is not el):
             for tr in _children(el, "tr"):
                 for tc in _children(tr, "tc"):
-                    _blocks(tc, asm, numbering)
+                    _blocks(tc, asm, numbering, chunks)
         elif tag == "tbl":
             asm.table(_table(el, numbering))
         elif tag in ("sdt", "sdtContent", "customXml", "ins"):
-            _blocks(el, asm, numbering)
+            _blocks(el, asm, numbering, chunks)
+        elif tag == "altChunk":
+            _chunk(el, asm, chunks)
+
+
+def _chunk(el, asm: Assembler, chunks: dict) -> None:
+    """Content Word imports from another part where it stands (w:altChunk): OA and web systems export a report as a
+    Word file whose body is the web page (HTML, or MHTML: the page with its pictures in one MIME message), read by
+    the web page reader. Another kind (RTF, plain text, another Word document) is refused, saying how to convert it."""
+    rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), "")
+    part, page = chunks.get(rid, ("", None))
+    if page is None:
+        kind = posixpath.splitext(part)[1].lstrip(".").upper() or "未知格式"
+        raise ReadError(
+            f"Word 文档的正文嵌入了另一个文件（{kind} 格式的 {posixpath.basename(part) or '部件'}），本工具无法读取其内容。"
+            "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。",
+            "unsupported",
+        )
+    read_into(_mhtml_page(page) if part.lower().endswith((".mht", ".mhtml")) else page, asm, asm.limits)
+
+
+def _mhtml_page(data: bytes) -> bytes:
+    """The web page in an MHTML message (the first text/html part, as transferred: quoted-printable or base64
+    decoded), or b"" when it holds none."""
+    message = email.message_from_bytes(data)
+    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    payload = page.get_payload(decode=True) if page is not None else None
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _text(el, numbering: Numbering, boxes: list | None = None) -> str:

@@ -123,17 +123,22 @@ def decode(data: bytes) -> str:
     return min((data.decode(name, "replace") for name in names), key=lambda text: text.count("\ufffd"))
 
 
-def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
-    """The page as one sheet (validator.sources.document); a ReadError when it holds no text at all."""
+def _parse(data: bytes):
+    """The page's document element, or None when it holds nothing (lxml raises ParserError then)."""
     import lxml.html  # only documents need it: keep it off the start-up of workbook checks
 
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(decode(data).encode("utf-8"), parser=parser)
-    except Exception as exc:  # lxml raises ParserError on a page with nothing in it
-        raise ReadError(
-            "网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt"
-        ) from exc
+        return lxml.html.document_fromstring(decode(data).encode("utf-8"), parser=parser)
+    except Exception:  # lxml raises ParserError on a page with nothing in it
+        return None
+
+
+def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
+    """The page as one sheet (validator.sources.document); a ReadError when it holds no text at all."""
+    root = _parse(data)
+    if root is None:
+        raise ReadError("网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt")
     walker = _Walker(Assembler("html", limits), limits)
     content = next((found[0] for xpath in _CONTENT_ROOTS if (found := root.xpath(xpath))), None)
     if content is not None:
@@ -145,6 +150,16 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     if not walker.asm.looks_like_a_report():
         raise _not_a_report(content if content is not None else root)
     return walker.asm.grid()
+
+
+def read_into(data: bytes, asm: Assembler, limits: Limits) -> None:
+    """A web page that is part of another document (a Word document's embedded page, w:altChunk): its paragraphs,
+    tables and pictures into that document's `asm`, where it stands. All of it is read: it is no site's page."""
+    root = _parse(data)
+    if root is not None:
+        walker = _Walker(asm, limits)
+        walker.visit(root, 0)
+        walker.flush()
 
 
 def _not_a_report(root) -> ReadError:

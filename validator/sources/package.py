@@ -8,7 +8,7 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from validator.sources.grid import ReadError
@@ -54,17 +54,29 @@ _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML the
 _HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
 
 
+# Web pages a Word document embeds as its content (w:altChunk): HTML, not XML (an HTML <!DOCTYPE html> declares no
+# entities), read by the HTML reader only.
+WEB_PAGE_SUFFIXES = (".htm", ".html", ".xhtml", ".xht", ".mht", ".mhtml")
+
+
 @dataclass(frozen=True)
 class Inspected:
     """What the inspection read: every XML part (name → bytes; read once), and the worksheet parts with formulas
-    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached)."""
+    without a saved result or error values (python-calamine reads those as blanks: see validator.sources.uncached);
+    with `web_pages`, the members named as web pages, apart."""
 
     parts: dict[str, bytes]
     uncached: frozenset[str]
+    pages: dict[str, bytes] = field(default_factory=dict)
 
 
 def inspect_package(
-    zf: zipfile.ZipFile, data: bytes, limits: Limits, parse: bool = False, nested: bool = False
+    zf: zipfile.ZipFile,
+    data: bytes,
+    limits: Limits,
+    parse: bool = False,
+    nested: bool = False,
+    web_pages: bool = False,
 ) -> Inspected:
     """Refuse the package `zf` (of the bytes `data`) past a limit or with hostile XML; say what it read.
 
@@ -72,6 +84,8 @@ def inspect_package(
     `parse` is set: after a reader failed, to name the part that is not well-formed XML. Element nesting only
     threatens a reader that recurses over the tree: `nested` counts it for one (the Word reader); python-calamine's
     XML reader is iterative, and lxml (openpyxl, the zip painter) refuses more than 256 levels by itself.
+    With `web_pages` (the Word reader), members named as web pages (WEB_PAGE_SUFFIXES) are read into `pages`, not
+    checked as XML: they are never among `parts`, so no XML reader is handed one whatever a relationship names.
     """
     infos = zf.infolist()
     if len(infos) > limits.entries:
@@ -84,8 +98,12 @@ def inspect_package(
     # No more is inflated than the sizes declared, and a cell takes at least 4 bytes (<c/>): most packages are
     # too small to hold too many cells, and need no count.
     counted = sum(i.file_size for i in infos) // len(b"<c/>") > limits.cells
+    pages: dict[str, bytes] = {}
     for info in infos:
         _check_name(info.filename)
+        if web_pages and info.filename.lower().endswith(WEB_PAGE_SUFFIXES):
+            pages[info.filename] = _read_part(zf, data, info)
+            continue
         if not _xml_member(zf, data, info):
             continue
         xml = parts[info.filename] = _read_part(zf, data, info)
@@ -102,7 +120,7 @@ def inspect_package(
             _check_area(xml, limits)
             if has_uncached(xml):
                 uncached.add(info.filename)
-    return Inspected(parts, frozenset(uncached))
+    return Inspected(parts, frozenset(uncached), pages)
 
 
 def _check_name(name: str) -> None:

@@ -200,7 +200,19 @@ class Listed:
     style: str | None = None
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Content Word imports from a part of its own where it stands (w:altChunk): a web page (HTML, MHTML), RTF…,
+    stored as word/`name`."""
+
+    name: str
+    data: bytes
+
+
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_CHUNK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
+_CHUNK_CONTENT = {"htm": "text/html", "html": "text/html", "mht": "message/rfc822", "rtf": "application/rtf"}
 
 
 # In a text: "[^2]" is a reference to the document's footnote 2, "{PAGE}" and "{NUMPAGES}" fields (in a header or
@@ -277,7 +289,10 @@ def _docx_table(part: Tbl) -> str:
     return f"<w:tbl><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def _block(part: str | Tbl | Space | Listed) -> str:
+def _block(part: str | Tbl | Space | Listed | Chunk, chunks: list[Chunk]) -> str:
+    if isinstance(part, Chunk):
+        chunks.append(part)
+        return f'<w:altChunk r:id="rIdChunk{len(chunks)}"/>'
     if isinstance(part, str):
         return _para(part)
     if isinstance(part, Listed):
@@ -285,13 +300,12 @@ def _block(part: str | Tbl | Space | Listed) -> str:
     return _space(part) if isinstance(part, Space) else _docx_table(part) + "<w:p/>"
 
 
-_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _OOXML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def docx(
-    parts: list[str | Tbl | Space | Listed],
+    parts: list[str | Tbl | Space | Listed | Chunk],
     path: Path,
     font_pt: int = 9,
     numbering: str = "",
@@ -304,7 +318,8 @@ def docx(
     """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4 (or `portrait`), small print;
     `numbering` the lists (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles
     (w:style); `header` and `footer` the text on every page, `footnotes` the notes by number (see _MARKUP)."""
-    body = "".join(map(_block, parts))
+    chunks: list[Chunk] = []
+    body = "".join(_block(part, chunks) for part in parts)
     size = '<w:pgSz w:w="11906" w:h="16838"/>' if portrait else '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
     centred = '<w:jc w:val="center"/>'
     parts_xml = {}  # name: (relationship and content type, root element, its content)
@@ -341,6 +356,10 @@ def docx(
             f'<Override PartName="/word/{name}.xml" ContentType="{_OOXML}.{kind}+xml"/>'
             for name, (kind, *_) in parts_xml.items()
         )
+        + "".join(
+            f'<Default Extension="{ext}" ContentType="{_CHUNK_CONTENT[ext]}"/>'
+            for ext in sorted({c.name.rsplit(".", 1)[-1] for c in chunks})
+        )
         + "</Types>"
     )
     rels = (
@@ -360,6 +379,9 @@ def docx(
             f'<Relationship Id="{name}" Type="{_RELS}/{kind}" Target="{name}.xml"/>'
             for name, (kind, *_) in parts_xml.items()
         )
+        + "".join(
+            f'<Relationship Id="rIdChunk{i}" Type="{_CHUNK_TYPE}" Target="{c.name}"/>' for i, c in enumerate(chunks, 1)
+        )
         + "</Relationships>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -368,6 +390,8 @@ def docx(
         zf.writestr("word/document.xml", document)
         zf.writestr("word/styles.xml", styles_part)
         zf.writestr("word/_rels/document.xml.rels", doc_rels)
+        for chunk in chunks:
+            zf.writestr(f"word/{chunk.name}", chunk.data)
         if numbering:
             zf.writestr(
                 "word/numbering.xml",

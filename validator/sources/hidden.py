@@ -1,13 +1,14 @@
 """What Word does not show of a document body, taken out of it before it is read: text deleted or moved away in
-tracked changes (w:del, w:moveFrom, and the runs between w:moveFromRangeStart and w:moveFromRangeEnd), deleted table
-rows, and hidden text (w:vanish: on the run, or by its character style, its paragraph's style or the document's
-defaults). A paragraph whose mark is hidden, deleted or moved away runs on into the next paragraph, as Word shows
+tracked changes (w:del, w:moveFrom, and the runs between w:moveFromRangeStart and w:moveFromRangeEnd), and hidden
+text (w:vanish: on the run, or by its character style, its paragraph's style or the document's defaults). A paragraph whose mark is hidden, deleted or moved away runs on into the next paragraph, as Word shows
 it. Inserted and moved-in text (w:ins, w:moveTo) stays: it is the text as it now reads.
 
 An old number typed over and hidden, or struck out and moved, would otherwise be read into the one shown ("3839").
 """
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 _STYLE_DEPTH = 16  # w:basedOn links followed at most (a loop of styles is made by hand)
 _GONE = frozenset({"del", "moveFrom"})  # wrappers of runs deleted or moved away
@@ -72,13 +73,13 @@ def _prune(el, styles: _Styles, paragraph_style: str | None, moving: set[str]) -
     recursion is as deep as the XML, which the package inspection limits."""
     for child in list(el):
         tag = _local(child)
+        if tag.endswith("Pr"):  # properties (w:pPr, w:rPr…): a w:del there marks what it is in, see _run_on
+            continue
         if tag == "moveFromRangeStart":
             moving.add(_attr(child, "id") or "")
         elif tag == "moveFromRangeEnd":
             moving.discard(_attr(child, "id") or "")
         elif tag in _GONE or (tag == "r" and (moving or _hides(_child(child, "rPr"), styles, paragraph_style))):
-            el.remove(child)
-        elif tag == "tr" and _child(_child(child, "trPr"), "del") is not None:
             el.remove(child)
         else:
             _prune(child, styles, _paragraph_style(child, styles) if tag == "p" else paragraph_style, moving)
@@ -107,7 +108,7 @@ def _hides(rpr, styles: _Styles, paragraph_style: str | None) -> bool:
 def _run_on(el, styles: _Styles) -> None:
     """A paragraph whose mark is not shown runs on into the next paragraph, which keeps its own properties."""
     children = list(el)
-    for first, second in zip(children, children[1:], strict=False):
+    for first, second in pairwise(children):
         if _local(first) != "p" or _local(second) != "p":
             continue
         mark = _child(_child(first, "pPr"), "rPr")

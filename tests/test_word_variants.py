@@ -1,0 +1,204 @@
+"""Word documents as real editors leave them: text Word does not show (hidden, moved away or deleted in tracked
+changes), legacy horizontal merges (w:hMerge), and a body that is an embedded web page (w:altChunk, as OA and web
+systems export). Each reads as the report it shows: the findings of the same report on one sheet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import documents
+import pytest
+from builders import published
+from packages import edit_part, repack
+from test_import import DEFECTS, _findings
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.formats import load_file
+from validator.sources.xlsx import load
+
+_CELL_NUMBER = re.compile(
+    r'(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr><w:p>)(<w:r><w:t xml:space="preserve">\d+</w:t></w:r>)'
+)
+_HEADING = re.compile(r'<w:p><w:r><w:t xml:space="preserve">([一二三四五六])、((?:(?!</w:t>).)+)</w:t></w:r></w:p>')
+_MOVE = 'w:id="{}" w:author="甲" w:date="2026-01-10T00:00:00Z"'
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, list]:
+    """The defective report on one sheet, and its parts as published."""
+    root = tmp_path_factory.mktemp("word")
+    xlsx = published(root / "report.xlsx", {k: v for k, v in (VALUES | DEFECTS).items() if v is not None})
+    return xlsx, documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _variant(report, tmp_path: Path, change, styles: str = "") -> Path:
+    """The report as a Word document whose body `change` edits (text → text)."""
+    plain = documents.docx(report[1], tmp_path / "plain.docx", styles=styles)
+    return repack(
+        plain, tmp_path / "variant.docx", edit_part("word/document.xml", lambda xml: change(xml.decode()).encode())
+    )
+
+
+def _reads_as_the_sheet(report, path: Path) -> None:
+    assert _findings(path) == _findings(report[0])
+
+
+# An old number left before each number of the tables, as Word does not show it: hidden by the run's properties, by
+# its character style (through the style it is based on), or as a paragraph of its own hidden by its style (the
+# paragraph's mark hidden too, so it runs on into the number's paragraph).
+HIDDEN_STYLES = (
+    '<w:style w:type="character" w:styleId="Hidden"><w:rPr><w:vanish/></w:rPr></w:style>'
+    '<w:style w:type="character" w:styleId="Old"><w:basedOn w:val="Hidden"/><w:rPr><w:color w:val="FF0000"/></w:rPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="Note"><w:rPr><w:vanish/></w:rPr></w:style>'
+)
+OLD_NUMBER = {
+    "run": r"<w:r><w:rPr><w:vanish/></w:rPr><w:t>8</w:t></w:r>",
+    "character style": r'<w:r><w:rPr><w:rStyle w:val="Old"/></w:rPr><w:t>8</w:t></w:r>',
+    "paragraph style": r'<w:pPr><w:pStyle w:val="Note"/></w:pPr><w:r><w:t>8</w:t></w:r></w:p><w:p>',
+}
+
+
+@pytest.mark.parametrize("how", OLD_NUMBER)
+def test_hidden_text_is_not_read(report, tmp_path: Path, how: str) -> None:
+    def hide(xml: str) -> str:
+        changed, count = _CELL_NUMBER.subn(lambda m: m[1] + OLD_NUMBER[how] + m[2], xml)
+        assert count > 50
+        return changed
+
+    _reads_as_the_sheet(report, _variant(report, tmp_path, hide, styles=HIDDEN_STYLES))
+
+
+def test_text_shown_again_over_a_hiding_style_is_read(report, tmp_path: Path) -> None:
+    """w:vanish w:val="0" on the run shows what its character style hides: the old number is read, as Word shows it."""
+
+    def shown(xml: str) -> str:
+        old = r'<w:r><w:rPr><w:rStyle w:val="Old"/><w:vanish w:val="0"/></w:rPr><w:t>8</w:t></w:r>'
+        return _CELL_NUMBER.sub(lambda m: m[1] + old + m[2], xml, count=1)
+
+    plain = load_file(documents.docx(report[1], tmp_path / "plain.docx")).grid.sheets[0].cells
+    cells = load_file(_variant(report, tmp_path, shown, styles=HIDDEN_STYLES)).grid.sheets[0].cells
+    ((key, value),) = [(k, v) for k, v in cells.items() if plain.get(k) != v]
+    assert value == int(f"8{plain[key]}")
+
+
+# Each section heading cut in two paragraphs, the first one's mark hidden or deleted in a tracked change: Word shows
+# one paragraph.
+MARK = {"hidden": "<w:vanish/>", "deleted": f"<w:del {_MOVE.format(9)}/>"}
+
+
+@pytest.mark.parametrize("how", MARK)
+def test_a_paragraph_whose_mark_is_not_shown_runs_on(report, tmp_path: Path, how: str) -> None:
+    def cut(xml: str) -> str:
+        def two(m: re.Match) -> str:
+            head, rest = m[1] + "、" + m[2][:6], m[2][6:]
+            return (
+                f"<w:p><w:pPr><w:rPr>{MARK[how]}</w:rPr></w:pPr><w:r><w:t>{head}</w:t></w:r></w:p>"
+                f"<w:p><w:r><w:t>{rest}</w:t></w:r></w:p>"
+            )
+
+        changed, count = _HEADING.subn(two, xml)
+        assert count >= 6
+        return changed
+
+    _reads_as_the_sheet(report, _variant(report, tmp_path, cut))
+
+
+@pytest.mark.parametrize("wrapped", [True, False], ids=["moveFrom", "range only"])
+def test_text_moved_away_is_read_once_where_it_now_stands(report, tmp_path: Path, wrapped: bool) -> None:
+    """Section 二 moved in a tracked change from before 一: its heading is left where it was, marked as moved away
+    (in w:moveFrom, or only between w:moveFromRangeStart and End), and stands in w:moveTo where it now is."""
+
+    def move(xml: str) -> str:
+        heading = next(m for m in _HEADING.finditer(xml) if m[1] == "二")
+        first = next(_HEADING.finditer(xml))
+        run = heading[0][len("<w:p>") : -len("</w:p>")]
+        gone = f"<w:moveFrom {_MOVE.format(1)}>" + run + "</w:moveFrom>" if wrapped else run
+        away = (
+            f'<w:moveFromRangeStart {_MOVE.format(2)} w:name="move1"/><w:p><w:pPr><w:rPr><w:moveFrom {_MOVE.format(3)}/>'
+            f"</w:rPr></w:pPr>" + gone + '</w:p><w:moveFromRangeEnd w:id="2"/>'
+        )
+        to = f"<w:p><w:moveTo {_MOVE.format(4)}>" + run + "</w:moveTo></w:p>"
+        xml = xml.replace(heading[0], to, 1)
+        return xml.replace(first[0], away + first[0], 1)
+
+    _reads_as_the_sheet(report, _variant(report, tmp_path, move))
+
+
+_SPANNED = re.compile(r'<w:tc><w:tcPr>(<w:tcW [^>]*/>)<w:gridSpan w:val="(\d+)"/>((?:<w:vMerge[^>]*/>)?)</w:tcPr>')
+
+
+def test_legacy_horizontal_merges_are_merges(report, tmp_path: Path) -> None:
+    """Cells merged across by w:hMerge (restart, then a cell per column continuing it) instead of w:gridSpan, also
+    where a merge goes down too (w:vMerge on each of its cells)."""
+
+    def legacy(xml: str) -> str:
+        def cells(m: re.Match) -> str:
+            width, down = m[1], m[3]
+            more = "<w:tc><w:tcPr>" + width + down + "<w:hMerge/></w:tcPr><w:p/></w:tc>"
+            return "<w:tc><w:tcPr>" + width + down + '<w:hMerge w:val="restart"/></w:tcPr>', more * (int(m[2]) - 1)
+
+        out, at = [], 0
+        for m in _SPANNED.finditer(xml):
+            end = xml.index("</w:tc>", m.end()) + len("</w:tc>")
+            first, more = cells(m)
+            out += [xml[at : m.start()], first, xml[m.end() : end], more]
+            at = end
+        assert len(out) > 40
+        return "".join([*out, xml[at:]])
+
+    _reads_as_the_sheet(report, _variant(report, tmp_path, legacy))
+
+
+def _mhtml(page: bytes) -> bytes:
+    """The page in an MHTML message as Word saves one: GBK, quoted-printable, with a picture after it."""
+    import quopri
+
+    html = (
+        page.decode("utf-8").replace('charset="utf-8"', 'charset="gb2312"').replace("charset=utf-8", "charset=gb2312")
+    )
+    return (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart"\r\n\r\n'
+        b"------=_NextPart\r\nContent-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        b'Content-Type: text/html; charset="gb2312"\r\n\r\n'
+        + quopri.encodestring(html.encode("gb18030"))
+        + b"\r\n------=_NextPart\r\nContent-Location: file:///C:/image001.png\r\nContent-Transfer-Encoding: base64\r\n"
+        b"Content-Type: image/png\r\n\r\niVBORw0KGgo=\r\n------=_NextPart--\r\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["html", "html without doctype", "mht"])
+def test_a_body_that_is_an_embedded_web_page_is_read_as_the_page(report, tmp_path: Path, kind: str) -> None:
+    """An OA system's export: the title typed in Word, the rest of the report a web page the body embeds. An
+    HTML <!DOCTYPE html> is no XML DTD: the page is read, not refused as hostile."""
+    title, *rest = report[1]
+    page = documents.clean_html(rest)
+    chunk = {
+        "html": documents.Chunk("afchunk.htm", page),
+        "html without doctype": documents.Chunk("afchunk.html", page.replace(b"<!DOCTYPE html>", b"")),
+        "mht": documents.Chunk("afchunk.mht", _mhtml(page)),
+    }[kind]
+    _reads_as_the_sheet(report, documents.docx([title, chunk], tmp_path / "chunk.docx"))
+
+
+def test_an_embedded_page_s_entities_are_not_expanded(report, tmp_path: Path) -> None:
+    """The HTML parser reads no DTD: an entity declared to read a local file stays unexpanded."""
+    hostile = b'<!DOCTYPE html [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    page = (
+        documents.clean_html(report[1])
+        .replace(b"<!DOCTYPE html>", hostile)
+        .replace(b"</div><div", b"&secret;</div><div", 1)
+    )
+    path = documents.docx([documents.Chunk("afchunk.htm", page)], tmp_path / "hostile.docx")
+    sheet = load_file(path).grid.sheets[0]
+    assert not any("root:" in str(v) for v in sheet.cells.values())
+
+
+def test_another_kind_of_embedded_file_is_refused_saying_how_to_save_it(report, tmp_path: Path) -> None:
+    rtf = documents.Chunk("afchunk.rtf", r"{\rtf1\ansi 2025年度政府信息公开工作年度报告}".encode())
+    (checked,) = check_paths([documents.docx([report[1][0], rtf], tmp_path / "rtf.docx")])
+    assert checked.error == (
+        "Word 文档的正文嵌入了另一个文件（RTF 格式的 afchunk.rtf），本工具无法读取其内容。"
+        "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
+    )

@@ -1,7 +1,9 @@
 """Reading a Word document (.docx) into one sheet: paragraphs in order, tables with gridSpan/vMerge as merged blocks.
 
 A table with tables in its cells is a layout: its cells are read as blocks; a text box's content follows its paragraph.
-A paragraph numbered by Word's automatic numbering reads with its number in front (validator.sources.numbering).
+A paragraph numbered by Word's automatic numbering reads with its number in front (validator.sources.numbering);
+what Word does not show (hidden text, text deleted or moved away) is taken out first (validator.sources.hidden); a
+web page the body embeds (w:altChunk) is read in its place by the web page reader.
 
 The package passes the same checks as a workbook first (validator.sources.package: entries, sizes, climbing names,
 DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by local name, so Strict OOXML reads too.

@@ -43,7 +43,10 @@ def test_formulas_without_results_are_one_finding_per_sheet_and_every_cell_is_ma
         "这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
     )
     assert [r.cell.coordinate for r in many.related] == [f"J{row}" for row in T3_TOTAL_ROWS][1:]
-    assert one.message.startswith("表四 E5「行政复议 / 总计」是公式（=SUM(A5:D5)），但文件中没有保存计算结果。")
+    assert one.message == (  # told as the many are
+        "表四 E5「行政复议 / 总计」是公式（=SUM(A5:D5)），但文件中没有保存计算结果，该单元格未参与勾稽校验。"
+        "请在 Excel 或 WPS 中打开该文件，保存后再校验。"
+    )
 
     copy = openpyxl.load_workbook(write_annotated(path, report, out_dir=tmp_path / "out").path)
     t3 = copy["表三"]

@@ -117,7 +117,9 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
         return Parsed(UNKNOWN, "TY08", f"是公式错误值「{raw}」，该单元格未参与勾稽校验。请修正公式或直接填写数字。")
     if isinstance(raw, Uncached):
         return Parsed(
-            UNKNOWN, "TY09", f"是公式（{raw}），但文件中没有保存计算结果。请在 Excel 中打开该文件并保存后再校验。"
+            UNKNOWN,
+            "TY09",
+            f"是公式（{raw}），但文件中没有保存计算结果，该单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。",
         )
     if isinstance(raw, bool):
         return Parsed(UNKNOWN, "TY07", f"是逻辑值（{'TRUE' if raw else 'FALSE'}），不是数字。请填写数字。")

@@ -183,6 +183,40 @@ def test_totals_summing_too_little_are_the_correction_not_the_parts(balanced_wor
     assert [c["formula_role"] for c in report_json(report)["corrections"]] == ["range", "follows", "range"]
 
 
+def test_totals_adding_their_parts_another_way_follow_the_corrected_part(balanced_workbook: Path, tmp_path: Path):
+    """D7 typed 22 for 21 under totals written by hand, each adding exactly its parts: D28 as a chain of + or a SUM
+    of anchored ranges; J7 across its row (with Lotus's leading +) and J28 as a SUM of two ranges and a cell. Each
+    follows D7, as =SUM(D7:D27) would: one cell to change (before: 「请改正该公式…即 =SUM(D7:D27)」, two cells)."""
+    plus = "+".join(f"D{row}" for row in range(7, 28))
+    cases = (
+        ("D28", plus, 39, {}),
+        ("D28", "SUM($D$7:$D$20,D21:$D$27)", 39, {}),
+        ("J28", "SUM(J7:J20)+SUM(J21:J26)+J27", 54, {"J7": b'<c r="J7"><f>+D7+E7+F7+G7+H7+I7</f><v>30</v></c>'}),
+    )
+    for number, (total, formula, result, others) in enumerate(cases):
+        path = _with_formula(
+            balanced_workbook, tmp_path / f"{number}.xlsx", total, formula, result,
+            D7=b'<c r="D7"><v>22</v></c>', **others,
+        )  # fmt: skip
+        (report,) = check_paths([path])
+        corrections = report.localisation.corrections
+        follow = sorted([total, *others])
+        assert sorted((c.cell.coordinate, c.role or "") for c in corrections) == sorted(
+            [("D7", "")] + [(k, "follows") for k in follow]
+        ), formula
+        assert report.localisation.summary()[0].startswith("勾稽关系：最少需更正 1 个单元格。")
+        told = [f.message for f in report.findings if f.cell.coordinate == total]
+        assert told and all(f"的结果随之由 {result} 变为 {result - 1}（不必改动）" in m for m in told)
+        assert all("该公式的范围正确：" in m for m in told), told
+
+
+def test_a_chain_of_plus_leaving_out_a_part_is_told_its_range(balanced_workbook: Path, tmp_path: Path):
+    path = _with_formula(balanced_workbook, tmp_path / "少一项.xlsx", "J7", "D7+E7+F7+G7+H7", 28)
+    (report,) = check_paths([path])
+    eq03 = next(f for f in report.findings if f.rule == "EQ03")
+    assert eq03.message.endswith("请改正该公式，不要直接改填 29：它应对 D7:I7 求和，即 =SUM(D7:I7)。")
+
+
 def _results(path: Path) -> list:
     return list(openpyxl.load_workbook(path)["校验结果"].iter_rows())
 

@@ -234,18 +234,41 @@ def shifted(formula: str, rows: int, cols: int) -> str:
     return _REFERENCE.sub(move, formula)
 
 
-_SUM = re.compile(r"=SUM\(([^()!\"]*)\)")  # one SUM over references of its own sheet
+_SUM = re.compile(r"SUM\(([^()!\"]*)\)")  # one SUM over references of its own sheet
 _SUMMED = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?")
 
 
 def summed_cells(formula: str) -> tuple[tuple[int, int], ...] | None:
     """The cells (row, column) a formula that is one SUM over cells and ranges of its own sheet adds up
     ("=SUM(D5:I5)", "=SUM(D5,F5:G5)"), each once as SUM counts it; None for any other formula."""
-    m = _SUM.fullmatch(formula.upper().replace(" ", ""))
-    if m is None:
+    body = formula.upper().replace(" ", "")
+    m = _SUM.fullmatch(body, 1) if body.startswith("=") else None
+    cells = _arguments(m[1]) if m else None
+    return None if cells is None else tuple(cells)
+
+
+def added_cells(formula: str) -> tuple[tuple[int, int], ...] | None:
+    """The cells (row, column) a formula that only adds up cells of its own sheet adds, each as often as it counts:
+    SUMs and single cells joined by + ("=SUM(D5:I5)", "=D5+E5+F5+G5+H5+I5", "=+D5+SUM(E5:I5)", as clerks write a
+    total by hand); None for any other formula."""
+    body = formula.upper().replace(" ", "")
+    if not body.startswith("="):
         return None
     cells: list[tuple[int, int]] = []
-    for arg in m[1].split(","):
+    for term in body[1:].removeprefix("+").split("+"):
+        m = _SUM.fullmatch(term)
+        single = not m and ":" not in term and "," not in term  # a range outside SUM is no sum in Excel
+        found = _arguments(m[1]) if m else _arguments(term) if single else None
+        if found is None:
+            return None
+        cells += found
+    return tuple(cells)
+
+
+def _arguments(arguments: str) -> list[tuple[int, int]] | None:
+    """The cells of SUM's arguments (cells and ranges, separated by commas), each as often as SUM counts it."""
+    cells: list[tuple[int, int]] = []
+    for arg in arguments.split(","):
         ref = _SUMMED.fullmatch(arg)
         if ref is None:
             return None
@@ -256,4 +279,4 @@ def summed_cells(formula: str) -> tuple[tuple[int, int], ...] | None:
         if len(rows) * len(cols) > 10000:  # a whole column: not a total of the report's cells
             return None
         cells += [(r, c) for r in rows for c in cols]
-    return tuple(cells)
+    return cells

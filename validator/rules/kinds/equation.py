@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from validator.findings import Correction, Finding, FormulaRole, Related, phrases, undecided
 from validator.rules import strays
 from validator.rules.kinds.base import Param, RuleKind
+from validator.sources.uncached import added_cells, summed_cells
 from validator.spec.model import Equation, RuleSpec, SpecError, Template
 from validator.text import fmt
 
@@ -110,24 +111,25 @@ def _advice(eq: Equation, ctx: ReportContext) -> tuple[str, Correction | None]:
 
 
 _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
-_PLAIN_SUM = re.compile(r"=SUM\(([^()]*)\)")  # a formula that is one SUM over one range
 
 
 def formula_role(key: str, formula: str, changed: set[str], located: LocatedReport) -> FormulaRole:
     """Why a formula cell's result is to change, decided once for the finding, the heading, the results table and
-    JSON: its range is wrong ("range"), it follows a part the correction changes ("follows": nothing to do), a part
-    is a number stored as text ("text"), its saved result is older than its parts ("stale"); "check" where the
-    template's equations show no range for it (a part, or a total not of one run)."""
+    JSON: it adds up other cells than the equation's parts ("range"), it follows a part the correction changes
+    ("follows": nothing to do), a part its SUM adds is a number stored as text ("text"), its saved result is older
+    than its parts ("stale"); "check" where the template's equations show no range for it (a part, or a total not
+    of one run). Any way of adding up exactly the parts is right: =SUM(D7:D27), =D7+D8+…+D27, =SUM($D$7:$D$27)."""
     wanted = _wanted_run(key, formula, located)
     if wanted is None:
         return "check"
-    run, parts = wanted
-    summed = _PLAIN_SUM.fullmatch(formula.upper().replace(" ", ""))
-    if summed is None or summed[1].replace("$", "") != run:
+    _run, parts = wanted
+    places = sorted((located.cells[k].cell.row, located.cells[k].cell.col) for k in parts)
+    if sorted(added_cells(formula) or ()) != places:
         return "range"
     if changed & set(parts):
         return "follows"
-    if any(isinstance(getattr(located.cells.get(k), "raw", None), str) for k in parts):
+    texts = any(isinstance(getattr(located.cells.get(k), "raw", None), str) for k in parts)
+    if texts and summed_cells(formula) is not None:  # + adds a number stored as text; only SUM leaves it out
         return "text"
     return "stale"
 
@@ -184,8 +186,7 @@ def _wanted_run(key: str, formula: str, located: LocatedReport) -> tuple[str, tu
         return loc.cell if loc else None
 
     cell = at(key)
-    m = _RANGE.search(formula.upper())
-    along_row = bool(m) and m[2] == m[4]  # the formula adds up part of a row
+    along_row = _along_row(formula)
     found = []
     for rule in located.template.rules:
         for eq in rule.equations if rule.kind == "equation" else ():
@@ -199,8 +200,18 @@ def _wanted_run(key: str, formula: str, located: LocatedReport) -> tuple[str, tu
                 found.append((True, (run, eq.rhs)))
             elif len(cols) == 1 and len(rows) == len(parts) == last.row - first.row + 1:
                 found.append((False, (run, eq.rhs)))
-    matching = [r for row, r in found if row == along_row] if m else [r for _, r in found]
+    matching = [r for row, r in found if along_row is None or row == along_row]
     return matching[0] if len({r for r, _ in matching}) == 1 else None
+
+
+def _along_row(formula: str) -> bool | None:
+    """Whether a formula adds up part of a row (True) or of a column (False), as its cells or its first range lie;
+    None when it shows neither."""
+    cells = set(added_cells(formula) or ())
+    if len(cells) > 1:
+        return len({row for row, _ in cells}) == 1
+    m = _RANGE.search(formula.upper())
+    return m[2] == m[4] if m else None
 
 
 def _strays_note(eq: Equation, ctx: ReportContext) -> str:

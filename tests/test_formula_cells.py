@@ -13,6 +13,7 @@ from validator import check_paths
 from validator.annotate.zip_painter import write_annotated
 from validator.names import PRIMARY_FILL, RELATED_FILL
 from validator.render.json import report_json
+from validator.sources.xlsx import read_xlsx
 
 T3_PART = "xl/worksheets/sheet4.xml"  # 表三 of the generated workbook
 T3_TOTAL_ROWS = range(5, 30)  # 表三 of the generated workbook: the 总计 column J holds rows 5 to 29
@@ -55,6 +56,36 @@ def test_formulas_without_results_are_one_finding_per_sheet_and_every_cell_is_ma
     assert t3["J5"].comment.text.startswith("【错误·TY09】表三有 25 个单元格是公式")
     assert t3["J17"].comment.text.startswith("【相关·错误·TY09】同样未保存计算结果的公式：表三有 25 个单元格")
     assert copy["表四"]["E5"].comment.text.startswith("【错误·TY09】表四 E5「行政复议 / 总计」是公式")
+
+
+def test_formulas_showing_a_blank_are_saved_results_told_to_show_zero(balanced_workbook: Path, tmp_path: Path):
+    """=IF(SUM(…)=0,"",SUM(…)) hides zeros: saved by Excel, WPS or LibreOffice, its result is an empty text (t="str",
+    an empty value, written <v></v> or <v/>). That is a saved result, not a formula to calculate: the cells are blank
+    as shown (TY01, taken as 0) and told to show 0, the quick reader and the exact one alike (before: TY09, 「请在
+    Excel 或 WPS 中打开该文件，保存后再校验」, which saving again cannot satisfy); a blank left by openpyxl, with no
+    type, is still a formula without a result."""
+    zeros = [row for row in T3_TOTAL_ROWS if openpyxl.load_workbook(balanced_workbook)["表三"][f"J{row}"].value == 0]
+    hidden = '<c r="J{0}" t="str"><f>IF(SUM(D{0}:I{0})=0,"",SUM(D{0}:I{0}))</f>{1}</c>'
+    cells = {f"J{row}": hidden.format(row, "<v/>" if i % 2 else "<v></v>").encode() for i, row in enumerate(zeros)}
+    path = repack(
+        balanced_workbook, tmp_path / "显示为空.xlsx", edit_part(T3_PART, lambda x: _cells_replaced(x, cells))
+    )
+    (report,) = check_paths([path])
+    (ty01,) = report.findings
+    assert ty01.rule == "TY01" and len(ty01.related) == len(zeros) - 1 >= 5
+    assert ty01.message.endswith(
+        f"等 {len(zeros)} 个单元格是公式，结果显示为空。没有发生的应显示 0：请改正公式，不要把 0 显示为空；已按 0 校验。"
+    )
+    for exact in (False, True):
+        (t3,) = [s for s in read_xlsx(path, exact=exact).sheets if s.name == "表三"]
+        assert all((row, 10) not in t3.cells for row in zeros), exact
+
+    unsaved = {k: v.replace(b' t="str"', b"") for k, v in cells.items()}
+    path = repack(
+        balanced_workbook, tmp_path / "未计算.xlsx", edit_part(T3_PART, lambda x: _cells_replaced(x, unsaved))
+    )
+    (report,) = check_paths([path])
+    assert [f.rule for f in report.findings] == ["TY09"]
 
 
 def _with_formula(source: Path, target: Path, coordinate: str, formula: str, result: int, **cells: bytes) -> Path:

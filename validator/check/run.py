@@ -60,6 +60,11 @@ def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
     return Parsed(parse_text(raw))
 
 
+# A formula whose saved result shows a blank, as =IF(SUM(D9:I9)=0,"",SUM(D9:I9)) hides zeros: saving again changes
+# nothing (before, it was told to, as a formula without a saved result).
+_BLANK_RESULT = "是公式，结果显示为空。没有发生的应显示 0：请改正公式，不要把 0 显示为空；已按 0 校验。"
+
+
 def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
@@ -74,6 +79,8 @@ def _parse(located: LocatedReport) -> _Parsed:
             out.values[key] = float(loc.raw)  # most inputs: what parse_number would say, without its findings
             continue
         parsed = _parse_cell(cell.kind, loc.raw, cell.required) if loc else Parsed(None)
+        if parsed.rule == "TY01" and located.formula(key):
+            parsed = replace(parsed, problem=_BLANK_RESULT)
         out.values[key] = float("nan") if parsed.value is None and cell.kind in FLOAT_KINDS else parsed.value
         if loc is None:
             continue  # not found: a structure finding says so, and the value stays unknown

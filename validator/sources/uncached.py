@@ -23,6 +23,9 @@ from validator.sources.relationships import sheet_targets
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b")  # its namespace prefix, as some generators write x:c
 _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+# A formula cell whose saved result is text: with an empty value it shows a blank, as =IF(…=0,"",…) does to hide
+# zeros; a saved result all the same (saving again writes it again), unlike an empty value without this type.
+_TEXT_RESULT = re.compile(rb"""\st\s*=\s*["']str["']""")
 
 
 def uncached_cells(parts: Mapping[str, bytes], flagged: Collection[str]) -> dict[str, Cells] | None:
@@ -107,7 +110,7 @@ def _cells(xml: bytes) -> list[tuple[tuple[int, int], type, bytes]] | None:
         if b' t="e"' in (cell[1] or b""):
             found.append((pos, ExcelError, value or b""))
             errors += 1
-        elif not value:
+        elif not value and not _TEXT_RESULT.search(cell[1] or b""):
             found.append((pos, Uncached, b"=" + (text or b"")))
     if xml.find(b' t="e"', data.end()) != -1:
         for attrs, value, _end in pattern.error_cell.findall(xml, data.end()):
@@ -197,7 +200,8 @@ def calculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     for m in pattern.formula.finditer(xml, data.end()):
         attrs, text, value, end = m.groups()
         cell = pattern.cell.fullmatch(xml, xml.rfind(pattern.cell_start, 0, m.start()), m.start())
-        pos = _position(cell[1]) if cell and end and value else None  # no saved result: TY09, told apart
+        saved = value or (cell and _TEXT_RESULT.search(cell[1] or b""))
+        pos = _position(cell[1]) if cell and end and saved else None  # no saved result: TY09, told apart
         shared = _SHARED_INDEX.search(attrs) if attrs and b"shared" in attrs else None
         if pos is None:
             continue

@@ -81,13 +81,18 @@ def _cell_value(value: object, data_type: str) -> object:
     return ExcelError(value) if data_type == "e" and isinstance(value, str) else value
 
 
-def _streamed_cells(ws) -> Cells:
-    return {
-        (cell.row, cell.column): _cell_value(cell.value, cell.data_type)
-        for row in _all_rows(ws)
-        for cell in row
-        if cell.value is not None and cell.value != ""
-    }
+def _streamed_cells(ws) -> tuple[Cells, set[tuple[int, int]]]:
+    """A sheet's values, and where a formula's saved result is an empty text (it shows a blank: a saved result,
+    not a formula to calculate)."""
+    cells: Cells = {}
+    blanks = set()
+    for row in _all_rows(ws):
+        for cell in row:
+            if cell.value is not None and cell.value != "":
+                cells[cell.row, cell.column] = _cell_value(cell.value, cell.data_type)
+            elif cell.data_type == "str":
+                blanks.add((cell.row, cell.column))
+    return cells, blanks
 
 
 def _openpyxl_cells(data: bytes) -> dict[str, Cells]:
@@ -97,9 +102,10 @@ def _openpyxl_cells(data: bytes) -> dict[str, Cells]:
         wb = load_openpyxl(fh, read_only=True, data_only=True)
         out = {}
         for ws in wb.worksheets:
-            cells = _streamed_cells(ws)
+            cells, blanks = _streamed_cells(ws)
             for pos, formula in formulas.get(ws.title, {}).items():
-                cells.setdefault(pos, Uncached(formula))
+                if pos not in blanks:
+                    cells.setdefault(pos, Uncached(formula))
             out[ws.title] = cells
         return out
 

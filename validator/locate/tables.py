@@ -388,6 +388,9 @@ class TableLocator:
         rows with numbers but no label at all between its first and last data row (a clerk's inserted row)."""
         if not self.rows or not self.cols:
             return
+        if not self.table.has_row_labels:
+            self._rows_under_numbers()
+            return
         label_limit = min(self.cols.values())
         known = set(self.rows.values()) | set(self.data_row.values()) | single_rows
         group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
@@ -427,6 +430,44 @@ class TableLocator:
                 f"如该{line}本是某一官方{line}，请补上官方标签。",
                 first,
             )
+
+    def _rows_under_numbers(self) -> None:
+        """ST05 for each row holding numbers right under a row of numbers of a table without row labels (表四: a second
+        row, or a 合计 row, added under its one row): the official form has no such row, so it is left out of the
+        checks. A row holding no number in the part's columns (a blank row, a note, the paragraph or heading that
+        follows) ends the table."""
+        parts: dict[int, list[int]] = {}  # each row of numbers (one per part) with the columns of its part
+        for key, row in self.data_row.items():
+            parts.setdefault(row, []).append(self.cols[key])
+        for data, cols in sorted(parts.items()):
+            row, right = data + 1, max(cols)
+            while row < self.limit and row not in parts:
+                numbers = self._numbers((row, c) for c in range(min(cols), right + 1))
+                if not numbers:
+                    break
+                self._extra_number_row(row, right, numbers, self._row(data, min(cols)))
+                row += 1
+
+    def _extra_number_row(self, row: int, right: int, numbers: tuple[tuple[CellRef, float], ...], data: str) -> None:
+        """ST05 for a row of numbers under the one row of numbers (at `data`) of a table without row labels, at the
+        row's first cell up to column `right`; its label, when it has one, is the first text in it."""
+        filled = [c for c in range(1, right + 1) if self.index.row_has_value(row, (c,))]
+        texts = [c for c in filled if _number(self.index.sheet.cells.get((row, c))) is None]
+        line, first = self.axes[0], filled[0]
+        if texts:
+            what = f"{self._row(row, texts[0])}「{self.index.text(row, texts[0])}」"
+            said = f"{what}不是官方格式中的{line}"
+        else:
+            what = f"{self._row(row, first)}（没有标签）"
+            since = "" if self.index.sheet.origins else f"（自 {numbers[0][0].coordinate} 起）"
+            said = f"{self._row(row, first)}有数字{since}，不是官方格式中的{line}（官方格式在表头下只有一{line}数字）"
+        self._stray(what, numbers)
+        self.add(
+            "ST05",
+            f"{self.name}{said}，其中的数字未参与校验。"
+            f"请删除该{line}；如其中的数字应当计入，请先把它们加到{data}对应的单元格中。",
+            self.index.ref(row, first),
+        )
 
     def report_extra_columns(self) -> None:
         """Columns with numbers in the table's rows but no official header, between its first and last column (a

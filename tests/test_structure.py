@@ -405,3 +405,62 @@ def test_a_visible_copy_is_checked_not_the_hidden_stale_original(tmp_path: Path)
     assert {f.cell.sheet for f in report.findings if f.rule.startswith("EQ")} == {"表三 (2)"}
     (choice,) = [f for f in report.findings if f.rule == "ST10"]
     assert "按工作表「表三 (2)」校验（各表栏目相当，取未隐藏的一张）" in choice.message
+
+
+# ---------------------------------------------------------------- rows 表四 does not have: it has one row of numbers
+
+T4 = TEMPLATE.tables["t4"]
+T4_NUMBERS = [VALUES[T4.cell_key(T4.row_leaves[0].key, leaf.key)] for leaf in T4.column_leaves]  # 表四!A5:O5
+
+
+def _with_cells(path: Path, sheet: str, cells: dict[str, object]) -> FileReport:
+    """The workbook at `path` with `cells` of `sheet` filled in, checked."""
+    wb = openpyxl.load_workbook(path)
+    for address, value in cells.items():
+        wb[sheet][address] = value
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert report.error is None
+    return report
+
+
+def _row(row: int, values: list[object], first: str = "A") -> dict[str, object]:
+    """`values` on one row from column `first` on."""
+    return {f"{chr(ord(first) + i)}{row}": v for i, v in enumerate(values)}
+
+
+def test_a_second_row_of_numbers_under_table_four_is_reported(tmp_path: Path) -> None:
+    report = _with_cells(build(tmp_path / "report.xlsx", VALUES), "表四", _row(6, T4_NUMBERS))
+    assert report.flatten() == [("ST05", "表四!A6")]
+    assert report.findings[0].message == (
+        "表四第6行有数字（自 A6 起），不是官方格式中的行（该表只有一行数字），其中的数字未参与校验。"
+        "请删除该行；如其中的数字应当计入，请先把它们加到第5行对应的单元格中。"
+    )
+
+
+def test_a_total_row_under_table_four_is_reported_at_its_label(tmp_path: Path) -> None:
+    """表四 moved right of a column of its own, a 合计 row under it labelled there: named by its label."""
+    path = build(tmp_path / "report.xlsx", VALUES, move={"表四": (0, 1)})
+    report = _with_cells(path, "表四", {"A6": "合计"} | _row(6, T4_NUMBERS[:5], "B"))
+    assert report.flatten() == [("ST05", "表四!A6")]
+    assert report.findings[0].message.startswith("表四第6行「合计」不是官方格式中的行，其中的数字未参与校验。")
+
+
+NOT_T4_ROWS = {
+    "a note under the table": {"A6": "注：本表数字单位为件。"},
+    "numbers under a blank row": _row(7, T4_NUMBERS),
+    "a note, then numbers": {"A6": "注：本表数字单位为件。"} | _row(7, T4_NUMBERS),
+}
+
+
+@pytest.mark.parametrize("cells", NOT_T4_ROWS.values(), ids=NOT_T4_ROWS.keys())
+def test_what_follows_table_four_is_not_its_row(tmp_path: Path, cells: dict) -> None:
+    assert _with_cells(build(tmp_path / "report.xlsx", VALUES), "表四", cells).flatten() == []
+
+
+def test_a_column_of_numbers_beside_table_four_printed_tall_is_reported(tmp_path: Path) -> None:
+    """表四 printed tall (its numbers down column D): a second column of numbers is its second row, across."""
+    path = build(tmp_path / "report.xlsx", VALUES, transpose=("表四",))
+    report = _with_cells(path, "表四", {f"E{r}": v for r, v in enumerate(T4_NUMBERS, 2)})
+    assert report.flatten() == [("ST05", "表四!E2"), ("ST11", "表四!C2")]
+    assert "第 E 列有数字（自 E2 起），不是官方格式中的列" in only(report, "ST05").message

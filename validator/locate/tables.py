@@ -460,7 +460,7 @@ class TableLocator:
         else:
             what = f"{self._row(row, first)}（没有标签）"
             since = "" if self.index.sheet.origins else f"（自 {numbers[0][0].coordinate} 起）"
-            said = f"{self._row(row, first)}有数字{since}，不是官方格式中的{line}（官方格式在表头下只有一{line}数字）"
+            said = f"{self._row(row, first)}有数字{since}，不是官方格式中的{line}（该表只有一{line}数字）"
         self._stray(what, numbers)
         self.add(
             "ST05",

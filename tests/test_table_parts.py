@@ -143,6 +143,40 @@ def test_a_part_of_table_four_naming_no_group_is_said_unreadable(report, tmp_pat
     }
 
 
+def _grown(table: documents.Tbl, rows: list[list[str]], merges: tuple[tuple[int, int, int, int], ...] = ()):
+    """`table` with `rows` (and their `merges`, numbered from the first of them) added under its last row."""
+    top = table.rows
+    cells = table.cells | {(top + r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v}
+    return _tbl(
+        [[cells.get((r, c), _) for c in range(1, table.cols + 1)] for r in range(1, top + len(rows) + 1)],
+        table.merges + [(t + top, lf, b + top, rt) for t, lf, b, rt in merges],
+    )
+
+
+EXTRA_T4_ROWS = {  # rows added to 表四's table as published (its one row of numbers is its 4th): what ST05 says
+    "合计行": (lambda n: [["合计", *n[1:5]]], ["表四第5行「合计」不是官方格式中的行，其中的数字未参与校验。"]),
+    "第二行数字": (lambda n: [n], ["表四第5行有数字，不是官方格式中的行（该表只有一行数字）"]),
+    "表内注释": (lambda n: [["注：本表数字单位为件。"] + [_] * 14], []),
+}
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("extra", EXTRA_T4_ROWS)
+def test_a_row_added_to_table_four_as_published(report, tmp_path: Path, extra: str, fmt: str):
+    """A row under 表四's one row of numbers, in its table: ST05 when it holds numbers, nothing for a note."""
+    parts, expected = report
+    i = _index(parts, "四、")
+    numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
+    rows, said = EXTRA_T4_ROWS[extra]
+    table = _grown(parts[i], rows(numbers), ((1, 1, 1, 15),) if extra == "表内注释" else ())
+    path = _published_as([*parts[:i], table, *parts[i + 1 :]], tmp_path / "t4", fmt)
+    (checked,) = check_paths([path])
+    st05 = [f.message for f in checked.findings if f.rule == "ST05"]
+    assert len(st05) == len(said) and all(m.startswith(s) for m, s in zip(st05, said, strict=True))
+    assert [f for f in _findings(path) if f[0] != "ST05"] == expected
+    assert {k: v for k, v in checked.values.items() if k.startswith("t4.")} == _expected("t4")
+
+
 # ---------------------------------------------------------------- 表三's rows in another order
 
 

@@ -341,6 +341,8 @@ def docx(
         f'<w:sz w:val="{font_pt * 2}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr>'
         f"</w:pPrDefault></w:docDefaults>{styles}</w:styles>"
     )
+    kinds = [(name, kind) for name, (kind, *_) in parts_xml.items()]  # headers, footers, footnotes
+    chunked = [(c.name, c.name.rsplit(".", 1)[-1]) for c in chunks]  # embedded parts, with their extension
     types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -353,12 +355,8 @@ def docx(
             else ""
         )
         + "".join(
-            f'<Override PartName="/word/{name}.xml" ContentType="{_OOXML}.{kind}+xml"/>'
-            for name, (kind, *_) in parts_xml.items()
-        )
-        + "".join(
-            f'<Default Extension="{ext}" ContentType="{_CHUNK_CONTENT[ext]}"/>'
-            for ext in sorted({c.name.rsplit(".", 1)[-1] for c in chunks})
+            [f'<Override PartName="/word/{name}.xml" ContentType="{_OOXML}.{kind}+xml"/>' for name, kind in kinds]
+            + [f'<Default Extension="{x}" ContentType="{_CHUNK_CONTENT[x]}"/>' for x in sorted({x for _, x in chunked})]
         )
         + "</Types>"
     )
@@ -376,11 +374,11 @@ def docx(
             else ""
         )
         + "".join(
-            f'<Relationship Id="{name}" Type="{_RELS}/{kind}" Target="{name}.xml"/>'
-            for name, (kind, *_) in parts_xml.items()
-        )
-        + "".join(
-            f'<Relationship Id="rIdChunk{i}" Type="{_CHUNK_TYPE}" Target="{c.name}"/>' for i, c in enumerate(chunks, 1)
+            [f'<Relationship Id="{name}" Type="{_RELS}/{kind}" Target="{name}.xml"/>' for name, kind in kinds]
+            + [
+                f'<Relationship Id="rIdChunk{i}" Type="{_CHUNK_TYPE}" Target="{name}"/>'
+                for i, (name, _) in enumerate(chunked, 1)
+            ]
         )
         + "</Relationships>"
     )

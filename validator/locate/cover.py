@@ -100,7 +100,8 @@ def _byline(lines: list[tuple[int, str]], title: Title | None) -> Stated | None:
     """The agency named on the line right under the title (the title's own lines skipped)."""
     if title is None:
         return None
-    after = [(r, text) for r, text in lines if r > title.cell[0] and _squeezed(text) not in title.text]
+    own = title.text.replace(" ", "")
+    after = [(r, text) for r, text in lines if r > title.cell[0] and _squeezed(text) not in own]
     if after and (m := _name_line(after[0][1])):
         return Stated(m["agency"], (after[0][0], 1), after[0][1].strip())
     return None

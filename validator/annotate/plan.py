@@ -45,6 +45,13 @@ class Mark:
         """The note to write when the cell already has a note of its own: ours first, the original kept below."""
         return self.note if original is None else f"{self.note}\n{ORIGINAL_NOTE_SEPARATOR}\n{original}"
 
+    def shown(self, row: bool, column: bool) -> Mark:
+        """The mark with a line saying that the painter showed the cell's hidden row or column (if it did)."""
+        if not (row or column):
+            return self
+        what = "该行和该列" if row and column else "该行" if row else "该列"
+        return replace(self, note=f"{self.note}\n（{what}原为隐藏，已在本副本中显示）")
+
 
 @dataclass(frozen=True)
 class AnnotationPlan:

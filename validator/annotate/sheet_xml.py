@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -10,6 +11,8 @@ from validator.annotate.package import child, children, local
 from validator.cellref import column_letter, column_number, coordinate
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_TRUE = ("1", "true")
+_DEFAULT_WIDTH = "9.140625"  # the width Excel stores for a column of its default font, for a shown 0-wide column
 # CT_Worksheet's elements that come after <legacyDrawing>, in schema order.
 _AFTER_LEGACY_DRAWING = (
     "legacyDrawingHF",
@@ -63,6 +66,8 @@ class SheetEdit:
         self._cells: dict[int, dict[int, etree._Element]] = {}
         cols = child(root, "cols")
         self._cols = children(cols, "col") if cols is not None else []
+        self._shown_rows: set[int] = set()
+        self._shown_cols: set[int] = set()
 
     def _cells_of(self, row_number: int) -> dict[int, etree._Element]:
         if row_number not in self._cells:
@@ -89,6 +94,46 @@ class SheetEdit:
     def set_style(self, row: int, col: int, style: int) -> None:
         """Give a cell a format, adding the row and the cell in order when the sheet has none."""
         self._cell(row, col).set("s", str(style))
+
+    def show(self, row: int, col: int) -> tuple[bool, bool]:
+        """Show a cell's row and column where they are hidden (or 0 high or wide); whether each was hidden.
+
+        A hidden `<col>` range is split so that only the cell's column is shown and its neighbours stay hidden.
+        A row or column shown for an earlier cell counts as hidden for every cell in it.
+        """
+        if self._show_row(row):
+            self._shown_rows.add(row)
+        if self._show_column(col):
+            self._shown_cols.add(col)
+        return row in self._shown_rows, col in self._shown_cols
+
+    def _show_row(self, row: int) -> bool:
+        row_el = self.rows.get(row)
+        if row_el is None or not (row_el.get("hidden") in _TRUE or _is_zero(row_el.get("ht"))):
+            return False
+        row_el.attrib.pop("hidden", None)
+        if _is_zero(row_el.get("ht")):  # the default height instead
+            row_el.attrib.pop("ht", None)
+            row_el.attrib.pop("customHeight", None)
+        return True
+
+    def _show_column(self, col: int) -> bool:
+        covering = next((el for el in self._cols if int(el.get("min", "0")) <= col <= int(el.get("max", "0"))), None)
+        if covering is None or not (covering.get("hidden") in _TRUE or _is_zero(covering.get("width", "0"))):
+            return False
+        low, high = int(covering.get("min")), int(covering.get("max"))
+        if col > low:
+            covering.addprevious(_col_range(covering, low, col - 1))
+        if col < high:
+            covering.addnext(_col_range(covering, col + 1, high))
+        covering.set("min", str(col))
+        covering.set("max", str(col))
+        covering.attrib.pop("hidden", None)
+        if _is_zero(covering.get("width", "0")):
+            fmt = child(self.root, "sheetFormatPr")
+            covering.set("width", (fmt.get("defaultColWidth") if fmt is not None else None) or _DEFAULT_WIDTH)
+        self._cols = children(covering.getparent(), "col")
+        return True
 
     def _cell(self, row: int, col: int) -> etree._Element:
         row_el = self._row(row)
@@ -143,6 +188,21 @@ class SheetEdit:
         el.set(f"{{{rel_ns}}}id", rid)
         later = [c for c in self.root if local(c) in _AFTER_LEGACY_DRAWING]
         (later[0].addprevious(el) if later else self.root.append(el))
+
+
+def _is_zero(size: str | None) -> bool:
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
+
+
+def _col_range(col: etree._Element, low: int, high: int) -> etree._Element:
+    """A copy of a `<col>` element for the columns low..high."""
+    out = copy.deepcopy(col)
+    out.set("min", str(low))
+    out.set("max", str(high))
+    return out
 
 
 def deselect(root: etree._Element) -> bool:

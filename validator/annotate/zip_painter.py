@@ -188,10 +188,11 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
 
 
 def _mark_sheet(sheet: MarkedSheet, marks: Sequence[Mark], styles: StyleBook) -> list[Original]:
-    """Fill and note every mark of one sheet; what each cell had before."""
+    """Fill and note every mark of one sheet, showing its row and column if hidden; what each cell had before."""
     originals = []
-    for m in marks:
-        row, col, ref = m.cell.row, m.cell.col, m.cell.coordinate
+    for planned in marks:
+        row, col, ref = planned.cell.row, planned.cell.col, planned.cell.coordinate
+        m = planned.shown(*sheet.cells.show(row, col))  # its note says what was hidden
         xf = sheet.cells.style(row, col)
         fill = styles.fill_xml(xf)
         sheet.cells.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))

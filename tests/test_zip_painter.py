@@ -20,7 +20,7 @@ from test_writeback import C8, D8, J8, T4_C5, build_source, entries, sample_repo
 from validator.annotate.zip_painter import UNDO_PART, clear_file, write_annotated
 from validator.cellref import CellRef
 from validator.cli import main
-from validator.findings import FileReport, Finding
+from validator.findings import FileReport, Finding, Related
 from validator.names import MARKS_SHEET, RESULT_SHEET
 
 Build = Callable[[Path], Path]
@@ -353,3 +353,57 @@ def test_a_copy_saved_again_by_libreoffice_is_cleared_cell_by_cell(copies, input
         after, before = cleared[ref.sheet][ref.coordinate], original[ref.sheet][ref.coordinate]
         assert copy(after.fill) == copy(before.fill), ref  # the exact fill: a theme colour, a gradient
         assert (after.comment.text if after.comment else None) == (before.comment.text if before.comment else None)
+
+
+# ---------------------------------------------------------------- hidden rows and columns
+
+
+def hidden_columns(ws) -> set[int]:
+    return {n for d in ws.column_dimensions.values() if d.hidden for n in range(d.min, d.max + 1)}
+
+
+def hidden_rows(ws) -> set[int]:
+    return {n for n, d in ws.row_dimensions.items() if d.hidden}
+
+
+def test_marked_cells_in_hidden_rows_and_columns_are_shown_and_clearing_hides_them_again(tmp_path: Path) -> None:
+    """One `<col>` range C:H hidden, rows 9 and 10 hidden, column K 0 wide: only what holds a mark is shown."""
+    source = build_source(tmp_path / "隐藏.xlsx")
+    wb = openpyxl.load_workbook(source, rich_text=True)
+    t3 = wb["表三"]
+    t3.column_dimensions.group("C", "H", hidden=True)
+    t3.row_dimensions[9].hidden = t3.row_dimensions[10].hidden = True
+    wb.save(source)
+
+    def zero_wide_k(name: str, data: bytes) -> tuple[str, bytes]:  # openpyxl does not write a 0 width
+        if name == "xl/worksheets/sheet2.xml":
+            data = data.replace(b"</cols>", b'<col min="11" max="11" width="0" customWidth="1"/></cols>')
+        return name, data
+
+    source = rewrite(source, tmp_path / "隐藏K.xlsx", zero_wide_k)
+    e8, c9, k8 = CellRef("表三", 8, 5), CellRef("表三", 9, 3), CellRef("表三", 8, 11)
+    report = FileReport(
+        path=str(source),
+        findings=[
+            Finding("EQ03", "error", "合计应为 20，实为 7", J8, (Related(e8, "加数"),)),
+            Finding("TY01", "warning", "应填写整数", c9),
+            Finding("TY01", "warning", "应填写整数", k8),
+        ],
+    )
+    marked = write_annotated(source, report, tmp_path / "out").path
+
+    t3 = openpyxl.load_workbook(marked)["表三"]
+    assert hidden_columns(t3) == {4, 6, 7, 8} and hidden_rows(t3) == {10}
+    assert t3.column_dimensions["K"].width > 0
+    for ref, rgb, said in (
+        (e8, "FFFDEBEE", "（该列原为隐藏，已在本副本中显示）"),
+        (c9, "FFFFEB9C", "（该行和该列原为隐藏，已在本副本中显示）"),
+        (k8, "FFFFEB9C", "（该列原为隐藏，已在本副本中显示）"),
+    ):
+        cell = t3[ref.coordinate]
+        assert cell.fill.fgColor.rgb == rgb and cell.comment.text.endswith(said), ref
+    assert "隐藏" not in t3["J8"].comment.text
+
+    cleared = tmp_path / "cleared.xlsx"
+    assert clear_file(marked, cleared)
+    assert list(entries(cleared).items()) == list(entries(source).items())

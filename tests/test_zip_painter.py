@@ -366,8 +366,12 @@ def hidden_rows(ws) -> set[int]:
     return {n for n, d in ws.row_dimensions.items() if d.hidden}
 
 
-def test_marked_cells_in_hidden_rows_and_columns_are_shown_and_clearing_hides_them_again(tmp_path: Path) -> None:
-    """One `<col>` range C:H hidden, rows 9 and 10 hidden, column K 0 wide: only what holds a mark is shown."""
+E8, C9, K8 = CellRef("表三", 8, 5), CellRef("表三", 9, 3), CellRef("表三", 8, 11)
+
+
+def with_hidden_parts(tmp_path: Path) -> tuple[Path, Path]:
+    """A workbook with one `<col>` range C:H hidden, rows 9 and 10 hidden and column K 0 wide, and its copy marked
+    on E8 (related), C9 and K8."""
     source = build_source(tmp_path / "隐藏.xlsx")
     wb = openpyxl.load_workbook(source, rich_text=True)
     t3 = wb["表三"]
@@ -381,24 +385,26 @@ def test_marked_cells_in_hidden_rows_and_columns_are_shown_and_clearing_hides_th
         return name, data
 
     source = rewrite(source, tmp_path / "隐藏K.xlsx", zero_wide_k)
-    e8, c9, k8 = CellRef("表三", 8, 5), CellRef("表三", 9, 3), CellRef("表三", 8, 11)
     report = FileReport(
         path=str(source),
         findings=[
-            Finding("EQ03", "error", "合计应为 20，实为 7", J8, (Related(e8, "加数"),)),
-            Finding("TY01", "warning", "应填写整数", c9),
-            Finding("TY01", "warning", "应填写整数", k8),
+            Finding("EQ03", "error", "合计应为 20，实为 7", J8, (Related(E8, "加数"),)),
+            Finding("TY01", "warning", "应填写整数", C9),
+            Finding("TY01", "warning", "应填写整数", K8),
         ],
     )
-    marked = write_annotated(source, report, tmp_path / "out").path
+    return source, write_annotated(source, report, tmp_path / "out").path
 
+
+def test_marked_cells_in_hidden_rows_and_columns_are_shown_and_clearing_hides_them_again(tmp_path: Path) -> None:
+    source, marked = with_hidden_parts(tmp_path)
     t3 = openpyxl.load_workbook(marked)["表三"]
-    assert hidden_columns(t3) == {4, 6, 7, 8} and hidden_rows(t3) == {10}
+    assert hidden_columns(t3) == {4, 6, 7, 8} and hidden_rows(t3) == {10}  # only what holds a mark is shown
     assert t3.column_dimensions["K"].width > 0
     for ref, rgb, said in (
-        (e8, "FFFDEBEE", "（该列原为隐藏，已在本副本中显示）"),
-        (c9, "FFFFEB9C", "（该行和该列原为隐藏，已在本副本中显示）"),
-        (k8, "FFFFEB9C", "（该列原为隐藏，已在本副本中显示）"),
+        (E8, "FFFDEBEE", "（该列原为隐藏，已在本副本中显示）"),
+        (C9, "FFFFEB9C", "（该行和该列原为隐藏，已在本副本中显示）"),
+        (K8, "FFFFEB9C", "（该列原为隐藏，已在本副本中显示）"),
     ):
         cell = t3[ref.coordinate]
         assert cell.fill.fgColor.rgb == rgb and cell.comment.text.endswith(said), ref
@@ -407,3 +413,14 @@ def test_marked_cells_in_hidden_rows_and_columns_are_shown_and_clearing_hides_th
     cleared = tmp_path / "cleared.xlsx"
     assert clear_file(marked, cleared)
     assert list(entries(cleared).items()) == list(entries(source).items())
+
+
+def test_a_copy_saved_again_hides_the_shown_rows_and_columns_when_cleared(tmp_path: Path) -> None:
+    """Cleared cell by cell from the undo record, the rows and columns shown for marks are hidden again."""
+    _, marked = with_hidden_parts(tmp_path)
+    openpyxl.load_workbook(marked, rich_text=True).save(marked)
+    assert UNDO_PART not in entries(marked)
+    assert clear_file(marked)
+    t3 = openpyxl.load_workbook(marked)["表三"]
+    assert hidden_columns(t3) == {3, 4, 5, 6, 7, 8, 11} and hidden_rows(t3) == {9, 10}
+    assert t3["E8"].comment is None and t3["C9"].fill.fill_type is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -107,6 +108,11 @@ class SheetEdit:
             self._shown_cols.add(col)
         return row in self._shown_rows, col in self._shown_cols
 
+    @property
+    def shown(self) -> dict[str, list[int]]:
+        """The rows and columns `show` showed, for the undo record."""
+        return {"rows": sorted(self._shown_rows), "cols": sorted(self._shown_cols)}
+
     def _show_row(self, row: int) -> bool:
         row_el = self.rows.get(row)
         if row_el is None or not (row_el.get("hidden") in _TRUE or _is_zero(row_el.get("ht"))):
@@ -118,9 +124,36 @@ class SheetEdit:
         return True
 
     def _show_column(self, col: int) -> bool:
-        covering = next((el for el in self._cols if int(el.get("min", "0")) <= col <= int(el.get("max", "0"))), None)
+        covering = self._covering(col)
         if covering is None or not (covering.get("hidden") in _TRUE or _is_zero(covering.get("width", "0"))):
             return False
+        alone = self._column(col)
+        alone.attrib.pop("hidden", None)
+        if _is_zero(alone.get("width", "0")):
+            alone.set("width", self._default_width())
+        return True
+
+    def hide(self, rows: Iterable[int], cols: Iterable[int]) -> None:
+        """Hide rows and columns again (those `show` showed, when clearing cell by cell)."""
+        for row in rows:
+            self._row(row).set("hidden", "1")
+        for col in cols:
+            self._column(col).set("hidden", "1")
+
+    def _covering(self, col: int) -> etree._Element | None:
+        return next((el for el in self._cols if int(el.get("min", "0")) <= col <= int(el.get("max", "0"))), None)
+
+    def _column(self, col: int) -> etree._Element:
+        """The `<col>` element of one column: split out of the range covering it, or added in order."""
+        covering = self._covering(col)
+        if covering is None:
+            cols = child(self.root, "cols")
+            if cols is None:
+                cols = etree.Element(f"{{{self.ns}}}cols")
+                self.data.addprevious(cols)
+            covering = etree.Element(f"{{{self.ns}}}col", min=str(col), max=str(col), width=self._default_width())
+            later = [el for el in self._cols if int(el.get("min", "0")) > col]
+            (later[0].addprevious(covering) if later else cols.append(covering))
         low, high = int(covering.get("min")), int(covering.get("max"))
         if col > low:
             covering.addprevious(_col_range(covering, low, col - 1))
@@ -128,12 +161,12 @@ class SheetEdit:
             covering.addnext(_col_range(covering, col + 1, high))
         covering.set("min", str(col))
         covering.set("max", str(col))
-        covering.attrib.pop("hidden", None)
-        if _is_zero(covering.get("width", "0")):
-            fmt = child(self.root, "sheetFormatPr")
-            covering.set("width", (fmt.get("defaultColWidth") if fmt is not None else None) or _DEFAULT_WIDTH)
         self._cols = children(covering.getparent(), "col")
-        return True
+        return covering
+
+    def _default_width(self) -> str:
+        fmt = child(self.root, "sheetFormatPr")
+        return (fmt.get("defaultColWidth") if fmt is not None else None) or _DEFAULT_WIDTH
 
     def _cell(self, row: int, col: int) -> etree._Element:
         row_el = self._row(row)

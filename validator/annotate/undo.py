@@ -9,6 +9,8 @@ command line can be cleared in Excel and the other way round.
 - original note: empty when the cell had none (clearing deletes ours), {"text", "author", "width", "height"} to
   restore, or {"kept": true} when the painter left the cell's own note untouched (clearing leaves it too).
 - state (version 2): {"version", "painter", "results": sheet name, "active": sheet name, "view": painter-specific}.
+  The zip painter's view: {"shown": {sheet: {"rows": [...], "cols": [...]}}}, the hidden rows and columns it showed
+  because they hold a mark, hidden again when clearing cell by cell.
   Version 1 (before painters were separate) had no "version"; its "active" was a sheet index and its view flags
   were top-level. Both are read.
 """
@@ -31,6 +33,7 @@ UNKNOWN_FILL = ""
 NO_FILL = "none"
 KEPT_NOTE = json.dumps({"kept": True})
 KEPT = "kept"  # an Original's note when the painter left the cell's own note untouched
+SHOWN = "shown"  # the zip painter's view: rows and columns it showed, by sheet
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from validator.annotate.notes_xml import rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
-from validator.annotate.undo import UndoRecord, fill_colour, read_record
+from validator.annotate.undo import SHOWN, UndoRecord, fill_colour, read_record
 from validator.annotate.workbook_xml import Book
 from validator.names import MARKS_SHEET, RESULT_SHEET, is_results_sheet
 from validator.rounds.explain import read_explanations
@@ -46,6 +46,8 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
                 sheet.notes.delete(original.cell, row, col)
             else:
                 sheet.notes.write(original.cell, row, col, note.text, note.author)
+        shown = record.view.get(SHOWN, {}).get(name, {})
+        sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
     names = book.names
     book.remove_sheet(MARKS_SHEET)

@@ -18,7 +18,7 @@ from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
 from validator.annotate.sheet_xml import deselect, merges
 from validator.annotate.styles import StyleBook
-from validator.annotate.undo import KEPT, Cleared, Original, UndoRecord
+from validator.annotate.undo import KEPT, SHOWN, Cleared, Original, UndoRecord
 from validator.annotate.workbook_xml import Book, workbook_part
 from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
@@ -168,6 +168,8 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     for name in sorted({m.cell.sheet for m in plan.marks}):
         sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], blocks)
         record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
+        if any((shown := sheet.cells.shown).values()):
+            record.view.setdefault(SHOWN, {})[name] = shown
         sheet.save(pkg, book)
     for sheet in book.sheets:  # the results sheet becomes the only selected tab
         if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):

@@ -155,12 +155,13 @@ def test_rar_and_7z_archives_are_told_among_the_reports_whatever_their_name(tmp_
 
 def test_folders_and_archives_list_their_files_in_natural_order(tmp_path: Path):
     folder = tmp_path / "第3批"
-    for name in ("报告10.xlsx", "报告2.xlsx", "报告1.xlsx", "乡镇/报告１１.xlsx", "乡镇/报告9.xlsx"):
+    for name in ("报告10.xlsx", "报告2.xlsx", "报告1.xlsx", "报告.xlsx", "乡镇/报告１１.xlsx", "乡镇/报告9.xlsx"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(b"PK")
     names = [i.name for i in collect([folder], tmp_path / "s").items]
     assert names == [
-        f"第3批/{n}" for n in ("乡镇/报告9.xlsx", "乡镇/报告１１.xlsx", "报告1.xlsx", "报告2.xlsx", "报告10.xlsx")
+        f"第3批/{n}"
+        for n in ("乡镇/报告9.xlsx", "乡镇/报告１１.xlsx", "报告.xlsx", "报告1.xlsx", "报告2.xlsx", "报告10.xlsx")
     ]
     archive = _zip(tmp_path / "a.zip", {"12月.xlsx": b"PK", "2月.xlsx": b"PK", "1月.xlsx": b"PK"})
     assert [i.name for i in collect([archive], tmp_path / "s2").items] == [

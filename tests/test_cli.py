@@ -544,13 +544,15 @@ def test_check_with_a_malformed_spec_names_the_place_in_it(balanced: Path, tmp_p
 def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     """A folder stands for its workbooks (subfolders too), not for our own copies, backups or Office lock files."""
     (tmp_path / "乡镇").mkdir()
-    copy(balanced, tmp_path / "a.xlsx")
+    for name in ("a.xlsx", "a10.xlsx", "a2.xlsx"):
+        copy(balanced, tmp_path / name)
     copy(books / "wrong.xlsx", tmp_path / "乡镇" / "b.xlsx")
     for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.txt"):
         copy(balanced, tmp_path / skipped)
     proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == EXIT_FINDINGS
-    assert [Path(r["file"]).as_posix() for r in results(proc)] == ["a.xlsx", "乡镇/b.xlsx"]
+    listed = [Path(r["file"]).as_posix() for r in results(proc)]
+    assert listed == ["a.xlsx", "a2.xlsx", "a10.xlsx", "乡镇/b.xlsx"]  # in natural order, as batch lists them
     proc = run("check", ".", "--out", "标注", cwd=tmp_path)
     assert (tmp_path / "标注" / "a.校验.xlsx").is_file() and (tmp_path / "标注" / "乡镇" / "b.校验.xlsx").is_file()
     (tmp_path / "空").mkdir()

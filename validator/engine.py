@@ -33,7 +33,7 @@ from validator.sources.guard import read_workbook
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
-from validator.text import plain_number
+from validator.text import natural_key, plain_number
 from validator.version import ENGINE_VERSION
 
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
@@ -73,7 +73,8 @@ def _is_folder(path: Path) -> bool:
 
 
 def _reports_in(folder: Path) -> list[Path]:
-    files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file())
+    files = [f for f in folder.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()]
+    files.sort(key=lambda f: natural_key(f.relative_to(folder).as_posix()))  # as batch lists them: 2 before 10
     beside = names_by_folder(files)
     return [f for f in files if not f.name.startswith("~$") and not copy_beside(f.name, beside[f.parent])]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import math
+import os
 import re
 import unicodedata
 
@@ -25,8 +26,10 @@ def display_width(text: str) -> int:
 
 
 def natural_key(name: str) -> tuple:
-    """Order names as people count, not character by character: 报告2 before 报告10 (full-width digits too)."""
-    return tuple((int(part), part) if i % 2 else part for i, part in enumerate(_DIGITS.split(name)))
+    """Order names as people count, not character by character: 报告2 before 报告10 (full-width digits too), and
+    报告.xlsx before 报告2.xlsx (the extension is compared last)."""
+    stem, extension = os.path.splitext(name)
+    return tuple((int(part), part) if i % 2 else part for i, part in enumerate(_DIGITS.split(stem))), extension
 
 
 def decode_text(data: bytes) -> str | None:

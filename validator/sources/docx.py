@@ -24,6 +24,7 @@ from validator.sources.limits import Limits
 from validator.sources.numbering import Numbering
 from validator.sources.package import inspect_package
 from validator.sources.relationships import relationships
+from validator.sources.wordml import attr, child, local
 
 _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
 # Deleted revisions and field codes; and the fallback of alternate content (a text box is written twice: as a
@@ -34,20 +35,11 @@ _DOCUMENT = "word/document.xml"
 _CHUNK = "/aFChunk"  # the relationship type of content imported by w:altChunk
 
 
-def _local(el) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _val(el, name: str) -> str | None:
-    """The w:val of the child `name` of el (a property element), "" when present without a value, else None."""
-    for child in el:
-        if _local(child) == name:
-            return next((v for k, v in child.attrib.items() if k.rsplit("}", 1)[-1] == "val"), "")
-    return None
-
-
-def _props(el, name: str):
-    return next((child for child in el if _local(child) == name), None)
+def _setting(el, name: str) -> str | None:
+    """The w:val of the child `name` of el (a property element), "" when present without a value (w:vMerge alone
+    continues a merge), else None."""
+    prop = child(el, name)
+    return None if prop is None else attr(prop, "val") or ""
 
 
 def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
@@ -68,7 +60,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if "numbering" in linked:
         numbering = Numbering(_parsed(parts, linked["numbering"], "编号"), styles)
     asm = Assembler("docx", limits)
-    found = next((el for el in body.iter() if _local(el) == "body"), None)
+    found = next((el for el in body.iter() if local(el) == "body"), None)
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     remove_hidden(found, styles)
@@ -110,15 +102,15 @@ def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict) -> No
     with tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML,
     which the package inspection limits."""
     for el in container:
-        tag = _local(el)
+        tag = local(el)
         if tag == "p":
             boxes: list = []
             asm.paragraph(numbering.label(el) + _text(el, numbering, boxes))
-            if any(_local(node) in _PICTURES for node in el.iter()):
+            if any(local(node) in _PICTURES for node in el.iter()):
                 asm.picture()
             for box in boxes:  # a text box's content follows its paragraph
                 _blocks(box, asm, numbering, chunks)
-        elif tag == "tbl" and any(_local(node) == "tbl" for node in el.iter() if node is not el):
+        elif tag == "tbl" and any(local(node) == "tbl" for node in el.iter() if node is not el):
             for tr in _children(el, "tr"):
                 for tc in _children(tr, "tc"):
                     _blocks(tc, asm, numbering, chunks)
@@ -166,7 +158,7 @@ def _text(el, numbering: Numbering, boxes: list | None = None) -> str:
 
 def _collect(el, parts: list[str], boxes: list | None, numbering: Numbering) -> None:
     for node in el:
-        tag = _local(node)
+        tag = local(node)
         if tag == "t" and node.text:
             parts.append(node.text)
         elif tag in ("br", "cr") or (tag == "p" and parts):
@@ -184,12 +176,12 @@ def _collect(el, parts: list[str], boxes: list | None, numbering: Numbering) -> 
 def _children(el, name: str) -> list:
     """The `name` children of el, looking through content controls (w:sdt) that wrap rows or cells."""
     out = []
-    for child in el:
-        tag = _local(child)
+    for node in el:
+        tag = local(node)
         if tag == name:
-            out.append(child)
+            out.append(node)
         elif tag in ("sdt", "sdtContent", "customXml"):
-            out += _children(child, name)
+            out += _children(node, name)
     return out
 
 
@@ -206,10 +198,14 @@ def _table(tbl, numbering: Numbering) -> Table:
     table = Table({})
     open_merges: dict[int, list[int]] = {}  # left column → [top, left, bottom, right] of a vertical merge
     for r, tr in enumerate(_children(tbl, "tr"), 1):
-        row_props = _props(tr, "trPr")
-        c = 1 + (_span(_val(row_props, "gridBefore")) if row_props is not None and _val(row_props, "gridBefore") else 0)
+        row_props = child(tr, "trPr")
+        c = 1 + (
+            _span(_setting(row_props, "gridBefore"))
+            if row_props is not None and _setting(row_props, "gridBefore")
+            else 0
+        )
         for tc, props, width in _cells(tr):
-            vmerge = _val(props, "vMerge") if props is not None else None
+            vmerge = _setting(props, "vMerge") if props is not None else None
             if vmerge is not None and vmerge != "restart" and c in open_merges:
                 open_merges[c][2] = r
             else:
@@ -233,9 +229,9 @@ def _cells(tr) -> list[tuple]:
     that continue its legacy horizontal merge (w:hMerge, as older Word versions and converters write one)."""
     out: list[list] = []
     for tc in _children(tr, "tc"):
-        props = _props(tc, "tcPr")
-        width = _span(_val(props, "gridSpan")) if props is not None else 1
-        hmerge = _val(props, "hMerge") if props is not None else None
+        props = child(tc, "tcPr")
+        width = _span(_setting(props, "gridSpan")) if props is not None else 1
+        hmerge = _setting(props, "hMerge") if props is not None else None
         if hmerge is not None and hmerge != "restart" and out:
             out[-1][2] += width
         else:

@@ -10,27 +10,16 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-_STYLE_DEPTH = 16  # w:basedOn links followed at most (a loop of styles is made by hand)
+from validator.sources.wordml import STYLE_DEPTH, attr, child, local, val
+
 _GONE = frozenset({"del", "moveFrom"})  # wrappers of runs deleted or moved away
 _OFF = frozenset({"0", "false", "off"})
 
 
-def _local(el) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _child(el, name: str):
-    return next((child for child in el if _local(child) == name), None) if el is not None else None
-
-
-def _attr(el, name: str) -> str | None:
-    return next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == name), None)
-
-
 def _vanish(rpr) -> bool | None:
     """Whether run properties hide the text: True or False when they say, None when they leave it to the styles."""
-    vanish = _child(rpr, "vanish")
-    return None if vanish is None else (_attr(vanish, "val") or "").lower() not in _OFF
+    vanish = child(rpr, "vanish")
+    return None if vanish is None else (attr(vanish, "val") or "").lower() not in _OFF
 
 
 class _Styles:
@@ -42,24 +31,24 @@ class _Styles:
         self.default: bool | None = None  # what the document's default run properties say
         if styles is None:
             return
-        for style in (el for el in styles.iter() if _local(el) == "style"):
-            sid = _attr(style, "styleId")
+        for style in (el for el in styles.iter() if local(el) == "style"):
+            sid = attr(style, "styleId")
             self.styles[sid] = style
-            if _attr(style, "type") == "paragraph" and (_attr(style, "default") or "").lower() in ("1", "true", "on"):
+            if attr(style, "type") == "paragraph" and (attr(style, "default") or "").lower() in ("1", "true", "on"):
                 self.default_paragraph = sid
-        defaults = next((el for el in styles.iter() if _local(el) == "rPrDefault"), None)
-        self.default = _vanish(_child(defaults, "rPr"))
+        defaults = next((el for el in styles.iter() if local(el) == "rPrDefault"), None)
+        self.default = _vanish(child(defaults, "rPr"))
 
     def hides(self, style_id: str | None) -> bool | None:
         """Whether the style hides its text, None when neither it nor a style it is based on says."""
-        for _ in range(_STYLE_DEPTH):
+        for _ in range(STYLE_DEPTH):
             style = self.styles.get(style_id) if style_id else None
             if style is None:
                 return None
-            said = _vanish(_child(style, "rPr"))
+            said = _vanish(child(style, "rPr"))
             if said is not None:
                 return said
-            style_id = _attr_of(style, "basedOn")
+            style_id = val(style, "basedOn")
         return None
 
 
@@ -71,35 +60,29 @@ def remove_hidden(body, styles) -> None:
 def _prune(el, styles: _Styles, paragraph_style: str | None, moving: set[str]) -> None:
     """Remove from el's subtree what is not shown, in document order (a moved range can span paragraphs); the
     recursion is as deep as the XML, which the package inspection limits."""
-    for child in list(el):
-        tag = _local(child)
+    for node in list(el):
+        tag = local(node)
         if tag.endswith("Pr"):  # properties (w:pPr, w:rPr…): a w:del there marks what it is in, see _run_on
             continue
         if tag == "moveFromRangeStart":
-            moving.add(_attr(child, "id") or "")
+            moving.add(attr(node, "id") or "")
         elif tag == "moveFromRangeEnd":
-            moving.discard(_attr(child, "id") or "")
-        elif tag in _GONE or (tag == "r" and (moving or _hides(_child(child, "rPr"), styles, paragraph_style))):
-            el.remove(child)
+            moving.discard(attr(node, "id") or "")
+        elif tag in _GONE or (tag == "r" and (moving or _hides(child(node, "rPr"), styles, paragraph_style))):
+            el.remove(node)
         else:
-            _prune(child, styles, _paragraph_style(child, styles) if tag == "p" else paragraph_style, moving)
+            _prune(node, styles, _paragraph_style(node, styles) if tag == "p" else paragraph_style, moving)
     _run_on(el, styles)
 
 
 def _paragraph_style(paragraph, styles: _Styles) -> str | None:
-    return _attr_of(_child(paragraph, "pPr"), "pStyle") or styles.default_paragraph
-
-
-def _attr_of(props, name: str) -> str | None:
-    """The w:val of the child `name` of a property element, or None."""
-    ref = _child(props, name)
-    return _attr(ref, "val") if ref is not None else None
+    return val(child(paragraph, "pPr"), "pStyle") or styles.default_paragraph
 
 
 def _hides(rpr, styles: _Styles, paragraph_style: str | None) -> bool:
     """Whether run properties (of a run or a paragraph mark) hide it: said there, else by the run's character
     style, else by the paragraph's style, else by the document's defaults."""
-    for said in (_vanish(rpr), styles.hides(_attr_of(rpr, "rStyle")), styles.hides(paragraph_style), styles.default):
+    for said in (_vanish(rpr), styles.hides(val(rpr, "rStyle")), styles.hides(paragraph_style), styles.default):
         if said is not None:
             return said
     return False
@@ -109,12 +92,12 @@ def _run_on(el, styles: _Styles) -> None:
     """A paragraph whose mark is not shown runs on into the next paragraph, which keeps its own properties."""
     children = list(el)
     for first, second in pairwise(children):
-        if _local(first) != "p" or _local(second) != "p":
+        if local(first) != "p" or local(second) != "p":
             continue
-        mark = _child(_child(first, "pPr"), "rPr")
-        gone = mark is not None and any(_local(prop) in _GONE for prop in mark)
+        mark = child(child(first, "pPr"), "rPr")
+        gone = mark is not None and any(local(prop) in _GONE for prop in mark)
         if gone or _hides(mark, styles, _paragraph_style(first, styles)):
-            at = 1 if len(second) and _local(second[0]) == "pPr" else 0
-            for i, node in enumerate(node for node in first if _local(node) != "pPr"):
+            at = 1 if len(second) and local(second[0]) == "pPr" else 0
+            for i, node in enumerate(node for node in first if local(node) != "pPr"):
                 second.insert(at + i, node)
             el.remove(first)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from validator.sources.wordml import STYLE_DEPTH, attr, child, local, val
+
 _LEVELS = 9  # Word's list levels, w:ilvl 0 to 8
-_STYLE_DEPTH = 16  # w:basedOn links followed at most (a loop of styles is made by hand)
 _DIGITS = "〇一二三四五六七八九"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
@@ -23,26 +24,6 @@ _CIRCLED = "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x3
 _CIRCLED += "".join(map(chr, range(0x32B1, 0x32C0)))
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
           (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
-
-
-def _local(el) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _child(el, name: str):
-    return next((child for child in el if _local(child) == name), None) if el is not None else None
-
-
-def _val(el, name: str) -> str | None:
-    """The w:val of el's child `name`, or None."""
-    child = _child(el, name)
-    if child is None:
-        return None
-    return next((v for k, v in child.attrib.items() if k.rsplit("}", 1)[-1] == "val"), None)
-
-
-def _attr(el, name: str) -> str | None:
-    return next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == name), None)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -67,21 +48,21 @@ class _Level:
 
 
 def _level(lvl) -> _Level:
-    suffix = {"space": " ", "nothing": ""}.get(_val(lvl, "suff") or "tab", "\t")
-    restart = _val(lvl, "lvlRestart")
+    suffix = {"space": " ", "nothing": ""}.get(val(lvl, "suff") or "tab", "\t")
+    restart = val(lvl, "lvlRestart")
     return _Level(
-        start=_int(_val(lvl, "start"), 1),
-        fmt=_val(lvl, "numFmt") or "decimal",
-        text=_val(lvl, "lvlText") or "",
+        start=_int(val(lvl, "start"), 1),
+        fmt=val(lvl, "numFmt") or "decimal",
+        text=val(lvl, "lvlText") or "",
         suffix=suffix,
         restart=_int(restart, 0) if restart is not None else None,
-        legal=_child(lvl, "isLgl") is not None and _val(lvl, "isLgl") not in ("0", "false", "off"),
-        style=_val(lvl, "pStyle"),
+        legal=child(lvl, "isLgl") is not None and val(lvl, "isLgl") not in ("0", "false", "off"),
+        style=val(lvl, "pStyle"),
     )
 
 
 def _levels(parent) -> dict[int, _Level]:
-    return {_int(_attr(lvl, "ilvl"), 0): _level(lvl) for lvl in parent if _local(lvl) == "lvl"}
+    return {_int(attr(lvl, "ilvl"), 0): _level(lvl) for lvl in parent if local(lvl) == "lvl"}
 
 
 @dataclass
@@ -104,26 +85,26 @@ class Numbering:
         self._links: dict[str, str] = {}  # abstract id → the numbering style it takes its levels from
         self._nums: dict[str, _Num] = {}
         for el in numbering if numbering is not None else ():
-            if _local(el) == "abstractNum":
-                key = _attr(el, "abstractNumId") or ""
+            if local(el) == "abstractNum":
+                key = attr(el, "abstractNumId") or ""
                 self._abstract[key] = _levels(el)
-                if link := _val(el, "numStyleLink"):
+                if link := val(el, "numStyleLink"):
                     self._links[key] = link
-            elif _local(el) == "num":
-                num = _Num(_val(el, "abstractNumId") or "")
-                for override in (child for child in el if _local(child) == "lvlOverride"):
-                    ilvl = _int(_attr(override, "ilvl"), 0)
-                    if (start := _val(override, "startOverride")) is not None:
+            elif local(el) == "num":
+                num = _Num(val(el, "abstractNumId") or "")
+                for override in (o for o in el if local(o) == "lvlOverride"):
+                    ilvl = _int(attr(override, "ilvl"), 0)
+                    if (start := val(override, "startOverride")) is not None:
                         num.starts[ilvl] = _int(start, 1)
-                    if (lvl := _child(override, "lvl")) is not None:
+                    if (lvl := child(override, "lvl")) is not None:
                         num.levels[ilvl] = _level(lvl)
-                self._nums[_attr(el, "numId") or ""] = num
+                self._nums[attr(el, "numId") or ""] = num
         self._styles: dict[str, tuple[str | None, str | None, str | None]] = {}  # id → numId, ilvl, basedOn
         for style in styles if styles is not None else ():
-            if _local(style) == "style":
-                props = _child(_child(style, "pPr"), "numPr")
-                ids = (_val(props, "numId"), _val(props, "ilvl")) if props is not None else (None, None)
-                self._styles[_attr(style, "styleId") or ""] = (*ids, _val(style, "basedOn"))
+            if local(style) == "style":
+                props = child(child(style, "pPr"), "numPr")
+                ids = (val(props, "numId"), val(props, "ilvl")) if props is not None else (None, None)
+                self._styles[attr(style, "styleId") or ""] = (*ids, val(style, "basedOn"))
         self._counts: dict[str, list[int | None]] = {}  # per list: the number each level stands at
         self._begun: set[str] = set()  # nums whose overrides have restarted their levels
 
@@ -164,11 +145,11 @@ class Numbering:
 
     def _numbered(self, p) -> tuple[str, int] | None:
         """(numId, ilvl) of the list numbering `p`, its own or its style's, else None (numId 0 takes it off)."""
-        props = _child(p, "pPr")
-        own = _child(props, "numPr")
-        num_id, ilvl = (_val(own, "numId"), _val(own, "ilvl")) if own is not None else (None, None)
-        style = _val(props, "pStyle") if props is not None else None
-        for _ in range(_STYLE_DEPTH):  # the style's numbering fills in what the paragraph's own leaves out
+        props = child(p, "pPr")
+        own = child(props, "numPr")
+        num_id, ilvl = (val(own, "numId"), val(own, "ilvl")) if own is not None else (None, None)
+        style = val(props, "pStyle") if props is not None else None
+        for _ in range(STYLE_DEPTH):  # the style's numbering fills in what the paragraph's own leaves out
             if (num_id is not None and ilvl is not None) or style not in self._styles:
                 break
             style_num, style_ilvl, based_on = self._styles[style]
@@ -189,7 +170,7 @@ class Numbering:
 
     def _resolved(self, abstract: str) -> str:
         """The list whose levels apply: an abstractNum linked to a numbering style takes that style's list."""
-        for _ in range(_STYLE_DEPTH):
+        for _ in range(STYLE_DEPTH):
             link = self._links.get(abstract)
             style_num = self._styles.get(link, (None,))[0] if link else None
             num = self._nums.get(style_num) if style_num else None

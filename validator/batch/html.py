@@ -10,9 +10,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from validator.agency import agencies
 from validator.batch.crossyear import Missing
-from validator.batch.findings import agency_keys
 from validator.batch.outcome import Outcome
 from validator.batch.rounds import Absent
 from validator.batch.rows import (
@@ -23,6 +21,7 @@ from validator.batch.rows import (
     ROUND_COLUMNS,
     UNREADABLE,
     agency,
+    agency_of_each,
     every_rule,
     first_errors,
     kind,
@@ -161,8 +160,8 @@ def _top(docs: Sequence[dict]) -> str:
         return docs[i]["counts"]["error"]
 
     reports: dict[object, list[int]] = {}
-    for i, key in enumerate(agencies([agency_keys(d) for d in docs])):
-        reports.setdefault(key or docs[i]["file"], []).append(i)  # a report naming no agency stands alone
+    for i, who in enumerate(agency_of_each(docs)):
+        reports.setdefault(who, []).append(i)
     worst = [(max(found, key=errors), len(found)) for found in reports.values()]
     ranked = sorted((w for w in worst if errors(w[0])), key=lambda w: -errors(w[0]))[:TOP_AGENCIES]
     if not ranked:

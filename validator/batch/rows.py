@@ -151,11 +151,17 @@ def _n(value: object) -> object:
     return "" if value is None else value
 
 
-def rule_agencies(docs: Sequence[dict]) -> Counter[str]:
-    """How many agencies (`agencies`: several reports of one agency count once) have findings of each rule."""
+def agency_of_each(docs: Sequence[dict]) -> list[object]:
+    """Each result's agency (`agencies`: several reports of one agency are one); a report naming none is one of
+    its own, by its file."""
     keys = agencies([agency_keys(d) for d in docs])
+    return [key or doc["file"] for doc, key in zip(docs, keys, strict=True)]
+
+
+def rule_agencies(docs: Sequence[dict]) -> Counter[str]:
+    """How many agencies (several reports of one agency count once) have findings of each rule."""
     by_rule: dict[str, set[object]] = {}
-    for doc, key in zip(docs, keys, strict=True):
+    for doc, who in zip(docs, agency_of_each(docs), strict=True):
         for rule in {f["rule"] for f in doc["findings"]}:
-            by_rule.setdefault(rule, set()).add(key or doc["file"])  # a report naming no agency counts on its own
+            by_rule.setdefault(rule, set()).add(who)
     return Counter({rule: len(found) for rule, found in by_rule.items()})

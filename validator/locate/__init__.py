@@ -288,7 +288,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         if section.heading:
             _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
     if moved:
-        report.add("ST11", _moved(moved), moved[0][0].ref(*_first_cell(moved[0][0], moved[0][2].moved)))
+        report.add("ST11", _moved(moved), moved[0][0].ref(*moved[0][0].row_start(moved[0][2].moved)))
     return report
 
 
@@ -337,18 +337,13 @@ def _official(index: SheetIndex, row: int, spec: Sheet) -> bool:
     return bool(row) and any(r == row and t == normalize(spec.title) for r, _, t in index.labels)
 
 
-def _first_cell(index: SheetIndex, row: int) -> tuple[int, int]:
-    """The first text cell on a row."""
-    return row, min(c for r, c, _ in index.labels if r == row)
-
-
 def _moved(moved: list[tuple[SheetIndex, Sheet, Section]]) -> str:
     """ST11 for tables not under their section headings (appended after the text as 附表): where the first lies,
     and that they were read by their labels all the same."""
     names = "、".join(spec.name for _, spec, _ in moved)
     index, spec, section = moved[0]
-    heading = index.text(*_first_cell(index, section.heading))
-    there = index.text(*_first_cell(index, section.moved))
+    heading = index.text(*index.row_start(section.heading))
+    there = index.text(*index.row_start(section.moved))
     at = index.at_row(section.moved) or "见原文位置"
     if not section.titled:
         where = f"在原文另一处（{at}）"

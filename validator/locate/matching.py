@@ -39,6 +39,10 @@ class SheetIndex:
     def text(self, row: int, col: int) -> str:
         return str(self.sheet.cells.get((row, col), "")).strip()
 
+    def row_start(self, row: int) -> tuple[int, int]:
+        """The first text cell of a row (a heading's)."""
+        return row, min(c for r, c, _ in self.labels if r == row)
+
     def span(self, row: int, col: int) -> tuple[int, int]:
         """Columns a header cell covers: its merged range, else until the next text cell in its row."""
         merge = self.merge_of.get((row, col))

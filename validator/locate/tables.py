@@ -613,7 +613,7 @@ def locate_table(
         loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
     if not loc.rows or not loc.cols:
-        cell = index.ref(heading, min(c for r, c, _ in index.labels if r == heading)) if heading else None
+        cell = index.ref(*index.row_start(heading)) if heading else None
         loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
         return below
     loc.report_extra_rows(loc.report_missing())
@@ -699,7 +699,7 @@ def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) ->
     """ST01 for a table not found; a heading printed with nothing (or a picture) under it is said so."""
     name = f"表格「{table.caption}」" if table.caption else "表格"
     if heading:
-        title = index.text(heading, min(c for r, c, _ in index.labels if r == heading))
+        title = index.text(*index.row_start(heading))
         if any(heading < row < limit for row in index.sheet.pictures):
             return (
                 f"{table.sheet}以图片形式发布：标题「{title}」下是图片而不是表格，无法读取其中的数字，相关勾稽关系未校验。"

@@ -179,12 +179,17 @@ def _without_running_lines(pages: list[tuple[float, list[_Piece]]]) -> list[_Pie
     def near_edge(piece: _Piece, height: float) -> bool:
         return bool(piece.text) and not (_MARGIN * height < piece.top < (1 - _MARGIN) * height)
 
-    candidates = [(p, _DIGITS.sub("#", p.text.replace(" ", ""))) for h, ps in pages for p in ps if near_edge(p, h)]
+    by_text: dict[str, list[_Piece]] = {}  # lines near an edge by their text, page numbers left out
+    for height, found in pages:
+        for p in found:
+            if near_edge(p, height):
+                by_text.setdefault(_DIGITS.sub("#", p.text.replace(" ", "")), []).append(p)
     running = set()
-    for piece, text in candidates:
-        same = {p.page for p, t in candidates if t == text and abs(p.top - piece.top) <= _EDGE}
-        if len(same) >= 2 and 2 * len(same) >= len(pages):
-            running.add(id(piece))
+    for same_text in by_text.values():
+        for piece in same_text:
+            same = {p.page for p in same_text if abs(p.top - piece.top) <= _EDGE}
+            if len(same) >= 2 and 2 * len(same) >= len(pages):
+                running.add(id(piece))
     return [p for _, ps in pages for p in ps if id(p) not in running]
 
 

@@ -54,6 +54,13 @@ def read_title(text: str) -> tuple[str | None, int | None] | None:
     return _agency(rest[: report.start()]), _year(year["year"]) if year else None
 
 
+def titles_a_year(text: str) -> bool:
+    """Whether `text` is a report's title naming its year ("某县人民政府办公室2024年度…报告（图片版）", "二〇二四年…"):
+    where a further report begins in a document."""
+    title = read_title(text)
+    return title is not None and title[1] is not None
+
+
 def _year(written: str) -> int:
     return int("".join(_CHINESE_DIGITS.get(c, c) for c in written))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex
 from validator.locate.title import paragraphs
-from validator.report_titles import read_title
+from validator.report_titles import titles_a_year
 from validator.spec.model import Sheet, Template
 
 END = 10**6  # a row below any sheet's last
@@ -98,5 +98,5 @@ def _spans(index: SheetIndex, spec: Sheet, template: Template) -> list[tuple[int
 
 def _further_title(index: SheetIndex, after: int) -> int:
     """The row of the first paragraph after row `after` titling a report of a year (a further report), else END."""
-    titles = (r for r, text in paragraphs(index.sheet) if r > after and (title := read_title(text)) and title[1])
+    titles = (r for r, text in paragraphs(index.sheet) if r > after and titles_a_year(text))
     return next(titles, END)

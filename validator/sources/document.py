@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
-from validator.report_titles import read_title
+from validator.report_titles import titles_a_year
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 
@@ -54,13 +54,6 @@ CONTINUED = re.compile(
 )
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
 _BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
-
-
-def _titles_a_year(text: str) -> bool:
-    """Whether a paragraph is a report's title naming its year ("某县人民政府办公室2024年度政府信息公开工作年度报告
-    （图片版）", "二〇二四年…"): where a further report in the document begins."""
-    title = read_title(text)
-    return title is not None and title[1] is not None
 
 
 @dataclass
@@ -149,7 +142,7 @@ class Assembler:
         self.paragraphs += shown
         if m := _HEADING.match(text):
             self.heading = m[1]
-        if self.title_row is None and _titles_a_year(text):
+        if self.title_row is None and titles_a_year(text):
             self.title_row = self.row
         if m := _SECTION.match(text):
             self._section(_SECTION_WORDS.index(m[2]) + 1, m[1].isdigit())
@@ -177,7 +170,7 @@ class Assembler:
             return False
         row = self.restart
         text = str(self.cells.get((row, 1), ""))
-        self.further = FurtherReport(row, text, _titles_a_year(text))
+        self.further = FurtherReport(row, text, titles_a_year(text))
         start = self.origins.get((row, 1))
         self.cells = {rc: v for rc, v in self.cells.items() if rc[0] < row}
         self.origins = {rc: p for rc, p in self.origins.items() if rc[0] < row}

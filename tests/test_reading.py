@@ -122,6 +122,27 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     assert refused.value.reason == "too_large"
 
 
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [("ZZ999", False), ("A1400", False), ("AAA2", False), ("AAA2900", True), ("ZZ2900", True), ("zz2900", True)],
+)
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_sheet_area_just_past_a_small_sheet_is_measured(
+    balanced_workbook: Path, tmp_path: Path, address: str, refused: bool, quote: str
+):
+    """A sheet whose addresses all lie within ZZ999 is passed by one search; one address past it has the area
+    measured (2,000,000 cells at most): AAA2900 spans 703 columns × 2,900 rows and is refused, A1400 is read."""
+    row = int(re.sub("[A-Za-z]", "", address))
+    cell = f"<row r={quote}{row}{quote}><c r={quote}{address}{quote}><v>7</v></c></row>".encode()
+    path = repack(balanced_workbook, tmp_path / "edge.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, cell)))
+    if refused:
+        with pytest.raises(ReadError, match="使用区域异常大"):
+            read_xlsx(path)
+    else:
+        col = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(re.sub("[0-9]", "", address).upper())))
+        assert read_xlsx(path).sheet("表三").cells[(row, col)] == 7
+
+
 def test_cells_without_addresses_are_read_where_readers_place_them(balanced_workbook: Path, tmp_path: Path):
     """A cell may leave out its address (some generators do): it follows the cell before it in its row. Such a
     sheet is read like any other when it is small, by both readers alike; far away, see tests/badfiles."""

@@ -49,12 +49,21 @@ SENTENCES = [
     ("TT01", "全年依申请公开办结119件", None),
     ("TT01", "全年共办理依申请公开申请12件（含上年结转2件）", None),  # received and carried in: not the new count
     ("TT01", "本机关共收到依申请公开事项12件，其中上年结转2件", None),
-    # a total of the new and the carried-over ones, however written: not the new count ("不含" excludes them)
-    ("TT01", "本年度共受理政府信息公开申请57件，其中本年度新收54件，上年度结转3件", None),
-    ("TT01", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", None),
-    ("TT01", "本年度共收到政府信息公开申请57件（新收54件，上年结转3件）", None),
-    ("TT01", "2025年共受理政府信息公开申请57件（其中本年新收54件、2024年结转3件）", None),
-    ("TT01", "共收到并办理政府信息公开申请57件，其中本年新收54件，上年结转3件", None),
+    # a total of the new and the carried-over ones, however written, is not the new count ("不含" excludes them);
+    # the new count it is said to include is, said where the sentence is about applications for information
+    ("TT01", "本年度共受理政府信息公开申请57件，其中本年度新收54件，上年度结转3件", 54),
+    ("TT01", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", 54),
+    ("TT01", "本年度共收到政府信息公开申请57件（新收54件，上年结转3件）", 54),
+    ("TT01", "2025年共受理政府信息公开申请57件（其中本年新收54件、2024年结转3件）", 54),
+    ("TT01", "共收到并办理政府信息公开申请57件，其中本年新收54件，上年结转3件", 54),
+    ("TT01", "依申请公开方面，上年结转3件，本年度新收54件", 54),
+    ("TT01", "共办理信息公开申请57件，其中上年度结转3件、今年新收54件", 54),
+    ("TT01", "本年度共受理政府信息公开申请57件，含上年度结转3件", None),
+    # 新收 of another kind of case: 行政复议 and 诉讼 also count the cases they newly received
+    ("TT01", "本年度共收到行政复议申请5件，其中新收4件，上年结转1件", None),
+    ("TT01", "收到政府信息公开申请57件，行政复议新收2件", 57),
+    ("TT01", "政府信息公开行政诉讼案件共3件，其中新收2件", None),
+    ("TT01", "本年度新收3件", None),  # nothing says what was received
     ("TT01", "本年度共受理政府信息公开申请57件，其中新收申请54件，上年结转申请3件", 54),
     ("TT01", "本年度共收到政府信息公开申请54件（不含上年结转3件）", 54),
     ("TT01", "本年度共收到政府信息公开申请54件，办结51件，结转下年度继续办理3件", 54),
@@ -66,6 +75,18 @@ SENTENCES = [
     ("TT02", "其中1件为上年结转", 1),
     ("TT02", "无上年结转申请", 0),
     ("TT02", "本年新收申请3件", None),
+    # the year before written as a year, 去年, or carried over "to this year"
+    ("TT02", "2024年结转3件", 3),
+    ("TT02", "2023年度结转政府信息公开申请2件", 2),
+    ("TT02", "去年结转的申请2件", 2),
+    ("TT02", "结转至本年度办理的申请2件", 2),
+    ("TT02", "由2024年度结转至本年度继续办理的申请3件", 3),
+    ("TT02", "有2件申请为2024年结转", 2),
+    # carried over to the next year, or another kind of case
+    ("TT02", "2025年结转下年度继续办理3件", None),
+    ("TT02", "2025年度结转至下一年度的申请3件", None),
+    ("TT02", "结转下年度继续办理2件", None),
+    ("TT02", "上年结转行政复议案件1件", None),
     ("TT03", "结转下年度继续办理2件", 2),
     ("TT03", "结转至下一年度办理的申请1件", 1),
     ("TT03", "2件结转下年度", 2),
@@ -336,3 +357,42 @@ def test_the_new_count_beside_a_total_is_still_compared(tmp_path: Path) -> None:
     )
     report = check(tmp_path, {"problems": text})
     assert sorted((f.rule, f.actual) for f in report.findings) == [("TT01", new + 1), ("TT01", new + 2)]
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("written", TOTAL_WITH_CARRIED[:-1])
+def test_the_new_count_a_total_is_said_to_include_is_compared(tmp_path: Path, written: str, fmt: str) -> None:
+    """ "共受理政府信息公开申请57件，其中本年度新收54件": the 54 is this year's new applications, compared with 表三
+    as the number of any other sentence is, on a page or Word file as agencies publish them."""
+    new, carried = VALUES["t3.new.total"] + 1, VALUES["t3.carried_in.total"]
+    text = written.format(total=new + carried, new=new, carried=carried)
+    values = {k: x for k, x in VALUES.items() if x is not None}
+    xlsx = published(tmp_path / "report.xlsx", values, paragraphs={"表三": (text,)})
+    (report,) = check_paths([_published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "report", fmt)])
+    (finding,) = [f for f in report.findings if f.rule.startswith("TT")]
+    assert (finding.rule, finding.actual, finding.expected) == ("TT01", new, VALUES["t3.new.total"])
+    assert f"新收{new}件" in finding.message
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_the_carried_over_count_written_with_the_year_before(tmp_path: Path, fmt: str) -> None:
+    """ "2024年结转3件" in the 2025 report is 上年结转; "2025年结转…" is not (it is carried over to the next year),
+    and neither is a year of another report."""
+    carried, out = VALUES["t3.carried_in.total"], VALUES["t3.carried_out.total"]
+    values = {k: x for k, x in VALUES.items() if x is not None}
+
+    def checked(name: str, *sentences: str) -> list[tuple[str, float]]:
+        xlsx = published(tmp_path / f"{name}.xlsx", values, paragraphs={"表三": sentences})
+        path = _published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / name, fmt)
+        (report,) = check_paths([path])
+        return sorted((f.rule, f.actual) for f in report.findings if f.rule.startswith("TT"))
+
+    balanced = (
+        f"2024年结转{carried}件，均已办结。",
+        f"由2024年度结转至本年度继续办理的申请{carried}件。",
+        f"2025年结转{out}件至2026年继续办理。",
+        "2023年度结转政府信息公开申请9件，均于2024年办结。",
+    )
+    assert checked("balanced", *balanced) == []
+    assert checked("wrong", f"2024年结转{carried + 1}件，均已办结。") == [("TT02", carried + 1)]
+    assert checked("to-this-year", f"结转至本年度办理的申请{carried + 2}件。") == [("TT02", carried + 2)]

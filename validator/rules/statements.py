@@ -27,9 +27,14 @@ class Statement:
     at: int = 0  # where its sentence starts in the text (the paragraph holding it)
 
 
+WORDS = "w"  # the group of a phrase naming the words that state its number, when words before them are its context
+
+
 @cache
 def phrase(pattern: str) -> re.Pattern[str]:
-    """A spec phrase as a regular expression: "{n}" is the stated number; a phrase without it states 0."""
+    """A spec phrase as a regular expression: "{n}" is the stated number; a phrase without it states 0. A phrase may
+    name the words that state the number "(?P<w>…)": what it matches before them is only the context they must be
+    said in ("政府信息公开申请57件，其中" before "新收54件"), which other statements may overlap."""
     return re.compile(pattern.replace("{n}", f"(?P<n>{NUMBER})"))
 
 
@@ -41,7 +46,12 @@ def _compiled(
     sentence exactly when one of them does."""
     patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
     try:
-        screen = re.compile("|".join(f"(?:{p.replace('{n}', f'(?:{NUMBER})')})" for p in (*phrases, *zero_phrases)))
+        screen = re.compile(
+            "|".join(
+                f"(?:{p.replace('{n}', f'(?:{NUMBER})').replace(f'(?P<{WORDS}>', '(?:')})"
+                for p in (*phrases, *zero_phrases)
+            )
+        )
     except re.error:  # a phrase that stands only alone (its own flags, group names used twice across phrases)
         screen = re.compile("")  # finds something everywhere: every phrase is tried
     return patterns, screen
@@ -68,10 +78,11 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
             for m in pattern.finditer(words):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
-                    head = words[: m.start()]
+                    start, end = m.span(WORDS) if WORDS in pattern.groupindex and m.start(WORDS) >= 0 else m.span()
+                    head = words[:start]
                     before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
-                    statement = Statement(value, m.group(), n, before, head, words[m.end() :], sentence.start())
-                    found.append((sentence.start() + m.start(), sentence.start() + m.end(), statement))
+                    statement = Statement(value, words[start:end], n, before, head, words[end:], sentence.start())
+                    found.append((sentence.start() + start, sentence.start() + end, statement))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
         if not kept or start >= kept[-1][1]:

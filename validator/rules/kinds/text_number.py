@@ -29,6 +29,10 @@ _ELSEWHERE = re.compile(
     r"近(?:[一二两三四五六七八九十]|\d{1,2})年|近年来|历年|(?<![年度])累计|各级|全系统|全(?:省|自治区|市|州|盟|县|区|旗)"
 )
 _THIS_YEAR = re.compile(r"本年|今年|当年|全年|本机关|本单位")
+_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")  # a year its words name: "2024年结转3件"
+# The year a rule's figure is of, as its statements name it, from the report's year: 上年 for the applications
+# carried over from the year before ("2024年结转3件" in the 2025 report)
+YEARS = {"本年": 0, "上年": -1}
 
 
 def text_fields(template: Template) -> list[str]:
@@ -37,23 +41,42 @@ def text_fields(template: Template) -> list[str]:
     return [k for k, f in template.fields.items() if f.kind == "longtext"] + list(template.section_texts)
 
 
+def year_field(template: Template) -> str | None:
+    """The report year's field (its cover's; a published report's title names it)."""
+    return next((k for k, f in template.fields.items() if f.kind == "year"), None)
+
+
 def _contradictions(
-    row: Mapping[str, object], rule: RuleSpec, fields: Sequence[str], blank: frozenset[str] = frozenset()
+    row: Mapping[str, object],
+    rule: RuleSpec,
+    fields: Sequence[str],
+    year: str | None,
+    blank: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Statement, float]]:
     """(text field, statement, table value) for every statement that differs from the tables; none when a table
-    cell is `blank` (counted as 0 in sums, but TY01/TY02 and the equations say what it should be, not the text)."""
+    cell is `blank` (counted as 0 in sums, but TY01/TY02 and the equations say what it should be, not the text).
+    `year` is the field holding the report's year, which a statement naming a year must fit."""
     table = [float(row[k]) for k in rule.params["cells"]]
     if any(math.isnan(v) for v in table) or not blank.isdisjoint(rule.params["cells"]):
         return []  # a table value is unknown: structure or value findings say why
     total = math.fsum(table)
     p = rule.params
+    reported = row.get(year) if year else None
+    of_year = int(reported) + YEARS[p["year"]] if isinstance(reported, int | float) and reported == reported else None
     return [
         (key, s, total)
         for key in fields
         if isinstance(row[key], str)
-        for s in _claims(statements(row[key], p), total)
+        for s in _claims([s for s in statements(row[key], p) if _of_year(s, of_year)], total)
         if abs(s.value - total) > TOLERANCE
     ]
+
+
+def _of_year(s: Statement, year: int | None) -> bool:
+    """Whether a statement may be of the rule's `year` (None: the report's year is not known): the first year its
+    words name, if any, is that year ("2025年结转3件" in the 2025 report is no carry-over from the year before)."""
+    named = _YEAR.search(s.words)
+    return year is None or named is None or int(named[1]) == year
 
 
 def statements(text: str, params: Mapping[str, object]) -> list[Statement]:
@@ -90,14 +113,17 @@ def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFram
     # Only the text columns some report filled: a workbook has no text under its tables (three columns of None that
     # every row would carry).
     fields = [k for k in text_fields(template) if frame[k].notna().any()]
-    return rows_mask(frame, [*rule.params["cells"], *fields], lambda row: not _contradictions(row, rule, fields))
+    year = year_field(template) if year_field(template) in frame else None
+    keys = [*rule.params["cells"], *fields, *([year] if year else [])]
+    return rows_mask(frame, keys, lambda row: not _contradictions(row, rule, fields, year))
 
 
 def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list[Finding]:
     cells = rule.params["cells"]
     where = "＋".join(ctx.where(k) for k in cells)
     out = []
-    for key, s, total in _contradictions(ctx.values, rule, text_fields(ctx.located.template), ctx.blank):
+    template = ctx.located.template
+    for key, s, total in _contradictions(ctx.values, rule, text_fields(template), year_field(template), ctx.blank):
         message = (
             f"{ctx.text_where(key, s.at)}写“{quote(s.words)}”（{fmt(s.value)}），但{where} = {fmt(total)}。"
             f"{rule.summary}。请核对后修改正文或表格，使两者一致。"
@@ -113,12 +139,17 @@ def describe(rule: RuleSpec, _failed: Sequence[int], ctx: ReportContext) -> list
 def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
     example = rule.params["totals_example"]
-    totals = f"，注明了含有其他部分的合计数（如“{example}”）" if example else ""
+    totals = f"，注明了含有其他部分的合计数（如“{example}”中的合计数，其后所写的各部分照常比较）" if example else ""
+    year = (
+        "；写明了年份的（如“2024年结转3件”），只在该年份为报告年度的上一年时比较"
+        if rule.params["year"] == "上年"
+        else ""
+    )
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
         "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
-        f"{totals}，以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致；表格中的该数字为空或填了占位符的，不与正文比较"
-        "（由数值规则和勾稽关系指出应填的数字）"
+        f"{totals}，以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致{year}；"
+        "表格中的该数字为空或填了占位符的，不与正文比较（由数值规则和勾稽关系指出应填的数字）"
     )
 
 
@@ -151,6 +182,8 @@ KIND = RuleKind(
         Param("totals", "texts", required=False, default=()),
         Param("totals_example", "text", required=False, default=""),  # a sentence stating such a total
         Param("example", "text"),
+        # the year of the figure, which a year named in a statement's words must be: the report's or the one before
+        Param("year", "choice", required=False, default="本年", choices=tuple(YEARS)),
     ),
     mask=mask,
     describe=describe,

@@ -165,3 +165,26 @@ def test_merged_inputs_of_a_table_printed_otherwise_are_found_at_their_cells(
     report = _checked(build(tmp_path / "merged.xlsx", VALUES, **variant))
     assert [f for f in report.flatten() if f[0] != "ST11"] == [("ST06", cell)]
     assert f"{area} 是合并单元格" in next(f.message for f in report.findings if f.rule == "ST06")
+
+
+# 表四's group labels joined in one cell, as some reports print a grid: the group with its outer group
+JOINED = {
+    "行政诉讼（…）": {"未经复议直接起诉": "行政诉讼（未经复议直接起诉）", "复议后起诉": "行政诉讼（复议后起诉）"},
+    "…的行政诉讼": {"未经复议直接起诉": "未经复议直接起诉的行政诉讼", "复议后起诉": "复议后起诉的行政诉讼"},
+}
+
+
+@pytest.mark.parametrize("fold", GRIDS.values(), ids=GRIDS.keys())
+@pytest.mark.parametrize("joined", JOINED.values(), ids=JOINED.keys())
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_grid_labelling_a_group_with_its_outer_group_in_one_cell(tmp_path: Path, fmt: str, joined, fold) -> None:
+    """「行政诉讼（复议后起诉）」 names 复议后起诉 under 行政诉讼: every value read into its place, as for the grid
+    labelled the official way, beside a merged 行政诉讼 or not."""
+    path = _rendered(tmp_path, fmt, VALUES | WRONG_T4, fold=fold, relabel=joined)
+    report = _checked(path)
+    official = _checked(_rendered(tmp_path / "official", fmt, VALUES | WRONG_T4))
+    assert [f.rule for f in report.findings if f.rule.startswith("ST")] == ["ST11"]
+    assert _equations(report) == _equations(official) != []
+    located = locate(load_file(path).grid, TEMPLATE)
+    t4 = {k: v for k, v in (VALUES | WRONG_T4).items() if k.startswith("t4.")}
+    assert {k: str(located.cells[k].raw) for k in t4} == {k: str(v) for k, v in t4.items()}

@@ -87,6 +87,14 @@ def _staggered(numbers: list[str]) -> documents.Tbl:
     )
 
 
+def _joined(groups: list[str], numbers: list[str]) -> documents.Tbl:
+    """表四 with one row of group labels over its outcomes, each naming its group in full."""
+    return _tbl(
+        [[g for group in groups for g in (group, _, _, _, _)], OUTCOMES * 3, numbers],
+        [(1, 1, 1, 5), (1, 6, 1, 10), (1, 11, 1, 15)],
+    )
+
+
 SHAPES = {  # 表四 as published, from its one row of numbers
     "复议一表、诉讼一表": lambda n: [_group("行政复议", n[:5]), _litigation(n[5:])],
     "两表之间有段落": lambda n: [_group("行政复议", n[:5]), "行政诉讼情况如下：", _litigation(n[5:])],
@@ -103,6 +111,11 @@ SHAPES = {  # 表四 as published, from its one row of numbers
         _group("复议后起诉", n[10:]),
     ],
     "表头错层、合并单元格不对齐": lambda n: [_staggered(n)],
+    # 行政诉讼 written in each of its groups' cells, no row of its own
+    "类别与行政诉讼合写一格": lambda n: [
+        _joined(["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼-复议后起诉"], n)
+    ],
+    "类别写作“…的行政诉讼”": lambda n: [_joined(["行政复议", "未经复议直接起诉的行政诉讼", "复议后起诉的行政诉讼"], n)],
 }
 
 

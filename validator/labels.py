@@ -11,6 +11,8 @@ _QUOTES = str.maketrans("", "", "“”‘’\"'「」")
 # Item numbers: "1．" "1、" "(1)" "1 ." → "1."; "（一）" "(一)" → "(一)"; "一." "一、" → "一、".
 _ARABIC_ITEM = re.compile(r"^(?:\((\d+)\)|(\d+)[.、．])")
 _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.、．]")
+# What may stand between labels joined in one cell, normalised: brackets, 的/之/中, dashes, colons, slashes, dots
+_JOINING = re.compile(r"[\x00()\[\]【】〔〕的之中:\-—–/·、]*")
 _ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
 
 
@@ -29,3 +31,16 @@ def item_number(label: str) -> str:
     """The normalised leading item number of a label ("(三)", "1.", "三、"), or ""."""
     m = _ITEM_NUMBER.match(normalize(label))
     return m.group(0) if m else ""
+
+
+def joined(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels among `labels` a normalised text joins with nothing but brackets and joining words between them
+    ("行政诉讼(复议后起诉)", "复议后起诉的行政诉讼"), in the order given; () when it holds fewer than two of them or
+    anything else."""
+    rest, named = text, []
+    for label in sorted(labels, key=len, reverse=True):  # a label inside a longer one is not taken from it
+        target = normalize(label)
+        if target and target in rest:
+            named.append(label)
+            rest = rest.replace(target, "\x00")
+    return tuple(x for x in labels if x in named) if len(named) >= 2 and _JOINING.fullmatch(rest) else ()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from validator.cellref import CellRef
-from validator.labels import item_number, normalize
+from validator.labels import item_number, joined, normalize
 from validator.sources.grid import SheetGrid
 from validator.spec.model import Leaf
 
@@ -86,6 +86,18 @@ def is_header(text: str, label: str) -> bool:
 def names_group(text: str, label: str) -> bool:
     """A cell or paragraph naming a group of columns: its label, possibly numbered ("（二）行政诉讼") or explained."""
     return is_header(text, label) or is_header(text[len(item_number(text)) :], label)
+
+
+def groups_named(text: str, paths: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The column groups a header cell or paragraph names, outermost first: a group with its outer groups, written
+    in one cell ("行政诉讼（复议后起诉）", "复议后起诉的行政诉讼"), when they are the groups of one column (`paths`: the
+    columns' group labels, outermost first); else one group (as names_group); else none."""
+    paths = list(paths)
+    body = text[len(item_number(text)) :]
+    for path in paths:
+        if named := joined(body, path):
+            return named
+    return next(((g,) for path in paths for g in path if names_group(text, g)), ())
 
 
 def same_group(text: str, label: str) -> bool:

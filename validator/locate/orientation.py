@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from validator.cellref import CellRef
-from validator.locate.matching import SheetIndex, is_header, names_group
+from validator.locate.matching import SheetIndex, groups_named, is_header
 from validator.spec.model import Table
 
 
@@ -126,7 +126,7 @@ def _folded(index: SheetIndex, table: Table, below: int, limit: int) -> Folded |
     if table.has_row_labels:
         return None
     columns = list(dict.fromkeys(leaf.label for leaf in table.column_leaves))
-    groups = list(dict.fromkeys(leaf.path[-1] for leaf in table.column_leaves if leaf.path))
+    groups = {path[-1] for path in table.column_groups}
     for header in sorted({r for r, _, _ in index.labels if below < r < limit}):
         heads = [(c, t) for r, c, t in index.labels if r == header and any(is_header(t, x) for x in columns)]
         if len(heads) < 2 or len(heads) != len({t for _, t in heads}):
@@ -136,7 +136,7 @@ def _folded(index: SheetIndex, table: Table, below: int, limit: int) -> Folded |
             {
                 r
                 for r, c, t in index.labels
-                if header < r < limit and c < first and any(names_group(t, g) for g in groups)
+                if header < r < limit and c < first and groups.intersection(groups_named(t, table.column_groups))
             }
         )
         return Folded(index, header, rows, first, last) if len(rows) >= 2 else None

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
-from validator.locate.matching import SheetIndex, fuzzy, is_header, matches, names_group, same_group
+from validator.locate.matching import SheetIndex, fuzzy, groups_named, is_header, matches, same_group
 from validator.locate.orientation import Folded, rearranged
 from validator.locate.report import Located, LocatedReport, Stray
 from validator.spec.model import Leaf, Table, Template
@@ -148,14 +148,13 @@ class TableLocator:
         to the groups named above it in its own part (up to the row of numbers of a part above); its number is in the
         first row below it holding any in its part. A part naming no group is read (left to right) only when no part
         names one; otherwise it is said to be unreadable (ST01)."""
-        groups = {p for leaf in self.table.column_leaves for p in leaf.path}
         numbered = {
             r for (r, c), v in self.index.sheet.cells.items() if below < r < self.limit and _number(v) is not None
         }
         labelled: dict[int, list[tuple[int, str]]] = {}  # the group labels on each row, with their columns
         for r, c, t in self.index.labels:
-            if below < r < self.limit and (label := next((g for g in groups if names_group(t, g)), None)):
-                labelled.setdefault(r, []).append((c, label))
+            if below < r < self.limit:
+                labelled.setdefault(r, []).extend((c, g) for g in groups_named(t, self.table.column_groups))
         leaves = self.table.column_leaves
         header_rows = {
             r for r, c, t in self.index.labels if below < r < self.limit and any(is_header(t, x.label) for x in leaves)

@@ -89,6 +89,11 @@ class Table:
     def row_leaves(self) -> tuple[Leaf, ...]:
         return leaves(self.rows)
 
+    @cached_property
+    def column_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The group labels over each column, outermost first, each path once (表四: 行政复议; 行政诉讼, 复议后起诉…)."""
+        return tuple(dict.fromkeys(leaf.path for leaf in self.column_leaves if leaf.path))
+
     @property
     def has_row_labels(self) -> bool:
         return any(leaf.label for leaf in self.row_leaves)

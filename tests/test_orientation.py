@@ -12,6 +12,7 @@ import documents
 import pytest
 from builders import TEMPLATE, build, published
 from test_structure import VALUES, WRONG_T3, WRONG_T4
+from test_table_parts import _grown, _tbl
 
 from validator import check_paths
 from validator.findings import FileReport
@@ -188,3 +189,65 @@ def test_a_grid_labelling_a_group_with_its_outer_group_in_one_cell(tmp_path: Pat
     located = locate(load_file(path).grid, TEMPLATE)
     t4 = {k: v for k, v in (VALUES | WRONG_T4).items() if k.startswith("t4.")}
     assert {k: str(located.cells[k].raw) for k in t4} == {k: str(v) for k, v in t4.items()}
+
+
+def _grid_with(tmp_path: Path, fmt: str, fold: dict, grown) -> FileReport:
+    """The balanced report with 表四 as a grid, `grown` (its table, the number of label columns → the table) applied
+    to that table as published, rendered as `fmt` and checked."""
+    tmp_path.mkdir(exist_ok=True)
+    sheet = load(published(tmp_path / "report.xlsx", VALUES, fold=fold)).grid.sheets[0]
+    parts = documents.segments(sheet)
+    i = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith("四、")) + 1
+    parts[i] = grown(parts[i], 2 if fold["表四"] else 1)
+    path = tmp_path / f"report.{fmt}"
+    RENDERINGS[fmt](parts, path)
+    return _checked(path)
+
+
+def _total_row(table: documents.Tbl, labels: int) -> documents.Tbl:
+    """A 合计 row under the groups' rows: the sum of each column, labelled across the label columns."""
+    sums = [
+        str(sum(int(table.cells[(r, c)]) for r in range(2, table.rows + 1))) for c in range(labels + 1, table.cols + 1)
+    ]
+    return _grown(table, [["合计", *[""] * (labels - 1), *sums]], ((1, 1, 1, labels),) if labels > 1 else ())
+
+
+def _unlabelled_row(table: documents.Tbl, labels: int) -> documents.Tbl:
+    """A row of numbers without a label between 行政复议's row and the next group's."""
+    rows = [[table.cells.get((r, c), "") for c in range(1, table.cols + 1)] for r in range(1, table.rows + 1)]
+    rows.insert(2, [""] * labels + ["1"] * (table.cols - labels))
+    merges = [(t + (t > 2), lf, b + (b > 2), rt) for t, lf, b, rt in table.merges]
+    return _tbl(rows, merges)
+
+
+def _total_column(table: documents.Tbl, labels: int) -> documents.Tbl:
+    """A 合计 column after 总计 (the groups' totals again)."""
+    rows = [[table.cells.get((r, c), "") for c in range(1, table.cols + 1)] for r in range(1, table.rows + 1)]
+    for r, row in enumerate(rows, 1):
+        row.append("合计" if r == 1 else row[-1])
+    return _tbl(rows, table.merges)
+
+
+EXTRA_IN_GRID = {  # what is added to 表四 as a grid, and what ST05 says of it
+    "合计行": (_total_row, "表四第5行「合计」不是官方格式中的行，其中的数字未参与校验。"),
+    "没有标签的一行数字": (
+        _unlabelled_row,
+        "表四第3行有数字，不是官方格式中的行（该表每一类别（「行政复议」「未经复议直接起诉」「复议后起诉」）一行数字）",
+    ),
+    "合计列": (_total_column, "表四第{}列「合计」不是官方格式中的列，其中的数字未参与校验。"),
+}
+
+
+@pytest.mark.parametrize("extra", EXTRA_IN_GRID)
+@pytest.mark.parametrize("fold", GRIDS.values(), ids=GRIDS.keys())
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_row_or_column_added_to_table_four_as_a_grid(tmp_path: Path, fmt: str, fold: dict, extra: str) -> None:
+    """A row of numbers that is no group's (a 合计 row under the groups, a row between them) or a column that is no
+    outcome: ST05 once, as for such a row or column of the table printed the official way; every value of the
+    groups read as ever."""
+    grown, said = EXTRA_IN_GRID[extra]
+    report = _grid_with(tmp_path, fmt, fold, grown)
+    (st05,) = [f.message for f in report.findings if f.rule == "ST05"]
+    assert st05.startswith(said.format(8 if fold["表四"] else 7))
+    assert [f.rule for f in report.findings if f.rule != "ST05"] == ["ST11"]
+    assert {k: str(v) for k, v in report.values.items() if k in T4} == {k: str(VALUES[k]) for k in T4}

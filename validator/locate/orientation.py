@@ -49,8 +49,9 @@ class Folded(SheetIndex):
     then the headers (repeated for each group) and a row of numbers: the official layout, which the official form's
     labels find. Positions handed out (`ref`) are the sheet's own."""
 
-    def __init__(self, index: SheetIndex, header: int, groups: list[int], first: int, last: int) -> None:
+    def __init__(self, index: SheetIndex, header: int, groups: list[int], first: int, last: int, limit: int) -> None:
         sheet = index.sheet
+        self.base, self.limit = index, limit  # the sheet as it is, and the first row of the next section
         self.groups, self.header, self.first = groups, header, first
         self.width = last - first + 1
         self.left = min(c for r, c, _ in index.labels if r in groups and c < first)
@@ -139,5 +140,5 @@ def _folded(index: SheetIndex, table: Table, below: int, limit: int) -> Folded |
                 if header < r < limit and c < first and groups.intersection(groups_named(t, table.column_groups))
             }
         )
-        return Folded(index, header, rows, first, last) if len(rows) >= 2 else None
+        return Folded(index, header, rows, first, last, limit) if len(rows) >= 2 else None
     return None

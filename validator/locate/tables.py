@@ -387,6 +387,9 @@ class TableLocator:
         rows with numbers but no label at all between its first and last data row (a clerk's inserted row)."""
         if not self.rows or not self.cols:
             return
+        if isinstance(self.index, Folded):
+            self._rows_beside_groups(self.index)
+            return
         if not self.table.has_row_labels:
             self._rows_under_numbers()
             return
@@ -447,9 +450,34 @@ class TableLocator:
                 self._extra_number_row(row, right, numbers, self._row(data, min(cols)))
                 row += 1
 
-    def _extra_number_row(self, row: int, right: int, numbers: tuple[tuple[CellRef, float], ...], data: str) -> None:
-        """ST05 for a row of numbers under the one row of numbers (at `data`) of a table without row labels, at the
-        row's first cell up to column `right`; its label, when it has one, is the first text in it."""
+    def _rows_beside_groups(self, grid: Folded) -> None:
+        """ST05 for each row holding numbers in a grid of column groups (表四 one row per group) that is no group's
+        row: between the groups' rows, or right under them (a 合计 row), said at the sheet's own cells as of a table
+        without row labels. A row holding no number in the grid's columns under the groups' rows ends the grid."""
+        sheet = TableLocator(grid.base, self.table, self.report, self.quiet, grid.limit)
+        columns, row = range(grid.first, grid.first + grid.width), grid.header + 1
+        groups = "」「".join(dict.fromkeys(path[-1] for path in self.table.column_groups))
+        while row < grid.limit:
+            numbers = sheet._numbers((row, c) for c in columns)
+            if row > grid.groups[-1] and not numbers:
+                break
+            if numbers and row not in grid.groups:
+                sheet._extra_number_row(
+                    row, columns[-1], numbers, "所属类别那一行", f"该表每一类别（「{groups}」）一行数字"
+                )
+            row += 1
+
+    def _extra_number_row(
+        self,
+        row: int,
+        right: int,
+        numbers: tuple[tuple[CellRef, float], ...],
+        data: str,
+        rows: str = "",
+    ) -> None:
+        """ST05 for a row of numbers beside the rows of numbers of a table without row labels (its one row, at
+        `data`; `rows` what they are, when more than one), at the row's first cell up to column `right`; its label,
+        when it has one, is the first text in it."""
         filled = [c for c in range(1, right + 1) if self.index.row_has_value(row, (c,))]
         texts = [c for c in filled if _number(self.index.sheet.cells.get((row, c))) is None]
         line, first = self.axes[0], filled[0]
@@ -459,7 +487,7 @@ class TableLocator:
         else:
             what = f"{self._row(row, first)}（没有标签）"
             since = "" if self.index.sheet.origins else f"（自 {numbers[0][0].coordinate} 起）"
-            said = f"{self._row(row, first)}有数字{since}，不是官方格式中的{line}（该表只有一{line}数字）"
+            said = f"{self._row(row, first)}有数字{since}，不是官方格式中的{line}（{rows or f'该表只有一{line}数字'}）"
         self._stray(what, numbers)
         self.add(
             "ST05",

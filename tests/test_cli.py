@@ -27,12 +27,12 @@ from rich.cells import cell_len
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
+from validator.installed import TEMPLATES_DIR
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.render.table import PIPED_WIDTH
 from validator.rules.registry import all_rules
 from validator.sources.limits import Limits
 from validator.spec import default_template
-from validator.spec.load import TEMPLATES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_MD = ROOT / "docs" / "rules.md"

@@ -15,9 +15,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from validator.cellref import coordinate
 from validator.forms.layout import SheetLayout, template_layout
 from validator.forms.workbook import write_blank
+from validator.installed import TEMPLATES_DIR
 from validator.names import INPUT_FILL, TEMPLATE_INFO_SHEET
 from validator.spec import Template, default_template, get_template, list_templates
-from validator.spec.load import TEMPLATES_DIR
 
 TEMPLATE = default_template()
 LAYOUTS = template_layout(TEMPLATE)

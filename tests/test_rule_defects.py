@@ -13,9 +13,10 @@ from validator import check_paths, get_template
 from validator.demo import MISTAKES
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
+from validator.installed import TEMPLATES_DIR
 from validator.rules.kinds import KINDS, Param, RuleKind
 from validator.spec import RuleSpec, Template
-from validator.spec.load import TEMPLATES_DIR, parse_template
+from validator.spec.load import parse_template
 
 TRIGGER = "触发缺陷"  # the agency name that makes the defective rule raise
 

@@ -11,10 +11,11 @@ from validator import check_grids
 from validator.forms.layout import layout_document
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
+from validator.installed import TEMPLATES_DIR
 from validator.render.rules_doc import rules_markdown
 from validator.sources.xlsx import read_xlsx
 from validator.spec import default_template
-from validator.spec.load import TEMPLATES_DIR, parse_template
+from validator.spec.load import parse_template
 from validator.spec.model import Template
 
 OLD, NEW = "（一）予以公开", "（一）予以全部公开"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from validator.spec.load import TEMPLATES_DIR, SpecError, load_template
+from validator.installed import TEMPLATES_DIR
+from validator.spec.load import SpecError, load_template
 from validator.spec.model import Template
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import sysconfig
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, get_args
 import yaml
 
 from validator.catalogue import BUILTIN, FAMILIES
+from validator.installed import TEMPLATES_DIR
 from validator.rules import kinds as rule_kinds
 from validator.spec.model import (
     Field,
@@ -32,16 +32,6 @@ from validator.spec.model import (
     Template,
 )
 
-
-def _templates_dir() -> Path:
-    """templates/ of the source tree (a checkout, an editable install), else where a wheel installs it."""
-    source_tree = Path(__file__).resolve().parents[2] / "templates"
-    if source_tree.is_dir():
-        return source_tree
-    return Path(sysconfig.get_path("data")) / "share" / "nianbao-validator" / "templates"
-
-
-TEMPLATES_DIR = _templates_dir()
 KINDS = set(get_args(Kind))
 SEVERITIES = set(get_args(Severity))
 RULE_CODE = re.compile(r"[A-Z]{2}[0-9]{2}")  # family letters + two digits, e.g. PL02

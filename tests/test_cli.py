@@ -542,12 +542,14 @@ def test_check_with_a_malformed_spec_names_the_place_in_it(balanced: Path, tmp_p
 
 
 def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
-    """A folder stands for its workbooks (subfolders too), not for our own copies, backups or Office lock files."""
+    """A folder stands for its workbooks (subfolders too), not for our own copies, backups, Office lock files, hidden
+    files (a killed write's temporary) or macOS's __MACOSX copies, as a batch takes it."""
     (tmp_path / "乡镇").mkdir()
     for name in ("a.xlsx", "a10.xlsx", "a2.xlsx"):
         copy(balanced, tmp_path / name)
     copy(books / "wrong.xlsx", tmp_path / "乡镇" / "b.xlsx")
-    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.txt"):
+    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.txt", ".~a.校验.1a2b3c4d.xlsx", "__MACOSX/._a.xlsx"):
+        (tmp_path / skipped).parent.mkdir(exist_ok=True)
         copy(balanced, tmp_path / skipped)
     proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == EXIT_FINDINGS

@@ -30,6 +30,7 @@ from validator.rounds.explain import apply_explanations, read_explanations
 from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
+from validator.sources.sniff import is_lock_file, is_system_file
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
@@ -53,9 +54,10 @@ REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
     """(file, its folder relative to the folder named) for every workbook to check.
 
-    Files are taken as given; a folder stands for the reports in it and its subfolders, without the annotated copies
-    and backups this tool wrote beside them (see copy_beside) and without Office's "~$" lock files. An empty folder
-    stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the folder structure, so that
+    Files are taken as given; a folder stands for the reports in it and its subfolders, as `nianbao batch` takes
+    them: without the annotated copies and backups this tool wrote beside them (see copy_beside), Office's "~$"
+    lock files, hidden files (among them this tool's temporaries of a write that was killed) and macOS's __MACOSX
+    copies. An empty folder stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the folder structure, so that
     two b.xlsx in two subfolders do not overwrite each other's copy.
     """
     out: list[tuple[Path, Path]] = []
@@ -76,7 +78,13 @@ def _reports_in(folder: Path) -> list[Path]:
     files = [f for f in folder.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()]
     files.sort(key=lambda f: natural_key(f.relative_to(folder).as_posix()))  # as batch lists them: 2 before 10
     beside = names_by_folder(files)
-    return [f for f in files if not f.name.startswith("~$") and not copy_beside(f.name, beside[f.parent])]
+    return [
+        f
+        for f in files
+        if not is_lock_file(f.name)
+        and not is_system_file(f.relative_to(folder).parts)
+        and not copy_beside(f.name, beside[f.parent])
+    ]
 
 
 def is_own_output(name: str) -> bool:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from validator.engine import REPORT_SUFFIXES, copy_beside, names_by_folder
 from validator.findings import Finding
-from validator.sources.sniff import other_archive, other_archive_refusal
+from validator.sources.sniff import is_lock_file, is_system_file, other_archive, other_archive_refusal
 from validator.text import natural_key
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
@@ -121,9 +121,9 @@ def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE)
     tool's output, not checked again. Any other annotated copy is a submission: an agency's returned copy brings its
     单位说明 (an upload, a round's folder)."""
     base = name.name
-    if base.startswith("~$"):
+    if is_lock_file(base):
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
-    if base.startswith(".") or "__MACOSX" in name.parts:
+    if is_system_file(name.parts):
         return "隐藏文件或 macOS 附加文件，不是报告"
     suffix = name.suffix.lower()
     if own := copy_beside(base, beside):
@@ -203,10 +203,10 @@ def _add_archive(out: Inputs, path: Path, name: str, staging: Path, depth: int) 
 def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
     """The file entries of an archive to extract, with their safe path parts; the others are listed as skipped."""
     safe: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
-    for info in sorted(zf.infolist(), key=lambda i: natural_key(entry_name(i))):  # as the folder it came from lists
+    named = sorted(((entry_name(i), i) for i in zf.infolist()), key=lambda e: natural_key(e[0]))
+    for decoded, info in named:  # in the order the folder it came from lists them
         if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
             continue
-        decoded = entry_name(info)
         parts = safe_parts(decoded)
         if parts is None or stat.S_ISLNK(info.external_attr >> 16):
             out.skipped.append(Skipped(f"{name}/{decoded}", "压缩包中的路径不安全（指向压缩包以外或是链接），未解压"))

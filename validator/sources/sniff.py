@@ -6,6 +6,7 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -45,6 +46,17 @@ OFD_UNSUPPORTED = (
     "这是 OFD 版式文件，本工具暂不支持读取 OFD。请用数科 OFD 阅读器等软件把它另存（导出）为 PDF，"
     "或向发布单位索取 Word、网页或 Excel 版本后再校验。"
 )
+
+
+def is_lock_file(name: str) -> bool:
+    """The lock file Excel, Word and WPS keep beside a file while it is open (~$年报.xlsx): never a report."""
+    return name.startswith("~$")
+
+
+def is_system_file(parts: Sequence[str]) -> bool:
+    """A hidden file (a leading dot: this tool's temporaries too) or macOS's resource copies (__MACOSX/), by the
+    parts of its path: never a report."""
+    return parts[-1].startswith(".") or "__MACOSX" in parts
 
 
 def file_format(data: bytes) -> str:
@@ -155,7 +167,7 @@ def _archive(names: set[str]) -> Archive | None:
     if names & _PACKAGE_MARKS or "xl/workbook.xml" in names or any(part in names for part, _ in _OTHER_PACKAGES):
         return None  # a package, even one without its content types (a PowerPoint file made by hand)
     paths = [PurePosixPath(n.replace("\\", "/")) for n in names if not n.endswith(("/", "\\"))]
-    kept = [p.suffix.lower() for p in paths if not p.name.startswith(("~$", ".")) and "__MACOSX" not in p.parts]
+    kept = [p.suffix.lower() for p in paths if not is_lock_file(p.name) and not is_system_file(p.parts)]
     books, documents = sum(s in _ARCHIVED_BOOKS for s in kept), sum(s in _ARCHIVED_DOCUMENTS for s in kept)
     return Archive(books, documents, kept.count(".zip"))
 
@@ -177,7 +189,7 @@ def _compound_file(data: bytes) -> ReadError:
 
 def _not_a_package(data: bytes, path: Path) -> ReadError:
     head = data[:4096]
-    if path.name.startswith("~$") and len(data) < 4096:
+    if is_lock_file(path.name) and len(data) < 4096:
         text = f"这是 Excel 或 WPS 打开工作簿时生成的临时锁定文件（{path.name}），不是工作簿。请校验不带“~$”的原文件。"
     elif head.startswith(b"%PDF"):
         text = "这是 PDF 文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"

@@ -57,8 +57,8 @@ def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
     Files are taken as given; a folder stands for the reports in it and its subfolders, as `nianbao batch` takes
     them: without the annotated copies and backups this tool wrote beside them (see copy_beside), Office's "~$"
     lock files, hidden files (among them this tool's temporaries of a write that was killed) and macOS's __MACOSX
-    copies. An empty folder stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the folder structure, so that
-    two b.xlsx in two subfolders do not overwrite each other's copy.
+    copies. An empty folder stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the
+    folder structure, so that two b.xlsx in two subfolders do not overwrite each other's copy.
     """
     out: list[tuple[Path, Path]] = []
     for path in map(Path, paths):

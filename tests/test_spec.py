@@ -16,8 +16,9 @@ from validator.spec.load import TEMPLATES_DIR, SpecError, load_template, parse_t
 TRIAL = TEMPLATES_DIR / "gov-info-annual-report-2019.yaml"
 
 # Rules of the shipped spec by position: 0 EQ01 … 3 EQ04 (equation), 4 PL01 (zero_unless), 5 PL02 (compare),
-# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions) … 22 PL04 (magnitude).
-EQ01, PL01, PL02, CV01, TX02, PL04 = 0, 4, 5, 6, 8, 22
+# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions), 9 TT01, 10 TT02 (text_number) … 22 PL04
+# (magnitude).
+EQ01, PL01, PL02, CV01, TX02, TT01, TT02, PL04 = 0, 4, 5, 6, 8, 9, 10, 22
 
 
 def _spec(edit, path: Path | None = None) -> dict:
@@ -97,6 +98,20 @@ def _drop(index: int, key: str):
         (
             _set(PL04, of="money_total"),
             "rules[22].of: 「money_total」不是参数 of 的可用值（可用：count、money、amount）",
+        ),
+        # text_number: the words making a statement a part, and the sentences showing them
+        (_set(TT01, parts=["自然人("]), "rules[9].parts[0]: 不是有效的正则表达式"),
+        (
+            _set(TT01, parts=["法律服务机构"]),
+            "rules[9].parts_example: 示例句子「全年收到自然人申请39件」中的数字没有被 parts 识别为部分数字",
+        ),
+        (
+            _set(TT01, parts_example="全年办结自然人申请39件"),
+            "rules[9].parts_example: 示例句子「全年办结自然人申请39件」没有被任何短语识别",
+        ),
+        (
+            _set(TT02, others=["诉讼"]),
+            "rules[10].others_example: 示例句子「本年度发生政府信息公开行政复议4件（含上年结转1件）」中的数字没有被 others 识别为部分数字",
         ),
         (_set(PL02, severity="fatal"), "rules[5].severity: 「fatal」不是规则级别（可用：error、info、warning）"),
         # malformed codes, unknown families, built-in codes, duplicates

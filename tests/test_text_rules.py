@@ -108,6 +108,32 @@ SENTENCES = [
     ("TT08", "办理行政许可1,268件", 1268),
     ("TT09", "行政处罚案件三百一十五起", 315),
     ("TT10", "行政强制措施十二次", 12),
+    # a part of the figure, its words restricting what it counts: an applicant type, a subject (涉及/关于/有关…的,
+    # 涉企), words after 其中 beyond the year and the agency; the rule's own subject restricts nothing
+    ("TT01", "全年收到自然人申请39件", None),
+    ("TT01", "收到法人或其他组织提出的申请15件", None),
+    ("TT01", "本年度收到商业企业申请7件", None),
+    ("TT01", "收到公民法人和其他组织提出的申请54件", 54),  # every applicant type: all of them
+    ("TT01", "收到涉及征地拆迁的申请20件", None),
+    ("TT01", "受理关于规划建设的政府信息公开申请15件", None),
+    ("TT01", "收到有关教育收费的申请3件", None),
+    ("TT01", "共收到政府信息公开申请57件，其中通过网上平台收到申请30件", 57),
+    ("TT01", "收到涉及本机关政府信息公开工作的申请54件", 54),
+    ("TT03", "有自然人申请2件需结转下一年度", None),
+    ("TT04", "未发生涉及政府信息公开的行政复议案件", 0),
+    ("TT04", "发生涉及政府信息公开工作的行政复议案件2件", 2),
+    ("TT04", "发生涉及征地拆迁信息公开的行政复议案件2件", None),
+    ("TT08", "全年共办理行政许可事项1268件，其中涉企行政许可856件", None),
+    ("TT08", "其中涉企行政许可856件", None),
+    ("TT08", "其中本年度作出行政许可决定1268件", 1268),
+    # a count in a 含/其中/包括 clause or parenthesis belongs to the noun before it: 行政复议 and 诉讼 cases carried
+    # over are not applications carried over
+    ("TT02", "本年度发生政府信息公开行政复议4件（含上年结转1件）", None),
+    ("TT02", "本年度共收到行政复议申请5件，其中新收4件，上年结转1件", None),
+    ("TT02", "政府信息公开行政诉讼3件（其中上年结转1件）", None),
+    ("TT02", "全年共办理依申请公开申请12件（含上年结转2件）", 2),
+    ("TT02", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", 3),
+    ("TT03", "行政复议4件，其中结转下年度继续办理1件", None),
 ]
 
 
@@ -396,3 +422,27 @@ def test_the_carried_over_count_written_with_the_year_before(tmp_path: Path, fmt
     assert checked("balanced", *balanced) == []
     assert checked("wrong", f"2024年结转{carried + 1}件，均已办结。") == [("TT02", carried + 1)]
     assert checked("to-this-year", f"结转至本年度办理的申请{carried + 2}件。") == [("TT02", carried + 2)]
+
+
+def test_parts_of_a_figure_are_no_contradiction(tmp_path: Path) -> None:
+    """Breakdowns true of the tables: by applicant type (表三's columns), by subject, after 其中 with a qualifier, a
+    sum of parts written after them, and a 行政复议 case carried over. None is the figure itself; the figure, where
+    a sentence states it, is compared as ever."""
+    v = VALUES
+    new, natural = v["t3.new.total"], v["t3.new.natural"]
+    text = (
+        f"全年收到自然人申请{natural}件、法人或其他组织申请{new - natural}件，共计{new}件。"
+        f"共收到政府信息公开申请{new}件。从申请内容看，收到涉及征地拆迁的申请20件，涉及规划建设的申请15件。"
+        f"全年共办理行政许可事项{v['t2_5.licensing.decisions']}件，其中涉企行政许可856件。"
+        f"本年度发生政府信息公开行政复议{v['t4.cases.review.total']}件（含上年结转1件）。"
+        f"通过网上平台收到申请{new - 20}件，另有信函20件，合计{new}件。"
+    )
+    assert check(tmp_path, {"problems": text}).findings == []
+    wrong = (
+        f"本年度共收到政府信息公开申请{new + 6}件，其中自然人申请{natural}件。"
+        f"全年共办理依申请公开申请{new + 9}件（含上年结转{v['t3.carried_in.total'] + 1}件）。"
+        f"通过网上平台收到申请{new - 20}件，另有信函21件，合计{new + 1}件。"
+    )
+    report = check(tmp_path, {"problems": wrong})
+    found = sorted((f.rule, f.actual) for f in report.findings)
+    assert found == [("TT01", new - 20), ("TT01", new + 6), ("TT02", v["t3.carried_in.total"] + 1)]

@@ -12,6 +12,20 @@ from validator.rules.numerals import NUMBER, number
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CLAUSE_END = re.compile(r".*[，,、：:]")  # what precedes a clause's own words in its sentence
 _SHOWN = 40  # characters of a sentence quoted in a message
+# Words restricting what a count counts to a part, whatever it counts: its subject ("涉及征地拆迁的申请",
+# "关于规划建设的", "有关教育收费的", "针对…的", "涉企行政许可"), or words after 其中 in its clause ("其中涉企…",
+# "其中通过网上平台收到…"), when they name more than the report's own subject, year, agency and verbs (_OWN)
+_SUBJECT = re.compile(
+    r"(?:涉及|关于|有关(?!规定|要求)|针对)(?P<of>[^，,、；;：:。\d]{1,16}?)的|(?P<short>涉[企农外侨])"
+)
+_AFTER_OF_WHICH = re.compile(r"其中[：:]?(?P<of>[^，,、；;：:（）()]*)$")
+_OWN = re.compile(
+    r"本年度?|今年|当年|全年|\d{4}年度?|本(?:机关|单位|部门)|我(?:机关|单位)?[局委办厅院]?|政府|信息公开|依申请公开|申请|"
+    r"工作|事项|方面|作出|收到|受理|接到|接收|办理|发生|实施|新收|共计|合计|总计|总共|共|有|了|的|[：:\s]"
+)
+# What a count in a 含/其中/包括 clause or a parenthesis is a part of: the clause before the opener
+_INCLUDED = re.compile(r"[（(](?!.*[）)])|(?:其中|(?<!不)包?含|包括)(?!.*(?:其中|(?<!不)包?含|包括))")
+_CLAUSE_START = re.compile(r"[^，,、；;：:（）()]*$")
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,30 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
         if not kept or start >= kept[-1][1]:
             kept.append((start, end, statement))
     return [statement for _, _, statement in kept]
+
+
+def restricted(s: Statement) -> bool:
+    """Whether a statement's words restrict what it counts to a part, by subject or after 其中 ("收到涉及征地拆迁的
+    申请20件", "其中涉企行政许可856件"); the report's own subject restricts nothing ("涉及政府信息公开工作的")."""
+    subjects = list(_SUBJECT.finditer(s.before + s.words))
+    of_which = _AFTER_OF_WHICH.search(s.before)
+    qualifiers = [m["of"] or m["short"] for m in subjects] + ([of_which["of"]] if of_which else [])
+    return any(_OWN.sub("", words) for words in qualifiers)
+
+
+def owner(s: Statement) -> str:
+    """The words a statement in a 含/其中/包括 clause or a parenthesis counts a part of: the clause before the opener
+    ("本年度发生行政复议4件" in "本年度发生行政复议4件（含上年结转1件）"), and the one that clause is a part of in
+    turn ("行政复议4件，其中新收3件（含上年结转1件）"); "" when it stands in none."""
+    head, owners = s.head, []
+    while opener := _INCLUDED.search(head):
+        head = head[: opener.start()].rstrip("，,、：: ")
+        start = _CLAUSE_START.search(head).start()
+        owners.append(head[start:])
+        inner = _INCLUDED.search(head)
+        if inner is None or inner.start() < start - 1:  # the clause itself is in no 其中 clause nor parenthesis
+            break
+    return "".join(reversed(owners))
 
 
 def quote(words: str) -> str:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from validator.findings import Finding
 from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
-from validator.rules.statements import Statement, phrase, quote, stated
+from validator.rules.numerals import NUMBER, number
+from validator.rules.statements import Statement, owner, phrase, quote, restricted, stated
 from validator.spec.model import RuleSpec, SpecError, Template
 from validator.text import fmt
 
@@ -33,6 +34,8 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")  # a year its words name: "2024年�
 # The year a rule's figure is of, as its statements name it, from the report's year: 上年 for the applications
 # carried over from the year before ("2024年结转3件" in the 2025 report)
 YEARS = {"本年": 0, "上年": -1}
+# A sum written after the parts it adds up, in their sentence: "自然人申请39件、法人或其他组织申请15件，共计54件"
+_SUM = re.compile(rf"[，,、]\s*(?:共计|合计|总计|总共|一共|共)\s*(?P<n>{NUMBER})\s*(?:件|个|宗|条|份|起|次)")
 
 
 def text_fields(template: Template) -> list[str]:
@@ -81,15 +84,28 @@ def _of_year(s: Statement, year: int | None) -> bool:
 
 def statements(text: str, params: Mapping[str, object]) -> list[Statement]:
     """The numbers a text states for a rule: those its phrases find, but for a total of more than the rule's figure,
-    as the words after it say (its `totals`: "共受理申请57件，其中新收54件、上年结转3件")."""
+    as the words after it say (its `totals`: "共受理申请57件，其中新收54件、上年结转3件"), and for a part of it or
+    of something else (`_part`)."""
     found = stated(text, params["phrases"], params["zero_phrases"])
-    return [s for s in found if not any(phrase(t).match(s.tail) for t in params["totals"])]
+    return [s for s in found if not any(phrase(t).match(s.tail) for t in params["totals"]) and not _part(s, params)]
+
+
+def _part(s: Statement, params: Mapping[str, object]) -> bool:
+    """Whether a statement counts only a part of what the rule's figure counts: its words restrict it by subject or
+    after 其中 ("涉及征地拆迁的申请20件", "其中涉企行政许可856件"), or by the rule's `parts` ("收到自然人申请39件"),
+    or it stands in a 含/其中 clause or parenthesis after `others` ("行政复议4件（含上年结转1件）")."""
+    return (
+        restricted(s)
+        or any(phrase(p).search(s.before + s.words) for p in params["parts"])
+        or bool(params["others"] and any(phrase(p).search(owner(s)) for p in params["others"]))
+    )
 
 
 def _claims(found: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
     件") nor one of several years or a whole area ("近三年共收到申请350件"), nor any of a sentence that states the
-    figure itself or parts adding up to it ("网上收到申请30件，信函收到申请24件，共计54件")."""
+    figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
+    parts adding up to it ("网上收到申请30件，信函收到申请24件")."""
     by_sentence: dict[int, list[Statement]] = {}
     for s in found:
         if not _COMPARED.search(s.before) and not _elsewhere(s.head):
@@ -97,10 +113,15 @@ def _claims(found: list[Statement], total: float) -> list[Statement]:
     return [
         s
         for said in by_sentence.values()
-        if not any(abs(s.value - total) <= TOLERANCE for s in said)
+        if not any(abs(v - total) <= TOLERANCE for v in [*(s.value for s in said), *_sums(said)])
         and not (len(said) > 1 and abs(math.fsum(s.value for s in said) - total) <= TOLERANCE)
         for s in said
     ]
+
+
+def _sums(said: list[Statement]) -> list[float]:
+    """The sums a sentence writes after its statements ("…，共计54件")."""
+    return [v for s in said for m in _SUM.finditer(s.tail) if (v := number(m["n"])) is not None]
 
 
 def _elsewhere(head: str) -> bool:
@@ -140,6 +161,9 @@ def detail(rule: RuleSpec, template: Template) -> str:
     cells = "＋".join(f"「{template.inputs[k].label}」" for k in rule.params["cells"])
     example = rule.params["totals_example"]
     totals = f"，注明了含有其他部分的合计数（如“{example}”中的合计数，其后所写的各部分照常比较）" if example else ""
+    parts = "".join(
+        f"“{rule.params[f'{name}_example']}”" for name in ("parts", "others") if rule.params[f"{name}_example"]
+    )
     year = (
         "；写明了年份的（如“2024年结转3件”），只在该年份为报告年度的上一年时比较"
         if rule.params["year"] == "上年"
@@ -148,14 +172,16 @@ def detail(rule: RuleSpec, template: Template) -> str:
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
         "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
-        f"{totals}，以及同一句中写出了该数字或加起来等于它的各分项数字，不算不一致{year}；"
+        f"{totals}，只统计其中一部分的数字（限定了内容的，如“涉及征地拆迁的…”“其中涉企…”{'，又如' + parts if parts else ''}），"
+        "以及同一句中写出了该数字（包括写在各分项之后的合计，如“…，共计54件”）或加起来等于它的各分项数字，"
+        f"不算不一致{year}；"
         "表格中的该数字为空或填了占位符的，不与正文比较（由数值规则和勾稽关系指出应填的数字）"
     )
 
 
 def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
     """Every phrase must compile, and a number phrase must say where the number is."""
-    for name in ("phrases", "zero_phrases", "totals"):
+    for name in ("phrases", "zero_phrases", "totals", "parts", "others"):
         for i, pattern in enumerate(rule.params[name]):
             if name == "phrases" and "{n}" not in pattern:
                 raise SpecError(f"{where}.{name}[{i}]: 缺少表示数字的「{{n}}」")
@@ -169,6 +195,13 @@ def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
         raise SpecError(f"{where}.totals_example: 示例句子「{total}」没有被任何短语识别")
     if total and len(statements(total, rule.params)) == len(statements(total, {**rule.params, "totals": ()})):
         raise SpecError(f"{where}.totals_example: 示例句子「{total}」中的合计数没有被 totals 识别")
+    for name in ("parts", "others"):
+        if not (part := rule.params[f"{name}_example"]):
+            continue
+        if not statements(part, {**rule.params, name: ()}):
+            raise SpecError(f"{where}.{name}_example: 示例句子「{part}」没有被任何短语识别")
+        if statements(part, rule.params):
+            raise SpecError(f"{where}.{name}_example: 示例句子「{part}」中的数字没有被 {name} 识别为部分数字")
     return rule
 
 
@@ -181,6 +214,12 @@ KIND = RuleKind(
         # the words after a number, from its start, that make it a total of more than the rule's figure
         Param("totals", "texts", required=False, default=()),
         Param("totals_example", "text", required=False, default=""),  # a sentence stating such a total
+        # words in a statement or its clause before it that make it a part of the rule's figure (an applicant type)
+        Param("parts", "texts", required=False, default=()),
+        Param("parts_example", "text", required=False, default=""),  # a sentence stating such a part
+        # words naming other things counted, whose 含/其中 clauses and parentheses count parts of those things
+        Param("others", "texts", required=False, default=()),
+        Param("others_example", "text", required=False, default=""),  # a sentence stating such a part
         Param("example", "text"),
         # the year of the figure, which a year named in a statement's words must be: the report's or the one before
         Param("year", "choice", required=False, default="本年", choices=tuple(YEARS)),

@@ -3,7 +3,8 @@
 `segments(sheet)` cuts the sheet into paragraphs and tables (a run of rows with something right of column A, or a
 merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
 runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge
-(where a `Space` in the parts places the page breaks of its print, and `Listed` paragraphs are numbered by Word).
+(where a `Space` in the parts places the page breaks of its print, and `Listed` paragraphs are numbered by Word),
+and a page as browsers and Word save it in one file (MHTML).
 """
 
 from __future__ import annotations
@@ -175,6 +176,81 @@ def _filled(part: Tbl, r: int, c: int, header_rows: int) -> bool:
     """Whether a covered cell is written as an empty filler (header rows only, within a row-only span)."""
     owner = next(m for m in part.merges if m[0] <= r <= m[2] and m[1] <= c <= m[3])
     return r <= header_rows and owner[0] == owner[2] == r
+
+
+# ---------------------------------------------------------------- web archives (MHTML)
+
+# How browsers and Word write the archive's headers: Chrome and Edge 「网页，单个文件」 (Blink), Internet Explorer
+# (and Edge in IE mode) 「网页，单个文件」, Word 「单个文件网页」.
+_ARCHIVE_HEADERS = {
+    "chrome": {
+        "From": "<Saved by Blink>",
+        "Snapshot-Content-Location": "http://www.example.gov.cn/art/2026/1/20/art_1.html",
+        "Subject": "某机关2025年度政府信息公开工作年度报告",
+        "Date": "Tue, 20 Jan 2026 09:30:00 +0800",
+    },
+    "ie": {
+        "From": "<Saved by Windows Internet Explorer 11>",
+        "Subject": "某机关2025年度政府信息公开工作年度报告",
+        "Date": "Tue, 20 Jan 2026 09:30:00 +0800",
+        "X-MimeOLE": "Produced By Microsoft MimeOLE V6.1.7601.24000",
+    },
+    "word": {},
+}
+_PAGE_AT = {
+    "chrome": "http://www.example.gov.cn/art/2026/1/20/art_1.html",
+    "ie": "http://www.example.gov.cn/art/2026/1/20/art_1.html",
+    "word": "file:///C:/D6A1B2C3/report.htm",
+}
+_FRAME = "<!DOCTYPE html><html><body><p>分享到：微信 微博</p></body></html>".encode()
+
+
+def mhtml(
+    page: bytes,
+    style: str = "chrome",
+    charset: str | None = None,
+    cte: str = "quoted-printable",
+    frame_first: str = "",
+    linesep: str = "\r\n",
+) -> bytes:
+    """`page` saved in one file with its pictures, as a MIME message (multipart/related) written with the standard
+    library's email package: the headers `style` writes ("chrome", "ie", "word"), the page's part declaring
+    `charset` (Chrome declares none), in the transfer encoding `cte`, then a style sheet, a picture and a frame (a
+    share widget) of the page. `frame_first`: the frame comes first and the page is named by the archive, "start" (the
+    start parameter names its Content-ID) or "location" (Snapshot-Content-Location names its Content-Location)."""
+    import email.policy
+    from email.message import EmailMessage, MIMEPart
+
+    policy = email.policy.default.clone(linesep=linesep)
+    archive = EmailMessage(policy=policy)
+    for name, value in _ARCHIVE_HEADERS[style].items():
+        archive[name] = value
+    if frame_first == "location":
+        archive["Snapshot-Content-Location"] = _PAGE_AT[style]
+    archive["MIME-Version"] = "1.0"
+    archive.make_related()
+    archive.set_param("type", "text/html")
+    if frame_first == "start":
+        archive.set_param("start", "<page@example>")
+    archive.preamble = "This is a multi-part message in MIME format." if style == "ie" else None
+
+    def part(data: bytes, maintype: str, subtype: str, at: str, encoding: str, **params: str) -> MIMEPart:
+        made = MIMEPart(policy=policy)
+        made.set_content(data, maintype, subtype, cte=encoding, params=params)
+        made["Content-Location"] = at
+        return made
+
+    main = part(page, "text", "html", _PAGE_AT[style], cte, **({"charset": charset} if charset else {}))
+    main["Content-ID"] = "<page@example>"
+    frame = part(_FRAME, "text", "html", "http://share.example.com/widget.html", "quoted-printable")
+    frame["Content-ID"] = "<frame-2@example>"
+    resources = [
+        part(b"p{margin:0}", "text", "css", "http://www.example.gov.cn/css/style.css", "quoted-printable"),
+        part(b"\x89PNG\r\n\x1a\n" + bytes(64), "image", "png", "http://www.example.gov.cn/images/banner.png", "base64"),
+    ]
+    for made in [frame, main, *resources] if frame_first else [main, *resources, frame]:
+        archive.attach(made)
+    return archive.as_bytes()
 
 
 # ---------------------------------------------------------------- DOCX

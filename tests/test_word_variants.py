@@ -153,19 +153,10 @@ def test_legacy_horizontal_merges_are_merges(report, tmp_path: Path) -> None:
 
 def _mhtml(page: bytes) -> bytes:
     """The page in an MHTML message as Word saves one: GBK, quoted-printable, with a picture after it."""
-    import quopri
-
     html = (
         page.decode("utf-8").replace('charset="utf-8"', 'charset="gb2312"').replace("charset=utf-8", "charset=gb2312")
     )
-    return (
-        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart"\r\n\r\n'
-        b"------=_NextPart\r\nContent-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: quoted-printable\r\n"
-        b'Content-Type: text/html; charset="gb2312"\r\n\r\n'
-        + quopri.encodestring(html.encode("gb18030"))
-        + b"\r\n------=_NextPart\r\nContent-Location: file:///C:/image001.png\r\nContent-Transfer-Encoding: base64\r\n"
-        b"Content-Type: image/png\r\n\r\niVBORw0KGgo=\r\n------=_NextPart--\r\n"
-    )
+    return documents.mhtml(html.encode("gb18030"), "word", charset="gb2312")
 
 
 @pytest.mark.parametrize("kind", ["html", "html without doctype", "mht"])
@@ -200,5 +191,18 @@ def test_another_kind_of_embedded_file_is_refused_saying_how_to_save_it(report, 
     (checked,) = check_paths([documents.docx([report[1][0], rtf], tmp_path / "rtf.docx")])
     assert checked.error == (
         "Word 文档的正文嵌入了另一个文件（RTF 格式的 afchunk.rtf），本工具无法读取其内容。"
+        "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
+    )
+
+
+def test_an_embedded_archive_without_a_page_is_refused_saying_how_to_save_it(report, tmp_path: Path) -> None:
+    """A web archive as the body that holds no page (its parts are pictures only): said so, not read as nothing."""
+    picture = documents.mhtml(b"\x89PNG\r\n\x1a\n", "word").replace(
+        b"Content-Type: text/html", b"Content-Type: image/png"
+    )
+    path = documents.docx([report[1][0], documents.Chunk("afchunk.mht", picture)], tmp_path / "no-page.docx")
+    (checked,) = check_paths([path])
+    assert checked.error == (
+        "Word 文档正文嵌入的网页存档（afchunk.mht）中找不到网页（其中没有 HTML 部分），可能已损坏或不是保存的网页。"
         "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
     )

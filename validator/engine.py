@@ -44,7 +44,7 @@ CHUNK_SIZE = 200
 _OWN_OUTPUT = re.compile(r"(?P<stem>.+)(?:(?P<copy>\.校验)|\.bak\d*)\.(?:xlsx|xlsm)", re.IGNORECASE)
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
-DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
+DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
 REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 
 

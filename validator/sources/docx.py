@@ -11,7 +11,6 @@ DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by l
 
 from __future__ import annotations
 
-import email
 import io
 import posixpath
 import zipfile
@@ -21,6 +20,7 @@ from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden
 from validator.sources.html import read_into
 from validator.sources.limits import Limits
+from validator.sources.mhtml import is_web_archive, main_page
 from validator.sources.numbering import Numbering
 from validator.sources.package import inspect_package
 from validator.sources.relationships import relationships
@@ -33,6 +33,7 @@ _PICTURES = frozenset({"blip", "imagedata"})  # an image in a drawing (DrawingML
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 _DOCUMENT = "word/document.xml"
 _CHUNK = "/aFChunk"  # the relationship type of content imported by w:altChunk
+_RESAVE = "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
 
 
 def _setting(el, name: str) -> str | None:
@@ -132,19 +133,15 @@ def _chunk(el, asm: Assembler, chunks: dict) -> None:
         kind = posixpath.splitext(part)[1].lstrip(".").upper() or "未知格式"
         raise ReadError(
             f"Word 文档的正文嵌入了另一个文件（{kind} 格式的 {posixpath.basename(part) or '部件'}），本工具无法读取其内容。"
-            "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。",
+            f"{_RESAVE}",
             "unsupported",
         )
-    read_into(_mhtml_page(page) if part.lower().endswith((".mht", ".mhtml")) else page, asm, asm.limits)
-
-
-def _mhtml_page(data: bytes) -> bytes:
-    """The web page in an MHTML message (the first text/html part, as transferred: quoted-printable or base64
-    decoded), or b"" when it holds none."""
-    message = email.message_from_bytes(data)
-    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
-    payload = page.get_payload(decode=True) if page is not None else None
-    return payload if isinstance(payload, bytes) else b""
+    charset = None
+    if part.lower().endswith((".mht", ".mhtml")) or is_web_archive(page):
+        page, charset = main_page(
+            page, asm.limits, f"Word 文档正文嵌入的网页存档（{posixpath.basename(part)}）", _RESAVE
+        )
+    read_into(page, asm, asm.limits, charset)
 
 
 def _text(el, numbering: Numbering, boxes: list | None = None) -> str:

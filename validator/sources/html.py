@@ -1,16 +1,17 @@
 """Reading a saved web page (HTML) into one sheet: text outside tables as paragraphs, `<table>`s with rowspan/colspan
-as merged blocks. Nothing the page references is ever fetched; scripts and styles are dropped unread."""
+as merged blocks. A page saved in one file (a web archive, .mht/.mhtml) is read as the page it holds
+(validator.sources.mhtml). Nothing the page references is ever fetched; scripts and styles are dropped unread."""
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import posixpath
 import re
 
 from validator.sources.document import Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
+from validator.sources.mhtml import is_web_archive, main_page
 
 # The HTML spec caps spans at these values (browsers clamp larger ones).
 _MAX_ROWSPAN, _MAX_COLSPAN = 65534, 1000
@@ -101,20 +102,17 @@ _TITLE_CANDIDATES = 200  # headings looked at for the report's title: a page of 
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 
-def decode(data: bytes) -> str:
-    """The page's text: from its BOM, else the first of its <meta charset>, UTF-8 and GB18030 that decodes it
-    cleanly (a GBK page may declare UTF-8), else the one of them that needs the fewest replacements."""
+def decode(data: bytes, charset: str | None = None) -> str:
+    """The page's text: from its BOM, else the first of the `charset` its web archive declares for it, its
+    <meta charset>, UTF-8 and GB18030 that decodes it cleanly (a GBK page may declare UTF-8), else the one of them
+    that needs the fewest replacements."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", "replace")
-    names = ["utf-8", "gb18030"]
-    if declared := _META_CHARSET.search(data[:4096]):
-        name = declared[1].decode("ascii").lower()
-        name = "gb18030" if name in _GB else name
-        with contextlib.suppress(LookupError):  # an unknown charset name: guessed as the others
-            names.insert(0, codecs.lookup(name).name)
-    names = list(dict.fromkeys(names))
+    declared = _META_CHARSET.search(data[:4096])
+    names = [_codec(charset), _codec(declared[1].decode("ascii") if declared else None), "utf-8", "gb18030"]
+    names = list(dict.fromkeys(name for name in names if name))
     for name in names:
         try:
             return data.decode(name)
@@ -123,20 +121,36 @@ def decode(data: bytes) -> str:
     return min((data.decode(name, "replace") for name in names), key=lambda text: text.count("\ufffd"))
 
 
-def _parse(data: bytes):
+def _codec(name: str | None) -> str | None:
+    """The codec of a charset name (GB2312 and GBK as GB18030, their superset), None for an unknown name: the page
+    is then decoded as the others say."""
+    if not name:
+        return None
+    name = "gb18030" if name.lower() in _GB else name.lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _parse(data: bytes, charset: str | None = None):
     """The page's document element, or None when it holds nothing (lxml raises ParserError then)."""
     import lxml.html  # only documents need it: keep it off the start-up of workbook checks
 
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        return lxml.html.document_fromstring(decode(data).encode("utf-8"), parser=parser)
+        return lxml.html.document_fromstring(decode(data, charset).encode("utf-8"), parser=parser)
     except Exception:  # lxml raises ParserError on a page with nothing in it
         return None
 
 
 def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
-    """The page as one sheet (validator.sources.document); a ReadError when it holds no text at all."""
-    root = _parse(data)
+    """The page, or the page a web archive holds, as one sheet (validator.sources.document); a ReadError when it
+    holds no text at all."""
+    charset = None
+    if is_web_archive(data):
+        data, charset = main_page(data, limits)
+    root = _parse(data, charset)
     if root is None:
         raise ReadError("网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt")
     walker = _Walker(Assembler("html", limits), limits)
@@ -152,10 +166,11 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     return walker.asm.grid()
 
 
-def read_into(data: bytes, asm: Assembler, limits: Limits) -> None:
+def read_into(data: bytes, asm: Assembler, limits: Limits, charset: str | None = None) -> None:
     """A web page that is part of another document (a Word document's embedded page, w:altChunk): its paragraphs,
-    tables and pictures into that document's `asm`, where it stands. All of it is read: it is no site's page."""
-    root = _parse(data)
+    tables and pictures into that document's `asm`, where it stands. All of it is read: it is no site's page.
+    `charset`: the one its web archive declares for it (validator.sources.mhtml)."""
+    root = _parse(data, charset)
     if root is not None:
         walker = _Walker(asm, limits)
         walker.visit(root, 0)

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from validator.sources.grid import ReadError
+from validator.sources.mhtml import is_web_archive
 
 SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
@@ -35,7 +36,7 @@ _OTHER_PACKAGES = (
 # The parts at the root of every OOXML, OpenDocument or EPUB package: a zip without them is an archive of files.
 _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
 _ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et")
-_ARCHIVED_DOCUMENTS = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd")
+_ARCHIVED_DOCUMENTS = (".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd")
 _UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 # Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
 _OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", ".7z", "7z"), (b"Rar!\x1a\x07", ".rar", "RAR"))
@@ -60,8 +61,9 @@ def is_system_file(parts: Sequence[str]) -> bool:
 
 
 def file_format(data: bytes) -> str:
-    """What the bytes are: "docx", "pdf", "html", "ofd", "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or
-    WPS 表格), else "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
+    """What the bytes are: "docx", "pdf", "html" (a web page, or a web archive holding one: .mht/.mhtml), "ofd",
+    "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or WPS 表格), else "xlsx" (which `open_package` checks
+    and explains, an encrypted workbook included)."""
     if data.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -80,6 +82,8 @@ def file_format(data: bytes) -> str:
             return "doc"
         # Only a compound file holding a workbook stream is worth converting; anything else is explained as is.
         return "xls" if _BOOK_STREAMS[0] in data or _BOOK_STREAMS[1] in data else "xlsx"
+    if is_web_archive(data):  # before the page's own marks: a quoted-printable page shows "<html" as it is
+        return "html"
     if PDF_MAGIC in data[:1024]:
         return "pdf"
     text = _as_text(data[:4096])

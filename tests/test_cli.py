@@ -644,7 +644,9 @@ def test_check_help_says_it_reads_published_pages_word_and_pdf() -> None:
     proc = run("check", "--help")
     assert proc.returncode == 0
     text = re.sub(r"\s+", "", proc.stdout)
-    assert "网页（.html/.htm）、Word（.docx）、PDF版年报" in text and "工作簿（.xlsx/.xlsm）" in text
+    assert (
+        "网页（.html/.htm，网页存档.mht/.mhtml）、Word（.docx）、PDF版年报" in text and "工作簿（.xlsx/.xlsm）" in text
+    )
     assert "要校验的年报文件" in text
     batch = re.sub(r"\s+", "", run("batch", "--help").stdout)
     assert "年报（工作簿，或网页、Word、PDF版年报）" in batch

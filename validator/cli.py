@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="校验工作簿或网页、Word、PDF 版年报，生成标注副本",
-        description="校验一个或多个年报：报送的工作簿（.xlsx/.xlsm），或已发布的网页（.html/.htm）、Word（.docx）、"
+        description="校验一个或多个年报：报送的工作簿（.xlsx/.xlsm），或已发布的网页（.html/.htm，网页存档 .mht/.mhtml）、Word（.docx）、"
         "PDF 版年报（按文件内容识别格式）。网页、Word、PDF 的问题按原文的表格和行列指明位置，"
         "标注副本是转换为官方模板后再标注的工作簿。",
     )

@@ -53,7 +53,9 @@ def main_page(data: bytes, limits: Limits, what: str = WHAT, advice: str = SAVE_
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts = [part for part in message.walk() if not part.is_multipart()]
-    except (RecursionError, email.errors.MessageError, ValueError) as exc:  # multiparts nested thousands deep
+    except RecursionError as exc:  # multiparts nested thousands deep: made by hand
+        raise ReadError(f"{what}中的各部分层层嵌套过深，疑似恶意构造，已拒绝读取。{advice}", "corrupt") from exc
+    except (email.errors.MessageError, ValueError) as exc:
         raise ReadError(f"{what}的结构异常，无法读取（{type(exc).__name__}）。{advice}", "corrupt") from exc
     pages = [part for part in parts if part.get_content_type() == "text/html"]
     page = _named(message, pages) or next(iter(pages), None)
@@ -61,7 +63,7 @@ def main_page(data: bytes, limits: Limits, what: str = WHAT, advice: str = SAVE_
         raise ReadError(f"{what}中找不到网页（其中没有 HTML 部分），可能已损坏或不是保存的网页。{advice}", "corrupt")
     if page is parts[-1] and any(isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in _defects(message)):
         raise ReadError(
-            f"{what}不完整（网页部分在文件末尾被截断，可能在下载、保存或拷贝时中断）。请重新保存或索取完整文件。{advice}",
+            f"{what}不完整：网页部分在文件末尾被截断（可能在下载、保存或拷贝时中断）。{advice}",
             "corrupt",
         )
     html = page.get_payload(decode=True)

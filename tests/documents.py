@@ -4,7 +4,7 @@
 merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
 runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge
 (where a `Space` in the parts places the page breaks of its print, and `Listed` paragraphs are numbered by Word),
-and a page as browsers and Word save it in one file (MHTML).
+a page as browsers and Word save it in one file (MHTML), or a PDF written by hand as WPS and PDF printers write one (fake bold, numbers spread over their cells).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -489,3 +491,146 @@ def _notes(notes: dict[int, str]) -> str:
         f'<w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:footnote>'
         for n, text in notes.items()
     )
+
+
+# ---------------------------------------------------------------- PDF written by hand
+
+_PAGE = (842.0, 1191.0)  # points: A3 portrait, room for 表三 on one page
+_MARGIN = 50.0
+_SIZE = 9.0  # the font's size; a CJK glyph is that wide, an ASCII one half as wide
+_LEADING = 14.0  # a paragraph's lines
+_CELL_LINE = 11.0  # a cell's lines
+_CELL_PAD = 3.0  # a cell's inner margin
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _advance(ch: str) -> float:
+    return _SIZE if ord(ch) > 255 else _SIZE / 2
+
+
+class _Pages:
+    """Pages of content-stream operators, filled from the top; each glyph placed on its own as WPS and many PDF
+    printers write it, and printed twice `offset` points apart where bold (fake bold, for a CJK font without a bold
+    face)."""
+
+    def __init__(self, offset: float) -> None:
+        self.pages: list[list[str]] = [[]]
+        self.y = _PAGE[1] - _MARGIN
+        self.offset = offset
+
+    def room(self, height: float) -> None:
+        if self.y - height < _MARGIN:
+            self.pages.append([])
+            self.y = _PAGE[1] - _MARGIN
+
+    def glyphs(self, x: float, y: float, text: str, bold: bool, pitch: float | None = None) -> None:
+        """`text` from (x, y) on: each glyph its own width on from the last, or `pitch` points (spread)."""
+        for dx in (0.0, self.offset) if bold else (0.0,):
+            at = x
+            for ch in text:
+                code = ch.encode("utf-16-be").hex()
+                self.pages[-1].append(f"BT /F1 {_SIZE:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
+                at += pitch if pitch is not None else _advance(ch)
+
+    def rule(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.pages[-1].append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S")
+
+
+def pdf(
+    parts: list[str | Tbl],
+    path: Path,
+    bold_text: Callable[[str], bool] = lambda text: False,
+    bold_row: Callable[[Tbl, int], bool] = lambda table, row: False,
+    distributed: bool = False,
+    offset: float = 0.3,
+) -> Path:
+    """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
+    their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
+    font, not embedded). The paragraphs `bold_text` picks and the table rows `bold_row` picks are printed in fake
+    bold: each glyph twice, `offset` points apart. With `distributed`, each number of two or more digits is spread
+    over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right."""
+    out = _Pages(offset)
+    per_line = int((_PAGE[0] - 2 * _MARGIN) / _SIZE)
+    for part in parts:
+        if isinstance(part, str):
+            for i in range(0, max(len(part), 1), per_line):
+                out.room(_LEADING)
+                out.glyphs(_MARGIN, out.y, part[i : i + per_line], bold_text(part))
+                out.y -= _LEADING
+            out.y -= 4
+        else:
+            _pdf_table(out, part, bold_row, distributed)
+    Path(path).write_bytes(_pdf_file(out.pages))
+    return Path(path)
+
+
+def _pdf_table(out: _Pages, table: Tbl, bold_row: Callable[[Tbl, int], bool], distributed: bool) -> None:
+    width = (_PAGE[0] - 2 * _MARGIN) / table.cols
+
+    def lines(text: str, cells: int) -> list[str]:
+        per = max(1, int((width * cells - 2 * _CELL_PAD) / _SIZE))
+        return [text[i : i + per] for i in range(0, len(text), per)] or [""]
+
+    heights = [16.0] * (table.rows + 1)
+    for (r, c), text in table.cells.items():
+        rows, cols = table.span(r, c)
+        if rows == 1:
+            heights[r] = max(heights[r], len(lines(text, cols)) * _CELL_LINE + 5)
+    out.room(sum(heights[1:]))
+    ys = [out.y]
+    for r in range(1, table.rows + 1):
+        ys.append(ys[-1] - heights[r])
+    xs = [_MARGIN + width * i for i in range(table.cols + 1)]
+    for r in range(1, table.rows + 1):
+        for c in range(1, table.cols + 1):
+            if (r, c) in table.covered:
+                continue
+            rows, cols = table.span(r, c)
+            x0, x1, top, bottom = xs[c - 1], xs[c - 1 + cols], ys[r - 1], ys[r - 1 + rows]
+            for rule in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)):
+                out.rule(*rule)
+            texts = lines(table.cells.get((r, c), ""), cols)
+            y = (top + bottom) / 2 + (len(texts) - 1) * _CELL_LINE / 2 - 3
+            for text in texts:
+                if distributed and len(text) > 1 and NUMBER.fullmatch(text):
+                    pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1])) / (len(text) - 1)
+                    out.glyphs(x0 + _CELL_PAD, y, text, bold_row(table, r), pitch)
+                else:
+                    shown = sum(_advance(ch) for ch in text)
+                    out.glyphs((x0 + x1 - shown) / 2, y, text, bold_row(table, r))
+                y -= _CELL_LINE
+    out.y = ys[-1] - _LEADING
+
+
+def _pdf_file(pages: list[list[str]]) -> bytes:
+    """The PDF's objects: the font (STSong-Light, UniGB-UCS2-H: text as UTF-16; ASCII half as wide), the pages, each
+    with one compressed content stream, and the cross-reference table."""
+    objects: list[bytes] = [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [2 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        b"",  # the page tree, once its pages are numbered
+    ]
+    kids = []
+    for ops in pages:
+        data = zlib.compress(("0.5 w\n" + "\n".join(ops)).encode())
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>stream\n%s\nendstream" % (len(data), data))
+        objects.append(
+            b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 %g %g] /Contents %d 0 R /Resources << /Font << /F1 1 0 R >> >> >>"
+            % (*_PAGE, len(objects))
+        )
+        kids.append(len(objects))
+    objects[3] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    objects.append(b"<< /Type /Catalog /Pages 4 0 R >>")
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref)
+    return bytes(out)

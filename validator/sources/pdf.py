@@ -32,6 +32,10 @@ _PAGE_NUMBER = re.compile(
     r"|共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*[/／]\s*\d{1,4}(?:\s*页)?)[\s\-—–－]*"
 )
 _MARGIN = 0.15  # of a page's height: the bands at its top and bottom where running headers and footers stand
+# points: a character printed again this close to itself (same text, font and size) is one character printed twice
+# (fake bold: a CJK font without a bold face made bold by overprinting, a fraction of a point apart); characters
+# side by side ("11", "——") stand a glyph's width apart, two points at least even in small print
+_OVERPRINT = 1.0
 _RAISED = 0.8  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
 _DIGITS = re.compile(r"\d+")
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
@@ -110,8 +114,9 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
 
 
 def _page_pieces(page) -> list[_Piece]:
-    """The page's tables and the text lines outside them, top to bottom; superscripts (a note's mark) left out, and
-    the lines of the footnotes at the page's foot marked as notes."""
+    """The page's tables and the text lines outside them, top to bottom; characters printed twice (fake bold) read
+    once, superscripts (a note's mark) left out, and the lines of the footnotes at the page's foot marked as notes."""
+    page = page.dedupe_chars(tolerance=_OVERPRINT, extra_attrs=("fontname", "size"))
     raised = _raised(page.chars)
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)

@@ -1,0 +1,73 @@
+"""How PDF exporters print text: bold as each glyph printed twice (fake bold, for a CJK font without a bold face),
+and numbers spread over their table cells (分散对齐).
+
+Each case prints the balanced report as such a PDF (documents.pdf, written by hand as WPS and PDF printers write
+one; LibreOffice prints neither) and gets the findings of the same report on one sheet: what the page shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import documents
+import pdfplumber
+import pytest
+from builders import published
+from test_import import _findings
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.formats import load_file
+from validator.sources.xlsx import load
+
+AGENCY = "某县市场监督管理局"
+REPEATED = {"t2_5.licensing.decisions": 1100, "t2_6.enforcement.decisions": 11}  # digits side by side, as printed
+
+
+def _report(folder: Path, values: dict) -> tuple[list, list[tuple], Path]:
+    """The report's parts as published under its agency's title, the findings of it on one sheet, and the sheet."""
+    title = f"{AGENCY}2025年度政府信息公开工作年度报告"
+    xlsx = published(folder / "report.xlsx", values, title=title)
+    return documents.segments(load(xlsx).grid.sheets[0]), _findings(xlsx), xlsx
+
+
+def _header_or_total(table: documents.Tbl, row: int) -> bool:
+    """What publishers print bold in a table: its header rows (above the first number) and its 总计 rows."""
+    first = min(r for (r, _), text in table.cells.items() if documents.NUMBER.fullmatch(text))
+    return row < first or any("总计" in text for (r, _), text in table.cells.items() if r == row)
+
+
+def _heading(text: str) -> bool:
+    """What publishers print bold in the text: the title and the section headings."""
+    return text.startswith(AGENCY) or bool(documents._HEADING.match(text))
+
+
+def _cells(path: Path) -> dict:
+    return load_file(path).grid.sheets[0].cells
+
+
+@pytest.mark.parametrize("offset", (0.3, 0.6))
+def test_fake_bold_title_headings_headers_and_totals_read_once(tmp_path: Path, offset: float) -> None:
+    """Bold title, section headings, header rows and 总计 rows printed twice, a fraction of a point apart: each
+    character read once (「自然人」, 53), so the tables, the title's agency and year and the totals are found."""
+    parts, expected, _ = _report(tmp_path, VALUES)
+    path = documents.pdf(parts, tmp_path / "bold.pdf", _heading, _header_or_total, offset=offset)
+    with pdfplumber.open(path) as pdf:  # every bold glyph is there twice
+        text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+    assert "自自然然人人" in text and "总总计计" in text
+    assert _findings(path) == expected
+    (report,) = check_paths([path])
+    assert report.agency["agency_name"] == AGENCY and report.agency["report_year"] == 2025
+
+
+def test_fake_bold_keeps_repeated_characters(tmp_path: Path) -> None:
+    """Characters repeated side by side in bold text (「1100」「11」 in a table, 「——」 and 「00」 in a line) are
+    neighbours a glyph's width apart, not an overprint: all of them are read, as from the same PDF printed plain."""
+    parts, expected, _ = _report(tmp_path, VALUES | REPEATED)
+    parts = [*parts, "——本报告完——", "联系电话：0572-1100011"]
+    plain = documents.pdf(parts, tmp_path / "plain.pdf")
+    bold = documents.pdf(parts, tmp_path / "bold.pdf", lambda text: True, lambda table, row: True)
+    cells = _cells(bold)
+    assert cells == _cells(plain)
+    assert {"——本报告完——", "联系电话：0572-1100011", 1100, 11} <= set(cells.values())
+    assert _findings(bold) == _findings(plain) == expected

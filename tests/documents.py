@@ -543,12 +543,14 @@ def pdf(
     bold_row: Callable[[Tbl, int], bool] = lambda table, row: False,
     distributed: bool = False,
     offset: float = 0.3,
+    unruled: Callable[[Tbl, int, int], bool] = lambda table, row, col: False,
 ) -> Path:
     """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
     their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
     font, not embedded). The paragraphs `bold_text` picks and the table rows `bold_row` picks are printed in fake
     bold: each glyph twice, `offset` points apart. With `distributed`, each number of two or more digits is spread
-    over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right."""
+    over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right. The cells
+    `unruled` picks have no rule printed on their right (the author removed it)."""
     out = _Pages(offset)
     per_line = int((_PAGE[0] - 2 * _MARGIN) / _SIZE)
     for part in parts:
@@ -559,12 +561,18 @@ def pdf(
                 out.y -= _LEADING
             out.y -= 4
         else:
-            _pdf_table(out, part, bold_row, distributed)
+            _pdf_table(out, part, bold_row, distributed, unruled)
     Path(path).write_bytes(_pdf_file(out.pages))
     return Path(path)
 
 
-def _pdf_table(out: _Pages, table: Tbl, bold_row: Callable[[Tbl, int], bool], distributed: bool) -> None:
+def _pdf_table(
+    out: _Pages,
+    table: Tbl,
+    bold_row: Callable[[Tbl, int], bool],
+    distributed: bool,
+    unruled: Callable[[Tbl, int, int], bool],
+) -> None:
     width = (_PAGE[0] - 2 * _MARGIN) / table.cols
 
     def lines(text: str, cells: int) -> list[str]:
@@ -587,7 +595,10 @@ def _pdf_table(out: _Pages, table: Tbl, bold_row: Callable[[Tbl, int], bool], di
                 continue
             rows, cols = table.span(r, c)
             x0, x1, top, bottom = xs[c - 1], xs[c - 1 + cols], ys[r - 1], ys[r - 1 + rows]
-            for rule in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)):
+            rules = [(x0, top, x1, top), (x0, bottom, x1, bottom)]
+            rules += [(x0, top, x0, bottom)] if c == 1 or not unruled(table, r, c - 1) else []
+            rules += [] if unruled(table, r, c + cols - 1) else [(x1, top, x1, bottom)]
+            for rule in rules:
                 out.rule(*rule)
             texts = lines(table.cells.get((r, c), ""), cols)
             y = (top + bottom) / 2 + (len(texts) - 1) * _CELL_LINE / 2 - 3

@@ -71,3 +71,35 @@ def test_fake_bold_keeps_repeated_characters(tmp_path: Path) -> None:
     assert cells == _cells(plain)
     assert {"——本报告完——", "联系电话：0572-1100011", 1100, 11} <= set(cells.values())
     assert _findings(bold) == _findings(plain) == expected
+
+
+def test_numbers_spread_over_their_cells_read_as_written(tmp_path: Path) -> None:
+    """Numbers printed with distributed alignment (「1268」 as 「1 2 6 8」 from one side of its ruled cell to the
+    other) are the numbers written: the report checks as on one sheet, every relation checked."""
+    parts, expected, _ = _report(tmp_path, VALUES)
+    path = documents.pdf(parts, tmp_path / "spread.pdf", distributed=True)
+    with pdfplumber.open(path) as pdf:  # as extracted, the digits stand apart
+        rows = [row for page in pdf.pages for table in page.find_tables() for row in table.extract()]
+    assert ["行政许可", "1 2 6 8"] in rows
+    assert _findings(path) == expected
+    (report,) = check_paths([path])
+    assert report.coverage.checked == report.coverage.total
+
+
+def _new_natural(table: documents.Tbl, row: int, col: int) -> bool:
+    """表三's cell 「一、本年新收…」「自然人」: the one with no rule on its right."""
+    return table.cols == 10 and table.cells.get((row, 1), "").startswith("一、") and col == 4
+
+
+def test_numbers_spread_are_not_joined_with_others(tmp_path: Path) -> None:
+    """Spread digits are joined within one cell only when they fill it: two numbers typed into one cell with a space
+    (「5 6」) and the numbers of two cells that no rule parts (「39」 spread, and 「7」) stay apart, for TY07 to say."""
+    values = VALUES | {"t3.carried_in.natural": "5 6"}
+    parts, expected, _ = _report(tmp_path, values)
+    path = documents.pdf(parts, tmp_path / "typed.pdf", distributed=True)
+    assert [f for f in _findings(path) if f[0] == "TY07"] == [f for f in expected if f[0] == "TY07"] != []
+    unruled = documents.pdf(parts, tmp_path / "unruled.pdf", distributed=True, unruled=_new_natural)
+    cells = _cells(unruled)
+    new, carried = VALUES["t3.new.natural"], VALUES["t3.new.business"]
+    assert " ".join(f"{new}{carried}") in cells.values()  # 「3 9」 and 「7」, as pdfplumber reads them
+    assert int(f"{new}{carried}") not in cells.values()

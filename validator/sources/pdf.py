@@ -219,11 +219,17 @@ def _index(edges: list[float], v: float) -> int:
 
 def _table_piece(found, page_number: int) -> _Piece:
     """One pdfplumber table: its cells' boxes and text, placed on a grid once its continuations are known."""
-    cells = [(cell, text) for row, texts in zip(found.rows, found.extract()) for cell, text in zip(row.cells, texts)]
     x0, top, x1, bottom = found.bbox
-    chars = [ch for ch in found.page.chars if ch["text"].strip() and x0 <= ch["x0"] and ch["x1"] <= x1]
-    chars = [ch for ch in chars if top <= ch["top"] and ch["bottom"] <= bottom]
-    boxes = [(cell, text, bool(text) and _full(cell, chars)) for cell, text in cells if cell is not None]
+    chars = [ch for ch in found.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"]]
+    chars = [ch for ch in chars if ch["bottom"] <= bottom]
+    cells = [
+        (cell, _unspread(cell, text, chars))
+        for row, texts in zip(found.rows, found.extract())
+        for cell, text in zip(row.cells, texts)
+        if cell is not None
+    ]
+    printed = [ch for ch in chars if ch["text"].strip()]
+    boxes = [(cell, text, bool(text) and _full(cell, printed)) for cell, text in cells]
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
@@ -236,14 +242,48 @@ def _table_piece(found, page_number: int) -> _Piece:
     return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
 
 
+def _inside(cell: tuple[float, float, float, float], chars: list[dict]) -> list[dict]:
+    """The characters whose centre lies in the cell."""
+    x0, top, x1, bottom = cell
+    return [
+        ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
+    ]
+
+
+def _unspread(cell: tuple[float, float, float, float], text: str | None, chars: list[dict]) -> str | None:
+    """The cell's text with each line spread over the cell's width read as written: distributed alignment (分散对齐)
+    prints 「1268」 from the cell's left margin to its right, evenly spaced, which reads 「1 2 6 8」. A line is spread
+    when its characters (two or more, no space among them: a space typed between two numbers is printed) stand
+    equally far apart and fill the cell but for its margins; two numbers typed into one cell (「5 6」), or those of
+    two cells that no rule parts, do not."""
+    if not text or " " not in text:
+        return text
+    lines: list[list[dict]] = []
+    for ch in sorted(_inside(cell, chars), key=lambda ch: (ch["top"], ch["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] / 2:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    spread = set()
+    for line in lines:
+        line.sort(key=lambda ch: ch["x0"])
+        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:])]
+        if (
+            gaps
+            and all(ch["text"].strip() for ch in line)
+            and max(gaps) - min(gaps) <= _EDGE / 4
+            and max(line[0]["x0"] - cell[0], cell[2] - line[-1]["x1"]) <= _PADDING + _EDGE
+        ):
+            spread.add("".join(ch["text"] for ch in line))
+    return "\n".join(t.replace(" ", "") if t.replace(" ", "") in spread else t for t in text.split("\n"))
+
+
 def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
     """Whether the last line of the cell's text leaves no room for another character or two (within the cell's
     padding; a line ends a character short where the next may not begin with a comma): a text cut by a page break
     goes on in the cell's part on the next page; a text that ends well short of the cell's edge ends there."""
     x0, top, x1, bottom = cell
-    inside = [
-        ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
-    ]
+    inside = _inside(cell, chars)
     if not inside:
         return False
     last = max(ch["top"] for ch in inside)

@@ -8,6 +8,7 @@ import io
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from validator.labels import item_number
 from validator.sources.document import (
@@ -267,7 +268,7 @@ def _unspread(cell: tuple[float, float, float, float], text: str | None, chars: 
     spread = set()
     for line in lines:
         line.sort(key=lambda ch: ch["x0"])
-        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:])]
+        gaps = [b["x0"] - a["x1"] for a, b in pairwise(line)]
         if (
             gaps
             and all(ch["text"].strip() for ch in line)
@@ -282,7 +283,7 @@ def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
     """Whether the last line of the cell's text leaves no room for another character or two (within the cell's
     padding; a line ends a character short where the next may not begin with a comma): a text cut by a page break
     goes on in the cell's part on the next page; a text that ends well short of the cell's edge ends there."""
-    x0, top, x1, bottom = cell
+    x0, _, x1, _ = cell
     inside = _inside(cell, chars)
     if not inside:
         return False

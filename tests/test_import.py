@@ -850,6 +850,42 @@ def test_a_table_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: 
     assert missing.message.startswith(f"表{section[0]}以图片形式发布") and "请提供表格为文字" in missing.message
 
 
+def _title_as_a_picture(corpus, tmp_path: Path, fmt: str, tables_too: bool = False) -> Path:
+    """The balanced report with a banner picture where its title stands (红头 titles are often pictures), as a web
+    page or its PDF print; `tables_too`: 表三 a picture as well and the title left out."""
+    parts = _tables_as_a_picture(corpus, "三、") if tables_too else ["TITLE", *_parts(corpus, "balanced")[1:]]
+    parts = parts[1:] if tables_too else parts
+    image = base64.b64encode(png(600, 100)).decode()
+    page = documents.clean_html(parts)
+    for marker in (b"<p>TITLE</p>", b"<p>PICTURE</p>"):
+        page = page.replace(marker, f'<p><img src="data:image/png;base64,{image}"></p>'.encode())
+    path = tmp_path / "banner.html"
+    path.write_bytes(page)
+    return _as_pdf(tmp_path, path, export="pdf:writer_web_pdf_Export")[0] if fmt == "pdf" else path
+
+
+@pytest.mark.parametrize("fmt", ("html", "pdf"))
+def test_a_title_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: str) -> None:
+    """A picture where the title stands, and no title in text: said to be the title published as a picture, as a
+    table published as one is, with the agency and year it would name and what the text states instead."""
+    (report,) = check_paths([_title_as_a_picture(corpus, tmp_path, fmt)])
+    assert report.error is None, report.error
+    (said,) = [f for f in report.findings if f.rule == "ST09"]
+    assert said.message.startswith(
+        "年报的标题以图片形式发布：原文开头是图片而不是文字，无法读取其中的机关名称和报告年度"
+    )
+    assert "报告年度已按正文「2025年，本机关认真贯彻" in said.message
+    assert "提供标题为文字（可复制）的网页、Word 或 PDF 版本后再校验" in said.message
+    assert report.agency["report_year"] == 2025 and report.agency["agency_name"] is None
+
+
+def test_a_picture_further_down_is_no_title(corpus, tmp_path: Path) -> None:
+    """A report without a title whose only picture is a table's (under 三、): its title is missing, not a picture."""
+    (report,) = check_paths([_title_as_a_picture(corpus, tmp_path, "html", tables_too=True)])
+    said = [f.message for f in report.findings if f.rule == "ST09"]
+    assert len(said) == 1 and said[0].startswith("原文开头没有年报的标题"), said
+
+
 # ---------------------------------------------------------------- files that cannot be read: exit code 2
 
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validator.locate.title import AGENCY_END, AGENCY_FIELD, YEAR_FIELD, Title, find_title, paragraphs
+from validator.locate.report import as_picture, as_text
+from validator.locate.title import (
+    AGENCY_END,
+    AGENCY_FIELD,
+    YEAR_FIELD,
+    Title,
+    find_title,
+    opening_picture,
+    paragraphs,
+)
 from validator.report_titles import WIDE_DIGITS, clean, read_title
 from validator.sources.grid import SheetGrid
 
@@ -133,6 +142,7 @@ class Cover:
 
     title: Title | None
     stated: dict[str, Stated] = field(default_factory=dict)
+    pictured: bool = False  # no title in text, but a picture where it stands: the title printed as an image
 
     def titled(self) -> dict[str, object]:
         """The fields the title names: field key → value."""
@@ -163,9 +173,12 @@ class Cover:
             fields[k][1] if k in fields else shown for k, shown in ((AGENCY_FIELD, "某某局"), (YEAR_FIELD, "××××"))
         )
         example = f"「{agency}{year}年度政府信息公开工作年度报告」"
-        said = (
-            f"标题「{title.text}」没有写{lacks}" if title else f"原文开头没有年报的标题（如{example}），读不到{lacks}"
-        )
+        if title:
+            said = f"标题「{title.text}」没有写{lacks}"
+        elif self.pictured:
+            said = as_picture("年报的标题", "原文开头是图片而不是文字", lacks)
+        else:
+            said = f"原文开头没有年报的标题（如{example}），读不到{lacks}"
         if self.stated:
             said += "，" + "，".join(s.said(key) for key, s in self.stated.items()) + "，请核实"
         if YEAR_FIELD not in fields:
@@ -174,7 +187,11 @@ class Cover:
         if unknown:
             duplicates = "不能核对重复报送，也" if AGENCY_FIELD not in fields else ""
             said += f"。无法确定是{'、'.join(unknown)}的年报，批量校验时{duplicates}不计入全区合计"
-        return f"{said}。请在标题中写明{lacks}，如{example}。" if title else f"{said}。请在原文开头写上标题。"
+        if title:
+            return f"{said}。请在标题中写明{lacks}，如{example}。"
+        if self.pictured:
+            return f"{said}。请在原文开头以文字写上标题（如{example}），或{as_text('标题')}。"
+        return f"{said}。请在原文开头写上标题。"
 
 
 def read_cover(sheet: SheetGrid) -> Cover:
@@ -182,4 +199,5 @@ def read_cover(sheet: SheetGrid) -> Cover:
     title = find_title(sheet)
     named = {AGENCY_FIELD: title.agency, YEAR_FIELD: title.year} if title else {}
     lacks = {key for key in _NAMES if named.get(key) is None}
-    return Cover(title, {key: s for key, s in stated(sheet, title).items() if key in lacks} if lacks else {})
+    told = {key: s for key, s in stated(sheet, title).items() if key in lacks} if lacks else {}
+    return Cover(title, told, pictured=title is None and opening_picture(sheet))

@@ -105,3 +105,14 @@ class LocatedReport:
                 self.effects[len(self.findings)] = trial.effects[i]
             self.findings.append(finding)
         self.strays += trial.strays
+
+
+def as_picture(what: str, instead: str, unread: str) -> str:
+    """How something published as a picture is said (a table, ST01; the title, ST09): "表三以图片形式发布：标题「…」下
+    是图片而不是表格，无法读取其中的数字"."""
+    return f"{what}以图片形式发布：{instead}，无法读取其中的{unread}"
+
+
+def as_text(what: str) -> str:
+    """What to provide instead of a picture: "提供表格为文字（可复制）的网页、Word 或 PDF 版本后再校验"."""
+    return f"提供{what}为文字（可复制）的网页、Word 或 PDF 版本后再校验"

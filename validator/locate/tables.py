@@ -10,7 +10,7 @@ from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, fuzzy, groups_named, is_header, matches, same_group
 from validator.locate.orientation import Folded, rearranged
-from validator.locate.report import Located, LocatedReport, Stray
+from validator.locate.report import Located, LocatedReport, Stray, as_picture, as_text
 from validator.spec.model import Leaf, Table, Template
 
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
@@ -728,10 +728,8 @@ def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) ->
     if heading:
         title = index.text(*index.row_start(heading))
         if any(heading < row < limit for row in index.sheet.pictures):
-            return (
-                f"{table.sheet}以图片形式发布：标题「{title}」下是图片而不是表格，无法读取其中的数字，相关勾稽关系未校验。"
-                "请提供表格为文字（可复制）的网页、Word 或 PDF 版本后再校验。"
-            )
+            pictured = as_picture(table.sheet, f"标题「{title}」下是图片而不是表格", "数字")
+            return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
         return f"{table.sheet}缺失：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{_add_table(index)}"
     return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
 

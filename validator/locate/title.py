@@ -16,6 +16,8 @@ _TITLE_ROWS = 10  # the title is among the first rows of the page
 _TITLE_LINES = 3  # a title is printed over at most this many lines ("某某局" ⏎ "2025年度政府信息公开工作年度报告")
 _FRAGMENT_CHARS = 40  # a line of a title printed over several lines
 _NAVIGATION = re.compile(r"[_|>»/\\]")  # what joins a page's name to its site's, or the steps of its path
+# A section's heading ("一、总体情况", "（一）总体情况", "第一部分 总体情况"): the title stands above the first.
+_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第一部分)")
 # How an agency's name ends: a line above a title names the agency only if it ends so (not a site's "政务公开").
 AGENCY_END = re.compile(
     r"(?:政府|局|委|办|厅|室|处|院|署|部|会|中心|所|馆|站|队|社|镇|乡|街道|苏木|监狱|公司|学校|机关)$"
@@ -61,6 +63,13 @@ def _readings(lines: list[tuple[int, str]], end: int) -> Iterator[Title]:
         agency, named = both[0], alone[0] if alone else None
         if agency is None or agency == named or AGENCY_END.search(agency):
             yield Title((above[0][0], 1), joined, *both)
+
+
+def opening_picture(sheet: SheetGrid) -> bool:
+    """Whether a picture opens a document (a banner, a title printed as an image): one among its first rows, where
+    the title stands, above its first section heading."""
+    heading = next((r for r, text in paragraphs(sheet) if _HEADING.match(text)), None)
+    return any(r <= _TITLE_ROWS and (heading is None or r < heading) for r in sheet.pictures)
 
 
 def paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:

@@ -117,7 +117,7 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
 def _page_pieces(page) -> list[_Piece]:
     """The page's tables and the text lines outside them, top to bottom; characters printed twice (fake bold) read
     once, superscripts (a note's mark) left out, and the lines of the footnotes at the page's foot marked as notes."""
-    page = page.dedupe_chars(tolerance=_OVERPRINT, extra_attrs=("fontname", "size"))
+    page = _printed_once(page)
     raised = _raised(page.chars)
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
@@ -216,6 +216,22 @@ def _edges(values) -> list[float]:
 def _index(edges: list[float], v: float) -> int:
     i = bisect_left(edges, v - _EDGE)
     return min(i, len(edges) - 1)
+
+
+def _printed_once(page):
+    """The page with each character printed twice (fake bold) kept once, by pdfplumber's dedupe_chars run line by
+    line: on a whole page it orders what it keeps with a list search per character (a third of a second for a dense
+    page of 3,000 characters); a character printed again stands within _OVERPRINT of itself, so on its own line."""
+    from operator import itemgetter
+
+    from pdfplumber.utils import cluster_objects, dedupe_chars
+
+    chars = page.chars
+    lines = cluster_objects(chars, itemgetter("doctop"), _OVERPRINT)
+    kept = {id(ch) for line in lines for ch in dedupe_chars(line, _OVERPRINT, ("fontname", "size"))}
+    if len(kept) == len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in kept)
 
 
 def _table_piece(found, page_number: int) -> _Piece:

@@ -16,9 +16,9 @@ from validator.spec.load import TEMPLATES_DIR, SpecError, load_template, parse_t
 TRIAL = TEMPLATES_DIR / "gov-info-annual-report-2019.yaml"
 
 # Rules of the shipped spec by position: 0 EQ01 … 3 EQ04 (equation), 4 PL01 (zero_unless), 5 PL02 (compare),
-# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions), 9 TT01, 10 TT02 (text_number) … 22 PL04
+# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions), 9 TT01, 10 TT02 (text_number) … 28 PL04
 # (magnitude).
-EQ01, PL01, PL02, CV01, TX02, TT01, TT02, PL04 = 0, 4, 5, 6, 8, 9, 10, 22
+EQ01, PL01, PL02, CV01, TX02, TT01, TT02, PL04 = 0, 4, 5, 6, 8, 9, 10, 28
 
 
 def _spec(edit, path: Path | None = None) -> dict:
@@ -93,11 +93,11 @@ def _drop(index: int, key: str):
         (_set(PL02, op="=>"), "rules[5].op: 「=>」不是参数 op 的可用值（可用：>=、>、<=、<、==）"),
         (_set(PL02, op="≥"), "rules[5].op: 「≥」不是参数 op 的可用值（可用：>=、>、<=、<、==）"),
         (_set(EQ01, each="diagonal"), "rules[0].each: 「diagonal」不是参数 each 的可用值（可用：row、column）"),
-        (_set(PL04, limit=0), "rules[22].limit: 应为正数，如 10000000"),
-        (_set(PL04, limit="一千万"), "rules[22].limit: 应为正数，如 10000000"),
+        (_set(PL04, limit=0), "rules[28].limit: 应为正数，如 10000000"),
+        (_set(PL04, limit="一千万"), "rules[28].limit: 应为正数，如 10000000"),
         (
             _set(PL04, of="money_total"),
-            "rules[22].of: 「money_total」不是参数 of 的可用值（可用：count、money、amount）",
+            "rules[28].of: 「money_total」不是参数 of 的可用值（可用：count、money、amount）",
         ),
         # text_number: the words making a statement a part, and the sentences showing them
         (_set(TT01, parts=["自然人("]), "rules[9].parts[0]: 不是有效的正则表达式"),

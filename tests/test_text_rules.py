@@ -135,6 +135,44 @@ SENTENCES = [
     ("TT02", "全年共办理依申请公开申请12件（含上年结转2件）", 2),
     ("TT02", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", 3),
     ("TT03", "行政复议4件，其中结转下年度继续办理1件", None),
+    # the new applications of one applicant type (表三's columns of row 一): read by that type's rule, as the
+    # applicants are named in the sentence (其中…, …提出, 来自…的, 收到…申请), never by the total's
+    ("TT11", "本年度共收到政府信息公开申请54件，其中自然人申请39件，法人或其他组织申请15件", 39),
+    ("TT12", "本年度共收到政府信息公开申请54件，其中自然人申请39件，法人或其他组织申请15件", 15),
+    ("TT11", "自然人提出申请39件、法人或其他组织提出15件", 39),
+    ("TT12", "自然人提出申请39件、法人或其他组织提出15件", 15),
+    ("TT11", "来自自然人的申请39件，来自商业企业的申请8件", 39),
+    ("TT13", "来自自然人的申请39件，来自商业企业的申请8件", 8),
+    ("TT11", "全年收到自然人申请三十九件", 39),
+    ("TT12", "收到法人或其他组织提出的申请15件", 15),
+    ("TT13", "本年度收到商业企业申请7件", 7),
+    ("TT14", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", 1),
+    ("TT15", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", 1),
+    ("TT16", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", 5),
+    ("TT12", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", None),  # parts of it
+    ("TT12", "本年度收到法人和其他组织申请15件（其中商业企业7件）", 15),
+    ("TT13", "本年度收到法人和其他组织申请15件（其中商业企业7件）", 7),
+    # all applicant types together are the total, not a type
+    ("TT11", "公民、法人和其他组织共提出申请54件", None),
+    ("TT12", "公民、法人和其他组织共提出申请54件", None),
+    ("TT11", "本年度收到自然人、法人或其他组织提出的政府信息公开申请54件", None),
+    ("TT12", "本年度收到自然人、法人或其他组织提出的政府信息公开申请54件", None),
+    # not new applications by type: carried over from the year before or to the next, 行政复议 and 诉讼 by
+    # applicant, outcomes by applicant, counts of persons or visits (人次), a total with the carried-over ones
+    ("TT11", "上年结转自然人申请2件", None),
+    ("TT11", "上年结转政府信息公开申请3件，其中自然人2件、商业企业1件", None),
+    ("TT13", "上年结转政府信息公开申请3件，其中自然人2件、商业企业1件", None),
+    ("TT11", "本年度收到政府信息公开申请54件，其中自然人2件为上年结转", None),
+    ("TT11", "有自然人申请2件需结转下一年度", None),
+    ("TT11", "本年度收到行政复议申请4件，其中自然人提出3件", None),
+    ("TT11", "收到自然人提出的行政复议申请3件", None),
+    ("TT12", "法人或其他组织提起行政诉讼1件", None),
+    ("TT11", "本年度共办理政府信息公开申请57件，其中自然人41件", None),
+    ("TT11", "收到政府信息公开申请54件，办结53件，其中自然人38件", None),
+    ("TT11", "全年接待自然人来访查询39人次", None),
+    ("TT11", "全年收到自然人申请39人次", None),
+    ("TT11", "全年收到自然人申请39件次", None),
+    ("TT11", "其中自然人申请39件", None),  # nothing says the applications were received
 ]
 
 
@@ -447,3 +485,97 @@ def test_parts_of_a_figure_are_no_contradiction(tmp_path: Path) -> None:
     report = check(tmp_path, {"problems": wrong})
     found = sorted((f.rule, f.actual) for f in report.findings)
     assert found == [("TT01", new - 20), ("TT01", new + 6), ("TT02", v["t3.carried_in.total"] + 1)]
+
+
+# (sentence, {rule: the numbers it reads}): each statement of a sentence read by the rules it concerns, and no other
+BY_TYPE = [
+    ("本年度共收到政府信息公开申请54件，其中自然人申请39件，法人或其他组织申请15件", {"TT01": [54], "TT11": [39], "TT12": [15]}),
+    ("全年收到自然人申请39件", {"TT11": [39]}),
+    ("来自自然人的申请39件，来自商业企业的申请7件，来自法律服务机构的申请5件", {"TT11": [39], "TT13": [7], "TT16": [5]}),
+    ("收到公民法人和其他组织提出的申请54件", {"TT01": [54]}),
+    ("上年结转政府信息公开申请3件，其中自然人2件、商业企业1件", {"TT02": [3]}),
+    ("上年结转自然人申请2件", {}),
+    ("有自然人申请3件需结转下一年度", {}),
+    ("本年度收到行政复议申请4件，其中自然人提出3件", {"TT04": [4]}),
+    ("全年收到自然人申请39人次", {}),
+]  # fmt: skip
+TEXT_NUMBER = [code for code, rule in RULES.items() if rule.kind == "text_number"]
+
+
+@pytest.mark.parametrize(("sentence", "read"), BY_TYPE, ids=[s for s, _ in BY_TYPE])
+def test_each_statement_is_read_by_the_rules_it_concerns(sentence: str, read: dict[str, list[int]]) -> None:
+    """The total's rule passes over a count of one applicant type (its `parts`), which that type's rule reads; the
+    type's rules read no total, no carry-over, no 行政复议 and no count of persons."""
+    found = {code: [s.value for s in statements(sentence, RULES[code].params)] for code in TEXT_NUMBER}
+    assert {code: values for code, values in found.items() if values} == read
+
+
+BY_TYPE_TEXT = (
+    "本年度共收到政府信息公开申请{total}件，其中自然人申请{natural}件，法人或其他组织申请{org}件。"
+    "自然人提出申请{natural}件、法人或其他组织提出{org}件。来自商业企业的申请{business}件，来自科研机构的申请{research}件，"
+    "来自社会公益组织的申请{nonprofit}件，来自法律服务机构的申请{legal}件。公民、法人和其他组织共提出申请{total}件。"
+)
+ORGANISATIONS = ("business", "research", "nonprofit", "legal", "other")  # 法人或其他组织's columns
+# rule: the columns of 表三 row 一 it is compared with
+BY_TYPE_RULES = {
+    "TT11": ("natural",),
+    "TT12": ORGANISATIONS,
+    "TT13": ("business",),
+    "TT14": ("research",),
+    "TT15": ("nonprofit",),
+    "TT16": ("legal",),
+}
+
+
+def _by_type(code: str = "", change: int = 0) -> str:
+    counts = {code: sum(VALUES[f"t3.new.{c}"] for c in columns) for code, columns in BY_TYPE_RULES.items()}
+    counts = counts | ({code: counts[code] + change} if code else {})
+    return BY_TYPE_TEXT.format(
+        total=VALUES["t3.new.total"],
+        **{
+            name: counts[code]
+            for code, name in zip(BY_TYPE_RULES, ("natural", "org", "business", "research", "nonprofit", "legal"))
+        },
+    )
+
+
+@pytest.mark.parametrize("code", BY_TYPE_RULES)
+def test_new_applications_by_applicant_type_are_compared_with_their_column(tmp_path: Path, code: str) -> None:
+    """Counts by type as the table has them are silent; one type's count unlike its columns is that type's warning,
+    and only its, for each statement of that count."""
+    assert check(tmp_path, {"problems": _by_type()}).findings == []
+    table = sum(VALUES[f"t3.new.{c}"] for c in BY_TYPE_RULES[code])
+    found = [(f.rule, f.actual, f.expected) for f in check(tmp_path, {"problems": _by_type(code, 2)}).findings]
+    assert found == [(code, table + 2, table)] * (2 if code in ("TT11", "TT12") else 1)
+
+
+def test_a_natural_persons_count_unlike_the_table_is_a_warning_naming_both(tmp_path: Path) -> None:
+    v = VALUES
+    stated_natural = v["t3.new.natural"] - 9
+    text = (
+        f"本年度共收到政府信息公开申请{v['t3.new.total']}件，其中自然人申请{stated_natural}件，"
+        f"法人或其他组织申请{v['t3.new.total'] - v['t3.new.natural']}件。"
+    )
+    (finding,) = check(tmp_path, {"problems": text}).findings
+    assert (finding.rule, finding.severity, finding.cell.ref) == ("TT11", "warning", "正文!B3")
+    assert (finding.actual, finding.expected) == (stated_natural, v["t3.new.natural"])
+    assert f"写“自然人申请{stated_natural}件”（{stated_natural}）" in finding.message
+    assert f"「一、本年新收政府信息公开申请数量 / 自然人」 = {v['t3.new.natural']}" in finding.message
+    assert [c.ref for c in finding.cells] == ["正文!B3", "表三!D5"]
+
+
+def test_counts_by_type_of_something_else_are_not_read_as_new_applications(tmp_path: Path) -> None:
+    """Carried over by type (from the year before, to the next), 行政复议 and 诉讼 by applicant, outcomes by
+    applicant, persons and visits (人次): none is a count of new applications of that type, whatever its number;
+    the one count of new applications by type in the text is."""
+    natural = VALUES["t3.new.natural"]
+    lawsuits = VALUES["t4.cases.direct.total"] + VALUES["t4.cases.after_review.total"]
+    text = (
+        "上年结转政府信息公开申请3件，其中自然人2件、商业企业1件。上年结转自然人申请2件。"
+        "有自然人申请3件需结转下一年度。本年度收到行政复议申请4件，其中自然人提出3件，法人或其他组织提出1件。"
+        f"法人或其他组织提起行政诉讼{lawsuits}件。全年接待自然人来访查询120人次。全年收到自然人申请47人次。"
+        "本年度共办理政府信息公开申请57件，其中自然人41件。"
+        f"本年度收到政府信息公开申请54件，其中自然人申请{natural + 1}件。"
+    )
+    found = [(f.rule, f.actual) for f in check(tmp_path, {"problems": text}).findings]
+    assert found == [("TT11", natural + 1)]

@@ -579,3 +579,18 @@ def test_counts_by_type_of_something_else_are_not_read_as_new_applications(tmp_p
     )
     found = [(f.rule, f.actual) for f in check(tmp_path, {"problems": text}).findings]
     assert found == [("TT11", natural + 1)]
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_count_by_type_under_table_three_of_a_published_report(tmp_path: Path, fmt: str) -> None:
+    """A page or Word file as agencies publish them, the breakdown written under 三: the total and the 法人或其他组织
+    count are true, the 自然人 count is not, and only TT11 says so, naming the paragraph's section."""
+    v = VALUES
+    natural, org = v["t3.new.natural"] + 3, v["t3.new.total"] - v["t3.new.natural"]
+    text = f"本年度共收到政府信息公开申请{v['t3.new.total']}件，其中自然人申请{natural}件，法人或其他组织申请{org}件。"
+    values = {k: x for k, x in v.items() if x is not None}
+    xlsx = published(tmp_path / "report.xlsx", values, paragraphs={"表三": (text,)})
+    (report,) = check_paths([_published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "report", fmt)])
+    (finding,) = [f for f in report.findings if f.rule.startswith("TT")]
+    assert (finding.rule, finding.actual, finding.expected) == ("TT11", natural, v["t3.new.natural"])
+    assert "「三、收到和处理政府信息公开申请情况」写“自然人申请" in finding.message

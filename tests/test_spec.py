@@ -113,6 +113,8 @@ def _drop(index: int, key: str):
             _set(TT02, others=["诉讼"]),
             "rules[10].others_example: 示例句子「本年度发生政府信息公开行政复议4件（含上年结转1件）」中的数字没有被 others 识别为部分数字",
         ),
+        # a phrase shared by rules of several subjects, and a rule naming none
+        (_set(TT01, phrases=["{subject}申请{n}件"]), "rules[9].phrases: 短语中有「{subject}」，但规则没有给出 subject"),
         (_set(PL02, severity="fatal"), "rules[5].severity: 「fatal」不是规则级别（可用：error、info、warning）"),
         # malformed codes, unknown families, built-in codes, duplicates
         (_set(PL02, code="PL2"), "rules[5].code: 规则编号「PL2」应为两个大写字母加两位数字，如 PL03"),

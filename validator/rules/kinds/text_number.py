@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.findings import Finding
@@ -34,6 +35,7 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")  # a year its words name: "2024年�
 # The year a rule's figure is of, as its statements name it, from the report's year: 上年 for the applications
 # carried over from the year before ("2024年结转3件" in the 2025 report)
 YEARS = {"本年": 0, "上年": -1}
+_SUBJECT = "{subject}"  # in a phrase: the rule's `subject`
 # A sum written after the parts it adds up, in their sentence: "自然人申请39件、法人或其他组织申请15件，共计54件"
 _SUM = re.compile(rf"[，,、]\s*(?:共计|合计|总计|总共|一共|共)\s*(?P<n>{NUMBER})\s*(?:件|个|宗|条|份|起|次)")
 
@@ -180,7 +182,13 @@ def detail(rule: RuleSpec, template: Template) -> str:
 
 
 def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
-    """Every phrase must compile, and a number phrase must say where the number is."""
+    """The rule's `subject` put for "{subject}" in its phrases (rules of several subjects share one list of
+    phrases); every phrase must compile, and a number phrase must say where the number is."""
+    phrases = rule.params["phrases"]
+    if any(_SUBJECT in p for p in phrases) and not rule.params["subject"]:
+        raise SpecError(f"{where}.phrases: 短语中有「{_SUBJECT}」，但规则没有给出 subject")
+    subject = f"(?:{rule.params['subject']})"
+    rule = replace(rule, params={**rule.params, "phrases": tuple(p.replace(_SUBJECT, subject) for p in phrases)})
     for name in ("phrases", "zero_phrases", "totals", "parts", "others"):
         for i, pattern in enumerate(rule.params[name]):
             if name == "phrases" and "{n}" not in pattern:
@@ -221,6 +229,8 @@ KIND = RuleKind(
         Param("others", "texts", required=False, default=()),
         Param("others_example", "text", required=False, default=""),  # a sentence stating such a part
         Param("example", "text"),
+        # what the figure counts, put for "{subject}" in the phrases (a regular expression: 自然人, (?:商业)?企业)
+        Param("subject", "text", required=False, default=""),
         # the year of the figure, which a year named in a statement's words must be: the report's or the one before
         Param("year", "choice", required=False, default="本年", choices=tuple(YEARS)),
     ),

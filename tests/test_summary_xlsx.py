@@ -107,7 +107,7 @@ def test_decision_list_on_every_finding(summary):
         f"{column}2:{column}{ws.max_row}",
     )
     assert choice.showErrorMessage and choice.showInputMessage and choice.allow_blank
-    assert choice.errorTitle == "处理意见" and "接受" in choice.error and "--decisions" in choice.prompt
+    assert choice.errorTitle == "处理意见" and "接受" in choice.error and "--since" in choice.prompt
 
 
 def test_region_totals_sum_the_report_that_passed(summary):

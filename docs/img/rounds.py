@@ -107,7 +107,7 @@ def main() -> None:
             for c in row:
                 sheet.cell(c.row, c.column, c.value)
         third.save(root / "第3轮" / "甲局-终稿.xlsx")
-        out3 = _batch(root, 3, "--since", str(out2), "--decisions", str(out2 / "汇总.xlsx"))
+        out3 = _batch(root, 3, "--since", str(out2))
         picture = root / "变化.xlsx"
         shutil.copy(out3 / "汇总.xlsx", picture)
         _only(picture, "本轮变化", "A1:J2")

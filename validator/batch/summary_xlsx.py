@@ -136,7 +136,7 @@ def _decision_list(ws: Worksheet, col: int, rows: int) -> None:
         "source": ["接受", "退回"],
         "ignore_blank": True,
         "show_input": True,
-        "input_message": "接受：该问题下一轮不再计入；退回：请单位改正。下一轮用 nianbao batch --decisions 本文件 沿用。",
+        "input_message": "接受：该问题下一轮不再计入；退回：请单位改正。下一轮 nianbao batch --since 本结果目录 即沿用。",
         "show_error": True,
         "error_title": "处理意见",
         "error_message": "请选择「接受」或「退回」。",

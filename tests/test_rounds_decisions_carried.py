@@ -1,0 +1,90 @@
+"""The office's decisions carried from round to round through `nianbao batch`: those typed into the previous round's
+汇总.xlsx with `--since` alone (the documented round-2 command), to an agency renamed between rounds (the same
+统一社会信用代码), and over a rerun that reuses the results of unchanged files (after a kill too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from batch_set import T3, agency
+from builders import build
+
+from validator.batch.store import read_jsonl
+from validator.cli import EXIT_USAGE, main
+
+ROOT = Path(__file__).resolve().parents[1]
+E1 = {T3.cell_key("new", "natural"): 99}  # EQ01 and EQ03 on 表三!D5 (errors)
+EQ = {"EQ01", "EQ03"}
+
+
+def _code(n: int) -> str:
+    return f"11330521MB00001{n:02d}"
+
+
+def _decide(summary: Path, decisions: dict[tuple[str, str], str]) -> int:
+    """The office types 处理意见 into 问题明细 for (agency, rule), "*" for every agency; returns how many rows."""
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["问题明细"]
+    col = {c.value: c.column for c in ws[1]}
+    typed = 0
+    for row in range(2, ws.max_row + 1):
+        name, rule = ws.cell(row, col["机关名称"]).value, ws.cell(row, col["规则"]).value
+        value = decisions.get((name, rule)) or decisions.get(("*", rule))
+        if value:
+            ws.cell(row, col["处理意见"]).value, typed = value, typed + 1
+    wb.save(summary)
+    return typed
+
+
+def _results(out: Path) -> dict[str, dict]:
+    return {d["agency"]["agency_name"]: d for d in read_jsonl(out / "results.jsonl")}
+
+
+def _states(doc: dict) -> dict[str, str]:
+    return {f["rule"]: f["state"] for f in doc["findings"]}
+
+
+def _batch(folder: Path, out: Path, *options: object) -> int:
+    return main(["batch", str(folder), "--out", str(out), "--jobs", "1", *map(str, options)])
+
+
+def test_the_documented_round_two_command_keeps_round_ones_typed_decisions(tmp_path: Path, capsys):
+    """docs/rounds.md: round 2 is `--since 第1轮结果` alone. The office accepted both agencies' errors in
+    第1轮结果/汇总.xlsx; 甲局 resubmits unchanged, 乙局 skips round 2 and comes back in round 3."""
+    r1, r2, r3 = (tmp_path / f"第{n}轮" for n in (1, 2, 3))
+    for folder in (r1, r2, r3):
+        folder.mkdir()
+    jia, yi = agency("某县甲局", _code(1)[:17], **E1), agency("某县乙局", _code(2)[:17], **E1)
+    build(r1 / "甲局.xlsx", jia), build(r1 / "乙局.xlsx", yi), build(r2 / "甲局.xlsx", jia), build(r3 / "乙局.xlsx", yi)
+    out1, out2, out3 = (tmp_path / f"第{n}轮结果" for n in (1, 2, 3))
+    assert _batch(r1, out1) == 1
+    assert _decide(out1 / "汇总.xlsx", {("*", rule): "接受" for rule in EQ}) == 4
+    capsys.readouterr()
+    assert _batch(r2, out2, "--since", out1) == 0
+    assert f"沿用上一轮 {out1 / '汇总.xlsx'} 中已填写的 4 条处理意见" in capsys.readouterr().err
+    doc = _results(out2)["某县甲局"]
+    assert _states(doc) == dict.fromkeys(EQ, "accepted") and set(doc["round"]["accepted"]) == {
+        f["id"] for f in doc["findings"]
+    }
+    total = openpyxl.load_workbook(out2 / "汇总.xlsx")["全区合计"]["A2"].value
+    assert total.startswith("纳入合计：2 份")  # 乙局's round-1 report, judged with its acceptance, too
+    [carried] = read_jsonl(out2 / "earlier_rounds.jsonl")
+    assert {d["rule"] for d in carried["decisions"]} == EQ
+    assert _batch(r3, out3, "--since", out2) == 0
+    assert _states(_results(out3)["某县乙局"]) == dict.fromkeys(EQ, "accepted")
+
+
+def test_an_unusable_summary_in_the_since_folder_stops_the_run(tmp_path: Path, capsys):
+    r1 = tmp_path / "第1轮"
+    r1.mkdir()
+    build(r1 / "甲局.xlsx", agency("某县甲局", _code(1)[:17], **E1))
+    out1, out2 = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    _decide(out1 / "汇总.xlsx", {("某县甲局", "EQ01"): "同意"})
+    capsys.readouterr()
+    assert _batch(r1, out2, "--since", out1) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert f"{out1 / '汇总.xlsx'}" in said and "「问题明细」第 2 行的处理意见「同意」无效" in said
+    assert "请改正该文件后重新运行" in said
+    assert not out2.exists()

@@ -88,3 +88,38 @@ def test_an_unusable_summary_in_the_since_folder_stops_the_run(tmp_path: Path, c
     assert f"{out1 / '汇总.xlsx'}" in said and "「问题明细」第 2 行的处理意见「同意」无效" in said
     assert "请改正该文件后重新运行" in said
     assert not out2.exists()
+
+
+def test_a_renamed_agency_keeps_its_accepted_errors_accepted(tmp_path: Path):
+    """机构改革: round 2 names 甲局 anew under the same code; the rounds compare it with 甲局's round-1 report, and the
+    office's acceptances follow it there. 乙局 copied 甲局's code (and its errors) in round 2: not 甲局's decisions."""
+    r1, r2 = tmp_path / "第1轮", tmp_path / "第2轮"
+    r1.mkdir(), r2.mkdir()
+    build(r1 / "甲局.xlsx", agency("某县甲局", _code(1)[:17], **E1))
+    build(r2 / "甲中心.xlsx", agency("某县甲事务服务中心", _code(1)[:17], **E1))
+    out1, out2 = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    _decide(out1 / "汇总.xlsx", {("某县甲局", rule): "接受" for rule in EQ})
+    assert _batch(r2, out2, "--since", out1, "--decisions", out1 / "汇总.xlsx") == 0
+    doc = _results(out2)["某县甲事务服务中心"]
+    assert doc["round"]["previous"] == "第1轮/甲局.xlsx"
+    assert _states(doc) == dict.fromkeys(EQ, "accepted")
+    copy = openpyxl.load_workbook(out2 / doc["annotated"])["校验结果"]
+    assert any("已接受" in str(c) for row in copy.iter_rows(values_only=True) for c in row)
+
+
+def test_a_decision_does_not_follow_a_code_another_agency_copied(tmp_path: Path):
+    r1, r2 = tmp_path / "第1轮", tmp_path / "第2轮"
+    r1.mkdir(), r2.mkdir()
+    build(r1 / "甲局.xlsx", agency("某县甲局", _code(1)[:17], **E1))
+    build(r2 / "甲局.xlsx", agency("某县甲局", _code(1)[:17], **E1))
+    build(r2 / "乙局.xlsx", agency("某县乙局", _code(1)[:17], **E1))  # 甲局's report, its name changed only
+    out1, out2 = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    _decide(out1 / "汇总.xlsx", {("某县甲局", rule): "接受" for rule in EQ})
+    assert _batch(r2, out2, "--since", out1) == 1
+    docs = _results(out2)
+    assert _states(docs["某县甲局"]) == dict.fromkeys(EQ, "accepted") | {"XY03": "open"}
+    assert _states(docs["某县乙局"]) == dict.fromkeys(EQ, "open") | {"XY03": "open"}
+    copy = openpyxl.load_workbook(out2 / docs["某县乙局"]["annotated"])["校验结果"]
+    assert not any("已接受" in str(c) for row in copy.iter_rows(values_only=True) for c in row)

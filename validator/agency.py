@@ -21,12 +21,6 @@ def identity(code: object, name: object) -> Identity:
     return str(code or "").strip().upper() or None, normalize(name) or None
 
 
-def same_agency(a: Identity, b: Identity) -> bool:
-    """Two reports of one agency, by `agencies`."""
-    first, second = agencies([a, b])
-    return first is not None and first == second
-
-
 def agencies(keys: Sequence[Identity], batches: Sequence[int] = ()) -> list[Agency | None]:
     """The agency of each of `keys` (None: neither code nor name). `batches` says which batch each report is of
     (rounds compared, or all one batch): one agency has one name within a batch, so a code never joins reports whose

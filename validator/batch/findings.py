@@ -12,7 +12,7 @@ from validator.findings import SEVERITIES, Finding, Related
 from validator.names import WHOLE_REPORT
 from validator.provenance import DOCUMENT_FORMATS
 from validator.render.json import counts_json, finding_json, with_decision
-from validator.rounds.decide import DecisionRecord, decider
+from validator.rounds.decide import DecisionRecord, decider, matched_decider
 from validator.text import plain_number
 
 
@@ -41,10 +41,11 @@ def add_findings(doc: dict, findings: list[Finding]) -> None:
     _count(doc)
 
 
-def decide_result(doc: dict, records: Sequence[DecisionRecord]) -> None:
-    """Put the office's decisions on a JSON result's findings as the workers put them on a report (`decider`), with
-    the counts made anew: a result of an earlier round, judged with the decisions carried with it."""
-    decide = decider(records, doc.get("agency") or {})
+def decide_result(doc: dict, records: Sequence[DecisionRecord], matched: bool = False) -> None:
+    """Put the office's decisions on a JSON result's findings as the workers put them on a report (`decider`; with
+    `matched`, every one of `records` is known to concern it), with the counts made anew: a result of an earlier
+    round, judged with the decisions carried with it."""
+    decide = matched_decider(records) if matched else decider(records, doc.get("agency") or {})
     if decide is None or doc.get("status") != "checked":
         return
     findings = []
@@ -53,6 +54,18 @@ def decide_result(doc: dict, records: Sequence[DecisionRecord]) -> None:
         findings.append(with_decision(f, decision) if decision else f)
     doc["findings"] = findings
     _count(doc)
+
+
+def decided(doc: dict, records: Sequence[DecisionRecord]) -> dict:
+    """A result with the decisions `records` (those that concern it, oldest first) give its findings, and no others:
+    what checking its file with these decisions gives, whatever decisions it was checked with."""
+    if doc.get("status") != "checked" or not any(f.get("decision") for f in doc["findings"]):
+        out = dict(doc)
+    else:
+        out = doc | {"findings": [with_decision(f, None) for f in doc["findings"]]}
+        _count(out)
+    decide_result(out, records, matched=True)
+    return out
 
 
 def without_across(doc: dict) -> dict:

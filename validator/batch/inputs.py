@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from validator.engine import REPORT_SUFFIXES, copy_beside, names_by_folder
 from validator.findings import Finding
+from validator.rounds.decide import DecisionRecord
 from validator.sources.sniff import is_lock_file, is_system_file, other_archive, other_archive_refusal
 from validator.text import natural_key
 
@@ -29,13 +30,15 @@ NOTHING_BESIDE: Mapping[str, str] = MappingProxyType({})  # a file judged by its
 @dataclass(frozen=True)
 class Item:
     """One workbook to check: where to read it, its name in the outputs (a relative posix path), or why it cannot be
-    read at all (an entry of an archive that could not be extracted), and findings from comparing it with other
-    reports, to be reported and marked with the engine's."""
+    read at all (an entry of an archive that could not be extracted), findings from comparing it with other
+    reports, to be reported and marked with the engine's, and the office's decisions known to concern it (None: those
+    of the run that concern it, as `DecisionRecord.concerns` tells)."""
 
     path: str
     name: str
     error: str | None = None
     findings: tuple[Finding, ...] = ()
+    decisions: tuple[DecisionRecord, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def compare_rounds(
     """
     before = [d for d in previous if d.get("status") == "checked"]
     now = [d for d in docs if d.get("status") == "checked"]
-    keys = agencies([agency_keys(d) for d in before + now], [0] * len(before) + [1] * len(now))
+    keys, by_agency = _matched(before, now, decisions)
     files: dict[Agency, list[dict]] = {}
     for d, key in zip(before, keys[: len(before)], strict=True):
         if key:
@@ -95,24 +95,57 @@ def compare_rounds(
         if earlier:
             matched.add(key)  # type: ignore[arg-type]
         doc["round"] = _changes(doc, earlier, None if earlier else unread.get(Path(doc["file"]).name), since)
-    return [_absent(f, since, decisions) for key, f in files.items() if key not in matched]
+    return [_absent(f, since, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
+
+
+def concerning(
+    docs: Sequence[dict], previous: Sequence[dict], decisions: Sequence[DecisionRecord]
+) -> list[tuple[DecisionRecord, ...]]:
+    """For each of `docs` (this run's results), the decisions that concern it, oldest first: those on the agency the
+    rounds match it to (`compare_rounds`, with `previous` the earlier rounds' results; none without --since) and of
+    its report year when they name one."""
+    before = [d for d in previous if d.get("status") == "checked"]
+    keys, by_agency = _matched(before, docs, decisions)
+    return [_of_year(by_agency.get(key, []) if key else [], doc) for doc, key in zip(docs, keys[len(before) :])]
+
+
+def _matched(
+    before: Sequence[dict], now: Sequence[dict], decisions: Sequence[DecisionRecord]
+) -> tuple[list[Agency | None], dict[Agency, list[DecisionRecord]]]:
+    """The rounds' matching (`agencies`): the agency of each result of `before` (the earlier rounds, one batch) and of
+    `now` (this round), and the decisions on each agency. Each decision is taken as a report of an earlier run of its
+    own: it joins its agency by name, or by code under a new name, but never an agency that copied that code while
+    the agency it was made on is still there under its name."""
+    keys = [agency_keys(d) for d in [*before, *now]] + [r.identity() for r in decisions]
+    batches = [0] * len(before) + [1] * len(now) + list(range(2, 2 + len(decisions)))
+    found = agencies(keys, batches)
+    by_agency: dict[Agency, list[DecisionRecord]] = {}
+    for record, key in zip(decisions, found[len(before) + len(now) :], strict=True):
+        if key:
+            by_agency.setdefault(key, []).append(record)
+    return found[: len(before) + len(now)], by_agency
+
+
+def _of_year(records: Sequence[DecisionRecord], doc: dict) -> tuple[DecisionRecord, ...]:
+    return tuple(r for r in records if r.of_year(doc.get("agency") or {}))
 
 
 def _absent(files: Sequence[dict], since: str, decisions: Sequence[DecisionRecord]) -> Absent:
-    """An agency not resubmitted, named as its last file names it, with every file of the round it last sent."""
-    last, carried = files[-1], tuple(_carried(d, since, decisions) for d in files)
+    """An agency not resubmitted, named as its last file names it, with every file of the round it last sent;
+    `decisions` are those on the agency."""
+    last, carried = files[-1], tuple(_carried(d, since, _of_year(decisions, d)) for d in files)
     names = "、".join(d["file"] for d in files)
     return Absent(display_name(last), agency_keys(last)[0], names, last.get(SUBMITTED_IN, since), carried)
 
 
 def _carried(doc: dict, since: str, decisions: Sequence[DecisionRecord]) -> dict:
     """An absent agency's result as carried to the next round: without its own changes, with the round it was
-    submitted in and the decisions on it (those made since are in this round's decisions), and judged with them as
+    submitted in and the decisions on it (`decisions`; those made since are in this round's), and judged with them as
     a check of its file with these decisions would (an accepted error is not open: 全区合计 may sum the report)."""
     out = {k: v for k, v in doc.items() if k not in ("round", DECISIONS)}
     out[SUBMITTED_IN] = doc.get(SUBMITTED_IN, since)
-    out[DECISIONS] = [r.row() for r in decisions if r.concerns(doc.get("agency") or {})]
-    decide_result(out, decisions)
+    out[DECISIONS] = [r.row() for r in decisions]
+    decide_result(out, decisions, matched=True)
     return out
 
 

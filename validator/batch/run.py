@@ -16,11 +16,11 @@ from validator.batch import outputs
 from validator.batch.cluster import run_on_cluster
 from validator.batch.crossyear import compare_years
 from validator.batch.duplicates import duplicate_findings
-from validator.batch.findings import add_findings
+from validator.batch.findings import add_findings, decide_result, decided
 from validator.batch.inputs import Item, collect, require
 from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
-from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, previous_round
+from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, concerning, previous_round
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import COPIES_FOLDER, Options
 from validator.engine import file_sha256, is_own_output
@@ -56,6 +56,7 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     before = previous_round(settings.since, settings.out) if settings.since else None
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
     settings = replace(settings, decisions=carried + _decisions(settings, console))  # the newest last: it wins
+    earlier_docs = before.docs if before else []
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -70,7 +71,8 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
             by_year, missing = compare_years(docs, _previous(settings, staging, console))
             for name, findings in by_year.items():
                 across.setdefault(name, []).extend(findings)
-        docs = _add_across(found.items, docs, across, options, settings, console)
+        concerned = concerning(docs, earlier_docs, settings.decisions)
+        docs = _add_across(found.items, docs, across, concerned, options, settings, console)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     absent = compare_rounds(docs, before.docs, str(settings.since), settings.decisions) if before else None
@@ -132,22 +134,36 @@ def _add_across(
     items: list[Item],
     docs: list[dict],
     across: dict[str, list[Finding]],
+    concerned: list[tuple[DecisionRecord, ...]],
     options: Options,
     settings: Settings,
     console: Console,
 ) -> list[dict]:
-    """The results with the findings of comparisons added; with annotated copies, the workbooks concerned are checked
-    again with these findings, so that their copies mark them too."""
-    again = [replace(i, findings=tuple(across[i.name])) for i, d in zip(items, docs) if _repaint(d, across, options)]
-    marked = dict(zip((i.name for i in again), _check(again, options, settings, console, "标注跨报告问题")[0]))
-    for doc in docs:
-        if doc["file"] in across and doc["file"] not in marked:
+    """The results with the findings of comparisons added, and with the office's decisions that concern each
+    (`concerned`, as the rounds match them) and no others: a result checked or reused with other decisions is decided
+    anew. With annotated copies, the workbooks whose copies would change are checked again with these findings and
+    decisions, so that their copies mark them too."""
+    anew = [decided(d, mine) for d, mine in zip(docs, concerned, strict=True)]
+    changed = {d["file"] for d, new in zip(docs, anew) if new["findings"] != d["findings"]}
+    again = [
+        replace(i, findings=tuple(across.get(i.name, ())), decisions=mine)
+        for i, d, mine in zip(items, docs, concerned, strict=True)
+        if _repaint(d, across, changed, options)
+    ]
+    marked = dict(zip((i.name for i in again), _check(again, options, settings, console, "重新标注")[0]))
+    out = []
+    for doc, mine in zip(anew, concerned):
+        if doc["file"] in marked:
+            doc = marked[doc["file"]]
+        elif doc["file"] in across:
             add_findings(doc, across[doc["file"]])
-    return [marked.get(d["file"], d) for d in docs]
+            decide_result(doc, mine, matched=True)
+        out.append(doc)
+    return out
 
 
-def _repaint(doc: dict, across: dict[str, list[Finding]], options: Options) -> bool:
-    return bool(options.out) and doc["file"] in across and doc["status"] == "checked"
+def _repaint(doc: dict, across: dict[str, list[Finding]], changed: set[str], options: Options) -> bool:
+    return bool(options.out) and (doc["file"] in across or doc["file"] in changed) and doc["status"] == "checked"
 
 
 def _check(

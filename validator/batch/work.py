@@ -68,7 +68,10 @@ def _check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
         if report.status == "checked":
             report.findings += item.findings
             apply_explanations(report)  # the comparisons' findings can be explained too
-            apply_decisions(report, options.decisions)
+            if item.decisions is None:
+                apply_decisions(report, options.decisions)
+            else:
+                apply_decisions(report, item.decisions, matched=True)
     return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
 
 

@@ -51,9 +51,9 @@ def _decision_json(d: Decision) -> dict:
     return {"by": d.by, "value": d.value, "note": d.note}
 
 
-def with_decision(f: dict, decision: Decision) -> dict:
-    """A JSON finding with the office's decision on it, and the state that decision gives it."""
-    decided = f | {"decision": _decision_json(decision)}
+def with_decision(f: dict, decision: Decision | None) -> dict:
+    """A JSON finding with the office's decision on it (None: none), and the state that decision gives it."""
+    decided = f | {"decision": _decision_json(decision) if decision else None}
     return decided | {"state": _STATES[_state(decided)]}
 
 

@@ -1,7 +1,7 @@
 """The office's decisions (pure): records from a decisions file or 汇总.xlsx, matched to one agency's findings.
 
-A decision belongs to one agency's finding: it is matched within the agency (`same_agency`: the same normalised
-name, else the same credit code; and the report year when given) by the finding's stable id first, then by (rule, layout key or cell), so that a
+A decision belongs to one agency's finding: it is matched within the agency (as the rounds match a report of an earlier
+round: the same normalised name, else the same credit code; and the report year when given) by the finding's stable id first, then by (rule, layout key or cell), so that a
 resubmitted or renamed file keeps it.
 """
 
@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from validator.agency import identity, same_agency
+from validator.agency import Identity, agencies, identity
 from validator.findings import Decision, DecisionValue, FileReport
 from validator.labels import normalize
 from validator.names import WHOLE_WORKBOOK
@@ -47,11 +47,23 @@ class DecisionRecord:
 
     def concerns(self, agency: Mapping[str, object]) -> bool:
         """Whether the decision is about the report of `agency` (a report's cover fields), and its year when it names
-        one."""
-        if self.year is not None and agency.get("report_year") not in (self.year, float(self.year)):
+        one. The decision was made on a report of an earlier run, so the two are matched as the rounds match a report
+        with an earlier round's (`agencies`): the same name, or the same code under a new name (机构改革). A batch
+        matches its decisions with every report of both rounds at hand (`validator.batch.rounds.concerning`)."""
+        if not self.of_year(agency):
             return False
-        mine = (self.credit_code or None, self.agency or None)
-        return same_agency(mine, identity(agency.get("credit_code"), agency.get("agency_name")))
+        first, second = agencies(
+            [self.identity(), identity(agency.get("credit_code"), agency.get("agency_name"))], [0, 1]
+        )
+        return first is not None and first == second
+
+    def of_year(self, agency: Mapping[str, object]) -> bool:
+        """Whether the report of `agency` is of the year the decision names, if it names one."""
+        return self.year is None or agency.get("report_year") in (self.year, float(self.year))
+
+    def identity(self) -> Identity:
+        """The agency the decision was made on, as `agencies` tells agencies."""
+        return self.credit_code or None, self.agency or None
 
     def row(self) -> dict[str, object]:
         """The decision as a row of named fields, which `records_from_rows` reads back as this record."""
@@ -125,7 +137,11 @@ def decider(records: Sequence[DecisionRecord], agency: Mapping[str, object]) -> 
     """How to find the office's decision on a finding of the report of `agency` (its cover fields): by the finding's
     id, else by rule and place; None when no record concerns that report. `records` are oldest first: of two
     decisions on the same finding, the later wins. The one matching for engine findings and JSON results alike."""
-    mine = [r for r in records if r.concerns(agency)]
+    return matched_decider([r for r in records if r.concerns(agency)])
+
+
+def matched_decider(mine: Sequence[DecisionRecord]) -> Decide | None:
+    """As `decider`, with `mine` the records known to concern the report (oldest first); None when there are none."""
     if not mine:
         return None
     by_id = {r.id: r for r in mine if r.id}
@@ -137,9 +153,10 @@ def decider(records: Sequence[DecisionRecord], agency: Mapping[str, object]) -> 
     return decide
 
 
-def apply_decisions(report: FileReport, records: Sequence[DecisionRecord]) -> None:
-    """Put the office's decision on each finding of the report it concerns (`decider`); the others keep theirs."""
-    decide = decider(records, report.agency)
+def apply_decisions(report: FileReport, records: Sequence[DecisionRecord], matched: bool = False) -> None:
+    """Put the office's decision on each finding of the report it concerns (`decider`; with `matched`, every one of
+    `records` is known to concern it); the others keep theirs."""
+    decide = matched_decider(records) if matched else decider(records, report.agency)
     if decide is None:
         return
     findings = []

@@ -4,13 +4,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
 from batch_set import T3, agency
 from builders import build
 
-from validator.batch.store import read_jsonl
+from validator.batch.store import PROGRESS, read_jsonl
 from validator.cli import EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,3 +129,63 @@ def test_a_decision_does_not_follow_a_code_another_agency_copied(tmp_path: Path)
     assert _states(docs["某县乙局"]) == dict.fromkeys(EQ, "open") | {"XY03": "open"}
     copy = openpyxl.load_workbook(out2 / docs["某县乙局"]["annotated"])["校验结果"]
     assert not any("已接受" in str(c) for row in copy.iter_rows(values_only=True) for c in row)
+
+
+def _popen(*args: object) -> subprocess.Popen:
+    command = ["nice", "-n", "19", sys.executable, "-m", "validator", "batch", *map(str, args), "--jobs", "1"]
+    return subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _checked(stderr: str) -> int:
+    return int(re.search(r"本次校验 (\d+) 份", stderr)[1])
+
+
+def _outputs(out: Path) -> dict[str, object]:
+    """What the office reads: every result, every sheet of 汇总.xlsx, each annotated copy's 校验结果 sheet."""
+    docs = sorted(read_jsonl(out / "results.jsonl"), key=lambda d: d["file"])
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in summary}
+    copies = {
+        p.relative_to(out).as_posix(): list(openpyxl.load_workbook(p)["校验结果"].iter_rows(values_only=True))
+        for p in sorted((out / "标注").rglob("*.xlsx"))
+    }
+    return {"results": docs, "sheets": sheets, "copies": copies}
+
+
+def test_a_rerun_after_a_kill_with_decisions_checks_only_what_was_not_done(tmp_path: Path):
+    """Round 2 (`--since 第1轮结果 --decisions 第1轮结果/汇总.xlsx`) killed midway, then run again: only the files not
+    done are checked, and every output equals an uninterrupted run's. Then the office sends one acceptance back in
+    the round's own 汇总.xlsx: nothing is checked anew, and that agency's error is open again, in its copy too."""
+    r1 = tmp_path / "第1轮"
+    r1.mkdir()
+    n = 16
+    for i in range(n):
+        build(r1 / f"{i:02d}.xlsx", agency(f"某县第{i:02d}局", _code(i)[:17], **E1))
+    out1, ref, out2 = tmp_path / "第1轮结果", tmp_path / "参照", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    _decide(out1 / "汇总.xlsx", {("*", rule): "接受" for rule in EQ})
+    options = ("--since", out1, "--decisions", out1 / "汇总.xlsx")
+    whole = _popen(r1, "--out", ref, *options)
+    assert whole.wait(timeout=600) == 0, whole.stderr.read()
+    killed = _popen(r1, "--out", out2, *options)
+    end = time.monotonic() + 300
+    while not len(list(read_jsonl(out2 / PROGRESS))):
+        assert killed.poll() is None and time.monotonic() < end, killed.stderr.read()
+        time.sleep(0.02)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait(timeout=30)
+    done = len(list(read_jsonl(out2 / PROGRESS)))
+    assert 0 < done < n
+    resumed = _popen(r1, "--out", out2, *options)
+    assert resumed.wait(timeout=600) == 0
+    assert _checked(resumed.stderr.read()) == n - done
+    assert _outputs(out2) == _outputs(ref)
+    _decide(out2 / "汇总.xlsx", {("某县第03局", rule): "退回" for rule in EQ})
+    again = _popen(r1, "--out", out2, *options)
+    assert again.wait(timeout=600) == 1
+    assert _checked(again.stderr.read()) == 0
+    docs = _results(out2)
+    assert _states(docs["某县第03局"]) == dict.fromkeys(EQ, "open")
+    assert all(_states(d) == dict.fromkeys(EQ, "accepted") for name, d in docs.items() if name != "某县第03局")
+    copy = openpyxl.load_workbook(out2 / docs["某县第03局"]["annotated"])["校验结果"]
+    assert any("退回" in str(c) for row in copy.iter_rows(values_only=True) for c in row)

@@ -114,6 +114,24 @@ def test_an_agency_writing_its_name_otherwise_keeps_its_code_and_its_history(tmp
     assert not (second / "earlier_rounds.jsonl").exists() or not (second / "earlier_rounds.jsonl").read_text("utf-8")
 
 
+def test_a_new_name_under_the_same_code_is_noted_as_a_changed_code_is(tmp_path: Path) -> None:
+    """机构改革: round 2 under a new name with the same code (matched by the code), as 本轮变化 notes a code
+    changed under the same name; a name written otherwise only in its spacing is not a change."""
+    c05, c06 = (valid_credit_code(f"11330521MB00000{n:02d}") for n in (5, 6))
+    first = batch(tmp_path, 1, {"05.xlsx": report(5, c05), "06.xlsx": report(6, c06)})
+    renamed = {
+        "05.xlsx": report(5, c05, agency_name="某县第五事务服务中心"),
+        "06.xlsx": report(6, c06, agency_name="某县 第06局"),
+    }
+    second = batch(tmp_path, 2, renamed, "--since", str(first))
+    changes = {r["机关名称"]: r["此前报送的文件"] for r in sheet(second, "本轮变化")}
+    assert changes == {
+        "某县第五事务服务中心": "第1轮/05.xlsx；机关名称此前为 某县第05局，本轮为 某县第五事务服务中心（按统一社会信用代码对应为同一单位）",
+        "某县 第06局": "第1轮/06.xlsx",
+    }
+    assert results(second)["05.xlsx"]["round"]["previous_agency_name"] == "某县第05局"
+
+
 def test_a_code_copied_in_a_later_round_does_not_take_another_agency(tmp_path: Path) -> None:
     """Round 2: 第13局 resubmits with 第12局's code (copied), 第12局 sends nothing: 第13局 is compared with its own
     report, and 第12局 stays 未重新报送, carried with its round-1 report (before, 第12局 vanished)."""

@@ -404,7 +404,8 @@ def test_an_agency_with_two_files_in_the_previous_round_is_one_agency(tmp_path: 
     assert change["fixed"] and set(change["fixed"]) == {f["id"] for f in last["findings"]}
     assert docs[name(2)]["round"] | {"since": ""} == {
         "since": "", "previous": None, "previous_round": None, "previous_files": [], "unreadable": "第1轮/乙局.xlsx",
-        "previous_credit_code": None, "fixed": [], "new": [], "open": [], "explained": [], "accepted": [],
+        "previous_credit_code": None, "previous_agency_name": None, "fixed": [], "new": [], "open": [], "explained": [],
+        "accepted": [],
     }  # fmt: skip
     rows = {(r["机关名称"], r["状态"]): r["此前报送的文件"] for r in _rows(out2 / "汇总.xlsx", "本轮变化")}
     assert rows == {

@@ -166,6 +166,7 @@ def _changes(doc: dict, files: Sequence[dict], unreadable: str | None, since: st
     changes["previous_round"] = old.get(SUBMITTED_IN, since) if old else None
     changes |= {"previous_files": [d["file"] for d in files], "unreadable": unreadable}
     changes["previous_credit_code"] = agency_keys(old)[0] if old else None
+    changes["previous_agency_name"] = display_name(old) if old and agency_keys(old)[1] else None
     changes["fixed"] = list(dict.fromkeys(f["id"] for f in old["findings"] if f["id"] not in kinds)) if old else []
     for kind in ("new", "open", "explained", "accepted"):
         changes[kind] = [i for i, k in kinds.items() if k == kind]

@@ -14,7 +14,8 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from validator.batch.findings import agency_keys
+from validator.agency import identity
+from validator.batch.findings import agency_keys, display_name
 from validator.batch.outcome import Outcome
 from validator.batch.rounds import Absent
 from validator.batch.rows import (
@@ -155,7 +156,7 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     resubmit, with the round it last submitted in."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d))
+         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d) + _name_change(d))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
@@ -180,6 +181,16 @@ def _code_change(doc: dict) -> str:
         return ""
     before = changes.get("previous_credit_code") or "未填写"
     return f"；统一社会信用代码此前为 {before}，本轮为 {code or '未填写'}（按机关名称对应为同一单位）"
+
+
+def _name_change(doc: dict) -> str:
+    """What an agency matched by its 统一社会信用代码 changed in its 机关名称 (normalised) since the file compared with
+    (机构改革, or a name first filled in)."""
+    changes, name = doc["round"], agency_keys(doc)[1]
+    before = changes.get("previous_agency_name")
+    if not changes.get("previous") or identity(None, before)[1] == name:
+        return ""
+    return f"；机关名称此前为 {before or '未填写'}，本轮为 {display_name(doc) if name else '未填写'}（按统一社会信用代码对应为同一单位）"
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

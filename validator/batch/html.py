@@ -19,6 +19,7 @@ from validator.batch.rows import (
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
+    UNREAD_ABSENT,
     UNREADABLE,
     agency,
     agency_of_each,
@@ -228,7 +229,8 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
         cells += [_e(d["round"].get("previous_round") or "")]
         rows.append(f'<tr data-tags="{" ".join(tags)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     for m in absent:
-        cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(m.file)]
+        file = m.file + (UNREAD_ABSENT if m.unreadable else "")
+        cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(file)]
         cells += [_e(m.last_round)]
         rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     options = "".join(f'<option value="{key}">{label}</option>' for key, label in _ROUND_FILTERS)

@@ -69,8 +69,12 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
     if batch.absent is not None:
         totals = [sum(len(d["round"][key]) for d in batch.docs if d.get("round")) for key, _ in ROUND_COLUMNS]
         changed = "，".join(f"{title} {n} 项" for (_, title), n in zip(ROUND_COLUMNS, totals))
+        unread = [m.file for m in batch.absent if m.unreadable]
+        more = f" 等 {len(unread)} 个" if len(unread) > _NAMED else ""
+        files = f"，其中 {len(unread)} 个是此前无法读取、不能确定是哪个单位的文件：{'、'.join(unread[:_NAMED])}{more}"
         lines.append(
-            f"与此前各轮相比：{changed}；{NOT_RESUBMITTED}的单位 {len(batch.absent)} 个（见 汇总.xlsx「本轮变化」）。"
+            f"与此前各轮相比：{changed}；{NOT_RESUBMITTED}的单位 {len(batch.absent)} 个{files if unread else ''}"
+            "（见 汇总.xlsx「本轮变化」）。"
         )
     lines.append(f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}")
     console.print("\n".join(lines), markup=False, highlight=False)

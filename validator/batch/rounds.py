@@ -43,6 +43,11 @@ class Absent(Missing):
     last_round: str  # that round's results (--since, as given then)
     carried: tuple[dict, ...]  # its results there, as written to EARLIER_ROUNDS
 
+    @property
+    def unreadable(self) -> bool:
+        """What it sent could not be read: which agency sent it is not known, and it is named by its file."""
+        return all(d.get("status") != "checked" for d in self.carried)
+
 
 def previous_round(since: Path, out: Path) -> Earlier:
     """The results of the previous round (its results.jsonl, or the one in its output folder), then those of the
@@ -74,12 +79,14 @@ def compare_rounds(
     """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
     An agency is as `agencies` tells over both rounds (the same normalised name or the same code, unless the code
-    comes with different names within one round). `previous` holds each agency's files of the last round it submitted in (SUBMITTED_IN, else `since`);
-    they are compared with the last in that round's order (as 全区合计 takes it); the agency is absent only when
+    comes with different names within one round). `previous` holds each agency's files of the last round it
+    submitted in (SUBMITTED_IN, else `since`); they are compared with the last in that round's order (as 全区合计
+    takes it); the agency is absent only when
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
     by stable id. Every finding of this round is exactly one of new, open (still there), explained or accepted;
     `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
-    name that could not be read.
+    name that could not be read. Such a file names no agency: it is absent, by its name, when no file of this round
+    has that name (whether read or not), and carried until one has.
     """
     before = [d for d in previous if d.get("status") == "checked"]
     now = [d for d in docs if d.get("status") == "checked"]
@@ -88,14 +95,17 @@ def compare_rounds(
     for d, key in zip(before, keys[: len(before)], strict=True):
         if key:
             files.setdefault(key, []).append(d)
-    unread = {Path(d["file"]).name: d["file"] for d in previous if d.get("status") == "unreadable"}
+    unreadable = [d for d in previous if d.get("status") != "checked"]
+    unread = {Path(d["file"]).name: d["file"] for d in unreadable}
     matched: set[Agency] = set()
     for doc, key in zip(now, keys[len(before) :], strict=True):
         earlier = files.get(key, []) if key else []
         if earlier:
             matched.add(key)  # type: ignore[arg-type]
         doc["round"] = _changes(doc, earlier, None if earlier else unread.get(Path(doc["file"]).name), since)
-    return [_absent(f, since, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
+    absent = [_absent(f, since, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
+    names = {Path(d["file"]).name for d in docs}
+    return absent + [_absent([d], since, ()) for d in unreadable if Path(d["file"]).name not in names]
 
 
 def concerning(

@@ -47,6 +47,8 @@ ROUND_COLUMNS = (
 )
 NOT_RESUBMITTED = "未重新报送"
 LAST_ROUND = "此前最后报送于"
+# After the file of an absent agency that could not be read (`Absent.unreadable`): it is named by that file only.
+UNREAD_ABSENT = "（无法读取，不能确定是哪个单位；本轮没有同名的文件。请报送该文件的单位重新报送；已用其他文件名重新报送的，可不理会此行）"
 
 
 def every_rule() -> dict[str, Rule]:

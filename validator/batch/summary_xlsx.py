@@ -25,6 +25,7 @@ from validator.batch.rows import (
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
+    UNREAD_ABSENT,
     agency,
     coverage,
     every_rule,
@@ -161,7 +162,13 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
     blank = ("",) * len(ROUND_COLUMNS)
-    return rows + [(m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, m.file) for m in absent]
+    return rows + [
+        (m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, m.file + _unread(m)) for m in absent
+    ]
+
+
+def _unread(m: Absent) -> str:
+    return UNREAD_ABSENT if m.unreadable else ""
 
 
 def _previous(changes: dict) -> str:

@@ -66,8 +66,12 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
 
 def _left_out(doc: dict, year: int | None, later: dict | None, template: Template) -> str | None:
     """Why `doc` is not summed (`later`: its agency's report that is, when one is), or None."""
-    if doc.get("status") != "checked":
-        return "无法读取（原因见「汇总」工作表）"
+    if doc.get("status") != "checked":  # one of an earlier round's is not in this round's 汇总
+        return (
+            f"无法读取（原因见 {doc[SUBMITTED_IN]} 的 汇总.xlsx）"
+            if SUBMITTED_IN in doc
+            else "无法读取（原因见「汇总」工作表）"
+        )
     if report_year(doc) != year:
         given = report_year(doc)
         if given is None:

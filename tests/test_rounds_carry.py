@@ -5,12 +5,14 @@ settles its finding when the agency resubmits its own master file instead of the
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from builders import build
-from test_rounds import _rows, name, values
+from test_rounds import E1, W1, W2, _decide, _rows, name, values
+from test_rounds_explain import explain
 
 from validator.cli import main
 
@@ -67,3 +69,80 @@ def test_an_unreadable_file_never_resent_stays_listed_by_its_name(tmp_path: Path
     assert "未重新报送的单位 0 个" in capsys.readouterr().err
     assert _by_agency(tmp_path / "结果3b")[name(6)]["round"]["unreadable"] == "第1轮/06.xlsx"
     assert not _results(tmp_path / "结果3b", "earlier_rounds.jsonl")
+
+
+def _by_rule(doc: dict) -> dict[str, dict]:
+    return {f["rule"]: f for f in doc["findings"]}
+
+
+def test_an_explanation_of_an_earlier_round_settles_its_finding_in_the_agencys_own_file(tmp_path: Path, capsys):
+    """Round 2: 第01局 and 第02局 explain their findings in the returned copies; the office sends 第01局's PL02
+    explanation back. Round 3: 第01局 sends its own master file again, with no explanation in it; 第02局 the copy
+    with a new explanation. Round 4: 第01局's master file once more. Its explanations follow it, marked as given in
+    round 2 (the one sent back too, but it settles nothing, and after that round it is not carried); 第02局's new one
+    wins. A rerun without --since carries nothing."""
+    for n in (1, 2, 3, 4):
+        (tmp_path / f"第{n}轮").mkdir()
+    master = values(1, E1, W1, W2)
+    build(tmp_path / "第1轮" / "01.xlsx", master)
+    build(tmp_path / "第1轮" / "02.xlsx", values(2, W1))
+    _, out1 = _batch(tmp_path, 1)
+    notes = {
+        1: {"EQ01": "系统导出数据。", "EQ03": "系统导出数据。", "TX02": "未收取信息处理费。", "PL02": "以目录为准。"},
+        2: {"TX02": "旧的说明。"},
+    }
+    for doc in _results(out1):
+        copy = tmp_path / "第2轮" / Path(doc["file"]).name
+        shutil.copy(out1 / doc["annotated"], copy)
+        explain(copy, notes[int(copy.stem)])
+    _, out2 = _batch(tmp_path, 2, "--since", str(out1))
+    assert _by_agency(out2)[name(1)]["open_errors"] == 0
+    _decide(out2 / "汇总.xlsx", {(name(1), "PL02"): ("退回", "请按实际件数填写")})
+    build(tmp_path / "第3轮" / "01.xlsx", master)  # its own file, as it keeps it
+    shutil.copy(out2 / _by_agency(out2)[name(2)]["annotated"], tmp_path / "第3轮" / "02.xlsx")
+    explain(tmp_path / "第3轮" / "02.xlsx", {"TX02": "新的说明。"})
+    code, out3 = _batch(tmp_path, 3, "--since", str(out2), "--decisions", str(out2 / "汇总.xlsx"))
+    assert code == 0  # 第01局's errors stay explained: nothing open
+    docs = _by_agency(out3)
+    first = _by_rule(docs[name(1)])
+    for rule in ("EQ01", "EQ03", "TX02", "PL02"):
+        assert (first[rule]["explanation"], first[rule]["explanation_from"]) == (notes[1][rule], str(out2)), rule
+    # an explained error waits for the office; PL02's explanation was sent back
+    assert {rule: f["state"] for rule, f in first.items()} == {
+        "EQ01": "open", "EQ03": "open", "TX02": "explained", "PL02": "open",
+    }  # fmt: skip
+    assert docs[name(1)]["open_errors"] == 0 and docs[name(1)]["counts"]["warning"] == 1
+    change = docs[name(1)]["round"]
+    ids = _rule_of(first)
+    assert {k: {ids[i] for i in change[k]} for k in ("open", "explained")} == {
+        "open": {"PL02"}, "explained": {"EQ01", "EQ03", "TX02"},
+    }  # fmt: skip
+    tx02 = _by_rule(docs[name(2)])["TX02"]
+    assert (tx02["explanation"], tx02.get("explanation_from"), tx02["state"]) == ("新的说明。", None, "explained")
+    details = {(r["机关名称"], r["规则"]): r for r in _rows(out3 / "汇总.xlsx", "问题明细")}
+    row = details[(name(1), "TX02")]
+    assert (row["级别"], row["单位说明"]) == (
+        "警告·已说明",
+        f"未收取信息处理费。（沿用 {out2} 中的单位说明；本轮报送的文件未填写）",
+    )
+    assert details[(name(2), "TX02")]["单位说明"] == "新的说明。"
+    [changes] = [r for r in _rows(out3 / "汇总.xlsx", "本轮变化") if r["机关名称"] == name(1)]
+    assert (changes["已说明"], changes["仍存在"]) == (3, 1)
+    assert changes["此前报送的文件"] == "第2轮/01.xlsx；4 项问题本轮报送的文件未填写单位说明，沿用此前填写的"
+    # round 4: carried on from where it was given; the explanation sent back in round 3 is not carried again
+    build(tmp_path / "第4轮" / "01.xlsx", master)
+    code, out4 = _batch(tmp_path, 4, "--since", str(out3))
+    assert code == 0
+    fourth = _by_rule(_by_agency(out4)[name(1)])
+    assert (fourth["TX02"]["explanation_from"], fourth["TX02"]["state"]) == (str(out2), "explained")
+    assert (fourth["PL02"]["explanation"], fourth["PL02"]["state"]) == (None, "open")
+    # the same folder again without --since: only what the file itself holds, of the result stored there too
+    capsys.readouterr()
+    code = main(["batch", str(tmp_path / "第4轮"), "--out", str(out4), "--jobs", "1"])
+    assert code == 1 and "1 份内容未变、沿用上次结果" in capsys.readouterr().err
+    again = _by_rule(_by_agency(out4)[name(1)])
+    assert all(f["explanation"] is None and "explanation_from" not in f for f in again.values())
+
+
+def _rule_of(findings: dict[str, dict]) -> dict[str, str]:
+    return {f["id"]: rule for rule, f in findings.items()}

@@ -11,7 +11,7 @@ from validator.cellref import CellRef
 from validator.findings import SEVERITIES, Finding, Related
 from validator.names import WHOLE_REPORT
 from validator.provenance import DOCUMENT_FORMATS
-from validator.render.json import counts_json, finding_json, with_decision
+from validator.render.json import EXPLANATION_FROM, counts_json, finding_json, with_decision, with_explanation
 from validator.rounds.decide import DecisionRecord, decider, matched_decider
 from validator.text import plain_number
 
@@ -68,9 +68,31 @@ def decided(doc: dict, records: Sequence[DecisionRecord]) -> dict:
     return out
 
 
+def carry_explanations(doc: dict, earlier: dict, given_in: str) -> None:
+    """Put on a JSON result's findings that the agency did not explain in this file the explanations of the same
+    findings (by id) in `earlier`, its agency's result of an earlier round (`given_in`: that round's results), marked
+    as carried from the round they were typed in; one the office sent back there (退回) is not carried."""
+    before = {
+        f["id"]: f
+        for f in earlier.get("findings") or ()
+        if f.get("explanation") and (f.get("decision") or {}).get("value") != "reject"
+    }
+    findings = []
+    for f in doc["findings"]:
+        old = before.get(f["id"]) if not f.get("explanation") else None
+        findings.append(with_explanation(f, old["explanation"], old.get(EXPLANATION_FROM) or given_in) if old else f)
+    doc["findings"] = findings
+    _count(doc)
+
+
 def without_across(doc: dict) -> dict:
-    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`."""
-    doc["findings"] = [f for f in doc["findings"] if not f["rule"].startswith(ACROSS_FAMILY)]
+    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`, nor
+    the explanations carried from an earlier round."""
+    doc["findings"] = [
+        with_explanation(f, None) if f.get(EXPLANATION_FROM) else f
+        for f in doc["findings"]
+        if not f["rule"].startswith(ACROSS_FAMILY)
+    ]
     doc.pop("round", None)
     _count(doc)
     return doc

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from validator.agency import Agency, agencies
 from validator.batch.crossyear import Missing
-from validator.batch.findings import agency_keys, decide_result, display_name
+from validator.batch.findings import agency_keys, carry_explanations, decide_result, display_name
 from validator.batch.store import RESULTS, read_jsonl
 from validator.rounds.decide import DecisionRecord, records_from_rows
 
@@ -74,7 +74,11 @@ def previous_round(since: Path, out: Path) -> Earlier:
 
 
 def compare_rounds(
-    docs: Sequence[dict], previous: Sequence[dict], since: str, decisions: Sequence[DecisionRecord] = ()
+    docs: Sequence[dict],
+    previous: Sequence[dict],
+    since: str,
+    decisions: Sequence[DecisionRecord] = (),
+    explanations: bool = True,
 ) -> list[Absent]:
     """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
@@ -83,8 +87,9 @@ def compare_rounds(
     submitted in (SUBMITTED_IN, else `since`); they are compared with the last in that round's order (as 全区合计
     takes it); the agency is absent only when
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
-    by stable id. Every finding of this round is exactly one of new, open (still there), explained or accepted;
-    `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
+    by stable id; with `explanations`, a finding this round's file leaves unexplained takes the explanation the
+    agency gave for it in the file compared with (`carry_explanations`). Every finding of this round is exactly one
+    of new, open (still there), explained or accepted; `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
     name that could not be read. Such a file names no agency: it is absent, by its name, when no file of this round
     has that name (whether read or not), and carried until one has.
     """
@@ -102,6 +107,8 @@ def compare_rounds(
         earlier = files.get(key, []) if key else []
         if earlier:
             matched.add(key)  # type: ignore[arg-type]
+        if earlier and explanations:
+            carry_explanations(doc, earlier[-1], earlier[-1].get(SUBMITTED_IN, since))
         doc["round"] = _changes(doc, earlier, None if earlier else unread.get(Path(doc["file"]).name), since)
     absent = [_absent(f, since, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
     names = {Path(d["file"]).name for d in docs}

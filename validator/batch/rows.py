@@ -10,6 +10,7 @@ from validator.batch.findings import agency_keys
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
 from validator.names import WHOLE_WORKBOOK
 from validator.provenance import FORMAT_ZH
+from validator.render.json import EXPLANATION_FROM
 from validator.rounds.load import DECISION_COLUMN, DECISION_NOTE_COLUMN
 from validator.rules.registry import Rule, all_rules
 from validator.spec import default_template, list_templates
@@ -117,7 +118,7 @@ def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:
                 f["message"],
                 _n(f["expected"]),
                 _n(f["actual"]),
-                f.get("explanation") or "",
+                explanation(f),
                 DECISION_ZH.get(decision.get("value"), ""),
                 decision.get("note") or "",
                 copy,
@@ -136,10 +137,17 @@ def severity_text(finding: dict) -> str:
     return SEVERITY_ZH[finding["severity"]] + (f"·{state}" if state else "")
 
 
+def explanation(finding: dict) -> str:
+    """The agency's explanation of a JSON finding, and the earlier round it is carried from, if it is."""
+    given_in = finding.get(EXPLANATION_FROM)
+    carried = f"（沿用 {given_in} 中的单位说明；本轮报送的文件未填写）" if given_in else ""
+    return (finding.get("explanation") or "") + carried
+
+
 def said(finding: dict) -> str:
     """The agency's explanation and the office's decision of a JSON finding, as written after its message."""
     decision = finding.get("decision") or {}
-    text = f"（单位说明：{finding['explanation']}）" if finding.get("explanation") else ""
+    text = f"（单位说明：{explanation(finding)}）" if finding.get("explanation") else ""
     return text + (decision_phrase(decision["value"], decision.get("note") or "") if decision else "")
 
 

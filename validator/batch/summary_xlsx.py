@@ -38,6 +38,7 @@ from validator.batch.rows import (
 from validator.batch.totals import write_totals
 from validator.findings import SEVERITIES, SEVERITY_ZH
 from validator.names import PRIMARY_FILL
+from validator.render.json import EXPLANATION_FROM
 from validator.rounds.load import DECISION_COLUMN, DETAILS_SHEET
 from validator.spec import default_template
 from validator.text import display_width, printable
@@ -157,7 +158,7 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     resubmit, with the round it last submitted in."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d) + _name_change(d))
+         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d) + _name_change(d) + _carried(d))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
@@ -198,6 +199,12 @@ def _name_change(doc: dict) -> str:
     if not changes.get("previous") or identity(None, before)[1] == name:
         return ""
     return f"；机关名称此前为 {before or '未填写'}，本轮为 {display_name(doc) if name else '未填写'}（按统一社会信用代码对应为同一单位）"
+
+
+def _carried(doc: dict) -> str:
+    """How many of the findings take the explanation the agency gave in an earlier round (`carry_explanations`)."""
+    n = sum(bool(f.get(EXPLANATION_FROM)) for f in doc["findings"])
+    return f"；{n} 项问题本轮报送的文件未填写单位说明，沿用此前填写的" if n else ""
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

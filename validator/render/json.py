@@ -57,6 +57,17 @@ def with_decision(f: dict, decision: Decision | None) -> dict:
     return decided | {"state": _STATES[_state(decided)]}
 
 
+EXPLANATION_FROM = "explanation_from"  # a finding's explanation carried from an earlier round: that round's results
+
+
+def with_explanation(f: dict, text: str | None, given_in: str | None = None) -> dict:
+    """A JSON finding with the agency's explanation `text` (`given_in`: the earlier round's results it was typed
+    in, when it is carried from there), or with none, and the state that gives it."""
+    explained = {k: v for k, v in f.items() if k != EXPLANATION_FROM} | {"explanation": text}
+    explained |= {EXPLANATION_FROM: given_in} if text and given_in else {}
+    return explained | {"state": _STATES[_state(explained)]}
+
+
 def counts_json(findings: Sequence[dict]) -> dict:
     """`counts` (by severity, without what is settled), `settled` and `open_errors` of a result's JSON findings."""
     rows = [(f, _state(f), counts_as_explained(bool(f.get("explanation")), _decision(f))) for f in findings]

@@ -7,15 +7,17 @@ import hashlib
 import json
 import re
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path, PureWindowsPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
 import lxml.html
 import openpyxl
 import pytest
-from batch_set import HOSTILE, make_set
+from batch_set import HOSTILE, T3, agency, make_set
+from builders import build
 
 from validator import check_paths
 from validator.batch.summary_xlsx import MAX_WIDTH
@@ -309,3 +311,119 @@ def test_summary_lines_stay_whole_in_a_log_and_name_unreadable_files(
     lines = capsys.readouterr().err.splitlines()
     assert "无法读取：报送/损坏.xlsx（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。" in lines
     assert f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}" in lines
+
+
+# ---------------------------------------------------------------- inputs of the same name
+
+
+def _town_report(path: Path, town: str, code17: str, natural: int) -> Path:
+    """An unbalanced report (表三's 自然人 column) of 某县<town>人民政府: it gets an annotated copy."""
+    build(path, agency(f"某县{town}人民政府", code17, **{T3.cell_key("new", "natural"): natural}))
+    return path
+
+
+def _zip_of(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _copies_by_row(out: Path) -> dict[str, str]:
+    """The agency of the annotated copy that each row's 「打开」 link of 汇总.xlsx opens, by the row's agency."""
+    ws = openpyxl.load_workbook(out / "汇总.xlsx")["汇总"]
+    header = [c.value for c in ws[1]]
+    opened = {}
+    for row in ws.iter_rows(min_row=2):
+        link = row[header.index("标注副本")].hyperlink
+        target = out / PureWindowsPath(unquote(link.target)).as_posix()
+        (copy,) = check_paths([target])  # the copy read as any workbook: whose report it holds
+        opened[row[header.index("机关名称")].value] = copy.agency["agency_name"]
+    return opened
+
+
+def _batch_docs(out: Path, *args: Path | str) -> dict[str, dict]:
+    main(["batch", *map(str, args), "--out", str(out), "--jobs", "1"])
+    docs = (json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines())
+    return {d["agency"]["agency_name"]: d for d in docs}
+
+
+def test_two_archives_of_the_same_name_keep_each_agencys_copy(tmp_path: Path):
+    """`batch 东镇/年报.zip 西镇/年报.zip`: each township's 党政办.xlsx (and the one in a zip inside) gets its own copy,
+    and 汇总.xlsx's link of each row opens that agency's copy, never the other township's."""
+    towns = {"东镇": ("11330521MB0000011", 90), "西镇": ("11330521MB0000012", 91)}
+    archives = []
+    for town, (code, natural) in towns.items():
+        (tmp_path / town).mkdir()
+        office = _town_report(tmp_path / f"{town}.xlsx", town, code, natural).read_bytes()
+        station = _town_report(tmp_path / f"{town}站.xlsx", f"{town}农业站", code[:-2] + "21", natural).read_bytes()
+        inner = _zip_of(tmp_path / f"{town}内.zip", {"站所/农业站.xlsx": station}).read_bytes()
+        archives.append(_zip_of(tmp_path / town / "年报.zip", {"党政办.xlsx": office, "站所.zip": inner}))
+    out = tmp_path / "结果"
+    docs = _batch_docs(out, *archives)
+    agencies = [f"某县{t}人民政府" for t in towns] + [f"某县{t}农业站人民政府" for t in towns]
+    assert sorted(docs) == sorted(agencies)
+    assert len({d["annotated"] for d in docs.values()}) == 4  # four copies, none overwritten
+    for name, doc in docs.items():
+        (copy,) = check_paths([out / doc["annotated"]])
+        assert copy.agency["agency_name"] == name, doc["annotated"]
+    assert _copies_by_row(out) == {name: name for name in agencies}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert all(quote(d["annotated"]) in html for d in docs.values())
+
+
+def test_two_folders_of_the_same_name_keep_each_agencys_copy_through_reruns_and_rounds(tmp_path: Path):
+    """`batch 县直/年报 乡镇/年报`, each holding 办公室.xlsx of another agency: two copies, each row's link opens its
+    own; a rerun reuses both, a next round (--since) compares each with its own agency, and a rerun without one of
+    the folders removes that folder's copy and no other."""
+    folders = {
+        "县直": ("人民政府办公室", "11330521MB0000001", 99),
+        "乡镇": ("东镇人民政府办公室", "11330521MB0000002", 98),
+    }
+    given = []
+    for parent, (name, code, natural) in folders.items():
+        (tmp_path / parent / "年报").mkdir(parents=True)
+        given.append(tmp_path / parent / "年报")
+        build(given[-1] / "办公室.xlsx", agency(f"某县{name}", code, **{T3.cell_key("new", "natural"): natural}))
+    agencies = [f"某县{name}" for name, _, _ in folders.values()]
+    out = tmp_path / "结果"
+    first = _batch_docs(out, *given)
+    assert len({d["annotated"] for d in first.values()}) == 2
+    assert _copies_by_row(out) == {name: name for name in agencies}
+    again = _batch_docs(out, *given)  # a rerun: nothing changed, both results and both copies kept
+    assert {n: d["annotated"] for n, d in again.items()} == {n: d["annotated"] for n, d in first.items()}
+    assert _copies_by_row(out) == {name: name for name in agencies}
+    second = tmp_path / "第2轮"
+    rounds = _batch_docs(second, *given, "--since", out)
+    assert _copies_by_row(second) == {name: name for name in agencies}
+    for name, doc in rounds.items():
+        assert doc["round"]["previous"] == first[name]["file"]
+    township = agencies[1]
+    alone = _batch_docs(out, given[1])  # 县直 withdrew: its copy goes, 乡镇's stays (now under the plain name)
+    assert list(alone) == [township] and _copies_by_row(out) == {township: township}
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "标注").rglob("*.xlsx")) == [
+        alone[township]["annotated"]
+    ]
+
+
+def test_a_copy_an_earlier_version_named_after_the_wrong_file_is_not_removed(tmp_path: Path):
+    """Results of an earlier version listed the copy of `y/年报.xlsx` (年报~2.xlsx) as 年报.校验.xlsx, the copy of
+    `x/年报.xlsx`: rerun, the second file gets its own copy, and the first file's copy is not deleted as stale."""
+    given = []
+    for folder, town, code in (("x", "东镇", "11330521MB0000011"), ("y", "西镇", "11330521MB0000012")):
+        (tmp_path / folder).mkdir()
+        given.append(_town_report(tmp_path / folder / "年报.xlsx", town, code, 90))
+    out = tmp_path / "结果"
+    first = _batch_docs(out, *given)
+    assert {d["file"]: d["annotated"] for d in first.values()} == {
+        "年报.xlsx": "标注/年报.校验.xlsx",
+        "年报~2.xlsx": "标注/年报~2.校验.xlsx",
+    }
+    lines = []
+    for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line) | {"annotated": "标注/年报.校验.xlsx", "engine_version": "0.1.0"}
+        lines.append(json.dumps(doc, ensure_ascii=False))
+    (out / "results.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "标注" / "年报~2.校验.xlsx").unlink()
+    _batch_docs(out, *given)
+    assert _copies_by_row(out) == {"某县东镇人民政府": "某县东镇人民政府", "某县西镇人民政府": "某县西镇人民政府"}

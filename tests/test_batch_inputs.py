@@ -133,6 +133,22 @@ def test_same_names_from_two_places_stay_apart(tmp_path: Path):
         (tmp_path / folder / "年报.xlsx").write_bytes(b"PK")
     found = collect([tmp_path / "x" / "年报.xlsx", tmp_path / "y" / "年报.xlsx"], tmp_path / "s")
     assert [i.name for i in found.items] == ["年报.xlsx", "年报~2.xlsx"]
+    for folder in ("x", "y"):  # two folders, or two archives, of one name: the second's files keep together
+        (tmp_path / folder / "年报").mkdir()
+        (tmp_path / folder / "年报" / "办公室.xlsx").write_bytes(b"PK")
+        _zip(
+            tmp_path / folder / "年报.zip",
+            {"办公室.xlsx": b"PK", "站所.zip": _zip(tmp_path / "in.zip", {}).read_bytes()},
+        )
+    given = [tmp_path / f / n for n in ("年报", "年报.zip") for f in ("x", "y")]
+    assert [i.name for i in collect(given, tmp_path / "s2").items] == [
+        "年报/办公室.xlsx",
+        "年报~2/办公室.xlsx",
+        "年报.zip/办公室.xlsx",
+        "年报~2.zip/办公室.xlsx",
+    ]
+    twice = _zip(tmp_path / "twice.zip", {"A.xlsx": b"PK", "a.xlsx": b"PK"})  # one name for Windows: two copies
+    assert [i.name for i in collect([twice], tmp_path / "s3").items] == ["twice.zip/A.xlsx", "twice.zip/a~2.xlsx"]
 
 
 def test_rar_and_7z_archives_are_told_among_the_reports_whatever_their_name(tmp_path: Path):

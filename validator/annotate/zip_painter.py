@@ -10,7 +10,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from validator.annotate.marked_sheet import MarkedSheet, next_blocks
 from validator.annotate.package import Package, parse, serialise
@@ -51,13 +51,15 @@ def _suffix(source: Path) -> str:
     return ".xlsm" if has_macros(source) else ".xlsx"
 
 
-def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False) -> Path:
-    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir.
+def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False, name: str | None = None) -> Path:
+    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir; the stem is that of `name` when given
+    (the name the file is reported under, a batch's 年报~2.xlsx), else the source's.
 
     With `refresh` (the source is an annotated copy this tool wrote) `x.校验.xlsx` stays `x.校验.xlsx`; a user's own
     file that merely has such a name gets `x.校验.校验.xlsx`, so it is never overwritten.
     """
-    stem = source.stem.removesuffix(ANNOTATED_SUFFIX) if refresh else source.stem
+    stem = PurePosixPath(name).stem if name else source.stem
+    stem = stem.removesuffix(ANNOTATED_SUFFIX) if refresh else stem
     return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffix(source)}"
 
 
@@ -100,8 +102,11 @@ def open_package(path: Path) -> Package:
     raise ReadError(f"文件中没有工作簿，不是 Excel 工作簿。{SAVE_AS}", "not_workbook")
 
 
-def write_annotated(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written:
-    """Write the annotated workbook; in place, the original is first copied to a .bak file. The report is not changed.
+def write_annotated(
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
+) -> Written:
+    """Write the annotated workbook, named after `name` (see annotated_path); in place, the original is first copied
+    to a .bak file. The report is not changed.
 
     Earlier marks of the tool are cleared first, so that checking an annotated copy again refreshes its marks.
     """
@@ -114,7 +119,7 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
         refuse_read_only(target)  # before the backup: a refused write leaves nothing behind
         copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
     else:
-        target = annotated_path(source, out_dir, refresh=marked)
+        target = annotated_path(source, out_dir, refresh=marked, name=name)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
             notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
@@ -125,11 +130,11 @@ def write_annotated(source: Path, report: FileReport, out_dir: Path | None = Non
 
 
 def try_write_annotated(
-    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
 ) -> Written | str:
     """write_annotated, or the Chinese reason the copy could not be written (for the file's notices)."""
     try:
-        return write_annotated(source, report, out_dir, in_place)
+        return write_annotated(source, report, out_dir, in_place, name)
     except ReadError as exc:  # readable for checking, but its package cannot be edited
         return f"无法生成标注副本：{exc.message}"
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from validator.annotate.zip_painter import Written, try_write_annotated
 from validator.cellref import CellRef
@@ -22,14 +22,18 @@ CONVERTED = (
 NOT_IN_PLACE = "--in-place 只适用于 Excel 工作簿：原文件不是工作簿，未作改动，标注写在另存的标注副本中。"
 
 
-def write_copy(source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False) -> Written | str:
-    """The annotated copy of a checked submission, or the Chinese reason it could not be written."""
+def write_copy(
+    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
+) -> Written | str:
+    """The annotated copy of a checked submission, or the Chinese reason it could not be written; it is named after
+    `name` (the file name the submission is reported under: a batch's 年报~2.xlsx), else after the source."""
     if report.source_format == "xlsx":
-        return try_write_annotated(source, report, out_dir, in_place)
+        return try_write_annotated(source, report, out_dir, in_place, name)
     from validator.forms.imported import convert  # openpyxl: only documents' copies need it, not a batch's start
 
     with tempfile.TemporaryDirectory(prefix="nianbao-copy-") as tmp:
-        converted = Path(tmp) / f"{source.name}.xlsx"  # 年报.pdf → 年报.pdf.校验.xlsx: never 年报.xlsx's copy
+        named = PurePosixPath(name).name if name else source.name
+        converted = Path(tmp) / f"{named}.xlsx"  # 年报.pdf → 年报.pdf.校验.xlsx: never 年报.xlsx's copy
         try:
             convert(source, converted, template_by_id(report.template) if report.template else None)
         except (ReadError, OSError) as exc:

@@ -77,9 +77,10 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
     folders: dict[Path, Path] = {}  # each folder resolved once for all its files
     given = [Path(p) for p in paths if not Path(p).is_dir()]
     given_beside = names_by_folder(f.parent.resolve() / f.name for f in given)
+    roots: set[str] = set()  # two inputs of one name (东镇/年报.zip, 西镇/年报.zip): the second is 年报~2.zip
     for path in map(Path, paths):
         if path.is_dir():
-            root = path.resolve().name or "根目录"
+            root = _unique(path.resolve().name or "根目录", roots, folder=True)
             files = [
                 f
                 for f in path.rglob("*")
@@ -89,7 +90,7 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
             for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
                 _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0, beside[f.parent])
         else:
-            _add_file(out, path, path.name, staging, 0, given_beside[path.parent.resolve()])
+            _add_file(out, path, _unique(path.name, roots), staging, 0, given_beside[path.parent.resolve()])
     _unique_names(out.items)
     return out
 
@@ -249,15 +250,24 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> int:
     return written
 
 
+def _unique(name: str, seen: set[str], folder: bool = False) -> str:
+    """`name`, or the first of name~2, name~3… (before a file's suffix) that `seen` does not hold casefolded (Windows and
+    macOS folders ignore case); the name returned is added to `seen`."""
+    unique, n = name, 1
+    while unique.casefold() in seen:
+        n += 1
+        path = PurePosixPath(name)
+        unique = f"{name}~{n}" if folder else str(path.with_name(f"{path.stem}~{n}{path.suffix}"))
+    seen.add(unique.casefold())
+    return unique
+
+
 def _unique_names(items: list[Item]) -> None:
-    """Two inputs of the same name (x.xlsx given from two folders) get distinct names: their copies must not collide."""
+    """Items of one name get distinct names, as their annotated copies are named after them (validator.batch.work):
+    two inputs of one name are told apart by their first part already (collect), what is left is entries of one
+    archive that differ only in case, or that the archive holds twice."""
     seen: set[str] = set()
     for i, item in enumerate(items):
-        name, n = item.name, 1
-        while name.casefold() in seen:
-            n += 1
-            stem = PurePosixPath(item.name)
-            name = str(stem.with_name(f"{stem.stem}~{n}{stem.suffix}"))
-        seen.add(name.casefold())
+        name = _unique(item.name, seen)
         if name != item.name:
             items[i] = replace(item, name=name)

@@ -22,7 +22,7 @@ from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
 from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, concerning, previous_round
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
-from validator.batch.work import COPIES_FOLDER, Options
+from validator.batch.work import COPIES_FOLDER, Options, is_copy_of
 from validator.engine import file_sha256, is_own_output
 from validator.findings import Finding
 from validator.rounds.decide import DecisionError, DecisionRecord
@@ -224,7 +224,7 @@ def _chunks(todo: list[Item], jobs: int) -> list[list[Item]]:
 def _remove_stale_copy(old: dict | None, new: dict, options: Options) -> None:
     """An annotated copy an earlier run wrote for a file that has since changed and no longer gets one there."""
     if options.out and old and old.get("annotated") != new.get("annotated"):
-        _remove_own_copy(Path(options.out), old.get("annotated"))
+        _remove_own_copy(Path(options.out), old.get("annotated"), old["file"])
 
 
 def _remove_withdrawn_copies(out: Path, earlier: dict[str, dict], docs: list[dict]) -> None:
@@ -233,13 +233,15 @@ def _remove_withdrawn_copies(out: Path, earlier: dict[str, dict], docs: list[dic
     current = {d.get("annotated") for d in docs}
     for name, doc in earlier.items():
         if name not in submitted and doc.get("annotated") not in current:
-            _remove_own_copy(out, doc.get("annotated"))
+            _remove_own_copy(out, doc.get("annotated"), name)
 
 
-def _remove_own_copy(out: Path, copy: object) -> None:
-    """Delete a copy an earlier result lists as `annotated`, and nothing else: a file named as this tool names its
-    copies, inside the copies' folder (results.jsonl is only a text file: its paths are not trusted further)."""
-    if not isinstance(copy, str) or not copy:
+def _remove_own_copy(out: Path, copy: object, name: str) -> None:
+    """Delete a copy an earlier result of the file `name` lists as `annotated`, and nothing else: the copy named after
+    that file, inside the copies' folder (results.jsonl is only a text file: its paths are not trusted further).
+    An earlier version named a copy after the file's own name, not the name it was reported under (年报~2.xlsx got
+    年报.校验.xlsx, the other 年报.xlsx's copy): such a path is another file's copy now, and is left alone."""
+    if not isinstance(copy, str) or not is_copy_of(name, copy):
         return
     path = out / copy
     if is_own_output(path.name) and path.resolve().is_relative_to((out / COPIES_FOLDER).resolve()) and path.is_file():

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from validator.annotate.zip_painter import ANNOTATED_SUFFIX
 from validator.batch.copies import write_copy
 from validator.batch.inputs import Item
 from validator.engine import check_paths
@@ -75,6 +76,17 @@ def _check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
     return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
 
 
+def is_copy_of(name: str, copy: str) -> bool:
+    """Whether `copy` (relative to the output folder) is named as _result names the annotated copy of the file
+    reported as `name`: a workbook's <stem>.校验.xlsx/.xlsm (a returned copy's <stem> without its .校验), a published
+    document's <name>.校验.xlsx, in the copies' folder mirroring the name's."""
+    path, item = PurePosixPath(copy), PurePosixPath(name)
+    if path.parent != PurePosixPath(COPIES_FOLDER, item.parent):
+        return False
+    stems = (item.stem, item.stem.removesuffix(ANNOTATED_SUFFIX), item.name)
+    return path.name.casefold() in {f"{s}{ANNOTATED_SUFFIX}{x}".casefold() for s in stems for x in (".xlsx", ".xlsm")}
+
+
 def unreadable(name: str, reason: str) -> FileReport:
     """The report of a file that could not be checked at all, for the reason given (Chinese)."""
     return FileReport(name, engine_version=ENGINE_VERSION, error=reason, failure="unreadable")
@@ -84,7 +96,8 @@ def _result(item: Item, report: FileReport, options: Options) -> dict:
     copy = NO_COPY
     if options.out and report.status == "checked" and report.findings:
         out = Path(options.out)
-        written = write_copy(Path(item.path), report, out / COPIES_FOLDER / PurePosixPath(item.name).parent)
+        folder = out / COPIES_FOLDER / PurePosixPath(item.name).parent
+        written = write_copy(Path(item.path), report, folder, name=item.name)  # the item's name: unique in the batch
         if isinstance(written, str):
             copy = Copy(notices=(written,))
         else:

@@ -135,7 +135,7 @@ def test_files_that_are_not_reports_are_not_kept_and_told_why(tmp_path: Path, de
         reasons = {s["file"]: s["reason"] for s in answer["skipped"]}
         assert reasons == {
             "~$示例.xlsx": "Office 的临时锁定文件（工作簿正在打开时产生），不是报告",
-            "报送说明.txt": "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）",
+            "报送说明.txt": "不是报告（只校验 .xlsx/.xlsm/.xls/.et/.ods 工作簿和网页、Word、PDF 版年报）",
             "年报.zip": "这是压缩包，其中有 1 个工作簿，不是单个工作簿。请解压后在上传页面选择其中的工作簿上传（可一次选择多个）。",
             "._示例.xlsx": "隐藏文件或 macOS 附加文件，不是报告",
             ".DS_Store": "隐藏文件或 macOS 附加文件，不是报告",

@@ -42,7 +42,8 @@ CHUNK_SIZE = 200
 # How this tool names what it writes beside a file (validator.annotate.zip_painter): an annotated copy x.校验.xlsx
 # (a document's x.pdf.校验.xlsx) and --in-place backups x.bak.xlsx, x.bak2.xlsx; .xlsm for a workbook with macros.
 _OWN_OUTPUT = re.compile(r"(?P<stem>.+)(?:(?P<copy>\.校验)|\.bak\d*)\.(?:xlsx|xlsm)", re.IGNORECASE)
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et"})  # old formats too: their owners are told to convert
+# Other formats too (.xls/.et, .ods): converted by LibreOffice, or their owners are told to save them as .xlsx.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
 REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES

@@ -13,8 +13,9 @@ FORMAT_ZH = {
     "pdf": "PDF",
     "doc": "Word 97-2003 或 WPS 文档",
     "xls": "旧版 Excel 或 WPS 表格",
+    "ods": "OpenDocument 表格",
 }
-DOCUMENT_FORMATS = frozenset(FORMAT_ZH) - {"xlsx", "xls"}  # published documents, read as one sheet
+DOCUMENT_FORMATS = frozenset(FORMAT_ZH) - {"xlsx", "xls", "ods"}  # published documents, read as one sheet
 
 
 @dataclass(frozen=True)

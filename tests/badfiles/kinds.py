@@ -547,7 +547,8 @@ KINDS: dict[str, Kind] = {
     # converted by LibreOffice (validator.sources.convert), then checked like the workbook they hold
     "legacy_xls": Kind(_libreoffice("xls", "旧版.xls"), "checked", clean=True, needs_libreoffice=True),
     "wps_et": Kind(_libreoffice("xls", "旧版.et"), "checked", clean=True, needs_libreoffice=True),
-    "libreoffice_ods": Kind(_libreoffice("ods", "另存.ods"), "unreadable", ".ods", needs_libreoffice=True),
+    "libreoffice_ods": Kind(_libreoffice("ods", "另存.ods"), "checked", clean=True, needs_libreoffice=True),
+    "renamed_ods": Kind(_libreoffice("ods", "另存为.xlsx"), "checked", clean=True, needs_libreoffice=True),
     # broken packages
     "truncated": Kind(_truncated, "unreadable", "不完整"),
     "no_workbook_part": Kind(

@@ -139,7 +139,7 @@ def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE)
     if kind := other_archive(suffix=suffix):
         return other_archive_refusal(kind)
     if suffix not in REPORT_SUFFIXES | {".zip"}:
-        return "不是报告（只校验 .xlsx/.xlsm 工作簿和网页、Word、PDF 版年报，.xls/.et/.doc 会提示转换）"
+        return "不是报告（只校验 .xlsx/.xlsm/.xls/.et/.ods 工作簿和网页、Word、PDF 版年报）"
     return None
 
 

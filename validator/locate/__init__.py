@@ -197,7 +197,7 @@ def _altered_heading(
     return index, (r, c)
 
 
-_WORKBOOKS = ("xlsx", "xls")  # source formats of submitted workbooks, which the template gives a cover
+_WORKBOOKS = ("xlsx", "xls", "ods")  # source formats of submitted workbooks, which the template gives a cover
 
 
 def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:

@@ -1,4 +1,4 @@
-"""Converting legacy binary files (.doc/.wps, .xls/.et) with LibreOffice, headless, in a throwaway profile, within a
+"""Converting legacy binary files (.doc/.wps, .xls/.et) and OpenDocument spreadsheets (.ods) with LibreOffice, headless, in a throwaway profile, within a
 time limit; the converted bytes are then read like any .docx/.xlsx."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 from validator.sources.grid import ReadError
 
 SECONDS = 90  # LibreOffice's start-up on a busy machine plus the conversion; a hang costs this much, once
-_TARGET = {"doc": "docx", "xls": "xlsx"}
+_TARGET = {"doc": "docx", "xls": "xlsx", "ods": "xlsx"}
+_WHAT = {"doc": "文件", "xls": "文件", "ods": " OpenDocument 表格（.ods）"}  # what it could not convert
 
 
 def soffice() -> str | None:
@@ -31,7 +32,7 @@ def _no_memory_cap() -> None:
 
 
 def convert_legacy(data: bytes, fmt: str, program: str) -> bytes:
-    """The .docx/.xlsx LibreOffice makes of `data` (a "doc" or "xls" file); a ReadError when it cannot."""
+    """The .docx/.xlsx LibreOffice makes of `data` (a "doc", "xls" or "ods" file); a ReadError when it cannot."""
     target = _TARGET[fmt]
     with tempfile.TemporaryDirectory(prefix="nianbao-convert-") as tmp:
         source = Path(tmp) / f"source.{fmt}"
@@ -58,7 +59,7 @@ def convert_legacy(data: bytes, fmt: str, program: str) -> bytes:
         converted = Path(tmp) / f"source.{target}"
         if not converted.is_file():
             raise ReadError(
-                f"LibreOffice 无法转换该文件（可能已损坏或加密）。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
+                f"LibreOffice 无法转换该{_WHAT[fmt]}，可能已损坏或加密。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
                 "legacy",
             )
         return converted.read_bytes()

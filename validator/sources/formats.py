@@ -17,6 +17,10 @@ LEGACY_WORD = (
     "这是 Word 97-2003（.doc）或 WPS 文字（.wps）文档，需要 LibreOffice 才能读取，本机未安装。"
     "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
 )
+LEGACY_ODS = (
+    "这是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），需要 LibreOffice 才能读取，本机未安装。"
+    "请用 Excel、WPS 或 LibreOffice 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验；或安装 LibreOffice 后重试。"
+)
 
 
 def read_document(data: bytes, fmt: str, limits: Limits) -> WorkbookGrid:
@@ -43,11 +47,11 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
     if fmt == "ofd":
         raise ReadError(OFD_UNSUPPORTED, "unsupported")
     digest = hashlib.sha256(data).hexdigest()
-    if fmt in ("doc", "xls"):
+    if fmt in ("doc", "xls", "ods"):
         program = soffice()
         if program is None:
-            if fmt == "doc":
-                raise ReadError(LEGACY_WORD, "legacy")
+            if fmt != "xls":
+                raise ReadError(LEGACY_WORD if fmt == "doc" else LEGACY_ODS, "legacy")
             return load_bytes(data, path, exact, limits)  # says how to save as .xlsx
         converted = convert_legacy(data, fmt, program)
         grid = (

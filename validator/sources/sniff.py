@@ -18,6 +18,9 @@ _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
 PDF_MAGIC = b"%PDF-"  # within the first 1024 bytes, as PDF readers accept it
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
+# An OpenDocument spreadsheet's "mimetype" part (.ods: LibreOffice, some WPS setups). The format puts it first and
+# stored, so that it also stands within the file's first bytes.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8, and BIFF5 (Excel 95)
@@ -29,13 +32,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Zip packages that are not workbooks, by a part only they have.
 _OTHER_PACKAGES = (
     ("xl/workbook.bin", f"Excel 二进制工作簿（.xlsb），本工具只能读取 .xlsx/.xlsm。{SAVE_AS}"),
-    ("content.xml", f"OpenDocument 表格（.ods），不是 Excel 工作簿。{SAVE_AS}"),
+    ("content.xml", f"OpenDocument 文件（.ods/.odt 等），不是 Excel 工作簿。{SAVE_AS}"),
     ("word/document.xml", "Word 文档（.docx），不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
     ("ppt/presentation.xml", "PowerPoint 演示文稿，不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"),
 )
 # The parts at the root of every OOXML, OpenDocument or EPUB package: a zip without them is an archive of files.
 _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
-_ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et")
+_ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 _ARCHIVED_DOCUMENTS = (".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd")
 _UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 # Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
@@ -62,13 +65,15 @@ def is_system_file(parts: Sequence[str]) -> bool:
 
 def file_format(data: bytes) -> str:
     """What the bytes are: "docx", "pdf", "html" (a web page, or a web archive holding one: .mht/.mhtml), "ofd",
-    "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or WPS 表格), else "xlsx" (which `open_package` checks
-    and explains, an encrypted workbook included)."""
+    "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or WPS 表格), "ods" (an OpenDocument spreadsheet), else
+    "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
     if data.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                if "xl/workbook.xml" not in names and _is_ods(zf, names):
+                    return "ods"
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
@@ -90,6 +95,19 @@ def file_format(data: bytes) -> str:
     if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):
         return "html"
     return "xlsx"
+
+
+def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the package is an OpenDocument spreadsheet, by its "mimetype" part (a few bytes; a larger one is not)."""
+    if "mimetype" not in names or "content.xml" not in names or zf.getinfo("mimetype").file_size > 100:
+        return False
+    return zf.read("mimetype").strip() == ODS_MIMETYPE
+
+
+def is_ods_head(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an OpenDocument spreadsheet as its format writes it (its stored
+    "mimetype" part first): enough to allow for its conversion's time before it is read."""
+    return head.startswith(_ZIP_MAGIC) and ODS_MIMETYPE in head[:200]
 
 
 def open_package(data: bytes, path: Path) -> zipfile.ZipFile:

@@ -20,10 +20,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from batch_set import T3, agency
 from builders import build
 from openpyxl.xml.functions import tostring
 from rich.cells import cell_len
 
+from validator import check_paths
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values, fill_workbook
 from validator.forms.workbook import write_blank
@@ -560,6 +562,47 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     (tmp_path / "空").mkdir()
     (empty,) = results(run("check", "空", "--format", "json", cwd=tmp_path))
     assert empty["status"] == "unreadable" and "没有 .xlsx/.xlsm 工作簿" in empty["error"]
+
+
+def _sheet_text(path: Path, sheet: str) -> str:
+    """Every text of one sheet of a workbook, one cell a line."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def test_check_out_keeps_each_agencys_copy_apart(tmp_path: Path) -> None:
+    """`check 东镇/年报.xlsx 西镇/年报.xlsx --out X` and `check 县直/年报 乡镇/年报 --out Y` (each folder holding
+    办公室.xlsx): the second input is named apart as a whole (年报~2), as batch names it, so that neither copy
+    overwrites the other; the output says where each went, and each copy holds its own agency's report and marks."""
+    natural = T3.cell_key("new", "natural")
+    towns = {"东镇": ("11330521MB0000011", 90), "西镇": ("11330521MB0000012", 91)}
+    for town, (code, value) in towns.items():
+        (tmp_path / town).mkdir()
+        build(tmp_path / town / "年报.xlsx", agency(f"某县{town}人民政府", code, **{natural: value}))
+        (tmp_path / f"{town}办" / "年报").mkdir(parents=True)
+        build(tmp_path / f"{town}办" / "年报" / "办公室.xlsx", agency(f"某县{town}办公室", code, **{natural: value}))
+
+    def own_copies(found: list[dict], out: str, names: list[str]) -> None:
+        assert [r["annotated"] for r in found] == [f"{out}/{n}" for n in names]  # where each copy went
+        for r, (town, (_, value)) in zip(found, towns.items()):
+            copy = tmp_path / r["annotated"]
+            (checked,) = check_paths([copy])  # the copy read as any workbook: whose report it holds
+            assert checked.agency["agency_name"].startswith(f"某县{town}"), r["annotated"]
+            assert checked.values[natural] == value
+            marks = _sheet_text(copy, RESULT_SHEET)
+            assert all(f["message"] in marks for f in r["findings"]), r["annotated"]  # its own marks
+            assert f"由 {value} 改为" in marks and f"由 {191 - value} 改为" not in marks
+
+    proc = run("check", "东镇/年报.xlsx", "西镇/年报.xlsx", "--out", "X", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == EXIT_FINDINGS, proc.stdout + proc.stderr
+    found = results(proc)
+    own_copies(found, "X", ["年报.校验.xlsx", "年报~2.校验.xlsx"])
+    assert any("年报~2.校验.xlsx" in n and "同名" in n for n in found[1]["notices"]), found[1]["notices"]
+    assert not any("同名" in n for n in found[0]["notices"])
+    proc = run("check", "东镇办/年报", "西镇办/年报", "--out", "Y", "--format", "json", cwd=tmp_path)
+    own_copies(results(proc), "Y", ["年报/办公室.校验.xlsx", "年报~2/办公室.校验.xlsx"])
+    proc = run("check", "东镇办/年报", "西镇办/年报", "--out", "Y", cwd=tmp_path)  # the table output says it too
+    assert "标注副本：Y/年报/办公室.校验.xlsx" in proc.stdout and "标注副本：Y/年报~2/办公室.校验.xlsx" in proc.stdout
 
 
 def test_check_an_annotated_copy_again_refreshes_it(books: Path, tmp_path: Path) -> None:

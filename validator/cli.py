@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from validator.findings import SEVERITY_ZH, Copy, FileReport
 from validator.spec import SpecError, Template, default_template, get_template, list_templates
@@ -251,21 +251,37 @@ class _Outputs:
     ok: bool = True
 
 
-def _annotate(reports: Sequence[FileReport], out_dirs: Sequence[Path | None], in_place: bool) -> _Outputs:
-    """Write annotated copies; a copy that cannot be written is explained in its file's notices."""
+def _annotate(reports: Sequence[FileReport], names: Sequence[str], out: Path | None, in_place: bool) -> _Outputs:
+    """Write annotated copies, under `out` named after `names` (batch.inputs.named_reports), else beside each file;
+    a copy that cannot be written is explained in its file's notices."""
     from validator.batch.copies import write_copy
 
-    out = _Outputs()
-    for r, folder in zip(reports, out_dirs):
+    done = _Outputs()
+    for r, name in zip(reports, names):
         if r.error:
             continue
-        written = write_copy(Path(r.path), r, folder, in_place)
+        folder = out / PurePosixPath(name).parent if out else None
+        written = write_copy(Path(r.path), r, folder, in_place, name if out else None)
         if isinstance(written, str):
-            out.ok = False
-            out.copies[r.path] = Copy(notices=(written,))
+            done.ok = False
+            done.copies[r.path] = Copy(notices=(written,))
         else:
-            out.copies[r.path] = Copy(str(written.path), written.notices)
-    return out
+            apart = (_NAMED_APART.format(copy=written.path.name),) if out and _renamed(r.path, name) else ()
+            done.copies[r.path] = Copy(str(written.path), (*written.notices, *apart))
+    return done
+
+
+_NAMED_APART = (
+    "另一个输入与本文件（或其所在的文件夹）同名，为免两份标注副本互相覆盖，本文件的标注副本命名为「{copy}」。"
+)
+
+
+def _renamed(path: str, name: str) -> bool:
+    """Whether the name a file's copy is named after was made apart from another input's (年报~2.xlsx, 年报~2/…)."""
+    return any(
+        part.casefold() != given.casefold()
+        for part, given in zip(reversed(PurePosixPath(name).parts), reversed(Path(path).parts))
+    )
 
 
 def _named_template(args: argparse.Namespace) -> Template:
@@ -328,7 +344,8 @@ def _check(args: argparse.Namespace) -> int:
 
     guard.start()  # the reading worker imports its readers while this process imports the checking core
     with _imports_uncollected(args.own_process):
-        from validator.engine import check_paths, workbook_paths
+        from validator.batch.inputs import named_reports
+        from validator.engine import check_paths
         from validator.render.json import dumps, results_document
         from validator.render.table import print_reports
 
@@ -340,15 +357,15 @@ def _check(args: argparse.Namespace) -> int:
             print(f"无法创建目录 {args.out}（{os_reason(exc)}）。请用 --out 指定一个可写入的目录。", file=sys.stderr)
             return EXIT_WRITE
     decisions = _load_decisions(args)
-    inputs = workbook_paths(args.files)
+    inputs = named_reports(args.files)
     reports = check_paths([path for path, _ in inputs], template)
     if decisions:
         from validator.rounds.decide import apply_decisions
 
         for report in reports:
             apply_decisions(report, decisions)
-    out_dirs = [args.out / folder if args.out else None for _, folder in inputs]
-    written = _Outputs() if args.no_annotate else _annotate(reports, out_dirs, args.in_place)
+    names = [name for _, name in inputs]
+    written = _Outputs() if args.no_annotate else _annotate(reports, names, args.out, args.in_place)
     if args.format == "json":
         print(dumps(results_document(reports, written.copies)))
     else:

@@ -63,12 +63,13 @@ def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
     """
     out: list[tuple[Path, Path]] = []
     for path in map(Path, paths):
-        found = _reports_in(path) if _is_folder(path) else []
+        found = _reports_in(path) if is_folder(path) else []
         out += [(f, f.parent.relative_to(path)) for f in found] or [(path, Path())]
     return out
 
 
-def _is_folder(path: Path) -> bool:
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when it cannot be told (a name too long, no permission)."""
     try:
         return path.is_dir()
     except OSError:  # a name too long, no permission…: reading it will say so in Chinese
@@ -168,7 +169,7 @@ _Entry = tuple[FileReport, "WorkbookGrid | None"]
 def _read(path: Path, read: Callable[[Path], Loaded]) -> _Entry:
     report = FileReport(str(path), engine_version=ENGINE_VERSION)
     try:
-        if _is_folder(path):  # what workbook_paths leaves of a folder without workbooks
+        if is_folder(path):  # what workbook_paths leaves of a folder without workbooks
             raise ReadError(
                 f"文件夹 {path} 中没有 .xlsx/.xlsm 工作簿。请指定工作簿文件，或包含工作簿的文件夹。", "missing"
             )

@@ -6,12 +6,12 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from validator.engine import REPORT_SUFFIXES, copy_beside, names_by_folder
+from validator.engine import REPORT_SUFFIXES, copy_beside, is_folder, names_by_folder, workbook_paths
 from validator.findings import Finding
 from validator.rounds.decide import DecisionRecord
 from validator.sources.sniff import is_lock_file, is_system_file, other_archive, other_archive_refusal
@@ -79,8 +79,8 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
     given_beside = names_by_folder(f.parent.resolve() / f.name for f in given)
     roots: set[str] = set()  # two inputs of one name (东镇/年报.zip, 西镇/年报.zip): the second is 年报~2.zip
     for path in map(Path, paths):
+        root = input_name(path, roots)
         if path.is_dir():
-            root = _unique(path.resolve().name or "根目录", roots, folder=True)
             files = [
                 f
                 for f in path.rglob("*")
@@ -90,9 +90,35 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
             for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
                 _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0, beside[f.parent])
         else:
-            _add_file(out, path, _unique(path.name, roots), staging, 0, given_beside[path.parent.resolve()])
+            _add_file(out, path, root, staging, 0, given_beside[path.parent.resolve()])
     _unique_names(out.items)
     return out
+
+
+def input_name(path: Path, roots: set[str]) -> str:
+    """The name in the outputs of a file or folder given, its files named under it: its own name, or for the second
+    input of one name (东镇/年报.zip, 西镇/年报.zip, or two folders 年报) name~2, the input as a whole; `roots` holds
+    the names of the inputs before it, and gets this one."""
+    if is_folder(path):
+        return unique_name(path.resolve().name or "根目录", roots, folder=True)
+    return unique_name(path.name, roots)
+
+
+def named_reports(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """The reports `nianbao check` takes from `paths` (engine.workbook_paths), each with the relative posix name its
+    annotated copy is named after under --out: as collect names a batch's, so that two inputs of one name (东镇/年报.xlsx
+    and 西镇/年报.xlsx, or two folders 年报) never write one copy. A single input's files keep their names relative to
+    it (a folder's 乡镇/b.xlsx); several inputs' are named under input_name, a folder's files in a folder of its name."""
+    files: list[Path] = []
+    names: list[str] = []
+    roots: set[str] = set()
+    for path in map(Path, paths):
+        root, given_folder = input_name(path, roots), is_folder(path)
+        for file, folder in workbook_paths([path]):
+            files.append(file)
+            name = (folder / file.name).as_posix()
+            names.append(name if len(paths) == 1 else f"{root}/{name}" if given_folder else root)
+    return list(zip(files, distinct_names(names)))
 
 
 def _real(f: Path, folders: dict[Path, Path]) -> Path:
@@ -250,7 +276,7 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> int:
     return written
 
 
-def _unique(name: str, seen: set[str], folder: bool = False) -> str:
+def unique_name(name: str, seen: set[str], folder: bool = False) -> str:
     """`name`, or the first of name~2, name~3… (before a file's suffix) that `seen` does not hold casefolded (Windows and
     macOS folders ignore case); the name returned is added to `seen`."""
     unique, n = name, 1
@@ -266,8 +292,12 @@ def _unique_names(items: list[Item]) -> None:
     """Items of one name get distinct names, as their annotated copies are named after them (validator.batch.work):
     two inputs of one name are told apart by their first part already (collect), what is left is entries of one
     archive that differ only in case, or that the archive holds twice."""
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        name = _unique(item.name, seen)
+    for i, (item, name) in enumerate(zip(items, distinct_names(item.name for item in items))):
         if name != item.name:
             items[i] = replace(item, name=name)
+
+
+def distinct_names(names: Iterable[str]) -> list[str]:
+    """Each name, or the first of name~2, name~3… (see unique_name) that none before it took."""
+    seen: set[str] = set()
+    return [unique_name(name, seen) for name in names]

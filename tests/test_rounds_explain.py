@@ -10,10 +10,11 @@ from copy import copy
 from math import ceil
 from pathlib import Path
 
+import documents
 import openpyxl
 import pytest
 from batch_set import T3, agency
-from builders import build
+from builders import TEMPLATE, build, published
 from test_zip_painter import problems
 
 from validator.annotate.results import FINDING_COLUMNS
@@ -21,7 +22,9 @@ from validator.annotate.zip_painter import UNDO_PART, clear_file
 from validator.cli import main
 from validator.excel.actions import check_book, clear_book, validate_book
 from validator.excel.simulate import book_json, import_xlwings
+from validator.forms.layout import template_layout
 from validator.names import EXPLANATION_COLUMN, ID_COLUMN, INPUT_FILL, MARKS_SHEET, RESULT_SHEET
+from validator.sources.xlsx import load
 from validator.text import display_width
 
 NATURAL = T3.cell_key("new", "natural")
@@ -329,3 +332,47 @@ def test_an_explanation_that_looks_like_a_formula_stays_text(explained_copy: Pat
     row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["规则"]).value == "TX02")
     written = ws.cell(row, cols[EXPLANATION_COLUMN])
     assert (written.value, written.data_type) == (hostile, "s")
+
+
+def _results_text(path: Path) -> str:
+    """Every text of a workbook's results sheet (its notices, findings and explanations), one cell a line."""
+    ws = openpyxl.load_workbook(path)[RESULT_SHEET]
+    return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def test_a_returned_copy_of_a_published_report_brings_nothing_new_for_its_blank_cover(tmp_path: Path):
+    """Round 1 holds 戊局's published Word report (no cover: its title gives the agency and the year). Its copy, the
+    report converted into the official workbook, asks for the cover fields a published report lacks. The agency
+    returns that copy in round 2 with an explanation typed in and only 机关层级 filled: the cover fields still blank
+    are judged as in the published report (no TX01, nothing 新出现 in 本轮变化), the filled one is read, and the
+    next copy still asks for the rest."""
+    first, second = tmp_path / "第1轮", tmp_path / "第2轮"
+    first.mkdir(), second.mkdir()
+    values = agency("某县戊局", "11330521MB0000005", other_matters="本年度没有其他需要报告的事项。", **{NATURAL: 99})
+    sheet = published(tmp_path / "原文.xlsx", values, title="某县戊局2025年度政府信息公开工作年度报告")
+    documents.docx(documents.segments(load(sheet).grid.sheets[0]), first / "戊局年报.docx")
+    assert main(["batch", str(first), "--out", str(tmp_path / "结果1"), "--jobs", "1"]) == 1
+    (doc1,) = results(tmp_path / "结果1")
+    assert sorted(by_rule(doc1)) == ["EQ01", "EQ03", "TX02"]
+    copy1 = tmp_path / "结果1" / doc1["annotated"]
+    asked = "原文没有封面，标注副本「封面」表中的「统一社会信用代码」「机关层级」「机关类别」为空，请补填"
+    assert asked in _results_text(copy1)
+
+    returned = shutil.copy(copy1, second / copy1.name)
+    explain(returned, {"TX02": TX02_NOTE})
+    book = openpyxl.load_workbook(returned)
+    level = next(s for sheet in template_layout(TEMPLATE) for s in sheet.slots if s.key == "agency_level")
+    book["封面"].cell(level.row, level.col, "县级")
+    book.save(returned)
+    out = tmp_path / "结果2"
+    assert main(["batch", str(second), "--out", str(out), "--since", str(tmp_path / "结果1"), "--jobs", "1"]) == 1
+    (doc2,) = results(out)
+    assert sorted(by_rule(doc2)) == ["EQ01", "EQ03", "TX02"]  # no TX01 on the cover the report never had
+    assert doc2["agency"]["agency_level"] == "县级" and doc2["agency"]["credit_code"] is None
+    assert doc2["round"]["previous"] == "第1轮/戊局年报.docx" and doc2["round"]["new"] == []
+    rows = list(openpyxl.load_workbook(out / "汇总.xlsx")["本轮变化"].iter_rows(values_only=True))
+    (change,) = [dict(zip(rows[0], row)) for row in rows[1:]]
+    assert [change[k] for k in ("已改正", "新出现", "仍存在", "已说明", "已接受")] == [0, 0, 2, 1, 0]
+    copy2 = _results_text(out / doc2["annotated"])
+    assert "「统一社会信用代码」「机关类别」尚未填写" in copy2 and "机关层级」" not in copy2.split("尚未填写")[0][-30:]
+    assert "TX01" not in copy2

@@ -296,6 +296,26 @@ def _check_group(group: list[_Pending]) -> None:
         p.report.cells = {k: loc.cell for k, loc in p.located.cells.items()}
         _name_places(p.report)
         _outdated_format(p.report, p.located.template)
+        blank = [k for k in p.located.unpublished if p.report.values.get(k) is None]
+        if blank:
+            p.report.notices.append(unpublished_notice(p.located.template, blank, copy=False))
+
+
+def unpublished_notice(template: Template, keys: Iterable[str], copy: bool) -> str:
+    """What a published report converted into the official workbook says of the required cover fields the report
+    had no value for (`keys`, still blank): to fill them in for the office; while blank they are judged as in the
+    published report, which has no cover (no TX01). `copy`: said on the report's annotated copy, else on a check of
+    the converted workbook (the copy an agency returned, a workbook of nianbao import)."""
+    fields = [f for s in template.sheets for f in s.fields if f.key in set(keys)]
+    sheet = next(s.name for s in template.sheets if fields[0] in s.fields)
+    named = "".join(f"「{f.label}」" for f in fields)
+    said = (
+        f"原文没有封面，标注副本「{sheet}」表中的{named}为空"
+        if copy
+        else f"本工作簿由已发布的年报转换而来，原文没有封面：「{sheet}」表中的{named}尚未填写"
+    )
+    later = "报回时仍未填写的" if copy else "未填写的"
+    return f"{said}，请补填（政务公开办汇总和核对单位需要）；{later}按已发布的年报校验，不作为问题。"
 
 
 def document_origins(grid: WorkbookGrid) -> dict[tuple[str, int, int], Place]:

@@ -3,6 +3,9 @@
 RESULT_SHEET = "校验结果"  # first sheet of an annotated copy: every finding with a link to its cell
 MARKS_SHEET = "_校验标记"  # very hidden: original fills and notes of marked cells, for exact restoring
 TEMPLATE_INFO_SHEET = "_模板信息"  # hidden: template id and version of a generated blank workbook
+# A row of TEMPLATE_INFO_SHEET in a published report converted into the official workbook (nianbao import, the report's
+# annotated copy): the keys of the required cover fields the report had no value for (a published report has no cover).
+UNPUBLISHED_ROW = "原文没有的封面项"
 FACTS_SHEET = "_校验请求"  # very hidden, only during a request of the server button: merges, notes, visibility
 TOOL_SHEETS = frozenset({RESULT_SHEET, MARKS_SHEET, TEMPLATE_INFO_SHEET})
 RESULT_TITLE = "政府信息公开工作年度报告校验结果"  # A1 of the results sheet: how a copied-in results sheet is known

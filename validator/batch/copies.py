@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from validator.annotate.zip_painter import Written, try_write_annotated
 from validator.cellref import CellRef
-from validator.engine import check_paths
+from validator.engine import check_paths, unpublished_notice
 from validator.findings import FileReport
 from validator.provenance import FORMAT_ZH
 from validator.sources.grid import ReadError
@@ -35,11 +35,15 @@ def write_copy(
         named = PurePosixPath(name).name if name else source.name
         converted = Path(tmp) / f"{named}.xlsx"  # 年报.pdf → 年报.pdf.校验.xlsx: never 年报.xlsx's copy
         try:
-            convert(source, converted, template_by_id(report.template) if report.template else None)
+            done = convert(source, converted, template_by_id(report.template) if report.template else None)
         except (ReadError, OSError) as exc:
             return f"无法生成标注副本：{getattr(exc, 'message', exc)}"
         (checked,) = check_paths([converted])
-        written = try_write_annotated(converted, on_copy(report, checked), out_dir or source.parent)
+        shown = on_copy(report, checked)
+        if done.unpublished:  # on its results sheet: the agency fills them in the copy it returns
+            asked = unpublished_notice(done.template, done.unpublished, copy=True)
+            shown = replace(shown, notices=[*shown.notices, asked])
+        written = try_write_annotated(converted, shown, out_dir or source.parent)
     if isinstance(written, str):
         return written
     kept = (NOT_IN_PLACE,) if in_place else ()  # the original is no workbook to mark: it is left as it was

@@ -96,6 +96,8 @@ def _parse(located: LocatedReport) -> _Parsed:
             out.findings.append(builtin_finding(parsed.rule, message, loc.cell))
         if cell.required and cell.kind == "year" and parsed.value is None:
             out.findings.append(builtin_finding("TX07", f"{ctx.where(key)}为空。{_no_year()}", loc.cell))
+        elif parsed.value is None and key in located.unpublished:
+            pass  # the published report this workbook was converted from has no cover: judged as that report
         elif cell.required and (parsed.value is None or _placeholder_text(cell.kind, parsed.value)):
             said = "为空" if parsed.value is None else f"只填了「{parsed.value}」"
             out.values[key] = None  # as if blank: the rules about its content would only repeat this

@@ -8,7 +8,7 @@ from typing import Any
 
 from validator.annotate.plan import Merge
 from validator.names import MARKS_SHEET, TEMPLATE_INFO_SHEET, is_results_sheet
-from validator.sources.grid import ExcelError, SheetGrid, Uncached, WorkbookGrid
+from validator.sources.grid import ExcelError, SheetGrid, Uncached, WorkbookGrid, template_info
 
 # What Excel shows for an error value; xlwings reads them as these texts with err_to_str.
 _ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!"})
@@ -35,14 +35,14 @@ def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:
 
     Without a supplement, merges are read from the desktop client (COM) and are unknown elsewhere.
     """
-    sheets, results, template_id = [], [], None
+    sheets, results, template_id, unpublished = [], [], None, frozenset()
     for sheet in book.sheets:
         if sheet.name == MARKS_SHEET:
             continue
         used = sheet.used_range
         cells = range_cells(used.row, used.column, used.options(ndim=2, err_to_str=True).value)
         if sheet.name == TEMPLATE_INFO_SHEET:
-            template_id = cells.get((1, 2))
+            template_id, unpublished = template_info(cells)
             continue
         if supplement is None:
             found: Sequence[Merge] = _desktop_merges(used)
@@ -51,7 +51,7 @@ def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:
             cells |= {pos: Uncached(f) for pos, f in supplement.uncalculated.get(sheet.name, {}).items()}
         kept = results if is_results_sheet(sheet.name, cells.get((1, 1))) else sheets
         kept.append(SheetGrid(sheet.name, cells, tuple(found), sheet.visible))
-    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None, results)
+    return WorkbookGrid(sheets, template_id, results, unpublished=unpublished)
 
 
 def range_cells(top: int, left: int, rows: list[list[object]]) -> dict[tuple[int, int], object]:

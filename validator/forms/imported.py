@@ -6,6 +6,7 @@ has no place for (written under 二、三、四)."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from validator.cellref import CellRef, coordinate
 from validator.engine import document_origins, read_located, with_places
 from validator.forms.sample import fill_workbook
 from validator.forms.workbook import write_blank
-from validator.provenance import Place
+from validator.locate.title import AGENCY_FIELD
+from validator.names import UNPUBLISHED_ROW
+from validator.provenance import DOCUMENT_FORMATS, Place
 from validator.sources.document import is_entry
 from validator.sources.grid import SheetGrid
 from validator.spec.model import Template
@@ -29,6 +32,7 @@ class Conversion:
     problems: tuple[str, ...]  # the structure findings of the report (missing tables, columns, rows…)
     cover_from: tuple[tuple[str, object, str], ...] = ()  # cover fields (key, value, where) of a report without a cover
     uncarried: tuple[str, ...] = ()  # text under a table section (二、三、四): where it is, and how it begins
+    unpublished: tuple[str, ...] = ()  # the required cover fields a published report has no value for, left blank
 
 
 def convert(source: Path, target: Path, template: Template | None = None) -> Conversion:
@@ -38,18 +42,29 @@ def convert(source: Path, target: Path, template: Template | None = None) -> Con
     values = {key: loc.raw for key, loc in located.cells.items() if loc.raw is not None}
     used = {(loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in located.cells.values()}
     cover_from = tuple((key, values[key], where) for key, where in located.cover_from.items())
+    unpublished = _unpublished(template, located.cells) if grid.source_format in DOCUMENT_FORMATS else ()
     with tempfile.TemporaryDirectory(prefix="nianbao-import-") as tmp:
         blank = Path(tmp) / "blank.xlsx"
         write_blank(template, blank)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fill_workbook(blank, target, values, template)
+        fill_workbook(
+            blank, target, values, template, {UNPUBLISHED_ROW: " ".join(unpublished)} if unpublished else None
+        )
     origins = document_origins(grid)
     problems = tuple(f.message for f in with_places(located.findings, origins))
     uncarried = tuple(
         f"「{template.section_texts[key]}」之下（{_place(loc.cell, origins)}{_count(loc.raw)}）：{_beginning(loc.raw)}"
         for key, loc in located.section_texts.items()
     )
-    return Conversion(target, template, tuple(_unplaced(grid.sheets, used)), problems, cover_from, uncarried)
+    unplaced = tuple(_unplaced(grid.sheets, used))
+    return Conversion(target, template, unplaced, problems, cover_from, uncarried, unpublished)
+
+
+def _unpublished(template: Template, located: Mapping[str, object]) -> tuple[str, ...]:
+    """The required fields of the cover (the sheet holding the agency's name) that a published report, which has no
+    cover, gave no value for: its title names the agency and the year, nothing names the rest (统一社会信用代码…)."""
+    cover = next((s for s in template.sheets if AGENCY_FIELD in {f.key for f in s.fields}), None)
+    return tuple(f.key for f in cover.fields if f.required and f.key not in located) if cover else ()
 
 
 _SHOWN = 40  # characters of a text shown where the text is not carried

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import openpyxl
 
 from validator.forms.layout import template_layout
+from validator.names import TEMPLATE_INFO_SHEET
 from validator.rules.kinds.credit_code import CODE_ALPHABET, credit_code_problem
 from validator.spec.model import Template
 
@@ -23,12 +25,17 @@ def balanced_values(template: Template) -> dict[str, object]:
     return dict(template.example)
 
 
-def fill_workbook(blank: Path, target: Path, values: dict[str, object], template: Template) -> None:
-    """Write `values` into the input cells of a generated blank workbook and save it as `target`."""
+def fill_workbook(
+    blank: Path, target: Path, values: dict[str, object], template: Template, info: Mapping[str, str] | None = None
+) -> None:
+    """Write `values` into the input cells of a generated blank workbook and save it as `target`; `info` adds rows
+    (label, value) to its hidden template information sheet."""
     wb = openpyxl.load_workbook(blank)
     for sheet in template_layout(template):
         ws = wb[sheet.name]
         for slot in sheet.slots:
             if slot.key in values:
                 ws.cell(slot.row, slot.col, values[slot.key])
+    for label, value in (info or {}).items():
+        wb[TEMPLATE_INFO_SHEET].append([label, value])
     wb.save(target)

@@ -210,6 +210,7 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
         report = _locate_labels(grid, template)
         remember(grid, report)
     report.formula_parts = {s.name: s.formula_xml for s in grid.sheets if s.formula_xml}
+    report.unpublished = grid.unpublished
     for sheet in grid.sheets:
         if sheet.further is not None:
             report.add("ST10", _further_report(sheet.further), CellRef(sheet.name, sheet.further.row, 1))

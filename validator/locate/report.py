@@ -75,6 +75,7 @@ class LocatedReport:
     cover_from: dict[str, str] = field(default_factory=dict)  # cover field → where a report without one names it
     section_texts: dict[str, Located] = field(default_factory=dict)  # text under 二、三、四 (Template.section_texts)
     formula_parts: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet → its part, if it has formulas
+    unpublished: frozenset[str] = frozenset()  # cover fields judged as in the published report (WorkbookGrid's)
 
     def formula(self, key: str) -> str | None:
         """The formula ("=SUM(D7:H7)") of an input's cell, when the cell shows the formula's saved result."""

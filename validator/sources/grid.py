@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from validator.names import UNPUBLISHED_ROW
+
 if TYPE_CHECKING:
     from validator.provenance import Place
 
@@ -68,6 +70,21 @@ class WorkbookGrid:
     template_id: str | None = None
     results: list[SheetGrid] = field(default_factory=list)
     source_format: str = "xlsx"  # html, docx, pdf for a document turned into one sheet (validator.sources.document)
+    # A published report converted into the official workbook: the required cover fields the report had no value for
+    # (names.UNPUBLISHED_ROW), judged while blank as in the report itself
+    unpublished: frozenset[str] = frozenset()
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)
+
+
+def template_info(cells: Cells) -> tuple[str | None, frozenset[str]]:
+    """What a generated workbook's hidden info sheet (names.TEMPLATE_INFO_SHEET) declares: its template id, and the
+    cover fields a published report converted into it lacked (names.UNPUBLISHED_ROW, keys separated by spaces)."""
+    template_id = cells.get((1, 2))
+    row = next((r for (r, c), v in cells.items() if c == 1 and v == UNPUBLISHED_ROW), None)
+    keys = cells.get((row, 2)) if row else None
+    return (
+        template_id if isinstance(template_id, str) else None,
+        frozenset(keys.split()) if isinstance(keys, str) else frozenset(),
+    )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 from validator.names import MARKS_SHEET, TEMPLATE_INFO_SHEET, is_results_sheet
 from validator.sources.files import read_regular
-from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid
+from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Uncached, WorkbookGrid, template_info
 from validator.sources.limits import Limits, over_limit
 from validator.sources.package import inspect_package
 from validator.sources.sniff import SAVE_AS, open_package
@@ -177,7 +177,7 @@ def _grid(
     with io.BytesIO(data) as fh:
         book = python_calamine.CalamineWorkbook.from_filelike(fh)
     sheets, results = [], []
-    template_id = None
+    template_id, unpublished = None, frozenset()
     for meta in book.sheets_metadata:
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name == MARKS_SHEET:
             continue
@@ -187,10 +187,10 @@ def _grid(
         else:
             cells = _calamine_cells(sheet) | overlay.get(meta.name, {})
         if meta.name == TEMPLATE_INFO_SHEET:
-            template_id = cells.get((1, 2))
+            template_id, unpublished = template_info(cells)
             continue
         merges = tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ())
         visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
         kept = results if is_results_sheet(meta.name, cells.get((1, 1))) else sheets
         kept.append(SheetGrid(meta.name, cells, merges, visible, formula_xml=formulas.get(meta.name, b"")))
-    return WorkbookGrid(sheets, template_id if isinstance(template_id, str) else None, results)
+    return WorkbookGrid(sheets, template_id, results, unpublished=unpublished)

@@ -83,8 +83,9 @@ def rows_mask(frame: pd.DataFrame, keys: Sequence[str], ok: Callable[[dict], boo
     per report would cost more than most rules themselves)."""
     import pandas as pd
 
-    rows = frame[list(dict.fromkeys(keys))].to_dict("records")
-    return pd.DataFrame({0: [ok(row) for row in rows]}, index=frame.index)
+    keys = list(dict.fromkeys(keys))
+    columns = [frame[k].tolist() for k in keys]  # plain Python values, a column at a time (to_dict boxes each cell)
+    return pd.DataFrame({0: [ok(dict(zip(keys, row))) for row in zip(*columns)]}, index=frame.index)
 
 
 ADVICE = Param("advice", "text", required=False, default="")  # what to do, said after the rule's summary

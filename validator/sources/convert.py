@@ -1,5 +1,5 @@
-"""Converting legacy binary files (.doc/.wps, .xls/.et) and OpenDocument spreadsheets (.ods) with LibreOffice, headless, in a throwaway profile, within a
-time limit; the converted bytes are then read like any .docx/.xlsx."""
+"""Converting legacy binary files (.doc/.wps, .xls/.et) and OpenDocument spreadsheets (.ods) with LibreOffice,
+headless, in a throwaway profile, within a time limit; the converted bytes are then read like any .docx/.xlsx."""
 
 from __future__ import annotations
 

@@ -6,16 +6,14 @@ email package (its transfer encoding undone, its declared charset kept) for the 
 
 from __future__ import annotations
 
-import email
-import email.errors
-import email.parser
-import email.policy
 import re
-from email.message import Message
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 _HEAD = 16 * 1024  # an archive's own headers: a few hundred bytes (a long Subject folded over lines)
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:")  # a field name (printable ASCII but ":") and its colon (RFC 5322)
@@ -40,6 +38,9 @@ def is_web_archive(data: bytes) -> bool:
     lines = head[: end.start()].splitlines()
     if not all(_HEADER_LINE.match(line) or line[:1] in (b" ", b"\t") for line in lines):
         return False
+    import email.parser  # here: every file is sniffed, few are archives (the email package costs a cold start ~17 ms)
+    import email.policy
+
     headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head[: end.end()])
     kind = headers.get_content_type()
     return kind == "multipart/related" or (kind == "text/html" and "MIME-Version" in headers)
@@ -50,6 +51,10 @@ def main_page(data: bytes, limits: Limits, what: str = WHAT, advice: str = SAVE_
     (Chrome: Snapshot-Content-Location) names, else its first text/html part; its transfer encoding undone. A
     ReadError naming the archive as `what` and ending in `advice` when the archive holds no page, its page is cut
     off, or it is malformed past reading; and when the decoded page is past the size limit of a file."""
+    import email
+    import email.errors
+    import email.policy
+
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts = [part for part in message.walk() if not part.is_multipart()]

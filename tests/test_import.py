@@ -1033,6 +1033,22 @@ def test_import_writes_the_official_workbook(corpus, tmp_path: Path, fmt: str) -
     assert "未能放入模板" not in done.stdout
 
 
+def test_import_of_reports_of_one_name_writes_each_apart(corpus, tmp_path: Path) -> None:
+    """Two agencies' 年报.html from two folders, and a 年报.docx beside one: each becomes its own workbook, none is
+    overwritten by another (the second 年报.html was written over the first)."""
+    page = _rendering(corpus, "balanced", "html").read_bytes()
+    sources = {"东镇": "东镇人民政府", "西镇": "西镇人民政府"}
+    for folder, agency in sources.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "年报.html").write_bytes(page.replace("某机关".encode(), agency.encode()))
+    shutil.copy(_rendering(corpus, "balanced", "docx"), tmp_path / "东镇" / "年报.docx")
+    out = tmp_path / "out"
+    done = _cli("import", str(tmp_path / "东镇"), str(tmp_path / "西镇"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    written = {p.name: openpyxl.load_workbook(p)["封面"].cell(*_slot("agency_name")).value for p in out.glob("*.xlsx")}
+    assert written == {"年报.docx.xlsx": "某机关", "年报.html.xlsx": "东镇人民政府", "年报~2.html.xlsx": "西镇人民政府"}
+
+
 # A site's metadata after the report: a document number and dates, no numbers of the report.
 CHROME = (
     "<table><tr><td>索引号：000014349/2026-00012</td><td>2026-01-15</td><td>2026年1月15日</td></tr></table>".encode()

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -377,6 +378,7 @@ _COVER_ZH = {"agency_name": "机关名称", "report_year": "报告年度"}
 
 
 def _import(args: argparse.Namespace) -> int:
+    from validator.batch.inputs import unique_name
     from validator.engine import workbook_paths
     from validator.forms.imported import convert
     from validator.sources.grid import ReadError
@@ -386,9 +388,11 @@ def _import(args: argparse.Namespace) -> int:
     if single and len(inputs) > 1:
         raise _UsageError(f"要转换 {len(inputs)} 个文件，-o 应是一个目录，而不是 {args.output.name}")
     status, used = EXIT_OK, set()
+    stems = Counter(path.stem.casefold() for path in inputs)
     for path in inputs:
-        name = path.stem if path.stem not in used else path.name
-        used.add(name)
+        # Its stem, or its whole name beside another file of that stem (年报.docx, 年报.pdf); never a name taken
+        # before (年报.docx in two folders: 年报~2.docx), so that no conversion overwrites another.
+        name = unique_name(path.stem if stems[path.stem.casefold()] == 1 else path.name, used)
         target = args.output if single else args.output / f"{name}.xlsx"
         if target.resolve() == path.resolve():
             raise _UsageError(f"转换结果不能覆盖原文件 {path}；请用 -o 指定另一个目录")

@@ -30,7 +30,7 @@ from validator.rounds.explain import apply_explanations, read_explanations
 from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
-from validator.sources.sniff import is_lock_file, is_system_file
+from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_lock_file, is_system_file
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
@@ -42,10 +42,6 @@ CHUNK_SIZE = 200
 # How this tool names what it writes beside a file (validator.annotate.zip_painter): an annotated copy x.校验.xlsx
 # (a document's x.pdf.校验.xlsx) and --in-place backups x.bak.xlsx, x.bak2.xlsx; .xlsm for a workbook with macros.
 _OWN_OUTPUT = re.compile(r"(?P<stem>.+)(?:(?P<copy>\.校验)|\.bak\d*)\.(?:xlsx|xlsm)", re.IGNORECASE)
-# Other formats too (.xls/.et, .ods): converted by LibreOffice, or their owners are told to save them as .xlsx.
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
-# Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
-DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
 REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 
 

@@ -173,8 +173,8 @@ class Guard:
 
 def _extra_seconds(path: Path, limits: Limits) -> float:
     """The time beyond the limit that a file takes for what it is: an OLE compound file (.doc/.wps/.xls/.et) or an
-    OpenDocument spreadsheet (.ods) may be converted by LibreOffice first, and a long PDF is laid out page by page (~70 ms each), so that a PDF within the
-    page limit is read rather than refused as if it were hostile."""
+    OpenDocument spreadsheet (.ods) may be converted by LibreOffice first, and a long PDF is laid out page by page
+    (~70 ms each), so that a PDF within the page limit is read rather than refused as if it were hostile."""
     try:
         if not Path(path).is_file():  # a FIFO or device is refused by the worker, never opened here
             return 0

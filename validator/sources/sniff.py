@@ -38,8 +38,11 @@ _OTHER_PACKAGES = (
 )
 # The parts at the root of every OOXML, OpenDocument or EPUB package: a zip without them is an archive of files.
 _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
-_ARCHIVED_BOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
-_ARCHIVED_DOCUMENTS = (".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd")
+# The suffixes of reports, in folders and archives alike. Workbooks: other formats too (.xls/.et, .ods), converted by
+# LibreOffice, or their owners are told to save them as .xlsx.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
+# Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
+DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
 _UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 # Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
 _OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", ".7z", "7z"), (b"Rar!\x1a\x07", ".rar", "RAR"))
@@ -190,7 +193,7 @@ def _archive(names: set[str]) -> Archive | None:
         return None  # a package, even one without its content types (a PowerPoint file made by hand)
     paths = [PurePosixPath(n.replace("\\", "/")) for n in names if not n.endswith(("/", "\\"))]
     kept = [p.suffix.lower() for p in paths if not is_lock_file(p.name) and not is_system_file(p.parts)]
-    books, documents = sum(s in _ARCHIVED_BOOKS for s in kept), sum(s in _ARCHIVED_DOCUMENTS for s in kept)
+    books, documents = sum(s in WORKBOOK_SUFFIXES for s in kept), sum(s in DOCUMENT_SUFFIXES for s in kept)
     return Archive(books, documents, kept.count(".zip"))
 
 

@@ -18,6 +18,7 @@ from validator.provenance import Place
 from validator.report_titles import titles_a_year
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
+from validator.text import visible
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
@@ -45,9 +46,6 @@ _TRADITIONAL_MIN = 20  # traditional characters at least: a simplified report ma
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
-# Characters a page or document holds but nobody sees: zero-width spaces and joiners, soft hyphens, direction marks,
-# byte order marks (rich-text editors leave them after numbers: "20\u200b" is 20 to the reader of the page).
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # A line saying that the table below goes on with the one above: 「续表」「续表三」「表三（续）」「（续上表）」.
 CONTINUED = re.compile(
     r"[（(]?\s*(?:续\s*上?\s*表\s*[一二三四\d]?|表\s*[一二三四\d]\s*[（(]?\s*续(?:上?表)?\s*[)）]?)\s*[)）]?\s*[:：]?"
@@ -299,11 +297,6 @@ def traditional(values) -> list[str]:
     if sum(counts.values()) < max(_TRADITIONAL_MIN, sum(text.count(s) for s in _SIMPLIFIED) + 1):
         return []
     return sorted((t for t in counts if counts[t]), key=lambda t: -counts[t])[:5]
-
-
-def visible(text: str) -> str:
-    """The text without the characters nobody sees (see _INVISIBLE); line and paragraph separators as line breaks."""
-    return _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 def repeated_header(first: Table, more: Table) -> int:

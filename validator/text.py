@@ -16,6 +16,8 @@ _DIGITS = re.compile(r"(\d+)")
 # marks and isolates, byte order marks. Rich-text editors, web pages and OA systems leave them after numbers, and a
 # paste carries them into a cell: "20\u200b" is 20 to the reader of the page and to the clerk looking at the cell.
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# What users are told of them, where it helps (a cell to be typed again, a code to be typed exactly).
+INVISIBLE_SAID = "看不见的字符（从网页等处复制时常带入）"
 
 
 def fmt(value: float) -> str:

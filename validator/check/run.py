@@ -25,7 +25,7 @@ from validator.rules.context import ReportContext
 from validator.rules.kinds import KINDS
 from validator.sources.uncached import calculated_formulas, summed_cells
 from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
-from validator.text import fmt
+from validator.text import INVISIBLE_SAID, fmt, visible
 
 
 @dataclass
@@ -126,26 +126,39 @@ class _Entry(NamedTuple):
 
 @dataclass(frozen=True)
 class _Grouped:
-    """How a rule is told once for many cells of a sheet: the message (sheet, count, ranges, the first cell) and the
-    part the other cells play."""
+    """How a rule is told once for many cells of a sheet: the message (sheet, ranges, the cells: the first one named)
+    and the part the other cells play."""
 
-    many: Callable[[str, int, str, _Entry], str]
+    many: Callable[[str, str, list[_Entry]], str]
     role: str
     least: int = 2  # fewer cells of a sheet are told one by one
 
 
 _UNCALCULATED = _Grouped(
-    lambda sheet, n, where, first: (
-        f"{sheet}有 {n} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {first.cell.coordinate} 的公式为 "
-        f"{first.raw}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
+    lambda sheet, where, cells: (
+        f"{sheet}有 {len(cells)} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {cells[0].cell.coordinate} 的公式为 "
+        f"{cells[0].raw}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
     ),
     "同样未保存计算结果的公式",
 )
+
+
+def _texts(sheet: str, where: str, cells: list[_Entry]) -> str:
+    """TY03 for many cells of a sheet; those holding characters nobody sees (a table pasted from a web page) are to be
+    typed again, which clears the characters (a changed number format keeps them)."""
+    first, hidden = cells[0], [e.cell for e in cells if visible(e.raw) != e.raw]
+    told = f"{sheet}有 {len(cells)} 个单元格是以文本形式存储的数字（{where}；"
+    told += f"如 {first.cell.coordinate} 填的是「{visible(first.raw)}」）"
+    if len(hidden) == len(cells):
+        return f"{told}，这些单元格中都夹有{INVISIBLE_SAID}，已按其中的数字校验。请清除这些单元格后重新键入数值。"
+    convert = "请把它们改为数值（在 Excel 中选中这些单元格，点旁边的提示图标，选「转换为数字」）"
+    if not hidden:
+        return f"{told}，已按其中的数字校验。{convert}。"
+    return f"{told}，已按其中的数字校验。{convert}；其中 {_ranges(hidden)} 夹有{INVISIBLE_SAID}，请清除后重新键入数值。"
+
+
 _TEXT = _Grouped(
-    lambda sheet, n, where, first: (
-        f"{sheet}有 {n} 个单元格是以文本形式存储的数字（{where}；如 {first.cell.coordinate} 填的是「{first.raw}」），"
-        "已按其中的数字校验。请把它们改为数值（在 Excel 中选中这些单元格，点旁边的提示图标，选「转换为数字」）。"
-    ),
+    _texts,
     "同样是以文本形式存储的数字",
     6,  # a few are told one by one, each with what it holds (full-width digits, an apostrophe…)
 )
@@ -164,7 +177,7 @@ def _per_sheet(
             out += [builtin_finding(rule, e.alone + note([e.key]), e.cell) for e in cells]
             continue
         keys = [e.key for e in cells]
-        message = how.many(sheet, len(keys), _ranges([first.cell, *(e.cell for e in others)]), first) + note(keys)
+        message = how.many(sheet, _ranges([first.cell, *(e.cell for e in others)]), cells) + note(keys)
         related = tuple(Related(e.cell, how.role) for e in others)
         out.append(Finding(rule, BUILTIN[rule].severity, message, first.cell, related))
     return out

@@ -4,7 +4,8 @@ Semantics (documented for users in docs/values.md):
 - blank required number → TY01, counts as 0 in sums so that one blank does not cascade;
 - "/", "—", "-", "无", "不适用" … → TY02, counts as 0;
 - a number stored as text ("１２", " 12 ", "1,234", "1 234": thousands in groups of three) → TY03 (warning), its number
-  is used;
+  is used; characters nobody sees (a zero-width space pasted from a web page: validator.text.visible) are no part of
+  it, and the message says they are there (the cell has to be typed again);
 - digits split by a space otherwise ("5 6", "12 34": two cells run together, or a stray space) → TY07, value unknown,
   never the digits run together;
 - a number with a unit ("12件", "3.5万元", "251000元" in a 万元 cell) → TY04, the converted number is used;
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from validator.rules.numerals import chinese_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
-from validator.text import fmt
+from validator.text import INVISIBLE_SAID, fmt, visible
 
 UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
@@ -54,9 +55,10 @@ class Parsed:
 
 def _text_number(text: str, kind: str) -> Parsed:
     """Interpret text found in a numeric cell."""
-    spaced = unicodedata.normalize("NFKC", text)
+    seen = visible(text)
+    spaced = unicodedata.normalize("NFKC", seen)
     norm = re.sub(r"\s+", "", spaced)
-    shown = text.strip()
+    shown = seen.strip()
     if any(not _SPACED_THOUSANDS.fullmatch(run[0]) for run in _SPACED_DIGITS.finditer(spaced)):
         return Parsed(
             UNKNOWN,
@@ -72,12 +74,16 @@ def _text_number(text: str, kind: str) -> Parsed:
     if _NUMBER.match(norm):
         value = float(norm.replace(",", ""))
         advice = (
-            "请改为整数数值（件数不能有小数）"
-            if kind in COUNT_KINDS and not value.is_integer()
-            else f"请改为数值 {fmt(value)}"
+            "整数数值（件数不能有小数）" if kind in COUNT_KINDS and not value.is_integer() else f"数值 {fmt(value)}"
+        )
+        # Typed again, the hidden characters go (a changed number format keeps them).
+        hidden, advice = (
+            (f"，其中夹有{INVISIBLE_SAID}", f"请清除该单元格后重新键入{advice}")
+            if seen != text
+            else ("", f"请改为{advice}")
         )
         return Parsed(
-            value, "TY03", f"是以文本形式存储的数字「{text}」{apostrophe}，已按 {fmt(value)} 校验。{advice}。"
+            value, "TY03", f"是以文本形式存储的数字「{seen}」{apostrophe}{hidden}，已按 {fmt(value)} 校验。{advice}。"
         )
     m = _CHANGE_IN_WORDS.match(norm)
     if m and kind in SIGNED_KINDS:
@@ -111,7 +117,7 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
     """The numeric meaning of a raw cell value in a count or money cell."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # the common case first
         return Parsed(float(raw))
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None or (isinstance(raw, str) and not visible(raw).strip()):
         return Parsed(0.0, "TY01", "为空。没有发生的请填 0；已按 0 校验。") if required else Parsed(None)
     if isinstance(raw, ExcelError):
         return Parsed(UNKNOWN, "TY08", f"是公式错误值「{raw}」，该单元格未参与勾稽校验。请修正公式或直接填写数字。")
@@ -131,13 +137,14 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
 
 
 def parse_text(raw: object) -> str | None:
-    """The text of a text-like cell, or None when blank; numbers typed into text cells keep their digits."""
+    """The text of a text-like cell as its reader sees it (without the characters nobody sees), or None when blank;
+    numbers typed into text cells keep their digits."""
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = str(raw).strip()
-    return text or None
+    text = visible(str(raw))
+    return text.strip() or None
 
 
 _YEAR = re.compile(r"(\d{4}|[零〇一二三四五六七八九]{4}|(?P<short>\d{2}))年?度?")

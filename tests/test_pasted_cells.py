@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import TEMPLATE, build
+from test_agency_identity import batch, report, results, summed
 
 from validator import check_paths
 from validator.findings import FileReport
-from validator.forms.sample import balanced_values
+from validator.forms.sample import balanced_values, valid_credit_code
 
 BALANCED = balanced_values(TEMPLATE)
 T3 = TEMPLATE.tables["t3"]
@@ -90,3 +91,22 @@ def test_cover_text_is_read_without_invisible_characters(tmp_path: Path) -> None
     assert checked.findings == []
     assert (checked.agency["agency_name"], checked.agency["agency_level"]) == ("某县人民政府办公室", "县级")
     assert checked.agency["report_year"] == 2025
+
+
+def test_report_years_as_agencies_write_them(tmp_path: Path) -> None:
+    """「2025 年」「2025 年度」 (before: 「不是年份」, and the report year was empty), full-width digits and spaces,
+    Chinese numerals with 〇 written as ○; what is no year is still refused."""
+    for written in ("2025 年", "2025 年度", "2025年度", "２０２５　年度", "二○二五年", "二〇二五 年度"):
+        checked = _checked(tmp_path / "年度.xlsx", report_year=written)
+        assert (checked.findings, checked.agency["report_year"]) == ([], 2025), written
+    for written in ("2024-2025", "2025年年", "一二三四"):
+        checked = _checked(tmp_path / "非年度.xlsx", report_year=written)
+        assert [f.rule for f in checked.findings] == ["TY07"], written
+        assert checked.agency["report_year"] is None
+
+
+def test_a_year_written_with_a_space_is_counted_in_the_region_s_totals(tmp_path: Path) -> None:
+    code1, code2 = (valid_credit_code(f"11330521MB00000{n:02d}") for n in (1, 2))
+    out = batch(tmp_path, 1, {"01.xlsx": report(1, code1, report_year="2025 年度"), "02.xlsx": report(2, code2)})
+    assert [d["agency"]["report_year"] for d in results(out).values()] == [2025, 2025]
+    assert summed(out).startswith("纳入合计：2 份")

@@ -14,9 +14,11 @@ _REPORT = re.compile(
 )
 _ZERO = "〇零○ＯO"
 _CHINESE_DIGITS = {c: "0" for c in _ZERO} | {c: str(i) for i, c in enumerate("一二三四五六七八九", 1)}
+# A year in Chinese numerals, digit by digit, as titles and covers write it: "二〇二五", "二零二五", "二○二五".
+CHINESE_YEAR = rf"(?:一九|二[{_ZERO}])[{_ZERO}一二三四五六七八九]{{2}}"
 # A year as a title writes it: "2025年度", "2025 年", "二〇二五年", "二零二五年度", "（2025年）" after the report.
 _YEAR = re.compile(
-    rf"[（(]?(?P<year>(?<!\d)(?:19|20)\d{{2}}|(?:一九|二[{_ZERO}])[{_ZERO}一二三四五六七八九]{{2}})"
+    rf"[（(]?(?P<year>(?<!\d)(?:19|20)\d{{2}}|{CHINESE_YEAR})"
     r"\s*(?:年度?|(?=(?:政府信息公开|政务公开|信息公开)))[)）]?"
 )
 SENTENCE = re.compile(r"[。，；！？,;!?]")  # a title ends no sentence and has no clause
@@ -51,7 +53,7 @@ def read_title(text: str) -> tuple[str | None, int | None] | None:
     report = _REPORT.search(rest)
     if report is None:
         return None
-    return _agency(rest[: report.start()]), _year(year["year"]) if year else None
+    return _agency(rest[: report.start()]), year_number(year["year"]) if year else None
 
 
 def titles_a_year(text: str) -> bool:
@@ -61,7 +63,8 @@ def titles_a_year(text: str) -> bool:
     return title is not None and title[1] is not None
 
 
-def _year(written: str) -> int:
+def year_number(written: str) -> int:
+    """The year a title or cover writes in digits or digit by digit in Chinese numerals (CHINESE_YEAR)."""
     return int("".join(_CHINESE_DIGITS.get(c, c) for c in written))
 
 

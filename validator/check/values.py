@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from validator.rules.numerals import chinese_number
+from validator.report_titles import CHINESE_YEAR, year_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
 from validator.text import INVISIBLE_SAID, fmt, visible
@@ -147,12 +147,14 @@ def parse_text(raw: object) -> str | None:
     return text.strip() or None
 
 
-_YEAR = re.compile(r"(\d{4}|[零〇一二三四五六七八九]{4}|(?P<short>\d{2}))年?度?")
+# A year as covers write it (after NFKC: full-width digits and spaces as ASCII): "2025", "2025年", "2025 年度",
+# "二〇二五年"; or two digits, which cannot tell the year's century (nor so the format).
+_YEAR = re.compile(rf"(?:(?P<year>\d{{4}}|{CHINESE_YEAR})|(?P<short>\d{{2}}))\s*年?\s*度?")
 
 
 def parse_year(raw: object) -> Parsed:
-    """A year such as 2023, "2023", "2023年", "２０２３年度" or "二〇二三年"; two digits ("23") are asked about (the
-    year chooses the format, and a guess would choose it silently)."""
+    """A year such as 2023, "2023", "2023年", "2023 年度", "２０２３年度" or "二〇二三年"; two digits ("23") are asked
+    about (the year chooses the format, and a guess would choose it silently)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
         if not 10 <= raw < 100:
             return Parsed(float(raw))
@@ -169,5 +171,5 @@ def parse_year(raw: object) -> Parsed:
             f"如指 20{m['short']} 年，请填写四位数字 20{m['short']}。",
         )
     if m:
-        return Parsed(float(m[1]) if m[1].isdigit() else float(chinese_number(m[1]) or 0))
+        return Parsed(float(year_number(m["year"])))
     return Parsed(UNKNOWN, "TY07", f"填了「{text}」，不是年份。请填写四位数字的年份，如 {dt.date.today().year - 1}。")

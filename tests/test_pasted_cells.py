@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import TEMPLATE, build
-from test_agency_identity import batch, report, results, summed
+from test_agency_identity import batch, report, results, sheet, summed
 
 from validator import check_paths
 from validator.findings import FileReport
@@ -110,3 +110,38 @@ def test_a_year_written_with_a_space_is_counted_in_the_region_s_totals(tmp_path:
     out = batch(tmp_path, 1, {"01.xlsx": report(1, code1, report_year="2025 年度"), "02.xlsx": report(2, code2)})
     assert [d["agency"]["report_year"] for d in results(out).values()] == [2025, 2025]
     assert summed(out).startswith("纳入合计：2 份")
+
+
+def test_a_credit_code_with_a_space_says_where_and_that_it_is_valid_without(tmp_path: Path) -> None:
+    """Before: 「应为 18 位，实际为 19 位」, while the clerk counts 18 characters on the certificate and in the cell."""
+    code = BALANCED["credit_code"]
+    spaced = _checked(tmp_path / "空格.xlsx", credit_code=f"{code[:8]} {code[8:]}")
+    assert [(f.rule, f.severity, f.message) for f in spaced.findings] == [
+        (
+            "CV01",
+            "warning",
+            f"封面 B3「统一社会信用代码」「{code[:8]} {code[8:]}」第 8 位与第 9 位之间有空格，去掉后符合编码规则。"
+            "请删除其中的空格。",
+        )
+    ]
+    pasted = _checked(tmp_path / "粘贴.xlsx", credit_code=f"{code}\u200b")
+    (finding,) = pasted.findings
+    assert finding.message.endswith(
+        "末尾有看不见的字符（从网页等处复制时常带入），去掉后符合编码规则。请清除该单元格后重新键入这 18 位代码。"
+    )
+    short = _checked(tmp_path / "位数.xlsx", credit_code=f"{code[:8]} {code[8:-1]}")
+    (finding,) = short.findings
+    assert finding.message.endswith(
+        "第 8 位与第 9 位之间有空格；去掉后，应为 18 位，实际为 17 位。请对照登记证书核对后重新填写。"
+    )
+
+
+def test_a_credit_code_typed_with_a_space_is_still_the_agency_s_code(tmp_path: Path) -> None:
+    """Round 1 typed the code with a space, round 2 (renamed, 机构改革) without: one agency, matched by its code, not
+    a new one beside a 未重新报送."""
+    code = valid_credit_code("11330521MB0000005")
+    first = batch(tmp_path, 1, {"05.xlsx": report(5, f"{code[:8]} {code[8:]}")})
+    second = batch(tmp_path, 2, {"05.xlsx": report(5, code, agency_name="某县第五事务服务中心")}, "--since", str(first))
+    assert results(second)["05.xlsx"]["round"]["previous"] == "第1轮/05.xlsx"
+    assert [r["状态"] for r in sheet(second, "本轮变化")] != ["未重新报送"]
+    assert "统一社会信用代码此前为" not in str(sheet(second, "本轮变化"))

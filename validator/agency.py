@@ -8,17 +8,26 @@ typed another's code (in the same round, or in a later one), and the names tell 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 from validator.labels import normalize
+from validator.text import visible
 
 Identity = tuple[str | None, str | None]  # (统一社会信用代码, normalised 机关名称), None where missing
 Agency = tuple[str, str]  # ("name", normalised 机关名称) or ("code", 统一社会信用代码): one agency
 
 
+def plain_code(code: object) -> str:
+    """A 统一社会信用代码 as compared: half-width, upper case, without the spaces and invisible characters that rule CV01
+    points out ("11330521 MB…" is the code 11330521MB… of the agency, whose file has it typed with a space)."""
+    return re.sub(r"\s+", "", visible(unicodedata.normalize("NFKC", str(code or "")))).upper()
+
+
 def identity(code: object, name: object) -> Identity:
-    """A code and a name as written, made comparable: the code stripped and upper case, the name normalised."""
-    return str(code or "").strip().upper() or None, normalize(name) or None
+    """A code and a name as written, made comparable: the code as plain_code gives it, the name normalised."""
+    return plain_code(code) or None, normalize(name) or None
 
 
 def agencies(keys: Sequence[Identity], batches: Sequence[int] = ()) -> list[Agency | None]:

@@ -57,7 +57,7 @@ def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
         return parse_number(raw, kind, required)
     if kind == "year":
         return parse_year(raw)
-    return Parsed(parse_text(raw))
+    return Parsed(parse_text(raw, as_written=kind == "credit_code"))
 
 
 # A formula whose saved result shows a blank, as =IF(SUM(D9:I9)=0,"",SUM(D9:I9)) hides zeros: saving again changes

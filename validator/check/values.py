@@ -136,14 +136,15 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
     return _text_number(str(raw), kind)
 
 
-def parse_text(raw: object) -> str | None:
+def parse_text(raw: object, as_written: bool = False) -> str | None:
     """The text of a text-like cell as its reader sees it (without the characters nobody sees), or None when blank;
-    numbers typed into text cells keep their digits."""
+    numbers typed into text cells keep their digits. `as_written` keeps the invisible characters, for a rule that
+    points them out (a 统一社会信用代码 has to be typed exactly)."""
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = visible(str(raw))
+    text = str(raw) if as_written else visible(str(raw))
     return text.strip() or None
 
 

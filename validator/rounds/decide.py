@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from validator.agency import Identity, agencies, identity
+from validator.agency import Identity, agencies, identity, plain_code
 from validator.findings import Decision, DecisionValue, FileReport
 from validator.labels import normalize
 from validator.names import WHOLE_WORKBOOK
@@ -84,10 +84,6 @@ class DecisionError(Exception):
     """A decisions file that cannot be used; the message is Chinese and says what to change."""
 
 
-def _code(value: object) -> str:
-    return str(value or "").strip().upper()
-
-
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -116,9 +112,9 @@ def records_from_rows(
         value = _VALUES.get(get["decision"].lower())
         if value is None:
             raise DecisionError(f"{source} {where(n)}的处理意见「{get['decision']}」无效，应为「接受」或「退回」。")
-        agency, code = get["agency"], _code(get["credit_code"])
-        if not code and _CREDIT_CODE.match(agency.upper()):
-            agency, code = "", agency.upper()
+        agency, code = get["agency"], plain_code(get["credit_code"])
+        if not code and _CREDIT_CODE.match(plain_code(agency)):
+            agency, code = "", plain_code(agency)
         if not (code or agency) or not (get["id"] or get["rule"]):
             raise DecisionError(
                 f"{source} {where(n)}缺少单位（统一社会信用代码或机关名称）或问题（编号，或规则和位置），无法对应到问题。"

@@ -3,16 +3,20 @@ part, and openpyxl, python-calamine, LibreOffice and openxml-audit accept each c
 
 from __future__ import annotations
 
+import posixpath
 import re
 import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from copy import copy
 from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
 from packages import with_shared_strings
 from python_calamine import CalamineWorkbook
 from test_writeback import C8, D8, J8, T4_C5, build_source, entries, sample_report
@@ -263,6 +267,88 @@ def test_calamine_reads_the_same_values(kind: str, inputs, copies) -> None:
     assert results[0][0] == "政府信息公开工作年度报告校验结果"
 
 
+VML = "urn:schemas-microsoft-com:vml"
+OFFICE = "urn:schemas-microsoft-com:office:office"
+EXCEL = "urn:schemas-microsoft-com:office:excel"
+
+
+def drawings(path: Path) -> dict[str, etree._Element]:
+    """Every VML drawing of a package, parsed by lxml: one that is not namespace-well-formed XML fails."""
+    return {name: etree.fromstring(data) for name, data in entries(path).items() if name.endswith(".vml")}
+
+
+def shape_ids(drawing: etree._Element) -> list[int]:
+    """The numbers of the `_x0000_s<n>` ids (and `o:spid`s) of a drawing's shapes, whatever their prefixes."""
+    found = (
+        shape.get(attribute) for shape in drawing.iter(f"{{{VML}}}shape") for attribute in ("id", f"{{{OFFICE}}}spid")
+    )
+    return [int(m[1]) for value in found if (m := re.fullmatch(r"_x0000_s(\d+)", value or ""))]
+
+
+def declared_blocks(drawing: etree._Element) -> set[int]:
+    """The shape-id blocks a drawing's `idmap` declares (data="1,2")."""
+    return {
+        int(n) for idmap in drawing.iter(f"{{{OFFICE}}}idmap") for n in idmap.get("data", "").split(",") if n.strip()
+    }
+
+
+def assert_shape_ids_unique(path: Path, shared: frozenset[int] = frozenset()) -> None:
+    """Every shape id is unique across the workbook: each drawing's ids lie in blocks it declares, and no two
+    drawings use or declare a block (ISO 29500-1 14.2.2.14; Excel asks to repair a workbook whose drawings share
+    ids), apart from the blocks `shared` that the input's own drawings already declared twice."""
+    found = drawings(path)
+    used = {name: {n // 1024 for n in shape_ids(drawing)} for name, drawing in found.items()}
+    for name, drawing in found.items():
+        assert used[name] <= declared_blocks(drawing), name
+    repeated = [n for n, times in Counter(n for d in found.values() for n in shape_ids(d)).items() if times > 1]
+    assert repeated == []
+    blocks = [block for name in found for block in used[name]]
+    assert len(blocks) == len(set(blocks)), used
+    declared = Counter(block for drawing in found.values() for block in declared_blocks(drawing))
+    assert {block for block, times in declared.items() if times > 1} <= shared
+
+
+def notes_and_shapes(path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Per worksheet with notes: the cells its comments part has notes on, and the cells its VML drawing's note
+    shapes are anchored on (by namespace, whatever the prefixes)."""
+    parts, out = entries(path), {}
+    for rels, data in parts.items():
+        folder, _, name = rels.rpartition("_rels/")
+        if not name.endswith(".xml.rels") or not folder.endswith("worksheets/"):
+            continue
+        targets = {}
+        for rel in etree.fromstring(data):
+            target = rel.get("Target", "")
+            kind = rel.get("Type", "").rpartition("/")[2]
+            targets[kind] = target[1:] if target.startswith("/") else posixpath.normpath(folder + target)
+        if "comments" not in targets and "vmlDrawing" not in targets:
+            continue
+        comments = etree.fromstring(parts[targets["comments"]]) if "comments" in targets else None
+        refs = [] if comments is None else [c.get("ref") for c in comments.iter("{*}comment")]
+        anchors = []
+        drawing = etree.fromstring(parts[targets["vmlDrawing"]]) if "vmlDrawing" in targets else None
+        for data_el in [] if drawing is None else drawing.iter(f"{{{EXCEL}}}ClientData"):
+            if data_el.get("ObjectType") == "Note":
+                row, col = int(data_el.findtext(f"{{{EXCEL}}}Row")), int(data_el.findtext(f"{{{EXCEL}}}Column"))
+                anchors.append(f"{get_column_letter(col + 1)}{row + 1}")
+        out[folder + name.removesuffix(".rels")] = (sorted(refs), sorted(anchors))
+    return out
+
+
+def assert_one_shape_per_note(path: Path) -> None:
+    """Every note has its shape in the drawing and every note shape its note: none lost, none left behind."""
+    for sheet, (refs, anchors) in notes_and_shapes(path).items():
+        assert refs == anchors, sheet
+
+
+@pytest.mark.parametrize("kind", ALL)
+def test_notes_drawings_are_well_formed_with_ids_unique_across_the_workbook(kind: str, inputs, copies) -> None:
+    assert_shape_ids_unique(inputs[kind])  # what the copy must keep true
+    assert_shape_ids_unique(copies[kind])
+    assert_one_shape_per_note(copies[kind])
+    assert len(notes_and_shapes(copies[kind])) >= 2  # 表三 and 表四 have notes
+
+
 def problems(path: Path) -> set[str]:
     """openxml-audit's findings, with part and sheet numbers left out (a copy has more sheets of the same kind)."""
     from openxml_audit import OpenXmlValidator
@@ -353,6 +439,58 @@ def test_a_copy_saved_again_by_libreoffice_is_cleared_cell_by_cell(copies, input
         after, before = cleared[ref.sheet][ref.coordinate], original[ref.sheet][ref.coordinate]
         assert copy(after.fill) == copy(before.fill), ref  # the exact fill: a theme colour, a gradient
         assert (after.comment.text if after.comment else None) == (before.comment.text if before.comment else None)
+
+
+def test_a_copy_saved_by_openpyxl_is_cleared_and_checked_again_one_shape_per_note(inputs, tmp_path: Path) -> None:
+    """openpyxl writes the notes' drawings with prefixes ns0/ns1/ns2: the note shapes are found and added whatever
+    the prefixes, so clearing leaves no shape behind and checking again does not double them."""
+    source = inputs["openpyxl"]
+    marked = write_annotated(source, report_for(source), tmp_path).path
+    openpyxl.load_workbook(marked, rich_text=True).save(marked)
+    assert any(b"<ns1:shape " in data for data in map(entries(marked).get, drawings(marked)))
+    again = write_annotated(marked, report_for(source), tmp_path / "again").path
+    assert_shape_ids_unique(again, shared=frozenset({1}))  # openpyxl declares block 1 in each drawing
+    assert_one_shape_per_note(again)
+    assert clear_file(marked)
+    assert_one_shape_per_note(marked)
+    assert [refs for refs, _ in notes_and_shapes(marked).values() if refs] == [["A8", "J8"]]  # 表三's own notes
+
+
+def spelled_blocks(name: str, data: bytes) -> tuple[str, bytes]:
+    """openpyxl's drawing declaring two blocks, one of them unused: data="1, 3"."""
+    return name, data.replace(b'data="1"', b'data="1, 3"') if name.endswith(".vml") else data
+
+
+def undeclared_blocks(name: str, data: bytes) -> tuple[str, bytes]:
+    """A drawing without an idmap, its shapes numbered in block 2: its block is told by their ids."""
+    if name.endswith(".vml"):
+        data = re.sub(rb"<ns0:shapelayout.*?</ns0:shapelayout>", b"", data)
+        data = re.sub(rb"_x0000_s1(\d\d\d)", lambda m: b"_x0000_s%d" % (int(m[1]) + 2048), data)
+    return name, data
+
+
+@pytest.mark.parametrize(("edit", "blocks"), [(spelled_blocks, [{1, 3}, {4}]), (undeclared_blocks, [{2}, {3}])])
+def test_blocks_are_read_however_the_drawing_spells_them(edit, blocks: list[set[int]], inputs, tmp_path: Path):
+    """The blocks a drawing uses, in openpyxl's prefixes: all those its idmap lists, or those of its shapes' ids when
+    it has none. 表三's notes go in its own block, declared; 表四's new drawing gets the next block."""
+    source = rewrite(inputs["openpyxl"], tmp_path / "blocks.xlsx", edit)
+    copied = write_annotated(source, report_for(source), tmp_path / "out").path
+    assert_shape_ids_unique(copied)
+    assert_one_shape_per_note(copied)
+    t3 = "xl/drawings/commentsDrawing1.vml"
+    assert [declared_blocks(d) for d in drawings(copied).values()] == blocks and t3 in drawings(copied)
+    assert {n // 1024 for n in shape_ids(drawings(copied)[t3])} == {min(blocks[0])}
+
+
+def test_a_copy_saved_by_libreoffice_and_checked_again_keeps_ids_unique(copies, convert, tmp_path: Path) -> None:
+    """The README's round: the copy corrected in LibreOffice, saved, checked again. LibreOffice's drawings declare no
+    id block (shapes "shape_0"…): the notes added to each get a block of their own."""
+    resaved = convert(copies["openpyxl"], "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    assert not any(declared_blocks(d) for d in drawings(resaved).values())
+    again = write_annotated(resaved, report_for(resaved), tmp_path / "again").path
+    assert_shape_ids_unique(again)
+    assert_one_shape_per_note(again)
+    assert openpyxl.load_workbook(again)["表四"][NEW_ROW.coordinate].comment.text == "【警告·TY01】应填写整数"
 
 
 # ---------------------------------------------------------------- hidden rows and columns

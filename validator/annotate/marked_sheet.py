@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 from dataclasses import dataclass
 
 from lxml import etree
 
-from validator.annotate.notes_xml import COMMENTS_TYPE, IDMAP, VML_TYPE, SheetNotes, threaded_refs
+from validator.annotate.notes_xml import COMMENTS_TYPE, VML_TYPE, SheetNotes, threaded_refs
 from validator.annotate.package import Package, serialise
 from validator.annotate.sheet_xml import SheetEdit
+from validator.annotate.vml import ShapeIds
 from validator.annotate.workbook_xml import Book
 
 
@@ -26,8 +26,8 @@ class MarkedSheet:
     vml: str | None  # the notes' VML drawing, if the sheet has one
 
     @classmethod
-    def open(cls, pkg: Package, book: Book, part: str, root: etree._Element, blocks: itertools.count) -> MarkedSheet:
-        """`root` is the sheet part parsed; `blocks` gives a new drawing its shape-id block."""
+    def open(cls, pkg: Package, book: Book, part: str, root: etree._Element, ids: ShapeIds) -> MarkedSheet:
+        """`root` is the sheet part parsed; `ids` gives new note shapes ids no drawing of the workbook uses."""
         cells = SheetEdit(root)
         rels = pkg.relationships(part)
         comments = next((r.target for r in rels if r.type.endswith("/comments") and pkg.has(r.target)), None)
@@ -40,10 +40,11 @@ class MarkedSheet:
                 if r.type.endswith("/threadedComment") and pkg.has(r.target)
             )
         )
-        vml_bytes = pkg.read(vml) if vml else None
-        block = vml_block(vml_bytes) if vml_bytes else next(blocks)
         # A drawing of form controls (buttons) without notes gets the notes' shapes too.
-        notes = SheetNotes.of(pkg.read(comments) if comments else None, vml_bytes, book.ns, block, threaded)
+        key = vml or f"{part}#notes"  # a new drawing is known by its sheet until it is named
+        notes = SheetNotes.of(
+            pkg.read(comments) if comments else None, pkg.read(vml) if vml else None, book.ns, ids, key, threaded
+        )
         return cls(part, root, cells, notes, comments, vml)
 
     def save(self, pkg: Package, book: Book) -> None:
@@ -64,18 +65,6 @@ class MarkedSheet:
         pkg.put(self.part, serialise(self.root))
 
 
-def vml_block(vml: bytes) -> int:
-    """The first shape-id block (o:idmap) a VML drawing declares."""
-    m = IDMAP.search(vml)
-    numbers = [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
-    return numbers[0] if numbers else 1
-
-
-def next_blocks(pkg: Package) -> itertools.count:
-    """Shape-id blocks no VML drawing of the package uses (shape ids are unique per workbook)."""
-    used = [0]
-    for name in pkg.entries():
-        if name.casefold().endswith(".vml"):
-            m = IDMAP.search(pkg.read(name))
-            used += [int(n) for n in m[1].replace(b" ", b"").split(b",") if n] if m else []
-    return itertools.count(max(used) + 1)
+def shape_ids(pkg: Package) -> ShapeIds:
+    """The shape ids the package's VML drawings use (shape ids are unique per workbook)."""
+    return ShapeIds({name: pkg.read(name) for name in pkg.entries() if name.casefold().endswith(".vml")})

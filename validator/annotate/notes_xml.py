@@ -11,31 +11,26 @@ from lxml import etree
 from validator.annotate.package import child, children, parse, serialise
 from validator.annotate.plan import NOTE_AUTHOR
 from validator.annotate.undo import SavedNote
+from validator.annotate.vml import EXCEL_NS, OFFICE_NS, VML_NS, ShapeIds, VmlDrawing, new_drawing
 from validator.text import display_width, printable
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-_VML_HEAD = (
-    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
-    ' xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
-    ' <o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>\n'
-)
+# A note's shape (and its shape type) in the drawing's own prefixes v, o and x.
 _NOTE_SHAPETYPE = (
-    ' <v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-    '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>\n'
+    ' <{v}:shapetype id="_x0000_t202" coordsize="21600,21600" {o}:spt="202" path="m,l,21600r21600,l21600,xe">'
+    '<{v}:stroke joinstyle="miter"/><{v}:path gradientshapeok="t" {o}:connecttype="rect"/></{v}:shapetype>\n'
 )
 _NOTE_SHAPE = (
-    ' <v:shape id="_x0000_s{id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+    ' <{v}:shape id="_x0000_s{id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
     'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:{id};visibility:hidden" fillcolor="#ffffe1"'
-    ' o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
-    '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
-    '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>'
-    "<x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>\n"
+    ' {o}:insetmode="auto"><{v}:fill color2="#ffffe1"/><{v}:shadow on="t" color="black" obscured="t"/>'
+    '<{v}:path {o}:connecttype="none"/><{v}:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
+    '</{v}:textbox><{x}:ClientData ObjectType="Note"><{x}:MoveWithCells/><{x}:SizeWithCells/>'
+    "<{x}:AutoFill>False</{x}:AutoFill><{x}:Row>{row}</{x}:Row><{x}:Column>{col}</{x}:Column></{x}:ClientData>"
+    "</{v}:shape>\n"
 )
-_SHAPE = re.compile(rb"<v:shape\b[^>]*>.*?</v:shape>", re.DOTALL)
-_SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
-IDMAP = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([\d,\s]*)\"")
 _NOTE_LINE_UNITS = 56  # a note wraps after this many half-width characters
 
 
@@ -66,14 +61,14 @@ def rich_text(el: etree._Element) -> str:
 
 @dataclass
 class SheetNotes:
-    """The notes of one sheet being marked: the comments part (parsed) and the VML drawing (bytes)."""
+    """The notes of one sheet being marked: the comments part (parsed) and the VML drawing (text)."""
 
     comments: etree._Element
-    vml: bytes
-    block: int  # the drawing's shape-id block (o:idmap)
+    drawing: VmlDrawing
+    ids: ShapeIds  # the workbook's shape ids, which new shapes must not repeat
+    key: str  # the drawing's part name (a name of its own for a new drawing), for `ids`
     threaded: frozenset[str] = frozenset()  # cells whose note is a threaded comment: left alone
     changed: bool = False
-    _next_id: int | None = None  # the next free shape id of the drawing
     _by_ref: dict[str, etree._Element] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,7 +78,13 @@ class SheetNotes:
 
     @classmethod
     def of(
-        cls, comments: bytes | None, vml: bytes | None, main_ns: str, block: int, threaded: frozenset[str]
+        cls,
+        comments: bytes | None,
+        vml: bytes | None,
+        main_ns: str,
+        ids: ShapeIds,
+        key: str,
+        threaded: frozenset[str],
     ) -> SheetNotes:
         """A sheet's notes from its comments part and VML drawing, either of which may not exist yet."""
         if comments is None:
@@ -92,7 +93,12 @@ class SheetNotes:
             etree.SubElement(root, f"{{{main_ns}}}commentList")
         else:
             root = parse(comments)
-        return cls(root, vml or (_VML_HEAD.format(block=block) + "</xml>").encode(), block, threaded)
+        return cls(root, VmlDrawing(vml or new_drawing()), ids, key, threaded)
+
+    @property
+    def vml(self) -> bytes:
+        """The drawing's bytes."""
+        return self.drawing.data
 
     def _list(self) -> etree._Element:
         found = child(self.comments, "commentList")
@@ -141,13 +147,12 @@ class SheetNotes:
         t.set(f"{{{XML_NS}}}space", "preserve")
 
     def _add_shape(self, row: int, col: int, width: int, height: int) -> None:
-        if self._next_id is None:
-            self._next_id = max(map(int, _SHAPE_ID.findall(self.vml)), default=self.block * 1024) + 1
-        shape_id, self._next_id = self._next_id, self._next_id + 1
-        shape = _NOTE_SHAPE.format(id=shape_id, width=width, height=height, row=row, col=col)
-        head = "" if b"_x0000_t202" in self.vml else _NOTE_SHAPETYPE
-        at = self.vml.rindex(b"</xml>")
-        self.vml = self.vml[:at] + (head + shape).encode() + self.vml[at:]
+        """A note shape for the cell (0-based), in the drawing's own prefixes, its id new to the workbook."""
+        shape_id = self.ids.take(self.key, self.drawing)
+        v, o, x = (self.drawing.prefix(ns) for ns in (VML_NS, OFFICE_NS, EXCEL_NS))
+        shape = _NOTE_SHAPE.format(v=v, o=o, x=x, id=shape_id, width=width, height=height, row=row, col=col)
+        head = "" if b"_x0000_t202" in self.drawing.data else _NOTE_SHAPETYPE.format(v=v, o=o)
+        self.drawing.append((head + shape).encode())
 
     def delete(self, ref: str, row: int, col: int) -> None:
         """Remove the cell's note and its shape."""
@@ -157,12 +162,11 @@ class SheetNotes:
             self.changed = True
             shape = self._shape(row - 1, col - 1)
             if shape is not None:
-                self.vml = self.vml[: shape.start()] + self.vml[shape.end() :]
+                self.drawing.remove(shape.start(), shape.end())
 
     def _shape(self, row: int, col: int) -> re.Match[bytes] | None:
         """The note shape anchored on a cell (0-based row and column), in the VML text."""
-        wanted = (f"<x:Row>{row}</x:Row>".encode(), f"<x:Column>{col}</x:Column>".encode(), b'ObjectType="Note"')
-        return next((m for m in _SHAPE.finditer(self.vml) if all(w in m[0] for w in wanted)), None)
+        return next((m for m, anchor in self.drawing.notes() if anchor == (row, col)), None)
 
     def _resize_shape(self, row: int, col: int, width: int, height: int) -> None:
         """A note whose text grew gets a box large enough to show it."""
@@ -170,7 +174,7 @@ class SheetNotes:
         if m is not None:
             new = re.sub(rb"(?<![-\w])width:[^;\"]*", f"width:{width}px".encode(), m[0], count=1)
             new = re.sub(rb"(?<![-\w])height:[^;\"]*", f"height:{height}px".encode(), new, count=1)
-            self.vml = self.vml[: m.start()] + new + self.vml[m.end() :]
+            self.drawing.replace(m.start(), m.end(), new)
 
     def comments_bytes(self) -> bytes:
         return serialise(self.comments)

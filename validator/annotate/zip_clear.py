@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from validator.annotate.marked_sheet import MarkedSheet, next_blocks
+from validator.annotate.marked_sheet import MarkedSheet, shape_ids
 from validator.annotate.notes_xml import rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
 from validator.annotate.sheet_xml import deselect, parse_ref
@@ -32,9 +32,9 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     for original in record.originals:
         if original.sheet in worksheets:  # the user may have renamed or deleted the sheet in the copy
             originals[original.sheet].append(original)
-    blocks = next_blocks(pkg)
+    ids = shape_ids(pkg)
     for name, cells in originals.items():
-        sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), blocks)
+        sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), ids)
         for original in cells:
             row, col = parse_ref(original.cell)
             xf = sheet.cells.style(row, col)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from validator.annotate.marked_sheet import MarkedSheet, next_blocks
+from validator.annotate.marked_sheet import MarkedSheet, shape_ids
 from validator.annotate.package import Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
@@ -169,9 +169,9 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
         raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
     styles = StyleBook(parse(pkg.read(book.styles)))
     record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
-    blocks = next_blocks(pkg)
+    ids = shape_ids(pkg)
     for name in sorted({m.cell.sheet for m in plan.marks}):
-        sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], blocks)
+        sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], ids)
         record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
         if any((shown := sheet.cells.shown).values()):
             record.view.setdefault(SHOWN, {})[name] = shown

@@ -40,7 +40,7 @@ from validator.version import ENGINE_VERSION
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
 CHUNK_SIZE = 200
 # How this tool names what it writes beside a file (validator.annotate.zip_painter): an annotated copy x.校验.xlsx
-# (a document's x.pdf.校验.xlsx) and --in-place backups x.bak.xlsx, x.bak2.xlsx; .xlsm for a workbook with macros.
+# (a document's x.pdf.校验.xlsx) and --in-place backups x.bak.xlsx, x.bak2.xlsx; .xlsm for a macro-enabled workbook.
 _OWN_OUTPUT = re.compile(r"(?P<stem>.+)(?:(?P<copy>\.校验)|\.bak\d*)\.(?:xlsx|xlsm)", re.IGNORECASE)
 REPORT_SUFFIXES = WORKBOOK_SUFFIXES | DOCUMENT_SUFFIXES
 

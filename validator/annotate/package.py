@@ -203,6 +203,25 @@ class Package:
             etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=f"/{part}", ContentType=content_type)
         self.put(CONTENT_TYPES, serialise(root))
 
+    def content_type(self, part: str) -> str | None:
+        """A part's content type: its Override, else the Default for its extension."""
+        root = parse(self.read(CONTENT_TYPES))
+        name, extension = f"/{part.lstrip('/')}".casefold(), posixpath.splitext(part)[1][1:].casefold()
+        overrides = [e for e in children(root, "Override") if e.get("PartName", "").casefold() == name]
+        defaults = [e for e in children(root, "Default") if e.get("Extension", "").casefold() == extension]
+        return next((e.get("ContentType") for e in (*overrides, *defaults)), None)
+
+    def retype(self, part: str, content_type: str) -> None:
+        """Give a part another content type (its Override changed, or one added)."""
+        root = parse(self.read(CONTENT_TYPES))
+        name = f"/{part.lstrip('/')}".casefold()
+        override = next((e for e in children(root, "Override") if e.get("PartName", "").casefold() == name), None)
+        if override is None:
+            self.declare(part, content_type)
+            return
+        override.set("ContentType", content_type)
+        self.put(CONTENT_TYPES, serialise(root))
+
     def undeclare(self, part: str) -> None:
         root = parse(self.read(CONTENT_TYPES))
         for el in children(root, "Override"):

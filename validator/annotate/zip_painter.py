@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids
-from validator.annotate.package import Package, parse, serialise
+from validator.annotate.package import CONTENT_TYPES, Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
 from validator.annotate.sheet_xml import deselect, merges
@@ -33,40 +33,63 @@ from validator.sources.xlsx import sniff
 from validator.text import in_use_hint, os_reason
 
 ANNOTATED_SUFFIX = ".校验"
-VBA_PART = "xl/vbaProject.bin"
 PAINTER = "zip"
 UNDO_PART = "nianbao/undo.zip"  # the changed parts as they were, and digests of what was written
 UNDO_TYPE = "application/zip"
+BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+# Excel opens a file only when its extension agrees with its workbook part's content type. Per type: that extension
+# (a backup's), and the type of an annotated copy: a template's or add-in's copy, opened to be corrected, is a workbook.
+WORKBOOK_TYPES = {
+    BOOK_TYPE: (".xlsx", BOOK_TYPE),
+    MACRO_BOOK_TYPE: (".xlsm", MACRO_BOOK_TYPE),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (".xltx", BOOK_TYPE),
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": (".xltm", MACRO_BOOK_TYPE),
+    "application/vnd.ms-excel.addin.macroEnabled.main+xml": (".xlam", MACRO_BOOK_TYPE),
+}
 
 # ---------------------------------------------------------------- paths
 
 
-def has_macros(path: Path) -> bool:
-    """Whether the package carries a VBA project (it must then be kept and saved as .xlsm)."""
-    with zipfile.ZipFile(path) as zf:
-        return any(name.casefold().endswith("vbaproject.bin") for name in zf.namelist())
+def _declared_type(pkg: Package) -> str | None:
+    return pkg.content_type(workbook_part(pkg)) if pkg.has(CONTENT_TYPES) else None
 
 
-def _suffix(source: Path) -> str:
-    return ".xlsm" if has_macros(source) else ".xlsx"
+def workbook_type(pkg: Package) -> tuple[str, str]:
+    """(the extension the package's workbook content type wants, the content type of its annotated copy). A package
+    of no known type (Excel opens none) is told by its VBA project: .xlsm with one, else .xlsx."""
+    declared = _declared_type(pkg)
+    if declared in WORKBOOK_TYPES:
+        return WORKBOOK_TYPES[declared]
+    macros = any(name.casefold().endswith("vbaproject.bin") for name in pkg.entries())
+    return (".xlsm", MACRO_BOOK_TYPE) if macros else (".xlsx", BOOK_TYPE)
+
+
+def _suffixes(source: Path) -> tuple[str, str]:
+    """(the source's own extension, its annotated copy's), as its workbook content type wants them."""
+    own, copy_type = workbook_type(Package.open(source))
+    return own, WORKBOOK_TYPES[copy_type][0]
 
 
 def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False, name: str | None = None) -> Path:
-    """`<stem>.校验.xlsx` (`.xlsm` with macros) beside the source or in out_dir; the stem is that of `name` when given
-    (the name the file is reported under, a batch's 年报~2.xlsx), else the source's.
+    """`<stem>.校验.xlsx` (`.xlsm` for a macro-enabled workbook or template, by its content type) beside the source or
+    in out_dir; the stem is that of `name` when given (the name the file is reported under, a batch's 年报~2.xlsx), else
+    the source's.
 
     With `refresh` (the source is an annotated copy this tool wrote) `x.校验.xlsx` stays `x.校验.xlsx`; a user's own
     file that merely has such a name gets `x.校验.校验.xlsx`, so it is never overwritten.
     """
     stem = PurePosixPath(name).stem if name else source.stem
     stem = stem.removesuffix(ANNOTATED_SUFFIX) if refresh else stem
-    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffix(source)}"
+    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffixes(source)[1]}"
 
 
 def backup_path(source: Path) -> Path:
-    """`<stem>.bak.xlsx` (`.xlsm` with macros) beside the source; `.bak2`, `.bak3`… when earlier backups exist, so
-    that the first backup, which holds the user's original, is never overwritten."""
-    names = (f"{source.stem}.bak{n or ''}{_suffix(source)}" for n in itertools.chain([0], itertools.count(2)))
+    """`<stem>.bak.xlsx` beside the source, with the extension its content type wants (.xlsm, .xltx…: the backup is
+    the source's bytes); `.bak2`, `.bak3`… when earlier backups exist, so that the first backup, which holds the
+    user's original, is never overwritten."""
+    suffix = _suffixes(source)[0]
+    names = (f"{source.stem}.bak{n or ''}{suffix}" for n in itertools.chain([0], itertools.count(2)))
     return next(path for path in map(source.with_name, names) if not path.exists())
 
 
@@ -124,9 +147,21 @@ def write_annotated(
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
             notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
     pkg, _ = cleared(pkg)  # earlier marks, and results sheets kept or copied in (their explanations were read)
+    if not in_place:
+        pkg = as_workbook(pkg)
     data = mark(pkg, report, [n for n in notices if n not in report.notices])
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
     return Written(target, tuple(notices))
+
+
+def as_workbook(pkg: Package) -> Package:
+    """The package with the content type of its annotated copy (a template's copy is a workbook, named .xlsx or
+    .xlsm): the change is part of the copy, which clearing keeps."""
+    declared = _declared_type(pkg)
+    if declared not in WORKBOOK_TYPES or WORKBOOK_TYPES[declared][1] == declared:
+        return pkg
+    pkg.retype(workbook_part(pkg), WORKBOOK_TYPES[declared][1])
+    return Package(pkg.bytes())
 
 
 def try_write_annotated(

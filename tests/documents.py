@@ -13,7 +13,7 @@ import html
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -511,12 +511,42 @@ def _advance(ch: str) -> float:
 class _Pages:
     """Pages of content-stream operators, filled from the top; each glyph placed on its own as WPS and many PDF
     printers write it, and printed twice `offset` points apart where bold (fake bold, for a CJK font without a bold
-    face)."""
+    face). Glyphs are written by their Unicode (UniGB-UCS2-H: the text layer is the characters), or, with `named`,
+    by their CID (Identity-H) with a ToUnicode map that names the characters `named` gives otherwise."""
 
-    def __init__(self, offset: float) -> None:
+    def __init__(self, offset: float, named: Mapping[str, str] | None = None) -> None:
         self.pages: list[list[str]] = [[]]
         self.y = _PAGE[1] - _MARGIN
         self.offset = offset
+        self.named = named
+        self.cids: dict[int, str] = {}  # with `named`: each CID written, and the text the ToUnicode map gives it
+
+    def code(self, ch: str) -> str:
+        """The glyph's code in the font's encoding, as hex."""
+        if self.named is None:
+            return ch.encode("utf-16-be").hex()
+        from pdfminer.cmapdb import CMapDB  # Adobe's UniGB-UCS2-H: the glyph of a character in Adobe-GB1
+
+        (cid,) = CMapDB.get_cmap("UniGB-UCS2-H").decode(ch.encode("utf-16-be"))
+        self.cids[cid] = self.named.get(ch, ch)
+        return f"{cid:04x}"
+
+    def to_unicode(self) -> bytes | None:
+        """The ToUnicode map of the CIDs written (None when glyphs are written by their Unicode)."""
+        if self.named is None:
+            return None
+        pairs = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>" for cid, text in sorted(self.cids.items())]
+        blocks = "".join(
+            f"{len(pairs[i : i + 100])} beginbfchar\n" + "\n".join(pairs[i : i + 100]) + "\nendbfchar\n"
+            for i in range(0, len(pairs), 100)
+        )
+        return (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            f"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n{blocks}"
+            "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+        ).encode()
 
     def room(self, height: float) -> None:
         if self.y - height < _MARGIN:
@@ -528,7 +558,7 @@ class _Pages:
         for dx in (0.0, self.offset) if bold else (0.0,):
             at = x
             for ch in text:
-                code = ch.encode("utf-16-be").hex()
+                code = self.code(ch)
                 self.pages[-1].append(f"BT /F1 {_SIZE:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
                 at += pitch if pitch is not None else _advance(ch)
 
@@ -544,14 +574,17 @@ def pdf(
     distributed: bool = False,
     offset: float = 0.3,
     unruled: Callable[[Tbl, int, int], bool] = lambda table, row, col: False,
+    named: Mapping[str, str] | None = None,
 ) -> Path:
     """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
     their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
     font, not embedded). The paragraphs `bold_text` picks and the table rows `bold_row` picks are printed in fake
     bold: each glyph twice, `offset` points apart. With `distributed`, each number of two or more digits is spread
     over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right. The cells
-    `unruled` picks have no rule printed on their right (the author removed it)."""
-    out = _Pages(offset)
+    `unruled` picks have no rule printed on their right (the author removed it). With `named`, the text layer
+    names the characters it maps otherwise, as Chrome and Edge name a glyph the font shares with a radical by the
+    radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them."""
+    out = _Pages(offset, named)
     per_line = int((_PAGE[0] - 2 * _MARGIN) / _SIZE)
     for part in parts:
         if isinstance(part, str):
@@ -562,7 +595,7 @@ def pdf(
             out.y -= 4
         else:
             _pdf_table(out, part, bold_row, distributed, unruled)
-    Path(path).write_bytes(_pdf_file(out.pages))
+    Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode()))
     return Path(path)
 
 
@@ -613,17 +646,21 @@ def _pdf_table(
     out.y = ys[-1] - _LEADING
 
 
-def _pdf_file(pages: list[list[str]]) -> bytes:
-    """The PDF's objects: the font (STSong-Light, UniGB-UCS2-H: text as UTF-16; ASCII half as wide), the pages, each
-    with one compressed content stream, and the cross-reference table."""
+def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None) -> bytes:
+    """The PDF's objects: the font (STSong-Light, UniGB-UCS2-H: text as UTF-16; or, with a `to_unicode` map, glyphs
+    by CID (Identity-H) and that map; ASCII half as wide), the pages, each with one compressed content stream, and
+    the cross-reference table."""
+    encoding = b"/UniGB-UCS2-H" if to_unicode is None else b"/Identity-H /ToUnicode 5 0 R"
     objects: list[bytes] = [
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [2 0 R] >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding %s /DescendantFonts [2 0 R] >>" % encoding,
         b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
         b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>",
         b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
         b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
         b"",  # the page tree, once its pages are numbered
     ]
+    if to_unicode is not None:
+        objects.append(b"<< /Length %d >>stream\n%s\nendstream" % (len(to_unicode), to_unicode))
     kids = []
     for ops in pages:
         data = zlib.compress(("0.5 w\n" + "\n".join(ops)).encode())

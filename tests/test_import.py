@@ -191,13 +191,15 @@ TITLES = [  # one agency's 2025 report, its title written as agencies write it
     "名称：某县人民政府办公室2025年度政府信息公开工作年度报告", "某县人民政府办公室2025年政府信息公开工作年报",
     "某县人民政府办公室关于某县2025年度政府信息公开工作情况的报告",
     "某县人民政府关于印发《某县人民政府办公室2025年政府信息公开工作年度报告》的通知",
+    "某县⼈⺠政府办公室2025年度政府信息公开⼯作年度报告",  # copied out of a PDF that Chrome saved: ⼈ ⺠ ⼯ are radicals
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("title", TITLES)
 def test_the_agency_and_year_are_read_from_a_title_however_written(corpus, tmp_path: Path, title: str) -> None:
     """The year first or last, in Chinese numerals or full-width digits, spaced out, in 《》, in a notice that
-    publishes the report, after a page's label: the agency is named without any of that, and nothing is asked."""
+    publishes the report, after a page's label, with radicals for ideographs: the agency is named without any of
+    that, and nothing is asked."""
     parts = _parts(corpus, "balanced")
     (path := tmp_path / "titled.html").write_bytes(documents.clean_html([title, *parts[1:]]))
     (report,) = check_paths([path])

@@ -17,6 +17,7 @@ from test_import import _findings
 from test_structure import VALUES
 
 from validator import check_paths
+from validator.radicals import has_radicals
 from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
@@ -103,3 +104,28 @@ def test_numbers_spread_are_not_joined_with_others(tmp_path: Path) -> None:
     new, carried = VALUES["t3.new.natural"], VALUES["t3.new.business"]
     assert " ".join(f"{new}{carried}") in cells.values()  # 「3 9」 and 「7」, as pdfplumber reads them
     assert int(f"{new}{carried}") not in cells.values()
+
+
+# What Chrome and Edge (Skia) write in the text layer for characters of a report printed in Noto Sans CJK: the
+# code point of the radical that shares the character's glyph, Kangxi (⼯) or from the supplement (⺠, ⻚).
+CHROME = dict(
+    zip("一二人民生工行面十止文八金自方无大用首页长门", "⼀⼆⼈⺠⽣⼯⾏⾯⼗⽌⽂⼋⾦⾃⽅⽆⼤⽤⾸⻚⻓⻔", strict=True)
+)
+
+
+def test_characters_printed_as_radicals_read_as_their_ideographs(tmp_path: Path) -> None:
+    """A report saved as PDF from Chrome or Edge names the glyphs its font shares with radicals by the radicals
+    (「某县⼈⺠政府办公室…⼯作年度报告」「⼀、总体情况」): they read as the ideographs they print, so the title names the
+    agency and the year, and the report checks as on one sheet, its places and messages in ideographs."""
+    agency = "某县人民政府办公室"
+    xlsx = published(tmp_path / "report.xlsx", VALUES, title=f"{agency}2025年度政府信息公开工作年度报告")
+    parts = [*documents.segments(load(xlsx).grid.sheets[0]), "第1页"]
+    path = documents.pdf(parts, tmp_path / "chrome.pdf", named=CHROME)
+    with pdfplumber.open(path) as pdf:  # as the text layer names them
+        text = "".join(page.extract_text() for page in pdf.pages)
+    assert "某县⼈⺠政府办公室2025年度政府信息公开⼯作年度报告" in text and "⼀、总体情况" in text
+    assert _findings(path) == _findings(xlsx)
+    (report,) = check_paths([path])
+    assert (report.agency["agency_name"], report.agency["report_year"]) == (agency, 2025)
+    assert not [value for value in _cells(path).values() if has_radicals(str(value))]
+    assert "第1页" not in _cells(path).values()  # a page number, as 「第1⻚」 is printed

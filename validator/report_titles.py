@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from validator.radicals import ideographs
+
 _TITLE_CHARS = 100  # a title is no longer, once its spaces are gone (a sentence mentioning the report may be)
 # What a title calls the report: "政府信息公开工作年度报告", "政务公开工作年度报告", "政府信息公开工作情况的报告",
 # "政府信息公开年报"; the agency is named before it, the year anywhere.
@@ -31,9 +33,10 @@ _CONNECTIVE = re.compile(r"(?:印发|发布|公布|的)$")
 
 
 def clean(text: str) -> str:
-    """A title's text as compared: full-width digits as ASCII, no space between digits or in a title spaced out
-    character by character ("某 市 某 局 2 0 2 5 年…"), other spaces single."""
-    text = text.translate(WIDE_DIGITS)
+    """A title's text as compared: radicals as the ideographs they print (「⼯作」, validator.radicals), full-width
+    digits as ASCII, no space between digits or in a title spaced out character by character ("某 市 某 局 2 0 2 5
+    年…"), other spaces single."""
+    text = ideographs(text).translate(WIDE_DIGITS)
     words = text.split()
     if len(words) >= 4 and sum(len(w) == 1 for w in words) * 2 > len(words):
         return "".join(words)

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
+from validator.radicals import ideographs
 from validator.report_titles import titles_a_year
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
@@ -131,7 +132,7 @@ class Assembler:
     def paragraph(self, text: str, page: int | None = None, shown: bool = True) -> None:
         """A paragraph of text; one not `shown` on the page (a web page's <title>, in the browser's tab) is read but
         neither counted nor given a place: paragraphs are numbered as the reader sees them."""
-        text = visible(text).strip()
+        text = _as_read(text).strip()
         if not text or self.further:
             return
         self.continued = self.last_table is not None and bool(CONTINUED.fullmatch(text))
@@ -196,7 +197,9 @@ class Assembler:
     def table(self, table: Table, page: int | None = None) -> None:
         if self.further or (table.cells and self._further()):
             return
-        table = Table({rc: visible(text) for rc, text in table.cells.items()}, table.merges, table.pages, table.clipped)
+        table = Table(
+            {rc: _as_read(text) for rc, text in table.cells.items()}, table.merges, table.pages, table.clipped
+        )
         whole, continued = self.last_table, self.continued
         self.continued = False
         if whole is not None and ((cut := repeated_header(whole, table)) or continued):
@@ -297,6 +300,12 @@ def traditional(values) -> list[str]:
     if sum(counts.values()) < max(_TRADITIONAL_MIN, sum(text.count(s) for s in _SIMPLIFIED) + 1):
         return []
     return sorted((t for t in counts if counts[t]), key=lambda t: -counts[t])[:5]
+
+
+def _as_read(text: str) -> str:
+    """A document's text as its reader sees it: without the characters nobody sees (validator.text.visible), and
+    radicals as the ideographs they print (a PDF that Chrome or Edge saved, text copied out of one: validator.radicals)."""
+    return ideographs(visible(text))
 
 
 def repeated_header(first: Table, more: Table) -> int:

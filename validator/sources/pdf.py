@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from validator.labels import item_number
+from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
     NOT_A_REPORT,
@@ -91,7 +92,10 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
         chars = garbled = images = 0
         for page in pdf.pages:
             chars += len(page.chars)
-            garbled += len(_GARBLED.findall("".join(c["text"] for c in page.chars)))
+            text = "".join(c["text"] for c in page.chars)
+            garbled += len(_GARBLED.findall(text))
+            if has_radicals(text):
+                _as_ideographs(page.chars)
             images += len(page.images)
             pages.append((page.height, _page_pieces(page)))
     pieces = _without_running_lines(pages)
@@ -112,6 +116,14 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
     return asm.grid()
+
+
+def _as_ideographs(chars: list[dict]) -> None:
+    """The page's characters printed with a radical's code point (Chrome and Edge name a glyph the font shares with
+    a radical so: 「⼯作」) read as the ideographs they print, set in pdfplumber's own character objects, which every
+    later view of the page (filtered, its tables, its lines) reads."""
+    for ch in chars:
+        ch["text"] = ideographs(ch["text"])
 
 
 def _page_pieces(page) -> list[_Piece]:

@@ -30,6 +30,7 @@ from test_structure import NO_OTHER, VALUES
 
 from validator import check_paths, results_document
 from validator.cellref import CellRef
+from validator.cli import main
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
@@ -230,20 +231,59 @@ SITES = {  # the site's words right above a report's title on the page, as CMSs 
     "<title>": ("<title>年度报告</title>", "<title>某县人民政府</title>"),
     "path": ('<div class="nav">首页 &gt; 政务公开</div><div id="zoom">',
              '<div class="nav">当前位置：首页 &gt; 政务公开 &gt; 某县人民政府办公室</div><div>'),
+    "details": ('<div id="zoom">', '<div id="zoom"><p>来源：某县人民政府</p>'),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("site", SITES)
 def test_the_site_s_words_are_not_taken_for_the_agency_a_title_lacks(corpus, tmp_path: Path, site: str) -> None:
-    """The report's title names no agency, and right above it the page prints the portal's name (its <title>) or
-    the path to the page: the agency is asked for, not taken from the site (every department's report on the
-    portal would be one agency) nor from the path."""
+    """The report's title names no agency, and right above it the page prints the portal's name (its <title>),
+    the path to the page or where the page came from (来源): the agency is asked for, not taken from the site
+    (every department's report on the portal would be one agency) nor from the path or the source."""
     parts = _parts(corpus, "balanced")
     page = documents.clean_html(["二〇二五年政府信息公开工作年度报告", *parts[1:]]).decode("utf-8")
     (path := tmp_path / "portal.html").write_text(page.replace(*SITES[site]), encoding="utf-8")
     (report,) = check_paths([path])
     assert (report.agency["agency_name"], report.agency["report_year"]) == (None, 2025)
     assert "没有写机关名称" in next(f.message for f in report.findings if f.rule == "ST09")
+
+
+# A web page's own lines around a report's title, as a page saved whole (its content in an area the tool does not
+# know) or printed from a browser shows them: the site's name, the path to the page ending in the column's name
+# (which names a report), the page's tools, the details of its publishing.
+PAGE_TOP = [
+    "某县人民政府门户网站",
+    "当前位置：首页 > 政务公开 > 政府信息公开年报",
+    "【字号：大 中 小】【打印】【关闭】",
+]
+PAGE_DETAILS = "发布时间：2026-01-20 来源：某县人民政府 浏览次数：35"
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_page_s_path_tools_and_details_are_no_title(corpus, tmp_path: Path, fmt: str) -> None:
+    """Two departments' reports from one portal, each page with the portal's path, tools and publishing details
+    around the report's title: each report is its department's (the path is no title, nor is 「首页 > 政务公开 >」
+    an agency), so a batch sees two agencies, no duplicate (XY03), and no title is asked for."""
+    parts = _parts(corpus, "balanced")
+    folder = tmp_path / "portal"
+    folder.mkdir()
+    agencies = ("某县生态环境局", "某县自然资源局")
+    for agency in agencies:
+        lines = [*PAGE_TOP, f"{agency}2025年度政府信息公开工作年度报告", PAGE_DETAILS, *parts[1:]]
+        if fmt == "html":  # saved whole: no content area the tool knows, so the whole page is read
+            page = documents.clean_html(lines).decode("utf-8").replace('<div id="zoom">', '<div class="article">')
+            (folder / f"{agency}.html").write_text(page, encoding="utf-8")
+        elif fmt == "docx":
+            documents.docx(lines, folder / f"{agency}.docx")
+        else:
+            documents.pdf(lines, folder / f"{agency}.pdf")
+    out = tmp_path / "结果"
+    main(["batch", str(folder), "--out", str(out), "--jobs", "1", "--no-annotate"])
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
+    assert sorted((r["agency"]["agency_name"], r["agency"]["report_year"]) for r in results) == [
+        (agency, 2025) for agency in agencies
+    ]
+    assert not [f["message"] for r in results for f in r["findings"] if f["rule"] in ("ST09", "XY03")]
 
 
 def _trs_page(parts: list) -> bytes:

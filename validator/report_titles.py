@@ -24,6 +24,18 @@ _YEAR = re.compile(
     r"\s*(?:年度?|(?=(?:政府信息公开|政务公开|信息公开)))[)）]?"
 )
 SENTENCE = re.compile(r"[。，；！？,;!?]")  # a title ends no sentence and has no clause
+# A web page's own lines, never a title however much they name a report: the path to the page ("当前位置：首页 > 政务公开
+# > 政府信息公开年报", "您的位置：…", "首页 / 政务公开"), its tools ("【字号：大 中 小】【打印】【关闭】") and the details
+# of its publishing ("发布时间：2026-01-20 来源：某某市人民政府 浏览次数：35").
+_NAVIGATION = re.compile(
+    r"(?:当前|您|你|所在)[^:：>＞]{0,4}位置|当前栏目"
+    r"|[>＞»›→]"
+    r"|(?:^|[\s:：])(?:网站)?首页(?:$|\s|[/／|｜·\-—])"
+    r"|(?:字号|字体)(?:大小)?\s*[:：]?\s*[【\[（(]?\s*[大中小]"
+    r"|[【\[]\s*(?:打印|关闭)|(?:打印|关闭)\s*[】\]]|打印(?:本页|此页|文章|正文)|关闭(?:窗口|本页)|打印\s*[|｜/·]?\s*关闭"
+    r"|(?:发布|发文|成文|公开|更新)(?:时间|日期)\s*[:：]|(?:信息|文章)?来源\s*[:：]|(?:浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]"
+    r"|索引号\s*[:：]|发布机构\s*[:：]"
+)
 _LABEL = re.compile(r"^.*[:：]")  # a page's label before the title: "名称：", "单位名称：", "标题："
 _QUOTES = "《》〈〉「」『』“”\"'‘’【】[]"
 # Words joining the agency to the rest of its title, no part of its name: "某某县人民政府关于2024年…报告",
@@ -49,7 +61,7 @@ WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 def read_title(text: str) -> tuple[str | None, int | None] | None:
     """The agency and year a title names (either None when it names none), or None when `text` is no title."""
     text = clean(text)
-    if len(text.replace(" ", "")) > _TITLE_CHARS or SENTENCE.search(text):
+    if len(text.replace(" ", "")) > _TITLE_CHARS or SENTENCE.search(text) or navigation(text):
         return None
     year = _YEAR.search(text)
     rest = text[: year.start()] + text[year.end() :] if year else text
@@ -57,6 +69,11 @@ def read_title(text: str) -> tuple[str | None, int | None] | None:
     if report is None:
         return None
     return _agency(rest[: report.start()]), year_number(year["year"]) if year else None
+
+
+def navigation(text: str) -> bool:
+    """Whether `text` is a web page's path to itself, its tools or its publishing details (see _NAVIGATION)."""
+    return _NAVIGATION.search(text) is not None
 
 
 def titles_a_year(text: str) -> bool:

@@ -8,14 +8,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from validator.report_titles import SENTENCE, clean, read_title
+from validator.report_titles import SENTENCE, clean, navigation, read_title
 from validator.sources.grid import SheetGrid
 
 AGENCY_FIELD, YEAR_FIELD = "agency_name", "report_year"  # the cover fields a title names, in every template
 _TITLE_ROWS = 10  # the title is among the first rows of the page
 _TITLE_LINES = 3  # a title is printed over at most this many lines ("某某局" ⏎ "2025年度政府信息公开工作年度报告")
 _FRAGMENT_CHARS = 40  # a line of a title printed over several lines
-_NAVIGATION = re.compile(r"[_|>»/\\]")  # what joins a page's name to its site's, or the steps of its path
+_JOINS = re.compile(r"[_|>»/\\]")  # what joins a page's name to its site's, or the steps of its path
 # A section's heading ("一、总体情况", "（一）总体情况", "第一部分 总体情况"): the title stands above the first.
 _HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第一部分)")
 # How an agency's name ends: a line above a title names the agency only if it ends so (not a site's "政务公开").
@@ -83,11 +83,13 @@ def paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
 
 def _fragment(text: str) -> bool:
     """Whether a line may be the first line of a title printed over several: short, no sentence, no site's name
-    or path ("政务公开_某县人民政府", "首页 > 政务公开"), no title itself."""
+    or path ("政务公开_某县人民政府", "首页 > 政务公开"), none of the page's tools or publishing details ("来源：某某市
+    人民政府"), no title itself."""
     text = clean(text)
     return (
         len(text) <= _FRAGMENT_CHARS
         and not SENTENCE.search(text)
-        and not _NAVIGATION.search(text)
+        and not _JOINS.search(text)
+        and not navigation(text)
         and read_title(text) is None
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.cover import Cover, read_cover
@@ -12,6 +9,7 @@ from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
 from validator.locate.sections import Section, find_section
+from validator.locate.sheets import assign_sheets, candidates, distinct_labels, say_choice
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.sources.grid import FurtherReport, WorkbookGrid
@@ -31,110 +29,6 @@ def _superseded_hits(index: SheetIndex, template: Template) -> list[tuple[str, s
         for label in fmt.labels
         if normalize(label) in cells
     ]
-
-
-def _sheet_labels(spec: Sheet) -> set[str]:
-    labels = {normalize(spec.title)} | {normalize(f.label) for f in spec.fields}
-    for t in spec.tables:
-        labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
-        labels |= {normalize(x) for x in (t.caption, t.corner) if x}
-    return labels - {""}
-
-
-# A section heading's own numbering: "一、", "（一）", "1.", "第一部分" (reports number their sections otherwise too).
-_SECTION_NUMBER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、]?|第[一二三四五六七八九十]+部分)\s*")
-
-
-def _unnumbered(labels) -> set[str]:
-    """Labels without a leading section number, those of at least four characters left (a heading, not "1.其他")."""
-    return {rest for label in labels if len(rest := _SECTION_NUMBER.sub("", label)) >= 4}
-
-
-def _distinct_labels(template: Template) -> dict[str, set[str]]:
-    """The labels of each spec sheet no other spec sheet has, by its name."""
-    labels = {s.name: _sheet_labels(s) for s in template.sheets}
-    return {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """A workbook sheet showing labels only one spec sheet has: how many, and whether it bears that sheet's name."""
-
-    spec: str
-    index: SheetIndex
-    position: int  # the sheet's place in the workbook
-    hits: int
-    named: bool
-
-    @property
-    def rank(self) -> tuple[int, int]:
-        """Higher is better: its distinctive labels, more for the spec sheet's name and more again for a visible
-        sheet (a clerk edits a visible copy and hides the stale original, whatever their names), then the earlier.
-        A sheet with a few of the labels never wins over one holding the table for being visible or named."""
-        return self.hits + (3 if self.named else 0) + (5 if self.index.sheet.visible else 0), -self.position
-
-
-def _candidates(indexes: list[SheetIndex], template: Template) -> list[_Candidate]:
-    """Every (spec sheet, workbook sheet) pair scored by the labels only that spec sheet has (so 表四 never claims
-    表三 for their shared 总计), best first."""
-    distinct = _distinct_labels(template)
-    unnumbered = {n: _unnumbered(ls) for n, ls in distinct.items()}
-    texts = [{text for _, _, text in index.labels} for index in indexes]
-    texts_unnumbered = [_unnumbered(t) for t in texts]  # for a spec sheet none of whose labels is there as written
-    out = []
-    for spec in template.sheets:
-        for position, index in enumerate(indexes):
-            hits = len(distinct[spec.name] & texts[position]) or len(unnumbered[spec.name] & texts_unnumbered[position])
-            if hits:
-                named = normalize(index.sheet.name) == normalize(spec.name)
-                out.append(_Candidate(spec.name, index, position, hits, named))
-    return sorted(out, key=lambda c: (c.rank[0], c.spec, *c.rank[1:]), reverse=True)
-
-
-def _assign_sheets(candidates: list[_Candidate]) -> dict[str, _Candidate]:
-    """The workbook sheet of each spec sheet: each workbook sheet goes to its best spec sheet first, and is shared
-    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
-    assigned: dict[str, _Candidate] = {}
-    taken: set[int] = set()
-    for c in candidates:
-        if c.spec not in assigned and c.position not in taken:
-            assigned[c.spec] = c
-            taken.add(c.position)
-    for c in candidates:
-        assigned.setdefault(c.spec, c)
-    return assigned
-
-
-def _say_choice(report: LocatedReport, used: _Candidate, candidates: list[_Candidate], taken: set[int]) -> None:
-    """ST10 when a spec sheet was read from a hidden sheet, or other sheets no spec sheet was read from show its
-    labels too (a copy): which sheet was used, and why."""
-    others = [c for c in candidates if c.spec == used.spec and c.position not in taken]
-    if used.index.sheet.visible and not others:
-        return
-    name = used.index.sheet.name
-    hidden = "" if used.index.sheet.visible else "隐藏的"
-    if not others:
-        report.add(
-            "ST10",
-            f"「{used.spec}」按{hidden}工作表「{name}」校验（只有这张工作表有「{used.spec}」的栏目）。"
-            f"如该表是要报送的内容，请取消隐藏；否则请删除。",
-        )
-        return
-    rival = others[0]
-    if used.hits > rival.hits:
-        why = f"它有「{used.spec}」独有的栏目 {used.hits} 个，多于另一张的 {rival.hits} 个"
-    elif used.index.sheet.visible != rival.index.sheet.visible:
-        why = "各表栏目相当，取未隐藏的一张"
-    elif used.named != rival.named:
-        why = f"各表栏目相当，取名称为「{used.spec}」的一张"
-    else:
-        why = "各表栏目相当，取排在前面的一张"
-    unused = "、".join(f"「{c.index.sheet.name}」" for c in others)
-    report.add(
-        "ST10",
-        f"工作簿中有 {len(others) + 1} 张工作表有「{used.spec}」的栏目：按{hidden}工作表「{name}」校验（{why}），"
-        f"未校验{unused}。请删除多余的工作表，只保留要报送的一张。",
-    )
 
 
 def _locate_field(indexes: list[SheetIndex], f: Field, report: LocatedReport) -> bool:
@@ -241,10 +135,10 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                     f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
                     cell if index.sheet.origins else None,  # a document's one sheet: where in it (the table)
                 )
-    candidates = _candidates(indexes, template)
-    distinct = _distinct_labels(template)
+    found = candidates(indexes, template)
+    distinct = distinct_labels(template)
     moved: list[tuple[SheetIndex, Sheet, Section]] = []  # table sheets found away from their section heading
-    assigned = _assign_sheets(candidates)
+    assigned = assign_sheets(found)
     taken = {c.position for c in assigned.values()}
     paged = next((i.sheet.paged for i in indexes if i.sheet.paged), "")  # a web page's other pages were not read
     for spec in template.sheets:
@@ -261,7 +155,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             add = on_other_pages(paged, "该部分") if paged else "请按官方格式补上。"
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}{add}")
             continue
-        _say_choice(report, assigned[spec.name], candidates, taken)
+        say_choice(report, assigned[spec.name], found, taken)
         best = assigned[spec.name].index
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]

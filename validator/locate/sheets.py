@@ -1,0 +1,116 @@
+"""Which workbook sheet holds each spec sheet: every sheet scored by the labels only that spec sheet has, the best
+taken, and ST10 when the one taken is hidden or other sheets hold the same labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from validator.labels import normalize
+from validator.locate.matching import SheetIndex
+from validator.locate.report import LocatedReport
+from validator.spec.model import Sheet, Template
+
+
+def _sheet_labels(spec: Sheet) -> set[str]:
+    labels = {normalize(spec.title)} | {normalize(f.label) for f in spec.fields}
+    for t in spec.tables:
+        labels |= {normalize(x.label) for x in (*t.row_leaves, *t.column_leaves)}
+        labels |= {normalize(x) for x in (t.caption, t.corner) if x}
+    return labels - {""}
+
+
+# A section heading's own numbering: "一、", "（一）", "1.", "第一部分" (reports number their sections otherwise too).
+_SECTION_NUMBER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、]?|第[一二三四五六七八九十]+部分)\s*")
+
+
+def _unnumbered(labels) -> set[str]:
+    """Labels without a leading section number, those of at least four characters left (a heading, not "1.其他")."""
+    return {rest for label in labels if len(rest := _SECTION_NUMBER.sub("", label)) >= 4}
+
+
+def distinct_labels(template: Template) -> dict[str, set[str]]:
+    """The labels of each spec sheet no other spec sheet has, by its name."""
+    labels = {s.name: _sheet_labels(s) for s in template.sheets}
+    return {n: ls - set().union(*(o for m, o in labels.items() if m != n)) for n, ls in labels.items()}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A workbook sheet showing labels only one spec sheet has: how many, and whether it bears that sheet's name."""
+
+    spec: str
+    index: SheetIndex
+    position: int  # the sheet's place in the workbook
+    hits: int
+    named: bool
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Higher is better: its distinctive labels, more for the spec sheet's name and more again for a visible
+        sheet (a clerk edits a visible copy and hides the stale original, whatever their names), then the earlier.
+        A sheet with a few of the labels never wins over one holding the table for being visible or named."""
+        return self.hits + (3 if self.named else 0) + (5 if self.index.sheet.visible else 0), -self.position
+
+
+def candidates(indexes: list[SheetIndex], template: Template) -> list[Candidate]:
+    """Every (spec sheet, workbook sheet) pair scored by the labels only that spec sheet has (so 表四 never claims
+    表三 for their shared 总计), best first."""
+    distinct = distinct_labels(template)
+    unnumbered = {n: _unnumbered(ls) for n, ls in distinct.items()}
+    texts = [{text for _, _, text in index.labels} for index in indexes]
+    texts_unnumbered = [_unnumbered(t) for t in texts]  # for a spec sheet none of whose labels is there as written
+    out = []
+    for spec in template.sheets:
+        for position, index in enumerate(indexes):
+            hits = len(distinct[spec.name] & texts[position]) or len(unnumbered[spec.name] & texts_unnumbered[position])
+            if hits:
+                named = normalize(index.sheet.name) == normalize(spec.name)
+                out.append(Candidate(spec.name, index, position, hits, named))
+    return sorted(out, key=lambda c: (c.rank[0], c.spec, *c.rank[1:]), reverse=True)
+
+
+def assign_sheets(candidates: list[Candidate]) -> dict[str, Candidate]:
+    """The workbook sheet of each spec sheet: each workbook sheet goes to its best spec sheet first, and is shared
+    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+    assigned: dict[str, Candidate] = {}
+    taken: set[int] = set()
+    for c in candidates:
+        if c.spec not in assigned and c.position not in taken:
+            assigned[c.spec] = c
+            taken.add(c.position)
+    for c in candidates:
+        assigned.setdefault(c.spec, c)
+    return assigned
+
+
+def say_choice(report: LocatedReport, used: Candidate, candidates: list[Candidate], taken: set[int]) -> None:
+    """ST10 when a spec sheet was read from a hidden sheet, or other sheets no spec sheet was read from show its
+    labels too (a copy): which sheet was used, and why."""
+    others = [c for c in candidates if c.spec == used.spec and c.position not in taken]
+    if used.index.sheet.visible and not others:
+        return
+    name = used.index.sheet.name
+    hidden = "" if used.index.sheet.visible else "隐藏的"
+    if not others:
+        report.add(
+            "ST10",
+            f"「{used.spec}」按{hidden}工作表「{name}」校验（只有这张工作表有「{used.spec}」的栏目）。"
+            f"如该表是要报送的内容，请取消隐藏；否则请删除。",
+        )
+        return
+    rival = others[0]
+    if used.hits > rival.hits:
+        why = f"它有「{used.spec}」独有的栏目 {used.hits} 个，多于另一张的 {rival.hits} 个"
+    elif used.index.sheet.visible != rival.index.sheet.visible:
+        why = "各表栏目相当，取未隐藏的一张"
+    elif used.named != rival.named:
+        why = f"各表栏目相当，取名称为「{used.spec}」的一张"
+    else:
+        why = "各表栏目相当，取排在前面的一张"
+    unused = "、".join(f"「{c.index.sheet.name}」" for c in others)
+    report.add(
+        "ST10",
+        f"工作簿中有 {len(others) + 1} 张工作表有「{used.spec}」的栏目：按{hidden}工作表「{name}」校验（{why}），"
+        f"未校验{unused}。请删除多余的工作表，只保留要报送的一张。",
+    )

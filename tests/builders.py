@@ -2,8 +2,8 @@
 
 `build(path, values, **variant)` writes the labels (merged as in the layout) and the values with openpyxl, after
 applying the variant. The variants run in this order, each in the coordinates the previous ones left:
-drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, transpose, fold, move, merge,
-rename.
+drop_sheets, trial_2019, collapse, drop_column, relabel, extra_row, insert_rows, transpose, fold, move, stack,
+merge, rename.
 """
 
 from __future__ import annotations
@@ -197,6 +197,23 @@ def _sheets(
     return sheets
 
 
+def _stacked(sheets: list[_Sheet], stack: Mapping[str, tuple[str, ...]]) -> list[_Sheet]:
+    """`sheets` with those each entry of `stack` names put one under another on one sheet of the entry's name, a
+    blank row between, where the first of them was."""
+    out = list(sheets)
+    for name, members in stack.items():
+        parts = [s for s in out if s.name in members]
+        whole = _Sheet(name, [], {})
+        top = 0
+        for part in parts:
+            whole.blocks += [replace(b, top=b.top + top, bottom=b.bottom + top) for b in part.blocks]
+            whole.values |= {(r + top, c): v for (r, c), v in part.values.items()}
+            top += max([b.bottom for b in part.blocks] + [r for r, _ in part.values]) + 1
+        out[out.index(parts[0])] = whole
+        out = [s for s in out if s not in parts[1:]]
+    return out
+
+
 def _write(ws, sheet: _Sheet) -> None:
     for (r, c), v in sheet.values.items():
         ws.cell(r, c, v)
@@ -212,6 +229,7 @@ def build(
     *,
     merge: Mapping[str, str] | None = None,
     rename: Mapping[str, str] | None = None,
+    stack: Mapping[str, tuple[str, ...]] | None = None,
     **variant,
 ) -> Path:
     """Write `values` (input key → value) into a workbook laid out like the template, varied as asked.
@@ -225,11 +243,12 @@ def build(
     transpose: sheets whose tables are printed across (rows as columns, columns as rows), below the sheet title.
     fold: {sheet: outer}: its table of column groups (表四) printed as a grid, one row per group under one header
     row; `outer`: the outer group's label (行政诉讼) merged down beside its groups' rows, else each group's alone.
-    move: {sheet: (down, right)}: the tables move. merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
+    move: {sheet: (down, right)}: the tables move. stack: {new sheet: (sheet, …)}: those sheets one under another
+    on one sheet (an agency's own workbook: 表二 to 表四 on 「统计表」). merge: {sheet: "D7:E7"}. rename: {sheet: new name}.
     """
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for sheet in _sheets(values, **variant):
+    for sheet in _stacked(_sheets(values, **variant), stack or {}):
         ws = wb.create_sheet((rename or {}).get(sheet.name, sheet.name))
         _write(ws, sheet)
         if sheet.name in (merge or {}):

@@ -363,6 +363,40 @@ def test_a_hidden_table_three_is_checked_and_said(tmp_path: Path) -> None:
     assert report.flatten() == [("ST10", "")]
 
 
+STACKED = {"统计表": ("表二", "表三", "表四")}  # an agency's own workbook: 封面, 正文, and the tables on one sheet
+# Sheets agencies keep beside their report, each naming a few labels that only one table has
+STRAY_SHEETS = {
+    "a note naming 行政处罚": {"备注": [["行政处罚", "见附件清单"]]},
+    "a ledger of review and litigation cases": {
+        "复议诉讼案件": [
+            ["序号", "案件类型", "结果"],
+            *([i, "行政复议", result] for i, result in enumerate(("结果维持", "结果纠正", "其他结果", "尚未审结"), 1)),
+        ]
+    },
+    "a ledger of decisions and applicants": {
+        "台账": [["类别", "件数"], ["行政许可", 12], ["行政处罚", 3], ["行政强制", 1], ["自然人", 40], ["商业企业", 2]]
+    },
+}
+
+
+@pytest.mark.parametrize("sheets", STRAY_SHEETS.values(), ids=STRAY_SHEETS.keys())
+def test_a_sheet_naming_a_few_labels_never_takes_a_table_from_the_sheet_holding_it(tmp_path: Path, sheets: dict):
+    """表二 to 表四 stacked on 「统计表」 beside a note or a ledger: every table is read from 统计表, and the other sheet
+    is no copy of a table to speak of (before: it was taken for the table it names a label of, being the one sheet no
+    other table was read from: 4 × ST01 「找不到表二中的表格…」, or 表四 read from the ledger)."""
+    path = build(tmp_path / "report.xlsx", VALUES | WRONG_T3 | WRONG_T4, stack=STACKED)
+    wb = openpyxl.load_workbook(path)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert {loc.sheet for loc in report.cells.values()} == {"封面", "正文", "统计表"}
+    assert [rule for rule, _ in report.flatten()] == ["EQ02", "EQ03", "EQ04"]
+    assert report.coverage.checked == report.coverage.total
+
+
 def _insert_column(ws, col: int) -> None:
     """openpyxl's insert_cols moves cells but not merges: a merge right of `col` moves, one across it widens."""
     merges = [m for m in ws.merged_cells.ranges]

@@ -9,7 +9,7 @@ from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
 from validator.locate.sections import Section, find_section
-from validator.locate.sheets import assign_sheets, candidates, distinct_labels, say_choice
+from validator.locate.sheets import assign_sheets, candidates, distinct_labels, holding, say_choice
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.sources.grid import FurtherReport, WorkbookGrid
@@ -135,7 +135,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
                     f"本报告按{template.name}（{template.basis}）校验，请改用该格式的模板重新填写该表。",
                     cell if index.sheet.origins else None,  # a document's one sheet: where in it (the table)
                 )
-    found = candidates(indexes, template)
+    found = holding(candidates(indexes, template), template)
     distinct = distinct_labels(template)
     moved: list[tuple[SheetIndex, Sheet, Section]] = []  # table sheets found away from their section heading
     assigned = assign_sheets(found)

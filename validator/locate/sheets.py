@@ -1,5 +1,5 @@
-"""Which workbook sheet holds each spec sheet: every sheet scored by the labels only that spec sheet has, the best
-taken, and ST10 when the one taken is hidden or other sheets hold the same labels."""
+"""Which workbook sheet holds each spec sheet: every sheet scored by the labels only that spec sheet has, those
+holding it (not merely naming a few of its labels) ranked, and ST10 when the one taken is hidden or copies exist."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex
 from validator.locate.report import LocatedReport
+from validator.locate.tables import table_fit
 from validator.spec.model import Sheet, Template
 
 
@@ -49,7 +50,8 @@ class Candidate:
     def rank(self) -> tuple[int, int]:
         """Higher is better: its distinctive labels, more for the spec sheet's name and more again for a visible
         sheet (a clerk edits a visible copy and hides the stale original, whatever their names), then the earlier.
-        A sheet with a few of the labels never wins over one holding the table for being visible or named."""
+        Only sheets holding the spec sheet are ranked (`holding`): one with a few of its labels never wins over one
+        holding its tables for being visible or named."""
         return self.hits + (3 if self.named else 0) + (5 if self.index.sheet.visible else 0), -self.position
 
 
@@ -70,16 +72,30 @@ def candidates(indexes: list[SheetIndex], template: Template) -> list[Candidate]
     return sorted(out, key=lambda c: (c.rank[0], c.spec, *c.rank[1:]), reverse=True)
 
 
-def assign_sheets(candidates: list[Candidate]) -> dict[str, Candidate]:
-    """The workbook sheet of each spec sheet: each workbook sheet goes to its best spec sheet first, and is shared
-    only when a spec sheet has no sheet of its own (all tables pasted into one sheet)."""
+def holding(found: list[Candidate], template: Template) -> list[Candidate]:
+    """The candidates holding their spec sheet whole or in good part, best first: where several sheets show its
+    labels, those holding at least half as much of it as the sheet holding most (copies of it, edited or not),
+    never a sheet merely naming a few of its labels (a note, a ledger of cases, a helper sheet of figures), however
+    many other spec sheets the sheet holding it holds too (all tables stacked on one sheet). How much: the inputs of
+    its tables the sheet holds (validator.locate.tables.table_fit), or its labels for a sheet of fields."""
+    specs = {s.name: s for s in template.sheets}
+    kept = set(found)
+    for name in {c.spec for c in found}:
+        group = [c for c in found if c.spec == name]
+        if len(group) < 2:
+            continue
+        spec = specs[name]
+        fits = {c: sum(table_fit(c.index, t, template) for t in spec.tables) if spec.tables else c.hits for c in group}
+        most = max(fits.values())
+        kept -= {c for c, fit in fits.items() if 2 * fit < most}
+    return [c for c in found if c in kept]
+
+
+def assign_sheets(held: list[Candidate]) -> dict[str, Candidate]:
+    """The workbook sheet of each spec sheet: the best of the sheets holding it (`holding`), whether or not another
+    spec sheet is read from it too (all tables stacked on one sheet, the cover beside the text)."""
     assigned: dict[str, Candidate] = {}
-    taken: set[int] = set()
-    for c in candidates:
-        if c.spec not in assigned and c.position not in taken:
-            assigned[c.spec] = c
-            taken.add(c.position)
-    for c in candidates:
+    for c in held:
         assigned.setdefault(c.spec, c)
     return assigned
 

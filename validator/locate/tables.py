@@ -292,6 +292,14 @@ class TableLocator:
         return len(self.rows) + len(self.cols) - sum(texts.get((r, c)) in labels for _, r, c in self.inputs())
 
     @property
+    def held(self) -> int:
+        """How many of the table's inputs this reading finds, those that would be read from a cell holding one of its
+        labels left out."""
+        labels = _labels(self.table)
+        texts = {(r, c): t for r, c, t in self.index.labels}
+        return sum(texts.get((r, c)) not in labels for _, r, c in self.inputs())
+
+    @property
     def complete(self) -> bool:
         """Whether every row and column was found and no input lies on a label."""
         return self.score == len(self.table.row_leaves) + len(self.table.column_leaves)
@@ -651,6 +659,15 @@ def locate_table(
         top = min(loc.index.ref(r, c).row for r, c in loc.used)
         check_heading(index, report, table.caption, below, top, f"{loc.name}的表格说明")
     return max(loc.index.ref(r, c).row for r in loc.rows.values() for c in loc.cols.values())
+
+
+def table_fit(index: SheetIndex, table: Table, template: Template) -> int:
+    """How many of `table`'s inputs a sheet holds, in the reading finding most of them (as the official form prints
+    the table, or otherwise): a ledger or a note naming a few of its labels holds few or none (a row label with no
+    column found holds no input), a sheet showing only labels it shares with another table (表四's 总计) none."""
+    trial = LocatedReport(template)
+    readings = (index, *rearranged(index, table, 0, 10**6))
+    return max(_find(view, table, trial, 0, True, 10**6).held for view in readings)
 
 
 def _find(index: SheetIndex, table: Table, report: LocatedReport, below: int, quiet: bool, limit: int) -> TableLocator:

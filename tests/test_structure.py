@@ -6,11 +6,13 @@ the exact (rule, cell) pairs, so a structural problem must give its one ST findi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing
+from packages import edit_part, repack
 
 from validator import check_paths
 from validator.findings import FileReport
@@ -395,6 +397,57 @@ def test_a_sheet_naming_a_few_labels_never_takes_a_table_from_the_sheet_holding_
     assert {loc.sheet for loc in report.cells.values()} == {"封面", "正文", "统计表"}
     assert [rule for rule, _ in report.flatten()] == ["EQ02", "EQ03", "EQ04"]
     assert report.coverage.checked == report.coverage.total
+
+
+def _saved_results(path: Path, part: str, results: dict[str, int]) -> Path:
+    """`path` with the formulas of the cells of `results` in sheet part `part` given their saved results, as Excel or
+    WPS saves them (openpyxl saves none)."""
+
+    def edit(xml: bytes) -> bytes:
+        for coordinate, value in results.items():
+            xml = re.sub(
+                rb'(<c r="%s"><f>[^<]*</f>)(?:<v></v>|<v */>)' % coordinate.encode(), rb"\g<1><v>%d</v>" % value, xml
+            )
+        return xml
+
+    return repack(path, path.with_name("saved.xlsx"), edit_part(part, edit))
+
+
+def test_a_helper_sheet_naming_a_label_of_table_two_is_no_copy_of_it(tmp_path: Path) -> None:
+    """「数据源」 holds 行政许可 and the figure 表二!B9 is calculated from (=数据源!B1): it is no copy of 表二, and
+    nothing is said of it (before: ST10 「…请删除多余的工作表」, which would break the formula)."""
+    licensing = VALUES["t2_5.licensing.decisions"]
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        helper = wb.create_sheet("数据源")
+        helper["A1"], helper["B1"] = "行政许可", licensing
+        wb["表二"]["B9"] = "=数据源!B1"
+
+    path = _saved_results(_with_sheets(tmp_path, edit), "xl/worksheets/sheet3.xml", {"B9": licensing})
+    (report,) = check_paths([path])
+    assert report.flatten() == []
+    assert report.values["t2_5.licensing.decisions"] == licensing
+
+
+def test_a_copy_that_formulas_refer_to_is_to_be_kept_not_deleted(tmp_path: Path) -> None:
+    """表三's cells calculated from a whole copy of it, 「表三数据」 (表三!D5 =表三数据!D5): the copy is named and left
+    unchecked, but not to be deleted, which would break the formulas; an unreferenced copy is still to be deleted."""
+    natural = VALUES["t3.new.natural"]
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb.copy_worksheet(wb["表三"]).title = "表三数据"
+        wb.copy_worksheet(wb["表三"]).title = "表三（旧）"
+        wb["表三"]["D5"] = "=表三数据!D5"
+
+    path = _saved_results(_with_sheets(tmp_path, edit), "xl/worksheets/sheet4.xml", {"D5": natural})
+    (report,) = check_paths([path])
+    assert report.values["t3.new.natural"] == natural
+    assert only(report, "ST10").message == (
+        "工作簿中有 3 张工作表有「表三」的栏目：按工作表「表三」校验（各表栏目相当，取名称为「表三」的一张），"
+        "未校验「表三数据」、「表三（旧）」。请删除多余的工作表（「表三（旧）」），只保留要报送的一张。"
+        "「表三数据」被其他工作表的公式引用（如 表三!D5 的公式 =表三数据!D5），删除会使这些公式出错，请保留；"
+        "校验的是「表三」中的数字。"
+    )
 
 
 def _insert_column(ws, col: int) -> None:

@@ -155,7 +155,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             add = on_other_pages(paged, "该部分") if paged else "请按官方格式补上。"
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}{add}")
             continue
-        say_choice(report, assigned[spec.name], found, taken)
+        say_choice(report, assigned[spec.name], found, taken, grid.sheets)
         best = assigned[spec.name].index
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex
 from validator.locate.report import LocatedReport
 from validator.locate.tables import table_fit
+from validator.sources.grid import SheetGrid, Uncached
+from validator.sources.uncached import calculated_formulas, refers_to
 from validator.spec.model import Sheet, Template
 
 
@@ -100,9 +103,12 @@ def assign_sheets(held: list[Candidate]) -> dict[str, Candidate]:
     return assigned
 
 
-def say_choice(report: LocatedReport, used: Candidate, candidates: list[Candidate], taken: set[int]) -> None:
-    """ST10 when a spec sheet was read from a hidden sheet, or other sheets no spec sheet was read from show its
-    labels too (a copy): which sheet was used, and why."""
+def say_choice(
+    report: LocatedReport, used: Candidate, candidates: list[Candidate], taken: set[int], sheets: list[SheetGrid]
+) -> None:
+    """ST10 when a spec sheet was read from a hidden sheet, or other sheets no spec sheet was read from hold it too
+    (a copy): which sheet was used, and why; a copy that formulas of other sheets refer to (the figures a table's
+    cells are calculated from) is to be kept, any other to be deleted."""
     others = [c for c in candidates if c.spec == used.spec and c.position not in taken]
     if used.index.sheet.visible and not others:
         return
@@ -124,9 +130,38 @@ def say_choice(report: LocatedReport, used: Candidate, candidates: list[Candidat
         why = f"各表栏目相当，取名称为「{used.spec}」的一张"
     else:
         why = "各表栏目相当，取排在前面的一张"
-    unused = "、".join(f"「{c.index.sheet.name}」" for c in others)
+    referred = {c.position: _referred(sheets, c.index.sheet.name) for c in others}
+    spare = [c for c in others if referred[c.position] is None]
+    advice = ""
+    if spare:
+        which = "" if len(spare) == len(others) else f"（{_names(spare)}）"
+        advice = f"请删除多余的工作表{which}，只保留要报送的一张。"
+    for c in others:
+        if found := referred[c.position]:
+            cell, formula = found
+            advice += (
+                f"「{c.index.sheet.name}」被其他工作表的公式引用（如 {cell.ref} 的公式 {formula}），删除会使这些公式出错，"
+                f"请保留；校验的是「{name}」中的数字。"
+            )
     report.add(
         "ST10",
         f"工作簿中有 {len(others) + 1} 张工作表有「{used.spec}」的栏目：按{hidden}工作表「{name}」校验（{why}），"
-        f"未校验{unused}。请删除多余的工作表，只保留要报送的一张。",
+        f"未校验{_names(others)}。{advice}",
     )
+
+
+def _names(candidates: list[Candidate]) -> str:
+    return "、".join(f"「{c.index.sheet.name}」" for c in candidates)
+
+
+def _referred(sheets: list[SheetGrid], name: str) -> tuple[CellRef, str] | None:
+    """The first cell of another sheet whose formula refers to sheet `name`, and that formula, or None."""
+    for sheet in sheets:
+        if sheet.name == name:
+            continue
+        formulas = dict(calculated_formulas(sheet.formula_xml)) if sheet.formula_xml else {}
+        formulas |= {rc: v for rc, v in sheet.cells.items() if isinstance(v, Uncached)}
+        for (row, col), formula in sorted(formulas.items()):
+            if refers_to(formula, name):
+                return CellRef(sheet.name, row, col), formula if formula.startswith("=") else f"={formula}"
+    return None

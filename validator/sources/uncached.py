@@ -238,6 +238,18 @@ def shifted(formula: str, rows: int, cols: int) -> str:
     return _REFERENCE.sub(move, formula)
 
 
+_QUOTED_TEXT = re.compile(r'"[^"]*"')
+
+
+def refers_to(formula: str, sheet: str) -> bool:
+    """Whether `formula` refers to a cell of the sheet named `sheet` (数据源!B1, '表三 (2)'!D5; names compared as Excel
+    does, ignoring case), text in quotes aside."""
+    text = _QUOTED_TEXT.sub("", formula).casefold()
+    name = sheet.casefold()
+    quoted = "'" + name.replace("'", "''") + "'!"
+    return quoted in text or re.search(rf"(?<![\w.'\]]){re.escape(name)}!", text) is not None
+
+
 _SUM = re.compile(r"SUM\(([^()!\"]*)\)")  # one SUM over references of its own sheet
 _SUMMED = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?")
 

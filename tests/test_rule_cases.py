@@ -2,7 +2,8 @@
 
 A case file names its template with `template:` (default: the current format) and lists the cells each case
 changes and the cells the rule must flag (null for a finding about the whole workbook); `copy:` ({sheet: name of
-its copy}) and `hide:` ([sheet, …]) duplicate or hide whole sheets after the cells are changed.
+its copy}) and `hide:` ([sheet, …]) duplicate or hide whole sheets after the cells are changed (the cells of a
+copy, named by the copy's name, are changed in the copy).
 
 A case may start from a workbook built with a structural variant of tests/builders.py (`variant:`, e.g. an extra
 row) instead of the generated template; its `cells` and `merge` then apply in the coordinates the variant left.
@@ -51,14 +52,19 @@ def _apply(source: Path, target: Path, case: dict) -> None:
     if "variant" in case:
         source = build(target, balanced_values(TEMPLATE), **case["variant"])
     wb = openpyxl.load_workbook(source)
-    for ref, value in case["cells"].items():
-        sheet, coord = ref.split("!")
-        wb[sheet][coord] = value
+    copies = case.get("copy", {})
+    cells = [(*ref.split("!"), value) for ref, value in case["cells"].items()]
+    for sheet, coord, value in cells:
+        if sheet not in copies.values():
+            wb[sheet][coord] = value
     for ref in case.get("merge", []):
         sheet, area = ref.split("!")
         wb[sheet].merge_cells(area)
-    for sheet, name in case.get("copy", {}).items():  # a copy of a whole sheet, placed last
+    for sheet, name in copies.items():  # a copy of a whole sheet, placed last
         wb.copy_worksheet(wb[sheet]).title = name
+    for sheet, coord, value in cells:  # a copy's own cells, changed in the copy
+        if sheet in copies.values():
+            wb[sheet][coord] = value
     for sheet in case.get("hide", []):
         wb[sheet].sheet_state = "hidden"
     wb.save(target)

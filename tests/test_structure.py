@@ -450,6 +450,59 @@ def test_a_copy_that_formulas_refer_to_is_to_be_kept_not_deleted(tmp_path: Path)
     )
 
 
+def _with_sheets_of(path: Path, other: Path, suffix: str) -> Path:
+    """The workbook at `path` with every sheet of the workbook `other` added after its own, named with `suffix`."""
+    wb = openpyxl.load_workbook(path)
+    for ws in openpyxl.load_workbook(other).worksheets:
+        copy = wb.create_sheet(ws.title + suffix)
+        for cell in (cell for row in ws.iter_rows() for cell in row if cell.value is not None):
+            copy[cell.coordinate] = cell.value
+        for merge in ws.merged_cells.ranges:
+            copy.merge_cells(merge.coord)
+    wb.save(path)
+    return path
+
+
+def test_another_agencys_report_in_the_workbook_is_an_error_naming_it(tmp_path: Path) -> None:
+    """A county office forwards the town's report in its own workbook (「封面(城关镇)」 to 「表四(城关镇)」, the town's
+    表三 unbalanced): one ST12 error names the town, says its sheets were not checked and asks for a file per agency
+    (before: 5 × ST10 提示 「…请删除多余的工作表」, exit 0, and in a batch the town counted as not submitted)."""
+    county = build(tmp_path / "report.xlsx", VALUES)
+    town = build(tmp_path / "town.xlsx", VALUES | WRONG_T3 | {"agency_name": "某县城关镇人民政府"})
+    (report,) = check_paths([_with_sheets_of(county, town, "(城关镇)")])
+    assert report.flatten() == [("ST12", "封面(城关镇)!B2")]
+    (finding,) = report.findings
+    assert finding.severity == "error"
+    assert finding.message == (
+        "工作簿中还有另一个机关的年报：工作表「封面(城关镇)」的机关名称为「某县城关镇人民政府」，"
+        "而本次校验的是「某县人民政府办公室」的年报。"
+        "工作表「封面(城关镇)」「正文(城关镇)」「表二(城关镇)」「表三(城关镇)」「表四(城关镇)」都未校验，"
+        "其中的问题不会被发现，批量校验也不会把「某县城关镇人民政府」计为已报送。"
+        "请把每个机关的年报分别保存为一个工作簿文件，各自报送、校验；不要直接删除这些工作表。"
+    )
+
+
+STALE_SETS = {  # sheets of an older report beside the one checked: what they hold, and whether they are hidden
+    "the agency's own older version": (WRONG_T3, False),
+    "another agency's workbook reused, its sheets hidden": (WRONG_T3 | {"agency_name": "某县城关镇人民政府"}, True),
+}
+
+
+@pytest.mark.parametrize(("changes", "hidden"), STALE_SETS.values(), ids=STALE_SETS.keys())
+def test_a_stale_second_set_of_sheets_is_copies_to_delete(tmp_path: Path, changes: dict, hidden: bool) -> None:
+    """An older version of the report kept beside it, or the sheets of another agency's workbook the report was
+    filled in, hidden: copies (ST10, 提示), not another report."""
+    current = build(tmp_path / "report.xlsx", VALUES)
+    path = _with_sheets_of(current, build(tmp_path / "older.xlsx", VALUES | changes), "（旧）")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets[5:]:
+        ws.sheet_state = "hidden" if hidden else "visible"
+    wb.save(path)
+    (report,) = check_paths([path])
+    assert report.flatten() == [("ST10", "")] * 5
+    assert all(f.message.endswith("请删除多余的工作表，只保留要报送的一张。") for f in report.findings)
+
+
 def _insert_column(ws, col: int) -> None:
     """openpyxl's insert_cols moves cells but not merges: a merge right of `col` moves, one across it widens."""
     merges = [m for m in ws.merged_cells.ranges]

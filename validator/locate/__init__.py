@@ -9,7 +9,7 @@ from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
 from validator.locate.sections import Section, find_section
-from validator.locate.sheets import assign_sheets, candidates, distinct_labels, holding, say_choice
+from validator.locate.sheets import another_agency, assign_sheets, candidates, distinct_labels, holding, say_choice
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.sources.grid import FurtherReport, WorkbookGrid
@@ -155,7 +155,6 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             add = on_other_pages(paged, "该部分") if paged else "请按官方格式补上。"
             report.add("ST09" if spec.fields else "ST01", f"找不到「{spec.name}」（{what}）。{said}{add}")
             continue
-        say_choice(report, assigned[spec.name], found, taken, grid.sheets)
         best = assigned[spec.name].index
         if spec.fields:
             ordered = [best] + [i for i in indexes if i is not best]
@@ -184,6 +183,10 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
     if moved:
         report.add("ST11", _moved(moved), moved[0][0].ref(*moved[0][0].row_start(moved[0][2].moved)))
+    theirs = another_agency(report, found, taken)  # sheets of another agency's report are no copies
+    for spec in template.sheets:
+        if spec.name in assigned:
+            say_choice(report, assigned[spec.name], [c for c in found if c.position not in theirs], taken, grid.sheets)
     return report
 
 

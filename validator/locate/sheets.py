@@ -1,16 +1,19 @@
 """Which workbook sheet holds each spec sheet: every sheet scored by the labels only that spec sheet has, those
-holding it (not merely naming a few of its labels) ranked, and ST10 when the one taken is hidden or copies exist."""
+holding it (not merely naming a few of its labels) ranked, and ST10 when the one taken is hidden or copies exist;
+ST12 when the sheets not read are another agency's report."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from validator.agency import agencies, identity
 from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex
-from validator.locate.report import LocatedReport
+from validator.locate.report import Located, LocatedReport
 from validator.locate.tables import table_fit
+from validator.locate.title import AGENCY_FIELD, find_title
 from validator.sources.grid import SheetGrid, Uncached
 from validator.sources.uncached import calculated_formulas, refers_to
 from validator.spec.model import Sheet, Template
@@ -165,3 +168,57 @@ def _referred(sheets: list[SheetGrid], name: str) -> tuple[CellRef, str] | None:
             if refers_to(formula, name):
                 return CellRef(sheet.name, row, col), formula if formula.startswith("=") else f"={formula}"
     return None
+
+
+_CODE_FIELD = "credit_code"
+
+
+def another_agency(report: LocatedReport, held: list[Candidate], taken: set[int]) -> set[int]:
+    """ST12 when sheets holding spec sheets, none of which was read (a second set: 「封面(城关镇)」「表三(城关镇)」…),
+    name another agency than the report read (by the one rule of validator.agency) on a visible sheet (a hidden one
+    is a stale copy, even of another agency's workbook reused): its report is in the workbook, unchecked, and those
+    sheets are no copies to delete. The positions of those sheets, when said; else none."""
+    spare = dict(sorted({c.position: c.index for c in held if c.position not in taken}.items()))
+    read = report.cells.get(AGENCY_FIELD)
+    if not spare or read is None or not normalize(read.raw):
+        return set()
+    code = report.cells.get(_CODE_FIELD)
+    own = identity(code.raw if code else None, read.raw)
+    others = []
+    for index in (index for index in spare.values() if index.sheet.visible):
+        named = _named(index, report, AGENCY_FIELD)
+        if named is None or not normalize(named.raw):
+            continue
+        theirs = _named(index, report, _CODE_FIELD)
+        first, second = agencies([own, identity(theirs.raw if theirs else None, named.raw)])
+        if first != second:
+            others.append((index, named))
+    if not others:
+        return set()
+    names = "、".join(
+        f"工作表「{index.sheet.name}」的机关名称为「{str(named.raw).strip()}」" for index, named in others
+    )
+    agency = "、".join(dict.fromkeys(f"「{str(named.raw).strip()}」" for _, named in others))
+    sheets = "".join(f"「{index.sheet.name}」" for index in spare.values())
+    report.add(
+        "ST12",
+        f"工作簿中还有另一个机关的年报：{names}，而本次校验的是「{str(read.raw).strip()}」的年报。"
+        f"工作表{sheets}都未校验，其中的问题不会被发现，批量校验也不会把{agency}计为已报送。"
+        "请把每个机关的年报分别保存为一个工作簿文件，各自报送、校验；不要直接删除这些工作表。",
+        others[0][1].cell,
+    )
+    return set(spare)
+
+
+def _named(index: SheetIndex, report: LocatedReport, key: str) -> Located | None:
+    """What a sheet gives for a cover field: the first cell right of its label (a cover), else for the agency what
+    the sheet's title names (a report pasted whole); None when it gives nothing."""
+    field = report.template.fields.get(key)
+    label = normalize(field.label) if field else None
+    for r, c, text in index.labels:
+        if text == label:
+            edge = index.merge_of.get((r, c), (r, c, r, c))[3]
+            right = sorted((col, v) for (row, col), v in index.sheet.cells.items() if row == r and col > edge)
+            return Located(key, index.ref(r, right[0][0]), right[0][1]) if right else None
+    title = find_title(index.sheet) if key == AGENCY_FIELD else None
+    return Located(key, index.ref(*title.cell), title.agency) if title and title.agency else None

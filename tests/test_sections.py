@@ -1,13 +1,15 @@
 """A published report's tables found under their section headings, or where the report puts them instead: appended
 after the text as 附表 (under the same, renumbered, unnumbered or "附表2：" headings, or none), or under a heading the
 table's own first row repeats. The findings are those of the same report with its tables in place, and one ST11 says
-the tables are not under their headings."""
+the tables are not under their headings. A second report pasted under the first on a workbook's sheet is said (ST12),
+not read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import documents
+import openpyxl
 import pytest
 from builders import TEMPLATE, published
 from test_import import _published_as
@@ -133,3 +135,51 @@ def test_the_tables_of_a_further_report_are_not_taken_for_an_appendix(tmp_path: 
     rules = [f.rule for f in report.findings]
     assert "ST11" not in rules and rules.count("ST01") == 6  # 表二's four tables, 表三, 表四
     assert report.values.get("t3.new.natural") is None
+
+
+def _one_under_another(first: Path, second: Path) -> tuple[Path, int]:
+    """The sheet of workbook `first` with that of `second` pasted under it, two blank rows between (values and
+    merges), saved over `first`; and the row where the second begins."""
+    wb, other = openpyxl.load_workbook(first), openpyxl.load_workbook(second).active
+    ws, offset = wb.active, wb.active.max_row + 2
+    for cell in (cell for row in other.iter_rows() for cell in row if cell.value is not None):
+        ws.cell(cell.row + offset, cell.column, cell.value)
+    for merge in other.merged_cells.ranges:
+        merge.shift(row_shift=offset)
+        ws.merge_cells(merge.coord)
+    wb.save(first)
+    return first, offset + 1
+
+
+FURTHER = {  # the second report's title, and what is said of it
+    "another agency's": (
+        "某县城关镇人民政府2025年度政府信息公开工作年度报告",
+        "起的「某县城关镇人民政府2025年度政府信息公开工作年度报告」未校验，其中的问题不会被发现，"
+        "批量校验也不会把「某县城关镇人民政府」计为已报送。",
+    ),
+    "last year's": (
+        "某县人民政府办公室2024年度政府信息公开工作年度报告",
+        "起的「某县人民政府办公室2024年度政府信息公开工作年度报告」未校验，其中的问题不会被发现。",
+    ),
+    "untitled": ("", "「一、总体情况」起的另一份年报未校验，其中的问题不会被发现。"),
+}
+
+
+@pytest.mark.parametrize(("title", "said"), FURTHER.values(), ids=FURTHER.keys())
+def test_a_second_report_pasted_under_the_first_on_one_sheet_is_an_error(tmp_path: Path, title: str, said: str):
+    """Two published reports pasted one under the other on one sheet of a workbook, the second unbalanced: the first
+    is checked, and one ST12 error says where the second begins and asks for each report in a file of its own, as a
+    document holding two reports is told (ST10) (before: nothing was said of the second report)."""
+    first = published(tmp_path / "report.xlsx", VALUES, title="某县人民政府办公室2025年度政府信息公开工作年度报告")
+    second = published(tmp_path / "second.xlsx", WRONG, title=title)
+    path, top = _one_under_another(first, second)
+    (report,) = check_paths([path])
+    row = top if title else top + 2  # untitled: from its first section's heading
+    assert report.flatten() == [("ST09", ""), ("ST12", f"Sheet1!A{row}")]  # ST09: a published report has no cover
+    (further,) = [f for f in report.findings if f.rule == "ST12"]
+    assert further.severity == "error"
+    assert further.message == (
+        f"工作表「Sheet1」中有不止一份年报：只校验了前面的一份，第{row}行{said}"
+        "请把每份年报分别保存为一个工作簿文件，各自报送、校验。"
+    )
+    assert report.agency["agency_name"] == "某县人民政府办公室"

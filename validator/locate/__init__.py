@@ -8,10 +8,11 @@ from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
-from validator.locate.sections import Section, find_section
+from validator.locate.sections import Section, find_section, further_report
 from validator.locate.sheets import another_agency, assign_sheets, candidates, distinct_labels, holding, say_choice
 from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
+from validator.report_titles import read_title
 from validator.sources.grid import FurtherReport, WorkbookGrid
 from validator.spec.model import Field, Sheet, Template
 
@@ -120,6 +121,20 @@ def _further_report(further: FurtherReport) -> str:
     )
 
 
+def _further_on_sheet(index: SheetIndex, row: int, report: LocatedReport) -> str:
+    """ST12 for a sheet holding a further report below the one checked (two reports pasted one under the other)."""
+    text = index.text(*index.row_start(row))
+    named = read_title(text)
+    read = report.cells.get(AGENCY_FIELD)
+    other = named[0] if named and named[0] and (read is None or normalize(named[0]) != normalize(read.raw)) else None
+    which = f"第{row}行起的「{text}」" if named else f"第{row}行「{text}」起的另一份年报"
+    batch = f"，批量校验也不会把「{other}」计为已报送" if other else ""
+    return (
+        f"工作表「{index.sheet.name}」中有不止一份年报：只校验了前面的一份，{which}未校验，其中的问题不会被发现{batch}。"
+        "请把每份年报分别保存为一个工作簿文件，各自报送、校验。"
+    )
+
+
 def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     report = LocatedReport(template)
     indexes = [SheetIndex(s) for s in grid.sheets]
@@ -183,6 +198,11 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
     if moved:
         report.add("ST11", _moved(moved), moved[0][0].ref(*moved[0][0].row_start(moved[0][2].moved)))
+    if grid.source_format in _WORKBOOKS:  # a document's reader cuts a further report itself (ST10)
+        own = {s.name: distinct[s.name] - {normalize(s.title)} for s in template.sheets if s.tables}
+        for index in dict.fromkeys(assigned[s].index for s in own if s in assigned):
+            if row := further_report(index, template, own):
+                report.add("ST12", _further_on_sheet(index, row, report), index.ref(*index.row_start(row)))
     theirs = another_agency(report, found, taken)  # sheets of another agency's report are no copies
     for spec in template.sheets:
         if spec.name in assigned:

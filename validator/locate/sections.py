@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from validator.labels import normalize
@@ -100,3 +101,38 @@ def _further_title(index: SheetIndex, after: int) -> int:
     """The row of the first paragraph after row `after` titling a report of a year (a further report), else END."""
     titles = (r for r, text in paragraphs(index.sheet) if r > after and titles_a_year(text))
     return next(titles, END)
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _places(template: Template) -> dict[str, int]:
+    """Each section's place in the report ("一、总体情况" → 1), by the name section_headings gives it."""
+    labels = {s.name: s.title for s in template.sheets if s.tables}
+    labels |= {f.key: f.label for f in template.fields.values() if f.kind == "longtext"}
+    return {name: _NUMERALS.index(text[0]) + 1 for name, text in labels.items() if text[:1] in _NUMERALS}
+
+
+def further_report(index: SheetIndex, template: Template, own: dict[str, set[str]]) -> int | None:
+    """The row where a further report begins on a sheet holding a whole report (two reports pasted one under the
+    other), else None: where the heading of a section with tables comes again below that section's tables (a
+    report's own sections only go forward; a table appended after the text comes after no table of its section).
+    It begins at the last title naming a year between the two (validator.report_titles), else at the first heading
+    between them of a section up to that one (the further report's "一、总体情况"), else at that heading; as
+    validator.sources.document cuts a further report from a document. `own`: the labels of each table sheet's
+    tables, by its name."""
+    headings, places = section_headings(template), _places(template)
+    rows = sorted({r: headings[w] for r, _, t in index.labels if (w := words(t)) in headings}.items())
+    tabled: dict[str, list[int]] = {}  # the rows of each table sheet's labels, in order
+    for r, _, t in index.labels:
+        for name in (name for name, labels in own.items() if t in labels):
+            tabled.setdefault(name, []).append(r)
+    for heading, name in rows:
+        above = bisect_left(tabled.get(name, ()), heading)
+        if not above:
+            continue
+        between = range(tabled[name][above - 1] + 1, heading)
+        titles = [r for r, text in paragraphs(index.sheet) if r in between and titles_a_year(text)]
+        back = [r for r, other in rows if r in between and places.get(other, END) <= places.get(name, 0)]
+        return titles[-1] if titles else back[0] if back else heading
+    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex
@@ -106,6 +107,7 @@ def _further_title(index: SheetIndex, after: int) -> int:
 _NUMERALS = "一二三四五六七八九十"
 
 
+@cache
 def _places(template: Template) -> dict[str, int]:
     """Each section's place in the report ("一、总体情况" → 1), by the name section_headings gives it."""
     labels = {s.name: s.title for s in template.sheets if s.tables}
@@ -123,10 +125,11 @@ def further_report(index: SheetIndex, template: Template, own: dict[str, set[str
     tables, by its name."""
     headings, places = section_headings(template), _places(template)
     rows = sorted({r: headings[w] for r, _, t in index.labels if (w := words(t)) in headings}.items())
+    owner = {label: name for name, labels in own.items() for label in labels}
     tabled: dict[str, list[int]] = {}  # the rows of each table sheet's labels, in order
     for r, _, t in index.labels:
-        for name in (name for name, labels in own.items() if t in labels):
-            tabled.setdefault(name, []).append(r)
+        if t in owner:
+            tabled.setdefault(owner[t], []).append(r)
     for heading, name in rows:
         above = bisect_left(tabled.get(name, ()), heading)
         if not above:

@@ -114,19 +114,20 @@ def test_a_worker_killed_midway_does_not_stop_the_batch(balanced_workbook: Path,
 
 
 def test_a_result_whose_text_holds_a_line_separator_is_read_back_whole(tmp_path: Path):
-    """Text pasted from Word can hold U+2028 (line separator), which JSON lines carry as it is: an unchanged file's
-    result must still be read back from results.jsonl, not checked again."""
+    """A file's name can hold U+2028 (line separator; cells' text reads it as a line break), which JSON lines carry
+    as it is: an unchanged file's result must still be read back from results.jsonl, not checked again."""
     from builders import build
     from test_structure import VALUES
 
     src, out = tmp_path / "收到", tmp_path / "结果"
     src.mkdir()
-    build(src / "单位.xlsx", VALUES | {"problems": "一是公开不够及时。\u2028二是解读形式单一。"})
+    build(src / "单位\u2028报告.xlsx", VALUES | {"problems": "一是公开不够及时。\u2028二是解读形式单一。"})
     first = _batch(str(src), "--out", str(out), "--no-annotate")
     assert first.wait(timeout=300) == 0, first.stderr.read()
     assert "\u2028" in (out / "results.jsonl").read_text(encoding="utf-8")
     (doc,) = read_jsonl(out / "results.jsonl")
-    assert doc["values"]["problems"] == "一是公开不够及时。\u2028二是解读形式单一。"
+    assert doc["file"] == "收到/单位\u2028报告.xlsx"
+    assert doc["values"]["problems"] == "一是公开不够及时。\n二是解读形式单一。"
     again = _batch(str(src), "--out", str(out), "--no-annotate")
     assert again.wait(timeout=300) == 0
     assert _reused_and_checked(again.stderr.read()) == (1, 0)

@@ -72,7 +72,11 @@ def _csv(path: Path, rows: list[tuple]) -> Path:
             "- {rule: EQ01, agency: 某县甲局, decision: 接受}\n- {rule: EQ01, agency: 某县甲局, decision: 同意}\n",
             "坏.yaml 第 2 条的处理意见「同意」无效，应为「接受」或「退回」",
         ),
-        ("坏.csv", "rule,agency,decision\n\nEQ01,某县甲局,接受\nEQ01,,接受\n", "坏.csv 第 4 行缺少单位"),
+        (
+            "坏.csv",
+            "rule,agency,decision\n\nEQ01,某县甲局,接受\nEQ01,,接受\n",
+            "坏.csv 第 4 行没有写明单位（「agency」和「credit_code」都是空的）",
+        ),
         ("坏.txt", "x", "无法识别处理意见文件"),
         ("坏.xlsx", "not a workbook", "问题明细"),
     ],

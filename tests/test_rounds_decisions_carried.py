@@ -96,6 +96,50 @@ def test_an_unusable_summary_in_the_since_folder_stops_the_run(tmp_path: Path, c
     assert not out2.exists()
 
 
+def test_every_unusable_decision_of_both_summaries_is_told_in_one_run(tmp_path: Path, capsys):
+    """The office typed 同意 for 甲局's EQ01, 接收 for its EQ03, and accepted a finding whose row lost its agency in
+    the previous round's 汇总.xlsx, and 同意 again in this round's (a rerun): one run lists all four rows, each with
+    its row in 问题明细 and what to write; corrected as told, the next run goes through."""
+    r1 = tmp_path / "第1轮"
+    r1.mkdir()
+    build(r1 / "甲局.xlsx", agency("某县甲局", _code(1)[:17], **E1))
+    build(r1 / "乙局.xlsx", agency("某县乙局", _code(2)[:17], other_matters="本年度没有其他需要报告的事项。"))
+    out1, out2 = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    _batch(r1, out2, "--since", out1)
+    wb = openpyxl.load_workbook(out1 / "汇总.xlsx")
+    ws = wb["问题明细"]
+    col = {c.value: c.column for c in ws[1]}
+    rows = {(ws.cell(r, col["机关名称"]).value, ws.cell(r, col["规则"]).value): r for r in range(2, ws.max_row + 1)}
+    eq01, eq03, tx02 = rows[("某县甲局", "EQ01")], rows[("某县甲局", "EQ03")], rows[("某县乙局", "TX02")]
+    ws.cell(eq01, col["处理意见"]).value, ws.cell(eq03, col["处理意见"]).value = "同意", "接收"
+    ws.cell(tx02, col["处理意见"]).value = "接受"
+    ws.cell(tx02, col["机关名称"]).value = ws.cell(tx02, col["统一社会信用代码"]).value = None
+    wb.save(out1 / "汇总.xlsx")
+    _decide(out2 / "汇总.xlsx", {("某县甲局", "EQ01"): "同意"})
+    here = [
+        r for r, row in enumerate(openpyxl.load_workbook(out2 / "汇总.xlsx")["问题明细"].values, 1) if "同意" in row
+    ]
+    capsys.readouterr()
+    assert _batch(r1, out2, "--since", out1) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert "汇总.xlsx 中有 3 条处理意见无法使用，请逐条改正" in said
+    assert f"「问题明细」第 {eq01} 行的处理意见「同意」无效，应为「接受」或「退回」：请改为其中之一" in said
+    assert f"「问题明细」第 {eq03} 行的处理意见「接收」无效，应为「接受」或「退回」" in said
+    assert f"「问题明细」第 {tx02} 行没有写明单位（「机关名称」和「统一社会信用代码」都是空的）" in said
+    assert "请填写该单位的机关名称或统一社会信用代码" in said
+    assert f"{out2 / '汇总.xlsx'} 将重新生成" in said and f"「问题明细」第 {here[0]} 行的处理意见「同意」无效" in said
+    assert said.count("无效") == 3
+    # corrected as told
+    ws.cell(eq01, col["处理意见"]).value, ws.cell(eq03, col["处理意见"]).value = "接受", "退回"
+    ws.cell(tx02, col["机关名称"]).value = "某县乙局"
+    wb.save(out1 / "汇总.xlsx")
+    _decide(out2 / "汇总.xlsx", {("某县甲局", "EQ01"): "接受"})
+    assert _batch(r1, out2, "--since", out1) == 1  # EQ03 sent back
+    assert _states(_results(out2)["某县甲局"]) == {"EQ01": "accepted", "EQ03": "open"}
+    assert _states(_results(out2)["某县乙局"]) == {"TX02": "accepted"}
+
+
 def test_a_renamed_agency_keeps_its_accepted_errors_accepted(tmp_path: Path):
     """机构改革: round 2 names 甲局 anew under the same code; the rounds compare it with 甲局's round-1 report, and the
     office's acceptances follow it there. 乙局 copied 甲局's code (and its errors) in round 2: not 甲局's decisions."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
@@ -87,47 +87,45 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
 
 def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ...]:
     """Those the office typed into the previous round's 汇总.xlsx (beside --since's results.jsonl), then those of
-    --decisions, then those it typed into the output folder's 汇总.xlsx, which this run rewrites (a decision that
-    cannot be used stops the run, before anything is written): for the same finding, the later is the newer and wins
-    (`apply_decisions` takes the last)."""
+    --decisions, then those it typed into the output folder's 汇总.xlsx, which this run rewrites: for the same finding,
+    the later is the newer and wins (`apply_decisions` takes the last). Decisions that cannot be used stop the run,
+    before anything is written, all of both files told at once."""
     typed: tuple[DecisionRecord, ...] = ()
+    said, failed = [], []  # what to say of each file's decisions, and why those of a file cannot be used
     if settings.since:
         last = (settings.since if settings.since.is_dir() else settings.since.parent) / outputs.SUMMARY
-        typed = _typed(
-            last,
-            console,
-            lambda n: f"沿用上一轮 {last} 中已填写的 {n} 条处理意见。",
-            lambda why: f"上一轮的 {last} 中填写的处理意见应沿用到本轮，但无法读取：{why}\n请改正该文件后重新运行。",
+        typed, why = _typed(last)
+        said += [f"沿用上一轮 {last} 中已填写的 {len(typed)} 条处理意见。"] if typed else []
+        failed += (
+            [f"上一轮的 {last} 中填写的处理意见应沿用到本轮，但无法使用：{why}\n请改正该文件后重新运行。"]
+            if why
+            else []
         )
     summary = settings.out / outputs.SUMMARY
     both = "；与 --decisions 指定的处理意见一并使用，同一问题两处都有的，以本结果目录中的为准"
     given = both if settings.decisions else ""
-    here = _typed(
-        summary,
-        console,
-        lambda n: f"沿用 {summary} 中已填写的 {n} 条处理意见（该文件将重新生成{given}）。",
-        lambda why: (
-            f"结果目录中的 {summary} 将重新生成，其中填写的处理意见应沿用，但无法读取：{why}\n"
+    here, why = _typed(summary)
+    said += [f"沿用 {summary} 中已填写的 {len(here)} 条处理意见（该文件将重新生成{given}）。"] if here else []
+    if why:
+        failed.append(
+            f"结果目录中的 {summary} 将重新生成，其中填写的处理意见应沿用，但无法使用：{why}\n"
             "请改正该文件后重新运行；如不需要沿用其中的处理意见，请先把它移出结果目录。"
-        ),
-    )
+        )
+    if failed:
+        raise DecisionError("\n".join(failed))
+    for line in said:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line, as long as it is
     return typed + settings.decisions + here
 
 
-def _typed(
-    summary: Path, console: Console, said: Callable[[int], str], failed: Callable[[str], str]
-) -> tuple[DecisionRecord, ...]:
-    """The decisions typed into the 汇总.xlsx of an earlier run (none without one), `said` on the console; one that
-    cannot be used stops the run with the message `failed` gives for why."""
+def _typed(summary: Path) -> tuple[tuple[DecisionRecord, ...], str | None]:
+    """The decisions typed into the 汇总.xlsx of an earlier run (none without one), or why they cannot be used."""
     if not summary.is_file():
-        return ()
+        return (), None
     try:
-        found = tuple(load_decisions(summary))
+        return tuple(load_decisions(summary)), None
     except DecisionError as exc:
-        raise DecisionError(failed(str(exc))) from exc
-    if found:
-        console.print(said(len(found)), markup=False, highlight=False, soft_wrap=True)  # one line, as long as it is
-    return found
+        return (), str(exc)
 
 
 def _add_across(

@@ -100,30 +100,56 @@ def records_from_rows(
 ) -> list[DecisionRecord]:
     """Decision records from rows of named fields (a sheet's header, CSV, YAML); rows without a decision are skipped.
 
-    Raises DecisionError for a decision other than 接受/退回 (accept/reject), or a row naming no agency or finding;
-    the message names the row as `where` gives it for its 1-based number (the row of a sheet the office sees).
+    Raises DecisionError for decisions other than 接受/退回 (accept/reject), or rows naming no agency or finding:
+    every such row at once, each named as `where` gives it for its 1-based number (the row of a sheet the office
+    sees), with what to write instead, so that one correction of the file is enough.
     """
-    out = []
+    out, problems = [], []
     for n, row in enumerate(rows, 1):
         get = {field: next((_text(row[k]) for k in names if k in row and _text(row[k])), "") for field, names in
                _FIELDS.items()}  # fmt: skip
         if not get["decision"]:
             continue
-        value = _VALUES.get(get["decision"].lower())
-        if value is None:
-            raise DecisionError(f"{source} {where(n)}的处理意见「{get['decision']}」无效，应为「接受」或「退回」。")
+        if problem := _problem(get, row):
+            problems.append(f"{source} {where(n)}{problem}")
+            continue
         agency, code = get["agency"], plain_code(get["credit_code"])
         if not code and _CREDIT_CODE.match(plain_code(agency)):
             agency, code = "", plain_code(agency)
-        if not (code or agency) or not (get["id"] or get["rule"]):
-            raise DecisionError(
-                f"{source} {where(n)}缺少单位（统一社会信用代码或机关名称）或问题（编号，或规则和位置），无法对应到问题。"
-            )
         year = int(float(get["year"])) if re.fullmatch(r"\d{4}(\.0)?", get["year"]) else None
         cell = "" if get["cell"] == WHOLE_WORKBOOK else get["cell"]
-        decision = Decision(value, get["note"])
+        decision = Decision(_VALUES[get["decision"].lower()], get["note"])
         out.append(DecisionRecord(decision, get["rule"], get["id"], get["key"], cell, code, normalize(agency), year))
+    if len(problems) == 1:
+        raise DecisionError(problems[0])
+    if problems:
+        lines = "\n".join(f"  {n}. {p}" for n, p in enumerate(problems, 1))
+        raise DecisionError(f"{source} 中有 {len(problems)} 条处理意见无法使用，请逐条改正：\n{lines}")
     return out
+
+
+def _problem(get: Mapping[str, str], row: Mapping[str, object]) -> str:
+    """Why a row with a decision cannot be used, and what to write instead (Chinese), or ""; fields are named as
+    the row's own header names them (汇总.xlsx's columns, a YAML or CSV file's keys)."""
+
+    def named(field: str) -> str:
+        names = _FIELDS[field]
+        return f"「{next((k for k in names if k in row), names[0])}」"
+
+    if get["decision"].lower() not in _VALUES:
+        return f"的处理意见「{get['decision']}」无效，应为「接受」或「退回」：请改为其中之一；不作处理意见的，请清空。"
+    if not (get["agency"] or plain_code(get["credit_code"])):
+        return (
+            f"没有写明单位（{named('agency')}和{named('credit_code')}都是空的），无法对应到单位的问题："
+            f"请填写该单位的机关名称或统一社会信用代码；报告未填写这两项的，请清空处理意见，待单位在封面补填后再作处理意见。"
+        )
+    if not (get["id"] or get["rule"]):
+        return (
+            f"没有写明问题（{named('id')}和{named('rule')}都是空的），无法对应到问题："
+            f"请填写该问题的{named('id')}，或{named('rule')}和{named('cell')}；这一行不是问题（如无法读取的文件）的，"
+            "不能作处理意见，请清空。"
+        )
+    return ""
 
 
 Decide = Callable[[str, str, str | None, str | None], Decision | None]  # (id, rule, key, cell) → decision

@@ -212,6 +212,30 @@ def test_a_returned_copy_is_the_agencys_next_round(tmp_path: Path):
     assert sheet_explanations(out / jia["annotated"])["TX02"] == TX02_NOTE
 
 
+def test_the_summary_says_how_many_copies_beside_their_originals_were_skipped(tmp_path: Path, capsys):
+    """甲局 sent back its corrected workbook and the annotated copy with its explanations into one folder; 乙局 did
+    the same inside a zip. Both copies are skipped as the tool's own output, and the terminal's summary says so,
+    apart from a file that is no report, and what to do when a copy is the one to go by."""
+    inbox = tmp_path / "第2轮"
+    inbox.mkdir()
+    _, first = check_json(capsys, wrong_report(inbox / "甲局.xlsx"))
+    explain(Path(first["annotated"]), {"TX02": TX02_NOTE})
+    zipped = wrong_report(tmp_path / "乙局.xlsx")
+    _, second = check_json(capsys, zipped)
+    with zipfile.ZipFile(inbox / "乙局.zip", "w") as zf:
+        zf.write(zipped, "乙局.xlsx"), zf.write(second["annotated"], "乙局.校验.xlsx")
+    (inbox / "报送说明.txt").write_text("请查收", encoding="utf-8")
+    capsys.readouterr()
+    main(["batch", str(inbox), "--out", str(tmp_path / "结果"), "--jobs", "1"])
+    said = capsys.readouterr().err
+    assert (
+        "跳过 3 个文件（见 汇总.xlsx「未校验的文件」），其中 2 个是与原文件放在同一文件夹中的标注副本"
+        "（第2轮/乙局.zip/乙局.校验.xlsx、第2轮/甲局.校验.xlsx）：按本工具在原文件旁生成的副本处理，未校验，"
+        "其中填写的单位说明也未读取。如果是单位报回、应以其为准的标注副本，请把同一文件夹中的原文件移出后重新运行；"
+        "其余 1 个不是报告，或是备份、临时文件等。"
+    ) in said.replace("\n", "")
+
+
 def test_the_excel_button_reads_explanations_and_keeps_them_when_clearing(explained_copy: Path):
     xw = import_xlwings()
     document, supplement = book_json(explained_copy)

@@ -99,8 +99,11 @@ def names_by_folder(paths: Iterable[PurePath]) -> dict[PurePath, dict[str, str]]
     return dict(names)
 
 
+COPY, BACKUP = "标注副本", "备份"  # what copy_beside says a file beside its original is
+
+
 def copy_beside(name: str, beside: Mapping[str, str]) -> tuple[str, str] | None:
-    """(标注副本 or 备份, the original's name) when `name` is what this tool wrote beside a file: named as the tool's
+    """(COPY 标注副本 or BACKUP 备份, the original's name) when `name` is what this tool wrote beside a file: named as the tool's
     copy or backup of a file that is in the same folder (`beside`: its names by their casefolded form). Such a copy is
     not checked again. Without its original it is a submission: an annotated copy an agency returned, its explanations
     typed in (docs/rounds.md)."""
@@ -110,7 +113,7 @@ def copy_beside(name: str, beside: Mapping[str, str]) -> tuple[str, str] | None:
     stem = own["stem"]
     originals = [stem] if PurePath(stem).suffix.lower() in REPORT_SUFFIXES else [stem + ".xlsx", stem + ".xlsm"]
     original = next((beside[o.casefold()] for o in originals if o.casefold() in beside), None)
-    return (("标注副本" if own["copy"] else "备份"), original) if original else None
+    return ((COPY if own["copy"] else BACKUP), original) if original else None
 
 
 # ---------------------------------------------------------------- the public entry points

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from validator.engine import REPORT_SUFFIXES, copy_beside, is_folder, names_by_folder, workbook_paths
+from validator.engine import COPY, REPORT_SUFFIXES, copy_beside, is_folder, names_by_folder, workbook_paths
 from validator.findings import Finding
 from validator.rounds.decide import DecisionRecord
 from validator.sources.sniff import is_lock_file, is_system_file, other_archive, other_archive_refusal
@@ -43,10 +43,13 @@ class Item:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Something given that is not a submission to check, and why (Chinese)."""
+    """Something given that is not a submission to check, and why (Chinese); `original` is the file an annotated copy
+    lies beside, when it is skipped as this tool's copy of that file (it may be a copy an agency returned: its
+    单位说明 are not read)."""
 
     name: str
     reason: str
+    original: str | None = None
 
 
 @dataclass
@@ -138,7 +141,7 @@ def _add_file(
     if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
         out.items.append(Item(str(path), name, other_archive_refusal(kind)))
     elif reason:
-        out.skipped.append(Skipped(name, reason))
+        out.skipped.append(Skipped(name, reason, copy_original(path.name, beside)))
     elif path.suffix.lower() == ".zip":
         _add_archive(out, path, name, staging, depth)
     else:
@@ -158,15 +161,20 @@ def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE)
     suffix = name.suffix.lower()
     if own := copy_beside(base, beside):
         what, original = own
-        returned = (
-            f"。如果这是单位改正后报回的标注副本，请把「{original}」移出该文件夹后再校验" if what == "标注副本" else ""
-        )
+        returned = f"。如果这是单位改正后报回的标注副本，请把「{original}」移出该文件夹后再校验" if what == COPY else ""
         return f"本工具为同一文件夹中的「{original}」生成的{what}，不再校验{returned}"
     if kind := other_archive(suffix=suffix):
         return other_archive_refusal(kind)
     if suffix not in REPORT_SUFFIXES | {".zip"}:
         return "不是报告（只校验 .xlsx/.xlsm/.xls/.et/.ods 工作簿和网页、Word、PDF 版年报）"
     return None
+
+
+def copy_original(name: str, beside: Mapping[str, str]) -> str | None:
+    """The file of `beside` (names in the same folder, see skip_reason) that the file `name` is an annotated copy of,
+    or None (not an annotated copy, a backup, or one without its original beside it)."""
+    own = copy_beside(name, beside)
+    return own[1] if own and own[0] == COPY else None
 
 
 # ---------------------------------------------------------------- archives
@@ -245,7 +253,8 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
     beside = names_by_folder(inner for _, inner in safe)
     for info, inner in safe:
         if reason := skip_reason(inner, beside[inner.parent]):
-            out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason))
+            original = copy_original(inner.name, beside[inner.parent])
+            out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason, original))
         else:
             yield info, inner.parts
 

@@ -146,3 +146,54 @@ def test_an_explanation_of_an_earlier_round_settles_its_finding_in_the_agencys_o
 
 def _rule_of(findings: dict[str, dict]) -> dict[str, str]:
     return {f["id"]: rule for rule, f in findings.items()}
+
+
+def test_a_report_naming_no_agency_is_followed_by_its_file_name(tmp_path: Path, capsys: pytest.CaptureFixture):
+    """无名.xlsx is read but names no agency (机关名称 and 统一社会信用代码 blank), 06.xlsx cannot be read. Round 2:
+    无名.xlsx again, unchanged: compared with round 1's by its name. Round 3: neither is resent: both are listed as not
+    resubmitted, by their files (06.xlsx still, though round 2 held a report naming no agency too). Round 4: the
+    annotated copy of round 2 comes back (无名.校验.xlsx), TX02 explained: compared with round 2's 无名.xlsx."""
+    for n in (1, 2, 3, 4):
+        (tmp_path / f"第{n}轮").mkdir()
+    unnamed = values(2, E1, W1) | {"agency_name": None, "credit_code": None}
+    for n in (1, 2, 3):
+        build(tmp_path / f"第{n}轮" / "01.xlsx", values(1))
+    build(tmp_path / "第1轮" / "无名.xlsx", unnamed)
+    build(tmp_path / "第2轮" / "无名.xlsx", unnamed)
+    (tmp_path / "第1轮" / "06.xlsx").write_bytes(ENCRYPTED)
+    _, out1 = _batch(tmp_path, 1)
+    _, out2 = _batch(tmp_path, 2, "--since", str(out1))
+    [second] = [d for d in _results(out2) if d["file"] == "第2轮/无名.xlsx"]
+    [earlier] = [d for d in _results(out1) if d["file"] == "第1轮/无名.xlsx"]
+    first = {f["id"]: f["rule"] for f in earlier["findings"]}
+    assert second["round"]["previous"] == "第1轮/无名.xlsx" and second["round"]["new"] == []
+    assert sorted(second["round"]["open"]) == sorted(first) and {"EQ01", "EQ03", "TX02"} <= set(first.values())
+    [row] = [r for r in _rows(out2 / "汇总.xlsx", "本轮变化") if r["文件"] == "第2轮/无名.xlsx"]
+    assert row["此前报送的文件"] == "第1轮/无名.xlsx（该报告未填写机关名称和统一社会信用代码，按文件名对应）"
+    assert (row["仍存在"], row["新出现"], row["此前最后报送于"]) == (len(first), 0, str(out1))
+    capsys.readouterr()
+    _, out3 = _batch(tmp_path, 3, "--since", str(out2))
+    said = capsys.readouterr().err
+    assert "未重新报送的单位 2 个，其中 1 个是此前无法读取、不能确定是哪个单位的文件：第1轮/06.xlsx；" in said
+    assert "06.xlsx；1 个是未填写机关名称和统一社会信用代码、不能确定是哪个单位的报告：第2轮/无名.xlsx" in said
+    absent = {r["机关名称"]: r for r in _rows(out3 / "汇总.xlsx", "本轮变化") if r["状态"] == "未重新报送"}
+    assert {k: r["此前最后报送于"] for k, r in absent.items()} == {
+        "第1轮/06.xlsx": str(out1),
+        "第2轮/无名.xlsx": str(out2),
+    }
+    assert absent["第2轮/无名.xlsx"]["此前报送的文件"].startswith(
+        "第2轮/无名.xlsx（未填写机关名称和统一社会信用代码，不能确定是哪个单位；本轮没有同名的文件。"
+        "请报送该文件的单位在封面填写机关名称和统一社会信用代码后重新报送"
+    )
+    assert "第2轮/无名.xlsx" in (out3 / "report.html").read_text("utf-8")
+    assert {d["file"] for d in _results(out3, "earlier_rounds.jsonl")} == {"第1轮/06.xlsx", "第2轮/无名.xlsx"}
+    returned = shutil.copy(out2 / second["annotated"], tmp_path / "第4轮" / "无名.校验.xlsx")
+    explain(returned, {"TX02": "未收取信息处理费。"})
+    _, out4 = _batch(tmp_path, 4, "--since", str(out3))
+    [fourth] = _results(out4)
+    assert (fourth["round"]["previous"], fourth["round"]["previous_round"]) == ("第2轮/无名.xlsx", str(out2))
+    assert [first[i] for i in fourth["round"]["explained"]] == ["TX02"] and fourth["round"]["new"] == []
+    assert {r["机关名称"] for r in _rows(out4 / "汇总.xlsx", "本轮变化") if r["状态"] == "未重新报送"} == {
+        "某县第01局",
+        "第1轮/06.xlsx",
+    }

@@ -19,8 +19,8 @@ from validator.batch.rows import (
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
-    UNREAD_ABSENT,
     UNREADABLE,
+    absent_file,
     agency,
     agency_of_each,
     every_rule,
@@ -229,7 +229,7 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
         cells += [_e(d["round"].get("previous_round") or "")]
         rows.append(f'<tr data-tags="{" ".join(tags)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     for m in absent:
-        file = m.file + (UNREAD_ABSENT if m.unreadable else "")
+        file = absent_file(m)
         cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(file)]
         cells += [_e(m.last_round)]
         rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

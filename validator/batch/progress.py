@@ -67,15 +67,22 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
     if batch.absent is not None:
         totals = [sum(len(d["round"][key]) for d in batch.docs if d.get("round")) for key, _ in ROUND_COLUMNS]
         changed = "，".join(f"{title} {n} 项" for (_, title), n in zip(ROUND_COLUMNS, totals))
-        unread = [m.file for m in batch.absent if m.unreadable]
-        more = f" 等 {len(unread)} 个" if len(unread) > _NAMED else ""
-        files = f"，其中 {len(unread)} 个是此前无法读取、不能确定是哪个单位的文件：{'、'.join(unread[:_NAMED])}{more}"
+        unread = _files([m.file for m in batch.absent if m.unreadable], "此前无法读取、不能确定是哪个单位的文件")
+        unnamed = _files(
+            [m.file for m in batch.absent if m.unnamed], "未填写机关名称和统一社会信用代码、不能确定是哪个单位的报告"
+        )
+        files = f"，其中 {'；'.join(unread + unnamed)}" if unread or unnamed else ""
         lines.append(
-            f"与此前各轮相比：{changed}；{NOT_RESUBMITTED}的单位 {len(batch.absent)} 个{files if unread else ''}"
-            "（见 汇总.xlsx「本轮变化」）。"
+            f"与此前各轮相比：{changed}；{NOT_RESUBMITTED}的单位 {len(batch.absent)} 个{files}（见 汇总.xlsx「本轮变化」）。"
         )
     lines.append(f"结果：{out / '汇总.xlsx'}、{out / 'report.html'}、{out / 'results.jsonl'}、{out / 'results.csv'}")
     console.print("\n".join(lines), markup=False, highlight=False)
+
+
+def _files(files: Sequence[str], what: str) -> list[str]:
+    """ "N 个是<what>：a、b、c 等 N 个", or nothing without files."""
+    more = f" 等 {len(files)} 个" if len(files) > _NAMED else ""
+    return [f"{len(files)} 个是{what}：{'、'.join(files[:_NAMED])}{more}"] if files else []
 
 
 def _skipped(skipped: Sequence[Skipped]) -> str:

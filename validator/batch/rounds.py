@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from validator.agency import Agency, agencies
+from validator.annotate.zip_painter import ANNOTATED_SUFFIX
 from validator.batch.crossyear import Missing
 from validator.batch.findings import agency_keys, carry_explanations, decide_result, display_name
 from validator.batch.store import RESULTS, read_jsonl
+from validator.engine import REPORT_SUFFIXES
 from validator.rounds.decide import DecisionRecord, records_from_rows
 
 EARLIER_ROUNDS = "earlier_rounds.jsonl"
@@ -48,6 +50,11 @@ class Absent(Missing):
         """What it sent could not be read: which agency sent it is not known, and it is named by its file."""
         return all(d.get("status") != "checked" for d in self.carried)
 
+    @property
+    def unnamed(self) -> bool:
+        """What it sent was read but names no agency (neither 机关名称 nor 统一社会信用代码): it is named by its file."""
+        return not self.unreadable and not any(_named(d) for d in self.carried)
+
 
 def previous_round(since: Path, out: Path) -> Earlier:
     """The results of the previous round (its results.jsonl, or the one in its output folder), then those of the
@@ -67,8 +74,9 @@ def previous_round(since: Path, out: Path) -> Earlier:
     checked = [d for d in docs if d.get("status") == "checked"]
     earlier = list(read_jsonl(path.parent / EARLIER_ROUNDS))
     keys = agencies([agency_keys(d) for d in checked + earlier], [0] * len(checked) + [1] * len(earlier))
-    seen = set(keys[: len(checked)])
-    carried = [d for d, key in zip(earlier, keys[len(checked) :], strict=True) if key not in seen]
+    seen = set(keys[: len(checked)]) - {None}
+    # one naming no agency (unreadable, or without name and code) was carried because no file had its name then
+    carried = [d for d, key in zip(earlier, keys[len(checked) :], strict=True) if key is None or key not in seen]
     rows = [row for d in carried for row in d.get(DECISIONS) or ()]
     return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
 
@@ -89,30 +97,84 @@ def compare_rounds(
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
     by stable id; with `explanations`, a finding this round's file leaves unexplained takes the explanation the
     agency gave for it in the file compared with (`carry_explanations`). Every finding of this round is exactly one
-    of new, open (still there), explained or accepted; `fixed` are the earlier ones gone. A result matched to no agency is told of a previous round's file of the same
-    name that could not be read. Such a file names no agency: it is absent, by its name, when no file of this round
-    has that name (whether read or not), and carried until one has.
+    of new, open (still there), explained or accepted; `fixed` are the earlier ones gone.
+
+    A file of an earlier round naming no agency (unreadable, or read without 机关名称 and 统一社会信用代码) is followed
+    by its name (`report_name`): a result matched to no agency is compared with such a file of its name that was
+    read, or told of one that could not be read. Such a file is absent, by its name, when no file of this round has
+    that name (whether read or not), and carried until one has.
     """
-    before = [d for d in previous if d.get("status") == "checked"]
     now = [d for d in docs if d.get("status") == "checked"]
+    followed = _follow(now, previous, decisions)
+    for doc, (earlier, unreadable) in zip(now, followed.earlier, strict=True):
+        if earlier and explanations:
+            carry_explanations(doc, earlier[-1], earlier[-1].get(SUBMITTED_IN, since))
+        doc["round"] = _changes(doc, earlier, unreadable, since)
+    names = {report_name(d["file"]) for d in docs}
+    absent = [_absent(files, since, mine) for files, mine in followed.absent]
+    return absent + [_absent([d], since, ()) for d in followed.unnamed if report_name(d["file"]) not in names]
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """What each checked result of this round follows in the earlier rounds, and what it leaves behind."""
+
+    earlier: list[tuple[list[dict], str | None]]  # per result: the earlier files compared with (the last is), else
+    # a file of its name that could not be read
+    absent: list[tuple[list[dict], list[DecisionRecord]]]  # each agency not resubmitted: its files, the decisions on it
+    unnamed: list[dict]  # the earlier files naming no agency
+
+
+def _follow(now: Sequence[dict], previous: Sequence[dict], decisions: Sequence[DecisionRecord]) -> _Followed:
+    """The rounds' matching of this round's checked results `now` with `previous` (see `compare_rounds`)."""
+    before = [d for d in previous if _named(d)]
+    unnamed = [d for d in previous if not _named(d)]
     keys, by_agency = _matched(before, now, decisions)
     files: dict[Agency, list[dict]] = {}
     for d, key in zip(before, keys[: len(before)], strict=True):
-        if key:
-            files.setdefault(key, []).append(d)
-    unreadable = [d for d in previous if d.get("status") != "checked"]
-    unread = {Path(d["file"]).name: d["file"] for d in unreadable}
+        files.setdefault(key, []).append(d)  # type: ignore[arg-type]  # a named result has an agency
+    by_name: dict[str, list[dict]] = {}
+    for d in unnamed:
+        by_name.setdefault(report_name(d["file"]), []).append(d)
+    earlier: list[tuple[list[dict], str | None]] = []
     matched: set[Agency] = set()
     for doc, key in zip(now, keys[len(before) :], strict=True):
-        earlier = files.get(key, []) if key else []
-        if earlier:
+        mine = files.get(key, []) if key else []
+        if mine:
             matched.add(key)  # type: ignore[arg-type]
-        if earlier and explanations:
-            carry_explanations(doc, earlier[-1], earlier[-1].get(SUBMITTED_IN, since))
-        doc["round"] = _changes(doc, earlier, None if earlier else unread.get(Path(doc["file"]).name), since)
-    absent = [_absent(f, since, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
-    names = {Path(d["file"]).name for d in docs}
-    return absent + [_absent([d], since, ()) for d in unreadable if Path(d["file"]).name not in names]
+            earlier.append((mine, None))
+        elif same := by_name.get(report_name(doc["file"])):
+            old = same.pop(0)  # each earlier file is followed by one of this round's
+            earlier.append(([old], None) if old.get("status") == "checked" else ([], old["file"]))
+        else:
+            earlier.append(([], None))
+    absent = [(f, by_agency.get(key, [])) for key, f in files.items() if key not in matched]
+    return _Followed(earlier, absent, unnamed)
+
+
+def report_name(file: str) -> str:
+    """What a file naming no agency is followed by from round to round: its name without the folder, the report's
+    extension and the .校验 an annotated copy adds (甲局.xlsx, 甲局.xls and 甲局.校验.xlsx are one), case folded as
+    Windows names are."""
+    name = PurePosixPath(file).name
+    own = ANNOTATED_SUFFIX.casefold()
+    for suffix in (f"{own}.xlsx", f"{own}.xlsm"):
+        name = name[: -len(suffix)] if name.casefold().endswith(suffix) else name
+    path = PurePosixPath(name)
+    return (path.stem if path.suffix.lower() in REPORT_SUFFIXES else name).casefold()
+
+
+def by_file_name(changes: dict) -> bool:
+    """Whether a result's `round` compares it with an earlier file that named no agency, followed by its name: the
+    file compared with has neither 统一社会信用代码 nor 机关名称 (one matched as an agency has one of them)."""
+    return bool(changes.get("previous")) and not (
+        changes.get("previous_credit_code") or changes.get("previous_agency_name")
+    )
+
+
+def _named(doc: dict) -> bool:
+    """A result read that names its agency (by 机关名称 or 统一社会信用代码)."""
+    return doc.get("status") == "checked" and agency_keys(doc) != (None, None)
 
 
 def concerning(

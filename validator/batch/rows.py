@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from validator.agency import agencies
 from validator.batch.findings import agency_keys
+from validator.batch.rounds import Absent
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
 from validator.names import WHOLE_WORKBOOK
 from validator.provenance import FORMAT_ZH
@@ -48,8 +49,20 @@ ROUND_COLUMNS = (
 )
 NOT_RESUBMITTED = "未重新报送"
 LAST_ROUND = "此前最后报送于"
-# After the file of an absent agency that could not be read (`Absent.unreadable`): it is named by that file only.
+# After the file of an absent agency named by that file only, because it could not be read (`Absent.unreadable`) or
+# names no agency (`Absent.unnamed`): why, and what to do.
 UNREAD_ABSENT = "（无法读取，不能确定是哪个单位；本轮没有同名的文件。请报送该文件的单位重新报送；已用其他文件名重新报送的，可不理会此行）"
+UNNAMED_ABSENT = (
+    "（未填写机关名称和统一社会信用代码，不能确定是哪个单位；本轮没有同名的文件。请报送该文件的单位在封面填写机关名称和"
+    "统一社会信用代码后重新报送；已用其他文件名重新报送的，可不理会此行）"
+)
+# After the file compared with, when it named no agency and was followed by its name.
+BY_FILE_NAME = "（该报告未填写机关名称和统一社会信用代码，按文件名对应）"
+
+
+def absent_file(m: Absent) -> str:
+    """The files an agency not resubmitted last sent, with why it is named by them alone."""
+    return m.file + (UNREAD_ABSENT if m.unreadable else UNNAMED_ABSENT if m.unnamed else "")
 
 
 def every_rule() -> dict[str, Rule]:

@@ -17,15 +17,16 @@ from xlsxwriter.worksheet import Worksheet
 from validator.agency import identity
 from validator.batch.findings import agency_keys, display_name
 from validator.batch.outcome import Outcome
-from validator.batch.rounds import Absent
+from validator.batch.rounds import Absent, by_file_name
 from validator.batch.rows import (
+    BY_FILE_NAME,
     FAILED,
     FINDING_HEADERS,
     LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
-    UNREAD_ABSENT,
+    absent_file,
     agency,
     coverage,
     every_rule,
@@ -164,12 +165,8 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     ]  # fmt: skip
     blank = ("",) * len(ROUND_COLUMNS)
     return rows + [
-        (m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, m.file + _unread(m)) for m in absent
+        (m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, absent_file(m)) for m in absent
     ]
-
-
-def _unread(m: Absent) -> str:
-    return UNREAD_ABSENT if m.unreadable else ""
 
 
 def _previous(changes: dict) -> str:
@@ -177,6 +174,8 @@ def _previous(changes: dict) -> str:
     if changes.get("unreadable"):
         return f"{changes['unreadable']}（上一轮无法读取，未比较，本轮的问题均计为新出现）"
     others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
+    if by_file_name(changes):
+        return changes["previous"] + BY_FILE_NAME
     if others:
         return f"{changes['previous']}（按排在最后的此份比较；该单位在该轮另有 {'、'.join(others)}）"
     return changes["previous"] or "（此前各轮均无该单位）"
@@ -185,7 +184,7 @@ def _previous(changes: dict) -> str:
 def _code_change(doc: dict) -> str:
     """What an agency matched by its name changed in its 统一社会信用代码 since the file compared with."""
     changes, code = doc["round"], agency_keys(doc)[0]
-    if not changes.get("previous") or changes.get("previous_credit_code") == code:
+    if not changes.get("previous") or changes.get("previous_credit_code") == code or by_file_name(changes):
         return ""
     before = changes.get("previous_credit_code") or "未填写"
     return f"；统一社会信用代码此前为 {before}，本轮为 {code or '未填写'}（按机关名称对应为同一单位）"
@@ -196,7 +195,7 @@ def _name_change(doc: dict) -> str:
     (机构改革, or a name first filled in)."""
     changes, name = doc["round"], agency_keys(doc)[1]
     before = changes.get("previous_agency_name")
-    if not changes.get("previous") or identity(None, before)[1] == name:
+    if not changes.get("previous") or identity(None, before)[1] == name or by_file_name(changes):
         return ""
     return f"；机关名称此前为 {before or '未填写'}，本轮为 {display_name(doc) if name else '未填写'}（按统一社会信用代码对应为同一单位）"
 

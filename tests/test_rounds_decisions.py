@@ -152,3 +152,16 @@ def test_out_cannot_be_the_folder_of_since(round_two, tmp_path: Path, capsys, ou
         f"--out 不能与 --since 为同一目录（{tmp_path / out}）：本轮的结果会覆盖上一轮"
     )
     assert _outputs(first) == before
+
+
+def test_the_terminal_asks_no_correction_for_accepted_errors(report: Path, tmp_path: Path, capsys):
+    decisions = tmp_path / "意见.yaml"
+    decisions.write_text(
+        f"- {{rule: EQ01, agency: {CODE}, cell: 表三!D5, decision: 接受, note: 系统口径}}\n"
+        f"- {{rule: EQ03, agency: {CODE}, cell: 表三!D5, decision: 接受}}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(report), "--no-annotate", "--decisions", str(decisions)]) == 0
+    said = capsys.readouterr().out.replace("\n", "").replace(" ", "").replace("│", "")
+    assert "勾稽关系：不平衡之处涉及的问题审核单位均已接受，不需更正。" in said and "最少需更正" not in said
+    assert "审核单位已接受，不需改正（处理说明：系统口径）。所接受的问题：表三" in said

@@ -140,6 +140,53 @@ def test_every_unusable_decision_of_both_summaries_is_told_in_one_run(tmp_path: 
     assert _states(_results(out2)["某县乙局"]) == {"TX02": "accepted"}
 
 
+def _notes(path: Path) -> dict[str, str]:
+    """Every note of a workbook, by cell (表三!D5), and every line of its results sheet, by row (校验结果!5)."""
+    wb = openpyxl.load_workbook(path)
+    notes = {
+        f"{ws.title}!{c.coordinate}": c.comment.text for ws in wb for row in ws.iter_rows() for c in row if c.comment
+    }
+    rows = wb["校验结果"].iter_rows(values_only=True)
+    return notes | {f"校验结果!{n}": "｜".join(str(v) for v in row if v) for n, row in enumerate(rows, 1)}
+
+
+def test_a_copy_says_that_accepted_findings_need_no_correction(tmp_path: Path):
+    """Round 1: 甲局 unbalanced (EQ01, EQ03 on 表三!D5) with PL02; 乙局 the same. The office accepts 甲局's three
+    findings and 乙局's PL02 in 汇总.xlsx. Round 2, unchanged: 甲局's copy asks for no correction anywhere (notes,
+    the results sheet, the correction); 乙局's still asks for its 表三 correction, not for PL02."""
+    r1, r2 = tmp_path / "第1轮", tmp_path / "第2轮"
+    for folder in (r1, r2):
+        folder.mkdir()
+        for n, name in ((1, "甲局"), (2, "乙局")):
+            build(folder / f"{name}.xlsx", agency(f"某县{name}", _code(n)[:17], **E1, **{"t2_1.normative.current": 1}))
+    out1, out2 = tmp_path / "第1轮结果", tmp_path / "第2轮结果"
+    _batch(r1, out1)
+    wb = openpyxl.load_workbook(out1 / "汇总.xlsx")
+    ws = wb["问题明细"]
+    col = {c.value: c.column for c in ws[1]}
+    for row in range(2, ws.max_row + 1):
+        name, rule = ws.cell(row, col["机关名称"]).value, ws.cell(row, col["规则"]).value
+        if name == "某县甲局" or rule == "PL02":
+            ws.cell(row, col["处理意见"]).value, ws.cell(row, col["处理说明"]).value = "接受", "系统口径"
+    wb.save(out1 / "汇总.xlsx")
+    assert _batch(r2, out2, "--since", out1) == 1  # 乙局's errors
+    docs = _results(out2)
+    jia, yi = _notes(out2 / docs["某县甲局"]["annotated"]), _notes(out2 / docs["某县乙局"]["annotated"])
+    asked = ("改为", "应填", "请核实", "建议更正", "最少需更正")
+    for where, text in jia.items():
+        told = text.split("所接受的问题：")[0] if "所接受的问题：" in text else text
+        assert not any(word in told for word in asked), (where, text)
+    assert jia["表三!D5"].startswith(
+        "【错误·已接受·EQ01】审核单位已接受，不需改正（处理说明：系统口径）。所接受的问题：表三"
+    )
+    assert jia["表三!J5"].startswith("【相关·错误·已接受·EQ03】合计：审核单位已接受，不需改正（处理说明：系统口径）。")
+    assert "勾稽关系：不平衡之处涉及的问题审核单位均已接受，不需更正。" in jia.values()
+    assert "勾稽关系：最少需更正 1 个单元格。应将 表三!D5 由 99 改为 39。" in yi.values()
+    assert any(text.startswith("建议更正：使全部勾稽关系平衡最少需更正 1 个单元格") for text in yi.values())
+    assert yi["表二!D5"].startswith("【警告·已接受·PL02】审核单位已接受，不需改正（处理说明：系统口径）。")
+    assert "应将 D5 由 99 改为 39" in yi["表三!D5"] and yi["表三!D5"].startswith("【错误·EQ01】")
+
+
 def test_a_renamed_agency_keeps_its_accepted_errors_accepted(tmp_path: Path):
     """机构改革: round 2 names 甲局 anew under the same code; the rounds compare it with 甲局's round-1 report, and the
     office's acceptances follow it there. 乙局 copied 甲局's code (and its errors) in round 2: not 甲局's decisions."""

@@ -202,6 +202,17 @@ class Localisation:
 
         return count(self.corrections) + sum(min(map(count, options), default=0) for options in self.alternatives)
 
+    def without(self, settled: Callable[[CellRef | None], bool]) -> Localisation:
+        """The correction without the changes of the cells `settled` says need none (the office accepted every finding
+        on them); a part with equally cheap options goes when every option's cells do."""
+        corrections = tuple(c for c in self.corrections if not settled(c.cell))
+        alternatives = tuple(
+            options for options in self.alternatives if not options or not all(
+                settled(c.cell) for option in options for c in option
+            )
+        )  # fmt: skip
+        return replace(self, corrections=corrections, alternatives=alternatives)
+
     def summary(self) -> list[str]:
         """Chinese lines for the report's heading: how many cells to change, which, and what is undecided."""
         if self.status == "none":
@@ -322,6 +333,25 @@ class FileReport:
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    def accepted(self, cell: CellRef | None) -> bool:
+        """Whether the office accepted every finding on `cell` (as its primary or a related cell): none asks for a
+        change there."""
+        states = [f.state == ACCEPTED for f in self.findings if cell is not None and cell in f.cells]
+        return bool(states) and all(states)
+
+    @property
+    def to_correct(self) -> Localisation:
+        """The correction the agency is asked for: without the cells whose every finding the office accepted."""
+        return self.localisation.without(self.accepted) if self.settled["accepted"] else self.localisation
+
+    def correction_lines(self) -> list[str]:
+        """The correction's lines for the report's heading (`Localisation.summary` of `to_correct`); one saying that
+        none is asked for when the office accepted every finding of every cell it would change."""
+        left = self.to_correct
+        if self.localisation.status != "none" and not (left.corrections or left.alternatives):
+            return ["勾稽关系：不平衡之处涉及的问题审核单位均已接受，不需更正。"]
+        return left.summary()
+
     def flatten(self) -> list[tuple[str, str]]:
         """(rule, primary cell ref) pairs: a compact form for assertions and CSV."""
         return sorted((f.rule, f.cell.ref if f.cell else "") for f in self.findings)
@@ -340,6 +370,15 @@ def counts_line(report: FileReport) -> str:
 def severity_text(finding: Finding) -> str:
     """错误, 警告·已说明, 错误·已接受…"""
     return SEVERITY_ZH[finding.severity] + (f"·{finding.state}" if finding.state else "")
+
+
+def told(finding: Finding) -> str:
+    """A finding's message as the agency reads it (the annotated copy, the terminal), with the office's decision; an
+    accepted one says first that it needs no correction, and then what was accepted: its advice is not asked for."""
+    if finding.state == ACCEPTED and finding.decision:
+        why = f"（处理说明：{finding.decision.note}）" if finding.decision.note else ""
+        return f"审核单位已接受，不需改正{why}。所接受的问题：{finding.message}"
+    return finding.message + decision_text(finding)
 
 
 def decision_text(finding: Finding) -> str:

@@ -10,14 +10,15 @@ from dataclasses import dataclass, replace
 from validator.annotate.results import ResultsContent, results_content
 from validator.cellref import CellRef
 from validator.findings import (
+    ACCEPTED,
     SEVERITIES,
     SEVERITY_ZH,
     FileReport,
     Finding,
     Related,
     Severity,
-    decision_text,
     severity_text,
+    told,
 )
 from validator.names import PRIMARY_FILL, RELATED_FILL
 
@@ -99,14 +100,17 @@ def free_sheet_name(name: str, existing: Sequence[str]) -> str:
 
 def primary_line(finding: Finding) -> str:
     """The note line for a finding's primary cell: "【错误·EQ03】<message>", with the agency's explanation and the
-    office's decision when there are."""
+    office's decision when there are (`told`: an accepted one asks for no correction)."""
     said = f"（单位说明：{finding.explanation}）" if finding.explanation else ""
-    return f"【{severity_text(finding)}·{finding.rule}】{finding.message}{decision_text(finding)}{said}"
+    return f"【{severity_text(finding)}·{finding.rule}】{told(finding)}{said}"
 
 
 def related_line(finding: Finding, role: str) -> str:
-    """The note line for a related cell: "【相关·错误·EQ03】<role>：<message>"."""
+    """The note line for a related cell: "【相关·错误·EQ03】<role>：<message>" ("【相关·错误·已接受·EQ03】…", as
+    `told`, when the office accepted it)."""
     prefix = f"{role}：" if role else ""
+    if finding.state == ACCEPTED:
+        return f"【相关·{severity_text(finding)}·{finding.rule}】{prefix}{told(finding)}"
     return f"【相关·{SEVERITY_ZH[finding.severity]}·{finding.rule}】{prefix}{finding.message}"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validator.cellref import CellRef
-from validator.findings import Correction, FileReport, counts_line, decision_text, severity_text
+from validator.findings import Correction, FileReport, counts_line, severity_text, told
 from validator.names import EXPLANATION_COLUMN, ID_COLUMN, PRIMARY_FILL, RESULT_TITLE, WHOLE_WORKBOOK
 from validator.spec.catalog import template_by_id
 from validator.text import fmt, printable
@@ -95,7 +95,7 @@ def results_content(
     ]
     lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []
     lines += [f"无法校验：{report.error}"] if report.error else []
-    lines += report.localisation.summary()
+    lines += report.correction_lines()
     lines += [f"说明：{notice}" for notice in (*report.notices, *notices)]
     rows = tuple(
         (
@@ -103,7 +103,7 @@ def results_content(
             ResultCell(f.rule),
             ResultCell(severity_text(f), fill=SETTLED_FILL if f.state else PRIMARY_FILL[f.severity], centred=True),
             ResultCell(f.cell.ref, link=f.cell) if f.cell and linkable(f.cell) else ResultCell(report.where(f)),
-            ResultCell(printable(f.message + decision_text(f))),
+            ResultCell(printable(told(f))),
             ResultCell(printable(f.explanation) if f.explanation else None, typing=True),
             ResultCell(f.stable_id(report.template)),
         )
@@ -129,8 +129,9 @@ CORRECTION_COLUMNS = (("序号", 6), ("位置", 10), ("现值", 12), ("建议改
 
 
 def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) -> tuple[ResultsTable, ...]:
-    """The report's correction, each cell once, with the findings it settles; undecided parts as numbered options."""
-    loc = report.localisation
+    """The report's correction, each cell once, with the findings it settles; undecided parts as numbered options.
+    Cells whose every finding the office accepted are not listed: nothing is to be changed there."""
+    loc = report.to_correct
     entries = [(c, "随之变化，不必改动" if c.follows else "确定") for c in loc.corrections]
     for n, options in enumerate(loc.alternatives, 1):
         for m, option in enumerate(options, 1):
@@ -150,10 +151,13 @@ def _corrections_table(report: FileReport, linkable: Callable[[CellRef], bool]) 
         )
         for number, (c, status) in enumerate(entries, 1)
     )
+    reduced = loc != report.localisation
+    which = "审核单位未接受的勾稽关系" if reduced else "全部勾稽关系"
+    once = "每个单元格只列一次" + ("；审核单位已接受的问题涉及的单元格不需更正，不列出" if reduced else "")
     heading = (
-        f"建议更正：使全部勾稽关系平衡最少需更正 {loc.size} 个单元格（每个单元格只列一次）"
+        f"建议更正：使{which}平衡最少需更正 {loc.size} 个单元格（{once}）"
         if loc.solved
-        else "建议更正：部分不平衡未能求出更正，以下为能求出的部分（每个单元格只列一次）"
+        else f"建议更正：部分不平衡未能求出更正，以下为能求出的部分（{once}）"
     )
     return (ResultsTable(CORRECTION_COLUMNS, rows, heading),)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-from validator.findings import NO_COPY, Copy, FileReport, counts_line, decision_text, severity_text
+from validator.findings import NO_COPY, Copy, FileReport, counts_line, severity_text, told
 from validator.spec.model import Template
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -36,7 +36,7 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             console.print(Text.assemble((title, "bold red"), f"：{r.path}\n  {r.error}"))
             continue
         console.print(Text.assemble((r.path, "bold"), f"：{counts_line(r)}"))
-        for line in r.localisation.summary():
+        for line in r.correction_lines():
             console.print(Text(r.in_words(line)))
         if r.findings:
             table = Table(show_lines=False, expand=True)
@@ -45,7 +45,7 @@ def print_reports(reports: Sequence[FileReport], copies: Mapping[str, Copy] | No
             for f in r.sorted_findings():
                 where = r.where(f)
                 said = f"（单位说明：{f.explanation}）" if f.explanation else ""
-                message = Text(f.message + decision_text(f) + said)
+                message = Text(told(f) + said)
                 table.add_row(Text(severity_text(f), _STYLE[f.severity]), f.rule, Text(where), message)
             console.print(table)
         for e in r.resolved:

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from builders import build
 from test_rounds import E1, W1, W2, _decide, _rows, name, values
-from test_rounds_explain import explain
+from test_rounds_explain import explain, sheet_explanations
 
 from validator.cli import main
 
@@ -142,6 +142,57 @@ def test_an_explanation_of_an_earlier_round_settles_its_finding_in_the_agencys_o
     assert code == 1 and "1 份内容未变、沿用上次结果" in capsys.readouterr().err
     again = _by_rule(_by_agency(out4)[name(1)])
     assert all(f["explanation"] is None and "explanation_from" not in f for f in again.values())
+
+
+def test_the_copy_shows_the_explanations_carried_from_an_earlier_round(tmp_path: Path, capsys):
+    """Round 2: 第01局 explains EQ01 and TX02 in the returned copy. Round 3: it sends its own file, without them: its
+    copy shows them as its own (单位说明 column, notes, counts), so that returning that copy keeps them (round 4)
+    without the agency typing them again. A rerun of round 3 reuses the copy; one without --since takes them off."""
+    for n in (1, 2, 3, 4):
+        (tmp_path / f"第{n}轮").mkdir()
+    master = values(1, E1, W1)
+    build(tmp_path / "第1轮" / "01.xlsx", master)
+    _, out1 = _batch(tmp_path, 1)
+    returned = shutil.copy(out1 / _results(out1)[0]["annotated"], tmp_path / "第2轮" / "01.xlsx")
+    notes = {"EQ01": "系统导出数据。", "TX02": "未收取信息处理费。"}
+    explain(returned, notes)
+    _, out2 = _batch(tmp_path, 2, "--since", str(out1))
+    build(tmp_path / "第3轮" / "01.xlsx", master)
+    _, out3 = _batch(tmp_path, 3, "--since", str(out2))
+    [doc] = _results(out3)
+    assert {f["rule"]: f.get("explanation_from") for f in doc["findings"]} == {
+        "EQ01": str(out2), "EQ03": None, "TX02": str(out2),
+    }  # fmt: skip
+    copy = out3 / doc["annotated"]
+    assert sheet_explanations(copy) == {"EQ01": notes["EQ01"], "EQ03": None, "TX02": notes["TX02"]}
+    wb = openpyxl.load_workbook(copy)
+    assert (
+        "【错误·EQ01】" in wb["表三"]["D5"].comment.text
+        and "（单位说明：系统导出数据。）" in wb["表三"]["D5"].comment.text
+    )
+    assert wb["正文"]["B4"].comment.text.startswith("【警告·已说明·TX02】")
+    lines = [row[0] for row in wb["校验结果"].iter_rows(max_col=1, values_only=True)]
+    assert (
+        "结果：错误 2 项，警告 0 项，提示 0 项（另有已说明 1 项，不计入）；其中 1 项错误已说明，待审核单位接受" in lines
+    )
+    # the same command again: nothing checked nor painted anew
+    written = copy.stat().st_mtime_ns
+    capsys.readouterr()
+    _batch(tmp_path, 3, "--since", str(out2))
+    assert "本次校验 0 份" in capsys.readouterr().err and copy.stat().st_mtime_ns == written
+    assert _results(out3) == [doc]
+    # round 4: the copy returned as it is: its explanations are the agency's own now
+    shutil.copy(copy, tmp_path / "第4轮" / "01.xlsx")
+    _, out4 = _batch(tmp_path, 4, "--since", str(out3))
+    [fourth] = _results(out4)
+    assert {f["rule"]: (f["explanation"], f.get("explanation_from")) for f in fourth["findings"]} == {
+        "EQ01": (notes["EQ01"], None), "EQ03": (None, None), "TX02": (notes["TX02"], None),
+    }  # fmt: skip
+    # round 3 again without --since: nothing is carried, and the copy shows nothing carried
+    _batch(tmp_path, 3)
+    [again] = _results(out3)
+    assert all(f["explanation"] is None for f in again["findings"])
+    assert set(sheet_explanations(out3 / again["annotated"]).values()) == {None}
 
 
 def _rule_of(findings: dict[str, dict]) -> dict[str, str]:

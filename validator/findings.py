@@ -71,6 +71,7 @@ class Finding:
     actual: float | str | None = None
     key: str | None = None  # layout key of the primary cell (e.g. "t3.disclosed.business"), None when none
     explanation: str | None = None  # what the agency typed in 单位说明 for this finding
+    explanation_from: str | None = None  # an explanation carried from an earlier round: that round's results
     decision: Decision | None = None  # the office's decision
     area: str | None = None  # where a finding on no cell is, in words (表三, a place in a document); None: everywhere
 

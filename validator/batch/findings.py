@@ -68,31 +68,41 @@ def decided(doc: dict, records: Sequence[DecisionRecord]) -> dict:
     return out
 
 
-def carry_explanations(doc: dict, earlier: dict, given_in: str) -> None:
-    """Put on a JSON result's findings that the agency did not explain in this file the explanations of the same
-    findings (by id) in `earlier`, its agency's result of an earlier round (`given_in`: that round's results), marked
-    as carried from the round they were typed in; one the office sent back there (退回) is not carried."""
-    before = {
-        f["id"]: f
+Carried = dict[str, tuple[str, str]]  # finding id → (the agency's explanation, the earlier round's results it is from)
+
+
+def explanations_of(earlier: dict, given_in: str) -> Carried:
+    """The explanations of `earlier`, an agency's result of an earlier round (`given_in`: that round's results), that
+    its next file carries for the same findings (by id) it leaves unexplained, each with the round it was typed in;
+    one the office sent back (退回) there is not carried."""
+    return {
+        f["id"]: (f["explanation"], f.get(EXPLANATION_FROM) or given_in)
         for f in earlier.get("findings") or ()
         if f.get("explanation") and (f.get("decision") or {}).get("value") != "reject"
     }
+
+
+def with_carried(doc: dict, carried: Carried) -> dict:
+    """A JSON result whose findings carry exactly `carried` from earlier rounds: those its own file explains keep
+    their explanation, the others of `carried` take theirs (marked as carried, EXPLANATION_FROM), and one an earlier
+    run carried that `carried` no longer holds (a rerun without --since) loses it."""
     findings = []
     for f in doc["findings"]:
-        old = before.get(f["id"]) if not f.get("explanation") else None
-        findings.append(with_explanation(f, old["explanation"], old.get(EXPLANATION_FROM) or given_in) if old else f)
-    doc["findings"] = findings
-    _count(doc)
+        if f.get("explanation") and not f.get(EXPLANATION_FROM):
+            findings.append(f)
+        elif f["id"] in carried:
+            findings.append(with_explanation(f, *carried[f["id"]]))
+        else:
+            findings.append(with_explanation(f, None) if f.get(EXPLANATION_FROM) else f)
+    out = doc | {"findings": findings}
+    _count(out)
+    return out
 
 
 def without_across(doc: dict) -> dict:
-    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`, nor
-    the explanations carried from an earlier round."""
-    doc["findings"] = [
-        with_explanation(f, None) if f.get(EXPLANATION_FROM) else f
-        for f in doc["findings"]
-        if not f["rule"].startswith(ACROSS_FAMILY)
-    ]
+    """A result as the engine made it: without the findings of an earlier batch's comparisons, nor its `round`
+    (the explanations carried from an earlier round stay: `with_carried` sets them anew)."""
+    doc["findings"] = [f for f in doc["findings"] if not f["rule"].startswith(ACROSS_FAMILY)]
     doc.pop("round", None)
     _count(doc)
     return doc

@@ -31,14 +31,16 @@ NOTHING_BESIDE: Mapping[str, str] = MappingProxyType({})  # a file judged by its
 class Item:
     """One workbook to check: where to read it, its name in the outputs (a relative posix path), or why it cannot be
     read at all (an entry of an archive that could not be extracted), findings from comparing it with other
-    reports, to be reported and marked with the engine's, and the office's decisions known to concern it (None: those
-    of the run that concern it, as `DecisionRecord.concerns` tells)."""
+    reports, to be reported and marked with the engine's, the office's decisions known to concern it (None: those
+    of the run that concern it, as `DecisionRecord.concerns` tells), and the explanations its agency gave in an
+    earlier round for findings its file may leave unexplained (finding id, explanation, that round's results)."""
 
     path: str
     name: str
     error: str | None = None
     findings: tuple[Finding, ...] = ()
     decisions: tuple[DecisionRecord, ...] | None = None
+    explanations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

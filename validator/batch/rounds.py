@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from validator.agency import Agency, agencies
 from validator.annotate.zip_painter import ANNOTATED_SUFFIX
 from validator.batch.crossyear import Missing
-from validator.batch.findings import agency_keys, carry_explanations, decide_result, display_name
+from validator.batch.findings import Carried, agency_keys, decide_result, display_name, explanations_of
 from validator.batch.store import RESULTS, read_jsonl
 from validator.engine import REPORT_SUFFIXES
 from validator.rounds.decide import DecisionRecord, records_from_rows
@@ -82,11 +82,7 @@ def previous_round(since: Path, out: Path) -> Earlier:
 
 
 def compare_rounds(
-    docs: Sequence[dict],
-    previous: Sequence[dict],
-    since: str,
-    decisions: Sequence[DecisionRecord] = (),
-    explanations: bool = True,
+    docs: Sequence[dict], previous: Sequence[dict], since: str, decisions: Sequence[DecisionRecord] = ()
 ) -> list[Absent]:
     """Set each checked result's `round` against its agency's latest earlier result; return the agencies absent.
 
@@ -95,9 +91,9 @@ def compare_rounds(
     submitted in (SUBMITTED_IN, else `since`); they are compared with the last in that round's order (as 全区合计
     takes it); the agency is absent only when
     none of them was resubmitted, and is carried with the `decisions` that concern its files. Findings are matched
-    by stable id; with `explanations`, a finding this round's file leaves unexplained takes the explanation the
-    agency gave for it in the file compared with (`carry_explanations`). Every finding of this round is exactly one
-    of new, open (still there), explained or accepted; `fixed` are the earlier ones gone.
+    by stable id (the explanations carried from the file compared with, `carried_explanations`, are on `docs`
+    already). Every finding of this round is exactly one of new, open (still there), explained or accepted; `fixed`
+    are the earlier ones gone.
 
     A file of an earlier round naming no agency (unreadable, or read without 机关名称 and 统一社会信用代码) is followed
     by its name (`report_name`): a result matched to no agency is compared with such a file of its name that was
@@ -107,8 +103,6 @@ def compare_rounds(
     now = [d for d in docs if d.get("status") == "checked"]
     followed = _follow(now, previous, decisions)
     for doc, (earlier, unreadable) in zip(now, followed.earlier, strict=True):
-        if earlier and explanations:
-            carry_explanations(doc, earlier[-1], earlier[-1].get(SUBMITTED_IN, since))
         doc["round"] = _changes(doc, earlier, unreadable, since)
     names = {report_name(d["file"]) for d in docs}
     absent = [_absent(files, since, mine) for files, mine in followed.absent]
@@ -117,12 +111,13 @@ def compare_rounds(
 
 @dataclass(frozen=True)
 class _Followed:
-    """What each checked result of this round follows in the earlier rounds, and what it leaves behind."""
+    """What each checked result of this round follows in the earlier rounds (`earlier`: the files it is compared
+    with, the last of them, else a file of its name that could not be read), the agencies not resubmitted (`absent`:
+    their files and the decisions on them), and the earlier files naming no agency (`unnamed`)."""
 
-    earlier: list[tuple[list[dict], str | None]]  # per result: the earlier files compared with (the last is), else
-    # a file of its name that could not be read
-    absent: list[tuple[list[dict], list[DecisionRecord]]]  # each agency not resubmitted: its files, the decisions on it
-    unnamed: list[dict]  # the earlier files naming no agency
+    earlier: list[tuple[list[dict], str | None]]
+    absent: list[tuple[list[dict], list[DecisionRecord]]]
+    unnamed: list[dict]
 
 
 def _follow(now: Sequence[dict], previous: Sequence[dict], decisions: Sequence[DecisionRecord]) -> _Followed:
@@ -175,6 +170,21 @@ def by_file_name(changes: dict) -> bool:
 def _named(doc: dict) -> bool:
     """A result read that names its agency (by 机关名称 or 统一社会信用代码)."""
     return doc.get("status") == "checked" and agency_keys(doc) != (None, None)
+
+
+def carried_explanations(
+    docs: Sequence[dict], previous: Sequence[dict], since: str, decisions: Sequence[DecisionRecord]
+) -> list[Carried]:
+    """For each of `docs` (this run's results), the explanations its agency gave in the file `compare_rounds` will
+    compare it with (`explanations_of`), for the findings its own file leaves unexplained (`with_carried`); none
+    without such a file."""
+    now = [d for d in docs if d.get("status") == "checked"]
+    carried = {
+        id(doc): explanations_of(earlier[-1], earlier[-1].get(SUBMITTED_IN, since))
+        for doc, (earlier, _) in zip(now, _follow(now, previous, decisions).earlier, strict=True)
+        if earlier
+    }
+    return [carried.get(id(doc), {}) for doc in docs]
 
 
 def concerning(

@@ -16,11 +16,17 @@ from validator.batch import outputs
 from validator.batch.cluster import run_on_cluster
 from validator.batch.crossyear import compare_years
 from validator.batch.duplicates import duplicate_findings
-from validator.batch.findings import add_findings, decide_result, decided
+from validator.batch.findings import Carried, add_findings, decide_result, decided, with_carried
 from validator.batch.inputs import Item, collect, require
 from validator.batch.pool import run_chunks
 from validator.batch.progress import Batch, bar
-from validator.batch.rounds import EARLIER_ROUNDS, compare_rounds, concerning, previous_round
+from validator.batch.rounds import (
+    EARLIER_ROUNDS,
+    carried_explanations,
+    compare_rounds,
+    concerning,
+    previous_round,
+)
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import COPIES_FOLDER, Options, is_copy_of
 from validator.engine import file_sha256, is_own_output
@@ -72,7 +78,9 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
             for name, findings in by_year.items():
                 across.setdefault(name, []).extend(findings)
         concerned = concerning(docs, earlier_docs, settings.decisions)
-        docs = _add_across(found.items, docs, across, concerned, options, settings, console)
+        since = str(settings.since)
+        explained = carried_explanations(docs, earlier_docs, since, settings.decisions) if before else [{}] * len(docs)
+        docs = _add_across(found.items, docs, across, concerned, explained, options, settings, console)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     absent = compare_rounds(docs, before.docs, str(settings.since), settings.decisions) if before else None
@@ -133,31 +141,39 @@ def _add_across(
     docs: list[dict],
     across: dict[str, list[Finding]],
     concerned: list[tuple[DecisionRecord, ...]],
+    carried: list[Carried],
     options: Options,
     settings: Settings,
     console: Console,
 ) -> list[dict]:
-    """The results with the findings of comparisons added, and with the office's decisions that concern each
-    (`concerned`, as the rounds match them) and no others: a result checked or reused with other decisions is decided
-    anew. With annotated copies, the workbooks whose copies would change are checked again with these findings and
-    decisions, so that their copies mark them too."""
-    anew = [decided(d, mine) for d, mine in zip(docs, concerned, strict=True)]
+    """The results with the findings of comparisons added, with the office's decisions that concern each
+    (`concerned`, as the rounds match them) and no others, and with the explanations carried from an earlier round
+    (`carried`) and no others: a result checked or reused with other decisions or explanations is decided anew. With
+    annotated copies, the workbooks whose copies would change are checked again with these findings, decisions and
+    explanations, so that their copies show them too."""
+    anew = [with_carried(decided(d, mine), c) for d, mine, c in zip(docs, concerned, carried, strict=True)]
     changed = {d["file"] for d, new in zip(docs, anew) if new["findings"] != d["findings"]}
     again = [
-        replace(i, findings=tuple(across.get(i.name, ())), decisions=mine)
-        for i, d, mine in zip(items, docs, concerned, strict=True)
+        replace(i, findings=tuple(across.get(i.name, ())), decisions=mine, explanations=_listed(c))
+        for i, d, mine, c in zip(items, docs, concerned, carried, strict=True)
         if _repaint(d, across, changed, options)
     ]
     marked = dict(zip((i.name for i in again), _check(again, options, settings, console, "重新标注")[0]))
     out = []
-    for doc, mine in zip(anew, concerned):
+    for doc, mine, c in zip(anew, concerned, carried):
         if doc["file"] in marked:
             doc = marked[doc["file"]]
         elif doc["file"] in across:
             add_findings(doc, across[doc["file"]])
             decide_result(doc, mine, matched=True)
+            doc = with_carried(doc, c)
         out.append(doc)
     return out
+
+
+def _listed(carried: Carried) -> tuple[tuple[str, str, str], ...]:
+    """Carried explanations as an item takes them (finding id, explanation, the round it was typed in)."""
+    return tuple((fid, text, given_in) for fid, (text, given_in) in carried.items())
 
 
 def _repaint(doc: dict, across: dict[str, list[Finding]], changed: set[str], options: Options) -> bool:

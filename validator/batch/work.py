@@ -19,7 +19,7 @@ from validator.engine import check_paths
 from validator.findings import NO_COPY, Copy, FileReport
 from validator.render.json import report_json
 from validator.rounds.decide import DecisionRecord, apply_decisions
-from validator.rounds.explain import apply_explanations
+from validator.rounds.explain import apply_explanations, carry_explanations
 from validator.spec.catalog import get_template
 from validator.version import ENGINE_VERSION
 
@@ -69,6 +69,7 @@ def _check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
         if report.status == "checked":
             report.findings += item.findings
             apply_explanations(report)  # the comparisons' findings can be explained too
+            carry_explanations(report, item.explanations)
             if item.decisions is None:
                 apply_decisions(report, options.decisions)
             else:

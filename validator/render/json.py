@@ -25,10 +25,12 @@ from validator.text import plain_number as number
 # no bump: where a finding is in an imported document, `source`, `place`, `sources`, `source_format`).
 SCHEMA_VERSION = 3
 _STATES = {EXPLAINED: "explained", ACCEPTED: "accepted", None: "open"}
+EXPLANATION_FROM = "explanation_from"  # a finding's explanation carried from an earlier round: that round's results
 
 
 def finding_json(f: Finding, template: str | None, report: FileReport | None = None) -> dict:
     place = report.place(f.cell) if report else None
+    carried = {EXPLANATION_FROM: f.explanation_from} if f.explanation and f.explanation_from else {}
     return {
         "id": f.stable_id(template),
         "rule": f.rule,
@@ -44,7 +46,7 @@ def finding_json(f: Finding, template: str | None, report: FileReport | None = N
         "state": _STATES[f.state],
         "source": place.json() if place else None,
         "place": report.where(f) if report and report.origins else None,
-    }
+    } | carried  # last, as with_explanation puts it
 
 
 def _decision_json(d: Decision) -> dict:
@@ -55,9 +57,6 @@ def with_decision(f: dict, decision: Decision | None) -> dict:
     """A JSON finding with the office's decision on it (None: none), and the state that decision gives it."""
     decided = f | {"decision": _decision_json(decision) if decision else None}
     return decided | {"state": _STATES[_state(decided)]}
-
-
-EXPLANATION_FROM = "explanation_from"  # a finding's explanation carried from an earlier round: that round's results
 
 
 def with_explanation(f: dict, text: str | None, given_in: str | None = None) -> dict:

@@ -71,3 +71,17 @@ def apply_explanations(report: FileReport) -> None:
         findings.append(replace(f, explanation=given.text if given else None))
     report.findings = findings
     report.resolved = [e for fid, e in report.explanations.items() if fid not in ids]
+
+
+def carry_explanations(report: FileReport, carried: Sequence[tuple[str, str, str]]) -> None:
+    """Put on the findings the report's own file leaves unexplained the explanations its agency gave for them in an
+    earlier round (finding id, explanation, that round's results), marked as carried from there: its annotated copy
+    shows them as it shows the file's own, and the agency need not type them again."""
+    if not carried:
+        return
+    given = {fid: (text, given_in) for fid, text, given_in in carried}
+    findings = []
+    for f in report.findings:
+        old = None if f.explanation else given.get(f.stable_id(report.template))
+        findings.append(replace(f, explanation=old[0], explanation_from=old[1]) if old else f)
+    report.findings = findings

@@ -80,7 +80,7 @@ class Versions:
         if (s.id, before.id) not in self._rounds:
             doc, old = self._store.result(s.id), self._store.result(before.id)
             # each version as uploaded: the dashboard shows the stored findings, with their own explanations
-            compare_rounds([doc], [old], SINCE, explanations=False)  # type: ignore[list-item]
+            compare_rounds([doc], [old], SINCE)  # type: ignore[list-item]
             self._rounds[(s.id, before.id)] = doc["round"]  # type: ignore[index]
         return self._rounds[(s.id, before.id)]
 

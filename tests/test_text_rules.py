@@ -173,6 +173,25 @@ SENTENCES = [
     ("TT11", "全年收到自然人申请39人次", None),
     ("TT11", "全年收到自然人申请39件次", None),
     ("TT11", "其中自然人申请39件", None),  # nothing says the applications were received
+    # a sentence opening with 其中 counts parts of what the sentence before it in its paragraph counted: read with
+    # that sentence as its context (a total before it is no new count), never across paragraphs
+    ("TT01", "本年度共受理政府信息公开申请58件。其中，新收54件，上年结转4件", 54),
+    ("TT02", "本年度共受理政府信息公开申请58件。其中，新收54件，上年结转4件", 4),
+    ("TT01", "本年度共受理政府信息公开申请58件；其中新收54件、上年结转4件", 54),
+    ("TT01", "依申请公开方面，全年共办理政府信息公开申请58件。其中：本年度新收申请54件，2024年结转4件", 54),
+    ("TT01", "本年度共受理政府信息公开申请58件。\n其中，新收54件", 58),  # another paragraph: no context
+    ("TT01", "本年度共收到行政复议申请5件。其中，新收4件，上年结转1件", None),
+    ("TT02", "本年度发生政府信息公开行政复议4件。其中，上年结转1件", None),
+    ("TT03", "本年度发生政府信息公开行政复议4件。其中，结转下年度继续办理1件", None),
+    ("TT01", "共收到政府信息公开申请57件。其中，通过网上平台收到申请30件", 57),
+    ("TT01", "共收到政府信息公开申请57件，其中，通过网上平台收到申请30件", 57),
+    ("TT11", "本年度共收到政府信息公开申请54件。其中，自然人申请39件，法人或其他组织申请15件", 39),
+    ("TT12", "本年度共收到政府信息公开申请54件。其中，自然人申请39件，法人或其他组织申请15件", 15),
+    ("TT01", "本年度共收到政府信息公开申请54件。其中，自然人申请39件，法人或其他组织申请15件", 54),
+    ("TT12", "本年度共收到政府信息公开申请54件；其中自然人39件、法人或者其他组织15件", 15),
+    ("TT11", "本年度共收到政府信息公开申请54件。\n其中，自然人申请39件", None),
+    ("TT11", "本年度共受理政府信息公开申请58件（含上年结转4件）。其中，自然人申请42件", None),
+    ("TT11", "本年度收到行政复议申请4件。其中，自然人提出3件", None),
 ]
 
 
@@ -594,3 +613,43 @@ def test_a_count_by_type_under_table_three_of_a_published_report(tmp_path: Path,
     (finding,) = [f for f in report.findings if f.rule.startswith("TT")]
     assert (finding.rule, finding.actual, finding.expected) == ("TT11", natural, v["t3.new.natural"])
     assert "「三、收到和处理政府信息公开申请情况」写“自然人申请" in finding.message
+
+
+# A total, then a sentence opening with 其中 giving its parts, as reports write them: the new and the carried-over
+# applications, or the applicant types
+CONTINUED = (
+    "本年度共受理政府信息公开申请{total}件。其中，新收{new}件，上年结转{carried}件。",
+    "本年度共受理政府信息公开申请{total}件；其中新收{new}件、上年结转{carried}件。",
+    "依申请公开方面，全年共办理政府信息公开申请{total}件。其中：本年度新收申请{new}件，2024年结转{carried}件。",
+    "本年度共收到政府信息公开申请{new}件。其中，自然人申请{natural}件，法人或其他组织申请{org}件。",
+    "本年度共受理政府信息公开申请{total}件（含上年结转{carried}件）。其中，本年度新收{new}件。",
+)
+
+
+def _continued(written: str, new: int, natural: int) -> str:
+    v = VALUES
+    carried, org = v["t3.carried_in.total"], v["t3.new.total"] - v["t3.new.natural"]
+    return written.format(total=new + carried, new=new, carried=carried, natural=natural, org=org)
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+@pytest.mark.parametrize("written", CONTINUED)
+def test_parts_in_a_sentence_of_their_own_after_the_total(tmp_path: Path, written: str, fmt: str) -> None:
+    """ "…共受理政府信息公开申请58件。其中，新收54件，上年结转4件。": the sentence opening with 其中 is read with the
+    total before it, on a page, a Word file or its PDF print as agencies publish them. True parts are silent (the
+    total is not the new count); a new count or a natural persons' count unlike 表三 is named, and only it."""
+    v = VALUES
+    values = {k: x for k, x in v.items() if x is not None}
+
+    def findings(name: str, text: str) -> list[tuple[str, float, float]]:
+        xlsx = published(tmp_path / f"{name}.xlsx", values, paragraphs={"表三": (text,)})
+        path = _published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / name, fmt)
+        (report,) = check_paths([path])
+        return [(f.rule, f.actual, f.expected) for f in report.findings if f.rule.startswith("TT")]
+
+    new, natural = v["t3.new.total"], v["t3.new.natural"]
+    assert findings("true", _continued(written, new, natural)) == []
+    if "{total}" in written:  # the new count is a part of the total, in the 其中 sentence
+        assert findings("new", _continued(written, new + 2, natural)) == [("TT01", new + 2, new)]
+    if "{natural}" in written:
+        assert findings("natural", _continued(written, new, natural + 3)) == [("TT11", natural + 3, natural)]

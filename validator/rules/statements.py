@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from validator.rules.numerals import NUMBER, number
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+# A sentence opening with 其中 counts parts of what the sentence before it counted ("共受理申请58件。其中，新收54件"):
+# the two are read as one, when no line break (a new paragraph) stands between them
+_CONTINUES = re.compile(r"\s*其中")
+_JOINED = "，"  # what stands for the full stop between a sentence and its 其中 sentence where they are read as one
+_TEXTS = 1024  # texts whose sentences are kept: every text of a batch worker's chunk (100 reports), for all rules
 _CLAUSE_END = re.compile(r".*[，,、：:]")  # what precedes a clause's own words in its sentence
 _SHOWN = 40  # characters of a sentence quoted in a message
 # Words restricting what a count counts to a part, whatever it counts: its subject ("涉及征地拆迁的申请",
@@ -18,7 +23,7 @@ _SHOWN = 40  # characters of a sentence quoted in a message
 _SUBJECT = re.compile(
     r"(?:涉及|关于|有关(?!规定|要求)|针对)(?P<of>[^，,、；;：:。\d]{1,16}?)的|(?P<short>涉[企农外侨])"
 )
-_AFTER_OF_WHICH = re.compile(r"其中[：:]?(?P<of>[^，,、；;：:（）()]*)$")
+_AFTER_OF_WHICH = re.compile(r"其中[：:，,]?(?P<of>[^，,、；;：:（）()]*)$")
 _OWN = re.compile(
     r"本年度?|今年|当年|全年|\d{4}年度?|本(?:机关|单位|部门)|我(?:机关|单位)?[局委办厅院]?|政府|信息公开|依申请公开|申请|"
     r"工作|事项|方面|作出|收到|受理|接到|接收|办理|发生|实施|新收|共计|合计|总计|总共|共|有|了|的|[：:\s]"
@@ -74,18 +79,38 @@ def _compiled(
 def sentences(text: str) -> list[tuple[int, str]]:
     """The sentences of a text and where each starts: split at full stops, semicolons, exclamation and question
     marks and line breaks."""
-    return [(m.start(), m.group()) for m in _SENTENCE.finditer(text)]
+    return list(_split(text))
+
+
+@lru_cache(maxsize=_TEXTS)
+def _split(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple((m.start(), m.group()) for m in _SENTENCE.finditer(text))
+
+
+@lru_cache(maxsize=_TEXTS)
+def readings(text: str) -> tuple[tuple[int, str], ...]:
+    """The sentences as the phrases read them, and where each starts: a sentence opening with 其中 read together
+    with the one before it in its paragraph, joined by a comma ("共受理申请58件，其中，新收54件，上年结转4件"), so
+    that its parts have their context and the total before them its parts. Once per text, for every rule."""
+    out: list[tuple[int, str]] = []
+    end = -1  # where the last sentence ends
+    for at, words in _split(text):
+        if out and _CONTINUES.match(words) and "\n" not in text[end:at]:
+            out[-1] = (out[-1][0], out[-1][1] + _JOINED + words)
+        else:
+            out.append((at, words))
+        end = at + len(words)
+    return tuple(out)
 
 
 def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) -> list[Statement]:
-    """Every number the phrases find in `text`, sentence by sentence, in order of appearance.
+    """Every number the phrases find in `text`, sentence by sentence (`readings`), in order of appearance.
 
     Phrases may overlap on one statement ("收到依申请公开申请5件，均已办结" fits two): the earliest, longest match is it.
     """
     found: list[tuple[int, int, Statement]] = []
     patterns, screen = _compiled(tuple(phrases), tuple(zero_phrases))
-    for n, sentence in enumerate(_SENTENCE.finditer(text)):
-        words = sentence.group()
+    for n, (at, words) in enumerate(readings(text)):
         if not screen.search(words):
             continue  # none of the phrases is in it: most sentences, passed over in one search
         for pattern, zero in patterns:
@@ -95,8 +120,9 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
                     start, end = m.span(WORDS) if WORDS in pattern.groupindex and m.start(WORDS) >= 0 else m.span()
                     head = words[:start]
                     before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
-                    statement = Statement(value, words[start:end], n, before, head, words[end:], sentence.start())
-                    found.append((sentence.start() + start, sentence.start() + end, statement))
+                    found.append(
+                        (at + start, at + end, Statement(value, words[start:end], n, before, head, words[end:], at))
+                    )
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
         if not kept or start >= kept[-1][1]:
@@ -108,7 +134,7 @@ def restricted(s: Statement) -> bool:
     """Whether a statement's words restrict what it counts to a part, by subject or after 其中 ("收到涉及征地拆迁的
     申请20件", "其中涉企行政许可856件"); the report's own subject restricts nothing ("涉及政府信息公开工作的")."""
     subjects = list(_SUBJECT.finditer(s.before + s.words))
-    of_which = _AFTER_OF_WHICH.search(s.before)
+    of_which = _AFTER_OF_WHICH.search(s.head)
     qualifiers = [m["of"] or m["short"] for m in subjects] + ([of_which["of"]] if of_which else [])
     return any(_OWN.sub("", words) for words in qualifiers)
 

@@ -16,9 +16,9 @@ from validator.spec.load import TEMPLATES_DIR, SpecError, load_template, parse_t
 TRIAL = TEMPLATES_DIR / "gov-info-annual-report-2019.yaml"
 
 # Rules of the shipped spec by position: 0 EQ01 … 3 EQ04 (equation), 4 PL01 (zero_unless), 5 PL02 (compare),
-# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions), 9 TT01, 10 TT02 (text_number) … 28 PL04
-# (magnitude).
-EQ01, PL01, PL02, CV01, TX02, TT01, TT02, PL04 = 0, 4, 5, 6, 8, 9, 10, 28
+# 6 CV01 (credit_code), 7 CV02 (year_range), 8 TX02 (text_mentions), 9 TT01, 10 TT02 … 19 TT11 (text_number) …
+# 28 PL04 (magnitude).
+EQ01, PL01, PL02, CV01, TX02, TT01, TT02, TT11, PL04 = 0, 4, 5, 6, 8, 9, 10, 19, 28
 
 
 def _spec(edit, path: Path | None = None) -> dict:
@@ -115,6 +115,11 @@ def _drop(index: int, key: str):
         ),
         # a phrase shared by rules of several subjects, and a rule naming none
         (_set(TT01, phrases=["{subject}申请{n}件"]), "rules[9].phrases: 短语中有「{subject}」，但规则没有给出 subject"),
+        # the words the rule reference names for a subject must be what the subject matches
+        (
+            _set(TT11, subject_names=["自然人", "居民"]),
+            "rules[19].subject_names[1]: 「居民」不符合 subject，请修改 subject 或删去该名称",
+        ),
         (_set(PL02, severity="fatal"), "rules[5].severity: 「fatal」不是规则级别（可用：error、info、warning）"),
         # malformed codes, unknown families, built-in codes, duplicates
         (_set(PL02, code="PL2"), "rules[5].code: 规则编号「PL2」应为两个大写字母加两位数字，如 PL03"),

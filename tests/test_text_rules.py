@@ -192,6 +192,21 @@ SENTENCES = [
     ("TT11", "本年度共收到政府信息公开申请54件。\n其中，自然人申请39件", None),
     ("TT11", "本年度共受理政府信息公开申请58件（含上年结转4件）。其中，自然人申请42件", None),
     ("TT11", "本年度收到行政复议申请4件。其中，自然人提出3件", None),
+    # 公民 and 个人 name natural persons, as 自然人 does; not together with 法人 (all types), nor 个人信息/隐私
+    ("TT11", "本年度共收到政府信息公开申请54件，其中个人申请39件，法人或其他组织申请15件", 39),
+    ("TT11", "本年度共收到政府信息公开申请54件。其中，公民申请39件，企业申请15件", 39),
+    ("TT11", "来自个人的申请39件", 39),
+    ("TT11", "全年收到公民提出的政府信息公开申请三十九件", 39),
+    ("TT01", "全年收到公民申请39件", None),
+    ("TT01", "收到个人提出的申请39件", None),
+    ("TT11", "个人、法人或其他组织共提出申请54件", None),
+    ("TT12", "个人、法人或其他组织共提出申请54件", None),
+    ("TT11", "公民、法人或者其他组织共提出申请54件", None),
+    ("TT11", "收到个人信息公开申请3件", None),  # personal information, or applications by persons: not said
+    ("TT11", "收到涉及个人隐私的申请3件", None),
+    # the applicant named as what the applicant is ("申请人为自然人的")
+    ("TT11", "本年度新收政府信息公开申请54件。其中，申请人为自然人的39件，申请人为法人或其他组织的15件", 39),
+    ("TT12", "本年度新收政府信息公开申请54件。其中，申请人为自然人的39件，申请人为法人或其他组织的15件", 15),
 ]
 
 
@@ -517,6 +532,8 @@ BY_TYPE = [
     ("有自然人申请3件需结转下一年度", {}),
     ("本年度收到行政复议申请4件，其中自然人提出3件", {"TT04": [4]}),
     ("全年收到自然人申请39人次", {}),
+    ("本年度共受理政府信息公开申请58件。其中，新收54件，上年结转4件", {"TT01": [54], "TT02": [4]}),
+    ("本年度共收到政府信息公开申请54件。其中，个人申请39件，法人或其他组织申请15件", {"TT01": [54], "TT11": [39], "TT12": [15]}),
 ]  # fmt: skip
 TEXT_NUMBER = [code for code, rule in RULES.items() if rule.kind == "text_number"]
 
@@ -616,13 +633,16 @@ def test_a_count_by_type_under_table_three_of_a_published_report(tmp_path: Path,
 
 
 # A total, then a sentence opening with 其中 giving its parts, as reports write them: the new and the carried-over
-# applications, or the applicant types
+# applications, or the applicant types (公民 and 个人 for 自然人, 申请人为…的)
 CONTINUED = (
     "本年度共受理政府信息公开申请{total}件。其中，新收{new}件，上年结转{carried}件。",
     "本年度共受理政府信息公开申请{total}件；其中新收{new}件、上年结转{carried}件。",
     "依申请公开方面，全年共办理政府信息公开申请{total}件。其中：本年度新收申请{new}件，2024年结转{carried}件。",
     "本年度共收到政府信息公开申请{new}件。其中，自然人申请{natural}件，法人或其他组织申请{org}件。",
+    "本年度共收到政府信息公开申请{new}件；其中个人申请{natural}件，法人或者其他组织申请{org}件。",
+    "2025年，本机关新收政府信息公开申请{new}件。其中，公民申请{natural}件，法人和其他组织申请{org}件。",
     "本年度共受理政府信息公开申请{total}件（含上年结转{carried}件）。其中，本年度新收{new}件。",
+    "本年度新收政府信息公开申请{new}件。其中，申请人为自然人的{natural}件，申请人为法人或其他组织的{org}件。",
 )
 
 

@@ -171,8 +171,10 @@ def detail(rule: RuleSpec, template: Template) -> str:
         if rule.params["year"] == "上年"
         else ""
     )
+    names = rule.params["subject_names"]
+    named = f"，申请人写作{''.join(f'“{n}”' for n in names)}的都按此比较" if names else ""
     return (
-        f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”）；"
+        f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”{named}）；"
         "以“其中”开头的句子与同一段中的前一句合起来读（“……共58件。其中，……”）；"
         "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
         f"{totals}，只统计其中一部分的数字（限定了内容的，如“涉及征地拆迁的…”“其中涉企…”{'，又如' + parts if parts else ''}），"
@@ -190,6 +192,9 @@ def prepare(rule: RuleSpec, _template: Template, where: str) -> RuleSpec:
         raise SpecError(f"{where}.phrases: 短语中有「{_SUBJECT}」，但规则没有给出 subject")
     subject = f"(?:{rule.params['subject']})"
     rule = replace(rule, params={**rule.params, "phrases": tuple(p.replace(_SUBJECT, subject) for p in phrases)})
+    for i, name in enumerate(rule.params["subject_names"]):
+        if not re.fullmatch(subject, name):
+            raise SpecError(f"{where}.subject_names[{i}]: 「{name}」不符合 subject，请修改 subject 或删去该名称")
     for name in ("phrases", "zero_phrases", "totals", "parts", "others"):
         for i, pattern in enumerate(rule.params[name]):
             if name == "phrases" and "{n}" not in pattern:
@@ -232,6 +237,8 @@ KIND = RuleKind(
         Param("example", "text"),
         # what the figure counts, put for "{subject}" in the phrases (a regular expression: 自然人, (?:商业)?企业)
         Param("subject", "text", required=False, default=""),
+        # the words reports use for the subject, as the rule reference names them: each is what `subject` matches
+        Param("subject_names", "texts", required=False, default=()),
         # the year of the figure, which a year named in a statement's words must be: the report's or the one before
         Param("year", "choice", required=False, default="本年", choices=tuple(YEARS)),
     ),

@@ -20,8 +20,9 @@ from validator import check_paths
 from validator.annotate.zip_painter import write_annotated
 from validator.findings import FileReport
 from validator.rules.kinds.text_number import statements
+from validator.rules.literals import needed
 from validator.rules.numerals import chinese_number
-from validator.rules.statements import stated
+from validator.rules.statements import phrase, readings, stated
 from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
@@ -108,6 +109,12 @@ SENTENCES = [
     ("TT08", "办理行政许可1,268件", 1268),
     ("TT09", "行政处罚案件三百一十五起", 315),
     ("TT10", "行政强制措施十二次", 12),
+    # the number before the noun
+    ("TT02", "上年度无结转", 0),
+    ("TT05", "本年度发生2起政府信息公开行政诉讼", 2),
+    ("TT08", "全年办理1268件行政许可", 1268),
+    ("TT09", "作出315件行政处罚", 315),
+    ("TT10", "实施12次行政强制", 12),
     # a part of the figure, its words restricting what it counts: an applicant type, a subject (涉及/关于/有关…的,
     # 涉企), words after 其中 beyond the year and the agency; the rule's own subject restricts nothing
     ("TT01", "全年收到自然人申请39件", None),
@@ -216,9 +223,22 @@ def test_phrases_read_the_number_a_sentence_states(code: str, sentence: str, num
     assert found == ([] if number is None else [number])
 
 
-def test_phrases_that_cannot_be_searched_together_are_each_searched() -> None:
-    """The phrases of a rule are first searched as one alternation, to pass over sentences they do not fit; a phrase
-    with flags of its own cannot stand in one, and every phrase is then tried alone."""
+def test_every_match_of_a_rules_phrases_holds_the_words_it_is_tried_by() -> None:
+    """A phrase is tried only on the sentences holding a word of each set of words it needs: on every sentence of
+    this file, every match of every phrase of the shipped rules holds them."""
+    texts = [s for _, s, _ in SENTENCES] + [s for s, _ in BY_TYPE] + [_by_type(), *TOTAL_WITH_CARRIED, *CONTINUED]
+    for code in TEXT_NUMBER:
+        for pattern in map(phrase, (*RULES[code].params["phrases"], *RULES[code].params["zero_phrases"])):
+            needs = needed(pattern.pattern)
+            assert needs, (code, pattern.pattern)  # every shipped phrase has words to look for
+            matches = [m.group() for t in texts for _, s in readings(t).sentences for m in pattern.finditer(s)]
+            assert matches, (code, pattern.pattern)  # every shipped phrase fits a sentence of this file
+            assert all(all(any(w in m for w in words) for words in needs) for m in matches), (code, pattern.pattern)
+
+
+def test_a_phrase_without_words_certain_of_its_matches_is_tried_on_every_sentence() -> None:
+    """A phrase is tried only on the sentences holding the words its matches need; a phrase ignoring case has none
+    certain (RECEIVED is no "received"), and is tried on every sentence."""
     phrases = ["(?i)received {n} requests", "收到申请{n}件"]
     found = stated("We RECEIVED 5 requests。又收到申请两件。", phrases)
     assert [s.value for s in found] == [5, 2]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import accumulate
 
+from validator.rules.literals import Words, needed
 from validator.rules.numerals import NUMBER, number
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -46,6 +49,7 @@ class Statement:
     at: int = 0  # where its sentence starts in the text (the paragraph holding it)
 
 
+Needs = tuple[Words, ...]  # sets of words, a word of each held by every match of a phrase
 WORDS = "w"  # the group of a phrase naming the words that state its number, when words before them are its context
 
 
@@ -58,22 +62,14 @@ def phrase(pattern: str) -> re.Pattern[str]:
 
 
 @cache
-def _compiled(
-    phrases: tuple[str, ...], zero_phrases: tuple[str, ...]
-) -> tuple[list[tuple[re.Pattern[str], bool]], re.Pattern[str]]:
-    """Each phrase compiled (whether it states 0), and all of them as one alternation: it finds something in a
-    sentence exactly when one of them does."""
-    patterns = [(phrase(p), False) for p in phrases] + [(phrase(p), True) for p in zero_phrases]
-    try:
-        screen = re.compile(
-            "|".join(
-                f"(?:{p.replace('{n}', f'(?:{NUMBER})').replace(f'(?P<{WORDS}>', '(?:')})"
-                for p in (*phrases, *zero_phrases)
-            )
-        )
-    except re.error:  # a phrase that stands only alone (its own flags, group names used twice across phrases)
-        screen = re.compile("")  # finds something everywhere: every phrase is tried
-    return patterns, screen
+def _compiled(phrases: tuple[str, ...], zero_phrases: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool, Needs]]:
+    """Each phrase compiled, whether it states 0, and the words its every match holds (`literals.needed`), the sets
+    of longer words first: rarer in text, they pass over most sentences at once."""
+    return [
+        (phrase(p), zero, tuple(sorted(needed(phrase(p).pattern), key=lambda w: -min(map(len, w), default=0))))
+        for ps, zero in ((phrases, False), (zero_phrases, True))
+        for p in ps
+    ]
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -87,8 +83,43 @@ def _split(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.start(), m.group()) for m in _SENTENCE.finditer(text))
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A text's sentences as the phrases read them (`readings`), and all of them in one string, a line each, where
+    the words phrases need are looked for: each word once per text, for every rule."""
+
+    sentences: tuple[tuple[int, str], ...]  # where each starts in the text, and its words
+    lines: str
+    offsets: tuple[int, ...]  # where each sentence's line starts in `lines`
+    _holding: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def holding(self, word: str) -> frozenset[int]:
+        """The sentences (by index) holding the word."""
+        if (found := self._holding.get(word)) is None:
+            lines, offsets, out = self.lines, self.offsets, set()
+            at = lines.find(word)
+            while at >= 0:
+                n = bisect_right(offsets, at) - 1
+                out.add(n)
+                at = lines.find(word, offsets[n + 1]) if n + 1 < len(offsets) else -1  # on from the next sentence
+            found = self._holding[word] = frozenset(out)
+        return found
+
+    def fitting(self, needs: Needs) -> Iterable[int]:
+        """The sentences (by index) that hold a word of each set of `needs`: every sentence when it has none."""
+        if not needs:
+            return range(len(self.sentences))
+        found: frozenset[int] | None = None
+        for words in needs:
+            some = self.holding(next(iter(words))) if len(words) == 1 else frozenset().union(*map(self.holding, words))
+            found = some if found is None else found & some
+            if not found:
+                return ()
+        return sorted(found)
+
+
 @lru_cache(maxsize=_TEXTS)
-def readings(text: str) -> tuple[tuple[int, str], ...]:
+def readings(text: str) -> Reading:
     """The sentences as the phrases read them, and where each starts: a sentence opening with 其中 read together
     with the one before it in its paragraph, joined by a comma ("共受理申请58件，其中，新收54件，上年结转4件"), so
     that its parts have their context and the total before them its parts. Once per text, for every rule."""
@@ -100,29 +131,29 @@ def readings(text: str) -> tuple[tuple[int, str], ...]:
         else:
             out.append((at, words))
         end = at + len(words)
-    return tuple(out)
+    offsets = tuple(accumulate((len(w) + 1 for _, w in out[:-1]), initial=0))
+    return Reading(tuple(out), "\n".join(w for _, w in out), offsets)
 
 
 def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) -> list[Statement]:
-    """Every number the phrases find in `text`, sentence by sentence (`readings`), in order of appearance.
+    """Every number the phrases find in `text`, sentence by sentence (`readings`), in order of appearance: each
+    phrase tried only on the sentences holding the words its matches need (most sentences hold none).
 
     Phrases may overlap on one statement ("收到依申请公开申请5件，均已办结" fits two): the earliest, longest match is it.
     """
     found: list[tuple[int, int, Statement]] = []
-    patterns, screen = _compiled(tuple(phrases), tuple(zero_phrases))
-    for n, (at, words) in enumerate(readings(text)):
-        if not screen.search(words):
-            continue  # none of the phrases is in it: most sentences, passed over in one search
-        for pattern, zero in patterns:
+    reading = readings(text)
+    for pattern, zero, needs in _compiled(tuple(phrases), tuple(zero_phrases)):
+        for n in reading.fitting(needs):
+            at, words = reading.sentences[n]
             for m in pattern.finditer(words):
                 value = 0.0 if zero else number(m["n"])
                 if value is not None:
                     start, end = m.span(WORDS) if WORDS in pattern.groupindex and m.start(WORDS) >= 0 else m.span()
                     head = words[:start]
                     before = head[clause.end() :] if (clause := _CLAUSE_END.match(head)) else head
-                    found.append(
-                        (at + start, at + end, Statement(value, words[start:end], n, before, head, words[end:], at))
-                    )
+                    statement = Statement(value, words[start:end], n, before, head, words[end:], at)
+                    found.append((at + start, at + end, statement))
     kept: list[tuple[int, int, Statement]] = []
     for start, end, statement in sorted(found, key=lambda f: (f[0], -f[1])):
         if not kept or start >= kept[-1][1]:

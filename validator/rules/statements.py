@@ -61,15 +61,25 @@ def phrase(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace("{n}", f"(?P<n>{NUMBER})"))
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """A rule's phrases compiled: each with whether it states 0 and the words its every match holds
+    (`literals.needed`, the sets of longer words first: rarer in text, they pass over most sentences at once); and
+    words one of which a text must hold for any phrase to fit it (None: not known)."""
+
+    each: list[tuple[re.Pattern[str], bool, Needs]]
+    any_of: Words | None
+
+
 @cache
-def _compiled(phrases: tuple[str, ...], zero_phrases: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool, Needs]]:
-    """Each phrase compiled, whether it states 0, and the words its every match holds (`literals.needed`), the sets
-    of longer words first: rarer in text, they pass over most sentences at once."""
-    return [
+def _compiled(phrases: tuple[str, ...], zero_phrases: tuple[str, ...]) -> _Phrases:
+    each = [
         (phrase(p), zero, tuple(sorted(needed(phrase(p).pattern), key=lambda w: -min(map(len, w), default=0))))
         for ps, zero in ((phrases, False), (zero_phrases, True))
         for p in ps
     ]
+    any_of = None if any(not needs for *_, needs in each) else frozenset().union(*(needs[0] for *_, needs in each))
+    return _Phrases(each, any_of)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -142,8 +152,10 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
     Phrases may overlap on one statement ("收到依申请公开申请5件，均已办结" fits two): the earliest, longest match is it.
     """
     found: list[tuple[int, int, Statement]] = []
-    reading = readings(text)
-    for pattern, zero, needs in _compiled(tuple(phrases), tuple(zero_phrases)):
+    reading, compiled = readings(text), _compiled(tuple(phrases), tuple(zero_phrases))
+    if compiled.any_of is not None and not any(map(reading.holding, compiled.any_of)):
+        return []  # a text none of the phrases can fit: most texts, for most rules
+    for pattern, zero, needs in compiled.each:
         for n in reading.fitting(needs):
             at, words = reading.sentences[n]
             for m in pattern.finditer(words):

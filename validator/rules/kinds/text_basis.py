@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from validator.findings import Finding
@@ -33,13 +34,16 @@ def documents(text: str) -> list[str]:
 
 def _cited(row: Mapping[str, object], fields: Sequence[str]) -> list[tuple[str, int, str]]:
     """(text field, where its sentence starts, document) for every document cited in the report's text."""
-    return [
-        (key, at, doc)
-        for key in fields
-        if isinstance(row[key], str)
-        for at, sentence in sentences(row[key])
-        for doc in documents(sentence)
-    ]
+    return [(key, at, doc) for key in fields if isinstance(row[key], str) for at, doc in _citations(row[key])]
+
+
+@lru_cache(maxsize=1024)
+def _citations(text: str) -> tuple[tuple[int, str], ...]:
+    """(where its sentence starts, document) for every document a text cites, once per text for both rules: the
+    sentences are read only when the whole text cites one (most cite none)."""
+    if not _DOCUMENT.search(unicodedata.normalize("NFKC", text)):
+        return ()
+    return tuple((at, doc) for at, sentence in sentences(text) for doc in documents(sentence))
 
 
 def _problem(row: Mapping[str, object], rule: RuleSpec, template: Template) -> tuple[str, int, str] | None:

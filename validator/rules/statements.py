@@ -42,7 +42,7 @@ class Statement:
 
     value: float
     words: str
-    sentence: int = 0  # which sentence of the text states it
+    sentence: int = 0  # which sentence of the text states it (`readings`: a 其中 sentence with the one before it)
     before: str = ""  # the words of its clause before it ("较2024年" in "较2024年收到的申请47件")
     head: str = ""  # the words of its sentence before it
     tail: str = ""  # the words of its sentence after it

@@ -695,6 +695,33 @@ def test_a_number_with_a_note_is_read_and_named_by_its_row_and_column(tmp_path: 
     assert report.values["t2_1.normative.current"] == 12
 
 
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_an_entry_in_words_names_no_row(tmp_path: Path, fmt: str) -> None:
+    """「减3」 in 2019 表二's 本年增/减, 「未发生」 in a column of 表三's numbers and in 表四's one row: each is a value,
+    placed by its row's label and its column's header, and never the label of a cell right of it."""
+    worded = {
+        "t2_5.licensing.change": "减3",
+        "t2_5.licensing.decisions": "1268件",
+        "t3.new.research": "未发生",
+        "t4.cases.review.corrected": "未发生",
+    }
+    values = {k: v for k, v in balanced_values(TRIAL).items() if v is not None} | worded
+    title = "某机关 2020年度政府信息公开工作报告"
+    xlsx = published(tmp_path / "worded.xlsx", values, title=title, layout=template_layout(TRIAL))
+    path = _published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "worded", fmt)
+    (report,) = check_paths([path])
+    places = {key: report.sources[key].phrase() for key in worded}
+    assert places["t2_5.licensing.change"] == "表二 第3行「行政许可」「本年增/减」列"
+    assert places["t2_5.licensing.decisions"] == "表二 第3行「行政许可」「处理决定数量」列"
+    assert places["t3.new.research"] == "表三 第4行「一、本年新收政府信息公开申请数量」「科研机构」列"
+    assert places["t4.cases.review.corrected"] == "表四 第4行「行政复议」「结果纠正」列"
+    assert (
+        report.sources["t3.new.nonprofit"].phrase()
+        == "表三 第4行「一、本年新收政府信息公开申请数量」「社会公益组织」列"
+    )
+    assert report.sources["t4.cases.review.other"].phrase() == "表四 第4行「行政复议」「其他结果」列"
+
+
 @pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
 def test_digits_split_by_a_space_are_not_run_together(tmp_path: Path, fmt: str) -> None:
     """ "5 6" (two cells run together while editing) is not 56: a TY07 at its cell, which the equations and the

@@ -222,13 +222,18 @@ class Assembler:
         top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(whole)
-        left, above = _Labels(whole, across=True), _Labels(whole, across=False)
-        repeated = {t for t, n in Counter(map(_label, whole.cells.values())).items() if t and n > 1}
+        values = _values(whole)  # entries that read as words ("减3", "未发生"): no label of a row or column
+        left, above = _Labels(whole, True, values), _Labels(whole, False, values)
+        labels = (_label(text) for rc, text in whole.cells.items() if rc not in values)
+        repeated = {t for t, n in Counter(labels).items() if t and n > 1}
+
+        def named(at: tuple[int, int]) -> str | None:
+            return None if at in values else _label(whole.cells.get(at))
 
         def place(r: int, c: int) -> Place:
             r += offset  # the row in the whole table
-            own = _label(whole.cells.get((r, c)))  # a label cell is named by its own text
-            covering = _label(whole.cells.get(cover(r, c)))  # a cell a label's merge covers is in the label's row
+            own = named((r, c))  # a label cell is named by its own text
+            covering = named(cover(r, c))  # a cell a label's merge covers is in the label's row
             header = None if own else above.nearest(c, r)
             # A header the table has more than once (表四's 总计 under 行政复议 and under each 行政诉讼 group) is named
             # with the header of its group, above it.
@@ -359,13 +364,14 @@ class _Label:
 
 class _Labels:
     """The labels of a table along its rows (`across`) or its columns: `nearest(line, before)` is the label nearest
-    before position `before` on that row or column, a merged label counting on every row and column it covers."""
+    before position `before` on that row or column, a merged label counting on every row and column it covers; the
+    cells `values` hold entries, however worded, and label nothing."""
 
-    def __init__(self, table: Table, across: bool) -> None:
+    def __init__(self, table: Table, across: bool, values: set[tuple[int, int]]) -> None:
         spans = {(t, lf): (b, rt) for t, lf, b, rt in table.merges}
         self._lines: dict[int, list[tuple[int, _Label]]] = {}
         for (r, c), text in table.cells.items():
-            if (label := _label(text)) is None:
+            if (r, c) in values or (label := _label(text)) is None:
                 continue
             bottom, right = spans.get((r, c), (r, c))
             lines, end, at = (range(r, bottom + 1), right, c) if across else (range(c, right + 1), bottom, r)
@@ -378,6 +384,19 @@ class _Labels:
         entries = self._lines.get(line, [])
         i = bisect_left(entries, before, key=lambda entry: entry[0])
         return entries[i - 1][1] if i else None
+
+
+def _values(table: Table) -> set[tuple[int, int]]:
+    """The cells of a table that hold entries although they read as words (「减3」「增加2」「未发生」「见附件」 typed
+    where a number goes): in a row holding entries, the words right of one of them (a row's labels come before its
+    numbers), and the words in a column whose cells in such rows are mostly entries (a column of numbers)."""
+    entries = {rc for rc, text in table.cells.items() if text.strip() and is_entry(cell_value(text))}
+    first = {}  # the column of each row's first entry
+    for r, c in entries:
+        first[r] = min(c, first.get(r, c))
+    words = {(r, c) for (r, c), text in table.cells.items() if r in first and _label(text)}
+    numbers, worded = Counter(c for _, c in entries), Counter(c for _, c in words)
+    return {(r, c) for r, c in words if c > first[r] or numbers[c] > worded[c]}
 
 
 def _covering(table: Table):

@@ -919,6 +919,96 @@ def test_a_table_published_as_a_picture_is_said_so(corpus, tmp_path: Path, fmt: 
     assert missing.message.startswith(f"表{section[0]}以图片形式发布") and "请提供表格为文字" in missing.message
 
 
+def _tbl(cells: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> documents.Tbl:
+    """A table of a document from its cells and merges (the cells merges cover, and its size, worked out)."""
+    corners = [*cells, *((b, r) for _, _, b, r in merges)]
+    table = documents.Tbl(cells, merges, max(r for r, _ in corners), max(c for _, c in corners))
+    table.covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)} - {
+        m[:2] for m in merges
+    }
+    return table
+
+
+def _header_as_a_picture(parts: list, which: int, drop: str = "") -> list:
+    """The parts with the header rows of table `which` (the rows above its first number) replaced by a marker
+    paragraph where a picture goes, its rows of labels and numbers left a table; `drop` a column left out too."""
+    table = [p for p in parts if isinstance(p, documents.Tbl)][which]
+    header = min(r for (r, _), text in table.cells.items() if text.isdigit()) - 1
+    gone = next((c for (r, c), text in table.cells.items() if text == drop), None)
+
+    def moved(c: int) -> int:
+        return c - 1 if gone and c > gone else c
+
+    cells = {(r - header, moved(c)): t for (r, c), t in table.cells.items() if r > header and c != gone}
+    merges = [(t - header, lf, b - header, rt) for t, lf, b, rt in table.merges if t > header]
+    return [*parts[: parts.index(table)], "PICTURE", _tbl(cells, merges), *parts[parts.index(table) + 1 :]]
+
+
+def _with_picture(parts: list, tmp_path: Path, fmt: str) -> Path:
+    """The parts published as a web page, a Word file (a drawing) or a PDF print of the page, with a picture where
+    the marker paragraph "PICTURE" stands."""
+    image = base64.b64encode(png(600, 120)).decode()
+    page = documents.clean_html(parts).replace(
+        b"<p>PICTURE</p>", f'<p><img src="data:image/png;base64,{image}"></p>'.encode()
+    )
+    (path := tmp_path / "pictured.html").write_bytes(page)
+    if fmt == "docx":
+        marker = b'<w:p><w:r><w:t xml:space="preserve">PICTURE</w:t></w:r></w:p>'
+        docx = documents.docx(parts, tmp_path / "pictured.docx")
+        return repack(
+            docx,
+            tmp_path / "drawn.docx",
+            edit_part("word/document.xml", lambda x: x.replace(marker, _DRAWING.encode())),
+        )
+    if fmt == "pdf":  # printed from the page, its cells wrapping their text (a table as wide as the page)
+        path.write_bytes(page.replace(b" nowrap", b""))
+        (path,) = _as_pdf(tmp_path, path, export="pdf:writer_web_pdf_Export")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_a_table_whose_header_is_a_picture_is_read_by_its_row_labels(corpus, tmp_path: Path, fmt: str) -> None:
+    """表三's header pasted as a picture over a table of its rows (every label and number as text): its seven columns
+    are read in the official order and checked (the wrong total of the defective report is found as on one sheet),
+    with one warning saying there is no header and a picture stands above the table; never that there is no table."""
+    path = _with_picture(_header_as_a_picture(_parts(corpus, "defective"), -2), tmp_path, fmt)
+    (report,) = check_paths([path])
+    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    assert (said.rule, said.severity) == ("ST04", "warning")
+    assert said.message.startswith(
+        "表三的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布）。已按官方格式的列顺序"
+        "（「自然人」「商业企业」「科研机构」「社会公益组织」「法律服务机构」「其他」「总计」）读取表格中的 7 列数字并校验"
+    ), said.message
+    assert "请提供表头为文字（可复制）的网页、Word 或 PDF 版本后再校验" in said.message
+    assert "而不是表格" not in said.message
+    assert report.coverage.checked == report.coverage.total
+    assert [f for f in _findings(path) if f[0] != "ST04"] == _findings(corpus["defective"]["xlsx"])
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_table_whose_header_is_a_picture_and_columns_are_not_the_official_ones_says_what_is_missing(
+    corpus, tmp_path: Path, fmt: str
+) -> None:
+    """Under a header pasted as a picture, 表三 with six columns of numbers (其他 left out), and 表四 with its numbers
+    alone (no row labels to go by): neither is read, and ST01 says the table has no header, a picture above it, and
+    (表三) how many columns it has; never that there is no table."""
+    parts = _header_as_a_picture(_parts(corpus, "balanced"), -2, drop="其他")
+    path = _with_picture(parts, tmp_path, fmt)
+    (report,) = check_paths([path])
+    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    assert said.rule == "ST01" and said.message.startswith(
+        "表三的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布），无法确定其中的数字各属于哪一栏"
+        "（表格有 6 列数字，官方格式有 7 列），相关勾稽关系未校验。请提供表头为文字（可复制）的网页、Word 或 PDF 版本后再校验。"
+    ), said.message
+    path = _with_picture(_header_as_a_picture(_parts(corpus, "balanced"), -1), tmp_path, fmt)
+    (report,) = check_paths([path])
+    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    assert said.rule == "ST01" and said.message.startswith(
+        "表四的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布），无法确定其中的数字各属于哪一栏，"
+        "相关勾稽关系未校验。"
+    ), said.message
+
+
 def _title_as_a_picture(corpus, tmp_path: Path, fmt: str, tables_too: bool = False) -> Path:
     """The balanced report with a banner picture where its title stands (红头 titles are often pictures), as a web
     page or its PDF print; `tables_too`: 表三 a picture as well and the title left out."""

@@ -266,6 +266,40 @@ class TableLocator:
                 under = [(r, c, t) for r, c, t in spare if self._under_path(leaf, r, c, window)]
                 self._adopt(leaf, under, self.cols, lambda r, c: c, self.axes[1])
 
+    def number_columns(self) -> list[int]:
+        """The columns right of the row labels on the rows found: where a table without a header has its numbers (a
+        document's blank cells count, having their place in its table)."""
+        rows, right = set(self.rows.values()), self.label_col_limit()
+        held = {c for r, c in (*self.index.sheet.cells, *self.index.sheet.origins) if r in rows and c > right}
+        return sorted(held)
+
+    def headerless(self, below: int, top: int) -> None:
+        """A table whose rows are found by their labels but which prints nothing over its numbers (no header, or a
+        picture of one above the table): its columns of numbers, when as many as the official form has side by side,
+        are read in the official order, and ST04 says so (what a header would show cannot be checked)."""
+        columns, leaves = self.number_columns(), self.table.column_leaves
+        row = min(self.rows.values())
+        cells = [(r, c) for r in set(self.rows.values()) for c in columns]
+        if (
+            len(columns) != len(leaves)
+            or columns[-1] - columns[0] != len(leaves) - 1
+            or 2 * len(self._numbers(cells)) < len(cells)  # a row of labels (a table printed across), not numbers
+            or _printed_over(self.index, set(columns), top, row)
+        ):
+            return
+        self.cols = {leaf.key: col for leaf, col in zip(leaves, columns)}
+        names = "」「".join(leaf.label for leaf in leaves)
+        line = self.axes[1]
+        pictured = any(below < r < row for r in self.index.sheet.pictures)
+        check = f"图片中各{line}的顺序与此相同" if pictured else f"各{line}数字依次是这些栏目的"
+        self.add(
+            "ST04",
+            f"{self.name}{_no_header(self.index, below, row)}。已按官方格式的{line}顺序（「{names}」）读取表格中的 "
+            f"{len(columns)} {line}数字并校验（请核对{check}）。"
+            f"{_header_advice(self.index, below, row)}",
+            self.index.ref(row, min(c for r, c in self.used if r == row)),
+        )
+
     def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> tuple[int, int] | None:
         """The closest text to a label not found, adopted with ST04; its cell, or None when none is close."""
         scored = [(fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
@@ -649,7 +683,7 @@ def locate_table(
     report.take(trial)
     if not loc.rows or not loc.cols:
         cell = index.ref(*index.row_start(heading)) if heading else None
-        loc.add("ST01", _missing_table(index, table, heading, limit), cell, keys=loc.keys())
+        loc.add("ST01", _missing_table(index, loc, heading, limit), cell, keys=loc.keys())
         return below
     loc.report_extra_rows(loc.report_missing())
     loc.report_extra_columns()
@@ -682,6 +716,8 @@ def _find(index: SheetIndex, table: Table, report: LocatedReport, below: int, qu
             top = max(below + 1, first - HEADER_WINDOW)
             loc.locate_columns(top, first - 1)
             loc.fuzzy_columns(top, first - 1)
+            if not loc.cols:
+                loc.headerless(below, top)
     else:
         loc.locate_parts(below)
         own = _own_labels(table, report.template)
@@ -739,16 +775,59 @@ def official_labels(template: Template) -> set[str]:
     return out - {""}
 
 
-def _missing_table(index: SheetIndex, table: Table, heading: int, limit: int) -> str:
-    """ST01 for a table not found; a heading printed with nothing (or a picture) under it is said so."""
+def _missing_table(index: SheetIndex, loc: TableLocator, heading: int, limit: int) -> str:
+    """ST01 for a table not found; a heading printed with nothing (or a picture) under it is said so, and a table of
+    numbers under it printing no header over them (a picture of one above it, or nothing)."""
+    table = loc.table
     name = f"表格「{table.caption}」" if table.caption else "表格"
     if heading:
         title = index.text(*index.row_start(heading))
+        numbers = sorted(
+            (r, c) for (r, c), v in index.sheet.cells.items() if heading < r < limit and _number(v) is not None
+        )
+        row = numbers[0][0] if numbers else limit
+        columns = {c for r, c in numbers if r == row}
+        if numbers and not _printed_over(index, columns, heading, row):
+            held = loc.number_columns() if loc.index is index and loc.rows else []
+            count = f"（表格有 {len(held)} 列数字，官方格式有 {len(table.column_leaves)} 列）" if held else ""
+            return (
+                f"{table.sheet}{_no_header(index, heading, row)}，无法确定其中的数字各属于哪一栏{count}，相关勾稽关系未校验。"
+                f"{_header_advice(index, heading, row)}"
+            )
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(table.sheet, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
         return f"{table.sheet}缺失：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{_add_table(index)}"
     return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
+
+
+def _printed_over(index: SheetIndex, columns: set[int], top: int, row: int) -> bool:
+    """Whether any text is printed over `columns` between rows `top` and `row` (exclusive): a header, however unlike
+    the official one. In a document only the text of tables counts (a paragraph above a table is no header)."""
+    origins = index.sheet.origins
+    for r, c, _ in index.labels:
+        if not top < r < row or (origins and getattr(origins.get((r, c)), "table", None) is None):
+            continue
+        _, left, _, right = index.merge_of.get((r, c), (r, c, r, c))
+        if columns.intersection(range(left, right + 1)):
+            return True
+    return False
+
+
+def _no_header(index: SheetIndex, top: int, row: int) -> str:
+    """After a table's name: that it prints no header over its numbers (from row `row`), and the picture between
+    row `top` and the table, when there is one (most likely the header, published as a picture)."""
+    said = "的表格没有表头（各栏目的名称）"
+    if any(top < r < row for r in index.sheet.pictures):
+        said += "，表格上方是一张图片（表头可能以图片形式发布）"
+    return said
+
+
+def _header_advice(index: SheetIndex, top: int, row: int) -> str:
+    """What to do about a table printed without a header: a version whose header is text, or the header added."""
+    if any(top < r < row for r in index.sheet.pictures):
+        return f"请{as_text('表头')}。"
+    return "请按官方格式补上表头。"
 
 
 def on_other_pages(paged: str, what: str) -> str:

@@ -133,6 +133,40 @@ def test_table_four_in_parts_or_staggered_is_read_into_its_places(report, tmp_pa
     assert _findings(path) == expected
 
 
+def _groups_under_outcomes(numbers: list[str]) -> documents.Tbl:
+    """表四 with its two lower header rows in the other order: 行政复议 and 行政诉讼 on the first row, every group's
+    outcomes on the second, and the row naming 未经复议直接起诉 and 复议后起诉 third, right over the numbers."""
+    return _tbl(
+        [
+            ["行政复议", _, _, _, _, "行政诉讼"] + [_] * 9,
+            OUTCOMES * 3,
+            [_] * 5 + ["未经复议直接起诉", _, _, _, _, "复议后起诉", _, _, _, _],
+            numbers,
+        ],
+        [(1, 1, 1, 5), (1, 6, 1, 15), (3, 1, 3, 5), (3, 6, 3, 10), (3, 11, 3, 15)],
+    )
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
+def test_table_four_naming_its_groups_under_their_outcomes_is_read_and_said_so(report, tmp_path: Path, fmt: str):
+    """The groups' row under the outcomes' row: a group's name is no number of its 结果维持, and each column is read
+    by the groups named over and under it (both 行政诉讼 groups checked); one ST11 says the header's rows are in
+    another order than the official one."""
+    parts, expected = report
+    i = _index(parts, "四、")
+    numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
+    path = _published_as(parts[:i] + [_groups_under_outcomes(numbers)] + parts[i + 1 :], tmp_path / "t4", fmt)
+    assert _values(path, "t4") == _expected("t4")
+    (checked,) = check_paths([path])
+    (said,) = [f for f in checked.findings if f.rule.startswith("ST")]
+    assert said.rule == "ST11" and said.message.startswith(
+        "表四表头中写明类别的「未经复议直接起诉」「复议后起诉」（第3行）排在「结果维持」等栏目（第2行）之下，"
+        "与官方格式的表头不同：官方格式中类别写在其各栏目之上。已按各栏目上下写明的类别读取并校验"
+    ), said.message
+    assert checked.coverage.checked == checked.coverage.total
+    assert [f for f in _findings(path) if f[0] != "ST11"] == expected
+
+
 @pytest.mark.parametrize("fmt", ("html", "docx"))
 def test_a_part_of_table_four_naming_no_group_is_said_unreadable(report, tmp_path: Path, fmt: str):
     """行政诉讼's outcomes printed under 行政复议's table with nothing naming their group: ST01 for that part only."""

@@ -145,9 +145,10 @@ class TableLocator:
         """The columns of a table without row labels (表四: a row of numbers under its headers), printed whole or in
         parts: one table for 行政复议 and one for 行政诉讼, or one for each group, with paragraphs between them or not,
         their group headers staggered over rows or not lined up with the columns under them. A column header belongs
-        to the groups named above it in its own part (up to the row of numbers of a part above); its number is in the
-        first row below it holding any in its part. A part naming no group is read (left to right) only when no part
-        names one; otherwise it is said to be unreadable (ST01)."""
+        to the groups named above it in its own part (up to the row of numbers of a part above), or between it and its
+        numbers (the header's rows in another order: ST11 says so); its number is in the first row below it holding
+        any in its part. A part naming no group is read (left to right) only when no part names one; otherwise it is
+        said to be unreadable (ST01)."""
         numbered = {
             r for (r, c), v in self.index.sheet.cells.items() if below < r < self.limit and _number(v) is not None
         }
@@ -159,8 +160,11 @@ class TableLocator:
         header_rows = {
             r for r, c, t in self.index.labels if below < r < self.limit and any(is_header(t, x.label) for x in leaves)
         }
-        heads = [  # every text on a row of column headers, with the groups named above it
-            (r, c, t, self._groups_above(r, c, below, labelled, numbered))
+        under = {
+            (r, c): self._groups_under(r, c, labelled, numbered) for r, c, t in self.index.labels if r in header_rows
+        }
+        heads = [  # every text on a row of column headers, with the groups named above it (or under it)
+            (r, c, t, self._groups_above(r, c, below, labelled, numbered) + under[(r, c)][0])
             for r, c, t in self.index.labels
             if r in header_rows
         ]
@@ -180,10 +184,11 @@ class TableLocator:
                 _, r, c = min(exact)
                 self.cols[leaf.key] = c
                 self.used.add((r, c))
-                self.data_row[leaf.key] = self._numbers_row(r, c, numbered)
+                self.data_row[leaf.key] = self._numbers_row(r, c, numbered, under[(r, c)][1])
         for leaf in (x for x in leaves if x.key not in self.cols):
             if cell := self._adopt(leaf, [(r, c, t) for r, c, t, _ in spare(leaf)], self.cols, lambda r, c: c, "列"):
-                self.data_row[leaf.key] = self._numbers_row(*cell, numbered)
+                self.data_row[leaf.key] = self._numbers_row(*cell, numbered, under[cell][1])
+        self._report_groups_under(under)
         if self.data_row:
             self.rows[self.table.row_leaves[0].key] = min(self.data_row.values())
         unnamed = [
@@ -225,14 +230,55 @@ class TableLocator:
             ]
         return out
 
-    def _numbers_row(self, row: int, col: int, numbered: set[int]) -> int:
+    def _groups_under(
+        self, row: int, col: int, labelled: dict[int, list[tuple[int, str]]], numbered: set[int]
+    ) -> tuple[list[str], tuple[int, ...]]:
+        """The group labels printed between a column header and its row of numbers, over its column, and their rows:
+        a header whose rows are in another order than the official one (表四's row of 未经复议直接起诉 and 复议后起诉
+        under the row of 结果维持…总计). Only rows holding nothing over the column but a group label, up to the row of
+        numbers: none when another text comes first (the headers of a part below) or no numbers follow."""
+        top = self.index.merge_of.get((row, col), (row, col, row, col))[2] + 1
+        groups: list[str] = []
+        rows: list[int] = []
+        for r in range(top, min(top + HEADER_WINDOW, self.limit)):
+            if r in numbered:
+                return groups, tuple(rows)
+            first, left = self.index.merge_of.get((r, col), (r, col, r, col))[:2]
+            if first != r or not self.index.text(r, left):
+                continue  # nothing printed over the column on this row
+            named = [g for c, g in labelled.get(r, ()) if c == left]
+            if not named:
+                break
+            groups += [g for g in named if g not in groups]
+            rows.append(r)
+        return [], ()
+
+    def _report_groups_under(self, under: dict[tuple[int, int], tuple[list[str], tuple[int, ...]]]) -> None:
+        """ST11 when columns were told apart by group labels printed under their headers (the header's rows in
+        another order than the official one): which labels, and that the columns were read by them all the same."""
+        below = sorted(cell for cell in self.used if under.get(cell, ((), ()))[0])
+        if not below:
+            return
+        groups = "」「".join(dict.fromkeys(g for cell in below for g in under[cell][0]))
+        header, row = below[0], under[below[0]][1][0]
+        first = min(c for r, c, _ in self.index.labels if r == row)
+        self.add(
+            "ST11",
+            f"{self.name}表头中写明类别的「{groups}」（{self._row(row, first)}）排在「{self.index.text(*header)}」等栏目"
+            f"（{self._row(*header)}）之下，与官方格式的表头不同：官方格式中类别写在其各栏目之上。"
+            "已按各栏目上下写明的类别读取并校验；请按官方格式排列表头。",
+            self.index.ref(row, first),
+        )
+
+    def _numbers_row(self, row: int, col: int, numbered: set[int], groups: tuple[int, ...] = ()) -> int:
         """The row of numbers under a column header: the first row below it (and below the header's merge) holding
-        a number in its part, before the next row of labels over the column; else the row right under it."""
+        a number in its part, before the next row of labels over the column (not one of the rows of group labels
+        `groups` printed under the header); else the row right under it."""
         top = self.index.merge_of.get((row, col), (row, col, row, col))[2] + 1
         for r in range(top, min(top + HEADER_WINDOW, self.limit)):
             if r in numbered:
                 return r
-            if self.index.text(r, col) and _number(self.index.sheet.cells.get((r, col))) is None:
+            if r not in groups and self.index.text(r, col) and _number(self.index.sheet.cells.get((r, col))) is None:
                 break  # the headers of a part below
         return top
 

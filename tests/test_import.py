@@ -966,14 +966,20 @@ def _with_picture(parts: list, tmp_path: Path, fmt: str) -> Path:
     return path
 
 
+def structure_finding(path: Path):
+    """The report of the document in `path` and its one structure finding (ST)."""
+    (report,) = check_paths([path])
+    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    return report, said
+
+
 @pytest.mark.parametrize("fmt", ("html", "docx", "pdf"))
 def test_a_table_whose_header_is_a_picture_is_read_by_its_row_labels(corpus, tmp_path: Path, fmt: str) -> None:
     """表三's header pasted as a picture over a table of its rows (every label and number as text): its seven columns
     are read in the official order and checked (the wrong total of the defective report is found as on one sheet),
     with one warning saying there is no header and a picture stands above the table; never that there is no table."""
     path = _with_picture(_header_as_a_picture(_parts(corpus, "defective"), -2), tmp_path, fmt)
-    (report,) = check_paths([path])
-    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    report, said = structure_finding(path)
     assert (said.rule, said.severity) == ("ST04", "warning")
     assert said.message.startswith(
         "表三的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布）。已按官方格式的列顺序"
@@ -993,16 +999,12 @@ def test_a_table_whose_header_is_a_picture_and_columns_are_not_the_official_ones
     alone (no row labels to go by): neither is read, and ST01 says the table has no header, a picture above it, and
     (表三) how many columns it has; never that there is no table."""
     parts = _header_as_a_picture(_parts(corpus, "balanced"), -2, drop="其他")
-    path = _with_picture(parts, tmp_path, fmt)
-    (report,) = check_paths([path])
-    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    _, said = structure_finding(_with_picture(parts, tmp_path, fmt))
     assert said.rule == "ST01" and said.message.startswith(
         "表三的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布），无法确定其中的数字各属于哪一栏"
         "（表格有 6 列数字，官方格式有 7 列），相关勾稽关系未校验。请提供表头为文字（可复制）的网页、Word 或 PDF 版本后再校验。"
     ), said.message
-    path = _with_picture(_header_as_a_picture(_parts(corpus, "balanced"), -1), tmp_path, fmt)
-    (report,) = check_paths([path])
-    (said,) = [f for f in report.findings if f.rule.startswith("ST")]
+    _, said = structure_finding(_with_picture(_header_as_a_picture(_parts(corpus, "balanced"), -1), tmp_path, fmt))
     assert said.rule == "ST01" and said.message.startswith(
         "表四的表格没有表头（各栏目的名称），表格上方是一张图片（表头可能以图片形式发布），无法确定其中的数字各属于哪一栏，"
         "相关勾稽关系未校验。"

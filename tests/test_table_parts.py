@@ -13,7 +13,7 @@ from pathlib import Path
 import documents
 import pytest
 from builders import published
-from test_import import _findings, _published_as
+from test_import import _findings, _published_as, structure_finding
 from test_structure import VALUES
 
 from validator import check_paths
@@ -155,10 +155,9 @@ def test_table_four_naming_its_groups_under_their_outcomes_is_read_and_said_so(r
     parts, expected = report
     i = _index(parts, "四、")
     numbers = [parts[i].cells[(4, c)] for c in range(1, 16)]
-    path = _published_as(parts[:i] + [_groups_under_outcomes(numbers)] + parts[i + 1 :], tmp_path / "t4", fmt)
+    path = _published_as([*parts[:i], _groups_under_outcomes(numbers), *parts[i + 1 :]], tmp_path / "t4", fmt)
     assert _values(path, "t4") == _expected("t4")
-    (checked,) = check_paths([path])
-    (said,) = [f for f in checked.findings if f.rule.startswith("ST")]
+    checked, said = structure_finding(path)
     assert said.rule == "ST11" and said.message.startswith(
         "表四表头中写明类别的「未经复议直接起诉」「复议后起诉」（第3行）排在「结果维持」等栏目（第2行）之下，"
         "与官方格式的表头不同：官方格式中类别写在其各栏目之上。已按各栏目上下写明的类别读取并校验"

@@ -696,6 +696,26 @@ def test_a_number_with_a_note_is_read_and_named_by_its_row_and_column(tmp_path: 
 
 
 @pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_unit_written_in_every_cell_of_a_table_is_one_finding(tmp_path: Path, fmt: str) -> None:
+    """「2件」 in each of 表四's 15 cells (its author wrote the unit everywhere): one TY04 for the table, each cell still
+    related to it and checked as its number; 「39件」 in one cell of 表三 is told alone, with its number."""
+    counts = {k: f"{v}件" for k, v in VALUES.items() if k.startswith("t4.")}
+    values = {k: v for k, v in VALUES.items() if v is not None} | counts | {"t3.new.natural": "39件"}
+    parts = documents.segments(load(published(tmp_path / "units.xlsx", values)).grid.sheets[0])
+    (report,) = check_paths([_published_as(parts, tmp_path / "units", fmt)])
+    told = {f.key.split(".")[0]: f for f in report.findings if f.rule == "TY04"}
+    assert sorted(told) == ["t3", "t4"] and len(report.findings) == 2
+    assert told["t4"].message.startswith(
+        "表四「行政复议 / 结果维持」等 15 个单元格填了带单位「件」的数字，已按其中的数字校验。请只填数字，不要带单位。"
+    ), told["t4"].message
+    assert len(told["t4"].related) == 14
+    assert "「39件」" in told["t3"].message and "请只填数字 39" in told["t3"].message
+    assert {k: v for k, v in report.values.items() if k.startswith("t4.")} == {
+        k: v for k, v in VALUES.items() if k.startswith("t4.")
+    }
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
 def test_an_entry_in_words_names_no_row(tmp_path: Path, fmt: str) -> None:
     """「减3」 in 2019 表二's 本年增/减, 「未发生」 in a column of 表三's numbers and in 表四's one row: each is a value,
     placed by its row's label and its column's header, and never the label of a cell right of it."""

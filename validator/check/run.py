@@ -33,7 +33,9 @@ class _Parsed:
     values: dict[str, object] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     cheap: set[str] = field(default_factory=set)  # blank or placeholder: counted as 0, the first to correct
-    zeros: dict[CellRef, tuple[str, str]] = field(default_factory=dict)  # their cells: (layout key, what is wrong)
+    # the cells of entries told together when many of a table are alike (blank, one placeholder, one unit): (layout
+    # key, what is wrong with each)
+    alike: dict[CellRef, tuple[str, str]] = field(default_factory=dict)
 
 
 def _no_year() -> str:
@@ -86,7 +88,9 @@ def _parse(located: LocatedReport) -> _Parsed:
             continue  # not found: a structure finding says so, and the value stays unknown
         if parsed.rule in ("TY01", "TY02"):
             out.cheap.add(key)
-            out.zeros[loc.cell] = (key, parsed.problem)
+            out.alike[loc.cell] = (key, parsed.problem)
+        elif parsed.alike:
+            out.alike[loc.cell] = (key, parsed.alike)
         if parsed.rule in grouped:
             grouped[parsed.rule].append(
                 _Entry(key, loc.cell, str(loc.raw), f"{ctx.where(key)}{parsed.problem}", parsed.value)
@@ -415,7 +419,7 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
 
 def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx: ReportContext) -> Checked:
     states = equation_states(located.template, parsed.values, located)
-    own = _zeros_together(parsed, ctx) if len(parsed.zeros) >= _TOGETHER else parsed.findings
+    own = _told_together(parsed, ctx) if len(parsed.alike) >= _TOGETHER else parsed.findings
     return Checked(
         _with_keys(with_consequences(states, parsed.values, located) + own + found, located),
         {k: None if k in located.standins else v for k, v in parsed.values.items() if k in located.template.inputs},
@@ -425,22 +429,23 @@ def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx:
     )
 
 
-_TOGETHER = 6  # cells of a table blank or holding one placeholder that are told together, as TY03 tells text
-_SAME = {"TY01": "同样为空的单元格", "TY02": "同样填了该占位符的单元格"}
+_TOGETHER = 6  # cells of a table alike (blank, one placeholder, one unit) that are told together, as TY03 tells text
+_SAME = {"TY01": "同样为空的单元格", "TY02": "同样填了该占位符的单元格", "TY04": "同样带有该单位的单元格"}
 
 
-def _zeros_together(parsed: _Parsed, ctx: ReportContext) -> list[Finding]:
-    """The report's own findings, with many cells of one table left blank (TY01) or holding one placeholder (TY02)
-    told once (a column of 法人 left blank is one thing to fix, not dozens), each cell still marked as a related
-    cell. A cell the correction gives a value of its own stays told alone, with that value."""
+def _told_together(parsed: _Parsed, ctx: ReportContext) -> list[Finding]:
+    """The report's own findings, with many cells of one table left blank (TY01), holding one placeholder (TY02) or
+    numbers with one unit (TY04: 「2件」 typed in every cell) told once (a column of 法人 left blank is one thing to fix,
+    not dozens), each cell still marked as a related cell. A cell the correction gives a value of its own stays told
+    alone, with that value."""
     loc = ctx.localisation
     advised = (
         {c.cell for c in loc.corrections} | {c.cell for o in loc.alternatives for cs in o for c in cs} if loc else set()
     )
     groups: dict[tuple[str, str, str], list[tuple[str, Finding]]] = {}
     for f in parsed.findings:
-        if f.rule in _SAME and f.cell in parsed.zeros and f.cell not in advised:
-            key, problem = parsed.zeros[f.cell]
+        if f.rule in _SAME and f.cell in parsed.alike and f.cell not in advised:
+            key, problem = parsed.alike[f.cell]
             groups.setdefault((f.rule, ctx.located.template.inputs[key].sheet, problem), []).append((key, f))
     told, grouped = [], set()
     for (rule, _, problem), members in groups.items():

@@ -51,6 +51,7 @@ class Parsed:
     value: float | str | None
     rule: str | None = None
     problem: str | None = None  # Chinese: what is wrong and what to write instead
+    alike: str | None = None  # what is wrong said of many cells at once, when they are told together (a unit)
 
 
 def _text_number(text: str, kind: str) -> Parsed:
@@ -99,7 +100,10 @@ def _text_number(text: str, kind: str) -> Parsed:
         unit_note = {"money": "（本栏单位已在表头注明）", "amount": "（表头未注明单位的，请全表使用同一单位）"}.get(
             kind, ""
         )
-        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}{unit_note}。")
+        alike = (
+            f"填了带单位「{unit}」的数字，已按其中的数字校验。请只填数字，不要带单位。" if kind in COUNT_KINDS else None
+        )
+        return Parsed(value, "TY04", f"填了「{shown}」，带有单位或文字。请只填数字 {fmt(value)}{unit_note}。", alike)
     m = _WITH_NOTE.match(norm)
     if m and kind in COUNT_KINDS:
         value = float(m["number"])

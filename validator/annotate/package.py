@@ -18,6 +18,7 @@ from validator.sources.relationships import resolve
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"  # the workbook part of an .xlsm
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _FLAG_DATA_DESCRIPTOR = 0x08
 MAX_DEPTH = 256  # libxml2 refuses deeper elements unless huge_tree is set

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids
-from validator.annotate.package import CONTENT_TYPES, Package, parse, serialise
+from validator.annotate.package import CONTENT_TYPES, MACRO_BOOK_TYPE, Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
 from validator.annotate.sheet_xml import deselect, merges
@@ -37,7 +37,6 @@ PAINTER = "zip"
 UNDO_PART = "nianbao/undo.zip"  # the changed parts as they were, and digests of what was written
 UNDO_TYPE = "application/zip"
 BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 # Excel opens a file only when its extension agrees with its workbook part's content type. Per type: that extension
 # (a backup's), and the type of an annotated copy: a template's or add-in's copy, opened to be corrected, is a workbook.
 WORKBOOK_TYPES = {

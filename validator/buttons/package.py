@@ -15,7 +15,6 @@ VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 VBA_TYPE = "application/vnd.ms-office.vbaProject"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 ADDIN_BOOK_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 # Children of <worksheet> that must come after <legacyDrawing> (ECMA-376 order).
 _AFTER_LEGACY_DRAWING = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<controls", "<webPublishItems",

@@ -13,9 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from validator.annotate.package import MACRO_BOOK_TYPE
 from validator.atomic import write_atomic
 from validator.buttons.package import (
-    MACRO_BOOK_TYPE,
     VBA_REL,
     VBA_TYPE,
     VML_REL,

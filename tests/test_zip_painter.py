@@ -3,8 +3,10 @@ part, and openpyxl, python-calamine, LibreOffice and openxml-audit accept each c
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+import shutil
 import subprocess
 import zipfile
 from collections import Counter
@@ -16,6 +18,7 @@ import openpyxl
 import pytest
 from lxml import etree
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from packages import with_shared_strings
 from python_calamine import CalamineWorkbook
@@ -562,3 +565,46 @@ def test_a_copy_saved_again_hides_the_shown_rows_and_columns_when_cleared(tmp_pa
     t3 = openpyxl.load_workbook(marked)["表三"]
     assert hidden_columns(t3) == {3, 4, 5, 6, 7, 8, 11} and hidden_rows(t3) == {9, 10}
     assert t3["E8"].comment is None and t3["C9"].fill.fill_type is None
+
+
+# ---------------------------------------------------------------- a notes drawing the painter cannot edit
+
+
+def unrecognised_drawing(name: str, data: bytes) -> tuple[str, bytes]:
+    """A notes drawing cut off inside its first tag (a damaged file): the workbook is read and checked all the same,
+    since no reader needs the drawing, but no note can be added to it."""
+    return name, data[: data.index(b'"') + 5] if name.endswith(".vml") else data
+
+
+def test_a_notes_drawing_that_is_no_drawing_is_checked_but_no_copy_is_written(
+    balanced_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The findings are reported; the copy cannot be: said in Chinese (which part, what to do), exit code 4 as for
+    any copy that cannot be written, and nothing written, neither a copy nor, in place, a backup."""
+    wb = openpyxl.load_workbook(balanced_workbook)
+    t3 = wb["表三"]
+    number = next(c for row in t3.iter_rows() for c in row if type(c.value) is int and c.value > 0)
+    number.value += 5  # a cross-total fails: 表三 gets notes
+    t3["A1"].comment = Comment("原有批注", "张三")
+    wb.save(tmp_path / "saved.xlsx")
+    source = rewrite(tmp_path / "saved.xlsx", tmp_path / "年报.xlsx", unrecognised_drawing)
+    (tmp_path / "saved.xlsx").unlink()
+    original = source.read_bytes()
+
+    out = tmp_path / "标注"
+    assert main(["check", str(source), "--out", str(out), "--format", "json"]) == 4
+    [result] = json.loads(capsys.readouterr().out)["results"]
+    assert result["open_errors"] and any(f["rule"].startswith("EQ") for f in result["findings"])
+    assert result["annotated"] is None
+    said = " ".join(result["notices"])
+    assert "无法生成标注副本" in said and "「表三」" in said and ".vml" in said and "另存" in said, said
+    assert not any(p.is_file() for p in out.rglob("*"))
+
+    assert main(["batch", str(source), "--out", str(tmp_path / "结果"), "--jobs", "1"]) == 1  # as other copies
+    [line] = (tmp_path / "结果" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["annotated"] is None and "「表三」" in " ".join(json.loads(line)["notices"])
+    shutil.rmtree(tmp_path / "结果")
+
+    assert main(["check", str(source), "--in-place"]) == 4
+    assert "「表三」" in capsys.readouterr().out
+    assert source.read_bytes() == original and sorted(p.name for p in tmp_path.iterdir()) == ["年报.xlsx", "标注"]

@@ -12,6 +12,7 @@ from validator.annotate.package import Package, serialise
 from validator.annotate.sheet_xml import SheetEdit
 from validator.annotate.vml import ShapeIds
 from validator.annotate.workbook_xml import Book
+from validator.sources.grid import ReadError
 
 
 @dataclass
@@ -63,6 +64,16 @@ class MarkedSheet:
                 self.cells.add_legacy_drawing(rid, book.rel_ns)
             pkg.put(self.vml, self.notes.vml)
         pkg.put(self.part, serialise(self.root))
+
+
+def unrecognised_drawing(sheet: str, part: str | None, then: str) -> ReadError:
+    """The error for a sheet whose notes drawing cannot be edited (vml.NotADrawing); `then`: what to do after
+    saving the workbook again in Excel (再校验, 再清除标注)."""
+    return ReadError(
+        f"工作表「{sheet}」的批注绘图部件（{part}）已损坏或无法识别，无法在其中写入批注。"
+        f"请在 Excel 中打开该工作簿，另存为 .xlsx 后{then}。",
+        "corrupt",
+    )
 
 
 def shape_ids(pkg: Package) -> ShapeIds:

@@ -19,6 +19,10 @@ _SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
 _DATA = re.compile(rb"""\sdata\s*=\s*(["'])([^"']*)\1""")
 
 
+class NotADrawing(ValueError):
+    """A drawing whose root element cannot be found (cut off or damaged): nothing can be added to it."""
+
+
 def new_drawing() -> bytes:
     """An empty drawing declaring the three namespaces as Excel does."""
     declared = "".join(f' xmlns:{prefix}="{ns}"' for ns, prefix in _CONVENTIONAL.items())
@@ -98,7 +102,7 @@ class VmlDrawing:
     def _root(self) -> re.Match[bytes]:
         root = _ROOT.search(self.data)
         if root is None:
-            raise ValueError("not a VML drawing")
+            raise NotADrawing("no root element")
         if root[3]:  # an empty drawing <xml …/>: opened, so that shapes can go in
             self.data = self.data[: root.start(3)] + b"></" + root[1] + b">" + self.data[root.end() :]
             root = _ROOT.search(self.data)

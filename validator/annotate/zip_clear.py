@@ -9,12 +9,13 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from validator.annotate.marked_sheet import MarkedSheet, shape_ids
+from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
 from validator.annotate.notes_xml import rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
-from validator.annotate.undo import SHOWN, UndoRecord, fill_colour, read_record
+from validator.annotate.undo import SHOWN, Original, UndoRecord, fill_colour, read_record
+from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book
 from validator.names import MARKS_SHEET, RESULT_SHEET, is_results_sheet
 from validator.rounds.explain import read_explanations
@@ -35,17 +36,10 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     ids = shape_ids(pkg)
     for name, cells in originals.items():
         sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), ids)
-        for original in cells:
-            row, col = parse_ref(original.cell)
-            xf = sheet.cells.style(row, col)
-            sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, original.fill)))
-            note = original.note
-            if original.note_kept:
-                continue
-            if note is None:
-                sheet.notes.delete(original.cell, row, col)
-            else:
-                sheet.notes.write(original.cell, row, col, note.text, note.author)
+        try:
+            _give_back(sheet, cells, styles)
+        except NotADrawing as exc:
+            raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
         shown = record.view.get(SHOWN, {}).get(name, {})
         sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
@@ -59,6 +53,21 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     pkg.put(book.styles, serialise(styles.root))
     book.update_titles(names)
     return Package(pkg.bytes())
+
+
+def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook) -> None:
+    """Give each cell of one sheet back its fill and note."""
+    for original in originals:
+        row, col = parse_ref(original.cell)
+        xf = sheet.cells.style(row, col)
+        sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, original.fill)))
+        note = original.note
+        if original.note_kept:
+            continue
+        if note is None:
+            sheet.notes.delete(original.cell, row, col)
+        else:
+            sheet.notes.write(original.cell, row, col, note.text, note.author)
 
 
 def results_sheets(pkg: Package, book: Book) -> dict[str, bool]:

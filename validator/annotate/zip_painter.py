@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from validator.annotate.marked_sheet import MarkedSheet, shape_ids
+from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
 from validator.annotate.package import CONTENT_TYPES, MACRO_BOOK_TYPE, Package, parse, serialise
 from validator.annotate.plan import Mark, free_sheet_name, plan_annotation
 from validator.annotate.results_xml import marks_sheet, results_sheet
 from validator.annotate.sheet_xml import deselect, merges
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, SHOWN, Cleared, Original, UndoRecord
+from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book, workbook_part
 from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
@@ -139,7 +140,6 @@ def write_annotated(
     if in_place:
         target = source
         refuse_read_only(target)  # before the backup: a refused write leaves nothing behind
-        copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
     else:
         target = annotated_path(source, out_dir, refresh=marked, name=name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +149,8 @@ def write_annotated(
     if not in_place:
         pkg = as_workbook(pkg)
     data = mark(pkg, report, [n for n in notices if n not in report.notices])
+    if in_place:  # once marked: a workbook that cannot be marked leaves no backup behind
+        copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
     return Written(target, tuple(notices))
 
@@ -206,7 +208,10 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
     ids = shape_ids(pkg)
     for name in sorted({m.cell.sheet for m in plan.marks}):
         sheet = MarkedSheet.open(pkg, book, worksheets[name], roots[name], ids)
-        record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
+        try:
+            record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
+        except NotADrawing as exc:
+            raise unrecognised_drawing(name, sheet.vml, "再校验") from exc
         if any((shown := sheet.cells.shown).values()):
             record.view.setdefault(SHOWN, {})[name] = shown
         sheet.save(pkg, book)

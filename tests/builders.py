@@ -45,6 +45,12 @@ def loose_spacing(text: str) -> str:
     return f"{text[: len(text) // 2]}\n{text[len(text) // 2 :]}" if len(text) > 8 else text
 
 
+def pasted_invisibly(text: str) -> str:
+    """Characters nobody sees, as a paste from a web page or an OA system carries them: a zero-width space before the
+    label and in its middle, a soft hyphen and a byte order mark after it."""
+    return f"\u200b{text[: len(text) // 2]}\u200b{text[len(text) // 2 :]}\u00ad\ufeff"
+
+
 @dataclass
 class _Sheet:
     name: str

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing
+from builders import TEMPLATE, build, enumeration_comma, half_width, loose_spacing, pasted_invisibly
 from packages import edit_part, repack
 
 from validator import check_paths
@@ -80,6 +80,7 @@ LABELS = {
     "half-width punctuation": half_width,
     "1、 numbering": enumeration_comma,
     "spaces and line breaks": loose_spacing,
+    "invisible characters": pasted_invisibly,
     "all of them": _every_variant,
     "group prefixed": {
         "（一）予以公开": "三、（一）予以公开",

@@ -1,10 +1,12 @@
-"""Normalising label text so that width, punctuation, whitespace and item-number variants compare equal."""
+"""Normalising label text so that width, punctuation, whitespace, invisible and item-number variants compare equal."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+
+from validator.invisible import INVISIBLE
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」")
@@ -18,10 +20,11 @@ _ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]
 
 @lru_cache(maxsize=16384)  # the same official labels are normalised for every sheet and report
 def normalize(text: object) -> str:
-    """Canonical form of a label: NFKC width, no whitespace, quotes or trailing colon, one spelling of item numbers."""
+    """Canonical form of a label: NFKC width, no whitespace, quotes, trailing colon or characters nobody sees (a paste
+    from a web page carries zero-width spaces), one spelling of item numbers."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    s = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text)))
     s = _SPACE.sub("", s).translate(_QUOTES).rstrip(":")  # "机关名称：" is still the label 机关名称
     s = _ARABIC_ITEM.sub(lambda m: f"{m.group(1) or m.group(2)}.", s)
     return _CHINESE_ITEM.sub(r"\1、", s)

@@ -9,13 +9,11 @@ import os
 import re
 import unicodedata
 
+from validator.invisible import INVISIBLE
+
 # Control characters that XML 1.0 (and so a cell or a note) cannot carry; tab and line breaks are fine.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DIGITS = re.compile(r"(\d+)")
-# Characters a page, a document or a cell holds but nobody sees: zero-width spaces and joiners, soft hyphens, direction
-# marks and isolates, byte order marks. Rich-text editors, web pages and OA systems leave them after numbers, and a
-# paste carries them into a cell: "20\u200b" is 20 to the reader of the page and to the clerk looking at the cell.
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # What users are told of them, where it helps (a cell to be typed again, a code to be typed exactly).
 INVISIBLE_SAID = "看不见的字符（从网页等处复制时常带入）"
 
@@ -60,8 +58,8 @@ def plain_number(value: object) -> object:
 
 
 def visible(text: str) -> str:
-    """The text without the characters nobody sees (see INVISIBLE); line and paragraph separators as line breaks.
-    What every reader of text (documents, a workbook's cells) takes as written."""
+    """The text without the characters nobody sees (`validator.invisible`); line and paragraph separators as line
+    breaks. What every reader of text (documents, a workbook's cells) takes as written."""
     if text.isascii():
         return text
     return INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from validator.findings import Finding
+from validator.invisible import INVISIBLE
 from validator.rules.kinds.base import Param, RuleKind, field_finding, field_mask
 from validator.spec.model import RuleSpec, Template
-from validator.text import INVISIBLE, INVISIBLE_SAID
+from validator.text import INVISIBLE_SAID
 
 if TYPE_CHECKING:  # a spec loads its rule kinds without pandas; checking imports it where it runs
     import pandas as pd

@@ -49,6 +49,14 @@ def test_a_workbook_without_a_cover_whose_title_lacks_the_year_takes_it_from_the
     assert report.agency["agency_name"] == "某县人民政府办公室" and report.agency["report_year"] == 2025
 
 
+def test_a_title_pasted_with_characters_nobody_sees_names_the_agency_without_them(tmp_path: Path) -> None:
+    """A title copied from a web page carries zero-width spaces and a byte order mark: its agency and year are read
+    as seen, from the title."""
+    report = check(tmp_path, title="\ufeff某县人民政府\u200b办公室20\u200b25年度政府信息公开工作\u00ad年度报告\u200b")
+    assert "机关名称、报告年度已取自标题" in by_rule(report, "ST09")[0].message
+    assert report.agency["agency_name"] == "某县人民政府办公室" and report.agency["report_year"] == 2025
+
+
 def test_the_seed_report_as_published(tmp_path: Path) -> None:
     report = check(tmp_path, **SEED)
     assert sorted(f.rule for f in report.findings) == ["ST01", "ST03", "ST08", "ST09"]  # ST09: a workbook without cover

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from validator.report_titles import SENTENCE, clean, navigation, read_title
 from validator.sources.grid import SheetGrid
+from validator.text import visible
 
 AGENCY_FIELD, YEAR_FIELD = "agency_name", "report_year"  # the cover fields a title names, in every template
 _TITLE_ROWS = 10  # the title is among the first rows of the page
@@ -73,9 +74,10 @@ def opening_picture(sheet: SheetGrid) -> bool:
 
 
 def paragraphs(sheet: SheetGrid) -> list[tuple[int, str]]:
-    """(row, text) of the sheet's paragraphs in order: text in column A, not in a document's table."""
+    """(row, text) of the sheet's paragraphs in order: text in column A, not in a document's table; as seen (a title
+    pasted into a workbook from a web page carries zero-width spaces: validator.text.visible)."""
     return [
-        (r, value)
+        (r, visible(value))
         for (r, c), value in sorted(sheet.cells.items())
         if c == 1 and isinstance(value, str) and getattr(sheet.origins.get((r, c)), "table", None) is None
     ]

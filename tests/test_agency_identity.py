@@ -197,3 +197,29 @@ def test_the_same_agency_s_reports_of_other_years_are_no_duplicates(tmp_path: Pa
     assert xy03["未填年度.xlsx"] == [
         "本批中另有同一机关的报告：第1轮/2024.xlsx、第1轮/2025.xlsx（机关名称相同）。请确认哪一份是最终报送的版本，撤下其余的。"
     ]
+
+
+def test_a_code_typed_with_a_space_is_shown_as_typed_and_matched_as_the_code(tmp_path: Path) -> None:
+    """The agency must correct a code typed with a space (CV01), so 汇总 shows it as typed; every column that tells
+    agencies apart (XY03, 本轮变化, 全区合计) takes it as the code it is."""
+    c07 = valid_credit_code("11330521MB0000007")
+    spaced = f"{c07[:8]} {c07[8:]}"
+    first = batch(tmp_path, 1, {"07.xlsx": report(7, c07)})
+    second = batch(
+        tmp_path,
+        2,
+        {"07.xlsx": report(7, spaced), "无名称.xlsx": report(7, c07, agency_name=None)},
+        "--since",
+        str(first),
+    )
+    rows = {r["文件"]: r for r in sheet(second, "汇总")}
+    assert rows["第2轮/07.xlsx"]["统一社会信用代码"] == spaced
+    docs = results(second)
+    assert any(f["rule"] == "CV01" for f in docs["07.xlsx"]["findings"])
+    [xy03] = [f["message"] for f in docs["无名称.xlsx"]["findings"] if f["rule"] == "XY03"]
+    assert "第2轮/07.xlsx" in xy03 and "统一社会信用代码相同" in xy03
+    changes = {r["机关名称"]: r["此前报送的文件"] for r in sheet(second, "本轮变化")}
+    assert changes["某县第07局"] == "第1轮/07.xlsx"  # no 「统一社会信用代码此前为」: the same code
+    assert summed(second).startswith("纳入合计：1 份") and "未纳入：1 份" in summed(second)  # one agency, counted once
+    [rule] = [r for r in sheet(second, "规则统计") if r["规则"] == "XY03"]
+    assert (rule["涉及单位数"], rule["问题数"]) == (1, 2)

@@ -129,6 +129,16 @@ SENTENCES = [
     ("TT01", "收到有关教育收费的申请3件", None),
     ("TT01", "共收到政府信息公开申请57件，其中通过网上平台收到申请30件", 57),
     ("TT01", "收到涉及本机关政府信息公开工作的申请54件", 54),
+    # applicants that are some of a type or of several (律师 may apply as a person or for a firm; 组织 is any of
+    # 表三's five columns of organisations): a part, read by no type's rule; 组织 as a verb is no applicant
+    ("TT01", "收到律师申请5件", None),
+    ("TT01", "收到组织申请5件", None),
+    ("TT01", "收到5件律师申请", None),
+    ("TT01", "全年收到律师事务所提出的政府信息公开申请5件", None),
+    ("TT01", "收到社会组织的申请5件", None),
+    ("TT01", "本机关组织专人受理政府信息公开申请54件", 54),
+    ("TT02", "上年结转律师申请2件", None),
+    ("TT16", "收到律师申请5件", None),
     ("TT03", "有自然人申请2件需结转下一年度", None),
     ("TT04", "未发生涉及政府信息公开的行政复议案件", 0),
     ("TT04", "发生涉及政府信息公开工作的行政复议案件2件", 2),
@@ -566,6 +576,8 @@ BY_TYPE = [
     ("全年收到自然人申请39人次", {}),
     ("本年度共受理政府信息公开申请58件。其中，新收54件，上年结转4件", {"TT01": [54], "TT02": [4]}),
     ("本年度共收到政府信息公开申请54件。其中，个人申请39件，法人或其他组织申请15件", {"TT01": [54], "TT11": [39], "TT12": [15]}),
+    ("收到律师申请5件", {}),
+    ("收到组织申请5件", {}),
 ]  # fmt: skip
 TEXT_NUMBER = [code for code, rule in RULES.items() if rule.kind == "text_number"]
 

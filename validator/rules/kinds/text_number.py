@@ -32,6 +32,17 @@ _ELSEWHERE = re.compile(
 )
 _THIS_YEAR = re.compile(r"本年|今年|当年|全年|本机关|本单位")
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")  # a year its words name: "2024年结转3件"
+# The time a sentence gives its figures, before a statement: a year by its number, this year, or the years before it
+# ("2024年收到申请42件", "上一年度，本机关收到申请42件"), the last one named before the statement; not a year compared
+# with (较上年, 与2024年相比), bounding a period (截至2024年, 至2025年), of an event (2019年修订, 2008年5月1日起施行),
+# of a report (上年度年报), nor 上年 of 上年结转 (the applications carried over, a column of this year's table).
+# 全年 and 当年 name no year of their own ("2024年全年收到…").
+_TIME = re.compile(
+    r"(?<![较比与同至到止])(?:(?<!\d)(?P<year>\d{4})\s*年|(?P<this>本年|今年)|(?P<last>上一?年|去年)|(?P<two>前年))"
+    r"(?!度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|起|修订|修正|印发|发布|颁布|施行|实施|出台|结转|年报|报告|同期相比))"
+)
+# A statement that is what another figure is compared with: "与2024年收到的申请42件相比"
+_COMPARED_WITH = re.compile(r"^[^，,。；;\d]{0,4}?(?:相比|相较|比较)")
 # The year a rule's figure is of, as its statements name it, from the report's year: 上年 for the applications
 # carried over from the year before ("2024年结转3件" in the 2025 report)
 YEARS = {"本年": 0, "上年": -1}
@@ -67,21 +78,31 @@ def _contradictions(
     total = math.fsum(table)
     p = rule.params
     reported = row.get(year) if year else None
-    of_year = int(reported) + YEARS[p["year"]] if isinstance(reported, int | float) and reported == reported else None
+    report_year = int(reported) if isinstance(reported, int | float) and reported == reported else None
     return [
         (key, s, total)
         for key in fields
         if isinstance(row[key], str)
-        for s in _claims([s for s in statements(row[key], p) if _of_year(s, of_year)], total)
+        for s in _claims([s for s in statements(row[key], p) if _of_year(s, report_year, p["year"])], total)
         if abs(s.value - total) > TOLERANCE
     ]
 
 
-def _of_year(s: Statement, year: int | None) -> bool:
-    """Whether a statement may be of the rule's `year` (None: the report's year is not known): the first year its
-    words name, if any, is that year ("2025年结转3件" in the 2025 report is no carry-over from the year before)."""
+def _of_year(s: Statement, report_year: int | None, year: str) -> bool:
+    """Whether a statement may be of the rule's `year` in the report of `report_year` (None: not known): the first
+    year its words name, if any, is that year ("2025年结转3件" in the 2025 report is no carry-over from the year
+    before), and the time its sentence gives before it, if any, is the report's year ("2024年收到申请42件",
+    "上一年度，本机关收到申请42件" are last year's figures)."""
     named = _YEAR.search(s.words)
-    return year is None or named is None or int(named[1]) == year
+    if report_year is not None and named is not None and int(named[1]) != report_year + YEARS[year]:
+        return False
+    times = list(_TIME.finditer(s.head))
+    if not times:
+        return True
+    time = times[-1]
+    if time["year"]:
+        return report_year is None or int(time["year"]) == report_year
+    return bool(time["this"])
 
 
 def statements(text: str, params: Mapping[str, object]) -> list[Statement]:
@@ -105,12 +126,12 @@ def _part(s: Statement, params: Mapping[str, object]) -> bool:
 
 def _claims(found: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
-    件") nor one of several years or a whole area ("近三年共收到申请350件"), nor any of a sentence that states the
-    figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
+    件", "与2024年收到的申请42件相比") nor one of several years or a whole area ("近三年共收到申请350件"), nor any
+    of a sentence that states the figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
     parts adding up to it ("网上收到申请30件，信函收到申请24件")."""
     by_sentence: dict[int, list[Statement]] = {}
     for s in found:
-        if not _COMPARED.search(s.before) and not _elsewhere(s.head):
+        if not _COMPARED.search(s.before) and not _COMPARED_WITH.match(s.tail) and not _elsewhere(s.head):
             by_sentence.setdefault(s.sentence, []).append(s)
     return [
         s
@@ -176,7 +197,8 @@ def detail(rule: RuleSpec, template: Template) -> str:
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”{named}）；"
         "以“其中”开头的句子与同一段中的前一句合起来读（“……共58件。其中，……”）；"
-        "与往年比较的数字（“较上年…”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
+        "句中在数字之前写明是其他年份的数字（“2024年收到…”“上一年度，本机关…”“去年…”；“上年结转”是本年表格中的一栏，照常比较）、"
+        "与往年比较的数字（“较上年…”“与2024年收到的…相比”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
         f"{totals}，只统计其中一部分的数字（限定了内容的，如“涉及征地拆迁的…”“其中涉企…”{'，又如' + parts if parts else ''}），"
         "以及同一句中写出了该数字（包括写在各分项之后的合计，如“…，共计54件”）或加起来等于它的各分项数字，"
         f"不算不一致{year}；"

@@ -35,8 +35,8 @@ def test_the_words_a_pattern_always_holds(pattern: str, words: list[set[str]]) -
 
 
 def test_the_sentences_holding_the_words() -> None:
-    """Each word is looked for once per text, in every sentence as the phrases read it (a 其中 sentence with the
-    one before it); a sentence must hold a word of each set."""
+    """Each word is looked for once per text, in every sentence as the phrases read it (a 其中 sentence, or one
+    opening with 从…看 naming a breakdown, with the one before it); a sentence must hold a word of each set."""
     reading = readings("本年度发生行政复议1件。其中，上年结转1件。\n未发生行政诉讼；收到申请3件，无复议")
     assert [words for _, words in reading.sentences] == [
         "本年度发生行政复议1件，其中，上年结转1件",
@@ -48,3 +48,8 @@ def test_the_sentences_holding_the_words() -> None:
     assert list(reading.fitting((frozenset({"诉讼", "申请"}), frozenset({"件"})))) == [2]
     assert list(reading.fitting((frozenset({"罚"}), frozenset({"件"})))) == []
     assert list(reading.fitting(())) == [0, 1, 2]
+    breakdown = readings("共收到申请54件。从申请主体看，自然人申请39件。从全年情况看，办理及时")
+    assert [words for _, words in breakdown.sentences] == [
+        "共收到申请54件，从申请主体看，自然人申请39件",
+        "从全年情况看，办理及时",
+    ]

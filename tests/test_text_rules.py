@@ -224,6 +224,17 @@ SENTENCES = [
     ("TT11", "公民、法人或者其他组织共提出申请54件", None),
     ("TT11", "收到个人信息公开申请3件", None),  # personal information, or applications by persons: not said
     ("TT11", "收到涉及个人隐私的申请3件", None),
+    # a sentence opening with 从…看 naming a breakdown is read as one opening with 其中; not 从…看 naming none
+    ("TT11", "本年度共收到政府信息公开申请54件。从申请主体看，自然人申请39件，法人或其他组织申请15件", 39),
+    ("TT12", "本年度共收到政府信息公开申请54件。从申请主体看，自然人申请39件，法人或其他组织申请15件", 15),
+    ("TT01", "本年度共收到政府信息公开申请54件。从申请主体看，自然人申请39件，法人或其他组织申请15件", 54),
+    ("TT11", "本年度共收到政府信息公开申请54件。从申请人类型来看，个人申请39件", 39),
+    ("TT13", "本年度新收政府信息公开申请54件；从申请人身份上看，商业企业申请7件", 7),
+    ("TT02", "本年度共受理政府信息公开申请58件。从申请来源看，新收54件，上年结转4件", 4),
+    ("TT01", "本年度共收到政府信息公开申请54件。从申请方式看，通过网上平台收到申请30件", 54),
+    ("TT11", "本年度共收到政府信息公开申请54件。\n从申请主体看，自然人申请39件", None),  # another paragraph
+    ("TT11", "本年度共收到政府信息公开申请54件。从全年情况看，自然人申请39件", None),
+    ("TT11", "本年度收到行政复议申请4件。从申请主体看，自然人提出3件", None),
     # the applicant named as what the applicant is ("申请人为自然人的")
     ("TT11", "本年度新收政府信息公开申请54件。其中，申请人为自然人的39件，申请人为法人或其他组织的15件", 39),
     ("TT12", "本年度新收政府信息公开申请54件。其中，申请人为自然人的39件，申请人为法人或其他组织的15件", 15),
@@ -407,6 +418,19 @@ def test_a_figure_the_sentence_gives_as_another_years_is_not_compared(tmp_path: 
     found = sorted((f.rule, f.actual) for f in check(tmp_path, {"problems": this_year}).findings)
     expected = [("TT01", new + k) for k in (1, 2, 3, 4)] + [("TT02", carried + 1), ("TT11", natural + 1)]
     assert found == expected
+
+
+def test_counts_in_a_breakdown_after_the_figure_are_its_parts(tmp_path: Path) -> None:
+    """ "共收到申请55件。从申请方式看，通过网上平台收到申请30件，通过信函收到申请24件" (or 其中…): the counts after the
+    breakdown's opener are parts of the figure before them, which alone is compared; a count of 律师 or 组织 in a
+    sentence of its own is a part, not the figure."""
+    new = VALUES["t3.new.total"]
+    parts = f"通过网上平台收到申请{new - 24}件，通过信函收到申请24件。"
+    silent = f"本年度共收到政府信息公开申请{new}件。从申请方式看，{parts}收到律师申请5件。收到组织申请3件。"
+    assert check(tmp_path, {"problems": silent}).findings == []
+    for opener in ("。从申请方式看，", "，其中"):
+        wrong = f"本年度共收到政府信息公开申请{new + 1}件{opener}{parts}"
+        assert [(f.rule, f.actual) for f in check(tmp_path, {"problems": wrong}).findings] == [("TT01", new + 1)]
 
 
 def test_figures_of_several_years_or_a_whole_area_are_no_contradiction(tmp_path: Path) -> None:
@@ -605,6 +629,7 @@ BY_TYPE = [
     ("全年收到自然人申请39人次", {}),
     ("本年度共受理政府信息公开申请58件。其中，新收54件，上年结转4件", {"TT01": [54], "TT02": [4]}),
     ("本年度共收到政府信息公开申请54件。其中，个人申请39件，法人或其他组织申请15件", {"TT01": [54], "TT11": [39], "TT12": [15]}),
+    ("本年度共收到政府信息公开申请54件。从申请主体看，自然人申请39件，律师申请5件", {"TT01": [54], "TT11": [39]}),
     ("收到律师申请5件", {}),
     ("收到组织申请5件", {}),
 ]  # fmt: skip
@@ -716,6 +741,7 @@ CONTINUED = (
     "2025年，本机关新收政府信息公开申请{new}件。其中，公民申请{natural}件，法人和其他组织申请{org}件。",
     "本年度共受理政府信息公开申请{total}件（含上年结转{carried}件）。其中，本年度新收{new}件。",
     "本年度新收政府信息公开申请{new}件。其中，申请人为自然人的{natural}件，申请人为法人或其他组织的{org}件。",
+    "本年度共收到政府信息公开申请{new}件。从申请主体看，自然人申请{natural}件，法人或其他组织申请{org}件。",
 )
 
 

@@ -13,20 +13,25 @@ from validator.rules.literals import Words, needed
 from validator.rules.numerals import NUMBER, number
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-# A sentence opening with 其中 counts parts of what the sentence before it counted ("共受理申请58件。其中，新收54件"):
-# the two are read as one, when no line break (a new paragraph) stands between them
-_CONTINUES = re.compile(r"\s*其中")
+# Words opening a breakdown of what was said before them: 其中, or 从…看 naming the kind of breakdown ("从申请主体看",
+# "从申请人类型来看", "从申请方式上看"; not "从全年情况看")
+_BREAKDOWN = r"(?:其中|从[^，,、；;：:。\d]{0,6}?(?:主体|类型|类别|身份|构成|来源|渠道|方式|形式|内容|事项|领域|分布|申请人)上?来?看)"
+# A sentence opening with a breakdown counts parts of what the sentence before it counted ("共受理申请58件。其中，新收54
+# 件", "共收到申请54件。从申请主体看，自然人申请39件"): the two are read as one, when no line break (a new paragraph)
+# stands between them
+_CONTINUES = re.compile(rf"\s*{_BREAKDOWN}")
+_OPENS = re.compile(_BREAKDOWN)
 _JOINED = "，"  # what stands for the full stop between a sentence and its 其中 sentence where they are read as one
 _TEXTS = 1024  # texts whose sentences are kept: every text of a batch worker's chunk (100 reports), for all rules
 _CLAUSE_END = re.compile(r".*[，,、：:]")  # what precedes a clause's own words in its sentence
 _SHOWN = 40  # characters of a sentence quoted in a message
 # Words restricting what a count counts to a part, whatever it counts: its subject ("涉及征地拆迁的申请",
-# "关于规划建设的", "有关教育收费的", "针对…的", "涉企行政许可"), or words after 其中 in its clause ("其中涉企…",
+# "关于规划建设的", "有关教育收费的", "针对…的", "涉企行政许可"), or words after 其中 or 从…看 in its clause ("其中涉企…",
 # "其中通过网上平台收到…"), when they name more than the report's own subject, year, agency and verbs (_OWN)
 _SUBJECT = re.compile(
     r"(?:涉及|关于|有关(?!规定|要求)|针对)(?P<of>[^，,、；;：:。\d]{1,16}?)的|(?P<short>涉[企农外侨])"
 )
-_AFTER_OF_WHICH = re.compile(r"其中[：:，,]?(?P<of>[^，,、；;：:（）()]*)$")
+_AFTER_OF_WHICH = re.compile(rf"{_BREAKDOWN}[：:，,]?(?P<of>[^，,、；;：:（）()]*)$")
 _OWN = re.compile(
     r"本年度?|今年|当年|全年|\d{4}年度?|本(?:机关|单位|部门)|我(?:机关|单位)?[局委办厅院]?|政府|信息公开|依申请公开|申请|"
     r"工作|事项|方面|作出|收到|受理|接到|接收|办理|发生|实施|新收|共计|合计|总计|总共|共|有|了|的|[：:\s]"
@@ -42,7 +47,7 @@ class Statement:
 
     value: float
     words: str
-    sentence: int = 0  # which sentence of the text states it (`readings`: a 其中 sentence with the one before it)
+    sentence: int = 0  # which sentence of the text states it (`readings`: a 其中 or 从…看 sentence with the one before)
     before: str = ""  # the words of its clause before it ("较2024年" in "较2024年收到的申请47件")
     head: str = ""  # the words of its sentence before it
     tail: str = ""  # the words of its sentence after it
@@ -130,8 +135,8 @@ class Reading:
 
 @lru_cache(maxsize=_TEXTS)
 def readings(text: str) -> Reading:
-    """The sentences as the phrases read them, and where each starts: a sentence opening with 其中 read together
-    with the one before it in its paragraph, joined by a comma ("共受理申请58件，其中，新收54件，上年结转4件"), so
+    """The sentences as the phrases read them, and where each starts: a sentence opening with 其中 or 从…看 read
+    together with the one before it in its paragraph, joined by a comma ("共受理申请58件，其中，新收54件，上年结转4件"), so
     that its parts have their context and the total before them its parts. Once per text, for every rule."""
     out: list[tuple[int, str]] = []
     end = -1  # where the last sentence ends
@@ -174,12 +179,19 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
 
 
 def restricted(s: Statement) -> bool:
-    """Whether a statement's words restrict what it counts to a part, by subject or after 其中 ("收到涉及征地拆迁的
-    申请20件", "其中涉企行政许可856件"); the report's own subject restricts nothing ("涉及政府信息公开工作的")."""
+    """Whether a statement's words restrict what it counts to a part, by subject or after 其中 or 从…看 ("收到涉及征地
+    拆迁的申请20件", "其中涉企行政许可856件", "从申请方式看，通过网上平台收到申请30件"); the report's own subject
+    restricts nothing ("涉及政府信息公开工作的")."""
     subjects = list(_SUBJECT.finditer(s.before + s.words))
     of_which = _AFTER_OF_WHICH.search(s.head)
     qualifiers = [m["of"] or m["short"] for m in subjects] + ([of_which["of"]] if of_which else [])
     return any(_OWN.sub("", words) for words in qualifiers)
+
+
+def broken_down(s: Statement, first: Statement) -> bool:
+    """Whether a statement stands in a breakdown (after 其中, 从…看) of what an earlier statement of its sentence
+    states: "通过信函收到申请24件" in "共收到申请54件。从申请方式看，通过网上平台收到申请30件，通过信函收到申请24件"."""
+    return s.sentence == first.sentence and bool(_OPENS.search(s.head, len(first.head) + len(first.words)))
 
 
 def owner(s: Statement) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from validator.findings import Finding
 from validator.rules.kinds.base import Param, RuleKind, related, rows_mask
 from validator.rules.numerals import NUMBER, number
-from validator.rules.statements import Statement, owner, phrase, quote, restricted, stated
+from validator.rules.statements import Statement, broken_down, owner, phrase, quote, restricted, stated
 from validator.spec.model import RuleSpec, SpecError, Template
 from validator.text import fmt
 
@@ -126,13 +126,16 @@ def _part(s: Statement, params: Mapping[str, object]) -> bool:
 
 def _claims(found: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
-    件", "与2024年收到的申请42件相比") nor one of several years or a whole area ("近三年共收到申请350件"), nor any
-    of a sentence that states the figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
+    件", "与2024年收到的申请42件相比") nor one of several years or a whole area ("近三年共收到申请350件"), nor one in
+    a breakdown (其中, 从…看) of a statement before it in its sentence, nor any of a sentence that states the
+    figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
     parts adding up to it ("网上收到申请30件，信函收到申请24件")."""
     by_sentence: dict[int, list[Statement]] = {}
     for s in found:
         if not _COMPARED.search(s.before) and not _COMPARED_WITH.match(s.tail) and not _elsewhere(s.head):
-            by_sentence.setdefault(s.sentence, []).append(s)
+            said = by_sentence.setdefault(s.sentence, [])
+            if not (said and broken_down(s, said[0])):  # a part of the figure stated before it
+                said.append(s)
     return [
         s
         for said in by_sentence.values()
@@ -196,7 +199,9 @@ def detail(rule: RuleSpec, template: Template) -> str:
     named = f"，申请人写作{''.join(f'“{n}”' for n in names)}的都按此比较" if names else ""
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”{named}）；"
-        "以“其中”开头的句子与同一段中的前一句合起来读（“……共58件。其中，……”）；"
+        "以“其中”或“从申请主体看”“从申请方式看”等开头的句子与同一段中的前一句合起来读"
+        "（“……共58件。其中，……”“……共54件。从申请主体看，……”），前面已写出该数字的，其后分项中的同类数字是它的一部分，"
+        "不另外比较（如“共收到申请54件。从申请方式看，网上收到申请30件，信函收到申请24件”）；"
         "句中在数字之前写明是其他年份的数字（“2024年收到…”“上一年度，本机关…”“去年…”；“上年结转”是本年表格中的一栏，照常比较）、"
         "与往年比较的数字（“较上年…”“与2024年收到的…相比”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
         f"{totals}，只统计其中一部分的数字（限定了内容的，如“涉及征地拆迁的…”“其中涉企…”{'，又如' + parts if parts else ''}），"

@@ -391,33 +391,40 @@ def test_last_years_figure_and_parts_of_this_years_are_no_contradiction(tmp_path
     assert sorted(f.actual for f in report.findings) == [21, new - 20]  # parts that do not add up: both named
 
 
+# Sentences of the 2025 report giving figures as another year's, or as compared with: none is this year's
+OTHER_YEARS = (
+    "2024年收到政府信息公开申请42件，2025年收到54件。",
+    "2024年度共收到政府信息公开申请42件；2025年度共收到政府信息公开申请54件。",
+    "与2024年收到政府信息公开申请42件相比，本年度增加12件。",
+    "上一年度，本机关共收到政府信息公开申请42件。",
+    "去年，我局收到政府信息公开申请42件，其中自然人申请30件。",
+    "2024年全年收到政府信息公开申请42件，结转下年度继续办理9件。",
+    "2023年，上年结转政府信息公开申请7件。",
+)
+# (sentence, rule, the table value its {n} is): figures of this year after a year or 上年 naming no time of theirs
+# (上年结转, a year compared with or of an event) or after one naming this year
+THIS_YEAR = (
+    ("2025年，本机关收到政府信息公开申请{n}件，较2024年增加12件。", "TT01", "t3.new.total"),
+    ("上年结转政府信息公开申请{carried}件，本机关收到政府信息公开申请{n}件。", "TT01", "t3.new.total"),
+    ("与上年相比，本机关收到政府信息公开申请{n}件。", "TT01", "t3.new.total"),
+    ("根据2019年修订的《条例》，本机关收到政府信息公开申请{n}件。", "TT01", "t3.new.total"),
+    ("2024年收到政府信息公开申请42件，本年度收到自然人申请{n}件。", "TT11", "t3.new.natural"),
+    ("2025年，上年结转政府信息公开申请{n}件。", "TT02", "t3.carried_in.total"),
+)
+
+
 def test_a_figure_the_sentence_gives_as_another_years_is_not_compared(tmp_path: Path) -> None:
     """ "2024年收到政府信息公开申请42件" in the 2025 report, a sentence whose time is 上一年度 or 去年, a figure
     compared with ("与2024年收到…42件相比"): not this year's, whatever their number. A year bounding a period, of an
     event or compared with names no time of the figure, and 上年结转 is a column of this year's table: the figures
     after them are compared, as are those the sentence gives as the report's year."""
-    v = VALUES
-    new, carried, natural = v["t3.new.total"], v["t3.carried_in.total"], v["t3.new.natural"]
-    assert v["report_year"] == 2025
-    other_years = (
-        "2024年收到政府信息公开申请42件，2025年收到54件。"
-        "2024年度共收到政府信息公开申请42件；2025年度共收到政府信息公开申请54件。"
-        "与2024年收到政府信息公开申请42件相比，本年度增加12件。"
-        "上一年度，本机关共收到政府信息公开申请42件。去年，我局收到政府信息公开申请42件，其中自然人申请30件。"
-        "2024年全年收到政府信息公开申请42件，结转下年度继续办理9件。2023年，上年结转政府信息公开申请7件。"
-        f"2025年，本机关收到政府信息公开申请{new}件，较2024年增加12件。"
-    )
-    assert check(tmp_path, {"problems": other_years}).findings == []
-    this_year = (
-        f"2025年，本机关收到政府信息公开申请{new + 1}件。"
-        f"上年结转政府信息公开申请{carried + 1}件，本机关收到政府信息公开申请{new + 2}件。"
-        f"与上年相比，本机关收到政府信息公开申请{new + 3}件。"
-        f"根据2019年修订的《条例》，本机关收到政府信息公开申请{new + 4}件。"
-        f"2024年收到政府信息公开申请42件，本年度收到自然人申请{natural + 1}件。"
-    )
-    found = sorted((f.rule, f.actual) for f in check(tmp_path, {"problems": this_year}).findings)
-    expected = [("TT01", new + k) for k in (1, 2, 3, 4)] + [("TT02", carried + 1), ("TT11", natural + 1)]
-    assert found == expected
+    assert VALUES["report_year"] == 2025
+    carried = VALUES["t3.carried_in.total"]
+    true = "".join(s.format(n=VALUES[key], carried=carried) for s, _, key in THIS_YEAR)
+    assert check(tmp_path, {"problems": "".join(OTHER_YEARS) + true}).findings == []
+    wrong = "".join(s.format(n=VALUES[key] + 1, carried=carried) for s, _, key in THIS_YEAR)
+    found = sorted((f.rule, f.actual) for f in check(tmp_path, {"problems": wrong}).findings)
+    assert found == sorted((rule, VALUES[key] + 1) for _, rule, key in THIS_YEAR)
 
 
 def test_counts_in_a_breakdown_after_the_figure_are_its_parts(tmp_path: Path) -> None:

@@ -35,11 +35,11 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")  # a year its words name: "2024年�
 # The time a sentence gives its figures, before a statement: a year by its number, this year, or the years before it
 # ("2024年收到申请42件", "上一年度，本机关收到申请42件"), the last one named before the statement; not a year compared
 # with (较上年, 与2024年相比), bounding a period (截至2024年, 至2025年), of an event (2019年修订, 2008年5月1日起施行),
-# of a report (上年度年报), nor 上年 of 上年结转 (the applications carried over, a column of this year's table).
+# of a report or its format (上年度年报, 2021年版格式), nor 上年 of 上年结转 (the applications carried over, a column of this year's table).
 # 全年 and 当年 name no year of their own ("2024年全年收到…").
 _TIME = re.compile(
     r"(?<![较比与同至到止])(?:(?<!\d)(?P<year>\d{4})\s*年|(?P<this>本年|今年)|(?P<last>上一?年|去年)|(?P<two>前年))"
-    r"(?!度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|起|修订|修正|印发|发布|颁布|施行|实施|出台|结转|年报|报告|同期相比))"
+    r"(?!度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|起|修订|修正|印发|发布|颁布|施行|实施|出台|结转|年报|报告|版|格式|同期相比))"
 )
 # A statement that is what another figure is compared with: "与2024年收到的申请42件相比"
 _COMPARED_WITH = re.compile(r"^[^，,。；;\d]{0,4}?(?:相比|相较|比较)")

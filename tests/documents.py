@@ -550,20 +550,23 @@ class _Pages:
 
     def room(self, height: float) -> None:
         if self.y - height < _MARGIN:
-            self.pages.append([])
-            self.y = _PAGE[1] - _MARGIN
+            self.new_page()
 
-    def glyphs(self, x: float, y: float, text: str, bold: bool, pitch: float | None = None) -> None:
+    def new_page(self) -> None:
+        self.pages.append([])
+        self.y = _PAGE[1] - _MARGIN
+
+    def glyphs(self, x: float, y: float, text: str, bold: bool, pitch: float | None = None, page: int = -1) -> None:
         """`text` from (x, y) on: each glyph its own width on from the last, or `pitch` points (spread)."""
         for dx in (0.0, self.offset) if bold else (0.0,):
             at = x
             for ch in text:
                 code = self.code(ch)
-                self.pages[-1].append(f"BT /F1 {_SIZE:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
+                self.pages[page].append(f"BT /F1 {_SIZE:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
                 at += pitch if pitch is not None else _advance(ch)
 
-    def rule(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.pages[-1].append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S")
+    def rule(self, x0: float, y0: float, x1: float, y1: float, page: int = -1) -> None:
+        self.pages[page].append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S")
 
 
 def pdf(
@@ -575,6 +578,9 @@ def pdf(
     offset: float = 0.3,
     unruled: Callable[[Tbl, int, int], bool] = lambda table, row, col: False,
     named: Mapping[str, str] | None = None,
+    browser: bool = False,
+    breaks: Callable[[Tbl, int], bool] = lambda table, row: False,
+    spill: bool = False,
 ) -> Path:
     """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
     their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
@@ -583,7 +589,16 @@ def pdf(
     over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right. The cells
     `unruled` picks have no rule printed on their right (the author removed it). With `named`, the text layer
     names the characters it maps otherwise, as Chrome and Edge name a glyph the font shares with a radical by the
-    radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them."""
+    radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them. A table is kept on
+    one page.
+
+    With `browser`, as a browser prints a web page (Chrome, Edge: 「打印 → 另存为 PDF」): a table runs on over pages,
+    a page ending before the row that no longer fits and before each row `breaks` picks, and it goes on at the top
+    of the next page with no rule drawn at the cut (a cell that goes on has no rule at its foot on the page before,
+    and the first row on the next page none at its top); the text of a cell merged over rows that the break cuts
+    is printed from the top of its part, its lines running on at the top of its part on the next page, or, with
+    `spill`, printed below its part on the page before (as Chrome prints a merged cell it laid out before it moved
+    the rows the page cannot hold)."""
     out = _Pages(offset, named)
     per_line = int((_PAGE[0] - 2 * _MARGIN) / _SIZE)
     for part in parts:
@@ -594,7 +609,7 @@ def pdf(
                 out.y -= _LEADING
             out.y -= 4
         else:
-            _pdf_table(out, part, bold_row, distributed, unruled)
+            _pdf_table(out, part, bold_row, distributed, unruled, breaks if browser else None, spill)
     Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode()))
     return Path(path)
 
@@ -605,8 +620,12 @@ def _pdf_table(
     bold_row: Callable[[Tbl, int], bool],
     distributed: bool,
     unruled: Callable[[Tbl, int, int], bool],
+    breaks: Callable[[Tbl, int], bool] | None,
+    spill: bool,
 ) -> None:
+    """The table from `out.y` on; with `breaks`, as a browser prints it (see pdf)."""
     width = (_PAGE[0] - 2 * _MARGIN) / table.cols
+    line = _CELL_LINE
 
     def lines(text: str, cells: int) -> list[str]:
         per = max(1, int((width * cells - 2 * _CELL_PAD) / _SIZE))
@@ -616,34 +635,69 @@ def _pdf_table(
     for (r, c), text in table.cells.items():
         rows, cols = table.span(r, c)
         if rows == 1:
-            heights[r] = max(heights[r], len(lines(text, cols)) * _CELL_LINE + 5)
-    out.room(sum(heights[1:]))
-    ys = [out.y]
+            heights[r] = max(heights[r], len(lines(text, cols)) * line + 5)
+    out.room(sum(heights[1:] if breaks is None else heights[1:2]))
+    cut: list[int] = []  # the rows a page break comes before
+    at: dict[int, tuple[int, float]] = {}  # each row's page and top
     for r in range(1, table.rows + 1):
-        ys.append(ys[-1] - heights[r])
+        if r > 1 and breaks is not None and (breaks(table, r) or out.y - heights[r] < _MARGIN):
+            out.new_page()
+            cut.append(r)
+        at[r] = (len(out.pages) - 1, out.y)
+        out.y -= heights[r]
     xs = [_MARGIN + width * i for i in range(table.cols + 1)]
     for r in range(1, table.rows + 1):
         for c in range(1, table.cols + 1):
             if (r, c) in table.covered:
                 continue
             rows, cols = table.span(r, c)
-            x0, x1, top, bottom = xs[c - 1], xs[c - 1 + cols], ys[r - 1], ys[r - 1 + rows]
-            rules = [(x0, top, x1, top), (x0, bottom, x1, bottom)]
-            rules += [(x0, top, x0, bottom)] if c == 1 or not unruled(table, r, c - 1) else []
-            rules += [] if unruled(table, r, c + cols - 1) else [(x1, top, x1, bottom)]
-            for rule in rules:
-                out.rule(*rule)
+            x0, x1 = xs[c - 1], xs[c - 1 + cols]
+            parts = [
+                [row for row in range(r, r + rows) if at[row][0] == page]
+                for page in sorted({at[row][0] for row in range(r, r + rows)})
+            ]
+            for n, part in enumerate(parts):  # the cell's part on each page it runs over
+                page, top = at[part[0]]
+                bottom = at[part[-1]][1] - heights[part[-1]]
+                rules = [(x0, top, x1, top)] if n == 0 and part[0] not in cut else []
+                rules += [(x0, bottom, x1, bottom)] if n == len(parts) - 1 else []
+                rules += [(x0, top, x0, bottom)] if c == 1 or not unruled(table, r, c - 1) else []
+                rules += [] if unruled(table, r, c + cols - 1) else [(x1, top, x1, bottom)]
+                for rule in rules:
+                    out.rule(*rule, page=page)
             texts = lines(table.cells.get((r, c), ""), cols)
-            y = (top + bottom) / 2 + (len(texts) - 1) * _CELL_LINE / 2 - 3
-            for text in texts:
+            if len(parts) == 1:  # centred in the cell
+                page, top = at[r]
+                bottom = top - sum(heights[r : r + rows])
+                spots = [
+                    (page, (top + bottom) / 2 + (len(texts) - 1) * line / 2 - 3 - i * line) for i in range(len(texts))
+                ]
+            else:  # from the top of its first part on, as a browser prints a cell cut by a page break
+                spans = [(at[p[0]][0], at[p[0]][1], at[p[-1]][1] - heights[p[-1]]) for p in parts]
+                spots = _running(texts, spans, line, spill)
+            for text, (page, y) in zip(texts, spots):
                 if distributed and len(text) > 1 and NUMBER.fullmatch(text):
                     pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1])) / (len(text) - 1)
-                    out.glyphs(x0 + _CELL_PAD, y, text, bold_row(table, r), pitch)
+                    out.glyphs(x0 + _CELL_PAD, y, text, bold_row(table, r), pitch, page=page)
                 else:
                     shown = sum(_advance(ch) for ch in text)
-                    out.glyphs((x0 + x1 - shown) / 2, y, text, bold_row(table, r))
-                y -= _CELL_LINE
-    out.y = ys[-1] - _LEADING
+                    out.glyphs((x0 + x1 - shown) / 2, y, text, bold_row(table, r), page=page)
+    out.y -= _LEADING
+
+
+def _running(texts: list[str], parts: list[tuple[int, float, float]], line: float, spill: bool) -> list[tuple]:
+    """Where a browser prints the lines of a cell cut by page breaks into `parts` (page, top, bottom), `line` apart:
+    from the top of the first on, a line that does not fit in a part at the top of the next, or (`spill`) below the
+    first."""
+    spots = []
+    n, y = 0, parts[0][1] - line
+    for _ in texts:
+        while not spill and n < len(parts) - 1 and y - line / 4 < parts[n][2]:
+            n += 1
+            y = parts[n][1] - line
+        spots.append((parts[n][0], y))
+        y -= line
+    return spots
 
 
 def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None) -> bytes:

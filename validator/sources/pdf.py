@@ -23,6 +23,7 @@ from validator.sources.document import (
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
+from validator.sources.pdfprint import closed, cut_rules, text_lines
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
@@ -63,6 +64,7 @@ class _Piece:
     picture: bool = False  # an image in the text, as wide as a table might be
     note: bool = False  # a footnote's line at the page's foot: read after the table it interrupts
     clipped: bool = False  # a table part running off the page's right edge
+    open: set = field(default_factory=set)  # the boxes of a table part's last row that go on on the next page
 
 
 @dataclass
@@ -70,6 +72,7 @@ class _Part(Table):
     """A table (or its part on one page) and the cells whose text fills its last line: a text that ran on."""
 
     full: set[tuple[int, int]] = field(default_factory=set)
+    open: set[tuple[int, int]] = field(default_factory=set)  # cells the page break cut open: they go on below it
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
@@ -133,8 +136,10 @@ def _page_pieces(page) -> list[_Piece]:
     raised = _raised(page.chars)
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
-    found = page.find_tables()
+    cuts = cut_rules(page.edges)
+    found = page.find_tables({"explicit_horizontal_lines": cuts})
     pieces = [_table_piece(t, page.page_number) for t in found]
+    cut = _cut_open(pieces, cuts, page.edges)
     boxes = [t.bbox for t in found]
 
     def outside(obj: dict) -> bool:
@@ -143,7 +148,8 @@ def _page_pieces(page) -> list[_Piece]:
 
     floor = max((bottom for *_, bottom in boxes), default=0.0)  # footnotes stand below the page's tables
     in_notes = False
-    for line in page.filter(outside).extract_text_lines():
+    lines = page.filter(outside).extract_text_lines()
+    for line in _spilled(cut, lines) if cut else lines:
         text = line["text"].strip()
         if text and not _PAGE_NUMBER.fullmatch(text):
             size = line["chars"][0]["size"] if line.get("chars") else 0.0
@@ -153,6 +159,46 @@ def _page_pieces(page) -> list[_Piece]:
             pieces.append(piece)
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
     return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
+
+
+def _cut_open(pieces: list[_Piece], cuts: list[dict], edges: list[dict]) -> _Piece | None:
+    """The table part that the page break at the page's foot cut open (no rule drawn at the cut, cut_rules), with
+    the cells of its last row that go on on the next page marked: those no rule closes at the cut."""
+    y = next((c["top"] for c in cuts if c["cut"] == "bottom"), None)
+    part = next((p for p in pieces if y is not None and p.boxes and abs(p.boxes[-1][0][3] - y) <= _EDGE), None)
+    if part is not None:
+        part.open = {cell for cell, *_ in part.boxes if abs(cell[3] - y) <= _EDGE and not closed(cell, edges, y)}
+    return part
+
+
+def _spilled(part: _Piece, lines: list[dict]) -> list[dict]:
+    """The text lines but those that a table part cut open by the page break printed below its last row: Chrome lays
+    out a cell merged over rows (the corner cell of 表三's header, 表四's 「结果维持」 over two header rows) before it
+    moves the rows that no longer fit to the next page, and prints the cell's last lines below the cut, outside its
+    rules. Such lines follow each other from the cut, a line's height apart at most, and each of their characters
+    stands within a cell left open at the cut (a paragraph under a table runs across its columns)."""
+    y = max(cell[3] for cell in part.open) if part.open else None
+    reach, kept, spilled = y, [], {}
+    for line in lines:
+        size = line["chars"][0]["size"] if line.get("chars") else 0.0
+        owners = [next((c for c in part.open if _within(ch, c)), None) for ch in line.get("chars", [])]
+        if y is None or line["top"] < y - _EDGE or line["top"] - reach > size or not owners or None in owners:
+            kept.append(line)
+            reach = reach if y is None or line["top"] < y - _EDGE else float("inf")  # what follows is no cell's
+            continue
+        for ch, cell in zip(line["chars"], owners):
+            spilled.setdefault(cell, []).append(ch)
+        reach = line["bottom"]
+    for i, (cell, text, _) in enumerate(part.boxes):
+        if cell in spilled:
+            more = "\n".join(line["text"] for line in text_lines(spilled[cell]))
+            part.boxes[i] = (cell, f"{text}\n{more}" if text else more, False)
+    return kept
+
+
+def _within(ch: dict, cell: tuple[float, float, float, float]) -> bool:
+    """Whether a character stands between the cell's side rules (not across one)."""
+    return cell[0] - _EDGE / 4 <= ch["x0"] and ch["x1"] <= cell[2] + _EDGE / 4
 
 
 def _at(ch: dict) -> tuple:
@@ -333,6 +379,8 @@ def _placed(piece: _Piece, xs: list[float]) -> _Part:
             table.cells[(r, c)] = _joined(text)
             if full:
                 table.full.add((r, c))
+        if (x0, top, x1, bottom) in piece.open:
+            table.open.add((r, c))
         if r1 > r or c1 > c:
             table.merges.append((r, c, r1, c1))
     table.pages = {r: piece.page for r in range(1, len(ys))}
@@ -480,7 +528,14 @@ def _continue(first: _Part, more: _Part) -> None:
     cols = max(first.size[1], more.size[1])
     above = {m[1]: m for m in _row_cells(first.merges, rows, cols)}
     below = {m[1]: m for m in _row_cells(kept_merges, top_row, cols)}
-    if _cut_row(first, more, list(above.values()), list(below.values())):
+    if first.open:  # no rule at the cut: the cells left open go on in those under them, the others ended there
+        cut = [
+            (above[c], below[c])
+            for c in above
+            if above[c][:2] in first.open and c in below and below[c][0] == top_row and above[c][3] == below[c][3]
+        ]
+        shift = rows - (top_row if len(cut) == len(above) == len(below) else repeated)  # all go on: one row
+    elif _cut_row(first, more, list(above.values()), list(below.values())):
         shift = rows - top_row  # the top row is the last row's lower part
         cut = [(above[c], below[c]) for c in above]
     else:
@@ -507,6 +562,8 @@ def _continue(first: _Part, more: _Part) -> None:
         joined = (upper[0], upper[1], lower[2] + shift, upper[3])
         if joined[:2] != joined[2:]:
             first.merges.append(joined)
+    first.open = {upper[:2] for upper, lower in cut if lower[:2] in more.open}  # a cell over three pages
+    first.open |= {(r + shift, c) for r, c in more.open if (r, c) not in {lower[:2] for _, lower in cut}}
     first.full |= {(r + shift, c) for r, c in more.full if (r, c) in more.cells}
     first.cells |= {(r + shift, c): text for (r, c), text in more.cells.items()}
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]

@@ -1,0 +1,75 @@
+"""How PDF printers lay out what the PDF reader reads: text lines by their baseline, whatever each character's font,
+and the rules a browser leaves out where a page break cuts a table."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+_MEET = 3.0  # points: rules this close meet (pdfplumber's snap and join tolerance); shorter ones are no rules
+_LINE = 3.0  # points: characters whose baselines are this close stand on one line (pdfplumber's y_tolerance)
+
+
+def baseline(ch: dict) -> float:
+    """Where a character stands, from the page's top: its glyph's origin (the same for every character of a line,
+    in any font), not the top of its box, which lies lower for a font that declares a deeper descent (digits in a
+    Latin font beside Chinese in a CJK one; Chrome's Type 3 fonts declare no box at all)."""
+    return ch["bottom"] + ch["y0"] - ch["matrix"][5]
+
+
+def text_lines(chars: list[dict]) -> list[dict]:
+    """The characters' lines of text, top to bottom, as pdfplumber's extract_text_lines gives them (text, x0, x1, top,
+    bottom, chars), but one line for the characters on one baseline: 「2025年共收到…50件」 with the digits in a Latin
+    font is one line, not 「年共收到…件」 and 「2025 50」 (pdfplumber groups by the top of each box). Lines stand a
+    line's height apart; a superscript is no character here (the reader leaves them out first)."""
+    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils.text import chars_to_textmap
+
+    upright = [ch for ch in chars if ch["upright"]]
+    lines = []
+    for line in cluster_objects(upright, baseline, _LINE):
+        line.sort(key=itemgetter("x0"))
+        # one line: words are parted by the gaps between them alone, not by the tops of their boxes
+        lines += chars_to_textmap(line, y_tolerance=max(ch["size"] for ch in line)).extract_text_lines()
+    turned = [ch for ch in chars if not ch["upright"]]
+    if turned:
+        lines += chars_to_textmap(turned).extract_text_lines()
+    return sorted(lines, key=itemgetter("top", "x0"))
+
+
+def cut_rules(edges: list[dict]) -> list[dict]:
+    """Rules across a table where a page break cut it and the printer drew none, for pdfplumber's find_tables.
+
+    Chrome and Edge (「打印 → 另存为 PDF」) draw no rule where a page break cuts a table: the table's part at the foot of
+    a page has its column rules running down to the break with nothing across (its last row, or a cell merged over
+    rows, left open), and its part on the next page has them starting at the page's top with nothing across. An open
+    row is no cell to pdfplumber: a header's 「自然人」「总计」 or a row's label and numbers would be read as
+    paragraphs, and a part without its label columns would shift its labels into the number columns. A rule is
+    added where the column rules end lowest on the page, and where they begin highest, when two or more end there
+    and no rule closes them. (Word, WPS and LibreOffice draw the rule at the cut; a table closed there is left as it
+    is.)"""
+    verticals = [e for e in edges if e["orientation"] == "v" and e["height"] >= _MEET]
+    out = []
+    for end, side in ((max, "bottom"), (min, "top")):
+        if not verticals:
+            break
+        y = end(e[side] for e in verticals)
+        xs = sorted({round(e["x0"], 1) for e in verticals if abs(e[side] - y) <= _MEET})
+        if len(xs) < 2 or closed((xs[0], y, xs[-1], y), edges, y):
+            continue
+        out.append(
+            {"object_type": "cut_edge", "orientation": "h", "x0": xs[0], "x1": xs[-1], "top": y, "bottom": y}
+            | {"width": xs[-1] - xs[0], "height": 0.0, "cut": side}  # the part's bottom or top
+        )
+    return out
+
+
+def closed(cell: tuple[float, float, float, float], edges: list[dict], y: float) -> bool:
+    """Whether rules run across the cell's width (x0 to x1 of its box) at the height `y` without a gap."""
+    left, _, right, _ = cell
+    rules = [e for e in edges if e["orientation"] == "h" and e["width"] >= _MEET and abs(e["top"] - y) <= _MEET]
+    reached = left
+    for rule in sorted(rules, key=itemgetter("x0")):
+        if rule["x0"] > reached + _MEET:
+            return False
+        reached = max(reached, rule["x1"])
+    return reached >= right - _MEET

@@ -504,21 +504,26 @@ _CELL_PAD = 3.0  # a cell's inner margin
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _advance(ch: str) -> float:
-    return _SIZE if ord(ch) > 255 else _SIZE / 2
+def _advance(ch: str, size: float = _SIZE) -> float:
+    return size if ord(ch) > 255 else size / 2
 
 
 class _Pages:
     """Pages of content-stream operators, filled from the top; each glyph placed on its own as WPS and many PDF
     printers write it, and printed twice `offset` points apart where bold (fake bold, for a CJK font without a bold
     face). Glyphs are written by their Unicode (UniGB-UCS2-H: the text layer is the characters), or, with `named`,
-    by their CID (Identity-H) with a ToUnicode map that names the characters `named` gives otherwise."""
+    by their CID (Identity-H) with a ToUnicode map that names the characters `named` gives otherwise. Text is `size`
+    points; with `latin`, ASCII characters (digits) are printed in the Latin font F2."""
 
-    def __init__(self, offset: float, named: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, offset: float, named: Mapping[str, str] | None = None, size: float = _SIZE, latin: bool = False
+    ) -> None:
         self.pages: list[list[str]] = [[]]
         self.y = _PAGE[1] - _MARGIN
         self.offset = offset
         self.named = named
+        self.size = size
+        self.latin = latin
         self.cids: dict[int, str] = {}  # with `named`: each CID written, and the text the ToUnicode map gives it
 
     def code(self, ch: str) -> str:
@@ -561,9 +566,9 @@ class _Pages:
         for dx in (0.0, self.offset) if bold else (0.0,):
             at = x
             for ch in text:
-                code = self.code(ch)
-                self.pages[page].append(f"BT /F1 {_SIZE:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
-                at += pitch if pitch is not None else _advance(ch)
+                font, code = ("F2", f"{ord(ch):02x}") if self.latin and ch.isascii() else ("F1", self.code(ch))
+                self.pages[page].append(f"BT /{font} {self.size:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
+                at += pitch if pitch is not None else _advance(ch, self.size)
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, page: int = -1) -> None:
         self.pages[page].append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S")
@@ -578,9 +583,11 @@ def pdf(
     offset: float = 0.3,
     unruled: Callable[[Tbl, int, int], bool] = lambda table, row, col: False,
     named: Mapping[str, str] | None = None,
+    size: float = _SIZE,
     browser: bool = False,
     breaks: Callable[[Tbl, int], bool] = lambda table, row: False,
     spill: bool = False,
+    latin_digits: bool = False,
 ) -> Path:
     """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
     their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
@@ -589,8 +596,8 @@ def pdf(
     over its cell's width (分散对齐): its first digit at the cell's left margin, its last at the right. The cells
     `unruled` picks have no rule printed on their right (the author removed it). With `named`, the text layer
     names the characters it maps otherwise, as Chrome and Edge name a glyph the font shares with a radical by the
-    radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them. A table is kept on
-    one page.
+    radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them. Text is printed in
+    `size` points; a table is kept on one page.
 
     With `browser`, as a browser prints a web page (Chrome, Edge: 「打印 → 另存为 PDF」): a table runs on over pages,
     a page ending before the row that no longer fits and before each row `breaks` picks, and it goes on at the top
@@ -598,19 +605,23 @@ def pdf(
     and the first row on the next page none at its top); the text of a cell merged over rows that the break cuts
     is printed from the top of its part, its lines running on at the top of its part on the next page, or, with
     `spill`, printed below its part on the page before (as Chrome prints a merged cell it laid out before it moved
-    the rows the page cannot hold)."""
-    out = _Pages(offset, named)
-    per_line = int((_PAGE[0] - 2 * _MARGIN) / _SIZE)
+    the rows the page cannot hold). With `latin_digits`, the characters of ASCII (digits) are printed in a Latin
+    font (text pasted from Word: Times New Roman, which Chrome prints in a Latin font such as DejaVu Sans) and the
+    fonts declare what Chrome's do: the CJK font no descent, the Latin one DejaVu Sans's (0.236 of the size), so a
+    digit's box stands lower than the Chinese characters' beside it."""
+    out = _Pages(offset, named, size, latin_digits)
+    per_line = int((_PAGE[0] - 2 * _MARGIN) / size)
+    leading = _LEADING * size / _SIZE
     for part in parts:
         if isinstance(part, str):
             for i in range(0, max(len(part), 1), per_line):
-                out.room(_LEADING)
+                out.room(leading)
                 out.glyphs(_MARGIN, out.y, part[i : i + per_line], bold_text(part))
-                out.y -= _LEADING
+                out.y -= leading
             out.y -= 4
         else:
             _pdf_table(out, part, bold_row, distributed, unruled, breaks if browser else None, spill)
-    Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode()))
+    Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode(), latin_digits))
     return Path(path)
 
 
@@ -625,17 +636,18 @@ def _pdf_table(
 ) -> None:
     """The table from `out.y` on; with `breaks`, as a browser prints it (see pdf)."""
     width = (_PAGE[0] - 2 * _MARGIN) / table.cols
-    line = _CELL_LINE
+    scale = out.size / _SIZE
+    line = _CELL_LINE * scale
 
     def lines(text: str, cells: int) -> list[str]:
-        per = max(1, int((width * cells - 2 * _CELL_PAD) / _SIZE))
+        per = max(1, int((width * cells - 2 * _CELL_PAD) / out.size))
         return [text[i : i + per] for i in range(0, len(text), per)] or [""]
 
-    heights = [16.0] * (table.rows + 1)
+    heights = [16.0 * scale] * (table.rows + 1)
     for (r, c), text in table.cells.items():
         rows, cols = table.span(r, c)
         if rows == 1:
-            heights[r] = max(heights[r], len(lines(text, cols)) * line + 5)
+            heights[r] = max(heights[r], len(lines(text, cols)) * line + 5 * scale)
     out.room(sum(heights[1:] if breaks is None else heights[1:2]))
     cut: list[int] = []  # the rows a page break comes before
     at: dict[int, tuple[int, float]] = {}  # each row's page and top
@@ -670,17 +682,18 @@ def _pdf_table(
                 page, top = at[r]
                 bottom = top - sum(heights[r : r + rows])
                 spots = [
-                    (page, (top + bottom) / 2 + (len(texts) - 1) * line / 2 - 3 - i * line) for i in range(len(texts))
+                    (page, (top + bottom) / 2 + (len(texts) - 1) * line / 2 - 3 * scale - i * line)
+                    for i in range(len(texts))
                 ]
             else:  # from the top of its first part on, as a browser prints a cell cut by a page break
                 spans = [(at[p[0]][0], at[p[0]][1], at[p[-1]][1] - heights[p[-1]]) for p in parts]
                 spots = _running(texts, spans, line, spill)
             for text, (page, y) in zip(texts, spots):
                 if distributed and len(text) > 1 and NUMBER.fullmatch(text):
-                    pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1])) / (len(text) - 1)
+                    pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1], out.size)) / (len(text) - 1)
                     out.glyphs(x0 + _CELL_PAD, y, text, bold_row(table, r), pitch, page=page)
                 else:
-                    shown = sum(_advance(ch) for ch in text)
+                    shown = sum(_advance(ch, out.size) for ch in text)
                     out.glyphs((x0 + x1 - shown) / 2, y, text, bold_row(table, r), page=page)
     out.y -= _LEADING
 
@@ -700,18 +713,24 @@ def _running(texts: list[str], parts: list[tuple[int, float, float]], line: floa
     return spots
 
 
-def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None) -> bytes:
+def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None, latin: bool = False) -> bytes:
     """The PDF's objects: the font (STSong-Light, UniGB-UCS2-H: text as UTF-16; or, with a `to_unicode` map, glyphs
-    by CID (Identity-H) and that map; ASCII half as wide), the pages, each with one compressed content stream, and
-    the cross-reference table."""
-    encoding = b"/UniGB-UCS2-H" if to_unicode is None else b"/Identity-H /ToUnicode 5 0 R"
+    by CID (Identity-H) and that map; ASCII half as wide), a Latin font F2 for ASCII (as wide, declaring DejaVu
+    Sans's descent), the pages, each with one compressed content stream, and the cross-reference table. With
+    `latin`, the CJK font declares no descent (as Chrome declares its fonts)."""
+    encoding = b"/UniGB-UCS2-H" if to_unicode is None else b"/Identity-H /ToUnicode 7 0 R"
+    descent = b"0" if latin else b"-120"
     objects: list[bytes] = [
         b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding %s /DescendantFonts [2 0 R] >>" % encoding,
         b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
         b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>",
         b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        b"/Ascent 880 /Descent %s /CapHeight 880 /StemV 93 >>" % descent,
         b"",  # the page tree, once its pages are numbered
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /DejaVuSans /FirstChar 32 /LastChar 126 /Widths [%s] "
+        b"/FontDescriptor 6 0 R /Encoding /WinAnsiEncoding >>" % b" ".join([b"500"] * 95),
+        b"<< /Type /FontDescriptor /FontName /DejaVuSans /Flags 32 /FontBBox [-1021 -463 1793 1232] /ItalicAngle 0 "
+        b"/Ascent 928 /Descent -236 /CapHeight 729 /StemV 80 >>",
     ]
     if to_unicode is not None:
         objects.append(b"<< /Length %d >>stream\n%s\nendstream" % (len(to_unicode), to_unicode))
@@ -720,8 +739,8 @@ def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None) -> bytes:
         data = zlib.compress(("0.5 w\n" + "\n".join(ops)).encode())
         objects.append(b"<< /Length %d /Filter /FlateDecode >>stream\n%s\nendstream" % (len(data), data))
         objects.append(
-            b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 %g %g] /Contents %d 0 R /Resources << /Font << /F1 1 0 R >> >> >>"
-            % (*_PAGE, len(objects))
+            b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 %g %g] /Contents %d 0 R /Resources << /Font << /F1 1 0 R "
+            b"/F2 5 0 R >> >> >>" % (*_PAGE, len(objects))
         )
         kids.append(len(objects))
     objects[3] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))

@@ -1,5 +1,6 @@
 """How a browser prints a web page to PDF (Chrome, Edge: 「打印 → 另存为 PDF」): a table cut by a page break with no
-rule drawn at the cut.
+rule drawn at the cut, and digits pasted from Word printed in a Latin font whose boxes stand lower than the Chinese
+characters beside them.
 
 Each case prints the balanced report laid out as published (builders.published) as such a PDF (documents.pdf,
 written by hand with what Chrome writes, so that it is the same on every machine, whatever fonts Chrome finds) and
@@ -63,3 +64,24 @@ def _opens_without_a_rule(page) -> bool:
     rules = [e for e in page.edges if e["width"] >= 3 or e["height"] >= 3]
     starts = [e["top"] for e in rules if e["orientation"] == "v"]
     return bool(starts) and min(starts) < min(e["top"] for e in rules if e["orientation"] == "h") - 3
+
+
+def test_digits_in_a_latin_font_stay_on_their_line(report, tmp_path: Path) -> None:
+    """Text pasted from Word prints its digits in a Latin font, whose boxes stand a quarter of the size lower than
+    the Chinese characters' (三号, 16 points: 4 points): a line is the characters on one baseline, so 「2025年共收到
+    政府信息公开申请61件」 stays one line and is compared with 表三 (TT01), the title keeps its year, and the tables'
+    labels (「1.属于国家秘密」) read as printed in one font."""
+    parts, _ = report
+    claim = f"2025年共收到政府信息公开申请{VALUES['t3.new.total'] + 7}件，上年结转{VALUES['t3.carried_in.total']}件。"
+    overview = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith("一、总体情况"))
+    parts = [*parts[: overview + 1], claim, *parts[overview + 1 :]]
+    one_font = documents.pdf(parts, tmp_path / "one_font.pdf", size=16, browser=True)
+    latin = documents.pdf(parts, tmp_path / "latin.pdf", size=16, browser=True, latin_digits=True)
+    with pdfplumber.open(latin) as pdf:  # by the tops of their boxes, the digits stand on lines of their own
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+    assert not any("共收到" in line and "2025" in line for line in lines)
+    findings = _findings(latin)
+    assert findings == _findings(one_font)
+    assert ("TT01", "warning") in {f[:2] for f in findings}
+    (checked,) = check_paths([latin])
+    assert checked.agency["agency_name"] == AGENCY and checked.agency["report_year"] == 2025

@@ -23,7 +23,7 @@ from validator.sources.document import (
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.sources.pdfprint import closed, cut_rules, text_lines
+from validator.sources.pdfprint import baseline, closed, cut_rules, text_lines
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
@@ -148,7 +148,7 @@ def _page_pieces(page) -> list[_Piece]:
 
     floor = max((bottom for *_, bottom in boxes), default=0.0)  # footnotes stand below the page's tables
     in_notes = False
-    lines = page.filter(outside).extract_text_lines()
+    lines = text_lines([ch for ch in page.chars if outside(ch)])
     for line in _spilled(cut, lines) if cut else lines:
         text = line["text"].strip()
         if text and not _PAGE_NUMBER.fullmatch(text):
@@ -297,12 +297,7 @@ def _table_piece(found, page_number: int) -> _Piece:
     x0, top, x1, bottom = found.bbox
     chars = [ch for ch in found.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"]]
     chars = [ch for ch in chars if ch["bottom"] <= bottom]
-    cells = [
-        (cell, _unspread(cell, text, chars))
-        for row, texts in zip(found.rows, found.extract())
-        for cell, text in zip(row.cells, texts)
-        if cell is not None
-    ]
+    cells = [(cell, _unspread(cell, text, chars)) for cell, text in _cell_texts(found)]
     printed = [ch for ch in chars if ch["text"].strip()]
     boxes = [(cell, text, bool(text) and _full(cell, printed)) for cell, text in cells]
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
@@ -315,6 +310,28 @@ def _table_piece(found, page_number: int) -> _Piece:
 
     boxes = [(cell, "", False) if cut(cell) else (cell, text, full) for cell, text, full in boxes]
     return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
+
+
+def _cell_texts(found) -> list[tuple[tuple[float, float, float, float], str]]:
+    """The table's cells and their text, row by row: the characters whose centre lies in the cell (as pdfplumber's
+    Table.extract takes them), in lines by their baseline (text_lines: a label's 「1.」 in a Latin font stays on the
+    line of its Chinese characters)."""
+    out = []
+    chars = found.page.chars
+    for row in found.rows:
+        x0, top, x1, bottom = row.bbox
+        inside = [ch for ch in chars if x0 <= _mid(ch, "x") < x1 and top <= _mid(ch, "y") < bottom]
+        for cell in row.cells:
+            if cell is not None:
+                mine = [
+                    ch for ch in inside if cell[0] <= _mid(ch, "x") < cell[2] and cell[1] <= _mid(ch, "y") < cell[3]
+                ]
+                out.append((cell, "\n".join(line["text"] for line in text_lines(mine))))
+    return out
+
+
+def _mid(ch: dict, axis: str) -> float:
+    return (ch["x0"] + ch["x1"]) / 2 if axis == "x" else (ch["top"] + ch["bottom"]) / 2
 
 
 def _inside(cell: tuple[float, float, float, float], chars: list[dict]) -> list[dict]:
@@ -334,8 +351,8 @@ def _unspread(cell: tuple[float, float, float, float], text: str | None, chars: 
     if not text or " " not in text:
         return text
     lines: list[list[dict]] = []
-    for ch in sorted(_inside(cell, chars), key=lambda ch: (ch["top"], ch["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] / 2:
+    for ch in sorted(_inside(cell, chars), key=lambda ch: (baseline(ch), ch["x0"])):
+        if lines and abs(baseline(ch) - baseline(lines[-1][0])) < ch["size"] / 2:
             lines[-1].append(ch)
         else:
             lines.append([ch])
@@ -361,8 +378,8 @@ def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
     inside = _inside(cell, chars)
     if not inside:
         return False
-    last = max(ch["top"] for ch in inside)
-    line = [ch for ch in inside if last - ch["top"] < ch["size"] / 2]
+    last = max(baseline(ch) for ch in inside)
+    line = [ch for ch in inside if last - baseline(ch) < ch["size"] / 2]
     left, right = min(ch["x0"] for ch in line), max(ch["x1"] for ch in line)
     padding = min(left - x0, x1 - right, _PADDING)
     return (x1 - x0) - (right - left) - 2 * padding < 2 * max(ch["size"] for ch in line)

@@ -508,6 +508,26 @@ def _advance(ch: str, size: float = _SIZE) -> float:
     return size if ord(ch) > 255 else size / 2
 
 
+_MARK = re.compile(r"\[\^(\d+)\]")  # in a PDF's text: a note's mark, printed as a browser prints <sup>1</sup>
+
+
+def _printed(text: str, size: float) -> list[tuple[str, float, float]]:
+    """The characters `text` prints, each with its size and how far above the line it stands: a note's mark
+    (_MARK) five sixths the size and a third of the size higher, as a browser prints <sup>."""
+    out: list[tuple[str, float, float]] = []
+    at = 0
+    for m in [*_MARK.finditer(text), None]:
+        out += [(ch, size, 0.0) for ch in text[at : m.start() if m else len(text)]]
+        if m:
+            out += [(ch, size * 5 / 6, size / 3) for ch in m[1]]
+            at = m.end()
+    return out
+
+
+def _width(text: str, size: float) -> float:
+    return sum(_advance(ch, at) for ch, at, _ in _printed(text, size))
+
+
 class _Pages:
     """Pages of content-stream operators, filled from the top; each glyph placed on its own as WPS and many PDF
     printers write it, and printed twice `offset` points apart where bold (fake bold, for a CJK font without a bold
@@ -562,13 +582,15 @@ class _Pages:
         self.y = _PAGE[1] - _MARGIN
 
     def glyphs(self, x: float, y: float, text: str, bold: bool, pitch: float | None = None, page: int = -1) -> None:
-        """`text` from (x, y) on: each glyph its own width on from the last, or `pitch` points (spread)."""
+        """`text` from (x, y) on: each glyph its own width on from the last, or `pitch` points (spread); a note's
+        mark (_MARK) as a browser prints <sup>."""
         for dx in (0.0, self.offset) if bold else (0.0,):
             at = x
-            for ch in text:
+            for ch, size, rise in _printed(text, self.size):
                 font, code = ("F2", f"{ord(ch):02x}") if self.latin and ch.isascii() else ("F1", self.code(ch))
-                self.pages[page].append(f"BT /{font} {self.size:g} Tf 1 0 0 1 {at + dx:.2f} {y:.2f} Tm <{code}> Tj ET")
-                at += pitch if pitch is not None else _advance(ch, self.size)
+                at_y = y + rise
+                self.pages[page].append(f"BT /{font} {size:g} Tf 1 0 0 1 {at + dx:.2f} {at_y:.2f} Tm <{code}> Tj ET")
+                at += pitch if pitch is not None else _advance(ch, size)
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, page: int = -1) -> None:
         self.pages[page].append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S")
@@ -605,7 +627,8 @@ def pdf(
     and the first row on the next page none at its top); the text of a cell merged over rows that the break cuts
     is printed from the top of its part, its lines running on at the top of its part on the next page, or, with
     `spill`, printed below its part on the page before (as Chrome prints a merged cell it laid out before it moved
-    the rows the page cannot hold). With `latin_digits`, the characters of ASCII (digits) are printed in a Latin
+    the rows the page cannot hold). A note's mark written 「[^1]」 is printed as a browser prints <sup>1</sup>: five
+    sixths the size, a third of the size higher. With `latin_digits`, the characters of ASCII (digits) are printed in a Latin
     font (text pasted from Word: Times New Roman, which Chrome prints in a Latin font such as DejaVu Sans) and the
     fonts declare what Chrome's do: the CJK font no descent, the Latin one DejaVu Sans's (0.236 of the size), so a
     digit's box stands lower than the Chinese characters' beside it."""
@@ -641,7 +664,8 @@ def _pdf_table(
 
     def lines(text: str, cells: int) -> list[str]:
         per = max(1, int((width * cells - 2 * _CELL_PAD) / out.size))
-        return [text[i : i + per] for i in range(0, len(text), per)] or [""]
+        signs = [m[0] for m in re.finditer(rf"{_MARK.pattern}|.", text, re.S)]  # a note's mark is not cut
+        return ["".join(signs[i : i + per]) for i in range(0, len(signs), per)] or [""]
 
     heights = [16.0 * scale] * (table.rows + 1)
     for (r, c), text in table.cells.items():
@@ -693,7 +717,7 @@ def _pdf_table(
                     pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1], out.size)) / (len(text) - 1)
                     out.glyphs(x0 + _CELL_PAD, y, text, bold_row(table, r), pitch, page=page)
                 else:
-                    shown = sum(_advance(ch, out.size) for ch in text)
+                    shown = _width(text, out.size)
                     out.glyphs((x0 + x1 - shown) / 2, y, text, bold_row(table, r), page=page)
     out.y -= _LEADING
 

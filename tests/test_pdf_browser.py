@@ -85,3 +85,21 @@ def test_digits_in_a_latin_font_stay_on_their_line(report, tmp_path: Path) -> No
     assert ("TT01", "warning") in {f[:2] for f in findings}
     (checked,) = check_paths([latin])
     assert checked.agency["agency_name"] == AGENCY and checked.agency["report_year"] == 2025
+
+
+def test_a_note_mark_printed_as_a_browser_prints_it_is_no_digit(report, tmp_path: Path) -> None:
+    """A browser prints a footnote's mark (<sup>1</sup>) five sixths the size and a third of the size higher, in a
+    Latin font whose box reaches lower than the Chinese characters': by its baseline it is a superscript, no part of
+    the number 「39¹」 or the label 「（七）总计²」 it follows."""
+    parts, expected = report
+    table = next(p for p in parts if isinstance(p, documents.Tbl) and p.cols == 10)
+    noted = documents.Tbl(dict(table.cells), table.merges, table.rows, table.cols, table.covered)
+    first = min(rc for rc, text in table.cells.items() if text.isdigit())
+    total = next(rc for rc, text in table.cells.items() if text == "（七）总计")
+    noted.cells[first] += "[^1]"
+    noted.cells[total] += "[^2]"
+    parts = [noted if p is table else p for p in parts]
+    path = documents.pdf(parts, tmp_path / "noted.pdf", size=16, browser=True, latin_digits=True)
+    with pdfplumber.open(path) as pdf:  # the marks, smaller than the text
+        assert {ch["text"] for page in pdf.pages for ch in page.chars if ch["size"] < 15} == {"1", "2"}
+    assert _findings(path) == expected

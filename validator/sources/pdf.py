@@ -23,7 +23,7 @@ from validator.sources.document import (
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.sources.pdfprint import baseline, closed, cut_rules, text_lines
+from validator.sources.pdfprint import baseline, cell_texts, closed, cut_rules, superscripts, text_lines
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
@@ -39,7 +39,6 @@ _MARGIN = 0.15  # of a page's height: the bands at its top and bottom where runn
 # (fake bold: a CJK font without a bold face made bold by overprinting, a fraction of a point apart); characters
 # side by side ("11", "——") stand a glyph's width apart, two points at least even in small print
 _OVERPRINT = 1.0
-_RAISED = 0.9  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
 _DIGITS = re.compile(r"\d+")
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
@@ -133,7 +132,7 @@ def _page_pieces(page) -> list[_Piece]:
     """The page's tables and the text lines outside them, top to bottom; characters printed twice (fake bold) read
     once, superscripts (a note's mark) left out, and the lines of the footnotes at the page's foot marked as notes."""
     page = _printed_once(page)
-    raised = _raised(page.chars)
+    raised = superscripts(page.chars)
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
     cuts = cut_rules(page.edges)
@@ -149,7 +148,7 @@ def _page_pieces(page) -> list[_Piece]:
     floor = max((bottom for *_, bottom in boxes), default=0.0)  # footnotes stand below the page's tables
     in_notes = False
     lines = text_lines([ch for ch in page.chars if outside(ch)])
-    for line in _spilled(cut, lines) if cut else lines:
+    for line in _spilled(cut, lines):
         text = line["text"].strip()
         if text and not _PAGE_NUMBER.fullmatch(text):
             size = line["chars"][0]["size"] if line.get("chars") else 0.0
@@ -165,26 +164,33 @@ def _cut_open(pieces: list[_Piece], cuts: list[dict], edges: list[dict]) -> _Pie
     """The table part that the page break at the page's foot cut open (no rule drawn at the cut, cut_rules), with
     the cells of its last row that go on on the next page marked: those no rule closes at the cut."""
     y = next((c["top"] for c in cuts if c["cut"] == "bottom"), None)
-    part = next((p for p in pieces if y is not None and p.boxes and abs(p.boxes[-1][0][3] - y) <= _EDGE), None)
+    if y is None:
+        return None
+    part = next((p for p in pieces if p.boxes and abs(max(c[3] for c, *_ in p.boxes) - y) <= _EDGE), None)
     if part is not None:
         part.open = {cell for cell, *_ in part.boxes if abs(cell[3] - y) <= _EDGE and not closed(cell, edges, y)}
     return part
 
 
-def _spilled(part: _Piece, lines: list[dict]) -> list[dict]:
+def _spilled(part: _Piece | None, lines: list[dict]) -> list[dict]:
     """The text lines but those that a table part cut open by the page break printed below its last row: Chrome lays
     out a cell merged over rows (the corner cell of 表三's header, 表四's 「结果维持」 over two header rows) before it
     moves the rows that no longer fit to the next page, and prints the cell's last lines below the cut, outside its
     rules. Such lines follow each other from the cut, a line's height apart at most, and each of their characters
     stands within a cell left open at the cut (a paragraph under a table runs across its columns)."""
-    y = max(cell[3] for cell in part.open) if part.open else None
-    reach, kept, spilled = y, [], {}
+    if part is None or not part.open:
+        return lines
+    reach = y = max(cell[3] for cell in part.open)
+    kept, spilled = [], {}
     for line in lines:
+        if line["top"] < y - _EDGE:  # above the cut
+            kept.append(line)
+            continue
         size = line["chars"][0]["size"] if line.get("chars") else 0.0
         owners = [next((c for c in part.open if _within(ch, c)), None) for ch in line.get("chars", [])]
-        if y is None or line["top"] < y - _EDGE or line["top"] - reach > size or not owners or None in owners:
+        if line["top"] - reach > size or not owners or None in owners:
+            reach = float("inf")  # what follows is no cell's
             kept.append(line)
-            reach = reach if y is None or line["top"] < y - _EDGE else float("inf")  # what follows is no cell's
             continue
         for ch, cell in zip(line["chars"], owners):
             spilled.setdefault(cell, []).append(ch)
@@ -203,25 +209,6 @@ def _within(ch: dict, cell: tuple[float, float, float, float]) -> bool:
 
 def _at(ch: dict) -> tuple:
     return ch["text"], round(ch["x0"], 2), round(ch["top"], 2)
-
-
-def _raised(chars: list[dict]) -> list[dict]:
-    """Superscripts: characters smaller than one printed right beside them and standing on a higher baseline ("39¹",
-    "总计²"; Word and LibreOffice print them at about three fifths the size, a browser's <sup> at five sixths, a third
-    of the size higher): a footnote's mark, no part of the number or label it follows. By baselines, not boxes: a
-    mark in a Latin font has a box reaching lower than the Chinese characters' beside it (pdfprint.baseline)."""
-    printed = [ch for ch in chars if ch["text"].strip()]
-    out = []
-    for i, ch in enumerate(printed):
-        beside = printed[max(i - 1, 0) : i] + printed[i + 1 : i + 2]
-        if any(
-            ch["size"] <= _RAISED * other["size"]
-            and 0.2 * other["size"] < baseline(other) - baseline(ch) < other["size"]
-            and min(abs(ch["x0"] - other["x1"]), abs(other["x0"] - ch["x1"])) < 0.25 * other["size"]
-            for other in beside
-        ):
-            out.append(ch)
-    return out
 
 
 def _opens_note(line: dict, text: str, raised: list[dict]) -> bool:
@@ -299,7 +286,7 @@ def _table_piece(found, page_number: int) -> _Piece:
     x0, top, x1, bottom = found.bbox
     chars = [ch for ch in found.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"]]
     chars = [ch for ch in chars if ch["bottom"] <= bottom]
-    cells = [(cell, _unspread(cell, text, chars)) for cell, text in _cell_texts(found)]
+    cells = [(cell, _unspread(cell, text, chars)) for cell, text in cell_texts(found)]
     printed = [ch for ch in chars if ch["text"].strip()]
     boxes = [(cell, text, bool(text) and _full(cell, printed)) for cell, text in cells]
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
@@ -312,28 +299,6 @@ def _table_piece(found, page_number: int) -> _Piece:
 
     boxes = [(cell, "", False) if cut(cell) else (cell, text, full) for cell, text, full in boxes]
     return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
-
-
-def _cell_texts(found) -> list[tuple[tuple[float, float, float, float], str]]:
-    """The table's cells and their text, row by row: the characters whose centre lies in the cell (as pdfplumber's
-    Table.extract takes them), in lines by their baseline (text_lines: a label's 「1.」 in a Latin font stays on the
-    line of its Chinese characters)."""
-    out = []
-    chars = found.page.chars
-    for row in found.rows:
-        x0, top, x1, bottom = row.bbox
-        inside = [ch for ch in chars if x0 <= _mid(ch, "x") < x1 and top <= _mid(ch, "y") < bottom]
-        for cell in row.cells:
-            if cell is not None:
-                mine = [
-                    ch for ch in inside if cell[0] <= _mid(ch, "x") < cell[2] and cell[1] <= _mid(ch, "y") < cell[3]
-                ]
-                out.append((cell, "\n".join(line["text"] for line in text_lines(mine))))
-    return out
-
-
-def _mid(ch: dict, axis: str) -> float:
-    return (ch["x0"] + ch["x1"]) / 2 if axis == "x" else (ch["top"] + ch["bottom"]) / 2
 
 
 def _inside(cell: tuple[float, float, float, float], chars: list[dict]) -> list[dict]:

@@ -1,5 +1,6 @@
-"""How PDF printers lay out what the PDF reader reads: text lines by their baseline, whatever each character's font,
-and the rules a browser leaves out where a page break cuts a table."""
+"""How PDF printers lay out what the PDF reader reads: text lines and a table cell's lines by their baseline,
+whatever each character's font; superscripts (a note's mark) by theirs; and the rules a browser leaves out where a
+page break cuts a table."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from operator import itemgetter
 
 _MEET = 3.0  # points: rules this close meet (pdfplumber's snap and join tolerance); shorter ones are no rules
 _LINE = 3.0  # points: characters whose baselines are this close stand on one line (pdfplumber's y_tolerance)
+_SMALLER = 0.9  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
 
 
 def baseline(ch: dict) -> float:
@@ -19,8 +21,8 @@ def baseline(ch: dict) -> float:
 def text_lines(chars: list[dict]) -> list[dict]:
     """The characters' lines of text, top to bottom, as pdfplumber's extract_text_lines gives them (text, x0, x1, top,
     bottom, chars), but one line for the characters on one baseline: 「2025年共收到…50件」 with the digits in a Latin
-    font is one line, not 「年共收到…件」 and 「2025 50」 (pdfplumber groups by the top of each box). Lines stand a
-    line's height apart; a superscript is no character here (the reader leaves them out first)."""
+    font is one line, not 「年共收到…件」 and 「2025 50」 (pdfplumber groups by the top of each box). Two lines, even
+    set solid, stand a line's height apart; a superscript stands apart too, so the reader leaves them out first."""
     from pdfplumber.utils import cluster_objects
     from pdfplumber.utils.text import chars_to_textmap
 
@@ -34,6 +36,47 @@ def text_lines(chars: list[dict]) -> list[dict]:
     if turned:
         lines += chars_to_textmap(turned).extract_text_lines()
     return sorted(lines, key=itemgetter("top", "x0"))
+
+
+def cell_texts(found) -> list[tuple[tuple[float, float, float, float], str]]:
+    """The table's cells and their text, row by row: the characters whose centre lies in the cell (as pdfplumber's
+    Table.extract takes them), in lines by their baseline (text_lines: a label's 「1.」 in a Latin font stays on the
+    line of its Chinese characters)."""
+    out = []
+    chars = found.page.chars
+    for row in found.rows:
+        x0, top, x1, bottom = row.bbox
+        inside = [ch for ch in chars if x0 <= _mid(ch, "x") < x1 and top <= _mid(ch, "y") < bottom]
+        for cell in row.cells:
+            if cell is not None:
+                mine = [
+                    ch for ch in inside if cell[0] <= _mid(ch, "x") < cell[2] and cell[1] <= _mid(ch, "y") < cell[3]
+                ]
+                out.append((cell, "\n".join(line["text"] for line in text_lines(mine))))
+    return out
+
+
+def _mid(ch: dict, axis: str) -> float:
+    return (ch["x0"] + ch["x1"]) / 2 if axis == "x" else (ch["top"] + ch["bottom"]) / 2
+
+
+def superscripts(chars: list[dict]) -> list[dict]:
+    """Superscripts: characters smaller than one printed right beside them and standing on a higher baseline ("39¹",
+    "总计²"; Word and LibreOffice print them at about three fifths the size, a browser's <sup> at five sixths, a third
+    of the size higher): a footnote's mark, no part of the number or label it follows. By baselines, not boxes: a
+    mark in a Latin font has a box reaching lower than the Chinese characters' beside it (baseline)."""
+    printed = [ch for ch in chars if ch["text"].strip()]
+    out = []
+    for i, ch in enumerate(printed):
+        beside = printed[max(i - 1, 0) : i] + printed[i + 1 : i + 2]
+        if any(
+            ch["size"] <= _SMALLER * other["size"]
+            and 0.2 * other["size"] < baseline(other) - baseline(ch) < other["size"]
+            and min(abs(ch["x0"] - other["x1"]), abs(other["x0"] - ch["x1"])) < 0.25 * other["size"]
+            for other in beside
+        ):
+            out.append(ch)
+    return out
 
 
 def cut_rules(edges: list[dict]) -> list[dict]:

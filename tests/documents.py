@@ -608,6 +608,7 @@ def pdf(
     size: float = _SIZE,
     browser: bool = False,
     breaks: Callable[[Tbl, int], bool] = lambda table, row: False,
+    splits: Callable[[Tbl, int], bool] = lambda table, row: False,
     spill: bool = False,
     latin_digits: bool = False,
 ) -> Path:
@@ -622,11 +623,12 @@ def pdf(
     `size` points; a table is kept on one page.
 
     With `browser`, as a browser prints a web page (Chrome, Edge: 「打印 → 另存为 PDF」): a table runs on over pages,
-    a page ending before the row that no longer fits and before each row `breaks` picks, and it goes on at the top
-    of the next page with no rule drawn at the cut (a cell that goes on has no rule at its foot on the page before,
-    and the first row on the next page none at its top); the text of a cell merged over rows that the break cuts
-    is printed from the top of its part, its lines running on at the top of its part on the next page, or, with
-    `spill`, printed below its part on the page before (as Chrome prints a merged cell it laid out before it moved
+    a page ending before the row that no longer fits, before each row `breaks` picks and inside each row `splits`
+    picks, after its first line (as a browser breaks a row taller than a page), and it goes on at the top of the
+    next page with no rule drawn at the cut (a cell that goes on has no rule at its foot on the page before, and
+    the first row on the next page none at its top); the text of a cell that the break cuts is printed from the top
+    of its part, its lines running on at the top of its part on the next page, or, with `spill`, printed below its
+    part on the page before (as Chrome prints a merged cell it laid out before it moved
     the rows the page cannot hold). A note's mark written 「[^1]」 is printed as a browser prints <sup>1</sup>: five
     sixths the size, a third of the size higher. With `latin_digits`, the characters of ASCII (digits) are printed in a Latin
     font (text pasted from Word: Times New Roman, which Chrome prints in a Latin font such as DejaVu Sans) and the
@@ -643,7 +645,7 @@ def pdf(
                 out.y -= leading
             out.y -= 4
         else:
-            _pdf_table(out, part, bold_row, distributed, unruled, breaks if browser else None, spill)
+            _pdf_table(out, part, bold_row, distributed, unruled, (breaks, splits, spill) if browser else None)
     Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode(), latin_digits))
     return Path(path)
 
@@ -654,10 +656,9 @@ def _pdf_table(
     bold_row: Callable[[Tbl, int], bool],
     distributed: bool,
     unruled: Callable[[Tbl, int, int], bool],
-    breaks: Callable[[Tbl, int], bool] | None,
-    spill: bool,
+    browser: tuple[Callable[[Tbl, int], bool], Callable[[Tbl, int], bool], bool] | None,
 ) -> None:
-    """The table from `out.y` on; with `breaks`, as a browser prints it (see pdf)."""
+    """The table from `out.y` on; with `browser` (breaks, splits, spill), as a browser prints it (see pdf)."""
     width = (_PAGE[0] - 2 * _MARGIN) / table.cols
     scale = out.size / _SIZE
     line = _CELL_LINE * scale
@@ -672,15 +673,25 @@ def _pdf_table(
         rows, cols = table.span(r, c)
         if rows == 1:
             heights[r] = max(heights[r], len(lines(text, cols)) * line + 5 * scale)
-    out.room(sum(heights[1:] if breaks is None else heights[1:2]))
+    breaks, splits, spill = browser or (None, None, False)
+    out.room(sum(heights[1:] if browser is None else heights[1:2]))
     cut: list[int] = []  # the rows a page break comes before
-    at: dict[int, tuple[int, float]] = {}  # each row's page and top
+    frags: dict[int, list[tuple[int, float, float]]] = {}  # each row's page, top and bottom, on each page it is on
     for r in range(1, table.rows + 1):
-        if r > 1 and breaks is not None and (breaks(table, r) or out.y - heights[r] < _MARGIN):
+        height = heights[r]
+        if breaks and r > 1 and (breaks(table, r) or (out.y - height < _MARGIN and not splits(table, r))):
             out.new_page()
             cut.append(r)
-        at[r] = (len(out.pages) - 1, out.y)
-        out.y -= heights[r]
+        frags[r] = []
+        if splits and splits(
+            table, r
+        ):  # its first line on this page (of a row of one line: none), the rest on the next
+            held = 1 if height > 2 * line else 0
+            frags[r].append((len(out.pages) - 1, out.y, out.y - (1.5 * line if held else height / 2)))
+            out.new_page()
+            height -= held * line
+        frags[r].append((len(out.pages) - 1, out.y, out.y - height))
+        out.y -= height
     xs = [_MARGIN + width * i for i in range(table.cols + 1)]
     for r in range(1, table.rows + 1):
         for c in range(1, table.cols + 1):
@@ -688,14 +699,14 @@ def _pdf_table(
                 continue
             rows, cols = table.span(r, c)
             x0, x1 = xs[c - 1], xs[c - 1 + cols]
-            parts = [
-                [row for row in range(r, r + rows) if at[row][0] == page]
-                for page in sorted({at[row][0] for row in range(r, r + rows)})
-            ]
-            for n, part in enumerate(parts):  # the cell's part on each page it runs over
-                page, top = at[part[0]]
-                bottom = at[part[-1]][1] - heights[part[-1]]
-                rules = [(x0, top, x1, top)] if n == 0 and part[0] not in cut else []
+            parts: list[tuple[int, float, float]] = []  # the cell's part on each page it runs over
+            for page, top, bottom in (f for row in range(r, r + rows) for f in frags[row]):
+                if parts and parts[-1][0] == page:
+                    parts[-1] = (page, parts[-1][1], bottom)
+                else:
+                    parts.append((page, top, bottom))
+            for n, (page, top, bottom) in enumerate(parts):
+                rules = [(x0, top, x1, top)] if n == 0 and r not in cut else []
                 rules += [(x0, bottom, x1, bottom)] if n == len(parts) - 1 else []
                 rules += [(x0, top, x0, bottom)] if c == 1 or not unruled(table, r, c - 1) else []
                 rules += [] if unruled(table, r, c + cols - 1) else [(x1, top, x1, bottom)]
@@ -703,15 +714,13 @@ def _pdf_table(
                     out.rule(*rule, page=page)
             texts = lines(table.cells.get((r, c), ""), cols)
             if len(parts) == 1:  # centred in the cell
-                page, top = at[r]
-                bottom = top - sum(heights[r : r + rows])
+                page, top, bottom = parts[0]
                 spots = [
                     (page, (top + bottom) / 2 + (len(texts) - 1) * line / 2 - 3 * scale - i * line)
                     for i in range(len(texts))
                 ]
             else:  # from the top of its first part on, as a browser prints a cell cut by a page break
-                spans = [(at[p[0]][0], at[p[0]][1], at[p[-1]][1] - heights[p[-1]]) for p in parts]
-                spots = _running(texts, spans, line, spill)
+                spots = _running(texts, parts, line, spill)
             for text, (page, y) in zip(texts, spots):
                 if distributed and len(text) > 1 and NUMBER.fullmatch(text):
                     pitch = (x1 - x0 - 2 * _CELL_PAD - _advance(text[-1], out.size)) / (len(text) - 1)

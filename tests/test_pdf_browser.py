@@ -19,6 +19,7 @@ from test_pdf_pages import AGENCY, report
 from test_structure import VALUES
 
 from validator import check_paths
+from validator.sources.formats import load_file
 
 __all__ = ["report"]  # the fixture: the balanced report's parts as published, and the findings of it on one sheet
 
@@ -28,16 +29,18 @@ def _name(table: documents.Tbl) -> str:
     return {10: "表三", 15: "表四"}.get(table.cols) or table.cells[(1, 1)].removeprefix("第二十条")
 
 
-# Where pages end inside the tables: {table: the rows a page ends before}, and whether the text of a merged cell the
-# break cuts spills below its part (else it runs on at the top of the next page). 表三's rows: 1–3 its header, 4–5
-# 一、二, 6–27 三、本年度办理结果 (8–15 （三）不予公开, 16–18 （四）, 19–23 （五）, 24–26 （六）), 28 四、结转…
+# Where pages end inside the tables: {table: the rows a page ends before}, {table: the rows a page ends inside, after
+# their first line (a row taller than a page)}, and whether the text of a merged cell the break cuts spills below its
+# part (else it runs on at the top of the next page). 表三's rows: 1–3 its header, 4–5 一、二, 6–27 三、本年度办理结果
+# (7 （二）部分公开…, 8–15 （三）不予公开, 16–18 （四）, 19–23 （五）, 24–26 （六）), 28 四、结转…
 CUTS = {
-    "header-first-row": ({"第（一）项": [3], "表三": [2], "表四": [3]}, True),
-    "header-second-row": ({"第（六）项": [3], "表三": [3], "表四": [2]}, False),
-    "over-three-pages": ({"表三": [7, 20], "表四": [4]}, False),
-    "inside-groups": ({"第（五）项": [2], "表三": [9, 27]}, True),
-    "between-rows": ({"第（八）项": [3], "表三": [5, 28]}, False),
-    "every-group": ({"表三": [4, 15, 24]}, True),
+    "header-first-row": ({"第（一）项": [3], "表三": [2], "表四": [3]}, {}, True),
+    "header-second-row": ({"第（六）项": [3], "表三": [3], "表四": [2]}, {}, False),
+    "over-three-pages": ({"表三": [7, 20], "表四": [4]}, {}, False),
+    "inside-groups": ({"第（五）项": [2], "表三": [9, 27]}, {}, True),
+    "between-rows": ({"第（八）项": [3], "表三": [5, 28]}, {}, False),
+    "every-group": ({"表三": [4, 15, 24]}, {}, True),
+    "rows-split": ({"表四": [3]}, {"第（一）项": [3], "表三": [7, 24]}, False),
 }
 
 
@@ -45,19 +48,32 @@ CUTS = {
 def test_a_table_cut_by_a_page_break_without_a_rule_reads_as_one(report, tmp_path: Path, case: str) -> None:
     """Each part of a table that a page break cut is closed at the cut (the rule the browser left out), a cell left
     open there goes on at the top of the next page (「三、本年度办理结果」 over three pages; its text spilled below the
-    cut is still its own), and the cells under a closed one are a new row: the header's 「自然人」「总计」, the rows
-    and the label columns read as on one sheet, every relation checked."""
+    cut is still its own; a row split across the break is one row), and the cells under a closed one are a new row:
+    the header's 「自然人」「总计」, the rows and the label columns read as on one sheet, every relation checked."""
     parts, expected = report
-    cuts, spill = CUTS[case]
+    breaks, splits, spill = CUTS[case]
     path = documents.pdf(
-        parts, tmp_path / f"{case}.pdf", browser=True, breaks=lambda t, row: row in cuts.get(_name(t), ()), spill=spill
+        parts,
+        tmp_path / f"{case}.pdf",
+        browser=True,
+        breaks=lambda t, row: row in breaks.get(_name(t), ()),
+        splits=lambda t, row: row in splits.get(_name(t), ()),
+        spill=spill,
     )
     with pdfplumber.open(path) as pdf:  # a page after each cut starts with column rules and no rule across them
         opened = [page for page in pdf.pages if _opens_without_a_rule(page)]
-    assert len(opened) == sum(map(len, cuts.values()))
+    assert len(opened) == sum(map(len, [*breaks.values(), *splits.values()]))
     assert _findings(path) == expected
     (checked,) = check_paths([path])
     assert checked.coverage.checked == checked.coverage.total
+    sheet = load_file(path).grid.sheets[0]  # 表三 and 表四 read in the rows printed: a row split is one row
+    assert (_rows(sheet, "（七）总计"), _rows(sheet, "行政复议")) == (28, 4)
+
+
+def _rows(sheet, label: str) -> int:
+    """How many rows the table holding `label` is read in."""
+    table = next(sheet.origins[at].table for at, value in sheet.cells.items() if value == label)
+    return max(place.row for place in sheet.origins.values() if place.table == table)
 
 
 def _opens_without_a_rule(page) -> bool:

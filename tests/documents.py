@@ -611,6 +611,7 @@ def pdf(
     splits: Callable[[Tbl, int], bool] = lambda table, row: False,
     spill: bool = False,
     latin_digits: bool = False,
+    across: Callable[[Tbl], float] = lambda table: 1.0,
 ) -> Path:
     """A PDF written by hand, as WPS and PDF printers write one: paragraphs wrapped at the margin, ruled tables with
     their merges (each cell's lines centred), every glyph placed on its own in STSong-Light (Adobe's standard CJK
@@ -620,7 +621,8 @@ def pdf(
     `unruled` picks have no rule printed on their right (the author removed it). With `named`, the text layer
     names the characters it maps otherwise, as Chrome and Edge name a glyph the font shares with a radical by the
     radical (一 as ⼀): the glyphs are written by CID with a ToUnicode map, as Chrome writes them. Text is printed in
-    `size` points; a table is kept on one page.
+    `size` points; a table is kept on one page, printed across the share of the text's width `across` gives it (a
+    browser sizes a table by its content).
 
     With `browser`, as a browser prints a web page (Chrome, Edge: 「打印 → 另存为 PDF」): a table runs on over pages,
     a page ending before the row that no longer fits, before each row `breaks` picks and inside each row `splits`
@@ -645,7 +647,8 @@ def pdf(
                 out.y -= leading
             out.y -= 4
         else:
-            _pdf_table(out, part, bold_row, distributed, unruled, (breaks, splits, spill) if browser else None)
+            browsed = (breaks, splits, spill) if browser else None
+            _pdf_table(out, part, bold_row, distributed, unruled, browsed, across(part))
     Path(path).write_bytes(_pdf_file(out.pages, out.to_unicode(), latin_digits))
     return Path(path)
 
@@ -657,9 +660,10 @@ def _pdf_table(
     distributed: bool,
     unruled: Callable[[Tbl, int, int], bool],
     browser: tuple[Callable[[Tbl, int], bool], Callable[[Tbl, int], bool], bool] | None,
+    share: float = 1.0,
 ) -> None:
     """The table from `out.y` on; with `browser` (breaks, splits, spill), as a browser prints it (see pdf)."""
-    width = (_PAGE[0] - 2 * _MARGIN) / table.cols
+    width = (_PAGE[0] - 2 * _MARGIN) * share / table.cols
     scale = out.size / _SIZE
     line = _CELL_LINE * scale
 

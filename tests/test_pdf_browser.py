@@ -9,6 +9,7 @@ gets the findings of the same report on one sheet.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import documents
@@ -118,4 +119,24 @@ def test_a_note_mark_printed_as_a_browser_prints_it_is_no_digit(report, tmp_path
     path = documents.pdf(parts, tmp_path / "noted.pdf", size=16, browser=True, latin_digits=True)
     with pdfplumber.open(path) as pdf:  # the marks, smaller than the text
         assert {ch["text"] for page in pdf.pages for ch in page.chars if ch["size"] < 15} == {"1", "2"}
+    assert _findings(path) == expected
+
+
+def test_a_part_keeps_the_columns_its_page_draws(report, tmp_path: Path) -> None:
+    """表四 printed narrower than 表三 (a browser sizes a table by its content), two of its column rules 1.4 and 2.7
+    points beside 表三's: pdfplumber moves rules that close together to one place, so 表四's part under 表三 would
+    lose the columns of its part on the next page. Each part keeps the rules its page draws, and 表四's parts read as
+    one table."""
+    parts, expected = report
+    path = documents.pdf(
+        parts,
+        tmp_path / "narrower.pdf",
+        browser=True,
+        breaks=lambda t, row: row == {"表三": 2, "表四": 3}.get(_name(t)),
+        across=lambda t: 0.8945 if _name(t) == "表四" else 1.0,
+    )
+    with pdfplumber.open(path) as pdf:  # 表三's last part and 表四's first on one page: rules 2.7 points apart
+        shared = next(page for page in pdf.pages if len(page.find_tables()) == 2)
+        rules = sorted({round(e["x0"], 1) for e in shared.edges if e["orientation"] == "v"})
+    assert any(0 < b - a < 3 for a, b in pairwise(rules))
     assert _findings(path) == expected

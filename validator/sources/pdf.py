@@ -23,7 +23,7 @@ from validator.sources.document import (
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.sources.pdfprint import baseline, cell_texts, closed, cut_rules, superscripts, text_lines
+from validator.sources.pdfprint import baseline, cell_texts, closed, cut_rules, drawn, superscripts, text_lines
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
@@ -286,7 +286,9 @@ def _table_piece(found, page_number: int) -> _Piece:
     x0, top, x1, bottom = found.bbox
     chars = [ch for ch in found.page.chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"]]
     chars = [ch for ch in chars if ch["bottom"] <= bottom]
-    cells = [(cell, _unspread(cell, text, chars)) for cell, text in cell_texts(found)]
+    texts = cell_texts(found)
+    sides = drawn(found, found.page.edges)
+    cells = [(sides[cell], _unspread(sides[cell], text, chars)) for cell, text in texts]
     printed = [ch for ch in chars if ch["text"].strip()]
     boxes = [(cell, text, bool(text) and _full(cell, printed)) for cell, text in cells]
     xs = tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))

@@ -79,6 +79,27 @@ def superscripts(chars: list[dict]) -> list[dict]:
     return out
 
 
+def drawn(found, edges: list[dict]) -> dict[tuple, tuple]:
+    """Each cell of the table `found` with its sides on the table's own rules. pdfplumber moves rules standing within
+    3 points of each other to one place (their mean), across all the tables of a page: a column rule of 表四 three
+    points beside one of 表三 above it is moved towards it, and a part of 表四 cut by the page break no longer has the
+    columns of its part on the next page. The rules are moved so again, but those of the table alone: the rules
+    that run beside its rows."""
+    from pdfplumber.utils import cluster_list
+
+    _, top, _, bottom = found.bbox
+    beside = [e for e in edges if e["orientation"] == "v" and e["height"] >= _MEET]
+    beside = [e["x0"] for e in beside if e["top"] < bottom and e["bottom"] > top]  # the table's rows
+    places = [sum(c) / len(c) for c in cluster_list(beside, _MEET)]
+
+    def side(x: float) -> float:
+        near = min(places, key=lambda p: abs(p - x), default=x)
+        return near if abs(near - x) <= _MEET + 1 else x
+
+    cells = [cell for row in found.rows for cell in row.cells if cell is not None]
+    return {c: (side(c[0]), c[1], side(c[2]), c[3]) for c in cells}
+
+
 def cut_rules(edges: list[dict]) -> list[dict]:
     """Rules across a table where a page break cut it and the printer drew none, for pdfplumber's find_tables.
 

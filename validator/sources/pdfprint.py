@@ -1,6 +1,6 @@
 """How PDF printers lay out what the PDF reader reads: text lines and a table cell's lines by their baseline,
-whatever each character's font; superscripts (a note's mark) by theirs; and the rules a browser leaves out where a
-page break cuts a table."""
+whatever each character's font; superscripts (a note's mark) by theirs; a table's columns on its own rules; and the
+rules a browser leaves out where a page break cuts a table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from operator import itemgetter
 
 _MEET = 3.0  # points: rules this close meet (pdfplumber's snap and join tolerance); shorter ones are no rules
 _LINE = 3.0  # points: characters whose baselines are this close stand on one line (pdfplumber's y_tolerance)
+_GAP = 3.0  # points: a gap this wide parts two words (pdfplumber's x_tolerance)
 _SMALLER = 0.9  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
 
 
@@ -27,15 +28,38 @@ def text_lines(chars: list[dict]) -> list[dict]:
     from pdfplumber.utils.text import chars_to_textmap
 
     upright = [ch for ch in chars if ch["upright"]]
-    lines = []
-    for line in cluster_objects(upright, baseline, _LINE):
-        line.sort(key=itemgetter("x0"))
-        # one line: words are parted by the gaps between them alone, not by the tops of their boxes
-        lines += chars_to_textmap(line, y_tolerance=max(ch["size"] for ch in line)).extract_text_lines()
+    lines = [_written(sorted(line, key=itemgetter("x0"))) for line in cluster_objects(upright, baseline, _LINE)]
     turned = [ch for ch in chars if not ch["upright"]]
-    if turned:
+    if turned:  # vertical text, as pdfplumber reads it
         lines += chars_to_textmap(turned).extract_text_lines()
-    return sorted(lines, key=itemgetter("top", "x0"))
+    return sorted((line for line in lines if line), key=itemgetter("top", "x0"))
+
+
+def _written(line: list[dict]) -> dict | None:
+    """A line's characters, left to right, as pdfplumber writes a line: its words parted by one space where a space
+    or a gap wider than 3 points stands (or where a character begins left of the one before it)."""
+    from pdfplumber.utils.text import LIGATURES
+
+    words: list[list[dict]] = []
+    for ch in line:
+        if ch["text"].isspace():
+            words.append([])
+        elif words and words[-1] and words[-1][-1]["x0"] <= ch["x0"] <= words[-1][-1]["x1"] + _GAP:
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    words = [word for word in words if word]
+    if not words:
+        return None
+    shown = [ch for word in words for ch in word]
+    return {
+        "text": " ".join("".join(LIGATURES.get(ch["text"], ch["text"]) for ch in word) for word in words),
+        "x0": min(ch["x0"] for ch in shown),
+        "x1": max(ch["x1"] for ch in shown),
+        "top": min(ch["top"] for ch in shown),
+        "bottom": max(ch["bottom"] for ch in shown),
+        "chars": shown,
+    }
 
 
 def cell_texts(found) -> list[tuple[tuple[float, float, float, float], str]]:

@@ -557,6 +557,12 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     assert proc.returncode == EXIT_FINDINGS
     listed = [Path(r["file"]).as_posix() for r in results(proc)]
     assert listed == ["a.xlsx", "a2.xlsx", "a10.xlsx", "乡镇/b.xlsx"]  # in natural order, as batch lists them
+    # What it left out is told in one line on stderr, as a batch tells it, the copy beside its original named
+    assert proc.stderr.strip() == (
+        "跳过 6 个文件，其中 1 个是与原文件放在同一文件夹中的标注副本（a.校验.xlsx）：按本工具在原文件旁生成的副本处理，"
+        "未校验，其中填写的单位说明也未读取。如果是单位报回、应以其为准的标注副本，请把同一文件夹中的原文件移出后重新运行；"
+        "其余 5 个（.~a.校验.1a2b3c4d.xlsx、__MACOSX/._a.xlsx、a.bak.xlsx 等 5 个）不是报告，或是备份、临时文件等。"
+    )
     proc = run("check", ".", "--out", "标注", cwd=tmp_path)
     assert (tmp_path / "标注" / "a.校验.xlsx").is_file() and (tmp_path / "标注" / "乡镇" / "b.校验.xlsx").is_file()
     (tmp_path / "空").mkdir()

@@ -345,7 +345,7 @@ def _check(args: argparse.Namespace) -> int:
 
     guard.start()  # the reading worker imports its readers while this process imports the checking core
     with _imports_uncollected(args.own_process):
-        from validator.batch.inputs import named_reports
+        from validator.batch.inputs import folder_skips, named_reports, skipped_notice
         from validator.engine import check_paths
         from validator.render.json import dumps, results_document
         from validator.render.table import print_reports
@@ -359,6 +359,7 @@ def _check(args: argparse.Namespace) -> int:
             return EXIT_WRITE
     decisions = _load_decisions(args)
     inputs = named_reports(args.files)
+    skipped = folder_skips(args.files)  # before the copies this run writes beside the reports
     reports = check_paths([path for path, _ in inputs], template)
     if decisions:
         from validator.rounds.decide import apply_decisions
@@ -371,6 +372,8 @@ def _check(args: argparse.Namespace) -> int:
         print(dumps(results_document(reports, written.copies)))
     else:
         print_reports(reports, written.copies)
+    if skipped:  # on stderr: the JSON on stdout stays whole
+        print(skipped_notice(skipped), file=sys.stderr)
     return _exit_code([r.status for r in reports], any(r.blocking for r in reports), written.ok)
 
 

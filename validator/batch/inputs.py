@@ -126,6 +126,59 @@ def named_reports(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     return list(zip(files, distinct_names(names)))
 
 
+def folder_skips(paths: Sequence[str | Path]) -> list[Skipped]:
+    """The files in the folders of `paths` that `nianbao check` does not check (engine.workbook_paths leaves them
+    out), each named as named_reports names the reports and with the reason a batch gives: an annotated copy or
+    backup beside its original, a lock file, a file that is no report… A .zip in a folder is not extracted: a batch
+    checks the reports in it."""
+    out: list[Skipped] = []
+    roots: set[str] = set()
+    for path in map(Path, paths):
+        root = input_name(path, roots)
+        if not is_folder(path):
+            continue
+        checked = {file for file, _ in workbook_paths([path])}
+        files = [f for f in path.rglob("*") if f.is_file() and f not in checked]
+        beside = names_by_folder(f for f in path.rglob("*") if f.is_file())
+        for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
+            relative = f.relative_to(path).as_posix()
+            name = relative if len(paths) == 1 else f"{root}/{relative}"
+            reason = skip_reason(PurePosixPath(name), beside[f.parent]) or _ZIP_IN_FOLDER
+            out.append(Skipped(name, reason, copy_original(f.name, beside[f.parent])))
+    return out
+
+
+_ZIP_IN_FOLDER = "压缩包，nianbao check 不解压。请解压后再校验，或用 nianbao batch 校验其中的报告"
+
+
+def skipped_notice(skipped: Sequence[Skipped], listed: str | None = None) -> str:
+    """How many files were skipped and why, in one sentence (Chinese), the annotated copies among them apart: a copy
+    lying beside its original is taken as this tool's output, but it may be a copy an agency returned, its 单位说明
+    typed in. `listed`: where every skipped file is listed with its reason (a batch's 汇总.xlsx); without it, the
+    other files are named here too, the first few of them."""
+    copies = [s for s in skipped if s.original]
+    others = [s for s in skipped if not s.original]
+    see = f"（见 {listed}）" if listed else ""
+    named = "" if listed else _named([s.name for s in others])
+    if not copies:
+        return f"跳过 {len(skipped)} 个文件{named}：不是报告，或是本工具生成的备份、Office 临时文件等{see}。"
+    text = (
+        f"跳过 {len(skipped)} 个文件{see}，其中 {len(copies)} 个是与原文件放在同一文件夹中的"
+        f"标注副本{_named([s.name for s in copies])}：按本工具在原文件旁生成的副本处理，未校验，"
+        "其中填写的单位说明也未读取。如果是单位报回、应以其为准的标注副本，请把同一文件夹中的原文件移出后重新运行"
+    )
+    return text + (f"；其余 {len(others)} 个{named}不是报告，或是备份、临时文件等。" if others else "。")
+
+
+_NAMED = 3  # skipped files named in a notice
+
+
+def _named(names: Sequence[str]) -> str:
+    """ "（a、b、c 等 N 个）": the first few names, or nothing without names."""
+    more = f" 等 {len(names)} 个" if len(names) > _NAMED else ""
+    return f"（{'、'.join(names[:_NAMED])}{more}）" if names else ""
+
+
 def _real(f: Path, folders: dict[Path, Path]) -> Path:
     """Where a file really is: in its folder's real path, unless it is a link itself."""
     if f.is_symlink():

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from validator.batch.inputs import Skipped
+from validator.batch.inputs import skipped_notice
 from validator.batch.outcome import Outcome
 from validator.batch.rows import FAILED, NOT_RESUBMITTED, PASSED, ROUND_COLUMNS, UNREADABLE, status
 
@@ -61,7 +61,7 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
             f"（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。"
         )
     if batch.skipped:
-        lines.append(_skipped(batch.skipped))
+        lines.append(skipped_notice(batch.skipped, "汇总.xlsx「未校验的文件」"))
     if batch.missing:
         lines.append(f"上年报送、本年未报送的单位 {len(batch.missing)} 个（见 汇总.xlsx 和 report.html）。")
     if batch.absent is not None:
@@ -83,19 +83,3 @@ def _files(files: Sequence[str], what: str) -> list[str]:
     """ "N 个是<what>：a、b、c 等 N 个", or nothing without files."""
     more = f" 等 {len(files)} 个" if len(files) > _NAMED else ""
     return [f"{len(files)} 个是{what}：{'、'.join(files[:_NAMED])}{more}"] if files else []
-
-
-def _skipped(skipped: Sequence[Skipped]) -> str:
-    """How many files were skipped, and the annotated copies among them apart: a copy lying beside its original is
-    taken as this tool's output, but it may be a copy an agency returned, its 单位说明 typed in."""
-    copies = [s for s in skipped if s.original]
-    if not copies:
-        return f"跳过 {len(skipped)} 个文件：不是报告，或是本工具生成的备份、Office 临时文件等（见 汇总.xlsx「未校验的文件」）。"
-    more = f" 等 {len(copies)} 个" if len(copies) > _NAMED else ""
-    text = (
-        f"跳过 {len(skipped)} 个文件（见 汇总.xlsx「未校验的文件」），其中 {len(copies)} 个是与原文件放在同一文件夹中的"
-        f"标注副本（{'、'.join(s.name for s in copies[:_NAMED])}{more}）：按本工具在原文件旁生成的副本处理，未校验，"
-        "其中填写的单位说明也未读取。如果是单位报回、应以其为准的标注副本，请把同一文件夹中的原文件移出后重新运行"
-    )
-    others = len(skipped) - len(copies)
-    return text + (f"；其余 {others} 个不是报告，或是备份、临时文件等。" if others else "。")

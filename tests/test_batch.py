@@ -73,6 +73,9 @@ def test_results_jsonl_has_every_finding_and_nothing_else(run: Run, expected_fin
     assert found == expected_findings
     assert {d["file"] for d in run.docs if d["status"] == "unreadable"} == run.exp.unreadable
     assert {d["file"] for d in run.docs} == set(run.exp.sources) | run.exp.unreadable
+    # what an unreadable file's bytes were, when known: the compound file is an old Excel one, the text nothing known
+    unread = {d["file"]: d["source_format"] for d in run.docs if d["status"] == "unreadable"}
+    assert unread == {"本年/旧版.xls": "xls", "本年/损坏.xlsx": None}
 
 
 def test_results_csv_has_every_finding_and_each_unreadable_file(run: Run, expected_findings: set[Finding]):

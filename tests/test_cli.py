@@ -291,20 +291,27 @@ def _zip_bomb(path: Path) -> None:
                 fh.write(chunk)
 
 
-# name → (file name, what the Chinese message must say)
+# name → (file name, what the Chinese message must say, the format its bytes are reported as: null when not read or
+# not recognised)
 UNREADABLE = {
-    "missing": ("missing.xlsx", "找不到文件"),
-    "random_bytes": ("random.xlsx", "不是 Excel 工作簿"),
-    "legacy_xls": ("legacy.xls", "旧版"),
-    "legacy_et": ("legacy.et", "旧版"),
-    "encrypted": ("encrypted.xlsx", "密码"),
-    "truncated": ("truncated.xlsx", "不完整"),
-    "zip_not_workbook": ("archive.xlsx", "压缩包"),
-    "zip_of_workbooks": ("报送.zip", "其中有 2 个工作簿，不是单个工作簿。请解压后校验其中的工作簿，或用 nianbao batch"),
-    "ods": ("spreadsheet.xlsx", ".ods"),
-    "zip_bomb": ("bomb.xlsx", "异常庞大"),
-    "directory": ("folder.xlsx", "文件夹"),
-    "name_too_long": ("a" * 300 + ".xlsx", "无法打开文件"),
+    "missing": ("missing.xlsx", "找不到文件", None),
+    "random_bytes": ("random.xlsx", "不是 Excel 工作簿", None),
+    "legacy_xls": ("legacy.xls", "旧版", "xls"),
+    "legacy_et": ("legacy.et", "旧版", "xls"),
+    "encrypted": ("encrypted.xlsx", "密码", "xlsx"),
+    "truncated": ("truncated.xlsx", "不完整", "xlsx"),
+    "zip_not_workbook": ("archive.xlsx", "压缩包", None),
+    "zip_of_workbooks": (
+        "报送.zip",
+        "其中有 2 个工作簿，不是单个工作簿。请解压后校验其中的工作簿，或用 nianbao batch",
+        None,
+    ),
+    "ods": ("spreadsheet.xlsx", ".ods", "ods"),
+    "zip_bomb": ("bomb.xlsx", "异常庞大", "xlsx"),
+    "directory": ("folder.xlsx", "文件夹", None),
+    "name_too_long": ("a" * 300 + ".xlsx", "无法打开文件", None),
+    "broken_pdf": ("年报.pdf", "PDF 文件已损坏或不完整", "pdf"),
+    "empty_page": ("年报.xlsx.html", "网页中没有年报的表格和章节", "html"),
 }
 
 
@@ -328,8 +335,12 @@ def unreadable_run(balanced: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         zf.writestr("content.xml", "<office:document-content/>")
     _zip_bomb(folder / "bomb.xlsx")
     (folder / "folder.xlsx").mkdir()
+    (folder / "年报.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 16)
+    (folder / "年报.xlsx.html").write_text(
+        "<html><head><title>年报</title></head><body></body></html>", encoding="utf-8"
+    )
     before = listing(folder)
-    names = [name for name, _ in UNREADABLE.values()]
+    names = [name for name, *_ in UNREADABLE.values()]
     proc = run("check", *names, "--format", "json", cwd=folder)
     assert proc.returncode == EXIT_UNREADABLE, proc.stdout + proc.stderr
     reports = results(proc)
@@ -346,6 +357,7 @@ def test_check_unreadable(case: str, unreadable_run: tuple[set, set, dict, str])
     assert r["template"] is None
     assert CJK.search(r["error"]), r["error"]
     assert UNREADABLE[case][1] in r["error"], r["error"]
+    assert r["source_format"] == UNREADABLE[case][2]  # what the file was, never "xlsx" for any file
     assert "请" in r["error"], f"the message should say what to do: {r['error']}"
     assert r["counts"] == {"error": 0, "warning": 0, "info": 0}
     assert r["findings"] == []

@@ -1161,7 +1161,8 @@ def test_word_97_without_libreoffice_says_how_to_save_as_docx(corpus, tmp_path: 
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # soffice cannot be found
     done = _cli("check", str(doc), "--format", "json", env=env)
     assert done.returncode == 2
-    assert LEGACY_WORD in json.loads(done.stdout)["results"][0]["error"]
+    (result,) = json.loads(done.stdout)["results"]
+    assert LEGACY_WORD in result["error"] and result["source_format"] == "doc"  # what it is, though not read
 
 
 def test_word_97_is_converted_by_libreoffice(corpus, tmp_path: Path) -> None:
@@ -1177,7 +1178,8 @@ def test_ofd_is_not_supported_yet(tmp_path: Path) -> None:
         zf.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>')
     done = _cli("check", str(ofd), "--format", "json")
     assert done.returncode == 2
-    assert OFD_UNSUPPORTED in json.loads(done.stdout)["results"][0]["error"]
+    (result,) = json.loads(done.stdout)["results"]
+    assert OFD_UNSUPPORTED in result["error"] and result["source_format"] == "ofd"
 
 
 def test_a_folder_of_documents_is_checked_with_each_format_named(corpus, tmp_path: Path) -> None:

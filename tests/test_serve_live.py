@@ -177,6 +177,11 @@ def test_upload_page_and_dashboard_in_a_browser(server: Live, demo: Path, online
     copy = httpx.get(link)
     assert copy.status_code == 200 and copy.content[:2] == b"PK"
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    # a PDF that cannot be read: why, and nothing about where its findings are placed nor about its copy
+    (broken := tmp_path / "年报.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    browser.find_element(By.ID, "file").send_keys(str(broken))
+    said = wait.until(lambda b: [s for s in b.find_elements(By.CSS_SELECTOR, "section.report") if "年报.pdf" in s.text])
+    assert "PDF 文件已损坏或不完整" in said[0].text and "原文件是" not in said[0].text, said[0].text
 
     browser.get(f"{server.url}/office")
     assert browser.current_url.endswith("/office/login")

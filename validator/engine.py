@@ -176,7 +176,7 @@ def _read(path: Path, read: Callable[[Path], Loaded]) -> _Entry:
         report.sha256 = loaded.sha256
         return report, loaded.grid
     except ReadError as exc:
-        report.error, report.failure = exc.message, "unreadable"
+        report.error, report.failure, report.source_format = exc.message, "unreadable", exc.fmt
     except Exception as exc:  # a workbook shaped like nothing we foresaw must not stop the other files
         _internal_error(report, exc)
     return report, None

@@ -278,7 +278,9 @@ class FileReport:
     failure: Literal["unreadable", "internal"] | None = None
     notices: list[str] = field(default_factory=list)  # Chinese notes about the check itself
     coverage: Coverage | None = None  # None when the file was not checked
-    source_format: str = "xlsx"  # html, docx, pdf: a published document read as one sheet
+    # xlsx, or html, docx, pdf…: a published document read as one sheet; for a file that could not be read, what its
+    # bytes were recognised as (sources.sniff.file_format), None when they were not read or not recognised
+    source_format: str | None = None
     origins: dict[tuple[str, int, int], Place] = field(default_factory=dict)  # (sheet, row, col) → place in it
 
     localisation: Localisation = field(default_factory=Localisation)  # the correction the equations call for

@@ -44,6 +44,19 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
     limits = limits or Limits.from_env()
     data = read_regular(path, limits)
     fmt = file_format(data)
+    try:
+        return _load(data, fmt, path, exact, limits)
+    except ReadError as exc:
+        exc.fmt = _UNREAD_XLSX.get(exc.reason, fmt) if fmt == "xlsx" else fmt
+        raise
+
+
+# "xlsx" is also what file_format says of bytes it leaves to open_package to explain: bytes it does not know or a zip
+# of other files (no workbook: unknown), and an OLE compound file without a stream to convert (a .xls or .et).
+_UNREAD_XLSX: dict[str, str | None] = {"not_workbook": None, "legacy": "xls"}
+
+
+def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits) -> Loaded:
     if fmt == "ofd":
         raise ReadError(OFD_UNSUPPORTED, "unsupported")
     digest = hashlib.sha256(data).hexdigest()

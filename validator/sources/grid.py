@@ -24,10 +24,11 @@ class Uncached(str):
 class ReadError(Exception):
     """The file cannot be read as a workbook; the message is Chinese and says what to do."""
 
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: str, reason: str, fmt: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason  # short English tag: missing, legacy, encrypted, corrupt, not_workbook, too_large
+        self.fmt = fmt  # what the bytes were sniffed as (sniff.file_format), when they were read and that is known
 
 
 class FurtherReport(NamedTuple):

@@ -2,7 +2,7 @@
 loads workbooks sent by validator.sources.guard.
 
 Requests and answers are pickles on stdin/stdout. A request is (path, exact, limits); the answer is
-("ok", Loaded), ("refused", message, reason) or ("failed", traceback text). A native reader that aborts takes
+("ok", Loaded), ("refused", message, reason, format) or ("failed", traceback text). A native reader that aborts takes
 only this process down; the guard tells the user and starts a new one.
 """
 
@@ -55,7 +55,7 @@ def serve(requests, answers) -> None:
         try:
             answer = ("ok", load(path, exact, limits))
         except ReadError as exc:
-            answer = ("refused", exc.message, exc.reason)
+            answer = ("refused", exc.message, exc.reason, exc.fmt)
         except MemoryError:
             answer = ("memory",)
         except Exception:

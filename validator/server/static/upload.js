@@ -37,7 +37,7 @@
     var counts = result.counts || {};
     var lines = el("ul");
     lines.appendChild(el("li", "模板：" + (result.template || "未识别")));
-    if (FORMAT[result.source_format]) {
+    if (result.status === "checked" && FORMAT[result.source_format]) {  // an unreadable file's format: no copy of it
       lines.appendChild(el("li", "原文件是" + FORMAT[result.source_format] + "：问题位置指原文中的位置，标注副本是按原样转换为官方模板后的工作簿。"));
     }
     var settled = result.settled || {};

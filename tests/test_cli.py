@@ -562,7 +562,15 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
     for name in ("a.xlsx", "a10.xlsx", "a2.xlsx"):
         copy(balanced, tmp_path / name)
     copy(books / "wrong.xlsx", tmp_path / "乡镇" / "b.xlsx")
-    for skipped in ("a.校验.xlsx", "a.bak.xlsx", "~$a.xlsx", "说明.txt", ".~a.校验.1a2b3c4d.xlsx", "__MACOSX/._a.xlsx"):
+    for skipped in (
+        "a.校验.xlsx",
+        "a.bak.xlsx",
+        "~$a.xlsx",
+        "说明.txt",
+        ".~a.校验.1a2b3c4d.xlsx",
+        "__MACOSX/._a.xlsx",
+        "报送.zip",
+    ):
         (tmp_path / skipped).parent.mkdir(exist_ok=True)
         copy(balanced, tmp_path / skipped)
     proc = run("check", ".", "--format", "json", "--no-annotate", cwd=tmp_path)
@@ -574,6 +582,7 @@ def test_check_a_folder(balanced: Path, books: Path, tmp_path: Path) -> None:
         "跳过 6 个文件，其中 1 个是与原文件放在同一文件夹中的标注副本（a.校验.xlsx）：按本工具在原文件旁生成的副本处理，"
         "未校验，其中填写的单位说明也未读取。如果是单位报回、应以其为准的标注副本，请把同一文件夹中的原文件移出后重新运行；"
         "其余 5 个（.~a.校验.1a2b3c4d.xlsx、__MACOSX/._a.xlsx、a.bak.xlsx 等 5 个）不是报告，或是备份、临时文件等。"
+        "另跳过 1 个 .zip 压缩包（报送.zip）：nianbao check 不解压，请解压后再校验，或用 nianbao batch 校验其中的报告。"
     )
     proc = run("check", ".", "--out", "标注", cwd=tmp_path)
     assert (tmp_path / "标注" / "a.校验.xlsx").is_file() and (tmp_path / "标注" / "乡镇" / "b.校验.xlsx").is_file()

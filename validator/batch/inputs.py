@@ -155,7 +155,20 @@ def skipped_notice(skipped: Sequence[Skipped], listed: str | None = None) -> str
     """How many files were skipped and why, in one sentence (Chinese), the annotated copies among them apart: a copy
     lying beside its original is taken as this tool's output, but it may be a copy an agency returned, its 单位说明
     typed in. `listed`: where every skipped file is listed with its reason (a batch's 汇总.xlsx); without it, the
-    other files are named here too, the first few of them."""
+    other files are named here too, the first few of them. The .zip files `nianbao check` found in a folder (a batch
+    extracts them) are told apart: they hold reports."""
+    archives = [s for s in skipped if s.reason == _ZIP_IN_FOLDER]
+    rest = [s for s in skipped if s.reason != _ZIP_IN_FOLDER]
+    told = _notice(rest, listed) if rest else ""
+    if archives:
+        told += (
+            f"{'另' if rest else ''}跳过 {len(archives)} 个 .zip 压缩包{_named([s.name for s in archives])}："
+            "nianbao check 不解压，请解压后再校验，或用 nianbao batch 校验其中的报告。"
+        )
+    return told
+
+
+def _notice(skipped: Sequence[Skipped], listed: str | None) -> str:
     copies = [s for s in skipped if s.original]
     others = [s for s in skipped if not s.original]
     see = f"（见 {listed}）" if listed else ""

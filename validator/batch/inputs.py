@@ -138,8 +138,9 @@ def folder_skips(paths: Sequence[str | Path]) -> list[Skipped]:
         if not is_folder(path):
             continue
         checked = {file for file, _ in workbook_paths([path])}
-        files = [f for f in path.rglob("*") if f.is_file() and f not in checked]
-        beside = names_by_folder(f for f in path.rglob("*") if f.is_file())
+        every = [f for f in path.rglob("*") if f.is_file()]
+        beside = names_by_folder(every)
+        files = [f for f in every if f not in checked]
         for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
             relative = f.relative_to(path).as_posix()
             name = relative if len(paths) == 1 else f"{root}/{relative}"
@@ -183,13 +184,18 @@ def _notice(skipped: Sequence[Skipped], listed: str | None) -> str:
     return text + (f"；其余 {len(others)} 个{named}不是报告，或是备份、临时文件等。" if others else "。")
 
 
-_NAMED = 3  # skipped files named in a notice
+_NAMED = 3  # files named in a one-line notice; the outputs list them all
+
+
+def first_names(names: Sequence[str], unit: str = "个") -> str:
+    """ "a、b、c 等 N 个": the first few names, and how many there are when they are more."""
+    more = f" 等 {len(names)} {unit}" if len(names) > _NAMED else ""
+    return "、".join(names[:_NAMED]) + more
 
 
 def _named(names: Sequence[str]) -> str:
-    """ "（a、b、c 等 N 个）": the first few names, or nothing without names."""
-    more = f" 等 {len(names)} 个" if len(names) > _NAMED else ""
-    return f"（{'、'.join(names[:_NAMED])}{more}）" if names else ""
+    """ "（a、b、c 等 N 个）", or nothing without names."""
+    return f"（{first_names(names)}）" if names else ""
 
 
 def _real(f: Path, folders: dict[Path, Path]) -> Path:

@@ -13,11 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from validator.batch.inputs import skipped_notice
+from validator.batch.inputs import first_names, skipped_notice
 from validator.batch.outcome import Outcome
 from validator.batch.rows import FAILED, NOT_RESUBMITTED, PASSED, ROUND_COLUMNS, UNREADABLE, status
-
-_NAMED = 3  # unreadable files named in the summary; the outputs list them all
 
 
 @dataclass
@@ -55,9 +53,8 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
     ]
     unreadable = [d["file"] for d in batch.docs if status(d) == UNREADABLE]
     if unreadable:
-        more = f" 等 {len(unreadable)} 份" if len(unreadable) > _NAMED else ""
         lines.append(
-            f"{UNREADABLE}：{'、'.join(unreadable[:_NAMED])}{more}"
+            f"{UNREADABLE}：{first_names(unreadable, '份')}"
             f"（原因见 汇总.xlsx「汇总」表的「主要错误」列，或 report.html）。"
         )
     if batch.skipped:
@@ -81,5 +78,4 @@ def print_summary(console: Console, batch: Batch, out: Path) -> None:
 
 def _files(files: Sequence[str], what: str) -> list[str]:
     """ "N 个是<what>：a、b、c 等 N 个", or nothing without files."""
-    more = f" 等 {len(files)} 个" if len(files) > _NAMED else ""
-    return [f"{len(files)} 个是{what}：{'、'.join(files[:_NAMED])}{more}"] if files else []
+    return [f"{len(files)} 个是{what}：{first_names(files)}"] if files else []

@@ -65,13 +65,20 @@ def workbook_type(pkg: Package) -> tuple[str, str]:
     return (".xlsm", MACRO_BOOK_TYPE) if macros else (".xlsx", BOOK_TYPE)
 
 
-def _suffixes(source: Path) -> tuple[str, str]:
-    """(the source's own extension, its annotated copy's), as its workbook content type wants them."""
-    own, copy_type = workbook_type(Package.open(source))
+def _suffixes(source: Path, pkg: Package | None) -> tuple[str, str]:
+    """(the source's own extension, its annotated copy's), as its workbook content type wants them; `pkg` is the
+    source's package when it is open already."""
+    own, copy_type = workbook_type(pkg or Package.open(source))
     return own, WORKBOOK_TYPES[copy_type][0]
 
 
-def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = False, name: str | None = None) -> Path:
+def annotated_path(
+    source: Path,
+    out_dir: Path | None = None,
+    refresh: bool = False,
+    name: str | None = None,
+    pkg: Package | None = None,
+) -> Path:
     """`<stem>.校验.xlsx` (`.xlsm` for a macro-enabled workbook or template, by its content type) beside the source or
     in out_dir; the stem is that of `name` when given (the name the file is reported under, a batch's 年报~2.xlsx), else
     the source's.
@@ -81,14 +88,14 @@ def annotated_path(source: Path, out_dir: Path | None = None, refresh: bool = Fa
     """
     stem = PurePosixPath(name).stem if name else source.stem
     stem = stem.removesuffix(ANNOTATED_SUFFIX) if refresh else stem
-    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffixes(source)[1]}"
+    return (out_dir or source.parent) / f"{stem}{ANNOTATED_SUFFIX}{_suffixes(source, pkg)[1]}"
 
 
-def backup_path(source: Path) -> Path:
+def backup_path(source: Path, pkg: Package | None = None) -> Path:
     """`<stem>.bak.xlsx` beside the source, with the extension its content type wants (.xlsm, .xltx…: the backup is
     the source's bytes); `.bak2`, `.bak3`… when earlier backups exist, so that the first backup, which holds the
     user's original, is never overwritten."""
-    suffix = _suffixes(source)[0]
+    suffix = _suffixes(source, pkg)[0]
     names = (f"{source.stem}.bak{n or ''}{suffix}" for n in itertools.chain([0], itertools.count(2)))
     return next(path for path in map(source.with_name, names) if not path.exists())
 
@@ -140,8 +147,9 @@ def write_annotated(
     if in_place:
         target = source
         refuse_read_only(target)  # before the backup: a refused write leaves nothing behind
+        backup = backup_path(source, pkg)  # named by the package as read, written once it is marked
     else:
-        target = annotated_path(source, out_dir, refresh=marked, name=name)
+        target = annotated_path(source, out_dir, refresh=marked, name=name, pkg=pkg)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
             notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
@@ -150,7 +158,7 @@ def write_annotated(
         pkg = as_workbook(pkg)
     data = mark(pkg, report, [n for n in notices if n not in report.notices])
     if in_place:  # once marked: a workbook that cannot be marked leaves no backup behind
-        copy_atomic(source, backup_path(source))  # a run killed while copying must not leave a partial backup
+        copy_atomic(source, backup)  # a run killed while copying must not leave a partial backup
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
     return Written(target, tuple(notices))
 

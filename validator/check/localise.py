@@ -290,8 +290,8 @@ def _search(p: _Problem) -> list[Option] | None:
 def _solve(p: _Problem) -> tuple[list[Option], bool]:
     """Every cheapest correction (up to MAX_ALTERNATIVES) by mixed-integer programming, each with its support excluded.
 
-    After the first, the cost is capped at its cost, so that "infeasible" proves there is no other. False with what
-    was found when the solver runs out of time before proving the first the cheapest, or the others absent.
+    After the first, the cost is capped at its cost, so that "infeasible" proves there is no other. False when the
+    solver runs out of time: with nothing when the first is not proven the cheapest, else with the proven ones.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -326,15 +326,17 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
                           options={"time_limit": SOLVER_SECONDS})  # fmt: skip
         if result.status == 2:  # infeasible: no other correction as cheap
             break
-        if result.x is None:
-            return options, False  # out of time: an equally cheap alternative could not be ruled out
+        if result.status != 0:
+            # Out of time: what the solver holds then depends on how far it got, i.e. on the machine's load, and a
+            # report's findings (their cells and ids, which rounds match explanations and decisions by) must depend
+            # on its content only. So an unproven correction is never offered: none when the first is not proven
+            # the cheapest, the proven first alone (unconfirmed) when another as cheap could not be ruled out.
+            return options, False
         change = p.rounded(result.x[:n])
         support = np.flatnonzero(np.abs(change) > TOLERANCE)
         if not np.allclose(p.matrix[:, support] @ change[support], -p.residual, atol=TOLERANCE):
             return options, False  # a tolerance artefact of the solver, not a correction
         options.append(tuple((int(j), float(change[j])) for j in support))
-        if result.status != 0 and len(options) == 1:
-            return options, False  # out of time before proving it the cheapest
         if len(options) == 1:  # from now on only corrections as cheap as this one are wanted
             rows.append(cost[None, :])
             lower.append(np.array([-np.inf]))

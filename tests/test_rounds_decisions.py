@@ -92,6 +92,29 @@ def test_since_without_a_previous_round_is_a_usage_error(report: Path, tmp_path:
     assert code == EXIT_USAGE and "找不到上一轮的结果" in capsys.readouterr().err
 
 
+def test_since_the_summary_the_office_just_edited_reads_its_round(round_two, tmp_path: Path, capsys):
+    """--since 第1轮结果/汇总.xlsx (the file the office typed its decisions into) is that round: the report compared
+    with it, not taken for an agency never heard from."""
+    first, _ = round_two
+    out = tmp_path / "第2轮结果（汇总）"
+    code = main(
+        ["batch", str(tmp_path / "甲局.xlsx"), "--out", str(out), "--jobs", "1", "--since", str(first / "汇总.xlsx")]
+    )
+    assert code == 1
+    [doc] = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert doc["round"]["previous"] == "甲局.xlsx" and doc["round"]["new"] == []
+
+
+def test_since_a_file_that_holds_no_results_is_a_usage_error(report: Path, tmp_path: Path, capsys):
+    other = tmp_path / "名单" / "名单.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(report.read_bytes())
+    code = main(["batch", str(report), "--out", str(tmp_path / "结果"), "--since", str(other)])
+    assert code == EXIT_USAGE
+    assert f"{other} 不是 nianbao batch 的结果文件（其中没有校验结果）" in capsys.readouterr().err
+    assert not (tmp_path / "结果").exists()
+
+
 def test_a_csv_saved_by_excel_on_chinese_windows_is_read(report: Path, tmp_path: Path, capsys):
     """Excel on Chinese Windows saves 「CSV（逗号分隔）」 in GBK, as the office's roster upload already accepts."""
     decisions = tmp_path / "意见.csv"

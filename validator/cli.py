@@ -205,7 +205,7 @@ def _batch_parser(sub: argparse._SubParsersAction) -> None:
         "--since",
         metavar="上一轮",
         type=Path,
-        help="上一轮的结果目录（或其中的 results.jsonl）：每个单位与其此前最后一次报送（上一轮未报送的，为更早的一轮）比较，"
+        help="上一轮的结果目录（或其中的 results.jsonl、汇总.xlsx）：每个单位与其此前最后一次报送（上一轮未报送的，为更早的一轮）比较，"
         "按单位列出已改正、新出现、仍存在、已说明、已接受的问题，以及此前报送过、本轮未报送的单位；"
         "并沿用该目录 汇总.xlsx 中填写的处理意见（不必另加 --decisions）",
     )

@@ -60,7 +60,7 @@ def previous_round(since: Path, out: Path) -> Earlier:
     """The results of the previous round (its results.jsonl, or the one in its output folder), then those of the
     agencies it carried from earlier rounds (EARLIER_ROUNDS beside it) that it did not hear from again. `out`, this
     round's output folder, must not be that folder: this round would overwrite the previous one."""
-    path = since / RESULTS if since.is_dir() else since
+    path = _results_of(since)
     if out.resolve() in (path.parent.resolve(), path.resolve()):
         raise NoPreviousRound(
             f"--out 不能与 --since 为同一目录（{out}）：本轮的结果会覆盖上一轮的结果，上一轮的标注副本也会被删除。"
@@ -71,6 +71,11 @@ def previous_round(since: Path, out: Path) -> Earlier:
             f"找不到上一轮的结果 {path}。--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或该文件本身。"
         )
     docs = [d | {SUBMITTED_IN: str(since)} for d in read_jsonl(path)]
+    if not docs and path.name != RESULTS:
+        raise NoPreviousRound(
+            f"{path} 不是 nianbao batch 的结果文件（其中没有校验结果）。"
+            f"--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或其中的文件。"
+        )
     checked = [d for d in docs if d.get("status") == "checked"]
     earlier = list(read_jsonl(path.parent / EARLIER_ROUNDS))
     keys = agencies([agency_keys(d) for d in checked + earlier], [0] * len(checked) + [1] * len(earlier))
@@ -79,6 +84,17 @@ def previous_round(since: Path, out: Path) -> Earlier:
     carried = [d for d, key in zip(earlier, keys[len(checked) :], strict=True) if key is None or key not in seen]
     rows = [row for d in carried for row in d.get(DECISIONS) or ()]
     return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
+
+
+def _results_of(since: Path) -> Path:
+    """The results file --since names: in the folder given, the file given, or the results.jsonl beside a file of
+    that folder that holds none (its 汇总.xlsx, the file the office has just typed its decisions into)."""
+    if since.is_dir():
+        return since / RESULTS
+    beside = since.parent / RESULTS
+    if since.is_file() and beside.is_file() and next(read_jsonl(since), None) is None:
+        return beside
+    return since
 
 
 def compare_rounds(

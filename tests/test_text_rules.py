@@ -173,6 +173,20 @@ SENTENCES = [
     ("TT02", "全年共办理依申请公开申请12件（含上年结转2件）", 2),
     ("TT02", "本年度共受理政府信息公开申请57件，其中：新收54件、上年结转3件", 3),
     ("TT03", "行政复议4件，其中结转下年度继续办理1件", None),
+    # a count in a 含/包括 clause or a parenthesis after a total, its words naming some of what the total counts (by
+    # channel, by subject), is a part of the total, for every rule; the carry-over after the clause or parenthesis is
+    # no part of it (the total is the new count), nor after a part other than the new ones
+    ("TT01", "2025年共收到政府信息公开申请15件（含通过信函收到的申请3件），上年结转1件，结转下年度继续办理1件", 15),
+    ("TT01", "2025年共收到政府信息公开申请15件（含通过信函收到的申请3件）", 15),
+    ("TT01", "共受理政府信息公开申请15件，包括当面受理申请2件，上年结转1件，结转下年度继续办理1件", 15),
+    ("TT01", "共受理政府信息公开申请15件，含当面受理申请2件，上年结转1件", 15),
+    ("TT01", "共收到政府信息公开申请15件（其中通过信函收到申请3件），上年结转1件", 15),
+    ("TT01", "本年度共收到政府信息公开申请15件，包含通过网上平台收到的申请12件", 15),
+    ("TT01", "注：含通过信函收到的申请3件", None),  # a note under 表三, on its total
+    ("TT01", "本年度共收到政府信息公开申请54件（不包含上年结转3件）", 54),
+    ("TT02", "2025年共收到政府信息公开申请15件（含通过信函收到的申请3件），上年结转1件", 1),
+    ("TT08", "全年共作出行政许可决定1268件（含通过网上办理作出的行政许可决定856件）", 1268),
+    ("TT09", "作出行政处罚决定315件，包括通过简易程序作出的行政处罚120件", 315),
     # the new applications of one applicant type (表三's columns of row 一): read by that type's rule, as the
     # applicants are named in the sentence (其中…, …提出, 来自…的, 收到…申请), never by the total's
     ("TT11", "本年度共收到政府信息公开申请54件，其中自然人申请39件，法人或其他组织申请15件", 39),
@@ -309,6 +323,23 @@ def test_a_contradiction_is_a_warning_at_the_text_with_both_values(tmp_path: Pat
     assert (finding.actual, finding.expected) == (stated_new, VALUES["t3.new.total"])
     assert f"（{stated_new}）" in finding.message and f"= {VALUES['t3.new.total']}" in finding.message
     assert finding.message.startswith("正文 B3「五、") and "正文正文" not in finding.message  # 正文 said once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年共收到政府信息公开申请{n}件（含通过信函收到的申请3件），上年结转3件。",
+        "共受理政府信息公开申请{n}件，包括当面受理申请2件，上年结转3件。",
+        "共受理政府信息公开申请{n}件（含：当面受理申请2件、网上受理申请{m}件）。",
+        "本年度共收到政府信息公开申请{n}件，其中，通过网上平台收到申请{m}件，通过信函收到申请1件。",
+    ],
+)
+def test_a_total_with_its_parts_in_a_clause_is_compared_itself(tmp_path: Path, text: str) -> None:
+    """A total with some of what it counts in its 含/包括/其中 clause or parenthesis: the total is what the text says
+    of the figure, the one warning when it differs from the table, and its parts are not compared."""
+    stated_new = VALUES["t3.new.total"] - 1
+    report = check(tmp_path, {"problems": text.format(n=stated_new, m=stated_new - 2)})
+    assert [(f.rule, f.actual) for f in report.findings] == [("TT01", stated_new)]
 
 
 def test_a_lawsuit_count_is_compared_with_both_lawsuit_totals(tmp_path: Path) -> None:

@@ -20,24 +20,30 @@ _BREAKDOWN = r"(?:其中|从[^，,、；;：:。\d]{0,6}?(?:主体|类型|类别
 # 件", "共收到申请54件。从申请主体看，自然人申请39件"): the two are read as one, when no line break (a new paragraph)
 # stands between them
 _CONTINUES = re.compile(rf"\s*{_BREAKDOWN}")
-_OPENS = re.compile(_BREAKDOWN)
+# Words opening what a count said before them includes: 含, 包含, 包括 (not 不含: what it excludes)
+_INCLUDES = r"(?:(?<!不)包含|(?<![不包])含|包括)"
+# What opens a breakdown of a count said before it in its sentence: 其中, 从…看, 含 or 包括, or a parenthesis still open
+# ("共收到申请15件（含通过信函收到的申请3件）", "共受理申请15件，包括当面受理申请2件")
+_PART = rf"(?:{_BREAKDOWN}|{_INCLUDES}|[（(](?=[^（）()]*$))"
+_OPENS = re.compile(_PART)
 _JOINED = "，"  # what stands for the full stop between a sentence and its 其中 sentence where they are read as one
 _TEXTS = 1024  # texts whose sentences are kept: every text of a batch worker's chunk (100 reports), for all rules
 _CLAUSE_END = re.compile(r".*[，,、：:]")  # what precedes a clause's own words in its sentence
 _SHOWN = 40  # characters of a sentence quoted in a message
 # Words restricting what a count counts to a part, whatever it counts: its subject ("涉及征地拆迁的申请",
-# "关于规划建设的", "有关教育收费的", "针对…的", "涉企行政许可"), or words after 其中 or 从…看 in its clause ("其中涉企…",
-# "其中通过网上平台收到…"), when they name more than the report's own subject, year, agency and verbs (_OWN)
+# "关于规划建设的", "有关教育收费的", "针对…的", "涉企行政许可"), or words after 其中, 从…看, 含, 包括 or an open
+# parenthesis in its clause ("其中涉企…", "其中通过网上平台收到…", "（含通过信函收到的…", "包括当面受理…"), when they
+# name more than the report's own subject, year, agency and verbs (_OWN)
 _SUBJECT = re.compile(
     r"(?:涉及|关于|有关(?!规定|要求)|针对)(?P<of>[^，,、；;：:。\d]{1,16}?)的|(?P<short>涉[企农外侨])"
 )
-_AFTER_OF_WHICH = re.compile(rf"{_BREAKDOWN}[：:，,]?(?P<of>[^，,、；;：:（）()]*)$")
+_AFTER_OF_WHICH = re.compile(rf"(?:{_PART}[：:，,]?)+(?P<of>[^，,、；;：:（）()]*)$")
 _OWN = re.compile(
     r"本年度?|今年|当年|全年|\d{4}年度?|本(?:机关|单位|部门)|我(?:机关|单位)?[局委办厅院]?|政府|信息公开|依申请公开|申请|"
     r"工作|事项|方面|作出|收到|受理|接到|接收|办理|发生|实施|新收|共计|合计|总计|总共|共|有|了|的|[：:\s]"
 )
 # What a count in a 含/其中/包括 clause or a parenthesis is a part of: the clause before the opener
-_INCLUDED = re.compile(r"[（(](?!.*[）)])|(?:其中|(?<!不)包?含|包括)(?!.*(?:其中|(?<!不)包?含|包括))")
+_INCLUDED = re.compile(rf"[（(](?!.*[）)])|(?:其中|{_INCLUDES})(?!.*(?:其中|{_INCLUDES}))")
 _CLAUSE_START = re.compile(r"[^，,、；;：:（）()]*$")
 
 
@@ -179,9 +185,9 @@ def stated(text: str, phrases: Iterable[str], zero_phrases: Iterable[str] = ()) 
 
 
 def restricted(s: Statement) -> bool:
-    """Whether a statement's words restrict what it counts to a part, by subject or after 其中 or 从…看 ("收到涉及征地
-    拆迁的申请20件", "其中涉企行政许可856件", "从申请方式看，通过网上平台收到申请30件"); the report's own subject
-    restricts nothing ("涉及政府信息公开工作的")."""
+    """Whether a statement's words restrict what it counts to a part, by subject or after 其中, 从…看, 含, 包括 or an
+    open parenthesis ("收到涉及征地拆迁的申请20件", "其中涉企行政许可856件", "从申请方式看，通过网上平台收到申请30件",
+    "（含通过信函收到的申请3件）"); the report's own subject restricts nothing ("涉及政府信息公开工作的")."""
     subjects = list(_SUBJECT.finditer(s.before + s.words))
     of_which = _AFTER_OF_WHICH.search(s.head)
     qualifiers = [m["of"] or m["short"] for m in subjects] + ([of_which["of"]] if of_which else [])
@@ -189,8 +195,9 @@ def restricted(s: Statement) -> bool:
 
 
 def broken_down(s: Statement, first: Statement) -> bool:
-    """Whether a statement stands in a breakdown (after 其中, 从…看) of what an earlier statement of its sentence
-    states: "通过信函收到申请24件" in "共收到申请54件。从申请方式看，通过网上平台收到申请30件，通过信函收到申请24件"."""
+    """Whether a statement stands in a breakdown (after 其中, 从…看, 含, 包括, or in a parenthesis opened) of what an
+    earlier statement of its sentence states: "通过信函收到申请24件" in "共收到申请54件。从申请方式看，通过网上平台收到
+    申请30件，通过信函收到申请24件", "网上受理申请51件" in "共受理申请53件（含：当面受理申请2件、网上受理申请51件）"."""
     return s.sentence == first.sentence and bool(_OPENS.search(s.head, len(first.head) + len(first.words)))
 
 

@@ -115,7 +115,8 @@ def statements(text: str, params: Mapping[str, object]) -> list[Statement]:
 
 def _part(s: Statement, params: Mapping[str, object]) -> bool:
     """Whether a statement counts only a part of what the rule's figure counts: its words restrict it by subject or
-    after 其中 ("涉及征地拆迁的申请20件", "其中涉企行政许可856件"), or by the rule's `parts` ("收到自然人申请39件"),
+    after 其中, 含, 包括 or an open parenthesis ("涉及征地拆迁的申请20件", "其中涉企行政许可856件", "（含通过信函收到的
+    申请3件）"), or by the rule's `parts` ("收到自然人申请39件"),
     or it stands in a 含/其中 clause or parenthesis after `others` ("行政复议4件（含上年结转1件）")."""
     return (
         restricted(s)
@@ -127,7 +128,7 @@ def _part(s: Statement, params: Mapping[str, object]) -> bool:
 def _claims(found: list[Statement], total: float) -> list[Statement]:
     """The statements that claim this year's figure: not one compared with another period ("较2024年收到的申请47
     件", "与2024年收到的申请42件相比") nor one of several years or a whole area ("近三年共收到申请350件"), nor one in
-    a breakdown (其中, 从…看) of a statement before it in its sentence, nor any of a sentence that states the
+    a breakdown (其中, 从…看, 含, 包括, a parenthesis) of a statement before it in its sentence, nor any of a sentence that states the
     figure itself, as a statement or as the sum written after them ("网上收到申请30件，另有信函24件，共计54件"), or
     parts adding up to it ("网上收到申请30件，信函收到申请24件")."""
     by_sentence: dict[int, list[Statement]] = {}
@@ -200,8 +201,9 @@ def detail(rule: RuleSpec, template: Template) -> str:
     return (
         f"正文（包括写在二、三、四部分标题之下、表格之外的文字）所述的数字应等于 {cells}（如“{rule.params['example']}”{named}）；"
         "以“其中”或“从申请主体看”“从申请方式看”等开头的句子与同一段中的前一句合起来读"
-        "（“……共58件。其中，……”“……共54件。从申请主体看，……”），前面已写出该数字的，其后分项中的同类数字是它的一部分，"
-        "不另外比较（如“共收到申请54件。从申请方式看，网上收到申请30件，信函收到申请24件”）；"
+        "（“……共58件。其中，……”“……共54件。从申请主体看，……”），前面已写出该数字的，其后分项（以“其中”“含”“包括”"
+        "或括号写出的）中的同类数字是它的一部分，不另外比较（如“共收到申请54件。从申请方式看，网上收到申请30件，信函收到申请24件”"
+        "“共收到申请54件（含通过信函收到的申请3件）”）；"
         "句中在数字之前写明是其他年份的数字（“2024年收到…”“上一年度，本机关…”“去年…”；“上年结转”是本年表格中的一栏，照常比较）、"
         "与往年比较的数字（“较上年…”“与2024年收到的…相比”），几年合计或整个地区的数字（“近三年共…”“历年累计…”“全县各级行政机关共…”）"
         f"{totals}，只统计其中一部分的数字（限定了内容的，如“涉及征地拆迁的…”“其中涉企…”{'，又如' + parts if parts else ''}），"

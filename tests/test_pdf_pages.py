@@ -91,6 +91,30 @@ def test_a_footnote_mark_in_a_cell_is_no_digit_and_the_footnote_does_not_part_th
     assert _findings(pdf_path) == expected
 
 
+def test_a_footnote_is_read_in_the_word_file_as_in_its_pdf(report, tmp_path: Path) -> None:
+    """A footnote is text of the report: the Word file reads it after the table that refers to it, as the PDF reader
+    reads it at the page's foot under the table, so both say the same of it. A note naming a part of the table's
+    total ("含通过信函收到的申请3件") states no total; a note stating another total than the table's is warned of in
+    the table's section, in both."""
+    parts, expected = report
+    table = _table_three(parts)
+    noted = documents.Tbl(dict(table.cells), table.merges, table.rows, table.cols, table.covered)
+    first = min(rc for rc, text in table.cells.items() if text.isdigit())
+    total = next(rc for rc, text in table.cells.items() if text == "（七）总计")
+    noted.cells[first] += "[^1]"
+    noted.cells[total] += "[^2]"
+    stated_new = VALUES["t3.new.total"] - 1
+    notes = {1: "含通过信函收到的申请3件。", 2: f"本年度共收到政府信息公开申请{stated_new}件。"}
+    docx = documents.docx([noted if p is table else p for p in parts], tmp_path / "notes.docx", footnotes=notes)
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    warned = ("TT01", "warning", None, float(VALUES["t3.new.total"]), float(stated_new))
+    assert _findings(docx) == _findings(pdf_path) == sorted([*expected, warned])
+    for path in (docx, pdf_path):
+        (result,) = check_paths([path])
+        (finding,) = [f for f in result.findings if f.rule == "TT01"]
+        assert "「三、收到和处理政府信息公开申请情况」" in finding.message, path
+
+
 def test_a_table_wider_than_the_page_is_said_to_run_off_its_edge(report, tmp_path: Path) -> None:
     """A report exported to a portrait PDF with 表四 wider than the page: its last columns are not printed. They are
     said missing because the table runs off the page's edge, with what to provide instead, not to be added."""

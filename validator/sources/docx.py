@@ -1,6 +1,8 @@
 """Reading a Word document (.docx) into one sheet: paragraphs in order, tables with gridSpan/vMerge as merged blocks.
 
 A table with tables in its cells is a layout: its cells are read as blocks; a text box's content follows its paragraph.
+A footnote is read as a paragraph after the paragraph or table that refers to it (after all parts of a table, as its
+PDF prints it at the page's foot and the PDF reader reads it), so that a .docx and its PDF read the same text.
 A paragraph numbered by Word's automatic numbering reads with its number in front (validator.sources.numbering);
 what Word does not show (hidden text, text deleted or moved away) is taken out first (validator.sources.hidden); a
 web page the body embeds (w:altChunk) is read in its place by the web page reader.
@@ -15,7 +17,7 @@ import io
 import posixpath
 import zipfile
 
-from validator.sources.document import NOT_A_REPORT, Assembler, Table
+from validator.sources.document import CONTINUED, NOT_A_REPORT, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden
 from validator.sources.html import read_into
@@ -65,7 +67,9 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     remove_hidden(found, styles)
-    _blocks(found, asm, numbering, chunks)
+    notes = _Footnotes(parts, linked.get("footnotes"), styles, numbering)
+    _blocks(found, asm, numbering, chunks, notes)
+    notes.read(asm)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
     return asm.grid()
@@ -97,28 +101,64 @@ def _parsed(parts: dict[str, bytes], name: str, what: str):
         ) from exc
 
 
-def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict) -> None:
+class _Footnotes:
+    """The document's footnotes (w:footnote in its footnotes part) by id, and those referred to that wait to be read:
+    a paragraph each, before the next paragraph of text but one saying a table goes on (CONTINUED). A broken or
+    missing footnotes part has none: the body reads as Word shows it."""
+
+    def __init__(self, parts: dict[str, bytes], name: str | None, styles, numbering: Numbering) -> None:
+        self.numbering, self.notes, self.waiting = numbering, {}, []
+        try:
+            root = _parsed(parts, name, "脚注") if name else None
+        except ReadError:
+            root = None
+        if root is not None:
+            remove_hidden(root, styles)
+            for note in root:
+                if local(note) == "footnote" and attr(note, "type") in (None, "normal"):
+                    self.notes[attr(note, "id")] = note
+
+    def refer(self, el) -> None:
+        """The notes `el` refers to, to be read after it (each once)."""
+        if self.notes:
+            refs = (attr(node, "id") for node in el.iter() if local(node) == "footnoteReference")
+            self.waiting += [note for ref in refs if (note := self.notes.pop(ref, None)) is not None]
+
+    def read(self, asm: Assembler, before: str | None = None) -> None:
+        """The waiting notes read, before a paragraph of text (`before`) that does not say a table goes on, or at the
+        body's end (None)."""
+        if self.waiting and (before is None or (before.strip() and not CONTINUED.fullmatch(before.strip()))):
+            for note in self.waiting:
+                asm.paragraph("\n".join(_text(p, self.numbering) for p in note if local(p) == "p"))
+            self.waiting = []
+
+
+def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes: _Footnotes) -> None:
     """Paragraphs and tables of a body, content control, cell or text box, in order, and the content embedded from
-    other parts (w:altChunk; `chunks`: relationship id → (part, its bytes if a web page)). As on a web page, a table
-    with tables in its cells lays the page out: its cells are read as blocks. The recursion is as deep as the XML,
-    which the package inspection limits."""
+    other parts (w:altChunk; `chunks`: relationship id → (part, its bytes if a web page)); the footnotes they refer
+    to after them (`notes`). As on a web page, a table with tables in its cells lays the page out: its cells are read
+    as blocks. The recursion is as deep as the XML, which the package inspection limits."""
     for el in container:
         tag = local(el)
         if tag == "p":
             boxes: list = []
-            asm.paragraph(numbering.label(el) + _text(el, numbering, boxes))
+            text = numbering.label(el) + _text(el, numbering, boxes)
+            notes.read(asm, text)
+            asm.paragraph(text)
+            notes.refer(el)
             if any(local(node) in _PICTURES for node in el.iter()):
                 asm.picture()
             for box in boxes:  # a text box's content follows its paragraph
-                _blocks(box, asm, numbering, chunks)
+                _blocks(box, asm, numbering, chunks, notes)
         elif tag == "tbl" and any(local(node) == "tbl" for node in el.iter() if node is not el):
             for tr in _children(el, "tr"):
                 for tc in _children(tr, "tc"):
-                    _blocks(tc, asm, numbering, chunks)
+                    _blocks(tc, asm, numbering, chunks, notes)
         elif tag == "tbl":
             asm.table(_table(el, numbering))
+            notes.refer(el)
         elif tag in ("sdt", "sdtContent", "customXml", "ins"):
-            _blocks(el, asm, numbering, chunks)
+            _blocks(el, asm, numbering, chunks, notes)
         elif tag == "altChunk":
             _chunk(el, asm, chunks)
 

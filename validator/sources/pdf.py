@@ -157,7 +157,26 @@ def _page_pieces(page) -> list[_Piece]:
             piece.note = in_notes
             pieces.append(piece)
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
+    _after_reference(pieces, raised)
     return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
+
+
+def _after_reference(pieces: list[_Piece], raised: list[dict]) -> None:
+    """The page's footnotes read after the table holding the last mark above them (what they note), not after all
+    the page holds (a later section's heading and text), as the Word reader reads a footnote after the table that
+    refers to it. A mark last in a text line leaves them at the page's foot: after the line they would part its
+    paragraph, which may go on below it."""
+    notes = [p for p in pieces if p.note]
+    marks = [ch for ch in raised if notes and ch["bottom"] <= min(p.top for p in notes)]
+    if not marks:
+        return
+    last = max(marks, key=lambda ch: ch["top"])
+    holder = next(
+        (p for p in pieces if any(_within(last, c) and c[1] <= last["top"] <= c[3] for c, *_ in p.boxes)), None
+    )
+    if holder is not None:
+        for note in notes:  # the table's top: after it, in the order they were found (sorted is stable)
+            note.top = holder.top
 
 
 def _cut_open(pieces: list[_Piece], cuts: list[dict], edges: list[dict]) -> _Piece | None:

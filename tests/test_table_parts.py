@@ -294,6 +294,27 @@ def test_a_table_continued_after_a_line_saying_so_is_one_table(report, tmp_path:
         _one_table(path, "表三")
 
 
+@pytest.mark.parametrize(("marker", "header"), (("续表", 0), ("", 3)))
+def test_a_footnote_in_a_word_table_cut_in_two_is_read_after_its_last_part(
+    report, tmp_path: Path, marker: str, header: int
+) -> None:
+    """A footnote referred to from the first part of a Word table cut in two (a line saying it goes on between the
+    parts, or its header repeated on the second) is read after the last part, as its PDF reads it at the page's
+    foot: the parts stay one table."""
+    parts, expected = report
+    i = _index(parts, "三、")
+    first, second = _cut(parts[i], 16, header)
+    first.cells[min(rc for rc, text in first.cells.items() if text.isdigit())] += "[^1]"
+    note = "含通过信函收到的申请3件。"
+    blocks = [*parts[:i], first, *([marker] if marker else []), second, *parts[i + 1 :]]
+    path = documents.docx(blocks, tmp_path / "t3.docx", footnotes={1: note})
+    assert _findings(path) == expected
+    _one_table(path, "表三")
+    (sheet,) = load_file(path).grid.sheets
+    (row,) = [r for (r, _), text in sheet.cells.items() if text == note]
+    assert row > max(r for (r, _), place in sheet.origins.items() if place.table_name == "表三")
+
+
 @pytest.mark.parametrize(
     "at", (27, 16)
 )  # the second part without a rule of the first (「（七）总计」 over two columns)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 from validator.sources.convert import convert_legacy, soffice
 from validator.sources.files import read_regular
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits
-from validator.sources.sniff import OFD_UNSUPPORTED, file_format
+from validator.sources.sniff import OFD_UNSUPPORTED, sniffed
 from validator.sources.xlsx import Loaded, load_bytes
 
 DOCUMENT_FORMATS = ("html", "docx", "pdf")
@@ -43,12 +44,15 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
     path = Path(path)
     limits = limits or Limits.from_env()
     data = read_regular(path, limits)
-    fmt = file_format(data)
+    fmt, package = sniffed(data)  # a workbook's zip is opened once, to tell what it is and to read it
     try:
-        return _load(data, fmt, path, exact, limits)
+        return _load(data, fmt, path, exact, limits, package)
     except ReadError as exc:
         exc.fmt = _UNREAD_XLSX.get(exc.reason, fmt) if fmt == "xlsx" else fmt
         raise
+    finally:
+        if package is not None:
+            package.close()
 
 
 # "xlsx" is also what file_format says of bytes it leaves to open_package to explain: bytes it does not know or a zip
@@ -56,9 +60,11 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
 _UNREAD_XLSX: dict[str, str | None] = {"not_workbook": None, "legacy": "xls"}
 
 
-def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits) -> Loaded:
+def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits, package: zipfile.ZipFile | None) -> Loaded:
     if fmt == "ofd":
         raise ReadError(OFD_UNSUPPORTED, "unsupported")
+    if fmt == "xlsx":
+        return load_bytes(data, path, exact, limits, package)  # digests the bytes itself
     digest = hashlib.sha256(data).hexdigest()
     if fmt in ("doc", "xls", "ods"):
         program = soffice()
@@ -74,6 +80,4 @@ def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits) -> Loa
         )
         grid.source_format = fmt  # its annotated copy is the official workbook it converts into
         return Loaded(grid, digest)
-    if fmt not in DOCUMENT_FORMATS:
-        return load_bytes(data, path, exact, limits)
     return Loaded(read_document(data, fmt, limits), digest)

@@ -70,19 +70,43 @@ def file_format(data: bytes) -> str:
     """What the bytes are: "docx", "pdf", "html" (a web page, or a web archive holding one: .mht/.mhtml), "ofd",
     "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or WPS 表格), "ods" (an OpenDocument spreadsheet), else
     "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
-    if data.startswith(_ZIP_MAGIC):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-                if "xl/workbook.xml" not in names and _is_ods(zf, names):
-                    return "ods"
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-            return "xlsx"
-        if "word/document.xml" in names:
-            return "docx"
-        if "OFD.xml" in names or "ofd.xml" in names:
-            return "ofd"
-        return "xlsx"
+    fmt, package = sniffed(data)
+    if package is not None:
+        package.close()
+    return fmt
+
+
+def sniffed(data: bytes) -> tuple[str, zipfile.ZipFile | None]:
+    """What the bytes are (see `file_format`), and for "xlsx" bytes that are a zip, the package opened to tell it:
+    `open_package` takes it rather than parse the zip's directory again (the caller closes it)."""
+    if not data.startswith(_ZIP_MAGIC):
+        return _unzipped_format(data), None
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return "xlsx", None
+    names = set(zf.namelist())
+    try:
+        fmt = _package_format(zf, names)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        fmt = None  # its "mimetype" part cannot be read: open_package opens it afresh and says what is wrong
+    if fmt == "xlsx":
+        return fmt, zf
+    zf.close()
+    return fmt or "xlsx", None
+
+
+def _package_format(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "xl/workbook.xml" not in names and _is_ods(zf, names):
+        return "ods"
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names or "ofd.xml" in names:
+        return "ofd"
+    return "xlsx"
+
+
+def _unzipped_format(data: bytes) -> str:
     if data.startswith(CFB_MAGIC):
         if _ENCRYPTION_STREAM in data:
             return "xlsx"  # an encrypted workbook: open_package says so
@@ -113,18 +137,10 @@ def is_ods_head(head: bytes) -> bool:
     return head.startswith(_ZIP_MAGIC) and ODS_MIMETYPE in head[:200]
 
 
-def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
-    """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise."""
-    if not data:
-        raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
-    if data.startswith(CFB_MAGIC):
-        raise _compound_file(data)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        if data.startswith(_ZIP_MAGIC):  # a zip without its directory at the end: cut off while copying
-            raise ReadError(f"文件不完整（可能在下载或拷贝时中断），无法解压。{_ASK_AGAIN}", "corrupt") from exc
-        raise _not_a_package(data, path) from exc
+def open_package(data: bytes, path: Path, package: zipfile.ZipFile | None = None) -> zipfile.ZipFile:
+    """The file as a zip package holding xl/workbook.xml; a ReadError that says what the file is otherwise.
+    `package`: the bytes' zip already opened (by `sniffed`)."""
+    zf = package if package is not None else _zip(data, path)
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
@@ -133,6 +149,20 @@ def open_package(data: bytes, path: Path) -> zipfile.ZipFile:
             raise ReadError(archive.message(_UNPACK), "not_workbook")
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
     return zf
+
+
+def _zip(data: bytes, path: Path) -> zipfile.ZipFile:
+    """The bytes as a zip; a ReadError that says what they are otherwise."""
+    if not data:
+        raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
+    if data.startswith(CFB_MAGIC):
+        raise _compound_file(data)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        if data.startswith(_ZIP_MAGIC):  # a zip without its directory at the end: cut off while copying
+            raise ReadError(f"文件不完整（可能在下载或拷贝时中断），无法解压。{_ASK_AGAIN}", "corrupt") from exc
+        raise _not_a_package(data, path) from exc
 
 
 def other_archive(head: bytes = b"", suffix: str = "") -> str | None:

@@ -134,9 +134,9 @@ def load(path: str | Path, exact: bool = False, limits: Limits | None = None) ->
     return load_bytes(read_regular(path, limits), path, exact, limits)
 
 
-def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits) -> Loaded:
-    """Like `load`, for the bytes already read from `path`."""
-    with open_package(data, path) as zf:
+def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits, package: zipfile.ZipFile | None = None) -> Loaded:
+    """Like `load`, for the bytes already read from `path` (`package`: their zip, opened already; closed here)."""
+    with open_package(data, path, package) as zf:
         inspected = inspect_package(zf, data, limits)
         try:
             overlay = uncached_cells(inspected.parts, inspected.uncached) if inspected.uncached and not exact else {}

@@ -15,6 +15,7 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import islice
 from pathlib import Path, PurePath
 
@@ -30,6 +31,7 @@ from validator.rounds.explain import apply_explanations, read_explanations
 from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
+from validator.sources.limits import Limits
 from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_lock_file, is_system_file
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
@@ -135,7 +137,7 @@ def iter_check_paths(
 ) -> Iterator[list[FileReport]]:
     """Like check_paths, one chunk of reports at a time: only one chunk's workbooks are in memory at once."""
     paths = iter(paths)
-    read = read_workbook if isolated else load
+    read = partial(read_workbook if isolated else load, limits=Limits.from_env())  # the environment read once
     while chunk := list(islice(paths, chunk_size)):
         yield _check_chunk([_read(Path(p), read) for p in chunk], template)
 

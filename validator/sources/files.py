@@ -46,7 +46,9 @@ def read_regular(path: Path, limits: Limits) -> bytes:
         _require_regular(path, info.st_mode)
         if info.st_size > limits.file_bytes:
             raise over_limit(limits, "file_bytes", f"文件大小 {info.st_size / 1024 / 1024:.0f} MB ")
-        data = fh.read(limits.file_bytes + 1)  # a file still growing is not read past the limit
+        data = fh.read(info.st_size + 1)  # a buffer of the limit's size per file cost more than the reading
+        if len(data) > info.st_size:  # still growing: not read past the limit
+            data += fh.read(limits.file_bytes + 1 - len(data))
     if len(data) > limits.file_bytes:
         raise over_limit(limits, "file_bytes")
     return data

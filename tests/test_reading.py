@@ -14,6 +14,7 @@ from packages import add_row, edit_part, repack
 
 from validator import check_paths
 from validator.sources.docx import read_docx
+from validator.sources.files import read_regular
 from validator.sources.grid import ExcelError, ReadError, Uncached
 from validator.sources.limits import Limits
 from validator.sources.uncached import uncached_cells
@@ -260,3 +261,32 @@ def test_a_workbook_made_from_another_template_is_told(balanced_workbook: Path, 
     assert report.notices == [
         "该工作簿由模板「gov-info-annual-report-2019」生成，本次按「gov-info-annual-report-2021」（国办公开办函〔2021〕30号）校验。"
     ]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [b"<c><v>1</v></c><c><v>2</v></c>", b'<x:c xmlns:x="%s"><x:v>1</x:v></x:c>' * 2],
+    ids=["plain", "prefixed"],
+)
+def test_cells_without_addresses_in_the_last_row_are_refused_with_or_without_a_prefix(
+    balanced_workbook: Path, tmp_path: Path, cells: bytes
+):
+    """Cells of the main namespace under a prefix of their own are cells to every reader: without addresses in the
+    sheet's last row, they span its whole height."""
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    row = b'<row r="1048576">%s</row>' % (cells.replace(b"%s", main))
+    path = repack(balanced_workbook, tmp_path / "no-ref.xlsx", edit_part(SHEETS["表三"], lambda xml: add_row(xml, row)))
+    with pytest.raises(ReadError, match="使用区域异常大"):
+        read_xlsx(path)
+
+
+def test_a_file_is_read_whole_whatever_size_it_states(tmp_path: Path):
+    """The size a file's status gives is only where reading starts: a file that grew since (here one that states
+    none, as Linux's /proc files do) is read to its end, and refused past the limit."""
+    status = Path("/proc/self/status")
+    if not status.is_file():
+        pytest.skip("no /proc")
+    assert status.stat().st_size == 0
+    assert read_regular(status, Limits()).startswith(b"Name:")
+    with pytest.raises(ReadError, match="文件大小上限"):
+        read_regular(status, Limits(file_bytes=10))

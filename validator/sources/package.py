@@ -20,11 +20,11 @@ _ADDRESS = rb"""r\s*=\s*["']([A-Za-z]+)([0-9]+)["']"""
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\s" + _ADDRESS)
 _ANY_REF = re.compile(_ADDRESS)  # cells' addresses and a few more (sqref, ref): 4× cheaper
 # A cell whose first attribute is not its address: readers put a cell without one after the cell before it in its
-# row, and a row without a number after the row before it. Searched without a namespace prefix, then with one only
-# where ":c" starts such a tag (a leading "<" and an optional prefix are tried at every tag: three times slower).
+# row, and a row without a number after the row before it. Searched first as "c" after "<" or ":" (one pass at the
+# speed of a one-byte literal), then, only where that finds one, with its prefix checked (a leading "<" and an
+# optional prefix tried at every tag: three times slower).
 _UNADDRESSED = re.compile(rb"<(?:\w+:)?c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
-_UNADDRESSED_PLAIN = re.compile(rb"<c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
-_UNADDRESSED_PREFIXED = re.compile(rb":c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
+_UNADDRESSED_HINT = re.compile(rb"c(?<=[<:]c)(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
 # An address past column ZZ or row 999 in an attribute whose name ends in r (a cell's among them): where a sheet has
 # none, its area is at most _NEAR_AREA cells, and nothing needs to be collected.
 _FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]+[0-9]{4})""")
@@ -37,6 +37,7 @@ LOCAL_HEADER_SIZE = zipfile.sizeFileHeader
 _ENCRYPTED = 0x1  # the general purpose flag of a member encrypted with the zip format's own password
 _MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384  # XFD1048576, the last cell of an Excel sheet
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
+_DRIVE = re.compile(r"[A-Za-z]:")  # a Windows path's drive, at the start of a name
 _STRING_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount="([0-9]+)"')
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # What reading a member can raise when the package is broken or uses what zipfile cannot read.
@@ -133,7 +134,7 @@ def inspect_package(
 def _check_name(name: str) -> None:
     """Part names are relative and never climb: anything else is made by hand, to attack an unzipping tool."""
     parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
+    if name.startswith(("/", "\\")) or ".." in parts or _DRIVE.match(name) or "\x00" in name:
         raise ReadError(f"压缩包中有路径异常的条目（{posixpath.basename(name)[:60]}）。{_HOSTILE}", "corrupt")
 
 
@@ -336,8 +337,7 @@ def _check_area(xml: bytes, limits: Limits) -> None:
 
 def _unaddressed(xml: bytes) -> bool:
     """Whether a cell of the sheet has no address."""
-    plain = _UNADDRESSED_PLAIN.search(xml) is not None
-    return plain or (_UNADDRESSED_PREFIXED.search(xml) is not None and _UNADDRESSED.search(xml) is not None)
+    return _UNADDRESSED_HINT.search(xml) is not None and _UNADDRESSED.search(xml) is not None
 
 
 def _far_address(xml: bytes) -> bool:

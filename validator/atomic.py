@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import glob
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ except ImportError:  # Windows: a file another process holds open cannot be dele
     fcntl = None
 
 _HEX8 = re.compile(r"[0-9a-f]{8}")
+_TEMPORARY_MARK = ".~"  # how every temporary name begins
 
 
 class Saveable(Protocol):
@@ -76,7 +76,7 @@ def _temporary(target: Path) -> Path:
 
 
 def _prefix(target: Path) -> str:
-    return f".~{target.stem[:40]}."
+    return f"{_TEMPORARY_MARK}{target.stem[:40]}."
 
 
 def _hold(tmp: Path) -> int:
@@ -89,12 +89,27 @@ def _hold(tmp: Path) -> int:
 
 def _sweep_stale(target: Path) -> None:
     """Delete the temporary files an earlier write of the same target left when it was killed (a broken workbook
-    beside the user's, and on Windows a leading dot hides nothing); files another run is writing are left."""
-    prefix = _prefix(target)
-    for path in target.parent.glob(f"{glob.escape(prefix)}*{glob.escape(target.suffix)}"):
-        middle = path.name[len(prefix) : len(path.name) - len(target.suffix)]
-        if not _HEX8.fullmatch(middle) or not path.is_file():
+    beside the user's, and on Windows a leading dot hides nothing); files another run is writing are left.
+
+    One listing of the folder, told apart by a prefix test: a batch writes thousands of copies into one folder, and
+    a glob there costs a pattern match per file on every write. Names compare as the file system does (ignoring
+    case on Windows)."""
+    prefix, suffix = os.path.normcase(_prefix(target)), os.path.normcase(target.suffix)
+    try:
+        with os.scandir(target.parent) as entries:
+            candidates = [entry for entry in entries if entry.name.startswith(_TEMPORARY_MARK)]
+    except OSError:  # no folder: nothing to sweep, and the write itself says why it fails
+        return
+    for entry in candidates:
+        name = os.path.normcase(entry.name)
+        if not (
+            name.startswith(prefix)
+            and name.endswith(suffix)
+            and _HEX8.fullmatch(name, len(prefix), len(name) - len(suffix))
+            and entry.is_file()
+        ):
             continue
+        path = Path(entry.path)
         try:
             if fcntl is not None:
                 with path.open("rb") as fh:

@@ -92,6 +92,7 @@ class Package:
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
+        self.stored: set[str] = set()  # parts added uncompressed (their data is compressed already)
 
     @classmethod
     def open(cls, path: Path) -> Package:
@@ -120,11 +121,14 @@ class Package:
             return self.changed[name]
         return self.zip.read(name)
 
-    def put(self, part: str, data: bytes) -> None:
-        """Replace a part's bytes, or add the part at the end."""
+    def put(self, part: str, data: bytes, stored: bool = False) -> None:
+        """Replace a part's bytes, or add the part at the end (`stored`: uncompressed, for data that is compressed
+        already, such as a zip)."""
         name = self.name(part)
         if name is None:
             self.added[part.lstrip("/")] = data
+            if stored:
+                self.stored.add(part.lstrip("/"))
         elif name in self.added:
             self.added[name] = data
         else:
@@ -134,6 +138,7 @@ class Package:
         name = self.name(part)
         if name in self.added:
             del self.added[name]
+            self.stored.discard(name)
         elif name is not None:
             self.removed.add(name)
             self.changed.pop(name, None)
@@ -142,6 +147,11 @@ class Package:
         """A part's bytes as the package was opened (None if it was not in it)."""
         name = self._names.get(part.lstrip("/").casefold())
         return None if name is None else self.zip.read(name)
+
+    def copy_original(self, part: str, out: zipfile.ZipFile, name: str) -> None:
+        """Add a part as the package was opened to another zip as entry `name`, its compressed bytes copied as they
+        are (not inflated and deflated again)."""
+        _copy_raw(self.zip, self.zip.getinfo(self._names[part.lstrip("/").casefold()]), out, name)
 
     def info(self, part: str) -> zipfile.ZipInfo | None:
         name = self._names.get(part.lstrip("/").casefold())
@@ -238,7 +248,7 @@ class Package:
 
     def write(self, out: Path | io.BytesIO) -> None:
         """Write the package: untouched entries byte for byte (their compressed data copied as it is), in order;
-        changed ones recompressed with their own method; added ones deflated at the end."""
+        changed ones recompressed with their own method; added ones deflated (or stored) at the end."""
         with zipfile.ZipFile(out, "w") as zout:
             for info in self.infos:
                 if info.filename in self.removed:
@@ -250,7 +260,7 @@ class Package:
                 else:
                     _copy_raw(self.zip, info, zout)
             for name, data in self.added.items():
-                zout.writestr(name, data, zipfile.ZIP_DEFLATED)
+                zout.writestr(name, data, zipfile.ZIP_STORED if name in self.stored else zipfile.ZIP_DEFLATED)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -258,13 +268,14 @@ class Package:
         return buffer.getvalue()
 
 
-def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> None:
-    """Copy an entry's compressed bytes without inflating them (zipfile has no public call for this)."""
+def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, name: str | None = None) -> None:
+    """Copy an entry's compressed bytes without inflating them (zipfile has no public call for this), as entry
+    `name` when given."""
     fp = zin.fp
     fp.seek(info.header_offset)
     fp.seek(member_data_offset(info, fp.read(LOCAL_HEADER_SIZE)))
     raw = fp.read(info.compress_size)
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy = zipfile.ZipInfo(name or info.filename, info.date_time)
     for attribute in (
         "compress_type",
         "external_attr",

@@ -275,8 +275,8 @@ def _keep_originals(pkg: Package) -> None:
         manifest = {"version": 1, "added": list(pkg.added), "written": written}
         store.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
         for name in pkg.changed:
-            store.writestr(f"parts/{name}", pkg.original(name))
-    pkg.put(UNDO_PART, buffer.getvalue())
+            pkg.copy_original(name, store, f"parts/{name}")
+    pkg.put(UNDO_PART, buffer.getvalue(), stored=True)  # its entries are compressed: deflating it again gains nothing
 
 
 def cleared(pkg: Package, keep_explanations: bool = False) -> tuple[Package, Cleared]:

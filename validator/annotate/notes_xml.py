@@ -70,6 +70,8 @@ class SheetNotes:
     threaded: frozenset[str] = frozenset()  # cells whose note is a threaded comment: left alone
     changed: bool = False
     _by_ref: dict[str, etree._Element] = field(default_factory=dict)
+    _author_ids: dict[str, int] = field(default_factory=dict)  # the authors' indexes, read once
+    _comment_list: etree._Element | None = None
 
     def __post_init__(self) -> None:
         self.ns = etree.QName(self.comments).namespace
@@ -101,12 +103,17 @@ class SheetNotes:
         return self.drawing.data
 
     def _list(self) -> etree._Element:
-        found = child(self.comments, "commentList")
-        if found is None:
-            found = etree.SubElement(self.comments, f"{{{self.ns}}}commentList")
-        return found
+        if self._comment_list is None:
+            found = child(self.comments, "commentList")
+            if found is None:
+                found = etree.SubElement(self.comments, f"{{{self.ns}}}commentList")
+            self._comment_list = found
+        return self._comment_list
 
     def _author(self, name: str) -> int:
+        """The index of an author (added when new); the first of equal names, as a reader looking it up finds."""
+        if name in self._author_ids:
+            return self._author_ids[name]
         authors = child(self.comments, "authors")
         if authors is None:
             authors = etree.Element(f"{{{self.ns}}}authors")
@@ -115,7 +122,8 @@ class SheetNotes:
         if name not in names:
             etree.SubElement(authors, f"{{{self.ns}}}author").text = name
             names.append(name)
-        return names.index(name)
+        self._author_ids[name] = names.index(name)
+        return self._author_ids[name]
 
     def saved(self, ref: str) -> SavedNote | None:
         comment = self._by_ref.get(ref)

@@ -123,6 +123,13 @@ class StyleBook:
             self._made[key] = self._append("cellXfs", new)
         return self._made[key]
 
+    def with_solid(self, xf: int, rgb: str) -> int:
+        """with_fill(xf, solid(rgb)), the pair looked up before a fill is built: a painter marks many cells alike."""
+        key = ("solid", xf, rgb)
+        if key not in self._made:
+            self._made[key] = self.with_fill(xf, self.solid(rgb))
+        return self._made[key]
+
     def solid(self, rgb: str) -> etree._Element:
         """A solid fill in opaque ARGB, as Excel writes it."""
         fill, pattern = self._el("fill"), self._el("patternFill", patternType="solid")

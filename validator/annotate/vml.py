@@ -144,6 +144,7 @@ class ShapeIds:
         self._blocks = {name: d.used_blocks() for name, d in parsed.items()}
         self._ids = set().union(*(d.shape_ids() for d in parsed.values()))
         self._declared: dict[str, set[int]] = {}  # the blocks each drawing given shapes declares
+        self._top: dict[int, int] = {}  # the highest id in use in a block (its first id - 1 when none), once looked up
 
     def take(self, key: str, drawing: VmlDrawing) -> int:
         """A new shape id for the drawing known as `key` (its part name, or a name for a new drawing): in a block
@@ -155,9 +156,7 @@ class ShapeIds:
         blocks = self._blocks[key]
         others = set().union(*(b for k, b in self._blocks.items() if k != key))
         for block in sorted(blocks - others):
-            low, high = block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE
-            start = max((n for n in self._ids if low <= n < high), default=low) + 1
-            if (found := next((n for n in range(start, high) if n not in self._ids), None)) is not None:
+            if (found := self._top_of(block) + 1) < (block + 1) * BLOCK_SIZE:  # past every id in use there
                 break
         else:
             block = max(set().union(*self._blocks.values()), default=0) + 1
@@ -167,4 +166,11 @@ class ShapeIds:
             drawing.declare_block(block)
             self._declared[key].add(block)
         self._ids.add(found)
+        self._top[block] = found
         return found
+
+    def _top_of(self, block: int) -> int:
+        if block not in self._top:
+            low, high = block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE
+            self._top[block] = max((n for n in self._ids if low <= n < high), default=low)
+        return self._top[block]

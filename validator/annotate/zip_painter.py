@@ -222,8 +222,12 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes
             raise unrecognised_drawing(name, sheet.vml, "再校验") from exc
         if any((shown := sheet.cells.shown).values()):
             record.view.setdefault(SHOWN, {})[name] = shown
+        deselect(sheet.root)  # the results sheet becomes the only selected tab
         sheet.save(pkg, book)
-    for sheet in book.sheets:  # the results sheet becomes the only selected tab
+    painted = {worksheets[m.cell.sheet] for m in plan.marks}
+    for sheet in book.sheets:  # the others, read only to be unselected
+        if sheet.part in painted:
+            continue
         if sheet.part and pkg.has(sheet.part) and b"tabSelected" in (data := pkg.read(sheet.part)):
             root = parse(data)
             if deselect(root):
@@ -249,7 +253,7 @@ def _mark_sheet(sheet: MarkedSheet, marks: Sequence[Mark], styles: StyleBook) ->
         m = planned.shown(*sheet.cells.show(row, col))  # its note says what was hidden
         xf = sheet.cells.style(row, col)
         fill = styles.fill_xml(xf)
-        sheet.cells.set_style(row, col, styles.with_fill(xf, styles.solid(m.colour)))
+        sheet.cells.set_style(row, col, styles.with_solid(xf, m.colour))
         if ref in sheet.notes.threaded:  # a threaded comment shows instead of any note: left as it is
             originals.append(Original(m.cell.sheet, ref, fill, KEPT))
             continue

@@ -93,6 +93,7 @@ class Package:
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
         self.stored: set[str] = set()  # parts added uncompressed (their data is compressed already)
+        self._trees: dict[str, etree._Element] = {}  # parts this class parsed, as they are now (see _tree)
 
     @classmethod
     def open(cls, path: Path) -> Package:
@@ -125,6 +126,7 @@ class Package:
         """Replace a part's bytes, or add the part at the end (`stored`: uncompressed, for data that is compressed
         already, such as a zip)."""
         name = self.name(part)
+        self._trees.pop(name or part.lstrip("/"), None)
         if name is None:
             self.added[part.lstrip("/")] = data
             if stored:
@@ -136,6 +138,8 @@ class Package:
 
     def remove(self, part: str) -> None:
         name = self.name(part)
+        if name is not None:
+            self._trees.pop(name, None)
         if name in self.added:
             del self.added[name]
             self.stored.discard(name)
@@ -157,6 +161,20 @@ class Package:
         name = self._names.get(part.lstrip("/").casefold())
         return None if name is None else self.zip.getinfo(name)
 
+    def _tree(self, part: str) -> etree._Element:
+        """A relationships or content types part parsed, kept while this class edits it: they are read and changed
+        many times for one copy. Callers only read it; `_put_tree` stores a change."""
+        name = self.name(part)
+        if name is None:
+            raise KeyError(part)
+        if name not in self._trees:
+            self._trees[name] = parse(self.read(name))
+        return self._trees[name]
+
+    def _put_tree(self, part: str, root: etree._Element) -> None:
+        self.put(part, serialise(root))
+        self._trees[self.name(part) or part.lstrip("/")] = root
+
     def free_name(self, pattern: str) -> str:
         """The first part name `pattern.format(n)` (n = 1, 2, …) not in the package."""
         return next(pattern.format(n) for n in range(1, 1 << 20) if not self.has(pattern.format(n)))
@@ -170,7 +188,7 @@ class Package:
             return []
         folder = posixpath.dirname(part)
         out = []
-        for rel in parse(self.read(rels)):
+        for rel in self._tree(rels):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External" or not target:
                 out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), ""))
@@ -182,7 +200,7 @@ class Package:
         """Add a relationship from `part` to the part `target` (a relative reference); its new id."""
         rels = rels_name(part)
         root = (
-            parse(self.read(rels))
+            self._tree(rels)
             if self.has(rels)
             else etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
         )
@@ -190,19 +208,19 @@ class Package:
         rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
         reference = posixpath.relpath(target, posixpath.dirname(part) or ".")
         etree.SubElement(root, f"{{{PKG_RELS}}}Relationship", Id=rid, Type=kind, Target=reference)
-        self.put(rels, serialise(root))
+        self._put_tree(rels, root)
         return rid
 
     def unrelate(self, part: str, rid: str) -> None:
         rels = rels_name(part)
-        root = parse(self.read(rels))
+        root = self._tree(rels)
         for rel in [r for r in root if r.get("Id") == rid]:
             root.remove(rel)
-        self.put(rels, serialise(root))
+        self._put_tree(rels, root)
 
     def declare(self, part: str, content_type: str) -> None:
         """Give a new part its content type (an Override, or a Default for its extension when `part` is "*.ext")."""
-        root = parse(self.read(CONTENT_TYPES))
+        root = self._tree(CONTENT_TYPES)
         if part.startswith("*."):
             extension = part[2:]
             if any(d.get("Extension", "").casefold() == extension for d in children(root, "Default")):
@@ -212,11 +230,11 @@ class Package:
             (defaults[-1].addnext(el) if defaults else root.insert(0, el))
         else:
             etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=f"/{part}", ContentType=content_type)
-        self.put(CONTENT_TYPES, serialise(root))
+        self._put_tree(CONTENT_TYPES, root)
 
     def content_type(self, part: str) -> str | None:
         """A part's content type: its Override, else the Default for its extension."""
-        root = parse(self.read(CONTENT_TYPES))
+        root = self._tree(CONTENT_TYPES)
         name, extension = f"/{part.lstrip('/')}".casefold(), posixpath.splitext(part)[1][1:].casefold()
         overrides = [e for e in children(root, "Override") if e.get("PartName", "").casefold() == name]
         defaults = [e for e in children(root, "Default") if e.get("Extension", "").casefold() == extension]
@@ -224,21 +242,21 @@ class Package:
 
     def retype(self, part: str, content_type: str) -> None:
         """Give a part another content type (its Override changed, or one added)."""
-        root = parse(self.read(CONTENT_TYPES))
+        root = self._tree(CONTENT_TYPES)
         name = f"/{part.lstrip('/')}".casefold()
         override = next((e for e in children(root, "Override") if e.get("PartName", "").casefold() == name), None)
         if override is None:
             self.declare(part, content_type)
             return
         override.set("ContentType", content_type)
-        self.put(CONTENT_TYPES, serialise(root))
+        self._put_tree(CONTENT_TYPES, root)
 
     def undeclare(self, part: str) -> None:
-        root = parse(self.read(CONTENT_TYPES))
+        root = self._tree(CONTENT_TYPES)
         for el in children(root, "Override"):
             if el.get("PartName", "").lstrip("/").casefold() == part.casefold():
                 root.remove(el)
-        self.put(CONTENT_TYPES, serialise(root))
+        self._put_tree(CONTENT_TYPES, root)
 
     # ------------------------------------------------------------ writing
 

@@ -67,6 +67,7 @@ class SheetEdit:
         self._cells: dict[int, dict[int, etree._Element]] = {}
         cols = child(root, "cols")
         self._cols = children(cols, "col") if cols is not None else []
+        self._ranges: list[tuple[int, int, etree._Element]] | None = None  # _cols' (min, max, element), once read
         self._shown_rows: set[int] = set()
         self._shown_cols: set[int] = set()
 
@@ -141,7 +142,14 @@ class SheetEdit:
             self._column(col).set("hidden", "1")
 
     def _covering(self, col: int) -> etree._Element | None:
-        return next((el for el in self._cols if int(el.get("min", "0")) <= col <= int(el.get("max", "0"))), None)
+        if self._ranges is None:
+            try:
+                self._ranges = [(int(el.get("min", "0")), int(el.get("max", "0")), el) for el in self._cols]
+            except ValueError:  # read as far as needed, as a damaged <col> after the covering one is never read
+                return next(
+                    (el for el in self._cols if int(el.get("min", "0")) <= col <= int(el.get("max", "0"))), None
+                )
+        return next((el for low, high, el in self._ranges if low <= col <= high), None)
 
     def _column(self, col: int) -> etree._Element:
         """The `<col>` element of one column: split out of the range covering it, or added in order."""
@@ -162,6 +170,7 @@ class SheetEdit:
         covering.set("min", str(col))
         covering.set("max", str(col))
         self._cols = children(covering.getparent(), "col")
+        self._ranges = None
         return covering
 
     def _default_width(self) -> str:

@@ -23,11 +23,26 @@ def fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
 
 
+class _CharWidths(dict[str, int]):
+    """Each character's display width, looked up once (a painter measures every note and cell it writes); at most
+    _KNOWN_CHARS are kept, so that text of many distinct characters cannot grow it without bound."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
+        if len(self) < _KNOWN_CHARS:
+            self[ch] = width
+        return width
+
+
+_KNOWN_CHARS = 1 << 14
+_WIDTHS = _CharWidths()
+
+
 def display_width(text: str) -> int:
     """Width in half-width characters (≈ Excel column units): CJK characters and full-width punctuation count two."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def natural_key(name: str) -> tuple:

@@ -142,7 +142,8 @@ def write_annotated(
     """
     source = Path(source)
     pkg = open_package(source)
-    marked = MARKS_SHEET in Book(pkg).names
+    book = Book(pkg)
+    marked = MARKS_SHEET in book.names
     notices: list[str] = []
     if in_place:
         target = source
@@ -153,10 +154,11 @@ def write_annotated(
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.resolve() == source.resolve():  # an annotated copy checked again: refresh its marks
             notices.append("该文件本身是校验生成的标注副本，已在其中更新标注；原始工作簿不受影响。")
-    pkg, _ = cleared(pkg)  # earlier marks, and results sheets kept or copied in (their explanations were read)
+    # earlier marks, and results sheets kept or copied in (their explanations were read)
+    painted, _ = cleared(pkg, book=book)
     if not in_place:
-        pkg = as_workbook(pkg)
-    data = mark(pkg, report, [n for n in notices if n not in report.notices])
+        painted = as_workbook(painted)
+    data = mark(painted, report, [n for n in notices if n not in report.notices], book if painted is pkg else None)
     if in_place:  # once marked: a workbook that cannot be marked leaves no backup behind
         copy_atomic(source, backup)  # a run killed while copying must not leave a partial backup
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
@@ -200,9 +202,10 @@ def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = 
 # ---------------------------------------------------------------- marking
 
 
-def mark(pkg: Package, report: FileReport, notices: Sequence[str] = ()) -> bytes:
-    """The package with the plan of `report` painted: marks, the results sheet first and active, the undo record."""
-    book = Book(pkg)
+def mark(pkg: Package, report: FileReport, notices: Sequence[str] = (), book: Book | None = None) -> bytes:
+    """The package with the plan of `report` painted: marks, the results sheet first and active, the undo record.
+    `book` is the package's workbook when it is parsed already (it is changed)."""
+    book = book or Book(pkg)
     names_before = book.names
     worksheets = book.worksheets()
     touched = {ref.sheet for f in report.findings for ref in f.cells if ref is not None and ref.local}
@@ -283,14 +286,15 @@ def _keep_originals(pkg: Package) -> None:
     pkg.put(UNDO_PART, buffer.getvalue(), stored=True)  # its entries are compressed: deflating it again gains nothing
 
 
-def cleared(pkg: Package, keep_explanations: bool = False) -> tuple[Package, Cleared]:
+def cleared(pkg: Package, keep_explanations: bool = False, book: Book | None = None) -> tuple[Package, Cleared]:
     """The package without the tool's marks and results sheets: exactly as before marking when the marked parts are
     as written, else cleared cell by cell from the undo record (a copy that was edited and saved by another program).
 
     With `keep_explanations`, a results sheet holding the agency's explanations stays (last, not selected); the marks
     are then cleared cell by cell, since the exact parts from before marking would drop the styles it uses.
+    `book` is the package's workbook when it is parsed already (it is only read).
     """
-    book = Book(pkg)
+    book = book or Book(pkg)
     found = results_sheets(pkg, book)
     kept = next((name for name, explained in found.items() if explained and keep_explanations), None)
     marked = MARKS_SHEET in book.names

@@ -58,12 +58,12 @@ def local(el: etree._Element) -> str:
 
 
 def children(el: etree._Element, name: str) -> list[etree._Element]:
-    """Child elements of a local name, in any namespace (transitional or strict)."""
-    return [c for c in el if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == name]
+    """Child elements of a local name, in any namespace (transitional or strict) or none; lxml's own filter."""
+    return list(el.iterchildren(f"{{*}}{name}"))
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:
-    return next(iter(children(el, name)), None)
+    return next(el.iterchildren(f"{{*}}{name}"), None)
 
 
 def rels_name(part: str) -> str:

@@ -123,16 +123,14 @@ class Package:
         return self.zip.read(name)
 
     def put(self, part: str, data: bytes, stored: bool = False) -> None:
-        """Replace a part's bytes, or add the part at the end (`stored`: uncompressed, for data that is compressed
-        already, such as a zip)."""
+        """Replace a part's bytes, or add the part at the end (`stored`: an added part uncompressed, for data that is
+        compressed already, such as a zip; a part of the package keeps its own method)."""
         name = self.name(part)
         self._trees.pop(name or part.lstrip("/"), None)
-        if name is None:
-            self.added[part.lstrip("/")] = data
-            if stored:
-                self.stored.add(part.lstrip("/"))
-        elif name in self.added:
+        if name is None or name in self.added:
+            name = name or part.lstrip("/")
             self.added[name] = data
+            (self.stored.add if stored else self.stored.discard)(name)
         else:
             self.changed[name] = data
 

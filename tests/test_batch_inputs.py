@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from validator.batch import inputs
 from validator.batch.inputs import collect, entry_name, safe_parts
 from validator.engine import workbook_paths
+from validator.sources.sniff import is_system_file
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
@@ -185,3 +186,10 @@ def test_folders_and_archives_list_their_files_in_natural_order(tmp_path: Path):
         "a.zip/2月.xlsx",
         "a.zip/12月.xlsx",
     ]
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "/", " "])
+def test_a_name_with_nothing_to_tell_a_report_by_is_said_to_be_none(name: str):
+    """What an upload may be called (curl's filename="", a tool's "."): a reason, not an error."""
+    assert inputs.skip_reason(PurePosixPath(name)) == inputs.NO_NAME
+    assert is_system_file(PurePosixPath(name).parts) is (name == "..")  # a name of no parts is none of them

@@ -222,12 +222,17 @@ def _add_file(
         out.items.append(Item(str(path), name))
 
 
+NO_NAME = "没有文件名，无法判断是不是报告：请以带扩展名的文件名（如 年报.xlsx）重新提交"
+
+
 def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE) -> str | None:
     """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in
     its folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this
     tool's output, not checked again. Any other annotated copy is a submission: an agency's returned copy brings its
     单位说明 (an upload, a round's folder)."""
     base = name.name
+    if not base.strip(" ."):  # "", ".", "..", "/": an upload's name a client may send, nothing to tell a report by
+        return NO_NAME
     if is_lock_file(base):
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
     if is_system_file(name.parts):

@@ -62,8 +62,8 @@ def is_lock_file(name: str) -> bool:
 
 def is_system_file(parts: Sequence[str]) -> bool:
     """A hidden file (a leading dot: this tool's temporaries too) or macOS's resource copies (__MACOSX/), by the
-    parts of its path: never a report."""
-    return parts[-1].startswith(".") or "__MACOSX" in parts
+    parts of its path: never a report. No parts (an upload named "" or "."): not one of these."""
+    return bool(parts) and (parts[-1].startswith(".") or "__MACOSX" in parts)
 
 
 def file_format(data: bytes) -> str:

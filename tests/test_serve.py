@@ -151,9 +151,53 @@ def test_files_that_are_not_reports_are_not_kept_and_told_why(tmp_path: Path, de
     ]
 
 
+def test_a_file_over_the_size_limit_is_not_received_and_the_others_are(tmp_path: Path, demo: Path) -> None:
+    """One file of a multi-file upload too large: the files before and after it are checked, stored and answered;
+    it is listed as not received, and why (the upload page shows the skipped list), and nothing of it is kept."""
+    Store(tmp_path).set_user("office", PASSWORD)
+    other = openpyxl.load_workbook(demo)
+    other["封面"]["B2"].value, other["封面"]["B3"].value = "某县乙局", "11330521MB7654321X"
+    (other_path := tmp_path / "乙局.xlsx").parent.mkdir(exist_ok=True)
+    other.save(other_path)
+    with TestClient(create_app(Settings(tmp_path / "data", workers=1, max_file=2**20, max_request=8 * 2**20))) as fresh:
+        sent = [("示例.xlsx", demo.read_bytes()), ("扫描件.pdf", b"%PDF-1.7\n" + bytes(2**20)),
+                ("乙局.xlsx", other_path.read_bytes())]  # fmt: skip
+        answer = upload(fresh, *sent)
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [(r["file"], r["agency"]["agency_name"]) for r in results] == [("示例.xlsx", "某县人民政府办公室"),
+                                                                           ("乙局.xlsx", "某县乙局")]  # fmt: skip
+    assert all(r["submission"] and r["download"] for r in results)
+    assert answer.json()["skipped"] == [
+        {"file": "扫描件.pdf", "reason": "文件超过 1 MB（单个文件的上限）：请删除其中的图片等多余内容，另存后重新上传"}
+    ]
+    with sqlite3.connect(tmp_path / "data" / "nianbao.sqlite3") as db:
+        stored = db.execute("SELECT id, filename FROM submissions ORDER BY received").fetchall()
+    assert stored == [(r["submission"], r["file"]) for r in results]
+    kept = sorted(p.name for p in (tmp_path / "data" / "files").rglob("*") if p.is_file())
+    assert kept == sorted(f"{r['sha256']}.xlsx" for r in results)
+    assert not any(p.is_file() for p in (tmp_path / "data" / "incoming").rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "/"])
+def test_an_upload_without_a_file_name_is_told_so(client: TestClient, demo: Path, name: str) -> None:
+    """As curl -F "file=@年报.xlsx;filename=" and upload tools send it: not a server error, the file not kept."""
+    client.cookies.clear()
+    body = (f'--b\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n\r\n'.encode()
+            + demo.read_bytes() + b"\r\n--b--\r\n")  # fmt: skip
+    answer = client.post("/api/check", content=body, headers={"content-type": "multipart/form-data; boundary=b"})
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []
+    assert answer.json()["skipped"] == [
+        {"file": name, "reason": "没有文件名，无法判断是不是报告：请以带扩展名的文件名（如 年报.xlsx）重新提交"}
+    ]
+
+
 def test_limits_are_told_in_chinese(client: TestClient) -> None:
     too_big = upload(client, ("大.xlsx", b"0" * (2 * 2**20 + 1)))
-    assert too_big.status_code == 413 and "超过 2 MB" in too_big.json()["error"]
+    assert too_big.status_code == 200 and too_big.json()["results"] == []
+    [skipped] = too_big.json()["skipped"]
+    assert skipped["file"] == "大.xlsx" and skipped["reason"].startswith("文件超过 2 MB（单个文件的上限）")
     request_too_big = upload(client, ("a.xlsx", b"0" * 2**20), ("b.xlsx", b"0" * 2**20), ("c.xlsx", b"0" * 2**20),
                              ("d.xlsx", b"0" * 2**20))  # fmt: skip
     assert request_too_big.status_code == 413 and "一次最多 4 MB" in request_too_big.json()["error"]

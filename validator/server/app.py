@@ -144,11 +144,9 @@ def create_app(settings: Settings) -> Starlette:
                 uploads = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
                 if not uploads:
                     return refused(request, 400, "没有收到文件：请在表单字段 file 中上传一个或多个工作簿。")
-                received = [await _receive(request, upload) for upload in uploads]
+                received = await _receive_all(request, uploads)
         except TooLarge:
             return refused(request, 413, f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。")
-        except RefusedUpload as exc:
-            return refused(request, 413, str(exc))
         except work.Busy as exc:
             return refused(request, 503, str(exc))
         except (MultiPartException, HTTPException) as exc:  # starlette raises the latter for the former in an app
@@ -159,14 +157,34 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results, "skipped": skipped})
 
     too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
+    too_big_file = (
+        f"文件超过 {settings.max_file // 2**20} MB（单个文件的上限）：请删除其中的图片等多余内容，另存后重新上传"
+    )
     bad_upload = "上传内容格式有误：请用本页面上传，或以 multipart/form-data 格式、在 file 字段中上传文件。"
+
+    async def _receive_all(request: Request, uploads: Sequence[UploadFile]) -> list[dict | Skipped]:
+        """Each upload of one request stored with its result, or skipped with the reason: one refused file (too
+        large, or the pool full when its turn came) leaves the others' results standing. A pool full for every file
+        refuses the request (Busy: 503, nothing kept)."""
+        received: list[dict | Skipped] = []
+        busy = None
+        for upload in uploads:
+            try:
+                received.append(await _receive(request, upload))
+            except work.Busy as exc:
+                busy = exc
+                received.append(Skipped(safe_name(_given(upload).name), BUSY_LATER))
+        if busy and not any(isinstance(r, dict) for r in received):
+            raise busy
+        return received
 
     async def _receive(request: Request, upload: UploadFile) -> dict | Skipped:
         """Store one upload with its result; a file the pool could not check is stored with the reason. A file that
-        is not a report (by its name as `nianbao batch` tells, or an archive) is not kept: why, instead."""
-        given = PurePosixPath((upload.filename or "").replace("\\", "/"))  # as sent: safe_name drops a leading dot
+        is not a report (by its name as `nianbao batch` tells, or an archive) or is over the size limit is not kept:
+        why, instead."""
+        given = _given(upload)  # as sent: safe_name drops a leading dot
         if reason := skip_reason(given):  # each upload is a submission: an annotated copy brings its 单位说明
-            return Skipped(printable(given.name), reason)
+            return Skipped(printable(given.name or upload.filename or ""), reason)
         filename = safe_name(given.name)
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
@@ -176,7 +194,7 @@ def create_app(settings: Settings) -> Starlette:
                 if size > settings.max_file:
                     out.close()
                     shutil.rmtree(received.parent)
-                    raise RefusedUpload(f"文件「{filename}」超过 {settings.max_file // 2**20} MB，未接收。")
+                    return Skipped(filename, too_big_file)
                 digest.update(chunk)
                 out.write(chunk)
         try:
@@ -375,8 +393,12 @@ def create_app(settings: Settings) -> Starlette:
     return Guard(app, settings.max_request, refuse)  # type: ignore[return-value]
 
 
-class RefusedUpload(Exception):
-    """One file of an upload is past the limit; the message is Chinese."""
+BUSY_LATER = "服务器正忙，该文件未校验、未保存：请稍后重新上传该文件"
+
+
+def _given(upload: UploadFile) -> PurePosixPath:
+    """The upload's file name as sent (a Windows path's folders too)."""
+    return PurePosixPath((upload.filename or "").replace("\\", "/"))
 
 
 def _alert(message: str) -> dict:

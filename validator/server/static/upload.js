@@ -73,7 +73,7 @@
 
   function refuse(item) {
     var box = el("section", null, "report");
-    box.appendChild(el("h2", item.file));
+    box.appendChild(el("h2", item.file || "（无文件名）"));
     box.appendChild(el("p", "未接收，不作为报送保存：" + item.reason, "message"));
     results.insertBefore(box, results.firstChild);
   }

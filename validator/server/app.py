@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import secrets
 import shutil
 import tempfile
@@ -64,6 +65,7 @@ class Settings:
     max_files: int = 50
 
 
+log = logging.getLogger(__name__)  # nianbao serve writes it to standard error, as uvicorn's own errors
 _pages = Environment(loader=PackageLoader("validator.server", "templates"), autoescape=select_autoescape(["html"]))
 
 
@@ -119,14 +121,20 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "ok", "engine_version": ENGINE_VERSION})
 
     async def xlwings(request: Request) -> Response:
-        if request.path_params["action"] not in ACTIONS:
+        action = request.path_params["action"]
+        if action not in ACTIONS:
             return refused(request, 404, "没有这个操作：按钮只调用 /xlwings/validate 和 /xlwings/clear。")
+        body = await request.body()  # past the limit without a Content-Length: TooLarge, 413 as with one
         try:
-            answer = await run(work.remote_answer, request.path_params["action"], await request.body())
+            answer = await run(work.remote_answer, action, body)
         except work.Busy as exc:
             return JSONResponse({"actions": [_alert(str(exc))]})
-        except Exception:
-            return JSONResponse({"actions": [_alert("服务器校验该工作簿时出错，工作簿未作改动。请联系管理员。")]})
+        except Exception:  # a defect, a worker that died or hung: the administrator needs the traceback
+            ref = secrets.token_hex(4)
+            client = request.client.host if request.client else "?"
+            log.exception("Excel 按钮的请求 /xlwings/%s 在服务器上出错（错误编号 %s，客户端 %s）", action, ref, client)
+            told = f"服务器校验该工作簿时出错，工作簿未作改动。请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）。"
+            return JSONResponse({"actions": [_alert(told)]})
         return JSONResponse(answer)
 
     # ------------------------------------------------------------ agencies: the upload page

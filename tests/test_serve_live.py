@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -107,6 +108,56 @@ def test_fifty_concurrent_uploads_are_answered_and_stored_once_each(server: Live
     kept = list((server.data / "files").glob("*/*"))
     assert {p.stem for p in kept} >= {r["sha256"] for r in results}
     assert len({r["sha256"] for r in results} & {p.stem for p in kept}) == 5  # the same content is kept once
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_command(data: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "validator", "serve", "--data", str(data), "--port", str(port), "--workers", "1"]
+
+
+def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path: Path) -> None:
+    """As an administrator starts it: the announcement comes once requests are answered; a second copy on the same port
+    says so in Chinese (exit 3) without cleaning up the running copy's data folder; a --data that cannot be created
+    is told (exit 4); and a failure of the Excel button on the server is in its log (standard error) with the
+    traceback and the error number the clerk was told."""
+    from validator.excel.simulate import import_xlwings
+
+    port = free_port()
+    proc = subprocess.Popen(serve_command(tmp_path / "data", port), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)  # fmt: skip
+    live = Live(proc, f"http://127.0.0.1:{port}", tmp_path / "data")
+    try:
+        announced = proc.stdout.readline()
+        assert announced.startswith(f"年报校验服务已启动：http://127.0.0.1:{port}/"), proc.stderr.read()
+        assert httpx.get(f"{live.url}/healthz").status_code == 200  # at once: it listens when it says so
+        (partial := live.data / "incoming" / "a1b2" / "年报.xlsx").parent.mkdir()
+        partial.write_bytes(b"PK")  # as an upload in progress leaves it
+        second = subprocess.run(serve_command(live.data, port), capture_output=True, text=True, timeout=120)
+        assert (second.returncode, second.stdout) == (3, "")
+        assert second.stderr == (
+            f"端口 {port} 已被占用（可能已有一个校验服务在运行）：请先停止它，或用 --port 指定其他端口。\n"
+        )
+        assert partial.exists()  # the running copy's upload left alone
+        (blocker := tmp_path / "不是文件夹").write_text("")
+        unwritable = subprocess.run(serve_command(blocker / "data", free_port()), capture_output=True, text=True,
+                                    timeout=120)  # fmt: skip
+        assert (unwritable.returncode, unwritable.stdout) == (4, "")
+        assert unwritable.stderr.startswith(f"无法创建或写入数据目录 {blocker / 'data'}（路径中的某一级不是文件夹）：")
+        assert "Traceback" not in unwritable.stderr
+
+        no_sheets = {"client": "VBA", "version": import_xlwings().__version__, "names": [], "sheets": [],
+                     "book": {"name": "年报.xlsm", "active_sheet_index": 0, "selection": "A1"}}  # fmt: skip
+        [alert] = httpx.post(f"{live.url}/xlwings/validate", json=no_sheets, timeout=120).json()["actions"]
+        ref = re.search(r"错误编号 ([0-9a-f]{8})", alert["args"][0])[1]
+    finally:
+        live.stop()
+    log = proc.stderr.read()
+    assert f"错误编号 {ref}" in log and "Traceback" in log and "in remote_answer" in log
 
 
 def test_sigkill_during_uploads_loses_nothing_acknowledged(tmp_path: Path, demo: Path) -> None:

@@ -166,12 +166,18 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from validator.server.run import serve
+    from validator.server.run import DataUnwritable, PortUnavailable, serve
 
     try:
         return serve(args)
     except RuntimeError as exc:  # an optional dependency is missing; the message says what to install
         raise _UsageError(str(exc)) from exc
+    except PortUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except DataUnwritable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_WRITE
 
 
 def _batch_parser(sub: argparse._SubParsersAction) -> None:

@@ -233,6 +233,15 @@ def test_upload_page_and_dashboard_in_a_browser(server: Live, demo: Path, online
     browser.find_element(By.ID, "file").send_keys(str(broken))
     said = wait.until(lambda b: [s for s in b.find_elements(By.CSS_SELECTOR, "section.report") if "年报.pdf" in s.text])
     assert "PDF 文件已损坏或不完整" in said[0].text and "原文件是" not in said[0].text, said[0].text
+    # several at once, one of them over the size limit: that one listed as not received, the others checked
+    (big := tmp_path / "扫描件.pdf").write_bytes(b"%PDF-1.7\n" + bytes(21 * 2**20))
+    (again := tmp_path / "示例改.xlsx").write_bytes(demo.read_bytes())
+    browser.find_element(By.ID, "file").send_keys(f"{big}\n{again}")
+    told = "已校验 1 个文件；1 个文件未接收（原因见下方）。"
+    assert wait.until(lambda b: b.find_element(By.ID, "status").text == told)
+    sections = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "section.report")]
+    assert any(s.startswith("扫描件.pdf\n未接收，不作为报送保存：文件超过 20 MB（单个文件的上限）") for s in sections)
+    assert any(s.startswith("示例改.xlsx") and "错误 3 项" in s for s in sections)
 
     browser.get(f"{server.url}/office")
     assert browser.current_url.endswith("/office/login")

@@ -149,6 +149,9 @@ def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path
         assert (unwritable.returncode, unwritable.stdout) == (4, "")
         assert unwritable.stderr.startswith(f"无法创建或写入数据目录 {blocker / 'data'}（路径中的某一级不是文件夹）：")
         assert "Traceback" not in unwritable.stderr
+        adding = subprocess.run([*serve_command(blocker / "data", 1)[:6], "--add-user", "office"], input=PASSWORD,
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert adding.returncode == 4 and adding.stderr == unwritable.stderr
 
         no_sheets = {"client": "VBA", "version": import_xlwings().__version__, "names": [], "sheets": [],
                      "book": {"name": "年报.xlsm", "active_sheet_index": 0, "selection": "A1"}}  # fmt: skip

@@ -62,7 +62,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         app = create_app(Settings(args.data, args.database, workers=max(1, args.workers)))
     except OSError as exc:
-        raise DataUnwritable(data_problem(args.data, exc)) from exc
+        for sock in sockets:
+            sock.close()
+        raise DataUnwritable(_data_problem(args.data, exc)) from exc
     announcement = (
         f"年报校验服务已启动：http://{_url_host(args.host)}:{args.port}/ （数据目录 {args.data}），按 Ctrl+C 停止。"
     )
@@ -79,15 +81,16 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def open_store(data: Path, database: str | None) -> Store:
+    """The store in `data`, created when missing; DataUnwritable says why not."""
     from validator.server.store import Store
 
     try:
         return Store(data, database)
     except OSError as exc:
-        raise DataUnwritable(data_problem(data, exc)) from exc
+        raise DataUnwritable(_data_problem(data, exc)) from exc
 
 
-def data_problem(data: Path, exc: OSError) -> str:
+def _data_problem(data: Path, exc: OSError) -> str:
     return (
         f"无法创建或写入数据目录 {data}（{os_reason(exc)}）：请检查路径是否正确、运行服务的账号能否写入该目录，"
         "或用 --data 指定其他目录。"

@@ -152,6 +152,39 @@ def test_report_summary_and_results_show_the_changes(client: TestClient, version
     assert [values[header.index(t)] for t in ("已改正", "新出现", "仍存在", "已说明", "已接受")] == [0, 0, 3, 1, 0]
 
 
+def test_the_served_summary_tells_how_its_decisions_take_effect(
+    client: TestClient, versions: list[dict], tmp_path: Path
+) -> None:
+    """The service records no 处理意见: its 汇总.xlsx does not promise that `batch --since` a result folder carries
+    them (there is none), and says how they do take effect: the agencies' original files checked by batch with the
+    downloaded 汇总.xlsx as --decisions, which this test does."""
+    login(client)
+    latest = versions[2]
+    dashboard = lxml.html.fromstring(client.get("/office").text)
+    hint = dashboard.xpath('//p[@id="decisions"]')[0].text_content()
+    assert "不记录处理意见" in hint and "--decisions 汇总.xlsx" in hint
+    summary = tmp_path / "汇总.xlsx"
+    summary.write_bytes(client.get("/office/汇总.xlsx").content)
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["问题明细"]
+    (choice,) = ws.data_validations.dataValidation
+    assert "--since" not in choice.prompt and "不会改变看板" in choice.prompt and "--decisions" in choice.prompt
+    header = [c.value for c in ws[1]]
+    [row] = [r for r in ws.iter_rows(min_row=2) if r[header.index("文件")].value == latest["file"]
+             and r[header.index("规则")].value == "EQ01"]  # fmt: skip
+    row[header.index("处理意见")].value = "接受"
+    wb.save(summary)
+
+    reports = tmp_path / "报告"
+    reports.mkdir()
+    original = client.get(f"/api/submissions/{latest['submission']}/original")
+    (reports / latest["file"]).write_bytes(original.content)
+    out = tmp_path / "结果"
+    assert main(["batch", str(reports), "--out", str(out), "--jobs", "1", "--decisions", str(summary)]) == 1
+    [doc] = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(f["rule"], f["cell"]): f["state"] for f in doc["findings"]}[("EQ01", "表三!E5")] == "accepted"
+
+
 # ------------------------------------------------------------------ published documents
 
 

@@ -52,6 +52,8 @@ _STATUS_FILL = {PASSED: "#C6EFCE", FAILED: "#" + PRIMARY_FILL["error"]}
 _UNREADABLE_FILL = "#D9D9D9"
 _TOP = {"valign": "top"}
 _WRAP = {"valign": "top", "text_wrap": True}
+# What 问题明细's 处理意见 column says when selected: where the decisions typed there take effect (batch's own folder).
+DECISIONS_NOTE = "接受：该问题下一轮不再计入；退回：请单位改正。下一轮 nianbao batch --since 本结果目录 即沿用。"
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,8 @@ class Formats:
         return self._made[key]
 
 
-def write_summary(path: Path, outcome: Outcome) -> None:
-    """Write 汇总.xlsx to `path`."""
+def write_summary(path: Path, outcome: Outcome, decisions_note: str = DECISIONS_NOTE) -> None:
+    """Write 汇总.xlsx to `path`; `decisions_note`: what the 处理意见 column says of how its decisions are used."""
     docs, skipped, missing, absent = outcome.docs, outcome.skipped, outcome.missing, outcome.absent
     # Every value is written by type (text with write_string), so nothing a submission typed can become a formula.
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
@@ -91,7 +93,7 @@ def write_summary(path: Path, outcome: Outcome) -> None:
     details = wb.add_worksheet(DETAILS_SHEET)
     rows = list(finding_rows(docs))
     _table(details, formats, FINDING_HEADERS, rows)
-    _decision_list(details, FINDING_HEADERS.index(DECISION_COLUMN), len(rows))
+    _decision_list(details, FINDING_HEADERS.index(DECISION_COLUMN), len(rows), decisions_note)
     if absent is not None:
         _table(wb.add_worksheet(ROUND_SHEET), formats, ROUND_HEADERS, round_rows(docs, absent))
     carried = [d for a in absent or () for d in a.carried]  # each agency's latest report of an earlier round
@@ -133,14 +135,14 @@ def _agencies(ws: Worksheet, formats: Formats, docs: Sequence[dict]) -> None:
     _table(ws, formats, headers, rows)
 
 
-def _decision_list(ws: Worksheet, col: int, rows: int) -> None:
-    """The office's column: a list of 接受 / 退回 on every row of findings, and a note saying what it does."""
+def _decision_list(ws: Worksheet, col: int, rows: int, note: str) -> None:
+    """The office's column: a list of 接受 / 退回 on every row of findings, and `note` saying what it does."""
     choice = {
         "validate": "list",
         "source": ["接受", "退回"],
         "ignore_blank": True,
         "show_input": True,
-        "input_message": "接受：该问题下一轮不再计入；退回：请单位改正。下一轮 nianbao batch --since 本结果目录 即沿用。",
+        "input_message": note,
         "show_error": True,
         "error_title": "处理意见",
         "error_message": "请选择「接受」或「退回」。",

@@ -335,7 +335,7 @@ def create_app(settings: Settings) -> Starlette:
         from validator.batch.summary_xlsx import write_summary
 
         target = store.data / "incoming" / f"{secrets.token_hex(8)}.xlsx"
-        write_summary(target, _outcome(versions.latest_results()))
+        write_summary(target, _outcome(versions.latest_results()), SERVED_DECISIONS)
         data = target.read_bytes()
         target.unlink()
         return _download(data, "汇总.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -425,6 +425,14 @@ def _cookie(request: Request, response: Response, name: str, value: str) -> None
 def _download(data: bytes, filename: str, media_type: str) -> Response:
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
+
+
+# What the 处理意见 column of the served 汇总.xlsx says: the service never reads it back, and there is no result
+# folder for `batch --since`; the decisions take effect in a batch of the agencies' files given them by --decisions.
+SERVED_DECISIONS = (
+    "接受：该问题不再计入；退回：请单位改正。校验服务不读取本文件，在此填写的处理意见不会改变看板。"
+    "要使其生效：在看板各单位页面「下载原文件」，用 nianbao batch 校验这些文件，并以 --decisions 指定本文件。"
+)
 
 
 def _outcome(docs: Sequence[dict]) -> Outcome:

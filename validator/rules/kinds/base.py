@@ -81,11 +81,13 @@ def field_mask(frame: pd.DataFrame, key: str, ok: Callable[[object], bool]) -> p
 def rows_mask(frame: pd.DataFrame, keys: Sequence[str], ok: Callable[[dict], bool]) -> pd.DataFrame:
     """One instance per report: ok(row), the row holding the inputs `keys` as a plain dict (indexing a pandas row
     per report would cost more than most rules themselves)."""
+    import numpy as np
     import pandas as pd
 
     keys = list(dict.fromkeys(keys))
     columns = [frame[k].tolist() for k in keys]  # plain Python values, a column at a time (to_dict boxes each cell)
-    return pd.DataFrame({0: [ok(dict(zip(keys, row))) for row in zip(*columns)]}, index=frame.index)
+    passed = np.fromiter((bool(ok(dict(zip(keys, row)))) for row in zip(*columns)), dtype=bool, count=len(frame))
+    return pd.DataFrame(passed.reshape(-1, 1), index=frame.index, columns=[0])  # from an array: half the time of a dict
 
 
 ADVICE = Param("advice", "text", required=False, default="")  # what to do, said after the rule's summary

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from validator.findings import Finding
@@ -51,12 +52,14 @@ _SUBJECT = "{subject}"  # in a phrase: the rule's `subject`
 _SUM = re.compile(rf"[，,、]\s*(?:共计|合计|总计|总共|一共|共)\s*(?P<n>{NUMBER})\s*(?:件|个|宗|条|份|起|次)")
 
 
-def text_fields(template: Template) -> list[str]:
+@cache
+def text_fields(template: Template) -> tuple[str, ...]:
     """The report's text, where statements are looked for: its text sections (一、五、六), then the text a published
     report writes under its table sections (二、三、四)."""
-    return [k for k, f in template.fields.items() if f.kind == "longtext"] + list(template.section_texts)
+    return (*(k for k, f in template.fields.items() if f.kind == "longtext"), *template.section_texts)
 
 
+@cache
 def year_field(template: Template) -> str | None:
     """The report year's field (its cover's; a published report's title names it)."""
     return next((k for k, f in template.fields.items() if f.kind == "year"), None)
@@ -158,9 +161,9 @@ def _elsewhere(head: str) -> bool:
 
 
 def mask(frame: pd.DataFrame, rule: RuleSpec, template: Template) -> pd.DataFrame:
-    # Only the text columns some report filled: a workbook has no text under its tables (three columns of None that
-    # every row would carry).
-    fields = [k for k in text_fields(template) if frame[k].notna().any()]
+    # Every text column, filled or not: _contradictions reads only the texts a row has (a workbook has no text under
+    # its tables), and telling the empty columns apart cost each rule more than its statements.
+    fields = text_fields(template)
     year = year_field(template) if year_field(template) in frame else None
     keys = [*rule.params["cells"], *fields, *([year] if year else [])]
     return rows_mask(frame, keys, lambda row: not _contradictions(row, rule, fields, year))

@@ -294,8 +294,8 @@ def _findings_from_errors(
             raise RuntimeError(f"rule {rule.code} failed inside pandera: {err}")
         rows = err.check_output.index[~err.check_output.to_numpy(dtype=bool)]
         masks = rule.instances(frame.loc[rows])
-        for row in rows:
-            failed[row][rule.code] = [i for i, ok in enumerate(masks.loc[row].to_numpy(dtype=bool)) if not ok]
+        for row, passed in zip(masks.index, masks.to_numpy(dtype=bool)):
+            failed[row][rule.code] = np.flatnonzero(~passed).tolist()
     out: list[list[Finding]] = []
     for ctx, by_rule, p in zip(contexts, failed, parsed):
         hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
@@ -462,8 +462,13 @@ def _told_together(parsed: _Parsed, ctx: ReportContext) -> list[Finding]:
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:
     """Give every finding whose primary cell is an input that input's layout key; related inputs the workbook
     lacks (taken as 0 for a sum) have no cell to show."""
-    if not findings:
-        return findings
-    keys = {loc.cell: key for key, loc in located.cells.items()}
-    out = [replace(f, key=keys.get(f.cell)) if f.key is None and f.cell else f for f in findings]
-    return [replace(f, related=tuple(r for r in f.related if r.cell)) for f in out]
+    keys: dict[CellRef, str] | None = None  # built for the first finding that needs it
+    out = []
+    for f in findings:
+        if f.key is None and f.cell:
+            keys = keys if keys is not None else {loc.cell: key for key, loc in located.cells.items()}
+            f = replace(f, key=keys.get(f.cell))
+        if not all(r.cell for r in f.related):
+            f = replace(f, related=tuple(r for r in f.related if r.cell))
+        out.append(f)
+    return out

@@ -387,7 +387,8 @@ def report_localisation(
     x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
     fixed = np.array([standin(k) == "grouped" for k in system.keys])
     # A formula's result follows its cells (or its range is what is wrong): as cheap to change as a blank.
-    cheaper = np.array([k in cheap or located.formula(k) is not None for k in system.keys])
+    formulas = located.formulas()
+    cheaper = np.array([k in cheap or k in formulas for k in system.keys])
     parts = localise(system, x, cheaper, fixed, rows, offset)
     if not parts:
         return Localisation()
@@ -402,7 +403,7 @@ def report_localisation(
                 formula_role(k, formula, changed, located) if formula else None,
             )
             for k, a, e in option
-            for formula in [located.formula(k)]
+            for formula in [formulas.get(k)]
         )  # fmt: skip
 
     sure = [changes(p.options[0]) for p in parts if p.unique]

@@ -85,6 +85,21 @@ class LocatedReport:
             return None
         return calculated_formulas(xml).get((loc.cell.row, loc.cell.col))
 
+    def formulas(self) -> dict[str, str]:
+        """`formula` of every input that has one, by key: for a caller asking of most inputs (one dictionary lookup
+        each instead of a call that parses nothing new)."""
+        parsed: dict[str, dict[tuple[int, int], str]] = {}
+        out = {}
+        for key, loc in self.cells.items():
+            sheet = loc.cell.sheet
+            if sheet not in self.formula_parts or isinstance(loc.raw, str):
+                continue
+            if sheet not in parsed:
+                parsed[sheet] = calculated_formulas(self.formula_parts[sheet])
+            if (formula := parsed[sheet].get((loc.cell.row, loc.cell.col))) is not None:
+                out[key] = formula
+        return out
+
     def add(
         self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = (), table: str | None = None
     ) -> None:

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from validator.invisible import INVISIBLE
 
@@ -70,6 +71,14 @@ def plain_number(value: object) -> object:
             return None
         return int(value) if value.is_integer() else value
     return value
+
+
+def plain_numbers(values: Mapping[str, object]) -> dict[str, object]:
+    """plain_number of every value (a report's ~200 inputs: one comprehension, no call per value)."""
+    return {
+        k: (None if v != v else int(v) if v.is_integer() else v) if isinstance(v, float) else v
+        for k, v in values.items()
+    }
 
 
 def visible(text: str) -> str:

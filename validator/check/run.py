@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +25,7 @@ from validator.rules import assumptions, strays
 from validator.rules.context import ReportContext
 from validator.rules.kinds import KINDS
 from validator.sources.uncached import calculated_formulas, summed_cells
-from validator.spec.model import NUMERIC_KINDS, RuleSpec, Template
+from validator.spec.model import NUMERIC_KINDS, InputCell, RuleSpec, Template
 from validator.text import INVISIBLE_SAID, fmt, visible
 
 
@@ -67,18 +68,25 @@ def _parse_cell(kind: str, raw: object, required: bool) -> Parsed:
 _BLANK_RESULT = "是公式，结果显示为空。没有发生的应显示 0：请改正公式，不要把 0 显示为空；已按 0 校验。"
 
 
+@cache
+def _inputs(template: Template) -> tuple[tuple[str, InputCell, bool], ...]:
+    """The template's inputs in order, each with whether it holds a number (what `_parse` asks of every input)."""
+    return tuple((key, cell, cell.kind in NUMERIC_KINDS) for key, cell in template.inputs.items())
+
+
 def _parse(located: LocatedReport) -> _Parsed:
     """Each located raw value → the value the schema checks, plus TY/TX findings about the entry itself."""
     out = _Parsed()
     ctx = ReportContext({}, located)
     grouped: dict[str, list[_Entry]] = {"TY03": [], "TY09": []}  # told once per sheet
-    for key, cell in located.template.inputs.items():
-        loc = located.cells.get(key)
-        if key in located.standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
-            out.values[key] = 0.0
+    values, cells, standins = out.values, located.cells, located.standins
+    for key, cell, numeric in _inputs(located.template):
+        loc = cells.get(key)
+        if key in standins:  # the workbook lacks it; taken as 0 (see LocatedReport.standins)
+            values[key] = 0.0
             continue
-        if loc and type(loc.raw) in _PLAIN_NUMBERS and cell.kind in NUMERIC_KINDS:
-            out.values[key] = float(loc.raw)  # most inputs: what parse_number would say, without its findings
+        if numeric and loc and type(loc.raw) in _PLAIN_NUMBERS:
+            values[key] = float(loc.raw)  # most inputs: what parse_number would say, without its findings
             continue
         parsed = _parse_cell(cell.kind, loc.raw, cell.required) if loc else Parsed(None)
         if parsed.rule == "TY01" and located.formula(key):

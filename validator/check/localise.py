@@ -387,7 +387,7 @@ def report_localisation(
     x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
     fixed = np.array([standin(k) == "grouped" for k in system.keys])
     # A formula's result follows its cells (or its range is what is wrong): as cheap to change as a blank.
-    formulas = located.formulas()
+    formulas = located.formulas(system.keys)
     cheaper = np.array([k in cheap or k in formulas for k in system.keys])
     parts = localise(system, x, cheaper, fixed, rows, offset)
     if not parts:

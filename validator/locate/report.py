@@ -85,12 +85,14 @@ class LocatedReport:
             return None
         return calculated_formulas(xml).get((loc.cell.row, loc.cell.col))
 
-    def formulas(self) -> dict[str, str]:
-        """`formula` of every input that has one, by key: for a caller asking of most inputs (one dictionary lookup
-        each instead of a call that parses nothing new)."""
+    def formulas(self, keys: Iterable[str]) -> dict[str, str]:
+        """`formula` of each of `keys` that has one, by key: for a caller asking of many inputs (a dictionary lookup
+        each afterwards instead of a call)."""
         parsed: dict[str, dict[tuple[int, int], str]] = {}
         out = {}
-        for key, loc in self.cells.items():
+        for key in keys:
+            if (loc := self.cells.get(key)) is None:
+                continue
             sheet = loc.cell.sheet
             if sheet not in self.formula_parts or isinstance(loc.raw, str):
                 continue

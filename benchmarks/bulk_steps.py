@@ -137,6 +137,7 @@ def main() -> None:
     grids = step("whole read (the above and python-calamine)", len(files), lambda: [load(p).grid for p in files])
     located = step("locating", len(files), lambda: [locate(g, template) for g in grids])
     chunks = range(0, len(files), CHUNK)
+    check_located(located[:1])  # pandera's first validation registers its backends (~0.4 s of imports, once a worker)
     step(
         f"checking, {CHUNK} reports per pandera call",
         len(files),

@@ -69,9 +69,12 @@ def frame_rules(template: Template) -> dict[str, FrameRule]:
 
 
 def _all_pass(instances: pd.DataFrame) -> pd.Series:
-    """Per report, whether every instance passes: DataFrame.all(axis=1) by numpy (pandas' reduction costs more than
-    a cheap rule)."""
-    return pd.Series(instances.to_numpy(dtype=bool).all(axis=1), index=instances.index)
+    """Per report, whether every instance passes: DataFrame.all(axis=1), by numpy for a mask of booleans (every
+    rule's; pandas' reduction costs more than a cheap rule)."""
+    flags = instances.to_numpy()
+    if flags.dtype != bool:  # not booleans only (None, NaN): pandas' own reading of them
+        return instances.all(axis=1)
+    return pd.Series(flags.all(axis=1), index=instances.index)
 
 
 @cache

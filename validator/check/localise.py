@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -76,14 +76,15 @@ class Part:
 def localise(
     system: EquationSystem,
     values: np.ndarray,
-    cheap: np.ndarray,
+    cheap: Callable[[np.ndarray], np.ndarray],
     fixed: np.ndarray,
     failing: Sequence[int],
     offset: np.ndarray | None = None,
 ) -> list[Part]:
     """The cheapest corrections of one report, by connected part of its failing equations.
 
-    `values`, `cheap` (blank or placeholder) and `fixed` (known but not a cell to change) are per system key; NaN
+    `values` and `fixed` (known but not a cell to change) are per system key, `cheap` says which of the keys of a
+    part (by system column) are cheaper to change (blank, placeholder, formula: asked only of the parts found); NaN
     values are unknown: equations using them cannot be checked and are left out, and unknown cells never change.
     `offset` (per equation) is added to lhs − rhs: numbers outside the inputs that an equation is taken to include.
     """
@@ -94,7 +95,6 @@ def localise(
     checkable = ~(uses & ~known).any(axis=1)
     x = np.where(known, values, 0.0)
     residual = system.matrix @ x + (0.0 if offset is None else offset)
-    weights = np.where(cheap, BLANK_WEIGHT, FILLED_WEIGHT)
     parts, seen = [], set()
     for start in failing:
         if start in seen or not checkable[start]:
@@ -106,7 +106,7 @@ def localise(
             system.matrix[np.ix_(rows, cols)],
             residual[rows],
             x[cols],
-            weights[cols],
+            np.where(cheap(cols), BLANK_WEIGHT, FILLED_WEIGHT),
             system.integer[cols],
             system.signed[cols],
         )
@@ -387,8 +387,13 @@ def report_localisation(
     x = np.array([np.nan if standin(k) == "assumed" else values[k] for k in system.keys], dtype=float)
     fixed = np.array([standin(k) == "grouped" for k in system.keys])
     # A formula's result follows its cells (or its range is what is wrong): as cheap to change as a blank.
-    formulas = located.formulas(system.keys)
-    cheaper = np.array([k in cheap or k in formulas for k in system.keys])
+    formulas: dict[str, str] = {}
+
+    def cheaper(cols: np.ndarray) -> np.ndarray:  # a part's keys: the sheets of its cells only are read for formulas
+        keys = [system.keys[j] for j in cols]
+        formulas.update(located.formulas(keys))
+        return np.array([k in cheap or k in formulas for k in keys], dtype=bool)
+
     parts = localise(system, x, cheaper, fixed, rows, offset)
     if not parts:
         return Localisation()

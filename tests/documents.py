@@ -3,7 +3,8 @@
 `segments(sheet)` cuts the sheet into paragraphs and tables (a run of rows with something right of column A, or a
 merge); the renderers write those as a clean rowspan/colspan page, a Word-exported page (GBK, MsoNormal, split
 runs, <o:p> blanks, site chrome, filler cells instead of spans in 表三's header), or a DOCX with gridSpan/vMerge
-(where a `Space` in the parts places the page breaks of its print, and `Listed` paragraphs are numbered by Word),
+(where a `Space` in the parts places the page breaks of its print, `Listed` paragraphs are numbered by Word, a
+`Picture` is pasted in and an `Embedded` workbook is pasted as an Excel object),
 a page as browsers and Word save it in one file (MHTML), or a PDF written by hand as WPS and PDF printers write one (fake bold, numbers spread over their cells).
 """
 
@@ -84,6 +85,12 @@ _S2T = str.maketrans(
     "萬業爲舉於會體關內決況辦務動區華單縣發臺號後國處復夠實審屬廢開強當徹總執護報據數無時機權條構沒現監確祕穩類糾納組織經結"
     "繼續維編繳罰範獲補規計認訓議許訟設訪訴詢請貫費轉過這進問際頁項領題額",
 )
+
+
+def section_table(parts: list, numeral: str) -> int:
+    """The index in `parts` of the first table under the section heading numbered `numeral` (三)."""
+    heading = next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith(f"{numeral}、"))
+    return next(i for i in range(heading, len(parts)) if isinstance(parts[i], Tbl))
 
 
 def traditional(parts: list[str | Tbl]) -> list[str | Tbl]:
@@ -287,10 +294,30 @@ class Chunk:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A picture on a paragraph of its own, inserted as Word inserts one (an inline DrawingML picture) and stored as
+    word/media/imageN.png: a scanned page pasted in, a table pasted as a picture."""
+
+    png: bytes
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A workbook pasted into Word as an object (选择性粘贴 → Microsoft Excel 工作表 对象): a w:object whose VML shape
+    shows the `preview` picture and whose o:OLEObject (ProgID Excel.Sheet.12) links the `workbook`, stored as
+    word/embeddings/Microsoft_Excel_Worksheet{N}.xlsx."""
+
+    workbook: bytes
+    preview: bytes
+
+
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-_CHUNK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CHUNK_TYPE = f"{_RELS}/aFChunk"
 _CHUNK_CONTENT = {"htm": "text/html", "html": "text/html", "mht": "message/rfc822", "rtf": "application/rtf"}
+_FILE_CONTENT = {"png": "image/png", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # In a text: "[^2]" is a reference to the document's footnote 2, "{PAGE}" and "{NUMPAGES}" fields (in a header or
@@ -367,10 +394,55 @@ def _docx_table(part: Tbl) -> str:
     return f"<w:tbl><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def _block(part: str | Tbl | Space | Listed | Chunk, chunks: list[Chunk]) -> str:
+_MEDIA = f"{_RELS}/image"
+_PACKAGE = f"{_RELS}/package"
+_DRAWING_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+_PICTURE_NS = 'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+_WP_NS = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+_VML_NS = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+
+
+def _picture(png: bytes, files: list[tuple[str, str, bytes]]) -> str:
+    """A picture's paragraph, its image added to `files` (part name, relationship type, bytes)."""
+    files.append((f"media/image{len(files) + 1}.png", _MEDIA, png))
+    n, size = len(files), 'cx="5274310" cy="7459980"'
+    return (
+        f"<w:p><w:r><w:drawing><wp:inline {_WP_NS}><wp:extent {size}/>"
+        f'<wp:docPr id="{n}" name="图片 {n}"/><a:graphic {_DRAWING_NS}>'
+        f'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic {_PICTURE_NS}>'
+        f'<pic:nvPicPr><pic:cNvPr id="{n}" name="图片 {n}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="rIdFile{n}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext {size}/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+
+
+def _embedded(part: Embedded, files: list[tuple[str, str, bytes]]) -> str:
+    """An embedded worksheet object's paragraph, its preview and workbook added to `files`."""
+    files.append((f"media/image{len(files) + 1}.png", _MEDIA, part.preview))
+    preview = len(files)
+    files.append((f"embeddings/Microsoft_Excel_Worksheet{len(files) + 1}.xlsx", _PACKAGE, part.workbook))
+    shape = f"_x0000_i{1024 + preview}"
+    return (
+        f'<w:p><w:r><w:object w:dxaOrig="9000" w:dyaOrig="6000"><v:shape {_VML_NS} id="{shape}" type="#_x0000_t75" '
+        f'style="width:450pt;height:300pt" o:ole=""><v:imagedata r:id="rIdFile{preview}" o:title=""/></v:shape>'
+        f'<o:OLEObject {_VML_NS} Type="Embed" ProgID="Excel.Sheet.12" ShapeID="{shape}" DrawAspect="Content" '
+        f'ObjectID="_17000000{preview:02d}" r:id="rIdFile{len(files)}"/></w:object></w:r></w:p>'
+    )
+
+
+def _block(
+    part: str | Tbl | Space | Listed | Chunk | Picture | Embedded,
+    chunks: list[Chunk],
+    files: list[tuple[str, str, bytes]],
+) -> str:
     if isinstance(part, Chunk):
         chunks.append(part)
         return f'<w:altChunk r:id="rIdChunk{len(chunks)}"/>'
+    if isinstance(part, Picture):
+        return _picture(part.png, files)
+    if isinstance(part, Embedded):
+        return _embedded(part, files)
     if isinstance(part, str):
         return _para(part)
     if isinstance(part, Listed):
@@ -379,11 +451,10 @@ def _block(part: str | Tbl | Space | Listed | Chunk, chunks: list[Chunk]) -> str
 
 
 _OOXML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def docx(
-    parts: list[str | Tbl | Space | Listed | Chunk],
+    parts: list[str | Tbl | Space | Listed | Chunk | Picture | Embedded],
     path: Path,
     font_pt: int = 9,
     numbering: str = "",
@@ -395,9 +466,11 @@ def docx(
 ) -> Path:
     """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4 (or `portrait`), small print;
     `numbering` the lists (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles
-    (w:style); `header` and `footer` the text on every page, `footnotes` the notes by number (see _MARKUP)."""
+    (w:style); `header` and `footer` the text on every page, `footnotes` the notes by number (see _MARKUP). Chunks,
+    pictures and embedded workbooks are stored as parts of their own, related to the body."""
     chunks: list[Chunk] = []
-    body = "".join(_block(part, chunks) for part in parts)
+    files: list[tuple[str, str, bytes]] = []  # pictures and embedded workbooks: part name, relationship type, bytes
+    body = "".join(_block(part, chunks, files) for part in parts)
     size = '<w:pgSz w:w="11906" w:h="16838"/>' if portrait else '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
     centred = '<w:jc w:val="center"/>'
     parts_xml = {}  # name: (relationship and content type, root element, its content)
@@ -435,6 +508,10 @@ def docx(
         + "".join(
             [f'<Override PartName="/word/{name}.xml" ContentType="{_OOXML}.{kind}+xml"/>' for name, kind in kinds]
             + [f'<Default Extension="{x}" ContentType="{_CHUNK_CONTENT[x]}"/>' for x in sorted({x for _, x in chunked})]
+            + [
+                f'<Default Extension="{x}" ContentType="{_FILE_CONTENT[x]}"/>'
+                for x in sorted({name.rsplit(".", 1)[-1] for name, _, _ in files})
+            ]
         )
         + "</Types>"
     )
@@ -457,6 +534,10 @@ def docx(
                 f'<Relationship Id="rIdChunk{i}" Type="{_CHUNK_TYPE}" Target="{name}"/>'
                 for i, (name, _) in enumerate(chunked, 1)
             ]
+            + [
+                f'<Relationship Id="rIdFile{i}" Type="{kind}" Target="{name}"/>'
+                for i, (name, kind, _) in enumerate(files, 1)
+            ]
         )
         + "</Relationships>"
     )
@@ -468,6 +549,8 @@ def docx(
         zf.writestr("word/_rels/document.xml.rels", doc_rels)
         for chunk in chunks:
             zf.writestr(f"word/{chunk.name}", chunk.data)
+        for name, _, data in files:
+            zf.writestr(f"word/{name}", data)
         if numbering:
             zf.writestr(
                 "word/numbering.xml",

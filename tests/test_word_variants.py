@@ -4,17 +4,20 @@ systems export). Each reads as the report it shows: the findings of the same rep
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
 import documents
 import pytest
 from builders import published
-from packages import edit_part, repack
-from test_import import DEFECTS, _findings
+from packages import edit_part, png, repack
+from test_import import DEFECTS, _cli, _findings
 from test_structure import VALUES
 
 from validator import check_paths
+from validator.findings import FileReport, Finding
+from validator.names import WHOLE_REPORT, WHOLE_WORKBOOK
 from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
@@ -206,3 +209,47 @@ def test_an_embedded_archive_without_a_page_is_refused_saying_how_to_save_it(rep
         "Word 文档正文嵌入的网页存档（afchunk.mht）中找不到网页（其中没有 HTML 部分），可能已损坏或不是保存的网页。"
         "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
     )
+
+
+def _scanned(report, tmp_path: Path, fmt: str, title: bool) -> Path:
+    """The report scanned and pasted in as pictures, a page each (a typed title above them if `title`): as a Word
+    document, or a web page of images."""
+    pages = [documents.Picture(png(600, 850)) for _ in range(3)]
+    typed = ["某县人民政府办公室2025年度政府信息公开工作年度报告"] if title else []
+    if fmt == "docx":
+        return documents.docx([*typed, *pages], tmp_path / "扫描件.docx")
+    image = f'<p><img src="data:image/png;base64,{base64.b64encode(png(600, 850)).decode()}"></p>'
+    page = documents.clean_html([*typed, "PICTURES"]).replace(b"<p>PICTURES</p>", (image * 3).encode())
+    path = tmp_path / "扫描件.html"
+    path.write_bytes(page)
+    return path
+
+
+@pytest.mark.parametrize("title", (False, True))
+@pytest.mark.parametrize("fmt", ("docx", "html"))
+def test_a_report_of_scanned_pages_is_refused_as_a_scanned_pdf_is(
+    report, tmp_path: Path, fmt: str, title: bool
+) -> None:
+    """Pictures and no table or section heading in text: every table is a picture, refused with exit 2 (not called
+    missing, nor converted into an empty template)."""
+    path = _scanned(report, tmp_path, fmt, title)
+    what = {"docx": "Word 文档", "html": "网页"}[fmt]
+    said = (
+        f"{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
+        "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+    )
+    done = _cli("check", str(path), "--no-annotate")
+    assert done.returncode == 2, done.stdout
+    assert said in done.stdout and "请按官方格式补上" not in done.stdout
+    converted = tmp_path / "扫描件.xlsx"
+    done = _cli("import", str(path), "-o", str(converted))
+    assert done.returncode == 2, done.stdout
+    assert "无法转换" in done.stdout and said in done.stdout and "已转换" not in done.stdout
+    assert not converted.exists()
+
+
+def test_a_finding_on_no_cell_of_a_document_is_on_the_whole_report(tmp_path: Path) -> None:
+    """A document of which nothing was given a place: its finding on no cell is on 整份年报, not 整个工作簿."""
+    finding = Finding("ST01", "error", "找不到「表三」")
+    assert FileReport(str(tmp_path / "年报.docx"), source_format="docx").where(finding) == WHOLE_REPORT
+    assert FileReport(str(tmp_path / "年报.xlsx"), source_format="xlsx").where(finding) == WHOLE_WORKBOOK

@@ -10,7 +10,7 @@ from typing import Literal
 
 from validator.cellref import CellRef
 from validator.names import WHOLE_REPORT, WHOLE_WORKBOOK
-from validator.provenance import Place, in_document_words
+from validator.provenance import DOCUMENT_FORMATS, Place, in_document_words
 from validator.spec.model import Severity
 from validator.text import fmt
 
@@ -322,8 +322,10 @@ class FileReport:
     def where(self, finding: Finding) -> str:
         """Where a finding is, as every output lists it: a workbook's cell or 整个工作簿; in a document its place, else
         the table it is about, else 整份年报 (the sheet a document is read into is never named)."""
-        if not self.origins:
-            return finding.cell.ref if finding.cell else WHOLE_WORKBOOK
+        if not self.origins:  # a workbook, or a document nothing of which was read into the sheet
+            if finding.cell:
+                return finding.cell.ref
+            return WHOLE_REPORT if self.source_format in DOCUMENT_FORMATS else WHOLE_WORKBOOK
         place = self.place(finding.cell)
         return place.phrase() if place else finding.area or WHOLE_REPORT
 

@@ -101,6 +101,11 @@ def _label(text: str | None) -> str | None:
 NOT_A_REPORT = (
     "{what}中没有年报的表格和章节（如“一、总体情况”），不像是政府信息公开工作年度报告。请核对是否选错或报送错了文件。"
 )
+# A document whose report is pictures (scanned pages pasted in): refused as a scanned PDF is (pdf.IMAGE_ONLY).
+PICTURES_ONLY = (
+    "{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
+    "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+)
 
 
 class Assembler:
@@ -182,9 +187,24 @@ class Assembler:
     def looks_like_a_report(self) -> bool:
         """Whether what was read has a table, a picture or a section heading of a report: anything else is some other
         document (a list page, a letter, a notice), which checking would only call a report missing every table."""
-        return bool(self.tables or self.pictures) or any(
-            isinstance(v, str) and _SECTION.match(v) for v in self.cells.values()
-        )
+        return bool(self.pictures) or self._in_text()
+
+    def pictures_only(self) -> bool:
+        """Whether the report is pictures: pictures, but neither a table nor a section heading in text (its pages
+        scanned and pasted in), which checking would only call a report missing every table."""
+        return bool(self.pictures) and not self._in_text()
+
+    def _in_text(self) -> bool:
+        """Whether a table or a section heading of a report was read as text."""
+        return bool(self.tables) or any(isinstance(v, str) and _SECTION.match(v) for v in self.cells.values())
+
+    def readable(self, what: str) -> None:
+        """A ReadError unless what was read of `what` (「Word 文档」) can be checked as a report: it is pictures
+        (PICTURES_ONLY), or nothing of a report (NOT_A_REPORT)."""
+        if self.pictures_only():
+            raise ReadError(PICTURES_ONLY.format(what=what), "image_only")
+        if not self.looks_like_a_report():
+            raise ReadError(NOT_A_REPORT.format(what=what), "not_report")
 
     def picture(self) -> None:
         """A picture in the text, on a row of its own: a table published as an image is said so (locate)."""

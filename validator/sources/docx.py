@@ -17,7 +17,7 @@ import io
 import posixpath
 import zipfile
 
-from validator.sources.document import CONTINUED, NOT_A_REPORT, Assembler, Table
+from validator.sources.document import CONTINUED, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden
 from validator.sources.html import read_into
@@ -70,8 +70,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     notes = _Footnotes(parts, linked.get("footnotes"), styles, numbering)
     _blocks(found, asm, numbering, chunks, notes)
     notes.read(asm)
-    if not asm.looks_like_a_report():
-        raise ReadError(NOT_A_REPORT.format(what="Word 文档"), "not_report")
+    asm.readable("Word 文档")
     return asm.grid()
 
 

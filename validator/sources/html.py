@@ -8,7 +8,7 @@ import codecs
 import posixpath
 import re
 
-from validator.sources.document import Assembler, Table
+from validator.sources.document import PICTURES_ONLY, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
@@ -161,8 +161,8 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     walker.visit(content if content is not None else root, 0)
     walker.flush()
     walker.asm.paged = _pager(content if content is not None else root)
-    if not walker.asm.looks_like_a_report():
-        raise _not_a_report(content if content is not None else root)
+    if not walker.asm.looks_like_a_report() or walker.asm.pictures_only():
+        raise _not_a_report(content if content is not None else root, walker.asm.pictures_only())
     return walker.asm.grid()
 
 
@@ -177,10 +177,10 @@ def read_into(data: bytes, asm: Assembler, limits: Limits, charset: str | None =
         walker.flush()
 
 
-def _not_a_report(root) -> ReadError:
-    """Why a page with no table, picture or section heading of a report is no report: a page that links the report
-    as an attachment says which; any other (a list page, a redirect, a shell whose content scripts load) says how
-    to save the report itself."""
+def _not_a_report(root, pictured: bool) -> ReadError:
+    """Why a page with no table or section heading of a report is no report: a page that links the report as an
+    attachment says which; one with pictures (`pictured`: the report's pages as images) is refused as a scan is; any
+    other (a list page, a redirect, a shell whose content scripts load) says how to save the report itself."""
     links = [(a.text_content().strip(), a.get("href") or "") for a in root.iter("a")]
     attached = [(text, href) for text, href in links if _ATTACHMENT.search(href)]
     if attached:
@@ -190,6 +190,8 @@ def _not_a_report(root) -> ReadError:
             f"网页中没有年报的表格和章节，年报在附件「{name[:60]}」中。请下载该附件（PDF、Word 或 Excel 文件）后再校验。",
             "not_report",
         )
+    if pictured:
+        return ReadError(PICTURES_ONLY.format(what="网页"), "image_only")
     return ReadError(
         "网页中没有年报的表格和章节（如“一、总体情况”）：可能是列表页、跳转页，或内容由脚本加载的页面。"
         "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",

@@ -253,3 +253,19 @@ def test_a_finding_on_no_cell_of_a_document_is_on_the_whole_report(tmp_path: Pat
     finding = Finding("ST01", "error", "找不到「表三」")
     assert FileReport(str(tmp_path / "年报.docx"), source_format="docx").where(finding) == WHOLE_REPORT
     assert FileReport(str(tmp_path / "年报.xlsx"), source_format="xlsx").where(finding) == WHOLE_WORKBOOK
+
+
+def test_a_table_pasted_as_an_excel_object_is_said_to_be_one(report, tmp_path: Path) -> None:
+    """表三 pasted from Excel as a worksheet object (its preview picture, the workbook embedded): said to be that
+    object, and how to make it a Word table, not called a picture."""
+    parts = list(report[1])
+    parts[documents.section_table(parts, "三")] = documents.Embedded(report[0].read_bytes(), png(600, 400))
+    (checked,) = check_paths([documents.docx(parts, tmp_path / "对象.docx")])
+    assert checked.error is None
+    (missing,) = [f for f in checked.findings if f.rule == "ST01"]
+    assert missing.message.startswith(
+        "表三是嵌入的 Excel 工作表对象：标题「三、收到和处理政府信息公开申请情况」下不是 Word 表格，"
+        "而是从 Excel 粘贴成“对象”的工作表，文档中只有它的预览图，无法读取其中的数字，相关勾稽关系未校验。"
+        "请在 Word 中双击该对象打开，复制其中的单元格，在原处粘贴为 Word 表格并删除该对象后再校验"
+    )
+    assert "以图片形式发布" not in missing.message

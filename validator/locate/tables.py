@@ -840,6 +840,12 @@ def _missing_table(index: SheetIndex, loc: TableLocator, heading: int, limit: in
                 f"{table.sheet}{_no_header(index, heading, row)}，无法确定其中的数字各属于哪一栏{count}，相关勾稽关系未校验。"
                 f"{_header_advice(index, heading, row)}"
             )
+        if any(heading < row < limit for row in index.sheet.worksheets):
+            return (
+                f"{table.sheet}是嵌入的 Excel 工作表对象：标题「{title}」下不是 Word 表格，而是从 Excel 粘贴成“对象”的工作表，"
+                "文档中只有它的预览图，无法读取其中的数字，相关勾稽关系未校验。请在 Word 中双击该对象打开，复制其中的单元格，"
+                "在原处粘贴为 Word 表格并删除该对象后再校验（或直接报送按官方格式填写的 Excel 工作簿）。"
+            )
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(table.sheet, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"

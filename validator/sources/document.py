@@ -124,6 +124,7 @@ class Assembler:
         # saying it goes on (CONTINUED) has been written after it
         self.continued = False  # such a line was just read: the next table is the last one's next part
         self.pictures: list[int] = []
+        self.worksheets: list[int] = []  # the pictures showing a worksheet pasted in as an object
         # A further report after the first (see _further): the sections read, by their words, and the tables
         self.section = 0  # the section (1 to 6) of the last section heading
         self.run = 0  # the highest section of the headings since the numbering last went back
@@ -182,6 +183,7 @@ class Assembler:
             self.origins[(row, 1)] = start  # where the further report begins is said there
         self.merges = [m for m in self.merges if m[0] < row]
         self.pictures = [r for r in self.pictures if r < row]
+        self.worksheets = [r for r in self.worksheets if r < row]
         return True
 
     def looks_like_a_report(self) -> bool:
@@ -206,12 +208,15 @@ class Assembler:
         if not self.looks_like_a_report():
             raise ReadError(NOT_A_REPORT.format(what=what), "not_report")
 
-    def picture(self) -> None:
-        """A picture in the text, on a row of its own: a table published as an image is said so (locate)."""
+    def picture(self, worksheet: bool = False) -> None:
+        """A picture in the text, on a row of its own: a table published as an image is said so (locate), and one
+        pasted in as a `worksheet` object, of which the document shows a preview picture, is said to be that."""
         if self.further:
             return
         self.last_table = None
         self.pictures.append(self.row)
+        if worksheet:
+            self.worksheets.append(self.row)
         self.row += 1
 
     def table(self, table: Table, page: int | None = None) -> None:
@@ -311,6 +316,7 @@ class Assembler:
             tuple(self.merges),
             origins=self.origins,
             pictures=tuple(self.pictures),
+            worksheets=tuple(self.worksheets),
             further=self.further,
             paged=self.paged,
             clipped=tuple(self.clipped),

@@ -32,6 +32,10 @@ _MAX_SPAN = 1000  # Word allows 63 columns; anything wider is made by hand
 # Deleted revisions and field codes; and the fallback of alternate content (a text box is written twice: as a
 # drawing, and as VML for older readers).
 _PICTURES = frozenset({"blip", "imagedata"})  # an image in a drawing (DrawingML) or in VML
+# An object embedded in the text (w:object: its preview picture, and o:OLEObject, or w:objectEmbed as the later
+# editions of the standard write it, naming the program of what it holds): Excel.Sheet.12, Excel.Sheet.8 a worksheet
+_OBJECTS = {"OLEObject": "ProgID", "objectEmbed": "progId"}
+_WORKSHEET = "excel.sheet"
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 _DOCUMENT = "word/document.xml"
 _CHUNK = "/aFChunk"  # the relationship type of content imported by w:altChunk
@@ -146,7 +150,7 @@ def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes
             asm.paragraph(text)
             notes.refer(el)
             if any(local(node) in _PICTURES for node in el.iter()):
-                asm.picture()
+                asm.picture(worksheet=_worksheet(el))
             for box in boxes:  # a text box's content follows its paragraph
                 _blocks(box, asm, numbering, chunks, notes)
         elif tag == "tbl" and any(local(node) == "tbl" for node in el.iter() if node is not el):
@@ -160,6 +164,16 @@ def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes
             _blocks(el, asm, numbering, chunks, notes)
         elif tag == "altChunk":
             _chunk(el, asm, chunks)
+
+
+def _worksheet(el) -> bool:
+    """Whether a paragraph holds a worksheet pasted in as an object (Excel's 选择性粘贴 → 工作表 对象): what it shows
+    is a preview picture of the cells, whose numbers are in the embedded workbook, not in the document."""
+    for node in el.iter():
+        name = _OBJECTS.get(local(node))
+        if name and (attr(node, name) or "").lower().startswith(_WORKSHEET):
+            return True
+    return False
 
 
 def _chunk(el, asm: Assembler, chunks: dict) -> None:

@@ -50,6 +50,8 @@ class SheetGrid:
     visible: bool = True
     origins: dict[tuple[int, int], Place] = field(default_factory=dict)  # imported documents: where each cell came from
     pictures: tuple[int, ...] = ()  # imported documents: the rows where a picture stands in the text
+    # imported Word documents: the rows of those pictures that show a worksheet pasted in as an object (its preview)
+    worksheets: tuple[int, ...] = ()
     # The sheet part when it holds formulas: their text is read only when a finding concerns one of their cells
     # (validator.sources.uncached.calculated_formulas); most reports never need it.
     formula_xml: bytes = field(default=b"", repr=False, compare=False)  # the cells are the same either way

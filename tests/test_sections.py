@@ -183,3 +183,22 @@ def test_a_second_report_pasted_under_the_first_on_one_sheet_is_an_error(tmp_pat
         "请把每份年报分别保存为一个工作簿文件，各自报送、校验。"
     )
     assert report.agency["agency_name"] == "某县人民政府办公室"
+
+
+@pytest.mark.parametrize("fmt", ("docx", "html"))
+def test_another_table_under_a_heading_is_said_to_be_that_table(tmp_path: Path, fmt: str) -> None:
+    """表三 pasted again under 四、… instead of 表四 (a slip of copy and paste): ST01 says the table there is not 表四
+    but a second 表三, by its columns, that this copy is not checked (表三 is, under its own heading), and asks for
+    表四; not that the heading has no table under it, nor how to make a table of tab-aligned text."""
+    parts = _parts(tmp_path, VALUES)
+    parts[documents.section_table(parts, "四")] = parts[documents.section_table(parts, "三")]
+    (report,) = check_paths([_published_as(parts, tmp_path / "copy", fmt)])
+    assert report.error is None
+    (missing,) = [f for f in report.findings if f.rule == "ST01"]
+    assert missing.message.startswith(
+        "表四缺失：标题「四、政府信息公开行政复议、行政诉讼情况」下的表格不是表四，而是又一张表三"
+        "（其栏目「自然人」「商业企业」「科研机构」是表三的）：表三已按原文前面的那张校验，这一张未校验。"
+        "请在此换成表四（按官方格式，没有发生的填 0）后再校验。"
+    )
+    assert "制表符" not in missing.message
+    assert report.values["t3.disclosed.business"] == VALUES["t3.disclosed.business"]  # the first 表三, checked

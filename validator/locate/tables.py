@@ -849,8 +849,59 @@ def _missing_table(index: SheetIndex, loc: TableLocator, heading: int, limit: in
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(table.sheet, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
+        if other := _other_table(index, loc, heading, limit):
+            return f"{table.sheet}缺失：标题「{title}」下的表格不是{table.sheet}，{other}"
         return f"{table.sheet}缺失：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{_add_table(index)}"
     return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
+
+
+_OTHER_LABELS = 3  # labels only another table has, at least, for what stands under a heading to be that table
+_LABELS_SAID = 3  # of which a message names this many
+
+
+def _other_table(index: SheetIndex, loc: TableLocator, heading: int, limit: int) -> str | None:
+    """What to say of another table of the format standing under a table's heading instead of it (表三 pasted again
+    under 四、…), told by labels only that table has: whose they are, whether that table was read elsewhere (this
+    copy then is not checked), and what to do; None when no other table's labels stand there."""
+    template = loc.report.template
+    texts = [(r, c, t) for r, c, t in index.labels if heading < r < limit]
+    found: dict[str, list[tuple[int, int]]] = {}
+    for other in template.tables.values():
+        if other.sheet != loc.table.sheet:
+            own = _own_labels(other, template)
+            found.setdefault(other.sheet, []).extend((r, c) for r, c, t in texts if t in own)
+    sheet, cells = max(found.items(), key=lambda item: len(set(item[1])), default=("", []))
+    cells = sorted(set(cells))
+    if len(cells) < _OTHER_LABELS:
+        return None
+    others = [t for t in template.tables.values() if t.sheet == sheet]
+    columns = {normalize(leaf.label) for t in others for leaf in t.column_leaves}
+    rows = {normalize(leaf.label) for t in others for leaf in t.row_leaves}
+    notes = {normalize(x) for t in others for x in (t.caption, t.corner) if x}
+    texts_at = {(r, c): t for r, c, t in texts}
+
+    def rank(text: str) -> int:
+        """Its column labels first (「自然人」「商业企业」), then its row and group labels, its long corner last."""
+        return 0 if text in columns else 1 if text in rows else 3 if text in notes else 2
+
+    named = sorted((rank(texts_at[rc]), rc) for rc in cells)
+    names = "」「".join(dict.fromkeys(index.text(*rc) for _, rc in named[:_LABELS_SAID]))
+    other_keys = {t.key for t in others}
+    read = [
+        located.cell
+        for key, located in loc.report.cells.items()
+        if key.split(".")[0] in other_keys
+        and (located.cell.sheet != index.sheet.name or not heading < located.cell.row < limit)
+    ]
+    add = f"请在此换成{loc.table.sheet}（按官方格式，没有发生的填 0）后再校验。"
+    if not read:
+        return f"而是{sheet}（其栏目「{names}」是{sheet}的）。如它是{sheet}，请放到{sheet}的章节标题之下；{add}"
+    first = min(read, key=lambda cell: (cell.sheet != index.sheet.name, cell.row))
+    if first.sheet != index.sheet.name:
+        where = f"工作表「{first.sheet}」中"
+    else:
+        where = f"{index.described}{'前面' if first.row < heading else '后面'}"
+    return f"而是又一张{sheet}（其栏目「{names}」是{sheet}的）：{sheet}已按{where}的那张校验，这一张未校验。{add}"
 
 
 def _printed_over(index: SheetIndex, columns: set[int], top: int, row: int) -> bool:

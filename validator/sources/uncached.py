@@ -32,6 +32,17 @@ def uncached_cells(parts: Mapping[str, bytes], flagged: Collection[str]) -> dict
     """By sheet name, the formula cells without a saved result (as Uncached) and error cells (as ExcelError) of the
     `flagged` worksheet parts, among a package's XML parts (name → bytes, as validator.sources.package read them);
     None when they cannot all be read with certainty."""
+    read = formulas_read(parts, flagged)
+    return None if read is None else read[0]
+
+
+def formulas_read(
+    parts: Mapping[str, bytes], flagged: Collection[str]
+) -> tuple[dict[str, Cells], dict[str, bytes]] | None:
+    """`uncached_cells`, and the parts of the sheets holding formulas that `calculated_formulas` may find (those of
+    `formula_parts` less the flagged parts none of whose formulas has a saved result: a program-written workbook's,
+    searched again for nothing when a finding asks for a cell's formula); None when the cells cannot all be read
+    with certainty."""
     try:
         sheets = sheet_targets(parts)
     except (ParseError, KeyError):  # a broken workbook part: the exact reader says what is wrong
@@ -39,14 +50,16 @@ def uncached_cells(parts: Mapping[str, bytes], flagged: Collection[str]) -> dict
     if not set(flagged) <= {part for _, part in sheets}:
         return None
     found = {}
+    uncalculated = set()
     for name, part in sheets:
         if part in flagged:
-            cells = _cells(parts[part])
-            if cells is None:
+            read = _cells(parts[part])
+            if read is None:
                 return None
-            found[name] = cells
-    texts = iter(_texts([raw for cells in found.values() for _, _, raw in cells]))
-    return {name: {pos: kind(next(texts)) for pos, kind, _ in cells} for name, cells in found.items()}
+            found[name], calculated = read
+            if not calculated:
+                uncalculated.add(name)
+    return found, _formula_parts(parts, sheets, uncalculated)
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,12 @@ class _Patterns:
     cell: re.Pattern[bytes]  # a cell's start tag and the white space after it: its attributes
     formula: re.Pattern[bytes]  # every formula element; when it is followed by at most a value and the cell's end:
     # its attributes, its text, the value, the end
+    formula_start: re.Pattern[bytes]  # the start of every formula element
+    # A formula element with the start tag of its cell before it (nothing but white space between), attributes
+    # free of "<" and ">"; without groups (a tuple per match costs more than the search), and with them: the
+    # cell's attributes, then as `formula`
+    formula_cell: re.Pattern[bytes]
+    formula_cell_parts: re.Pattern[bytes]
     error_cell: re.Pattern[bytes]  # a cell with t="e" and no formula: attributes, value
     no_result: tuple[re.Pattern[bytes], ...]  # a formula followed by no saved result (each with a literal start)
 
@@ -64,17 +83,36 @@ class _Patterns:
 @cache
 def _patterns(prefix: bytes) -> _Patterns:
     p = re.escape(prefix)
-    value = rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v\s*>([^<]*)</" + p + rb"v\s*>)?\s*(</" + p + rb"c\s*>)"
+    cell = rb"<" + p + rb"c(\s[^<>]*+)?+(?<!/)>\s*+"  # possessive: it is tried at every cell
     return _Patterns(
         b"<" + prefix + b"c",
         re.compile(rb"<" + p + rb"c(\s[^>]*?)?(?<!/)>\s*"),
-        re.compile(rb"<" + p + rb"f(?=[\s>/])(?:([^>]*?)(?:/>|>([^<]*)</" + p + rb"f\s*>)\s*" + value + rb")?"),
-        re.compile(rb"<" + p + rb'c(\s[^>]*?\st="e"[^>]*?)(?<!/)>\s*' + value),
+        re.compile(_formula_pattern(p, b"(")),
+        re.compile(rb"<" + p + rb"f(?=[\s>/])"),
+        re.compile(cell.replace(b"(", b"(?:", 1) + _formula_pattern(p, b"(?:")),
+        re.compile(cell + _formula_pattern(p, b"(")),
+        re.compile(rb"<" + p + rb'c(\s[^>]*?\st="e"[^>]*?)(?<!/)>\s*' + _value_pattern(p, b"(")),
         (
             re.compile(rb"</" + p + rb"f>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>|<" + p + rb"v></" + p + rb"v>)"),
             re.compile(rb"<" + p + rb"f\b[^>]*/>\s*(?:</" + p + rb"c>|<" + p + rb"v\s*/>)"),
         ),
     )
+
+
+def _formula_pattern(p: bytes, group: bytes) -> bytes:
+    """A formula element and, when they follow, at most a value and its cell's end (with the escaped namespace
+    prefix `p`; `group` opens each group: "(" to capture, "(?:" not to)."""
+    return (
+        (rb"<" + p + rb"f(?=[\s>/])(?:" + group + rb"[^>]*?)(?:/>|>" + group + rb"[^<]*)</" + p + rb"f\s*>)\s*")
+        + _value_pattern(p, group)
+        + rb")?"
+    )
+
+
+def _value_pattern(p: bytes, group: bytes) -> bytes:
+    """At most a value, then the cell's end (as `_formula_pattern`)."""
+    v, end = b"<" + p + b"v", b"</" + p + b"c"
+    return rb"(?:" + v + rb"\s*/>|" + v + rb"\s*>" + group + rb"[^<]*)</" + p + rb"v\s*>)?\s*" + group + end + rb"\s*>)"
 
 
 def has_uncached(xml: bytes) -> bool:
@@ -83,45 +121,123 @@ def has_uncached(xml: bytes) -> bool:
     data = _SHEET_DATA.search(xml)
     if data is None:
         return False
-    pattern = _patterns(data[1] or b"")
-    return xml.find(b' t="e"', data.end()) != -1 or any(p.search(xml, data.end()) for p in pattern.no_result)
+    pattern = _patterns(data[1] or b"")  # formulas first: without a result, one is usually near the top
+    return any(p.search(xml, data.end()) for p in pattern.no_result) or xml.find(b' t="e"', data.end()) != -1
 
 
-def _cells(xml: bytes) -> list[tuple[tuple[int, int], type, bytes]] | None:
-    """(position, Uncached or ExcelError, raw text) of the formula cells without a result and the error cells of one
-    sheet part; None when a formula or an error value is in a cell of another shape. One search finds every formula
-    and what follows it; only its cell's start tag is looked up in Python (a step per marker costs more than
-    reading the sheet)."""
+def _cells(xml: bytes) -> tuple[Cells, bool] | None:
+    """The formula cells without a result (Uncached) and the error cells (ExcelError) of one sheet part, and whether
+    a formula of it has a saved result; None when a formula or an error value is in a cell of another shape.
+
+    One search finds every formula with its cell's start tag, and what follows it; when that is every formula
+    element of the sheet, each such cell is looked up among those of recent workbooks (made from one template, they
+    repeat them byte for byte), and only the others are read in Python. Otherwise each formula's cell is looked up
+    on its own. (A step per marker costs more than reading the sheet.)"""
     data = _SHEET_DATA.search(xml)
     if data is None:
-        return []
+        return {}, False
     declared = _ENCODING.match(xml)
     if declared and declared[1].lower() not in (b"utf-8", b"utf8"):
         return None  # the texts are decoded as UTF-8
     pattern = _patterns(data[1] or b"")
-    found = []
-    errors = 0
-    for m in pattern.formula.finditer(xml, data.end()):
-        formula_attrs, text, value, end = m.groups()
-        cell = pattern.cell.fullmatch(xml, xml.rfind(pattern.cell_start, 0, m.start()), m.start())
-        pos = _position(cell[1]) if cell and end else None
-        if pos is None or (not text and not value and b'"shared"' in formula_attrs):
-            return None  # another shape, no address, or a shared formula's follower (its text is the first cell's)
-        if b' t="e"' in (cell[1] or b""):
-            found.append((pos, ExcelError, value or b""))
-            errors += 1
-        elif not value and not _TEXT_RESULT.search(cell[1] or b""):
-            found.append((pos, Uncached, b"=" + (text or b"")))
+    found = pattern.formula_cell.findall(xml, data.end())
+    if len(found) == len(pattern.formula_start.findall(xml, data.end())):
+        formulas = _remembered(found, pattern.formula_cell_parts)
+    else:  # a formula not right after its cell's start tag (or one with "<" or ">" in its attributes)
+        formulas = _one_by_one(xml, data.end(), pattern)
+    if formulas is None:
+        return None
+    cells = {pos: value for pos, value, _ in formulas if value is not None}
+    calculated = any(saved for _, _, saved in formulas)
     if xml.find(b' t="e"', data.end()) != -1:
+        errors = sum(type(value) is ExcelError for _, value, _ in formulas)
+        found_errors = []
         for attrs, value, _end in pattern.error_cell.findall(xml, data.end()):
             pos = _position(attrs)
             if pos is None:
                 return None
-            found.append((pos, ExcelError, value))
-            errors += 1
-        if errors != xml.count(b' t="e"', data.end()):
+            found_errors.append((pos, value))
+        if errors + len(found_errors) != xml.count(b' t="e"', data.end()):
             return None  # an error value in a cell of another shape
-    return found
+        cells.update(zip((pos for pos, _ in found_errors), map(ExcelError, _texts([v for _, v in found_errors]))))
+    return cells, calculated
+
+
+_Formula = tuple[tuple[int, int], str | None, bool]  # a formula's cell: position, value read for it, saved result
+_Read = tuple[tuple[int, int], type | None, bytes, bool]  # a formula's cell as read: its kind and raw text instead
+
+
+def _remembered(cells: list[bytes], parts: re.Pattern[bytes]) -> list[_Formula] | None:
+    """The formula cells (the bytes `formula_cell` found; `parts`: its pattern with groups) as `_formula` reads
+    them, those of recent workbooks remembered (cells without a saved value: those repeat)."""
+    formulas = list(map(_FORMULA_CELLS.get, cells))
+    missing = [i for i, formula in enumerate(formulas) if formula is None]
+    if not missing:
+        return formulas  # type: ignore[return-value]
+    groups = [parts.fullmatch(cells[i]) for i in missing]  # none when the formula is not followed as `formula` says
+    read = [_formula(m[1] or b"", *m.groups()[1:]) if m else None for m in groups]
+    if None in read:
+        return None
+    for i, formula, m in zip(missing, _values(read), groups):  # type: ignore[arg-type]
+        formulas[i] = formula
+        if not m[4] and len(cells[i]) <= _DECODED_BYTES:  # type: ignore[index]  # no saved value
+            _FORMULA_CELLS.add(cells[i], formula)
+    return formulas  # type: ignore[return-value]
+
+
+class _Remembered:
+    """Values by bytes, all forgotten at once when their keys would exceed `budget` bytes."""
+
+    def __init__(self, budget: int) -> None:
+        self.items: dict[bytes, _Formula] = {}
+        self.get = self.items.get
+        self.budget, self.size = budget, 0
+
+    def add(self, key: bytes, value: _Formula) -> None:
+        if self.size + len(key) > self.budget:
+            self.items.clear()
+            self.size = 0
+        self.items[key] = value
+        self.size += len(key)
+
+
+_FORMULA_CELLS = _Remembered(4 << 20)  # a template's formula cells take tens of KiB
+
+
+def _one_by_one(xml: bytes, start: int, pattern: _Patterns) -> list[_Formula] | None:
+    """The formula cells after `start`, as `_formula` reads them, each formula's cell start tag looked up alone."""
+    read = []
+    for m in pattern.formula.finditer(xml, start):
+        cell = pattern.cell.fullmatch(xml, xml.rfind(pattern.cell_start, 0, m.start()), m.start())
+        formula = _formula(cell[1] or b"", *m.groups()) if cell else None
+        if formula is None:
+            return None
+        read.append(formula)
+    return _values(read)
+
+
+def _formula(
+    attrs: bytes, formula_attrs: bytes | None, text: bytes | None, value: bytes | None, end: bytes | None
+) -> _Read | None:
+    """A formula's cell from its attributes and `formula`'s groups: its position; Uncached and the formula's text
+    when it has no saved result, ExcelError and the value when it holds an error value, else None (python-calamine
+    reads the value); and whether its result is saved. None when it has another shape, no address, or is a shared
+    formula's follower without a result (its text is the first cell's)."""
+    pos = _position(attrs) if end else None
+    if pos is None or (not text and not value and b'"shared"' in (formula_attrs or b"")):
+        return None
+    saved = bool(value) or _TEXT_RESULT.search(attrs) is not None
+    if b' t="e"' in attrs:
+        return pos, ExcelError, value or b"", saved
+    if not saved:
+        return pos, Uncached, b"=" + (text or b""), saved
+    return pos, None, b"", saved
+
+
+def _values(read: list[_Read]) -> list[_Formula]:
+    """Formula cells as read, with their texts unescaped."""
+    texts = iter(_texts([raw for _, kind, raw, _ in read if kind is not None]))
+    return [(pos, kind(next(texts)) if kind else None, saved) for pos, kind, _, saved in read]
 
 
 @lru_cache(maxsize=4096)  # a cell's start tag: workbooks of one template repeat them
@@ -181,7 +297,13 @@ def formula_parts(parts: Mapping[str, bytes]) -> dict[str, bytes]:
         sheets = sheet_targets(parts)
     except (ParseError, KeyError):
         return {}
-    found = ((name, parts.get(part) if part else None) for name, part in sheets)
+    return _formula_parts(parts, sheets, ())
+
+
+def _formula_parts(
+    parts: Mapping[str, bytes], sheets: list[tuple[str, str | None]], without: Collection[str]
+) -> dict[str, bytes]:
+    found = ((name, parts.get(part) if part else None) for name, part in sheets if name not in without)
     return {name: xml for name, xml in found if xml is not None and (b"</f>" in xml or b":f>" in xml)}
 
 

@@ -20,7 +20,7 @@ from validator.sources.grid import Cells, ExcelError, ReadError, SheetGrid, Unca
 from validator.sources.limits import Limits, over_limit
 from validator.sources.package import inspect_package
 from validator.sources.sniff import SAVE_AS, open_package
-from validator.sources.uncached import formula_parts, uncached_cells
+from validator.sources.uncached import formula_parts, formulas_read
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,12 @@ def load_bytes(data: bytes, path: Path, exact: bool, limits: Limits, package: zi
     with open_package(data, path, package) as zf:
         inspected = inspect_package(zf, data, limits)
         try:
-            overlay = uncached_cells(inspected.parts, inspected.uncached) if inspected.uncached and not exact else {}
-            exact_cells = _openpyxl_cells(data) if overlay is None or exact else None
-            grid = _grid(data, exact_cells, overlay or {}, formula_parts(inspected.parts))
+            read = formulas_read(inspected.parts, inspected.uncached) if inspected.uncached and not exact else None
+            if read is None:  # none to read, or not with certainty
+                exact_cells = _openpyxl_cells(data) if inspected.uncached or exact else None
+                grid = _grid(data, exact_cells, {}, formula_parts(inspected.parts))
+            else:
+                grid = _grid(data, None, *read)
         except ReadError:
             raise
         except Exception as exc:  # calamine parses sheets lazily and raises its own error types

@@ -113,6 +113,42 @@ def test_a_shared_formula_without_results_is_read_exactly(balanced_workbook: Pat
     assert cells[(8, 10)] == Uncached("=SUM(D8:I8)")
 
 
+def _with_cell(source: Path, target: Path, cell: bytes) -> Path:
+    """`source` with 表三's J7 replaced by the XML `cell`."""
+    return repack(
+        source,
+        target,
+        edit_part(SHEETS["表三"], lambda xml: re.sub(rb'<c r="J7"[^>]*?(/>|>.*?</c>)', cell, xml, count=1)),
+    )
+
+
+def test_formula_cells_of_earlier_workbooks_are_read_as_this_workbook_saves_them(
+    balanced_workbook: Path, tmp_path: Path
+):
+    """Formula cells are remembered from workbook to workbook (a template's repeat byte for byte): the same formula
+    with a saved result, or an error value, in the next workbook is read as saved there."""
+    formula = b'<c r="J7"><f>SUM(D7:I7)</f>%s</c>'
+    unsaved = _with_cell(balanced_workbook, tmp_path / "未计算.xlsx", formula % b"<v></v>")
+    saved = _with_cell(balanced_workbook, tmp_path / "已计算.xlsx", formula % b"<v>28</v>")
+    error = _with_cell(balanced_workbook, tmp_path / "错误值.xlsx", b'<c r="J7" t="e"><f>SUM(D7:I7)</f><v>#N/A</v></c>')
+    for path, expected in [(unsaved, Uncached("=SUM(D7:I7)")), (saved, 28.0), (error, ExcelError("#N/A"))] * 2:
+        fast, exact = read_xlsx(path), read_xlsx(path, exact=True)
+        assert _typed(fast) == _typed(exact)
+        value = fast.sheet("表三").cells[(7, 10)]
+        assert value == expected and type(value) is type(expected), path.name
+
+
+def test_a_formula_not_right_after_its_cells_start_tag_is_read_exactly(balanced_workbook: Path, tmp_path: Path):
+    """A formula that the one search over the sheet does not find with its cell (a comment between them) is looked
+    up on its own: another shape, read by the exact reader."""
+    path = _with_cell(
+        balanced_workbook, tmp_path / "注释.xlsx", '<c r="J7"><!-- 合计 --><f>SUM(D7:I7)</f><v></v></c>'.encode()
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert uncached_cells({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"]]) is None
+    assert read_xlsx(path).sheet("表三").cells[(7, 10)] == Uncached("=SUM(D7:I7)")
+
+
 def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_workbook: Path, tmp_path: Path):
     wb = openpyxl.load_workbook(balanced_workbook)
     wb["表三"]["XFD1048576"] = 1

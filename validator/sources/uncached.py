@@ -63,6 +63,14 @@ def formulas_read(
     return found, _formula_parts(parts, sheets, uncalculated)
 
 
+def _sheet_data(xml: bytes) -> re.Match[bytes] | None:
+    """`_SHEET_DATA`'s first match: searched from the tag holding the first "sheetData" (a match cannot start
+    before it: no "<" stands between a tag's start and its name), as the search from the start would find it after
+    trying every tag before."""
+    first = xml.find(b"sheetData")
+    return None if first == -1 else _SHEET_DATA.search(xml, xml.rfind(b"<", 0, first))
+
+
 @dataclass(frozen=True)
 class _Patterns:
     """The elements of a cell, with the sheet's namespace prefix."""
@@ -119,7 +127,7 @@ def _value_pattern(p: bytes, group: bytes) -> bytes:
 def has_uncached(xml: bytes) -> bool:
     """Whether a sheet part has a formula without a saved result or an error value (a cheap first look: a formula
     with a saved result, as Excel, WPS and LibreOffice save them, is read by python-calamine like any value)."""
-    data = _SHEET_DATA.search(xml)
+    data = _sheet_data(xml)
     if data is None:
         return False
     pattern = _patterns(data[1] or b"")  # formulas first: without a result, one is usually near the top
@@ -134,7 +142,7 @@ def _cells(xml: bytes) -> tuple[Cells, bool] | None:
     element of the sheet, each such cell is looked up among those of recent workbooks (made from one template, they
     repeat them byte for byte), and only the others are read in Python. Otherwise each formula's cell is looked up
     on its own. (A step per marker costs more than reading the sheet.)"""
-    data = _SHEET_DATA.search(xml)
+    data = _sheet_data(xml)
     if data is None:
         return {}, False
     declared = _ENCODING.match(xml)
@@ -316,7 +324,7 @@ def calculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     """The formulas ("=SUM(D7:H7)") of a sheet part's cells whose saved result is read as their value, so that a
     finding about such a cell can say it is a formula; a cell of a shared formula (a total filled down a column)
     gets the first cell's formula with its relative references moved, as Excel shows it."""
-    data = _SHEET_DATA.search(xml)
+    data = _sheet_data(xml)
     if data is None:
         return {}
     pattern = _patterns(data[1] or b"")

@@ -130,7 +130,7 @@ def has_uncached(xml: bytes) -> bool:
     data = _sheet_data(xml)
     if data is None:
         return False
-    pattern = _patterns(data[1] or b"")  # formulas first: without a result, one is usually near the top
+    pattern = _patterns(data[1] or b"")  # formulas first: that search stops at the first, the other reads on
     return any(p.search(xml, data.end()) for p in pattern.no_result) or _ERROR_TYPE.search(xml, data.end()) is not None
 
 

@@ -36,7 +36,7 @@ from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
 from validator.sources.formats import LEGACY_WORD, load_file
-from validator.sources.pdf import IMAGE_ONLY
+from validator.sources.pdf import ENCRYPTED, IMAGE_ONLY
 from validator.sources.sniff import OFD_UNSUPPORTED
 from validator.sources.xlsx import load
 
@@ -1141,6 +1141,27 @@ def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
     assert done.returncode == 2
     (result,) = json.loads(done.stdout)["results"]
     assert result["status"] == "unreadable" and IMAGE_ONLY in result["error"]
+
+
+_OPEN_PASSWORD = (
+    'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+    '"DocumentOpenPassword":{"type":"string","value":"1234"}}'
+)
+
+
+def test_a_pdf_with_an_open_password_is_said_to_be_encrypted(corpus, tmp_path: Path) -> None:
+    """A PDF exported with an open password (Word's and WPS's 「用密码进行加密」) is not damaged: it is said to be
+    encrypted, with what to do, as a workbook with an open password is (exit 2), and no exception's name is shown."""
+    docx = shutil.copy(corpus["balanced"]["docx"], tmp_path / "加密.docx")
+    (pdf_path,) = _as_pdf(tmp_path, Path(docx), export=_OPEN_PASSWORD)
+    with pytest.raises(pdfplumber.utils.exceptions.PdfminerException):  # it needs the password indeed
+        pdfplumber.open(pdf_path)
+    done = _cli("check", str(pdf_path), "--format", "json", "--no-annotate")
+    assert done.returncode == 2, done.stderr
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["status"] == "unreadable" and result["source_format"] == "pdf"
+    assert result["error"] == ENCRYPTED and "打开密码（已加密）" in result["error"]
+    assert not re.search(r"[A-Za-z]+(Exception|Error|Incorrect)", result["error"])
 
 
 def _word_97(docx: Path, folder: Path) -> Path:

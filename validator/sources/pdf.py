@@ -26,6 +26,10 @@ from validator.sources.limits import Limits, over_limit
 from validator.sources.pdfprint import baseline, cell_texts, closed, cut_rules, drawn, superscripts, text_lines
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
+ENCRYPTED = (
+    "PDF 文件设置了打开密码（已加密），无法读取。请向发布单位索取未加密的版本，"
+    "或用 PDF 阅读器输入密码打开后另存（打印）为不加密的 PDF，再校验。"
+)
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
 _PADDING = 6.0  # points: a cell's inner margin at most (Word's and WPS's default is 0.19 cm, 5.4 points)
@@ -75,16 +79,16 @@ class _Part(Table):
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
-    """The PDF as one sheet (validator.sources.document); a ReadError for a scan or a PDF without usable text."""
+    """The PDF as one sheet (validator.sources.document); a ReadError for a PDF with an open password, a scan or a
+    PDF without usable text."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
-        raise ReadError(
-            f"PDF 文件已损坏或不完整（{type(exc).__name__}），无法读取。请重新下载或向发布单位索取完整文件。", "corrupt"
-        ) from exc
+    except Exception as exc:  # pdfminer raises many types on broken files, pdfplumber wraps them
+        if _encrypted(exc):
+            raise ReadError(ENCRYPTED, "encrypted") from exc
+        raise ReadError("PDF 文件已损坏或不完整，无法读取。请重新下载或向发布单位索取完整文件。", "corrupt") from exc
     with pdf:
         if len(pdf.pages) > limits.pages:
             raise over_limit(limits, "pages", f"PDF 有 {len(pdf.pages)} 页，")
@@ -118,6 +122,19 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
     return asm.grid()
+
+
+def _encrypted(exc: BaseException) -> bool:
+    """Whether opening failed for the PDF's open password or encryption (pdfminer's PDFEncryptionError, its
+    PDFPasswordIncorrect among them), which pdfplumber raises wrapped in its PdfminerException."""
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, PDFEncryptionError) or any(isinstance(a, PDFEncryptionError) for a in seen.args):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _as_ideographs(chars: list[dict]) -> None:

@@ -15,10 +15,12 @@ import documents
 import pdfplumber
 import pytest
 from builders import published
+from packages import edit_part, repack
 from test_import import _as_pdf, _findings
 from test_structure import VALUES
 
 from validator import check_paths
+from validator.sources.formats import load_file
 from validator.sources.xlsx import load
 
 AGENCY = "某县市场监督管理局"
@@ -129,3 +131,46 @@ def test_a_table_wider_than_the_page_is_said_to_run_off_its_edge(report, tmp_pat
     for finding in missing:
         assert "表格超出了 PDF 页面的边缘" in finding.message and "请提供 Word 或网页版本" in finding.message
         assert "请按官方格式补上" not in finding.message
+
+
+_TRACKED = re.compile(rb"@@(\d+)")  # a number typed over a deleted one, where _tracked puts the revision marks
+
+
+def _tracked(xml: bytes) -> bytes:
+    """The document with each 「@@n」 a tracked revision: 「n+2」 deleted and 「n」 inserted in its place (as an
+    edited draft holds them), the run around it split."""
+    author = b'w:author="Zhang San" w:date="2026-01-10T00:00:00Z"'
+
+    def revision(m: re.Match) -> bytes:
+        old = b"%d" % (int(m[1]) + 2)
+        return (
+            b'</w:t></w:r><w:del w:id="9%s" %s><w:r><w:delText>%s</w:delText></w:r></w:del>'
+            b'<w:ins w:id="8%s" %s><w:r><w:t>%s</w:t></w:r></w:ins><w:r><w:t xml:space="preserve">'
+        ) % (m[1], author, old, m[1], author, m[1])
+
+    return _TRACKED.sub(revision, xml)
+
+
+def test_text_struck_through_by_a_tracked_deletion_is_no_text_of_the_report(report, tmp_path: Path) -> None:
+    """A draft's tracked changes printed to PDF with the markup showing: a number deleted (struck through, a rule
+    through its middle) beside the one typed in its place (underlined) reads as the number typed, in a table's cell
+    and in a sentence, not as both run together (「4139」); the tables' rules and the underlines are no strikes."""
+    parts, expected = report
+    table = _table_three(parts)
+    marked = documents.Tbl(dict(table.cells), table.merges, table.rows, table.cols, table.covered)
+    first = min(rc for rc, text in table.cells.items() if text.isdigit())
+    total = table.cells[(first[0], table.cols)]
+    marked.cells[first] = f"@@{marked.cells[first]}"
+    sentence = f"2025年共收到政府信息公开申请@@{total}件。"
+    at = parts.index(table)
+    edited = [*parts[:at], sentence, marked, *parts[at + 1 :]]
+    docx = documents.docx(edited, tmp_path / "修订.docx")
+    docx = repack(docx, tmp_path / "修订稿.docx", edit_part("word/document.xml", _tracked))
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    deleted = str(int(table.cells[first]) + 2)
+    with pdfplumber.open(pdf_path) as pdf:  # both numbers are printed, the deleted one struck through
+        text = "".join(re.sub(r"\s", "", page.extract_text()) for page in pdf.pages)
+        assert deleted + table.cells[first] in text and f"{int(total) + 2}{total}件" in text
+    assert _findings(pdf_path) == expected
+    said = [v.replace(" ", "") for v in load_file(pdf_path).grid.sheets[0].cells.values() if "共收到" in str(v)]
+    assert said == [sentence.replace("@@", "")]

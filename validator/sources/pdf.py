@@ -1,5 +1,6 @@
 """Reading a PDF with a text layer into one sheet: ruled tables (pdfplumber) placed on their grid with their merges,
-tables cut by a page break joined again, text lines outside tables as paragraphs. Scans are refused, never guessed.
+tables cut by a page break joined again, text lines outside tables as paragraphs, text struck through (a tracked
+deletion printed with the markup) left out. Scans are refused, never guessed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from validator.sources.document import (
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.sources.pdfprint import baseline, cell_texts, closed, cut_rules, drawn, superscripts, text_lines
+from validator.sources.pdfprint import (
+    baseline,
+    cell_texts,
+    closed,
+    cut_rules,
+    drawn,
+    struck_out,
+    superscripts,
+    text_lines,
+)
 
 IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 ENCRYPTED = (
@@ -149,6 +159,10 @@ def _page_pieces(page) -> list[_Piece]:
     """The page's tables and the text lines outside them, top to bottom; characters printed twice (fake bold) read
     once, superscripts (a note's mark) left out, and the lines of the footnotes at the page's foot marked as notes."""
     page = _printed_once(page)
+    struck, strikes = struck_out(page.chars, [*page.lines, *page.rects])
+    if struck:  # deleted text, and the rules through it (no table's)
+        gone = {id(obj) for obj in (*struck, *strikes)}
+        page = page.filter(lambda obj: id(obj) not in gone)
     raised = superscripts(page.chars)
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)

@@ -10,6 +10,7 @@ _MEET = 3.0  # points: rules this close meet (pdfplumber's snap and join toleran
 _LINE = 3.0  # points: characters whose baselines are this close stand on one line (pdfplumber's y_tolerance)
 _GAP = 3.0  # points: a gap this wide parts two words (pdfplumber's x_tolerance)
 _SMALLER = 0.9  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
+_STRIKE_ENDS = 0.5  # points: a strike's ends and those of the characters it runs over (struck_out)
 
 
 def baseline(ch: dict) -> float:
@@ -161,3 +162,41 @@ def closed(cell: tuple[float, float, float, float], edges: list[dict], y: float)
             return False
         reached = max(reached, rule["x1"])
     return reached >= right - _MEET
+
+
+def struck_out(chars: list[dict], rules: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The characters struck through and the rules that strike them: deleted text (a tracked deletion printed with
+    the markup showing, 「12」 struck beside the inserted 「10」), no text of the report. A strike is a thin horizontal
+    rule (a line, or a rect as thin) through the middle of a run of characters on one baseline: above the baseline
+    by a sixth of the size at least (an underline, and an inserted text's, stands on or below it) and below the
+    characters' tops, and it runs from the run's first character's left to its last's right, within half a point
+    (Word, WPS and LibreOffice draw it over the run's width): a table's rule runs on to the cell's sides, past the
+    padding, and one through a text that overflows its cell is no strike."""
+    from bisect import bisect_left, bisect_right
+
+    printed = sorted(((baseline(ch), ch) for ch in chars if ch["text"].strip() and ch["upright"]), key=itemgetter(0))
+    if not printed:
+        return [], []
+    lines = [line for line, _ in printed]
+    reach = 0.75 * max(ch["size"] for _, ch in printed)
+    out_chars: dict[int, dict] = {}
+    out_rules = []
+    for rule in rules:
+        thick, y = rule["bottom"] - rule["top"], (rule["top"] + rule["bottom"]) / 2
+        run = [
+            ch
+            for line, ch in printed[bisect_left(lines, y) : bisect_right(lines, y + reach)]
+            if thick <= ch["size"] / 6
+            and ch["size"] / 6 <= line - y <= ch["size"] * 0.75
+            and rule["x0"] - _STRIKE_ENDS <= ch["x0"]
+            and ch["x1"] <= rule["x1"] + _STRIKE_ENDS
+        ]
+        if (
+            run
+            and len({round(baseline(ch)) for ch in run}) == 1
+            and abs(min(ch["x0"] for ch in run) - rule["x0"]) <= _STRIKE_ENDS
+            and abs(max(ch["x1"] for ch in run) - rule["x1"]) <= _STRIKE_ENDS
+        ):
+            out_chars |= {id(ch): ch for ch in run}
+            out_rules.append(rule)
+    return list(out_chars.values()), out_rules

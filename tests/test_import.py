@@ -36,7 +36,7 @@ from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
 from validator.sources.formats import LEGACY_WORD, load_file
-from validator.sources.pdf import ENCRYPTED, IMAGE_ONLY
+from validator.sources.pdf import ENCRYPTED, IMAGE_ONLY, NO_RULES
 from validator.sources.sniff import OFD_UNSUPPORTED
 from validator.sources.xlsx import load
 
@@ -1162,6 +1162,26 @@ def test_a_pdf_with_an_open_password_is_said_to_be_encrypted(corpus, tmp_path: P
     assert result["status"] == "unreadable" and result["source_format"] == "pdf"
     assert result["error"] == ENCRYPTED and "打开密码（已加密）" in result["error"]
     assert not re.search(r"[A-Za-z]+(Exception|Error|Incorrect)", result["error"])
+
+
+def test_a_pdf_whose_tables_have_no_rules_is_said_unreadable_once(corpus, tmp_path: Path) -> None:
+    """A Word report whose tables have no borders (无框线, as WPS's 公文 templates set them), exported to PDF: its
+    numbers stand in columns but no table can be read. One notice says so and what to provide (exit 2, as for a
+    scan), not one 「缺失」 per table block; the Word file itself is read."""
+
+    def borderless(xml: bytes) -> bytes:
+        return xml.replace(b'w:val="single"', b'w:val="nil"')
+
+    docx = repack(corpus["balanced"]["docx"], tmp_path / "无框线.docx", edit_part("word/document.xml", borderless))
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # no rules, but the numbers are printed
+        assert not any(page.edges or page.find_tables() for page in pdf.pages)
+        assert sum(ch["text"].isdigit() for page in pdf.pages for ch in page.chars) > 100
+    done = _cli("check", str(pdf_path), "--format", "json", "--no-annotate")
+    assert done.returncode == 2, done.stdout + done.stderr
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["status"] == "unreadable" and result["error"] == NO_RULES
+    assert _findings(docx) == _findings(corpus["balanced"]["docx"])
 
 
 def _word_97(docx: Path, folder: Path) -> Path:

@@ -1,6 +1,6 @@
 """Reading a PDF with a text layer into one sheet: ruled tables (pdfplumber) placed on their grid with their merges,
 tables cut by a page break joined again, text lines outside tables as paragraphs, text struck through (a tracked
-deletion printed with the markup) left out. Scans are refused, never guessed.
+deletion printed with the markup) left out. Scans and tables without rules are refused, never guessed.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ ENCRYPTED = (
     "PDF 文件设置了打开密码（已加密），无法读取。请向发布单位索取未加密的版本，"
     "或用 PDF 阅读器输入密码打开后另存（打印）为不加密的 PDF，再校验。"
 )
+NO_RULES = (
+    "PDF 中的表格没有框线（表格线），无法还原成表格、读取其中的数字。请提供 Word 或网页版本，"
+    "或在 Word/WPS 中给表格加上框线后重新导出 PDF，再校验。"
+)
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
 _PADDING = 6.0  # points: a cell's inner margin at most (Word's and WPS's default is 0.19 cm, 5.4 points)
@@ -54,6 +58,10 @@ _MARGIN = 0.15  # of a page's height: the bands at its top and bottom where runn
 # side by side ("11", "——") stand a glyph's width apart, two points at least even in small print
 _OVERPRINT = 1.0
 _DIGITS = re.compile(r"\d+")
+_NUMBER = re.compile(r"[\d０-９][\d０-９,，.]*")
+# text lines of numbers set in columns (_in_columns) that tell a PDF whose tables have no rules, when it has no ruled
+# table at all: 表三 alone has 20 such rows, a paragraph none
+_ALIGNED_ROWS = 3
 _GARBLED = re.compile(r"\(cid:\d+\)|\ufffd")
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
 _HEADING = re.compile(
@@ -77,6 +85,7 @@ class _Piece:
     picture: bool = False  # an image in the text, as wide as a table might be
     note: bool = False  # a footnote's line at the page's foot: read after the table it interrupts
     clipped: bool = False  # a table part running off the page's right edge
+    aligned: bool = False  # a text line of numbers set in columns: a table's row printed without rules
     open: set = field(default_factory=set)  # the boxes of a table part's last row that go on on the next page
 
 
@@ -89,8 +98,8 @@ class _Part(Table):
 
 
 def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
-    """The PDF as one sheet (validator.sources.document); a ReadError for a PDF with an open password, a scan or a
-    PDF without usable text."""
+    """The PDF as one sheet (validator.sources.document); a ReadError for a PDF with an open password, a scan, a PDF
+    without usable text, or one whose tables have no rules (numbers set in columns, but no table to read)."""
     import pdfplumber
 
     try:
@@ -121,6 +130,8 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
         raise ReadError(NO_TEXT_LAYER, "no_text_layer")
     if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
         raise ReadError(IMAGE_ONLY, "image_only")
+    if not any(p.boxes for p in pieces) and sum(p.aligned for p in pieces) >= _ALIGNED_ROWS:
+        raise ReadError(NO_RULES, "no_table_rules")
     asm = Assembler("pdf", limits)
     for piece in _paragraphs(_stitched(pieces)):
         if piece.table is not None:
@@ -186,6 +197,7 @@ def _page_pieces(page) -> list[_Piece]:
             in_notes = in_notes or (line["top"] > floor and _opens_note(line, text, raised))
             piece = _Piece(line["top"], page.page_number, text=text, x0=line["x0"], x1=line["x1"], size=size)
             piece.note = in_notes
+            piece.aligned = _in_columns(line)
             pieces.append(piece)
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
     _after_reference(pieces, raised)
@@ -208,6 +220,21 @@ def _after_reference(pieces: list[_Piece], raised: list[dict]) -> None:
     if holder is not None:
         for note in notes:  # the table's top: after it, in the order they were found (sorted is stable)
             note.top = holder.top
+
+
+def _in_columns(line: dict) -> bool:
+    """Whether a text line is a table's row set in columns without rules: three or more parts standing a character's
+    width apart at least (prose is set solid; pdfplumber parts words at 3 points), two or more of them numbers."""
+    chars = [ch for ch in line.get("chars", []) if ch["text"].strip()]
+    if not chars:
+        return False
+    parts, gap = [[chars[0]]], max(ch["size"] for ch in chars)
+    for a, b in pairwise(chars):
+        if b["x0"] - a["x1"] >= gap:
+            parts.append([])
+        parts[-1].append(b)
+    numbers = sum(_NUMBER.fullmatch("".join(ch["text"] for ch in part)) is not None for part in parts)
+    return len(parts) >= 3 and numbers >= 2
 
 
 def _cut_open(pieces: list[_Piece], cuts: list[dict], edges: list[dict]) -> _Piece | None:

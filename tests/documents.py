@@ -875,3 +875,21 @@ def _pdf_file(pages: list[list[str]], to_unicode: bytes | None = None, latin: bo
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref)
     return bytes(out)
+
+
+_WORDML = "http://schemas.microsoft.com/office/word/2003/wordml"
+
+
+def word_2003_xml(parts: list[str | Tbl], path: Path, font_pt: int = 9) -> Path:
+    """A Word 2003 XML document (WordprocessingML in one XML file, as Word 2003's 「另存为 XML 文档」 and OA systems'
+    「导出Word」 write it, often named .doc): paragraphs and tables with gridSpan and vmerge, landscape A4."""
+    body = "".join(_block(part, [], []) for part in parts).replace("<w:vMerge", "<w:vmerge")
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><?mso-application progid="Word.Document"?>'
+        f'<w:wordDocument xmlns:w="{_WORDML}"><w:styles><w:style w:type="paragraph" w:default="on" w:styleId="Normal">'
+        f'<w:name w:val="Normal"/><w:rPr><w:sz w:val="{font_pt * 2}"/></w:rPr></w:style></w:styles><w:body>{body}'
+        '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
+        '<w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900"/></w:sectPr></w:body></w:wordDocument>'
+    )
+    path.write_text(document, encoding="utf-8")
+    return path

@@ -193,3 +193,22 @@ def test_a_name_with_nothing_to_tell_a_report_by_is_said_to_be_none(name: str):
     """What an upload may be called (curl's filename="", a tool's "."): a reason, not an error."""
     assert inputs.skip_reason(PurePosixPath(name)) == inputs.NO_NAME
     assert is_system_file(PurePosixPath(name).parts) is (name == "..")  # a name of no parts is none of them
+
+
+def test_word_documents_saved_as_rtf_or_odt_are_collected_as_reports(tmp_path: Path):
+    """An agency's report saved by an OA system's 「导出Word」 as RTF, or by WPS or LibreOffice as .odt, is one of the
+    reports (read through LibreOffice): collected, never skipped as not a report and so left out of the count."""
+    root = tmp_path / "收到"
+    root.mkdir()
+    for name in ("甲局.rtf", "乙局.ODT", "丙局.doc", "说明.txt"):
+        (root / name).write_bytes(b"{\\rtf1}")
+    with zipfile.ZipFile(tmp_path / "报送.zip", "w") as zf:
+        zf.writestr("丁局.rtf", b"{\\rtf1}")
+    found = collect([root, tmp_path / "报送.zip"], tmp_path / "s")
+    assert sorted(i.name for i in found.items) == [
+        "报送.zip/丁局.rtf",
+        "收到/丙局.doc",
+        "收到/乙局.ODT",
+        "收到/甲局.rtf",
+    ]
+    assert [s.name for s in found.skipped] == ["收到/说明.txt"]

@@ -35,7 +35,7 @@ from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
 from validator.sources.document import cell_value
-from validator.sources.formats import LEGACY_WORD, load_file
+from validator.sources.formats import LEGACY_WORD, OTHER_WORD, WORD_FORMATS, load_file
 from validator.sources.pdf import ENCRYPTED, IMAGE_ONLY, NO_RULES
 from validator.sources.sniff import OFD_UNSUPPORTED
 from validator.sources.xlsx import load
@@ -1211,6 +1211,52 @@ def test_word_97_is_converted_by_libreoffice(corpus, tmp_path: Path) -> None:
     (report,) = check_paths([doc])
     assert report.source_format == "doc"
     assert _findings(doc) == _findings(corpus["defective"]["xlsx"])
+
+
+def _other_word(fmt: str, report: str, corpus, folder: Path) -> Path:
+    """The report as an OA system, WPS or LibreOffice saves a Word document in another format: RTF named .doc (as
+    「导出Word」 names it), OpenDocument text (.odt), or Word 2003 XML named .doc."""
+    if fmt == "wordxml":
+        parts = documents.segments(load(corpus[report]["xlsx"]).grid.sheets[0])
+        return documents.word_2003_xml(parts, folder / "年报xml.doc")
+    if not SOFFICE:
+        pytest.skip(f"LibreOffice is needed to make a .{fmt}")
+    profile = (folder / "lo").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt, "--outdir", str(folder),
+         str(corpus[report]["docx"])],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    made = folder / corpus[report]["docx"].with_suffix(f".{fmt}").name
+    return made.rename(folder / "年报rtf.doc") if fmt == "rtf" else made
+
+
+@pytest.mark.parametrize("fmt", list(WORD_FORMATS))
+def test_word_documents_in_other_formats_are_converted_by_libreoffice(corpus, tmp_path: Path, fmt: str) -> None:
+    """RTF, OpenDocument text and Word 2003 XML are Word documents, not text files or spreadsheets: read as a .doc
+    is (LibreOffice converts them), whatever their name, with the findings of the same report."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice is needed to convert them")
+    path = _other_word(fmt, "defective", corpus, tmp_path)
+    (report,) = check_paths([path])
+    assert report.error is None and report.source_format == fmt
+    assert _findings(path) == _findings(corpus["defective"]["xlsx"])
+
+
+@pytest.mark.parametrize("fmt", list(WORD_FORMATS))
+def test_word_documents_in_other_formats_without_libreoffice_say_how_to_save_as_docx(
+    corpus, tmp_path: Path, fmt: str
+) -> None:
+    """Without LibreOffice: the format is named as a Word document's, with how to save it as .docx (exit 2), never
+    「文本文件（如 CSV）」 or an Excel workbook."""
+    path = _other_word(fmt, "balanced", corpus, tmp_path)
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # soffice cannot be found
+    env.pop("NIANBAO_SOFFICE", None)
+    done = _cli("check", str(path), "--format", "json", "--no-annotate", env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["error"] == OTHER_WORD.format(what=WORD_FORMATS[fmt]) and result["source_format"] == fmt
+    assert "另存为”Word 文档（*.docx）" in result["error"] and "CSV" not in result["error"]
 
 
 def test_ofd_is_not_supported_yet(tmp_path: Path) -> None:

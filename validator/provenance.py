@@ -12,6 +12,9 @@ FORMAT_ZH = {
     "docx": "Word 文档",
     "pdf": "PDF",
     "doc": "Word 97-2003 或 WPS 文档",
+    "rtf": "RTF 格式的 Word 文档",
+    "odt": "OpenDocument 文本（.odt）",
+    "wordxml": "Word 2003 XML 文档",
     "xls": "旧版 Excel 或 WPS 表格",
     "ods": "OpenDocument 表格",
 }

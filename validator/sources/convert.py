@@ -1,5 +1,6 @@
-"""Converting legacy binary files (.doc/.wps, .xls/.et) and OpenDocument spreadsheets (.ods) with LibreOffice,
-headless, in a throwaway profile, within a time limit; the converted bytes are then read like any .docx/.xlsx."""
+"""Converting legacy binary files (.doc/.wps, .xls/.et), other word-processing formats (RTF, OpenDocument text .odt,
+Word 2003 XML) and OpenDocument spreadsheets (.ods) with LibreOffice, headless, in a throwaway profile, within a time
+limit; the converted bytes are then read like any .docx/.xlsx."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 from validator.sources.grid import ReadError
 
 SECONDS = 90  # LibreOffice's start-up on a busy machine plus the conversion; a hang costs this much, once
-_TARGET = {"doc": "docx", "xls": "xlsx", "ods": "xlsx"}
-_WHAT = {"doc": "文件", "xls": "文件", "ods": " OpenDocument 表格（.ods）"}  # what it could not convert
+_TARGET = {"doc": "docx", "rtf": "docx", "odt": "docx", "wordxml": "docx", "xls": "xlsx", "ods": "xlsx"}
+_SUFFIX = {"wordxml": "xml"}  # the source's suffix, by which LibreOffice is told its format: the format's name else
+_WHAT = {"ods": " OpenDocument 表格（.ods）"}  # what it could not convert: "文件" else
 
 
 def soffice() -> str | None:
@@ -32,10 +34,11 @@ def _no_memory_cap() -> None:
 
 
 def convert_legacy(data: bytes, fmt: str, program: str) -> bytes:
-    """The .docx/.xlsx LibreOffice makes of `data` (a "doc", "xls" or "ods" file); a ReadError when it cannot."""
+    """The .docx/.xlsx LibreOffice makes of `data` (a file of a format in _TARGET: "doc", "rtf", "xls"…); a ReadError
+    when it cannot."""
     target = _TARGET[fmt]
     with tempfile.TemporaryDirectory(prefix="nianbao-convert-") as tmp:
-        source = Path(tmp) / f"source.{fmt}"
+        source = Path(tmp) / f"source.{_SUFFIX.get(fmt, fmt)}"
         source.write_bytes(data)
         command = [
             program, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
@@ -59,7 +62,7 @@ def convert_legacy(data: bytes, fmt: str, program: str) -> bytes:
         converted = Path(tmp) / f"source.{target}"
         if not converted.is_file():
             raise ReadError(
-                f"LibreOffice 无法转换该{_WHAT[fmt]}，可能已损坏或加密。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
+                f"LibreOffice 无法转换该{_WHAT.get(fmt, '文件')}，可能已损坏或加密。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
                 "legacy",
             )
         return converted.read_bytes()

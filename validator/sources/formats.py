@@ -18,6 +18,12 @@ LEGACY_WORD = (
     "这是 Word 97-2003（.doc）或 WPS 文字（.wps）文档，需要 LibreOffice 才能读取，本机未安装。"
     "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
 )
+# Word documents in other formats than .doc, which LibreOffice converts too, by their name for users
+WORD_FORMATS = {"rtf": "RTF（富文本）格式", "odt": "OpenDocument 文本（.odt）格式", "wordxml": "Word 2003 XML 格式"}
+OTHER_WORD = (
+    "这是{what}的 Word 文档，需要 LibreOffice 才能读取，本机未安装。"
+    "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
+)
 LEGACY_ODS = (
     "这是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），需要 LibreOffice 才能读取，本机未安装。"
     "请用 Excel、WPS 或 LibreOffice 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验；或安装 LibreOffice 后重试。"
@@ -66,17 +72,19 @@ def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits, packag
     if fmt == "xlsx":
         return load_bytes(data, path, exact, limits, package)  # digests the bytes itself
     digest = hashlib.sha256(data).hexdigest()
-    if fmt in ("doc", "xls", "ods"):
+    if fmt in ("doc", "xls", "ods", *WORD_FORMATS):
         program = soffice()
         if program is None:
+            if fmt in WORD_FORMATS:
+                raise ReadError(OTHER_WORD.format(what=WORD_FORMATS[fmt]), "legacy")
             if fmt != "xls":
                 raise ReadError(LEGACY_WORD if fmt == "doc" else LEGACY_ODS, "legacy")
             return load_bytes(data, path, exact, limits)  # says how to save as .xlsx
         converted = convert_legacy(data, fmt, program)
         grid = (
-            read_document(converted, "docx", limits)
-            if fmt == "doc"
-            else load_bytes(converted, path, exact, limits).grid
+            load_bytes(converted, path, exact, limits).grid
+            if fmt in ("xls", "ods")
+            else read_document(converted, "docx", limits)
         )
         grid.source_format = fmt  # its annotated copy is the official workbook it converts into
         return Loaded(grid, digest)

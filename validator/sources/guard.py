@@ -23,7 +23,7 @@ from validator.sources import convert
 from validator.sources.forked import READER_THREAD, Forked, can_fork
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
-from validator.sources.sniff import CFB_MAGIC, PDF_MAGIC, is_ods_head
+from validator.sources.sniff import CFB_MAGIC, PDF_MAGIC, is_converted_head
 from validator.sources.xlsx import Loaded
 
 _PDF_PAGE_SECONDS = 0.1  # pdfplumber's layout of one page of a report, with room for a busy machine
@@ -172,9 +172,9 @@ class Guard:
 
 
 def _extra_seconds(path: Path, limits: Limits) -> float:
-    """The time beyond the limit that a file takes for what it is: an OLE compound file (.doc/.wps/.xls/.et) or an
-    OpenDocument spreadsheet (.ods) may be converted by LibreOffice first, and a long PDF is laid out page by page
-    (~70 ms each), so that a PDF within the page limit is read rather than refused as if it were hostile."""
+    """The time beyond the limit that a file takes for what it is: an OLE compound file (.doc/.wps/.xls/.et), an
+    OpenDocument spreadsheet or text (.ods/.odt), RTF or Word 2003 XML may be converted by LibreOffice first, and a
+    long PDF is laid out page by page (~70 ms each), so that a PDF within the page limit is read rather than refused as if it were hostile."""
     try:
         if not Path(path).is_file():  # a FIFO or device is refused by the worker, never opened here
             return 0
@@ -182,7 +182,7 @@ def _extra_seconds(path: Path, limits: Limits) -> float:
             head = fh.read(1024)
     except OSError:
         return 0
-    if head.startswith(CFB_MAGIC) or is_ods_head(head):
+    if head.startswith(CFB_MAGIC) or is_converted_head(head):
         return convert.SECONDS
     return limits.pages * _PDF_PAGE_SECONDS if PDF_MAGIC in head else 0
 

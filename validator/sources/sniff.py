@@ -21,6 +21,11 @@ _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
 # An OpenDocument spreadsheet's "mimetype" part (.ods: LibreOffice, some WPS setups). The format puts it first and
 # stored, so that it also stands within the file's first bytes.
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"  # an OpenDocument text (.odt: LibreOffice, WPS)
+_RTF_MAGIC = b"{\\rtf"  # Rich Text Format: what OA systems' 「导出Word」 often writes, named .doc
+# A Word 2003 XML document (WordprocessingML, one XML file; also named .doc by OA systems): by its processing
+# instruction, or the namespace of its root element where that is left out.
+_WORD_XML_MARKS = ('progid="word.document"', "schemas.microsoft.com/office/word/2003/wordml")
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8, and BIFF5 (Excel 95)
@@ -42,7 +47,9 @@ _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifes
 # LibreOffice, or their owners are told to save them as .xlsx.
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
-DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd", ".rtf", ".odt"}
+)
 _UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 # Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
 _OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", ".7z", "7z"), (b"Rar!\x1a\x07", ".rar", "RAR"))
@@ -68,8 +75,9 @@ def is_system_file(parts: Sequence[str]) -> bool:
 
 def file_format(data: bytes) -> str:
     """What the bytes are: "docx", "pdf", "html" (a web page, or a web archive holding one: .mht/.mhtml), "ofd",
-    "doc" (Word 97-2003 or WPS 文字), "xls" (Excel 97-2003 or WPS 表格), "ods" (an OpenDocument spreadsheet), else
-    "xlsx" (which `open_package` checks and explains, an encrypted workbook included)."""
+    "doc" (Word 97-2003 or WPS 文字), "rtf", "odt" (an OpenDocument text), "wordxml" (a Word 2003 XML document),
+    "xls" (Excel 97-2003 or WPS 表格), "ods" (an OpenDocument spreadsheet), else "xlsx" (which `open_package` checks
+    and explains, an encrypted workbook included)."""
     fmt, package = sniffed(data)
     if package is not None:
         package.close()
@@ -97,8 +105,8 @@ def sniffed(data: bytes) -> tuple[str, zipfile.ZipFile | None]:
 
 
 def _package_format(zf: zipfile.ZipFile, names: set[str]) -> str:
-    if "xl/workbook.xml" not in names and _is_ods(zf, names):
-        return "ods"
+    if "xl/workbook.xml" not in names and (kind := _open_document(zf, names)):
+        return kind
     if "word/document.xml" in names:
         return "docx"
     if "OFD.xml" in names or "ofd.xml" in names:
@@ -107,6 +115,8 @@ def _package_format(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 
 def _unzipped_format(data: bytes) -> str:
+    if _is_rtf(data):
+        return "rtf"
     if data.startswith(CFB_MAGIC):
         if _ENCRYPTION_STREAM in data:
             return "xlsx"  # an encrypted workbook: open_package says so
@@ -119,22 +129,38 @@ def _unzipped_format(data: bytes) -> str:
     if PDF_MAGIC in data[:1024]:
         return "pdf"
     text = _as_text(data[:4096])
+    if text is not None and _is_word_xml(text):
+        return "wordxml"
     if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):
         return "html"
     return "xlsx"
 
 
-def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
-    """Whether the package is an OpenDocument spreadsheet, by its "mimetype" part (a few bytes; a larger one is not)."""
+def _is_rtf(data: bytes) -> bool:
+    return data[:64].lstrip().startswith(_RTF_MAGIC)
+
+
+def _is_word_xml(text: str) -> bool:
+    lower = text.lower()
+    return lower.lstrip("\ufeff \t\r\n").startswith("<?xml") and any(mark in lower for mark in _WORD_XML_MARKS)
+
+
+def _open_document(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """What an OpenDocument package is, "ods" (a spreadsheet) or "odt" (a text), by its "mimetype" part (a few bytes;
+    a larger one is not); None for anything else."""
     if "mimetype" not in names or "content.xml" not in names or zf.getinfo("mimetype").file_size > 100:
-        return False
-    return zf.read("mimetype").strip() == ODS_MIMETYPE
+        return None
+    return {ODS_MIMETYPE: "ods", ODT_MIMETYPE: "odt"}.get(zf.read("mimetype").strip())
 
 
-def is_ods_head(head: bytes) -> bool:
-    """Whether a file's first bytes are those of an OpenDocument spreadsheet as its format writes it (its stored
-    "mimetype" part first): enough to allow for its conversion's time before it is read."""
-    return head.startswith(_ZIP_MAGIC) and ODS_MIMETYPE in head[:200]
+def is_converted_head(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a format LibreOffice converts before it is read (but an OLE compound
+    file's): an OpenDocument spreadsheet or text as its format writes it (its stored "mimetype" part first), RTF or a
+    Word 2003 XML document: enough to allow for its conversion's time before it is read."""
+    if head.startswith(_ZIP_MAGIC):
+        return ODS_MIMETYPE in head[:200] or ODT_MIMETYPE in head[:200]
+    text = _as_text(head)
+    return _is_rtf(head) or (text is not None and _is_word_xml(text))
 
 
 def open_package(data: bytes, path: Path, package: zipfile.ZipFile | None = None) -> zipfile.ZipFile:
@@ -258,6 +284,9 @@ def _not_a_package(data: bytes, path: Path) -> ReadError:
             text = f"这是网页（HTML）格式的表格，只是扩展名为 Excel 的，不是真正的 Excel 工作簿。{SAVE_AS}"
         elif "urn:schemas-microsoft-com:office:spreadsheet" in lower:
             text = f"这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。{SAVE_AS}"
+        elif _is_rtf(head) or _is_word_xml(text_head):
+            kind = "RTF" if _is_rtf(head) else "Word 2003 XML"
+            text = f"这是 {kind} 格式的 Word 文档，不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。"
         else:
             text = f"这是文本文件（如 CSV），不是 Excel 工作簿。{SAVE_AS}"
     else:

@@ -3,7 +3,8 @@
   "use strict";
   var SEVERITY = { error: "错误", warning: "警告", info: "提示" };
   var STATE = { explained: "已说明", accepted: "已接受" };
-  var FORMAT = { html: "网页", docx: "Word 文档", pdf: "PDF", doc: "Word 97-2003 或 WPS 文档", xls: "旧版 Excel 或 WPS 表格" };
+  var FORMAT = { html: "网页", docx: "Word 文档", pdf: "PDF", doc: "Word 97-2003 或 WPS 文档", rtf: "RTF 格式的 Word 文档",
+    odt: "OpenDocument 文本（.odt）", wordxml: "Word 2003 XML 文档", xls: "旧版 Excel 或 WPS 表格" };
   var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var drop = document.getElementById("drop");
   var input = document.getElementById("file");

@@ -130,8 +130,6 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
         raise ReadError(NO_TEXT_LAYER, "no_text_layer")
     if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
         raise ReadError(IMAGE_ONLY, "image_only")
-    if not any(p.boxes for p in pieces) and sum(p.aligned for p in pieces) >= _ALIGNED_ROWS:
-        raise ReadError(NO_RULES, "no_table_rules")
     asm = Assembler("pdf", limits)
     for piece in _paragraphs(_stitched(pieces)):
         if piece.table is not None:
@@ -142,6 +140,8 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
             asm.paragraph(piece.text, piece.page)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
+    if not any(p.boxes for p in pieces) and sum(p.aligned for p in pieces) >= _ALIGNED_ROWS:
+        raise ReadError(NO_RULES, "no_table_rules")  # a report's headings, its numbers in columns, no table
     return asm.grid()
 
 

@@ -19,6 +19,7 @@ from validator.annotate.zip_painter import write_annotated
 from validator.cellref import coordinate
 from validator.cli import main
 from validator.demo import MISTAKES
+from validator.excel.actions import validate_book
 from validator.excel.simulate import book_json, import_xlwings, simulate
 from validator.excel.source import read_book
 from validator.findings import FileReport
@@ -186,3 +187,32 @@ def test_simulate_explains_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit) as exit_info:
         main(["excel"])
     assert exit_info.value.code == 3 and "命令用法有误" in capsys.readouterr().err
+
+
+def test_a_workbook_of_no_worksheet_to_check_is_told_so_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Only chart sheets (xlwings lists worksheets only), or only the results sheet of an earlier check: the button says
+    so in a message box and changes nothing; `nianbao excel simulate` says it (exit 2)."""
+    from openpyxl.chart import BarChart
+
+    wb = openpyxl.Workbook()
+    wb.create_chartsheet("图表").add_chart(BarChart())
+    wb.remove(wb.active)
+    wb.save(charts := tmp_path / "图表.xlsx")
+    assert main(["excel", "simulate", str(charts)]) == 2
+    told = capsys.readouterr().err
+    assert told.startswith(f"无法处理 {charts}：工作簿中没有可校验的工作表：只有图表工作表") and "请在年报模板" in told
+
+    xw = import_xlwings()
+    results = {"name": RESULT_SHEET, "values": [["校验结果"]], "visibility": "Visible", "notes": [], "pictures": [],
+               "shapes": [], "charts": [], "tables": [], "print_area": None}  # fmt: skip
+    for sheets in ([], [results]):
+        book = xw.Book(json={"client": "Office.js", "version": xw.__version__, "names": [], "sheets": sheets,
+                             "book": {"name": "年报.xlsx", "active_sheet_index": 0, "selection": "A1"}})  # fmt: skip
+        try:
+            message = validate_book(book)
+            [alert] = book.json()["actions"]
+        finally:
+            book.close()
+        assert message == alert["args"][0] and message.startswith("工作簿中没有可校验的工作表")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import signal
 import subprocess
 import sys
 import traceback
@@ -16,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from excel_replay import replay, vba_payload
+from killing import children, killed_while_busy
 from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 from starlette.testclient import TestClient
@@ -28,7 +31,7 @@ from validator.buttons.xlsm import XLWINGS_MODULES
 from validator.cli import main
 from validator.excel import remote
 from validator.excel.simulate import import_xlwings
-from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.names import FACTS_SHEET, MARKS_SHEET, RESULT_SHEET
 from validator.server.app import Settings, create_app
 from validator.spec import Template, get_template
 
@@ -140,17 +143,43 @@ def test_a_request_that_is_not_the_buttons_gets_a_message_box(client: TestClient
     assert alert["func"] == "alert" and told in alert["args"][0] and alert["args"][3] == "critical"
 
 
-# A request the button's code fails on (a workbook of no sheets: validator/excel's painter indexes the first one). If
-# that is ever answered with a message of its own, take another request the server fails on.
 NO_SHEETS = {"client": "VBA", "version": XLWINGS.__version__, "names": [], "sheets": [],
              "book": {"name": "年报.xlsm", "active_sheet_index": 0, "selection": "A1"}}  # fmt: skip
 
 
-def test_a_failure_on_the_server_is_logged_with_its_traceback(client: TestClient, caplog: pytest.LogCaptureFixture):
-    """The clerk is told to contact the administrator with an error number; the server's log has that number and the
-    worker's traceback, the administrator's lead."""
-    with caplog.at_level(logging.ERROR, logger="validator.server"):
-        answer = client.post("/xlwings/validate", json=NO_SHEETS)
+@pytest.mark.parametrize(
+    "sheets",
+    [[], [{"name": RESULT_SHEET, "values": [["校验结果"]]}]],
+    ids=["chart sheets only", "only a results sheet"],
+)
+def test_a_workbook_of_no_worksheet_to_check_is_told_so_and_left_alone(client: TestClient, sheets: list) -> None:
+    """Remote.bas sends worksheets only: a workbook of chart sheets arrives with none but the button's facts sheet."""
+    answer = client.post(
+        "/xlwings/validate", json=NO_SHEETS | {"sheets": [*sheets, {"name": FACTS_SHEET, "values": [[]]}]}
+    )
+    assert answer.status_code == 200
+    [alert] = answer.json()["actions"]  # nothing deleted or added
+    assert alert["func"] == "alert" and alert["args"][3] == "critical"
+    assert alert["args"][0].startswith(
+        "工作簿中没有可校验的工作表：只有图表工作表，或只有校验时添加的「校验结果」等工作表。"
+    )
+    assert "工作簿未作改动" in alert["args"][0]
+
+
+def test_a_failure_on_the_server_is_logged_with_its_traceback(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker checking the clerk's workbook dies (killed, as a native crash or the OOM killer kills it): the clerk
+    is told to contact the administrator with an error number; the server's log has that number and the traceback,
+    the administrator's lead."""
+    others = children(os.getpid())  # this process's own readers, not the server's pool
+    with (
+        TestClient(create_app(Settings(tmp_path, workers=1))) as own,
+        caplog.at_level(logging.ERROR, "validator.server"),
+    ):
+        answer = killed_while_busy(
+            os.getpid(), others, lambda: own.post("/xlwings/validate", json=vba_payload(demo, XLWINGS.__version__))
+        )
     [alert] = answer.json()["actions"]
     told = re.fullmatch(
         r"服务器校验该工作簿时出错，工作簿未作改动。请联系管理员，并告知错误编号 ([0-9a-f]{8})（详情已记入服务器日志）。",
@@ -159,8 +188,9 @@ def test_a_failure_on_the_server_is_logged_with_its_traceback(client: TestClient
     assert told and alert["args"][3] == "critical"
     [record] = [r for r in caplog.records if r.name.startswith("validator.server")]
     assert record.levelno == logging.ERROR and f"错误编号 {told[1]}" in record.getMessage()
+    assert "/xlwings/validate" in record.getMessage()
     logged = "".join(traceback.format_exception(*record.exc_info))
-    assert "in remote_answer" in logged  # the worker's own frames, not only the pool's
+    assert "ProcessExpired: Abnormal termination" in logged and record.exc_info[1].exitcode == -signal.SIGKILL
 
 
 def test_a_body_past_the_limit_is_too_large_with_or_without_its_length(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from excel_replay import vba_payload
+from killing import killed_while_busy
 from test_excel import demo  # the fixture: the workbook of `make demo`
 
 __all__ = ["demo"]
@@ -120,7 +122,7 @@ def serve_command(data: Path, port: int) -> list[str]:
     return [sys.executable, "-m", "validator", "serve", "--data", str(data), "--port", str(port), "--workers", "1"]
 
 
-def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path: Path) -> None:
+def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path: Path, demo: Path) -> None:
     """As an administrator starts it: the announcement comes once requests are answered; a second copy on the same port
     says so in Chinese (exit 3) without cleaning up the running copy's data folder; a --data that cannot be created
     is told (exit 4); and a failure of the Excel button on the server is in its log (standard error) with the
@@ -153,14 +155,16 @@ def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path
                                 capture_output=True, text=True, timeout=120)  # fmt: skip
         assert adding.returncode == 4 and adding.stderr == unwritable.stderr
 
-        no_sheets = {"client": "VBA", "version": import_xlwings().__version__, "names": [], "sheets": [],
-                     "book": {"name": "年报.xlsm", "active_sheet_index": 0, "selection": "A1"}}  # fmt: skip
-        [alert] = httpx.post(f"{live.url}/xlwings/validate", json=no_sheets, timeout=120).json()["actions"]
+        payload = vba_payload(demo, import_xlwings().__version__)
+        answer = killed_while_busy(  # the worker checking it dies (a native crash, the OOM killer)
+            proc.pid, set(), lambda: httpx.post(f"{live.url}/xlwings/validate", json=payload, timeout=120)
+        )
+        [alert] = answer.json()["actions"]
         ref = re.search(r"错误编号 ([0-9a-f]{8})", alert["args"][0])[1]
     finally:
         live.stop()
     log = proc.stderr.read()
-    assert f"错误编号 {ref}" in log and "Traceback" in log and "in remote_answer" in log
+    assert f"错误编号 {ref}" in log and "Traceback" in log and "ProcessExpired: Abnormal termination" in log
 
 
 def test_sigkill_during_uploads_loses_nothing_acknowledged(tmp_path: Path, demo: Path) -> None:

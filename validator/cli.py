@@ -605,13 +605,14 @@ def _clear(args: argparse.Namespace) -> int:
 
 
 def _excel_simulate(args: argparse.Namespace) -> int:
+    from validator.excel.painter import CannotPaint
     from validator.excel.simulate import MissingXlwings, simulate
     from validator.render.json import counts_json, dumps
     from validator.sources.grid import ReadError
 
     try:
         document = simulate(args.file, clear=args.clear)
-    except ReadError as exc:
+    except (ReadError, CannotPaint) as exc:
         print(f"无法处理 {args.file}：{exc.message}", file=sys.stderr)
         return EXIT_UNREADABLE
     except MissingXlwings as exc:

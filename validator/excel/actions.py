@@ -15,6 +15,13 @@ from validator.excel.source import Supplement, read_book
 from validator.findings import FileReport, counts_line
 from validator.names import RESULT_SHEET
 
+# A book of no worksheet but the tool's own (or none at all: only chart sheets, which xlwings does not list): nothing
+# to check, nowhere to paint the results sheet.
+NOTHING_TO_CHECK = (
+    "工作簿中没有可校验的工作表：只有图表工作表，或只有校验时添加的「校验结果」等工作表。工作簿未作改动。"
+    "请在年报模板的工作表（封面、正文、表二、表三、表四）中填写年报后再点「校验」。"
+)
+
 
 def validate_book(book: Any, supplement: Supplement | None = None) -> str:
     """Check the book's live values and mark it like an annotated copy; return what the user is told (Chinese).
@@ -31,8 +38,13 @@ def validate_book(book: Any, supplement: Supplement | None = None) -> str:
 
 
 def check_book(book: Any, supplement: Supplement | None = None) -> FileReport:
-    """validate_book's work, returning the report: read live values, check, clear old marks, paint new ones."""
+    """validate_book's work, returning the report: read live values, check, clear old marks, paint new ones.
+
+    Raises CannotPaint, the book untouched, for a book with no worksheet to check (NOTHING_TO_CHECK).
+    """
     grid = read_book(book, supplement)
+    if not grid.sheets:
+        raise CannotPaint(NOTHING_TO_CHECK)
     report = check_grids([grid], names=[book.name])[0]
     if not report.error:
         notes = supplement.notes if supplement else {}

@@ -158,7 +158,8 @@ def _restore(cell: Any, original: Original) -> None:
 
 def _notes_supported(book: Any) -> bool:
     """Whether the client can add notes: the desktop can; Office.js from ExcelApi 1.18, as its payload says."""
-    sheet = book.sheets[0].api
+    first = next(iter(book.sheets), None)
+    sheet = first.api if first is not None else None
     return not isinstance(sheet, dict) or (sheet.get("notes") is not None and sheet.get("notes_supported") is not False)
 
 

@@ -22,7 +22,8 @@ LICENSE_ENV = "XLWINGS_LICENSE_KEY"
 def simulate(path: Path, clear: bool = False) -> dict[str, list]:
     """{"findings": [...as in `nianbao check --format json`], "actions": [...xlwings actions]} for the file.
 
-    Raises ReadError for a file that cannot be opened (as `nianbao check` says it), MissingXlwings without xlwings.
+    Raises ReadError for a file that cannot be opened (as `nianbao check` says it), MissingXlwings without xlwings,
+    CannotPaint for a workbook the button refuses (its message as the button shows it: no worksheet to check).
     """
     xw = import_xlwings()
     document, supplement = book_json(path)
@@ -85,7 +86,7 @@ def book_json(path: Path) -> tuple[dict, Supplement]:
             }
         )
         merges[ws.title] = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-    active = values.index(values.active) if values.active is not None else 0
+    active = values.worksheets.index(values.active) if values.active in values.worksheets else 0  # not a chart sheet
     book = {"name": Path(path).name, "active_sheet_index": active, "selection": "A1"}
     document = {"client": "Office.js", "version": xlwings.__version__, "book": book, "names": [], "sheets": sheets}
     uncalculated = {s.name: {pos: str(v) for pos, v in s.cells.items() if isinstance(v, Uncached)} for s in grid.sheets}

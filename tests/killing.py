@@ -1,0 +1,44 @@
+"""Killing a service's pool worker while it is busy with a request, as a native crash or the kernel's OOM killer
+kills it: the request's own worker, found among the server process's children (Linux /proc)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+BUSY_TICKS = (
+    10  # CPU time (clock ticks, 0.1 s) a worker spends on the request before it is killed; idle, it spends none
+)
+
+
+def children(pid: int) -> set[int]:
+    """The child processes of `pid`."""
+    return {int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()}
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def killed_while_busy(server: int, others: set[int], request: Callable[[], T]) -> T:
+    """request()'s answer, its worker (a child of the `server` process, not one of `others`) killed with SIGKILL once
+    it is busy: once it has spent BUSY_TICKS of CPU time since it was first seen."""
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(request)
+        seen: dict[int, int] = {}
+        while not answer.done():
+            for pid in children(server) - others:
+                with suppress(OSError):  # gone meanwhile
+                    ticks = _cpu_ticks(pid)
+                    if ticks - seen.setdefault(pid, ticks) >= BUSY_TICKS:
+                        os.kill(pid, signal.SIGKILL)
+            time.sleep(0.01)
+        return answer.result()

@@ -12,6 +12,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TypeVar
 
+import openpyxl
+
 T = TypeVar("T")
 BUSY_TICKS = (
     10  # CPU time (clock ticks, 0.1 s) a worker spends on the request before it is killed; idle, it spends none
@@ -42,3 +44,14 @@ def killed_while_busy(server: int, others: set[int], request: Callable[[], T]) -
                         os.kill(pid, signal.SIGKILL)
             time.sleep(0.01)
         return answer.result()
+
+
+def slow_report(report: Path, path: Path) -> Path:
+    """`report` with a sheet of 250,000 numbers: checked, painted or annotated in tenths of a second (a report alone
+    takes hundredths), long enough for its worker to be seen busy."""
+    wb = openpyxl.load_workbook(report)
+    padding = wb.create_sheet("附表")
+    for row in range(5000):
+        padding.append(list(range(row, row + 50)))
+    wb.save(path)
+    return path

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from excel_replay import replay, vba_payload
-from killing import children, killed_while_busy
+from killing import children, killed_while_busy, slow_report
 from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 from starlette.testclient import TestClient
@@ -173,12 +173,13 @@ def test_a_failure_on_the_server_is_logged_with_its_traceback(
     is told to contact the administrator with an error number; the server's log has that number and the traceback,
     the administrator's lead."""
     others = children(os.getpid())  # this process's own readers, not the server's pool
+    slow = slow_report(demo, tmp_path / "年报.xlsx")
     with (
-        TestClient(create_app(Settings(tmp_path, workers=1))) as own,
+        TestClient(create_app(Settings(tmp_path / "data", workers=1))) as own,
         caplog.at_level(logging.ERROR, "validator.server"),
     ):
         answer = killed_while_busy(
-            os.getpid(), others, lambda: own.post("/xlwings/validate", json=vba_payload(demo, XLWINGS.__version__))
+            os.getpid(), others, lambda: own.post("/xlwings/validate", json=vba_payload(slow, XLWINGS.__version__))
         )
     [alert] = answer.json()["actions"]
     told = re.fullmatch(

@@ -23,7 +23,7 @@ import httpx
 import openpyxl
 import pytest
 from excel_replay import vba_payload
-from killing import killed_while_busy
+from killing import killed_while_busy, slow_report
 from test_excel import demo  # the fixture: the workbook of `make demo`
 
 __all__ = ["demo"]
@@ -155,7 +155,7 @@ def test_start_up_is_announced_once_listening_and_its_failures_are_told(tmp_path
                                 capture_output=True, text=True, timeout=120)  # fmt: skip
         assert adding.returncode == 4 and adding.stderr == unwritable.stderr
 
-        payload = vba_payload(demo, import_xlwings().__version__)
+        payload = vba_payload(slow_report(demo, tmp_path / "年报.xlsx"), import_xlwings().__version__)
         answer = killed_while_busy(  # the worker checking it dies (a native crash, the OOM killer)
             proc.pid, set(), lambda: httpx.post(f"{live.url}/xlwings/validate", json=payload, timeout=120)
         )

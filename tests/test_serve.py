@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import re
 import sqlite3
 import subprocess
 import sys
+import traceback
 import zipfile
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import openpyxl
 import pytest
 from batch_set import agency
 from builders import build
+from killing import children, killed_while_busy, slow_report
 from starlette.testclient import TestClient
 from test_excel import demo, marked  # demo: the fixture, the workbook of `make demo`
 
@@ -99,6 +103,47 @@ def test_an_unreadable_upload_is_stored_and_explained(client: TestClient) -> Non
     page = client.get(f"/office/submissions/{result['submission']}").text
     assert "无法校验" in page and "下载标注副本" not in page and "下载原文件" in page
     client.cookies.clear()  # as the other uploads are made: by a script
+
+
+def test_a_worker_dying_on_an_upload_or_its_copy_is_logged_with_the_number_the_user_is_told(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker checking an upload, then the one writing its annotated copy, dies (killed, as a native crash or the
+    OOM killer kills it): the upload is kept as unreadable and the copy refused, each saying an error number that the
+    server's log gives with the traceback."""
+    others = children(os.getpid())  # this process's own readers, not the server's pool
+    slow = slow_report(demo, tmp_path / "年报.xlsx")
+    with (
+        TestClient(create_app(Settings(tmp_path / "data", workers=1))) as own,
+        caplog.at_level(logging.ERROR, "validator.server"),
+    ):
+        answer = killed_while_busy(os.getpid(), others, lambda: upload(own, ("年报.xlsx", slow.read_bytes())))
+        [result] = answer.json()["results"]
+        assert result["status"] == "unreadable" and result["submission"]
+        [(id_upload, record_upload)] = logged(caplog)
+        assert "上传的文件「年报.xlsx」" in record_upload.getMessage()
+        assert result["error"] == (
+            "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS 打开后另存再上传；"
+            f"另存后仍如此，请联系管理员，并告知错误编号 {id_upload}（详情已记入服务器日志）。"
+        )
+        caplog.clear()
+        [checked] = upload(own, ("年报.xlsx", slow.read_bytes())).json()["results"]  # the same file, a worker alive
+        copy = killed_while_busy(os.getpid(), others, lambda: own.get(checked["download"]))
+        [(id_copy, record_copy)] = logged(caplog)
+        assert copy.status_code == 422 and copy.json()["error"] == (
+            "无法生成标注副本：读取该文件时校验进程异常终止或超时。请联系管理员，"
+            f"并告知错误编号 {id_copy}（详情已记入服务器日志）。"
+        )
+        assert f"提交 {checked['submission']} 的标注副本" in record_copy.getMessage()
+        assert own.get(checked["download"]).status_code == 200  # asked again: the pool's new worker writes it
+    for record in (record_upload, record_copy):
+        assert "ProcessExpired: Abnormal termination" in "".join(traceback.format_exception(*record.exc_info))
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[str, logging.LogRecord]]:
+    """(error number, record) of each error the service logged."""
+    records = [r for r in caplog.records if r.name.startswith("validator.server") and r.levelno == logging.ERROR]
+    return [(re.search(r"错误编号 ([0-9a-f]{8})", r.getMessage())[1], r) for r in records]
 
 
 def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo: Path) -> None:

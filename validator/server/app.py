@@ -130,9 +130,7 @@ def create_app(settings: Settings) -> Starlette:
         except work.Busy as exc:
             return JSONResponse({"actions": [_alert(str(exc))]})
         except Exception:  # a defect, a worker that died or hung: the administrator needs the traceback
-            ref = secrets.token_hex(4)
-            client = request.client.host if request.client else "?"
-            log.exception("Excel 按钮的请求 /xlwings/%s 在服务器上出错（错误编号 %s，客户端 %s）", action, ref, client)
+            ref = _logged_failure(request, f"Excel 按钮的请求 /xlwings/{action} ")
             told = f"服务器校验该工作簿时出错，工作簿未作改动。请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）。"
             return JSONResponse({"actions": [_alert(told)]})
         return JSONResponse(answer)
@@ -213,9 +211,11 @@ def create_app(settings: Settings) -> Starlette:
         except work.NotAReport as exc:
             shutil.rmtree(received.parent)
             return Skipped(filename, str(exc))
-        except Exception:  # the worker died or hung on this file: the file is what is wrong
+        except Exception:  # the worker died or hung on this file: most likely the file is what is wrong
+            ref = _logged_failure(request, f"上传的文件「{filename}」的校验")
             result = {"file": filename, "status": "unreadable", "counts": {}, "agency": {}, "findings": [],
-                      "error": "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS 打开后另存再上传。"}  # fmt: skip
+                      "error": "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS "
+                               f"打开后另存再上传；另存后仍如此，请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）。"}  # fmt: skip
         result["sha256"] = digest.hexdigest()
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
@@ -235,8 +235,10 @@ def create_app(settings: Settings) -> Starlette:
                                  str(folder))  # fmt: skip
             except work.Busy as exc:
                 return refused(request, 503, str(exc))
-            except Exception:
-                return refused(request, 422, "无法生成标注副本：读取该文件时校验进程异常终止或超时。")
+            except Exception:  # the worker died or hung on the stored file
+                ref = _logged_failure(request, f"提交 {found.id} 的标注副本的生成")
+                return refused(request, 422, "无法生成标注副本：读取该文件时校验进程异常终止或超时。请联系管理员，"
+                                             f"并告知错误编号 {ref}（详情已记入服务器日志）。")  # fmt: skip
             if made.startswith("!"):
                 return refused(request, 422, made[1:])
             ready = Path(made)
@@ -407,6 +409,14 @@ BUSY_LATER = "服务器正忙，该文件未校验、未保存：请稍后重新
 def _given(upload: UploadFile) -> PurePosixPath:
     """The upload's file name as sent (a Windows path's folders too)."""
     return PurePosixPath((upload.filename or "").replace("\\", "/"))
+
+
+def _logged_failure(request: Request, what: str) -> str:
+    """Log the exception being handled, with its traceback, under a new error number the user is told: the number."""
+    ref = secrets.token_hex(4)
+    client = request.client.host if request.client else "?"
+    log.exception("%s在服务器上出错（错误编号 %s，客户端 %s）", what, ref, client)
+    return ref
 
 
 def _alert(message: str) -> dict:

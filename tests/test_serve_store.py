@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +93,45 @@ def test_uploads_on_postgresql(postgres: str, tmp_path: Path, demo: Path) -> Non
         assert result["counts"]["error"] == 3
         assert Store(tmp_path, postgres).submission(result["submission"]).agency == "某县人民政府办公室"
         assert client.get(result["download"]).status_code == 200
+
+
+def serve(data: Path, *options: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """`nianbao serve` on a free port, as an administrator starts it; it exits at once when its database is unusable."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "validator", "serve", "--data", str(data), "--port", str(port), *options]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_a_damaged_sqlite_database_is_told_at_start_up_and_the_files_are_left_alone(tmp_path: Path) -> None:
+    kept = tmp_path / "files" / "ab" / f"{'ab' * 32}.xlsx"  # a submitted file: the start-up's clean-up must not run
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"PK")
+    (tmp_path / "nianbao.sqlite3").write_bytes("不是数据库".encode() * 500)  # as a disk fault or a bad copy leaves it
+    started = serve(tmp_path)
+    assert (started.returncode, started.stdout) == (2, "")
+    assert started.stderr == (
+        f"数据库 {tmp_path / 'nianbao.sqlite3'} 已损坏或不是 SQLite 数据库（SQLite：file is not a database）。"
+        "请用备份的数据库替换该文件后再运行（见 docs/server.md 中的「备份」）；没有备份时，请用 --data 指定一个新的空目录，"
+        "并保留原目录（其中 files/ 是已提交的文件）。\n"
+    )
+    assert kept.exists()
+    adding = serve(tmp_path, "--add-user", "office", stdin="一个足够长的密码\n")
+    assert (adding.returncode, adding.stderr) == (2, started.stderr)
+
+
+def test_a_postgresql_server_out_of_reach_is_told_at_start_up(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = serve(tmp_path, "--database", f"postgresql://nianbao@127.0.0.1:{port}/nianbao")
+    assert (started.returncode, started.stdout) == (2, "") and "Traceback" not in started.stderr
+    assert started.stderr.startswith("无法连接 --database 指定的 PostgreSQL 数据库（connection failed:")
+    assert started.stderr.endswith("请确认数据库服务器正在运行、本机能访问其地址和端口、用户名和密码正确，"
+                                   "或检查 --database 中的地址，然后再运行。\n")  # fmt: skip
+    malformed = serve(tmp_path, "--database", "postgresql://年报 用户@127.0.0.1/nianbao")  # a space, not %20
+    assert (malformed.returncode, malformed.stdout) == (2, "") and "Traceback" not in malformed.stderr
+    assert malformed.stderr.startswith("--database 的地址格式有误（")
+    assert malformed.stderr.endswith("）：应为 postgresql://用户名@主机:端口/数据库名。\n")

@@ -167,6 +167,7 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from validator.server.run import DataUnwritable, PortUnavailable, serve
+    from validator.server.store import DatabaseUnusable
 
     try:
         return serve(args)
@@ -178,6 +179,9 @@ def _serve(args: argparse.Namespace) -> int:
     except DataUnwritable as exc:
         print(exc, file=sys.stderr)
         return EXIT_WRITE
+    except DatabaseUnusable as exc:  # the database cannot be read: as a damaged file
+        print(exc, file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 def _batch_parser(sub: argparse._SubParsersAction) -> None:

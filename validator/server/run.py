@@ -38,8 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run until interrupted (exit 0), or add the user (0) / refuse an empty password (3). Raises PortUnavailable or
-    DataUnwritable before anything is announced or touched in the data folder."""
+    """Run until interrupted (exit 0), or add the user (0) / refuse an empty password (3). Raises PortUnavailable,
+    DataUnwritable or DatabaseUnusable (validator.server.store) before anything is announced or touched in the data
+    folder."""
     if args.add_user:
         password = sys.stdin.readline().rstrip("\r\n")
         if len(password) < 8:
@@ -61,10 +62,12 @@ def serve(args: argparse.Namespace) -> int:
     sockets = listen(args.host, args.port)
     try:
         app = create_app(Settings(args.data, args.database, workers=max(1, args.workers)))
-    except OSError as exc:
+    except BaseException as exc:
         for sock in sockets:
             sock.close()
-        raise DataUnwritable(_data_problem(args.data, exc)) from exc
+        if isinstance(exc, OSError):
+            raise DataUnwritable(_data_problem(args.data, exc)) from exc
+        raise  # DatabaseUnusable, told as it says
     announcement = (
         f"年报校验服务已启动：http://{_url_host(args.host)}:{args.port}/ （数据目录 {args.data}），按 Ctrl+C 停止。"
     )

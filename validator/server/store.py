@@ -45,6 +45,11 @@ _COLUMNS = ("id", "sha256", "suffix", "filename", "agency", "credit_code", "temp
             "infos", "received", "client")  # fmt: skip
 
 
+class DatabaseUnusable(Exception):
+    """The database cannot be opened or used at start-up (a damaged SQLite file, PostgreSQL out of reach); the
+    message is Chinese and says what to do."""
+
+
 @dataclass(frozen=True)
 class Submission:
     """One stored upload (the result document is read separately: it can be large)."""
@@ -75,9 +80,17 @@ class Store:
         for folder in (self.files, self.incoming, self.annotated):
             folder.mkdir(parents=True, exist_ok=True)
         self._db = _Postgres(database) if database else _Sqlite(self.data / "nianbao.sqlite3")
-        with self._db.transaction() as db:
+        with self._opening(), self._db.transaction() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+
+    @contextmanager
+    def _opening(self) -> Iterator[None]:
+        """At start-up: a database that cannot be used raises DatabaseUnusable, saying why in Chinese."""
+        try:
+            yield
+        except self._db.errors as exc:
+            raise DatabaseUnusable(self._db.problem(exc)) from exc
 
     # ------------------------------------------------------------ start-up
 
@@ -85,7 +98,7 @@ class Store:
         """After a crash: drop half-received uploads and files that no submission names."""
         for path in self.incoming.iterdir():
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-        with self._db.transaction() as db:
+        with self._opening(), self._db.transaction() as db:
             known = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM submissions")}
         for path in self.files.glob("*/*"):
             if path.stem not in known:
@@ -270,9 +283,24 @@ def _dummy_hash() -> str:
 class _Sqlite:
     """SQLite in WAL mode, one connection per thread, each transaction committed or rolled back whole."""
 
+    errors = (sqlite3.Error,)
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+
+    def problem(self, exc: BaseException) -> str:
+        """What is wrong with the database file, and what to do (Chinese)."""
+        if getattr(exc, "sqlite_errorname", None) in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            return (
+                f"数据库 {self.path} 已损坏或不是 SQLite 数据库（SQLite：{exc}）。"
+                "请用备份的数据库替换该文件后再运行（见 docs/server.md 中的「备份」）；没有备份时，请用 --data "
+                "指定一个新的空目录，并保留原目录（其中 files/ 是已提交的文件）。"
+            )
+        return (
+            f"无法使用数据库 {self.path}（SQLite：{exc}）："
+            "请检查运行服务的账号能否读写该文件及其所在目录、是否有其他程序正在使用它，然后再运行。"
+        )
 
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -304,8 +332,24 @@ class _Postgres:
         except ImportError as exc:
             raise RuntimeError("使用 PostgreSQL 需要 psycopg：请运行 pip install 'nianbao-validator[serve]'。") from exc
         self._psycopg = psycopg
+        self.errors = (psycopg.Error,)
         self.url = url
         self._local = threading.local()
+
+    def problem(self, exc: BaseException) -> str:
+        """What is wrong with the database, and what to do (Chinese); the address is not repeated (its password)."""
+        said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, self._psycopg.ProgrammingError):
+            return f"--database 的地址格式有误（{said}）：应为 postgresql://用户名@主机:端口/数据库名。"
+        if isinstance(exc, self._psycopg.OperationalError):
+            return (
+                f"无法连接 --database 指定的 PostgreSQL 数据库（{said}）：请确认数据库服务器正在运行、"
+                "本机能访问其地址和端口、用户名和密码正确，或检查 --database 中的地址，然后再运行。"
+            )
+        return (
+            f"无法使用 --database 指定的 PostgreSQL 数据库（{said}）："
+            "请确认该用户在这个数据库中有建表和读写的权限，然后再运行。"
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[_Cursor]:

@@ -10,7 +10,14 @@ from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
 from validator.locate.sections import Section, find_section, further_report
 from validator.locate.sheets import another_agency, assign_sheets, candidates, distinct_labels, holding, say_choice
-from validator.locate.tables import FUZZY_MIN_RATIO, check_heading, locate_table, official_labels, on_other_pages
+from validator.locate.tables import (
+    FUZZY_MIN_RATIO,
+    check_heading,
+    locate_table,
+    official_labels,
+    on_other_pages,
+    report_missing,
+)
 from validator.locate.title import AGENCY_FIELD, YEAR_FIELD
 from validator.report_titles import read_title
 from validator.sources.grid import FurtherReport, WorkbookGrid
@@ -183,9 +190,11 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         own = distinct[spec.name] - {normalize(spec.title)}  # its tables' labels, not its heading
         section = find_section(best, spec, template, own)
         below = section.top
+        missing: list = []  # the tables not found, said once for the sheet (表二's four blocks)
         for table in spec.tables:
             at = section.heading if below == section.top and section.under_heading else 0
-            below = locate_table(best, table, report, below, quiet, section.limit, at)
+            below = locate_table(best, table, report, below, quiet, section.limit, at, missing)
+        report_missing(best, missing, section.limit)
         rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
         first = min(rows, default=0)
         if section.moved and first and not quiet:

@@ -3,6 +3,7 @@ and ST11."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -709,13 +710,16 @@ def locate_table(
     quiet: bool,
     limit: int = 10**6,
     heading: int = 0,
+    missing: list[tuple[TableLocator, int]] | None = None,
 ) -> int:
     """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
 
     `heading` is the row of the section heading the table belongs under, when the sheet prints one. A table not
     found whole is also looked for printed across (its official rows as columns) and, a table of column groups,
     printed as a grid (one row per group); the reading finding most of its labels is kept, and a table read
-    otherwise than the official form prints it is said to be so (ST11, as rows out of order are).
+    otherwise than the official form prints it is said to be so (ST11, as rows out of order are). A table not found
+    at all is added to `missing` with its heading row, for `report_missing` to say once for all of a sheet's tables
+    (表二's four blocks); without `missing` it is said at once.
     """
     loc = _find(index, table, report, below, quiet, limit)
     for view in () if loc.complete else rearranged(index, table, below, limit):
@@ -728,8 +732,10 @@ def locate_table(
         loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
     if not loc.rows or not loc.cols:
-        cell = index.ref(*index.row_start(heading)) if heading else None
-        loc.add("ST01", _missing_table(index, loc, heading, limit), cell, keys=loc.keys())
+        if missing is None:
+            report_missing(index, [(loc, heading)], limit)
+        else:
+            missing.append((loc, heading))
         return below
     loc.report_extra_rows(loc.report_missing())
     loc.report_extra_columns()
@@ -821,11 +827,71 @@ def official_labels(template: Template) -> set[str]:
     return out - {""}
 
 
-def _missing_table(index: SheetIndex, loc: TableLocator, heading: int, limit: int) -> str:
-    """ST01 for a table not found; a heading printed with nothing (or a picture) under it is said so, and a table of
-    numbers under it printing no header over them (a picture of one above it, or nothing)."""
+def report_missing(index: SheetIndex, missing: list[tuple[TableLocator, int]], limit: int) -> None:
+    """One ST01 for the tables of a sheet not found (with their heading rows, `locate_table`) that have the same
+    reason, not one per table: 表二's four blocks under one picture, or under a heading with no table under it, are
+    one finding, at the heading, naming the blocks when only some of the sheet's are missing."""
+    plain: list[tuple[TableLocator, int]] = []  # nothing under the heading or no heading: said of them all at once
+    reasons: dict[str, list[tuple[TableLocator, int]]] = {}
+    for loc, heading in missing:
+        if (reason := _missing_reason(index, loc, heading, limit, loc.table.sheet)) is None:
+            plain.append((loc, heading))
+        else:
+            reasons.setdefault(reason, []).append((loc, heading))
+    said = [(_missing_reason(index, g[0][0], g[0][1], limit, _subject(g)) or "", g) for g in reasons.values()]
+    if plain:
+        heading = max(h for _, h in plain)
+        tables = [loc.table for loc, _ in plain]
+        said.append((_absent(index, tables, _sheet_tables(plain[0][0]), heading), plain))
+    for message, group in said:
+        heading = max(h for _, h in group)
+        cell = index.ref(*index.row_start(heading)) if heading else None
+        group[0][0].add("ST01", message, cell, keys=itertools.chain.from_iterable(loc.keys() for loc, _ in group))
+
+
+def _sheet_tables(loc: TableLocator) -> list[Table]:
+    """The tables of the official format's sheet `loc`'s table belongs to (表二's four blocks), in order."""
+    return [t for t in loc.report.template.tables.values() if t.sheet == loc.table.sheet]
+
+
+def _captions(tables: list[Table]) -> str:
+    """Tables named by their captions: "「第二十条第（五）项」「第二十条第（六）项」"."""
+    return "".join(f"「{t.caption}」" for t in tables if t.caption)
+
+
+def _subject(group: list[tuple[TableLocator, int]]) -> str:
+    """What a finding about the tables of `group` is about: the sheet when they are all of its tables ("表二"),
+    else the blocks missing named ("表二的表格「第二十条第（五）项」")."""
+    loc = group[0][0]
+    tables = [g.table for g, _ in group]
+    if len(tables) == len(_sheet_tables(loc)) or not _captions(tables):
+        return loc.table.sheet
+    return f"{loc.table.sheet}的表格{_captions(tables)}"
+
+
+def _absent(index: SheetIndex, tables: list[Table], official: list[Table], heading: int) -> str:
+    """ST01 for tables of one sheet with nothing said of why they are missing: none under the sheet's heading, or
+    no heading either. All of a sheet's blocks (表二's four) are named at once, and only some of them as those."""
+    sheet, captions, several = tables[0].sheet, _captions(tables), len(tables) > 1
+    add = _add_table(index, "这些表格" if several else "该表")
+    if not captions:
+        name = "表格"
+    elif len(tables) == len(official):
+        name = f"{sheet}的表格{captions}" if several else f"表格{captions}"
+    else:
+        name = f"表格{captions}（{sheet}的其他表格已找到）"
+    if heading:
+        title = index.text(*index.row_start(heading))
+        lacks = "缺失" if len(tables) == len(official) else "缺少部分表格"
+        return f"{sheet}{lacks}：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{add}"
+    return f"找不到{name if name.startswith(sheet) else f'{sheet}中的{name}'}。{add}"
+
+
+def _missing_reason(index: SheetIndex, loc: TableLocator, heading: int, limit: int, subject: str) -> str | None:
+    """ST01 for a table (`subject`: "表二", or blocks of it) not found under its heading when something else stands
+    there: a picture, an embedded worksheet, another table of the format, a table of numbers printing no header over
+    them (a picture of one above it, or nothing); None when nothing does (or there is no heading: `_absent`)."""
     table = loc.table
-    name = f"表格「{table.caption}」" if table.caption else "表格"
     if heading:
         title = index.text(*index.row_start(heading))
         numbers = sorted(
@@ -837,22 +903,21 @@ def _missing_table(index: SheetIndex, loc: TableLocator, heading: int, limit: in
             held = loc.number_columns() if loc.index is index and loc.rows else []
             count = f"（表格有 {len(held)} 列数字，官方格式有 {len(table.column_leaves)} 列）" if held else ""
             return (
-                f"{table.sheet}{_no_header(index, heading, row)}，无法确定其中的数字各属于哪一栏{count}，相关勾稽关系未校验。"
+                f"{subject}{_no_header(index, heading, row)}，无法确定其中的数字各属于哪一栏{count}，相关勾稽关系未校验。"
                 f"{_header_advice(index, heading, row)}"
             )
         if any(heading < row < limit for row in index.sheet.worksheets):
             return (
-                f"{table.sheet}是嵌入的 Excel 工作表对象：标题「{title}」下不是 Word 表格，而是从 Excel 粘贴成“对象”的工作表，"
+                f"{subject}是嵌入的 Excel 工作表对象：标题「{title}」下不是 Word 表格，而是从 Excel 粘贴成“对象”的工作表，"
                 "文档中只有它的预览图，无法读取其中的数字，相关勾稽关系未校验。请在 Word 中双击该对象打开，复制其中的单元格，"
                 "在原处粘贴为 Word 表格并删除该对象后再校验（或直接报送按官方格式填写的 Excel 工作簿）。"
             )
         if any(heading < row < limit for row in index.sheet.pictures):
-            pictured = as_picture(table.sheet, f"标题「{title}」下是图片而不是表格", "数字")
+            pictured = as_picture(subject, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
         if other := _other_table(index, loc, heading, limit):
-            return f"{table.sheet}缺失：标题「{title}」下的表格不是{table.sheet}，{other}"
-        return f"{table.sheet}缺失：{index.at_row(heading)}有标题「{title}」，但其下没有{name}。{_add_table(index)}"
-    return f"找不到{table.sheet}中的{name}。{_add_table(index)}"
+            return f"{subject}缺失：标题「{title}」下的表格不是{table.sheet}，{other}"
+    return None
 
 
 _OTHER_LABELS = 3  # labels only another table has, at least, for what stands under a heading to be that table
@@ -941,17 +1006,17 @@ def on_other_pages(paged: str, what: str) -> str:
     )
 
 
-def _add_table(index: SheetIndex) -> str:
-    """What to do about a missing table: add it; in a document, first make sure it is not just unreadable or on
-    another page of the web page."""
+def _add_table(index: SheetIndex, what: str = "该表") -> str:
+    """What to do about a missing table (`what`: 该表, 这些表格): add it; in a document, first make sure it is not
+    just unreadable or on another page of the web page."""
     if index.sheet.paged:
-        return on_other_pages(index.sheet.paged, "该表")
-    add = "请按官方格式补上该表，没有发生的填 0。"
+        return on_other_pages(index.sheet.paged, what)
+    add = f"请按官方格式补上{what}，没有发生的填 0。"
     formats = {place.format for place in index.sheet.origins.values()}
     if formats == {"pdf"}:  # a table printed without its rules is no table to a reader of the PDF
-        return f"如原文中其实有该表（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"
+        return f"如原文中其实有{what}（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"
     if formats:  # a web page or Word document: a table is one only when it was inserted as a table
         return (
-            f"如原文中其实有该表（例如用空格或制表符排成、而不是插入的表格），请以表格形式重新排版后再校验；否则{add}"
+            f"如原文中其实有{what}（例如用空格或制表符排成、而不是插入的表格），请以表格形式重新排版后再校验；否则{add}"
         )
     return add

@@ -133,8 +133,39 @@ def test_the_tables_of_a_further_report_are_not_taken_for_an_appendix(tmp_path: 
     path = _published_as(first + later, tmp_path / "two", "html")
     (report,) = check_paths([path])
     rules = [f.rule for f in report.findings]
-    assert "ST11" not in rules and rules.count("ST01") == 6  # 表二's four tables, 表三, 表四
+    assert "ST11" not in rules and rules.count("ST01") == 3  # 表二 (its four tables said at once), 表三, 表四
     assert report.values.get("t3.new.natural") is None
+
+
+@pytest.mark.parametrize(
+    ("blocks", "said"),
+    [
+        (
+            (0, 1, 2, 3),
+            "表二缺失：有标题「二、主动公开政府信息情况」，但其下没有表二的表格「第二十条第（一）项」「第二十条第（五）项」"
+            "「第二十条第（六）项」「第二十条第（八）项」。如原文中其实有这些表格",
+        ),
+        (
+            (1, 2),
+            "找不到表二中的表格「第二十条第（五）项」「第二十条第（六）项」（表二的其他表格已找到）。如原文中其实有这些表格",
+        ),
+    ],
+    ids=("every block", "two blocks"),
+)
+@pytest.mark.parametrize("fmt", ("docx", "html"))
+def test_blocks_of_table_two_missing_are_said_once(tmp_path: Path, fmt: str, blocks: tuple, said: str) -> None:
+    """A report publishing none of 表二's four tables under its heading, or not those of （五） and （六）: one ST01
+    for 表二 naming the blocks missing, at the heading when none is there, not one per block (before: four, or two,
+    findings saying the same); 表三 and 表四 are read."""
+    parts = _parts(tmp_path, VALUES)
+    at = documents.section_table(parts, "二")
+    dropped = {at + i for i in blocks}
+    (report,) = check_paths([_published_as([p for i, p in enumerate(parts) if i not in dropped], tmp_path / "r", fmt)])
+    assert report.error is None
+    (missing,) = [f for f in report.findings if f.rule == "ST01"]
+    assert missing.message.startswith(said)
+    assert bool(missing.cells) == (len(blocks) == 4)  # at the heading, when nothing of 表二 is under it
+    assert report.values["t3.disclosed.business"] == VALUES["t3.disclosed.business"]
 
 
 def _one_under_another(first: Path, second: Path) -> tuple[Path, int]:

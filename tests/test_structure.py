@@ -159,6 +159,52 @@ def test_missing_table_four(tmp_path: Path) -> None:
     assert "表四" in report.findings[0].message
 
 
+_T2_BLOCKS = ("「第二十条第（一）项」", "「第二十条第（五）项」", "「第二十条第（六）项」", "「第二十条第（八）项」")
+
+
+def _table_two_without(path: Path, rows: tuple[int, ...], delete: bool) -> Path:
+    """The template's 表二 with `rows` deleted (`delete`), or emptied (its heading and captions left standing)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表二"]
+    if delete:
+        ws.delete_rows(rows[0], len(rows))
+    for row in () if delete else rows:
+        for col in range(1, ws.max_column + 1):
+            ws.cell(row, col).value = None
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "delete", "cell", "said"),
+    [
+        (
+            (3, 4, 5, 8, 9, 12, 13, 14, 17, 18),
+            False,
+            "表二!A1",
+            "表二缺失：工作表「表二」第1行有标题「二、主动公开政府信息情况」，但其下没有表二的表格"
+            + "".join(_T2_BLOCKS)
+            + "。请按官方格式补上这些表格，没有发生的填 0。",
+        ),
+        (
+            tuple(range(7, 16)),
+            True,
+            "",
+            "找不到表二中的表格「第二十条第（五）项」「第二十条第（六）项」（表二的其他表格已找到）。"
+            "请按官方格式补上这些表格，没有发生的填 0。",
+        ),
+    ],
+    ids=("every block", "two blocks"),
+)
+def test_blocks_of_table_two_missing_are_said_once(tmp_path: Path, rows, delete, cell: str, said: str) -> None:
+    """表二's tables gone from its sheet (all four blocks under its heading and captions, or the rows of （五） and
+    （六）): one ST01 names the blocks missing, not one per block (before: four, or two, findings)."""
+    path = _table_two_without(build(tmp_path / "report.xlsx", VALUES), rows, delete)
+    (report,) = check_paths([path])
+    assert report.flatten() == [("ST01", cell)]
+    assert only(report, "ST01").message == said
+
+
 def test_misspelt_row_label_is_checked_under_the_official_label(tmp_path: Path) -> None:
     misspelt = {"5.属于三类内部事务信息": "5.属于三类内容事务信息"}
     report = check(tmp_path, relabel=misspelt)

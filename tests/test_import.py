@@ -1184,6 +1184,32 @@ def test_a_pdf_whose_tables_have_no_rules_is_said_unreadable_once(corpus, tmp_pa
     assert _findings(docx) == _findings(corpus["balanced"]["docx"])
 
 
+def test_table_two_printed_without_rules_in_a_pdf_is_said_once_at_its_heading(corpus, tmp_path: Path) -> None:
+    """A Word report whose 表二 has no borders (its four tables), 表三 and 表四 ruled, exported to PDF: 表三 and 表四
+    are read, and one ST01 at 表二's heading says its numbers stand in columns without rules and what to provide
+    (before: four findings, one per block, saying only that the heading had no table under it)."""
+
+    def unruled_table_two(xml: bytes) -> bytes:
+        blocks = list(re.finditer(rb"<w:tbl>.*?</w:tbl>", xml, re.S))[:4]  # 表二's, the report's first tables
+        for block in reversed(blocks):
+            xml = xml[: block.start()] + block[0].replace(b'w:val="single"', b'w:val="nil"') + xml[block.end() :]
+        return xml
+
+    docx = repack(
+        corpus["balanced"]["docx"], tmp_path / "表二无框线.docx", edit_part("word/document.xml", unruled_table_two)
+    )
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    (report,) = check_paths([pdf_path])
+    assert report.error is None
+    (missing,) = [f for f in report.findings if f.rule == "ST01"]
+    assert missing.message.startswith(
+        "表二无法读取：标题「二、主动公开政府信息情况」下的数字按列排开，但没有表格线（框线），无法还原成表格、读取其中的数字，"
+        "相关勾稽关系未校验。请提供 Word 或网页版本，或在 Word/WPS 中给该表加上框线后重新导出 PDF，再校验。"
+    )
+    assert missing.cell is not None and "正文第" in missing.message  # at the heading
+    assert report.values["t3.disclosed.business"] == VALUES["t3.disclosed.business"]
+
+
 def _word_97(docx: Path, folder: Path) -> Path:
     """The .doc LibreOffice saves of `docx` (the test is skipped without LibreOffice)."""
     if not SOFFICE:

@@ -889,8 +889,9 @@ def _absent(index: SheetIndex, tables: list[Table], official: list[Table], headi
 
 def _missing_reason(index: SheetIndex, loc: TableLocator, heading: int, limit: int, subject: str) -> str | None:
     """ST01 for a table (`subject`: "表二", or blocks of it) not found under its heading when something else stands
-    there: a picture, an embedded worksheet, another table of the format, a table of numbers printing no header over
-    them (a picture of one above it, or nothing); None when nothing does (or there is no heading: `_absent`)."""
+    there: a picture, an embedded worksheet, a PDF's numbers set in columns without rules, another table of the
+    format, a table of numbers printing no header over them (a picture of one above it, or nothing); None when nothing
+    does (or there is no heading: `_absent`)."""
     table = loc.table
     if heading:
         title = index.text(*index.row_start(heading))
@@ -915,6 +916,11 @@ def _missing_reason(index: SheetIndex, loc: TableLocator, heading: int, limit: i
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(subject, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
+        if any(heading < row < limit for row in index.sheet.unruled):
+            return (
+                f"{subject}无法读取：标题「{title}」下的数字按列排开，但没有表格线（框线），无法还原成表格、读取其中的数字，"
+                "相关勾稽关系未校验。请提供 Word 或网页版本，或在 Word/WPS 中给该表加上框线后重新导出 PDF，再校验。"
+            )
         if other := _other_table(index, loc, heading, limit):
             return f"{subject}缺失：标题「{title}」下的表格不是{table.sheet}，{other}"
     return None

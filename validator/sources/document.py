@@ -134,10 +134,12 @@ class Assembler:
         self.further: FurtherReport | None = None
         self.paged = ""  # a web page shown in several pages: what its pager says (validator.sources.html)
         self.clipped: list[int] = []  # the rows of tables running off a PDF page's edge
+        self.unruled: list[int] = []  # the rows of a PDF's text lines of numbers set in columns, without rules
 
-    def paragraph(self, text: str, page: int | None = None, shown: bool = True) -> None:
+    def paragraph(self, text: str, page: int | None = None, shown: bool = True, unruled: bool = False) -> None:
         """A paragraph of text; one not `shown` on the page (a web page's <title>, in the browser's tab) is read but
-        neither counted nor given a place: paragraphs are numbered as the reader sees them."""
+        neither counted nor given a place: paragraphs are numbered as the reader sees them. An `unruled` one is a
+        PDF's line of numbers set in columns: a table's row printed without rules (locate says so)."""
         text = _as_read(text).strip()
         if not text or self.further:
             return
@@ -152,6 +154,8 @@ class Assembler:
         if m := _SECTION.match(text):
             self._section(_SECTION_WORDS.index(m[2]) + 1, m[1].isdigit())
         self._put(self.row, 1, text, Place(self.fmt, page, paragraph=self.paragraphs) if shown else None)
+        if unruled:
+            self.unruled.append(self.row)
         self.row += 1
 
     def _section(self, section: int, arabic: bool) -> None:
@@ -184,6 +188,7 @@ class Assembler:
         self.merges = [m for m in self.merges if m[0] < row]
         self.pictures = [r for r in self.pictures if r < row]
         self.worksheets = [r for r in self.worksheets if r < row]
+        self.unruled = [r for r in self.unruled if r < row]
         return True
 
     def looks_like_a_report(self) -> bool:
@@ -320,6 +325,7 @@ class Assembler:
             further=self.further,
             paged=self.paged,
             clipped=tuple(self.clipped),
+            unruled=tuple(self.unruled),
         )
         return WorkbookGrid([sheet], source_format=self.fmt)
 

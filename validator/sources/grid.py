@@ -58,6 +58,8 @@ class SheetGrid:
     further: FurtherReport | None = None  # imported documents: a further report, left out of the sheet
     paged: str = ""  # imported web pages: how the page says it continues on other pages ("共 3 页"), else ""
     clipped: tuple[int, ...] = ()  # imported PDFs: the rows of tables running off the page's edge, partly unprinted
+    unruled: tuple[int, ...] = ()  # imported PDFs: the rows of text lines of numbers set in columns (a table's row
+    # printed without rules, read as a paragraph)
 
     def text_cells(self) -> list[tuple[int, int, str]]:
         """(row, col, text) of every cell holding text, in reading order."""

@@ -137,7 +137,7 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
         elif piece.picture:
             asm.picture()
         else:
-            asm.paragraph(piece.text, piece.page)
+            asm.paragraph(piece.text, piece.page, unruled=piece.aligned)
     if not asm.looks_like_a_report():
         raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
     if not any(p.boxes for p in pieces) and sum(p.aligned for p in pieces) >= _ALIGNED_ROWS:

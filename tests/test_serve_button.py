@@ -134,6 +134,7 @@ def _shape(document: object) -> object:
         ({"client": "VBA", "version": "0.0.1", "book": {"name": "a.xlsm"}, "sheets": []}, "xlwings 宏版本（0.0.1）"),
         ({"client": "Office.js"}, "不是 Excel 按钮"),
         ("not json", "不是 Excel 按钮"),
+        ("[" * 100_000 + "]" * 100_000, "不是 Excel 按钮"),  # nested past the JSON parser's recursion limit
     ],
 )
 def test_a_request_that_is_not_the_buttons_gets_a_message_box(client: TestClient, payload: object, told: str) -> None:

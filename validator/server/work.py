@@ -61,7 +61,7 @@ def remote_answer(action: str, body: bytes) -> dict:
 
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested past the parser's limit
         payload = None
     try:
         return answer(action, payload)

@@ -145,11 +145,6 @@ class Package:
             self.removed.add(name)
             self.changed.pop(name, None)
 
-    def original(self, part: str) -> bytes | None:
-        """A part's bytes as the package was opened (None if it was not in it)."""
-        name = self._names.get(part.lstrip("/").casefold())
-        return None if name is None else self.zip.read(name)
-
     def copy_original(self, part: str, out: zipfile.ZipFile, name: str) -> None:
         """Add a part as the package was opened to another zip as entry `name`, its compressed bytes copied as they
         are (not inflated and deflated again)."""

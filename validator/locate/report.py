@@ -86,21 +86,8 @@ class LocatedReport:
         return calculated_formulas(xml).get((loc.cell.row, loc.cell.col))
 
     def formulas(self, keys: Iterable[str]) -> dict[str, str]:
-        """`formula` of each of `keys` that has one, by key: for a caller asking of many inputs (a dictionary lookup
-        each afterwards instead of a call)."""
-        parsed: dict[str, dict[tuple[int, int], str]] = {}
-        out = {}
-        for key in keys:
-            if (loc := self.cells.get(key)) is None:
-                continue
-            sheet = loc.cell.sheet
-            if sheet not in self.formula_parts or isinstance(loc.raw, str):
-                continue
-            if sheet not in parsed:
-                parsed[sheet] = calculated_formulas(self.formula_parts[sheet])
-            if (formula := parsed[sheet].get((loc.cell.row, loc.cell.col))) is not None:
-                out[key] = formula
-        return out
+        """`formula` of each of `keys` that has one, by key."""
+        return {key: formula for key in keys if (formula := self.formula(key)) is not None}
 
     def add(
         self, code: str, message: str, cell: CellRef | None = None, keys: Iterable[str] = (), table: str | None = None

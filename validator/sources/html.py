@@ -161,8 +161,9 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     walker.visit(content if content is not None else root, 0)
     walker.flush()
     walker.asm.paged = _pager(content if content is not None else root)
-    if not walker.asm.looks_like_a_report() or walker.asm.pictures_only():
-        raise _not_a_report(content if content is not None else root, walker.asm.pictures_only())
+    pictured = walker.asm.pictures_only()
+    if pictured or not walker.asm.looks_like_a_report():
+        raise _not_a_report(content if content is not None else root, pictured)
     return walker.asm.grid()
 
 

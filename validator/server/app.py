@@ -130,9 +130,8 @@ def create_app(settings: Settings) -> Starlette:
         except work.Busy as exc:
             return JSONResponse({"actions": [_alert(str(exc))]})
         except Exception:  # a defect, a worker that died or hung: the administrator needs the traceback
-            ref = _logged_failure(request, f"Excel 按钮的请求 /xlwings/{action} ")
-            told = f"服务器校验该工作簿时出错，工作簿未作改动。请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）。"
-            return JSONResponse({"actions": [_alert(told)]})
+            ask = _logged_failure(request, f"Excel 按钮的请求 /xlwings/{action} ")
+            return JSONResponse({"actions": [_alert(f"服务器校验该工作簿时出错，工作簿未作改动。{ask}。")]})
         return JSONResponse(answer)
 
     # ------------------------------------------------------------ agencies: the upload page
@@ -212,10 +211,10 @@ def create_app(settings: Settings) -> Starlette:
             shutil.rmtree(received.parent)
             return Skipped(filename, str(exc))
         except Exception:  # the worker died or hung on this file: most likely the file is what is wrong
-            ref = _logged_failure(request, f"上传的文件「{filename}」的校验")
+            ask = _logged_failure(request, f"上传的文件「{filename}」的校验")
             result = {"file": filename, "status": "unreadable", "counts": {}, "agency": {}, "findings": [],
                       "error": "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS "
-                               f"打开后另存再上传；另存后仍如此，请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）。"}  # fmt: skip
+                               f"打开后另存再上传；另存后仍如此，{ask}。"}  # fmt: skip
         result["sha256"] = digest.hexdigest()
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
@@ -236,9 +235,8 @@ def create_app(settings: Settings) -> Starlette:
             except work.Busy as exc:
                 return refused(request, 503, str(exc))
             except Exception:  # the worker died or hung on the stored file
-                ref = _logged_failure(request, f"提交 {found.id} 的标注副本的生成")
-                return refused(request, 422, "无法生成标注副本：读取该文件时校验进程异常终止或超时。请联系管理员，"
-                                             f"并告知错误编号 {ref}（详情已记入服务器日志）。")  # fmt: skip
+                ask = _logged_failure(request, f"提交 {found.id} 的标注副本的生成")
+                return refused(request, 422, f"无法生成标注副本：读取该文件时校验进程异常终止或超时。{ask}。")
             if made.startswith("!"):
                 return refused(request, 422, made[1:])
             ready = Path(made)
@@ -412,11 +410,12 @@ def _given(upload: UploadFile) -> PurePosixPath:
 
 
 def _logged_failure(request: Request, what: str) -> str:
-    """Log the exception being handled, with its traceback, under a new error number the user is told: the number."""
+    """Log the exception being handled, with its traceback, under a new error number; what the user is told to do
+    with that number (one phrase for every failure the service logs)."""
     ref = secrets.token_hex(4)
     client = request.client.host if request.client else "?"
     log.exception("%s在服务器上出错（错误编号 %s，客户端 %s）", what, ref, client)
-    return ref
+    return f"请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）"
 
 
 def _alert(message: str) -> dict:

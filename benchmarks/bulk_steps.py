@@ -1,10 +1,10 @@
 """Where a workbook's time goes in a batch worker: each step of checking, per workbook, in one process.
 
-Uses the set of benchmarks/bulk.py (generated when missing) and prints milliseconds per workbook for reading the
-bytes, inspecting the package, reading formulas without results, the whole read (with python-calamine), locating,
-checking many reports per pandera call (and each rule's mask on one call's frame; the text rules' also on texts as
-long as a published report's, each report's its own), and the whole worker task, beside the floor of
-benchmarks/bulk.py.
+Uses the set of benchmarks/bulk.py (generated when missing) and prints milliseconds of this process's CPU time per
+workbook (a busy machine inflates them little) for reading the bytes, inspecting the package, reading formulas
+without results, the whole read (with python-calamine), locating, checking many reports per pandera call (and each
+rule's mask on one call's frame; the text rules' also on texts as long as a published report's, each report's its
+own), and the whole worker task, beside the floor of benchmarks/bulk.py.
 
 Usage: .venv/bin/python benchmarks/bulk_steps.py [N]   (default: 500 workbooks of the 2,000-workbook set)
 """
@@ -39,9 +39,9 @@ CHUNK = 100  # reports per pandera call, as a batch worker's task (validator/bat
 
 
 def step(label: str, count: int, run: Callable[[], T]) -> T:
-    start = time.perf_counter()
+    start = time.process_time()
     result = run()
-    print(f"{label:52s} {(time.perf_counter() - start) / count * 1000:7.2f} ms")
+    print(f"{label:52s} {(time.process_time() - start) / count * 1000:7.2f} ms")
     return result
 
 
@@ -57,9 +57,9 @@ def rule_masks(located: list, template: Template, shown: int = 6) -> None:
     frame = checking_frame(located)
     times = []
     for code, rule in frame_rules(template).items():
-        start = time.perf_counter()
+        start = time.process_time()
         rule.instances(frame)
-        times.append(((time.perf_counter() - start) / len(located) * 1000, code))
+        times.append(((time.process_time() - start) / len(located) * 1000, code))
     slowest = "、".join(f"{code} {ms:.3f}" for ms, code in sorted(times, reverse=True)[:shown])
     print(f"{'  rule masks, all ' + str(len(times)):52s} {sum(ms for ms, _ in times):7.2f} ms   slowest: {slowest}")
 
@@ -103,9 +103,9 @@ def text_rules(located: list, template: Template, shown: int = 4, first: int = 0
     times = []
     for code, rule in frame_rules(template).items():
         if code.startswith(("TT", "TX")):
-            start = time.perf_counter()
+            start = time.process_time()
             rule.instances(frame)
-            times.append(((time.perf_counter() - start) / len(located) * 1000, code))
+            times.append(((time.process_time() - start) / len(located) * 1000, code))
     slowest = "、".join(f"{code} {ms:.3f}" for ms, code in sorted(times, reverse=True)[:shown])
     label = f"  text rules ({len(times)}), long texts of their own"
     print(f"{label:52s} {sum(ms for ms, _ in times):7.2f} ms   slowest: {slowest}")
@@ -117,7 +117,7 @@ def main() -> None:
     files = sorted(generate(2000).glob("*.xlsx"))[:n]
     limits, template = Limits.from_env(), default_template()
     read_xlsx(files[0])  # imports and first-use caches are not a workbook's cost
-    print(f"{len(files)} workbooks, milliseconds per workbook")
+    print(f"{len(files)} workbooks, milliseconds of CPU per workbook")
     step("floor: python-calamine reads every cell", len(files), lambda: [floor(p) for p in files])
     data = step("reading the bytes", len(files), lambda: [read_regular(p, limits) for p in files])
 

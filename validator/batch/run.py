@@ -28,7 +28,7 @@ from validator.batch.rounds import (
     previous_round,
 )
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
-from validator.batch.work import COPIES_FOLDER, Options, is_copy_of
+from validator.batch.work import COPIES_FOLDER, Options, collection_paused, is_copy_of
 from validator.engine import file_sha256, is_own_output
 from validator.findings import Finding
 from validator.rounds.decide import DecisionError, DecisionRecord
@@ -55,6 +55,7 @@ class Settings:
     since: Path | None = None  # the previous round's output folder or results.jsonl (--since)
 
 
+@collection_paused(collect_after=False)  # its results hold no cycles; the process ends soon after
 def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Batch:
     """Check `inputs` into settings.out and write every output there."""
     start = time.monotonic()

@@ -225,12 +225,14 @@ def _check(
 
 
 def _chunks(todo: list[Item], jobs: int) -> list[list[Item]]:
-    """Tasks of up to MAX_CHUNK files, each a quarter of what is left per worker, so that the last ones are small
-    and no worker idles while another finishes a large one; a few files are spread over every worker."""
+    """Tasks of up to MAX_CHUNK files, each half of what is left per worker, so that the last ones are small and no
+    worker idles while another finishes a large one; a few files are spread over every worker. Each task costs a
+    pandera call whatever its size: halving rather than quartering what is left makes a quarter fewer of them
+    (25 instead of 31 at 2,000 files on 2 cores), and the last tasks are as small as before (MIN_CHUNK)."""
     chunks, start = [], 0
-    smallest = min(MIN_CHUNK, ceil(len(todo) / (jobs * 4)))
+    smallest = min(MIN_CHUNK, ceil(len(todo) / (jobs * 2)))
     while start < len(todo):
-        size = min(MAX_CHUNK, max(smallest, ceil((len(todo) - start) / (jobs * 4))))
+        size = min(MAX_CHUNK, max(smallest, ceil((len(todo) - start) / (jobs * 2))))
         chunks.append(todo[start : start + size])
         start += size
     return chunks

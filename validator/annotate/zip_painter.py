@@ -280,7 +280,9 @@ def _keep_originals(pkg: Package) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as store:
         written = {name: _digest(data) for name, data in (*pkg.changed.items(), *pkg.added.items())}
         manifest = {"version": 1, "added": list(pkg.added), "written": written}
-        store.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        # Dated as zip's epoch, not now: marking a workbook twice writes the same record (no clock in its bytes).
+        entry = zipfile.ZipInfo("manifest.json", date_time=(1980, 1, 1, 0, 0, 0))
+        store.writestr(entry, json.dumps(manifest, ensure_ascii=False), zipfile.ZIP_DEFLATED)
         for name in pkg.changed:
             pkg.copy_original(name, store, f"parts/{name}")
     pkg.put(UNDO_PART, buffer.getvalue(), stored=True)  # its entries are compressed: deflating it again gains nothing

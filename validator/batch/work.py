@@ -78,7 +78,20 @@ def _check_chunk(items: Sequence[Item], options: Options) -> list[dict]:
                 apply_decisions(report, options.decisions)
             else:
                 apply_decisions(report, item.decisions, matched=True)
-    return [_result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items]
+    results = [
+        _result(item, checked.get(item.name) or unreadable(item.name, item.error or ""), options) for item in items
+    ]
+    return _sharing_address_maps(results)
+
+
+def _sharing_address_maps(results: list[dict]) -> list[dict]:
+    """Results whose address maps (`cells`, ~250 addresses) are equal hold one map: reports of one layout, nearly
+    all of a batch, are sent to the main process with their map pickled once per chunk, and kept there once (a
+    third of a result's bytes; nothing changes a result's map)."""
+    maps: dict[tuple, dict] = {}
+    for doc in results:
+        doc["cells"] = maps.setdefault(tuple(doc["cells"].items()), doc["cells"])
+    return results
 
 
 def is_copy_of(name: str, copy: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 import subprocess
@@ -18,8 +19,10 @@ import openpyxl
 import pytest
 from batch_set import HOSTILE, T3, agency, make_set
 from builders import build
+from rich.console import Console
 
 from validator import check_paths
+from validator.batch.progress import bar
 from validator.batch.summary_xlsx import MAX_WIDTH
 from validator.cli import main
 from validator.forms.layout import sheet_layout, template_layout
@@ -430,3 +433,15 @@ def test_a_copy_an_earlier_version_named_after_the_wrong_file_is_not_removed(tmp
     (out / "标注" / "年报~2.校验.xlsx").unlink()
     _batch_docs(out, *given)
     assert _copies_by_row(out) == {"某县东镇人民政府": "某县东镇人民政府", "某县西镇人民政府": "某县西镇人民政府"}
+
+
+def test_the_progress_bar_draws_on_a_terminal_only():
+    """On a terminal the bar shows files done and the rate; in a log or a pipe it leaves nothing (nor is drawn)."""
+    shown = {}
+    for terminal in (True, False):
+        out = io.StringIO()
+        with bar(Console(file=out, force_terminal=terminal, width=100), 10, 2, "本年报告") as advance:
+            advance(5)
+        shown[terminal] = out.getvalue()
+    assert "本年报告" in shown[True] and "7/10" in shown[True]
+    assert shown[False] == ""

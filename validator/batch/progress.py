@@ -33,9 +33,10 @@ class _Rate(ProgressColumn):
 
 @contextmanager
 def bar(console: Console, total: int, done: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar over `total` files of which `done` are already done; yields advance(n)."""
+    """A progress bar over `total` files of which `done` are already done; yields advance(n). Only on a terminal: a
+    transient bar leaves nothing in a log or a pipe, where rich would still draw it ten times a second."""
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), _Rate(), TextColumn("剩余"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task(label, total=total, completed=done)
         yield lambda n: progress.advance(task, n)
 

@@ -37,8 +37,9 @@ def bar(console: Console, total: int, done: int, label: str) -> Iterator[Callabl
     second (rich's ten cost the main process ~0.1 s of a 2,000-file run), and only on a terminal: a transient bar
     leaves nothing in a log or a pipe, where rich would still draw it."""
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), _Rate(), TextColumn("剩余"), TimeRemainingColumn())
-    shown = {"transient": True, "refresh_per_second": 4, "disable": not console.is_terminal}
-    with Progress(*columns, console=console, **shown) as progress:
+    with Progress(
+        *columns, console=console, transient=True, refresh_per_second=4, disable=not console.is_terminal
+    ) as progress:
         task = progress.add_task(label, total=total, completed=done)
         yield lambda n: progress.advance(task, n)
 

@@ -11,13 +11,12 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from validator.catalogue import BUILTIN, builtin_finding
 from validator.cellref import CellRef
 from validator.check.coverage import coverage, equation_states, with_consequences
 from validator.check.localise import report_localisation
-from validator.check.schema import FLOAT_KINDS, FrameRule, build_schema, frame_rules
+from validator.check.schema import FLOAT_KINDS, FrameRule, failing_instances, frame_rules, report_passes
 from validator.check.values import PLACEHOLDERS, Parsed, parse_number, parse_text, parse_year
 from validator.findings import Coverage, Finding, Localisation, Related
 from validator.locate import LocatedReport
@@ -279,31 +278,23 @@ def _frame(template: Template, rows: Sequence[dict[str, object]]) -> pd.DataFram
 
 
 def _findings_from_errors(
-    errors: Sequence[pa.errors.SchemaError],
-    frame: pd.DataFrame,
+    failing: dict[str, pd.DataFrame],
     contexts: list[ReportContext],
     parsed: Sequence[_Parsed],
     template: Template,
 ) -> list[list[Finding]]:
     """The only translation from pandera failures to findings.
 
-    pandera reports which reports fail which rule; the rule's own instance mask, re-run on those reports, says
-    which cells or equations fail. Rules are explained once every failing equation of a report is known and
-    localised together, so that each cell gets one suggested value whichever equations mention it.
+    pandera reports which rules some report fails; each such rule's instance mask, as the validation computed it,
+    says which reports fail it and which cells or equations. Rules are explained once every failing equation of a
+    report is known and localised together, so that each cell gets one suggested value whichever equations mention it.
     """
     rules = frame_rules(template)
     failed: list[dict[str, list[int]]] = [{} for _ in contexts]
-    for err in errors:
-        rule = rules.get(err.check.name) if err.check is not None else None
-        if rule is None:
-            raise RuntimeError(f"unexpected schema failure: {err}")
-        if err.check_output is None:  # the rule raised; pandera kept only its text: raise it again, traceback and all
-            rule.instances(frame)
-            raise RuntimeError(f"rule {rule.code} failed inside pandera: {err}")
-        rows = err.check_output.index[~err.check_output.to_numpy(dtype=bool)]
-        masks = rule.instances(frame.loc[rows])
-        for row, passed in zip(masks.index, masks.to_numpy(dtype=bool)):
-            failed[row][rule.code] = np.flatnonzero(~passed).tolist()
+    for code, instances in failing.items():
+        flags = instances.to_numpy(dtype=bool)
+        for row in np.flatnonzero(~report_passes(instances)).tolist():
+            failed[row][code] = np.flatnonzero(~flags[row]).tolist()
     out: list[list[Finding]] = []
     for ctx, by_rule, p in zip(contexts, failed, parsed):
         hints = {code: _assumed_ids(rules[code].spec, ids, ctx) for code, ids in by_rule.items()}
@@ -415,13 +406,9 @@ def check_located(reports: Sequence[LocatedReport]) -> list[Checked]:
         return []
     template = reports[0].template
     parsed, frame = _parsed_frame(reports)
-    try:
-        build_schema(template).validate(frame, lazy=True)
-        errors: list[pa.errors.SchemaError] = []
-    except pa.errors.SchemaErrors as exc:
-        errors = exc.schema_errors
+    failing = failing_instances(template, frame)
     contexts = [ReportContext(p.values, r, blank=frozenset(p.cheap)) for p, r in zip(parsed, reports)]  # frame rows
-    found = _findings_from_errors(errors, frame, contexts, parsed, template)
+    found = _findings_from_errors(failing, contexts, parsed, template)
     return [_checked(r, p, f, ctx) for r, p, f, ctx in zip(reports, parsed, found, contexts)]
 
 

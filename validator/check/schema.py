@@ -8,9 +8,11 @@ A column component per input would cost pandera ~2 ms each; frame-wide checks ke
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, partial
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -68,30 +70,62 @@ def frame_rules(template: Template) -> dict[str, FrameRule]:
     return {r.code: r for r in rules}
 
 
-def _all_pass(instances: pd.DataFrame) -> pd.Series:
+def report_passes(instances: pd.DataFrame) -> np.ndarray:
     """Per report, whether every instance passes: DataFrame.all(axis=1), by numpy for a mask of booleans (every
     rule's; pandas' reduction costs more than a cheap rule)."""
     flags = instances.to_numpy()
     if flags.dtype != bool:  # not booleans only (None, NaN): pandas' own reading of them
-        return instances.all(axis=1)
-    return pd.Series(flags.all(axis=1), index=instances.index)
+        return instances.all(axis=1).to_numpy(dtype=bool)
+    return flags.all(axis=1)
+
+
+# The instance masks of the validation under way (rule code → mask over every report), for its failures to be placed
+# without running a rule twice. One per validation, in a context variable: a cached schema is shared by threads.
+_MASKS: ContextVar[dict[str, pd.DataFrame]] = ContextVar("nianbao_masks")
+
+
+def _passes(rule: FrameRule, frame: pd.DataFrame) -> bool:
+    """The check pandera runs for a rule: whether every report passes every instance; the mask is kept for
+    `failing_instances`. A plain bool: pandera reshapes a per-report output of a failed check into failure cases
+    (every failing report's row, grouped, stacked, written into a message nothing reads), which took a batch's
+    checking more time than most rules."""
+    instances = rule.instances(frame)
+    masks = _MASKS.get(None)
+    if masks is not None:
+        masks[rule.code] = instances
+    return bool(report_passes(instances).all())
 
 
 @cache
 def build_schema(template: Template) -> pa.DataFrameSchema:
-    """One frame-wide pandera check per rule; the rule code is the check's name so failures trace back to it.
-
-    Findings come from each failed check's output (which reports fail), never from pandera's failure cases: those
-    (every failing report's whole row, unstacked and written into the error's message) are not collected
-    (n_failure_cases=0), which took a batch's checking more time than most rules."""
+    """One frame-wide pandera check per rule; the rule code is the check's name so failures trace back to it."""
     checks = [
-        pa.Check(
-            lambda df, r=rule: _all_pass(r.instances(df)),
-            name=code,
-            error=rule.summary,
-            ignore_na=False,
-            n_failure_cases=0,
-        )
+        pa.Check(partial(_passes, rule), name=code, error=rule.summary, ignore_na=False)
         for code, rule in frame_rules(template).items()
     ]
     return pa.DataFrameSchema(checks=checks, name=template.id)
+
+
+def failing_instances(template: Template, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One pandera validation of the frame (one row per report): the instance mask over every report (True = passes)
+    of each rule some report fails, by code, in the schema's order. A rule that raised is run again, outside
+    pandera, so that its error propagates with its traceback."""
+    masks: dict[str, pd.DataFrame] = {}
+    token = _MASKS.set(masks)
+    try:
+        build_schema(template).validate(frame, lazy=True)
+        return {}
+    except pa.errors.SchemaErrors as exc:
+        errors = exc.schema_errors
+    finally:
+        _MASKS.reset(token)
+    rules, failing = frame_rules(template), {}
+    for err in errors:
+        rule = rules.get(err.check.name) if err.check is not None else None
+        if rule is None:
+            raise RuntimeError(f"unexpected schema failure: {err}")
+        if rule.code not in masks:  # the rule raised; pandera kept only its text: raise it again, traceback and all
+            rule.instances(frame)
+            raise RuntimeError(f"rule {rule.code} failed inside pandera: {err}")
+        failing[rule.code] = masks[rule.code]
+    return failing

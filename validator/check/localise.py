@@ -194,6 +194,7 @@ class _Search:
             self.cols_of[i].append(j)
         self.widest = int(uses.sum(axis=0).max())  # most equations one cell is in
         self.failing = sum(1 << int(i) for i in np.flatnonzero(np.abs(p.residual) > TOLERANCE))
+        self.weights: list[float] = p.weights.tolist()  # read at every node: Python floats, not numpy scalars
         self.best = np.inf
         self.found: dict[frozenset[int], Option] = {}
         self.nodes = 0
@@ -222,10 +223,10 @@ class _Search:
             candidates = min((self.cols_of[i] for i in _bits(untouched)), key=len)
         else:
             candidates = sorted({j for i in _bits(touched) for j in self.cols_of[i]})
-        floor = cost + (left - 1) * BLANK_WEIGHT  # the cheapest completion after one more cell
+        floor, weights = cost + (left - 1) * BLANK_WEIGHT, self.weights  # the cheapest completion after one more cell
         for j in candidates:
-            if j not in chosen and floor + self.p.weights[j] <= self.best + TOLERANCE:
-                self._grow((*chosen, j), cost + self.p.weights[j], touched | self.rows_of[j])
+            if j not in chosen and floor + weights[j] <= self.best + TOLERANCE:
+                self._grow((*chosen, j), cost + weights[j], touched | self.rows_of[j])
 
     def _may_balance(self, chosen: tuple[int, ...]) -> bool:
         """A quick necessary condition: an equation that only one chosen cell is in must be a failing one."""

@@ -36,7 +36,7 @@ from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_loc
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
-from validator.text import natural_key, plain_numbers
+from validator.text import natural_key
 from validator.version import ENGINE_VERSION
 
 # Reports validated per pandera call: large enough to amortise the call, small enough that memory stays flat.
@@ -290,7 +290,7 @@ def _check_group(group: list[_Pending]) -> None:
     for p, checked in zip(group, results):
         p.report.findings = checked.findings
         p.report.localisation = checked.localisation
-        p.report.values = plain_numbers(checked.values)
+        p.report.values = checked.values
         p.report.agency = {k: p.report.values.get(k) for k in AGENCY_FIELDS}
         p.report.coverage = checked.coverage
         p.report.notices += map(p.report.in_words, checked.notices)

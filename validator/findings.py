@@ -272,7 +272,8 @@ class FileReport:
     template: str | None = None
     template_version: str | None = None
     agency: dict[str, object] = field(default_factory=dict)  # AGENCY_FIELDS as located (None when not found)
-    values: dict[str, object] = field(default_factory=dict)  # checked value by layout key (None = unknown)
+    # checked value by layout key, as JSON gives it: plain numbers (text.plain_number: whole ones as int, None = unknown)
+    values: dict[str, object] = field(default_factory=dict)
     cells: dict[str, CellRef] = field(default_factory=dict)  # where each input was found, by layout key
     sha256: str | None = None
     engine_version: str | None = None

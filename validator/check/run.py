@@ -25,7 +25,7 @@ from validator.rules.context import ReportContext
 from validator.rules.kinds import KINDS
 from validator.sources.uncached import calculated_formulas, summed_cells
 from validator.spec.model import NUMERIC_KINDS, InputCell, RuleSpec, Template
-from validator.text import INVISIBLE_SAID, fmt, visible
+from validator.text import INVISIBLE_SAID, fmt, plain_numbers, visible
 
 
 @dataclass
@@ -381,7 +381,8 @@ def _strayed_ids(rule: RuleSpec | None, ids: Sequence[int], ctx: ReportContext) 
 
 @dataclass(frozen=True)
 class Checked:
-    """One report's findings and the values they were judged on (by layout key; NaN = unknown)."""
+    """One report's findings and the values they were judged on (by layout key, as plain numbers: whole numbers as
+    int, None = unknown or lacking)."""
 
     findings: list[Finding]
     values: dict[str, object]
@@ -417,11 +418,25 @@ def _checked(located: LocatedReport, parsed: _Parsed, found: list[Finding], ctx:
     own = _told_together(parsed, ctx) if len(parsed.alike) >= _TOGETHER else parsed.findings
     return Checked(
         _with_keys(with_consequences(states, parsed.values, located) + own + found, located),
-        {k: None if k in located.standins else v for k, v in parsed.values.items() if k in located.template.inputs},
+        _plain_inputs(parsed.values, located),
         coverage(states),
         ctx.localisation,
         tuple(filter(None, (KINDS[r.kind].unjudged(r, ctx) for r in located.template.rules))),
     )
+
+
+def _plain_inputs(values: dict[str, object], located: LocatedReport) -> dict[str, object]:
+    """The inputs' values (`_parse`'s: every input's, then the section texts') as plain numbers (text.plain_numbers),
+    in the template's order; None for those the workbook lacks (standins). One pass over a report's ~250 values, the
+    section texts and the standins put right after it."""
+    plain, template = plain_numbers(values), located.template
+    for key in template.section_texts:
+        if key not in template.inputs:
+            plain.pop(key, None)
+    for key in located.standins:
+        if key in plain:
+            plain[key] = None
+    return plain
 
 
 _TOGETHER = 6  # cells of a table alike (blank, one placeholder, one unit) that are told together, as TY03 tells text

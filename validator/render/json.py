@@ -19,7 +19,6 @@ from validator.findings import (
     settled_state,
 )
 from validator.text import plain_number as number
-from validator.text import plain_numbers
 
 # Bumped when a field changes meaning or disappears; new fields alone keep the version.
 # 3: `counts` leaves out explained warnings/info and accepted findings (see `settled`, `open_errors`); (new fields,
@@ -128,7 +127,7 @@ def report_json(r: FileReport, copy: Copy = NO_COPY) -> dict:
     doc["alternatives"] = [{"options": [_changes(o) for o in options]} for options in loc.alternatives]
     doc["findings"] = findings
     doc["resolved"] = [{"id": e.id, "rule": e.rule, "cell": e.place, "explanation": e.text} for e in r.resolved]
-    doc["values"] = plain_numbers(r.values)
+    doc["values"] = dict(r.values)  # plain numbers already (FileReport.values)
     doc["cells"] = {k: c.ref for k, c in r.cells.items()}
     doc["sources"] = {k: p.json() for k, p in r.sources.items()}
     return doc

@@ -44,6 +44,11 @@ class EquationSystem:
     signed: np.ndarray  # per key: may be negative (a change from last year)
 
     @cached_property
+    def uses(self) -> np.ndarray:
+        """Whether each equation (row) uses each cell (column)."""
+        return self.matrix != 0
+
+    @cached_property
     def index(self) -> dict[tuple[str, int], int]:
         """System row by (rule code, equation index)."""
         return {instance: i for i, instance in enumerate(self.instances)}
@@ -91,7 +96,7 @@ def localise(
     if not failing:
         return []
     known = ~np.isnan(values)
-    uses = system.matrix != 0
+    uses = system.uses
     checkable = ~(uses & ~known).any(axis=1)
     x = np.where(known, values, 0.0)
     residual = system.matrix @ x + (0.0 if offset is None else offset)
@@ -156,6 +161,7 @@ class _Problem:
     integer: np.ndarray
     signed: np.ndarray
 
+    @cached_property
     def lowest(self) -> np.ndarray:
         """The smallest corrected value: a cell never becomes negative unless it already is or may be."""
         return np.where(self.signed, -np.inf, np.minimum(self.values, 0.0))
@@ -163,7 +169,7 @@ class _Problem:
     def allowed(self, col: int, change: float) -> bool:
         corrected = self.values[col] + change
         whole = not self.integer[col] or abs(corrected - round(corrected)) < TOLERANCE  # 21.5 may become 21
-        return whole and corrected >= self.lowest()[col] - TOLERANCE
+        return whole and corrected >= self.lowest[col] - TOLERANCE
 
     def rounded(self, change: np.ndarray, cols: Sequence[int] | slice = slice(None)) -> np.ndarray:
         """Changes as exact as the cells hold: a count's corrected value whole, money to 4 decimals."""
@@ -245,11 +251,19 @@ class _Search:
         a = self.p.matrix[:, cols]
         change, _, rank, _ = np.linalg.lstsq(a, -self.p.residual, rcond=None)
         change = self.p.rounded(change, cols)
-        if rank < len(cols) or not np.allclose(a @ change, -self.p.residual, atol=TOLERANCE):
+        if rank < len(cols) or not _close(a @ change, -self.p.residual):
             return None
         if any(abs(d) < TOLERANCE or not self.p.allowed(j, d) for j, d in zip(cols, change)):
             return None
         return tuple(sorted((j, float(d)) for j, d in zip(cols, change)))
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """np.allclose(a, b, atol=TOLERANCE), its test written out for finite values (asked of every candidate
+    correction; numpy's wrappers cost more than the test)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return bool(np.allclose(a, b, atol=TOLERANCE))
+    return bool((np.abs(a - b) <= TOLERANCE + 1e-05 * np.abs(b)).all())  # allclose's rtol: 1e-05
 
 
 def _bits(mask: int) -> list[int]:
@@ -301,7 +315,7 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     # an increase is bounded by twice the total imbalance. M must stay small: the solver's integrality tolerance
     # times M must not buy a whole unit of change, and a large M leaves the relaxation too weak to prove anything.
     big = 2 * float(np.abs(p.residual).sum()) + 10
-    down = np.where(p.signed, big, p.values - p.lowest())
+    down = np.where(p.signed, big, p.values - p.lowest)
     eye = np.eye(n)
     failing = np.abs(p.residual) > TOLERANCE
     rows = [
@@ -314,7 +328,7 @@ def _solve(p: _Problem) -> tuple[list[Option], bool]:
     ]
     lower = [-p.residual, np.full(n, -np.inf), np.full(n, -np.inf), np.ones(failing.sum())]
     upper = [-p.residual, np.zeros(n), np.zeros(n), np.full(failing.sum(), np.inf)]
-    bounds = Bounds(np.concatenate([p.lowest() - p.values, np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
+    bounds = Bounds(np.concatenate([p.lowest - p.values, np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
     # A count's change is whole when its value is (a decimal count, itself a TY06, changes by a fraction to a whole
     # number: `rounded` and the check below see to that).
     integrality = np.concatenate([p.integer & (p.values == np.round(p.values)), np.ones(n)]).astype(int)

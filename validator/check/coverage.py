@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -35,8 +34,8 @@ def status(eq: Equation, unknown: frozenset[str], located: LocatedReport) -> str
 
 
 def _unknown(values: Mapping[str, object]) -> frozenset[str]:
-    """The inputs whose value is unknown (NaN)."""
-    return frozenset(k for k, v in values.items() if isinstance(v, float) and math.isnan(v))
+    """The inputs whose value is unknown (NaN: the one float unequal to itself)."""
+    return frozenset(k for k, v in values.items() if isinstance(v, float) and v != v)
 
 
 def _causes(eq: Equation, values: Mapping[str, object], located: LocatedReport) -> set[str]:
@@ -56,7 +55,14 @@ States = list[tuple[str, Equation, str]]
 def equation_states(template: Template, values: Mapping[str, object], located: LocatedReport) -> States:
     """(rule code, equation, status) for every cross-check instance of the template."""
     unknown = _unknown(values)
+    if not unknown and not located.standins:  # most reports: every one checked (`status`)
+        return list(_all_checked(template))
     return [(code, eq, status(eq, unknown, located)) for code, eq in equations(template)]
+
+
+@cache
+def _all_checked(template: Template) -> tuple[tuple[str, Equation, str], ...]:
+    return tuple((code, eq, "checked") for code, eq in equations(template))
 
 
 def coverage(states: States) -> Coverage:

@@ -71,10 +71,9 @@ def coefficients(equations: Sequence[Equation], columns: Sequence[str]) -> np.nd
     return matrix
 
 
-def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
-    """lhs − rhs of every equation instance for every report; NaN where a term's value is unknown."""
+def residuals(frame: pd.DataFrame, rule: RuleSpec) -> np.ndarray:
+    """lhs − rhs of every equation instance (column) for every report (row); NaN where a term's value is unknown."""
     import numpy as np
-    import pandas as pd
 
     columns = sorted({k for eq in rule.equations for k in eq.cells})
     x = frame[columns].to_numpy(dtype=float)
@@ -82,13 +81,16 @@ def residuals(frame: pd.DataFrame, rule: RuleSpec) -> pd.DataFrame:
     unknown = (np.isnan(x).astype(float) @ (matrix != 0).T) > 0
     result = np.nan_to_num(x) @ matrix.T
     result[unknown] = np.nan
-    return pd.DataFrame(result, index=frame.index)
+    return result
 
 
 def balanced(frame: pd.DataFrame, rule: RuleSpec, _template: Template | None = None) -> pd.DataFrame:
     """Per report and equation instance: True where it balances or cannot be judged (a term is unknown)."""
+    import numpy as np
+    import pandas as pd
+
     r = residuals(frame, rule)
-    return r.isna() | (r.abs() < TOLERANCE)
+    return pd.DataFrame(np.isnan(r) | (np.abs(r) < TOLERANCE), index=frame.index)  # by numpy: pandas' ops cost more
 
 
 def _value(ctx: ReportContext, keys: Sequence[str]) -> float:

@@ -1,7 +1,8 @@
 """The only place pandera schemas are built: template + rules → one DataFrameSchema over one row per report.
 
 Every rule is a frame-wide check whose mask has one column per rule instance (a cell, an equation, a report);
-pandera sees one flag per report, and the instance mask is re-evaluated for the failing reports to place findings.
+pandera sees one flag per rule (whether every report passes), and the instance mask the check computed, kept for
+the validation under way, places the findings.
 A column component per input would cost pandera ~2 ms each; frame-wide checks keep one call cheap for any row count.
 """
 

@@ -267,7 +267,13 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _bits(mask: int) -> list[int]:
-    return [i for i in range(mask.bit_length()) if mask >> i & 1]
+    """The set bits' positions, lowest first (one step per set bit: the masks are sparse)."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def _single_cells(p: _Problem) -> list[Option]:

@@ -203,6 +203,12 @@ SENTENCES = [
     ("TT16", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", 5),
     ("TT12", "新收政府信息公开申请54件，其中科研机构1件、社会公益组织1件、法律服务机构5件", None),  # parts of it
     ("TT12", "本年度收到法人和其他组织申请15件（其中商业企业7件）", 15),
+    # a semicolon in brackets parts the bracket's list, not the sentence: its parts stay with the count before it
+    ("TT01", "本年度共收到政府信息公开申请57件（其中本年新收54件；上年结转3件）", 54),
+    ("TT02", "本年度共收到政府信息公开申请57件（其中本年新收54件；上年结转3件）", 3),
+    ("TT12", "本年度共收到政府信息公开申请54件（其中自然人申请39件；法人或其他组织申请15件）", 15),
+    ("TT12", "本年度共收到政府信息公开申请54件【其中自然人申请39件；法人或其他组织申请15件】", 15),
+    ("TT01", "本年度共收到政府信息公开申请54件；上年结转3件", 54),  # outside brackets: two sentences
     ("TT13", "本年度收到法人和其他组织申请15件（其中商业企业7件）", 7),
     # all applicant types together are the total, not a type
     ("TT11", "公民、法人和其他组织共提出申请54件", None),
@@ -582,6 +588,7 @@ TOTAL_WITH_CARRIED = (
     "本年度共收到政府信息公开申请{total}件（新收{new}件，上年结转{carried}件）。",
     "2025年共受理政府信息公开申请{total}件（其中本年新收{new}件、2024年结转{carried}件）。",
     "2025年，共收到并办理政府信息公开申请{total}件，其中本年新收{new}件，上年结转{carried}件。",
+    "本年度共收到政府信息公开申请{total}件（其中本年新收{new}件；上年结转{carried}件）。",  # ； in the bracket
     "本年度共受理政府信息公开申请{total}件，含上年度结转{carried}件。",
 )
 
@@ -785,6 +792,21 @@ def test_a_count_by_type_under_table_three_of_a_published_report(tmp_path: Path,
     (finding,) = [f for f in report.findings if f.rule.startswith("TT")]
     assert (finding.rule, finding.actual, finding.expected) == ("TT11", natural, v["t3.new.natural"])
     assert "「三、收到和处理政府信息公开申请情况」写“自然人申请" in finding.message
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_a_breakdown_in_brackets_parted_by_semicolons_stays_with_its_total(tmp_path: Path, fmt: str) -> None:
+    """ "共收到申请54件（其中自然人申请39件；法人或其他组织申请15件）": the semicolon parts the bracket's list, not the
+    sentence, so each count is read in its context (a part of the total, of its applicant type). A count unlike
+    表三 is named, and only it; the true ones are silent."""
+    v = VALUES
+    natural, org = v["t3.new.natural"], v["t3.new.total"] - v["t3.new.natural"]
+    text = f"本年度共收到政府信息公开申请{v['t3.new.total']}件（其中自然人申请{natural}件；法人或其他组织申请{org + 2}件）。"
+    values = {k: x for k, x in v.items() if x is not None}
+    xlsx = published(tmp_path / "report.xlsx", values, paragraphs={"表三": (text,)})
+    (report,) = check_paths([_published_as(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "report", fmt)])
+    (finding,) = [f for f in report.findings if f.rule.startswith("TT")]
+    assert (finding.rule, finding.actual, finding.expected) == ("TT12", org + 2, org)
 
 
 # A total, then a sentence opening with 其中 giving its parts, as reports write them: the new and the carried-over

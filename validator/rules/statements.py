@@ -13,6 +13,11 @@ from validator.rules.literals import Words, needed
 from validator.rules.numerals import NUMBER, number
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_STOPS = re.compile(r"[^。！!？?\n]+")  # sentences ending at a full stop, whatever brackets are open
+_COMMA = {"；": "，", ";": ","}  # a semicolon in brackets, as read (_clauses)
+_SEMICOLONS = frozenset(_COMMA)
+_BRACKETS = {"（": "）", "(": ")", "【": "】", "「": "」"}
+_CLOSING = frozenset(_BRACKETS.values())
 # Words opening a breakdown of what was said before them: 其中, or 从…看 naming the kind of breakdown ("从申请主体看",
 # "从申请人类型来看", "从申请方式上看"; not "从全年情况看")
 _BREAKDOWN = r"(?:其中|从[^，,、；;：:。\d]{0,6}?(?:主体|类型|类别|身份|构成|来源|渠道|方式|形式|内容|事项|领域|分布|申请人)上?来?看)"
@@ -94,14 +99,37 @@ def _compiled(phrases: tuple[str, ...], zero_phrases: tuple[str, ...]) -> _Phras
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """The sentences of a text and where each starts: split at full stops, semicolons, exclamation and question
-    marks and line breaks."""
+    """The sentences of a text and where each starts: split at full stops, exclamation and question marks, line
+    breaks, and semicolons outside brackets (_clauses)."""
     return list(_split(text))
 
 
 @lru_cache(maxsize=_TEXTS)
 def _split(text: str) -> tuple[tuple[int, str], ...]:
-    return tuple((m.start(), m.group()) for m in _SENTENCE.finditer(text))
+    if not any(ch in _BRACKETS for ch in text):
+        return tuple((m.start(), m.group()) for m in _SENTENCE.finditer(text))
+    return tuple(part for m in _STOPS.finditer(text) for part in _clauses(m.start(), m.group()))
+
+
+def _clauses(at: int, sentence: str) -> list[tuple[int, str]]:
+    """A sentence (up to a full stop) split at its semicolons outside brackets: a semicolon in （）()【】「」 parts
+    what the bracket lists ("申请57件（其中新收54件；上年结转3件）"), not the sentence, whose count the bracket's
+    parts belong to; it is read as the comma it stands for there (phrases take a semicolon for a sentence's end).
+    A bracket never closed is open to the sentence's end."""
+    chars, out, start, depth = list(sentence), [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch in _BRACKETS:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif ch in _SEMICOLONS and depth:
+            chars[i] = _COMMA[ch]
+        elif ch in _SEMICOLONS:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(sentence)))
+    read = "".join(chars)
+    return [(at + begin, read[begin:end]) for begin, end in out if end > begin]
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,14 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class SectionBreak:
+    """The end of a section (its properties on its last paragraph, as Word writes a 分节符 下一页), and with it the
+    end of the paragraph `text`; endnotes printed at each section's end (`docx(endnotes_at="sectEnd")`) follow it."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Chunk:
     """Content Word imports from a part of its own where it stands (w:altChunk): a web page (HTML, MHTML), RTF…,
     stored as word/`name`."""
@@ -320,9 +328,9 @@ _CHUNK_CONTENT = {"htm": "text/html", "html": "text/html", "mht": "message/rfc82
 _FILE_CONTENT = {"png": "image/png", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-# In a text: "[^2]" is a reference to the document's footnote 2, "{PAGE}" and "{NUMPAGES}" fields (in a header or
-# footer: the page's number and the number of pages).
-_MARKUP = re.compile(r"\[\^(\d+)\]|\{(PAGE|NUMPAGES)\}")
+# In a text: "[^2]" is a reference to the document's footnote 2, "[^e2]" to its endnote 2, "{PAGE}" and "{NUMPAGES}"
+# fields (in a header or footer: the page's number and the number of pages).
+_MARKUP = re.compile(r"\[\^(e?)(\d+)\]|\{(PAGE|NUMPAGES)\}")
 _SUPERSCRIPT = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
 
 
@@ -343,11 +351,12 @@ def _runs_of(line: str, bold: bool) -> str:
             out.append(
                 f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{html.escape(text)}</w:t></w:r>'
             )
-        if m and m[1]:
-            out.append(f'<w:r>{_SUPERSCRIPT}<w:footnoteReference w:id="{m[1]}"/></w:r>')
+        if m and m[2]:
+            kind = "endnote" if m[1] else "footnote"
+            out.append(f'<w:r>{_SUPERSCRIPT}<w:{kind}Reference w:id="{m[2]}"/></w:r>')
         elif m:
             out.append(
-                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{m[2]}</w:instrText></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{m[3]}</w:instrText></w:r>'
                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
                 '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             )
@@ -431,8 +440,11 @@ def _embedded(part: Embedded, files: list[tuple[str, str, bytes]]) -> str:
     )
 
 
+_SECTION_END = "\x00sectPr\x00"  # where a section's properties go, once the document's are known
+
+
 def _block(
-    part: str | Tbl | Space | Listed | Chunk | Picture | Embedded,
+    part: str | Tbl | Space | Listed | Chunk | Picture | Embedded | SectionBreak,
     chunks: list[Chunk],
     files: list[tuple[str, str, bytes]],
 ) -> str:
@@ -443,6 +455,8 @@ def _block(
         return _picture(part.png, files)
     if isinstance(part, Embedded):
         return _embedded(part, files)
+    if isinstance(part, SectionBreak):
+        return _para(part.text, props=_SECTION_END)
     if isinstance(part, str):
         return _para(part)
     if isinstance(part, Listed):
@@ -454,7 +468,7 @@ _OOXML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 
 
 def docx(
-    parts: list[str | Tbl | Space | Listed | Chunk | Picture | Embedded],
+    parts: list[str | Tbl | Space | Listed | Chunk | Picture | Embedded | SectionBreak],
     path: Path,
     font_pt: int = 9,
     numbering: str = "",
@@ -463,11 +477,15 @@ def docx(
     footer: str = "",
     footnotes: dict[int, str] | None = None,
     portrait: bool = False,
+    endnotes: dict[int, str] | None = None,
+    endnotes_at: str = "",
 ) -> Path:
     """A Word document: paragraphs and tables with gridSpan/vMerge, landscape A4 (or `portrait`), small print;
     `numbering` the lists (w:abstractNum and w:num elements) of its numbering part, `styles` its own paragraph styles
-    (w:style); `header` and `footer` the text on every page, `footnotes` the notes by number (see _MARKUP). Chunks,
-    pictures and embedded workbooks are stored as parts of their own, related to the body."""
+    (w:style); `header` and `footer` the text on every page, `footnotes` and `endnotes` the notes by number (see
+    _MARKUP), the endnotes printed where `endnotes_at` says (its settings' w:endnotePr/w:pos: "sectEnd" at each
+    section's end; unsaid, Word's default, at the document's end). Chunks, pictures and embedded workbooks are
+    stored as parts of their own, related to the body."""
     chunks: list[Chunk] = []
     files: list[tuple[str, str, bytes]] = []  # pictures and embedded workbooks: part name, relationship type, bytes
     body = "".join(_block(part, chunks, files) for part in parts)
@@ -480,19 +498,24 @@ def docx(
         parts_xml["footer1"] = ("footer", "ftr", _para(footer, props=centred))
     if footnotes:
         parts_xml["footnotes"] = ("footnotes", "footnotes", _notes(footnotes))
+    if endnotes:
+        parts_xml["endnotes"] = ("endnotes", "endnotes", _notes(endnotes, "endnote"))
+    if endnotes_at:
+        parts_xml["settings"] = ("settings", "settings", f'<w:endnotePr><w:pos w:val="{endnotes_at}"/></w:endnotePr>')
     refs = "".join(
         f'<w:{kind}Reference w:type="default" r:id="{name}"/>'
         for name, (kind, *_) in parts_xml.items()
         if kind in ("header", "footer")
     )
     sect = f'<w:sectPr>{refs}{size}<w:pgMar w:top="900" w:right="900" w:bottom="900" w:left="900" w:header="400" w:footer="400"/></w:sectPr>'
+    body = body.replace(_SECTION_END, sect)
     document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W} {_R}><w:body>{body}{sect}</w:body></w:document>'
     styles_part = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}><w:docDefaults><w:rPrDefault><w:rPr>'
         f'<w:sz w:val="{font_pt * 2}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr>'
         f"</w:pPrDefault></w:docDefaults>{styles}</w:styles>"
     )
-    kinds = [(name, kind) for name, (kind, *_) in parts_xml.items()]  # headers, footers, footnotes
+    kinds = [(name, kind) for name, (kind, *_) in parts_xml.items()]  # headers, footers, notes, settings
     chunked = [(c.name, c.name.rsplit(".", 1)[-1]) for c in chunks]  # embedded parts, with their extension
     types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -563,15 +586,15 @@ def docx(
     return path
 
 
-def _notes(notes: dict[int, str]) -> str:
-    """The footnotes part's notes, after Word's separators: each note's mark, then its text."""
+def _notes(notes: dict[int, str], note: str = "footnote") -> str:
+    """The footnotes (or endnotes: `note`) part's notes, after Word's separators: each note's mark, then its text."""
     separators = "".join(
-        f'<w:footnote w:type="{kind}" w:id="{n}"><w:p><w:r><w:{kind}/></w:r></w:p></w:footnote>'
+        f'<w:{note} w:type="{kind}" w:id="{n}"><w:p><w:r><w:{kind}/></w:r></w:p></w:{note}>'
         for n, kind in ((-1, "separator"), (0, "continuationSeparator"))
     )
     return separators + "".join(
-        f'<w:footnote w:id="{n}"><w:p><w:r>{_SUPERSCRIPT}<w:footnoteRef/></w:r>'
-        f'<w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:footnote>'
+        f'<w:{note} w:id="{n}"><w:p><w:r>{_SUPERSCRIPT}<w:{note}Ref/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:{note}>'
         for n, text in notes.items()
     )
 

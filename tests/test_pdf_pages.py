@@ -117,6 +117,61 @@ def test_a_footnote_is_read_in_the_word_file_as_in_its_pdf(report, tmp_path: Pat
         assert "「三、收到和处理政府信息公开申请情况」" in finding.message, path
 
 
+def _endnoted(parts: list, stated: int, path: Path, at: str = "") -> Path:
+    """The report as a Word file whose 表三 total refers to an endnote stating `stated` new applications; with `at`
+    (sectEnd) its endnotes are printed at each section's end, and section 三 ends before 四."""
+    table = _table_three(parts)
+    noted = documents.Tbl(dict(table.cells), table.merges, table.rows, table.cols, table.covered)
+    total = next(rc for rc, text in table.cells.items() if text == "（七）总计")
+    noted.cells[total] += "[^e1]"
+    ended = [noted if p is table else p for p in parts]
+    if at:
+        four = next(i for i, p in enumerate(ended) if isinstance(p, str) and p.startswith("四、"))
+        ended[four:four] = [documents.SectionBreak()]
+    notes = {1: f"本年度共收到政府信息公开申请{stated}件。"}
+    return documents.docx(ended, path, endnotes=notes, endnotes_at=at)
+
+
+def test_an_endnote_is_read_in_the_word_file_as_in_its_pdf(report, tmp_path: Path) -> None:
+    """An endnote is text of the report, printed at the document's end (Word's default): the Word file reads it
+    there, as the PDF reader reads the printed text, so both say the same of it. A note stating another total than
+    the table's is warned of in the section it is printed in (the last)."""
+    parts, expected = report
+    stated_new = VALUES["t3.new.total"] - 1
+    docx = _endnoted(parts, stated_new, tmp_path / "endnotes.docx")
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # printed after the last section's text
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+        assert text.index(f"申请{stated_new}件") > text.index("六、其他需要报告的事项")
+    warned = ("TT01", "warning", None, float(VALUES["t3.new.total"]), float(stated_new))
+    assert _findings(docx) == _findings(pdf_path) == sorted([*expected, warned])
+    for path in (docx, pdf_path):
+        (result,) = check_paths([path])
+        (finding,) = [f for f in result.findings if f.rule == "TT01"]
+        assert "「六、其他需要报告的事项」" in finding.message, path
+
+
+def test_an_endnote_printed_at_its_sections_end_is_read_there(report, tmp_path: Path) -> None:
+    """A document whose settings print endnotes at each section's end (w:endnotePr/w:pos「sectEnd」): Word prints
+    the note after the section referring to it (三, before 四), and the Word file reads it there; its contradiction
+    with the table is warned of in that section. (LibreOffice prints endnotes at the document's end whatever the
+    setting, so no PDF of it shows Word's print.)"""
+    parts, expected = report
+    stated_new = VALUES["t3.new.total"] - 1
+    docx = _endnoted(parts, stated_new, tmp_path / "sections.docx", at="sectEnd")
+    sheet = load_file(docx).grid.sheets[0]
+    column = sorted((r, v) for (r, c), v in sheet.cells.items() if c == 1 and isinstance(v, str))
+    rows = {v: r for r, v in column}
+    noted = next(r for r, v in column if f"申请{stated_new}件" in v)
+    four = rows["四、政府信息公开行政复议、行政诉讼情况"]
+    assert rows["三、收到和处理政府信息公开申请情况"] < noted < four
+    warned = ("TT01", "warning", None, float(VALUES["t3.new.total"]), float(stated_new))
+    assert _findings(docx) == sorted([*expected, warned])
+    (result,) = check_paths([docx])
+    (finding,) = [f for f in result.findings if f.rule == "TT01"]
+    assert "「三、收到和处理政府信息公开申请情况」" in finding.message
+
+
 def test_a_table_wider_than_the_page_is_said_to_run_off_its_edge(report, tmp_path: Path) -> None:
     """A report exported to a portrait PDF with 表四 wider than the page: its last columns are not printed. They are
     said missing because the table runs off the page's edge, with what to provide instead, not to be added."""

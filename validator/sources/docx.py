@@ -2,7 +2,9 @@
 
 A table with tables in its cells is a layout: its cells are read as blocks; a text box's content follows its paragraph.
 A footnote is read as a paragraph after the paragraph or table that refers to it (after all parts of a table, as its
-PDF prints it at the page's foot and the PDF reader reads it), so that a .docx and its PDF read the same text.
+PDF prints it at the page's foot and the PDF reader reads it), an endnote where Word prints it: at the document's end
+(after its last footnotes), or at the end of the section that refers to it when the document's settings say so; so
+that a .docx and its PDF read the same text.
 A paragraph numbered by Word's automatic numbering reads with its number in front (validator.sources.numbering);
 what Word does not show (hidden text, text deleted or moved away) is taken out first (validator.sources.hidden); a
 web page the body embeds (w:altChunk) is read in its place by the web page reader. Pictures are noted where they
@@ -73,9 +75,10 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     remove_hidden(found, styles)
-    notes = _Footnotes(parts, linked.get("footnotes"), styles, numbering)
+    notes = _Notes(parts, linked, styles, numbering)
     _blocks(found, asm, numbering, chunks, notes)
     notes.read(asm)
+    notes.end(asm)
     asm.readable("Word 文档")
     return asm.grid()
 
@@ -106,42 +109,76 @@ def _parsed(parts: dict[str, bytes], name: str, what: str):
         ) from exc
 
 
-class _Footnotes:
-    """The document's footnotes (w:footnote in its footnotes part) by id, and those referred to that wait to be read:
-    a paragraph each, before the next paragraph of text but one saying a table goes on (CONTINUED). A broken or
-    missing footnotes part has none: the body reads as Word shows it."""
+class _Notes:
+    """The document's footnotes and endnotes (w:footnote, w:endnote in their parts) by id, and those referred to that
+    wait to be read: a footnote a paragraph before the next paragraph of text but one saying a table goes on
+    (CONTINUED), an endnote at the document's end, or at its section's end when the settings place endnotes there
+    (w:endnotePr/w:pos「sectEnd」). A broken or missing part has none: the body reads as Word shows it."""
 
-    def __init__(self, parts: dict[str, bytes], name: str | None, styles, numbering: Numbering) -> None:
-        self.numbering, self.notes, self.waiting = numbering, {}, []
-        try:
-            root = _parsed(parts, name, "脚注") if name else None
-        except ReadError:
-            root = None
-        if root is not None:
-            remove_hidden(root, styles)
-            for note in root:
-                if local(note) == "footnote" and attr(note, "type") in (None, "normal"):
-                    self.notes[attr(note, "id")] = note
+    def __init__(self, parts: dict[str, bytes], linked: dict[str, str], styles, numbering: Numbering) -> None:
+        self.numbering, self.waiting, self.ending = numbering, [], []
+        self.footnotes = _notes(parts, linked.get("footnotes"), "footnote", styles)
+        self.endnotes = _notes(parts, linked.get("endnotes"), "endnote", styles)
+        self.by_section = bool(self.endnotes) and _endnotes_at_sections(parts, linked.get("settings"))
 
     def refer(self, el) -> None:
         """The notes `el` refers to, to be read after it (each once)."""
-        if self.notes:
-            refs = (attr(node, "id") for node in el.iter() if local(node) == "footnoteReference")
-            self.waiting += [note for ref in refs if (note := self.notes.pop(ref, None)) is not None]
+        if not self.footnotes and not self.endnotes:
+            return
+        for node in el.iter():
+            tag = local(node)
+            if tag == "footnoteReference" and (note := self.footnotes.pop(attr(node, "id"), None)) is not None:
+                self.waiting.append(note)
+            elif tag == "endnoteReference" and (note := self.endnotes.pop(attr(node, "id"), None)) is not None:
+                self.ending.append(note)
 
     def read(self, asm: Assembler, before: str | None = None) -> None:
-        """The waiting notes read, before a paragraph of text (`before`) that does not say a table goes on, or at the
-        body's end (None)."""
+        """The waiting footnotes read, before a paragraph of text (`before`) that does not say a table goes on, or at
+        the body's end (None)."""
         if self.waiting and (before is None or (before.strip() and not CONTINUED.fullmatch(before.strip()))):
-            for note in self.waiting:
-                asm.paragraph("\n".join(_text(p, self.numbering) for p in note if local(p) == "p"))
+            self._put(asm, self.waiting)
             self.waiting = []
 
+    def end(self, asm: Assembler, section: bool = False) -> None:
+        """The endnotes referred to so far read, at the end of a `section` when they are printed there, or at the
+        document's end."""
+        if self.ending and (self.by_section or not section):
+            self._put(asm, self.ending)
+            self.ending = []
 
-def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes: _Footnotes) -> None:
+    def _put(self, asm: Assembler, notes: list) -> None:
+        for note in notes:
+            asm.paragraph("\n".join(_text(p, self.numbering) for p in note if local(p) == "p"))
+
+
+def _notes(parts: dict[str, bytes], name: str | None, kind: str, styles) -> dict:
+    """The notes of a notes part (`kind`: footnote, endnote) by id, their hidden text taken out; Word's separators
+    are none. A missing or broken part has none."""
+    try:
+        root = _parsed(parts, name, "尾注" if kind == "endnote" else "脚注") if name else None
+    except ReadError:
+        return {}
+    if root is None:
+        return {}
+    remove_hidden(root, styles)
+    return {attr(note, "id"): note for note in root if local(note) == kind and attr(note, "type") in (None, "normal")}
+
+
+def _endnotes_at_sections(parts: dict[str, bytes], name: str | None) -> bool:
+    """Whether the document's settings print endnotes at each section's end (w:endnotePr/w:pos「sectEnd」) rather
+    than at the document's end (Word's default)."""
+    try:
+        settings = _parsed(parts, name, "设置") if name else None
+    except ReadError:
+        return False
+    props = child(settings, "endnotePr")
+    return props is not None and _setting(props, "pos") == "sectEnd"
+
+
+def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes: _Notes) -> None:
     """Paragraphs and tables of a body, content control, cell or text box, in order, and the content embedded from
-    other parts (w:altChunk; `chunks`: relationship id → (part, its bytes if a web page)); the footnotes they refer
-    to after them (`notes`). As on a web page, a table with tables in its cells lays the page out: its cells are read
+    other parts (w:altChunk; `chunks`: relationship id → (part, its bytes if a web page)); the notes they refer to
+    after them (`notes`), endnotes printed at a section's end after its last paragraph (holding w:sectPr). As on a web page, a table with tables in its cells lays the page out: its cells are read
     as blocks. The recursion is as deep as the XML, which the package inspection limits."""
     for el in container:
         tag = local(el)
@@ -155,6 +192,8 @@ def _blocks(container, asm: Assembler, numbering: Numbering, chunks: dict, notes
                 asm.picture(worksheet=_worksheet(el))
             for box in boxes:  # a text box's content follows its paragraph
                 _blocks(box, asm, numbering, chunks, notes)
+            if child(child(el, "pPr"), "sectPr") is not None:
+                notes.end(asm, section=True)
         elif tag == "tbl" and any(local(node) == "tbl" for node in el.iter() if node is not el):
             for tr in _children(el, "tr"):
                 for tc in _children(tr, "tc"):

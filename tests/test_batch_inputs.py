@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
+import documents
+import openpyxl
 import pytest
+from builders import published
+from test_structure import VALUES
 
 from validator.batch import inputs
 from validator.batch.inputs import collect, entry_name, safe_parts
+from validator.cli import main
 from validator.engine import workbook_paths
 from validator.sources.sniff import is_system_file
+from validator.sources.xlsx import load
+
+SOFFICE = shutil.which("soffice")
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
@@ -212,3 +221,40 @@ def test_word_documents_saved_as_rtf_or_odt_are_collected_as_reports(tmp_path: P
         "收到/甲局.rtf",
     ]
     assert [s.name for s in found.skipped] == ["收到/说明.txt"]
+
+
+def test_word_2003_xml_named_xml_is_collected_by_its_bytes_and_other_xml_is_skipped(tmp_path: Path):
+    """An OA system's 「导出Word」 may save the report as Word 2003 XML named .xml: collected as a report (read as
+    `nianbao check` reads it), from a folder or an archive, told by its bytes; any other .xml (a system's export of
+    data, a configuration) is no report, skipped with its reason in 汇总.xlsx「未校验的文件」, as `nianbao check`
+    skips it in a folder."""
+    xlsx = published(tmp_path / "年报.xlsx", {k: x for k, x in VALUES.items() if x is not None})
+    parts = documents.segments(load(xlsx).grid.sheets[0])
+    root = tmp_path / "收到"
+    root.mkdir()
+    report = documents.word_2003_xml(parts, root / "甲局.xml")
+    other = b'<?xml version="1.0" encoding="UTF-8"?><config><item name="year">2025</item></config>'
+    (root / "配置.xml").write_bytes(other)
+    with zipfile.ZipFile(tmp_path / "报送.zip", "w") as zf:
+        zf.writestr("乙局.xml", report.read_bytes())
+        zf.writestr("数据.xml", other)
+    found = collect([root, tmp_path / "报送.zip"], tmp_path / "s")
+    assert sorted(i.name for i in found.items) == ["报送.zip/乙局.xml", "收到/甲局.xml"]
+    reason = inputs.skip_reason(PurePosixPath("配置.xml"))
+    assert reason and reason.startswith("不是报告")
+    assert sorted((s.name, s.reason) for s in found.skipped) == [
+        ("报送.zip/数据.xml", reason),
+        ("收到/配置.xml", reason),
+    ]
+    assert [f.name for f, _ in workbook_paths([root])] == ["甲局.xml"]  # nianbao check takes the same
+    assert [(s.name, s.reason) for s in inputs.folder_skips([root])] == [("配置.xml", reason)]
+
+    out = tmp_path / "结果"
+    main(["batch", str(root), "--out", str(out), "--jobs", "1", "--no-annotate"])
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")
+    rows = [dict(zip(r[0], row)) for r in [list(summary["汇总"].iter_rows(values_only=True))] for row in r[1:]]
+    assert [row["文件"] for row in rows] == ["收到/甲局.xml"]
+    if SOFFICE:  # read through LibreOffice, as a .doc is: the balanced report passes
+        assert rows[0]["状态"] == "通过"
+    skipped = [tuple(r) for r in summary["未校验的文件"].iter_rows(min_row=2, values_only=True)]
+    assert [r[:2] for r in skipped] == [("收到/配置.xml", reason)]

@@ -32,7 +32,7 @@ from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
 from validator.sources.limits import Limits
-from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_lock_file, is_system_file
+from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_lock_file, is_system_file, is_word_xml_file
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
 from validator.spec.model import Template
@@ -75,7 +75,7 @@ def is_folder(path: Path) -> bool:
 
 
 def _reports_in(folder: Path) -> list[Path]:
-    files = [f for f in folder.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()]
+    files = [f for f in folder.rglob("*") if (f.suffix.lower() in REPORT_SUFFIXES or _word_xml(f)) and f.is_file()]
     files.sort(key=lambda f: natural_key(f.relative_to(folder).as_posix()))  # as batch lists them: 2 before 10
     beside = names_by_folder(files)
     return [
@@ -85,6 +85,12 @@ def _reports_in(folder: Path) -> list[Path]:
         and not is_system_file(f.relative_to(folder).parts)
         and not copy_beside(f.name, beside[f.parent])
     ]
+
+
+def _word_xml(path: Path) -> bool:
+    """Whether a .xml file is a Word 2003 XML document (as OA systems' 「导出Word」 may name one), told by its bytes:
+    a report, as `nianbao batch` collects it."""
+    return path.suffix.lower() == ".xml" and path.is_file() and is_word_xml_file(path)
 
 
 def is_own_output(name: str) -> bool:

@@ -6,7 +6,7 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -14,7 +14,14 @@ from types import MappingProxyType
 from validator.engine import COPY, REPORT_SUFFIXES, copy_beside, is_folder, names_by_folder, workbook_paths
 from validator.findings import Finding
 from validator.rounds.decide import DecisionRecord
-from validator.sources.sniff import is_lock_file, is_system_file, other_archive, other_archive_refusal
+from validator.sources.sniff import (
+    is_lock_file,
+    is_system_file,
+    is_word_xml,
+    is_word_xml_file,
+    other_archive,
+    other_archive_refusal,
+)
 from validator.text import natural_key
 
 MAX_ENTRIES = 50_000  # entries of one archive: a province's submissions fit, a zip bomb of empty entries does not
@@ -25,6 +32,8 @@ _UTF8_FLAG = 0x800  # zip general-purpose flag bit 11: the entry name is UTF-8
 _ENCRYPTED_FLAG = 0x1
 _DRIVE = re.compile(r"^[A-Za-z]:$")
 NOTHING_BESIDE: Mapping[str, str] = MappingProxyType({})  # a file judged by its name alone (an upload)
+_WORD_XML_SUFFIX = ".xml"  # a Word 2003 XML document (OA systems' 「导出Word」) may be named so: its bytes tell
+_HEAD = 4096  # the bytes read to tell one
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,7 @@ def _add_file(
     out: Inputs, path: Path, name: str, staging: Path, depth: int, beside: Mapping[str, str] = NOTHING_BESIDE
 ) -> None:
     """Add a file given, found in a folder or extracted; `beside`: the names in its folder (see skip_reason)."""
-    reason = skip_reason(PurePosixPath(name), beside)
+    reason = skip_reason(PurePosixPath(name), beside, lambda: is_word_xml_file(path))
     if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
         out.items.append(Item(str(path), name, other_archive_refusal(kind)))
     elif reason:
@@ -225,11 +234,14 @@ def _add_file(
 NO_NAME = "没有文件名，无法判断是不是报告：请以带扩展名的文件名（如 年报.xlsx）重新提交"
 
 
-def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE) -> str | None:
+def skip_reason(
+    name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE, word_xml: Callable[[], bool] | None = None
+) -> str | None:
     """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in
     its folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this
     tool's output, not checked again. Any other annotated copy is a submission: an agency's returned copy brings its
-    单位说明 (an upload, a round's folder)."""
+    单位说明 (an upload, a round's folder). `word_xml`: whether the file's bytes are a Word 2003 XML document's, asked
+    only of a .xml (a report when they are); without it, such a file is judged by its name."""
     base = name.name
     if not base.strip(" ."):  # "", ".", "..", "/": an upload's name a client may send, nothing to tell a report by
         return NO_NAME
@@ -244,9 +256,18 @@ def skip_reason(name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE)
         return f"本工具为同一文件夹中的「{original}」生成的{what}，不再校验{returned}"
     if kind := other_archive(suffix=suffix):
         return other_archive_refusal(kind)
-    if suffix not in REPORT_SUFFIXES | {".zip"}:
+    if suffix not in REPORT_SUFFIXES | {".zip"} and not (suffix == _WORD_XML_SUFFIX and word_xml and word_xml()):
         return "不是报告（只校验 .xlsx/.xlsm/.xls/.et/.ods 工作簿和网页、Word、PDF 版年报）"
     return None
+
+
+def _entry_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """An archive entry's first bytes; none when they cannot be read (encrypted, broken: judged by its name)."""
+    try:
+        with zf.open(info) as fh:
+            return fh.read(_HEAD)
+    except Exception:  # a password, a broken or unsupported entry: said when it is extracted, if it is a report
+        return b""
 
 
 def copy_original(name: str, beside: Mapping[str, str]) -> str | None:
@@ -331,7 +352,7 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
             safe.append((info, PurePosixPath(*parts)))
     beside = names_by_folder(inner for _, inner in safe)
     for info, inner in safe:
-        if reason := skip_reason(inner, beside[inner.parent]):
+        if reason := skip_reason(inner, beside[inner.parent], lambda info=info: is_word_xml(_entry_head(zf, info))):
             original = copy_original(inner.name, beside[inner.parent])
             out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason, original))
         else:

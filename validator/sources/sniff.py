@@ -153,6 +153,24 @@ def _open_document(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     return {ODS_MIMETYPE: "ods", ODT_MIMETYPE: "odt"}.get(zf.read("mimetype").strip())
 
 
+def is_word_xml(head: bytes) -> bool:
+    """Whether a file's first bytes (4 KiB are enough) are a Word 2003 XML document's (WordprocessingML in one XML
+    file, as Word 2003's 「另存为 XML 文档」 and OA systems' 「导出Word」 write it, often named .xml): an XML
+    declaration, then Word's processing instruction or namespace."""
+    text = _as_text(head[:4096])
+    return text is not None and _is_word_xml(text)
+
+
+def is_word_xml_file(path: Path) -> bool:
+    """Whether the file at `path` is a Word 2003 XML document, told by its first bytes (is_word_xml); False when it
+    cannot be read (reading it says why)."""
+    try:
+        with path.open("rb") as fh:
+            return is_word_xml(fh.read(4096))
+    except OSError:
+        return False
+
+
 def is_converted_head(head: bytes) -> bool:
     """Whether a file's first bytes are those of a format LibreOffice converts before it is read (but an OLE compound
     file's): an OpenDocument spreadsheet or text as its format writes it (its stored "mimetype" part first), RTF or a

@@ -269,3 +269,30 @@ def test_a_table_pasted_as_an_excel_object_is_said_to_be_one(report, tmp_path: P
     missing = [f.message for f in checked.findings if f.rule == "ST01"]
     assert checked.error is None and len(missing) == 1 and missing[0].startswith(said)
     assert "以图片形式发布" not in missing[0]
+
+
+@pytest.mark.parametrize("blocks", [("（五）",), ("（六）", "（八）")])
+def test_a_block_of_table_two_pasted_as_a_picture_after_a_found_one_is_said_to_be_a_picture(
+    report, tmp_path: Path, blocks: tuple[str, ...]
+) -> None:
+    """表二's blocks after the first found one, each where it goes pasted in as a picture: said to be published as a
+    picture (under the section's heading, as a whole table is), naming those blocks, not called missing (「请按官方
+    格式补上」); the blocks read as text are checked as ever."""
+    parts = list(report[1])
+    pictured = [
+        i
+        for i, p in enumerate(parts)
+        if isinstance(p, documents.Tbl) and any(b in p.cells.get((1, 1), "") for b in blocks)
+    ]
+    assert len(pictured) == len(blocks)
+    for i in pictured:
+        parts[i] = documents.Picture(png(600, 200))
+    (checked,) = check_paths([documents.docx(parts, tmp_path / "表二图片.docx")])
+    assert checked.error is None, checked.error
+    (missing,) = [f for f in checked.findings if f.rule == "ST01"]
+    named = "".join(f"「第二十条第{b}项」" for b in blocks)
+    assert missing.message.startswith(
+        f"表二的表格{named}以图片形式发布：标题「二、主动公开政府信息情况」下是图片而不是表格，无法读取其中的数字"
+    ), missing.message
+    assert "请提供表格为文字" in missing.message and "请按官方格式补上" not in missing.message
+    assert checked.place(missing.cell).paragraph is not None  # at the section's heading

@@ -192,10 +192,11 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         below = section.top
         missing: list = []  # the tables not found, said once for the sheet (表二's four blocks)
         for table in spec.tables:
-            at = section.heading if below == section.top and section.under_heading else 0
-            below = locate_table(best, table, report, below, quiet, section.limit, at, missing)
-        report_missing(best, missing, section.limit)
+            at = section.heading if section.under_heading else 0
+            # a table after one found is looked for below that one (what stands there instead is said of it)
+            below = locate_table(best, table, report, below, quiet, section.limit, at, missing, below != section.top)
         rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
+        report_missing(best, missing, section.limit, rows)
         first = min(rows, default=0)
         if section.moved and first and not quiet:
             moved.append((best, spec, section))

@@ -710,7 +710,8 @@ def locate_table(
     quiet: bool,
     limit: int = 10**6,
     heading: int = 0,
-    missing: list[tuple[TableLocator, int]] | None = None,
+    missing: list[tuple[TableLocator, int, int]] | None = None,
+    after_found: bool = False,
 ) -> int:
     """Locate one table whose rows lie between rows `below` and `limit`; returns its last data row (or `below`).
 
@@ -718,7 +719,8 @@ def locate_table(
     found whole is also looked for printed across (its official rows as columns) and, a table of column groups,
     printed as a grid (one row per group); the reading finding most of its labels is kept, and a table read
     otherwise than the official form prints it is said to be so (ST11, as rows out of order are). A table not found
-    at all is added to `missing` with its heading row, for `report_missing` to say once for all of a sheet's tables
+    at all is added to `missing` with its heading row and the row it was looked for below (the heading's, or
+    `below` when it comes `after_found` tables), for `report_missing` to say once for all of a sheet's tables
     (表二's four blocks); without `missing` it is said at once.
     """
     loc = _find(index, table, report, below, quiet, limit)
@@ -732,10 +734,11 @@ def locate_table(
         loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
     if not loc.rows or not loc.cols:
+        found = (loc, heading, below if after_found else heading)
         if missing is None:
-            report_missing(index, [(loc, heading)], limit)
+            report_missing(index, [found], limit)
         else:
-            missing.append((loc, heading))
+            missing.append(found)
         return below
     loc.report_extra_rows(loc.report_missing())
     loc.report_extra_columns()
@@ -827,26 +830,34 @@ def official_labels(template: Template) -> set[str]:
     return out - {""}
 
 
-def report_missing(index: SheetIndex, missing: list[tuple[TableLocator, int]], limit: int) -> None:
-    """One ST01 for the tables of a sheet not found (with their heading rows, `locate_table`) that have the same
-    reason, not one per table: 表二's four blocks under one picture, or under a heading with no table under it, are
-    one finding, at the heading, naming the blocks when only some of the sheet's are missing."""
+def report_missing(
+    index: SheetIndex, missing: list[tuple[TableLocator, int, int]], limit: int, found: Iterable[int] = ()
+) -> None:
+    """One ST01 for the tables of a sheet not found (with their heading rows and the row each was looked for below,
+    `locate_table`) that have the same reason, not one per table: 表二's four blocks under one picture, or under a
+    heading with no table under it, are one finding, at the heading, naming the blocks when only some of the sheet's
+    are missing. What stands where a table was looked for is its reason: below its heading, or below the table found
+    before it, up to the next one found (`found`: the rows of the sheet's tables' cells) or the section's `limit`."""
     plain: list[tuple[TableLocator, int]] = []  # nothing under the heading or no heading: said of them all at once
-    reasons: dict[str, list[tuple[TableLocator, int]]] = {}
-    for loc, heading in missing:
-        if (reason := _missing_reason(index, loc, heading, limit, loc.table.sheet)) is None:
-            plain.append((loc, heading))
+    reasons: dict[str, list[tuple[TableLocator, tuple[int, int, int]]]] = {}
+    rows = sorted(found)
+    for loc, heading, start in missing:
+        where = (heading, start, next((r for r in rows if r > start), limit))
+        if (reason := _missing_reason(index, loc, where, loc.table.sheet)) is None:
+            plain.append((loc, heading if start == heading else 0))  # below a table found: not "under the heading"
         else:
-            reasons.setdefault(reason, []).append((loc, heading))
-    said = [(_missing_reason(index, g[0][0], g[0][1], limit, _subject(g)) or "", g) for g in reasons.values()]
+            reasons.setdefault(reason, []).append((loc, where))
+    said = [
+        (_missing_reason(index, g[0][0], g[0][1], _subject(g)) or "", g[0][1][0], [loc for loc, _ in g])
+        for g in reasons.values()
+    ]
     if plain:
         heading = max(h for _, h in plain)
         tables = [loc.table for loc, _ in plain]
-        said.append((_absent(index, tables, _sheet_tables(plain[0][0]), heading), plain))
-    for message, group in said:
-        heading = max(h for _, h in group)
+        said.append((_absent(index, tables, _sheet_tables(plain[0][0]), heading), heading, [loc for loc, _ in plain]))
+    for message, heading, locs in said:
         cell = index.ref(*index.row_start(heading)) if heading else None
-        group[0][0].add("ST01", message, cell, keys=itertools.chain.from_iterable(loc.keys() for loc, _ in group))
+        locs[0].add("ST01", message, cell, keys=itertools.chain.from_iterable(loc.keys() for loc in locs))
 
 
 def _sheet_tables(loc: TableLocator) -> list[Table]:
@@ -859,7 +870,7 @@ def _captions(tables: list[Table]) -> str:
     return "".join(f"「{t.caption}」" for t in tables if t.caption)
 
 
-def _subject(group: list[tuple[TableLocator, int]]) -> str:
+def _subject(group: list[tuple[TableLocator, tuple[int, int, int]]]) -> str:
     """What a finding about the tables of `group` is about: the sheet when they are all of its tables ("表二"),
     else the blocks missing named ("表二的表格「第二十条第（五）项」")."""
     loc = group[0][0]
@@ -887,14 +898,16 @@ def _absent(index: SheetIndex, tables: list[Table], official: list[Table], headi
     return f"找不到{name if name.startswith(sheet) else f'{sheet}中的{name}'}。{add}"
 
 
-def _missing_reason(index: SheetIndex, loc: TableLocator, heading: int, limit: int, subject: str) -> str | None:
+def _missing_reason(index: SheetIndex, loc: TableLocator, where: tuple[int, int, int], subject: str) -> str | None:
     """ST01 for a table (`subject`: "表二", or blocks of it) not found under its heading when something else stands
-    there: a picture, an embedded worksheet, a PDF's numbers set in columns without rules, another table of the
-    format, a table of numbers printing no header over them (a picture of one above it, or nothing); None when nothing
-    does (or there is no heading: `_absent`)."""
+    where it was looked for (`where`: its heading's row, and the rows it was looked for between): a picture, an
+    embedded worksheet, a PDF's numbers set in columns without rules, another table of the format, a table of
+    numbers printing no header over them (a picture of one above it, or nothing); None when nothing does (or there
+    is no heading: `_absent`)."""
     table = loc.table
-    if heading:
-        title = index.text(*index.row_start(heading))
+    at, heading, limit = where
+    if at:
+        title = index.text(*index.row_start(at))
         numbers = sorted(
             (r, c) for (r, c), v in index.sheet.cells.items() if heading < r < limit and _number(v) is not None
         )

@@ -296,3 +296,46 @@ def test_a_block_of_table_two_pasted_as_a_picture_after_a_found_one_is_said_to_b
     ), missing.message
     assert "请提供表格为文字" in missing.message and "请按官方格式补上" not in missing.message
     assert checked.place(missing.cell).paragraph is not None  # at the section's heading
+
+
+def _tables_pictured(report, tmp_path: Path, fmt: str, kept: str = "") -> Path:
+    """The report with its headings and text typed, and each table of its sections (but those of `kept`: "四")
+    pasted in as a picture where it stands (表二's four blocks as one), as a Word document or a web page of images."""
+    parts: list = []
+    section = ""
+    for part in report[1]:
+        if isinstance(part, str) and re.match(r"[一二三四五六]、", part):
+            section = part[0]
+        if not isinstance(part, documents.Tbl) or section == kept:
+            parts.append(part)
+        elif not (parts and parts[-1] == "PICTURE"):
+            parts.append("PICTURE")
+    if fmt == "docx":
+        return documents.docx(
+            [documents.Picture(png(600, 300)) if p == "PICTURE" else p for p in parts], tmp_path / "表格图片.docx"
+        )
+    image = f'<p><img src="data:image/png;base64,{base64.b64encode(png(600, 300)).decode()}"></p>'
+    path = tmp_path / "表格图片.html"
+    path.write_bytes(documents.clean_html(parts).replace(b"<p>PICTURE</p>", image.encode()))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ("docx", "html"))
+def test_typed_headings_over_tables_all_pictures_are_refused_as_a_scan(report, tmp_path: Path, fmt: str) -> None:
+    """Headings and text typed, but every table a picture under its heading (scanned, or pasted as pictures): no
+    table can be read, so the report is refused as a scanned one is (exit 2), saying its tables are all pictures, not
+    checked into one 「以图片形式发布」 per table and findings of a report without numbers. With one table typed,
+    it is checked, each pictured table said to be a picture."""
+    what = {"docx": "Word 文档", "html": "网页"}[fmt]
+    said = (
+        f"{what}中的年报表格都是图片（如扫描后粘贴的页面），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
+        "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+    )
+    done = _cli("check", str(_tables_pictured(report, tmp_path, fmt)), "--no-annotate")
+    assert done.returncode == 2, done.stdout
+    assert said in done.stdout and "以图片形式发布" not in done.stdout
+
+    (checked,) = check_paths([_tables_pictured(report, tmp_path, fmt, kept="四")])
+    assert checked.error is None, checked.error
+    pictured = [f.message for f in checked.findings if f.rule == "ST01"]
+    assert len(pictured) == 2 and all("以图片形式发布" in m for m in pictured), pictured

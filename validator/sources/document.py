@@ -106,6 +106,12 @@ PICTURES_ONLY = (
     "{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
     "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
 )
+# The same refusal of a report whose section headings are typed but whose tables are all pictures (scanned pages, or
+# tables pasted as pictures, under the headings).
+TABLES_PICTURED = (
+    "{what}中的年报表格都是图片（如扫描后粘贴的页面），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
+    "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+)
 
 
 class Assembler:
@@ -127,6 +133,8 @@ class Assembler:
         self.worksheets: list[int] = []  # the pictures showing a worksheet pasted in as an object
         # A further report after the first (see _further): the sections read, by their words, and the tables
         self.section = 0  # the section (1 to 6) of the last section heading
+        self.headed: set[int] = set()  # the sections whose heading was read
+        self.pictured: set[int] = set()  # the sections holding a picture (0: before any heading)
         self.run = 0  # the highest section of the headings since the numbering last went back
         self.title_row: int | None = None  # a title read since the last section heading
         self.restart: int | None = None  # where the numbering last went back: the heading, or the title above it
@@ -167,6 +175,7 @@ class Assembler:
             self.run = section
         self.run = max(self.run, section)
         self.section, self.title_row = section, None
+        self.headed.add(section)
 
     def _further(self) -> bool:
         """Whether a table read now begins a further report, and if so everything from where it begins is dropped:
@@ -198,8 +207,19 @@ class Assembler:
 
     def pictures_only(self) -> bool:
         """Whether the report is pictures: pictures, but neither a table nor a section heading in text (its pages
-        scanned and pasted in), which checking would only call a report missing every table."""
-        return bool(self.pictures) and not self._in_text()
+        scanned and pasted in), or headings in text but no table, a picture under each heading of a section with
+        tables (二 to 四) read: which checking would only call a report missing every table, or each a picture."""
+        return bool(self.pictures) and (not self._in_text() or self._tables_pictured())
+
+    def _tables_pictured(self) -> bool:
+        """Whether no table was read, and each section with tables whose heading was read holds a picture."""
+        headed = self.headed.intersection(_TABLE_SECTIONS)
+        return not self.tables and bool(headed) and headed <= self.pictured
+
+    def refusal(self, what: str) -> str:
+        """What to say of a report of pictures (pictures_only) read from `what` (「Word 文档」): that nothing of it is
+        text, or that its headings are but its tables are pictures."""
+        return (TABLES_PICTURED if self._in_text() else PICTURES_ONLY).format(what=what)
 
     def _in_text(self) -> bool:
         """Whether a table or a section heading of a report was read as text."""
@@ -209,7 +229,7 @@ class Assembler:
         """A ReadError unless what was read of `what` (「Word 文档」) can be checked as a report: it is pictures
         (PICTURES_ONLY), or nothing of a report (NOT_A_REPORT)."""
         if self.pictures_only():
-            raise ReadError(PICTURES_ONLY.format(what=what), "image_only")
+            raise ReadError(self.refusal(what), "image_only")
         if not self.looks_like_a_report():
             raise ReadError(NOT_A_REPORT.format(what=what), "not_report")
 
@@ -220,6 +240,7 @@ class Assembler:
             return
         self.last_table = None
         self.pictures.append(self.row)
+        self.pictured.add(self.section)
         if worksheet:
             self.worksheets.append(self.row)
         self.row += 1

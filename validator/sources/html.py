@@ -8,7 +8,7 @@ import codecs
 import posixpath
 import re
 
-from validator.sources.document import PICTURES_ONLY, Assembler, Table
+from validator.sources.document import Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
@@ -161,7 +161,7 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     walker.visit(content if content is not None else root, 0)
     walker.flush()
     walker.asm.paged = _pager(content if content is not None else root)
-    pictured = walker.asm.pictures_only()
+    pictured = walker.asm.refusal("网页") if walker.asm.pictures_only() else None
     if pictured or not walker.asm.looks_like_a_report():
         raise _not_a_report(content if content is not None else root, pictured)
     return walker.asm.grid()
@@ -178,10 +178,11 @@ def read_into(data: bytes, asm: Assembler, limits: Limits, charset: str | None =
         walker.flush()
 
 
-def _not_a_report(root, pictured: bool) -> ReadError:
+def _not_a_report(root, pictured: str | None) -> ReadError:
     """Why a page with no table or section heading of a report is no report: a page that links the report as an
-    attachment says which; one with pictures (`pictured`: the report's pages as images) is refused as a scan is; any
-    other (a list page, a redirect, a shell whose content scripts load) says how to save the report itself."""
+    attachment says which; one with pictures (`pictured`: the report's pages or tables as images, what to say of
+    them) is refused as a scan is; any other (a list page, a redirect, a shell whose content scripts load) says how
+    to save the report itself."""
     links = [(a.text_content().strip(), a.get("href") or "") for a in root.iter("a")]
     attached = [(text, href) for text, href in links if _ATTACHMENT.search(href)]
     if attached:
@@ -192,7 +193,7 @@ def _not_a_report(root, pictured: bool) -> ReadError:
             "not_report",
         )
     if pictured:
-        return ReadError(PICTURES_ONLY.format(what="网页"), "image_only")
+        return ReadError(pictured, "image_only")
     return ReadError(
         "网页中没有年报的表格和章节（如“一、总体情况”）：可能是列表页、跳转页，或内容由脚本加载的页面。"
         "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",

@@ -34,9 +34,9 @@ from validator.cli import main
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values
 from validator.provenance import Place, in_document_words
-from validator.sources.document import cell_value
+from validator.sources.document import PICTURES_ONLY, cell_value
 from validator.sources.formats import LEGACY_WORD, OTHER_WORD, WORD_FORMATS, load_file
-from validator.sources.pdf import ENCRYPTED, IMAGE_ONLY, NO_RULES
+from validator.sources.pdf import ENCRYPTED, NO_RULES, NO_TEXT
 from validator.sources.sniff import OFD_UNSUPPORTED
 from validator.sources.xlsx import load
 
@@ -1130,6 +1130,8 @@ def test_in_place_on_a_document_leaves_it_and_says_where_the_marks_went(corpus, 
 
 
 def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
+    """A scanned PDF (a page's picture, no text) is refused as a Word document or web page of scanned pages is, and a
+    PDF of neither text nor pictures says so."""
     pdf = _rendering(corpus, "balanced", "pdf")
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     from PIL import Image
@@ -1140,7 +1142,13 @@ def test_image_only_pdf_is_unreadable(corpus, tmp_path: Path) -> None:
     done = _cli("check", str(scan), "--format", "json")
     assert done.returncode == 2
     (result,) = json.loads(done.stdout)["results"]
-    assert result["status"] == "unreadable" and IMAGE_ONLY in result["error"]
+    assert result["status"] == "unreadable" and result["error"] == PICTURES_ONLY.format(what="PDF 文件")
+    blank = tmp_path / "空白.pdf"
+    blank.write_bytes(documents._pdf_file([[]]))
+    done = _cli("check", str(blank), "--format", "json")
+    assert done.returncode == 2
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["status"] == "unreadable" and result["error"] == NO_TEXT
 
 
 _OPEN_PASSWORD = (

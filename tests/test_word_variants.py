@@ -12,7 +12,7 @@ import documents
 import pytest
 from builders import published
 from packages import edit_part, png, repack
-from test_import import DEFECTS, _cli, _findings
+from test_import import DEFECTS, _as_pdf, _cli, _findings
 from test_structure import VALUES
 
 from validator import check_paths
@@ -310,23 +310,25 @@ def _tables_pictured(report, tmp_path: Path, fmt: str, kept: str = "") -> Path:
             parts.append(part)
         elif not (parts and parts[-1] == "PICTURE"):
             parts.append("PICTURE")
-    if fmt == "docx":
-        return documents.docx(
-            [documents.Picture(png(600, 300)) if p == "PICTURE" else p for p in parts], tmp_path / "表格图片.docx"
+    if fmt in ("docx", "pdf"):
+        docx = documents.docx(
+            [documents.Picture(png(600, 300)) if p == "PICTURE" else p for p in parts],
+            tmp_path / f"表格图片{kept}.docx",
         )
+        return _as_pdf(tmp_path, docx)[0] if fmt == "pdf" else docx
     image = f'<p><img src="data:image/png;base64,{base64.b64encode(png(600, 300)).decode()}"></p>'
     path = tmp_path / "表格图片.html"
     path.write_bytes(documents.clean_html(parts).replace(b"<p>PICTURE</p>", image.encode()))
     return path
 
 
-@pytest.mark.parametrize("fmt", ("docx", "html"))
+@pytest.mark.parametrize("fmt", ("docx", "html", "pdf"))
 def test_typed_headings_over_tables_all_pictures_are_refused_as_a_scan(report, tmp_path: Path, fmt: str) -> None:
     """Headings and text typed, but every table a picture under its heading (scanned, or pasted as pictures): no
     table can be read, so the report is refused as a scanned one is (exit 2), saying its tables are all pictures, not
     checked into one 「以图片形式发布」 per table and findings of a report without numbers. With one table typed,
     it is checked, each pictured table said to be a picture."""
-    what = {"docx": "Word 文档", "html": "网页"}[fmt]
+    what = {"docx": "Word 文档", "html": "网页", "pdf": "PDF 文件"}[fmt]
     said = (
         f"{what}中的年报表格都是图片（如扫描后粘贴的页面），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
         "请提供可复制文字的 PDF、Word 或网页版本后再校验。"

@@ -101,7 +101,7 @@ def _label(text: str | None) -> str | None:
 NOT_A_REPORT = (
     "{what}中没有年报的表格和章节（如“一、总体情况”），不像是政府信息公开工作年度报告。请核对是否选错或报送错了文件。"
 )
-# A document whose report is pictures (scanned pages pasted in): refused as a scanned PDF is (pdf.IMAGE_ONLY).
+# A document whose report is pictures (scanned pages, pasted into a Word document or a web page, or a PDF's): refused.
 PICTURES_ONLY = (
     "{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
     "请提供可复制文字的 PDF、Word 或网页版本后再校验。"

@@ -15,7 +15,6 @@ from validator.labels import item_number
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
-    NOT_A_REPORT,
     Assembler,
     Table,
     cell_value,
@@ -35,7 +34,9 @@ from validator.sources.pdfprint import (
     text_lines,
 )
 
-IMAGE_ONLY = "表格是图片，无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
+NO_TEXT = (
+    "PDF 中没有文字，也没有图片（文字可能已转成曲线），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+)
 ENCRYPTED = (
     "PDF 文件设置了打开密码（已加密），无法读取。请向发布单位索取未加密的版本，"
     "或用 PDF 阅读器输入密码打开后另存（打印）为不加密的 PDF，再校验。"
@@ -45,6 +46,7 @@ NO_RULES = (
     "或在 Word/WPS 中给表格加上框线后重新导出 PDF，再校验。"
 )
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
+_WHAT = "PDF 文件"  # what a refusal says was read
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
 _PADDING = 6.0  # points: a cell's inner margin at most (Word's and WPS's default is 0.19 cm, 5.4 points)
 # A page number: "3", "-3-", "— 5 —", "第3页", "第 1 页 共 8 页", "共8页 第1页", "1/8", "1 / 8 页".
@@ -124,12 +126,10 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
             images += len(page.images)
             pages.append((page.height, _page_pieces(page)))
     pieces = _without_running_lines(pages)
-    if chars == 0:
-        raise ReadError(IMAGE_ONLY if images else f"PDF 中没有文字。{IMAGE_ONLY}", "image_only")
+    if chars == 0 and not images:
+        raise ReadError(NO_TEXT, "image_only")
     if garbled > chars * 0.2:
         raise ReadError(NO_TEXT_LAYER, "no_text_layer")
-    if images and not any(p.boxes for p in pieces):  # text around tables printed as pictures (scanned pages)
-        raise ReadError(IMAGE_ONLY, "image_only")
     asm = Assembler("pdf", limits)
     for piece in _paragraphs(_stitched(pieces)):
         if piece.table is not None:
@@ -138,8 +138,11 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
             asm.picture()
         else:
             asm.paragraph(piece.text, piece.page, unruled=piece.aligned)
-    if not asm.looks_like_a_report():
-        raise ReadError(NOT_A_REPORT.format(what="PDF 文件"), "not_report")
+    if images and not any(p.boxes for p in pieces):
+        # scanned pages, pictures only or with a text layer (OCR) around tables printed as pictures: refused as a
+        # document of pictures is, whichever pictures the text stands beside
+        raise ReadError(asm.refusal(_WHAT), "image_only")
+    asm.readable(_WHAT)
     if not any(p.boxes for p in pieces) and sum(p.aligned for p in pieces) >= _ALIGNED_ROWS:
         raise ReadError(NO_RULES, "no_table_rules")  # a report's headings, its numbers in columns, no table
     return asm.grid()

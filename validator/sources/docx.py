@@ -9,7 +9,8 @@ A paragraph numbered by Word's automatic numbering reads with its number in fron
 what Word does not show (hidden text, text deleted or moved away) is taken out first (validator.sources.hidden); a
 web page the body embeds (w:altChunk) is read in its place by the web page reader. Pictures are noted where they
 stand; a worksheet pasted in as an object (w:object) is one, its preview, noted as such: its embedded workbook is not
-read (what the document shows is the preview). A document of pictures only (scanned pages) is refused.
+read (what the document shows is the preview). A document of pictures only (scanned pages), or of typed headings
+with a picture, not a table, under each (validator.sources.document.Assembler.readable), is refused.
 
 The package passes the same checks as a workbook first (validator.sources.package: entries, sizes, climbing names,
 DOCTYPE, depth); the XML is then parsed by defusedxml. Elements are matched by local name, so Strict OOXML reads too.

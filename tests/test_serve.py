@@ -15,18 +15,21 @@ import traceback
 import zipfile
 from pathlib import Path
 
+import documents
 import openpyxl
 import pytest
 from batch_set import agency
-from builders import build
+from builders import build, published
 from killing import children, killed_while_busy, slow_report
 from starlette.testclient import TestClient
 from test_excel import demo, marked  # demo: the fixture, the workbook of `make demo`
+from test_structure import VALUES
 
 from validator.cli import main
 from validator.forms.sample import valid_credit_code
 from validator.server.app import Settings, create_app
 from validator.server.store import Store
+from validator.sources.xlsx import load
 from validator.version import ENGINE_VERSION
 
 __all__ = ["demo"]
@@ -144,6 +147,17 @@ def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[str, logging.LogRecor
     """(error number, record) of each error the service logged."""
     records = [r for r in caplog.records if r.name.startswith("validator.server") and r.levelno == logging.ERROR]
     return [(re.search(r"错误编号 ([0-9a-f]{8})", r.getMessage())[1], r) for r in records]
+
+
+def test_word_2003_xml_named_xml_is_taken_by_its_bytes(client: TestClient, tmp_path: Path) -> None:
+    """An OA system's 「导出Word」 saved as Word 2003 XML named .xml is a report, as a batch takes it; any other .xml
+    is refused as no report."""
+    xlsx = published(tmp_path / "年报.xlsx", {k: x for k, x in VALUES.items() if x is not None})
+    report = documents.word_2003_xml(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "甲局.xml")
+    other = b'<?xml version="1.0" encoding="UTF-8"?><config><item name="year">2025</item></config>'
+    answer = upload(client, ("甲局.xml", report.read_bytes()), ("配置.xml", other)).json()
+    assert [r["file"] for r in answer["results"]] == ["甲局.xml"]
+    assert [(s["file"], s["reason"][:3]) for s in answer["skipped"]] == [("配置.xml", "不是报")]
 
 
 def test_an_uploaded_archive_is_said_to_be_one_to_unzip(client: TestClient, demo: Path) -> None:

@@ -15,6 +15,7 @@ from validator.engine import COPY, REPORT_SUFFIXES, copy_beside, is_folder, name
 from validator.findings import Finding
 from validator.rounds.decide import DecisionRecord
 from validator.sources.sniff import (
+    HEAD,
     is_lock_file,
     is_system_file,
     is_word_xml,
@@ -33,7 +34,6 @@ _ENCRYPTED_FLAG = 0x1
 _DRIVE = re.compile(r"^[A-Za-z]:$")
 NOTHING_BESIDE: Mapping[str, str] = MappingProxyType({})  # a file judged by its name alone (an upload)
 _WORD_XML_SUFFIX = ".xml"  # a Word 2003 XML document (OA systems' 「导出Word」) may be named so: its bytes tell
-_HEAD = 4096  # the bytes read to tell one
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def _entry_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """An archive entry's first bytes; none when they cannot be read (encrypted, broken: judged by its name)."""
     try:
         with zf.open(info) as fh:
-            return fh.read(_HEAD)
+            return fh.read(HEAD)
     except Exception:  # a password, a broken or unsupported entry: said when it is extracted, if it is a report
         return b""
 

@@ -48,6 +48,7 @@ from validator.server.security import (
 )
 from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.server.versions import Versions, counts
+from validator.sources.sniff import HEAD, is_word_xml
 from validator.text import decode_text, printable
 from validator.version import ENGINE_VERSION
 
@@ -188,7 +189,9 @@ def create_app(settings: Settings) -> Starlette:
         is not a report (by its name as `nianbao batch` tells, or an archive) or is over the size limit is not kept:
         why, instead."""
         given = _given(upload)  # as sent: safe_name drops a leading dot
-        if reason := skip_reason(given):  # each upload is a submission: an annotated copy brings its 单位说明
+        head = await upload.read(HEAD)  # a .xml is a report when these say Word 2003 XML, as in a batch
+        await upload.seek(0)
+        if reason := skip_reason(given, word_xml=lambda: is_word_xml(head)):  # an annotated copy brings its 单位说明
             return Skipped(printable(given.name or upload.filename or ""), reason)
         filename = safe_name(given.name)
         received = store.incoming_path(filename)

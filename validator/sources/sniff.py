@@ -13,6 +13,8 @@ from typing import NamedTuple
 from validator.sources.grid import ReadError
 from validator.sources.mhtml import is_web_archive
 
+HEAD = 4096  # the first bytes of a file that tell a text format (Word 2003 XML, a web page) by its marks
+
 SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
 _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
@@ -128,7 +130,7 @@ def _unzipped_format(data: bytes) -> str:
         return "html"
     if PDF_MAGIC in data[:1024]:
         return "pdf"
-    text = _as_text(data[:4096])
+    text = _as_text(data[:HEAD])
     if text is not None and _is_word_xml(text):
         return "wordxml"
     if text is not None and any(mark in text.lower() for mark in _HTML_MARKS):
@@ -154,10 +156,10 @@ def _open_document(zf: zipfile.ZipFile, names: set[str]) -> str | None:
 
 
 def is_word_xml(head: bytes) -> bool:
-    """Whether a file's first bytes (4 KiB are enough) are a Word 2003 XML document's (WordprocessingML in one XML
+    """Whether a file's first bytes (HEAD of them are enough) are a Word 2003 XML document's (WordprocessingML in one XML
     file, as Word 2003's 「另存为 XML 文档」 and OA systems' 「导出Word」 write it, often named .xml): an XML
     declaration, then Word's processing instruction or namespace."""
-    text = _as_text(head[:4096])
+    text = _as_text(head[:HEAD])
     return text is not None and _is_word_xml(text)
 
 
@@ -166,7 +168,7 @@ def is_word_xml_file(path: Path) -> bool:
     cannot be read (reading it says why)."""
     try:
         with path.open("rb") as fh:
-            return is_word_xml(fh.read(4096))
+            return is_word_xml(fh.read(HEAD))
     except OSError:
         return False
 

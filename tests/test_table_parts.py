@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import documents
+import pdfplumber
 import pytest
 from builders import published
-from test_import import _findings, _published_as, structure_finding
+from test_import import _as_pdf, _findings, _published_as, structure_finding
 from test_structure import VALUES
 
 from validator import check_paths
@@ -322,6 +323,25 @@ def test_a_pdf_table_cut_by_hand_into_two_tables_is_one_table(report, tmp_path: 
     parts, expected = report
     i = _index(parts, "三、")
     path = _published_as([*parts[:i], *_cut(parts[i], at), *parts[i + 1 :]], tmp_path / "t3", "pdf")
+    assert _values(path, "t3") == _expected("t3")
+    assert _findings(path) == expected
+    _one_table(path, "表三")
+
+
+@pytest.mark.parametrize("at", (16, 28))  # 表三 cut inside 「三、本年度办理结果」, and above its last row
+def test_a_web_page_table_cut_in_two_printed_to_pdf_is_one_table(report, tmp_path: Path, at: int):
+    """表三 published as two <table>s one right under the other (a CMS's page break), printed to PDF: the browser
+    sizes each by its content, so the parts touch, each with its own column rules, and pdfplumber finds them as one
+    table. They are read as the two parts of one table, each on its own columns, not on the rules of both."""
+    parts, expected = report
+    i = _index(parts, "三、")
+    page = tmp_path / "t3.html"
+    cut = documents.clean_html([*parts[:i], *_cut(parts[i], at), *parts[i + 1 :]])
+    page.write_bytes(cut.replace(b" nowrap", b""))  # cells wrap: the table fits the page
+    (path,) = _as_pdf(tmp_path, page)
+    with pdfplumber.open(path) as pdf:  # found as one table: column rules that stop at the seam, others that start
+        found = [t for p in pdf.pages for t in p.find_tables()]
+    assert any(len({round(x) for cell in t.cells for x in (cell[0], cell[2])}) > 11 for t in found)  # 表三: 10 cols
     assert _values(path, "t3") == _expected("t3")
     assert _findings(path) == expected
     _one_table(path, "表三")

@@ -89,6 +89,7 @@ class _Piece:
     clipped: bool = False  # a table part running off the page's right edge
     aligned: bool = False  # a text line of numbers set in columns: a table's row printed without rules
     open: set = field(default_factory=set)  # the boxes of a table part's last row that go on on the next page
+    seam: bool = False  # a table part printed right under another one with other column rules (_stacked)
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _page_pieces(page) -> list[_Piece]:
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
     cuts = cut_rules(page.edges)
     found = page.find_tables({"explicit_horizontal_lines": cuts})
-    pieces = [_table_piece(t, page.page_number) for t in found]
+    pieces = [part for t in found for part in _stacked(_table_piece(t, page.page_number))]
     cut = _cut_open(pieces, cuts, page.edges)
     boxes = [t.bbox for t in found]
 
@@ -383,6 +384,32 @@ def _table_piece(found, page_number: int) -> _Piece:
     return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
 
 
+def _stacked(piece: _Piece) -> list[_Piece]:
+    """The tables that one found table is: tables printed one right under the other, touching (a web page's table
+    cut into two <table>s, each as wide as its content lets the browser make it, printed without a gap), are found as
+    one table whose rows above and below the seam keep their own column rules. It is cut where no cell crosses a
+    rule right across it and the column edges above and below disagree (each side has a rule the other has not,
+    _compatible): each part keeps its own columns, and the part below the seam is marked."""
+    parts, rest = [], piece.boxes
+    for y in sorted({cell[1] for cell, *_ in piece.boxes}):
+        above = [box for box in rest if box[0][3] <= y + _EDGE]
+        below = [box for box in rest if box[0][1] >= y - _EDGE]
+        crossed = len(above) + len(below) != len(rest)  # a cell crosses the rule at y
+        if above and below and not crossed and not _compatible(_box_edges(above), _box_edges(below)):
+            parts.append(above)
+            rest = below
+    if not parts:
+        return [piece]
+    out = [_Piece(min(c[1] for c, *_ in b), piece.page, boxes=b, xs=_box_edges(b)) for b in [*parts, rest]]
+    for i, part in enumerate(out):
+        part.clipped, part.seam = piece.clipped, i > 0
+    return out
+
+
+def _box_edges(boxes: list) -> tuple[float, ...]:
+    return tuple(_edges(v for cell, *_ in boxes for v in (cell[0], cell[2])))
+
+
 def _inside(cell: tuple[float, float, float, float], chars: list[dict]) -> list[dict]:
     """The characters whose centre lies in the cell."""
     x0, top, x1, bottom = cell
@@ -486,6 +513,8 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             and _compatible(last.xs, piece.xs)
         ) or (last is not None and last.boxes and _cut_by_hand(groups[-1][0], last, piece)):
             groups[-1].append(piece)  # the line saying so is no text of the report
+        elif piece.seam and last is not None and last.boxes and marker is None and _goes_on(groups[-1][0], piece):
+            groups[-1].append(piece)  # the next part of a table printed right under it, on columns of its own
         else:
             groups += [[note] for note in notes] + ([[marker]] if marker else [])
             groups.append([piece])
@@ -497,12 +526,45 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
         if not group[0].boxes:
             out += group
             continue
-        xs = _edges(x for part in group for x in part.xs)
-        table = _placed(group[0], xs)
-        for part in group[1:]:
-            _continue(table, _placed(part, xs))
+        runs: list[list[_Piece]] = []  # the parts on the same columns: those a seam parts are on columns of their own
+        for part in group:
+            if part.seam or not runs:
+                runs.append([])
+            runs[-1].append(part)
+        edges = [_edges(x for part in run for x in part.xs) for run in runs]
+        width = max(len(xs) for xs in edges)
+        placed = [_widened(_placed(part, xs), width - len(xs)) for run, xs in zip(runs, edges) for part in run]
+        table = placed[0]
+        for part in placed[1:]:
+            _continue(table, part)
         out.append(_Piece(group[0].top, group[0].page, table))
     return out
+
+
+def _goes_on(first: _Piece, piece: _Piece) -> bool:
+    """Whether a table part printed right under another (_stacked) goes on with the table `first` begins: its top
+    row holds numbers or repeats the table's first row (a table of its own begins with its own header or caption)."""
+    top = _top_row(piece)
+    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+
+
+def _widened(part: _Part, more: int) -> _Part:
+    """A table part on `more` columns fewer than the table it is part of (printed on columns of its own, _stacked):
+    it has fewer label columns (the table's header and labels are on the left, its numbers on the right), so its
+    first column spans the table's first `more` + 1 and the others are read on the table's last ones."""
+    if not more:
+        return part
+
+    def col(c: int) -> int:
+        return c + more if c > 1 else 1
+
+    merged = {m[:2] for m in part.merges}
+    part.merges = [(t, col(lf), b, rt + more) for t, lf, b, rt in part.merges]
+    part.merges += [(r, 1, r, 1 + more) for r, c in part.cells if c == 1 and (r, c) not in merged]
+    part.cells = {(r, col(c)): text for (r, c), text in part.cells.items()}
+    part.full = {(r, col(c)) for r, c in part.full}
+    part.open = {(r, col(c)) for r, c in part.open}
+    return part
 
 
 def _cut_by_hand(first: _Piece, last: _Piece, piece: _Piece) -> bool:

@@ -345,3 +345,37 @@ def test_a_web_page_table_cut_in_two_printed_to_pdf_is_one_table(report, tmp_pat
     assert _values(path, "t3") == _expected("t3")
     assert _findings(path) == expected
     _one_table(path, "表三")
+
+
+def _cut_markup(table: documents.Tbl, at: int, header: int = 0) -> list[documents.Tbl]:
+    """The table's markup cut above row `at` into two <table>s, as a CMS cuts a page's HTML (its page break) or an
+    author pastes a table in two pieces: a cell spanning the cut keeps its rowspan in the first (a browser stops it
+    at the table's last row), and the rows below lack the cells it covered; the first `header` rows repeated on top
+    of the second."""
+    first = documents.Tbl({k: v for k, v in table.cells.items() if k[0] < at}, [], at - 1, table.cols)
+    first.merges = [m for m in table.merges if m[0] < at]
+    first.covered = {(r, c) for r, c in table.covered if r < at}
+    kept = [*range(1, header + 1), *range(at, table.rows + 1)]
+    row = {r: i for i, r in enumerate(kept, 1)}
+    second = documents.Tbl({(row[r], c): v for (r, c), v in table.cells.items() if r in row}, [], len(kept), table.cols)
+    second.merges = [(row[t], lf, row[b], rt) for t, lf, b, rt in table.merges if t in row and b in row]
+    second.covered = {(row[r], c) for r, c in table.covered if r in row}  # those under a merge from the first, too
+    return [first, second]
+
+
+@pytest.mark.parametrize("header", (0, 3))
+@pytest.mark.parametrize("at", (16, 10))  # 表三 cut inside 「（四）无法提供」's group, inside 「（三）不予公开」's
+def test_a_table_cut_in_two_tables_in_the_markup_reads_where_the_whole_table_has_it(
+    report, tmp_path: Path, at: int, header: int
+):
+    """表三 cut into two <table>s in the page's markup: the rows of the second lack the cells that 「三、本年度办理结果」
+    (and 「（三）不予公开」) covered, so a browser shows their labels and numbers pushed left, under the wrong columns.
+    Those spans go on over the second table's rows (after its repeated header), and every number is read where the
+    whole table has it."""
+    parts, expected = report
+    i = _index(parts, "三、")
+    page = tmp_path / "t3.html"
+    page.write_bytes(documents.clean_html([*parts[:i], *_cut_markup(parts[i], at, header), *parts[i + 1 :]]))
+    assert page.read_bytes().count(b"<table") == len([p for p in parts if isinstance(p, documents.Tbl)]) + 1
+    assert _values(page, "t3") == _expected("t3")
+    assert _findings(page) == expected

@@ -7,8 +7,9 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
+from collections.abc import Sequence
 
-from validator.sources.document import Assembler, Table
+from validator.sources.document import Assembler, Table, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
@@ -100,6 +101,7 @@ _LIST_HEADING = re.compile(
 _PAGE_COUNT = re.compile(r"共(\d{1,3})页")
 _TITLE_CANDIDATES = 200  # headings looked at for the report's title: a page of thousands is a hostile one
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
+_Span = tuple[int, int, int]  # a rowspan reaching past its table's last row: its column, its width, the rows beyond
 
 
 def decode(data: bytes, charset: str | None = None) -> str:
@@ -266,6 +268,7 @@ class _Walker:
     def __init__(self, asm: Assembler, limits: Limits) -> None:
         self.asm, self.limits = asm, limits
         self.buffer: list[str] = []
+        self.beyond: list[_Span] = []  # the rowspans of the last table that reach past its last row
 
     def flush(self) -> None:
         self.asm.paragraph(_SPACES.sub(" ", "".join(self.buffer)))
@@ -279,7 +282,12 @@ class _Walker:
             return
         if tag == "table" and not el.xpath(".//table"):
             self.flush()
-            self.asm.table(_table(el, self.limits, depth))
+            above = self.asm.last_table  # nothing but blank lines or 「续表」 since it: this table may go on with it
+            table, beyond = _table(el, self.limits, depth)
+            if above is not None and self.beyond:
+                table, beyond = _continued(el, self.limits, depth, above, (table, beyond), self.beyond)
+            self.beyond = beyond
+            self.asm.table(table)
             return
         if tag == "br":
             self.flush()
@@ -319,11 +327,47 @@ def _span(value: str | None, cap: int) -> int:
         return 1
 
 
-def _table(el, limits: Limits, depth: int) -> Table:
-    """The table's cells by position once rowspans and colspans have pushed them into place, with its merges."""
+def _continued(el, limits: Limits, depth: int, above: Table, read: tuple[Table, list[_Span]], carried: list[_Span]):
+    """The table `el` read (`read`: as a table of its own) as the part below the table `above`, cut from it in two
+    <table>s (a CMS's page break, a table pasted in two pieces): the rowspans of `above` that reach past its last row
+    (`carried`) go on over its first rows (after a header repeated from `above`), which lack the cells they cover. A
+    browser shows each part alone, the lower one's rows ragged (its labels and numbers pushed left, under the wrong
+    columns); they are read where the whole table has them. Only when that makes the part's rows as wide as `above`
+    and they were not (a part whose rows already have cells where the spans cut at the break were, left blank as Word
+    writes a table it cuts, is read as it is), with what of its own spans reach past it."""
+    plain, _ = read
+    skip = repeated_header(above, plain)
+    spanned = _table(el, limits, depth, carried, skip)
+    width = above.size[1]
+    return spanned if _ends(plain, skip) != {width} and _ends(spanned[0], skip) == {width} else read
+
+
+def _ends(table: Table, skip: int) -> set[int]:
+    """The last column each row below the first `skip` reaches, with its cells or the merges over it."""
+    ends: dict[int, int] = {}
+    for r, c in table.cells:
+        ends[r] = max(ends.get(r, 0), c)
+    for top, _, bottom, right in table.merges:
+        for r in range(top, bottom + 1):
+            ends[r] = max(ends.get(r, 0), right)
+    return {end for r, end in ends.items() if r > skip}
+
+
+def _table(el, limits: Limits, depth: int, carried: Sequence[_Span] = (), skip: int = 0) -> tuple[Table, list[_Span]]:
+    """The table's cells by position once rowspans and colspans have pushed them into place, with its merges, and
+    its rowspans that reach past its last row (a browser stops them there). `carried`: rowspans of a table above
+    that go on over this one's first rows after the first `skip` (_continued)."""
     rows = _rows(el)
     taken: set[tuple[int, int]] = set()
     table = Table({})
+    beyond: list[_Span] = []
+    for c, width, more in carried:
+        last = min(skip + more, len(rows))
+        taken.update((r, c + j) for r in range(skip + 1, last + 1) for j in range(width))
+        if last > skip and (last > skip + 1 or width > 1):
+            table.merges.append((skip + 1, c, last, c + width - 1))
+        if skip + more > len(rows):
+            beyond.append((c, width, skip + more - len(rows)))
     for r, tr in enumerate(rows, 1):
         c = 1
         for td in tr.xpath("./td | ./th"):
@@ -331,7 +375,9 @@ def _table(el, limits: Limits, depth: int) -> Table:
                 c += 1
             rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN) or len(rows) - r + 1  # 0: to the end of the table
             colspan = _span(td.get("colspan"), _MAX_COLSPAN) or 1
-            rowspan = min(rowspan, len(rows) - r + 1)  # a span past the last row stops there, as in browsers
+            if rowspan > len(rows) - r + 1:  # a span past the last row stops there, as in browsers
+                beyond.append((c, colspan, rowspan - (len(rows) - r + 1)))
+                rowspan = len(rows) - r + 1
             text = _cell_text(td, limits, depth)
             if text:
                 table.cells[(r, c)] = text
@@ -341,7 +387,7 @@ def _table(el, limits: Limits, depth: int) -> Table:
                 if len(taken) > limits.sheet_area:
                     raise over_limit(limits, "sheet_area", "网页中的表格合并范围异常大，")
             c += colspan
-    return table
+    return table, beyond
 
 
 def _cell_text(td, limits: Limits, depth: int) -> str:

@@ -838,6 +838,24 @@ def test_a_simplified_report_quoting_traditional_characters_is_checked(corpus, t
     assert report.error is None and report.findings == []
 
 
+@pytest.mark.parametrize("encoding", ("gb18030", "utf-8"))
+def test_a_page_garbled_by_a_western_code_page_is_refused_with_the_reason(corpus, tmp_path: Path, encoding: str):
+    """A GBK (or UTF-8) page opened in a Western code page and saved again: its Chinese is accented Latin letters
+    (「Ò»¡¢×ÜÌå」), so none of its headings and labels is found. It is refused (exit 2) as garbled, with what to do,
+    instead of every table and section said missing; a report printing a few such signs (×, °, “”) is checked."""
+    page = documents.clean_html(_parts(corpus, "balanced")).decode()
+    (path := tmp_path / "garbled.html").write_text(page.encode(encoding).decode("latin-1"), encoding="utf-8")
+    (report,) = check_paths([path])
+    assert report.error is not None and report.findings == []
+    assert report.error.startswith("原文的文字是乱码（如「") and "确认文字显示正常后再另存为网页" in report.error
+    proc = _cli("check", str(path), "--no-annotate")
+    assert proc.returncode == 2 and "原文的文字是乱码" in proc.stdout + proc.stderr
+    signs = [*_parts(corpus, "balanced"), "注：面积单位为平方米（m²），温度25°C，规格3×4，“·”为分隔号，价格£5、€3。"]
+    (path := tmp_path / "signs.html").write_bytes(documents.clean_html(signs))
+    (report,) = check_paths([path])
+    assert report.error is None and report.findings == []
+
+
 def test_a_title_in_a_word_text_box_is_read_once(corpus, tmp_path: Path) -> None:
     """Word writes a text box twice (a drawing, and VML for older readers); its text is the drawing's."""
     title = "某机关 2025年度政府信息公开工作报告"

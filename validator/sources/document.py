@@ -44,6 +44,12 @@ _TRADITIONAL, _SIMPLIFIED = (
     "开报处请机关总计结转数国审诉议纠维项条规许罚强会与体说发务门网应们这个为对时实现进当经无从",
 )
 _TRADITIONAL_MIN = 20  # traditional characters at least: a simplified report may quote a name or two in them
+# Chinese text whose bytes were decoded in a Western code page (GBK or UTF-8 read as Latin-1 or Windows-1252, then
+# saved or printed so): Latin letters with accents and signs where the characters were (「Ä³ÏØÈËÃñÕþ¸®」).
+_MOJIBAKE = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2018-\u203a]")
+_MOJIBAKE_RUN = re.compile(r"[^\s\u4e00-\u9fff!-~]{4,}")
+_MOJIBAKE_MIN = 50  # such characters at least (and more than Chinese ones): a report may print a few (×, °, ·, “”)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACEHOLDERS = frozenset({"无", "暂无", "没有", "不适用", "空"})
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _WS = re.compile(r"\s+")
@@ -329,7 +335,15 @@ class Assembler:
             self.origins[(row, col)] = place
 
     def grid(self) -> WorkbookGrid:
-        """The sheet; a ReadError for a document in traditional characters, whose labels are no official label."""
+        """The sheet; a ReadError for a document in traditional characters, whose labels are no official label, and
+        for one whose text is garbled (mojibake), which has none of a report's labels."""
+        if sample := mojibake(self.cells.values()):
+            raise ReadError(
+                f"原文的文字是乱码（如「{sample}」）：文件中的中文被按错误的编码转换过（常见于把 GBK 或 UTF-8 编码的网页"
+                "按西文编码打开后另存或打印），读不出年报的标题、章节和表格。请在浏览器中打开发布单位网站上的原文，"
+                "确认文字显示正常后再另存为网页（或下载年报的 Word、PDF 版本），然后再校验。",
+                "garbled",
+            )
         if found := traditional(self.cells.values()):
             raise ReadError(
                 f"原文是繁体字（如「{'」「'.join(found)}」），而官方格式的表格和栏目是简体字，"
@@ -358,6 +372,16 @@ def traditional(values) -> list[str]:
     if sum(counts.values()) < max(_TRADITIONAL_MIN, sum(text.count(s) for s in _SIMPLIFIED) + 1):
         return []
     return sorted((t for t in counts if counts[t]), key=lambda t: -counts[t])[:5]
+
+
+def mojibake(values) -> str:
+    """A sample of text `values` that are mostly Chinese decoded in a Western code page, else ""."""
+    text = "".join(v for v in values if isinstance(v, str))
+    signs = len(_MOJIBAKE.findall(text))
+    if signs < max(_MOJIBAKE_MIN, len(_CJK.findall(text)) + 1):
+        return ""
+    run = _MOJIBAKE_RUN.search(text)
+    return run[0][:8] if run else ""
 
 
 def _as_read(text: str) -> str:

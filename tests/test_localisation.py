@@ -215,7 +215,7 @@ def _half_filled(seed: int, blanks: int, wrong: int, table: str) -> tuple[dict[s
 
 @pytest.mark.xfail(
     strict=True,
-    reason="half-filled 表三: the solver needs seconds to prove the cheapest correction (see the session report)",
+    reason="half-filled 表三: HiGHS needs seconds at its root node to prove the cheapest correction (docs/design.md §4)",
 )
 @pytest.mark.parametrize("seed", [3, 4])
 def test_a_half_filled_table_3_gets_its_correction_at_any_solver_time(workbook, monkeypatch, seed: int):

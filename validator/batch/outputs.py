@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from pathlib import Path
 
@@ -26,4 +27,14 @@ def write_all(out: Path, outcome: Outcome) -> None:
     }
     if outcome.absent is not None:
         writers[out / EARLIER_ROUNDS] = partial(write_jsonl, [d for a in outcome.absent for d in a.carried])
-    write_all_atomic(writers)
+    # No collection while writing: each pass over the run's results (every doc alive until the run ends) found nothing
+    # to free and took ~0.1 s of 0.7 at 2,000 workbooks; what the writers leave in cycles is all young, and one
+    # collection of the youngest generation frees it afterwards.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        write_all_atomic(writers)
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)

@@ -250,6 +250,15 @@ def width(value: object) -> float:
     return MAX_WIDTH + 1 if len(text) > MAX_WIDTH else display_width(text)
 
 
+class _Texts(dict[str, tuple[str, float]]):
+    """Each distinct text of a table: what its cell holds (`printable`) and its `width`, found once (most of a
+    table's cells repeat a few values: statuses, years, counts' blanks)."""
+
+    def __missing__(self, text: str) -> tuple[str, float]:
+        self[text] = known = (printable(text), width(text))
+        return known
+
+
 def _table(ws: Worksheet, formats: Formats, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """A table with a frozen, filtered header row repeated on every printed page, and columns as wide as their
     content (up to MAX_WIDTH).
@@ -263,15 +272,20 @@ def _table(ws: Worksheet, formats: Formats, headers: Sequence[str], rows: Sequen
         ws.write_string(0, col, title, header)
     looks = {(False, False): {}, (True, False): _TOP, (True, True): _WRAP}
     made = {key: formats(look) for key, look in looks.items()}
+    texts = _Texts()
+    write_string = ws.write_string
     for r, row in enumerate(rows, 1):
-        shown = [width(value) for value in row]
-        tall = max(shown) > MAX_WIDTH
-        for col, (value, w) in enumerate(zip(row, shown)):
-            key = (tall, tall and w > MAX_WIDTH)
-            if isinstance(value, Styled):
-                _put_styled(ws, formats, r, col, value, looks[key])
+        # Text (most cells) by its entry in `texts`; any other value as `put` and `width` take it.
+        shown = [texts[value] if type(value) is str else (value, width(value)) for value in row]
+        tall = max(w for _, w in shown) > MAX_WIDTH
+        for col, (value, w) in enumerate(shown):
+            fmt = made[tall, tall and w > MAX_WIDTH]
+            if type(value) is str and value:  # `value` is the printable text here
+                write_string(r, col, value, fmt)
+            elif isinstance(value, Styled):
+                _put_styled(ws, formats, r, col, value, looks[tall, tall and w > MAX_WIDTH])
             else:
-                put(ws, r, col, value, made[key])
+                put(ws, r, col, value, fmt)
             if w > widths[col]:
                 widths[col] = w
     for col, w in enumerate(widths):

@@ -96,6 +96,7 @@ def render(outcome: Outcome) -> str:
     cards += [(UNREADABLE, statuses[UNREADABLE]), ("跳过的文件", len(skipped))]
     cards += [("上年报送本年未报送", len(missing))] if missing is not None else []
     cards += [(NOT_RESUBMITTED, len(absent))] if absent is not None else []
+    who = agency_of_each(docs)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -105,9 +106,9 @@ def render(outcome: Outcome) -> str:
         "<h1>政府信息公开工作年度报告批量校验结果</h1>",
         '<div class="cards">' + "".join(f'<div class="card"><b>{n}</b>{t}</div>' for t, n in cards) + "</div>",
         "<h2>各规则涉及的单位数</h2>",
-        _chart(docs),
+        _chart(docs, who),
         f"<h2>错误最多的 {TOP_AGENCIES} 个单位</h2>",
-        _top(docs),
+        _top(docs, who),
         *(_rounds(docs, absent) if absent is not None else ()),
         "<h2>全部报告</h2>",
         '<input type="search" id="search" placeholder="搜索机关名称、信用代码、问题……" aria-label="搜索">'
@@ -132,9 +133,9 @@ def _name(doc: dict) -> str:
     return str(agency(doc, "agency_name") or doc["file"])
 
 
-def _chart(docs: Sequence[dict]) -> str:
+def _chart(docs: Sequence[dict], who: Sequence[object]) -> str:
     """Horizontal bars: agencies failing each rule (the most frequent first); the rule's summary on hover."""
-    counts = rule_agencies(docs)
+    counts = rule_agencies(docs, who)
     if not counts:
         return "<p>没有发现问题。</p>"
     rules = every_rule()
@@ -153,7 +154,7 @@ def _chart(docs: Sequence[dict]) -> str:
     return "".join(svg) + "</svg>"
 
 
-def _top(docs: Sequence[dict]) -> str:
+def _top(docs: Sequence[dict], who: Sequence[object]) -> str:
     """The agencies with the most errors, each once: by its report with the most (several reports of one agency
     in the batch are said)."""
 
@@ -161,8 +162,8 @@ def _top(docs: Sequence[dict]) -> str:
         return docs[i]["counts"]["error"]
 
     reports: dict[object, list[int]] = {}
-    for i, who in enumerate(agency_of_each(docs)):
-        reports.setdefault(who, []).append(i)
+    for i, one in enumerate(who):
+        reports.setdefault(one, []).append(i)
     worst = [(max(found, key=errors), len(found)) for found in reports.values()]
     ranked = sorted((w for w in worst if errors(w[0])), key=lambda w: -errors(w[0]))[:TOP_AGENCIES]
     if not ranked:

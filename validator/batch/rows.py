@@ -181,10 +181,11 @@ def agency_of_each(docs: Sequence[dict]) -> list[object]:
     return [key or doc["file"] for doc, key in zip(docs, keys, strict=True)]
 
 
-def rule_agencies(docs: Sequence[dict]) -> Counter[str]:
-    """How many agencies (several reports of one agency count once) have findings of each rule."""
+def rule_agencies(docs: Sequence[dict], who: Sequence[object]) -> Counter[str]:
+    """How many agencies (several reports of one agency count once) have findings of each rule; `who`: each
+    result's agency (`agency_of_each`, found once by a writer that needs it again)."""
     by_rule: dict[str, set[object]] = {}
-    for doc, who in zip(docs, agency_of_each(docs), strict=True):
+    for doc, one in zip(docs, who, strict=True):
         for rule in {f["rule"] for f in doc["findings"]}:
-            by_rule.setdefault(rule, set()).add(who)
+            by_rule.setdefault(rule, set()).add(one)
     return Counter({rule: len(found) for rule, found in by_rule.items()})

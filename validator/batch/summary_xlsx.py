@@ -28,6 +28,7 @@ from validator.batch.rows import (
     ROUND_COLUMNS,
     absent_file,
     agency,
+    agency_of_each,
     coverage,
     every_rule,
     finding_rows,
@@ -210,7 +211,7 @@ def _carried(doc: dict) -> str:
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:
     rules = every_rule()
-    agencies = rule_agencies(docs)
+    agencies = rule_agencies(docs, agency_of_each(docs))
     findings = Counter(f["rule"] for d in docs for f in d["findings"])
     rows = []
     for code, n in sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from validator.agency import Agency, agencies
+from validator.agency import Agency, Identity, agencies
 from validator.batch.findings import agency_keys, report_year
 from validator.batch.rounds import SUBMITTED_IN
 from validator.batch.rows import PASSED, status
@@ -49,14 +49,16 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     with the previous round and year take it; the earlier ones are left out even when the last one has errors.
     """
     year = batch_year(docs)
-    keys = agencies([agency_keys(d) for d in docs])
-    last: dict[Agency | None, dict] = {}
-    for doc, key in zip(docs, keys, strict=True):
+    idents = [agency_keys(d) for d in docs]
+    keys = agencies(idents)
+    last: dict[Agency | None, int] = {}  # each agency's report summed: its index in `docs`
+    for i, (doc, key) in enumerate(zip(docs, keys, strict=True)):
         if doc.get("status") == "checked" and report_year(doc) == year and key:
-            last[key] = doc
+            last[key] = i
     summed, left = [], []
-    for doc, key in zip(docs, keys, strict=True):
-        reason = _left_out(doc, year, last.get(key), template)
+    for i, (doc, key) in enumerate(zip(docs, keys, strict=True)):
+        later = last.get(key)
+        reason = _left_out(doc, idents[i], year, None if later is None else (docs[later], idents[later]), template)
         if reason:
             left.append(LeftOut(_named(doc), reason))
         else:
@@ -64,8 +66,11 @@ def included(docs: Sequence[dict], template: Template) -> tuple[list[dict], list
     return summed, left
 
 
-def _left_out(doc: dict, year: int | None, later: dict | None, template: Template) -> str | None:
-    """Why `doc` is not summed (`later`: its agency's report that is, when one is), or None."""
+def _left_out(
+    doc: dict, ident: Identity, year: int | None, later: tuple[dict, Identity] | None, template: Template
+) -> str | None:
+    """Why `doc` (of `agency_keys` `ident`) is not summed (`later`: its agency's report that is, when one is, and
+    its keys), or None."""
     if doc.get("status") != "checked":  # one of an earlier round's is not in this round's 汇总
         return (
             f"无法读取（原因见 {doc[SUBMITTED_IN]} 的 汇总.xlsx）"
@@ -77,16 +82,14 @@ def _left_out(doc: dict, year: int | None, later: dict | None, template: Templat
         if given is None:
             return f"未填写报告年度，不能确认属于本批的 {year} 年度"
         return f"报告年度为 {given}，不是本批的 {year} 年度；如填错，请单位改正后重新报送"
-    code, name = agency_keys(doc)
+    code, name = ident
     if not (code or name):
         return (
             "未填写机关名称和统一社会信用代码，无法确认是哪个单位（也无法判断是否与其他报告重复），请单位补填后重新报送"
         )
-    if later is not None and later is not doc:
-        same = "机关名称" if name and name == agency_keys(later)[1] else "统一社会信用代码"
-        return (
-            f"与 {_named(later)} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
-        )
+    if later is not None and later[0] is not doc:
+        same = "机关名称" if name and name == later[1][1] else "统一社会信用代码"
+        return f"与 {_named(later[0])} 是同一单位（{same}相同），以排在后面的该份为准；如应以本份为准，请撤下另一份后重新校验"
     if doc.get("template") != template.id:
         return f"不是{template.basis}格式，不能与本格式的报告相加"
     if status(doc) != PASSED:

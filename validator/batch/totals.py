@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import add, itemgetter
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -105,13 +106,19 @@ def _named(doc: dict) -> str:
 
 
 def totals(docs: Sequence[dict], template: Template) -> dict[str, float]:
-    """Sum of every table input over `docs` (unknown values count as 0: a report that passed has none)."""
+    """Sum of every table input over `docs` (unknown values count as 0: a report that passed has none), each added
+    in the order of `docs`."""
     keys = [k for k, cell in template.inputs.items() if cell.table and cell.kind in NUMERIC_KINDS]
-    sums = dict.fromkeys(keys, 0.0)
+    if not keys:
+        return {}
+    pick, sums = itemgetter(*keys), [0.0] * len(keys)
     for values in (d["values"] for d in docs):
-        for k in keys:
-            sums[k] += float(values.get(k) or 0)
-    return {k: round(total, 6) for k, total in sums.items()}
+        try:  # a report's figures all at once (~200 per report: a loop per figure took half as long again)
+            figures = pick(values) if len(keys) > 1 else (pick(values),)  # itemgetter of one key gives the value
+            sums = list(map(add, sums, map(float, figures)))
+        except (KeyError, TypeError, ValueError):  # a figure missing, unknown (None) or empty: counted as 0
+            sums = list(map(add, sums, [float(values.get(k) or 0) for k in keys]))
+    return {k: round(total, 6) for k, total in zip(keys, sums, strict=True)}
 
 
 def write_totals(

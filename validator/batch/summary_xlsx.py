@@ -72,6 +72,7 @@ class Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         self._wb = wb
         self._made: dict[tuple, object] = {}
+        self._styled: dict[tuple, object | None] = {}
 
     def __call__(self, props: dict[str, object]) -> object | None:
         if not props:
@@ -80,6 +81,15 @@ class Formats:
         if key not in self._made:
             self._made[key] = self._wb.add_format(props)
         return self._made[key]
+
+    def styled(self, look: dict[str, object], fill: str | None, linked: bool) -> object | None:
+        """The format of a `Styled` cell on top of its row's `look`: its fill, a link's colour and underline; found
+        once for each (look, fill, link) (a table has a styled cell on every row)."""
+        key = (tuple(look.items()), fill, linked)
+        if key not in self._styled:
+            look = look | ({"pattern": 1, "bg_color": fill} if fill else {})
+            self._styled[key] = self(look | ({"font_color": LINK_COLOUR, "underline": 1} if linked else {}))
+        return self._styled[key]
 
 
 def write_summary(path: Path, outcome: Outcome, decisions_note: str = DECISIONS_NOTE) -> None:
@@ -236,13 +246,12 @@ def put(ws: Worksheet, row: int, col: int, value: object, fmt: object | None) ->
 
 
 def _put_styled(ws: Worksheet, formats: Formats, row: int, col: int, cell: Styled, look: dict[str, object]) -> None:
-    if cell.fill:
-        look = look | {"pattern": 1, "bg_color": cell.fill}
-    if cell.link and len(cell.link) < LONGEST_LINK:
-        look = look | {"font_color": LINK_COLOUR, "underline": 1}
-        ws.write_url(row, col, "external:" + cell.link, formats(look), printable(str(cell.value)))
+    linked = bool(cell.link) and len(cell.link) < LONGEST_LINK
+    fmt = formats.styled(look, cell.fill, linked)
+    if linked:
+        ws.write_url(row, col, "external:" + cell.link, fmt, printable(str(cell.value)))
     else:  # a copy's path longer than Excel takes for a link is shown as text
-        put(ws, row, col, cell.link or cell.value, formats(look))
+        put(ws, row, col, cell.link or cell.value, fmt)
 
 
 def width(value: object) -> float:

@@ -210,6 +210,14 @@ def test_html_report_lists_every_finding_and_escapes_submissions(run: Run, expec
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # nothing fetched from anywhere
 
 
+def test_html_chart_ranks_rules_by_agencies_then_by_rule(run: Run):
+    """The chart's bars: the most agencies first, rules with as many in rule order (the same on every run)."""
+    page = lxml.html.fromstring((run.out / "report.html").read_bytes())
+    bars = [(g.xpath("string(text[1])"), int(g.xpath("string(text[2])"))) for g in page.xpath("//svg/g")]
+    assert len(bars) > 2 and len({n for _, n in bars}) < len(bars)  # ties to order
+    assert bars == sorted(bars, key=lambda bar: (-bar[1], bar[0]))
+
+
 def test_html_report_ranks_each_agency_once(run: Run):
     """丁's report submitted twice (identical files) is one agency among those with the most errors."""
     page = lxml.html.fromstring((run.out / "report.html").read_bytes())

@@ -139,7 +139,7 @@ def _chart(docs: Sequence[dict], who: Sequence[object]) -> str:
     if not counts:
         return "<p>没有发现问题。</p>"
     rules = every_rule()
-    rows = counts.most_common(CHART_RULES)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:CHART_RULES]  # ties by rule, as 规则统计
     most, bar_width, height = rows[0][1], 400, 22
     svg = [f'<svg role="img" aria-label="各规则涉及的单位数" width="{bar_width + 120}" height="{height * len(rows)}">']
     for i, (code, n) in enumerate(rows):

@@ -13,6 +13,7 @@ from validator.batch.plain import write_csv, write_jsonl
 from validator.batch.rounds import EARLIER_ROUNDS
 from validator.batch.store import RESULTS
 from validator.batch.summary_xlsx import write_summary
+from validator.batch.work import collection_paused
 
 SUMMARY, CSV, HTML = "汇总.xlsx", "results.csv", "report.html"
 
@@ -28,13 +29,7 @@ def write_all(out: Path, outcome: Outcome) -> None:
     if outcome.absent is not None:
         writers[out / EARLIER_ROUNDS] = partial(write_jsonl, [d for a in outcome.absent for d in a.carried])
     # No collection while writing: each pass over the run's results (every doc alive until the run ends) found nothing
-    # to free and took ~0.1 s of 0.7 at 2,000 workbooks; what the writers leave in cycles is all young, and one
-    # collection of the youngest generation frees it afterwards.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # to free and took ~0.1 s of 0.7 at 2,000 workbooks; what the writers leave in cycles is young, collected after
+    # (when the caller had the collector running: a batch has it paused for the whole run).
+    with collection_paused(collect_after=gc.isenabled()):
         write_all_atomic(writers)
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)

@@ -8,6 +8,7 @@ layout, and only layouts that located without any structure finding (nothing fuz
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -56,10 +57,13 @@ class _Layout:
     places: dict[str, str]
     label_of: dict[str, str]
     sheets: tuple[_Sheet, ...]  # the fast comparison, in the order of `shape`
-    slots: tuple[
-        tuple[str, CellRef, int, tuple[int, int]], ...
-    ]  # each input: key, cell, index of its sheet, (row, col)
     section_texts: dict[str, Located]  # outside the inputs, so the same in every workbook of the layout
+    heads: tuple  # `_heads` of the layout's sheets: `shape` without the filled cells
+    # Each input's key and cell, in the located report's order, and its value picked from the values of the
+    # sheets' `inputs` taken one sheet after another (in C: those values are read once for both uses)
+    keys: tuple[str, ...]
+    cells: tuple[CellRef, ...]
+    pick: Callable[[list], tuple]
 
 
 _KNOWN: dict[Template, list[_Layout]] = {}
@@ -85,26 +89,30 @@ def _texts(grid: WorkbookGrid, inputs: frozenset[Position]) -> tuple:
     )
 
 
-def _same_cells(grid: WorkbookGrid, layout: _Layout) -> bool:
-    """Whether `grid` has the layout's shape and texts by a comparison cell by cell in C: the same cells and the same
-    values outside the inputs, no empty values (what readers give). False says nothing: see `_same`."""
-    heads = tuple((s.name, s.visible, tuple(s.merges)) for s in grid.sheets)
-    if heads != tuple(head[:3] for head in layout.shape):
+def _heads(grid: WorkbookGrid) -> tuple:
+    """What `_same_cells` compares of a grid before its cells: sheet names, visibility and merges."""
+    return tuple((s.name, s.visible, tuple(s.merges)) for s in grid.sheets)
+
+
+def _clean(grid: WorkbookGrid) -> bool:
+    """Whether no cell of `grid` holds an empty value (None or ""), as readers give them: then its filled cells are
+    its cells (see `_same_cells`)."""
+    return all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets)
+
+
+def _same_cells(grid: WorkbookGrid, layout: _Layout, heads: tuple, clean: bool) -> bool:
+    """Whether `grid` (of `_heads` `heads`, `_clean` `clean`) has the layout's shape and texts by a comparison cell
+    by cell in C: the same cells and the same values outside the inputs, no empty values. False says nothing: see
+    `_same`."""
+    if heads != layout.heads or not clean:
         return False
-    clean = all(None not in s.cells.values() and "" not in s.cells.values() for s in grid.sheets)
-    return clean and all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets))
+    return all(sheet.same(s.cells) for sheet, s in zip(layout.sheets, grid.sheets))
 
 
 def _same(grid: WorkbookGrid, layout: _Layout) -> bool:
     """Whether `grid` has the layout's shape and texts, as the definitions of `_shape` and `_texts` say (a number
     outside the inputs may differ)."""
     return _shape(grid) == layout.shape and _texts(grid, layout.inputs) == layout.texts
-
-
-def _input_texts(grid: WorkbookGrid, layout: _Layout) -> set[str]:
-    """The text in the inputs of a grid that has the layout's sheets."""
-    values = (v for sheet, s in zip(layout.sheets, grid.sheets) for v in map(s.cells.get, sheet.inputs))
-    return {normalize(v) for v in values if _is_text(v)}
 
 
 @cache
@@ -116,13 +124,25 @@ def _template_labels(template: Template) -> frozenset[str]:
 def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     """The located report of a known layout that `grid` shares, or None."""
     # Known layouts differ in shape or texts, so at most one is the grid's: the cheap comparison is tried on each
-    # before the exact one.
+    # before the exact one, and the layout found moves to the front (workbooks of a layout tend to come together).
     known = _KNOWN.get(template, ())
-    layout = next((k for k in known if _same_cells(grid, k)), None) or next((k for k in known if _same(grid, k)), None)
-    if layout is None or _input_texts(grid, layout) & layout.labels:
+    if not known:
         return None
-    sheets = [s.cells for s in grid.sheets]
-    cells = {key: Located(key, ref, sheets[i].get(rc)) for key, ref, i, rc in layout.slots}
+    heads, clean = _heads(grid), _clean(grid)
+    layout = next((k for k in known if _same_cells(grid, k, heads, clean)), None) or next(
+        (k for k in known if _same(grid, k)), None
+    )
+    if layout is None:
+        return None
+    inputs: list = []  # the values in the layout's inputs, sheet by sheet
+    for sheet, s in zip(layout.sheets, grid.sheets):
+        inputs += map(s.cells.get, sheet.inputs)
+    if {normalize(v) for v in inputs if _is_text(v)} & layout.labels:
+        return None
+    if known[0] is not layout:
+        known.remove(layout)
+        known.insert(0, layout)
+    cells = dict(zip(layout.keys, map(Located, layout.keys, layout.cells, layout.pick(inputs))))
     return LocatedReport(
         template,
         cells,
@@ -130,6 +150,13 @@ def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
         labels=dict(layout.label_of),
         section_texts=dict(layout.section_texts),
     )
+
+
+def _picker(indexes: list[int]) -> Callable[[list], tuple]:
+    """The items of a list at `indexes`, as a tuple (itemgetter gives one item itself, and needs one)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    return lambda items: tuple(items[i] for i in indexes)
 
 
 def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
@@ -146,10 +173,11 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
     if any((layout.shape, layout.texts) == (shape, texts) for layout in known):
         return
     sheets = tuple(_Sheet.of(s.cells, {(r, c) for name, r, c in inputs if name == s.name}) for s in grid.sheets)
-    index = {s.name: i for i, s in enumerate(grid.sheets)}
-    slots = tuple(
-        (key, loc.cell, index[loc.cell.sheet], (loc.cell.row, loc.cell.col)) for key, loc in report.cells.items()
-    )
+    where = {
+        (s.name, rc): at
+        for at, (s, rc) in enumerate((s, rc) for s, sheet in zip(grid.sheets, sheets) for rc in sheet.inputs)
+    }
+    picked = [where[loc.cell.sheet, (loc.cell.row, loc.cell.col)] for loc in report.cells.values()]
     layout = _Layout(
         inputs,
         shape,
@@ -158,8 +186,11 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
         dict(report.places),
         dict(report.labels),
         sheets,
-        slots,
         dict(report.section_texts),
+        tuple(head[:3] for head in shape),
+        tuple(report.cells),
+        tuple(loc.cell for loc in report.cells.values()),
+        _picker(picked),
     )
     known.insert(0, layout)
     del known[MAX_LAYOUTS:]

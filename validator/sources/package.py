@@ -13,7 +13,7 @@ from xml.parsers import expat
 
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
-from validator.sources.uncached import has_uncached
+from validator.sources.uncached import has_uncached, sheet_data
 
 # An address: XML allows white space around "=" and either quote, and so do the readers.
 _ADDRESS = rb"""r\s*=\s*["']([A-Za-z]+)([0-9]+)["']"""
@@ -27,7 +27,8 @@ _UNADDRESSED = re.compile(rb"<(?:\w+:)?c(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
 _UNADDRESSED_HINT = re.compile(rb"c(?<=[<:]c)(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
 # An address past column ZZ or row 999 in an attribute whose name ends in r (a cell's among them): where a sheet has
 # none, its area is at most _NEAR_AREA cells, and nothing needs to be collected.
-_FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]+[0-9]{4})""")
+# The white space before the name is checked after its "r" matched (one pass at the speed of a one-byte literal).
+_FAR_REF = re.compile(rb"""r(?<=\sr)\s*+=\s*+["'](?:[A-Za-z]{3}|[A-Za-z]++[0-9]{4})""")
 _NEAR_AREA = 999 * (26 + 26 * 26)
 _ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]+)["']""")
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
@@ -53,7 +54,6 @@ _UNREADABLE = (
 )
 _HEAD = 64  # bytes looked at to tell whether a member named otherwise is XML
 _XML_START = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[ \t\r\n\x00]*<")  # UTF-8 or UTF-16, any byte order
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[ \t\r\n][^<>\x00]*?\?>)?(?:[ \t\r\n]+|<\?[^<>\x00]*?\?>)*<[A-Za-z_]")
 _ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
 # Encodings in which the bytes of "<" and a letter are those characters (not UTF-7, UTF-16, EBCDIC code pages…)
@@ -156,7 +156,7 @@ def _xml_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bool
 
 def _is_sheet(xml: bytes) -> bool:
     """A worksheet wherever it is stored (its cells are in <sheetData>; text cannot hold a "<")."""
-    return b"sheetData" in xml and _SHEET_DATA.search(xml) is not None
+    return sheet_data(xml) is not None
 
 
 def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes:
@@ -342,7 +342,7 @@ def _unaddressed(xml: bytes) -> bool:
 
 def _far_address(xml: bytes) -> bool:
     """Whether a cell's address (an attribute named r, after white space) may lie past column ZZ or row 999."""
-    return any(xml[m.start() - 1 : m.start()].isspace() for m in _FAR_REF.finditer(xml))
+    return _FAR_REF.search(xml) is not None
 
 
 def _extent(xml: bytes, refs: list[tuple[bytes, bytes]], unaddressed: bool) -> tuple[int, int]:

@@ -63,10 +63,10 @@ def formulas_read(
     return found, _formula_parts(parts, sheets, uncalculated)
 
 
-def _sheet_data(xml: bytes) -> re.Match[bytes] | None:
-    """`_SHEET_DATA`'s first match: searched from the tag holding the first "sheetData" (a match cannot start
-    before it: no "<" stands between a tag's start and its name), as the search from the start would find it after
-    trying every tag before."""
+def sheet_data(xml: bytes) -> re.Match[bytes] | None:
+    """`_SHEET_DATA`'s first match (a worksheet's cells; None in other parts): searched from the tag holding the
+    first "sheetData" (a match cannot start before it: no "<" stands between a tag's start and its name), as the
+    search from the start would find it after trying every tag before."""
     first = xml.find(b"sheetData")
     return None if first == -1 else _SHEET_DATA.search(xml, xml.rfind(b"<", 0, first))
 
@@ -80,6 +80,7 @@ class _Patterns:
     formula: re.Pattern[bytes]  # every formula element; when it is followed by at most a value and the cell's end:
     # its attributes, its text, the value, the end
     formula_start: re.Pattern[bytes]  # the start of every formula element
+    formula_tag: bytes  # how it begins (and other elements' names beginning with "f")
     # A formula element with the start tag of its cell before it (nothing but white space between), attributes
     # free of "<" and ">"; without groups (a tuple per match costs more than the search), and with them: the
     # cell's attributes, then as `formula`
@@ -98,6 +99,7 @@ def _patterns(prefix: bytes) -> _Patterns:
         re.compile(rb"<" + p + rb"c(\s[^>]*?)?(?<!/)>\s*"),
         re.compile(_formula_pattern(p, b"(")),
         re.compile(rb"<" + p + rb"f(?=[\s>/])"),
+        b"<" + prefix + b"f",
         re.compile(cell.replace(b"(", b"(?:", 1) + _formula_pattern(p, b"(?:")),
         re.compile(cell + _formula_pattern(p, b"(")),
         re.compile(rb"<" + p + rb'c(\s[^>]*?\st="e"[^>]*?)(?<!/)>\s*' + _value_pattern(p, b"(")),
@@ -127,7 +129,7 @@ def _value_pattern(p: bytes, group: bytes) -> bytes:
 def has_uncached(xml: bytes) -> bool:
     """Whether a sheet part has a formula without a saved result or an error value (a cheap first look: a formula
     with a saved result, as Excel, WPS and LibreOffice save them, is read by python-calamine like any value)."""
-    data = _sheet_data(xml)
+    data = sheet_data(xml)
     if data is None:
         return False
     pattern = _patterns(data[1] or b"")  # formulas first: that search stops at the first, the other reads on
@@ -142,7 +144,7 @@ def _cells(xml: bytes) -> tuple[Cells, bool] | None:
     element of the sheet, each such cell is looked up among those of recent workbooks (made from one template, they
     repeat them byte for byte), and only the others are read in Python. Otherwise each formula's cell is looked up
     on its own. (A step per marker costs more than reading the sheet.)"""
-    data = _sheet_data(xml)
+    data = sheet_data(xml)
     if data is None:
         return {}, False
     declared = _ENCODING.match(xml)
@@ -150,7 +152,7 @@ def _cells(xml: bytes) -> tuple[Cells, bool] | None:
         return None  # the texts are decoded as UTF-8
     pattern = _patterns(data[1] or b"")
     found = pattern.formula_cell.findall(xml, data.end())
-    if len(found) == len(pattern.formula_start.findall(xml, data.end())):
+    if len(found) == _formula_count(xml, data.end(), len(found), pattern):
         formulas = _remembered(found, pattern.formula_cell_parts)
     else:  # a formula not right after its cell's start tag (or one with "<" or ">" in its attributes)
         formulas = _one_by_one(xml, data.end(), pattern)
@@ -170,6 +172,16 @@ def _cells(xml: bytes) -> tuple[Cells, bool] | None:
             return None  # an error value in a cell of another shape
         cells.update(zip((pos for pos, _ in found_errors), map(ExcelError, _texts([v for _, v in found_errors]))))
     return cells, calculated
+
+
+def _formula_count(xml: bytes, start: int, found: int, pattern: _Patterns) -> int:
+    """The number of formula elements after `start` (`formula_start`'s matches), or `found` when it is that: every
+    "<f" up to the last "sheetData" (the cells' end) counted in C, an upper bound, then the elements after it."""
+    end = max(xml.rfind(b"sheetData"), start)
+    after = len(pattern.formula_start.findall(xml, end))
+    if xml.count(pattern.formula_tag, start, end) + after == found:
+        return found  # at least `found` (each formula cell has one), at most the bound
+    return len(pattern.formula_start.findall(xml, start))
 
 
 _Formula = tuple[tuple[int, int], str | None, bool]  # a formula's cell: position, value read for it, saved result
@@ -324,7 +336,7 @@ def calculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     """The formulas ("=SUM(D7:H7)") of a sheet part's cells whose saved result is read as their value, so that a
     finding about such a cell can say it is a formula; a cell of a shared formula (a total filled down a column)
     gets the first cell's formula with its relative references moved, as Excel shows it."""
-    data = _sheet_data(xml)
+    data = sheet_data(xml)
     if data is None:
         return {}
     pattern = _patterns(data[1] or b"")

@@ -112,7 +112,7 @@ def _openpyxl_cells(data: bytes) -> dict[str, Cells]:
 
 def _calamine_cells(sheet: python_calamine.CalamineSheet) -> Cells:
     rows = sheet.to_python(skip_empty_area=False)
-    return {(i + 1, j + 1): v for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None and v != ""}
+    return {(i, j): v for i, row in enumerate(rows, 1) for j, v in enumerate(row, 1) if v != "" and v is not None}
 
 
 def read_xlsx(path: str | Path, exact: bool = False, limits: Limits | None = None) -> WorkbookGrid:

@@ -120,13 +120,14 @@ def inspect_package(
             raise over_limit(limits, "sheets", f"工作簿有 {len(_SHEET.findall(xml))} 张工作表，")
         if info.filename == "xl/sharedStrings.xml":
             _check_string_count(xml, limits)
-        if _is_sheet(xml):
+        cells_start = sheet_data(xml)  # a worksheet wherever it is stored (its cells are in <sheetData>)
+        if cells_start is not None:
             if counted:
                 cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
                 if cells > limits.cells:
                     raise over_limit(limits, "cells", "工作簿中的单元格过多，")
             _check_area(xml, limits)
-            if has_uncached(xml):
+            if has_uncached(xml, cells_start):
                 uncached.add(info.filename)
     return Inspected(parts, frozenset(uncached), pages)
 
@@ -152,11 +153,6 @@ def _xml_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bool
     except _UNREADABLE:  # inspected as a part, which names what is wrong
         return True
     return _XML_START.match(head) is not None
-
-
-def _is_sheet(xml: bytes) -> bool:
-    """A worksheet wherever it is stored (its cells are in <sheetData>; text cannot hold a "<")."""
-    return sheet_data(xml) is not None
 
 
 def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes:

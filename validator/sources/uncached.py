@@ -126,10 +126,11 @@ def _value_pattern(p: bytes, group: bytes) -> bytes:
     return rb"(?:" + v + rb"\s*/>|" + v + rb"\s*>" + group + rb"[^<]*)</" + p + rb"v\s*>)?\s*" + group + end + rb"\s*>)"
 
 
-def has_uncached(xml: bytes) -> bool:
+def has_uncached(xml: bytes, data: re.Match[bytes] | None = None) -> bool:
     """Whether a sheet part has a formula without a saved result or an error value (a cheap first look: a formula
-    with a saved result, as Excel, WPS and LibreOffice save them, is read by python-calamine like any value)."""
-    data = sheet_data(xml)
+    with a saved result, as Excel, WPS and LibreOffice save them, is read by python-calamine like any value);
+    `data`: its `sheet_data`, when known."""
+    data = data or sheet_data(xml)
     if data is None:
         return False
     pattern = _patterns(data[1] or b"")  # formulas first: that search stops at the first, the other reads on

@@ -49,8 +49,8 @@ def collection_paused(collect_after: bool) -> Iterator[None]:
     """No cyclic garbage collection inside the block; with `collect_after`, one collection of what it left after it
     (with the collector paused, nothing ages out of the youngest generation). What the block builds stays alive
     until it ends and the collector scanned it again and again: a chunk's workbooks in a worker (~10 % of its time),
-    a run's results in the main process (~0.2 s of a 2,000-workbook run's serial end). A worker forked while the
-    main process has it paused collects after every chunk all the same."""
+    a run's results in the main process (two full passes in a 2,000-workbook run's serial end). A worker forked
+    while the main process has it paused collects after every chunk all the same."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -17,7 +17,7 @@ _STOPS = re.compile(r"[^。！!？?\n]+")  # sentences ending at a full stop, wh
 _COMMA = {"；": "，", ";": ","}  # a semicolon in brackets, as read (_clauses)
 _SEMICOLONS = frozenset(_COMMA)
 _BRACKETS = {"（": "）", "(": ")", "【": "】", "「": "」"}
-_CLOSING = frozenset(_BRACKETS.values())
+_OPENING, _CLOSING = frozenset(_BRACKETS), frozenset(_BRACKETS.values())
 # Words opening a breakdown of what was said before them: 其中, or 从…看 naming the kind of breakdown ("从申请主体看",
 # "从申请人类型来看", "从申请方式上看"; not "从全年情况看")
 _BREAKDOWN = r"(?:其中|从[^，,、；;：:。\d]{0,6}?(?:主体|类型|类别|身份|构成|来源|渠道|方式|形式|内容|事项|领域|分布|申请人)上?来?看)"
@@ -106,8 +106,6 @@ def sentences(text: str) -> list[tuple[int, str]]:
 
 @lru_cache(maxsize=_TEXTS)
 def _split(text: str) -> tuple[tuple[int, str], ...]:
-    if not any(ch in _BRACKETS for ch in text):
-        return tuple((m.start(), m.group()) for m in _SENTENCE.finditer(text))
     return tuple(part for m in _STOPS.finditer(text) for part in _clauses(m.start(), m.group()))
 
 
@@ -115,10 +113,14 @@ def _clauses(at: int, sentence: str) -> list[tuple[int, str]]:
     """A sentence (up to a full stop) split at its semicolons outside brackets: a semicolon in （）()【】「」 parts
     what the bracket lists ("申请57件（其中新收54件；上年结转3件）"), not the sentence, whose count the bracket's
     parts belong to; it is read as the comma it stands for there (phrases take a semicolon for a sentence's end).
-    A bracket never closed is open to the sentence's end."""
+    A bracket never closed is open to the sentence's end. Only a sentence with both is read character by character."""
+    if _SEMICOLONS.isdisjoint(sentence):
+        return [(at, sentence)]
+    if _OPENING.isdisjoint(sentence):
+        return [(at + m.start(), m.group()) for m in _SENTENCE.finditer(sentence)]
     chars, out, start, depth = list(sentence), [], 0, 0
     for i, ch in enumerate(sentence):
-        if ch in _BRACKETS:
+        if ch in _OPENING:
             depth += 1
         elif ch in _CLOSING:
             depth = max(depth - 1, 0)

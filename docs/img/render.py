@@ -28,7 +28,9 @@ def _pdf_png(path: Path, name: str) -> None:
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)], check=True,
                    capture_output=True)  # fmt: skip
     prefix = path.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1", str(prefix) + ".pdf", str(prefix)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1", str(prefix) + ".pdf", str(prefix)], check=True
+    )
     image = Image.open(f"{prefix}-1.png").convert("RGB")
     box = ImageOps.invert(image).getbbox()
     image.crop((box[0] - 8, box[1] - 8, box[2] + 8, box[3] + 8)).save(OUT / name, optimize=True)

@@ -235,7 +235,7 @@ def test_a_report_of_scanned_pages_is_refused_as_a_scanned_pdf_is(
     path = _scanned(report, tmp_path, fmt, title)
     what = {"docx": "Word 文档", "html": "网页"}[fmt]
     said = (
-        f"{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
+        f"{what}中的年报是图片（如扫描件或截图），没有文字的表格和章节标题：表格是图片，无法读取数字；"
         "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
     )
     done = _cli("check", str(path), "--no-annotate")
@@ -330,7 +330,7 @@ def test_typed_headings_over_tables_all_pictures_are_refused_as_a_scan(report, t
     it is checked, each pictured table said to be a picture."""
     what = {"docx": "Word 文档", "html": "网页", "pdf": "PDF 文件"}[fmt]
     said = (
-        f"{what}中的年报表格都是图片（如扫描后粘贴的页面），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
+        f"{what}中的年报表格都是图片（如扫描件或截图），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
         "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
     )
     done = _cli("check", str(_tables_pictured(report, tmp_path, fmt)), "--no-annotate")

@@ -107,15 +107,15 @@ def _label(text: str | None) -> str | None:
 NOT_A_REPORT = (
     "{what}中没有年报的表格和章节（如“一、总体情况”），不像是政府信息公开工作年度报告。请核对是否选错或报送错了文件。"
 )
-# A document whose report is pictures (scanned pages, pasted into a Word document or a web page, or a PDF's): refused.
+# A document whose report is pictures (scanned pages or screenshots, in a Word document, a web page or a PDF): refused.
 PICTURES_ONLY = (
-    "{what}中的年报是图片（如扫描后粘贴的页面），没有文字的表格和章节标题：表格是图片，无法读取数字；"
+    "{what}中的年报是图片（如扫描件或截图），没有文字的表格和章节标题：表格是图片，无法读取数字；"
     "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
 )
 # The same refusal of a report whose section headings are typed but whose tables are all pictures (scanned pages, or
 # tables pasted as pictures, under the headings).
 TABLES_PICTURED = (
-    "{what}中的年报表格都是图片（如扫描后粘贴的页面），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
+    "{what}中的年报表格都是图片（如扫描件或截图），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
     "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
 )
 

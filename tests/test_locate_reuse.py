@@ -3,6 +3,8 @@ workbooks that differ from it in ways that matter (structure, blanks, label text
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,28 @@ def test_same_layout_other_values_is_reused(primed: Path):
     assert reused(grid, TEMPLATE) is not None
     label_in_input = read_xlsx(build(primed / "label.xlsx", VALUES | {"agency_name": "规范性文件"}))
     assert reused(label_in_input, TEMPLATE) is None, "text that locating could read as a label is never skipped"
+
+
+def test_threads_reusing_layouts_together(primed: Path):
+    """Threads locating workbooks of different known layouts at once each get what locating by labels gives (the
+    engine's API may be called from threads): moving a layout to the front while another thread moves it never fails
+    (a thread that misses its layout while the list moves locates by labels)."""
+    grids = [
+        read_xlsx(build(primed / f"threads {name}.xlsx", VALUES | VARIANTS[name][0], **VARIANTS[name][1]))
+        for name in ("inserted rows", "half-width labels", "renamed sheet")
+    ]
+    for grid in grids:
+        locate(grid, TEMPLATE)
+    expected = [_outcome(_locate_labels(grid, TEMPLATE)) for grid in grids]
+
+    def read_all(_: int) -> list[tuple]:
+        return [_outcome(locate(grid, TEMPLATE)) for _ in range(200) for grid in grids]
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between bytecodes, as a loaded server's may
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = list(pool.map(read_all, range(8)))
+    finally:
+        sys.setswitchinterval(switching)
+    assert all(got == expected * 200 for got in outcomes)

@@ -8,6 +8,7 @@ layout, and only layouts that located without any structure finding (nothing fuz
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -67,6 +68,10 @@ class _Layout:
 
 
 _KNOWN: dict[Template, list[_Layout]] = {}
+# Held while a template's list of known layouts changes: readers in threads (the engine's API allows them) would
+# otherwise remove a layout another thread just moved or dropped (ValueError). Reading it takes no lock: a thread
+# reading while it moves may miss its layout, and then locates by labels.
+_CHANGING = threading.Lock()
 
 
 def _is_text(value: object) -> bool:
@@ -140,8 +145,10 @@ def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     if {normalize(v) for v in inputs if _is_text(v)} & layout.labels:
         return None
     if known[0] is not layout:
-        known.remove(layout)
-        known.insert(0, layout)
+        with _CHANGING:
+            at = next((i for i, k in enumerate(known) if k is layout), None)  # gone if another thread dropped it
+            if at is not None:
+                known.insert(0, known.pop(at))
     cells = dict(zip(layout.keys, map(Located, layout.keys, layout.cells, layout.pick(inputs))))
     return LocatedReport(
         template,
@@ -192,5 +199,6 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
         tuple(loc.cell for loc in report.cells.values()),
         _picker(picked),
     )
-    known.insert(0, layout)
-    del known[MAX_LAYOUTS:]
+    with _CHANGING:
+        known.insert(0, layout)
+        del known[MAX_LAYOUTS:]

@@ -78,7 +78,7 @@ def test_threads_reusing_layouts_together(primed: Path):
         return [_outcome(locate(grid, TEMPLATE)) for _ in range(200) for grid in grids]
 
     switching = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads switch between bytecodes, as a loaded server's may
+    sys.setswitchinterval(1e-6)  # threads switch between almost any two bytecodes: the race shows in every run
     try:
         with ThreadPoolExecutor(8) as pool:
             outcomes = list(pool.map(read_all, range(8)))

@@ -29,7 +29,7 @@ from validator.sources.files import read_regular
 from validator.sources.limits import Limits
 from validator.sources.package import Inspected, inspect_package
 from validator.sources.sniff import open_package
-from validator.sources.uncached import uncached_cells
+from validator.sources.uncached import formulas_read
 from validator.sources.xlsx import load, read_xlsx
 from validator.spec import default_template
 from validator.spec.model import Template
@@ -132,7 +132,7 @@ def main() -> None:
     step(
         "formulas without results, error values",
         len(files),
-        lambda: [uncached_cells(i.parts, i.uncached) for i in inspected if i.uncached],
+        lambda: [formulas_read(i.parts, i.uncached) for i in inspected if i.uncached],
     )
     grids = step("whole read (the above and python-calamine)", len(files), lambda: [load(p).grid for p in files])
     located = step("locating", len(files), lambda: [locate(g, template) for g in grids])

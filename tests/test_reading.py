@@ -17,7 +17,7 @@ from validator.sources.docx import read_docx
 from validator.sources.files import read_regular
 from validator.sources.grid import ExcelError, ReadError, Uncached
 from validator.sources.limits import Limits
-from validator.sources.uncached import uncached_cells
+from validator.sources.uncached import formulas_read
 from validator.sources.xlsx import read_xlsx
 
 SHEETS = {"表三": "xl/worksheets/sheet4.xml", "表四": "xl/worksheets/sheet5.xml"}  # parts of the generated workbook
@@ -87,7 +87,7 @@ def test_formulas_without_results_are_read_from_the_sheet_xml_as_openpyxl_reads_
     path = tmp_path / "formulas.xlsx"
     wb.save(path)
     with zipfile.ZipFile(path) as zf:  # read from the sheet XML, not by falling back to the exact reader
-        assert uncached_cells({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"], SHEETS["表四"]]) is not None
+        assert formulas_read({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"], SHEETS["表四"]]) is not None
     fast, exact = read_xlsx(path), read_xlsx(path, exact=True)
     assert _typed(fast) == _typed(exact)
     cells = fast.sheet("表三").cells
@@ -107,7 +107,7 @@ def test_a_shared_formula_without_results_is_read_exactly(balanced_workbook: Pat
 
     path = repack(balanced_workbook, tmp_path / "shared.xlsx", edit_part(SHEETS["表三"], share))
     with zipfile.ZipFile(path) as zf:
-        assert uncached_cells({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"]]) is None
+        assert formulas_read({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"]]) is None
     cells = read_xlsx(path).sheet("表三").cells
     assert cells[(7, 10)] == Uncached("=SUM(D7:I7)")
     assert cells[(8, 10)] == Uncached("=SUM(D8:I8)")
@@ -145,7 +145,7 @@ def test_a_formula_not_right_after_its_cells_start_tag_is_read_exactly(balanced_
         balanced_workbook, tmp_path / "注释.xlsx", '<c r="J7"><!-- 合计 --><f>SUM(D7:I7)</f><v></v></c>'.encode()
     )
     with zipfile.ZipFile(path) as zf:
-        assert uncached_cells({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"]]) is None
+        assert formulas_read({p: zf.read(p) for p in zf.namelist()}, [SHEETS["表三"]]) is None
     assert read_xlsx(path).sheet("表三").cells[(7, 10)] == Uncached("=SUM(D7:I7)")
 
 

@@ -29,18 +29,12 @@ _TEXT_RESULT = re.compile(rb"""\st\s*=\s*["']str["']""")
 _ERROR_TYPE = re.compile(rb' t="e"')  # as an error cell's type is written (a search: a quarter cheaper than find)
 
 
-def uncached_cells(parts: Mapping[str, bytes], flagged: Collection[str]) -> dict[str, Cells] | None:
-    """By sheet name, the formula cells without a saved result (as Uncached) and error cells (as ExcelError) of the
-    `flagged` worksheet parts, among a package's XML parts (name → bytes, as validator.sources.package read them);
-    None when they cannot all be read with certainty."""
-    read = formulas_read(parts, flagged)
-    return None if read is None else read[0]
-
-
 def formulas_read(
     parts: Mapping[str, bytes], flagged: Collection[str]
 ) -> tuple[dict[str, Cells], dict[str, bytes]] | None:
-    """`uncached_cells`, and the parts of the sheets holding formulas that `calculated_formulas` may find (those of
+    """By sheet name, the formula cells without a saved result (as Uncached) and error cells (as ExcelError) of the
+    `flagged` worksheet parts, among a package's XML parts (name → bytes, as validator.sources.package read them),
+    and the parts of the sheets holding formulas that `calculated_formulas` may find (those of
     `formula_parts` less the flagged parts none of whose formulas has a saved result: a program-written workbook's,
     searched again for nothing when a finding asks for a cell's formula); None when the cells cannot all be read
     with certainty."""

@@ -32,6 +32,7 @@ from validator.sources.formats import load_file as load
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.guard import read_workbook
 from validator.sources.limits import Limits
+from validator.sources.saved_page import saved_pages, saved_with
 from validator.sources.sniff import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES, is_lock_file, is_system_file, is_word_xml_file
 from validator.sources.xlsx import Loaded
 from validator.spec.catalog import default_template, list_templates, template_by_id, template_for_year
@@ -55,9 +56,10 @@ def workbook_paths(paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
 
     Files are taken as given; a folder stands for the reports in it and its subfolders, as `nianbao batch` takes
     them: without the annotated copies and backups this tool wrote beside them (see copy_beside), Office's "~$"
-    lock files, hidden files (among them this tool's temporaries of a write that was killed) and macOS's __MACOSX
-    copies. An empty folder stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the
-    folder structure, so that two b.xlsx in two subfolders do not overwrite each other's copy.
+    lock files, hidden files (among them this tool's temporaries of a write that was killed), macOS's __MACOSX
+    copies, and the files of the folder a web page was saved with (its frames' pages are read with the page). An
+    empty folder stays, to be reported. The relative folder lets copies written elsewhere (--out) keep the folder
+    structure, so that two b.xlsx in two subfolders do not overwrite each other's copy.
     """
     out: list[tuple[Path, Path]] = []
     for path in map(Path, paths):
@@ -77,13 +79,14 @@ def is_folder(path: Path) -> bool:
 def _reports_in(folder: Path) -> list[Path]:
     files = [f for f in folder.rglob("*") if (f.suffix.lower() in REPORT_SUFFIXES or _word_xml(f)) and f.is_file()]
     files.sort(key=lambda f: natural_key(f.relative_to(folder).as_posix()))  # as batch lists them: 2 before 10
-    beside = names_by_folder(files)
+    beside, pages = names_by_folder(files), saved_pages(files)
     return [
         f
         for f in files
         if not is_lock_file(f.name)
         and not is_system_file(f.relative_to(folder).parts)
         and not copy_beside(f.name, beside[f.parent])
+        and not saved_with(f, pages)
     ]
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from validator.engine import COPY, REPORT_SUFFIXES, copy_beside, is_folder, names_by_folder, workbook_paths
 from validator.findings import Finding
 from validator.rounds.decide import DecisionRecord
+from validator.sources.saved_page import saved_pages, saved_with, saved_with_reason
 from validator.sources.sniff import (
     HEAD,
     is_lock_file,
@@ -100,9 +101,10 @@ def collect(paths: Sequence[str | Path], staging: Path, exclude: Sequence[Path] 
                 for f in path.rglob("*")
                 if f.is_file() and not any(_real(f, folders).is_relative_to(e) for e in excluded)
             ]
-            beside = names_by_folder(files)
+            beside, pages = names_by_folder(files), saved_pages(files)
             for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
-                _add_file(out, f, f"{root}/{f.relative_to(path).as_posix()}", staging, 0, beside[f.parent])
+                name = f"{root}/{f.relative_to(path).as_posix()}"
+                _add_file(out, f, name, staging, 0, beside[f.parent], saved_with(f, pages))
         else:
             _add_file(out, path, root, staging, 0, given_beside[path.parent.resolve()])
     _unique_names(out.items)
@@ -148,12 +150,12 @@ def folder_skips(paths: Sequence[str | Path]) -> list[Skipped]:
             continue
         checked = {file for file, _ in workbook_paths([path])}
         every = [f for f in path.rglob("*") if f.is_file()]
-        beside = names_by_folder(every)
+        beside, pages = names_by_folder(every), saved_pages(every)
         files = [f for f in every if f not in checked]
         for f in sorted(files, key=lambda f: natural_key(f.relative_to(path).as_posix())):
             relative = f.relative_to(path).as_posix()
             name = relative if len(paths) == 1 else f"{root}/{relative}"
-            reason = skip_reason(PurePosixPath(name), beside[f.parent]) or _ZIP_IN_FOLDER
+            reason = skip_reason(PurePosixPath(name), beside[f.parent], page=saved_with(f, pages)) or _ZIP_IN_FOLDER
             out.append(Skipped(name, reason, copy_original(f.name, beside[f.parent])))
     return out
 
@@ -217,10 +219,16 @@ def _real(f: Path, folders: dict[Path, Path]) -> Path:
 
 
 def _add_file(
-    out: Inputs, path: Path, name: str, staging: Path, depth: int, beside: Mapping[str, str] = NOTHING_BESIDE
+    out: Inputs,
+    path: Path,
+    name: str,
+    staging: Path,
+    depth: int,
+    beside: Mapping[str, str] = NOTHING_BESIDE,
+    page: str | None = None,
 ) -> None:
-    """Add a file given, found in a folder or extracted; `beside`: the names in its folder (see skip_reason)."""
-    reason = skip_reason(PurePosixPath(name), beside, lambda: is_word_xml_file(path))
+    """Add a file given, found in a folder or extracted; `beside` and `page`: see skip_reason."""
+    reason = skip_reason(PurePosixPath(name), beside, lambda: is_word_xml_file(path), page)
     if kind := other_archive(suffix=path.suffix):  # it may hold reports: told among them, not as "not a report"
         out.items.append(Item(str(path), name, other_archive_refusal(kind)))
     elif reason:
@@ -235,13 +243,17 @@ NO_NAME = "没有文件名，无法判断是不是报告：请以带扩展名的
 
 
 def skip_reason(
-    name: PurePosixPath, beside: Mapping[str, str] = NOTHING_BESIDE, word_xml: Callable[[], bool] | None = None
+    name: PurePosixPath,
+    beside: Mapping[str, str] = NOTHING_BESIDE,
+    word_xml: Callable[[], bool] | None = None,
+    page: str | None = None,
 ) -> str | None:
     """Why a file of this name is not a submission to check (Chinese), or None. `beside`: the names of the files in
     its folder by their casefolded form (engine.names_by_folder); an annotated copy or backup of one of them is this
     tool's output, not checked again. Any other annotated copy is a submission: an agency's returned copy brings its
     单位说明 (an upload, a round's folder). `word_xml`: whether the file's bytes are a Word 2003 XML document's, asked
-    only of a .xml (a report when they are); without it, such a file is judged by its name."""
+    only of a .xml (a report when they are); without it, such a file is judged by its name. `page`: the web page
+    whose saved folder holds the file (validator.sources.saved_page), if any."""
     base = name.name
     if not base.strip(" ."):  # "", ".", "..", "/": an upload's name a client may send, nothing to tell a report by
         return NO_NAME
@@ -249,6 +261,8 @@ def skip_reason(
         return "Office 的临时锁定文件（工作簿正在打开时产生），不是报告"
     if is_system_file(name.parts):
         return "隐藏文件或 macOS 附加文件，不是报告"
+    if page:
+        return saved_with_reason(page)
     suffix = name.suffix.lower()
     if own := copy_beside(base, beside):
         what, original = own
@@ -350,9 +364,10 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
             out.skipped.append(Skipped(f"{name}/{decoded}", "压缩包中的路径不安全（指向压缩包以外或是链接），未解压"))
         else:
             safe.append((info, PurePosixPath(*parts)))
-    beside = names_by_folder(inner for _, inner in safe)
+    beside, pages = names_by_folder(inner for _, inner in safe), saved_pages(inner for _, inner in safe)
     for info, inner in safe:
-        if reason := skip_reason(inner, beside[inner.parent], lambda info=info: is_word_xml(_entry_head(zf, info))):
+        word_xml = lambda info=info: is_word_xml(_entry_head(zf, info))  # noqa: E731
+        if reason := skip_reason(inner, beside[inner.parent], word_xml, saved_with(inner, pages)):
             original = copy_original(inner.name, beside[inner.parent])
             out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason, original))
         else:

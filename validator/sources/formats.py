@@ -10,6 +10,7 @@ from validator.sources.convert import convert_legacy, soffice
 from validator.sources.files import read_regular
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits
+from validator.sources.saved_page import frame_pages
 from validator.sources.sniff import OFD_UNSUPPORTED, sniffed
 from validator.sources.xlsx import Loaded, load_bytes
 
@@ -30,12 +31,13 @@ LEGACY_ODS = (
 )
 
 
-def read_document(data: bytes, fmt: str, limits: Limits) -> WorkbookGrid:
-    """A web page, Word document or PDF as one sheet in reading order (validator.sources.document)."""
+def read_document(data: bytes, fmt: str, limits: Limits, path: Path | None = None) -> WorkbookGrid:
+    """A web page, Word document or PDF as one sheet in reading order (validator.sources.document); `path`: where
+    a web page was saved, its frames' pages beside it (validator.sources.saved_page)."""
     if fmt == "html":
         from validator.sources.html import read_html
 
-        return read_html(data, limits)
+        return read_html(data, limits, frame_pages(path, limits) if path else None)
     if fmt == "docx":
         from validator.sources.docx import read_docx
 
@@ -88,4 +90,4 @@ def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits, packag
         )
         grid.source_format = fmt  # its annotated copy is the official workbook it converts into
         return Loaded(grid, digest)
-    return Loaded(read_document(data, fmt, limits), digest)
+    return Loaded(read_document(data, fmt, limits, path), digest)

@@ -8,11 +8,13 @@ import codecs
 import posixpath
 import re
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 from validator.sources.document import Assembler, Table, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
+from validator.sources.saved_page import MAX_FRAMES, FramePage
 
 # The HTML spec caps spans at these values (browsers clamp larger ones).
 _MAX_ROWSPAN, _MAX_COLSPAN = 65534, 1000
@@ -146,9 +148,11 @@ def _parse(data: bytes, charset: str | None = None):
         return None
 
 
-def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
+def read_html(data: bytes, limits: Limits, frames: FramePage | None = None) -> WorkbookGrid:
     """The page, or the page a web archive holds, as one sheet (validator.sources.document); a ReadError when it
-    holds no text at all."""
+    holds no report. A page that is none itself but shows frames (a frameset, iframes; a workbook Excel saved as a
+    web page lists its sheets' pages) is read as its frame pages in order, which `frames` reads (None: none can be
+    read, as of a page given without the folder it was saved with)."""
     charset = None
     if is_web_archive(data):
         data, charset = main_page(data, limits)
@@ -156,17 +160,49 @@ def read_html(data: bytes, limits: Limits) -> WorkbookGrid:
     if root is None:
         raise ReadError("网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt")
     walker = _Walker(Assembler("html", limits), limits)
+    roots = [_walk_page(root, walker)]
+    if not walker.asm.looks_like_a_report() and (sources := _frame_sources(root)):
+        pages = [page for src in sources[:MAX_FRAMES] if frames and (page := frames(src)) is not None]
+        if not pages:
+            raise ReadError(_frames_missing(sources[0]), "not_report")
+        walker = _Walker(Assembler("html", limits), limits)
+        roots = [_walk_page(framed, walker) for page in pages if (framed := _parse(page)) is not None]
+    pictured = walker.asm.refusal("网页") if walker.asm.pictures_only() else None
+    if pictured or not walker.asm.looks_like_a_report():
+        raise _not_a_report(roots, pictured)
+    return walker.asm.grid()
+
+
+def _frames_missing(src: str) -> str:
+    """What to do with a page whose frames were not saved with it (`src`: its first frame's)."""
+    return (
+        f"网页中没有年报的表格和章节，但它含有框架（frame/iframe），年报正文可能在框架页面「{unquote(src)[:80]}」中，"
+        "而该页面没有一起提供。请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；"
+        "或在浏览器中打开框架中的年报正文（右键框架，选择“在新标签页中打开”），另存为网页后再校验，或下载年报的 PDF、Word 版本。"
+    )
+
+
+def _walk_page(root, walker: _Walker):
+    """One page into the walker's document: its content root where a CMS marks one (with the titles printed above
+    it), else all of it; returns what was read (the content root or the page)."""
     content = next((found[0] for xpath in _CONTENT_ROOTS if (found := root.xpath(xpath))), None)
     if content is not None:
         for title, shown in _titles(root, content):
             walker.asm.paragraph(title, shown=shown)
-    walker.visit(content if content is not None else root, 0)
+    read = content if content is not None else root
+    walker.visit(read, 0)
     walker.flush()
-    walker.asm.paged = _pager(content if content is not None else root)
-    pictured = walker.asm.refusal("网页") if walker.asm.pictures_only() else None
-    if pictured or not walker.asm.looks_like_a_report():
-        raise _not_a_report(content if content is not None else root, pictured)
-    return walker.asm.grid()
+    walker.asm.paged = walker.asm.paged or _pager(read)
+    return read
+
+
+def _frame_sources(root) -> list[str]:
+    """The pages a page shows in frames, in order, each once: the sheets' pages of a workbook Excel saved as a web
+    page (<link id="shLink">, in sheet order; its frames show one sheet and the sheet tabs), else the pages of
+    its frames and iframes."""
+    sheets = root.xpath("//link[@id='shLink']/@href")
+    frames = sheets or [el.get("src") or "" for el in root.iter("frame", "iframe")]
+    return list(dict.fromkeys(src.strip() for src in frames if src.strip()))
 
 
 def read_into(data: bytes, asm: Assembler, limits: Limits, charset: str | None = None) -> None:
@@ -180,12 +216,12 @@ def read_into(data: bytes, asm: Assembler, limits: Limits, charset: str | None =
         walker.flush()
 
 
-def _not_a_report(root, pictured: str | None) -> ReadError:
-    """Why a page with no table or section heading of a report is no report: a page that links the report as an
-    attachment says which; one with pictures (`pictured`: the report's pages or tables as images, what to say of
-    them) is refused as a scan is; any other (a list page, a redirect, a shell whose content scripts load) says how
-    to save the report itself."""
-    links = [(a.text_content().strip(), a.get("href") or "") for a in root.iter("a")]
+def _not_a_report(roots: list, pictured: str | None) -> ReadError:
+    """Why a page (`roots`: what was read of it, or of its frame pages) with no table or section heading of a
+    report is no report: a page that links the report as an attachment says which; one with pictures (`pictured`:
+    the report's pages or tables as images, what to say of them) is refused as a scan is; any other (a list page, a
+    redirect, a shell whose content scripts load) says how to save the report itself."""
+    links = [(a.text_content().strip(), a.get("href") or "") for root in roots for a in root.iter("a")]
     attached = [(text, href) for text, href in links if _ATTACHMENT.search(href)]
     if attached:
         text, href = max(attached, key=lambda link: "报告" in link[0] or "年报" in link[0])

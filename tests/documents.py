@@ -221,12 +221,14 @@ def mhtml(
     cte: str = "quoted-printable",
     frame_first: str = "",
     linesep: str = "\r\n",
+    frame: bytes = _FRAME,
 ) -> bytes:
     """`page` saved in one file with its pictures, as a MIME message (multipart/related) written with the standard
     library's email package: the headers `style` writes ("chrome", "ie", "word"), the page's part declaring
-    `charset` (Chrome declares none), in the transfer encoding `cte`, then a style sheet, a picture and a frame (a
-    share widget) of the page. `frame_first`: the frame comes first and the page is named by the archive, "start" (the
-    start parameter names its Content-ID) or "location" (Snapshot-Content-Location names its Content-Location)."""
+    `charset` (Chrome declares none), in the transfer encoding `cte`, then a style sheet, a picture and a frame's
+    page (a share widget, or `frame`; Content-ID frame-2@example, saved from http://share.example.com/widget.html).
+    `frame_first`: the frame comes first and the page is named by the archive, "start" (the start parameter names its
+    Content-ID) or "location" (Snapshot-Content-Location names its Content-Location)."""
     import email.policy
     from email.message import EmailMessage, MIMEPart
 
@@ -251,7 +253,7 @@ def mhtml(
 
     main = part(page, "text", "html", _PAGE_AT[style], cte, **({"charset": charset} if charset else {}))
     main["Content-ID"] = "<page@example>"
-    frame = part(_FRAME, "text", "html", "http://share.example.com/widget.html", "quoted-printable")
+    frame = part(frame, "text", "html", "http://share.example.com/widget.html", "quoted-printable")
     frame["Content-ID"] = "<frame-2@example>"
     resources = [
         part(b"p{margin:0}", "text", "css", "http://www.example.gov.cn/css/style.css", "quoted-printable"),

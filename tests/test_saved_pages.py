@@ -98,6 +98,26 @@ def test_a_page_given_without_its_frames_says_where_the_report_may_be(parts: lis
     assert "框架页面「报告_files/ad.html」" in result["error"] and "放在网页旁边" in result["error"]
 
 
+@pytest.mark.parametrize("src", ["cid:frame-2@example", "http://share.example.com/widget.html"])
+def test_a_web_archive_holds_the_pages_of_its_frames(parts: list, tmp_path: Path, src: str):
+    """Chrome saves a frame's page in the archive under a Content-ID its iframe names (cid:), IE under the address it
+    came from; the report there is read as from the saved folder."""
+    whole = tmp_path / "whole.html"
+    whole.write_bytes(documents.clean_html(parts))
+    shell = f'<html><body><div>首页</div><iframe src="{src}"></iframe></body></html>'.encode()
+    archive = tmp_path / "报告.mht"
+    archive.write_bytes(documents.mhtml(shell, frame=documents.clean_html(parts)))
+    assert _findings(archive) == _findings(whole)
+
+
+def test_a_web_archive_without_the_frames_page_says_so(tmp_path: Path):
+    archive = tmp_path / "报告.mht"
+    archive.write_bytes(documents.mhtml(b'<html><body><iframe src="cid:other@example"></iframe></body></html>'))
+    [report] = check_paths([archive])
+    assert report.status == "unreadable"
+    assert "框架页面「cid:other@example」中，而网页存档中没有该页面" in report.error and "_files" not in report.error
+
+
 def test_frames_outside_the_saved_folder_are_never_read(parts: list, tmp_path: Path):
     """A report lying beside the page, above it, at an absolute path, or behind a link in the saved folder that
     leads out: none is read (a page uploaded to the server could otherwise name another agency's upload)."""

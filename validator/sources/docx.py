@@ -233,7 +233,7 @@ def _chunk(el, asm: Assembler, chunks: dict) -> None:
         )
     charset = None
     if part.lower().endswith((".mht", ".mhtml")) or is_web_archive(page):
-        page, charset = main_page(
+        page, charset, _ = main_page(
             page, asm.limits, f"Word 文档正文嵌入的网页存档（{posixpath.basename(part)}）", _RESAVE
         )
     read_into(page, asm, asm.limits, charset)

@@ -152,10 +152,10 @@ def read_html(data: bytes, limits: Limits, frames: FramePage | None = None) -> W
     """The page, or the page a web archive holds, as one sheet (validator.sources.document); a ReadError when it
     holds no report. A page that is none itself but shows frames (a frameset, iframes; a workbook Excel saved as a
     web page lists its sheets' pages) is read as its frame pages in order, which `frames` reads (None: none can be
-    read, as of a page given without the folder it was saved with)."""
-    charset = None
-    if is_web_archive(data):
-        data, charset = main_page(data, limits)
+    read, as of a page given without the folder it was saved with; a web archive reads them from itself)."""
+    charset, archived = None, is_web_archive(data)
+    if archived:
+        data, charset, frames = main_page(data, limits)  # its frames' pages are in the archive
     root = _parse(data, charset)
     if root is None:
         raise ReadError("网页中没有可读取的内容。请确认保存的是年报正文页面（而不是空白页或跳转页）。", "corrupt")
@@ -164,21 +164,24 @@ def read_html(data: bytes, limits: Limits, frames: FramePage | None = None) -> W
     if not walker.asm.looks_like_a_report() and (sources := _frame_sources(root)):
         pages = [page for src in sources[:MAX_FRAMES] if frames and (page := frames(src)) is not None]
         if not pages:
-            raise ReadError(_frames_missing(sources[0]), "not_report")
+            raise ReadError(_frames_missing(sources[0], archived), "not_report")
         walker = _Walker(Assembler("html", limits), limits)
-        roots = [_walk_page(framed, walker) for page in pages if (framed := _parse(page)) is not None]
+        roots = [_walk_page(framed, walker) for page in pages if (framed := _parse(*page)) is not None]
     pictured = walker.asm.refusal("网页") if walker.asm.pictures_only() else None
     if pictured or not walker.asm.looks_like_a_report():
         raise _not_a_report(roots, pictured)
     return walker.asm.grid()
 
 
-def _frames_missing(src: str) -> str:
-    """What to do with a page whose frames were not saved with it (`src`: its first frame's)."""
+def _frames_missing(src: str, archived: bool) -> str:
+    """What to do with a page whose frames were not saved with it (`src`: its first frame's; `archived`: the page is
+    a web archive's, which holds the frames' pages it saved)."""
+    where = "网页存档中没有该页面" if archived else "该页面没有一起提供"
+    folder = "" if archived else "请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；或"
     return (
         f"网页中没有年报的表格和章节，但它含有框架（frame/iframe），年报正文可能在框架页面「{unquote(src)[:80]}」中，"
-        "而该页面没有一起提供。请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；"
-        "或在浏览器中打开框架中的年报正文（右键框架，选择“在新标签页中打开”），另存为网页后再校验，或下载年报的 PDF、Word 版本。"
+        f"而{where}。{folder}在浏览器中打开框架中的年报正文（右键框架，选择“在新标签页中打开”），另存为网页后再校验，"
+        "或下载年报的 PDF、Word 版本。"
     )
 
 

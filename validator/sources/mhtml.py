@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
+from validator.sources.saved_page import FramePage
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -22,10 +23,12 @@ SAVE_AS_PAGE = "请在浏览器中打开年报网页，“另存为”网页（.
 
 
 class Page(NamedTuple):
-    """The page an archive holds: its bytes as saved, and the charset its part declares (None: the page says)."""
+    """The page an archive holds: its bytes as saved, the charset its part declares (None: the page says), and the
+    archive's other pages, by the src of a frame showing one."""
 
     html: bytes
     charset: str | None
+    frames: FramePage
 
 
 def is_web_archive(data: bytes) -> bool:
@@ -75,7 +78,30 @@ def main_page(data: bytes, limits: Limits, what: str = WHAT, advice: str = SAVE_
     html = html if isinstance(html, bytes) else b""
     if len(html) > limits.file_bytes:
         raise over_limit(limits, "file_bytes", f"{what}中的网页（解码后）")
-    return Page(html, page.get_content_charset())
+    return Page(html, page.get_content_charset(), _frames(pages, page, limits))
+
+
+def _frames(pages: list[Message], page: Message, limits: Limits) -> FramePage:
+    """Reads the archive's pages other than `page` by a frame's src: "cid:…" naming its Content-ID (Chrome saves a
+    frame's page so), else its address, relative to the page's, naming its Content-Location."""
+    from urllib.parse import urljoin
+
+    others = [p for p in pages if p is not page]
+    by_id = {(p.get("Content-ID") or "").strip().strip("<>"): p for p in others}
+    by_location = {(p.get("Content-Location") or "").strip(): p for p in others}
+    base = (page.get("Content-Location") or "").strip()
+
+    def read(src: str) -> tuple[bytes, str | None] | None:
+        if src.lower().startswith("cid:"):
+            part = by_id.get(src[4:].strip().strip("<>"))
+        else:
+            part = by_location.get(urljoin(base, src))
+        html = part.get_payload(decode=True) if part is not None else None
+        if not isinstance(html, bytes) or len(html) > limits.file_bytes:
+            return None
+        return html, part.get_content_charset()
+
+    return read
 
 
 def _named(message: Message, pages: list[Message]) -> Message | None:

@@ -21,7 +21,8 @@ PAGE_SUFFIXES = (".htm", ".html", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml")
 _FOLDER = re.compile(r"(?P<stem>.+)(?:_files|\.files)", re.IGNORECASE)  # the folder a page is saved with
 MAX_FRAMES = 30  # frame pages read for one page (Excel saves a page per sheet; a site shows a few frames)
 
-FramePage = Callable[[str], bytes | None]  # a frame's src → the bytes of its page, None when it cannot be read
+# A frame's src → its page's bytes and the charset declared for them (None: the page says), None when it cannot be read
+FramePage = Callable[[str], tuple[bytes, str | None] | None]
 
 
 def saved_pages(paths: Iterable[PurePath]) -> dict[PurePath, str]:
@@ -66,7 +67,7 @@ def frame_pages(page: Path, limits: Limits) -> FramePage:
             target = (page.parent / relative).resolve()
             if not any(target.is_relative_to(folder.resolve()) for folder in saved):
                 return None
-            return read_regular(target, limits)
+            return read_regular(target, limits), None
         except (ReadError, OSError):  # missing, not a file, too large: the page says its frames are missing
             return None
 

@@ -68,6 +68,8 @@ def _expected(raw: object, kind: str, value: str) -> float:
         return 0.0
     if value == "未知":
         return math.nan
+    if value == "标记前的数字":  # before NFKC, which makes a circled or superscript mark a digit
+        return float(re.match(r"\d+(\.\d+)?", str(raw))[0])
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if value == "对应数字":
         return float(text.lstrip("'").replace(",", "").replace(" ", ""))

@@ -9,6 +9,8 @@ Semantics (documented for users in docs/values.md):
 - digits split by a space otherwise ("5 6", "12 34": two cells run together, or a stray space) → TY07, value unknown,
   never the digits run together;
 - a number with a unit ("12件", "3.5万元", "251000元" in a 万元 cell) → TY04, the converted number is used;
+- a number followed by a footnote mark ("3①", "54*", "12¹", "7[1]": a note printed under the table) → TY04, the number
+  is used; never the mark read as more digits (NFKC makes "①" and "¹" the digit 1: "3①" is not 31);
 - anything else (dates, percentages, booleans, other words, #REF!, formulas never calculated) → TY07/TY08/TY09,
   value unknown: equations that need it are not checked.
 - in a signed count (2019 表二「本年增/减」), "减4" / "增加3" → TY04, counts as -4 / 3.
@@ -38,6 +40,12 @@ _WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条
 _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
 # Digits with spaces between them ("5 6", "1 234", thin and no-break spaces are spaces after NFKC), and the one way
 # such digits are a number: thousands grouped by single spaces, as some typesetting prints them.
+# A footnote mark typed after a number, before NFKC turns a circled or superscript digit into a digit: circled and
+# bracketed numbers (①, ⑴, ⒈), superscript digits, asterisks and the like, a number in square brackets ("[1]").
+_NOTE_MARK = re.compile(
+    r"^(?P<number>.*?[0-9０-９])\s*(?P<mark>[\u2460-\u249b\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,2}|[*＊※†‡]{1,3}"
+    r"|[\[［〔【][0-9０-９]{1,2}[\]］〕】])$"
+)
 _SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
 _SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:\s\d{3})+")
 _APOSTROPHES = ("'", "‘", "’")
@@ -57,6 +65,15 @@ class Parsed:
 def _text_number(text: str, kind: str) -> Parsed:
     """Interpret text found in a numeric cell."""
     seen = visible(text)
+    marked = _NOTE_MARK.match(seen.strip())
+    if marked and (number := _text_number(marked["number"], kind)).rule in (None, "TY03"):
+        value = number.value
+        return Parsed(
+            value,
+            "TY04",
+            f"填了「{seen.strip()}」，数字后带有注释标记「{marked['mark']}」。请只填数字 {fmt(value)}，注释写在表格下方或正文中；"
+            f"已按 {fmt(value)} 校验。",
+        )
     spaced = unicodedata.normalize("NFKC", seen)
     norm = re.sub(r"\s+", "", spaced)
     shown = seen.strip()

@@ -1,0 +1,73 @@
+"""Published reports whose tables deviate from the official layout the way agencies type them: a footnote mark after
+a number (typed, or printed raised as HTML's <sup> and Word's superscript), row labels numbered otherwise or without
+their bracketed explanation ("7.总计", "（二）部分公开"), and, in a PDF, a row with an unnumbered label cut by a page
+break. Each reads as the numbers put in, never as other numbers (541 for 54 and a raised 1) that fail the equations."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import documents
+import pdfplumber
+import pytest
+from builders import published
+from packages import edit_part, repack
+from test_import import SOFFICE, _findings
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.check.values import parse_number
+from validator.engine import read_located
+from validator.sources.xlsx import load
+
+NEW_TOTAL = (4, 10)  # 表三's cell of 「一、本年新收政府信息公开申请数量」「总计」 in the published table
+CARRIED_NATURAL = (28, 4)  # 「四、结转下年度继续办理」「自然人」
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, list]:
+    """The balanced report on one sheet, and its parts as published."""
+    root = tmp_path_factory.mktemp("variants")
+    xlsx = published(root / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None})
+    return xlsx, documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _with_t3(parts: list, cells: dict[tuple[int, int], str]) -> list:
+    """The parts with cells of 表三 written otherwise."""
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    changed = documents.Tbl(t3.cells | cells, t3.merges, t3.rows, t3.cols, t3.covered)
+    return [*parts[:at], changed, *parts[at + 1 :]]
+
+
+def _page(parts: list, path: Path, marks: dict[str, str] | None = None) -> Path:
+    """The parts as a web page, each key of `marks` in it written as its value (markup)."""
+    page = documents.clean_html(parts).decode()
+    for placeholder, markup in (marks or {}).items():
+        page = page.replace(placeholder, markup)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _value(path: Path, key: str) -> float:
+    _, located = read_located(path)
+    return parse_number(located.cells[key].raw, "count").value
+
+
+@pytest.mark.parametrize("mark", ["①", "¹", "*", "※", "[1]"])
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_footnote_mark_typed_after_a_number_is_no_digit_of_it(report, tmp_path: Path, mark: str, fmt: str) -> None:
+    """「54①」「3¹」: NFKC makes a circled or superscript digit a digit, but the number is 54 and 3 (TY04 asks for the
+    number alone), never 541 and 31 failing every equation they are in; an asterisk is a mark too, not a word."""
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    marked = _with_t3(parts, {cell: t3.cells[cell] + mark for cell in (NEW_TOTAL, CARRIED_NATURAL)})
+    path = _page(marked, tmp_path / "marked.html") if fmt == "html" else documents.docx(marked, tmp_path / "m.docx")
+    (checked,) = check_paths([path])
+    noted = [f for f in checked.findings if f.rule == "TY04"]
+    assert len(noted) == 2 and all(f"注释标记「{mark}」" in f.message for f in noted)
+    assert [f for f in _findings(path) if f[0] != "TY04"] == _findings(xlsx)
+    assert _value(path, "t3.new.total") == VALUES["t3.new.total"]
+    assert _value(path, "t3.carried_out.natural") == VALUES["t3.carried_out.natural"]

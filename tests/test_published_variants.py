@@ -71,3 +71,50 @@ def test_a_footnote_mark_typed_after_a_number_is_no_digit_of_it(report, tmp_path
     assert [f for f in _findings(path) if f[0] != "TY04"] == _findings(xlsx)
     assert _value(path, "t3.new.total") == VALUES["t3.new.total"]
     assert _value(path, "t3.carried_out.natural") == VALUES["t3.carried_out.natural"]
+
+
+# A footnote mark printed raised after 表三's 「总计」 of new applications, as pages write it.
+RAISED_ON_A_PAGE = {
+    "sup": "<sup>1</sup>",
+    "styled span": '<span style="vertical-align: super">※</span>',
+    "Word's footnote link": '<a href="#_ftn1" name="_ftnref1"><span class="MsoFootnoteReference">[1]</span></a>',
+}
+
+
+@pytest.mark.parametrize("how", RAISED_ON_A_PAGE)
+def test_a_raised_footnote_mark_on_a_page_is_not_read(report, tmp_path: Path, how: str) -> None:
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    marked = _with_t3(parts, {NEW_TOTAL: t3.cells[NEW_TOTAL] + "\x01"})
+    page = _page([*marked, "注：[1] 含网上申请12件。"], tmp_path / "raised.html", {"\x01": RAISED_ON_A_PAGE[how]})
+    assert _findings(page) == _findings(xlsx)
+    assert _value(page, "t3.new.total") == VALUES["t3.new.total"]
+
+
+SUPERSCRIPT_STYLE = (
+    '<w:style w:type="character" w:styleId="NoteMark"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+)
+RAISED_IN_WORD = {
+    "run": '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>',
+    "character style": '<w:rPr><w:rStyle w:val="NoteMark"/></w:rPr>',
+}
+
+
+@pytest.mark.parametrize("how", RAISED_IN_WORD)
+def test_a_superscript_footnote_mark_in_word_is_not_read(report, tmp_path: Path, how: str) -> None:
+    """A mark typed after the number and raised (Word's 上标, by the run or by a character style): Word prints 54¹,
+    not 541; its PDF reads the same (the PDF reader drops raised marks)."""
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    plain = documents.docx(
+        _with_t3(parts, {NEW_TOTAL: t3.cells[NEW_TOTAL] + "\x01"}), tmp_path / "plain.docx", styles=SUPERSCRIPT_STYLE
+    )
+    raised = f'</w:t></w:r><w:r>{RAISED_IN_WORD[how]}<w:t xml:space="preserve">1'
+
+    def mark(xml: bytes) -> bytes:
+        assert xml.count(b"\x01") == 1
+        return xml.replace(b"\x01", raised.encode())
+
+    docx = repack(plain, tmp_path / "raised.docx", edit_part("word/document.xml", mark))
+    assert _findings(docx) == _findings(xlsx)
+    assert _value(docx, "t3.new.total") == VALUES["t3.new.total"]

@@ -30,6 +30,11 @@ _VALUE_LIKE = re.compile(
 )
 # A number with a note after it, as reports print some: "22（其中修订16件）", "55（含自然失效29件）".
 _NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条|宗|人次|万元|元)?\s*[（(][^（）()]*[）)]\s*")
+# A footnote mark printed raised after a number or a word (HTML's <sup>, Word's superscript): "1", "①", "*", "[1]",
+# "注1". Not part of what the cell says: "39" with a raised "1" is 39, not 391 (the PDF reader drops raised marks too).
+_NOTE_MARK = re.compile(
+    r"\s*[\[［〔【(（]?\s*(?:\d{1,2}|[\u2460-\u249b]|[*＊※†‡]{1,3}|注\s*\d{0,2})\s*[\]］〕】)）]?\s*"
+)
 # Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.
 _DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+\s*[/／-]\s*\d+\s*[/／-]\s*\d")
 # A section heading of a report ("一、总体情况", "三、收到和处理政府信息公开申请情况"…), however numbered; its words
@@ -85,6 +90,11 @@ def cell_value(text: str) -> object:
         number = float(stripped)
         return int(number) if number.is_integer() and "." not in stripped else number
     return text
+
+
+def is_note_mark(text: str) -> bool:
+    """Whether raised text (superscript) is a footnote mark, which is no part of the text it is printed after."""
+    return bool(text.strip()) and _NOTE_MARK.fullmatch(text) is not None
 
 
 def is_entry(value: object) -> bool:

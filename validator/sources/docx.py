@@ -24,7 +24,7 @@ import zipfile
 
 from validator.sources.document import CONTINUED, Assembler, Table
 from validator.sources.grid import ReadError, WorkbookGrid
-from validator.sources.hidden import remove_hidden
+from validator.sources.hidden import remove_hidden, remove_raised_marks
 from validator.sources.html import read_into
 from validator.sources.limits import Limits
 from validator.sources.mhtml import is_web_archive, main_page
@@ -76,6 +76,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     if found is None:
         raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
     remove_hidden(found, styles)
+    remove_raised_marks(found, styles)
     notes = _Notes(parts, linked, styles, numbering)
     _blocks(found, asm, numbering, chunks, notes)
     notes.read(asm)

@@ -4,12 +4,17 @@ text (w:vanish: on the run, or by its character style, its paragraph's style or 
 it. Inserted and moved-in text (w:ins, w:moveTo) stays: it is the text as it now reads.
 
 An old number typed over and hidden, or struck out and moved, would otherwise be read into the one shown ("3839").
+
+Also taken out: footnote marks printed raised (superscript, on the run or by its character style) after a number or
+a word ("39" and a raised "1"): Word shows them, but they are no part of the number, which would read as 391 (the PDF
+reader drops raised marks too). Word's own footnote references are notes, read where they are referred to.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
+from validator.sources.document import is_note_mark
 from validator.sources.wordml import STYLE_DEPTH, attr, child, local, val
 
 _GONE = frozenset({"del", "moveFrom"})  # wrappers of runs deleted or moved away
@@ -22,8 +27,15 @@ def _vanish(rpr) -> bool | None:
     return None if vanish is None else (attr(vanish, "val") or "").lower() not in _OFF
 
 
+def _superscript(rpr) -> bool | None:
+    """Whether run properties raise the text as superscript: True or False when they say, None when they leave it to
+    the styles."""
+    align = val(rpr, "vertAlign") if rpr is not None else None
+    return None if align is None else align == "superscript"
+
+
 class _Styles:
-    """Which styles hide their text: a style's own w:vanish, else its w:basedOn's."""
+    """Which styles hide their text: a style's own w:vanish, else its w:basedOn's (and which raise it: w:vertAlign)."""
 
     def __init__(self, styles) -> None:
         self.styles: dict[str, object] = {}
@@ -41,11 +53,18 @@ class _Styles:
 
     def hides(self, style_id: str | None) -> bool | None:
         """Whether the style hides its text, None when neither it nor a style it is based on says."""
+        return self._says(style_id, _vanish)
+
+    def raises(self, style_id: str | None) -> bool | None:
+        """Whether the (character) style prints its text as superscript, None when no style in its chain says."""
+        return self._says(style_id, _superscript)
+
+    def _says(self, style_id: str | None, prop) -> bool | None:
         for _ in range(STYLE_DEPTH):
             style = self.styles.get(style_id) if style_id else None
             if style is None:
                 return None
-            said = _vanish(child(style, "rPr"))
+            said = prop(child(style, "rPr"))
             if said is not None:
                 return said
             style_id = val(style, "basedOn")
@@ -55,6 +74,20 @@ class _Styles:
 def remove_hidden(body, styles) -> None:
     """Take out of `body` (a w:body element) what Word does not show; `styles` is the styles part, or None."""
     _prune(body, _Styles(styles), None, set())
+
+
+def remove_raised_marks(body, styles) -> None:
+    """Take out of `body` the runs printed as superscript that hold a footnote mark only ("1", "①", "*", "[1]")."""
+    known = _Styles(styles)
+    for parent in list(body.iter()):
+        for run in [el for el in parent if local(el) == "r"]:
+            rpr = child(run, "rPr")
+            raised = _superscript(rpr)
+            if not (raised if raised is not None else known.raises(val(rpr, "rStyle"))):
+                continue
+            text = "".join(t.text or "" for t in run if local(t) == "t")
+            if is_note_mark(text) and not any(local(el) in ("footnoteReference", "endnoteReference") for el in run):
+                parent.remove(run)
 
 
 def _prune(el, styles: _Styles, paragraph_style: str | None, moving: set[str]) -> None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
-from validator.sources.document import Assembler, Table, repeated_header
+from validator.sources.document import Assembler, Table, is_note_mark, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
@@ -317,7 +317,7 @@ class _Walker:
         if depth > self.limits.xml_depth:
             raise over_limit(self.limits, "xml_depth", "网页的元素嵌套过深，")
         tag = _tag(el)
-        if tag in _SKIP or tag is None or _hidden(el):
+        if tag in _SKIP or tag is None or _hidden(el) or _raised_mark(el):
             return
         if tag == "table" and not el.xpath(".//table"):
             self.flush()
@@ -353,6 +353,18 @@ def _tag(el) -> str | None:
 def _hidden(el) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or el.get("hidden") is not None
+
+
+def _raised_mark(el) -> bool:
+    """A footnote mark printed raised after a number or word: <sup>, an inline style's vertical-align:super, or a link
+    to a footnote as Word's web pages write one (href="#_ftn1", "#_edn1"), holding only the mark ("1", "①", "[1]")."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    raised = (
+        _tag(el) == "sup"
+        or "vertical-align:super" in style
+        or (_tag(el) == "a" and (el.get("href") or "").startswith(("#_ftn", "#_edn")))
+    )
+    return raised and is_note_mark(el.text_content())
 
 
 def _rows(table) -> list:
@@ -437,7 +449,7 @@ def _cell_text(td, limits: Limits, depth: int) -> str:
         if level > limits.xml_depth:
             raise over_limit(limits, "xml_depth", "网页的元素嵌套过深，")
         tag = _tag(el)
-        if tag in _SKIP or tag is None or _hidden(el):
+        if tag in _SKIP or tag is None or _hidden(el) or _raised_mark(el):
             return
         if tag == "br" or tag in _BLOCK:
             parts.append("\n")

@@ -118,3 +118,28 @@ def test_a_superscript_footnote_mark_in_word_is_not_read(report, tmp_path: Path,
     docx = repack(plain, tmp_path / "raised.docx", edit_part("word/document.xml", mark))
     assert _findings(docx) == _findings(xlsx)
     assert _value(docx, "t3.new.total") == VALUES["t3.new.total"]
+
+
+# Row labels as reports write them: numbered otherwise or not at all, or without the official label's explanation.
+RELABELLED = {
+    "total numbered 1.": {"（七）总计": "7.总计"},
+    "total unnumbered": {"（七）总计": "总计"},
+    "partial without its explanation": {"（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开"},
+    "partial numbered 2.": {"（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "2.部分公开"},
+}
+
+
+@pytest.mark.parametrize("relabel", RELABELLED)
+@pytest.mark.parametrize("fmt", ["xlsx", "html"])
+def test_a_row_label_numbered_otherwise_or_shortened_is_that_row(tmp_path: Path, relabel: str, fmt: str) -> None:
+    """The label's words, numbered otherwise or without its bracketed explanation, are the row (ST04 asks for the
+    official label): not a missing （七）总计 (ST02) and an extra row (ST05) leaving 15 equations unchecked."""
+    names = RELABELLED[relabel]
+    xlsx = published(tmp_path / "relabelled.xlsx", {k: v for k, v in VALUES.items() if v is not None}, relabel=names)
+    path = xlsx if fmt == "xlsx" else _page(documents.segments(load(xlsx).grid.sheets[0]), tmp_path / "r.html")
+    (checked,) = check_paths([path])
+    assert [(f.rule, f.severity) for f in checked.findings if f.rule not in ("ST09", "TY03")] == [("ST04", "warning")]
+    ((official, written),) = names.items()
+    assert any(f"「{written}」与官方行标签「{official}」不一致" in f.message for f in checked.findings)
+    key = "t3.outcome_total.total" if "总计" in official else "t3.partial.total"
+    assert _value(path, key) == VALUES[key]

@@ -108,3 +108,20 @@ def same_group(text: str, label: str) -> bool:
 
 def fuzzy(text: str, label: str) -> float:
     return difflib.SequenceMatcher(None, text, normalize(label)).ratio()
+
+
+# A bracketed explanation at the end of a label: "（区分处理的，只计这一情形，不计其他情形）" after "部分公开".
+_REMARK_AT_END = re.compile(r"\([^()]*\)$")
+
+
+def _core(text: str) -> str:
+    """A normalised label's words: without its item number and the bracketed explanation at its end."""
+    body = text[len(item_number(text)) :]
+    return _REMARK_AT_END.sub("", body) or body
+
+
+def closeness(text: str, label: str) -> float:
+    """How close a normalised text is to a label: 1 when it says the label's words, only numbered otherwise or not at
+    all ("7.总计", "总计" for "（七）总计") or without the label's bracketed explanation ("（二）部分公开"); else `fuzzy`."""
+    core = _core(text)
+    return 1.0 if core and core == _core(normalize(label)) else fuzzy(text, label)

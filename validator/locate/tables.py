@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
-from validator.locate.matching import SheetIndex, fuzzy, groups_named, is_header, matches, same_group
+from validator.locate.matching import SheetIndex, closeness, fuzzy, groups_named, is_header, matches, same_group
 from validator.locate.orientation import Folded, rearranged
 from validator.locate.report import Located, LocatedReport, Stray, as_picture, as_text
 from validator.spec.model import Leaf, Table, Template
@@ -349,7 +349,7 @@ class TableLocator:
 
     def _adopt(self, leaf: Leaf, spare, found: dict[str, int], pos, axis: str) -> tuple[int, int] | None:
         """The closest text to a label not found, adopted with ST04; its cell, or None when none is close."""
-        scored = [(fuzzy(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
+        scored = [(closeness(t, leaf.label), r, c) for r, c, t in spare if (r, c) not in self.used]
         scored = [s for s in scored if s[0] >= FUZZY_MIN_RATIO]
         if not scored:
             return None

@@ -143,3 +143,46 @@ def test_a_row_label_numbered_otherwise_or_shortened_is_that_row(tmp_path: Path,
     assert any(f"「{written}」与官方行标签「{official}」不一致" in f.message for f in checked.findings)
     key = "t3.outcome_total.total" if "总计" in official else "t3.partial.total"
     assert _value(path, key) == VALUES[key]
+
+
+def _cut_tops(pdf_path: Path) -> list[list[str]]:
+    """The first row of each table on top of a page (after the first): a row the page break cut has no numbers."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return [
+            [(text or "").replace("\n", "") for text in t.extract()[0]]
+            for page in pdf.pages[1:]
+            for t in page.find_tables()
+            if t.bbox[1] < 80
+        ]
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_a_row_with_an_unnumbered_label_cut_by_a_pdf_page_is_one_row(report, tmp_path: Path) -> None:
+    """表三's sub-rows typed without their numbers ("属于国家秘密"), printed by LibreOffice with rows breaking across
+    pages: wherever the break falls, the upper part of a long label ("申请人无正当") holding the row's numbers and
+    its longer lower part ("理由逾期不补正、…") on top of the next page are one row, as they are in the Word file."""
+    _, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    unnumbered = _with_t3(parts, {k: re.sub(r"^\d\.", "", v) for k, v in t3.cells.items() if k[1] == 3})
+    docs = [
+        documents.docx(unnumbered[:1] + ["本机关认真贯彻条例。"] * lead + unnumbered[1:], tmp_path / f"l{lead}.docx")
+        for lead in range(0, 12, 2)
+    ]
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, docs)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    longer = 0
+    for docx in docs:
+        pdf_path = docx.with_suffix(".pdf")
+        for top in _cut_tops(pdf_path):
+            label = next((text for text in top if text), "")
+            longer += not any(text.isdigit() for text in top) and len(label) > 6
+        assert _t3_findings(pdf_path) == _t3_findings(docx), pdf_path.name
+        assert _value(pdf_path, "t3.other_no_correction.total") == VALUES["t3.other_no_correction.total"]
+    assert longer  # some page break cut a row's label early: its lower part is the longer one
+
+
+def _t3_findings(path: Path) -> list[str]:
+    """What is said of 表三, without where (a page, a paragraph): its labels (ST04), extra rows (ST05), equations."""
+    (checked,) = check_paths([path])
+    return sorted(f.message.split("（原文位置")[0] for f in checked.findings if f.message.startswith("表三"))

@@ -715,9 +715,11 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     continue those above one for one (the same columns, none merged down from the repeated header), one part holds
     the row's numbers and the other none, and the row's label was cut: its lower part goes on without an item number
     and either its upper part begins with one ("7.属于行" + "政执法案卷": every row of 表三 is numbered) or the lower
-    part is the shorter ("行政强" + "制"). A row of its own at the top of the page, even with blank numbers, begins
-    with its item number or, unnumbered (表二's "行政强制" after "行政处罚"), is no shorter than the row above. Nor
-    is a row whose numbers stand under labels (a header row ended the page: "本年制发件数" over "0")."""
+    part is the shorter ("行政强" + "制") or the upper part's last line is full (the label runs to the cell's edge
+    and goes on: "行政事" + "业性收费", an unnumbered "申请人无正当" + "理由逾期不补正…"). A row of its own at the top
+    of the page, even with blank numbers, begins with its item number or, unnumbered (表二's "行政强制" after
+    "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
+    numbers stand under labels (a header row ended the page: "本年制发件数" over "0")."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
@@ -726,13 +728,13 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     if any(a and not is_entry(cell_value(a)) and b and is_entry(cell_value(b)) for a, b in zip(upper, lower)):
         return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
-    labels = [(a, b) for a, b in zip(upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
+    labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
     if not labels:
         return False
     if entries[0] == entries[1]:
         return not entries[0] and _cut_header(first, more, above, below)
-    head, tail = labels[-1]  # the row's own label: the last text cell
-    return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head))
+    cell, head, tail = labels[-1]  # the row's own label: the last text cell
+    return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head) or cell[:2] in first.full)
 
 
 def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:

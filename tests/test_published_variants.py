@@ -186,3 +186,36 @@ def _t3_findings(path: Path) -> list[str]:
     """What is said of 表三, without where (a page, a paragraph): its labels (ST04), extra rows (ST05), equations."""
     (checked,) = check_paths([path])
     return sorted(f.message.split("（原文位置")[0] for f in checked.findings if f.message.startswith("表三"))
+
+
+def _one_label_column(t3: documents.Tbl) -> documents.Tbl:
+    """表三 with its row labels in one column (each row its own label only) and 「申请人情况」 in the corner over it,
+    merged down beside the two header rows, 「法人或其他组织」 over its five columns."""
+    header = {(1, 1): "申请人情况", (1, 2): "自然人", (1, 3): "法人或其他组织", (1, 8): "总计"}
+    header |= {(2, c - 2): t3.cells[(3, c)] for c in range(5, 10)}
+    cells, row = dict(header), 2
+    for r in range(4, t3.rows + 1):
+        row += 1
+        cells[(row, 1)] = next(t3.cells[(r, c)] for c in (3, 2, 1) if t3.cells.get((r, c)))
+        cells |= {(row, c - 2): t3.cells[(r, c)] for c in range(4, 11) if (r, c) in t3.cells}
+    merges = [(1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 1, 7), (1, 8, 2, 8)]
+    table = documents.Tbl(cells, merges, row, 8)
+    table.covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)} - {
+        m[:2] for m in merges
+    }
+    return table
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_group_label_in_the_table_s_corner_is_beside_the_headers_not_over_them(
+    report, tmp_path: Path, fmt: str
+) -> None:
+    """「申请人情况」 written in 表三's corner over its one column of row labels (instead of the note on the equations),
+    merged down beside the header rows: it is over none of the applicants' columns, which are read under
+    「法人或其他组织」 as printed, not reported missing (ST03) and extra (ST05)."""
+    xlsx, parts = report
+    at = documents.section_table(parts, "三")
+    flat = [*parts[:at], _one_label_column(parts[at]), *parts[at + 1 :]]
+    path = _page(flat, tmp_path / "flat.html") if fmt == "html" else documents.docx(flat, tmp_path / "flat.docx")
+    assert _findings(path) == _findings(xlsx)
+    assert _value(path, "t3.new.business") == VALUES["t3.new.business"]

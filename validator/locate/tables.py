@@ -284,8 +284,15 @@ class TableLocator:
         return top
 
     def _under_path(self, leaf: Leaf, row: int, col: int, window: list[tuple[int, int, str]]) -> bool:
+        """Whether a header cell stands under the column's group labels printed above it. A group label merged down
+        to the header's row or below stands beside it (「申请人情况」 in the table's corner, over the row labels), not
+        over it."""
         for label in leaf.path:
-            groups = [(r, c) for r, c, t in window if is_header(t, label) and r < row]
+            groups = [
+                (r, c)
+                for r, c, t in window
+                if is_header(t, label) and r < row and self.index.merge_of.get((r, c), (r, c, r, c))[2] < row
+            ]
             if groups and not any(lo <= col <= hi for lo, hi in (self.index.span(r, c) for r, c in groups)):
                 return False
         return True

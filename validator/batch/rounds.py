@@ -72,9 +72,14 @@ def previous_round(since: Path, out: Path) -> Earlier:
         )
     docs = [d | {SUBMITTED_IN: str(since)} for d in read_jsonl(path)]
     if not docs and path.name != RESULTS:
+        elsewhere = (  # a 汇总.xlsx the office saved away from its results
+            f"处理意见填写在另存到其他位置的汇总表中的，请用 --since 上一轮的结果目录 --decisions {path}。"
+            if path.suffix.lower() in (".xlsx", ".xlsm")
+            else ""
+        )
         raise NoPreviousRound(
             f"{path} 不是 nianbao batch 的结果文件（其中没有校验结果）。"
-            f"--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或其中的文件。"
+            f"--since 应为上一轮 nianbao batch 的结果目录（含 {RESULTS}）或其中的文件。{elsewhere}"
         )
     checked = [d for d in docs if d.get("status") == "checked"]
     earlier = list(read_jsonl(path.parent / EARLIER_ROUNDS))

@@ -95,14 +95,14 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
 
 
 def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ...]:
-    """Those the office typed into the previous round's 汇总.xlsx (beside --since's results.jsonl), then those of
+    """Those the office typed into the previous round's 汇总.xlsx (`_typed_summary`), then those of
     --decisions, then those it typed into the output folder's 汇总.xlsx, which this run rewrites: for the same finding,
     the later is the newer and wins (`apply_decisions` takes the last). Decisions that cannot be used stop the run,
     before anything is written, all of both files told at once."""
     typed: tuple[DecisionRecord, ...] = ()
     said, failed = [], []  # what to say of each file's decisions, and why those of a file cannot be used
     if settings.since:
-        last = (settings.since if settings.since.is_dir() else settings.since.parent) / outputs.SUMMARY
+        last = _typed_summary(settings.since)
         typed, why = _typed(last)
         said += [f"沿用上一轮 {last} 中已填写的 {len(typed)} 条处理意见。"] if typed else []
         failed += (
@@ -125,6 +125,14 @@ def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ..
     for line in said:
         console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line, as long as it is
     return typed + settings.decisions + here
+
+
+def _typed_summary(since: Path) -> Path:
+    """The 汇总.xlsx of the previous round the office typed its decisions into: the workbook --since names, whatever
+    its name (a copy saved beside the results, 汇总（已审核）.xlsx), else the 汇总.xlsx of the folder --since names."""
+    if since.is_file() and since.suffix.lower() in (".xlsx", ".xlsm"):
+        return since
+    return (since if since.is_dir() else since.parent) / outputs.SUMMARY
 
 
 def _typed(summary: Path) -> tuple[tuple[DecisionRecord, ...], str | None]:

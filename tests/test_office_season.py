@@ -1,0 +1,94 @@
+"""The supervising office's season of rounds, as it really goes: 汇总.xlsx saved under another name before --since
+names it, a round re-run into its results folder without --since or with another round's, --since pointed at a file
+of the results folder other than results.jsonl. Each test builds real workbooks and runs the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from batch_set import T3, agency
+from builders import build
+
+from validator.batch.store import read_jsonl
+from validator.cli import EXIT_FINDINGS, EXIT_USAGE, main
+
+E1 = {T3.cell_key("new", "natural"): 99}  # EQ01 and EQ03 on 表三!D5 (errors)
+EQ = {"EQ01", "EQ03"}
+
+
+def _batch(folder: Path, out: Path, *options: object) -> int:
+    return main(["batch", str(folder), "--out", str(out), "--jobs", "1", *map(str, options)])
+
+
+def _decide(summary: Path, decisions: dict[tuple[str, str], str]) -> int:
+    """The office types 处理意见 into 问题明细 for (agency, rule); returns how many rows."""
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["问题明细"]
+    col = {c.value: c.column for c in ws[1]}
+    typed = 0
+    for row in range(2, ws.max_row + 1):
+        value = decisions.get((ws.cell(row, col["机关名称"]).value, ws.cell(row, col["规则"]).value))
+        if value:
+            ws.cell(row, col["处理意见"]).value, typed = value, typed + 1
+    wb.save(summary)
+    return typed
+
+
+def _states(out: Path) -> dict[str, dict[str, str]]:
+    """Agency name → rule → state of its finding, from the results of `out`."""
+    return {
+        d["agency"]["agency_name"]: {f["rule"]: f["state"] for f in d["findings"]}
+        for d in read_jsonl(out / "results.jsonl")
+    }
+
+
+@pytest.fixture
+def season(tmp_path: Path) -> Path:
+    """Round 1 checked into 第1轮结果: 甲局 and 乙局 with an unbalanced 表三 (EQ01, EQ03), 丙局 clean; round 2's folder
+    holds the same three reports."""
+    r1, r2 = tmp_path / "第1轮", tmp_path / "第2轮"
+    r1.mkdir(), r2.mkdir()
+    reports = {
+        "甲局": agency("某县甲局", "11330521MB0000201", **E1),
+        "乙局": agency("某县乙局", "11330521MB0000202", **E1),
+        "丙局": agency("某县丙局", "11330521MB0000203"),
+    }
+    for file, values in reports.items():
+        build(r1 / f"{file}.xlsx", values)
+        build(r2 / f"{file}.xlsx", values)
+    assert _batch(r1, tmp_path / "第1轮结果") == EXIT_FINDINGS
+    return tmp_path
+
+
+def test_since_naming_a_copy_of_the_summary_takes_the_decisions_typed_there(season: Path, capsys):
+    """The office typed its decisions into a copy it saved beside the results (汇总（已审核）.xlsx) and names that copy
+    with --since, as docs/rounds.md allows for 汇总.xlsx: its decisions are the ones carried, not the untouched
+    汇总.xlsx's."""
+    out1 = season / "第1轮结果"
+    reviewed = out1 / "汇总（已审核）.xlsx"
+    shutil.copy(out1 / "汇总.xlsx", reviewed)
+    assert _decide(reviewed, {("某县甲局", rule): "接受" for rule in EQ}) == 2
+    capsys.readouterr()
+    assert _batch(season / "第2轮", season / "第2轮结果", "--since", reviewed) == EXIT_FINDINGS
+    assert f"沿用上一轮 {reviewed} 中已填写的 2 条处理意见" in capsys.readouterr().err
+    states = _states(season / "第2轮结果")
+    assert states["某县甲局"] == dict.fromkeys(EQ, "accepted") and states["某县乙局"] == dict.fromkeys(EQ, "open")
+
+
+def test_since_naming_a_summary_saved_elsewhere_says_how_to_use_it(season: Path, capsys):
+    """The decisions typed into a 汇总.xlsx saved away from the results (on the desktop): --since refuses it, saying to
+    name the results folder with --since and the summary with --decisions, and that command carries them."""
+    desk = season / "桌面" / "汇总.xlsx"
+    desk.parent.mkdir()
+    shutil.copy(season / "第1轮结果" / "汇总.xlsx", desk)
+    assert _decide(desk, {("某县甲局", rule): "接受" for rule in EQ}) == 2
+    capsys.readouterr()
+    assert _batch(season / "第2轮", season / "第2轮结果", "--since", desk) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert f"请用 --since 上一轮的结果目录 --decisions {desk}" in said
+    assert not (season / "第2轮结果").exists()
+    assert _batch(season / "第2轮", season / "第2轮结果", "--since", season / "第1轮结果", "--decisions", desk) == 1
+    assert _states(season / "第2轮结果")["某县甲局"] == dict.fromkeys(EQ, "accepted")

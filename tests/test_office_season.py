@@ -92,3 +92,47 @@ def test_since_naming_a_summary_saved_elsewhere_says_how_to_use_it(season: Path,
     assert not (season / "第2轮结果").exists()
     assert _batch(season / "第2轮", season / "第2轮结果", "--since", season / "第1轮结果", "--decisions", desk) == 1
     assert _states(season / "第2轮结果")["某县甲局"] == dict.fromkeys(EQ, "accepted")
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+
+def test_a_round_rerun_without_since_says_what_it_dropped_and_how_to_bring_it_back(season: Path, capsys):
+    """Round 2 re-run into its results folder with round 1's command (no --since): it runs, as before, but says that
+    the comparison and the agency absent (丙局, in earlier_rounds.jsonl) are dropped, and the command that brings
+    them back; that command does."""
+    out1, out2 = season / "第1轮结果", season / "第2轮结果"
+    (season / "第2轮" / "丙局.xlsx").unlink()  # absent in round 2: carried in earlier_rounds.jsonl
+    assert _batch(season / "第2轮", out2, "--since", out1) == EXIT_FINDINGS
+    carried = (out2 / "earlier_rounds.jsonl").read_bytes()
+    capsys.readouterr()
+    assert _batch(season / "第2轮", out2) == EXIT_FINDINGS
+    said = capsys.readouterr().err
+    assert f"结果目录 {out2} 中原是逐轮校验的结果" in said and f"请加上 --since {out1} 重新运行" in said
+    assert not (out2 / "earlier_rounds.jsonl").exists()
+    assert _batch(season / "第2轮", out2, "--since", out1) == EXIT_FINDINGS
+    assert "原是逐轮校验的结果" not in capsys.readouterr().err
+    assert (out2 / "earlier_rounds.jsonl").read_bytes() == carried
+
+
+def test_a_round_rerun_with_another_since_is_refused(season: Path, capsys):
+    """The office accepted 甲局's errors in round 1 and sent them back in round 2. Round 3 run first with --since
+    pointing at round 1's results by mistake, then again into the same folder with round 2's: the decisions carried
+    into that folder's 汇总.xlsx from round 1 would win over round 2's; refused, and run into a new folder round 2's
+    decisions hold. The same round named by its 汇总.xlsx is the same --since."""
+    out1, out2, out3 = (season / f"第{n}轮结果" for n in (1, 2, 3))
+    _decide(out1 / "汇总.xlsx", {("某县甲局", rule): "接受" for rule in EQ})
+    assert _batch(season / "第2轮", out2, "--since", out1) == EXIT_FINDINGS
+    _decide(out2 / "汇总.xlsx", {("某县甲局", rule): "退回" for rule in EQ})
+    assert _batch(season / "第2轮", out3, "--since", out1) == EXIT_FINDINGS  # the wrong round
+    assert _states(out3)["某县甲局"] == dict.fromkeys(EQ, "accepted")
+    before = _outputs(out3)
+    capsys.readouterr()
+    assert _batch(season / "第2轮", out3, "--since", out2) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert f"结果目录 {out3} 中的结果上次是与 {out1} 比较的，本次 --since 为 {out2}" in said
+    assert _outputs(out3) == before
+    assert _batch(season / "第2轮", out3, "--since", out1 / "汇总.xlsx") == EXIT_FINDINGS  # round 1 again
+    assert _batch(season / "第2轮", season / "第3轮结果-重", "--since", out2) == EXIT_FINDINGS
+    assert _states(season / "第3轮结果-重")["某县甲局"] == dict.fromkeys(EQ, "open")

@@ -91,6 +91,33 @@ def previous_round(since: Path, out: Path) -> Earlier:
     return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
 
 
+def same_rounds(out: Path, since: Path | None) -> str:
+    """Refuse a run into `out` whose results there compared rounds with another --since than this run's: the
+    decisions in out's 汇总.xlsx, carried from the round they were compared with, would be carried into this round
+    over the newer ones of `since`. A run given the same round (its folder, results.jsonl or 汇总.xlsx) goes on, as
+    one whose earlier --since is not found from here (moved, or relative to another folder). A run without --since
+    goes on too, dropping what the earlier one carried (a run with --since again brings it back): returned is what to
+    tell the office then (Chinese), else ""."""
+    if not (out / EARLIER_ROUNDS).is_file():  # written by every run with --since, removed by one without
+        return ""
+    last = next((d["round"].get("since") for d in read_jsonl(out / RESULTS) if isinstance(d.get("round"), dict)), None)
+    if since is None:
+        again = f"--since {last}" if last else "上次运行的 --since"
+        return (
+            f"注意：结果目录 {out} 中原是逐轮校验的结果（上次运行指定了 --since），本次没有指定 --since，"
+            f"重新生成的结果不再与上一轮比较：没有「本轮变化」，不沿用此前的单位说明，也不再带上此前各轮未报送的单位（{EARLIER_ROUNDS}），"
+            f"下一轮 --since 本目录时这些单位会被当作新单位。如是漏写了 --since，请加上 {again} 重新运行。"
+        )
+    if last and _results_of(Path(last)).is_file():
+        if _results_of(Path(last)).parent.resolve() != _results_of(since).parent.resolve():
+            raise NoPreviousRound(
+                f"结果目录 {out} 中的结果上次是与 {last} 比较的，本次 --since 为 {since}。该目录的汇总.xlsx 中有从 {last} "
+                f"沿用来的处理意见，重新运行时会沿用，并取代 {since} 中对同一问题作出的处理意见。"
+                f"请另指定一个结果目录（--out），或先把 {out} 移到别处后重新运行。"
+            )
+    return ""
+
+
 def _results_of(since: Path) -> Path:
     """The results file --since names: in the folder given, the file given, or the results.jsonl beside a file of
     that folder that holds none (its 汇总.xlsx, the file the office has just typed its decisions into)."""

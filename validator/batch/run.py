@@ -26,6 +26,7 @@ from validator.batch.rounds import (
     compare_rounds,
     concerning,
     previous_round,
+    same_rounds,
 )
 from validator.batch.store import PROGRESS, ProgressFile, earlier_results, read_jsonl
 from validator.batch.work import COPIES_FOLDER, Options, collection_paused, is_copy_of
@@ -61,6 +62,8 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     start = time.monotonic()
     require([*inputs, *settings.previous])  # a mistyped path stops before any work, as a wrong --since does
     before = previous_round(settings.since, settings.out) if settings.since else None
+    if dropped := same_rounds(settings.out, settings.since):  # refused before anything is written
+        console.print(dropped, markup=False, highlight=False, soft_wrap=True)
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
     settings = replace(settings, decisions=carried + _decisions(settings, console))  # the newest last: it wins
     earlier_docs = before.docs if before else []

@@ -136,3 +136,16 @@ def test_a_round_rerun_with_another_since_is_refused(season: Path, capsys):
     assert _batch(season / "第2轮", out3, "--since", out1 / "汇总.xlsx") == EXIT_FINDINGS  # round 1 again
     assert _batch(season / "第2轮", season / "第3轮结果-重", "--since", out2) == EXIT_FINDINGS
     assert _states(season / "第3轮结果-重")["某县甲局"] == dict.fromkeys(EQ, "open")
+
+
+def test_since_naming_earlier_rounds_jsonl_is_its_folder(season: Path):
+    """--since 第2轮结果/earlier_rounds.jsonl (the name says "earlier rounds"): it holds only the agencies round 2 did
+    not hear from, so taken alone every other agency would be new; it names its folder, as its 汇总.xlsx does."""
+    out1, out2, out3 = (season / f"第{n}轮结果" for n in (1, 2, 3))
+    shutil.move(season / "第2轮" / "丙局.xlsx", season / "丙局.xlsx")  # absent in round 2, back in round 3
+    assert _batch(season / "第2轮", out2, "--since", out1) == EXIT_FINDINGS
+    shutil.move(season / "丙局.xlsx", season / "第2轮" / "丙局.xlsx")
+    assert _batch(season / "第2轮", out3, "--since", out2 / "earlier_rounds.jsonl") == EXIT_FINDINGS
+    docs = {d["agency"]["agency_name"]: d["round"] for d in read_jsonl(out3 / "results.jsonl")}
+    assert docs["某县甲局"]["previous"] == "第2轮/甲局.xlsx" and docs["某县甲局"]["open"]
+    assert docs["某县丙局"]["previous"] == "第1轮/丙局.xlsx" and docs["某县丙局"]["previous_round"] == str(out1)

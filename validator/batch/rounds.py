@@ -120,10 +120,13 @@ def same_rounds(out: Path, since: Path | None) -> str:
 
 def _results_of(since: Path) -> Path:
     """The results file --since names: in the folder given, the file given, or the results.jsonl beside a file of
-    that folder that holds none (its 汇总.xlsx, the file the office has just typed its decisions into)."""
+    that folder that holds none (its 汇总.xlsx, the file the office has just typed its decisions into) or beside its
+    EARLIER_ROUNDS (only the agencies that round did not hear from: the results beside are read with them)."""
     if since.is_dir():
         return since / RESULTS
     beside = since.parent / RESULTS
+    if since.name == EARLIER_ROUNDS and beside.is_file():  # by its name, what --since is for: but only a part of it
+        return beside
     if since.is_file() and beside.is_file() and next(read_jsonl(since), None) is None:
         return beside
     return since

@@ -13,7 +13,7 @@ from batch_set import T3, agency
 from builders import build
 
 from validator.batch.store import read_jsonl
-from validator.cli import EXIT_FINDINGS, EXIT_USAGE, main
+from validator.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
 
 E1 = {T3.cell_key("new", "natural"): 99}  # EQ01 and EQ03 on 表三!D5 (errors)
 EQ = {"EQ01", "EQ03"}
@@ -149,3 +149,30 @@ def test_since_naming_earlier_rounds_jsonl_is_its_folder(season: Path):
     docs = {d["agency"]["agency_name"]: d["round"] for d in read_jsonl(out3 / "results.jsonl")}
     assert docs["某县甲局"]["previous"] == "第2轮/甲局.xlsx" and docs["某县甲局"]["open"]
     assert docs["某县丙局"]["previous"] == "第1轮/丙局.xlsx" and docs["某县丙局"]["previous_round"] == str(out1)
+
+
+def test_decisions_whose_rows_were_deleted_from_the_previous_summary_are_told(season: Path, capsys):
+    """Round 1's acceptances of both agencies' errors are carried into round 2's 汇总.xlsx; tidying it, the office
+    sorts 问题明细 and deletes 甲局's rows. Round 3 carries 乙局's acceptances and says that those on 甲局 are no
+    longer there and not carried, rather than letting its errors come back unexplained."""
+    out1, out2, out3 = (season / f"第{n}轮结果" for n in (1, 2, 3))
+    assert _decide(out1 / "汇总.xlsx", {(a, rule): "接受" for a in ("某县甲局", "某县乙局") for rule in EQ}) == 4
+    assert _batch(season / "第2轮", out2, "--since", out1) == EXIT_OK
+    wb = openpyxl.load_workbook(out2 / "汇总.xlsx")
+    ws = wb["问题明细"]
+    rows = sorted((r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] != "某县甲局"), key=str, reverse=True)
+    ws.delete_rows(2, ws.max_row)
+    for row in rows:
+        ws.append(row)
+    wb.save(out2 / "汇总.xlsx")
+    capsys.readouterr()
+    assert _batch(season / "第2轮", out3, "--since", out2) == EXIT_FINDINGS
+    said = capsys.readouterr().err
+    assert "沿用上一轮" in said and "已填写的 2 条处理意见" in said
+    assert "注意：上一轮的结果中对 某县甲局 EQ01（表三!D5）、某县甲局 EQ03（表三!D5） 作出的处理意见" in said
+    assert "已没有（该行已删除，或处理意见已清空），本轮不再沿用" in said
+    states = _states(out3)
+    assert states["某县甲局"] == dict.fromkeys(EQ, "open") and states["某县乙局"] == dict.fromkeys(EQ, "accepted")
+    capsys.readouterr()
+    assert _batch(season / "第2轮", out3, "--since", out2) == EXIT_FINDINGS  # the same round again: told again
+    assert "某县甲局 EQ01（表三!D5）" in capsys.readouterr().err

@@ -91,6 +91,29 @@ def previous_round(since: Path, out: Path) -> Earlier:
     return Earlier(docs + carried, tuple(records_from_rows(rows, str(path.parent / EARLIER_ROUNDS))))
 
 
+def dropped_decisions(docs: Sequence[dict], since: str, typed: Sequence[DecisionRecord]) -> list[str]:
+    """The office's decisions on the findings of the previous round's results (those of `docs` submitted in `since`;
+    the ones carried from rounds before are not in its 汇总.xlsx) that none of `typed`, the decisions now in its
+    汇总.xlsx, is about: their rows deleted or their 处理意见 cleared since. Each named by agency, rule and place."""
+    ids, places = set(), set()
+    for r in typed:
+        for who in filter(None, (r.agency, r.credit_code)):
+            ids.add((who, r.id))
+            places.add((who, r.rule, r.key or r.cell))
+    out = []
+    for d in docs:
+        if d.get(SUBMITTED_IN) != since or d.get("status") != "checked":
+            continue
+        whos = [w for w in reversed(agency_keys(d)) if w]
+        for f in d["findings"]:
+            at = {f.get("key") or "", f.get("cell") or ""}
+            if f.get("decision") and not any(
+                (w, f["id"]) in ids or any((w, f["rule"], p) in places for p in at) for w in whos
+            ):
+                out.append(f"{display_name(d)} {f['rule']}（{f.get('cell') or '整个工作簿'}）")
+    return list(dict.fromkeys(out))
+
+
 def same_rounds(out: Path, since: Path | None) -> str:
     """Refuse a run into `out` whose results there compared rounds with another --since than this run's: the
     decisions in out's 汇总.xlsx, carried from the round they were compared with, would be carried into this round

@@ -25,6 +25,7 @@ from validator.batch.rounds import (
     carried_explanations,
     compare_rounds,
     concerning,
+    dropped_decisions,
     previous_round,
     same_rounds,
 )
@@ -65,7 +66,8 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     if dropped := same_rounds(settings.out, settings.since):  # refused before anything is written
         console.print(dropped, markup=False, highlight=False, soft_wrap=True)
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
-    settings = replace(settings, decisions=carried + _decisions(settings, console))  # the newest last: it wins
+    typed = _decisions(settings, console, before.docs if before else [])
+    settings = replace(settings, decisions=carried + typed)  # the newest last: it wins
     earlier_docs = before.docs if before else []
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
@@ -97,11 +99,12 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     return batch
 
 
-def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ...]:
+def _decisions(settings: Settings, console: Console, previous: Sequence[dict]) -> tuple[DecisionRecord, ...]:
     """Those the office typed into the previous round's 汇总.xlsx (`_typed_summary`), then those of
     --decisions, then those it typed into the output folder's 汇总.xlsx, which this run rewrites: for the same finding,
     the later is the newer and wins (`apply_decisions` takes the last). Decisions that cannot be used stop the run,
-    before anything is written, all of both files told at once."""
+    before anything is written, all of both files told at once. The decisions on the previous round's results
+    (`previous`) that its 汇总.xlsx no longer holds are told of: they are not carried."""
     typed: tuple[DecisionRecord, ...] = ()
     said, failed = [], []  # what to say of each file's decisions, and why those of a file cannot be used
     if settings.since:
@@ -125,6 +128,13 @@ def _decisions(settings: Settings, console: Console) -> tuple[DecisionRecord, ..
         )
     if failed:
         raise DecisionError("\n".join(failed))
+    if settings.since and (gone := dropped_decisions(previous, str(settings.since), typed + settings.decisions + here)):
+        named = "、".join(gone[:5]) + (f" 等 {len(gone)} 项" if len(gone) > 5 else "")
+        said.append(
+            f"注意：上一轮的结果中对 {named} 作出的处理意见，在 {last} 中已没有"
+            f"（{'该行已删除，或处理意见已清空' if last.is_file() else '该文件不存在'}），本轮不再沿用。"
+            "如是误删，请恢复后重新运行（也可以用 --decisions 另行指定处理意见文件）。"
+        )
     for line in said:
         console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line, as long as it is
     return typed + settings.decisions + here

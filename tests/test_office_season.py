@@ -11,30 +11,13 @@ import openpyxl
 import pytest
 from batch_set import T3, agency
 from builders import build
+from test_rounds_decisions_carried import _batch, _decide  # the office types 处理意见 as there
 
 from validator.batch.store import read_jsonl
-from validator.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
+from validator.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 E1 = {T3.cell_key("new", "natural"): 99}  # EQ01 and EQ03 on 表三!D5 (errors)
 EQ = {"EQ01", "EQ03"}
-
-
-def _batch(folder: Path, out: Path, *options: object) -> int:
-    return main(["batch", str(folder), "--out", str(out), "--jobs", "1", *map(str, options)])
-
-
-def _decide(summary: Path, decisions: dict[tuple[str, str], str]) -> int:
-    """The office types 处理意见 into 问题明细 for (agency, rule); returns how many rows."""
-    wb = openpyxl.load_workbook(summary)
-    ws = wb["问题明细"]
-    col = {c.value: c.column for c in ws[1]}
-    typed = 0
-    for row in range(2, ws.max_row + 1):
-        value = decisions.get((ws.cell(row, col["机关名称"]).value, ws.cell(row, col["规则"]).value))
-        if value:
-            ws.cell(row, col["处理意见"]).value, typed = value, typed + 1
-    wb.save(summary)
-    return typed
 
 
 def _states(out: Path) -> dict[str, dict[str, str]]:

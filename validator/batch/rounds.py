@@ -131,13 +131,13 @@ def same_rounds(out: Path, since: Path | None) -> str:
             f"重新生成的结果不再与上一轮比较：没有「本轮变化」，不沿用此前的单位说明，也不再带上此前各轮未报送的单位（{EARLIER_ROUNDS}），"
             f"下一轮 --since 本目录时这些单位会被当作新单位。如是漏写了 --since，请加上 {again} 重新运行。"
         )
-    if last and _results_of(Path(last)).is_file():
-        if _results_of(Path(last)).parent.resolve() != _results_of(since).parent.resolve():
-            raise NoPreviousRound(
-                f"结果目录 {out} 中的结果上次是与 {last} 比较的，本次 --since 为 {since}。该目录的汇总.xlsx 中有从 {last} "
-                f"沿用来的处理意见，重新运行时会沿用，并取代 {since} 中对同一问题作出的处理意见。"
-                f"请另指定一个结果目录（--out），或先把 {out} 移到别处后重新运行。"
-            )
+    earlier = _results_of(Path(last)) if last else None
+    if earlier and earlier.is_file() and earlier.parent.resolve() != _results_of(since).parent.resolve():
+        raise NoPreviousRound(
+            f"结果目录 {out} 中的结果上次是与 {last} 比较的，本次 --since 为 {since}。该目录的汇总.xlsx 中有从 {last} "
+            f"沿用来的处理意见，重新运行时会沿用，并取代 {since} 中对同一问题作出的处理意见。"
+            f"请另指定一个结果目录（--out），或先把 {out} 移到别处后重新运行。"
+        )
     return ""
 
 

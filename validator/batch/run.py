@@ -63,8 +63,8 @@ def run_batch(inputs: Sequence[str], settings: Settings, console: Console) -> Ba
     start = time.monotonic()
     require([*inputs, *settings.previous])  # a mistyped path stops before any work, as a wrong --since does
     before = previous_round(settings.since, settings.out) if settings.since else None
-    if dropped := same_rounds(settings.out, settings.since):  # refused before anything is written
-        console.print(dropped, markup=False, highlight=False, soft_wrap=True)
+    if notice := same_rounds(settings.out, settings.since):  # refused before anything is written
+        console.print(notice, markup=False, highlight=False, soft_wrap=True)
     carried = before.decisions if before else ()  # made in earlier rounds on agencies absent from the previous one
     typed = _decisions(settings, console, before.docs if before else [])
     settings = replace(settings, decisions=carried + typed)  # the newest last: it wins

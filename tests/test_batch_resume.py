@@ -53,12 +53,15 @@ def _reused_and_checked(stderr: str) -> tuple[int, int]:
     return (int(reused[1]) if reused else 0), checked
 
 
+NEW = 60  # files added for the second run: enough that the kill lands midway however late the test notices
+
+
 def test_killed_midway_then_resumed_without_rechecking(balanced_workbook: Path, tmp_path: Path):
     src, out = _submissions(tmp_path / "收到", balanced_workbook, 4), tmp_path / "结果"
     first = _batch(str(src), "--out", str(out), "--jobs", "1")
     assert first.wait(timeout=300) == 0, first.stderr.read()
     before = {name: (out / name).read_bytes() for name in ("results.jsonl", "results.csv", "汇总.xlsx", "report.html")}
-    _submissions(src, balanced_workbook, 24)  # 20 new files
+    _submissions(src, balanced_workbook, 4 + NEW)
     stopped = _batch(str(src), "--out", str(out), "--jobs", "1")
     _wait_for(lambda: _progress_lines(out) >= 1, stopped)
     stopped.send_signal(signal.SIGTERM)  # as a service manager or `kill` stops it: like Ctrl-C
@@ -71,15 +74,15 @@ def test_killed_midway_then_resumed_without_rechecking(balanced_workbook: Path, 
     os.killpg(killed.pid, signal.SIGKILL)  # the batch and its workers, with no chance to tidy up
     killed.wait(timeout=30)
     finished = _progress_lines(out)
-    assert 0 < finished < 20
+    assert 0 < finished < NEW
     # every output is still the complete one of the first run
     assert {name: (out / name).read_bytes() for name in before} == before
     openpyxl.load_workbook(out / "汇总.xlsx")
     resumed = _batch(str(src), "--out", str(out), "--jobs", "1")
     assert resumed.wait(timeout=300) == 0
-    assert _reused_and_checked(resumed.stderr.read()) == (4 + finished, 20 - finished)
+    assert _reused_and_checked(resumed.stderr.read()) == (4 + finished, NEW - finished)
     docs = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(docs) == 24 and all(d["status"] == "checked" for d in docs)
+    assert len(docs) == 4 + NEW and all(d["status"] == "checked" for d in docs)
     assert not (out / PROGRESS).exists()
 
 

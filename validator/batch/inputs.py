@@ -366,8 +366,10 @@ def _entries(out: Inputs, zf: zipfile.ZipFile, name: str) -> Iterator[tuple[zipf
             safe.append((info, PurePosixPath(*parts)))
     beside, pages = names_by_folder(inner for _, inner in safe), saved_pages(inner for _, inner in safe)
     for info, inner in safe:
-        word_xml = lambda info=info: is_word_xml(_entry_head(zf, info))  # noqa: E731
-        if reason := skip_reason(inner, beside[inner.parent], word_xml, saved_with(inner, pages)):
+        page = saved_with(inner, pages)
+        if reason := skip_reason(
+            inner, beside[inner.parent], lambda info=info: is_word_xml(_entry_head(zf, info)), page
+        ):
             original = copy_original(inner.name, beside[inner.parent])
             out.skipped.append(Skipped(PurePosixPath(name, inner).as_posix(), reason, original))
         else:

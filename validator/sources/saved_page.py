@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 from validator.sources.files import read_regular
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits
+from validator.sources.package import WEB_PAGE_SUFFIXES
 
-PAGE_SUFFIXES = (".htm", ".html", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml")
 _FOLDER = re.compile(r"(?P<stem>.+)(?:_files|\.files)", re.IGNORECASE)  # the folder a page is saved with
 MAX_FRAMES = 30  # frame pages read for one page (Excel saves a page per sheet; a site shows a few frames)
 
@@ -35,7 +35,7 @@ def saved_pages(paths: Iterable[PurePath]) -> dict[PurePath, str]:
     for folder in {parent for path in names for parent in (path, *path.parents)}:
         saved = _FOLDER.fullmatch(folder.name)
         beside = names.get(folder.parent, set()) if saved else set()
-        pages = [f"{saved['stem']}{suffix}" for suffix in PAGE_SUFFIXES] if saved else []
+        pages = [f"{saved['stem']}{suffix}" for suffix in WEB_PAGE_SUFFIXES] if saved else []
         if page := next((name for name in pages if name.casefold() in beside), None):
             folders[folder] = page
     return folders
@@ -58,7 +58,7 @@ def frame_pages(page: Path, limits: Limits) -> FramePage:
     each within the size limit. The pages are read, never run or fetched."""
     saved = [page.parent / f"{page.stem}{suffix}" for suffix in ("_files", ".files")]
 
-    def read(src: str) -> bytes | None:
+    def read(src: str) -> tuple[bytes, str | None] | None:
         parts = urlsplit(src.strip().replace("\\", "/"))
         relative = unquote(parts.path)
         if parts.scheme or parts.netloc or not relative or relative.startswith("/") or ".." in relative.split("/"):

@@ -170,3 +170,13 @@ def test_the_saved_folders_files_are_no_reports_of_their_own(parts: list, tmp_pa
     checked = sorted(file.relative_to(tmp_path).as_posix() for file, _ in workbook_paths([folder]))
     assert checked == sorted(reports)
     assert sorted(s.name for s in folder_skips([folder])) == sorted(n.removeprefix("报送/") for n in skipped)
+
+
+def test_the_frames_pages_together_are_within_one_files_size_limit(parts: list, tmp_path: Path, monkeypatch):
+    """Each frame's page under the limit, the two together over it: refused as one file past the limit would be
+    (a page could otherwise name thirty pages each just under it)."""
+    page = _framed(tmp_path, parts)
+    size = len((page.parent / "报告_files" / "article.html").read_bytes())
+    monkeypatch.setenv("NIANBAO_LIMIT_FILE_BYTES", str(size + len(AD.encode()) // 2))
+    [report] = check_paths([page])
+    assert report.status == "unreadable" and "网页框架中的各页面合计超过" in report.error

@@ -162,15 +162,26 @@ def read_html(data: bytes, limits: Limits, frames: FramePage | None = None) -> W
     walker = _Walker(Assembler("html", limits), limits)
     roots = [_walk_page(root, walker)]
     if not walker.asm.looks_like_a_report() and (sources := _frame_sources(root)):
-        pages = [page for src in sources[:MAX_FRAMES] if frames and (page := frames(src)) is not None]
-        if not pages:
-            raise ReadError(_frames_missing(sources[0], archived), "not_report")
-        walker = _Walker(Assembler("html", limits), limits)
-        roots = [_walk_page(framed, walker) for page in pages if (framed := _parse(*page)) is not None]
+        walker, roots = _read_frames(sources, frames, limits, archived)
     pictured = walker.asm.refusal("网页") if walker.asm.pictures_only() else None
     if pictured or not walker.asm.looks_like_a_report():
         raise _not_a_report(roots, pictured)
     return walker.asm.grid()
+
+
+def _read_frames(sources: list[str], frames: FramePage | None, limits: Limits, archived: bool) -> tuple[_Walker, list]:
+    """The pages of a page's frames (`sources`, read by `frames`) into a document of their own, one at a time and
+    together within the size limit of one file; what was read of each. A ReadError when none can be read."""
+    walker, roots, total = _Walker(Assembler("html", limits), limits), [], 0
+    for page in filter(None, map(frames, sources[:MAX_FRAMES]) if frames else ()):
+        total += len(page[0])
+        if total > limits.file_bytes:
+            raise over_limit(limits, "file_bytes", "网页框架中的各页面合计")
+        if (framed := _parse(*page)) is not None:
+            roots.append(_walk_page(framed, walker))
+    if not total:
+        raise ReadError(_frames_missing(sources[0], archived), "not_report")
+    return walker, roots
 
 
 def _frames_missing(src: str, archived: bool) -> str:

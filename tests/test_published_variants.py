@@ -1,7 +1,8 @@
 """Published reports whose tables deviate from the official layout the way agencies type them: a footnote mark after
 a number (typed, or printed raised as HTML's <sup> and Word's superscript), row labels numbered otherwise or without
 their bracketed explanation ("7.总计", "（二）部分公开"), and, in a PDF, a row with an unnumbered label cut by a page
-break. Each reads as the numbers put in, never as other numbers (541 for 54 and a raised 1) that fail the equations."""
+break. Each reads as the numbers put in, never as other numbers (541 for 54 and a raised 1) that fail the equations;
+and 表四's header typed without merges, in a PDF whose page break falls under its first row, as the Word file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pdfplumber
 import pytest
 from builders import published
 from packages import edit_part, repack
-from test_import import SOFFICE, _findings
+from test_import import _TEXT_FOOT, SOFFICE, _as_pdf, _findings, _row_bottoms
 from test_structure import VALUES
 
 from validator import check_paths
@@ -219,3 +220,28 @@ def test_a_group_label_in_the_table_s_corner_is_beside_the_headers_not_over_them
     path = _page(flat, tmp_path / "flat.html") if fmt == "html" else documents.docx(flat, tmp_path / "flat.docx")
     assert _findings(path) == _findings(xlsx)
     assert _value(path, "t3.new.business") == VALUES["t3.new.business"]
+
+
+def test_an_unmerged_group_label_over_a_pdf_page_break_keeps_its_columns(report, tmp_path: Path) -> None:
+    """表四's header typed without merges (「行政复议」 in one cell, blank cells to its right, as some agencies type
+    it), printed by LibreOffice with the page break right under its first row: the blank cell under 「行政复议」 on
+    top of the next page is no lower part of a merged cell the break cut, so 「行政复议」 stays over its five columns
+    and the PDF reads as the Word file (not its columns missing, ST03, and extra, ST05)."""
+    _, parts = report
+    at = documents.section_table(parts, "四")
+    t4 = parts[at]
+    unmerged = documents.Tbl(t4.cells, [], t4.rows, t4.cols)
+    measured = documents.docx([*parts[:at], documents.Space(1, new_page=True), unmerged], tmp_path / "measured.docx")
+    (measured_pdf,) = _as_pdf(tmp_path, measured)
+    first_row = _row_bottoms(measured_pdf, unmerged)[0]
+    space = documents.Space(1 + _TEXT_FOOT - first_row - 2, new_page=True)  # the first row ends 2 points above the foot
+    docx = documents.docx([*parts[:at], space, unmerged, *parts[at + 1 :]], tmp_path / "unmerged.docx")
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    with pdfplumber.open(pdf_path) as pdf:  # the page break fell right under the first row
+        feet = [t.extract() for page in pdf.pages for t in page.find_tables() if t.bbox[3] > _TEXT_FOOT - 12]
+    assert [["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]] in [
+        [[(text or "").replace("\n", "") for text in row] for row in foot] for foot in feet
+    ]
+    assert _findings(pdf_path) == _findings(docx)
+    assert not [f for f in _findings(pdf_path) if f[0] in ("ST03", "ST05")]
+    assert _value(pdf_path, "t4.cases.review.total") == VALUES["t4.cases.review.total"]

@@ -679,6 +679,7 @@ def _continue(first: _Part, more: _Part) -> None:
             and below[c][0] == top_row
             and above[c][3] == below[c][3]
             and (first.cells.get(above[c][:2]) or above[c][2] > above[c][0])
+            and not _spread_over(first, above, c)
         ]
     for upper, lower in cut:
         if upper in first.merges:
@@ -697,6 +698,22 @@ def _continue(first: _Part, more: _Part) -> None:
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
     first.clipped |= more.clipped
+
+
+def _spread_over(first: _Part, above: dict[int, tuple[int, int, int, int]], c: int) -> bool:
+    """Whether the cell of the last row that begins in column `c` is a label typed in one cell, the row's next cell
+    blank and unmerged (a group's label over the blank cells to its right, 「行政复议」 typed so in 表四's header, as
+    read in the Word file): it is no merged cell that the page break cut, and the blank cell under it on the next
+    page is not its lower part (joined, it would be a label over its own column only)."""
+    top, left, bottom, right = above[c]
+    after = above.get(right + 1)
+    return (
+        top == bottom
+        and left == right
+        and after is not None
+        and after[:2] == after[2:]
+        and after[:2] not in first.cells
+    )
 
 
 def _row_cells(merges: list[tuple[int, int, int, int]], row: int, cols: int) -> list[tuple[int, int, int, int]]:

@@ -2,7 +2,8 @@
 a number (typed, or printed raised as HTML's <sup> and Word's superscript), row labels numbered otherwise or without
 their bracketed explanation ("7.总计", "（二）部分公开"), and, in a PDF, a row with an unnumbered label cut by a page
 break. Each reads as the numbers put in, never as other numbers (541 for 54 and a raised 1) that fail the equations;
-and 表四's header typed without merges, in a PDF whose page break falls under its first row, as the Word file."""
+and, in a PDF, 表四's header typed without merges with the page break under its first row and 表二 typed as one
+table with its block's title row cut by the page break, as the Word file."""
 
 from __future__ import annotations
 
@@ -245,3 +246,38 @@ def test_an_unmerged_group_label_over_a_pdf_page_break_keeps_its_columns(report,
     assert _findings(pdf_path) == _findings(docx)
     assert not [f for f in _findings(pdf_path) if f[0] in ("ST03", "ST05")]
     assert _value(pdf_path, "t4.cases.review.total") == VALUES["t4.cases.review.total"]
+
+
+def _t2_as_one_table(parts: list) -> list:
+    """The parts with 表二's four blocks typed as one table of four columns, nothing merged: each block's title row
+    (「第二十条第（八）项」) in the first column, blank cells to its right."""
+    at = documents.section_table(parts, "二")
+    cells, rows = {}, 0
+    for block in parts[at : at + 4]:
+        cells |= {(r + rows, c): text for (r, c), text in block.cells.items()}
+        rows += block.rows
+    return [*parts[:at], documents.Tbl(cells, [], rows, 4), *parts[at + 4 :]]
+
+
+def test_a_block_title_row_cut_by_a_pdf_page_is_one_row(report, tmp_path: Path) -> None:
+    """表二 typed as one table without merges, printed by LibreOffice with the page break inside the title row of its
+    last block (「第二十条第（八）」 at the foot of one page, 「项」 on top of the next, in the narrow first column):
+    the parts are one row again, below the table's numbers too, so the PDF reads as the Word file (no 「第二十条第
+    （八）」 that differs from the official title, ST04)."""
+    _, parts = report
+    one = _t2_as_one_table(parts)
+    at = documents.section_table(one, "二")
+    table = one[at]
+    title = next(r for (r, c), text in table.cells.items() if text == "第二十条第（八）项")
+    measured = documents.docx([*one[:at], documents.Space(1, new_page=True), *one[at:]], tmp_path / "measured.docx")
+    (measured_pdf,) = _as_pdf(tmp_path, measured)
+    bottom = _row_bottoms(measured_pdf, table)[title - 1]
+    docs = [  # the page's foot a few points above the title row's bottom: its last line goes to the next page
+        documents.docx([*one[:at], documents.Space(1 + _TEXT_FOOT - bottom + short, new_page=True), *one[at:]], path)
+        for short in (5, 9)
+        if (path := tmp_path / f"short{short}.docx")
+    ]
+    for docx, pdf_path in zip(docs, _as_pdf(tmp_path, *docs)):
+        assert ["项", "", "", ""] in [[(text or "") for text in top] for top in _cut_tops(pdf_path)]
+        assert _findings(pdf_path) == _findings(docx)
+        assert _value(pdf_path, "t2_8.fees.amount") == VALUES["t2_8.fees.amount"]

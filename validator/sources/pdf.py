@@ -755,15 +755,21 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
 
 
 def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:
-    """Whether the top row of `more`, which holds no numbers either, is the lower part of a header row cut by the page
-    break ("商业" + "企业", "结果" + "维持"): the table holds no number above the break (all its rows so far are header
-    rows), and each text of the top row goes on with the text of the cell above it, whose last line is full (a text
-    that ends short of the cell's edge ends there), and begins with no item number. A header row followed by a data
-    row left blank (「一、本年新收…」 under the cell of the table's corner) stays a row of its own."""
-    if any(is_entry(cell_value(text)) for text in first.cells.values()):
-        return False
-    return all(
-        upper[:2] in first.full and not item_number(text)
+    """Whether the top row of `more`, which holds no numbers either, is the lower part of a row without numbers cut by
+    the page break: a header row ("商业" + "企业", "结果" + "维持"), or, below the table's numbers, a title or header
+    row of its next block (表二 typed as one table, its 「第二十条第（八）」 + 「项」 in a narrow first column). Each
+    text of the top row goes on with the text of the cell above it, whose last line is full (a text that ends short of
+    the cell's edge ends there), and begins with no item number. A header row followed by a data row left blank
+    (「一、本年新收…」 under the cell of the table's corner) stays a row of its own. Below the table's numbers the two
+    may also be data rows left blank, the label above happening to fill its last line: there each text of the top row
+    is shorter than the text above it too (what a break leaves of a label is mostly its end)."""
+    cut = [
+        (first.cells.get(upper[:2], ""), text, upper)
         for upper, lower in zip(above, below)
         if (text := more.cells.get(lower[:2]))
-    )
+    ]
+    if not all(upper[:2] in first.full and not item_number(text) for _, text, upper in cut):
+        return False
+    if not any(is_entry(cell_value(text)) for text in first.cells.values()):
+        return True
+    return all(len(text) < len(head) for head, text, _ in cut)

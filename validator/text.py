@@ -17,6 +17,10 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DIGITS = re.compile(r"(\d+)")
 # What users are told of them, where it helps (a cell to be typed again, a code to be typed exactly).
 INVISIBLE_SAID = "看不见的字符（从网页等处复制时常带入）"
+# Footnote marks reports put after a number or a word, as bodies of a regular expression's character class: circled,
+# parenthesised and full-stop numbers (①, ⑴, ⒈) and symbols (validator.check.values, validator.sources.document).
+NOTE_NUMBERS = "\u2460-\u249b"
+NOTE_SYMBOLS = "*＊※†‡"
 
 
 def fmt(value: float) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from validator.report_titles import CHINESE_YEAR, year_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
-from validator.text import INVISIBLE_SAID, fmt, visible
+from validator.text import INVISIBLE_SAID, NOTE_NUMBERS, NOTE_SYMBOLS, fmt, visible
 
 UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
@@ -43,7 +43,7 @@ _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((
 # A footnote mark typed after a number, before NFKC turns a circled or superscript digit into a digit: circled and
 # bracketed numbers (①, ⑴, ⒈), superscript digits, asterisks and the like, a number in square brackets ("[1]").
 _NOTE_MARK = re.compile(
-    r"^(?P<number>.*?[0-9０-９])\s*(?P<mark>[\u2460-\u249b\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,2}|[*＊※†‡]{1,3}"
+    rf"^(?P<number>.*?[0-9０-９])\s*(?P<mark>[{NOTE_NUMBERS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{{1,2}}|[{NOTE_SYMBOLS}]{{1,3}}"
     r"|[\[［〔【][0-9０-９]{1,2}[\]］〕】])$"
 )
 _SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")

@@ -19,7 +19,7 @@ from validator.radicals import ideographs
 from validator.report_titles import titles_a_year
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.text import visible
+from validator.text import NOTE_NUMBERS, NOTE_SYMBOLS, visible
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
@@ -33,7 +33,7 @@ _NOTED = re.compile(r"\s*[\d０-９][\d０-９.,，．\s]*(?:件|个|项|次|条
 # A footnote mark printed raised after a number or a word (HTML's <sup>, Word's superscript): "1", "①", "*", "[1]",
 # "注1". Not part of what the cell says: "39" with a raised "1" is 39, not 391 (the PDF reader drops raised marks too).
 _NOTE_MARK = re.compile(
-    r"\s*[\[［〔【(（]?\s*(?:\d{1,2}|[\u2460-\u249b]|[*＊※†‡]{1,3}|注\s*\d{0,2})\s*[\]］〕】)）]?\s*"
+    rf"\s*[\[［〔【(（]?\s*(?:\d{{1,2}}|[{NOTE_NUMBERS}]|[{NOTE_SYMBOLS}]{{1,3}}|注\s*\d{{0,2}})\s*[\]］〕】)）]?\s*"
 )
 # Dates and document numbers (索引号) in a page's metadata or link lists: digits, but no entry of a report's table.
 _DATE_OR_CODE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d+\s*[/／-]\s*\d+\s*[/／-]\s*\d")

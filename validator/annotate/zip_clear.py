@@ -12,6 +12,7 @@ from lxml import etree
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
 from validator.annotate.notes_xml import rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
+from validator.annotate.plan import NOTE_AUTHOR
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, UndoRecord, fill_colour, read_record
@@ -29,18 +30,20 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     record = _record(pkg, book)
     styles = StyleBook(parse(pkg.read(book.styles)))
     worksheets = book.worksheets()
+    renamed = _renamed(pkg, record, worksheets)
     originals = defaultdict(list)
     for original in record.originals:
-        if original.sheet in worksheets:  # the user may have renamed or deleted the sheet in the copy
+        if renamed.get(original.sheet, original.sheet) in worksheets:  # the user may have deleted the sheet
             originals[original.sheet].append(original)
     ids = shape_ids(pkg)
-    for name, cells in originals.items():
+    for marked, cells in originals.items():
+        name = renamed.get(marked, marked)
         sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), ids)
         try:
             _give_back(sheet, cells, styles)
         except NotADrawing as exc:
             raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
-        shown = record.view.get(SHOWN, {}).get(name, {})
+        shown = record.view.get(SHOWN, {}).get(marked, {})
         sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
     names = book.names
@@ -53,6 +56,41 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     pkg.put(book.styles, serialise(styles.root))
     book.update_titles(names)
     return Package(pkg.bytes())
+
+
+def _renamed(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> dict[str, str]:
+    """The marked sheets renamed since marking (tables are found by their labels, so users rename sheets in the
+    copy): each marked sheet no longer in the workbook → the one sheet, named nowhere in the record, on which the
+    tool's notes sit at its recorded cells. A sheet no other one matches stays unmatched (deleted)."""
+    noted: defaultdict[str, set[str]] = defaultdict(set)  # the cells that got the tool's note, by sheet
+    for original in record.originals:
+        if not original.note_kept:
+            noted[original.sheet].add(original.cell.upper())
+    missing = [name for name in noted if name not in worksheets]
+    if not missing:
+        return {}
+    named = {o.sheet for o in record.originals} | {MARKS_SHEET, record.results}
+    candidates = {name: _tool_noted(pkg, part) for name, part in worksheets.items() if name not in named}
+    out: dict[str, str] = {}
+    for name in missing:
+        found = [other for other, cells in candidates.items() if noted[name] <= cells]
+        if len(found) == 1 and found[0] not in out.values():
+            out[name] = found[0]
+    return out
+
+
+def _tool_noted(pkg: Package, part: str) -> set[str]:
+    """The cells of a worksheet part whose note the tool wrote (by its author name)."""
+    comments = next((r.target for r in pkg.relationships(part) if r.type.endswith("/comments")), None)
+    if comments is None or not pkg.has(comments):
+        return set()
+    root = parse(pkg.read(comments))
+    authors = child(root, "authors")
+    names = [a.text for a in children(authors, "author")] if authors is not None else []
+    ours = {str(i) for i, name in enumerate(names) if name == NOTE_AUTHOR}
+    found = child(root, "commentList")
+    listed = children(found, "comment") if found is not None else []
+    return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours}
 
 
 def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook) -> None:

@@ -1,0 +1,104 @@
+"""Annotated copies of workbooks as agencies really have them: the official template filled and saved again by
+LibreOffice, then worked on by the clerk who gets the copy back (sheets renamed, the copy saved by another
+program); marks sit on the right cells, and clearing takes every one of them away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from validator.annotate.plan import NOTE_AUTHOR, ORIGINAL_NOTE_SEPARATOR
+from validator.cli import main
+from validator.forms.layout import template_layout
+from validator.forms.sample import balanced_values, fill_workbook
+from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.spec import default_template
+
+TEMPLATE = default_template()
+BLANK = Path(__file__).parents[1] / "templates" / f"{TEMPLATE.id}.xlsx"
+# Two typing mistakes on 表三 (5 too many natural persons and businesses): both cells are marked.
+PLANTED = {"t3.new.natural": 5, "t3.new.business": 5}
+
+
+def slot(key: str) -> tuple[str, str]:
+    """(sheet, cell) of an input of the template."""
+    return next((s.name, p.coordinate) for s in template_layout(TEMPLATE) for p in s.slots if p.key == key)
+
+
+MARKED = [slot(key) for key in PLANTED]
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(tmp_path_factory: pytest.TempPathFactory, convert) -> Path:
+    """The official template filled with the planted mistakes by a program, then saved again by LibreOffice."""
+    folder = tmp_path_factory.mktemp("filled")
+    values = balanced_values(TEMPLATE)
+    for key, more in PLANTED.items():
+        values[key] += more
+    fill_workbook(BLANK, folder / "src.xlsx", values, TEMPLATE)
+    (folder / "lo").mkdir()
+    return convert(folder / "src.xlsx", "xlsx:Calc MS Excel 2007 XML", folder / "lo")
+
+
+def checked(source: Path, folder: Path) -> Path:
+    """The annotated copy `nianbao check` writes for a copy of `source` in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "年报.xlsx"
+    path.write_bytes(source.read_bytes())
+    assert main(["check", str(path)]) == 1
+    return folder / "年报.校验.xlsx"
+
+
+def tool_notes(path: Path) -> dict[tuple[str, str], str]:
+    """The notes the tool wrote, by (sheet, cell)."""
+    wb = openpyxl.load_workbook(path)
+    return {
+        (ws.title, cell.coordinate): cell.comment.text
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.comment is not None and cell.comment.author == NOTE_AUTHOR
+    }
+
+
+def fills(path: Path, sheet: str) -> dict[str, str | None]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {cell: ws[cell].fill.fgColor.rgb if ws[cell].fill.fill_type else None for _, cell in MARKED}
+
+
+def test_the_marks_sit_on_the_planted_cells(saved_by_libreoffice: Path, tmp_path: Path) -> None:
+    copy = checked(saved_by_libreoffice, tmp_path)
+    notes = tool_notes(copy)
+    for sheet, cell in MARKED:
+        assert notes[(sheet, cell)].startswith("【错误·")
+
+
+@pytest.mark.parametrize("then", ["clear", "check"])
+def test_a_sheet_renamed_in_the_copy_loses_its_marks(saved_by_libreoffice: Path, tmp_path: Path, then: str) -> None:
+    """The clerk renames 表三 in the copy and saves it (the table is still found by its labels): clearing, or
+    checking the copy again, takes the old marks off the renamed sheet instead of keeping them as the cells' own."""
+    copy = checked(saved_by_libreoffice, tmp_path)
+    sheet = MARKED[0][0]
+    before = fills(saved_by_libreoffice, sheet)
+    first = tool_notes(copy)
+    wb = openpyxl.load_workbook(copy)
+    wb[sheet].title = f"{sheet}（修改）"
+    wb.save(copy)
+    renamed = f"{sheet}（修改）"
+    if then == "clear":
+        assert main(["clear", str(copy)]) == 0
+        assert openpyxl.load_workbook(copy).sheetnames[-1] != MARKS_SHEET
+        assert tool_notes(copy) == {}
+        assert fills(copy, renamed) == before
+    else:
+        assert main(["check", str(copy)]) == 1
+        # the same cells as the first time, none with the old mark kept as its own note below the new one
+        notes = tool_notes(copy)
+        assert set(notes) == {(renamed if s == sheet else s, cell) for s, cell in first}
+        assert not any(ORIGINAL_NOTE_SEPARATOR in text for text in notes.values())
+        assert main(["clear", str(copy)]) == 0
+        assert RESULT_SHEET not in openpyxl.load_workbook(copy).sheetnames
+        assert tool_notes(copy) == {}
+        assert fills(copy, renamed) == before

@@ -102,3 +102,18 @@ def test_a_sheet_renamed_in_the_copy_loses_its_marks(saved_by_libreoffice: Path,
         assert RESULT_SHEET not in openpyxl.load_workbook(copy).sheetnames
         assert tool_notes(copy) == {}
         assert fills(copy, renamed) == before
+
+
+def test_a_sheet_copied_in_the_copy_loses_its_marks_too(saved_by_libreoffice: Path, tmp_path: Path) -> None:
+    """The clerk keeps the marked 表三 as a copy of the sheet before correcting it: clearing takes the marks off both,
+    the copy included (it is cleared like the sheet it was copied from)."""
+    copy = checked(saved_by_libreoffice, tmp_path)
+    sheet = MARKED[0][0]
+    before = fills(saved_by_libreoffice, sheet)
+    wb = openpyxl.load_workbook(copy)
+    duplicate = wb.copy_worksheet(wb[sheet]).title
+    wb.save(copy)
+    assert {s for s, _ in tool_notes(copy)} == {sheet, duplicate}
+    assert main(["clear", str(copy)]) == 0
+    assert tool_notes(copy) == {}
+    assert fills(copy, sheet) == fills(copy, duplicate) == before

@@ -30,19 +30,16 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     record = _record(pkg, book)
     styles = StyleBook(parse(pkg.read(book.styles)))
     worksheets = book.worksheets()
-    renamed = _renamed(pkg, record, worksheets)
     originals = defaultdict(list)
     for original in record.originals:
-        if renamed.get(original.sheet, original.sheet) in worksheets:  # the user may have deleted the sheet
-            originals[original.sheet].append(original)
+        originals[original.sheet].append(original)
     ids = shape_ids(pkg)
-    for marked, cells in originals.items():
-        name = renamed.get(marked, marked)
-        sheet = MarkedSheet.open(pkg, book, worksheets[name], parse(pkg.read(worksheets[name])), ids)
+    for marked, now in _marked_sheets(pkg, record, worksheets):
+        sheet = MarkedSheet.open(pkg, book, worksheets[now], parse(pkg.read(worksheets[now])), ids)
         try:
-            _give_back(sheet, cells, styles)
+            _give_back(sheet, originals[marked], styles)
         except NotADrawing as exc:
-            raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
+            raise unrecognised_drawing(now, sheet.vml, "再清除标注") from exc
         shown = record.view.get(SHOWN, {}).get(marked, {})
         sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
@@ -58,25 +55,25 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     return Package(pkg.bytes())
 
 
-def _renamed(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> dict[str, str]:
-    """The marked sheets renamed since marking (tables are found by their labels, so users rename sheets in the
-    copy): each marked sheet no longer in the workbook → the one sheet, named nowhere in the record, on which the
-    tool's notes sit at its recorded cells. A sheet no other one matches stays unmatched (deleted)."""
+def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> list[tuple[str, str]]:
+    """(marked sheet in the record, sheet of the workbook to clear as it) pairs: each marked sheet still there, and
+    each sheet named nowhere in the record on which the tool's notes sit at exactly the recorded cells of one marked
+    sheet: that sheet renamed, or copied, in the copy since (tables are found by their labels, so users do both)."""
     noted: defaultdict[str, set[str]] = defaultdict(set)  # the cells that got the tool's note, by sheet
     for original in record.originals:
         if not original.note_kept:
             noted[original.sheet].add(original.cell.upper())
-    missing = [name for name in noted if name not in worksheets]
-    if not missing:
-        return {}
-    named = {o.sheet for o in record.originals} | {MARKS_SHEET, record.results}
-    candidates = {name: _tool_noted(pkg, part) for name, part in worksheets.items() if name not in named}
-    out: dict[str, str] = {}
-    for name in missing:
-        found = [other for other, cells in candidates.items() if noted[name] <= cells]
-        if len(found) == 1 and found[0] not in out.values():
-            out[name] = found[0]
-    return out
+    marked = dict.fromkeys(o.sheet for o in record.originals)
+    pairs = [(name, name) for name in marked if name in worksheets]
+    named = {*marked, MARKS_SHEET, record.results}
+    for name, part in worksheets.items():
+        if name in named:
+            continue
+        cells = _tool_noted(pkg, part)
+        matches = [sheet for sheet in marked if noted[sheet] and noted[sheet] == cells]
+        if len(matches) == 1:
+            pairs.append((matches[0], name))
+    return pairs
 
 
 def _tool_noted(pkg: Package, part: str) -> set[str]:

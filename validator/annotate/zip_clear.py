@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from lxml import etree
 
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
-from validator.annotate.notes_xml import rich_text
+from validator.annotate.notes_xml import comment_text, rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
-from validator.annotate.plan import NOTE_AUTHOR
+from validator.annotate.plan import NOTE_AUTHOR, is_mark_note
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, UndoRecord, fill_colour, read_record
@@ -77,7 +77,8 @@ def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str])
 
 
 def _tool_noted(pkg: Package, part: str) -> set[str]:
-    """The cells of a worksheet part whose note the tool wrote (by its author name)."""
+    """The cells of a worksheet part whose note the tool wrote: by its author, or by its text where the program that
+    saved the copy since dropped the author."""
     comments = next((r.target for r in pkg.relationships(part) if r.type.endswith("/comments")), None)
     if comments is None or not pkg.has(comments):
         return set()
@@ -87,7 +88,7 @@ def _tool_noted(pkg: Package, part: str) -> set[str]:
     ours = {str(i) for i, name in enumerate(names) if name == NOTE_AUTHOR}
     found = child(root, "commentList")
     listed = children(found, "comment") if found is not None else []
-    return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours}
+    return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours or is_mark_note(comment_text(c))}
 
 
 def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook) -> None:

@@ -133,3 +133,21 @@ def test_a_sheet_copied_in_the_copy_loses_its_marks_too(
     assert main(["clear", str(copy)]) == 0
     assert tool_notes(copy) == {}
     assert fills(copy, sheet) == fills(copy, duplicate) == before
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_clearing_a_workbook_checked_through_libreoffice_names_its_copy(
+    saved_by_libreoffice: Path, tmp_path: Path, fmt: str, convert, capsys
+) -> None:
+    """The agency saves its report as .xls or .ods; checking it writes the converted workbook's copy 年报.xls.校验.xlsx.
+    Clearing the .xls itself says that the marks are in that copy (not: save it as .xlsx and check it again)."""
+    source = convert(saved_by_libreoffice, fmt, tmp_path)
+    assert main(["check", str(source)]) == 1
+    copy = tmp_path / f"{source.name}.校验.xlsx"
+    assert tool_notes(copy)
+    capsys.readouterr()
+    assert main(["clear", str(source)]) == 2
+    said = capsys.readouterr().err
+    assert f"「{copy.name}」" in said and "清除标注" in said and "后再校验" not in said
+    assert main(["clear", str(copy)]) == 0
+    assert tool_notes(copy) == {}

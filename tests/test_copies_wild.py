@@ -8,12 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.comments import Comment
 
 from validator.annotate.plan import ORIGINAL_NOTE_SEPARATOR
 from validator.cli import main
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values, fill_workbook
-from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.names import MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET
 from validator.spec import default_template
 
 TEMPLATE = default_template()
@@ -151,3 +152,45 @@ def test_clearing_a_workbook_checked_through_libreoffice_names_its_copy(
     assert f"「{copy.name}」" in said and "清除标注" in said and "后再校验" not in said
     assert main(["clear", str(copy)]) == 0
     assert tool_notes(copy) == {}
+
+
+def mark_fills(path: Path) -> set[tuple[str, str]]:
+    """The cells filled in a mark's colour."""
+    marks = {f"FF{rgb}" for rgb in (*PRIMARY_FILL.values(), *RELATED_FILL.values())}
+    wb = openpyxl.load_workbook(path)
+    return {
+        (ws.title, cell.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in marks
+    }
+
+
+@pytest.mark.parametrize("saver", ["openpyxl", "libreoffice"])
+def test_a_row_inserted_in_the_copy_leaves_no_mark_behind(
+    saved_by_libreoffice: Path, tmp_path: Path, saver: str, convert
+) -> None:
+    """The clerk inserts a row above the marked cells in the copy (the notes and fills move down with their cells)
+    and clears it: no mark stays on the moved cells, the clerk's own note on a marked cell stays with that cell, and
+    the new row does not get a marked cell's fill; the clerk's own notes elsewhere stay."""
+    sheet, cell = MARKED[0]
+    wb = openpyxl.load_workbook(saved_by_libreoffice)
+    wb[sheet][cell].comment = Comment("自然人含委托代理人申请", "李四")
+    wb[sheet]["A1"].comment = Comment("【提示】本表单位为件", "李四")  # a note of the clerk's, not a mark
+    (tmp_path / "src").mkdir()
+    wb.save(tmp_path / "src" / "年报.xlsx")
+    copy = checked(tmp_path / "src" / "年报.xlsx", tmp_path / "copy")
+    wb = openpyxl.load_workbook(copy)
+    row = wb[sheet][cell].row
+    wb[sheet].insert_rows(row)
+    wb.save(copy)
+    saved_again(copy, saver, convert)
+    assert main(["clear", str(copy)]) == 0
+    assert tool_notes(copy) == {}
+    assert mark_fills(copy) == set()
+    ws = openpyxl.load_workbook(copy)[sheet]
+    moved = ws.cell(row + 1, ws[cell].column)
+    assert moved.comment is not None and moved.comment.text == "自然人含委托代理人申请"
+    assert ws[cell].fill.fill_type is None and ws[cell].comment is None
+    assert ws["A1"].comment.text == "【提示】本表单位为件"

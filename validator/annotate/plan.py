@@ -121,7 +121,10 @@ def is_mark_note(text: str) -> bool:
     return _MARK_NOTE.match(text) is not None
 
 
-_MARK_NOTE = re.compile(rf"【(?:相关·)?(?:{'|'.join(map(re.escape, SEVERITY_ZH.values()))})[·】]")
+# 【错误·EQ03】, 【警告·已说明·TX01】, 【相关·错误·EQ01】: never a user's own 【提示】
+_MARK_NOTE = re.compile(
+    rf"【(?:相关·)?(?:{'|'.join(map(re.escape, SEVERITY_ZH.values()))})(?:·[^·】]+)*·[A-Z]{{2}}\d{{2}}】"
+)
 
 
 @dataclass

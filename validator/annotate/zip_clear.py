@@ -12,15 +12,17 @@ from lxml import etree
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
 from validator.annotate.notes_xml import comment_text, rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
-from validator.annotate.plan import NOTE_AUTHOR, is_mark_note
+from validator.annotate.plan import NOTE_AUTHOR, ORIGINAL_NOTE_SEPARATOR, is_mark_note
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
-from validator.annotate.undo import SHOWN, Original, UndoRecord, fill_colour, read_record
+from validator.annotate.undo import SHOWN, Original, SavedNote, UndoRecord, fill_colour, read_record
 from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book
-from validator.names import MARKS_SHEET, RESULT_SHEET, is_results_sheet
+from validator.names import INPUT_FILL, MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET, is_results_sheet
 from validator.rounds.explain import read_explanations
 from validator.sources.grid import SheetGrid
+
+MARK_FILLS = frozenset({*PRIMARY_FILL.values(), *RELATED_FILL.values()})
 
 
 def clear_cells(pkg: Package, keep: str | None = None) -> Package:
@@ -35,14 +37,23 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
         originals[original.sheet].append(original)
     ids = shape_ids(pkg)
     for marked, now in _marked_sheets(pkg, record, worksheets):
+        noted = _tool_noted(pkg, worksheets[now])
         sheet = MarkedSheet.open(pkg, book, worksheets[now], parse(pkg.read(worksheets[now])), ids)
         try:
-            _give_back(sheet, originals[marked], styles)
+            _give_back(sheet, originals[marked], styles, noted)
         except NotADrawing as exc:
             raise unrecognised_drawing(now, sheet.vml, "再清除标注") from exc
         shown = record.view.get(SHOWN, {}).get(marked, {})
         sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
+    for name, part in worksheets.items():  # marks the record does not place: their cells moved since marking
+        if name not in (MARKS_SHEET, record.results) and (moved := _tool_noted(pkg, part)):
+            sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
+            try:
+                _take_off(sheet, moved, styles)
+            except NotADrawing as exc:
+                raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
+            sheet.save(pkg, book)
     names = book.names
     book.remove_sheet(MARKS_SHEET)
     if record.results in book.names and record.results != keep:
@@ -91,19 +102,57 @@ def _tool_noted(pkg: Package, part: str) -> set[str]:
     return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours or is_mark_note(comment_text(c))}
 
 
-def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook) -> None:
-    """Give each cell of one sheet back its fill and note."""
+def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook, noted: set[str]) -> None:
+    """Give each cell of one sheet back its fill and note. `noted`: the cells carrying the tool's notes now; when
+    they are not the recorded ones, rows or columns were inserted or deleted in the copy since marking: a recorded
+    cell is then given back only while it carries a mark (a note, or a mark's fill), and its own note is the one
+    kept below the mark's text (`_take_off` clears marks the record no longer places)."""
+    moved = noted != {o.cell.upper() for o in originals if not o.note_kept}
     for original in originals:
         row, col = parse_ref(original.cell)
         xf = sheet.cells.style(row, col)
+        ours = original.cell.upper() in noted
+        if moved and not ours and not _mark_fill(styles, xf):
+            continue  # another cell moved here: not a mark
         sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, original.fill)))
         note = original.note
         if original.note_kept:
             continue
+        if moved and ours:
+            note = _own_note(sheet, original.cell, note if isinstance(note, SavedNote) else None)
         if note is None:
             sheet.notes.delete(original.cell, row, col)
         else:
             sheet.notes.write(original.cell, row, col, note.text, note.author)
+
+
+def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> None:
+    """Take the tool's notes off cells the record does not place (rows or columns inserted or deleted in the copy
+    moved them): the cell's own note kept below the mark's text comes back, and a mark's fill becomes the template's
+    input fill (the original is unknown)."""
+    for ref in sorted(cells):
+        row, col = parse_ref(ref)
+        note = _own_note(sheet, ref, None)
+        if note is None:
+            sheet.notes.delete(ref, row, col)
+        else:
+            sheet.notes.write(ref, row, col, note.text, note.author)
+        xf = sheet.cells.style(row, col)
+        if _mark_fill(styles, xf):
+            sheet.cells.set_style(row, col, styles.with_solid(xf, INPUT_FILL))
+
+
+def _own_note(sheet: MarkedSheet, ref: str, recorded: SavedNote | None) -> SavedNote | None:
+    """The cell's own note as its mark keeps it below the separator (the recorded one when it is that), or None."""
+    saved = sheet.notes.saved(ref)
+    _, found, own = saved.text.partition(f"\n{ORIGINAL_NOTE_SEPARATOR}\n") if saved else ("", "", "")
+    if not found:
+        return None
+    return recorded if recorded is not None and recorded.text == own else SavedNote(own)
+
+
+def _mark_fill(styles: StyleBook, xf: int) -> bool:
+    return fill_colour(styles.fill_xml(xf)) in MARK_FILLS
 
 
 def results_sheets(pkg: Package, book: Book) -> dict[str, bool]:

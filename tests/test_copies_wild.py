@@ -167,6 +167,20 @@ def mark_fills(path: Path) -> set[tuple[str, str]]:
     }
 
 
+OWN_NOTE = "自然人含委托代理人申请"
+
+
+def with_own_notes(source: Path, folder: Path) -> Path:
+    """The workbook with the clerk's own notes: one on the first marked cell, one elsewhere that looks like a mark."""
+    sheet, cell = MARKED[0]
+    wb = openpyxl.load_workbook(source)
+    wb[sheet][cell].comment = Comment(OWN_NOTE, "李四")
+    wb[sheet]["A1"].comment = Comment("【提示】本表单位为件", "李四")  # a note of the clerk's, not a mark
+    folder.mkdir()
+    wb.save(folder / "年报.xlsx")
+    return folder / "年报.xlsx"
+
+
 @pytest.mark.parametrize("saver", ["openpyxl", "libreoffice"])
 def test_a_row_inserted_in_the_copy_leaves_no_mark_behind(
     saved_by_libreoffice: Path, tmp_path: Path, saver: str, convert
@@ -175,12 +189,7 @@ def test_a_row_inserted_in_the_copy_leaves_no_mark_behind(
     and clears it: no mark stays on the moved cells, the clerk's own note on a marked cell stays with that cell, and
     the new row does not get a marked cell's fill; the clerk's own notes elsewhere stay."""
     sheet, cell = MARKED[0]
-    wb = openpyxl.load_workbook(saved_by_libreoffice)
-    wb[sheet][cell].comment = Comment("自然人含委托代理人申请", "李四")
-    wb[sheet]["A1"].comment = Comment("【提示】本表单位为件", "李四")  # a note of the clerk's, not a mark
-    (tmp_path / "src").mkdir()
-    wb.save(tmp_path / "src" / "年报.xlsx")
-    copy = checked(tmp_path / "src" / "年报.xlsx", tmp_path / "copy")
+    copy = checked(with_own_notes(saved_by_libreoffice, tmp_path / "src"), tmp_path / "copy")
     wb = openpyxl.load_workbook(copy)
     row = wb[sheet][cell].row
     wb[sheet].insert_rows(row)
@@ -191,6 +200,34 @@ def test_a_row_inserted_in_the_copy_leaves_no_mark_behind(
     assert mark_fills(copy) == set()
     ws = openpyxl.load_workbook(copy)[sheet]
     moved = ws.cell(row + 1, ws[cell].column)
-    assert moved.comment is not None and moved.comment.text == "自然人含委托代理人申请"
+    assert moved.comment is not None and moved.comment.text == OWN_NOTE
     assert ws[cell].fill.fill_type is None and ws[cell].comment is None
     assert ws["A1"].comment.text == "【提示】本表单位为件"
+
+
+@pytest.mark.parametrize("then", ["clear", "check"])
+def test_a_copy_whose_marks_sheet_was_deleted_loses_its_marks(
+    saved_by_libreoffice: Path, tmp_path: Path, then: str, convert
+) -> None:
+    """LibreOffice saves the very hidden marks sheet as a hidden one; the clerk unhides and deletes it. Clearing
+    still takes every mark off (the clerk's own note comes back from below the mark's text), and checking again does
+    not keep the old marks as the cells' own notes."""
+    sheet, cell = MARKED[0]
+    copy = checked(with_own_notes(saved_by_libreoffice, tmp_path / "src"), tmp_path / "copy")
+    saved_again(copy, "libreoffice", convert)
+    wb = openpyxl.load_workbook(copy)
+    assert wb[MARKS_SHEET].sheet_state == "hidden"
+    del wb[MARKS_SHEET]
+    wb.save(copy)
+    if then == "check":
+        assert main(["check", str(copy)]) == 1
+        notes = tool_notes(copy)
+        assert {c for s, c in notes if s == sheet} >= {c for s, c in MARKED if s == sheet}
+        assert not any(ORIGINAL_NOTE_SEPARATOR in text for (s, c), text in notes.items() if (s, c) != (sheet, cell))
+        assert notes[(sheet, cell)].count(ORIGINAL_NOTE_SEPARATOR) == 1
+        assert notes[(sheet, cell)].endswith(f"{ORIGINAL_NOTE_SEPARATOR}\n{OWN_NOTE}")
+    assert main(["clear", str(copy)]) == 0
+    assert tool_notes(copy) == {} and mark_fills(copy) == set()
+    ws = openpyxl.load_workbook(copy)[sheet]
+    assert ws[cell].comment.text == OWN_NOTE and ws["A1"].comment.text == "【提示】本表单位为件"
+    assert RESULT_SHEET not in openpyxl.load_workbook(copy).sheetnames

@@ -23,6 +23,7 @@ from validator.rounds.explain import read_explanations
 from validator.sources.grid import SheetGrid
 
 MARK_FILLS = frozenset({*PRIMARY_FILL.values(), *RELATED_FILL.values()})
+_MARK_SIGNS = ("【".encode(), NOTE_AUTHOR.encode(), b"&#")  # in a comments part holding a mark (&#: escaped text)
 
 
 def clear_cells(pkg: Package, keep: str | None = None) -> Package:
@@ -66,6 +67,29 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     return Package(pkg.bytes())
 
 
+def take_off_marks(pkg: Package, book: Book) -> Package | None:
+    """The package without the tool's notes (and their marks' fills) where its undo record is gone (the marks sheet
+    deleted from a copy: LibreOffice saves it as a sheet hidden only, which users can unhide and delete); None when
+    there are none. Each cell's own note kept below the mark's text comes back; the fill is the template's input fill.
+    `book` is the package's workbook, only read."""
+    worksheets = book.worksheets()
+    found = {name: cells for name, part in worksheets.items() if (cells := _tool_noted(pkg, part))}
+    if not found:
+        return None
+    styles = StyleBook(parse(pkg.read(book.styles)))
+    ids = shape_ids(pkg)
+    for name, cells in found.items():
+        part = worksheets[name]
+        sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
+        try:
+            _take_off(sheet, cells, styles)
+        except NotADrawing as exc:
+            raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
+        sheet.save(pkg, book)
+    pkg.put(book.styles, serialise(styles.root))
+    return Package(pkg.bytes())
+
+
 def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> list[tuple[str, str]]:
     """(marked sheet in the record, sheet of the workbook to clear as it) pairs: each marked sheet still there, and
     each sheet named nowhere in the record on which the tool's notes sit at exactly the recorded cells of one marked
@@ -93,7 +117,10 @@ def _tool_noted(pkg: Package, part: str) -> set[str]:
     comments = next((r.target for r in pkg.relationships(part) if r.type.endswith("/comments")), None)
     if comments is None or not pkg.has(comments):
         return set()
-    root = parse(pkg.read(comments))
+    data = pkg.read(comments)
+    if not any(sign in data for sign in _MARK_SIGNS):  # most notes are no marks: not parsed
+        return set()
+    root = parse(data)
     authors = child(root, "authors")
     names = [a.text for a in children(authors, "author")] if authors is not None else []
     ours = {str(i) for i, name in enumerate(names) if name == NOTE_AUTHOR}

@@ -21,7 +21,7 @@ from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, SHOWN, Cleared, Original, UndoRecord
 from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book, workbook_part
-from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
+from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets, take_off_marks
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -314,6 +314,8 @@ def cleared(pkg: Package, keep_explanations: bool = False, book: Book | None = N
             pkg.remove(UNDO_PART)
             pkg.undeclare(UNDO_PART)
         pkg = exact if exact is not None else clear_cells(pkg, keep=kept)
+    elif book.styles and pkg.has(book.styles) and (unrecorded := take_off_marks(pkg, book)) is not None:
+        pkg, marked = unrecorded, True  # marks whose record (the marks sheet) was deleted
     names = Book(pkg).names if marked else book.names
     gone = [name for name in found if name != kept and name in names]
     if gone or (marked and kept):

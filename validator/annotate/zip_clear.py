@@ -16,7 +16,7 @@ from validator.annotate.plan import NOTE_AUTHOR, ORIGINAL_NOTE_SEPARATOR, is_mar
 from validator.annotate.sheet_xml import deselect, parse_ref
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, SavedNote, UndoRecord, fill_colour, read_record
-from validator.annotate.vml import NotADrawing
+from validator.annotate.vml import NotADrawing, ShapeIds
 from validator.annotate.workbook_xml import Book
 from validator.names import INPUT_FILL, MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET, is_results_sheet
 from validator.rounds.explain import read_explanations
@@ -47,14 +47,9 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
         shown = record.view.get(SHOWN, {}).get(marked, {})
         sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
-    for name, part in worksheets.items():  # marks the record does not place: their cells moved since marking
-        if name not in (MARKS_SHEET, record.results) and (moved := _tool_noted(pkg, part)):
-            sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
-            try:
-                _take_off(sheet, moved, styles)
-            except NotADrawing as exc:
-                raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
-            sheet.save(pkg, book)
+    # marks the record does not place: their cells moved since marking
+    others = {name: part for name, part in worksheets.items() if name not in (MARKS_SHEET, record.results)}
+    _take_off_all(pkg, book, _noted_sheets(pkg, others), styles, ids)
     names = book.names
     book.remove_sheet(MARKS_SHEET)
     if record.results in book.names and record.results != keep:
@@ -72,22 +67,31 @@ def take_off_marks(pkg: Package, book: Book) -> Package | None:
     deleted from a copy: LibreOffice saves it as a sheet hidden only, which users can unhide and delete); None when
     there are none. Each cell's own note kept below the mark's text comes back; the fill is the template's input fill.
     `book` is the package's workbook, only read."""
-    worksheets = book.worksheets()
-    found = {name: cells for name, part in worksheets.items() if (cells := _tool_noted(pkg, part))}
+    found = _noted_sheets(pkg, book.worksheets())
     if not found:
         return None
     styles = StyleBook(parse(pkg.read(book.styles)))
-    ids = shape_ids(pkg)
-    for name, cells in found.items():
-        part = worksheets[name]
+    _take_off_all(pkg, book, found, styles, shape_ids(pkg))
+    pkg.put(book.styles, serialise(styles.root))
+    return Package(pkg.bytes())
+
+
+def _noted_sheets(pkg: Package, worksheets: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
+    """Of the worksheets (name → part), those carrying the tool's notes: name → (part, the cells)."""
+    return {name: (part, cells) for name, part in worksheets.items() if (cells := _tool_noted(pkg, part))}
+
+
+def _take_off_all(
+    pkg: Package, book: Book, found: dict[str, tuple[str, set[str]]], styles: StyleBook, ids: ShapeIds
+) -> None:
+    """`_take_off` on each sheet of `_noted_sheets`, saved."""
+    for name, (part, cells) in found.items():
         sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
         try:
             _take_off(sheet, cells, styles)
         except NotADrawing as exc:
             raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
         sheet.save(pkg, book)
-    pkg.put(book.styles, serialise(styles.root))
-    return Package(pkg.bytes())
 
 
 def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> list[tuple[str, str]]:

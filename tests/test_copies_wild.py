@@ -231,3 +231,37 @@ def test_a_copy_whose_marks_sheet_was_deleted_loses_its_marks(
     ws = openpyxl.load_workbook(copy)[sheet]
     assert ws[cell].comment.text == OWN_NOTE and ws["A1"].comment.text == "【提示】本表单位为件"
     assert RESULT_SHEET not in openpyxl.load_workbook(copy).sheetnames
+
+
+def explained(copy: Path, text: str) -> None:
+    """The agency's explanation typed in the copy's results sheet, in the first 单位说明 cell."""
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[RESULT_SHEET]
+    row, col = next((c.row, c.column) for r in ws.iter_rows() for c in r if c.value == "单位说明")
+    ws.cell(row + 1, col, text)
+    wb.save(copy)
+
+
+@pytest.mark.parametrize("then", ["clear", "check"])
+def test_a_results_sheet_renamed_in_the_copy_is_known_by_its_title(
+    saved_by_libreoffice: Path, tmp_path: Path, then: str, capsys
+) -> None:
+    """The clerk types an explanation and renames 校验结果 to 第一轮校验结果 (the reader still takes the explanation
+    from it, by its title): checking again replaces it with the new results sheet instead of keeping both, and
+    clearing keeps it for its explanation as it keeps 校验结果 (last, said so)."""
+    copy = checked(saved_by_libreoffice, tmp_path)
+    explained(copy, "自然人申请含委托代理人提出的申请，已核实")
+    wb = openpyxl.load_workbook(copy)
+    wb[RESULT_SHEET].title = "第一轮校验结果"
+    wb.save(copy)
+    capsys.readouterr()
+    if then == "check":
+        assert main(["check", str(copy), "--format", "json"]) == 1
+        assert '"explanation": "自然人申请含委托代理人提出的申请，已核实"' in capsys.readouterr().out
+        names = openpyxl.load_workbook(copy).sheetnames
+        assert names[0] == RESULT_SHEET and "第一轮校验结果" not in names
+    else:
+        assert main(["clear", str(copy)]) == 0
+        assert "「第一轮校验结果」工作表中填写的单位说明已保留" in capsys.readouterr().out
+        assert openpyxl.load_workbook(copy).sheetnames[-1] == "第一轮校验结果"
+        assert tool_notes(copy) == {}

@@ -18,7 +18,15 @@ from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, SavedNote, UndoRecord, fill_colour, read_record
 from validator.annotate.vml import NotADrawing, ShapeIds
 from validator.annotate.workbook_xml import Book
-from validator.names import INPUT_FILL, MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET, is_results_sheet
+from validator.names import (
+    INPUT_FILL,
+    MARKS_SHEET,
+    PRIMARY_FILL,
+    RELATED_FILL,
+    RESULT_SHEET,
+    RESULT_TITLE,
+    is_results_sheet,
+)
 from validator.rounds.explain import read_explanations
 from validator.sources.grid import SheetGrid
 
@@ -187,16 +195,27 @@ def _mark_fill(styles: StyleBook, xf: int) -> bool:
 
 
 def results_sheets(pkg: Package, book: Book) -> dict[str, bool]:
-    """The results sheets this tool wrote (the record's, one kept by clearing, or one copied in; not a user's sheet
-    merely so named), each with whether it holds any explanation typed by the agency."""
+    """The results sheets this tool wrote (the record's, one kept by clearing, or one copied in, whatever the user
+    renamed it to, as the reader knows them by their title; not a user's sheet merely so named), each with whether it
+    holds any explanation typed by the agency."""
     found = {}
+    renamed = MARKS_SHEET in book.names  # a marked copy: its results sheet may have been renamed
+    shared = _shared_part(pkg, book) if renamed else None
+    titled = shared is not None and _may_hold_title(pkg.read(shared))  # any sheet may show it: first cells are read
     for sheet in book.sheets:
-        if sheet.name.startswith(RESULT_SHEET) and sheet.kind == "worksheet" and sheet.part and pkg.has(sheet.part):
+        if sheet.kind != "worksheet" or not sheet.part or not pkg.has(sheet.part):
+            continue
+        if sheet.name.startswith(RESULT_SHEET) or (renamed and (titled or _may_hold_title(pkg.read(sheet.part)))):
             rows = sheet_rows(pkg, book, sheet.part)
             if is_results_sheet("", rows[0][0] if rows and rows[0] else None):
                 cells = {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v is not None}
                 found[sheet.name] = bool(read_explanations([SheetGrid(sheet.name, cells)]))
     return found
+
+
+def _may_hold_title(data: bytes) -> bool:
+    """Whether a part may hold the results sheet's title (as text, or escaped as character references)."""
+    return RESULT_TITLE.encode() in data or b"&#" in data
 
 
 def drop_results(pkg: Package, gone: Sequence[str], kept: str | None) -> Package:
@@ -266,8 +285,11 @@ def _value(c: etree._Element, shared: Sequence[str]) -> str | None:
     return v.text
 
 
-def _shared_strings(pkg: Package, book: Book) -> list[str]:
+def _shared_part(pkg: Package, book: Book) -> str | None:
     part = next((r.target for r in pkg.relationships(book.part) if r.type.endswith("/sharedStrings")), None)
-    if part is None or not pkg.has(part):
-        return []
-    return [rich_text(si) for si in children(parse(pkg.read(part)), "si")]
+    return part if part is not None and pkg.has(part) else None
+
+
+def _shared_strings(pkg: Package, book: Book) -> list[str]:
+    part = _shared_part(pkg, book)
+    return [] if part is None else [rich_text(si) for si in children(parse(pkg.read(part)), "si")]

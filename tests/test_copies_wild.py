@@ -265,3 +265,24 @@ def test_a_results_sheet_renamed_in_the_copy_is_known_by_its_title(
         assert "「第一轮校验结果」工作表中填写的单位说明已保留" in capsys.readouterr().out
         assert openpyxl.load_workbook(copy).sheetnames[-1] == "第一轮校验结果"
         assert tool_notes(copy) == {}
+
+
+def test_marks_stacked_by_earlier_versions_are_all_taken_off(saved_by_libreoffice: Path, tmp_path: Path) -> None:
+    """Earlier versions kept an old mark as the cell's own note below the new one (a renamed sheet checked again):
+    clearing gives back the clerk's note below all of them, and takes a stack without one off entirely."""
+    sheet, cell = MARKED[0]
+    other = MARKED[1][1]
+    copy = checked(with_own_notes(saved_by_libreoffice, tmp_path / "src"), tmp_path / "copy")
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[sheet]
+    ws[cell].comment = Comment(
+        f"{ws[cell].comment.text}\n{ORIGINAL_NOTE_SEPARATOR}\n{ws[cell].comment.text}", "年报校验"
+    )
+    mark = ws[other].comment.text
+    ws[other].comment = Comment(f"{mark}\n{ORIGINAL_NOTE_SEPARATOR}\n{mark}", "年报校验")
+    del wb[MARKS_SHEET]
+    wb.save(copy)
+    assert main(["clear", str(copy)]) == 0
+    ws = openpyxl.load_workbook(copy)[sheet]
+    assert ws[cell].comment.text == OWN_NOTE and ws[other].comment is None
+    assert tool_notes(copy) == {} and mark_fills(copy) == set()

@@ -182,10 +182,11 @@ def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> None:
 
 
 def _own_note(sheet: MarkedSheet, ref: str, recorded: SavedNote | None) -> SavedNote | None:
-    """The cell's own note as its mark keeps it below the separator (the recorded one when it is that), or None."""
+    """The cell's own note as its mark keeps it below the separator (the recorded one when it is that), or None.
+    Marks stacked over marks (an old mark kept as a cell's own note) give the note below all of them."""
     saved = sheet.notes.saved(ref)
-    _, found, own = saved.text.partition(f"\n{ORIGINAL_NOTE_SEPARATOR}\n") if saved else ("", "", "")
-    if not found:
+    _, found, own = saved.text.rpartition(f"\n{ORIGINAL_NOTE_SEPARATOR}\n") if saved else ("", "", "")
+    if not found or is_mark_note(own):
         return None
     return recorded if recorded is not None and recorded.text == own else SavedNote(own)
 

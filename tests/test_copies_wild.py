@@ -286,3 +286,25 @@ def test_marks_stacked_by_earlier_versions_are_all_taken_off(saved_by_libreoffic
     ws = openpyxl.load_workbook(copy)[sheet]
     assert ws[cell].comment.text == OWN_NOTE and ws[other].comment is None
     assert tool_notes(copy) == {} and mark_fills(copy) == set()
+
+
+def test_rows_shown_for_marks_are_not_hidden_again_where_rows_were_inserted(
+    saved_by_libreoffice: Path, tmp_path: Path
+) -> None:
+    """The marked row was hidden (the copy shows it); the clerk inserts a row above it: clearing does not hide the
+    recorded row number again, which now holds the row that was above the marked one."""
+    sheet, cell = MARKED[0]
+    wb = openpyxl.load_workbook(saved_by_libreoffice)
+    row = wb[sheet][cell].row
+    wb[sheet].row_dimensions[row].hidden = True
+    (tmp_path / "src").mkdir()
+    wb.save(tmp_path / "src" / "年报.xlsx")
+    copy = checked(tmp_path / "src" / "年报.xlsx", tmp_path / "copy")
+    wb = openpyxl.load_workbook(copy)
+    assert not wb[sheet].row_dimensions[row].hidden
+    wb[sheet].insert_rows(row - 1)
+    wb.save(copy)
+    assert main(["clear", str(copy)]) == 0
+    ws = openpyxl.load_workbook(copy)[sheet]
+    assert not ws.row_dimensions[row].hidden  # the row above the marked one, moved down
+    assert tool_notes(copy) == {}

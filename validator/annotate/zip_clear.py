@@ -49,11 +49,12 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
         noted = _tool_noted(pkg, worksheets[now])
         sheet = MarkedSheet.open(pkg, book, worksheets[now], parse(pkg.read(worksheets[now])), ids)
         try:
-            _give_back(sheet, originals[marked], styles, noted)
+            moved = _give_back(sheet, originals[marked], styles, noted)
         except NotADrawing as exc:
             raise unrecognised_drawing(now, sheet.vml, "再清除标注") from exc
-        shown = record.view.get(SHOWN, {}).get(marked, {})
-        sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
+        if not moved:  # else the recorded rows and columns may hold other cells now: they stay shown
+            shown = record.view.get(SHOWN, {}).get(marked, {})
+            sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
     # marks the record does not place: their cells moved since marking
     others = {name: part for name, part in worksheets.items() if name not in (MARKS_SHEET, record.results)}
@@ -141,11 +142,11 @@ def _tool_noted(pkg: Package, part: str) -> set[str]:
     return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours or is_mark_note(comment_text(c))}
 
 
-def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook, noted: set[str]) -> None:
-    """Give each cell of one sheet back its fill and note. `noted`: the cells carrying the tool's notes now; when
-    they are not the recorded ones, rows or columns were inserted or deleted in the copy since marking: a recorded
-    cell is then given back only while it carries a mark (a note, or a mark's fill), and its own note is the one
-    kept below the mark's text (`_take_off` clears marks the record no longer places)."""
+def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook, noted: set[str]) -> bool:
+    """Give each cell of one sheet back its fill and note; whether its marks moved. `noted`: the cells carrying the
+    tool's notes now; when they are not the recorded ones, rows or columns were inserted or deleted in the copy since
+    marking: a recorded cell is then given back only while it carries a mark (a note, or a mark's fill), and its own
+    note is the one kept below the mark's text (`_take_off` clears marks the record no longer places)."""
     moved = noted != {o.cell.upper() for o in originals if not o.note_kept}
     for original in originals:
         row, col = parse_ref(original.cell)
@@ -163,6 +164,7 @@ def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleB
             sheet.notes.delete(original.cell, row, col)
         else:
             sheet.notes.write(original.cell, row, col, note.text, note.author)
+    return moved
 
 
 def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> None:

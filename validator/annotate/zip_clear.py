@@ -1,5 +1,6 @@
 """Clearing cell by cell at zip level from the undo record alone, for marked workbooks that another program saved
-since (marked by the Excel button, a copy edited in Excel, copies written by earlier versions of the tool); results
+since (marked by the Excel button, a copy edited in Excel, copies written by earlier versions of the tool), and the
+tool's notes the record no longer places (sheets renamed or copied, rows inserted, the record deleted); results
 sheets found, removed or kept for the agency's explanations."""
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ content of the results sheet. Painters (openpyxl for files, xlwings for open wor
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -112,6 +113,18 @@ def related_line(finding: Finding, role: str) -> str:
     if finding.state == ACCEPTED:
         return f"【相关·{severity_text(finding)}·{finding.rule}】{prefix}{told(finding)}"
     return f"【相关·{SEVERITY_ZH[finding.severity]}·{finding.rule}】{prefix}{finding.message}"
+
+
+def is_mark_note(text: str) -> bool:
+    """Whether a note's text is one of the tool's marks (`primary_line`, `related_line` first), whoever saved it since
+    (LibreOffice drops a note's author)."""
+    return _MARK_NOTE.match(text) is not None
+
+
+# 【错误·EQ03】, 【警告·已说明·TX01】, 【相关·错误·EQ01】: never a user's own 【提示】
+_MARK_NOTE = re.compile(
+    rf"【(?:相关·)?(?:{'|'.join(map(re.escape, SEVERITY_ZH.values()))})(?:·[^·】]+)*·[A-Z]{{2}}\d{{2}}】"
+)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from validator.annotate.styles import StyleBook
 from validator.annotate.undo import KEPT, SHOWN, Cleared, Original, UndoRecord
 from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book, workbook_part
-from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets
+from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets, take_off_marks
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
@@ -34,6 +34,7 @@ from validator.sources.xlsx import sniff
 from validator.text import in_use_hint, os_reason
 
 ANNOTATED_SUFFIX = ".校验"
+CONVERTED_FORMATS = ("xls", "ods")  # workbooks checked through LibreOffice: their copy is the converted workbook
 PAINTER = "zip"
 UNDO_PART = "nianbao/undo.zip"  # the changed parts as they were, and digests of what was written
 UNDO_TYPE = "application/zip"
@@ -111,15 +112,22 @@ class Written:
     notices: tuple[str, ...] = ()
 
 
-def open_package(path: Path) -> Package:
+def open_package(path: Path, clearing: bool = False) -> Package:
     """The package of a workbook file, wherever its workbook part is; ReadError (a Chinese message) for files that
-    are not workbooks."""
+    are not workbooks (`clearing`: the message says where the marks to clear are)."""
     path, limits = Path(path), Limits.from_env()
     data = read_regular(path, limits)
     if (fmt := file_format(data)) in DOCUMENT_FORMATS:  # checked, it is read into the official workbook: its copy
         raise ReadError(
             f"这是{FORMAT_ZH[fmt]}，不是 Excel 工作簿，其中没有也不能写入校验标注。校验它生成的标注副本是"
             f"「{path.name}{ANNOTATED_SUFFIX}.xlsx」，标注在该副本中（清除标注也请对该副本操作）。",
+            "not_workbook",
+        )
+    if clearing and fmt in CONVERTED_FORMATS:  # checked, it is converted: its copy is a workbook of its own
+        raise ReadError(
+            f"这是{FORMAT_ZH[fmt]}，本工具只在 Excel 工作簿（.xlsx/.xlsm）中写入和清除校验标注。校验此文件生成的标注副本是"
+            f"「{path.name}{ANNOTATED_SUFFIX}.xlsx」，标注在该副本中，请对该副本清除标注；如果此文件是另存为"
+            f"{FORMAT_ZH[fmt]}的标注副本，请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再清除标注。",
             "not_workbook",
         )
     try:
@@ -192,7 +200,7 @@ def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = 
 
     A results sheet holding the agency's explanations is kept unless `keep_explanations` is False.
     """
-    pkg, done = cleared(open_package(source), keep_explanations)
+    pkg, done = cleared(open_package(source, clearing=True), keep_explanations)
     if done:
         data = pkg.bytes()
         write_atomic(Path(out or source), lambda tmp: tmp.write_bytes(data))
@@ -306,6 +314,8 @@ def cleared(pkg: Package, keep_explanations: bool = False, book: Book | None = N
             pkg.remove(UNDO_PART)
             pkg.undeclare(UNDO_PART)
         pkg = exact if exact is not None else clear_cells(pkg, keep=kept)
+    elif book.styles and pkg.has(book.styles) and (unrecorded := take_off_marks(pkg, book)) is not None:
+        pkg, marked = unrecorded, True  # marks whose record (the marks sheet) was deleted
     names = Book(pkg).names if marked else book.names
     gone = [name for name in found if name != kept and name in names]
     if gone or (marked and kept):

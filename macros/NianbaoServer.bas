@@ -42,6 +42,7 @@ Private Sub WriteFacts(wb As Workbook)
         If Not ws Is facts Then
             If ws.Visible = xlSheetHidden Then AddFact facts, n, "visibility", ws.Name, "Hidden", ""
             If ws.Visible = xlSheetVeryHidden Then AddFact facts, n, "visibility", ws.Name, "VeryHidden", ""
+            If ws.ProtectContents Then AddFact facts, n, "protection", ws.Name, Permissions(ws), ""
             If HasMerges(ws.UsedRange) Then
                 For Each rw In ws.UsedRange.Rows
                     If HasMerges(rw) Then
@@ -62,6 +63,17 @@ Private Sub WriteFacts(wb As Workbook)
     Next ws
     facts.Visible = xlSheetVeryHidden
 End Sub
+
+' What a protected sheet's protection allows, as the server reads it (PERMISSIONS in validator/excel/remote.py).
+Private Function Permissions(ws As Worksheet) As String
+    Dim allowed As String
+    allowed = "Protected"
+    If ws.Protection.AllowFormattingCells Then allowed = allowed & " FormatCells"
+    If ws.Protection.AllowFormattingColumns Then allowed = allowed & " FormatColumns"
+    If Not ws.ProtectDrawingObjects Then allowed = allowed & " Objects"
+    If ws.Protection.AllowInsertingHyperlinks Then allowed = allowed & " Hyperlinks"
+    Permissions = allowed
+End Function
 
 ' MergeCells is True, False, or Null for a range with some merged cells.
 Private Function HasMerges(area As Range) As Boolean

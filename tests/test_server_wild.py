@@ -1,0 +1,98 @@
+"""`nianbao serve` as its users meet it: the clerk's 校验/清除标记 button on workbooks as clerks keep them, and the
+office's uploads; each test a defect found so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from excel_replay import replay, vba_payload
+from starlette.testclient import TestClient
+from test_excel import copy_marks, demo, marked  # demo: the fixture, the workbook of `make demo`
+
+from validator import check_paths
+from validator.excel.simulate import import_xlwings
+from validator.names import FACTS_SHEET
+from validator.server.app import Settings, create_app
+
+__all__ = ["demo"]
+XLWINGS = import_xlwings()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    with TestClient(create_app(Settings(tmp_path_factory.mktemp("serve"), workers=1))) as c:
+        yield c
+
+
+def button_payload(path: Path) -> dict:
+    """What the button sends: vba_payload, plus the protection facts NianbaoServer.bas's WriteFacts adds for each
+    protected sheet (openpyxl's flags say what is protected: False allows it)."""
+    payload = vba_payload(path, XLWINGS.__version__)
+    facts = next(s for s in payload["sheets"] if s["name"] == FACTS_SHEET)
+    rows = [row for row in facts["values"] if row]
+    for ws in openpyxl.load_workbook(path).worksheets:
+        p = ws.protection
+        if p.sheet:
+            allowed = [word for word, locked in (("FormatCells", p.formatCells), ("FormatColumns", p.formatColumns),
+                       ("Objects", p.objects), ("Hyperlinks", p.insertHyperlinks)) if not locked]  # fmt: skip
+            rows.append(["protection", ws.title, " ".join(["Protected", *allowed]), None])
+    facts["values"] = rows or [[]]
+    return payload
+
+
+def press(client: TestClient, path: Path, action: str) -> list[dict]:
+    answer = client.post(f"/xlwings/{action}", json=button_payload(path))
+    assert answer.status_code == 200
+    return answer.json()["actions"]
+
+
+def protect(source: Path, target: Path, sheet: str) -> Path:
+    """The sheet protected as Excel's 审阅 → 保护工作表 does by default: only selecting cells allowed."""
+    wb = openpyxl.load_workbook(source, rich_text=True)
+    wb[sheet].protection.sheet = True
+    wb[sheet].protection.formatCells = wb[sheet].protection.objects = True
+    wb.save(target)
+    return target
+
+
+def test_the_templates_own_protection_lets_the_button_mark_as_the_command_line(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    """The template protects its sheets allowing formatting and notes: the button marks them."""
+    assert openpyxl.load_workbook(demo)["表三"].protection.sheet
+    actions = press(client, demo, "validate")
+    assert actions[-1]["args"][0].startswith("校验完成")
+    (report,) = check_paths([demo])
+    assert marked(replay(demo, actions, tmp_path / "b.xlsx", vba=True)) == copy_marks(demo, report, tmp_path / "cli")
+
+
+@pytest.mark.parametrize("action", ["validate", "clear"])
+def test_a_sheet_the_clerk_protected_is_told_and_the_book_left_alone(
+    client: TestClient, demo: Path, tmp_path: Path, action: str
+) -> None:
+    """Excel refuses to colour or note a cell of a sheet protected without those permissions: run as answered, the
+    earlier actions would be done (marks without their record, which 清除标记 cannot remove) and the clerk told
+    the server could not be reached. Instead one message box says which sheet and what to do, and nothing else."""
+    book = demo
+    if action == "clear":  # marked by the button, then 表三 protected by the clerk
+        book = replay(demo, press(client, demo, "validate"), tmp_path / "marked.xlsx", vba=True)
+    protected = protect(book, tmp_path / "保护.xlsx", "表三")
+    [alert] = press(client, protected, action)
+    button = {"validate": "校验", "clear": "清除标记"}[action]
+    assert alert["func"] == "alert" and alert["args"][3] == "critical"
+    assert alert["args"][0] == (
+        "工作表「表三」设置了工作表保护，按钮无法在其中标色、添加或删除批注，工作簿未作改动。"
+        f"请点“审阅 → 撤销工作表保护”（设有密码的，输入密码）后再点「{button}」，完成后可重新保护该工作表。"
+    )
+
+
+def test_a_protected_sheet_without_marks_does_not_stop_the_button(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    """Only sheets the answer changes matter: 封面 protected, the marks are all on 表三 and 表四."""
+    protected = protect(demo, tmp_path / "封面保护.xlsx", "封面")
+    actions = press(client, protected, "validate")
+    assert actions[-1]["args"][0].startswith("校验完成")
+    assert not any(k.startswith("封面!") for k in marked(replay(protected, actions, tmp_path / "b.xlsx", vba=True)))

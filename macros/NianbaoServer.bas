@@ -6,6 +6,9 @@ Attribute VB_Name = "NianbaoServer"
 ' This file stays ASCII: texts and the server's address come from defined names (NianbaoServer is the visible one).
 Option Explicit
 
+' Remote.bas counts a sheet's rows in an Integer: a used range past this row stops it with "Overflow".
+Private Const MAX_ROWS As Long = 32767
+
 Public Sub NianbaoServerRun(action As String)
     Dim wb As Workbook, active As Object, url As String
     Set wb = ActiveWorkbook
@@ -15,6 +18,7 @@ Public Sub NianbaoServerRun(action As String)
         Exit Sub
     End If
     If Right(url, 1) = "/" Then url = Left(url, Len(url) - 1)
+    If Not CanSend(wb) Then Exit Sub
     Set active = wb.ActiveSheet
     Application.ScreenUpdating = False
     On Error GoTo Failed
@@ -29,6 +33,25 @@ Failed:
     Application.ScreenUpdating = True
     MsgBox NianbaoText("NianbaoServerFailed") & vbLf & Err.Description, vbCritical, NianbaoText("NianbaoTitle")
 End Sub
+
+' What would stop the request before it is sent, told and False: a protected workbook structure (no sheet can be
+' added: neither our facts sheet nor the results), a used range past the rows Remote.bas counts in an Integer.
+Private Function CanSend(wb As Workbook) As Boolean
+    Dim ws As Worksheet, last As Long
+    If wb.ProtectStructure Then
+        MsgBox NianbaoText("NianbaoServerStructure"), vbExclamation, NianbaoText("NianbaoTitle")
+        Exit Function
+    End If
+    For Each ws In wb.Worksheets
+        last = ws.UsedRange.Row + ws.UsedRange.Rows.Count - 1
+        If last > MAX_ROWS Then
+            MsgBox Replace(Replace(NianbaoText("NianbaoServerRows"), "{rows}", CStr(last)), "{sheet}", ws.Name), _
+                vbExclamation, NianbaoText("NianbaoTitle")
+            Exit Function
+        End If
+    Next ws
+    CanSend = True
+End Function
 
 ' One row per fact: kind, sheet, address, text.
 Private Sub WriteFacts(wb As Workbook)

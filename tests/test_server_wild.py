@@ -3,15 +3,19 @@ office's uploads; each test a defect found so."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 from excel_replay import replay, vba_payload
+from oletools.olevba import VBA_Parser
 from starlette.testclient import TestClient
 from test_excel import copy_marks, demo, marked  # demo: the fixture, the workbook of `make demo`
 
 from validator import check_paths
+from validator.cli import main
+from validator.excel.remote import xlwings_addin_dir
 from validator.excel.simulate import import_xlwings
 from validator.names import FACTS_SHEET
 from validator.server.app import Settings, create_app
@@ -96,3 +100,37 @@ def test_a_protected_sheet_without_marks_does_not_stop_the_button(
     actions = press(client, protected, "validate")
     assert actions[-1]["args"][0].startswith("校验完成")
     assert not any(k.startswith("封面!") for k in marked(replay(protected, actions, tmp_path / "b.xlsx", vba=True)))
+
+
+def server_template_macros(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The VBA modules (name → code) and defined names (name → value) of `nianbao template --xlsm --server`."""
+    path = folder / "服务器模板.xlsm"
+    assert main(["template", "--xlsm", "--server", "http://10.0.0.5:8421", "-o", str(path)]) == 0
+    parser = VBA_Parser(str(path))
+    try:
+        modules = {Path(name).stem: code.replace("\r\n", "\n") for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    names = openpyxl.load_workbook(path, keep_vba=True).defined_names
+    return modules, {name: names[name].attr_text for name in names}
+
+
+def test_the_button_tells_what_stops_remote_bas_before_it_sends(tmp_path: Path) -> None:
+    """Two workbooks Remote.bas cannot send, told before anything is sent or changed (there is no Excel here to run
+    the macro: this reads the shipped code). A used range past row 32767 (cells formatted down to row 100000)
+    overflows Remote.bas's Integer row count; a protected workbook structure refuses the facts sheet. Either stopped
+    the button with 「无法连接校验服务器……请检查网络」, the wrong cause."""
+    remote_bas = (xlwings_addin_dir() / "Remote.bas").read_text(encoding="ascii")
+    assert re.search(r"Dim startRow As Integer, startCol As Integer", remote_bas)  # what the limit comes from
+    modules, names = server_template_macros(tmp_path)
+    ours = modules["NianbaoServer"]
+    run = ours[ours.index("Public Sub NianbaoServerRun") :]
+    run = run[: run.index("End Sub")]
+    assert run.index("If Not CanSend(wb) Then Exit Sub") < run.index("WriteFacts wb") < run.index("RunServerPython")
+    assert re.search(r"Private Const MAX_ROWS As Long = 32767\n", ours)
+    can_send = ours[ours.index("Private Function CanSend") :]
+    can_send = can_send[: can_send.index("End Function")]
+    assert "If wb.ProtectStructure Then" in can_send and 'NianbaoText("NianbaoServerStructure")' in can_send
+    assert "If last > MAX_ROWS Then" in can_send and 'NianbaoText("NianbaoServerRows")' in can_send
+    assert "“审阅 → 保护工作簿”取消保护" in names["NianbaoServerStructure"]
+    assert "{sheet}" in names["NianbaoServerRows"] and "超过按钮一次能发送的 32767 行" in names["NianbaoServerRows"]

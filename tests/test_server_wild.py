@@ -3,6 +3,7 @@ office's uploads; each test a defect found so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def test_the_button_tells_what_stops_remote_bas_before_it_sends(tmp_path: Path) 
     assert "If last > MAX_ROWS Then" in can_send and 'NianbaoText("NianbaoServerRows")' in can_send
     assert "“审阅 → 保护工作簿”取消保护" in names["NianbaoServerStructure"]
     assert "{sheet}" in names["NianbaoServerRows"] and "超过按钮一次能发送的 32767 行" in names["NianbaoServerRows"]
+
+
+@pytest.mark.parametrize(
+    "typed", [dt.datetime(2025, 1, 1), dt.datetime(2025, 3, 5, 14, 30)], ids=["date", "date and time"]
+)
+def test_a_date_typed_where_a_number_belongs_is_told_as_the_command_line_tells_it(
+    client: TestClient, balanced_workbook: Path, tmp_path: Path, typed: dt.datetime
+) -> None:
+    """报告年度 typed as a date (a cell formatted 'yyyy' shows 2025): xlwings reads every date cell as a datetime, and
+    the note said 「2025-01-01 00:00:00」 where the command line's says 「2025-01-01」."""
+    wb = openpyxl.load_workbook(balanced_workbook, rich_text=True)
+    wb["封面"]["B4"] = typed
+    wb["封面"]["B4"].number_format = "yyyy"
+    wb.save(path := tmp_path / "日期.xlsx")
+    actions = press(client, path, "validate")
+    (report,) = check_paths([path])
+    by_button = marked(replay(path, actions, tmp_path / "b.xlsx", vba=True))
+    assert by_button == copy_marks(path, report, tmp_path / "cli") and "封面!B4" in by_button

@@ -8,6 +8,9 @@ Option Explicit
 
 ' Remote.bas counts a sheet's rows in an Integer: a used range past this row stops it with "Overflow".
 Private Const MAX_ROWS As Long = 32767
+' How long to wait for the answer: Remote.bas's own 30 s is shorter than the server may take when busy (a check
+' waits for a free worker, which gives up on a file after 120 s: TIMEOUT_SECONDS in validator/server/work.py).
+Private Const TIMEOUT_MS As Long = 300000
 
 Public Sub NianbaoServerRun(action As String)
     Dim wb As Workbook, active As Object, url As String
@@ -24,7 +27,7 @@ Public Sub NianbaoServerRun(action As String)
     On Error GoTo Failed
     WriteFacts wb
     active.Activate
-    RunServerPython url & "/xlwings/" & Replace(action, "_book", "")
+    RunServerPython url & "/xlwings/" & Replace(action, "_book", ""), timeout:=TIMEOUT_MS
     DeleteFacts wb
     Application.ScreenUpdating = True
     Exit Sub

@@ -19,6 +19,7 @@ from validator.cli import main
 from validator.excel.remote import xlwings_addin_dir
 from validator.excel.simulate import import_xlwings
 from validator.names import FACTS_SHEET
+from validator.server import work
 from validator.server.app import Settings, create_app
 
 __all__ = ["demo"]
@@ -153,3 +154,18 @@ def test_a_date_typed_where_a_number_belongs_is_told_as_the_command_line_tells_i
     (report,) = check_paths([path])
     by_button = marked(replay(path, actions, tmp_path / "b.xlsx", vba=True))
     assert by_button == copy_marks(path, report, tmp_path / "cli") and "封面!B4" in by_button
+
+
+def test_the_button_waits_for_the_server_as_long_as_the_server_may_take(tmp_path: Path) -> None:
+    """Remote.bas gives up after 30 s unless told otherwise, with an English box 「Request Timeout … (408)」, while the
+    server works on (a check waits for a free worker, and a worker gets 120 s per file): the answer was lost. The
+    button passes a timeout past the server's own (as the nginx example's proxy_read_timeout 300s)."""
+    remote_bas = (xlwings_addin_dir() / "Remote.bas").read_text(encoding="ascii")
+    assert "myClient.TimeoutMs = 30000" in remote_bas  # what it would otherwise wait
+    modules, _ = server_template_macros(tmp_path)
+    ours = modules["NianbaoServer"]
+    call = re.search(r"^\s*RunServerPython (.*)$", ours, re.M)[1]
+    timeout = re.search(r"timeout:=(\w+)", call)
+    assert timeout, call
+    milliseconds = int(re.search(rf"Private Const {timeout[1]} As Long = (\d+)\n", ours)[1])
+    assert milliseconds > 1000 * (work.TIMEOUT_SECONDS + 60)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import openpyxl
 import pytest
 from excel_replay import replay, vba_payload
 from oletools.olevba import VBA_Parser
 from starlette.testclient import TestClient
 from test_excel import copy_marks, demo, marked  # demo: the fixture, the workbook of `make demo`
+from test_serve_live import Live, online, start  # online: the fixture, the browser allowed to reach 127.0.0.1
 
 from validator import check_paths
 from validator.cli import main
@@ -22,7 +27,7 @@ from validator.names import FACTS_SHEET
 from validator.server import work
 from validator.server.app import Settings, create_app
 
-__all__ = ["demo"]
+__all__ = ["demo", "online"]
 XLWINGS = import_xlwings()
 
 
@@ -169,3 +174,78 @@ def test_the_button_waits_for_the_server_as_long_as_the_server_may_take(tmp_path
     assert timeout, call
     milliseconds = int(re.search(rf"Private Const {timeout[1]} As Long = (\d+)\n", ours)[1])
     assert milliseconds > 1000 * (work.TIMEOUT_SECONDS + 60)
+
+
+# What nginx answers itself: past client_max_body_size, and when the service does not answer within
+# proxy_read_timeout (docs/server.md's example).
+NGINX = {
+    413: "<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too "
+    "Large</h1></center><hr><center>nginx</center></body></html>",
+    504: "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center>"
+    "<hr><center>nginx</center></body></html>",
+}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    server = start(tmp_path_factory.mktemp("live"))
+    yield server
+    server.stop()
+
+
+def nginx(upstream: str, status: int) -> ThreadingHTTPServer:
+    """A front like nginx in docs/server.md: pages passed through from the service, every upload answered by nginx
+    itself with its own HTML page of `status`."""
+
+    class Front(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            answer = httpx.get(upstream + self.path, headers={"cookie": self.headers.get("cookie", "")})
+            headers = [(k, v) for k, v in answer.headers.multi_items() if k in ("content-type", "set-cookie",
+                       "content-security-policy")]  # fmt: skip
+            self.reply(answer.status_code, headers, answer.content)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            self.reply(status, [("content-type", "text/html")], NGINX[status].encode())
+
+        def reply(self, code: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            self.send_response(code)
+            for key, value in [*headers, ("content-length", str(len(body)))]:
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    front = ThreadingHTTPServer(("127.0.0.1", 0), Front)
+    threading.Thread(target=front.serve_forever, daemon=True).start()
+    return front
+
+
+@pytest.mark.parametrize(
+    ("status", "told"),
+    [
+        (413, "上传内容过大（HTTP 413），没有校验、也没有保存任何文件：请分批上传（每个文件不超过 20 MB，一次合计不超过 100 MB）。"),
+        (504, "服务器没有及时答复（HTTP 504）：文件可能仍在校验，校验完成后照常保存为报送。"
+              "请几分钟后重新上传同一文件查看结果；仍如此，请联系政务公开办。"),
+    ],
+)  # fmt: skip
+def test_the_upload_page_says_what_nginx_in_front_of_the_service_answered(
+    live: Live, online, demo: Path, status: int, told: str
+) -> None:
+    """The page read every answer as the service's JSON: nginx's own HTML page (an upload past client_max_body_size,
+    the service slower than proxy_read_timeout) was told as 「无法连接校验服务器，请检查网络后重试。」."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    front = nginx(live.url, status)
+    try:
+        online.get(f"http://127.0.0.1:{front.server_port}/")
+        assert "合计不超过 100 MB" in online.find_element(By.TAG_NAME, "main").text
+        online.find_element(By.ID, "file").send_keys(str(demo))
+        line = online.find_element(By.ID, "status")
+        WebDriverWait(online, 60).until(lambda b: not line.text.startswith("正在校验"))
+        assert line.text == told
+    finally:
+        front.shutdown()

@@ -139,7 +139,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def upload_page(request: Request) -> Response:
         return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
-                    accept=",".join(sorted(REPORT_SUFFIXES)))  # fmt: skip
+                    max_request_mb=settings.max_request // 2**20, accept=",".join(sorted(REPORT_SUFFIXES)))  # fmt: skip
 
     async def api_check(request: Request) -> Response:
         problem = token_problem(request, request.headers.get(CSRF_HEADER))

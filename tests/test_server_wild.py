@@ -4,8 +4,10 @@ office's uploads; each test a defect found so."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -249,3 +251,37 @@ def test_the_upload_page_says_what_nginx_in_front_of_the_service_answered(
         assert line.text == told
     finally:
         front.shutdown()
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return data.getvalue()
+
+
+RAR = b"Rar!\x1a\x07\x01\x00" + bytes(200)  # RAR 5's signature, as WinRAR writes it
+SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "told"),
+    [
+        ("空文件夹.zip", zipped({}), "这是压缩包，其中没有工作簿或年报文件，不是 Excel 工作簿。"),
+        ("年报.xlsx", RAR, "这是 RAR 压缩包（扩展名却是 .xlsx），上传页面不解压压缩包。请解压后在上传页面选择其中的"),
+        ("年报.xls", SEVEN_ZIP, "这是 7z 压缩包（扩展名却是 .xls），上传页面不解压压缩包。请解压后在上传页面选择"),
+    ],
+    ids=["empty zip", "rar named xlsx", "7z named xls"],
+)
+def test_every_archive_is_refused_as_the_upload_page_refuses_a_zip(
+    client: TestClient, name: str, data: bytes, told: str
+) -> None:
+    """The page unpacks no archive: a zip of reports is not received, with what to do. A zip of an empty folder, and
+    a RAR or 7z archive under a workbook's name, were kept as submissions (「（未识别）」 rows of the dashboard and of
+    汇总.xlsx), the latter told to be packed again as a zip, which the page then refuses."""
+    answer = client.post("/api/check", files=[("file", (name, data))])
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []
+    [skipped] = answer.json()["skipped"]
+    assert skipped["file"] == name and skipped["reason"].startswith(told) and "zip" not in skipped["reason"]

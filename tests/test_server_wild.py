@@ -285,3 +285,17 @@ def test_every_archive_is_refused_as_the_upload_page_refuses_a_zip(
     assert answer.json()["results"] == []
     [skipped] = answer.json()["skipped"]
     assert skipped["file"] == name and skipped["reason"].startswith(told) and "zip" not in skipped["reason"]
+
+
+def test_a_copy_the_command_line_annotated_is_checked_again_by_the_button(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    """The copy's 校验结果 is protected (only its 单位说明 cells open): replaced by the button's own results sheet of the
+    same name, which it protects by nothing."""
+    assert main(["check", str(demo), "--out", str(tmp_path)]) == 1
+    copy = tmp_path / "示例.校验.xlsx"
+    assert openpyxl.load_workbook(copy)["校验结果"].protection.sheet
+    actions = press(client, copy, "validate")
+    assert actions[-1]["args"][0].startswith("校验完成：错误 3 项")
+    (report,) = check_paths([demo])
+    assert marked(replay(copy, actions, tmp_path / "b.xlsx", vba=True)) == copy_marks(demo, report, tmp_path / "cli")

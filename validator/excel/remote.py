@@ -205,20 +205,24 @@ def _forbidden(actions: Sequence[dict], names: Sequence[str], protected: Mapping
     """The first protected sheet some action would change in a way its protection forbids (Excel stops there with
     a run-time error, the earlier actions done: marks without their record), or None.
 
-    Actions name a sheet by its position at their turn: the sheets added and deleted before it are followed.
+    Actions name a sheet by its position at their turn: the sheets added (never protected, even under the name of
+    a protected one deleted before, as a results sheet is replaced) and deleted before it are followed.
     """
-    names = list(names)
+    sheets: list[tuple[str, frozenset[str] | None]] = [(name, protected.get(name)) for name in names]
     for a in actions:
         func, position = a["func"], a["sheet_position"]
         if func == "addSheet":
-            names.insert(a["args"][0], a["args"][1])
+            sheets.insert(a["args"][0], (a["args"][1], None))
         elif func == "sheetDelete":
-            del names[position]
-        elif func in _NEEDS and position is not None and names[position] in protected:
-            need = _NEEDS[func]
-            if need is None or need not in protected[names[position]]:
-                return names[position]
+            del sheets[position]
+        elif func in _NEEDS and position is not None and not _allows(sheets[position][1], _NEEDS[func]):
+            return sheets[position][0]
     return None
+
+
+def _allows(allowed: frozenset[str] | None, need: str | None) -> bool:
+    """Whether a sheet protected with `allowed` (None: not protected) lets an action needing `need` run."""
+    return allowed is None or (need is not None and need in allowed)
 
 
 def _range(a: dict) -> list:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -299,3 +302,54 @@ def test_a_copy_the_command_line_annotated_is_checked_again_by_the_button(
     assert actions[-1]["args"][0].startswith("校验完成：错误 3 项")
     (report,) = check_paths([demo])
     assert marked(replay(copy, actions, tmp_path / "b.xlsx", vba=True)) == copy_marks(demo, report, tmp_path / "cli")
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    """A logged-in office client of a service of its own (no submissions), and its dashboard's CSRF token."""
+    data = tmp_path_factory.mktemp("office")
+    assert subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
+                          input=PASSWORD + "\n", capture_output=True, text=True).returncode == 0  # fmt: skip
+    with TestClient(create_app(Settings(data, workers=1))) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/office/login").text)[1]
+        c.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
+        yield c, re.search(r'name="csrf" value="([^"]+)"', c.get("/office").text)[1]
+
+
+def roster_table(rows: list[list[object]], path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+NUMBERED = [["序号", "单位名称", "统一社会信用代码", "联系人"], [1, "某县名单局", "11330521MB7777777X", "张三"],
+            [2, "某县无代码局", None, "李四"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "xls"])
+def test_a_roster_with_a_serial_number_column_is_read_by_its_headers(
+    office: tuple[TestClient, str], tmp_path: Path, kind: str
+) -> None:
+    """An office's roster as kept in Excel: 序号 first, the columns named in the first row. The first two columns were
+    taken as name and code (「1.0（某县名单局）」, 「序号（单位名称）」 listed as agencies); an .xls roster was told
+    「无法识别名单文件的编码」."""
+    client, token = office
+    path = roster_table(NUMBERED, tmp_path / "名单.xlsx")
+    if kind == "csv":
+        text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in NUMBERED)
+        (path := tmp_path / "名单.csv").write_bytes(text.encode("gbk"))
+    elif kind == "xls":
+        if shutil.which("soffice") is None:
+            pytest.skip("LibreOffice converts the roster to .xls")
+        subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(path)],
+                       check=True, capture_output=True, timeout=120)  # fmt: skip
+        path = tmp_path / "名单.xls"
+    answer = client.post("/office/roster", data={"csrf": token}, files={"roster": (path.name, path.read_bytes())})
+    assert answer.status_code == 200, answer.text
+    missing = re.findall(r"<li>(.*?)</li>", re.search(r'<ul id="missing">(.*?)</ul>', answer.text, re.S)[1])
+    assert missing == ["某县名单局（11330521MB7777777X）", "某县无代码局"]

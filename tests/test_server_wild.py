@@ -28,7 +28,7 @@ from validator import check_paths
 from validator.cli import main
 from validator.excel.remote import xlwings_addin_dir
 from validator.excel.simulate import import_xlwings
-from validator.names import FACTS_SHEET
+from validator.names import FACTS_SHEET, MARKS_SHEET
 from validator.server import work
 from validator.server.app import Settings, create_app
 
@@ -353,3 +353,16 @@ def test_a_roster_with_a_serial_number_column_is_read_by_its_headers(
     assert answer.status_code == 200, answer.text
     missing = re.findall(r"<li>(.*?)</li>", re.search(r'<ul id="missing">(.*?)</ul>', answer.text, re.S)[1])
     assert missing == ["某县名单局（11330521MB7777777X）", "某县无代码局"]
+
+
+def test_the_buttons_marks_sheet_is_very_hidden_as_in_the_command_lines_copy(
+    client: TestClient, demo: Path, tmp_path: Path
+) -> None:
+    """It was only hidden: Excel listed 「_校验标记」 among the sheets to unhide, and a clerk who unhid and deleted it
+    left marks that 清除标记 cannot remove (while saying it restored them)."""
+    assert main(["check", str(demo), "--out", str(tmp_path)]) == 1
+    by_cli = openpyxl.load_workbook(tmp_path / "示例.校验.xlsx")[MARKS_SHEET].sheet_state
+    by_button = replay(demo, press(client, demo, "validate"), tmp_path / "b.xlsx", vba=True)
+    assert openpyxl.load_workbook(by_button)[MARKS_SHEET].sheet_state == by_cli == "veryHidden"
+    cleared = replay(by_button, press(client, by_button, "clear"), tmp_path / "c.xlsx", vba=True)
+    assert MARKS_SHEET not in openpyxl.load_workbook(cleared).sheetnames

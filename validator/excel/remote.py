@@ -15,14 +15,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.annotate.plan import Merge
 from validator.cellref import column_number, coordinate
 from validator.excel.actions import clear_book, validate_book
 from validator.excel.simulate import import_xlwings
 from validator.excel.source import Supplement
-from validator.names import FACTS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
+from validator.names import FACTS_SHEET, MARKS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
 from validator.sources.limits import Limits
 
 MODULE = "NianbaoServer"
@@ -62,8 +62,10 @@ def answer(action: str, payload: object) -> dict:
         actions = book.json()["actions"]
     finally:
         book.close()
-    if sheet := _forbidden(actions, names, protected):
+    targets = _targets(actions, names, protected)
+    if sheet := _forbidden(actions, targets):
         return error_answer(PROTECTED.format(sheet=sheet, button=BUTTONS[action]))
+    actions = [_very_hidden(a, sheet) for a, sheet in zip(actions, targets, strict=True)]
     if not any(a["func"] == "alert" for a in actions):  # a problem was already shown as one
         actions.append(_alert(message, "info"))
     return {"actions": [runnable(a) for a in actions]}
@@ -201,23 +203,42 @@ PROTECTED = (
 )
 
 
-def _forbidden(actions: Sequence[dict], names: Sequence[str], protected: Mapping[str, frozenset[str]]) -> str | None:
+def _forbidden(actions: Sequence[dict], sheets: Sequence[_Sheet | None]) -> str | None:
     """The first protected sheet some action would change in a way its protection forbids (Excel stops there with
-    a run-time error, the earlier actions done: marks without their record), or None.
+    a run-time error, the earlier actions done: marks without their record), or None."""
+    for a, sheet in zip(actions, sheets, strict=True):
+        if a["func"] in _NEEDS and sheet is not None and not _allows(sheet.allowed, _NEEDS[a["func"]]):
+            return sheet.name
+    return None
 
-    Actions name a sheet by its position at their turn: the sheets added (never protected, even under the name of
-    a protected one deleted before, as a results sheet is replaced) and deleted before it are followed.
-    """
-    sheets: list[tuple[str, frozenset[str] | None]] = [(name, protected.get(name)) for name in names]
+
+class _Sheet(NamedTuple):
+    name: str
+    allowed: frozenset[str] | None  # what its protection allows; None: not protected
+
+
+def _targets(actions: Sequence[dict], names: Sequence[str], protected: Mapping[str, frozenset[str]]) -> list:
+    """The sheet each action changes (None: no sheet, or one it adds or deletes), at its turn: actions name a sheet by
+    its position then, so the sheets added (never protected, even under the name of a protected one deleted before,
+    as a results sheet is replaced) and deleted before it are followed."""
+    sheets = [_Sheet(name, protected.get(name)) for name in names]
+    targets: list[_Sheet | None] = []
     for a in actions:
         func, position = a["func"], a["sheet_position"]
+        targets.append(None if func in ("addSheet", "sheetDelete") or position is None else sheets[position])
         if func == "addSheet":
-            sheets.insert(a["args"][0], (a["args"][1], None))
+            sheets.insert(a["args"][0], _Sheet(a["args"][1], None))
         elif func == "sheetDelete":
             del sheets[position]
-        elif func in _NEEDS and position is not None and not _allows(sheets[position][1], _NEEDS[func]):
-            return sheets[position][0]
-    return None
+    return targets
+
+
+def _very_hidden(action: dict, sheet: _Sheet | None) -> dict:
+    """The marks sheet very hidden, as the command line's copies and the desktop button keep it (xlwings' API only
+    hides a sheet; our macro can very-hide it), so that Excel does not list it among the sheets to unhide."""
+    if action["func"] == "setSheetVisibility" and action["args"] == ["Hidden"] and sheet and sheet.name == MARKS_SHEET:
+        return {**action, "args": ["VeryHidden"]}
+    return action
 
 
 def _allows(allowed: frozenset[str] | None, need: str | None) -> bool:

@@ -22,6 +22,10 @@ Public Sub NianbaoServerRun(action As String)
     End If
     If Right(url, 1) = "/" Then url = Left(url, Len(url) - 1)
     If Not CanSend(wb) Then Exit Sub
+    If Not Reachable(url) Then
+        MsgBox NianbaoText("NianbaoServerFailed"), vbCritical, NianbaoText("NianbaoTitle")
+        Exit Sub
+    End If
     Set active = wb.ActiveSheet
     Application.ScreenUpdating = False
     On Error GoTo Failed
@@ -34,8 +38,23 @@ Public Sub NianbaoServerRun(action As String)
 Failed:
     DeleteFacts wb
     Application.ScreenUpdating = True
-    MsgBox NianbaoText("NianbaoServerFailed") & vbLf & Err.Description, vbCritical, NianbaoText("NianbaoTitle")
+    MsgBox NianbaoText("NianbaoServerError") & vbLf & Err.Description, vbCritical, NianbaoText("NianbaoTitle")
 End Sub
+
+' False when the server cannot be reached at all (no connection, the name not resolved, no answer in time), asked of
+' its health check before anything is written: Remote.bas tells that as an English box "Request Timeout ... (408)".
+' Any other outcome goes on to the request, which Remote.bas answers as before.
+Private Function Reachable(url As String) As Boolean
+    Dim client As New WebClient, request As New WebRequest
+    Reachable = True
+    On Error GoTo Unknown
+    client.BaseUrl = url
+    client.TimeoutMs = 15000
+    request.Resource = "healthz"
+    request.Method = WebMethod.HttpGet
+    Reachable = client.Execute(request).StatusCode <> WebStatusCode.RequestTimeout
+Unknown:
+End Function
 
 ' What would stop the request before it is sent, told and False: a protected workbook structure (no sheet can be
 ' added: neither our facts sheet nor the results), a used range past the rows Remote.bas counts in an Integer.

@@ -366,3 +366,29 @@ def test_the_buttons_marks_sheet_is_very_hidden_as_in_the_command_lines_copy(
     assert openpyxl.load_workbook(by_button)[MARKS_SHEET].sheet_state == by_cli == "veryHidden"
     cleared = replay(by_button, press(client, by_button, "clear"), tmp_path / "c.xlsx", vba=True)
     assert MARKS_SHEET not in openpyxl.load_workbook(cleared).sheetnames
+
+
+def test_an_unreachable_server_is_told_in_chinese_and_other_failures_as_what_they_are(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """Remote.bas turns no connection, an unknown name and a timeout into a 408 answer it shows itself, as an English
+    box 「Request Timeout: … (408)」: 「无法连接校验服务器」 never showed for them. It showed instead for every error of
+    Excel's while writing the facts or running the answer, where the server had been reached and the workbook may be
+    half marked. The button asks the server's health check first (nothing written yet), and tells the other errors
+    as what they are."""
+    webclient = (xlwings_addin_dir() / "WebClient.cls").read_text(encoding="ascii")
+    assert "web_Response.StatusCode = WebStatusCode.RequestTimeout" in webclient  # what Remote.bas is given
+    assert client.get("/healthz").json()["status"] == "ok"
+    modules, names = server_template_macros(tmp_path)
+    ours = modules["NianbaoServer"]
+    run = ours[ours.index("Public Sub NianbaoServerRun") :]
+    run = run[: run.index("End Sub")]
+    reach = run.index("If Not Reachable(url) Then")
+    assert reach < run.index('MsgBox NianbaoText("NianbaoServerFailed")') < run.index("WriteFacts wb")
+    assert run.index("Failed:") < run.index('MsgBox NianbaoText("NianbaoServerError") & vbLf & Err.Description')
+    reachable = ours[ours.index("Private Function Reachable") :]
+    reachable = reachable[: reachable.index("End Function")]
+    assert 'request.Resource = "healthz"' in reachable
+    assert "Reachable = client.Execute(request).StatusCode <> WebStatusCode.RequestTimeout" in reachable
+    assert names["NianbaoServerFailed"].startswith('"无法连接校验服务器，工作簿未作改动。')
+    assert "工作簿可能已部分改动" in names["NianbaoServerError"] and "关闭工作簿、不保存" in names["NianbaoServerError"]

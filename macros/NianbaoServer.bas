@@ -1,8 +1,8 @@
 Attribute VB_Name = "NianbaoServer"
 ' The buttons through the office's nianbao server: no Python on this PC.
 ' xlwings' RunServerPython (module Remote, shipped with xlwings) sends the sheets' values to the server and runs
-' the actions it answers. This module adds what Remote.bas does not send (merges, notes, hidden sheets: written into
-' a very hidden sheet just before the request) and the actions it lacks (called through its runMacro).
+' the actions it answers. This module adds what Remote.bas does not send (merges, notes, hidden and protected sheets:
+' written into a very hidden sheet just before the request) and the actions it lacks (called through its runMacro).
 ' This file stays ASCII: texts and the server's address come from defined names (NianbaoServer is the visible one).
 Option Explicit
 

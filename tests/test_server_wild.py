@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from validator.excel.simulate import import_xlwings
 from validator.names import FACTS_SHEET, MARKS_SHEET
 from validator.server import work
 from validator.server.app import Settings, create_app
+from validator.spec import Template, get_template
 
 __all__ = ["demo", "online"]
 XLWINGS = import_xlwings()
@@ -392,3 +393,23 @@ def test_an_unreachable_server_is_told_in_chinese_and_other_failures_as_what_the
     assert "Reachable = client.Execute(request).StatusCode <> WebStatusCode.RequestTimeout" in reachable
     assert names["NianbaoServerFailed"].startswith('"无法连接校验服务器，工作簿未作改动。')
     assert "工作簿可能已部分改动" in names["NianbaoServerError"] and "关闭工作簿、不保存" in names["NianbaoServerError"]
+
+
+def test_the_upload_page_names_the_format_as_the_results_sheet_does(
+    live: Live, online, demo: Path, balanced_of: Callable[[Template], Path]
+) -> None:
+    """The page said 「模板：gov-info-annual-report-2021」, an identifier, where the 校验结果 sheet of the same check
+    says which format and basis."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    trial = balanced_of(get_template("gov-info-annual-report-2019"))
+    online.get(f"{live.url}/")
+    online.find_element(By.ID, "file").send_keys(f"{demo}\n{trial}")
+    WebDriverWait(online, 120).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "section.report")) == 2)
+    lines = [s.text.split("\n")[1] for s in online.find_elements(By.CSS_SELECTOR, "section.report")]
+    assert sorted(lines) == sorted(
+        f"模板：{t.name}（{t.basis}，{t.id}）"
+        for t in (get_template("gov-info-annual-report-2021"), get_template("gov-info-annual-report-2019"))
+    )
+    assert [e for e in online.get_log("browser") if e["level"] == "SEVERE"] == []

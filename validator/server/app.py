@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.annotate.results import template_name
 from validator.batch.inputs import Skipped, skip_reason
 from validator.batch.outcome import Outcome
 from validator.batch.rows import ROUND_COLUMNS
@@ -49,6 +50,7 @@ from validator.server.security import (
 from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.server.versions import Versions, counts
 from validator.sources.sniff import HEAD, WORKBOOK_SUFFIXES, is_word_xml
+from validator.spec.catalog import list_templates
 from validator.text import decode_text, printable
 from validator.version import ENGINE_VERSION
 
@@ -139,7 +141,8 @@ def create_app(settings: Settings) -> Starlette:
 
     async def upload_page(request: Request) -> Response:
         return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
-                    max_request_mb=settings.max_request // 2**20, accept=",".join(sorted(REPORT_SUFFIXES)))  # fmt: skip
+                    max_request_mb=settings.max_request // 2**20, accept=",".join(sorted(REPORT_SUFFIXES)),
+                    templates=TEMPLATE_NAMES)  # fmt: skip
 
     async def api_check(request: Request) -> Response:
         problem = token_problem(request, request.headers.get(CSRF_HEADER))
@@ -404,6 +407,8 @@ def create_app(settings: Settings) -> Starlette:
     return Guard(app, settings.max_request, refuse)  # type: ignore[return-value]
 
 
+# Each shipped template as the results sheet names it (its format and basis), for the upload page's results.
+TEMPLATE_NAMES = json.dumps({t.id: template_name(t.id) for t in list_templates()}, ensure_ascii=False)
 BUSY_LATER = "服务器正忙，该文件未校验、未保存：请稍后重新上传该文件"
 
 

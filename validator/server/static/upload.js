@@ -10,6 +10,7 @@
   var input = document.getElementById("file");
   var statusLine = document.getElementById("status");
   var results = document.getElementById("results");
+  var TEMPLATES = JSON.parse(drop.getAttribute("data-templates") || "{}");  // id → 2021年格式（国办公开办函〔2021〕30号，id）
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -37,7 +38,7 @@
     box.appendChild(el("h2", result.file));
     var counts = result.counts || {};
     var lines = el("ul");
-    lines.appendChild(el("li", "模板：" + (result.template || "未识别")));
+    lines.appendChild(el("li", "模板：" + (TEMPLATES[result.template] || result.template || "未识别")));
     if (result.status === "checked" && FORMAT[result.source_format]) {  // an unreadable file's format: no copy of it
       lines.appendChild(el("li", "原文件是" + FORMAT[result.source_format] + "：问题位置指原文中的位置，标注副本是按原样转换为官方模板后的工作簿。"));
     }

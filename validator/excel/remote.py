@@ -2,8 +2,8 @@
 answer limited to actions the shipped VBA can carry out.
 
 Remote.bas sends each worksheet's values from A1, the names and the active sheet; it does not send merges, notes,
-visibility or protection. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet (`FACTS_SHEET`, last)
-just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
+visibility or protection. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet
+(`FACTS_SHEET`, last) just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
 answered action by name (`Application.Run action("func")`) and stops at the first it lacks; what the painter needs
 beyond them goes through its `runMacro` to a macro of NianbaoServer.bas. An answer that would change a protected
 sheet against its protection is replaced by a message box (Excel would stop at that action, half done).
@@ -203,6 +203,11 @@ PROTECTED = (
 )
 
 
+class _Sheet(NamedTuple):
+    name: str
+    allowed: frozenset[str] | None  # what its protection allows; None: not protected
+
+
 def _forbidden(actions: Sequence[dict], sheets: Sequence[_Sheet | None]) -> str | None:
     """The first protected sheet some action would change in a way its protection forbids (Excel stops there with
     a run-time error, the earlier actions done: marks without their record), or None."""
@@ -212,12 +217,9 @@ def _forbidden(actions: Sequence[dict], sheets: Sequence[_Sheet | None]) -> str 
     return None
 
 
-class _Sheet(NamedTuple):
-    name: str
-    allowed: frozenset[str] | None  # what its protection allows; None: not protected
-
-
-def _targets(actions: Sequence[dict], names: Sequence[str], protected: Mapping[str, frozenset[str]]) -> list:
+def _targets(
+    actions: Sequence[dict], names: Sequence[str], protected: Mapping[str, frozenset[str]]
+) -> list[_Sheet | None]:
     """The sheet each action changes (None: no sheet, or one it adds or deletes), at its turn: actions name a sheet by
     its position then, so the sheets added (never protected, even under the name of a protected one deleted before,
     as a results sheet is replaced) and deleted before it are followed."""

@@ -34,7 +34,7 @@ class NotAReport(Exception):
 UNPACK = "请解压后在上传页面选择其中的{what}上传（可一次选择多个）。"
 
 
-def archive_refusal(kind: str, suffix: str = "") -> str:
+def _archive_refusal(kind: str, suffix: str = "") -> str:
     """Why an archive of another format (RAR, 7z…) is not received, in the upload page's words: it unpacks no
     archive, a zip included (`nianbao batch`'s refusal says to pack it again as a zip). `suffix`: the one it wrongly
     bears, if any."""
@@ -53,7 +53,7 @@ def check_file(path: str, filename: str) -> dict:
             raise NotAReport(archive.message(UNPACK))
         if kind := other_archive(data[:HEAD]):
             suffix = Path(filename).suffix
-            raise NotAReport(archive_refusal(kind, "" if other_archive(suffix=suffix) == kind else suffix))
+            raise NotAReport(_archive_refusal(kind, "" if other_archive(suffix=suffix) == kind else suffix))
     return report_json(report)
 
 

@@ -74,7 +74,7 @@ RESOLVED_COLUMNS = (("序号", 6), ("规则", 10), ("状态", 12), ("位置", 16
 RESOLVED_HEADING = "已改正：以下问题本次校验已不存在，其单位说明不再需要（仅列出这一次）"
 
 
-def _template_name(template_id: str | None) -> str:
+def template_name(template_id: str | None) -> str:
     """A shipped template as its format and basis (with the id), any other by its id."""
     known = template_by_id(template_id) if template_id else None
     return f"{known.name}（{known.basis}，{known.id}）" if known else template_id or "未识别"
@@ -90,7 +90,7 @@ def results_content(
     """
     lines = [
         f"文件：{Path(report.path).name}",
-        f"模板：{_template_name(report.template)}",
+        f"模板：{template_name(report.template)}",
         f"结果：{counts_line(report)}",
     ]
     lines += [f"校验范围：{report.coverage.line()}"] if report.coverage else []

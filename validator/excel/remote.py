@@ -1,11 +1,12 @@
 """xlwings' VBA client (`RunServerPython` of Remote.bas): its payload read, the button's action run on it, and the
 answer limited to actions the shipped VBA can carry out.
 
-Remote.bas sends each worksheet's values from A1, the names and the active sheet; it does not send merges, notes or
-visibility. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet (`FACTS_SHEET`, last)
-just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
+Remote.bas sends each worksheet's values from A1, the names and the active sheet; it does not send merges, notes,
+visibility or protection. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet
+(`FACTS_SHEET`, last) just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
 answered action by name (`Application.Run action("func")`) and stops at the first it lacks; what the painter needs
-beyond them goes through its `runMacro` to a macro of NianbaoServer.bas.
+beyond them goes through its `runMacro` to a macro of NianbaoServer.bas. An answer that would change a protected
+sheet against its protection is replaced by a message box (Excel would stop at that action, half done).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.annotate.plan import Merge
 from validator.cellref import column_number, coordinate
 from validator.excel.actions import clear_book, validate_book
 from validator.excel.simulate import import_xlwings
 from validator.excel.source import Supplement
-from validator.names import FACTS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
+from validator.names import FACTS_SHEET, MARKS_SHEET  # written by NianbaoServer.bas: rows (kind, sheet, address, text)
 from validator.sources.limits import Limits
 
 MODULE = "NianbaoServer"
@@ -53,13 +54,18 @@ def xlwings_addin_dir() -> Path:
 def answer(action: str, payload: object) -> dict:
     """{"actions": [...]} for Remote.bas: the button's action run on the payload's book, then a message box."""
     xw = import_xlwings()
-    document, supplement = read_payload(payload, xw.__version__)
+    document, supplement, protected = read_payload(payload, xw.__version__)
+    names = [s["name"] for s in document["sheets"]]  # before the book, which changes the document, runs
     book = xw.Book(json=document)
     try:
         message = ACTIONS[action](book, supplement)
         actions = book.json()["actions"]
     finally:
         book.close()
+    targets = _targets(actions, names, protected)
+    if sheet := _forbidden(actions, targets):
+        return error_answer(PROTECTED.format(sheet=sheet, button=BUTTONS[action]))
+    actions = [_very_hidden(a, sheet) for a, sheet in zip(actions, targets, strict=True)]
     if not any(a["func"] == "alert" for a in actions):  # a problem was already shown as one
         actions.append(_alert(message, "info"))
     return {"actions": [runnable(a) for a in actions]}
@@ -78,8 +84,9 @@ def _alert(message: str, mode: str) -> dict:
 # ---------------------------------------------------------------- the request
 
 
-def read_payload(payload: object, version: str) -> tuple[dict, Supplement]:
-    """The JSON Book document and what the facts sheet says; PayloadError for anything Remote.bas would not send."""
+def read_payload(payload: object, version: str) -> tuple[dict, Supplement, dict[str, frozenset[str]]]:
+    """The JSON Book document, what the facts sheet says, and the protected sheets (sheet → what their protection
+    allows: `PERMISSIONS`); PayloadError for anything Remote.bas would not send."""
     if not isinstance(payload, dict) or payload.get("client") != "VBA" or not isinstance(payload.get("sheets"), list):
         raise PayloadError("请求不是 Excel 按钮（xlwings 的 RunServerPython）发出的校验请求。")
     if payload.get("version") != version:
@@ -106,7 +113,7 @@ def read_payload(payload: object, version: str) -> tuple[dict, Supplement]:
             facts = sheet["values"]
         else:
             sheets.append(sheet)
-    merges, notes, visibility = _facts(facts, {s["name"] for s in sheets})
+    merges, notes, visibility, protected = _facts(facts, {s["name"] for s in sheets})
     index = book.get("active_sheet_index")
     document = {
         "client": "Office.js",  # the JSON Book records notes for this client only; `runnable` translates every action
@@ -115,7 +122,7 @@ def read_payload(payload: object, version: str) -> tuple[dict, Supplement]:
         "names": payload.get("names") if isinstance(payload.get("names"), list) else [],
         "sheets": [_sheet(s, notes.get(s["name"], {}), visibility.get(s["name"], "Visible")) for s in sheets],
     }
-    return document, Supplement(merges, notes=notes)
+    return document, Supplement(merges, notes=notes), protected
 
 
 def _is_grid(values: object) -> bool:
@@ -140,11 +147,13 @@ def _sheet(sheet: dict, notes: Mapping[str, str], visibility: str) -> dict:
     }
 
 
-def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dict, dict]:
-    """Merges (sheet → bounds), notes (sheet → address → text) and visibility (sheet → xlwings' word)."""
+def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dict, dict, dict]:
+    """Merges (sheet → bounds), notes (sheet → address → text), visibility (sheet → xlwings' word) and protection
+    (sheet → the permissions its protection grants; the address column lists them after "Protected")."""
     merges: dict[str, list[Merge]] = {}
     notes: dict[str, dict[str, str]] = {}
     visibility: dict[str, str] = {}
+    protected: dict[str, frozenset[str]] = {}
     for row in rows:
         kind, sheet, address, text = (list(row) + [None] * 4)[:4]
         if sheet not in names or not isinstance(address, str):
@@ -157,9 +166,11 @@ def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dic
                 notes.setdefault(sheet, {})[coordinate(*_cell(address))] = "" if text is None else str(text)
             elif kind == "visibility" and address.lower() in _VISIBILITY:
                 visibility[sheet] = _VISIBILITY[address.lower()]
+            elif kind == "protection":
+                protected[sheet] = frozenset(address.split()) & PERMISSIONS
         except ValueError as exc:
             raise PayloadError(f"请求中的单元格地址有误：{address}") from exc
-    return {k: sorted(v) for k, v in merges.items()}, notes, visibility
+    return {k: sorted(v) for k, v in merges.items()}, notes, visibility, protected
 
 
 def _cell(address: str) -> tuple[int, int]:
@@ -171,6 +182,70 @@ def _cell(address: str) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- the answer
+
+# What a protected sheet's protection may allow, as NianbaoServer.bas's facts name it, and what each xlwings action
+# changing a sheet needs (None: nothing allows it; our painter writes values and links only on sheets it adds).
+PERMISSIONS = frozenset({"FormatCells", "FormatColumns", "Objects", "Hyperlinks"})
+_NEEDS: Mapping[str, str | None] = {
+    "setRangeColor": "FormatCells",
+    "setFontProperty": "FormatCells",
+    "setWrapText": "FormatCells",
+    "setColumnWidth": "FormatColumns",
+    "addNote": "Objects",  # Excel's "edit objects": notes are drawing objects
+    "deleteNote": "Objects",
+    "addHyperlink": "Hyperlinks",
+    "setValues": None,
+}
+BUTTONS = {"validate": "校验", "clear": "清除标记"}
+PROTECTED = (
+    "工作表「{sheet}」设置了工作表保护，按钮无法在其中标色、添加或删除批注，工作簿未作改动。"
+    "请点“审阅 → 撤销工作表保护”（设有密码的，输入密码）后再点「{button}」，完成后可重新保护该工作表。"
+)
+
+
+class _Sheet(NamedTuple):
+    name: str
+    allowed: frozenset[str] | None  # what its protection allows; None: not protected
+
+
+def _forbidden(actions: Sequence[dict], sheets: Sequence[_Sheet | None]) -> str | None:
+    """The first protected sheet some action would change in a way its protection forbids (Excel stops there with
+    a run-time error, the earlier actions done: marks without their record), or None."""
+    for a, sheet in zip(actions, sheets, strict=True):
+        if a["func"] in _NEEDS and sheet is not None and not _allows(sheet.allowed, _NEEDS[a["func"]]):
+            return sheet.name
+    return None
+
+
+def _targets(
+    actions: Sequence[dict], names: Sequence[str], protected: Mapping[str, frozenset[str]]
+) -> list[_Sheet | None]:
+    """The sheet each action changes (None: no sheet, or one it adds or deletes), at its turn: actions name a sheet by
+    its position then, so the sheets added (never protected, even under the name of a protected one deleted before,
+    as a results sheet is replaced) and deleted before it are followed."""
+    sheets = [_Sheet(name, protected.get(name)) for name in names]
+    targets: list[_Sheet | None] = []
+    for a in actions:
+        func, position = a["func"], a["sheet_position"]
+        targets.append(None if func in ("addSheet", "sheetDelete") or position is None else sheets[position])
+        if func == "addSheet":
+            sheets.insert(a["args"][0], _Sheet(a["args"][1], None))
+        elif func == "sheetDelete":
+            del sheets[position]
+    return targets
+
+
+def _very_hidden(action: dict, sheet: _Sheet | None) -> dict:
+    """The marks sheet very hidden, as the command line's copies and the desktop button keep it (xlwings' API only
+    hides a sheet; our macro can very-hide it), so that Excel does not list it among the sheets to unhide."""
+    if action["func"] == "setSheetVisibility" and action["args"] == ["Hidden"] and sheet and sheet.name == MARKS_SHEET:
+        return {**action, "args": ["VeryHidden"]}
+    return action
+
+
+def _allows(allowed: frozenset[str] | None, need: str | None) -> bool:
+    """Whether a sheet protected with `allowed` (None: not protected) lets an action needing `need` run."""
+    return allowed is None or (need is not None and need in allowed)
 
 
 def _range(a: dict) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,12 +56,22 @@ def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:
 
 
 def range_cells(top: int, left: int, rows: list[list[object]]) -> dict[tuple[int, int], object]:
-    return {
-        (top + i, left + j): ExcelError(v) if isinstance(v, str) and v in _ERRORS else v
-        for i, row in enumerate(rows)
-        for j, v in enumerate(row)
-        if v is not None and v != ""
-    }
+    cells = {}
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if (value := _value(v)) != "":
+                cells[top + i, left + j] = value
+    return cells
+
+
+def _value(v: object) -> object:
+    """A cell's value as the file reader gives it: error texts as errors, a date and time at midnight as the date
+    (xlwings reads every date cell as a datetime; Excel stores a date as a day without time)."""
+    if isinstance(v, str) and v in _ERRORS:
+        return ExcelError(v)
+    if isinstance(v, dt.datetime) and v.time() == dt.time() and v.tzinfo is None:
+        return v.date()
+    return "" if v is None else v
 
 
 def _desktop_merges(used: Any) -> tuple[Merge, ...]:

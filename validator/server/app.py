@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from validator.annotate.results import template_name
 from validator.batch.inputs import Skipped, skip_reason
 from validator.batch.outcome import Outcome
 from validator.batch.rows import ROUND_COLUMNS
@@ -48,7 +49,8 @@ from validator.server.security import (
 )
 from validator.server.store import Store, Submission, safe_name, safe_suffix
 from validator.server.versions import Versions, counts
-from validator.sources.sniff import HEAD, is_word_xml
+from validator.sources.sniff import HEAD, WORKBOOK_SUFFIXES, is_word_xml
+from validator.spec.catalog import list_templates
 from validator.text import decode_text, printable
 from validator.version import ENGINE_VERSION
 
@@ -139,7 +141,8 @@ def create_app(settings: Settings) -> Starlette:
 
     async def upload_page(request: Request) -> Response:
         return page(request, "upload.html", max_mb=settings.max_file // 2**20, max_files=settings.max_files,
-                    accept=",".join(sorted(REPORT_SUFFIXES)))  # fmt: skip
+                    max_request_mb=settings.max_request // 2**20, accept=",".join(sorted(REPORT_SUFFIXES)),
+                    templates=TEMPLATE_NAMES)  # fmt: skip
 
     async def api_check(request: Request) -> Response:
         problem = token_problem(request, request.headers.get(CSRF_HEADER))
@@ -404,6 +407,8 @@ def create_app(settings: Settings) -> Starlette:
     return Guard(app, settings.max_request, refuse)  # type: ignore[return-value]
 
 
+# Each shipped template as the results sheet names it (its format and basis), for the upload page's results.
+TEMPLATE_NAMES = json.dumps({t.id: template_name(t.id) for t in list_templates()}, ensure_ascii=False)
 BUSY_LATER = "服务器正忙，该文件未校验、未保存：请稍后重新上传该文件"
 
 
@@ -475,10 +480,15 @@ def _submission_json(s: Submission, changes: dict | None, previous: Submission |
     }
 
 
+# Header words of a roster's columns: its agency's name, and its credit code (any header holding 代码).
+ROSTER_NAMES = frozenset({"机关名称", "单位名称", "名称", "机关", "单位", "报送单位", "机关（单位）名称"})
+
+
 def read_roster(data: bytes, filename: str) -> list[tuple[str, str | None]] | str:
-    """(name, credit code) rows of a CSV or XLSX roster (a header row is skipped), or the Chinese reason why not."""
+    """(name, credit code) rows of a CSV or workbook roster, or the Chinese reason why not. With a header row naming
+    its columns (序号, 单位名称, 统一社会信用代码…), those columns; without one, the first two."""
     rows: Sequence[Sequence[object]] | str
-    if filename.lower().endswith((".xlsx", ".xlsm")):
+    if PurePosixPath(filename.lower()).suffix in WORKBOOK_SUFFIXES:
         rows = _workbook_rows(data, filename)
         if isinstance(rows, str):
             return rows
@@ -487,18 +497,35 @@ def read_roster(data: bytes, filename: str) -> list[tuple[str, str | None]] | st
         if text is None:
             return "无法识别名单文件的编码：请另存为 UTF-8 编码的 CSV。"
         rows = list(csv.reader(io.StringIO(text)))
+    cells = [[_roster_text(v) for v in row] for row in rows]
+    name, code, first = 0, 1, 0
+    header = cells[0] if cells else []
+    if headed := [j for j, v in enumerate(header) if v in ROSTER_NAMES]:
+        name, first = headed[0], 1
+        code = next((j for j, v in enumerate(header) if "代码" in v), -1)
     entries = []
-    for row in rows:
-        name = str(row[0]).strip() if row and row[0] is not None else ""
-        code = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
-        if name and name not in ("机关名称", "单位名称", "名称"):
-            entries.append((name, code or None))
-    return entries or "名单为空：第一列应为机关名称，第二列为统一社会信用代码。"
+    for row in cells[first:]:
+        entry = row[name] if len(row) > name else ""
+        number = row[code] if 0 <= code < len(row) else ""
+        if entry and entry not in ROSTER_NAMES:
+            entries.append((entry, number or None))
+    return (
+        entries
+        or "名单为空：第一列应为机关名称，第二列为统一社会信用代码（或第一行写明「机关名称」「统一社会信用代码」列）。"
+    )
+
+
+def _roster_text(value: object) -> str:
+    """A roster cell as text: a workbook's whole number without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def _workbook_rows(data: bytes, filename: str) -> list[list[object]] | str:
-    """The first two columns of a roster workbook's first sheet, read as submissions are read: through the guarded
-    reader, within its limits (a roster is an upload like any other), or the Chinese reason why not."""
+    """The rows of a roster workbook's first sheet, read as submissions are read: through the guarded reader (an
+    .xls or .ods converted as a report is), within its limits (a roster is an upload like any other), or the Chinese
+    reason why not."""
     from validator.sources.grid import ReadError
     from validator.sources.guard import read_workbook
 
@@ -512,4 +539,5 @@ def _workbook_rows(data: bytes, filename: str) -> list[list[object]] | str:
     if not sheets:
         return "名单工作簿中没有工作表：第一张工作表应有两列，机关名称、统一社会信用代码。"
     cells = sheets[0].cells
-    return [[cells.get((row, 1)), cells.get((row, 2))] for row in sorted({r for r, _ in cells})]
+    width = max((c for _, c in cells), default=0)
+    return [[cells.get((row, c)) for c in range(1, width + 1)] for row in sorted({r for r, _ in cells})]

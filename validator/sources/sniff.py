@@ -20,6 +20,7 @@ _ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
 PDF_MAGIC = b"%PDF-"  # within the first 1024 bytes, as PDF readers accept it
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # end of central directory: all an archive of no files holds
 # An OpenDocument spreadsheet's "mimetype" part (.ods: LibreOffice, some WPS setups). The format puts it first and
 # stored, so that it also stands within the file's first bytes.
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -255,7 +256,7 @@ class Archive(NamedTuple):
 
 def archive_contents(data: bytes) -> Archive | None:
     """The file as a zip archive of files; None for anything else (a workbook, another package, not a zip)."""
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -10,6 +10,7 @@
   var input = document.getElementById("file");
   var statusLine = document.getElementById("status");
   var results = document.getElementById("results");
+  var TEMPLATES = JSON.parse(drop.getAttribute("data-templates") || "{}");  // id → 2021年格式（国办公开办函〔2021〕30号，id）
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -37,7 +38,7 @@
     box.appendChild(el("h2", result.file));
     var counts = result.counts || {};
     var lines = el("ul");
-    lines.appendChild(el("li", "模板：" + (result.template || "未识别")));
+    lines.appendChild(el("li", "模板：" + (TEMPLATES[result.template] || result.template || "未识别")));
     if (result.status === "checked" && FORMAT[result.source_format]) {  // an unreadable file's format: no copy of it
       lines.appendChild(el("li", "原文件是" + FORMAT[result.source_format] + "：问题位置指原文中的位置，标注副本是按原样转换为官方模板后的工作簿。"));
     }
@@ -79,6 +80,19 @@
     results.insertBefore(box, results.firstChild);
   }
 
+  // An answer that is not the service's JSON: a proxy in front of it (nginx) refused the request or gave up waiting.
+  function unanswered(status) {
+    if (status === 413) {
+      return "上传内容过大（HTTP 413），没有校验、也没有保存任何文件：请分批上传（每个文件不超过 " + drop.getAttribute("data-max-mb") +
+        " MB，一次合计不超过 " + drop.getAttribute("data-max-request-mb") + " MB）。";
+    }
+    if (status === 502 || status === 503 || status === 504) {
+      return "服务器没有及时答复（HTTP " + status + "）：文件可能仍在校验，校验完成后照常保存为报送。" +
+        "请几分钟后重新上传同一文件查看结果；仍如此，请联系政务公开办。";
+    }
+    return "服务器答复有误（HTTP " + status + "），文件可能未保存：请稍后重新上传；仍如此，请联系政务公开办。";
+  }
+
   function send(files) {
     if (!files.length) { return; }
     var form = new FormData();
@@ -86,7 +100,8 @@
     statusLine.textContent = "正在校验 " + files.length + " 个文件……";
     fetch("/api/check", { method: "POST", body: form, headers: { "X-CSRF-Token": token }, credentials: "same-origin" })
       .then(function (response) {
-        return response.json().then(function (doc) { return { ok: response.ok, doc: doc }; });
+        return response.json().then(function (doc) { return { ok: response.ok, doc: doc }; },
+          function () { return { ok: false, doc: { error: unanswered(response.status) } }; });
       })
       .then(function (answer) {
         if (!answer.ok) { statusLine.textContent = answer.doc.error || "上传失败，请重试。"; return; }

@@ -332,6 +332,8 @@ class _Walker:
             return
         if tag == "table" and not el.xpath(".//table"):
             self.flush()
+            for caption in el.xpath("./caption"):  # a browser shows it over the table: the table's title
+                self.visit(caption, depth + 1)
             above = self.asm.last_table  # nothing but blank lines or 「续表」 since it: this table may go on with it
             table, beyond = _table(el, self.limits, depth)
             if above is not None and self.beyond:

@@ -1,0 +1,66 @@
+"""More ways agencies publish their reports' tables, each read as a careful reader reads it: a table's title typed
+as the web page table's <caption> (the CMS editor's 「插入标题」)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import documents
+import pytest
+from builders import published
+from test_import import _findings
+from test_structure import VALUES
+
+from validator.sources.xlsx import load
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, list]:
+    """The balanced report on one sheet, and its parts as published."""
+    root = tmp_path_factory.mktemp("variants2")
+    xlsx = published(root / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None})
+    return xlsx, documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _without_first_row(table: documents.Tbl) -> documents.Tbl:
+    cells = {(r - 1, c): text for (r, c), text in table.cells.items() if r > 1}
+    merges = [(t - 1, lf, b - 1, rt) for t, lf, b, rt in table.merges if t > 1]
+    return documents.Tbl(cells, merges, table.rows - 1, table.cols, {(r - 1, c) for r, c in table.covered if r > 1})
+
+
+def _captioned(parts: list) -> bytes:
+    """The parts as a CMS page whose editor typed each table's title as its <caption>: 表二's block titles
+    (「第二十条第（一）项」, otherwise the table's first row) and 表三's section heading (otherwise a paragraph)."""
+    captions, out = [], []
+    for i, part in enumerate(parts):
+        if isinstance(part, documents.Tbl) and part.cells.get((1, 1), "").startswith("第二十条"):
+            captions.append(part.cells[(1, 1)])
+            out.append(_without_first_row(part))
+        elif isinstance(part, documents.Tbl):
+            heading = parts[i - 1] if isinstance(parts[i - 1], str) and parts[i - 1].startswith("三、") else ""
+            captions.append(heading)
+            out.append(part)
+        elif not (part.startswith("三、") and isinstance(parts[i + 1], documents.Tbl)):
+            out.append(part)
+    page = documents.clean_html(out).decode()
+    opening = '<table border="1" cellspacing="0">'
+    pieces = page.split(opening)
+    assert len(pieces) == len(captions) + 1
+    return (
+        pieces[0]
+        + "".join(
+            opening + (f"<caption>{html.escape(caption)}</caption>" if caption else "") + piece
+            for caption, piece in zip(captions, pieces[1:])
+        )
+    ).encode()
+
+
+def test_a_table_s_caption_is_its_title(report, tmp_path: Path) -> None:
+    """A browser shows a <caption> over its table: 表二's block titles and 表三's heading typed as captions are
+    there, not missing (ST04 「表格说明缺少「第二十条第（一）项」」 four times, 「表三前的章节标题缺少」)."""
+    xlsx, parts = report
+    page = tmp_path / "captioned.html"
+    page.write_bytes(_captioned(parts))
+    assert page.read_text().count("<caption>") == 5
+    assert _findings(page) == _findings(xlsx)

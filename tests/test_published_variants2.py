@@ -1,17 +1,21 @@
 """More ways agencies publish their reports' tables, each read as a careful reader reads it: a table's title typed
-as the web page table's <caption> (the CMS editor's 「插入标题」)."""
+as the web page table's <caption> (the CMS editor's 「插入标题」), a
+table wider than the paper printed to PDF."""
 
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
 from pathlib import Path
 
 import documents
 import pytest
 from builders import published
-from test_import import _findings
+from test_import import _as_pdf, _findings
 from test_structure import VALUES
 
+from validator import check_paths
 from validator.sources.xlsx import load
 
 
@@ -64,3 +68,38 @@ def test_a_table_s_caption_is_its_title(report, tmp_path: Path) -> None:
     page.write_bytes(_captioned(parts))
     assert page.read_text().count("<caption>") == 5
     assert _findings(page) == _findings(xlsx)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _printed(page: Path, printer: str) -> Path:
+    """The web page printed to PDF by LibreOffice or by Chromium (「打印 → 另存为 PDF」), on its default paper."""
+    if printer == "chromium":
+        if not CHROMIUM:
+            pytest.skip("Chromium is needed to print a web page as a browser does")
+        pdf_path = page.with_suffix(".pdf")
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf_path}", page.as_uri()], check=True, capture_output=True, timeout=120)  # fmt: skip
+        return pdf_path
+    (pdf_path,) = _as_pdf(page.parent, page)
+    return pdf_path
+
+
+@pytest.mark.parametrize("printer", ["libreoffice", "chromium"])
+def test_a_table_running_off_the_pdf_page_is_said_to(report, tmp_path: Path, printer: str) -> None:
+    """A CMS page whose cells do not wrap (`<td nowrap>`, as many sites write them) printed to PDF: 表三 is wider than
+    the paper and its right part is not printed (LibreOffice cuts the table at the page's edge; Chromium, having
+    shrunk the page as far as it does, prints the rules on past the edge and no rule closes the last column shown).
+    The report says so once, at 表三's heading, and asks for the Word or web version: not that the table has no
+    rules, nor that its rows and columns are swapped (ST11) while it could not be read."""
+    _, parts = report
+    page = tmp_path / "nowrap.html"
+    page.write_bytes(documents.clean_html(parts))
+    assert b"<td nowrap" in page.read_bytes()
+    (checked,) = check_paths([_printed(page, printer)])
+    about_t3 = [(f.rule, f.message) for f in checked.findings if f.message.startswith("表三")]
+    assert len(about_t3) == 1
+    ((rule, message),) = about_t3
+    assert rule == "ST01" and "下的表格超出了 PDF 页面的边缘" in message and "请提供 Word 或网页版本" in message
+    assert not [f for f in checked.findings if f.rule == "ST11"]

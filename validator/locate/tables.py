@@ -736,7 +736,7 @@ def locate_table(
         if other.score > loc.score:
             loc = other
     loc.report, trial = report, loc.report
-    if loc.index is not index:  # said before what the reading found, which it explains
+    if loc.index is not index and loc.rows and loc.cols:  # said before what the reading found, which it explains
         message = _folded(loc) if isinstance(loc.index, Folded) else _across(loc)
         loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
@@ -936,6 +936,12 @@ def _missing_reason(index: SheetIndex, loc: TableLocator, where: tuple[int, int,
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(subject, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
+        if any(heading < row < limit for row in index.sheet.clipped):
+            return (
+                f"{subject}无法读取：标题「{title}」下的表格超出了 PDF 页面的边缘（导出或打印 PDF 时表格比页面宽），"
+                "超出的部分没有印出来，无法完整读取该表的栏目和数字，相关勾稽关系未校验。"
+                "请提供 Word 或网页版本，或把该页设为横向（或缩小表格）重新导出 PDF 后再校验。"
+            )
         if any(heading < row < limit for row in index.sheet.unruled):
             return (
                 f"{subject}无法读取：标题「{title}」下的数字按列排开，但没有表格线（框线），无法还原成表格、读取其中的数字，"

@@ -376,12 +376,17 @@ def _table_piece(found, page_number: int) -> _Piece:
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
     at_left, at_right = x0 <= _EDGE, x1 >= found.page.width - _EDGE
+    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on to it
+    # (a browser prints them beyond the page), while pdfplumber, finding no rule to close that column, ends the table
+    # before it, its text outside the table
+    across = [e for e in found.page.edges if e["orientation"] == "h" and top - _EDGE <= e["top"] <= bottom + _EDGE]
+    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= found.page.width - _EDGE for e in across if e["x1"] > x1 + _EDGE)
 
     def cut(cell: tuple[float, float, float, float]) -> bool:
         return (at_left and cell[2] <= xs[1] + _EDGE) or (at_right and cell[0] >= xs[-2] - _EDGE)
 
     boxes = [(cell, "", False) if cut(cell) else (cell, text, full) for cell, text, full in boxes]
-    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right or beyond)
 
 
 def _stacked(piece: _Piece) -> list[_Piece]:

@@ -103,3 +103,23 @@ def test_a_table_running_off_the_pdf_page_is_said_to(report, tmp_path: Path, pri
     ((rule, message),) = about_t3
     assert rule == "ST01" and "下的表格超出了 PDF 页面的边缘" in message and "请提供 Word 或网页版本" in message
     assert not [f for f in checked.findings if f.rule == "ST11"]
+
+
+def _section_at(parts: list, numeral: str) -> int:
+    return next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith(f"{numeral}、"))
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_section_put_before_an_earlier_one_is_no_further_report(report, tmp_path: Path, fmt: str) -> None:
+    """「四、政府信息公开行政复议、行政诉讼情况」 with 表四 typed before 「三、收到和处理政府信息公开申请情况」: the
+    numbering goes back at 三, but what follows is 表三, which the report has not shown yet, not a second report:
+    表三, 五 and 六 are read (not 「找不到表三」, 五、六 missing and 「原文中有不止一份年报」 from 三 on, ST10)."""
+    xlsx, parts = report
+    three, four = _section_at(parts, "三"), _section_at(parts, "四")
+    swapped = [*parts[:three], *parts[four : four + 2], *parts[three:four], *parts[four + 2 :]]
+    assert [p[:2] for p in swapped if isinstance(p, str) and p[1:2] == "、"] == ["一、", "二、", "四、", "三、", "五、", "六、"]
+    if fmt == "html":
+        (path := tmp_path / "swapped.html").write_bytes(documents.clean_html(swapped))
+    else:
+        path = documents.docx(swapped, tmp_path / "swapped.docx")
+    assert _findings(path) == _findings(xlsx)

@@ -195,12 +195,13 @@ class Assembler:
 
     def _further(self) -> bool:
         """Whether a table read now begins a further report, and if so everything from where it begins is dropped:
-        a table of a section with tables (二 to 四) after the numbering went back, when a table of that section or a
-        later one was read before. A report's own tables never do (their sections only go forward), nor do tables
-        in its other sections, nor a heading merely numbered wrong (sections are told by their words)."""
+        a table of a section with tables (二 to 四) after the numbering went back, when a table of that section was
+        read before. A report's own tables never do, nor do tables in its other sections, nor a heading merely
+        numbered wrong (sections are told by their words), nor a section put before an earlier one (四 typed before
+        三: 表三 comes after the numbering went back, but no 表三 was read before it)."""
         if self.section not in _TABLE_SECTIONS or self.restart is None:
             return False
-        if not any(row < self.restart and section >= self.section for row, section in self.tabled):
+        if not any(row < self.restart and section == self.section for row, section in self.tabled):
             return False
         row = self.restart
         text = str(self.cells.get((row, 1), ""))

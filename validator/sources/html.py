@@ -381,7 +381,9 @@ def _raised_mark(el) -> bool:
 
 
 def _rows(table) -> list:
-    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    """The table's rows a browser shows: a hidden one (display:none, as Excel saves a hidden row as a web page) is
+    not laid out, and a rowspan over it counts the rows shown."""
+    return [tr for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr") if not _hidden(tr)]
 
 
 def _span(value: str | None, cap: int) -> int:
@@ -435,6 +437,8 @@ def _table(el, limits: Limits, depth: int, carried: Sequence[_Span] = (), skip: 
     for r, tr in enumerate(rows, 1):
         c = 1
         for td in tr.xpath("./td | ./th"):
+            if _hidden(td):  # not laid out: it takes no column (editors merge cells so, hiding the cells covered)
+                continue
             while (r, c) in taken:
                 c += 1
             rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN) or len(rows) - r + 1  # 0: to the end of the table

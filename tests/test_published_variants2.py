@@ -1,18 +1,22 @@
 """More ways agencies publish their reports' tables, each read as a careful reader reads it: a table's title typed
 as the web page table's <caption> (the CMS editor's 「插入标题」), a
-table wider than the paper printed to PDF."""
+table wider than the paper printed to PDF, cells a browser hides, sections out of order, and a Word table whose
+borders were dragged in some rows (and its PDF)."""
 
 from __future__ import annotations
 
 import html
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import documents
 import pytest
 from builders import published
+from packages import edit_part, repack
 from test_import import _as_pdf, _findings
+from test_published_variants import _value
 from test_structure import VALUES
 
 from validator import check_paths
@@ -117,7 +121,7 @@ def test_a_section_put_before_an_earlier_one_is_no_further_report(report, tmp_pa
     xlsx, parts = report
     three, four = _section_at(parts, "三"), _section_at(parts, "四")
     swapped = [*parts[:three], *parts[four : four + 2], *parts[three:four], *parts[four + 2 :]]
-    assert [p[:2] for p in swapped if isinstance(p, str) and p[1:2] == "、"] == ["一、", "二、", "四、", "三、", "五、", "六、"]
+    assert "".join(p[0] for p in swapped if isinstance(p, str) and p[1:2] == "、") == "一二四三五六"
     if fmt == "html":
         (path := tmp_path / "swapped.html").write_bytes(documents.clean_html(swapped))
     else:
@@ -151,9 +155,7 @@ def _merged_by_hiding(parts: list, hidden_row: str = "") -> bytes:
 
 # A row a browser does not show (Excel saves a hidden row so as a web page): last year's numbers kept out of sight.
 HIDDEN_ROW = (
-    '<tr style="display:none"><td colspan="3">二、上年结转政府信息公开申请数量</td>'
-    + "<td>9</td>" * 7
-    + "</tr>"
+    '<tr style="display:none"><td colspan="3">二、上年结转政府信息公开申请数量</td>' + "<td>9</td>" * 7 + "</tr>"
 )
 
 
@@ -167,3 +169,58 @@ def test_cells_and_rows_a_browser_hides_are_not_read(report, tmp_path: Path, hid
     page.write_bytes(_merged_by_hiding(parts, hidden_row))
     assert page.read_text().count("display: none") > 50
     assert _findings(page) == _findings(xlsx)
+
+
+SLIVER, MAIN = 100, 800  # twips: the grid columns a border dragged by 5 points makes, beside each column's own
+
+
+def _dragged(table: documents.Tbl, rows: tuple[int, ...], label_col: int) -> documents.Tbl:
+    """The table on a grid of two columns per column, a narrow one (its left border as dragged in `rows`) and the
+    column's own: in the other rows each cell spans both, in `rows` each cell from `label_col` on starts one grid
+    column right (its label one grid column wider), as Word keeps a table whose borders were dragged in some rows."""
+    owner = {(r, c): m for m in table.merges for r in range(m[0], m[2] + 1) for c in range(m[1], m[3] + 1)}
+    cells, merges = {}, []
+    for r in range(1, table.rows + 1):
+        for c in range(1, table.cols + 1):
+            m = owner.get((r, c))
+            if m and (r, c) != m[:2]:
+                continue
+            bottom, right = (m[2], m[3]) if m else (r, c)
+            left, right = 2 * c - 1, 2 * right
+            if r in rows and c >= label_col:
+                left += c > label_col
+                right += right < 2 * table.cols
+            if (r, c) in table.cells:
+                cells[(r, left)] = table.cells[(r, c)]
+            merges.append((r, left, bottom, right))
+    covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)}
+    return documents.Tbl(cells, merges, table.rows, 2 * table.cols, covered - {m[:2] for m in merges})
+
+
+def _grid_widths(columns: int) -> Callable[[bytes], bytes]:
+    """An edit of document.xml giving the grid of `columns` columns its narrow and wide columns in turn."""
+
+    def edit(xml: bytes) -> bytes:
+        even = "".join('<w:gridCol w:w="900"/>' for _ in range(columns)).encode()
+        assert xml.count(even) == 1
+        widths = "".join(f'<w:gridCol w:w="{SLIVER if g % 2 else MAIN}"/>' for g in range(1, columns + 1))
+        return xml.replace(even, widths.encode())
+
+    return edit
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_numbers_under_borders_dragged_in_some_rows_are_in_their_columns(report, tmp_path: Path, fmt: str) -> None:
+    """表三 in Word with the borders of three rows (「1.属于国家秘密」 to 「3.危及“三安全一稳定”」) dragged 5 points
+    right, as hand-edited tables have them: Word's grid gets a narrow column beside each column, and those rows'
+    numbers start one grid column right of the header over them. Each number is read under the column it is
+    printed under, in the document and in its PDF (not as extra columns, ST05, with the rows' cells blank, TY01)."""
+    xlsx, parts = report
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    dragged = [*parts[:at], _dragged(t3, (8, 9, 10), 3), *parts[at + 1 :]]
+    plain = documents.docx(dragged, tmp_path / "plain.docx")
+    docx = repack(plain, tmp_path / "dragged.docx", edit_part("word/document.xml", _grid_widths(2 * t3.cols)))
+    path = docx if fmt == "docx" else _as_pdf(tmp_path, docx)[0]
+    assert _findings(path) == _findings(xlsx)
+    assert _value(path, "t3.withheld_law.total") == VALUES["t3.withheld_law.total"]

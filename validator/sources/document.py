@@ -9,9 +9,11 @@ digits, units, notes, "/", "—" and "无" stay text, so the value rules (TY) ju
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
@@ -81,6 +83,59 @@ class Table:
     def size(self) -> tuple[int, int]:
         corners = [(r, c) for r, c in self.cells] + [(b, r) for _, _, b, r in self.merges]
         return max((r for r, _ in corners), default=0), max((c for _, c in corners), default=0)
+
+
+# A grid column narrower than a character (五号, 10.5 points) holds no text: only a border dragged in some rows makes it
+NARROW_COLUMN = 10.0  # points
+
+
+def shared_borders(edges: Sequence[float], narrow: float) -> list[int] | None:
+    """For each border of a table's grid (`edges`, their positions), the border of the columns its rows share it is
+    one with: borders less than `narrow` apart are one (a border dragged in some rows only, as a hand-edited Word
+    table has them, makes grid columns narrower than a character, and such a row's cells start one grid column
+    right of the header over them). None when no column is that narrow."""
+    if len(edges) < 3 or all(b - a >= narrow for a, b in itertools.pairwise(edges)):
+        return None
+    border, start, shared = 0, edges[0], []
+    for i, edge in enumerate(edges):
+        if i and edge - start >= narrow:
+            border, start = border + 1, edge
+        shared.append(border)
+    return shared
+
+
+def on_shared(shared: list[int], left: int, right: int) -> tuple[int, int]:
+    """The columns (1-based, first and last) on the shared borders of a cell on grid columns `left` to `right`."""
+    first = shared[left - 1] + 1
+    return first, max(shared[right], first)
+
+
+def on_shared_columns(table: Table, edges: Sequence[float], narrow: float) -> Table:
+    """The table on the columns its rows share (shared_borders), each cell under the column it is printed under, as
+    a reader sees it; kept as it is when two cells would then share a place (a narrow column holding a cell of its
+    own) or a cell lies beyond the grid `edges` declare."""
+    shared = shared_borders(edges, narrow)
+    if shared is None:
+        return table
+    spans = {(t, lf): (b, rt) for t, lf, b, rt in table.merges}
+    placed: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    taken: set[tuple[int, int]] = set()
+    for t, lf in {*table.cells, *spans}:
+        b, rt = spans.get((t, lf), (t, lf))
+        if rt >= len(shared):
+            return table
+        left, right = on_shared(shared, lf, rt)
+        places = {(r, c) for r in range(t, b + 1) for c in range(left, right + 1)}
+        if places & taken:
+            return table
+        taken |= places
+        placed[(t, lf)] = (t, left, b, right)
+    return Table(
+        {(r, placed[(r, c)][1]): text for (r, c), text in table.cells.items()},
+        [m for m in placed.values() if m[2] > m[0] or m[3] > m[1]],
+        table.pages,
+        table.clipped,
+    )
 
 
 def cell_value(text: str) -> object:

@@ -15,11 +15,14 @@ from validator.labels import item_number
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
+    NARROW_COLUMN,
     Assembler,
     Table,
     cell_value,
     is_entry,
+    on_shared,
     repeated_header,
+    shared_borders,
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
@@ -466,13 +469,16 @@ def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
     return (x1 - x0) - (right - left) - 2 * padding < 2 * max(ch["size"] for ch in line)
 
 
-def _placed(piece: _Piece, xs: list[float]) -> _Part:
-    """A table part on the column edges `xs` (shared by all parts of a table) and its own row edges."""
+def _placed(piece: _Piece, xs: list[float], shared: list[int] | None = None) -> _Part:
+    """A table part on the column edges `xs` (shared by all parts of a table), or on the borders its rows share
+    (`shared`, _shared), and its own row edges."""
     ys = _edges(v for cell, *_ in piece.boxes for v in (cell[1], cell[3]))
     table = _Part({})
     for (x0, top, x1, bottom), text, full in piece.boxes:
         r, c = _index(ys, top) + 1, _index(xs, x0) + 1
         r1, c1 = _index(ys, bottom), _index(xs, x1)
+        if shared:
+            c, c1 = on_shared(shared, c, c1)
         if text and text.strip():
             table.cells[(r, c)] = _joined(text)
             if full:
@@ -537,13 +543,42 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
                 runs.append([])
             runs[-1].append(part)
         edges = [_edges(x for part in run for x in part.xs) for run in runs]
-        width = max(len(xs) for xs in edges)
-        placed = [_widened(_placed(part, xs), width - len(xs)) for run, xs in zip(runs, edges) for part in run]
+        shared = [_shared(run, xs) for run, xs in zip(runs, edges)]
+        columns = [len(xs) if borders is None else borders[-1] + 1 for xs, borders in zip(edges, shared)]
+        width = max(columns)
+        placed = [
+            _widened(_placed(part, xs, borders), width - n)
+            for run, xs, borders, n in zip(runs, edges, shared, columns)
+            for part in run
+        ]
         table = placed[0]
         for part in placed[1:]:
             _continue(table, part)
         out.append(_Piece(group[0].top, group[0].page, table))
     return out
+
+
+def _shared(run: list[_Piece], xs: list[float]) -> list[int] | None:
+    """The borders the rows of a table's parts (`run`, on the column edges `xs`) share, when some rows' borders are
+    dragged by less than a character (document.shared_borders), so that each cell is read under the column it is
+    printed under; None when there are none, or when two cells of a part would then share a place."""
+    shared = shared_borders(xs, NARROW_COLUMN)
+    if shared is None:
+        return None
+    for piece in run:
+        ys = _edges(v for cell, *_ in piece.boxes for v in (cell[1], cell[3]))
+        taken: set[tuple[int, int]] = set()
+        for (x0, top, x1, bottom), text, _ in piece.boxes:
+            left, right = on_shared(shared, _index(xs, x0) + 1, _index(xs, x1))
+            places = {
+                (r, c) for r in range(_index(ys, top) + 1, _index(ys, bottom) + 1) for c in range(left, right + 1)
+            }
+            if not text.strip() and len(places) == 1:  # an empty cell, however narrow, is in no one's way
+                continue
+            if places & taken:
+                return None
+            taken |= places
+    return shared
 
 
 def _goes_on(first: _Piece, piece: _Piece) -> bool:

@@ -224,3 +224,50 @@ def test_numbers_under_borders_dragged_in_some_rows_are_in_their_columns(report,
     path = docx if fmt == "docx" else _as_pdf(tmp_path, docx)[0]
     assert _findings(path) == _findings(xlsx)
     assert _value(path, "t3.withheld_law.total") == VALUES["t3.withheld_law.total"]
+
+
+def _word_page(parts: list, columns: int, misaligned: bool) -> bytes:
+    """The parts as Word saves a document as a web page: each cell's width written (`width` in pixels and the style's
+    points), the table of `columns` grid columns with its narrow and wide columns in turn (SLIVER, MAIN) and, if
+    `misaligned`, the row of empty cells, one per grid column, Word adds to a table whose borders do not line up."""
+    body = []
+    for part in parts:
+        if isinstance(part, str):
+            body.append(f"<p class=MsoNormal>{html.escape(part)}</p>")
+            continue
+        fine = part.cols == columns
+        rows = []
+        for r in range(1, part.rows + 1):
+            tds = []
+            for c in range(1, part.cols + 1):
+                if (r, c) in part.covered:
+                    continue
+                rs, cs = part.span(r, c)
+                px = sum((SLIVER if g % 2 else MAIN) // 15 if fine else 60 for g in range(c, c + cs))
+                spans = (f" rowspan={rs}" if rs > 1 else "") + (f" colspan={cs}" if cs > 1 else "")
+                text = html.escape(part.cells.get((r, c), "")) or "&nbsp;"
+                tds.append(f"<td width={px}{spans} style='width:{px * 0.75:.1f}pt'><p class=MsoNormal>{text}</p></td>")
+            rows.append(f"<tr>{''.join(tds)}</tr>")
+        if fine and misaligned:
+            cells = "".join(
+                f"<td width={(SLIVER if g % 2 else MAIN) // 15} style='border:none'></td>"
+                for g in range(1, columns + 1)
+            )
+            rows.append(f"<![if !supportMisalignedColumns]><tr height=0>{cells}</tr><![endif]>")
+        body.append(f"<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>{''.join(rows)}</table>")
+    return f"<html><head><meta charset=utf-8></head><body><div class=WordSection1>{''.join(body)}</div></body></html>".encode()
+
+
+@pytest.mark.parametrize("misaligned", [True, False], ids=["with Word's row of columns", "without"])
+def test_numbers_under_borders_dragged_in_some_rows_of_a_word_page_are_in_their_columns(
+    report, tmp_path: Path, misaligned: bool
+) -> None:
+    """The same table in a page Word saved (and a CMS took from Word): the cells' widths place the borders, so the
+    dragged rows' numbers are read under the columns the page shows them under, as in the Word document."""
+    xlsx, parts = report
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    page = tmp_path / "dragged.html"
+    page.write_bytes(_word_page([*parts[:at], _dragged(t3, (8, 9, 10), 3), *parts[at + 1 :]], 2 * t3.cols, misaligned))
+    assert _findings(page) == _findings(xlsx)
+    assert _value(page, "t3.withheld_law.total") == VALUES["t3.withheld_law.total"]

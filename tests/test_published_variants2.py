@@ -271,3 +271,19 @@ def test_numbers_under_borders_dragged_in_some_rows_of_a_word_page_are_in_their_
     page.write_bytes(_word_page([*parts[:at], _dragged(t3, (8, 9, 10), 3), *parts[at + 1 :]], 2 * t3.cols, misaligned))
     assert _findings(page) == _findings(xlsx)
     assert _value(page, "t3.withheld_law.total") == VALUES["t3.withheld_law.total"]
+
+
+@pytest.mark.parametrize("typed", ["1,268件", "1，268件"])
+def test_a_count_with_thousands_separated_and_its_unit_is_that_count(report, tmp_path: Path, typed: str) -> None:
+    """表二's 「行政许可」 typed 「1,268件」 (the thousands separated, the unit after it, as 「1,268」 and 「1268件」 are
+    each read): 1268 with TY04 asking for the number alone, not an unknown value (TY07) leaving it unchecked."""
+    xlsx, parts = report
+    at = next(i for i, p in enumerate(parts) if isinstance(p, documents.Tbl) and p.cells.get((3, 1)) == "行政许可")
+    block = parts[at]
+    typed_in = documents.Tbl(block.cells | {(3, 2): typed}, block.merges, block.rows, block.cols, block.covered)
+    page = tmp_path / "thousands.html"
+    page.write_bytes(documents.clean_html([*parts[:at], typed_in, *parts[at + 1 :]]))
+    (checked,) = check_paths([page])
+    assert [f.rule for f in checked.findings if f.key == "t2_5.licensing.decisions"] == ["TY04"]
+    assert [f for f in _findings(page) if f[0] != "TY04"] == _findings(xlsx)
+    assert _value(page, "t2_5.licensing.decisions") == VALUES["t2_5.licensing.decisions"] == 1268

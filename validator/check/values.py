@@ -35,7 +35,9 @@ PLACEHOLDERS = frozenset(
     {"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"}
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
+_WITH_UNIT = re.compile(
+    r"^(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$"
+)  # thousands separated as in a number stored as text: "1,268件"
 # A count with a note after it, as some reports print it: "22（其中修订16件）", "55（含自然失效29件）" (after NFKC).
 _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
 # Digits with spaces between them ("5 6", "1 234", thin and no-break spaces are spaces after NFKC), and the one way
@@ -109,7 +111,7 @@ def _text_number(text: str, kind: str) -> Parsed:
         return Parsed(value, "TY04", f"填了「{shown}」。请只填数字 {fmt(value)}（减少的填负数）。")
     m = _WITH_UNIT.match(norm)
     if m:
-        value, unit = float(m["number"]), m["unit"]
+        value, unit = float(m["number"].replace(",", "")), m["unit"]
         if kind == "money" and unit == "元":
             value /= 10000
         elif kind in COUNT_KINDS and unit.endswith("元"):

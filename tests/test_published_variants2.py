@@ -287,3 +287,25 @@ def test_a_count_with_thousands_separated_and_its_unit_is_that_count(report, tmp
     assert [f.rule for f in checked.findings if f.key == "t2_5.licensing.decisions"] == ["TY04"]
     assert [f for f in _findings(page) if f[0] != "TY04"] == _findings(xlsx)
     assert _value(page, "t2_5.licensing.decisions") == VALUES["t2_5.licensing.decisions"] == 1268
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_the_next_block_of_table_two_typed_on_in_one_table_is_not_extra_rows(report, tmp_path: Path, fmt: str) -> None:
+    """表二's blocks 「第二十条第（五）项」 and 「（六）项」 typed as one table (「行政处罚」「行政强制」 under 「行政许可」,
+    under one 「本年处理决定数量」): those rows are （六）'s, read as its rows, not rows of （五） that are no official
+    ones (ST05 「未参与校验」 while （六） reads the same numbers)."""
+    xlsx, parts = report
+    at = next(i for i, p in enumerate(parts) if isinstance(p, documents.Tbl) and p.cells.get((3, 1)) == "行政许可")
+    five, six = parts[at], parts[at + 1]
+    rows = {(4, 1): six.cells[(3, 1)], (4, 2): six.cells[(3, 2)], (5, 1): six.cells[(4, 1)], (5, 2): six.cells[(4, 2)]}
+    one = documents.Tbl(five.cells | rows, five.merges, 5, 2, five.covered)
+    typed = [*parts[:at], one, *parts[at + 2 :]]
+    if fmt == "html":
+        (path := tmp_path / "five_six.html").write_bytes(documents.clean_html(typed))
+    else:
+        path = documents.docx(typed, tmp_path / "five_six.docx")
+    (checked,) = check_paths([path])
+    assert not [f for f in checked.findings if f.rule == "ST05"]
+    assert checked.coverage.checked == checked.coverage.total
+    assert [f for f in _findings(path) if f[0] != "ST04"] == _findings(xlsx)
+    assert _value(path, "t2_6.enforcement.decisions") == VALUES["t2_6.enforcement.decisions"]

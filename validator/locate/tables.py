@@ -492,8 +492,9 @@ class TableLocator:
         label_limit = min(self.cols.values())
         known = set(self.rows.values()) | set(self.data_row.values()) | single_rows
         group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
-        official = {normalize(x.label) for x in self.report.template.inputs.values() if x.row} | {
-            normalize(t.caption) for t in self.report.template.tables.values() if t.caption
+        tables = self.report.template.tables.values()  # another table's rows (表二's next block typed on) end it
+        official = {normalize(leaf.label) for t in tables if t.key != self.table.key for leaf in t.row_leaves} | {
+            normalize(t.caption) for t in tables if t.caption
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
         while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):

@@ -309,3 +309,15 @@ def test_the_next_block_of_table_two_typed_on_in_one_table_is_not_extra_rows(rep
     assert checked.coverage.checked == checked.coverage.total
     assert [f for f in _findings(path) if f[0] != "ST04"] == _findings(xlsx)
     assert _value(path, "t2_6.enforcement.decisions") == VALUES["t2_6.enforcement.decisions"]
+
+
+def test_a_word_page_s_table_with_a_blank_last_column_is_read(report, tmp_path: Path) -> None:
+    """A table whose cells' widths are written (Word's page) and whose last column is blank all down: its borders
+    are placed up to that column's too, and the report reads as without it."""
+    xlsx, parts = report
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    wider = documents.Tbl(t3.cells, t3.merges, t3.rows, t3.cols + 1, t3.covered)
+    page = tmp_path / "blank_column.html"
+    page.write_bytes(_word_page([*parts[:at], wider, *parts[at + 1 :]], 0, False))
+    assert _findings(page) == _findings(xlsx)

@@ -458,7 +458,8 @@ def _table(el, limits: Limits, depth: int, carried: Sequence[_Span] = (), skip: 
                 if len(taken) > limits.sheet_area:
                     raise over_limit(limits, "sheet_area", "网页中的表格合并范围异常大，")
             c += colspan
-    if not carried and not beyond and (edges := _grid_edges(widths, table.size[1])):
+    columns = max([table.size[1], *(right for _, right, _ in widths)])  # blank cells at the right end too
+    if not carried and not beyond and (edges := _grid_edges(widths, columns)):
         table = on_shared_columns(table, edges, NARROW_COLUMN * 4 / 3)  # pixels
     return table, beyond
 
@@ -467,6 +468,7 @@ _WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|pt)?\s*$")
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt)\s*(?:;|$)", re.IGNORECASE)
 _WIDTH_SLACK = 2.0  # pixels a cell's width may differ from its borders' distance (rounded widths)
 _WIDTH_CELLS = 5000  # cells at most whose widths place a table's column borders (a report's table has a few hundred)
+_WIDTH_COLUMNS = 250  # and columns at most (Word's tables have 63)
 
 
 def _width(td) -> float | None:
@@ -481,7 +483,7 @@ def _grid_edges(widths: list[tuple[int, int, float | None]], columns: int) -> li
     """The positions of a table's column borders from its cells' widths (each cell's left border and width place its
     right one, and back), when every cell has a width, they place the table's right border, left to right, and every
     cell's width is the distance of its borders; else None."""
-    if not widths or len(widths) > _WIDTH_CELLS or any(w is None for *_, w in widths):
+    if not widths or len(widths) > _WIDTH_CELLS or columns > _WIDTH_COLUMNS or any(w is None for *_, w in widths):
         return None
     at = {0: 0.0}
     for _ in range(columns):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import documents
+import pdfplumber
 import pytest
 from builders import published
 from packages import edit_part, repack
@@ -72,6 +73,20 @@ def test_a_table_s_caption_is_its_title(report, tmp_path: Path) -> None:
     page.write_bytes(_captioned(parts))
     assert page.read_text().count("<caption>") == 5
     assert _findings(page) == _findings(xlsx)
+
+
+def test_a_caption_wrapped_at_its_table_s_width_in_a_browser_s_pdf_is_one_line(report, tmp_path: Path) -> None:
+    """The captioned page printed by Chromium: a caption is as wide as its table, so over 表二's blocks of two
+    columns 「第二十条第（五）项」 wraps (「第二十条第（五）」⏎「项」, centred); the lines are one title again, as on
+    the page (not 「第二十条第（五）」 differing from the official title, ST04)."""
+    xlsx, parts = report
+    page = tmp_path / "captioned.html"
+    page.write_bytes(_captioned(parts).replace(b"<td nowrap ", b"<td "))  # cells wrap: the tables fit the paper
+    pdf_path = _printed(page, "chromium")
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = [line["text"] for p in pdf.pages for line in p.extract_text_lines()]
+    assert "项" in lines  # a caption wrapped
+    assert _findings(pdf_path) == _findings(xlsx)
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -554,7 +554,7 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
         table = placed[0]
         for part in placed[1:]:
             _continue(table, part)
-        out.append(_Piece(group[0].top, group[0].page, table))
+        out.append(_Piece(group[0].top, group[0].page, table, xs=group[0].xs))
     return out
 
 
@@ -635,15 +635,43 @@ def _paragraphs(pieces: list[_Piece]) -> list[_Piece]:
         return pieces
     left, right = min(p.x0 for p in lines), max(p.x1 for p in lines)
     out: list[_Piece] = []
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         last = out[-1] if out else None
-        if last is not None and _is_line(piece) and _is_line(last) and _continues(last, piece, left, right):
+        if (
+            last is not None
+            and _is_line(piece)
+            and _is_line(last)
+            and (_continues(last, piece, left, right) or _caption_runs_on(last, piece, pieces[i + 1 :]))
+        ):
             glue = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and piece.text[:1].isascii() else ""
             last.text += glue + piece.text
             last.x0, last.x1 = piece.x0, piece.x1
         else:
             out.append(piece)
     return out
+
+
+def _caption_runs_on(line: _Piece, after: _Piece, rest: list[_Piece]) -> bool:
+    """Whether `after` continues `line` as the title right over a table narrower than the text, wrapped at the
+    table's width: a browser prints a table's <caption> as wide as the table (「第二十条第（五）」⏎「项」 over a
+    table of two columns). Both lines lie within the table's edges, the first from one edge to the other, the second
+    centred, and the table comes right after them."""
+    below = rest[0] if rest else None
+    if below is None or below.table is None or below.page != after.page or len(below.xs) < 2:
+        return False
+    left, right = below.xs[0], below.xs[-1]
+    size = max(line.size, after.size, 1.0)
+    within = all(p.x0 >= left - size and p.x1 <= right + size for p in (line, after))
+    centred = abs((after.x0 - left) - (right - after.x1)) <= size
+    return (
+        within
+        and centred
+        and line.x0 <= left + size
+        and line.x1 >= right - 2.5 * size
+        and abs(line.size - after.size) <= 0.5
+        and not line.text.endswith(_SENTENCE_ENDS)
+        and not _HEADING.match(after.text)
+    )
 
 
 def _is_line(piece: _Piece) -> bool:

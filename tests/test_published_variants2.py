@@ -285,8 +285,9 @@ def test_a_count_with_thousands_separated_and_its_unit_is_that_count(report, tmp
 @pytest.mark.parametrize("fmt", ["html", "docx"])
 def test_the_next_block_of_table_two_typed_on_in_one_table_is_not_extra_rows(report, tmp_path: Path, fmt: str) -> None:
     """表二's blocks 「第二十条第（五）项」 and 「（六）项」 typed as one table (「行政处罚」「行政强制」 under 「行政许可」,
-    under one 「本年处理决定数量」): those rows are （六）'s, read as its rows, not rows of （五） that are no official
-    ones (ST05 「未参与校验」 while （六） reads the same numbers)."""
+    under one 「本年处理决定数量」): those rows are （六）'s, read as its rows under that header, not rows of （五） that
+    are no official ones (ST05 「未参与校验」 while （六） reads the same numbers), nor （六） said to have no header;
+    ST04 says the two were typed in one table."""
     xlsx, parts = report
     at = next(i for i, p in enumerate(parts) if isinstance(p, documents.Tbl) and p.cells.get((3, 1)) == "行政许可")
     five, six = parts[at], parts[at + 1]
@@ -300,6 +301,9 @@ def test_the_next_block_of_table_two_typed_on_in_one_table_is_not_extra_rows(rep
     (checked,) = check_paths([path])
     assert not [f for f in checked.findings if f.rule == "ST05"]
     assert checked.coverage.checked == checked.coverage.total
+    said = [f.message for f in checked.findings if f.rule == "ST04"]
+    assert any("第二十条第（六）项与其上的表格键入在同一张表格中（共用其表头）" in m for m in said)
+    assert not any("没有表头" in m for m in said)  # its header is the one over 「行政许可」
     assert [f for f in _findings(path) if f[0] != "ST04"] == _findings(xlsx)
     assert _value(path, "t2_6.enforcement.decisions") == VALUES["t2_6.enforcement.decisions"]
 

@@ -327,6 +327,26 @@ class TableLocator:
         held = {c for r, c in (*self.index.sheet.cells, *self.index.sheet.origins) if r in rows and c > right}
         return sorted(held)
 
+    def shared_header(self, below: int, first: int) -> None:
+        """The header of the table above, when this table's rows were typed on in it (表二's 「行政处罚」「行政强制」
+        under 「行政许可」 of 第二十条第（五）项, under one 「本年处理决定数量」): its column labels over this table's rows,
+        with only that table's rows between them (no title or header of this table's own). ST04 says so."""
+        official = {normalize(leaf.label) for t in self.report.template.tables.values() for leaf in t.row_leaves}
+        used = set(self.used)
+        self.locate_columns(max(1, first - HEADER_WINDOW), below)
+        header = max((r for r, c in self.used - used), default=0)
+        between = {t for r, c, t in self.index.labels if header < r < first}
+        if not self.cols or not between or not between <= official:
+            self.cols.clear()
+            self.used = used
+            return
+        self.add(
+            "ST04",
+            f"{self.name}与其上的表格键入在同一张表格中（共用其表头），已按该表头读取并校验。"
+            "请按官方格式分成单独的表格，写明各自的表格说明和表头。",
+            self.index.ref(first, min(c for r, c in self.used if r == first)),
+        )
+
     def headerless(self, below: int, top: int) -> None:
         """A table whose rows are found by their labels but which prints nothing over its numbers (no header, or a
         picture of one above the table): its columns of numbers, when as many as the official form has side by side,
@@ -498,7 +518,8 @@ class TableLocator:
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
         while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):
-            if row not in known:
+            labels = {t for r, c, t in self.index.labels if r == row and c < label_limit}
+            if row not in known and not labels & official:  # another table's row (one typed on in this) is its own
                 self._extra_row(row, label_limit, group_labels, min(known) < row < max(known))
             row += 1
 
@@ -779,6 +800,8 @@ def _find(index: SheetIndex, table: Table, report: LocatedReport, below: int, qu
             top = max(below + 1, first - HEADER_WINDOW)
             loc.locate_columns(top, first - 1)
             loc.fuzzy_columns(top, first - 1)
+            if not loc.cols and below:
+                loc.shared_header(below, first)
             if not loc.cols:
                 loc.headerless(below, top)
     else:

@@ -318,3 +318,38 @@ def test_a_word_page_s_table_with_a_blank_last_column_is_read(report, tmp_path: 
     page = tmp_path / "blank_column.html"
     page.write_bytes(_word_page([*parts[:at], wider, *parts[at + 1 :]], 0, False))
     assert _findings(page) == _findings(xlsx)
+
+
+def _columns_of(table: documents.Tbl, keep: list[int]) -> documents.Tbl:
+    """The part of 表三 with its three label columns and its columns `keep` (of 4 to 10), as an editor splits a table
+    too wide for the page by its columns: each part with the row labels, and the header merges cut to it."""
+    where = {c: c for c in (1, 2, 3)} | {c: 4 + i for i, c in enumerate(keep)}
+    cells = {(r, where[c]): text for (r, c), text in table.cells.items() if c in where}
+    merges = []
+    for top, left, bottom, right in table.merges:
+        kept = [c for c in range(left, right + 1) if c in where]
+        if kept and (r := (top, where[kept[0]])) not in cells and left not in where:
+            cells[r] = table.cells[(top, left)]  # a header merged over columns of both parts: written in each
+        if kept and (bottom > top or len(kept) > 1):
+            merges.append((top, where[kept[0]], bottom, where[kept[-1]]))
+    covered = {(r, c) for t, lf, b, rt in merges for r in range(t, b + 1) for c in range(lf, rt + 1)}
+    return documents.Tbl(cells, merges, table.rows, 3 + len(keep), covered - {m[:2] for m in merges})
+
+
+@pytest.mark.parametrize("between", [[], ["（续表）"]], ids=["right under", "after 续表"])
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_table_split_by_its_columns_reads_as_one(report, tmp_path: Path, fmt: str, between: list) -> None:
+    """表三 split by its columns into two tables, one under the other, each with the row labels (自然人 to 科研机构,
+    then 社会公益组织 to 总计, as an editor splits a table too wide for the page): the second part's columns go on
+    right of the first's, row by row, and the report reads as the whole table (not 「社会公益组织」…「总计」 missing,
+    ST03, leaving 27 equations unchecked)."""
+    xlsx, parts = report
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    split = [*parts[:at], _columns_of(t3, [4, 5, 6]), *between, _columns_of(t3, [7, 8, 9, 10]), *parts[at + 1 :]]
+    if fmt == "html":
+        (path := tmp_path / "split.html").write_bytes(documents.clean_html(split))
+    else:
+        path = documents.docx(split, tmp_path / "split.docx")
+    assert _findings(path) == _findings(xlsx)
+    assert _value(path, "t3.refused_mass.total") == VALUES["t3.refused_mass.total"]

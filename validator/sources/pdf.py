@@ -584,8 +584,7 @@ def _shared(run: list[_Piece], xs: list[float]) -> list[int] | None:
 def _goes_on(first: _Piece, piece: _Piece) -> bool:
     """Whether a table part printed right under another (_stacked) goes on with the table `first` begins: its top
     row holds numbers or repeats the table's first row (a table of its own begins with its own header or caption)."""
-    top = _top_row(piece)
-    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+    return _repeats_header(first, piece) or any(is_entry(cell_value(text)) for text in _top_row(piece))
 
 
 def _widened(part: _Part, more: int) -> _Part:
@@ -615,7 +614,30 @@ def _cut_by_hand(first: _Piece, last: _Piece, piece: _Piece) -> bool:
     if not piece.boxes or piece.page not in (last.page, last.page + 1) or not _compatible(last.xs, piece.xs):
         return False
     top = _top_row(piece)
-    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+    return _repeats_header(first, piece) or any(is_entry(cell_value(text)) for text in top)
+
+
+def _repeats_header(first: _Piece, piece: _Piece) -> bool:
+    """Whether the table part `piece` begins with the header of the table `first` begins: its top row, and its rows
+    down to its first row of numbers, as the table's. A part with the same top row but other columns under it (the
+    table's further columns printed under it, each part with the row labels) begins a table of its own."""
+    return _top_row(piece) == _top_row(first) and _header_rows(piece) == _header_rows(first)
+
+
+def _header_rows(piece: _Piece) -> list[list[str]]:
+    """The texts of a table part's rows above its first row holding a number, top to bottom, each left to right."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for cell, text, _ in piece.boxes:
+        if text and text.strip():
+            top = next((t for t in rows if abs(t - cell[1]) <= _EDGE), cell[1])
+            rows.setdefault(top, []).append((cell[0], _joined(text)))
+    out = []
+    for top in sorted(rows):
+        texts = [text for _, text in sorted(rows[top])]
+        if any(is_entry(cell_value(text)) for text in texts):
+            break
+        out.append(texts)
+    return out
 
 
 def _top_row(piece: _Piece) -> list[str]:

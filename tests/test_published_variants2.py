@@ -353,3 +353,22 @@ def test_a_table_split_by_its_columns_reads_as_one(report, tmp_path: Path, fmt: 
         path = documents.docx(split, tmp_path / "split.docx")
     assert _findings(path) == _findings(xlsx)
     assert _value(path, "t3.refused_mass.total") == VALUES["t3.refused_mass.total"]
+
+
+def test_a_table_s_further_columns_printed_under_it_in_a_browser_s_pdf_are_no_rows_of_it(
+    report, tmp_path: Path
+) -> None:
+    """The page of 表三 split by its columns printed by Chromium, the second part right under the first: it begins
+    with the same first row (the corner note and 「申请人情况」) but other headers under it, so it is no part of the
+    first continued below it; its rows are not extra rows of 表三 (ST05, one per row), the first part's numbers
+    read as they are."""
+    _, parts = report
+    at = documents.section_table(parts, "三")
+    t3 = parts[at]
+    split = [*parts[:at], _columns_of(t3, [4, 5, 6]), _columns_of(t3, [7, 8, 9, 10]), *parts[at + 1 :]]
+    page = tmp_path / "split.html"
+    page.write_bytes(documents.clean_html(split).replace(b"<td nowrap ", b"<td "))
+    pdf_path = _printed(page, "chromium")
+    (checked,) = check_paths([pdf_path])
+    assert not [f for f in checked.findings if f.rule == "ST05"]
+    assert _value(pdf_path, "t3.refused_mass.research") == VALUES["t3.refused_mass.research"]

@@ -17,7 +17,7 @@ import pytest
 from builders import published
 from packages import edit_part, repack
 from test_import import _as_pdf, _findings
-from test_published_variants import _value
+from test_published_variants import _value, _with_t3
 from test_structure import VALUES
 
 from validator import check_paths
@@ -372,3 +372,18 @@ def test_a_table_s_further_columns_printed_under_it_in_a_browser_s_pdf_are_no_ro
     (checked,) = check_paths([pdf_path])
     assert not [f for f in checked.findings if f.rule == "ST05"]
     assert _value(pdf_path, "t3.refused_mass.research") == VALUES["t3.refused_mass.research"]
+
+
+@pytest.mark.parametrize("zero", ["〇", "零"])
+def test_zero_typed_as_a_chinese_numeral_is_zero(report, tmp_path: Path, zero: str) -> None:
+    """表三's zeros typed as 「〇」 (as in 二〇二五) or 「零」: each is 0, said once for the table (TY04, type the digit
+    0), not 127 cells of no number (TY07) leaving every equation they are in unchecked."""
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    page = tmp_path / "zeros.html"
+    page.write_bytes(documents.clean_html(_with_t3(parts, {k: zero for k, v in t3.cells.items() if v == "0"})))
+    (checked,) = check_paths([page])
+    said = [f for f in checked.findings if f.rule == "TY04"]
+    assert len(said) == 1 and "个单元格用汉字数字" in said[0].message
+    assert checked.coverage.checked == checked.coverage.total
+    assert [f for f in _findings(page) if f[0] != "TY04"] == _findings(xlsx)

@@ -106,8 +106,9 @@ def traditional(parts: list[str | Tbl]) -> list[str | Tbl]:
 # ---------------------------------------------------------------- HTML
 
 
-def clean_html(parts: list[str | Tbl]) -> bytes:
-    """A CMS page: <p> paragraphs, tables with rowspan/colspan, blanks as &nbsp;, UTF-8."""
+def clean_html(parts: list[str | Tbl], covered: str = "") -> bytes:
+    """A CMS page: <p> paragraphs, tables with rowspan/colspan, blanks as &nbsp;, UTF-8; each cell a merge covers
+    written as `covered` (nothing, or a hidden cell, as editors that merge cells by hiding the cells covered)."""
     body = []
     for part in parts:
         if isinstance(part, str):
@@ -118,6 +119,7 @@ def clean_html(parts: list[str | Tbl]) -> bytes:
             tds = []
             for c in range(1, part.cols + 1):
                 if (r, c) in part.covered:
+                    tds.append(covered)
                     continue
                 rs, cs = part.span(r, c)
                 attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")

@@ -2,7 +2,7 @@
 
 Semantics (documented for users in docs/values.md):
 - blank required number → TY01, counts as 0 in sums so that one blank does not cascade;
-- "/", "—", "-", "无", "不适用" … → TY02, counts as 0;
+- "/", "—", "-", "无", "不适用" … → TY02, counts as 0; zero in characters ("〇", "零", "○" typed for 〇) → TY04, 0;
 - a number stored as text ("１２", " 12 ", "1,234", "1 234": thousands in groups of three) → TY03 (warning), its number
   is used; characters nobody sees (a zero-width space pasted from a web page: validator.text.visible) are no part of
   it, and the message says they are there (the cell has to be typed again);
@@ -34,8 +34,11 @@ UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
     {"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"}
 )
+_ZEROS = frozenset({"〇", "零", "○"})  # zero in characters; a count of none typed so is 0, not an unknown value
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$")
+_WITH_UNIT = re.compile(
+    r"^(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$"
+)  # thousands separated as in a number stored as text: "1,268件"
 # A count with a note after it, as some reports print it: "22（其中修订16件）", "55（含自然失效29件）" (after NFKC).
 _WITH_NOTE = re.compile(r"^(?P<number>\d+)(?:件|个|项|次|条|宗|人次)?\((?P<note>[^()]*)\)$")
 # Digits with spaces between them ("5 6", "1 234", thin and no-break spaces are spaces after NFKC), and the one way
@@ -87,6 +90,13 @@ def _text_number(text: str, kind: str) -> Parsed:
     # A leading apostrophe is how a number is typed as text; some programs keep it in the cell's value.
     apostrophe = "（开头有撇号，请去掉）" if norm[:1] in _APOSTROPHES and len(norm) > 1 else ""
     norm = norm[1:] if apostrophe else norm
+    if norm in _ZEROS:  # the numeral zero in characters (「〇」, and 「○」 typed for it): zero, asked in digits
+        return Parsed(
+            0.0,
+            "TY04",
+            f"填了汉字数字「{shown}」。请填阿拉伯数字 0；已按 0 校验。",
+            "用汉字数字（「〇」「零」，或符号「○」）填了 0，已按 0 校验。请填阿拉伯数字 0。",
+        )
     if norm in PLACEHOLDERS or shown in PLACEHOLDERS:
         return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")
     if _NUMBER.match(norm):
@@ -109,7 +119,7 @@ def _text_number(text: str, kind: str) -> Parsed:
         return Parsed(value, "TY04", f"填了「{shown}」。请只填数字 {fmt(value)}（减少的填负数）。")
     m = _WITH_UNIT.match(norm)
     if m:
-        value, unit = float(m["number"]), m["unit"]
+        value, unit = float(m["number"].replace(",", "")), m["unit"]
         if kind == "money" and unit == "元":
             value /= 10000
         elif kind in COUNT_KINDS and unit.endswith("元"):

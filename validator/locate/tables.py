@@ -327,6 +327,26 @@ class TableLocator:
         held = {c for r, c in (*self.index.sheet.cells, *self.index.sheet.origins) if r in rows and c > right}
         return sorted(held)
 
+    def shared_header(self, below: int, first: int) -> None:
+        """The header of the table above, when this table's rows were typed on in it (表二's 「行政处罚」「行政强制」
+        under 「行政许可」 of 第二十条第（五）项, under one 「本年处理决定数量」): its column labels over this table's rows,
+        with only that table's rows between them (no title or header of this table's own). ST04 says so."""
+        official = {normalize(leaf.label) for t in self.report.template.tables.values() for leaf in t.row_leaves}
+        used = set(self.used)
+        self.locate_columns(max(1, first - HEADER_WINDOW), below)
+        header = max((r for r, c in self.used - used), default=0)
+        between = {t for r, c, t in self.index.labels if header < r < first}
+        if not self.cols or not between or not between <= official:
+            self.cols.clear()
+            self.used = used
+            return
+        self.add(
+            "ST04",
+            f"{self.name}与其上的表格键入在同一张表格中（共用其表头），已按该表头读取并校验。"
+            "请按官方格式分成单独的表格，写明各自的表格说明和表头。",
+            self.index.ref(first, min(c for r, c in self.used if r == first)),
+        )
+
     def headerless(self, below: int, top: int) -> None:
         """A table whose rows are found by their labels but which prints nothing over its numbers (no header, or a
         picture of one above the table): its columns of numbers, when as many as the official form has side by side,
@@ -492,12 +512,14 @@ class TableLocator:
         label_limit = min(self.cols.values())
         known = set(self.rows.values()) | set(self.data_row.values()) | single_rows
         group_labels = {normalize(p) for leaf in self.table.row_leaves for p in leaf.path}
-        official = {normalize(x.label) for x in self.report.template.inputs.values() if x.row} | {
-            normalize(t.caption) for t in self.report.template.tables.values() if t.caption
+        tables = self.report.template.tables.values()  # another table's rows (表二's next block typed on) end it
+        official = {normalize(leaf.label) for t in tables if t.key != self.table.key for leaf in t.row_leaves} | {
+            normalize(t.caption) for t in tables if t.caption
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
         while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):
-            if row not in known:
+            labels = {t for r, c, t in self.index.labels if r == row and c < label_limit}
+            if row not in known and not labels & official:  # another table's row (one typed on in this) is its own
                 self._extra_row(row, label_limit, group_labels, min(known) < row < max(known))
             row += 1
 
@@ -736,7 +758,7 @@ def locate_table(
         if other.score > loc.score:
             loc = other
     loc.report, trial = report, loc.report
-    if loc.index is not index:  # said before what the reading found, which it explains
+    if loc.index is not index and loc.rows and loc.cols:  # said before what the reading found, which it explains
         message = _folded(loc) if isinstance(loc.index, Folded) else _across(loc)
         loc.add("ST11", message, loc.index.ref(*min(loc.used)))
     report.take(trial)
@@ -778,6 +800,8 @@ def _find(index: SheetIndex, table: Table, report: LocatedReport, below: int, qu
             top = max(below + 1, first - HEADER_WINDOW)
             loc.locate_columns(top, first - 1)
             loc.fuzzy_columns(top, first - 1)
+            if not loc.cols and below:
+                loc.shared_header(below, first)
             if not loc.cols:
                 loc.headerless(below, top)
     else:
@@ -936,6 +960,12 @@ def _missing_reason(index: SheetIndex, loc: TableLocator, where: tuple[int, int,
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(subject, f"标题「{title}」下是图片而不是表格", "数字")
             return f"{pictured}，相关勾稽关系未校验。请{as_text('表格')}。"
+        if any(heading < row < limit for row in index.sheet.clipped):
+            return (
+                f"{subject}无法读取：标题「{title}」下的表格超出了 PDF 页面的边缘（导出或打印 PDF 时表格比页面宽），"
+                "超出的部分没有印出来，无法完整读取该表的栏目和数字，相关勾稽关系未校验。"
+                "请提供 Word 或网页版本，或把该页设为横向（或缩小表格）重新导出 PDF 后再校验。"
+            )
         if any(heading < row < limit for row in index.sheet.unruled):
             return (
                 f"{subject}无法读取：标题「{title}」下的数字按列排开，但没有表格线（框线），无法还原成表格、读取其中的数字，"

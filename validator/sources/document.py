@@ -9,9 +9,11 @@ digits, units, notes, "/", "—" and "无" stay text, so the value rules (TY) ju
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from validator.provenance import Place
@@ -63,6 +65,7 @@ CONTINUED = re.compile(
     r"[（(]?\s*(?:续\s*上?\s*表\s*[一二三四\d]?|表\s*[一二三四\d]\s*[（(]?\s*续(?:上?表)?\s*[)）]?)\s*[)）]?\s*[:：]?"
 )
 _LABEL_CHARS = 24  # a label longer than this is cut in messages
+_BESIDE_ROWS = 3  # rows labelled alike at least, for a table to be the further columns of the one above
 _BLANK_PLACES = 100_000  # blank table cells given a place; a report's tables have a few thousand cells in all
 
 
@@ -81,6 +84,59 @@ class Table:
     def size(self) -> tuple[int, int]:
         corners = [(r, c) for r, c in self.cells] + [(b, r) for _, _, b, r in self.merges]
         return max((r for r, _ in corners), default=0), max((c for _, c in corners), default=0)
+
+
+# A grid column narrower than a character (五号, 10.5 points) holds no text: only a border dragged in some rows makes it
+NARROW_COLUMN = 10.0  # points
+
+
+def shared_borders(edges: Sequence[float], narrow: float) -> list[int] | None:
+    """For each border of a table's grid (`edges`, their positions), the border of the columns its rows share it is
+    one with: borders less than `narrow` apart are one (a border dragged in some rows only, as a hand-edited Word
+    table has them, makes grid columns narrower than a character, and such a row's cells start one grid column
+    right of the header over them). None when no column is that narrow."""
+    if len(edges) < 3 or all(b - a >= narrow for a, b in itertools.pairwise(edges)):
+        return None
+    border, start, shared = 0, edges[0], []
+    for i, edge in enumerate(edges):
+        if i and edge - start >= narrow:
+            border, start = border + 1, edge
+        shared.append(border)
+    return shared
+
+
+def on_shared(shared: list[int], left: int, right: int) -> tuple[int, int]:
+    """The columns (1-based, first and last) on the shared borders of a cell on grid columns `left` to `right`."""
+    first = shared[left - 1] + 1
+    return first, max(shared[right], first)
+
+
+def on_shared_columns(table: Table, edges: Sequence[float], narrow: float) -> Table:
+    """The table on the columns its rows share (shared_borders), each cell under the column it is printed under, as
+    a reader sees it; kept as it is when two cells would then share a place (a narrow column holding a cell of its
+    own) or a cell lies beyond the grid `edges` declare."""
+    shared = shared_borders(edges, narrow)
+    if shared is None:
+        return table
+    spans = {(t, lf): (b, rt) for t, lf, b, rt in table.merges}
+    placed: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    taken: set[tuple[int, int]] = set()
+    for t, lf in {*table.cells, *spans}:
+        b, rt = spans.get((t, lf), (t, lf))
+        if rt >= len(shared):
+            return table
+        left, right = on_shared(shared, lf, rt)
+        places = {(r, c) for r in range(t, b + 1) for c in range(left, right + 1)}
+        if places & taken:
+            return table
+        taken |= places
+        placed[(t, lf)] = (t, left, b, right)
+    return Table(
+        {(r, placed[(r, c)][1]): text for (r, c), text in table.cells.items()},
+        [m for m in placed.values() if m[2] > m[0] or m[3] > m[1]],
+        table.pages,
+        table.clipped,
+    )
 
 
 def cell_value(text: str) -> object:
@@ -142,6 +198,7 @@ class Assembler:
         self.paragraphs = self.tables = 0
         self.heading: str | None = None  # the numeral of the last section heading (三 → 表三)
         self.blank_places = 0
+        self.last_top = 0  # the row the table just placed begins on
         self.last_table: Table | None = None  # the table just placed (all its parts), while nothing but a line
         # saying it goes on (CONTINUED) has been written after it
         self.continued = False  # such a line was just read: the next table is the last one's next part
@@ -195,12 +252,13 @@ class Assembler:
 
     def _further(self) -> bool:
         """Whether a table read now begins a further report, and if so everything from where it begins is dropped:
-        a table of a section with tables (二 to 四) after the numbering went back, when a table of that section or a
-        later one was read before. A report's own tables never do (their sections only go forward), nor do tables
-        in its other sections, nor a heading merely numbered wrong (sections are told by their words)."""
+        a table of a section with tables (二 to 四) after the numbering went back, when a table of that section was
+        read before. A report's own tables never do, nor do tables in its other sections, nor a heading merely
+        numbered wrong (sections are told by their words), nor a section put before an earlier one (四 typed before
+        三: 表三 comes after the numbering went back, but no 表三 was read before it)."""
         if self.section not in _TABLE_SECTIONS or self.restart is None:
             return False
-        if not any(row < self.restart and section >= self.section for row, section in self.tabled):
+        if not any(row < self.restart and section == self.section for row, section in self.tabled):
             return False
         row = self.restart
         text = str(self.cells.get((row, 1), ""))
@@ -269,6 +327,9 @@ class Assembler:
         )
         whole, continued = self.last_table, self.continued
         self.continued = False
+        if whole is not None and (labels := _beside(whole, table)):
+            self._beside(whole, table, labels, page)
+            return
         if whole is not None and ((cut := repeated_header(whole, table)) or continued):
             # the next part of a table cut by hand (its header copied onto it), or after a line saying it goes on:
             # one table, its rows counted on and named by the header of its first part
@@ -287,6 +348,33 @@ class Assembler:
         if not offset:
             self.tables += 1
         top = self.row + 1  # a blank row before and after each table, as when a report is pasted into a sheet
+        if not offset:
+            self.last_top = top
+        self._place(table, whole, top, offset, page)
+        self.tabled.append((top, self.section))
+        self.row = top + rows + 1
+
+    def _beside(self, first: Table, more: Table, labels: int, page: int | None) -> None:
+        """A table's further columns printed as a table of their own under it (a table too wide for the page or the
+        editor split by its columns, each part with the row labels): they go on right of the first part's, on its
+        rows, as one table."""
+        shift = first.size[1] - labels
+        right = Table(
+            {(r, c + shift): text for (r, c), text in more.cells.items() if c > labels},
+            [(t, max(lf, labels + 1) + shift, b, rt + shift) for t, lf, b, rt in more.merges if rt > labels],
+            more.pages,
+            more.clipped,
+        )
+        whole = Table(
+            first.cells | right.cells, first.merges + right.merges, first.pages, first.clipped or more.clipped
+        )
+        self.last_table = whole
+        self._place(right, whole, self.last_top, 0, page, first=shift + labels + 1)
+
+    def _place(self, table: Table, whole: Table, top: int, offset: int, page: int | None, first: int = 1) -> None:
+        """The cells of `table` (a part of `whole`, `offset` rows down it, from its column `first`) put on the sheet
+        from row `top`, each with its place in the document named by the labels of `whole`."""
+        rows, cols = table.size
         name = f"表{self.heading}" if self.heading in ("二", "三", "四") else None
         cover = _covering(whole)
         values = _values(whole)  # entries that read as words ("减3", "未发生"): no label of a row or column
@@ -321,7 +409,7 @@ class Assembler:
             self._put(top + r - 1, c, text, place(r, c))
         # A blank cell has its place too, so that a missing number is reported where it is missing; up to a budget,
         # since a ragged table of a few cells can span a huge rectangle of blanks.
-        blanks = ((r, c) for r in range(1, rows + 1) for c in range(1, cols + 1) if (r, c) not in table.cells)
+        blanks = ((r, c) for r in range(1, rows + 1) for c in range(first, cols + 1) if (r, c) not in table.cells)
         for r, c in blanks:
             if self.blank_places >= _BLANK_PLACES:
                 break
@@ -330,8 +418,6 @@ class Assembler:
         self.merges += [(top + t - 1, left, top + b - 1, right) for t, left, b, right in table.merges]
         if table.clipped:
             self.clipped += range(top, top + rows)
-        self.tabled.append((top, self.section))
-        self.row = top + rows + 1
 
     def _put(self, row: int, col: int, text: str, place: Place | None) -> None:
         if not text.strip():
@@ -411,6 +497,29 @@ def repeated_header(first: Table, more: Table) -> int:
             break
         repeated += 1
     return repeated
+
+
+def _beside(first: Table, more: Table) -> int:
+    """How many label columns `more` repeats of `first`, when it is `first`'s further columns printed under it: as
+    many rows, the same row labels row by row (or none in one of them, as over a header), at least three, and other
+    columns right of them; else 0."""
+    rows = first.size[0]
+    labels = _label_columns(first)
+    if not labels or more.size[0] != rows or _label_columns(more) != labels or more.size[1] <= labels:
+        return 0
+    named = 0
+    for r in range(1, rows + 1):
+        own, again = ([t.cells.get((r, c), "").strip() for c in range(1, labels + 1)] for t in (first, more))
+        if any(own) and any(again) and own != again:
+            return 0
+        named += any(own) and own == again
+    right = {(r, c - labels): text for (r, c), text in more.cells.items() if c > labels}
+    return labels if named >= _BESIDE_ROWS and right != {rc: t for rc, t in first.cells.items() if rc in right} else 0
+
+
+def _label_columns(table: Table) -> int:
+    """The columns left of a table's first column holding an entry (a number): its label columns."""
+    return min((c for (_, c), text in table.cells.items() if is_entry(cell_value(text))), default=1) - 1
 
 
 def _row_texts(table: Table, r: int) -> tuple[str, ...]:

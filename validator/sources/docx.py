@@ -22,7 +22,7 @@ import io
 import posixpath
 import zipfile
 
-from validator.sources.document import CONTINUED, Assembler, Table
+from validator.sources.document import CONTINUED, NARROW_COLUMN, Assembler, Table, on_shared_columns
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden, remove_raised_marks
 from validator.sources.html import read_into
@@ -314,7 +314,19 @@ def _table(tbl, numbering: Numbering) -> Table:
             c += width
     for merge in open_merges.values():
         _close(table, merge)
-    return table
+    return on_shared_columns(table, _grid_edges(tbl), NARROW_COLUMN * 20)  # twips
+
+
+def _grid_edges(tbl) -> list[float]:
+    """The positions of the table grid's column borders (twips), from its w:tblGrid; none when a width is missing."""
+    edges = [0.0]
+    for col in _children(child(tbl, "tblGrid"), "gridCol") if child(tbl, "tblGrid") is not None else []:
+        try:
+            width = float(attr(col, "w") or "")
+        except ValueError:
+            return []
+        edges.append(edges[-1] + width)
+    return edges
 
 
 def _cells(tr) -> list[tuple]:

@@ -5,12 +5,13 @@ as merged blocks. A page saved in one file (a web archive, .mht/.mhtml) is read 
 from __future__ import annotations
 
 import codecs
+import itertools
 import posixpath
 import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
-from validator.sources.document import Assembler, Table, is_note_mark, repeated_header
+from validator.sources.document import NARROW_COLUMN, Assembler, Table, is_note_mark, on_shared_columns, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
 from validator.sources.mhtml import is_web_archive, main_page
@@ -332,6 +333,8 @@ class _Walker:
             return
         if tag == "table" and not el.xpath(".//table"):
             self.flush()
+            for caption in el.xpath("./caption"):  # a browser shows it over the table: the table's title
+                self.visit(caption, depth + 1)
             above = self.asm.last_table  # nothing but blank lines or 「续表」 since it: this table may go on with it
             table, beyond = _table(el, self.limits, depth)
             if above is not None and self.beyond:
@@ -379,7 +382,9 @@ def _raised_mark(el) -> bool:
 
 
 def _rows(table) -> list:
-    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    """The table's rows a browser shows: a hidden one (display:none, as Excel saves a hidden row as a web page) is
+    not laid out, and a rowspan over it counts the rows shown."""
+    return [tr for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr") if not _hidden(tr)]
 
 
 def _span(value: str | None, cap: int) -> int:
@@ -430,13 +435,17 @@ def _table(el, limits: Limits, depth: int, carried: Sequence[_Span] = (), skip: 
             table.merges.append((skip + 1, c, last, c + width - 1))
         if skip + more > len(rows):
             beyond.append((c, width, skip + more - len(rows)))
+    widths: list[tuple[int, int, float | None]] = []  # each cell's first and last column, and its width
     for r, tr in enumerate(rows, 1):
         c = 1
         for td in tr.xpath("./td | ./th"):
+            if _hidden(td):  # not laid out: it takes no column (editors merge cells so, hiding the cells covered)
+                continue
             while (r, c) in taken:
                 c += 1
             rowspan = _span(td.get("rowspan"), _MAX_ROWSPAN) or len(rows) - r + 1  # 0: to the end of the table
             colspan = _span(td.get("colspan"), _MAX_COLSPAN) or 1
+            widths.append((c, c + colspan - 1, _width(td)))
             if rowspan > len(rows) - r + 1:  # a span past the last row stops there, as in browsers
                 beyond.append((c, colspan, rowspan - (len(rows) - r + 1)))
                 rowspan = len(rows) - r + 1
@@ -449,7 +458,51 @@ def _table(el, limits: Limits, depth: int, carried: Sequence[_Span] = (), skip: 
                 if len(taken) > limits.sheet_area:
                     raise over_limit(limits, "sheet_area", "网页中的表格合并范围异常大，")
             c += colspan
+    columns = max([table.size[1], *(right for _, right, _ in widths)])  # blank cells at the right end too
+    if not carried and not beyond and (edges := _grid_edges(widths, columns)):
+        table = on_shared_columns(table, edges, NARROW_COLUMN * 4 / 3)  # pixels
     return table, beyond
+
+
+_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|pt)?\s*$")
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt)\s*(?:;|$)", re.IGNORECASE)
+_WIDTH_SLACK = 2.0  # pixels a cell's width may differ from its borders' distance (rounded widths)
+_WIDTH_CELLS = 5000  # cells at most whose widths place a table's column borders (a report's table has a few hundred)
+_WIDTH_COLUMNS = 250  # and columns at most (Word's tables have 63)
+
+
+def _width(td) -> float | None:
+    """A cell's width in pixels as written (Word's web pages write both the attribute and the style), else None."""
+    found = _STYLE_WIDTH.search(td.get("style") or "") or _WIDTH.match(td.get("width") or "")
+    if not found:
+        return None
+    return float(found[1]) * (4 / 3 if (found[2] or "px").lower() == "pt" else 1)
+
+
+def _grid_edges(widths: list[tuple[int, int, float | None]], columns: int) -> list[float] | None:
+    """The positions of a table's column borders from its cells' widths (each cell's left border and width place its
+    right one, and back), when every cell has a width, they place the table's right border, left to right, and every
+    cell's width is the distance of its borders; else None."""
+    if not widths or len(widths) > _WIDTH_CELLS or columns > _WIDTH_COLUMNS or any(w is None for *_, w in widths):
+        return None
+    at = {0: 0.0}
+    for _ in range(columns):
+        before = len(at)
+        for left, right, width in widths:
+            if left - 1 in at and right not in at:
+                at[right] = at[left - 1] + width
+            elif right in at and left - 1 not in at:
+                at[left - 1] = at[right] - width
+        if len(at) == before:
+            break
+    if columns not in at or any(b <= a for a, b in itertools.pairwise(at[i] for i in sorted(at))):
+        return None
+    edges = [0.0]  # a border no cell starts or ends at is where the one before it is: no cell is in its way
+    for i in range(1, columns + 1):
+        edges.append(at.get(i, edges[-1]))
+    if any(abs(edges[right] - edges[left - 1] - width) > _WIDTH_SLACK for left, right, width in widths):
+        return None  # widths that do not agree (an editor's, not the layout's): no borders to go by
+    return edges
 
 
 def _cell_text(td, limits: Limits, depth: int) -> str:

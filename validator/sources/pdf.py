@@ -15,11 +15,14 @@ from validator.labels import item_number
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
+    NARROW_COLUMN,
     Assembler,
     Table,
     cell_value,
     is_entry,
+    on_shared,
     repeated_header,
+    shared_borders,
 )
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
@@ -376,12 +379,17 @@ def _table_piece(found, page_number: int) -> _Piece:
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
     at_left, at_right = x0 <= _EDGE, x1 >= found.page.width - _EDGE
+    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on to it
+    # (a browser prints them beyond the page), while pdfplumber, finding no rule to close that column, ends the table
+    # before it, its text outside the table
+    across = [e for e in found.page.edges if e["orientation"] == "h" and top - _EDGE <= e["top"] <= bottom + _EDGE]
+    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= found.page.width - _EDGE for e in across if e["x1"] > x1 + _EDGE)
 
     def cut(cell: tuple[float, float, float, float]) -> bool:
         return (at_left and cell[2] <= xs[1] + _EDGE) or (at_right and cell[0] >= xs[-2] - _EDGE)
 
     boxes = [(cell, "", False) if cut(cell) else (cell, text, full) for cell, text, full in boxes]
-    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right)
+    return _Piece(found.bbox[1], page_number, boxes=boxes, xs=xs, clipped=at_left or at_right or beyond)
 
 
 def _stacked(piece: _Piece) -> list[_Piece]:
@@ -461,13 +469,16 @@ def _full(cell: tuple[float, float, float, float], chars: list[dict]) -> bool:
     return (x1 - x0) - (right - left) - 2 * padding < 2 * max(ch["size"] for ch in line)
 
 
-def _placed(piece: _Piece, xs: list[float]) -> _Part:
-    """A table part on the column edges `xs` (shared by all parts of a table) and its own row edges."""
+def _placed(piece: _Piece, xs: list[float], shared: list[int] | None = None) -> _Part:
+    """A table part on the column edges `xs` (shared by all parts of a table), or on the borders its rows share
+    (`shared`, _shared), and its own row edges."""
     ys = _edges(v for cell, *_ in piece.boxes for v in (cell[1], cell[3]))
     table = _Part({})
     for (x0, top, x1, bottom), text, full in piece.boxes:
         r, c = _index(ys, top) + 1, _index(xs, x0) + 1
         r1, c1 = _index(ys, bottom), _index(xs, x1)
+        if shared:
+            c, c1 = on_shared(shared, c, c1)
         if text and text.strip():
             table.cells[(r, c)] = _joined(text)
             if full:
@@ -532,20 +543,48 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
                 runs.append([])
             runs[-1].append(part)
         edges = [_edges(x for part in run for x in part.xs) for run in runs]
-        width = max(len(xs) for xs in edges)
-        placed = [_widened(_placed(part, xs), width - len(xs)) for run, xs in zip(runs, edges) for part in run]
+        shared = [_shared(run, xs) for run, xs in zip(runs, edges)]
+        columns = [len(xs) if borders is None else borders[-1] + 1 for xs, borders in zip(edges, shared)]
+        width = max(columns)
+        placed = [
+            _widened(_placed(part, xs, borders), width - n)
+            for run, xs, borders, n in zip(runs, edges, shared, columns)
+            for part in run
+        ]
         table = placed[0]
         for part in placed[1:]:
             _continue(table, part)
-        out.append(_Piece(group[0].top, group[0].page, table))
+        out.append(_Piece(group[0].top, group[0].page, table, xs=group[0].xs))
     return out
+
+
+def _shared(run: list[_Piece], xs: list[float]) -> list[int] | None:
+    """The borders the rows of a table's parts (`run`, on the column edges `xs`) share, when some rows' borders are
+    dragged by less than a character (document.shared_borders), so that each cell is read under the column it is
+    printed under; None when there are none, or when two cells of a part would then share a place."""
+    shared = shared_borders(xs, NARROW_COLUMN)
+    if shared is None:
+        return None
+    for piece in run:
+        ys = _edges(v for cell, *_ in piece.boxes for v in (cell[1], cell[3]))
+        taken: set[tuple[int, int]] = set()
+        for (x0, top, x1, bottom), text, _ in piece.boxes:
+            left, right = on_shared(shared, _index(xs, x0) + 1, _index(xs, x1))
+            places = {
+                (r, c) for r in range(_index(ys, top) + 1, _index(ys, bottom) + 1) for c in range(left, right + 1)
+            }
+            if not text.strip() and len(places) == 1:  # an empty cell, however narrow, is in no one's way
+                continue
+            if places & taken:
+                return None
+            taken |= places
+    return shared
 
 
 def _goes_on(first: _Piece, piece: _Piece) -> bool:
     """Whether a table part printed right under another (_stacked) goes on with the table `first` begins: its top
     row holds numbers or repeats the table's first row (a table of its own begins with its own header or caption)."""
-    top = _top_row(piece)
-    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+    return _repeats_header(first, piece) or any(is_entry(cell_value(text)) for text in _top_row(piece))
 
 
 def _widened(part: _Part, more: int) -> _Part:
@@ -575,7 +614,30 @@ def _cut_by_hand(first: _Piece, last: _Piece, piece: _Piece) -> bool:
     if not piece.boxes or piece.page not in (last.page, last.page + 1) or not _compatible(last.xs, piece.xs):
         return False
     top = _top_row(piece)
-    return top == _top_row(first) or any(is_entry(cell_value(text)) for text in top)
+    return _repeats_header(first, piece) or any(is_entry(cell_value(text)) for text in top)
+
+
+def _repeats_header(first: _Piece, piece: _Piece) -> bool:
+    """Whether the table part `piece` begins with the header of the table `first` begins: its top row, and its rows
+    down to its first row of numbers, as the table's. A part with the same top row but other columns under it (the
+    table's further columns printed under it, each part with the row labels) begins a table of its own."""
+    return _top_row(piece) == _top_row(first) and _header_rows(piece) == _header_rows(first)
+
+
+def _header_rows(piece: _Piece) -> list[list[str]]:
+    """The texts of a table part's rows above its first row holding a number, top to bottom, each left to right."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for cell, text, _ in piece.boxes:
+        if text and text.strip():
+            top = next((t for t in rows if abs(t - cell[1]) <= _EDGE), cell[1])
+            rows.setdefault(top, []).append((cell[0], _joined(text)))
+    out = []
+    for top in sorted(rows):
+        texts = [text for _, text in sorted(rows[top])]
+        if any(is_entry(cell_value(text)) for text in texts):
+            break
+        out.append(texts)
+    return out
 
 
 def _top_row(piece: _Piece) -> list[str]:
@@ -595,15 +657,43 @@ def _paragraphs(pieces: list[_Piece]) -> list[_Piece]:
         return pieces
     left, right = min(p.x0 for p in lines), max(p.x1 for p in lines)
     out: list[_Piece] = []
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         last = out[-1] if out else None
-        if last is not None and _is_line(piece) and _is_line(last) and _continues(last, piece, left, right):
+        if (
+            last is not None
+            and _is_line(piece)
+            and _is_line(last)
+            and (_continues(last, piece, left, right) or _caption_runs_on(last, piece, pieces[i + 1 :]))
+        ):
             glue = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and piece.text[:1].isascii() else ""
             last.text += glue + piece.text
             last.x0, last.x1 = piece.x0, piece.x1
         else:
             out.append(piece)
     return out
+
+
+def _caption_runs_on(line: _Piece, after: _Piece, rest: list[_Piece]) -> bool:
+    """Whether `after` continues `line` as the title right over a table narrower than the text, wrapped at the
+    table's width: a browser prints a table's <caption> as wide as the table (「第二十条第（五）」⏎「项」 over a
+    table of two columns). Both lines lie within the table's edges, the first from one edge to the other, the second
+    centred, and the table comes right after them."""
+    below = rest[0] if rest else None
+    if below is None or below.table is None or below.page != after.page or len(below.xs) < 2:
+        return False
+    left, right = below.xs[0], below.xs[-1]
+    size = max(line.size, after.size, 1.0)
+    within = all(p.x0 >= left - size and p.x1 <= right + size for p in (line, after))
+    centred = abs((after.x0 - left) - (right - after.x1)) <= size
+    return (
+        within
+        and centred
+        and line.x0 <= left + size
+        and line.x1 >= right - 2.5 * size
+        and abs(line.size - after.size) <= 0.5
+        and not line.text.endswith(_SENTENCE_ENDS)
+        and not _HEADING.match(after.text)
+    )
 
 
 def _is_line(piece: _Piece) -> bool:

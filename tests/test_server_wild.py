@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -413,3 +414,26 @@ def test_the_upload_page_names_the_format_as_the_results_sheet_does(
         for t in (get_template("gov-info-annual-report-2021"), get_template("gov-info-annual-report-2019"))
     )
     assert [e for e in online.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_session_cookie_the_server_no_longer_knows_does_not_refuse_every_post(tmp_path: Path, demo: Path) -> None:
+    """An office user's session ends after 8 hours while the browser, left open, keeps its cookie (or the service's
+    data was set up anew, or another instance on the same host set it: cookies do not tell ports apart). Every post
+    — logging in again, every upload — was refused with 「页面已过期，请刷新页面后重试」, and refreshing never helped."""
+    data = tmp_path / "data"
+    password = "correct horse battery"
+    subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
+                   input=password + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    with TestClient(create_app(Settings(data, workers=1))) as browser:
+        token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/office/login").text)[1]
+        assert browser.post("/office/login", data={"name": "office", "password": password, "csrf": token}).is_success
+        with sqlite3.connect(data / "nianbao.sqlite3") as db:
+            db.execute("UPDATE sessions SET expires = 0")  # eight hours later
+        page = browser.get("/")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)[1]
+        answer = browser.post("/api/check", files=[("file", ("示例.xlsx", demo.read_bytes()))],
+                              headers={"x-csrf-token": token})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/office/login").text)[1]
+        again = browser.post("/office/login", data={"name": "office", "password": password, "csrf": token})
+        assert again.status_code == 200 and "汇总看板" in again.text

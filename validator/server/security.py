@@ -80,12 +80,14 @@ EXPIRED = "页面已过期，请刷新页面后重试。"
 
 
 def csrf_problem(jar: dict[str, str], given: str | None, session_csrf: str | None) -> str | None:
-    """The token a page carried must be its session's (or, before login, the CSRF cookie's). A client without
-    cookies (a script) has no ambient authority to abuse and needs none."""
-    expected = session_csrf if SESSION_COOKIE in jar else jar.get(CSRF_COOKIE)
-    if SESSION_COOKIE not in jar and CSRF_COOKIE not in jar:
+    """The token a page carried must be its live session's (`session_csrf`), else the CSRF cookie's, as the page was
+    given it. A session cookie of no live session (ended after SESSION_SECONDS in a browser left open, or another
+    instance's on the same host: cookies do not tell ports apart) counts as none: it must not refuse every post,
+    logging in again included. A client without either cookie (a script) has no ambient authority to abuse."""
+    expected = session_csrf if session_csrf is not None else jar.get(CSRF_COOKIE)
+    if expected is None:
         return None
-    if not given or expected is None or not secrets.compare_digest(given.encode(), expected.encode()):
+    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
         return EXPIRED
     return None
 

@@ -3,9 +3,9 @@ answer limited to actions the shipped VBA can carry out.
 
 Remote.bas sends each worksheet's values from A1, the names and the active sheet; it does not send merges, notes,
 visibility or protection. Our button macro (macros/NianbaoServer.bas) writes those into a very hidden sheet
-(`FACTS_SHEET`, last) just before the request, so they arrive as that sheet's values, and deletes it afterwards. Remote.bas runs each
-answered action by name (`Application.Run action("func")`) and stops at the first it lacks; what the painter needs
-beyond them goes through its `runMacro` to a macro of NianbaoServer.bas. An answer that would change a protected
+(`FACTS_SHEET`, last) just before the request, so they arrive as that sheet's values, and deletes it afterwards.
+Remote.bas runs each answered action by name (`Application.Run action("func")`) and stops at the first it lacks; what
+the painter needs beyond them goes through its `runMacro` to a macro of NianbaoServer.bas. An answer that would change a protected
 sheet against its protection is replaced by a message box (Excel would stop at that action, half done).
 """
 

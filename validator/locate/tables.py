@@ -518,15 +518,15 @@ class TableLocator:
         }
         row = self.header_bottom + 1 if self.header_bottom else min(known)
         while row < self.limit and (row <= max(known) or self._row_in_use(row, label_limit, official)):
-            labels = {t for r, c, t in self.index.labels if r == row and c < label_limit}
-            if row not in known and not labels & official:  # another table's row (one typed on in this) is its own
+            # another table's row (one typed on in this) is its own
+            if row not in known and not {t for _, t in self._row_labels(row, label_limit)} & official:
                 self._extra_row(row, label_limit, group_labels, min(known) < row < max(known))
             row += 1
 
     def _extra_row(self, row: int, label_limit: int, group_labels: set[str], inside: bool) -> None:
         """ST05 for a row that is no official one: labelled and holding anything, or holding numbers but no label
         at all `inside` the table (between its first and last data row)."""
-        texts = [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
+        texts = self._row_labels(row, label_limit)
         numbers = self._numbers((row, c) for c in sorted(self.cols.values()))
         line = self.axes[0]
         if texts and self.index.row_has_value(row, self.cols.values()):
@@ -654,8 +654,12 @@ class TableLocator:
 
     def _row_in_use(self, row: int, label_limit: int, official: set[str]) -> bool:
         """Whether a row below the table still belongs to it: it has numbers and a label that is no official one."""
-        texts = [t for r, c, t in self.index.labels if r == row and c < label_limit]
-        return bool(texts) and not set(texts) & official and self.index.row_has_value(row, self.cols.values())
+        texts = {t for _, t in self._row_labels(row, label_limit)}
+        return bool(texts) and not texts & official and self.index.row_has_value(row, self.cols.values())
+
+    def _row_labels(self, row: int, label_limit: int) -> list[tuple[int, str]]:
+        """(column, text) of the row's labels left of `label_limit` (the table's first column of numbers)."""
+        return [(c, t) for r, c, t in self.index.labels if r == row and c < label_limit]
 
     def inputs(self) -> Iterator[tuple[str, int, int]]:
         """(key, row, column) of each input whose row and column were found."""

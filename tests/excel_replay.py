@@ -15,6 +15,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.excel.remote import remote_functions
@@ -125,13 +126,15 @@ def replay(source: Path, actions: Sequence[Action], target: Path, vba: bool = Fa
 
 def vba_payload(path: Path, version: str) -> dict:
     """The request the server button sends for the workbook as Excel holds it (cached values): the facts sheet our
-    macro adds last (merges, notes, hidden sheets), then what Remote.bas's RunServerPython builds (values from A1 to
+    macro adds last (hidden and protected sheets, merges, notes), then what Remote.bas's RunServerPython builds (values from A1 to
     the end of the used range, empty as null, dates as ISO text; names that refer to ranges; the active sheet)."""
     wb = openpyxl.load_workbook(path, data_only=True)
     facts: list[list[object]] = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             facts.append(["visibility", ws.title, {"hidden": "Hidden"}.get(ws.sheet_state, "VeryHidden"), None])
+        if ws.protection.sheet:
+            facts.append(["protection", ws.title, _permissions(ws.protection), None])
         facts += [["merge", ws.title, str(r), None] for r in ws.merged_cells.ranges]
         facts += [["note", ws.title, c.coordinate, c.comment.text] for row in ws.iter_rows() for c in row if c.comment]
     sheets = [{"name": ws.title, "pictures": [], "tables": [], "values": _values(ws)} for ws in wb.worksheets]
@@ -143,6 +146,14 @@ def vba_payload(path: Path, version: str) -> dict:
     ]  # fmt: skip
     book = {"name": path.name, "active_sheet_index": wb.index(wb.active), "selection": "A1"}
     return {"client": "VBA", "version": version, "book": book, "names": names, "sheets": sheets}
+
+
+def _permissions(protection: SheetProtection) -> str:
+    """A protected sheet's fact as NianbaoServer.bas's Permissions writes it: "Protected" and what the protection
+    allows (openpyxl's flags say what is locked: False allows it)."""
+    flags = (("FormatCells", protection.formatCells), ("FormatColumns", protection.formatColumns),
+             ("Objects", protection.objects), ("Hyperlinks", protection.insertHyperlinks))  # fmt: skip
+    return " ".join(["Protected", *(word for word, locked in flags if not locked)])
 
 
 def _values(ws: Worksheet) -> list[list[object]]:

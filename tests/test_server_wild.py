@@ -29,7 +29,7 @@ from validator import check_paths
 from validator.cli import main
 from validator.excel.remote import xlwings_addin_dir
 from validator.excel.simulate import import_xlwings
-from validator.names import FACTS_SHEET, MARKS_SHEET
+from validator.names import MARKS_SHEET
 from validator.server import work
 from validator.server.app import Settings, create_app
 from validator.spec import Template, get_template
@@ -44,24 +44,8 @@ def client(tmp_path_factory: pytest.TempPathFactory):
         yield c
 
 
-def button_payload(path: Path) -> dict:
-    """What the button sends: vba_payload, plus the protection facts NianbaoServer.bas's WriteFacts adds for each
-    protected sheet (openpyxl's flags say what is protected: False allows it)."""
-    payload = vba_payload(path, XLWINGS.__version__)
-    facts = next(s for s in payload["sheets"] if s["name"] == FACTS_SHEET)
-    rows = [row for row in facts["values"] if row]
-    for ws in openpyxl.load_workbook(path).worksheets:
-        p = ws.protection
-        if p.sheet:
-            allowed = [word for word, locked in (("FormatCells", p.formatCells), ("FormatColumns", p.formatColumns),
-                       ("Objects", p.objects), ("Hyperlinks", p.insertHyperlinks)) if not locked]  # fmt: skip
-            rows.append(["protection", ws.title, " ".join(["Protected", *allowed]), None])
-    facts["values"] = rows or [[]]
-    return payload
-
-
 def press(client: TestClient, path: Path, action: str) -> list[dict]:
-    answer = client.post(f"/xlwings/{action}", json=button_payload(path))
+    answer = client.post(f"/xlwings/{action}", json=vba_payload(path, XLWINGS.__version__))
     assert answer.status_code == 200
     return answer.json()["actions"]
 

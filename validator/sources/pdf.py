@@ -613,8 +613,7 @@ def _cut_by_hand(first: _Piece, last: _Piece, piece: _Piece) -> bool:
     its own begins with its own header or caption)."""
     if not piece.boxes or piece.page not in (last.page, last.page + 1) or not _compatible(last.xs, piece.xs):
         return False
-    top = _top_row(piece)
-    return _repeats_header(first, piece) or any(is_entry(cell_value(text)) for text in top)
+    return _goes_on(first, piece)
 
 
 def _repeats_header(first: _Piece, piece: _Piece) -> bool:

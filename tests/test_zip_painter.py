@@ -177,6 +177,23 @@ def xlsm_template(folder: Path) -> Path:
     return path
 
 
+def with_folders(folder: Path) -> Path:
+    """As `zip -r` and some file managers pack an unpacked workbook again: an entry for each folder before its parts
+    (Excel opens such a package; the copy keeps those entries too)."""
+    source = by_openpyxl(folder / "src")
+    path = folder / "folders.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        made: set[str] = set()
+        for info in zin.infolist():
+            parts = info.filename.split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                if (entry := "/".join(parts[:depth]) + "/") not in made:
+                    made.add(entry)
+                    zout.writestr(zipfile.ZipInfo(entry), b"")  # a name ending in "/": zipfile marks it a folder
+            zout.writestr(info.filename, zin.read(info))
+    return path
+
+
 def by_libreoffice(folder: Path, convert: Callable[[Path, str, Path], Path]) -> Path:
     return convert(by_openpyxl(folder / "src"), "xlsx:Calc MS Excel 2007 XML", folder)
 
@@ -189,6 +206,7 @@ KINDS: dict[str, Build] = {
     "strict": strict,
     "threaded": threaded,
     "xlsm": xlsm_template,
+    "folders": with_folders,
 }
 
 

@@ -85,10 +85,10 @@ class Package:
         self.data = data
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-            self.infos = [i for i in self.zip.infolist() if not i.is_dir()]
+            self.infos = self.zip.infolist()  # folder entries too (`zip -r` packs them): written back as they are
         except (zipfile.BadZipFile, OSError) as exc:
             raise ReadError("文件不是完整的工作簿（zip 包已损坏），无法写入标注。", "corrupt") from exc
-        self._names = {i.filename.casefold(): i.filename for i in self.infos}
+        self._names = {i.filename.casefold(): i.filename for i in self.infos if not i.is_dir()}
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
@@ -254,7 +254,7 @@ class Package:
     # ------------------------------------------------------------ writing
 
     def entries(self) -> Iterator[str]:
-        yield from (i.filename for i in self.infos if i.filename not in self.removed)
+        yield from (i.filename for i in self.infos if i.filename not in self.removed and not i.is_dir())
         yield from self.added
 
     def write(self, out: Path | io.BytesIO) -> None:

@@ -4,6 +4,7 @@ program); marks sit on the right cells, and clearing takes every one of them awa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +15,7 @@ from validator.annotate.plan import ORIGINAL_NOTE_SEPARATOR
 from validator.cli import main
 from validator.forms.layout import template_layout
 from validator.forms.sample import balanced_values, fill_workbook
-from validator.names import MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET
+from validator.names import INPUT_FILL, MARKS_SHEET, PRIMARY_FILL, RELATED_FILL, RESULT_SHEET
 from validator.spec import default_template
 
 TEMPLATE = default_template()
@@ -203,6 +204,29 @@ def test_a_row_inserted_in_the_copy_leaves_no_mark_behind(
     assert moved.comment is not None and moved.comment.text == OWN_NOTE
     assert ws[cell].fill.fill_type is None and ws[cell].comment is None
     assert ws["A1"].comment.text == "【提示】本表单位为件"
+
+
+def test_clearing_says_which_fills_it_could_not_give_back(
+    saved_by_libreoffice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where a row was inserted above marked cells, their original fill is unknown: clearing gives them the template's
+    input fill and names them, so that the clerk checks their colour; a copy cleared as marked says nothing of it."""
+    sheet, cell = MARKED[0]
+    untouched = checked(saved_by_libreoffice, tmp_path / "untouched")
+    copy = checked(saved_by_libreoffice, tmp_path / "copy")
+    wb = openpyxl.load_workbook(copy)
+    row = wb[sheet][cell].row
+    wb[sheet].insert_rows(row)
+    wb.save(copy)
+    capsys.readouterr()
+    assert main(["clear", str(untouched)]) == 0
+    assert "无从得知" not in capsys.readouterr().out
+    assert main(["clear", str(copy)]) == 0
+    said = capsys.readouterr().out
+    assert "原来的填充无从得知，已设为模板填写区的浅绿色" in said
+    named = re.findall(rf"{sheet}!([A-Z]+\d+)", said)
+    ws = openpyxl.load_workbook(copy)[sheet]
+    assert named and all(ws[ref].row > row and ws[ref].fill.fgColor.rgb == f"FF{INPUT_FILL}" for ref in named)
 
 
 @pytest.mark.parametrize("then", ["clear", "check"])

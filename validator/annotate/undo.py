@@ -144,10 +144,13 @@ def fill_colour(saved: str) -> str | None:
 
 @dataclass(frozen=True)
 class Cleared:
-    """What clearing did: whether anything changed, and the results sheet kept for its explanations (if any)."""
+    """What clearing did: whether anything changed, the results sheet kept for its explanations (if any), and the
+    cells (表三!C9) whose marks had moved with inserted or deleted rows or columns: their fill became the template's
+    input fill, the original being unknown."""
 
     changed: bool
     kept: str | None = None
+    guessed: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.changed

@@ -35,9 +35,9 @@ MARK_FILLS = frozenset({*PRIMARY_FILL.values(), *RELATED_FILL.values()})
 _MARK_SIGNS = ("【".encode(), NOTE_AUTHOR.encode(), b"&#")  # in a comments part holding a mark (&#: escaped text)
 
 
-def clear_cells(pkg: Package, keep: str | None = None) -> Package:
+def clear_cells(pkg: Package, keep: str | None = None) -> tuple[Package, list[str]]:
     """The package with every cell of the undo record given back its fill and note, and the tool's sheets removed
-    (the results sheet named `keep` stays)."""
+    (the results sheet named `keep` stays); with the cells whose fill was guessed (`_take_off`)."""
     book = Book(pkg)
     record = _record(pkg, book)
     styles = StyleBook(parse(pkg.read(book.styles)))
@@ -59,7 +59,7 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
         sheet.save(pkg, book)
     # marks the record does not place: their cells moved since marking
     others = {name: part for name, part in worksheets.items() if name not in (MARKS_SHEET, record.results)}
-    _take_off_all(pkg, book, _noted_sheets(pkg, others), styles, ids)
+    guessed = _take_off_all(pkg, book, _noted_sheets(pkg, others), styles, ids)
     names = book.names
     book.remove_sheet(MARKS_SHEET)
     if record.results in book.names and record.results != keep:
@@ -69,21 +69,21 @@ def clear_cells(pkg: Package, keep: str | None = None) -> Package:
     book.save()
     pkg.put(book.styles, serialise(styles.root))
     book.update_titles(names)
-    return Package(pkg.bytes())
+    return Package(pkg.bytes()), guessed
 
 
-def take_off_marks(pkg: Package, book: Book) -> Package | None:
+def take_off_marks(pkg: Package, book: Book) -> tuple[Package, list[str]] | None:
     """The package without the tool's notes (and their marks' fills) where its undo record is gone (the marks sheet
     deleted from a copy: LibreOffice saves it as a sheet hidden only, which users can unhide and delete); None when
-    there are none. Each cell's own note kept below the mark's text comes back; the fill is the template's input fill.
-    `book` is the package's workbook, only read."""
+    there are none. Each cell's own note kept below the mark's text comes back; the fill is the template's input fill
+    (the cells whose fill was so guessed come with the package). `book` is the package's workbook, only read."""
     found = _noted_sheets(pkg, book.worksheets())
     if not found:
         return None
     styles = StyleBook(parse(pkg.read(book.styles)))
-    _take_off_all(pkg, book, found, styles, shape_ids(pkg))
+    guessed = _take_off_all(pkg, book, found, styles, shape_ids(pkg))
     pkg.put(book.styles, serialise(styles.root))
-    return Package(pkg.bytes())
+    return Package(pkg.bytes()), guessed
 
 
 def _noted_sheets(pkg: Package, worksheets: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
@@ -93,15 +93,17 @@ def _noted_sheets(pkg: Package, worksheets: dict[str, str]) -> dict[str, tuple[s
 
 def _take_off_all(
     pkg: Package, book: Book, found: dict[str, tuple[str, set[str]]], styles: StyleBook, ids: ShapeIds
-) -> None:
-    """`_take_off` on each sheet of `_noted_sheets`, saved."""
+) -> list[str]:
+    """`_take_off` on each sheet of `_noted_sheets`, saved; the cells whose fill it guessed, as 表三!C9."""
+    guessed = []
     for name, (part, cells) in found.items():
         sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
         try:
-            _take_off(sheet, cells, styles)
+            guessed += [f"{name}!{ref}" for ref in _take_off(sheet, cells, styles)]
         except NotADrawing as exc:
             raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
         sheet.save(pkg, book)
+    return guessed
 
 
 def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> list[tuple[str, str]]:
@@ -168,11 +170,12 @@ def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleB
     return moved
 
 
-def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> None:
+def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> list[str]:
     """Take the tool's notes off cells the record does not place (rows or columns inserted or deleted in the copy
     moved them): the cell's own note kept below the mark's text comes back, and a mark's fill becomes the template's
-    input fill (the original is unknown)."""
-    for ref in sorted(cells):
+    input fill (the original is unknown); the cells so filled."""
+    guessed = []
+    for ref in sorted(cells, key=parse_ref):
         row, col = parse_ref(ref)
         note = _own_note(sheet, ref, None)
         if note is None:
@@ -182,6 +185,8 @@ def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> None:
         xf = sheet.cells.style(row, col)
         if _mark_fill(styles, xf):
             sheet.cells.set_style(row, col, styles.with_solid(xf, INPUT_FILL))
+            guessed.append(ref)
+    return guessed
 
 
 def _own_note(sheet: MarkedSheet, ref: str, recorded: SavedNote | None) -> SavedNote | None:

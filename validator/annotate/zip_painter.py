@@ -308,19 +308,20 @@ def cleared(pkg: Package, keep_explanations: bool = False, book: Book | None = N
     found = results_sheets(pkg, book)
     kept = next((name for name, explained in found.items() if explained and keep_explanations), None)
     marked = MARKS_SHEET in book.names
+    guessed: list[str] = []  # cells whose marks moved since marking: their fill is a guess (`_take_off`)
     if marked:
         exact = None if kept else _restored(pkg)
         if exact is None and pkg.has(UNDO_PART):  # its parts no longer apply
             pkg.remove(UNDO_PART)
             pkg.undeclare(UNDO_PART)
-        pkg = exact if exact is not None else clear_cells(pkg, keep=kept)
+        pkg, guessed = (exact, []) if exact is not None else clear_cells(pkg, keep=kept)
     elif book.styles and pkg.has(book.styles) and (unrecorded := take_off_marks(pkg, book)) is not None:
-        pkg, marked = unrecorded, True  # marks whose record (the marks sheet) was deleted
+        (pkg, guessed), marked = unrecorded, True  # marks whose record (the marks sheet) was deleted
     names = Book(pkg).names if marked else book.names
     gone = [name for name in found if name != kept and name in names]
     if gone or (marked and kept):
         pkg = drop_results(pkg, gone, kept)
-    return pkg, Cleared(marked or bool(gone), kept)
+    return pkg, Cleared(marked or bool(gone), kept, tuple(guessed))
 
 
 def _restored(pkg: Package) -> Package | None:

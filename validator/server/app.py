@@ -36,6 +36,7 @@ from validator.engine import REPORT_SUFFIXES
 from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
+from validator.server.advice import for_uploader
 from validator.server.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -195,7 +196,7 @@ def create_app(settings: Settings) -> Starlette:
         head = await upload.read(HEAD)  # a .xml is a report when these say Word 2003 XML, as in a batch
         await upload.seek(0)
         if reason := skip_reason(given, word_xml=lambda: is_word_xml(head)):  # an annotated copy brings its 单位说明
-            return Skipped(printable(given.name or upload.filename or ""), reason)
+            return Skipped(printable(given.name or upload.filename or ""), for_uploader(reason))
         filename = safe_name(given.name)
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
@@ -225,7 +226,8 @@ def create_app(settings: Settings) -> Starlette:
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
         submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
-        return result | {"submission": submission, "download": _annotated_link(submission, result["status"])}
+        told = {"error": for_uploader(result["error"])} if result.get("error") else {}  # stored in the office's words
+        return result | told | {"submission": submission, "download": _annotated_link(submission, result["status"])}
 
     async def annotated(request: Request) -> Response:
         found = store.submission(request.path_params["id"])

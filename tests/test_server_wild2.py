@@ -1,0 +1,104 @@
+"""`nianbao serve` as its users meet it, continued: an agency's clerk uploading the agency's own workbook on the upload
+page, and the office reviewing the rounds of submissions; each test a defect found so, on a real server."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from test_excel import demo  # the fixture: the workbook of `make demo`
+from test_serve_live import PASSWORD, Live, start
+
+from validator import check_paths
+
+__all__ = ["demo"]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    data = tmp_path_factory.mktemp("wild2")
+    subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    server = start(data)
+    yield server
+    server.stop()
+
+
+def upload(live: Live, name: str, content: bytes) -> dict:
+    answer = httpx.post(f"{live.url}/api/check", files={"file": (name, content)}, timeout=300)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def office(live: Live) -> httpx.Client:
+    """A browser of the office, logged in."""
+    client = httpx.Client(base_url=live.url, timeout=300, follow_redirects=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").text)[1]
+    answer = client.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
+    assert "汇总看板" in answer.text
+    return client
+
+
+def with_part(workbook: Path, part: str, content: bytes) -> bytes:
+    """The workbook's bytes with one part of its package replaced, as a damaged copy holds it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == part else source.read(info))
+    return out.getvalue()
+
+
+AGAIN = "请用本单位留存的原文件重新保存或导出一份，再重新上传。"
+UNREADABLE = {
+    "empty": (b"", f"文件是空的（0 字节），可能在保存或拷贝时出错。{AGAIN}"),
+    "cut off": (None, f"文件不完整（可能在下载或拷贝时中断），无法解压。{AGAIN}"),
+    "broken pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", f"PDF 文件已损坏或不完整，无法读取。{AGAIN}"),
+    "png named xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(64), "这是图片文件，不是 Excel 工作簿。请上传 Excel 格式（.xlsx）的年报工作簿。"),
+    "broken sheet xml": (b"<worksheet><sheetData>", "打开后重新保存，再重新上传。"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", UNREADABLE)
+def test_an_unreadable_upload_tells_its_uploader_what_to_do_not_to_ask_itself(
+    live: Live, demo: Path, tmp_path: Path, kind: str
+) -> None:
+    """The messages shared with `nianbao check`/`batch` tell whoever received the file 「向报送（发布）单位索取」: on
+    the upload page the uploader is that agency, told to ask itself. It is told what to do; the office's record keeps the
+    office's words, as `nianbao check` gives them."""
+    content, told = UNREADABLE[kind]
+    if content is None:
+        content = demo.read_bytes()[: demo.stat().st_size // 2]
+    elif kind == "broken sheet xml":
+        content = with_part(demo, "xl/worksheets/sheet2.xml", content)
+    name = f"{kind}.{'pdf' if 'pdf' in kind else 'xlsx'}"
+    (result,) = upload(live, name, content)["results"]
+    assert result["status"] == "unreadable" and result["error"].endswith(told), result["error"]
+    assert "索取" not in result["error"] and "报送单位" not in result["error"]
+    (tmp_path / name).write_bytes(content)
+    (cli,) = check_paths([tmp_path / name])
+    assert re.search("向(报送|发布)单位索取", cli.error)  # the office's words, for the office's record
+    stored = [json.loads(line) for line in office(live).get("/office/results.jsonl").text.splitlines()]
+    assert [d["error"] for d in stored if d["file"] == name] == [cli.error]
+
+
+@pytest.mark.parametrize(("name", "kind", "magic"), [("报送材料.rar", "RAR", b"Rar!\x1a\x07\x01\x00"),
+                                                     ("报送材料.7z", "7z", b"7z\xbc\xaf\x27\x1c\x00\x04")])  # fmt: skip
+def test_a_rar_or_7z_archive_under_its_own_name_is_told_to_be_unpacked_and_its_files_uploaded(
+    live: Live, name: str, kind: str, magic: bytes
+) -> None:
+    """Under its own name the archive got batch's 「请用解压软件解压后校验其中的报告，或把它们重新打包为 zip」: the
+    upload page refuses a zip too. Told as the page tells it of one under a workbook's name."""
+    answer = upload(live, name, magic + bytes(200))
+    assert answer["results"] == []
+    assert answer["skipped"] == [
+        {"file": name, "reason": f"这是 {kind} 压缩包，上传页面不解压压缩包。请解压后在上传页面选择其中的文件上传（可一次选择多个）。"}
+    ]  # fmt: skip
+

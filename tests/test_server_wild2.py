@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 from test_excel import demo  # the fixture: the workbook of `make demo`
 from test_serve_live import PASSWORD, Live, start
@@ -102,3 +103,69 @@ def test_a_rar_or_7z_archive_under_its_own_name_is_told_to_be_unpacked_and_its_f
         {"file": name, "reason": f"这是 {kind} 压缩包，上传页面不解压压缩包。请解压后在上传页面选择其中的文件上传（可一次选择多个）。"}
     ]  # fmt: skip
 
+
+def agency_book(demo: Path, name: str, code: str) -> bytes:
+    """The demo report (three errors) as the agency `name` of 统一社会信用代码 `code` fills it in."""
+    wb = openpyxl.load_workbook(demo)
+    wb["封面"]["B2"].value, wb["封面"]["B3"].value = name, code
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Live]:
+    """A service of its own: the office counts units."""
+    subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "office"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    server = start(tmp_path)
+    yield server
+    server.stop()
+
+
+def dashboard_rows(page: str) -> list[str]:
+    """The dashboard's rows, each its cells' text joined by |."""
+    body = re.search(r'<table id="agencies">.*?<tbody>(.*?)</tbody>', page, re.S)[1]
+    return [
+        "|".join(
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        )
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_name(fresh: Live, demo: Path) -> None:
+    """A 机构改革 renames an agency, its 统一社会信用代码 unchanged: the service showed it as two units (the old name's
+    version as an agency that has not resubmitted, the new one's as a first version), unlike `nianbao batch --since`.
+    It is one unit under its new name, the old one noted, its versions compared; two agencies sending versions at the
+    same time under one code (one copied the other's) stay two."""
+    code, copied = "11330521MB0000011X", "11330521MB0000022X"
+    sent = [("甲局.xlsx", "某县甲局", code), ("乙局.xlsx", "某县乙局", "11330521MB0000033X"),
+            ("甲局-改革后.xlsx", "某县甲服务中心", code),
+            ("丙局.xlsx", "某县丙局", copied), ("丁局.xlsx", "某县丁局", copied), ("丙局-改.xlsx", "某县丙局", copied)]  # fmt: skip
+    for file, name, given in sent:
+        assert upload(fresh, file, agency_book(demo, name, given))["results"][0]["status"] == "checked"
+    browser = office(fresh)
+    page = browser.get("/office").text
+    assert re.search(r'<h2 id="count">(.*?)</h2>', page)[1] == "各单位最新提交（4 个单位）"
+    rows = dashboard_rows(page)
+    (renamed,) = [r for r in rows if "甲" in r]
+    assert renamed.startswith(f"某县甲服务中心 原名称：某县甲局|{code}|甲局-改革后.xlsx|") and renamed.endswith("|2")
+    assert [r.split("|")[0] for r in rows if "丙" in r or "丁" in r] == ["某县丙局", "某县丁局"]  # newest first
+    latest = re.search(r'<a href="(/office/submissions/[0-9a-f]+)">某县甲服务中心</a>', page)[1]
+    unit = browser.get(latest).text
+    assert re.search(r'<p id="agency-name">(.*?)</p>', unit)[1].startswith(
+        "机关名称：上一版本为 某县甲局，这一版本为 某县甲服务中心。两个版本的统一社会信用代码相同，按同一单位"
+    )
+    results = [json.loads(line) for line in browser.get("/office/results.jsonl").text.splitlines()]
+    (doc,) = [d for d in results if d["agency"].get("credit_code") == code]
+    assert (doc["file"], doc["round"]["previous"], doc["round"]["previous_agency_name"]) == (
+        "甲局-改革后.xlsx", "甲局.xlsx", "某县甲局",
+    )  # fmt: skip
+    assert doc["round"]["open"] and not doc["round"]["new"]  # the same findings: still open, none new
+    shown = re.search(r'<span class="change open" data-kind="open">仍存在 (\d+)</span>', unit)[1]
+    assert int(shown) == len(doc["round"]["open"])
+    book = openpyxl.load_workbook(io.BytesIO(browser.get("/office/汇总.xlsx").content))
+    texts = [str(v) for row in book["本轮变化"].iter_rows(values_only=True) for v in row if v]
+    assert any("机关名称此前为 某县甲局，本轮为 某县甲服务中心（按统一社会信用代码对应为同一单位）" in t for t in texts)

@@ -300,7 +300,7 @@ def create_app(settings: Settings) -> Starlette:
     async def dashboard(request: Request, user: str) -> Response:
         agencies = versions.agencies()
         missing = versions.not_submitted(store.roster())
-        rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
+        rows = [(h[0], len(h), counts(versions.changes(h[0], h)), versions.former_names(h)) for h in agencies]
         unnamed = sum(not (h[0].credit_code or h[0].agency) for h in agencies)  # one row each, no agency of its own
         return page(request, "office.html", rows=rows, unnamed=unnamed, missing=missing, roster=len(store.roster()),
                     kinds=ROUND_COLUMNS)  # fmt: skip

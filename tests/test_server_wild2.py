@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from excel_replay import replay, vba_payload
 from test_excel import demo  # the fixture: the workbook of `make demo`
 from test_serve_live import PASSWORD, Live, start
 
@@ -169,3 +170,31 @@ def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_
     book = openpyxl.load_workbook(io.BytesIO(browser.get("/office/汇总.xlsx").content))
     texts = [str(v) for row in book["本轮变化"].iter_rows(values_only=True) for v in row if v]
     assert any("机关名称此前为 某县甲局，本轮为 某县甲服务中心（按统一社会信用代码对应为同一单位）" in t for t in texts)
+
+
+def test_what_the_service_refuses_the_button_is_told_in_a_message_box_of_its_own(
+    live: Live, demo: Path, tmp_path: Path
+) -> None:
+    """Remote.bas shows the body of any answer but 200 as it is, in a box titled "Error": the clerk read
+    `{"error": "上传内容过大：一次最多 100 MB。"}`, about an upload they never made. Each refusal is an answer Remote.bas
+    runs: one message box of the button's own title, the workbook untouched."""
+    xlwings = pytest.importorskip("xlwings")
+    payload = vba_payload(demo, xlwings.__version__)
+    wide = [{"name": "台账", "pictures": [], "tables": [], "values": [["一行备注" * 50] * 100] * 200}]
+    big = payload | {"sheets": wide * 9 + payload["sheets"]}  # a used range formatted far past the tables
+    assert len(json.dumps(big, ensure_ascii=False).encode()) > 100 * 2**20
+    told = {
+        "too large": (httpx.post(f"{live.url}/xlwings/validate", json=big, timeout=300),
+                      "工作簿发送到服务器的数据超过校验服务一次能接收的 100 MB，无法校验，工作簿未作改动。"
+                      "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"),
+        "no such action": (httpx.post(f"{live.url}/xlwings/check", json=payload, timeout=300),
+                           "没有这个操作：按钮只调用 /xlwings/validate 和 /xlwings/clear。"),
+    }  # fmt: skip
+    for case, (answer, message) in told.items():
+        assert answer.status_code == 200, (case, answer.text)
+        [alert] = answer.json()["actions"]
+        assert (
+            alert["func"] == "alert" and alert["args"][:2] == [message, "年报校验"] and alert["args"][3] == "critical"
+        )
+        kept = replay(demo, answer.json()["actions"], tmp_path / f"{case}.xlsx", vba=True)
+        assert openpyxl.load_workbook(kept).sheetnames == openpyxl.load_workbook(demo).sheetnames, case

@@ -105,7 +105,9 @@ def create_app(settings: Settings) -> Starlette:
         return response
 
     def refused(request: Request, status: int, message: str) -> Response:
-        if request.url.path.startswith(("/api/", "/xlwings/")):
+        if request.url.path.startswith("/xlwings/"):  # Remote.bas shows another status's body raw, titled "Error"
+            return JSONResponse(error_answer(button_too_large if status == 413 else message))
+        if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status)
         office = request.url.path.startswith("/office")  # an office page's refusal leads back to the dashboard
         back = ("/office", "返回汇总看板") if office else ("/", "返回上传页面")
@@ -166,6 +168,10 @@ def create_app(settings: Settings) -> Starlette:
         skipped = [{"file": r.name, "reason": r.reason} for r in received if isinstance(r, Skipped)]
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results, "skipped": skipped})
 
+    button_too_large = (
+        f"工作簿发送到服务器的数据超过校验服务一次能接收的 {settings.max_request // 2**20} MB，无法校验，工作簿未作改动。"
+        "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"
+    )
     too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
     too_big_file = (
         f"文件超过 {settings.max_file // 2**20} MB（单个文件的上限）：请删除其中的图片等多余内容，另存后重新上传"

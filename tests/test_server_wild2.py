@@ -6,10 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,32 +14,22 @@ import openpyxl
 import pytest
 from excel_replay import replay, vba_payload
 from test_excel import demo  # the fixture: the workbook of `make demo`
-from test_serve_live import PASSWORD, Live, start
+from test_serve_live import PASSWORD, Live, server  # server: the fixture, a service with an office user
 
 from validator import check_paths
 
-__all__ = ["demo"]
+__all__ = ["demo", "server"]
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    data = tmp_path_factory.mktemp("wild2")
-    subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
-    server = start(data)
-    yield server
-    server.stop()
-
-
-def upload(live: Live, name: str, content: bytes) -> dict:
-    answer = httpx.post(f"{live.url}/api/check", files={"file": (name, content)}, timeout=300)
+def upload(server: Live, name: str, content: bytes) -> dict:
+    answer = httpx.post(f"{server.url}/api/check", files={"file": (name, content)}, timeout=300)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
 
-def office(live: Live) -> httpx.Client:
+def office(server: Live) -> httpx.Client:
     """A browser of the office, logged in."""
-    client = httpx.Client(base_url=live.url, timeout=300, follow_redirects=True)
+    client = httpx.Client(base_url=server.url, timeout=300, follow_redirects=True)
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").text)[1]
     answer = client.post("/office/login", data={"name": "office", "password": PASSWORD, "csrf": token})
     assert "汇总看板" in answer.text
@@ -70,7 +57,7 @@ UNREADABLE = {
 
 @pytest.mark.parametrize("kind", UNREADABLE)
 def test_an_unreadable_upload_tells_its_uploader_what_to_do_not_to_ask_itself(
-    live: Live, demo: Path, tmp_path: Path, kind: str
+    server: Live, demo: Path, tmp_path: Path, kind: str
 ) -> None:
     """The messages shared with `nianbao check`/`batch` tell whoever received the file 「向报送（发布）单位索取」: on
     the upload page the uploader is that agency, told to ask itself. It is told what to do; the office's record keeps the
@@ -81,24 +68,24 @@ def test_an_unreadable_upload_tells_its_uploader_what_to_do_not_to_ask_itself(
     elif kind == "broken sheet xml":
         content = with_part(demo, "xl/worksheets/sheet2.xml", content)
     name = f"{kind}.{'pdf' if 'pdf' in kind else 'xlsx'}"
-    (result,) = upload(live, name, content)["results"]
+    (result,) = upload(server, name, content)["results"]
     assert result["status"] == "unreadable" and result["error"].endswith(told), result["error"]
     assert "索取" not in result["error"] and "报送单位" not in result["error"]
     (tmp_path / name).write_bytes(content)
     (cli,) = check_paths([tmp_path / name])
     assert re.search("向(报送|发布)单位索取", cli.error)  # the office's words, for the office's record
-    stored = [json.loads(line) for line in office(live).get("/office/results.jsonl").text.splitlines()]
+    stored = [json.loads(line) for line in office(server).get("/office/results.jsonl").text.splitlines()]
     assert [d["error"] for d in stored if d["file"] == name] == [cli.error]
 
 
 @pytest.mark.parametrize(("name", "kind", "magic"), [("报送材料.rar", "RAR", b"Rar!\x1a\x07\x01\x00"),
                                                      ("报送材料.7z", "7z", b"7z\xbc\xaf\x27\x1c\x00\x04")])  # fmt: skip
 def test_a_rar_or_7z_archive_under_its_own_name_is_told_to_be_unpacked_and_its_files_uploaded(
-    live: Live, name: str, kind: str, magic: bytes
+    server: Live, name: str, kind: str, magic: bytes
 ) -> None:
     """Under its own name the archive got batch's 「请用解压软件解压后校验其中的报告，或把它们重新打包为 zip」: the
     upload page refuses a zip too. Told as the page tells it of one under a workbook's name."""
-    answer = upload(live, name, magic + bytes(200))
+    answer = upload(server, name, magic + bytes(200))
     assert answer["results"] == []
     assert answer["skipped"] == [
         {"file": name, "reason": f"这是 {kind} 压缩包，上传页面不解压压缩包。请解压后在上传页面选择其中的文件上传（可一次选择多个）。"}
@@ -114,16 +101,6 @@ def agency_book(demo: Path, name: str, code: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Live]:
-    """A service of its own: the office counts units."""
-    subprocess.run([sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "office"],
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
-    server = start(tmp_path)
-    yield server
-    server.stop()
-
-
 def dashboard_rows(page: str) -> list[str]:
     """The dashboard's rows, each its cells' text joined by |."""
     body = re.search(r'<table id="agencies">.*?<tbody>(.*?)</tbody>', page, re.S)[1]
@@ -136,7 +113,7 @@ def dashboard_rows(page: str) -> list[str]:
     ]
 
 
-def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_name(fresh: Live, demo: Path) -> None:
+def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_name(server: Live, demo: Path) -> None:
     """A 机构改革 renames an agency, its 统一社会信用代码 unchanged: the service showed it as two units (the old name's
     version as an agency that has not resubmitted, the new one's as a first version), unlike `nianbao batch --since`.
     It is one unit under its new name, the old one noted, its versions compared; two agencies sending versions at the
@@ -146,10 +123,10 @@ def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_
             ("甲局-改革后.xlsx", "某县甲服务中心", code),
             ("丙局.xlsx", "某县丙局", copied), ("丁局.xlsx", "某县丁局", copied), ("丙局-改.xlsx", "某县丙局", copied)]  # fmt: skip
     for file, name, given in sent:
-        assert upload(fresh, file, agency_book(demo, name, given))["results"][0]["status"] == "checked"
-    browser = office(fresh)
+        assert upload(server, file, agency_book(demo, name, given))["results"][0]["status"] == "checked"
+    browser = office(server)
     page = browser.get("/office").text
-    assert re.search(r'<h2 id="count">(.*?)</h2>', page)[1] == "各单位最新提交（4 个单位）"
+    assert re.search(r'<h2 id="count">(.*?)</h2>', page)[1].startswith("各单位最新提交（4 个单位")  # others: unread
     rows = dashboard_rows(page)
     (renamed,) = [r for r in rows if "甲" in r]
     assert renamed.startswith(f"某县甲服务中心 原名称：某县甲局|{code}|甲局-改革后.xlsx|") and renamed.endswith("|2")
@@ -173,7 +150,7 @@ def test_an_agency_renamed_under_its_code_is_one_unit_named_anew_noting_its_old_
 
 
 def test_what_the_service_refuses_the_button_is_told_in_a_message_box_of_its_own(
-    live: Live, demo: Path, tmp_path: Path
+    server: Live, demo: Path, tmp_path: Path
 ) -> None:
     """Remote.bas shows the body of any answer but 200 as it is, in a box titled "Error": the clerk read
     `{"error": "上传内容过大：一次最多 100 MB。"}`, about an upload they never made. Each refusal is an answer Remote.bas
@@ -184,10 +161,10 @@ def test_what_the_service_refuses_the_button_is_told_in_a_message_box_of_its_own
     big = payload | {"sheets": wide * 9 + payload["sheets"]}  # a used range formatted far past the tables
     assert len(json.dumps(big, ensure_ascii=False).encode()) > 100 * 2**20
     told = {
-        "too large": (httpx.post(f"{live.url}/xlwings/validate", json=big, timeout=300),
+        "too large": (httpx.post(f"{server.url}/xlwings/validate", json=big, timeout=300),
                       "工作簿发送到服务器的数据超过校验服务一次能接收的 100 MB，无法校验，工作簿未作改动。"
                       "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"),
-        "no such action": (httpx.post(f"{live.url}/xlwings/check", json=payload, timeout=300),
+        "no such action": (httpx.post(f"{server.url}/xlwings/check", json=payload, timeout=300),
                            "没有这个操作：按钮只调用 /xlwings/validate 和 /xlwings/clear。"),
     }  # fmt: skip
     for case, (answer, message) in told.items():

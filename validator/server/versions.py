@@ -31,16 +31,17 @@ def in_turn(keys: Sequence[Identity]) -> tuple[list[Identity], list[int]]:
     in which a name is still in use under a code from its first upload with that code to its last. One name following
     another under a code is the agency renamed (机构改革); two names in use at once are two agencies, one of which copied
     the other's code. Returns `keys` followed by the names in use, and the round of each."""
-    spans: dict[Identity, list[int]] = {}
-    for i, key in enumerate(keys):
-        if all(key):
-            spans.setdefault(key, [i, i])[1] = i
-    in_use = [
-        ((None, name), i)
-        for (code, name), (first, last) in spans.items()
-        for i in range(first + 1, last)
-        if keys[i][0] == code and keys[i][1] != name
-    ]
+    uploads: dict[str, list[int]] = {}  # by code, of uploads naming their agency
+    for i, (code, name) in enumerate(keys):
+        if code and name:
+            uploads.setdefault(code, []).append(i)
+    in_use: list[tuple[Identity, int]] = []
+    for of_code in uploads.values():
+        spans: dict[str | None, list[int]] = {}
+        for i in of_code:
+            spans.setdefault(keys[i][1], [i, i])[1] = i
+        in_use += [((None, name), i) for name, (first, last) in spans.items() for i in of_code
+                   if first < i < last and keys[i][1] != name]  # fmt: skip
     return [*keys, *(key for key, _ in in_use)], [*range(len(keys)), *(i for _, i in in_use)]
 
 

@@ -36,6 +36,7 @@ from validator.engine import REPORT_SUFFIXES
 from validator.excel.remote import ACTIONS, error_answer
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
+from validator.server.advice import for_uploader
 from validator.server.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -104,7 +105,9 @@ def create_app(settings: Settings) -> Starlette:
         return response
 
     def refused(request: Request, status: int, message: str) -> Response:
-        if request.url.path.startswith(("/api/", "/xlwings/")):
+        if request.url.path.startswith("/xlwings/"):  # Remote.bas shows another status's body raw, titled "Error"
+            return JSONResponse(error_answer(button_too_large if status == 413 else message))
+        if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status)
         office = request.url.path.startswith("/office")  # an office page's refusal leads back to the dashboard
         back = ("/office", "返回汇总看板") if office else ("/", "返回上传页面")
@@ -165,6 +168,10 @@ def create_app(settings: Settings) -> Starlette:
         skipped = [{"file": r.name, "reason": r.reason} for r in received if isinstance(r, Skipped)]
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results, "skipped": skipped})
 
+    button_too_large = (
+        f"工作簿发送到服务器的数据超过校验服务一次能接收的 {settings.max_request // 2**20} MB，无法校验，工作簿未作改动。"
+        "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"
+    )
     too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
     too_big_file = (
         f"文件超过 {settings.max_file // 2**20} MB（单个文件的上限）：请删除其中的图片等多余内容，另存后重新上传"
@@ -195,7 +202,7 @@ def create_app(settings: Settings) -> Starlette:
         head = await upload.read(HEAD)  # a .xml is a report when these say Word 2003 XML, as in a batch
         await upload.seek(0)
         if reason := skip_reason(given, word_xml=lambda: is_word_xml(head)):  # an annotated copy brings its 单位说明
-            return Skipped(printable(given.name or upload.filename or ""), reason)
+            return Skipped(printable(given.name or upload.filename or ""), for_uploader(reason))
         filename = safe_name(given.name)
         received = store.incoming_path(filename)
         digest, size = hashlib.sha256(), 0
@@ -225,7 +232,8 @@ def create_app(settings: Settings) -> Starlette:
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
         submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
-        return result | {"submission": submission, "download": _annotated_link(submission, result["status"])}
+        told = {"error": for_uploader(result["error"])} if result.get("error") else {}  # stored in the office's words
+        return result | told | {"submission": submission, "download": _annotated_link(submission, result["status"])}
 
     async def annotated(request: Request) -> Response:
         found = store.submission(request.path_params["id"])
@@ -298,7 +306,7 @@ def create_app(settings: Settings) -> Starlette:
     async def dashboard(request: Request, user: str) -> Response:
         agencies = versions.agencies()
         missing = versions.not_submitted(store.roster())
-        rows = [(h[0], len(h), counts(versions.changes(h[0], h))) for h in agencies]
+        rows = [(h[0], len(h), counts(versions.changes(h[0], h)), versions.former_names(h)) for h in agencies]
         unnamed = sum(not (h[0].credit_code or h[0].agency) for h in agencies)  # one row each, no agency of its own
         return page(request, "office.html", rows=rows, unnamed=unnamed, missing=missing, roster=len(store.roster()),
                     kinds=ROUND_COLUMNS)  # fmt: skip

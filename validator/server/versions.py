@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from validator.agency import agencies, identity
+from validator.agency import Identity, agencies, identity
 from validator.batch.rounds import compare_rounds
 from validator.batch.rows import ROUND_COLUMNS
 from validator.server.store import Store, Submission
@@ -23,6 +23,26 @@ class Comparison:
     fixed: list[dict]  # the previous version's JSON findings that are gone
     change: dict[str, str]  # finding id → new, open, explained or accepted
     credit_codes: tuple[str, str] | None  # (before, now) when the 统一社会信用代码 changed ("" where not given)
+    names: tuple[str, str] | None  # (before, now) as written when the 机关名称 changed ("" where not given)
+
+
+def in_turn(keys: Sequence[Identity]) -> tuple[list[Identity], list[int]]:
+    """`keys` (of uploads, oldest first) as `agencies` takes rounds of `nianbao batch`: each upload a round of its own,
+    in which a name is still in use under a code from its first upload with that code to its last. One name following
+    another under a code is the agency renamed (机构改革); two names in use at once are two agencies, one of which copied
+    the other's code. Returns `keys` followed by the names in use, and the round of each."""
+    uploads: dict[str, list[int]] = {}  # by code, of uploads naming their agency
+    for i, (code, name) in enumerate(keys):
+        if code and name:
+            uploads.setdefault(code, []).append(i)
+    in_use: list[tuple[Identity, int]] = []
+    for of_code in uploads.values():
+        spans: dict[str | None, list[int]] = {}
+        for i in of_code:
+            spans.setdefault(keys[i][1], [i, i])[1] = i
+        in_use += [((None, name), i) for name, (first, last) in spans.items() for i in of_code
+                   if first < i < last and keys[i][1] != name]  # fmt: skip
+    return [*keys, *(key for key, _ in in_use)], [*range(len(keys)), *(i for _, i in in_use)]
 
 
 def counts(changes: dict | None) -> dict[str, int] | None:
@@ -40,12 +60,13 @@ class Versions:
     def agencies(self) -> list[list[Submission]]:
         """Each agency's versions, newest first; agencies in the order of their latest version, newest first.
 
-        An agency is as `agencies` tells for `nianbao batch` (its name, whatever its codes; without a name, its code);
-        a file that names neither stands alone."""
+        An agency is as `agencies` tells for the rounds of `nianbao batch --since`, each upload a round (`in_turn`): its
+        name, whatever its codes; its code, whatever its names, unless two names of the code are in use at once; a file
+        that names neither stands alone."""
         submissions = self._store.submissions()
-        keys = agencies([identity(s.credit_code, s.agency) for s in submissions])
+        keys = agencies(*in_turn([identity(s.credit_code, s.agency) for s in reversed(submissions)]))
         groups: dict[object, list[Submission]] = {}
-        for s, key in zip(submissions, keys, strict=True):
+        for s, key in zip(submissions, reversed(keys[: len(submissions)]), strict=True):
             groups.setdefault(key or s.id, []).append(s)
         return list(groups.values())
 
@@ -91,10 +112,19 @@ class Versions:
             return None
         earlier = (self._store.result(before.id) or {}).get("findings", [])
         codes = (identity(before.credit_code, None)[0] or "", identity(s.credit_code, None)[0] or "")
+        names = (before.agency or "", s.agency or "")
         return Comparison(
             before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
             {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]}, codes if codes[0] != codes[1] else None,
+            names if identity(None, names[0]) != identity(None, names[1]) else None,
         )  # fmt: skip
+
+    @staticmethod
+    def former_names(history: Sequence[Submission]) -> list[str]:
+        """The names the agency's earlier versions gave that its latest does not (renamed), newest first."""
+        latest = identity(None, history[0].agency)[1]
+        former = {identity(None, s.agency)[1]: s.agency for s in history[1:] if s.agency}
+        return [name for key, name in former.items() if key != latest]
 
     def latest_results(self) -> list[dict]:
         """Each agency's latest result, with its `round` when there is an earlier version (as `batch --since` sets)."""

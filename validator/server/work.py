@@ -18,7 +18,8 @@ from typing import Any
 from validator.batch.copies import write_copy
 from validator.engine import check_paths
 from validator.render.json import report_json
-from validator.sources.sniff import HEAD, archive_contents, other_archive
+from validator.server.advice import UNPACK, for_uploader
+from validator.sources.sniff import HEAD, archive_contents, other_archive, other_archive_refusal
 
 TIMEOUT_SECONDS = 120.0  # far beyond a report's normal second: only a hang reaches it
 
@@ -29,17 +30,6 @@ class Busy(Exception):
 
 class NotAReport(Exception):
     """The upload is an archive of files, not one report: not kept as a submission; the message is Chinese."""
-
-
-UNPACK = "请解压后在上传页面选择其中的{what}上传（可一次选择多个）。"
-
-
-def _archive_refusal(kind: str, suffix: str = "") -> str:
-    """Why an archive of another format (RAR, 7z…) is not received, in the upload page's words: it unpacks no
-    archive, a zip included (`nianbao batch`'s refusal says to pack it again as a zip). `suffix`: the one it wrongly
-    bears, if any."""
-    named = f"（扩展名却是 {suffix}）" if suffix else ""
-    return f"这是 {kind} 压缩包{named}，上传页面不解压压缩包。{UNPACK.format(what='文件')}"
 
 
 def check_file(path: str, filename: str) -> dict:
@@ -53,7 +43,8 @@ def check_file(path: str, filename: str) -> dict:
             raise NotAReport(archive.message(UNPACK))
         if kind := other_archive(data[:HEAD]):
             suffix = Path(filename).suffix
-            raise NotAReport(_archive_refusal(kind, "" if other_archive(suffix=suffix) == kind else suffix))
+            named = "" if other_archive(suffix=suffix) == kind else suffix
+            raise NotAReport(for_uploader(other_archive_refusal(kind, named)))
     return report_json(report)
 
 

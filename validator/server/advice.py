@@ -12,7 +12,7 @@ UNPACK = "请解压后在上传页面选择其中的{what}上传（可一次选�
 _UPLOAD_AGAIN = "请用本单位留存的原文件重新保存或导出一份，再重新上传。"
 
 # (the receiver's advice, the uploader's): each as the shared messages write it, its whole clause
-_ADVICE = (
+ADVICE = (
     ("请重新导出或向报送单位索取完整文件。", _UPLOAD_AGAIN),  # validator/sources/sniff.py, package.py
     ("请重新导出或向发布单位索取完整文件。", _UPLOAD_AGAIN),  # validator/sources/pdf.py
     ("请重新下载或向发布单位索取完整文件。", _UPLOAD_AGAIN),
@@ -30,6 +30,6 @@ _ADVICE = (
 
 def for_uploader(message: str) -> str:
     """`message`, its advice addressed to the agency that uploaded the file."""
-    for receiver, uploader in _ADVICE:
+    for receiver, uploader in ADVICE:
         message = message.replace(receiver, uploader)
     return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -258,3 +259,18 @@ def test_word_2003_xml_named_xml_is_collected_by_its_bytes_and_other_xml_is_skip
         assert rows[0]["状态"] == "通过"
     skipped = [tuple(r) for r in summary["未校验的文件"].iter_rows(min_row=2, values_only=True)]
     assert [r[:2] for r in skipped] == [("收到/配置.xml", reason)]
+
+
+def test_a_binary_workbook_in_a_folder_is_an_agency_told_to_save_as_xlsx(tmp_path: Path):
+    """An agency that saved its report as .xlsb sent a workbook, not some other file: the office's summary lists it
+    as a report that could not be read, saying to save it as .xlsx, not as a file skipped for being no report."""
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    _zip(folder / "甲局.xlsb", {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
+    found = collect([folder], tmp_path / "staging")
+    assert found.skipped == [] and [i.name for i in found.items] == ["报送/甲局.xlsb"]
+    assert main(["batch", str(folder), "--out", str(tmp_path / "out"), "--no-annotate"]) == 2
+    (row,) = [
+        json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert row["status"] == "unreadable" and ".xlsb" in row["error"] and "另存为" in row["error"]

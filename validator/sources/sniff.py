@@ -47,8 +47,8 @@ _OTHER_PACKAGES = (
 # The parts at the root of every OOXML, OpenDocument or EPUB package: a zip without them is an archive of files.
 _PACKAGE_MARKS = frozenset({"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
 # The suffixes of reports, in folders and archives alike. Workbooks: other formats too (.xls/.et, .ods), converted by
-# LibreOffice, or their owners are told to save them as .xlsx.
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
+# LibreOffice, or their owners are told to save them as .xlsx (.xlsb).
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"})
 # Published documents read as one sheet (validator.sources.formats); .doc/.wps/.ofd to tell their owners what to do.
 DOCUMENT_SUFFIXES = frozenset(
     {".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd", ".rtf", ".odt"}

@@ -30,18 +30,22 @@ def in_turn(keys: Sequence[Identity]) -> tuple[list[Identity], list[int]]:
     """`keys` (of uploads, oldest first) as `agencies` takes rounds of `nianbao batch`: each upload a round of its own,
     in which a name is still in use under a code from its first upload with that code to its last. One name following
     another under a code is the agency renamed (机构改革); two names in use at once are two agencies, one of which copied
-    the other's code. Returns `keys` followed by the names in use, and the round of each."""
+    the other's code. So is a name also uploaded under another code, in use at every upload of the code: it typed the
+    code by mistake (copied from another agency's file) and corrected it, no renaming. Returns `keys` followed by the
+    names in use, and the round of each."""
     uploads: dict[str, list[int]] = {}  # by code, of uploads naming their agency
+    codes: dict[str, set[str]] = {}  # by name, the codes it was uploaded with
     for i, (code, name) in enumerate(keys):
         if code and name:
             uploads.setdefault(code, []).append(i)
+            codes.setdefault(name, set()).add(code)
     in_use: list[tuple[Identity, int]] = []
     for of_code in uploads.values():
-        spans: dict[str | None, list[int]] = {}
+        spans: dict[str, list[int]] = {}
         for i in of_code:
             spans.setdefault(keys[i][1], [i, i])[1] = i
         in_use += [((None, name), i) for name, (first, last) in spans.items() for i in of_code
-                   if first < i < last and keys[i][1] != name]  # fmt: skip
+                   if keys[i][1] != name and (first < i < last or len(codes[name]) > 1)]  # fmt: skip
     return [*keys, *(key for key, _ in in_use)], [*range(len(keys)), *(i for _, i in in_use)]
 
 

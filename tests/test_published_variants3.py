@@ -1,0 +1,68 @@
+"""Yet more ways agencies publish their reports' tables, each read as a careful reader reads it: a 「合计」 column
+added right of 总计 (said once, its numbers left out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import documents
+import pytest
+from builders import published
+from test_import import _findings
+from test_published_variants import _value
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.sources.xlsx import load
+
+RENDERINGS = {
+    "html": lambda parts, path: path.write_bytes(documents.clean_html(parts)) and path,
+    "docx": documents.docx,
+    "pdf": documents.pdf,
+}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, list]:
+    """The balanced report on one sheet, and its parts as published."""
+    root = tmp_path_factory.mktemp("variants3")
+    xlsx = published(root / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None})
+    return xlsx, documents.segments(load(xlsx).grid.sheets[0])
+
+
+def _with_total_column(parts: list, numeral: str, header_rows: int, total: dict[int, str]) -> list:
+    """The parts with a 「合计」 column added right of the table under section `numeral`: its header merged down the
+    `header_rows`, `total` by row under it."""
+    at = documents.section_table(parts, numeral)
+    table, col = parts[at], parts[at].cols + 1
+    cells = table.cells | {(1, col): "合计"} | {(r, col): text for r, text in total.items()}
+    covered = {(r, col) for r in range(2, header_rows + 1)}
+    grown = documents.Tbl(cells, [*table.merges, (1, col, header_rows, col)], table.rows, col, table.covered | covered)
+    return [*parts[:at], grown, *parts[at + 1 :]]
+
+
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_total_column_added_right_of_table_three_s_total_is_said_once(report, tmp_path: Path, fmt: str) -> None:
+    """表三 with a 「合计」 column after 「总计」 (some agencies add one, repeating each row's total): it is no column of
+    the national format, said once (ST05, its numbers not checked, delete it), where before it was passed over in
+    silence; every official number is read as before, no equation fails."""
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    totals = {r: t3.cells[(r, t3.cols)] for r in range(4, t3.rows + 1)}
+    path = RENDERINGS[fmt](_with_total_column(parts, "三", 3, totals), tmp_path / f"total.{fmt}")
+    (checked,) = check_paths([path])
+    (said,) = [f.message for f in checked.findings if f.rule == "ST05"]
+    assert said.startswith("表三第11列「合计」不是官方格式中的列，其中的数字未参与校验。请删除该列"), said
+    assert [f for f in _findings(path) if f[0] != "ST05"] == _findings(xlsx)
+    assert _value(path, "t3.new.total") == VALUES["t3.new.total"]
+
+
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_a_total_column_added_right_of_table_four_is_said_once(report, tmp_path: Path, fmt: str) -> None:
+    """表四 printed the official way with a 「合计」 column after 复议后起诉's 「总计」 (all cases): said once (ST05)."""
+    xlsx, parts = report
+    path = RENDERINGS[fmt](_with_total_column(parts, "四", 3, {4: "7"}), tmp_path / f"total.{fmt}")
+    (checked,) = check_paths([path])
+    (said,) = [f.message for f in checked.findings if f.rule == "ST05"]
+    assert said.startswith("表四第16列「合计」不是官方格式中的列，其中的数字未参与校验。"), said
+    assert [f for f in _findings(path) if f[0] != "ST05"] == _findings(xlsx)

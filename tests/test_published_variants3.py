@@ -1,5 +1,5 @@
 """Yet more ways agencies publish their reports' tables, each read as a careful reader reads it: a 「合计」 column
-added right of 总计 (said once, its numbers left out)."""
+added right of 总计 (said once, its numbers left out), and zeros typed as the letter O."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import documents
 import pytest
 from builders import published
 from test_import import _findings
-from test_published_variants import _value
+from test_published_variants import _value, _with_t3
 from test_structure import VALUES
 
 from validator import check_paths
@@ -66,3 +66,31 @@ def test_a_total_column_added_right_of_table_four_is_said_once(report, tmp_path:
     (said,) = [f.message for f in checked.findings if f.rule == "ST05"]
     assert said.startswith("表四第16列「合计」不是官方格式中的列，其中的数字未参与校验。"), said
     assert [f for f in _findings(path) if f[0] != "ST05"] == _findings(xlsx)
+
+
+@pytest.mark.parametrize("letter", ["O", "o", "Ｏ"])
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_zero_typed_as_the_letter_o_is_zero(report, tmp_path: Path, fmt: str, letter: str) -> None:
+    """表三's zeros typed as the letter 「O」 (lower case, full width): each is 0, said once for the table (TY04, type the
+    digit 0), not 127 cells of no number (TY07) leaving every equation they are in unchecked; the table's labels,
+    text beside the numbers, are read as ever."""
+    xlsx, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    lettered = _with_t3(parts, {k: letter for k, v in t3.cells.items() if v == "0"})
+    path = RENDERINGS[fmt](lettered, tmp_path / f"zeros.{fmt}")
+    (checked,) = check_paths([path])
+    said = [f.message for f in checked.findings if f.rule == "TY04"]
+    assert len(said) == 1 and "个单元格用字母「O」填了 0，已按 0 校验。请填阿拉伯数字 0。" in said[0], said
+    assert checked.coverage.checked == checked.coverage.total
+    assert [f for f in _findings(path) if f[0] != "TY04"] == _findings(xlsx)
+    assert _value(path, "t3.withheld_secret.natural") == 0
+
+
+def test_one_cell_typed_as_the_letter_o_is_told_where(report, tmp_path: Path) -> None:
+    """A single zero typed as 「O」: told at its cell, as typed."""
+    xlsx, parts = report
+    path = RENDERINGS["html"](_with_t3(parts, {(8, 4): "O"}), tmp_path / "one.html")
+    (checked,) = check_paths([path])
+    (said,) = [f.message for f in checked.findings if f.rule == "TY04"]
+    assert "填了字母「O」。请填阿拉伯数字 0；已按 0 校验。" in said, said
+    assert [f for f in _findings(path) if f[0] != "TY04"] == _findings(xlsx)

@@ -94,3 +94,26 @@ def test_one_cell_typed_as_the_letter_o_is_told_where(report, tmp_path: Path) ->
     (said,) = [f.message for f in checked.findings if f.rule == "TY04"]
     assert "填了字母「O」。请填阿拉伯数字 0；已按 0 校验。" in said, said
     assert [f for f in _findings(path) if f[0] != "TY04"] == _findings(xlsx)
+
+
+def _section_at(parts: list, numeral: str) -> int:
+    return next(i for i, p in enumerate(parts) if isinstance(p, str) and p.startswith(f"{numeral}、"))
+
+
+@pytest.mark.parametrize("fmt", RENDERINGS)
+def test_sections_typed_out_of_order_are_read_and_said_once(report, tmp_path: Path, fmt: str) -> None:
+    """「四、政府信息公开行政复议、行政诉讼情况」 and 表四 typed before 「三、收到和处理政府信息公开申请情况」: every
+    section is read as ever, and the order is said once (ST11, at 四's heading: move 三 before it), where before
+    nothing told the agency its report differs from the national format."""
+    xlsx, parts = report
+    three, four = _section_at(parts, "三"), _section_at(parts, "四")
+    swapped = [*parts[:three], *parts[four : four + 2], *parts[three:four], *parts[four + 2 :]]
+    path = RENDERINGS[fmt](swapped, tmp_path / f"swapped.{fmt}")
+    (checked,) = check_paths([path])
+    (said,) = [f.message for f in checked.findings if f.rule == "ST11"]
+    assert said.startswith(
+        "年报各部分的顺序与官方格式不同：「四、政府信息公开行政复议、行政诉讼情况」排在了「三、收到和处理政府信息公开申请情况」之前。"
+        "各部分已按其标题读取并照常校验；请把「三、收到和处理政府信息公开申请情况」移到「四、政府信息公开行政复议、行政诉讼情况」之前"
+    ), said
+    assert "正文第5段）" in said  # where 四's heading is
+    assert [f for f in _findings(path) if f[0] != "ST11"] == _findings(xlsx)

@@ -1,5 +1,6 @@
 """Yet more ways agencies publish their reports' tables, each read as a careful reader reads it: a 「合计」 column
-added right of 总计 (said once, its numbers left out), and zeros typed as the letter O."""
+added right of 总计 (said once, its numbers left out), zeros typed as the letter O, sections typed out of order
+(read, and said), and zeros left blank in a PDF whose page breaks cut rows."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import documents
 import pytest
 from builders import published
-from test_import import _findings
-from test_published_variants import _value, _with_t3
+from test_import import SOFFICE, _as_pdf, _findings
+from test_published_variants import _cut_tops, _t3_findings, _value, _with_t3
 from test_structure import VALUES
 
 from validator import check_paths
@@ -117,3 +118,23 @@ def test_sections_typed_out_of_order_are_read_and_said_once(report, tmp_path: Pa
     ), said
     assert "正文第5段）" in said  # where 四's heading is
     assert [f for f in _findings(path) if f[0] != "ST11"] == _findings(xlsx)
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_zeros_left_blank_across_pdf_page_breaks_read_as_in_the_word_file(report, tmp_path: Path) -> None:
+    """表三 with its zeros left blank (as many agencies leave them), printed by LibreOffice with rows breaking across
+    pages: wherever the break falls, a blank row's numbered label cut in two (「3.要求」 + 「提供公开出版物」) is one
+    row, and a blank row on top of a page is no lower part of the number above it (not 「4.保护第三方合法权益」's
+    total merged with 「5.属于三类内部事务信息」's, ST06): 表三 reads as in the Word file."""
+    _, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    blank = _with_t3(parts, {k: "" for k, v in t3.cells.items() if v == "0"})
+    docs = [
+        documents.docx(blank[:1] + ["本机关认真贯彻条例。"] * lead + blank[1:], tmp_path / f"l{lead}.docx")
+        for lead in (4, 8)
+    ]
+    tops = []
+    for docx, pdf_path in zip(docs, _as_pdf(tmp_path, *docs)):
+        tops += [next(text for text in top if text) for top in _cut_tops(pdf_path) if not any(top[3:])]
+        assert _t3_findings(pdf_path) == _t3_findings(docx), pdf_path.name
+    assert {"5.属于三类内部事务信息", "提供公开出版物"} <= set(tops)  # the breaks fell in blank rows

@@ -758,10 +758,9 @@ def _continue(first: _Part, more: _Part) -> None:
     else:
         shift = rows - repeated
         top_cells = {c for r, c in more.cells if r == top_row}
-        numbers = [c for c in top_cells if not isinstance(cell_value(more.cells[(top_row, c)]), str)]
         cut = [  # the top row's empty label cells that continue a cell of the last row above the break
             (above[c], below[c])
-            for c in range(1, min(numbers, default=cols + 1))  # label columns only: a blank number stays blank
+            for c in range(1, _numbers_from(first, more, top_row, cols))  # label columns only: a blank number stays
             if c not in top_cells
             and c in above
             and c in below
@@ -787,6 +786,16 @@ def _continue(first: _Part, more: _Part) -> None:
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
     first.clipped |= more.clipped
+
+
+def _numbers_from(first: _Part, more: _Part, top_row: int, cols: int) -> int:
+    """The first column of numbers: where the top row of `more` holds its first, else (its numbers left blank, as
+    some agencies leave their zeros) where the table's rows on either page do; past the last column in a part of
+    labels only (a header cut by the page break)."""
+    top = [c for (r, c), text in more.cells.items() if r == top_row and not isinstance(cell_value(text), str)]
+    table = [c for part in (first, more) for c, text in ((c, t) for (_, c), t in part.cells.items())
+             if not isinstance(cell_value(text), str)]  # fmt: skip
+    return min(top or table, default=cols + 1)
 
 
 def _spread_over(first: _Part, above: dict[int, tuple[int, int, int, int]], c: int) -> bool:
@@ -861,4 +870,4 @@ def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:
         return False
     if not any(is_entry(cell_value(text)) for text in first.cells.values()):
         return True
-    return all(len(text) < len(head) for head, text, _ in cut)
+    return all(len(text) < len(head) or item_number(head) for head, text, _ in cut)

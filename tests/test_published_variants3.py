@@ -4,6 +4,7 @@ added right of 总计 (said once, its numbers left out), zeros typed as the lett
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import documents
@@ -138,3 +139,20 @@ def test_zeros_left_blank_across_pdf_page_breaks_read_as_in_the_word_file(report
         tops += [next(text for text in top if text) for top in _cut_tops(pdf_path) if not any(top[3:])]
         assert _t3_findings(pdf_path) == _t3_findings(docx), pdf_path.name
     assert {"5.属于三类内部事务信息", "提供公开出版物"} <= set(tops)  # the breaks fell in blank rows
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_a_group_s_first_row_on_top_of_a_pdf_page_is_no_lower_part_of_the_row_above(report, tmp_path: Path) -> None:
+    """表三 with its sub-rows typed without their numbers and its zeros left blank, printed by LibreOffice with the
+    page break right under 「要求行政机关确认或重新出具已获取信息」 (left blank): 「（六）其他处理」 and its first row
+    on top of the next page begin a group, they are no lower part of the row above (not one row 「要求行政机关确认…
+    申请人无正当理由…」, 「5.要求行政机关确认或重新出具已获取信息」 missing, ST02): 表三 reads as in the Word file."""
+    _, parts = report
+    t3 = parts[documents.section_table(parts, "三")]
+    changed = {k: "" for k, v in t3.cells.items() if v == "0"}
+    changed |= {k: re.sub(r"^\d\.", "", v) for k, v in t3.cells.items() if k[1] == 3}
+    plain = _with_t3(parts, changed)
+    docx = documents.docx(plain[:1] + ["本机关认真贯彻条例。"] * 2 + plain[1:], tmp_path / "l2.docx")
+    (pdf_path,) = _as_pdf(tmp_path, docx)
+    assert any(top[1] == "（六）其他处理" for top in _cut_tops(pdf_path))  # the break fell under 「（五）」's last row
+    assert _t3_findings(pdf_path) == _t3_findings(docx)

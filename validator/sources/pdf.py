@@ -834,13 +834,16 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     and goes on: "行政事" + "业性收费", an unnumbered "申请人无正当" + "理由逾期不补正…"). A row of its own at the top
     of the page, even with blank numbers, begins with its item number or, unnumbered (表二's "行政强制" after
     "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
-    numbers stand under labels (a header row ended the page: "本年制发件数" over "0")."""
+    numbers stand under labels (a header row ended the page: "本年制发件数" over "0"), nor one with any label
+    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item)."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
     upper = [first.cells.get((rows, m[1]), "") for m in above]  # a cell merged down from above has "" here
     lower = [more.cells.get((top_row, m[1]), "") for m in below]
     if any(a and not is_entry(cell_value(a)) and b and is_entry(cell_value(b)) for a, b in zip(upper, lower)):
+        return False
+    if any(b and not is_entry(cell_value(b)) and item_number(b) for b in lower):
         return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]

@@ -156,3 +156,13 @@ def test_a_group_s_first_row_on_top_of_a_pdf_page_is_no_lower_part_of_the_row_ab
     (pdf_path,) = _as_pdf(tmp_path, docx)
     assert any(top[1] == "（六）其他处理" for top in _cut_tops(pdf_path))  # the break fell under 「（五）」's last row
     assert _t3_findings(pdf_path) == _t3_findings(docx)
+
+
+def test_an_item_worded_as_a_later_section_is_no_section_out_of_order(report, tmp_path: Path) -> None:
+    """「一、总体情况」 with an item 「（四）政府信息公开行政复议、行政诉讼情况」 in it (some reports go through the
+    sections' matters so): the item is no section 四 put before 三, the sections are in order (no ST11)."""
+    xlsx, parts = report
+    one = _section_at(parts, "一")
+    itemised = [*parts[: one + 2], "（四）政府信息公开行政复议、行政诉讼情况", "本年度未发生。", *parts[one + 2 :]]
+    path = RENDERINGS["html"](itemised, tmp_path / "itemised.html")
+    assert _findings(path) == _findings(xlsx)

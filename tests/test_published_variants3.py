@@ -166,3 +166,25 @@ def test_an_item_worded_as_a_later_section_is_no_section_out_of_order(report, tm
     itemised = [*parts[: one + 2], "（四）政府信息公开行政复议、行政诉讼情况", "本年度未发生。", *parts[one + 2 :]]
     path = RENDERINGS["html"](itemised, tmp_path / "itemised.html")
     assert _findings(path) == _findings(xlsx)
+
+
+@pytest.mark.parametrize("zero", ["O", "零"])
+def test_table_four_s_zeros_typed_otherwise_are_no_labels_of_its_row(tmp_path: Path, zero: str) -> None:
+    """表四 without a case, every cell typed 「O」 (or 「零」): the cell told first is named by its row's category and
+    its column (「行政复议」「结果维持」), as for 「〇」, not by what it holds (「表四 第4行「O」第1列」: the cell's
+    text taken for the row's label)."""
+    xlsx = published(
+        tmp_path / "none.xlsx", {k: 0 if k.startswith("t4.") else v for k, v in VALUES.items() if v is not None}
+    )
+    parts = documents.segments(load(xlsx).grid.sheets[0])
+    at = documents.section_table(parts, "四")
+    t4 = parts[at]
+    typed = documents.Tbl(
+        {k: zero if v == "0" else v for k, v in t4.cells.items()}, t4.merges, t4.rows, t4.cols, t4.covered
+    )
+    path = RENDERINGS["html"]([*parts[:at], typed, *parts[at + 1 :]], tmp_path / "typed.html")
+    (checked,) = check_paths([path])
+    (said,) = [f.message for f in checked.findings if f.rule == "TY04"]
+    assert said.startswith("表四「行政复议 / 结果维持」等 15 个单元格") and said.endswith(
+        "（原文位置：表四 第4行「行政复议」「结果维持」列）"
+    ), said

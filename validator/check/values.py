@@ -29,15 +29,14 @@ from dataclasses import dataclass
 from validator.report_titles import CHINESE_YEAR, year_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
-from validator.text import INVISIBLE_SAID, NOTE_NUMBERS, NOTE_SYMBOLS, fmt, visible
+from validator.text import INVISIBLE_SAID, NOTE_NUMBERS, NOTE_SYMBOLS, ZERO_LETTERS, ZERO_NUMERALS, fmt, visible
 
 UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
     {"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"}
 )
-# Zero typed otherwise, by what it was typed as: a count of none typed so is 0, not an unknown value. NFKC has made a
-# full-width Ｏ the letter O.
-_ZEROS = {"〇": "汉字数字", "零": "汉字数字", "○": "汉字数字", "O": "字母", "o": "字母"}
+# Zero typed otherwise, by what it was typed as: a count of none typed so is 0, not an unknown value.
+_ZEROS = dict.fromkeys(ZERO_NUMERALS, "汉字数字") | dict.fromkeys(ZERO_LETTERS, "字母")
 _ZEROS_SAID = {"汉字数字": "用汉字数字（「〇」「零」，或符号「○」）", "字母": "用字母「O」"}
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(

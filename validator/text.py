@@ -21,6 +21,11 @@ INVISIBLE_SAID = "看不见的字符（从网页等处复制时常带入）"
 # parenthesised and full-stop numbers (①, ⑴, ⒈) and symbols (validator.check.values, validator.sources.document).
 NOTE_NUMBERS = "\u2460-\u249b"
 NOTE_SYMBOLS = "*＊※†‡"
+# Zero typed otherwise than as the digit, alone in a number cell (after NFKC: a full-width Ｏ is O): as a Chinese
+# numeral (〇, 零, and ○ typed for 〇) or as the letter O. What the cell holds, read as 0 (validator.check.values),
+# never a label naming its row or column (validator.sources.document).
+ZERO_NUMERALS = "〇零○"
+ZERO_LETTERS = "Oo"
 
 
 def fmt(value: float) -> str:

@@ -2,7 +2,8 @@
 
 Semantics (documented for users in docs/values.md):
 - blank required number → TY01, counts as 0 in sums so that one blank does not cascade;
-- "/", "—", "-", "无", "不适用" … → TY02, counts as 0; zero in characters ("〇", "零", "○" typed for 〇) → TY04, 0;
+- "/", "—", "-", "无", "不适用" … → TY02, counts as 0; zero in characters ("〇", "零", "○" typed for 〇) or as the
+  letter O ("O", "o", full width too) → TY04, 0;
 - a number stored as text ("１２", " 12 ", "1,234", "1 234": thousands in groups of three) → TY03 (warning), its number
   is used; characters nobody sees (a zero-width space pasted from a web page: validator.text.visible) are no part of
   it, and the message says they are there (the cell has to be typed again);
@@ -28,13 +29,15 @@ from dataclasses import dataclass
 from validator.report_titles import CHINESE_YEAR, year_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
-from validator.text import INVISIBLE_SAID, NOTE_NUMBERS, NOTE_SYMBOLS, fmt, visible
+from validator.text import INVISIBLE_SAID, NOTE_NUMBERS, NOTE_SYMBOLS, ZERO_LETTERS, ZERO_NUMERALS, fmt, visible
 
 UNKNOWN = math.nan
 PLACEHOLDERS = frozenset(
     {"/", "//", "\\", "-", "--", "—", "——", "–", "无", "暂无", "没有", "不适用", "空", "N/A", "NA"}
 )
-_ZEROS = frozenset({"〇", "零", "○"})  # zero in characters; a count of none typed so is 0, not an unknown value
+# Zero typed otherwise, by what it was typed as: a count of none typed so is 0, not an unknown value.
+_ZEROS = dict.fromkeys(ZERO_NUMERALS, "汉字数字") | dict.fromkeys(ZERO_LETTERS, "字母")
+_ZEROS_SAID = {"汉字数字": "用汉字数字（「〇」「零」，或符号「○」）", "字母": "用字母「O」"}
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(
     r"^(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>件|个|项|次|条|宗|人次|万元|元)$"
@@ -90,12 +93,12 @@ def _text_number(text: str, kind: str) -> Parsed:
     # A leading apostrophe is how a number is typed as text; some programs keep it in the cell's value.
     apostrophe = "（开头有撇号，请去掉）" if norm[:1] in _APOSTROPHES and len(norm) > 1 else ""
     norm = norm[1:] if apostrophe else norm
-    if norm in _ZEROS:  # the numeral zero in characters (「〇」, and 「○」 typed for it): zero, asked in digits
+    if typed := _ZEROS.get(norm):  # zero as a numeral in characters (「〇」, 「○」 typed for it) or the letter O
         return Parsed(
             0.0,
             "TY04",
-            f"填了汉字数字「{shown}」。请填阿拉伯数字 0；已按 0 校验。",
-            "用汉字数字（「〇」「零」，或符号「○」）填了 0，已按 0 校验。请填阿拉伯数字 0。",
+            f"填了{typed}「{shown}」。请填阿拉伯数字 0；已按 0 校验。",
+            f"{_ZEROS_SAID[typed]}填了 0，已按 0 校验。请填阿拉伯数字 0。",
         )
     if norm in PLACEHOLDERS or shown in PLACEHOLDERS:
         return Parsed(0.0, "TY02", f"填了「{shown}」。没有发生的请填 0，不要用占位符；已按 0 校验。")

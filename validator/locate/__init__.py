@@ -8,7 +8,7 @@ from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
-from validator.locate.sections import Section, find_section, further_report
+from validator.locate.sections import END, Section, find_section, further_report, sections_out_of_order
 from validator.locate.sheets import another_agency, assign_sheets, candidates, distinct_labels, holding, say_choice
 from validator.locate.tables import (
     FUZZY_MIN_RATIO,
@@ -208,11 +208,13 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
     if moved:
         report.add("ST11", _moved(moved), moved[0][0].ref(*moved[0][0].row_start(moved[0][2].moved)))
-    if grid.source_format in _WORKBOOKS:  # a document's reader cuts a further report itself (ST10)
-        own = {s.name: distinct[s.name] - {normalize(s.title)} for s in template.sheets if s.tables}
-        for index in dict.fromkeys(assigned[s].index for s in own if s in assigned):
-            if row := further_report(index, template, own):
-                report.add("ST12", _further_on_sheet(index, row, report), index.ref(*index.row_start(row)))
+    own = {s.name: distinct[s.name] - {normalize(s.title)} for s in template.sheets if s.tables}
+    for index in dict.fromkeys(assigned[s].index for s in own if s in assigned):
+        row = further_report(index, template, own)
+        if row and grid.source_format in _WORKBOOKS:  # a document's reader cuts a further report itself (ST10)
+            report.add("ST12", _further_on_sheet(index, row, report), index.ref(*index.row_start(row)))
+        if not moved and (swapped := sections_out_of_order(index, template, row or END)):  # 附表 said already
+            report.add("ST11", _out_of_order(*swapped[1:]), index.ref(*index.row_start(swapped[0])))
     theirs = another_agency(report, found, taken)  # sheets of another agency's report are no copies
     for spec in template.sheets:
         if spec.name in assigned:
@@ -263,6 +265,14 @@ def _cover_from_title(indexes: list[SheetIndex], spec: Sheet, report: LocatedRep
 def _official(index: SheetIndex, row: int, spec: Sheet) -> bool:
     """Whether row `row` holds `spec`'s section heading written as the official one."""
     return bool(row) and any(r == row and t == normalize(spec.title) for r, _, t in index.labels)
+
+
+def _out_of_order(ahead: str, behind: str) -> str:
+    """ST11 for a section printed before one the format puts before it (「四、…」 typed before 「三、…」)."""
+    return (
+        f"年报各部分的顺序与官方格式不同：「{ahead}」排在了「{behind}」之前。各部分已按其标题读取并照常校验；"
+        f"请把「{behind}」移到「{ahead}」之前，按官方格式的顺序排列各部分。"
+    )
 
 
 def _moved(moved: list[tuple[SheetIndex, Sheet, Section]]) -> str:

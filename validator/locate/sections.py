@@ -139,3 +139,25 @@ def further_report(index: SheetIndex, template: Template, own: dict[str, set[str
         back = [r for r, other in rows if r in between and places.get(other, END) <= places.get(name, 0)]
         return titles[-1] if titles else back[0] if back else heading
     return None
+
+
+def sections_out_of_order(index: SheetIndex, template: Template, limit: int = END) -> tuple[int, str, str] | None:
+    """The first section heading printed before the heading of a section the format puts before it (「四、…」 typed
+    before 「三、…」), above row `limit` (a further report's start): its row, its official title and that of the
+    section it comes before; None when the report's sections go in the format's order. A section is where its
+    heading is written as the official one, else at its first heading (the same words numbered otherwise above it
+    may be an item of another section: 「（一）主动公开政府信息情况」 under 「一、总体情况」, as find_section reads it)."""
+    headings, places = section_headings(template), _places(template)
+    titles = {s.name: s.title for s in template.sheets if s.tables} | {
+        f.key: f.label for f in template.fields.values() if f.kind == "longtext"
+    }
+    found: dict[str, list[tuple[bool, int]]] = {}
+    for r, _, t in index.labels:
+        if r < limit and (name := headings.get(words(t))) in places:
+            found.setdefault(name, []).append((t != normalize(titles[name]), r))
+    first = {name: min(rows)[1] for name, rows in found.items()}
+    order = sorted(first, key=first.__getitem__)
+    for i, name in enumerate(order):
+        if ahead := next((other for other in order[:i] if places[other] > places[name]), None):
+            return first[ahead], titles[ahead], titles[name]
+    return None

@@ -615,16 +615,18 @@ class TableLocator:
         )
 
     def report_extra_columns(self) -> None:
-        """Columns with numbers in the table's rows but no official header, between its first and last column (a
-        subtotal column inserted before 总计): left out of the checks, which the reader must know."""
+        """Columns with numbers in the table's rows but no official header: between its first and last column (a
+        subtotal column inserted before 总计), or right after its last under a header of their own (a 合计 column
+        some agencies add after 总计). Left out of the checks, which the reader must know."""
         if not self.rows or not self.cols:
             return
         located = set(self.cols.values())
-        for col in range(min(located) + 1, max(located)):
-            rows = {*self.rows.values(), *self.data_row.values()}
-            if col in located or not any(self.index.row_has_value(r, (col,)) for r in rows):
+        rows = {*self.rows.values(), *self.data_row.values()}
+        top = min(self.rows.values())
+        inside = [c for c in range(min(located) + 1, max(located)) if c not in located]
+        for col in [*inside, *self._headed_columns_after(max(located), rows, top)]:
+            if not any(self.index.row_has_value(r, (col,)) for r in rows):
                 continue
-            top = min(self.rows.values())
             heads = [(r, c) for r, c, _ in self.index.labels if c == col and r < top]
             r, c = max(heads, default=(top, col))
             label = f"「{self.index.text(r, c)}」" if heads else ""
@@ -638,6 +640,16 @@ class TableLocator:
                 f"请删除该{self.axes[1]}，或把数据并入对应的官方{self.axes[1]}。",
                 self.index.ref(r, c),
             )
+
+    def _headed_columns_after(self, last: int, rows: set[int], top: int) -> Iterator[int]:
+        """The columns right after the table's last one that print a header of their own (in the header rows above
+        `top`, the first row of numbers) and a number in the table's `rows`, up to the first that does not."""
+        col = last + 1
+        while self._numbers((r, col) for r in rows) and any(
+            c == col and top - HEADER_WINDOW <= r < top for r, c, _ in self.index.labels
+        ):
+            yield col
+            col += 1
 
     def _numbers(self, positions: Iterable[tuple[int, int]]) -> tuple[tuple[CellRef, float], ...]:
         """The cells among `positions` holding a number (stored as a number or as plain digits), with it."""

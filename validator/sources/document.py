@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from validator.radicals import ideographs
 from validator.report_titles import titles_a_year
 from validator.sources.grid import FurtherReport, ReadError, SheetGrid, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
-from validator.text import NOTE_NUMBERS, NOTE_SYMBOLS, visible
+from validator.text import NOTE_NUMBERS, NOTE_SYMBOLS, ZERO_LETTERS, ZERO_NUMERALS, visible
 
 SHEET_NAME = "原文"  # the one sheet an imported document becomes
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
@@ -164,10 +165,15 @@ def is_entry(value: object) -> bool:
 
 
 def _label(text: str | None) -> str | None:
-    if not text or not _LETTER.search(text) or is_entry(text):
+    """A cell's text as a label naming its row or column; None for an entry (「零」「O」 typed for 0 too)."""
+    if not text or not _LETTER.search(text) or is_entry(text) or _typed_zero(text):
         return None
     compact = _WS.sub("", text)
     return compact if len(compact) <= _LABEL_CHARS else compact[: _LABEL_CHARS - 1] + "…"
+
+
+def _typed_zero(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).strip() in (*ZERO_NUMERALS, *ZERO_LETTERS)
 
 
 NOT_A_REPORT = (

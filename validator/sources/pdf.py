@@ -758,10 +758,9 @@ def _continue(first: _Part, more: _Part) -> None:
     else:
         shift = rows - repeated
         top_cells = {c for r, c in more.cells if r == top_row}
-        numbers = [c for c in top_cells if not isinstance(cell_value(more.cells[(top_row, c)]), str)]
         cut = [  # the top row's empty label cells that continue a cell of the last row above the break
             (above[c], below[c])
-            for c in range(1, min(numbers, default=cols + 1))  # label columns only: a blank number stays blank
+            for c in range(1, _numbers_from(first, more, top_row, cols))  # label columns only: a blank number stays
             if c not in top_cells
             and c in above
             and c in below
@@ -787,6 +786,16 @@ def _continue(first: _Part, more: _Part) -> None:
     first.merges += [(t + shift, left, b + shift, right) for t, left, b, right in kept_merges]
     first.pages |= {r + shift: page for r, page in more.pages.items() if r + shift > rows}
     first.clipped |= more.clipped
+
+
+def _numbers_from(first: _Part, more: _Part, top_row: int, cols: int) -> int:
+    """The first column of numbers: where the top row of `more` holds its first, else (its numbers left blank, as
+    some agencies leave their zeros) where the table's rows on either page do; past the last column in a part of
+    labels only (a header cut by the page break)."""
+    top = [c for (r, c), text in more.cells.items() if r == top_row and not isinstance(cell_value(text), str)]
+    table = [c for part in (first, more) for c, text in ((c, t) for (_, c), t in part.cells.items())
+             if not isinstance(cell_value(text), str)]  # fmt: skip
+    return min(top or table, default=cols + 1)
 
 
 def _spread_over(first: _Part, above: dict[int, tuple[int, int, int, int]], c: int) -> bool:
@@ -825,13 +834,16 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     and goes on: "行政事" + "业性收费", an unnumbered "申请人无正当" + "理由逾期不补正…"). A row of its own at the top
     of the page, even with blank numbers, begins with its item number or, unnumbered (表二's "行政强制" after
     "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
-    numbers stand under labels (a header row ended the page: "本年制发件数" over "0")."""
+    numbers stand under labels (a header row ended the page: "本年制发件数" over "0"), nor one with any label
+    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item)."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
     upper = [first.cells.get((rows, m[1]), "") for m in above]  # a cell merged down from above has "" here
     lower = [more.cells.get((top_row, m[1]), "") for m in below]
     if any(a and not is_entry(cell_value(a)) and b and is_entry(cell_value(b)) for a, b in zip(upper, lower)):
+        return False
+    if any(b and not is_entry(cell_value(b)) and item_number(b) for b in lower):
         return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
@@ -861,4 +873,4 @@ def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:
         return False
     if not any(is_entry(cell_value(text)) for text in first.cells.values()):
         return True
-    return all(len(text) < len(head) for head, text, _ in cut)
+    return all(len(text) < len(head) or item_number(head) for head, text, _ in cut)

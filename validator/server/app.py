@@ -251,8 +251,8 @@ def create_app(settings: Settings) -> Starlette:
             except Exception:  # the worker died or hung on the stored file
                 ask = _logged_failure(request, f"提交 {found.id} 的标注副本的生成")
                 return refused(request, 422, f"无法生成标注副本：读取该文件时校验进程异常终止或超时。{ask}。")
-            if made.startswith("!"):
-                return refused(request, 422, made[1:])
+            if made.startswith("!"):  # read by the uploader and the office: the advice names who does what
+                return refused(request, 422, for_uploader(made[1:]))
             ready = Path(made)
         return FileResponse(ready, filename=ready.name, content_disposition_type="attachment")
 

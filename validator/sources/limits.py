@@ -64,6 +64,9 @@ LABELS = {
 }
 
 
+# What an administrator can do about a limit; {variable} is the limit's environment variable.
+RAISE = "如确需处理更大的文件，可由管理员调高该上限（环境变量 {variable}，见 docs/security.md）"
+
 # Why a file is past a limit, and what its sender can do. Time is also spent on files that are merely long: a
 # yearbook or a gazette issue published as one PDF with the report inside.
 _WHY = {
@@ -83,7 +86,6 @@ def over_limit(limits: Limits, name: str, found: str = "") -> ReadError:
     cause, advice = _WHY.get(name, _WHY[""])
     return ReadError(
         f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：{cause}。"
-        f"{advice}；如确需处理更大的文件，可由管理员调高该上限"
-        f"（环境变量 NIANBAO_LIMIT_{name.upper()}，见 docs/security.md）。",
+        f"{advice}；{RAISE.format(variable=f'NIANBAO_LIMIT_{name.upper()}')}。",
         "too_large",
     )

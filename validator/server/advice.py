@@ -45,6 +45,11 @@ ADVICE = (
     ("或用 Word 重新保存后再校验。", "或用 Word 重新保存后重新上传。"),  # docx.py
     ("请提供可复制文字的 PDF、Word 或网页版本后再校验。", "请上传可复制文字的 PDF、Word 或网页版本。"),
     ("请下载该附件（PDF、Word 或 Excel 文件）后再校验。", "请上传该附件（PDF、Word 或 Excel 文件）。"),  # html.py
+    ("后再校验，或下载年报的 PDF、Word 版本。", "后重新上传，或上传年报的 PDF、Word 版本。"),  # html.py, mhtml.py
+    (
+        "请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；或",
+        "请",
+    ),  # html.py: no folders here
     # validator/annotate/package.py, on the page of an annotated copy: read by the uploader and the office alike
     (
         "请用 Excel 打开后另存为 .xlsx 再试，或请报送单位重新导出。",

@@ -141,6 +141,29 @@ def test_a_refusal_that_asks_for_another_check_asks_the_uploader_for_another_upl
     assert "再校验" in cli  # the office's words, for the office's record
 
 
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A service on a machine without LibreOffice (none on its PATH)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PATH", str(tmp_path_factory.mktemp("no-programs")))
+        env.delenv("NIANBAO_SOFFICE", raising=False)
+        live = start(tmp_path_factory.mktemp("bare"))
+    yield live
+    live.stop()
+
+
+def test_a_document_the_server_cannot_convert_asks_the_uploader_for_a_docx_not_to_install_libreoffice(
+    bare: Live,
+) -> None:
+    """An RTF report (what OA systems' 「导出Word」 writes) on a server without LibreOffice told the clerk 「本机未安装
+    ……后再校验；或安装 LibreOffice 后重试」: their machine is not the server, and installing it there is not theirs."""
+    (result,) = upload(bare, "年报.rtf", b"{\\rtf1\\ansi 2024\\par}")["results"]
+    assert result["error"] == (
+        "这是RTF（富文本）格式的 Word 文档，需要 LibreOffice 才能读取，校验服务器未安装。"
+        "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后重新上传。"
+    ), result["error"]
+
+
 def deeply_nested(demo: Path, target: Path) -> Path:
     """The demo (its wrong totals on 表三 and 表四) with a rich-text cell on 表三 nested 300 elements deep: the
     checking readers read it; the copy's XML parser refuses past 256."""

@@ -50,6 +50,9 @@ ADVICE = (
         "请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；或",
         "请",
     ),  # html.py: no folders here
+    # validator/sources/formats.py, on a server without LibreOffice: installing it is the office's to do
+    ("需要 LibreOffice 才能读取，本机未安装。", "需要 LibreOffice 才能读取，校验服务器未安装。"),
+    ("后再校验；或安装 LibreOffice 后重试。", "后重新上传。"),
     # validator/annotate/package.py, on the page of an annotated copy: read by the uploader and the office alike
     (
         "请用 Excel 打开后另存为 .xlsx 再试，或请报送单位重新导出。",

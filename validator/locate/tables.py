@@ -16,6 +16,10 @@ from validator.spec.model import Leaf, Table, Template
 
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
 HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
+_CLIPPED = (  # why columns are missing from a table read off a PDF page it ran off, and what to do
+    "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
+    "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
+)
 
 
 class TableLocator:
@@ -432,19 +436,37 @@ class TableLocator:
                 assumed = self.assume_zero(leaf, keys)
                 row = self.axes[0]
                 self.add("ST02", f"{self.name}缺少「{leaf.label}」{row}。请按官方格式补上该{row}。{assumed}", keys=keys)
+        lost = [leaf for leaf in self.table.column_leaves if leaf.key not in self.cols and leaf.key not in self.said]
+        if len(lost) > 1 and self.clipped:  # one cause, the page's edge: said once for every column it cut off
+            self._clipped_columns(lost)
+            return set(single_groups)
         add = f"请按官方格式补上该{self.axes[1]}。"
         if self.clipped:
-            add = (
-                "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
-                "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
-            )
-        for leaf in self.table.column_leaves:
-            if leaf.key not in self.cols and leaf.key not in self.said:  # a group filled as one row is ST08's
-                keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
-                assumed = self.assume_zero(leaf, keys)
-                under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add("ST03", f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。{add}{assumed}", keys=keys)
+            add = _CLIPPED
+        for leaf in lost:  # a group filled as one row is ST08's (`said`)
+            keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
+            assumed = self.assume_zero(leaf, keys)
+            under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
+            self.add("ST03", f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。{add}{assumed}", keys=keys)
         return set(single_groups)
+
+    def _clipped_columns(self, lost: list[Leaf]) -> None:
+        """One ST03 for the columns of a table running off a PDF page's edge: each lost column named (by the group
+        it stands under), the cause and what to do said once, and those summed checked as 0 as for one column."""
+        line, groups = self.axes[1], {}
+        for leaf in lost:
+            groups.setdefault(leaf.path, []).append(f"「{leaf.label}」")
+        named = "，".join(
+            "".join(labels) + (f"（{'、'.join(path)}下）" if path else "") for path, labels in groups.items()
+        )
+        keys, zeros = [], []
+        for leaf in lost:
+            own = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
+            keys += own
+            if self.assume_zero(leaf, own):
+                zeros.append(f"「{leaf.label}」")
+        assumed = f"已按{''.join(zeros)}为 0 校验相关的合计，不平衡时只作提醒。" if zeros else ""
+        self.add("ST03", f"{self.name}缺少 {len(lost)} {line}：{named}。{_CLIPPED}{assumed}", keys=keys)
 
     @property
     def clipped(self) -> bool:

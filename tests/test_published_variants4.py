@@ -8,7 +8,10 @@ from pathlib import Path
 import documents
 import pytest
 from builders import published
+from test_import import _published_as
 from test_published_variants2 import _printed, _section_at
+from test_sections import _APPENDIX_HEADINGS, WRONG, _appended, _parts
+from test_sections import _findings as _not_st11
 from test_structure import VALUES
 
 from validator import check_paths
@@ -55,3 +58,23 @@ def test_columns_a_pdf_page_s_edge_cut_off_are_said_once(tmp_path: Path, printer
     ]
     read = "t3.new.natural" if table == "表三" else "t4.cases.review.upheld"
     assert checked.values[read] == VALUES[read]
+
+
+@pytest.mark.parametrize("style", ["official", "附表", "none"])
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_sections_out_of_order_are_said_beside_moved_tables(tmp_path: Path, fmt: str, style: str) -> None:
+    """「四、…」 typed before 「三、…」 in the text, and the tables appended after it (附表): two causes, two findings
+    (ST11), each saying what to do: put the tables under their headings, and move 「三、…」 before 「四、…」. Before,
+    the appendix hid the order (only the 附表 ST11). Every table is read and checked as in place."""
+    parts = _parts(tmp_path, WRONG)
+    expected = _not_st11(_published_as(parts, tmp_path / "in_place", fmt))
+    path = _published_as(_appended(_four_before_three(parts), _APPENDIX_HEADINGS[style]), tmp_path / "both", fmt)
+    (checked,) = check_paths([path])
+    moved, order = [f.message for f in checked.findings if f.rule == "ST11"]
+    assert moved.startswith("表二、表三、表四没有放在各自的章节标题之下"), moved
+    assert "请按官方格式把各表放在对应的章节标题之下" in moved
+    assert order.startswith(
+        "年报各部分的顺序与官方格式不同：「四、政府信息公开行政复议、行政诉讼情况」排在了「三、收到和处理政府信息公开申请情况」之前。"
+        "各部分已按其标题读取并照常校验；请把「三、收到和处理政府信息公开申请情况」移到「四、政府信息公开行政复议、行政诉讼情况」之前"
+    ), order
+    assert _not_st11(path) == expected

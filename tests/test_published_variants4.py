@@ -8,7 +8,7 @@ from pathlib import Path
 import documents
 import pytest
 from builders import published
-from test_import import _published_as
+from test_import import SOFFICE, _published_as
 from test_published_variants2 import _printed, _section_at
 from test_sections import _APPENDIX_HEADINGS, WRONG, _appended, _parts
 from test_sections import _findings as _not_st11
@@ -78,3 +78,19 @@ def test_sections_out_of_order_are_said_beside_moved_tables(tmp_path: Path, fmt:
         "各部分已按其标题读取并照常校验；请把「三、收到和处理政府信息公开申请情况」移到「四、政府信息公开行政复议、行政诉讼情况」之前"
     ), order
     assert _not_st11(path) == expected
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_a_table_printed_across_running_off_a_pdf_page_is_said_once(tmp_path: Path) -> None:
+    """表三 printed across (its official rows as columns) on a page whose cells do not wrap, printed by LibreOffice:
+    the page's edge cuts off the columns as printed, which are official rows. One ST02 names them all with the
+    cause and what to do, where there were 24 ST02 each asking to add the row as a column (「请按官方格式补上该列」)."""
+    xlsx = published(tmp_path / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None}, transpose=("表三",))
+    page = tmp_path / "across.html"
+    page.write_bytes(documents.clean_html(documents.segments(load(xlsx).grid.sheets[0])))
+    (checked,) = check_paths([_printed(page, "libreoffice")])
+    said = [f.message for f in checked.findings if f.rule == "ST02"]
+    assert len(said) == 1, said
+    assert said[0].startswith("表三缺少 24 列：「二、上年结转政府信息公开申请数量」，「（一）予以公开」"), said
+    assert CLIPPED in said[0] and "请按官方格式补上" not in said[0]
+    assert checked.values["t3.new.natural"] == VALUES["t3.new.natural"]

@@ -213,7 +213,9 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         row = further_report(index, template, own)
         if row and grid.source_format in _WORKBOOKS:  # a document's reader cuts a further report itself (ST10)
             report.add("ST12", _further_on_sheet(index, row, report), index.ref(*index.row_start(row)))
-        if not moved and (swapped := sections_out_of_order(index, template, row or END)):  # 附表 said already
+        # tables moved elsewhere (附表) are said already: the order is that of the sections' headings above them
+        appendix = min((s.moved for i, _, s in moved if i is index), default=END)
+        if swapped := sections_out_of_order(index, template, min(row or END, appendix)):
             report.add("ST11", _out_of_order(*swapped[1:]), index.ref(*index.row_start(swapped[0])))
     theirs = another_agency(report, found, taken)  # sheets of another agency's report are no copies
     for spec in template.sheets:

@@ -16,6 +16,10 @@ from validator.spec.model import Leaf, Table, Template
 
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
 HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
+_CLIPPED = (  # why columns are missing from a table read off a PDF page it ran off, and what to do
+    "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
+    "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
+)
 
 
 class TableLocator:
@@ -423,32 +427,53 @@ class TableLocator:
         return max((c for r, c in self.used if r in self.rows.values()), default=0)
 
     def report_missing(self) -> set[int]:
-        """ST02/ST03 for rows and columns not found; returns the rows of groups filled as a single row."""
+        """ST02/ST03 for rows and columns not found; returns the rows of groups filled as a single row. A table run off
+        a PDF page's edge lost the columns as printed (the official rows of a table printed across): one finding names
+        them all, with the cause and what to do."""
         single_groups = self._single_row_groups()
         skipped = {leaf.key for leaves in single_groups.values() for leaf in leaves}
-        for leaf in self.table.row_leaves:
-            if leaf.key not in self.rows and leaf.key not in skipped:
-                keys = self.keys(row=leaf)
+        rows = [leaf for leaf in self.table.row_leaves if leaf.key not in self.rows and leaf.key not in skipped]
+        cols = [leaf for leaf in self.table.column_leaves if leaf.key not in self.cols and leaf.key not in self.said]
+        across = self.index.transposed
+        clipped = (rows if across else cols) and self.clipped
+        for code, lost, axis, printed in (("ST02", rows, "row", self.axes[0]), ("ST03", cols, "col", self.axes[1])):
+            if clipped and printed == "列":
+                self._clipped(code, lost, axis)
+                continue
+            for leaf in lost:  # a group filled as one row is ST08's (`said`), its cells' too
+                keys = [
+                    k for k in self.keys(**{axis: leaf}) if axis == "row" or self.report.standins.get(k) != "grouped"
+                ]
                 assumed = self.assume_zero(leaf, keys)
-                row = self.axes[0]
-                self.add("ST02", f"{self.name}缺少「{leaf.label}」{row}。请按官方格式补上该{row}。{assumed}", keys=keys)
-        add = f"请按官方格式补上该{self.axes[1]}。"
-        if self.clipped:
-            add = (
-                "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
-                "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
-            )
-        for leaf in self.table.column_leaves:
-            if leaf.key not in self.cols and leaf.key not in self.said:  # a group filled as one row is ST08's
-                keys = [k for k in self.keys(col=leaf) if self.report.standins.get(k) != "grouped"]
-                assumed = self.assume_zero(leaf, keys)
-                under = f"（{'、'.join(leaf.path)}下）" if leaf.path else ""
-                self.add("ST03", f"{self.name}缺少「{leaf.label}」{self.axes[1]}{under}。{add}{assumed}", keys=keys)
+                under = f"（{'、'.join(leaf.path)}下）" if leaf.path and axis == "col" else ""
+                add = f"请按官方格式补上该{printed}。"
+                self.add(code, f"{self.name}缺少「{leaf.label}」{printed}{under}。{add}{assumed}", keys=keys)
         return set(single_groups)
+
+    def _clipped(self, code: str, lost: list[Leaf], axis: str) -> None:
+        """One finding for the columns as printed of a table running off a PDF page's edge: each lost one named (by
+        the group it stands under), the cause and what to do said once, those summed checked as 0 as for one."""
+        named = "，".join(  # each run of them under one group named once, in their order
+            "".join(f"「{leaf.label}」" for leaf in run) + (f"（{'、'.join(path)}下）" if path else "")
+            for path, run in itertools.groupby(lost, key=lambda leaf: leaf.path)
+        )
+        keys, zeros = [], []
+        for leaf in lost:
+            own = [k for k in self.keys(**{axis: leaf}) if axis == "row" or self.report.standins.get(k) != "grouped"]
+            keys += own
+            if self.assume_zero(leaf, own):
+                zeros.append(f"「{leaf.label}」")
+        assumed = f"已按{''.join(zeros)}为 0 校验相关的合计，不平衡时只作提醒。" if zeros else ""
+        what = f"「{lost[0].label}」列" if len(lost) == 1 else f" {len(lost)} 列："
+        if len(lost) == 1:
+            named = f"（{'、'.join(lost[0].path)}下）" if lost[0].path else ""
+        self.add(code, f"{self.name}缺少{what}{named}。{_CLIPPED}{assumed}", keys=keys)
 
     @property
     def clipped(self) -> bool:
         """Whether the table was read from a PDF table running off the page's edge: what lies beyond is unprinted."""
+        if not self.index.sheet.clipped:  # a workbook's, a web page's, a Word file's: nothing to look for
+            return False
         rows = set(self.index.sheet.clipped)
         return any(self.index.ref(r, c).row in rows for r, c in self.used)
 

@@ -190,9 +190,13 @@ def _page_pieces(page) -> list[_Piece]:
     cut = _cut_open(pieces, cuts, page.edges)
     boxes = [t.bbox for t in found]
 
+    left, _, right, _ = page.bbox
+
     def outside(obj: dict) -> bool:
+        """Printed on the paper outside every table: text beyond the page's edge (the rest of a clipped table's
+        last column, 「果纠正」 of 「结果纠正」) is not printed, no paragraph."""
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+        return left <= cx <= right and not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     floor = max((bottom for *_, bottom in boxes), default=0.0)  # footnotes stand below the page's tables
     in_notes = False

@@ -440,10 +440,8 @@ class TableLocator:
             if clipped and printed == "列":
                 self._clipped(code, lost, axis)
                 continue
-            for leaf in lost:  # a group filled as one row is ST08's (`said`), its cells' too
-                keys = [
-                    k for k in self.keys(**{axis: leaf}) if axis == "row" or self.report.standins.get(k) != "grouped"
-                ]
+            for leaf in lost:
+                keys = self._lost_keys(leaf, axis)
                 assumed = self.assume_zero(leaf, keys)
                 under = f"（{'、'.join(leaf.path)}下）" if leaf.path and axis == "col" else ""
                 add = f"请按官方格式补上该{printed}。"
@@ -459,7 +457,7 @@ class TableLocator:
         )
         keys, zeros = [], []
         for leaf in lost:
-            own = [k for k in self.keys(**{axis: leaf}) if axis == "row" or self.report.standins.get(k) != "grouped"]
+            own = self._lost_keys(leaf, axis)
             keys += own
             if self.assume_zero(leaf, own):
                 zeros.append(f"「{leaf.label}」")
@@ -468,6 +466,12 @@ class TableLocator:
         if len(lost) == 1:
             named = f"（{'、'.join(lost[0].path)}下）" if lost[0].path else ""
         self.add(code, f"{self.name}缺少{what}{named}。{_CLIPPED}{assumed}", keys=keys)
+
+    def _lost_keys(self, leaf: Leaf, axis: str) -> list[str]:
+        """The cells of a row or column not found (`axis`: "row" or "col"); a column's without those of a group
+        filled as one row, which are ST08's (`said`)."""
+        keys = self.keys(**{axis: leaf})
+        return keys if axis == "row" else [k for k in keys if self.report.standins.get(k) != "grouped"]
 
     @property
     def clipped(self) -> bool:

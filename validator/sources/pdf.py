@@ -797,8 +797,9 @@ def _numbers_from(first: _Part, more: _Part, top_row: int, cols: int) -> int:
     some agencies leave their zeros) where the table's rows on either page do; past the last column in a part of
     labels only (a header cut by the page break)."""
     top = [c for (r, c), text in more.cells.items() if r == top_row and not isinstance(cell_value(text), str)]
-    table = [c for part in (first, more) for c, text in ((c, t) for (_, c), t in part.cells.items())
-             if not isinstance(cell_value(text), str)]  # fmt: skip
+    table = [
+        c for part in (first, more) for (_, c), text in part.cells.items() if not isinstance(cell_value(text), str)
+    ]
     return min(top or table, default=cols + 1)
 
 

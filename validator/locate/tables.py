@@ -22,6 +22,11 @@ _CLIPPED = (  # why columns are missing from a table read off a PDF page it ran 
 )
 
 
+def _under(path: tuple[str, ...]) -> str:
+    """The groups a column stands under, as a missing column's finding names them: （申请人情况、法人或其他组织下）."""
+    return f"（{'、'.join(path)}下）" if path else ""
+
+
 class TableLocator:
     """Locates one table: its data rows by row labels, its data columns by column header paths."""
 
@@ -443,7 +448,7 @@ class TableLocator:
             for leaf in lost:
                 keys = self._lost_keys(leaf, axis)
                 assumed = self.assume_zero(leaf, keys)
-                under = f"（{'、'.join(leaf.path)}下）" if leaf.path and axis == "col" else ""
+                under = _under(leaf.path) if axis == "col" else ""
                 add = f"请按官方格式补上该{printed}。"
                 self.add(code, f"{self.name}缺少「{leaf.label}」{printed}{under}。{add}{assumed}", keys=keys)
         return set(single_groups)
@@ -451,10 +456,6 @@ class TableLocator:
     def _clipped(self, code: str, lost: list[Leaf], axis: str) -> None:
         """One finding for the columns as printed of a table running off a PDF page's edge: each lost one named (by
         the group it stands under), the cause and what to do said once, those summed checked as 0 as for one."""
-        named = "，".join(  # each run of them under one group named once, in their order
-            "".join(f"「{leaf.label}」" for leaf in run) + (f"（{'、'.join(path)}下）" if path else "")
-            for path, run in itertools.groupby(lost, key=lambda leaf: leaf.path)
-        )
         keys, zeros = [], []
         for leaf in lost:
             own = self._lost_keys(leaf, axis)
@@ -462,10 +463,14 @@ class TableLocator:
             if self.assume_zero(leaf, own):
                 zeros.append(f"「{leaf.label}」")
         assumed = f"已按{''.join(zeros)}为 0 校验相关的合计，不平衡时只作提醒。" if zeros else ""
-        what = f"「{lost[0].label}」列" if len(lost) == 1 else f" {len(lost)} 列："
         if len(lost) == 1:
-            named = f"（{'、'.join(lost[0].path)}下）" if lost[0].path else ""
-        self.add(code, f"{self.name}缺少{what}{named}。{_CLIPPED}{assumed}", keys=keys)
+            what = f"「{lost[0].label}」列{_under(lost[0].path)}"
+        else:  # each run of them under one group named once, in their order
+            runs = itertools.groupby(lost, key=lambda leaf: leaf.path)
+            what = f" {len(lost)} 列：" + "，".join(
+                "".join(f"「{leaf.label}」" for leaf in run) + _under(path) for path, run in runs
+            )
+        self.add(code, f"{self.name}缺少{what}。{_CLIPPED}{assumed}", keys=keys)
 
     def _lost_keys(self, leaf: Leaf, axis: str) -> list[str]:
         """The cells of a row or column not found (`axis`: "row" or "col"); a column's without those of a group

@@ -172,8 +172,11 @@ def _label(text: str | None) -> str | None:
     return compact if len(compact) <= _LABEL_CHARS else compact[: _LABEL_CHARS - 1] + "…"
 
 
+_TYPED_ZEROS = frozenset(ZERO_NUMERALS + ZERO_LETTERS)
+
+
 def _typed_zero(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip() in (*ZERO_NUMERALS, *ZERO_LETTERS)
+    return unicodedata.normalize("NFKC", text).strip() in _TYPED_ZEROS
 
 
 NOT_A_REPORT = (

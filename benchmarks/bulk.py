@@ -5,7 +5,9 @@ some with formulas; each agency different), then measures
   (a) the floor: python-calamine reading every cell of every file in one process, and nothing else;
   (b) `nianbao batch --no-annotate` (every core);
   (c) `nianbao batch` writing annotated copies;
-and prints files/s, the ratios b/a and c/a, and the peak memory of each run (the whole process tree).
+and prints files/s, the ratios b/a and c/a, and the peak memory of each run (the whole process tree); and (b)'s CPU
+(all its processes), which bounds b/a from below however well the cores are used, and how busy they were: what is
+lost to the parts where one process works alone (starting, writing the outputs) shows there.
 
 The host's speed drifts from minute to minute (the floor alone varies by a quarter between runs), so with
 --repeat K, (a) and (b) are measured K times alternated and the median of the K ratios is printed, each pair too.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -109,8 +112,10 @@ def floor(folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak memory (MiB, the command and all its worker processes together) of one command."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Seconds, peak memory (MiB) and seconds of CPU of one command, the command and all its worker processes
+    together."""
+    before = _children_cpu()
     start = time.perf_counter()
     proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
@@ -121,11 +126,17 @@ def timed(command: list[str]) -> tuple[float, float]:
         except psutil.Error:
             pass  # a worker ended between listing and measuring
         time.sleep(0.05)
-    return time.perf_counter() - start, peak / 2**20
+    return time.perf_counter() - start, peak / 2**20, _children_cpu() - before
 
 
-def batch(folder: Path, out: Path, *options: str) -> tuple[float, float]:
-    """`nianbao batch` of the folder into a fresh `out`: seconds and peak memory."""
+def _children_cpu() -> float:
+    """CPU seconds of every process this one has waited for, and of those each of them waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def batch(folder: Path, out: Path, *options: str) -> tuple[float, float, float]:
+    """`nianbao batch` of the folder into a fresh `out`: seconds, peak memory and CPU seconds."""
     shutil.rmtree(out, ignore_errors=True)
     return timed([sys.executable, "-m", "validator", "batch", str(folder), "--out", str(out), *options])
 
@@ -143,16 +154,22 @@ def main() -> None:
     for _ in range(repeat):
         a = floor(folder)
         pairs.append((a, *batch(folder, out, "--no-annotate")))
-    c, c_mem = batch(folder, out)
-    a, b, b_mem = sorted(pairs, key=lambda p: p[1] / p[0])[len(pairs) // 2]  # the pair of the median ratio
+    c, c_mem, _ = batch(folder, out)
+    a, b, b_mem, b_cpu = sorted(pairs, key=lambda p: p[1] / p[0])[len(pairs) // 2]  # the pair of the median ratio
+    cores = os.cpu_count() or 1
     print(f"{n} workbooks, {os.cpu_count()} cores, {sys.platform}")
     if repeat > 1:
-        print("(a)/(b) alternated: " + "  ".join(f"{a_:.2f}/{b_:.2f} s (b/a {b_ / a_:.2f})" for a_, b_, _ in pairs))
+        print("(a)/(b) alternated: " + "  ".join(f"{a_:.2f}/{b_:.2f} s (b/a {b_ / a_:.2f})" for a_, b_, _, _ in pairs))
     print(f"(a) calamine reads every cell      {a:8.1f} s  {n / a:7.1f} files/s")
     median = " (median)" if repeat > 1 else ""
     print(
         f"(b) nianbao batch --no-annotate    {b:8.1f} s  {n / b:7.1f} files/s  peak {b_mem:6.0f} MiB"
         f"  b/a = {b / a:.2f}{median}"
+    )
+    # b/a cannot fall below (b)'s CPU spread over every core; the rest is time some core waited (serial phases)
+    print(
+        f"    its processes' CPU {b_cpu:.1f} s = {b_cpu / a:.2f} × a: b/a ≥ {b_cpu / cores / a:.2f} on {cores} cores;"
+        f" the cores were busy {b_cpu / cores / b:.0%} of (b)"
     )
     print(
         f"(c) nianbao batch (with copies)    {c:8.1f} s  {n / c:7.1f} files/s  peak {c_mem:6.0f} MiB  c/a = {c / a:.2f}"

@@ -10,7 +10,8 @@ and prints files/s, the ratios b/a and c/a, and the peak memory of each run (the
 lost to the parts where one process works alone (starting, writing the outputs) shows there.
 
 The host's speed drifts from minute to minute (the floor alone varies by a quarter between runs), so with
---repeat K, (a) and (b) are measured K times alternated and the median of the K ratios is printed, each pair too.
+--repeat K, (a), (b) and (c) are measured K times alternated and the median of each ratio's K values is printed,
+each round's times too.
 The command runs the `validator` package of the current directory (`python -m validator`, as a worktree has it).
 
 Usage: .venv/bin/python benchmarks/bulk.py [N] [--big] [--repeat K]
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -145,21 +147,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="bulk speed against the python-calamine floor")
     parser.add_argument("n", nargs="?", type=int, default=2000, help="workbooks (default 2,000)")
     parser.add_argument("--big", action="store_true", help="10,000 workbooks")
-    parser.add_argument("--repeat", type=int, default=1, help="(a) and (b) measured this many times, alternated")
+    parser.add_argument("--repeat", type=int, default=1, help="(a), (b) and (c) measured this many times, alternated")
     args = parser.parse_args()
     n, repeat = 10_000 if args.big else args.n, max(args.repeat, 1)
     folder = generate(n)
     out = ROOT / str(n) / "结果"
-    pairs = []
+    rounds = []
     for _ in range(repeat):
         a = floor(folder)
-        pairs.append((a, *batch(folder, out, "--no-annotate")))
-    c, c_mem, _ = batch(folder, out)
-    a, b, b_mem, b_cpu = sorted(pairs, key=lambda p: p[1] / p[0])[len(pairs) // 2]  # the pair of the median ratio
+        rounds.append((a, batch(folder, out, "--no-annotate"), batch(folder, out)))
+    # each ratio's median round: (b) and (c) against the (a) measured just before them
+    a, (b, b_mem, b_cpu), _ = _median(rounds, lambda r: r[1][0] / r[0])
+    a_c, _, (c, c_mem, _) = _median(rounds, lambda r: r[2][0] / r[0])
     cores = os.cpu_count() or 1
-    print(f"{n} workbooks, {os.cpu_count()} cores, {sys.platform}")
+    print(f"{n} workbooks, {cores} cores, {sys.platform}")
     if repeat > 1:
-        print("(a)/(b) alternated: " + "  ".join(f"{a_:.2f}/{b_:.2f} s (b/a {b_ / a_:.2f})" for a_, b_, _, _ in pairs))
+        print(
+            "(a)/(b)/(c) alternated: "
+            + "  ".join(f"{a_:.2f}/{b_[0]:.2f}/{c_[0]:.2f} s (b/a {b_[0] / a_:.2f})" for a_, b_, c_ in rounds)
+        )
     print(f"(a) calamine reads every cell      {a:8.1f} s  {n / a:7.1f} files/s")
     median = " (median)" if repeat > 1 else ""
     print(
@@ -172,8 +178,13 @@ def main() -> None:
         f" the cores were busy {b_cpu / cores / b:.0%} of (b)"
     )
     print(
-        f"(c) nianbao batch (with copies)    {c:8.1f} s  {n / c:7.1f} files/s  peak {c_mem:6.0f} MiB  c/a = {c / a:.2f}"
+        f"(c) nianbao batch (with copies)    {c:8.1f} s  {n / c:7.1f} files/s  peak {c_mem:6.0f} MiB"
+        f"  c/a = {c / a_c:.2f}{median}"
     )
+
+
+def _median(rounds: list, ratio: Callable[[tuple], float]) -> tuple:
+    return sorted(rounds, key=ratio)[len(rounds) // 2]
 
 
 if __name__ == "__main__":

@@ -159,6 +159,38 @@ def test_a_far_away_cell_is_refused_before_any_reader_allocates_it(balanced_work
     assert refused.value.reason == "too_large"
 
 
+def test_a_note_typed_far_from_the_table_is_refused_as_the_clerks_own_with_the_sheet_and_what_to_delete(
+    balanced_workbook: Path, tmp_path: Path
+):
+    """A clerk's own workbook with a note typed far down an extra sheet is past the area limit. It was refused as
+    「疑似损坏或恶意构造的文件」 with 「请核实文件来源」: the clerk was told nothing of where the cell is. It now names the
+    sheet and how far its cells reach, the likely cause, and how to find the cell (Ctrl+End) and delete it."""
+    wb = openpyxl.load_workbook(balanced_workbook)
+    wb.create_sheet("台账").cell(row=100_000, column=30).value = "备注"
+    path = tmp_path / "带台账的年报.xlsx"
+    wb.save(path)
+    with pytest.raises(ReadError) as refused:
+        read_xlsx(path)
+    message = refused.value.message
+    assert message.startswith(
+        "工作表「台账」的使用区域异常大（用到第 100000 行、第 AD 列，共 100000 行 × 30 列），"
+        "超过单张工作表的使用区域上限（2000000 个单元格），已拒绝读取：常见原因是在远离表格的单元格中输入了内容"
+    ), message
+    assert "按 Ctrl+End 找到最远的单元格" in message and "NIANBAO_LIMIT_SHEET_AREA" in message
+    assert "恶意构造" not in message and "核实文件来源" not in message
+    assert refused.value.reason == "too_large"
+
+
+def test_a_file_past_a_size_limit_is_told_what_usually_makes_it_large(balanced_workbook: Path, tmp_path: Path):
+    """Past the file size, a workbook is most often the agency's own with pictures or other tables in it: the
+    message says so and to delete them, not that the file looks hostile."""
+    with pytest.raises(ReadError) as refused:
+        read_xlsx(balanced_workbook, limits=Limits(file_bytes=1024))
+    message = refused.value.message
+    assert "超过文件大小上限" in message and "插入了大量图片、扫描件" in message, message
+    assert "请删除与年报无关的内容后另存再校验" in message and "恶意构造" not in message
+
+
 @pytest.mark.parametrize(
     ("address", "refused"),
     [("ZZ999", False), ("A1400", False), ("AAA2", False), ("AAA2900", True), ("ZZ2900", True), ("zz2900", True)],

@@ -52,11 +52,12 @@ def test_a_workbook_over_a_reading_limit_tells_its_uploader_what_to_remove_and_w
     wb.save(out)
     told, cli = told_and_kept(server, tmp_path, "带台账的年报.xlsx", out.getvalue())
     assert told == (
-        "工作表的使用区域异常大（100000 行 × 30 列），超过单张工作表的使用区域上限（2000000 个单元格），已拒绝读取："
-        "疑似损坏或恶意构造的文件。请删除文件中与年报无关的内容（如图片、多余的工作表或页面），用 Excel、WPS 或 Word "
-        f"另存后重新上传；{ASK_OFFICE}"
+        "工作表「台账」的使用区域异常大（用到第 100000 行、第 AD 列，共 100000 行 × 30 列），超过单张工作表的使用区域"
+        "上限（2000000 个单元格），已拒绝读取：常见原因是在远离表格的单元格中输入了内容（如很远的行、列中的备注，"
+        "或误输入的一个字符）。请在该工作表中按 Ctrl+End 找到最远的单元格，删除表格以外多余的行、列，另存后重新上传；"
+        f"{ASK_OFFICE}"
     )
-    assert OFFICE_RAISES.search(cli) and "请核实文件来源" in cli  # the office's words, for the office's record
+    assert OFFICE_RAISES.search(cli) and "另存再校验" in cli  # the office's words, for the office's record
 
 
 @pytest.fixture(scope="module")

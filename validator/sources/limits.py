@@ -67,23 +67,34 @@ LABELS = {
 # What an administrator can do about a limit; {variable} is the limit's environment variable.
 RAISE = "如确需处理更大的文件，可由管理员调高该上限（环境变量 {variable}，见 docs/security.md）"
 
-# Why a file is past a limit, and what its sender can do. Time is also spent on files that are merely long: a
-# yearbook or a gazette issue published as one PDF with the report inside.
-_WHY = {
-    "": ("疑似损坏或恶意构造的文件", "请核实文件来源，删除多余内容后另存再校验"),
-    "seconds": (
-        "文件内容过多（如篇幅很长的 PDF）、已损坏或被恶意构造",
-        "如年报只是长文件中的一部分，请只提交年报部分（如从 PDF 中提取年报所在的页）再校验",
-    ),
-}
+# Why a file is past a limit, and what its sender can do. Past a size a file is most often the agency's own with more
+# in it than the report (pictures, scans, other tables), not a hostile one; time and pages are also spent on files
+# that are merely long: a yearbook or a gazette issue published as one PDF with the report inside.
+Why = tuple[str, str]
+_HOSTILE: Why = ("疑似损坏或恶意构造的文件", "请核实文件来源，删除多余内容后另存再校验")
+_EXTRA: Why = (
+    "常见原因是文件中插入了大量图片、扫描件，或附带了与年报无关的工作表、数据",
+    "请删除与年报无关的内容后另存再校验",
+)
+_LONG: Why = (
+    "文件内容过多（如篇幅很长的 PDF）、已损坏或被恶意构造",
+    "如年报只是长文件中的一部分，请只提交年报部分（如从 PDF 中提取年报所在的页）再校验",
+)
+_WHY = {"file_bytes": _EXTRA, "sheets": _EXTRA, "cells": _EXTRA, "pages": _LONG, "seconds": _LONG}
+# A worksheet whose cells reach far beyond its table: a note or a stray character typed far down or far right
+FAR_CELLS: Why = (
+    "常见原因是在远离表格的单元格中输入了内容（如很远的行、列中的备注，或误输入的一个字符）",
+    "请在该工作表中按 Ctrl+End 找到最远的单元格，删除表格以外多余的行、列后另存再校验",
+)
 
 
-def over_limit(limits: Limits, name: str, found: str = "") -> ReadError:
-    """The refusal of a file past one limit, naming the limit and how to raise it; `found` says by how much."""
+def over_limit(limits: Limits, name: str, found: str = "", why: Why | None = None) -> ReadError:
+    """The refusal of a file past one limit, naming the limit and how to raise it; `found` says by how much, `why`
+    the likely cause and what to do (by default the limit's)."""
     label, unit = LABELS[name]
     value = getattr(limits, name)
     shown = value / MB if unit == "MB" else value
-    cause, advice = _WHY.get(name, _WHY[""])
+    cause, advice = why or _WHY.get(name, _HOSTILE)
     return ReadError(
         f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：{cause}。"
         f"{advice}；{RAISE.format(variable=f'NIANBAO_LIMIT_{name.upper()}')}。",

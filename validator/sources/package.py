@@ -9,10 +9,13 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
+from validator.cellref import column_letter
 from validator.sources.grid import ReadError
-from validator.sources.limits import Limits, over_limit
+from validator.sources.limits import FAR_CELLS, Limits, over_limit
+from validator.sources.relationships import sheet_targets
 from validator.sources.uncached import has_uncached, sheet_data
 
 # An address: XML allows white space around "=" and either quote, and so do the readers.
@@ -107,6 +110,7 @@ def inspect_package(
     # too small to hold too many cells, and need no count.
     counted = sum(i.file_size for i in infos) // len(b"<c/>") > limits.cells
     pages: dict[str, bytes] = {}
+    far: tuple[str, int, int] | None = None  # a worksheet part whose cells span past the area limit, and how far
     for info in infos:
         _check_name(info.filename)
         if web_pages and info.filename.lower().endswith(WEB_PAGE_SUFFIXES):
@@ -126,9 +130,12 @@ def inspect_package(
                 cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
                 if cells > limits.cells:
                     raise over_limit(limits, "cells", "工作簿中的单元格过多，")
-            _check_area(xml, limits)
+            if far is None and (extent := _past_area(xml, limits)):
+                far = (info.filename, *extent)
             if has_uncached(xml, cells_start):
                 uncached.add(info.filename)
+    if far:  # refused once every part passed: the workbook part then names the sheet safely
+        raise _far_cells(parts, *far, limits)
     return Inspected(parts, frozenset(uncached), pages)
 
 
@@ -313,12 +320,13 @@ def _check_string_count(xml: bytes, limits: Limits) -> None:
         raise over_limit(limits, "shared_strings", f"工作簿声明了 {declared} 个共享字符串，")
 
 
-def _check_area(xml: bytes, limits: Limits) -> None:
-    """Readers allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust
-    memory."""
+def _past_area(xml: bytes, limits: Limits) -> tuple[int, int] | None:
+    """The rows and columns a worksheet's cells span when that is past the area limit: readers allocate a sheet's
+    whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust memory. Addresses past Excel's
+    own range are refused here."""
     unaddressed = _unaddressed(xml)
     if not unaddressed and limits.sheet_area >= _NEAR_AREA and not _far_address(xml):
-        return  # every address within ZZ999: most sheets, told by one search
+        return None  # every address within ZZ999: most sheets, told by one search
     rows, cols = _extent(xml, _ANY_REF.findall(xml), unaddressed)  # a superset of the addresses: within is final
     if rows > _MAX_ROW or cols > _MAX_COLUMN or rows * cols > limits.sheet_area:
         rows, cols = _extent(xml, _CELL_REF.findall(xml), unaddressed)  # a far selection or hyperlink is not a cell
@@ -327,8 +335,18 @@ def _check_area(xml: bytes, limits: Limits) -> None:
             f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",
             "corrupt",
         )
-    if rows * cols > limits.sheet_area:
-        raise over_limit(limits, "sheet_area", f"工作表的使用区域异常大（{rows} 行 × {cols} 列），")
+    return (rows, cols) if rows * cols > limits.sheet_area else None
+
+
+def _far_cells(parts: dict[str, bytes], part: str, rows: int, cols: int, limits: Limits) -> ReadError:
+    """The refusal of the worksheet `part` whose cells span `rows` × `cols`, named as the workbook names it."""
+    try:
+        name = next((n for n, target in sheet_targets(parts) if target == part), None)
+    except (ParseError, KeyError):  # a workbook part missing or broken: the sheet goes unnamed
+        name = None
+    sheet = f"工作表「{name}」" if name else "工作表"
+    found = f"{sheet}的使用区域异常大（用到第 {rows} 行、第 {column_letter(cols)} 列，共 {rows} 行 × {cols} 列），"
+    return over_limit(limits, "sheet_area", found, why=FAR_CELLS)
 
 
 def _unaddressed(xml: bytes) -> bool:

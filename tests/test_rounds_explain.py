@@ -244,7 +244,7 @@ def test_the_excel_button_reads_explanations_and_keeps_them_when_clearing(explai
     assert told.startswith("校验完成：错误 2 项，警告 0 项，提示 0 项（另有已说明 2 项，不计入）；其中 1 项错误已说明")
     document, supplement = book_json(explained_copy)  # the file, not the book the first press changed
     book = xw.Book(json=document)
-    report = check_book(book, supplement)
+    report, _ = check_book(book, supplement)
     explained = {f.rule: f.explanation for f in report.findings}
     assert explained == {"EQ01": EQ_NOTE, "EQ03": None, "TX02": TX02_NOTE, "PL02": PL02_NOTE}
     assert report.counts == {"error": 2, "warning": 0, "info": 0}

@@ -550,17 +550,18 @@ def test_a_stale_second_set_of_sheets_is_copies_to_delete(tmp_path: Path, change
     assert all(f.message.endswith("请删除多余的工作表，只保留要报送的一张。") for f in report.findings)
 
 
-def _insert_column(ws, col: int) -> None:
-    """openpyxl's insert_cols moves cells but not merges: a merge right of `col` moves, one across it widens."""
-    merges = [m for m in ws.merged_cells.ranges]
-    for m in list(merges):
-        ws.unmerge_cells(m.coord)
-    ws.insert_cols(col)
+def insert_blank(ws, at: int, axis: str) -> None:
+    """A blank "row" or "col" inserted before `at` as Excel inserts one: openpyxl's insert_rows and insert_cols move
+    the cells (values, formats, notes) but not merges: a merge past it moves, one across it widens."""
+    merges = list(ws.merged_cells.ranges)
     for m in merges:
-        if m.min_col >= col:
-            m.shift(col_shift=1)
-        elif m.max_col >= col:
-            m.expand(right=1)
+        ws.unmerge_cells(m.coord)
+    getattr(ws, f"insert_{axis}s")(at)
+    for m in merges:
+        if getattr(m, f"min_{axis}") >= at:
+            m.shift(**{f"{axis}_shift": 1})
+        elif getattr(m, f"max_{axis}") >= at:
+            m.expand(**{"down" if axis == "row" else "right": 1})
         ws.merge_cells(m.coord)
 
 
@@ -569,7 +570,7 @@ def test_an_extra_column_with_numbers_is_reported_not_ignored(tmp_path: Path) ->
     path = build(tmp_path / "report.xlsx", VALUES)
     wb = openpyxl.load_workbook(path)
     ws = wb["表三"]
-    _insert_column(ws, 10)
+    insert_blank(ws, 10, "col")
     ws["J4"] = "法人或其他组织小计"
     for row in range(5, 30):
         ws.cell(row, 10, sum(ws.cell(row, c).value or 0 for c in range(5, 10)))

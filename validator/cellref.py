@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+_COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _REF = re.compile(r"^(?:\[(?P<workbook>.+)\])?(?P<sheet>.+)!(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
 
 
@@ -24,6 +25,14 @@ def column_number(letters: str) -> int:
     for ch in letters:
         number = number * 26 + ord(ch) - 64
     return number
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """(row, column) of "J8" (or "$J$8")."""
+    m = _COORDINATE.fullmatch(ref.strip())
+    if not m:
+        raise ValueError(ref)
+    return int(m[2]), column_number(m[1].upper())
 
 
 def coordinate(row: int, col: int) -> str:

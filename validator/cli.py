@@ -603,20 +603,11 @@ def _clear(args: argparse.Namespace) -> int:
             continue
         said = "已清除校验标注，恢复了原来的填充和批注" if cleared else "没有校验标注，未作改动"
         if cleared.guessed:
-            said += _guessed_fills(cleared.guessed)
+            said += f"；但 {cleared.guessed_fills}"
         if cleared.kept:
             said += f"；「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用（如需一并删除，请加 --all）"
         print(f"{path}：{said}")
     return code
-
-
-def _guessed_fills(cells: Sequence[str]) -> str:
-    """What `nianbao clear` says of the cells whose marks had moved since marking (`Cleared.guessed`)."""
-    named = "、".join(cells[:6]) + (f" 等 {len(cells)} 个单元格" if len(cells) > 6 else "")
-    return (
-        f"；但 {named} 的标注在标注后随插入或删除的行列移动过，原来的填充无从得知，已设为模板填写区的浅绿色，"
-        "请核对这些单元格的颜色"
-    )
 
 
 def _excel_simulate(args: argparse.Namespace) -> int:

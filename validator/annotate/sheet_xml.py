@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from lxml import etree
 
 from validator.annotate.package import child, children, local
-from validator.cellref import column_letter, column_number, coordinate
+from validator.cellref import column_letter, coordinate, parse_ref
 
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _TRUE = ("1", "true")
 _DEFAULT_WIDTH = "9.140625"  # the width Excel stores for a column of its default font, for a shown 0-wide column
 # CT_Worksheet's elements that come after <legacyDrawing>, in schema order.
@@ -25,14 +24,6 @@ _AFTER_LEGACY_DRAWING = (
     "tableParts",
     "extLst",
 )
-
-
-def parse_ref(ref: str) -> tuple[int, int]:
-    """(row, column) of "J8"."""
-    m = _REF.fullmatch(ref.strip())
-    if not m:
-        raise ValueError(ref)
-    return int(m[2]), column_number(m[1].upper())
 
 
 def merges(root: etree._Element) -> list[tuple[int, int, int, int]]:

@@ -154,3 +154,14 @@ class Cleared:
 
     def __bool__(self) -> bool:
         return self.changed
+
+    @property
+    def guessed_fills(self) -> str:
+        """What clearing tells of `guessed` (a clause; empty for none), so that the clerk checks those colours."""
+        if not self.guessed:
+            return ""
+        named = "、".join(self.guessed[:6]) + (f" 等 {len(self.guessed)} 个单元格" if len(self.guessed) > 6 else "")
+        return (
+            f"{named} 的标注在标注后随插入或删除的行列移动过，原来的填充无从得知，已设为模板填写区的浅绿色，"
+            "请核对这些单元格的颜色"
+        )

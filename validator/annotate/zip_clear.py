@@ -13,17 +13,16 @@ from lxml import etree
 from validator.annotate.marked_sheet import MarkedSheet, shape_ids, unrecognised_drawing
 from validator.annotate.notes_xml import comment_text, rich_text
 from validator.annotate.package import Package, child, children, parse, serialise
-from validator.annotate.plan import NOTE_AUTHOR, ORIGINAL_NOTE_SEPARATOR, is_mark_note
-from validator.annotate.sheet_xml import deselect, parse_ref
+from validator.annotate.plan import NOTE_AUTHOR, is_mark_note
+from validator.annotate.sheet_xml import deselect
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, SavedNote, UndoRecord, fill_colour, read_record
-from validator.annotate.vml import NotADrawing, ShapeIds
+from validator.annotate.unmark import MARK_FILLS, Unmarking, marked_sheets, unmark
+from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book
+from validator.cellref import parse_ref
 from validator.names import (
-    INPUT_FILL,
     MARKS_SHEET,
-    PRIMARY_FILL,
-    RELATED_FILL,
     RESULT_SHEET,
     RESULT_TITLE,
     is_results_sheet,
@@ -31,35 +30,18 @@ from validator.names import (
 from validator.rounds.explain import read_explanations
 from validator.sources.grid import SheetGrid
 
-MARK_FILLS = frozenset({*PRIMARY_FILL.values(), *RELATED_FILL.values()})
 _MARK_SIGNS = ("【".encode(), NOTE_AUTHOR.encode(), b"&#")  # in a comments part holding a mark (&#: escaped text)
 
 
 def clear_cells(pkg: Package, keep: str | None = None) -> tuple[Package, list[str]]:
     """The package with every cell of the undo record given back its fill and note, and the tool's sheets removed
-    (the results sheet named `keep` stays); with the cells whose fill was guessed (`_take_off`)."""
+    (the results sheet named `keep` stays); with the cells whose fill was guessed (`unmark`)."""
     book = Book(pkg)
     record = _record(pkg, book)
     styles = StyleBook(parse(pkg.read(book.styles)))
-    worksheets = book.worksheets()
-    originals = defaultdict(list)
-    for original in record.originals:
-        originals[original.sheet].append(original)
-    ids = shape_ids(pkg)
-    for marked, now in _marked_sheets(pkg, record, worksheets):
-        noted = _tool_noted(pkg, worksheets[now])
-        sheet = MarkedSheet.open(pkg, book, worksheets[now], parse(pkg.read(worksheets[now])), ids)
-        try:
-            moved = _give_back(sheet, originals[marked], styles, noted)
-        except NotADrawing as exc:
-            raise unrecognised_drawing(now, sheet.vml, "再清除标注") from exc
-        if not moved:  # else the recorded rows and columns may hold other cells now: they stay shown
-            shown = record.view.get(SHOWN, {}).get(marked, {})
-            sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
-        sheet.save(pkg, book)
-    # marks the record does not place: their cells moved since marking
-    others = {name: part for name, part in worksheets.items() if name not in (MARKS_SHEET, record.results)}
-    guessed = _take_off_all(pkg, book, _noted_sheets(pkg, others), styles, ids)
+    tools = (MARKS_SHEET, record.results)
+    found = {name: (part, _tool_noted(pkg, part)) for name, part in book.worksheets().items() if name not in tools}
+    guessed = _unmark_sheets(pkg, book, styles, found, record)
     names = book.names
     book.remove_sheet(MARKS_SHEET)
     if record.results in book.names and record.results != keep:
@@ -77,54 +59,43 @@ def take_off_marks(pkg: Package, book: Book) -> tuple[Package, list[str]] | None
     deleted from a copy: LibreOffice saves it as a sheet hidden only, which users can unhide and delete); None when
     there are none. Each cell's own note kept below the mark's text comes back; the fill is the template's input fill
     (the cells whose fill was so guessed come with the package). `book` is the package's workbook, only read."""
-    found = _noted_sheets(pkg, book.worksheets())
+    worksheets = book.worksheets()
+    found = {name: (part, cells) for name, part in worksheets.items() if (cells := _tool_noted(pkg, part))}
     if not found:
         return None
     styles = StyleBook(parse(pkg.read(book.styles)))
-    guessed = _take_off_all(pkg, book, found, styles, shape_ids(pkg))
+    guessed = _unmark_sheets(pkg, book, styles, found, None)
     pkg.put(book.styles, serialise(styles.root))
     return Package(pkg.bytes()), guessed
 
 
-def _noted_sheets(pkg: Package, worksheets: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
-    """Of the worksheets (name → part), those carrying the tool's notes: name → (part, the cells)."""
-    return {name: (part, cells) for name, part in worksheets.items() if (cells := _tool_noted(pkg, part))}
-
-
-def _take_off_all(
-    pkg: Package, book: Book, found: dict[str, tuple[str, set[str]]], styles: StyleBook, ids: ShapeIds
+def _unmark_sheets(
+    pkg: Package, book: Book, styles: StyleBook, found: dict[str, tuple[str, set[str]]], record: UndoRecord | None
 ) -> list[str]:
-    """`_take_off` on each sheet of `_noted_sheets`, saved; the cells whose fill it guessed, as 表三!C9."""
+    """Each sheet of `found` (name → (part, the cells carrying the tool's notes)) cleared as the marked sheet of
+    `record` it is (`marked_sheets`; none without a record), saved; the cells whose fill was guessed, as 表三!C9.
+    Rows and columns the zip painter showed for marks are hidden again where the marks did not move."""
+    pairs = marked_sheets(record, {name: cells for name, (_, cells) in found.items()}) if record else {}
+    originals = defaultdict(list)
+    for original in record.originals if record else ():
+        originals[original.sheet].append(original)
+    ids = shape_ids(pkg)
     guessed = []
-    for name, (part, cells) in found.items():
+    for name, (part, noted) in found.items():
+        marked = pairs.get(name)
+        if not noted and marked is None:
+            continue
         sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
         try:
-            guessed += [f"{name}!{ref}" for ref in _take_off(sheet, cells, styles)]
+            unmarking = _unmark_sheet(sheet, originals[marked] if marked else [], noted, styles)
         except NotADrawing as exc:
             raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
+        if marked is not None and record is not None and not unmarking.moved:  # else other cells may be there now
+            shown = record.view.get(SHOWN, {}).get(marked, {})
+            sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))
         sheet.save(pkg, book)
+        guessed += [f"{name}!{ref}" for ref in unmarking.guessed]
     return guessed
-
-
-def _marked_sheets(pkg: Package, record: UndoRecord, worksheets: dict[str, str]) -> list[tuple[str, str]]:
-    """(marked sheet in the record, sheet of the workbook to clear as it) pairs: each marked sheet still there, and
-    each sheet named nowhere in the record on which the tool's notes sit at exactly the recorded cells of one marked
-    sheet: that sheet renamed, or copied, in the copy since (tables are found by their labels, so users do both)."""
-    noted: defaultdict[str, set[str]] = defaultdict(set)  # the cells that got the tool's note, by sheet
-    for original in record.originals:
-        if not original.note_kept:
-            noted[original.sheet].add(original.cell.upper())
-    marked = dict.fromkeys(o.sheet for o in record.originals)
-    pairs = [(name, name) for name in marked if name in worksheets]
-    named = {*marked, MARKS_SHEET, record.results}
-    for name, part in worksheets.items():
-        if name in named:
-            continue
-        cells = _tool_noted(pkg, part)
-        matches = [sheet for sheet in marked if noted[sheet] and noted[sheet] == cells]
-        if len(matches) == 1:
-            pairs.append((matches[0], name))
-    return pairs
 
 
 def _tool_noted(pkg: Package, part: str) -> set[str]:
@@ -145,62 +116,27 @@ def _tool_noted(pkg: Package, part: str) -> set[str]:
     return {c.get("ref", "").upper() for c in listed if c.get("authorId") in ours or is_mark_note(comment_text(c))}
 
 
-def _give_back(sheet: MarkedSheet, originals: Sequence[Original], styles: StyleBook, noted: set[str]) -> bool:
-    """Give each cell of one sheet back its fill and note; whether its marks moved. `noted`: the cells carrying the
-    tool's notes now; when they are not the recorded ones, rows or columns were inserted or deleted in the copy since
-    marking: a recorded cell is then given back only while it carries a mark (a note, or a mark's fill), and its own
-    note is the one kept below the mark's text (`_take_off` clears marks the record no longer places)."""
-    moved = noted != {o.cell.upper() for o in originals if not o.note_kept}
-    for original in originals:
-        row, col = parse_ref(original.cell)
-        xf = sheet.cells.style(row, col)
-        ours = original.cell.upper() in noted
-        if moved and not ours and not _mark_fill(styles, xf):
-            continue  # another cell moved here: not a mark
-        sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, original.fill)))
-        note = original.note
-        if original.note_kept:
-            continue
-        if moved and ours:
-            note = _own_note(sheet, original.cell, note if isinstance(note, SavedNote) else None)
-        if note is None:
-            sheet.notes.delete(original.cell, row, col)
-        else:
-            sheet.notes.write(original.cell, row, col, note.text, note.author)
-    return moved
+def _unmark_sheet(sheet: MarkedSheet, originals: Sequence[Original], noted: set[str], styles: StyleBook) -> Unmarking:
+    """One sheet's `unmark`, carried out at zip level."""
 
+    def note_text(ref: str) -> str | None:
+        saved = sheet.notes.saved(ref)
+        return saved.text if saved else None
 
-def _take_off(sheet: MarkedSheet, cells: set[str], styles: StyleBook) -> list[str]:
-    """Take the tool's notes off cells the record does not place (rows or columns inserted or deleted in the copy
-    moved them): the cell's own note kept below the mark's text comes back, and a mark's fill becomes the template's
-    input fill (the original is unknown); the cells so filled."""
-    guessed = []
-    for ref in sorted(cells, key=parse_ref):
-        row, col = parse_ref(ref)
-        note = _own_note(sheet, ref, None)
-        if note is None:
-            sheet.notes.delete(ref, row, col)
-        else:
-            sheet.notes.write(ref, row, col, note.text, note.author)
-        xf = sheet.cells.style(row, col)
-        if _mark_fill(styles, xf):
-            sheet.cells.set_style(row, col, styles.with_solid(xf, INPUT_FILL))
-            guessed.append(ref)
-    return guessed
+    def mark_fill(ref: str) -> bool:
+        return fill_colour(styles.fill_xml(sheet.cells.style(*parse_ref(ref)))) in MARK_FILLS
 
-
-def _own_note(sheet: MarkedSheet, ref: str, recorded: SavedNote | None) -> SavedNote | None:
-    """The cell's own note as its mark keeps it below the separator (the recorded one when it is that), or None.
-    Marks stacked over marks (an old mark kept as a cell's own note) give the note below all of them."""
-    saved = sheet.notes.saved(ref)
-    _, found, own = saved.text.rpartition(f"\n{ORIGINAL_NOTE_SEPARATOR}\n") if saved else ("", "", "")
-    if not found or is_mark_note(own):
-        return None
-    return recorded if recorded is not None and recorded.text == own else SavedNote(own)
-
-
-def _mark_fill(styles: StyleBook, xf: int) -> bool:
-    return fill_colour(styles.fill_xml(xf)) in MARK_FILLS
+    unmarking = unmark(originals, noted, note_text, mark_fill)
+    for restore in unmarking.restores:
+        row, col = parse_ref(restore.cell)
+        if restore.fill is not None:
+            xf = sheet.cells.style(row, col)
+            sheet.cells.set_style(row, col, styles.with_fill(xf, _fill(styles, restore.fill)))
+        if restore.note is None:
+            sheet.notes.delete(restore.cell, row, col)
+        elif isinstance(restore.note, SavedNote):
+            sheet.notes.write(restore.cell, row, col, restore.note.text, restore.note.author)
+    return unmarking
 
 
 def results_sheets(pkg: Package, book: Book) -> dict[str, bool]:

@@ -6,11 +6,13 @@ Lite and Server scripts (`@script` functions that receive the book), `nianbao ex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any
 
+from validator.annotate.undo import Cleared
 from validator.engine import check_grids
-from validator.excel.painter import CannotPaint, annotate_book, clear_marks
+from validator.excel.painter import CannotPaint, annotate_book, clear_marks, note_texts
 from validator.excel.source import Supplement, read_book
 from validator.findings import FileReport, counts_line
 from validator.names import RESULT_SHEET
@@ -29,36 +31,45 @@ def validate_book(book: Any, supplement: Supplement | None = None) -> str:
     `supplement` gives what the client cannot send (merged ranges on Office.js; see `read_book`).
     """
     try:
-        report = check_book(book, supplement)
+        report, cleared = check_book(book, supplement)
     except CannotPaint as exc:
         return _tell(book, exc.message)
     if report.error:
         return _tell(book, f"无法校验：{report.error}")
-    return f"校验完成：{counts_line(report)}。详见「{RESULT_SHEET}」工作表和标色单元格的批注。"
+    said = f"校验完成：{counts_line(report)}。详见「{RESULT_SHEET}」工作表和标色单元格的批注。"
+    return said + (f"清除上次的标注时，{cleared.guessed_fills}。" if cleared.guessed else "")
 
 
-def check_book(book: Any, supplement: Supplement | None = None) -> FileReport:
-    """validate_book's work, returning the report: read live values, check, clear old marks, paint new ones.
+def check_book(book: Any, supplement: Supplement | None = None) -> tuple[FileReport, Cleared]:
+    """validate_book's work: read live values, check, clear old marks, paint new ones; the report, and what clearing
+    the old marks did.
 
-    Raises CannotPaint, the book untouched, for a book with no worksheet to check (NOTHING_TO_CHECK).
+    Raises CannotPaint, the book untouched, for a book with no worksheet to check (NOTHING_TO_CHECK), or old marks
+    that cannot be cleared.
     """
     grid = read_book(book, supplement)
     if not grid.sheets:
         raise CannotPaint(NOTHING_TO_CHECK)
     report = check_grids([grid], names=[book.name])[0]
-    if not report.error:
-        notes = supplement.notes if supplement else {}
-        annotate_book(book, report, {s.name: s.merges for s in grid.sheets}, notes)
-    return report
+    if report.error:
+        return report, Cleared(False)
+    notes = supplement.notes if supplement else None
+    return report, annotate_book(book, report, {s.name: s.merges for s in grid.sheets}, notes)
 
 
-def clear_book(book: Any) -> str:
-    """Remove the marks (whoever painted them) and restore fills and notes; return what the user is told."""
+def clear_book(book: Any, notes: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """Remove the marks (whoever painted them) and restore fills and notes; return what the user is told.
+
+    `notes` gives the text of notes the client cannot read (sheet → coordinate → text), as `Supplement.notes`.
+    """
     try:
-        cleared = clear_marks(book)
+        cleared = clear_marks(book, notes=note_texts(notes))
     except CannotPaint as exc:
         return _tell(book, exc.message)
-    said = "已清除校验标记，恢复了原来的填充和批注。" if cleared else "工作簿中没有校验标记。"
+    said = "工作簿中没有校验标记。"
+    if cleared:
+        guessed = f"；但 {cleared.guessed_fills}" if cleared.guessed else ""
+        said = f"已清除校验标记，恢复了原来的填充和批注{guessed}。"
     return said + (f"「{cleared.kept}」工作表中填写的单位说明已保留，再次校验时沿用。" if cleared.kept else "")
 
 

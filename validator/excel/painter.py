@@ -6,6 +6,9 @@ client (xlwings Lite and Server) alike; where a client cannot do something it de
 - a note it cannot read (Office.js) is left untouched and recorded as kept: the finding is on the results sheet;
 - a sheet it cannot very-hide (Office.js) is hidden;
 - notes it cannot add (Office.js before ExcelApi 1.18) are left out, and the results sheet says so;
+- marks that rows or columns inserted or deleted since marking moved are found by the tool's notes, whose texts the
+  desktop reads and the server button's macro sends; where a client cannot read them (Office.js) and a recorded
+  note is gone, clearing (and checking again) changes nothing and says so;
 - a protected sheet is unprotected around painting (there is no password) where the client can; otherwise the
   template's own protection lets cells be formatted and notes be edited.
 """
@@ -16,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from validator.annotate.plan import Mark, Merge, free_sheet_name, plan_annotation
+from validator.annotate.plan import Mark, Merge, free_sheet_name, is_mark_note, plan_annotation
 from validator.annotate.results import ResultCell, ResultsContent, ResultsTable, link_location
 from validator.annotate.undo import (
     KEPT,
@@ -29,6 +32,7 @@ from validator.annotate.undo import (
     fill_colour,
     read_record,
 )
+from validator.annotate.unmark import MARK_FILLS, Restore, marked_sheets, unmark
 from validator.excel.source import range_cells
 from validator.findings import FileReport
 from validator.names import INPUT_FILL, MARKS_SHEET, RESULT_SHEET, TOOL_SHEETS, is_results_sheet
@@ -54,20 +58,24 @@ def annotate_book(
     report: FileReport,
     merges: Mapping[str, Sequence[Merge]],
     notes: Mapping[str, Mapping[str, str]] | None = None,
-) -> None:
-    """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record.
+) -> Cleared:
+    """Clear earlier marks, then paint the plan of `report`: marks, the results sheet (first, active), the record;
+    what clearing did.
 
     Results sheets left by clearing or copied in go too: their explanations were read into `report`. `notes` gives
-    the text of notes the client cannot read (sheet → coordinate → text).
+    the text of notes the client cannot read (sheet → coordinate → text; None: the client sends none).
     """
-    clear_marks(book, keep_explanations=False)
+    known = note_texts(notes)
+    cleared = clear_marks(book, keep_explanations=False, notes=known)
     names = [s.name for s in book.sheets]
     sheets = {name: merges.get(name, ()) for name in names if name not in TOOL_SHEETS}
-    can_note, known = _notes_supported(book), notes or {}
+    can_note = _notes_supported(book)
     plan = plan_annotation(report, sheets, () if can_note else (NO_NOTES,))
     active = book.sheets.active.name
     with _unprotected(book, {m.cell.sheet for m in plan.marks}):
-        originals = [_paint(book.sheets[m.cell.sheet], m, can_note, known.get(m.cell.sheet, {})) for m in plan.marks]
+        originals = [
+            _paint(book.sheets[m.cell.sheet], m, can_note, (known or {}).get(m.cell.sheet, {})) for m in plan.marks
+        ]
     results = _add_sheet(book, free_sheet_name(RESULT_SHEET, names), first=True)
     _write_results(results, plan.results)
     store = _add_sheet(book, MARKS_SHEET, first=False)
@@ -75,28 +83,37 @@ def annotate_book(
     store.range((1, 1)).value = [row + [None] * (4 - len(row)) for row in record]  # Office.js wants a rectangle
     _hide(store)
     results.activate()
+    return cleared
 
 
-def clear_marks(book: Any, keep_explanations: bool = True) -> Cleared:
+def note_texts(notes: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[str, str]] | None:
+    """A copy of the texts of notes the client cannot read (sheet → coordinate → text), for `clear_marks` to keep up
+    to date."""
+    return None if notes is None else {sheet: dict(texts) for sheet, texts in notes.items()}
+
+
+def clear_marks(book: Any, keep_explanations: bool = True, notes: dict[str, dict[str, str]] | None = None) -> Cleared:
     """Undo the marks of any painter (the command line's too): fills and notes back, tool sheets removed.
 
     A results sheet holding the agency's explanations stays unless `keep_explanations` is False (the next check
-    reads them).
+    reads them). `notes` gives the text of notes the client cannot read (sheet → coordinate → text; None: the client
+    sends none); clearing keeps it up to date with the notes it writes and deletes (painting reads it next).
+    Marks that rows or columns inserted or deleted since marking moved are found by their notes (`unmark`), and the
+    cells whose fill was guessed named; CannotPaint, the book untouched, where they moved on a sheet whose notes the
+    client cannot read.
     """
     names = [s.name for s in book.sheets]
     results = [
         n for n in names if n.startswith(RESULT_SHEET) and is_results_sheet("", book.sheets[n].range((1, 1)).value)
     ]
     kept = next((n for n in results if keep_explanations and _explained(book.sheets[n])), None)
-    record = None
+    record, guessed = None, []
     if MARKS_SHEET in names:
         store = book.sheets[MARKS_SHEET]
         record = read_record(store.used_range.options(ndim=2).value, names)
-        originals = [o for o in record.originals if o.sheet in names and o.sheet not in TOOL_SHEETS]
-        with _unprotected(book, {o.sheet for o in originals}):
-            for original in originals:
-                _restore(book.sheets[original.sheet].range(original.cell), original)
         results = [MARKS_SHEET, *results, *([record.results] if record.results in names else [])]
+        own = [n for n in names if n not in results and n not in TOOL_SHEETS]
+        guessed = _unmark(book, record, own, notes)
     gone = [n for n in dict.fromkeys(results) if n != kept]
     for name in gone:
         sheet = book.sheets[name]
@@ -104,7 +121,74 @@ def clear_marks(book: Any, keep_explanations: bool = True) -> Cleared:
         sheet.delete()
     if record is not None and record.active in names and record.active not in gone:
         book.sheets[record.active].activate()
-    return Cleared(bool(gone), kept)
+    return Cleared(bool(gone), kept, tuple(guessed))
+
+
+def _unmark(book: Any, record: UndoRecord, names: Sequence[str], known: dict[str, dict[str, str]] | None) -> list[str]:
+    """The record's cells given back and the marks it no longer places taken off, on the named sheets (`unmark`);
+    the cells whose fill was guessed, as 表三!C9. Every sheet's notes are read before any cell changes."""
+    notes = {
+        name: _notes_now(book.sheets[name], record, None if known is None else known.get(name, {})) for name in names
+    }
+    noted = {name: cells for name, (cells, _) in notes.items()}
+    pairs = marked_sheets(record, noted)
+    originals: dict[str, list[Original]] = {}
+    for original in record.originals:
+        originals.setdefault(original.sheet, []).append(original)
+    guessed = []
+    with _unprotected(book, {name for name in names if noted[name] or name in pairs}):
+        for name in names:
+            sheet, marked, (cells, texts) = book.sheets[name], pairs.get(name), notes[name]
+            if not cells and marked is None:
+                continue
+            unmarking = unmark(
+                originals.get(marked, []),
+                cells,
+                texts.get,
+                lambda ref, sheet=sheet: _mark_fill(sheet.range(ref)),
+            )
+            for restore in unmarking.restores:
+                _restore(sheet.range(restore.cell), restore)
+                if known is not None and restore.note != KEPT:
+                    _note_known(known.setdefault(name, {}), restore)
+            guessed += [f"{name}!{ref}" for ref in unmarking.guessed]
+    return guessed
+
+
+def _note_known(texts: dict[str, str], restore: Restore) -> None:
+    """The text of a cell's note as clearing leaves it, where the client cannot read notes."""
+    if isinstance(restore.note, SavedNote):
+        texts[restore.cell] = restore.note.text
+    else:
+        texts.pop(restore.cell, None)
+
+
+def _notes_now(sheet: Any, record: UndoRecord, known: Mapping[str, str] | None) -> tuple[set[str], Mapping[str, str]]:
+    """The cells of the sheet carrying the tool's notes (told by their text), and the text of every note on it.
+
+    Desktop Excel reads the notes; the VBA client sends them (`known`). Office.js lists the cells of notes only: then
+    the recorded cells while each still has a note (none moved), or all of them where the client has no notes;
+    CannotPaint where one has none (marks moved, and cannot be found).
+    """
+    api = sheet.api
+    if not isinstance(api, dict):
+        texts = {note.location.address.replace("$", "").upper(): note.text for note in sheet.notes}
+    elif known is not None:
+        texts = dict(known)
+    else:
+        recorded = {o.cell.upper() for o in record.originals if o.sheet == sheet.name and not o.note_kept}
+        listed = {note["address"].replace("$", "").upper() for note in api.get("notes") or ()}
+        if api.get("notes") is not None and api.get("notes_supported") is not False and not recorded <= listed:
+            raise CannotPaint(MOVED_UNSEEN.format(sheet=sheet.name))
+        return recorded, {}
+    return {ref for ref, text in texts.items() if is_mark_note(text)}, texts
+
+
+MOVED_UNSEEN = (
+    "工作表「{sheet}」在校验之后插入或删除过行列，校验标注已随单元格移动；当前 Excel（网页版或 xlwings Lite）读不到批注内容，"
+    "找不到移动后的标注，工作簿未作改动。请撤销插入或删除（Ctrl+Z）后再点按钮；或保存工作簿后运行 nianbao clear 清除标注，"
+    "它能找到移动后的标注。"
+)
 
 
 def _explained(sheet: Any) -> bool:
@@ -145,15 +229,22 @@ def _note(cell: Any, known: str | None) -> SavedNote | str | None:
         return KEPT if known is None else SavedNote(known)
 
 
-def _restore(cell: Any, original: Original) -> None:
-    colour = fill_colour(original.fill)
-    cell.color = f"#{colour}" if colour else None
-    if original.note_kept:
+def _mark_fill(cell: Any) -> bool | None:
+    """Whether the cell's fill is a mark's; None where the client cannot read fills."""
+    fill = _fill(cell)
+    return None if fill == UNKNOWN_FILL else fill_colour(fill) in MARK_FILLS
+
+
+def _restore(cell: Any, restore: Restore) -> None:
+    if restore.fill is not None:
+        colour = fill_colour(restore.fill)
+        cell.color = f"#{colour}" if colour else None
+    if restore.note == KEPT:
         return
     if cell.note is not None:
         cell.note.delete()
-    if original.note is not None:
-        cell.add_note(original.note.text)
+    if isinstance(restore.note, SavedNote):
+        cell.add_note(restore.note.text)
 
 
 def _notes_supported(book: Any) -> bool:

@@ -29,7 +29,7 @@ MODULE = "NianbaoServer"
 TITLE = "年报校验"
 ACTIONS: Mapping[str, Callable[[Any, Supplement], str]] = {
     "validate": validate_book,
-    "clear": lambda book, supplement: clear_book(book),
+    "clear": lambda book, supplement: clear_book(book, supplement.notes),
 }
 _VISIBILITY = {"hidden": "Hidden", "veryhidden": "VeryHidden"}
 _ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")

@@ -33,7 +33,7 @@ def simulate(path: Path, clear: bool = False) -> dict[str, list]:
             clear_book(book)
             findings: list[dict] = []
         else:
-            report = check_book(book, supplement)
+            report, _ = check_book(book, supplement)
             findings = [finding_json(f, report.template) for f in report.sorted_findings()]
         return {"findings": findings, "actions": book.json()["actions"]}
     finally:

@@ -23,12 +23,12 @@ class Supplement:
     `uncalculated` (sheet → (row, col) → formula): formulas whose result is unknown, in a file that was never
     calculated (what `nianbao excel simulate` sees; an open workbook is always calculated).
     `notes` (sheet → coordinate → text): the text of the notes the client says exist but cannot read (the VBA
-    client's button macro sends them; see validator/excel/remote.py).
+    client's button macro sends them all; see validator/excel/remote.py); None where they are not sent (Office.js).
     """
 
     merges: Mapping[str, Sequence[Merge]]
     uncalculated: Mapping[str, Mapping[tuple[int, int], str]] = field(default_factory=dict)
-    notes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    notes: Mapping[str, Mapping[str, str]] | None = None
 
 
 def read_book(book: Any, supplement: Supplement | None = None) -> WorkbookGrid:

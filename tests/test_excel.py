@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -19,6 +20,7 @@ from validator.annotate.zip_painter import write_annotated
 from validator.cellref import coordinate
 from validator.cli import main
 from validator.demo import MISTAKES
+from validator.excel import painter
 from validator.excel.actions import validate_book
 from validator.excel.simulate import book_json, import_xlwings, simulate
 from validator.excel.source import read_book
@@ -142,6 +144,59 @@ def test_a_cell_with_its_own_note_keeps_it(demo: Path, tmp_path: Path, capsys: p
 def test_the_template_lets_the_button_paint_a_protected_sheet(balanced_workbook: Path) -> None:
     for ws in openpyxl.load_workbook(balanced_workbook).worksheets:
         assert ws.protection.sheet and not ws.protection.formatCells and not ws.protection.objects, ws.title
+
+
+class ExcelProtection:
+    """The protection part of a desktop Excel worksheet's COM object, as Microsoft documents Worksheet.Protect and
+    Unprotect: Unprotect without the password of a sheet that has one makes Excel ask the clerk for it; Protect
+    sets what it is given, every permission it is not given off. (xlwings runs only its JSON Book on Linux, whose
+    sheets have no protection to lift: this stands in for Excel, not for the painter.)"""
+
+    def __init__(self, password: str | None, **allowed: bool) -> None:
+        self.Protect(Password=password, **allowed)
+
+    def Unprotect(self, *password: str) -> None:
+        assert password or self.password is None, "Excel would ask the clerk for the password"
+        if self.password not in (None, *password):
+            raise RuntimeError("您提供的密码不正确。")  # Excel's error, raised by pywin32 as a com_error
+        self.ProtectContents = False
+
+    def Protect(self, Password=None, DrawingObjects=True, Contents=True, Scenarios=True, UserInterfaceOnly=False,
+                **allowed: bool) -> None:  # fmt: skip
+        self.password, self.ProtectContents, self.ProtectDrawingObjects = Password, Contents, DrawingObjects
+        self.ProtectScenarios, self.ProtectionMode = Scenarios, UserInterfaceOnly
+        self.Protection = SimpleNamespace(**dict.fromkeys(painter._ALLOWED, False) | allowed)
+
+    def state(self) -> tuple:
+        return (self.password, self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios,
+                self.ProtectionMode, vars(self.Protection))  # fmt: skip
+
+
+@pytest.mark.parametrize("password", [None, "1234"])
+def test_the_desktop_button_protects_every_sheet_again_as_it_was(
+    demo: Path, password: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's marks are on 表三 and 表四, protected by the clerk, 表四 perhaps with a password. The desktop button
+    lifts the protection around its painting and puts every sheet's back with all its permissions; a password stops
+    it, named in a message box, 表三 (lifted first) protected again, and nothing painted."""
+    xw = import_xlwings()
+    sheets = {"表三": ExcelProtection(None, AllowSorting=True, AllowFormattingCells=True),
+              "表四": ExcelProtection(password, DrawingObjects=False, AllowFiltering=True)}  # fmt: skip
+    before = {name: com.state() for name, com in sheets.items()}
+    json_api = xw.main.Sheet.api.fget
+    monkeypatch.setattr(xw.main.Sheet, "api", property(lambda sheet: sheets.get(sheet.name) or json_api(sheet)))
+    document, supplement = book_json(demo)
+    book = xw.Book(json=document)
+    try:
+        message = validate_book(book, supplement)
+        colours = [a for a in book.json()["actions"] if a["func"] == "setRangeColor"]
+    finally:
+        book.close()
+    assert {name: com.state() for name, com in sheets.items()} == before
+    if password:
+        assert message == painter.PASSWORD.format(sheet="表四") and colours == []
+    else:
+        assert message.startswith("校验完成") and colours
 
 
 def button_marks(actions: list[dict], sheets: list[str]) -> dict[str, tuple[str | None, str | None]]:

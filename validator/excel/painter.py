@@ -9,8 +9,9 @@ client (xlwings Lite and Server) alike; where a client cannot do something it de
 - marks that rows or columns inserted or deleted since marking moved are found by the tool's notes, whose texts the
   desktop reads and the server button's macro sends; where a client cannot read them (Office.js) and a recorded
   note is gone, clearing (and checking again) changes nothing and says so;
-- a protected sheet is unprotected around painting (there is no password) where the client can; otherwise the
-  template's own protection lets cells be formatted and notes be edited.
+- a protected sheet is unprotected around painting (the template's has no password) and protected again as it was
+  where the client can (the desktop); a password stops it, no sheet's protection changed; otherwise the template's
+  own protection lets cells be formatted and notes be edited.
 """
 
 from __future__ import annotations
@@ -270,33 +271,61 @@ def _hide(sheet: Any) -> None:
 
 @contextmanager
 def _unprotected(book: Any, names: set[str]) -> Iterator[None]:
-    """Lift the protection of the named sheets while painting, and put it back as it was (desktop client).
+    """Lift the protection of the named sheets while painting, and put it back as it was (desktop client), on every
+    path: CannotPaint (PASSWORD) for a sheet protected with a password, the sheets lifted before it protected again.
 
     The template protects its sheets without a password. Office.js cannot unprotect through xlwings; the
-    template's protection allows formatting cells and editing notes for it.
+    template's protection allows formatting cells and editing notes for it. The server button's macro only reports
+    protection: its answer is refused before it runs where a sheet's protection forbids it (validator/excel/remote.py).
     """
     relock = []
-    for name in sorted(names):
-        com = book.sheets[name].api
-        if isinstance(com, dict) or not getattr(com, "ProtectContents", False):
-            continue
-        allowed = {k: getattr(com.Protection, k) for k in _ALLOWED} | {"DrawingObjects": com.ProtectDrawingObjects}
-        try:
-            com.Unprotect()
-        except Exception as exc:
-            raise CannotPaint(
-                f"工作表「{name}」设置了保护密码，无法标注。请在 Excel 中点“审阅 → 撤销工作表保护”并输入密码后重试，"
-                "或用命令行 nianbao check 生成标注副本。"
-            ) from exc
-        relock.append((com, allowed))
     try:
+        for name in sorted(names):
+            com = book.sheets[name].api
+            if isinstance(com, dict) or not getattr(com, "ProtectContents", False):
+                continue
+            settings = _protection(com)
+            try:
+                # An empty password: without one Excel asks the clerk for it, and protecting again would drop it.
+                com.Unprotect("")
+            except Exception as exc:
+                raise CannotPaint(PASSWORD.format(sheet=name)) from exc
+            relock.append((com, settings))
         yield
     finally:
-        for com, allowed in relock:
-            com.Protect(Contents=True, **allowed)
+        for com, settings in relock:
+            com.Protect(Contents=True, **settings)
 
 
-_ALLOWED = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows")
+PASSWORD = (
+    "工作表「{sheet}」设置了保护密码，按钮无法在其中标色、添加或删除批注，已停止标注，各工作表的保护保持原样。"
+    "请点“审阅 → 撤销工作表保护”并输入密码后再点按钮，完成后可重新保护该工作表；"
+    "或保存工作簿后用命令行 nianbao check 生成带标注的副本。"
+)
+
+
+def _protection(com: Any) -> dict[str, bool]:
+    """A protected sheet's settings as Worksheet.Protect takes them, to protect it again as it was."""
+    return {k: getattr(com.Protection, k) for k in _ALLOWED} | {
+        "DrawingObjects": com.ProtectDrawingObjects,
+        "Scenarios": com.ProtectScenarios,
+        "UserInterfaceOnly": com.ProtectionMode,
+    }
+
+
+_ALLOWED = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingColumns",
+    "AllowInsertingRows",
+    "AllowInsertingHyperlinks",
+    "AllowDeletingColumns",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+    "AllowUsingPivotTables",
+)
 
 
 # ---------------------------------------------------------------- the results sheet

@@ -26,7 +26,7 @@ from validator.excel.simulate import book_json, import_xlwings, simulate
 from validator.excel.source import read_book
 from validator.findings import FileReport
 from validator.forms.sample import balanced_values, fill_workbook
-from validator.names import MARKS_SHEET, RESULT_SHEET
+from validator.names import MARKS_SHEET, RESULT_SHEET, RESULT_TITLE
 from validator.render.json import finding_json
 from validator.sources.xlsx import read_xlsx
 from validator.spec import Template, default_template, get_template
@@ -174,29 +174,33 @@ class ExcelProtection:
 
 @pytest.mark.parametrize("password", [None, "1234"])
 def test_the_desktop_button_protects_every_sheet_again_as_it_was(
-    demo: Path, password: str | None, monkeypatch: pytest.MonkeyPatch
+    demo: Path, password: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The demo's marks are on 表三 and 表四, protected by the clerk, 表四 perhaps with a password. The desktop button
     lifts the protection around its painting and puts every sheet's back with all its permissions; a password stops
-    it, named in a message box, 表三 (lifted first) protected again, and nothing painted."""
+    it, named in a message box, before clearing the last check's results sheet: 表三 (lifted first) protected again,
+    the workbook untouched."""
     xw = import_xlwings()
     sheets = {"表三": ExcelProtection(None, AllowSorting=True, AllowFormattingCells=True),
               "表四": ExcelProtection(password, DrawingObjects=False, AllowFiltering=True)}  # fmt: skip
     before = {name: com.state() for name, com in sheets.items()}
     json_api = xw.main.Sheet.api.fget
     monkeypatch.setattr(xw.main.Sheet, "api", property(lambda sheet: sheets.get(sheet.name) or json_api(sheet)))
-    document, supplement = book_json(demo)
+    wb = openpyxl.load_workbook(demo)
+    wb.create_sheet(RESULT_SHEET, 0)["A1"] = RESULT_TITLE  # the last check's, which checking again deletes
+    wb.save(path := tmp_path / "年报.xlsx")
+    document, supplement = book_json(path)
     book = xw.Book(json=document)
     try:
         message = validate_book(book, supplement)
-        colours = [a for a in book.json()["actions"] if a["func"] == "setRangeColor"]
+        actions = [a["func"] for a in book.json()["actions"]]
     finally:
         book.close()
     assert {name: com.state() for name, com in sheets.items()} == before
     if password:
-        assert message == painter.PASSWORD.format(sheet="表四") and colours == []
+        assert message == painter.PASSWORD.format(sheet="表四") and actions == ["alert"]  # the workbook untouched
     else:
-        assert message.startswith("校验完成") and colours
+        assert message.startswith("校验完成") and "setRangeColor" in actions
 
 
 def button_marks(actions: list[dict], sheets: list[str]) -> dict[str, tuple[str | None, str | None]]:

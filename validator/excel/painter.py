@@ -67,17 +67,18 @@ def annotate_book(
     the text of notes the client cannot read (sheet → coordinate → text; None: the client sends none).
     """
     known = note_texts(notes)
-    cleared = clear_marks(book, keep_explanations=False, notes=known)
-    names = [s.name for s in book.sheets]
-    sheets = {name: merges.get(name, ()) for name in names if name not in TOOL_SHEETS}
+    sheets = {s.name: merges.get(s.name, ()) for s in book.sheets if s.name not in TOOL_SHEETS}
     can_note = _notes_supported(book)
+    # Planned before clearing, which deletes only sheets no finding is on (results sheets), so that a sheet with a
+    # password stops the button before clearing changes anything.
     plan = plan_annotation(report, sheets, () if can_note else (NO_NOTES,))
-    active = book.sheets.active.name
     with _unprotected(book, {m.cell.sheet for m in plan.marks}):
+        cleared = clear_marks(book, keep_explanations=False, notes=known)
+        active = book.sheets.active.name
         originals = [
             _paint(book.sheets[m.cell.sheet], m, can_note, (known or {}).get(m.cell.sheet, {})) for m in plan.marks
         ]
-    results = _add_sheet(book, free_sheet_name(RESULT_SHEET, names), first=True)
+    results = _add_sheet(book, free_sheet_name(RESULT_SHEET, [s.name for s in book.sheets]), first=True)
     _write_results(results, plan.results)
     store = _add_sheet(book, MARKS_SHEET, first=False)
     record = UndoRecord(PAINTER, results.name, active, {}, originals).rows()
@@ -298,7 +299,7 @@ def _unprotected(book: Any, names: set[str]) -> Iterator[None]:
 
 
 PASSWORD = (
-    "工作表「{sheet}」设置了保护密码，按钮无法在其中标色、添加或删除批注，已停止标注，各工作表的保护保持原样。"
+    "工作表「{sheet}」设置了保护密码，按钮无法在其中标色、添加或删除批注，工作簿未作改动，各工作表的保护保持原样。"
     "请点“审阅 → 撤销工作表保护”并输入密码后再点按钮，完成后可重新保护该工作表；"
     "或保存工作簿后用命令行 nianbao check 生成带标注的副本。"
 )

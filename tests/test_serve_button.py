@@ -258,3 +258,25 @@ def test_a_request_past_the_readers_limits_is_refused(balanced_workbook: Path, m
     monkeypatch.setenv("NIANBAO_LIMIT_SHEET_AREA", "100")
     with pytest.raises(remote.PayloadError, match="使用区域超过 100 个单元格"):
         remote.read_payload(vba_payload(balanced_workbook, XLWINGS.__version__), XLWINGS.__version__)
+
+
+@pytest.mark.parametrize(
+    ("kind", "address", "read"),
+    [
+        ("merge", "B2:C3", {"表三": [(2, 2, 3, 3)]}),  # as NianbaoServer.bas writes it: Address(False, False)
+        ("merge", "$B$2:$C$3", {"表三": [(2, 2, 3, 3)]}),
+        ("merge", "E7", {"表三": [(7, 5, 7, 5)]}),
+        ("note", "$E$7", {"表三": {"E7": "说明"}}),
+        ("note", "E7:F8", "单元格地址有误：E7:F8"),  # a note is on one cell
+        ("merge", "B2:表三", "单元格地址有误：B2:表三"),
+    ],
+)
+def test_the_facts_addresses_are_read_as_excel_writes_them(kind: str, address: str, read: object) -> None:
+    sheets = [{"name": "表三", "values": [["a"]]}, {"name": FACTS_SHEET, "values": [[kind, "表三", address, "说明"]]}]
+    payload = NO_SHEETS | {"sheets": sheets}
+    if isinstance(read, str):
+        with pytest.raises(remote.PayloadError, match=read):
+            remote.read_payload(payload, XLWINGS.__version__)
+        return
+    _, supplement, _ = remote.read_payload(payload, XLWINGS.__version__)
+    assert (supplement.merges if kind == "merge" else supplement.notes) == read

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from validator.annotate.plan import Merge
-from validator.cellref import column_number, coordinate
+from validator.cellref import coordinate, parse_ref
 from validator.excel.actions import clear_book, validate_book
 from validator.excel.simulate import import_xlwings
 from validator.excel.source import Supplement
@@ -32,7 +32,6 @@ ACTIONS: Mapping[str, Callable[[Any, Supplement], str]] = {
     "clear": lambda book, supplement: clear_book(book, supplement.notes),
 }
 _VISIBILITY = {"hidden": "Hidden", "veryhidden": "VeryHidden"}
-_ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
 class PayloadError(ValueError):
@@ -161,9 +160,9 @@ def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dic
         try:
             if kind == "merge":
                 first, _, last = address.partition(":")
-                merges.setdefault(sheet, []).append((*_cell(first), *_cell(last or first)))
+                merges.setdefault(sheet, []).append((*parse_ref(first), *parse_ref(last or first)))
             elif kind == "note":
-                notes.setdefault(sheet, {})[coordinate(*_cell(address))] = "" if text is None else str(text)
+                notes.setdefault(sheet, {})[coordinate(*parse_ref(address))] = "" if text is None else str(text)
             elif kind == "visibility" and address.lower() in _VISIBILITY:
                 visibility[sheet] = _VISIBILITY[address.lower()]
             elif kind == "protection":
@@ -171,14 +170,6 @@ def _facts(rows: Sequence[Sequence[object]], names: set[str]) -> tuple[dict, dic
         except ValueError as exc:
             raise PayloadError(f"请求中的单元格地址有误：{address}") from exc
     return {k: sorted(v) for k, v in merges.items()}, notes, visibility, protected
-
-
-def _cell(address: str) -> tuple[int, int]:
-    """ "$B$4" or "B4" → (4, 2)."""
-    m = _ADDRESS.match(address)
-    if not m:
-        raise ValueError(address)
-    return int(m[2]), column_number(m[1])
 
 
 # ---------------------------------------------------------------- the answer

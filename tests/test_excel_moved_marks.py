@@ -8,6 +8,7 @@ cannot read notes; the row is inserted in the file between two clicks, as Excel 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -15,10 +16,11 @@ import pytest
 from excel_replay import replay, vba_payload
 from openpyxl.comments import Comment
 from test_copies_wild import mark_fills, tool_notes
-from test_excel import demo  # demo: the fixture, the workbook of `make demo`
+from test_excel import demo, state  # demo: the fixture, the workbook of `make demo`
 from test_structure import insert_blank
 
 from validator.annotate.plan import ORIGINAL_NOTE_SEPARATOR
+from validator.cli import main
 from validator.excel import remote
 from validator.excel.actions import validate_book
 from validator.excel.painter import MOVED_UNSEEN
@@ -133,3 +135,26 @@ def test_the_office_js_client_cannot_find_moved_marks_and_changes_nothing(noted:
         assert [a["args"][0] for a in book.json()["actions"]] == [told]
     finally:
         book.close()
+
+
+def test_clearing_after_the_marks_sheet_was_deleted_takes_the_marks_off_as_nianbao_clear(
+    noted: Path, tmp_path: Path
+) -> None:
+    """The marks sheet (the undo record) deleted since marking (LibreOffice saves it hidden only; clerks unhide and
+    delete it): 清除标记 finds the marks by their notes, as `nianbao clear` does, and leaves the workbook as it does:
+    the clerk's notes back, the marked cells in the template's input fill, named. 校验 again does so first."""
+    _, marked = click(noted, "validate", tmp_path / "marked.xlsx")
+    wb = openpyxl.load_workbook(marked)
+    del wb[MARKS_SHEET]
+    wb.save(marked)
+    said, cleared = click(marked, "clear", tmp_path / "cleared.xlsx")
+    assert tool_notes(cleared) == {} and mark_fills(cleared) == set()
+    ws = openpyxl.load_workbook(cleared)[SHEET]
+    assert ws[CELL].comment.text == OWN_NOTE and ws["A1"].comment.text == LOOKALIKE
+    assert said.startswith("已清除校验标记，恢复了原来的填充和批注；但 ") and CELL in guessed(said)
+    assert main(["clear", str(shutil.copy(marked, tmp_path / "命令行.xlsx"))]) == 0
+    assert state(cleared) == state(tmp_path / "命令行.xlsx")
+
+    _, again = click(marked, "validate", tmp_path / "again.xlsx")  # which clears first: no mark over an old mark
+    text = openpyxl.load_workbook(again)[SHEET][CELL].comment.text
+    assert text.count(ORIGINAL_NOTE_SEPARATOR) == 1 and text.endswith(f"{ORIGINAL_NOTE_SEPARATOR}\n{OWN_NOTE}")

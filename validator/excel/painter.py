@@ -8,7 +8,8 @@ client (xlwings Lite and Server) alike; where a client cannot do something it de
 - notes it cannot add (Office.js before ExcelApi 1.18) are left out, and the results sheet says so;
 - marks that rows or columns inserted or deleted since marking moved are found by the tool's notes, whose texts the
   desktop reads and the server button's macro sends; where a client cannot read them (Office.js) and a recorded
-  note is gone, clearing (and checking again) changes nothing and says so;
+  note is gone, clearing (and checking again) changes nothing and says so; marks whose record the clerk deleted are
+  found by their notes alike, except on Office.js, which cannot tell them from the clerk's own notes;
 - a protected sheet is unprotected around painting (the template's has no password) and protected again as it was
   where the client can (the desktop); a password stops it, no sheet's protection changed; otherwise the template's
   own protection lets cells be formatted and notes be edited.
@@ -102,20 +103,21 @@ def clear_marks(book: Any, keep_explanations: bool = True, notes: dict[str, dict
     sends none); clearing keeps it up to date with the notes it writes and deletes (painting reads it next).
     Marks that rows or columns inserted or deleted since marking moved are found by their notes (`unmark`), and the
     cells whose fill was guessed named; CannotPaint, the book untouched, where they moved on a sheet whose notes the
-    client cannot read.
+    client cannot read. So are marks whose record (the marks sheet) the clerk deleted, as `nianbao clear` finds them
+    (`take_off_marks`), where the client reads notes.
     """
     names = [s.name for s in book.sheets]
     results = [
         n for n in names if n.startswith(RESULT_SHEET) and is_results_sheet("", book.sheets[n].range((1, 1)).value)
     ]
     kept = next((n for n in results if keep_explanations and _explained(book.sheets[n])), None)
-    record, guessed = None, []
+    record = None
     if MARKS_SHEET in names:
         store = book.sheets[MARKS_SHEET]
         record = read_record(store.used_range.options(ndim=2).value, names)
         results = [MARKS_SHEET, *results, *([record.results] if record.results in names else [])]
-        own = [n for n in names if n not in results and n not in TOOL_SHEETS]
-        guessed = _unmark(book, record, own, notes)
+    own = [n for n in names if n not in results and n not in TOOL_SHEETS]
+    guessed, unmarked = _unmark(book, record, own, notes)
     gone = [n for n in dict.fromkeys(results) if n != kept]
     for name in gone:
         sheet = book.sheets[name]
@@ -123,21 +125,24 @@ def clear_marks(book: Any, keep_explanations: bool = True, notes: dict[str, dict
         sheet.delete()
     if record is not None and record.active in names and record.active not in gone:
         book.sheets[record.active].activate()
-    return Cleared(bool(gone), kept, tuple(guessed))
+    return Cleared(bool(gone) or unmarked, kept, tuple(guessed))
 
 
-def _unmark(book: Any, record: UndoRecord, names: Sequence[str], known: dict[str, dict[str, str]] | None) -> list[str]:
-    """The record's cells given back and the marks it no longer places taken off, on the named sheets (`unmark`);
-    the cells whose fill was guessed, as 表三!C9. Every sheet's notes are read before any cell changes."""
+def _unmark(
+    book: Any, record: UndoRecord | None, names: Sequence[str], known: dict[str, dict[str, str]] | None
+) -> tuple[list[str], bool]:
+    """The record's cells given back and the marks it no longer places (every mark without a record) taken off, on
+    the named sheets (`unmark`); the cells whose fill was guessed, as 表三!C9, and whether a cell was given back.
+    Every sheet's notes are read before any cell changes."""
     notes = {
         name: _notes_now(book.sheets[name], record, None if known is None else known.get(name, {})) for name in names
     }
     noted = {name: cells for name, (cells, _) in notes.items()}
-    pairs = marked_sheets(record, noted)
+    pairs = marked_sheets(record, noted) if record else {}
     originals: dict[str, list[Original]] = {}
-    for original in record.originals:
+    for original in record.originals if record else ():
         originals.setdefault(original.sheet, []).append(original)
-    guessed = []
+    guessed, unmarked = [], False
     with _unprotected(book, {name for name in names if noted[name] or name in pairs}):
         for name in names:
             sheet, marked, (cells, texts) = book.sheets[name], pairs.get(name), notes[name]
@@ -154,7 +159,8 @@ def _unmark(book: Any, record: UndoRecord, names: Sequence[str], known: dict[str
                 if known is not None and restore.note != KEPT:
                     _note_known(known.setdefault(name, {}), restore)
             guessed += [f"{name}!{ref}" for ref in unmarking.guessed]
-    return guessed
+            unmarked = unmarked or bool(unmarking.restores)
+    return guessed, unmarked
 
 
 def _note_known(texts: dict[str, str], restore: Restore) -> None:
@@ -165,12 +171,14 @@ def _note_known(texts: dict[str, str], restore: Restore) -> None:
         texts.pop(restore.cell, None)
 
 
-def _notes_now(sheet: Any, record: UndoRecord, known: Mapping[str, str] | None) -> tuple[set[str], Mapping[str, str]]:
+def _notes_now(
+    sheet: Any, record: UndoRecord | None, known: Mapping[str, str] | None
+) -> tuple[set[str], Mapping[str, str]]:
     """The cells of the sheet carrying the tool's notes (told by their text), and the text of every note on it.
 
     Desktop Excel reads the notes; the VBA client sends them (`known`). Office.js lists the cells of notes only: then
-    the recorded cells while each still has a note (none moved), or all of them where the client has no notes;
-    CannotPaint where one has none (marks moved, and cannot be found).
+    the recorded cells while each still has a note (none moved), or all of them where the client has no notes (none
+    without a record); CannotPaint where one has none (marks moved, and cannot be found).
     """
     api = sheet.api
     if not isinstance(api, dict):
@@ -178,7 +186,8 @@ def _notes_now(sheet: Any, record: UndoRecord, known: Mapping[str, str] | None) 
     elif known is not None:
         texts = dict(known)
     else:
-        recorded = {o.cell.upper() for o in record.originals if o.sheet == sheet.name and not o.note_kept}
+        originals = record.originals if record else ()
+        recorded = {o.cell.upper() for o in originals if o.sheet == sheet.name and not o.note_kept}
         listed = {note["address"].replace("$", "").upper() for note in api.get("notes") or ()}
         if api.get("notes") is not None and api.get("notes_supported") is not False and not recorded <= listed:
             raise CannotPaint(MOVED_UNSEEN.format(sheet=sheet.name))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import yaml
+
+from validator.installed import TEMPLATES_DIR
 from validator.invisible import INVISIBLE
 
 _SPACE = re.compile(r"\s+")
@@ -34,6 +37,32 @@ def item_number(label: str) -> str:
     """The normalised leading item number of a label ("(三)", "1.", "三、"), or ""."""
     m = _ITEM_NUMBER.match(normalize(label))
     return m.group(0) if m else ""
+
+
+def words(label: str) -> str:
+    """A label's words: normalised, without its item number ("7.属于行政执法案卷" → "属于行政执法案卷")."""
+    text = normalize(label)
+    return text[len(item_number(text)) :]
+
+
+@cache
+def official_words() -> frozenset[str]:
+    """The words of every label the shipped templates (templates/*.yaml) print, of rows, columns and their groups: what
+    a reader holds a text against that a page break cut, whatever the lines it was printed on."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(label := node.get("label"), str) and label:
+                found.add(words(label))
+            node = list(node.values())
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in sorted(TEMPLATES_DIR.glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return frozenset(found - {""})
 
 
 def joined(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:

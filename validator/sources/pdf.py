@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from validator.labels import item_number
+from validator.labels import item_number, official_words, words
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
@@ -191,10 +191,13 @@ def _page_pieces(page) -> list[_Piece]:
     boxes = [t.bbox for t in found]
 
     left, _, right, _ = page.bbox
+    # a table running off the page, from its last rule found to the page's edge: what stands there is the table's
+    boxes += [(p.xs[-1], p.top, right, max(c[3] for c, *_ in p.boxes)) for p in pieces if p.clipped]
 
     def outside(obj: dict) -> bool:
         """Printed on the paper outside every table: text beyond the page's edge (the rest of a clipped table's
-        last column, 「果纠正」 of 「结果纠正」) is not printed, no paragraph."""
+        last column, 「果纠正」 of 「结果纠正」) is not printed, no paragraph; nor is the start of a column the edge
+        cuts, printed right of a clipped table's last rule found (「（一）」 of 表三's rows printed as columns)."""
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return left <= cx <= right and not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
@@ -840,7 +843,8 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     of the page, even with blank numbers, begins with its item number or, unnumbered (表二's "行政强制" after
     "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
     numbers stand under labels (a header row ended the page: "本年制发件数" over "0"), nor one with any label
-    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item)."""
+    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item). Where
+    the official labels tell one label cut from two labels (_one_label), they decide, not the lines."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
@@ -852,12 +856,26 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
         return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
-    if not labels:
+    if not labels or all(entries):
         return False
-    if entries[0] == entries[1]:
-        return not entries[0] and _cut_header(first, more, above, below)
     cell, head, tail = labels[-1]  # the row's own label: the last text cell
+    if (told := _one_label(head, tail)) is not None:
+        return told
+    if entries[0] == entries[1]:
+        return _cut_header(first, more, above, below)
     return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head) or cell[:2] in first.full)
+
+
+def _one_label(head: str, tail: str) -> bool | None:
+    """Whether the label texts either side of a page break are one official label cut in two ("属于三" + "类内部事务信息",
+    both rows left blank), or two official labels (an unnumbered 「属于四类过程性信息」 filling its last line over
+    「属于行政执法案卷」): the official labels tell where the lines cannot. None when they tell neither."""
+    known = official_words()
+    if words(head + tail) in known:
+        return True
+    if words(head) in known and words(tail) in known:
+        return False
+    return None
 
 
 def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:

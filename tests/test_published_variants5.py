@@ -1,0 +1,73 @@
+"""Published reports as the office meets them, where the way they were printed used to be taken for a defect: an
+unnumbered label filling its last line over a page break, 表三 printed across running off the page, section headings
+repeated in an appendix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import documents
+import pytest
+from builders import published
+from test_import import SOFFICE, _as_pdf
+from test_published_variants import _cut_tops, _t3_findings, _with_t3
+from test_published_variants2 import _printed
+from test_published_variants4 import CLIPPED
+from test_structure import VALUES
+
+from validator import check_paths
+from validator.labels import official_words, words
+from validator.sources.xlsx import load
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory) -> list:
+    """The balanced report on one sheet, as its parts are published."""
+    xlsx = published(
+        tmp_path_factory.mktemp("variants5") / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None}
+    )
+    return documents.segments(load(xlsx).grid.sheets[0])
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_an_unnumbered_label_filling_its_line_over_a_pdf_page_break_is_its_own_row(parts, tmp_path: Path) -> None:
+    """表三 with its sub-rows typed without their numbers and its zeros left blank, printed by LibreOffice with the page
+    break at six places: a blank row's label that happens to fill its last line (「属于四类过程性信息」) and the next
+    row's whole label on top of the next page (「属于行政执法案卷」) are two official rows, not one row joined
+    「属于四类过程性信息属于行政执法案卷」 with 「7.属于行政执法案卷」 missing (ST02); and a blank row's label cut
+    short (「属于三」 + 「类内部事务信息」) is one row. The official labels tell, not the lines: 表三 reads as in the
+    Word file wherever the break falls."""
+    t3 = parts[documents.section_table(parts, "三")]
+    changed = {k: "" for k, v in t3.cells.items() if v == "0"}
+    changed |= {k: re.sub(r"^\d\.", "", v) for k, v in t3.cells.items() if k[1] == 3}
+    plain = _with_t3(parts, changed)
+    docs = [
+        documents.docx(plain[:1] + ["本机关认真贯彻条例。"] * lead + plain[1:], tmp_path / f"l{lead}.docx")
+        for lead in range(0, 12, 2)
+    ]
+    tops = []
+    for docx, pdf_path in zip(docs, _as_pdf(tmp_path, *docs)):
+        tops += [top[2] for top in _cut_tops(pdf_path) if len(top) > 3 and not any(top[3:])]
+        assert _t3_findings(pdf_path) == _t3_findings(docx), pdf_path.name
+    whole = [top for top in tops if words(top) in official_words()]
+    assert whole and len(whole) < len(tops)  # breaks fell above a whole blank label, and inside one
+
+
+def test_a_table_printed_across_running_off_a_browser_s_pdf_page_is_said_once(tmp_path: Path) -> None:
+    """表三 printed across (its official rows as columns) on a page whose cells do not wrap, printed by Chromium: the
+    start of the first column the page's edge cuts (「（一）」) stands right of the last rule found, and the table
+    breaks onto the next page. That text is the clipped table's, no paragraph after it: the table's parts are joined
+    and it is said as any clipped table is, once (ST02 naming the columns lost, the page's edge and what to do), with
+    the columns printed read and checked; not 表三 unreadable (ST01) and its labels on the next page taken for
+    misspelt rows (「其他」 for 「3.其他」, 「总计」 for 「（七）总计」, and 「（一）」 for 「（一）予以公开」, ST04)."""
+    xlsx = published(tmp_path / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None}, transpose=("表三",))
+    page = tmp_path / "across.html"
+    page.write_bytes(documents.clean_html(documents.segments(load(xlsx).grid.sheets[0])))
+    (checked,) = check_paths([_printed(page, "chromium")])
+    assert not [f for f in checked.findings if f.rule in ("ST01", "ST03", "ST04")], checked.findings
+    (said,) = [f.message for f in checked.findings if f.rule == "ST02"]
+    assert said.startswith("表三缺少 23 列：「（一）予以公开」"), said
+    assert CLIPPED in said and "请按官方格式补上" not in said
+    for key in ("t3.new.natural", "t3.new.total", "t3.carried_in.natural", "t3.carried_in.total"):
+        assert checked.values[key] == VALUES[key], key

@@ -10,10 +10,12 @@ from pathlib import Path
 import documents
 import pytest
 from builders import published
-from test_import import SOFFICE, _as_pdf
+from test_import import SOFFICE, _as_pdf, _published_as
 from test_published_variants import _cut_tops, _t3_findings, _with_t3
 from test_published_variants2 import _printed
 from test_published_variants4 import CLIPPED
+from test_sections import _APPENDIX_HEADINGS, _TABLED, WRONG, _appended, _parts
+from test_sections import _findings as _not_st11
 from test_structure import VALUES
 
 from validator import check_paths
@@ -71,3 +73,28 @@ def test_a_table_printed_across_running_off_a_browser_s_pdf_page_is_said_once(tm
     assert CLIPPED in said and "请按官方格式补上" not in said
     for key in ("t3.new.natural", "t3.new.total", "t3.carried_in.natural", "t3.carried_in.total"):
         assert checked.values[key] == VALUES[key], key
+
+
+def _headed_in_appendix_only(parts: list) -> list:
+    """The report with 二、三、四 and their tables in an appendix after 六 (「附表」, each table under its section's
+    heading), the text going 一、五、六 (their headings and text given only there)."""
+    appended = _appended(parts, _APPENDIX_HEADINGS["official"])
+    at = appended.index("附表")
+    text = appended[:at]
+    dropped = {i + k for i, p in enumerate(text) if p in _TABLED for k in (0, 1)}  # a heading and 「详见附表」
+    return [p for i, p in enumerate(text) if i not in dropped] + appended[at:]
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_sections_headed_only_in_an_appendix_after_the_last_are_in_order(tmp_path: Path, fmt: str) -> None:
+    """The text going 一、五、六 and the appendix after 六 giving 二、三、四 with their tables: an appendix of tables
+    after the text, as reports publish them, not sections out of order (「五…」 before 「二…」, ST11). Every table is
+    read and checked as in place."""
+    parts = _parts(tmp_path, WRONG)
+    expected = _not_st11(_published_as(parts, tmp_path / "in_place", fmt))
+    appended = _headed_in_appendix_only(parts)
+    assert "".join(p[0] for p in appended if isinstance(p, str) and p[1:2] == "、") == "一五六二三四"
+    path = _published_as(appended, tmp_path / "appendix", fmt)
+    (checked,) = check_paths([path])
+    assert not [f.message for f in checked.findings if f.rule == "ST11"]
+    assert _not_st11(path) == expected

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import documents
+import pdfplumber
 import pytest
 from builders import published
 from test_import import SOFFICE, _as_pdf, _published_as
@@ -98,3 +99,26 @@ def test_sections_headed_only_in_an_appendix_after_the_last_are_in_order(tmp_pat
     (checked,) = check_paths([path])
     assert not [f.message for f in checked.findings if f.rule == "ST11"]
     assert _not_st11(path) == expected
+
+
+def test_a_clipped_table_whose_header_a_browser_s_page_break_cuts_is_one_table(parts, tmp_path: Path) -> None:
+    """A CMS page whose cells do not wrap, printed by Chromium: 表三 runs off the paper, and the page break falls
+    inside its header (「自然人」 at the foot of one page, 「商业企业」 on top of the next). On the first page the
+    header cells cut by the page's edge close no column, so that part ends at 「自然人」 while the next ends at the
+    page's edge (its rules run on to where the browser's clip ends, short of the paper's edge): the parts are one
+    table all the same, said once for the columns lost (ST03) and its columns printed read, not 表三's label texts
+    taken for 「自然人」's numbers (TY) with its header apart from them."""
+    lead = ["本机关认真贯彻条例。" * 3] * 3
+    page = tmp_path / "nowrap.html"
+    page.write_bytes(documents.clean_html(parts[:1] + lead + parts[1:]))
+    pdf_path = _printed(page, "chromium")
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = ["".join(ch["text"] for ch in p.chars) for p in pdf.pages[:2]]
+    assert [("⾃然⼈" in t or "自然人" in t, "商业企业" in t) for t in texts] == [(True, False), (False, True)]
+    (checked,) = check_paths([pdf_path])
+    said = [(f.rule, f.message) for f in checked.findings if f.message.startswith("表三")]
+    assert [rule for rule, _ in said] == ["ST03"], said
+    assert said[0][1].startswith("表三缺少 4 列：「社会公益组织」「法律服务机构」「其他」") and CLIPPED in said[0][1]
+    for row in ("new", "carried_in", "disclosed", "outcome_total", "carried_out"):
+        for col in ("natural", "business", "research"):
+            assert checked.values[f"t3.{row}.{col}"] == VALUES[f"t3.{row}.{col}"], (row, col)

@@ -386,11 +386,12 @@ def _table_piece(found, page_number: int) -> _Piece:
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
     at_left, at_right = x0 <= _EDGE, x1 >= found.page.width - _EDGE
-    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on to it
-    # (a browser prints them beyond the page), while pdfplumber, finding no rule to close that column, ends the table
-    # before it, its text outside the table
+    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on past
+    # its last rule found, a column's width at least (a browser prints them to the page's edge or beyond it, or to
+    # where its clip ends), while pdfplumber, finding no rule to close that column, ends the table before it, its text
+    # outside the table
     across = [e for e in found.page.edges if e["orientation"] == "h" and top - _EDGE <= e["top"] <= bottom + _EDGE]
-    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= found.page.width - _EDGE for e in across if e["x1"] > x1 + _EDGE)
+    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= x1 + NARROW_COLUMN for e in across)
 
     def cut(cell: tuple[float, float, float, float]) -> bool:
         return (at_left and cell[2] <= xs[1] + _EDGE) or (at_right and cell[0] >= xs[-2] - _EDGE)
@@ -528,7 +529,7 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             and piece.page == last.page + 1
             and piece is _first_on_page(pieces, piece.page)
             and last is _last_on_page(pieces, last.page)
-            and _compatible(last.xs, piece.xs)
+            and _compatible(last.xs, piece.xs, last.clipped and piece.clipped)
         ) or (last is not None and last.boxes and _cut_by_hand(groups[-1][0], last, piece)):
             groups[-1].append(piece)  # the line saying so is no text of the report
         elif piece.seam and last is not None and last.boxes and marker is None and _goes_on(groups[-1][0], piece):
@@ -723,8 +724,13 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
     )
 
 
-def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Same left and right edges, and every rule of the part with fewer rules found in the other."""
+def _compatible(a: tuple[float, ...], b: tuple[float, ...], clipped: bool = False) -> bool:
+    """Same left and right edges, and every rule of the part with fewer rules found in the other. The right edge of
+    a part running off the page (`clipped`) is no edge of the table but where the last rule closing a column on that
+    page stands (a header cell cut by the page's edge closes none): there its rules as far as both reach agree."""
+    if clipped:
+        reach = min(a[-1], b[-1]) + _EDGE
+        a, b = tuple(x for x in a if x <= reach), tuple(x for x in b if x <= reach)
     fewer, more = sorted((a, b), key=len)
     return (
         abs(a[0] - b[0]) <= _EDGE

@@ -5,15 +5,16 @@ repeated in an appendix."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import documents
 import pdfplumber
 import pytest
 from builders import published
-from test_import import SOFFICE, _as_pdf, _published_as
+from test_import import SOFFICE, _as_pdf, _findings, _published_as
 from test_published_variants import _cut_tops, _t3_findings, _with_t3
-from test_published_variants2 import _printed
+from test_published_variants2 import CHROMIUM, _printed
 from test_published_variants4 import CLIPPED
 from test_sections import _APPENDIX_HEADINGS, _TABLED, WRONG, _appended, _parts
 from test_sections import _findings as _not_st11
@@ -21,6 +22,7 @@ from test_structure import VALUES
 
 from validator import check_paths
 from validator.labels import official_words, words
+from validator.radicals import ideographs
 from validator.sources.xlsx import load
 
 
@@ -122,3 +124,22 @@ def test_a_clipped_table_whose_header_a_browser_s_page_break_cuts_is_one_table(p
     for row in ("new", "carried_in", "disclosed", "outcome_total", "carried_out"):
         for col in ("natural", "business", "research"):
             assert checked.values[f"t3.{row}.{col}"] == VALUES[f"t3.{row}.{col}"], (row, col)
+
+
+def test_a_block_s_caption_on_top_of_a_browser_s_pdf_page_is_no_lower_part_of_the_row_above(tmp_path: Path) -> None:
+    """A Word-pasted web page (表二's four blocks one table, each block's caption a row of it), printed by Chromium
+    as offices print, with its date, address and page numbers on every page: the page break falls under
+    「行政许可」 (its last line full) and 「第二十条第（六）项」 begins the next page. The caption is a label of the
+    format, no lower part of 「行政许可」 (not one row 「行政许可第二十条第（六）项」, its block's caption taken for a
+    misspelt one, ST04, and 「第二十条第（五）项」's block missing, ST01): the report reads as its workbook."""
+    xlsx = published(tmp_path / "report.xlsx", {k: v for k, v in VALUES.items() if v is not None})
+    parts = documents.segments(load(xlsx).grid.sheets[0])
+    page = tmp_path / "word.html"
+    page.write_bytes(documents.word_html(parts[:1] + ["本机关认真贯彻条例。" * 3] * 15 + parts[1:]))
+    if not CHROMIUM:
+        pytest.skip("Chromium is needed to print a web page as a browser does")
+    pdf_path = page.with_suffix(".pdf")
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf_path}",
+                    page.as_uri()], check=True, capture_output=True, timeout=120)  # fmt: skip
+    assert ideographs(_cut_tops(pdf_path)[0][0]) == "第二十条第（六）项"
+    assert _findings(pdf_path) == _findings(xlsx)

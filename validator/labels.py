@@ -18,6 +18,7 @@ _ARABIC_ITEM = re.compile(r"^(?:\((\d+)\)|(\d+)[.、．])")
 _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.、．]")
 # What may stand between labels joined in one cell, normalised: brackets, 的/之/中, dashes, colons, slashes, dots
 _JOINING = re.compile(r"[\x00()\[\]【】〔〕的之中:\-—–/·、]*")
+_PRINTED = ("label", "caption", "corner")  # a template's keys whose text a table prints
 _ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
 
 
@@ -47,14 +48,14 @@ def words(label: str) -> str:
 
 @cache
 def official_words() -> frozenset[str]:
-    """The words of every label the shipped templates (templates/*.yaml) print, of rows, columns and their groups: what
-    a reader holds a text against that a page break cut, whatever the lines it was printed on."""
+    """The words of every label the shipped templates (templates/*.yaml) print: of rows, columns and their groups, and
+    tables' captions and corners (「第二十条第（六）项」 over a block of 表二), what a reader holds a text against that
+    a page break cut, whatever the lines it was printed on."""
     found: set[str] = set()
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
-            if isinstance(label := node.get("label"), str) and label:
-                found.add(words(label))
+            found.update(words(text) for key in _PRINTED if isinstance(text := node.get(key), str))
             node = list(node.values())
         if isinstance(node, list):
             for item in node:

@@ -1,6 +1,7 @@
 """Published reports as the office meets them, where the way they were printed used to be taken for a defect: an
-unnumbered label filling its last line over a page break, 表三 printed across running off the page, section headings
-repeated in an appendix."""
+unnumbered label filling its last line over a page break, 表三 running off a browser's page (printed across, or its
+header cut by the page break), a block's caption on top of a page or alone at a page's foot, and the table sections
+headed only in an appendix after the last section."""
 
 from __future__ import annotations
 
@@ -143,3 +144,21 @@ def test_a_block_s_caption_on_top_of_a_browser_s_pdf_page_is_no_lower_part_of_th
                     page.as_uri()], check=True, capture_output=True, timeout=120)  # fmt: skip
     assert ideographs(_cut_tops(pdf_path)[0][0]) == "第二十条第（六）项"
     assert _findings(pdf_path) == _findings(xlsx)
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is needed to print documents as PDF")
+def test_a_table_s_first_row_alone_at_a_pdf_page_s_foot_is_the_table_s(tmp_path: Path) -> None:
+    """表二's 「第二十条第（八）项」 block printed by LibreOffice with the page break right under its caption row (the
+    report with its tables in an appendix, as above): the caption's one ruled cell ends the page. pdfplumber finds no
+    table of one cell, and its text was read as two paragraphs 「第二十条第（八）」 「项」, the block's caption said to
+    differ from the official one (ST04); it is the first row of the table going on on the next page, read as such:
+    the report reads as printed in place."""
+    parts = _parts(tmp_path, WRONG)
+    expected = _not_st11(_published_as(parts, tmp_path / "in_place", "pdf"))
+    path = _published_as(_headed_in_appendix_only(parts), tmp_path / "appendix", "pdf")
+    with pdfplumber.open(path) as pdf:
+        foot = "".join(ch["text"] for ch in pdf.pages[0].chars)
+    assert foot.endswith("第二十条第（八）项")  # the caption ends the first page
+    assert _not_st11(path) == expected
+    (checked,) = check_paths([path])
+    assert not [f.message for f in checked.findings if f.rule in ("ST04", "ST11")]

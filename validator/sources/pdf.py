@@ -185,7 +185,8 @@ def _page_pieces(page) -> list[_Piece]:
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
     cuts = cut_rules(page.edges)
-    found = page.find_tables({"explicit_horizontal_lines": cuts})
+    finder = page.debug_tablefinder({"explicit_horizontal_lines": cuts})
+    found = finder.tables + _lone_at_foot(page, finder)
     pieces = [part for t in found for part in _stacked(_table_piece(t, page.page_number))]
     cut = _cut_open(pieces, cuts, page.edges)
     boxes = [t.bbox for t in found]
@@ -216,6 +217,26 @@ def _page_pieces(page) -> list[_Piece]:
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
     _after_reference(pieces, raised)
     return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
+
+
+def _lone_at_foot(page, finder) -> list:
+    """The table of one ruled cell holding text that ends the page (below it only a running footer or page number):
+    the first row of a table the page break cut off from the rest (a caption row 「第二十条第（八）项」 over its
+    block of 表二), which pdfplumber, finding tables of two cells at least, leaves out; read as a table part, it is
+    joined to the rest on the next page, not read as paragraphs that leave the block without its caption."""
+    from pdfplumber.table import Table as Found
+
+    taken = {cell for t in finder.tables for cell in t.cells}
+    floor = max((t.bbox[3] for t in finder.tables), default=0.0)
+    footer = (1 - _MARGIN) * page.height
+    lone = [cell for cell in finder.cells if cell not in taken and cell[1] >= floor - _EDGE]
+    if len(lone) != 1:
+        return []
+    cell = lone[0]
+    printed = [ch for ch in page.chars if ch["text"].strip()]
+    below = any(cell[3] < ch["top"] < footer for ch in printed)
+    inside = any(_within(ch, cell) and cell[1] <= ch["top"] and ch["bottom"] <= cell[3] for ch in printed)
+    return [Found(page, [cell])] if inside and not below else []
 
 
 def _after_reference(pieces: list[_Piece], raised: list[dict]) -> None:

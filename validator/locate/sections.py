@@ -146,7 +146,9 @@ def sections_out_of_order(index: SheetIndex, template: Template, limit: int = EN
     before 「三、…」), above row `limit` (a further report's start): its row, its official title and that of the
     section it comes before; None when the report's sections go in the format's order. A section is where its
     heading is written as the official one, else at its first heading (the same words numbered otherwise above it
-    may be an item of another section: 「（一）主动公开政府信息情况」 under 「一、总体情况」, as find_section reads it)."""
+    may be an item of another section: 「（一）主动公开政府信息情况」 under 「一、总体情况」, as find_section reads it).
+    Sections with tables headed first after the format's last section (六) are an appendix of tables after the text
+    (附表 under the sections' headings), no sections out of order."""
     headings, places = section_headings(template), _places(template)
     titles = {s.name: s.title for s in template.sheets if s.tables} | {
         f.key: f.label for f in template.fields.values() if f.kind == "longtext"
@@ -156,6 +158,9 @@ def sections_out_of_order(index: SheetIndex, template: Template, limit: int = EN
         if r < limit and (name := headings.get(words(t))) in places:
             found.setdefault(name, []).append((t != normalize(titles[name]), r))
     first = {name: min(rows)[1] for name, rows in found.items()}
+    if (last := max(places, key=places.__getitem__)) in first:
+        tabled = {s.name for s in template.sheets if s.tables}
+        first = {name: row for name, row in first.items() if name not in tabled or row < first[last]}
     order = sorted(first, key=first.__getitem__)
     for i, name in enumerate(order):
         if ahead := next((other for other in order[:i] if places[other] > places[name]), None):

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from validator.labels import item_number
+from validator.labels import item_number, official_words, words
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
@@ -185,16 +185,20 @@ def _page_pieces(page) -> list[_Piece]:
     shown = {_at(ch) for ch in raised}
     page = page.filter(lambda obj: obj.get("object_type") != "char" or _at(obj) not in shown)
     cuts = cut_rules(page.edges)
-    found = page.find_tables({"explicit_horizontal_lines": cuts})
+    finder = page.debug_tablefinder({"explicit_horizontal_lines": cuts})
+    found = finder.tables + _lone_at_foot(page, finder)
     pieces = [part for t in found for part in _stacked(_table_piece(t, page.page_number))]
     cut = _cut_open(pieces, cuts, page.edges)
     boxes = [t.bbox for t in found]
 
     left, _, right, _ = page.bbox
+    # a table running off the page, from its last rule found to the page's edge: what stands there is the table's
+    boxes += [(p.xs[-1], p.top, right, max(c[3] for c, *_ in p.boxes)) for p in pieces if p.clipped]
 
     def outside(obj: dict) -> bool:
         """Printed on the paper outside every table: text beyond the page's edge (the rest of a clipped table's
-        last column, 「果纠正」 of 「结果纠正」) is not printed, no paragraph."""
+        last column, 「果纠正」 of 「结果纠正」) is not printed, no paragraph; nor is the start of a column the edge
+        cuts, printed right of a clipped table's last rule found (「（一）」 of 表三's rows printed as columns)."""
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return left <= cx <= right and not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
@@ -213,6 +217,26 @@ def _page_pieces(page) -> list[_Piece]:
     pieces += [_Piece(img["top"], page.page_number, picture=True) for img in page.images if _wide(img, page)]
     _after_reference(pieces, raised)
     return sorted((p for p in pieces if p.text or p.picture or any(t for _, t, _ in p.boxes)), key=lambda p: p.top)
+
+
+def _lone_at_foot(page, finder) -> list:
+    """The table of one ruled cell holding text that ends the page (below it only a running footer or page number):
+    the first row of a table the page break cut off from the rest (a caption row 「第二十条第（八）项」 over its
+    block of 表二), which pdfplumber, finding tables of two cells at least, leaves out; read as a table part, it is
+    joined to the rest on the next page, not read as paragraphs that leave the block without its caption."""
+    from pdfplumber.table import Table as Found
+
+    taken = {cell for t in finder.tables for cell in t.cells}
+    floor = max((t.bbox[3] for t in finder.tables), default=0.0)
+    footer = (1 - _MARGIN) * page.height
+    lone = [cell for cell in finder.cells if cell not in taken and cell[1] >= floor - _EDGE]
+    if len(lone) != 1:
+        return []
+    cell = lone[0]
+    printed = [ch for ch in page.chars if ch["text"].strip()]
+    below = any(cell[3] < ch["top"] < footer for ch in printed)
+    inside = any(_within(ch, cell) and cell[1] <= ch["top"] and ch["bottom"] <= cell[3] for ch in printed)
+    return [Found(page, [cell])] if inside and not below else []
 
 
 def _after_reference(pieces: list[_Piece], raised: list[dict]) -> None:
@@ -383,11 +407,12 @@ def _table_piece(found, page_number: int) -> _Piece:
     # pdfplumber cuts a table at the page's edge: one printed wider than the page reaches it, and the column the edge
     # cuts shows part of its text ("其" of "其他结果", "1" of "12"), which is no label or number of the report
     at_left, at_right = x0 <= _EDGE, x1 >= found.page.width - _EDGE
-    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on to it
-    # (a browser prints them beyond the page), while pdfplumber, finding no rule to close that column, ends the table
-    # before it, its text outside the table
+    # the page's edge may cut the last column before its right rule: the table's rules across its rows run on past
+    # its last rule found, a column's width at least (a browser prints them to the page's edge or beyond it, or to
+    # where its clip ends), while pdfplumber, finding no rule to close that column, ends the table before it, its text
+    # outside the table
     across = [e for e in found.page.edges if e["orientation"] == "h" and top - _EDGE <= e["top"] <= bottom + _EDGE]
-    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= found.page.width - _EDGE for e in across if e["x1"] > x1 + _EDGE)
+    beyond = any(e["x0"] <= x1 + _EDGE and e["x1"] >= x1 + NARROW_COLUMN for e in across)
 
     def cut(cell: tuple[float, float, float, float]) -> bool:
         return (at_left and cell[2] <= xs[1] + _EDGE) or (at_right and cell[0] >= xs[-2] - _EDGE)
@@ -525,7 +550,7 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
             and piece.page == last.page + 1
             and piece is _first_on_page(pieces, piece.page)
             and last is _last_on_page(pieces, last.page)
-            and _compatible(last.xs, piece.xs)
+            and _compatible(last.xs, piece.xs, last.clipped and piece.clipped)
         ) or (last is not None and last.boxes and _cut_by_hand(groups[-1][0], last, piece)):
             groups[-1].append(piece)  # the line saying so is no text of the report
         elif piece.seam and last is not None and last.boxes and marker is None and _goes_on(groups[-1][0], piece):
@@ -720,8 +745,13 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
     )
 
 
-def _compatible(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Same left and right edges, and every rule of the part with fewer rules found in the other."""
+def _compatible(a: tuple[float, ...], b: tuple[float, ...], clipped: bool = False) -> bool:
+    """Same left and right edges, and every rule of the part with fewer rules found in the other. The right edge of
+    a part running off the page (`clipped`) is no edge of the table but where the last rule closing a column on that
+    page stands (a header cell cut by the page's edge closes none): there its rules as far as both reach agree."""
+    if clipped:
+        reach = min(a[-1], b[-1]) + _EDGE
+        a, b = tuple(x for x in a if x <= reach), tuple(x for x in b if x <= reach)
     fewer, more = sorted((a, b), key=len)
     return (
         abs(a[0] - b[0]) <= _EDGE
@@ -840,7 +870,8 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     of the page, even with blank numbers, begins with its item number or, unnumbered (表二's "行政强制" after
     "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
     numbers stand under labels (a header row ended the page: "本年制发件数" over "0"), nor one with any label
-    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item)."""
+    beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item). Where
+    the official labels tell one label cut from two labels (_one_label), they decide, not the lines."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
@@ -852,12 +883,26 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
         return False
     entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
-    if not labels:
+    if not labels or all(entries):
         return False
-    if entries[0] == entries[1]:
-        return not entries[0] and _cut_header(first, more, above, below)
     cell, head, tail = labels[-1]  # the row's own label: the last text cell
+    if (told := _one_label(head, tail)) is not None:
+        return told
+    if entries[0] == entries[1]:
+        return _cut_header(first, more, above, below)
     return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head) or cell[:2] in first.full)
+
+
+def _one_label(head: str, tail: str) -> bool | None:
+    """Whether the label texts either side of a page break are one official label cut in two ("属于三" + "类内部事务信息",
+    both rows left blank), or two official labels (an unnumbered 「属于四类过程性信息」 filling its last line over
+    「属于行政执法案卷」): the official labels tell where the lines cannot. None when they tell neither."""
+    known = official_words()
+    if words(head + tail) in known:
+        return True
+    if words(head) in known and words(tail) in known:
+        return False
+    return None
 
 
 def _cut_header(first: _Part, more: _Part, above: list, below: list) -> bool:

@@ -181,6 +181,26 @@ def test_a_note_typed_far_from_the_table_is_refused_as_the_clerks_own_with_the_s
     assert refused.value.reason == "too_large"
 
 
+@pytest.mark.parametrize("merged", ["A1:B1048576", "$C$1:$A$1048576", "A1:XFD1048576"])
+def test_merges_covering_far_more_than_the_table_are_refused_before_the_locator_indexes_them(
+    balanced_workbook: Path, tmp_path: Path, merged: str
+):
+    """A merge is no cell: merging whole columns (or a forged A1:XFD1048576) left every cell's address within the
+    table, so the sheet passed the area limit and the locator, which indexes every merged cell, took millions of
+    entries. The merged ranges of a sheet now count against that limit, and the clerk is told what to undo."""
+
+    def merge(xml: bytes) -> bytes:
+        return xml.replace(b"</mergeCells>", f'<mergeCell ref="{merged}"/></mergeCells>'.encode())
+
+    path = repack(balanced_workbook, tmp_path / "合并.xlsx", edit_part(SHEETS["表三"], merge))
+    with pytest.raises(ReadError) as refused:
+        read_xlsx(path)
+    message = refused.value.message
+    assert message.startswith("工作表「表三」中合并单元格的范围合计"), message
+    assert "常见原因是合并了整行、整列" in message and "取消合并后另存再校验" in message
+    assert refused.value.reason == "too_large"
+
+
 def test_a_file_past_a_size_limit_is_told_what_usually_makes_it_large(balanced_workbook: Path, tmp_path: Path):
     """Past the file size, a workbook is most often the agency's own with pictures or other tables in it: the
     message says so and to delete them, not that the file looks hostile."""

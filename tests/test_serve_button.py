@@ -260,6 +260,25 @@ def test_a_request_past_the_readers_limits_is_refused(balanced_workbook: Path, m
         remote.read_payload(vba_payload(balanced_workbook, XLWINGS.__version__), XLWINGS.__version__)
 
 
+def test_a_request_merging_whole_columns_is_refused_before_the_locator_indexes_them() -> None:
+    """A merge is sent as two corners: "A:B" merged by a clerk, or a forged "A1:XFD1048576", would have the locator
+    index ~17 billion cells. Past the sheet area limit in all, the request is refused with what to undo."""
+    facts = [["merge", "表三", "A1:B1048576"], ["merge", "表三", "D2:E3"]]
+    sheets = [{"name": "表三", "values": [["a"]]}, {"name": FACTS_SHEET, "values": facts}]
+    with pytest.raises(
+        remote.PayloadError, match="工作表「表三」中合并单元格的范围合计超过 2000000 个单元格"
+    ) as refused:
+        remote.read_payload(NO_SHEETS | {"sheets": sheets}, XLWINGS.__version__)
+    assert "请取消合并整行、整列" in refused.value.message
+    facts[0] = ["merge", "表三", "A1:B999999"]  # 1,999,998 + 4 cells: within
+    assert remote.read_payload(NO_SHEETS | {"sheets": sheets}, XLWINGS.__version__)[1].merges["表三"][0] == (
+        1,
+        1,
+        999999,
+        2,
+    )
+
+
 @pytest.mark.parametrize(
     ("kind", "address", "read"),
     [

@@ -590,6 +590,17 @@ KINDS: dict[str, Kind] = {
     ),
     "cells_without_address": Kind(_far_row("no-ref.xlsx", b"<c><v>1</v></c><c><v>2</v></c>"), "unreadable", "使用区域"),
     "used_range_max": Kind(_used_range, "unreadable", "使用区域", heavy=True),
+    "merge_whole_sheet": Kind(
+        lambda folder, src: repack(
+            src.good,
+            folder / "merged-sheet.xlsx",
+            edit_part(
+                SHEET3, lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A1:XFD1048576"/></mergeCells>')
+            ),
+        ),
+        "unreadable",
+        "合并单元格的范围合计",
+    ),
     "string_over_limit": Kind(_long_text("too-long-text.xlsx", 40_000), "unreadable", "单元格文本长度上限"),
     "too_many_sheets": Kind(
         _openpyxl_kind("1200-sheets.xlsx", _sheets(1_200)), "unreadable", "工作表数上限", heavy=True

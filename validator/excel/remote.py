@@ -113,6 +113,12 @@ def read_payload(payload: object, version: str) -> tuple[dict, Supplement, dict[
         else:
             sheets.append(sheet)
     merges, notes, visibility, protected = _facts(facts, {s["name"] for s in sheets})
+    for name, bounds in merges.items():  # the locator indexes every merged cell: a merge of whole columns is millions
+        if sum((abs(r1 - r0) + 1) * (abs(c1 - c0) + 1) for r0, c0, r1, c1 in bounds) > limits.sheet_area:
+            raise PayloadError(
+                f"工作表「{name}」中合并单元格的范围合计超过 {limits.sheet_area} 个单元格，超出校验服务的上限。"
+                "请取消合并整行、整列等远超表格的范围后再校验。"
+            )
     index = book.get("active_sheet_index")
     document = {
         "client": "Office.js",  # the JSON Book records notes for this client only; `runnable` translates every action

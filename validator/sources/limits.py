@@ -86,6 +86,11 @@ FAR_CELLS: Why = (
     "常见原因是在远离表格的单元格中输入了内容（如很远的行、列中的备注，或误输入的一个字符）",
     "请在该工作表中按 Ctrl+End 找到最远的单元格，删除表格以外多余的行、列后另存再校验",
 )
+# A worksheet whose merged ranges cover far more than its table: whole rows or columns merged
+MERGED_CELLS: Why = (
+    "常见原因是合并了整行、整列等远超表格的范围",
+    "请在该工作表中选中这些合并单元格，取消合并后另存再校验",
+)
 
 
 def over_limit(limits: Limits, name: str, found: str = "", why: Why | None = None) -> ReadError:

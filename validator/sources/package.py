@@ -14,7 +14,7 @@ from xml.parsers import expat
 
 from validator.cellref import column_letter
 from validator.sources.grid import ReadError
-from validator.sources.limits import FAR_CELLS, Limits, over_limit
+from validator.sources.limits import FAR_CELLS, MERGED_CELLS, Limits, Why, over_limit
 from validator.sources.relationships import sheet_targets
 from validator.sources.uncached import has_uncached, sheet_data
 
@@ -33,6 +33,10 @@ _UNADDRESSED_HINT = re.compile(rb"c(?<=[<:]c)(?:/?>|\s+(?!r\s*=)[A-Za-z_])")
 # The white space before the name is checked after its "r" matched (one pass at the speed of a one-byte literal).
 _FAR_REF = re.compile(rb"""r(?<=\sr)\s*+=\s*+["'](?:[A-Za-z]{3}|[A-Za-z]++[0-9]{4})""")
 _NEAR_AREA = 999 * (26 + 26 * 26)
+# A merged range's corners (the second absent for a single cell): the locator indexes every cell of each
+_MERGE_REF = re.compile(
+    rb"""<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*["']\$?([A-Za-z]+)\$?([0-9]+)(?::\$?([A-Za-z]+)\$?([0-9]+))?"""
+)
 _ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]+)["']""")
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
@@ -110,7 +114,7 @@ def inspect_package(
     # too small to hold too many cells, and need no count.
     counted = sum(i.file_size for i in infos) // len(b"<c/>") > limits.cells
     pages: dict[str, bytes] = {}
-    far: tuple[str, int, int] | None = None  # a worksheet part whose cells span past the area limit, and how far
+    past: tuple[str, str, Why] | None = None  # a worksheet part past the area limit, by how much, and why
     for info in infos:
         _check_name(info.filename)
         if web_pages and info.filename.lower().endswith(WEB_PAGE_SUFFIXES):
@@ -130,12 +134,12 @@ def inspect_package(
                 cells += xml.count(b"<c") + (xml.count(b":c") if b":c" in xml else 0)  # <col…> too: an upper bound
                 if cells > limits.cells:
                     raise over_limit(limits, "cells", "工作簿中的单元格过多，")
-            if far is None and (extent := _past_area(xml, limits)):
-                far = (info.filename, *extent)
+            if past is None and (found := _past_area(xml, limits) or _past_merges(xml, limits)):
+                past = (info.filename, *found)
             if has_uncached(xml, cells_start):
                 uncached.add(info.filename)
-    if far:  # refused once every part passed: the workbook part then names the sheet safely
-        raise _far_cells(parts, *far, limits)
+    if past:  # refused once every part passed: the workbook part then names the sheet safely
+        raise _sheet_past_area(parts, *past, limits)
     return Inspected(parts, frozenset(uncached), pages)
 
 
@@ -320,10 +324,10 @@ def _check_string_count(xml: bytes, limits: Limits) -> None:
         raise over_limit(limits, "shared_strings", f"工作簿声明了 {declared} 个共享字符串，")
 
 
-def _past_area(xml: bytes, limits: Limits) -> tuple[int, int] | None:
-    """The rows and columns a worksheet's cells span when that is past the area limit: readers allocate a sheet's
-    whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust memory. Addresses past Excel's
-    own range are refused here."""
+def _past_area(xml: bytes, limits: Limits) -> tuple[str, Why] | None:
+    """How far a worksheet's cells reach, and why, when the rectangle they span is past the area limit: readers
+    allocate a sheet's whole rectangle, so one cell typed at XFD1048576 in a tiny file would exhaust memory.
+    Addresses past Excel's own range are refused here."""
     unaddressed = _unaddressed(xml)
     if not unaddressed and limits.sheet_area >= _NEAR_AREA and not _far_address(xml):
         return None  # every address within ZZ999: most sheets, told by one search
@@ -335,18 +339,33 @@ def _past_area(xml: bytes, limits: Limits) -> tuple[int, int] | None:
             f"工作表中有超出 Excel 范围的单元格地址（最远到第 {rows} 行、第 {cols} 列；Excel 最多 {_MAX_ROW} 行、{_MAX_COLUMN} 列）。{_HOSTILE}",
             "corrupt",
         )
-    return (rows, cols) if rows * cols > limits.sheet_area else None
+    if rows * cols <= limits.sheet_area:
+        return None
+    return f"的使用区域异常大（用到第 {rows} 行、第 {column_letter(cols)} 列，共 {rows} 行 × {cols} 列），", FAR_CELLS
 
 
-def _far_cells(parts: dict[str, bytes], part: str, rows: int, cols: int, limits: Limits) -> ReadError:
-    """The refusal of the worksheet `part` whose cells span `rows` × `cols`, named as the workbook names it."""
+def _past_merges(xml: bytes, limits: Limits) -> tuple[str, Why] | None:
+    """How many cells a worksheet's merged ranges cover together, and why, when past the area limit: the locator
+    indexes every merged cell, and a merge is no cell, so a merge of A1:XFD1048576 escapes the cells' extent."""
+    if b"mergeCell" not in xml:
+        return None
+    total = 0
+    for first_col, first_row, last_col, last_row in _MERGE_REF.findall(xml):
+        rows = abs(int(last_row or first_row) - int(first_row)) + 1
+        cols = abs(_column_index((last_col or first_col).upper()) - _column_index(first_col.upper())) + 1
+        total += rows * cols
+    return (f"中合并单元格的范围合计 {total} 个单元格，", MERGED_CELLS) if total > limits.sheet_area else None
+
+
+def _sheet_past_area(parts: dict[str, bytes], part: str, found: str, why: Why, limits: Limits) -> ReadError:
+    """The refusal of the worksheet `part` past the area limit (`found`: by how much), named as the workbook names
+    it."""
     try:
         name = next((n for n, target in sheet_targets(parts) if target == part), None)
     except (ParseError, KeyError):  # a workbook part missing or broken: the sheet goes unnamed
         name = None
     sheet = f"工作表「{name}」" if name else "工作表"
-    found = f"{sheet}的使用区域异常大（用到第 {rows} 行、第 {column_letter(cols)} 列，共 {rows} 行 × {cols} 列），"
-    return over_limit(limits, "sheet_area", found, why=FAR_CELLS)
+    return over_limit(limits, "sheet_area", sheet + found, why=why)
 
 
 def _unaddressed(xml: bytes) -> bool:

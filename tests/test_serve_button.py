@@ -269,14 +269,10 @@ def test_a_request_merging_whole_columns_is_refused_before_the_locator_indexes_t
         remote.PayloadError, match="工作表「表三」中合并单元格的范围合计超过 2000000 个单元格"
     ) as refused:
         remote.read_payload(NO_SHEETS | {"sheets": sheets}, XLWINGS.__version__)
-    assert "请取消合并整行、整列" in refused.value.message
-    facts[0] = ["merge", "表三", "A1:B999999"]  # 1,999,998 + 4 cells: within
-    assert remote.read_payload(NO_SHEETS | {"sheets": sheets}, XLWINGS.__version__)[1].merges["表三"][0] == (
-        1,
-        1,
-        999999,
-        2,
-    )
+    assert "请取消合并整行、整列" in str(refused.value)
+    facts[0] = ["merge", "表三", "A1:B999997"]  # 1,999,994 + 4 cells: within
+    _, supplement, _ = remote.read_payload(NO_SHEETS | {"sheets": sheets}, XLWINGS.__version__)
+    assert supplement.merges["表三"][0] == (1, 1, 999997, 2)
 
 
 @pytest.mark.parametrize(

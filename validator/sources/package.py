@@ -347,10 +347,11 @@ def _past_area(xml: bytes, limits: Limits) -> tuple[str, Why] | None:
 def _past_merges(xml: bytes, limits: Limits) -> tuple[str, Why] | None:
     """How many cells a worksheet's merged ranges cover together, and why, when past the area limit: the locator
     indexes every merged cell, and a merge is no cell, so a merge of A1:XFD1048576 escapes the cells' extent."""
-    if b"mergeCell" not in xml:
+    first = xml.find(b"mergeCell")
+    if first == -1:
         return None
-    total = 0
-    for first_col, first_row, last_col, last_row in _MERGE_REF.findall(xml):
+    total = 0  # searched from the tag holding the first "mergeCell": after the cells, as Excel orders a sheet's parts
+    for first_col, first_row, last_col, last_row in _MERGE_REF.findall(xml, xml.rfind(b"<", 0, first)):
         rows = abs(int(last_row or first_row) - int(first_row)) + 1
         cols = abs(_column_index((last_col or first_col).upper()) - _column_index(first_col.upper())) + 1
         total += rows * cols

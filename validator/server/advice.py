@@ -14,6 +14,7 @@ import re
 
 UNPACK = "请解压后在上传页面选择其中的{what}上传（可一次选择多个）。"
 _UPLOAD_AGAIN = "请用本单位留存的原文件重新保存或导出一份，再重新上传。"
+_REMOVE_EXTRA = "请删除文件中与年报无关的内容（如图片、多余的工作表或页面），用 Excel、WPS 或 Word 另存后重新上传"
 
 # (the receiver's advice, the uploader's): each as the shared messages write it, its whole clause; a {name} in the
 # receiver's stands for the words the message puts there (validator/sources/limits.py RAISE: the limit's variable)
@@ -31,14 +32,8 @@ ADVICE = (
         f"上传页面不解压压缩包。{UNPACK.format(what='文件')}",
     ),
     # limits.py: the server's reading limits are the office's to raise
-    (
-        "请核实文件来源，删除多余内容后另存再校验",
-        "请删除文件中与年报无关的内容（如图片、多余的工作表或页面），用 Excel、WPS 或 Word 另存后重新上传",
-    ),
-    (
-        "请删除与年报无关的内容后另存再校验",
-        "请删除文件中与年报无关的内容（如图片、多余的工作表或页面），用 Excel、WPS 或 Word 另存后重新上传",
-    ),
+    ("请核实文件来源，删除多余内容后另存再校验", _REMOVE_EXTRA),
+    ("请删除与年报无关的内容后另存再校验", _REMOVE_EXTRA),
     ("删除表格以外多余的行、列后另存再校验", "删除表格以外多余的行、列，另存后重新上传"),  # limits.py FAR_CELLS
     ("取消合并后另存再校验", "取消合并，另存后重新上传"),  # limits.py MERGED_CELLS
     ("请只提交年报部分（如从 PDF 中提取年报所在的页）再校验", "请只上传年报部分（如从 PDF 中提取年报所在的页）"),

@@ -87,6 +87,23 @@ def own_note(text: str | None, recorded: SavedNote | None) -> SavedNote | None:
     return recorded if recorded is not None and recorded.text == own else SavedNote(own)
 
 
+def sheets_to_clear(
+    record: UndoRecord | None, noted: Mapping[str, Set[str]]
+) -> dict[str, tuple[str | None, list[Original]]]:
+    """Each sheet clearing touches → the marked sheet of `record` it is cleared as (None: none, or no record) and
+    that sheet's recorded cells. `noted`: the cells carrying the tool's notes now, by sheet (as `marked_sheets`); a
+    sheet with none of them that is no marked sheet is left out."""
+    pairs = marked_sheets(record, noted) if record else {}
+    originals: dict[str, list[Original]] = {}
+    for original in record.originals if record else ():
+        originals.setdefault(original.sheet, []).append(original)
+    return {
+        name: (pairs.get(name), originals.get(pairs[name], []) if name in pairs else [])
+        for name, cells in noted.items()
+        if cells or name in pairs
+    }
+
+
 def marked_sheets(record: UndoRecord, noted: Mapping[str, Set[str]]) -> dict[str, str]:
     """Sheet of the workbook → the marked sheet of the record it is cleared as. `noted`: the cells carrying the tool's
     notes now, by sheet (every sheet but the tool's own). Each marked sheet still there, and

@@ -5,7 +5,6 @@ sheets found, removed or kept for the agency's explanations."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from lxml import etree
@@ -17,7 +16,7 @@ from validator.annotate.plan import NOTE_AUTHOR, is_mark_note
 from validator.annotate.sheet_xml import deselect
 from validator.annotate.styles import StyleBook
 from validator.annotate.undo import SHOWN, Original, SavedNote, UndoRecord, fill_colour, read_record
-from validator.annotate.unmark import MARK_FILLS, Unmarking, marked_sheets, unmark
+from validator.annotate.unmark import MARK_FILLS, Unmarking, sheets_to_clear, unmark
 from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book
 from validator.cellref import parse_ref
@@ -75,19 +74,14 @@ def _unmark_sheets(
     """Each sheet of `found` (name → (part, the cells carrying the tool's notes)) cleared as the marked sheet of
     `record` it is (`marked_sheets`; none without a record), saved; the cells whose fill was guessed, as 表三!C9.
     Rows and columns the zip painter showed for marks are hidden again where the marks did not move."""
-    pairs = marked_sheets(record, {name: cells for name, (_, cells) in found.items()}) if record else {}
-    originals = defaultdict(list)
-    for original in record.originals if record else ():
-        originals[original.sheet].append(original)
+    clearing = sheets_to_clear(record, {name: cells for name, (_, cells) in found.items()})
     ids = shape_ids(pkg)
     guessed = []
-    for name, (part, noted) in found.items():
-        marked = pairs.get(name)
-        if not noted and marked is None:
-            continue
+    for name, (marked, originals) in clearing.items():
+        part, noted = found[name]
         sheet = MarkedSheet.open(pkg, book, part, parse(pkg.read(part)), ids)
         try:
-            unmarking = _unmark_sheet(sheet, originals[marked] if marked else [], noted, styles)
+            unmarking = _unmark_sheet(sheet, originals, noted, styles)
         except NotADrawing as exc:
             raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
         if marked is not None and record is not None and not unmarking.moved:  # else other cells may be there now

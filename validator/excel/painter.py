@@ -34,7 +34,7 @@ from validator.annotate.undo import (
     fill_colour,
     read_record,
 )
-from validator.annotate.unmark import MARK_FILLS, Restore, marked_sheets, unmark
+from validator.annotate.unmark import MARK_FILLS, Restore, sheets_to_clear, unmark
 from validator.excel.source import range_cells
 from validator.findings import FileReport
 from validator.names import INPUT_FILL, MARKS_SHEET, RESULT_SHEET, TOOL_SHEETS, is_results_sheet
@@ -138,18 +138,13 @@ def _unmark(
         name: _notes_now(book.sheets[name], record, None if known is None else known.get(name, {})) for name in names
     }
     noted = {name: cells for name, (cells, _) in notes.items()}
-    pairs = marked_sheets(record, noted) if record else {}
-    originals: dict[str, list[Original]] = {}
-    for original in record.originals if record else ():
-        originals.setdefault(original.sheet, []).append(original)
+    clearing = sheets_to_clear(record, noted)
     guessed, unmarked = [], False
-    with _unprotected(book, {name for name in names if noted[name] or name in pairs}):
-        for name in names:
-            sheet, marked, (cells, texts) = book.sheets[name], pairs.get(name), notes[name]
-            if not cells and marked is None:
-                continue
+    with _unprotected(book, set(clearing)):
+        for name, (_, originals) in clearing.items():
+            sheet, (cells, texts) = book.sheets[name], notes[name]
             unmarking = unmark(
-                originals.get(marked, []),
+                originals,
                 cells,
                 texts.get,
                 lambda ref, sheet=sheet: _mark_fill(sheet.range(ref)),

@@ -16,9 +16,7 @@ from excel_replay import replay, vba_payload
 from test_excel import demo  # the fixture: the workbook of `make demo`
 from test_serve_live import PASSWORD, Live, server  # server: the fixture, a service with an office user
 
-import validator
 from validator import check_paths
-from validator.server.advice import ADVICE
 
 __all__ = ["demo", "server"]
 
@@ -177,18 +175,3 @@ def test_what_the_service_refuses_the_button_is_told_in_a_message_box_of_its_own
         )
         kept = replay(demo, answer.json()["actions"], tmp_path / f"{case}.xlsx", vba=True)
         assert openpyxl.load_workbook(kept).sheetnames == openpyxl.load_workbook(demo).sheetnames, case
-
-
-@pytest.mark.parametrize("receiver", [receiver for receiver, _ in ADVICE])
-def test_every_advice_the_upload_page_replaces_is_still_in_a_shared_message(receiver: str) -> None:
-    """The upload page rewrites the shared messages' advice by its exact words (server/advice.py): a message reworded
-    at its source would reach the uploader with the office's advice again, so each is looked for in the package."""
-    package = Path(validator.__file__).parent
-    sources = (p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "advice.py")
-    assert any(receiver in flattened(text) for text in sources), receiver
-
-
-def flattened(source: str) -> str:
-    """A module's source with Python's implicit concatenation of adjacent string literals undone (a message is often
-    split over lines as "…" "…")."""
-    return re.sub(r'"\s*\n\s*f?"', "", source)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from validator.audience import BALANCE
 from validator.cellref import CellRef
 from validator.names import WHOLE_REPORT, WHOLE_WORKBOOK
 from validator.provenance import DOCUMENT_FORMATS, Place, in_document_words
@@ -230,10 +231,7 @@ class Localisation:
 def undecided(options: tuple[Changes, ...], sheet: bool = True) -> str:
     """What to say about a part of a report whose cheapest correction is not unique (or not proven the cheapest)."""
     if not options:
-        return (
-            "需改动的单元格较多，未能确定最少需更正哪些单元格。"
-            "请逐一核对不平衡的勾稽关系涉及的单元格（空白的先填写，没有发生的填 0）后再校验。"
-        )
+        return f"需改动的单元格较多，未能确定最少需更正哪些单元格。{BALANCE.receiver}"
     if len(options) == 1:
         return f"改动较多，未能确认是否还有同样少的更正；可将 {phrases(options[0], sheet)}，请核对。"
     choices = "；或将 ".join(phrases(o, sheet) for o in options)

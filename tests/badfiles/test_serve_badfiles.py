@@ -15,11 +15,12 @@ from pathlib import Path, PurePosixPath
 import pytest
 from kinds import KINDS, SECRET, Sources, build_corpus
 from starlette.testclient import TestClient
+from test_audience import OFFICE_WORDS
 
 from validator import check_paths
+from validator.audience import for_uploader
 from validator.batch.inputs import skip_reason
 from validator.findings import FileReport
-from validator.server.advice import for_uploader
 from validator.server.app import Settings, create_app
 
 PASSWORD = "correct horse battery"
@@ -60,7 +61,7 @@ def told_to_the_uploader(answered: str, told: str) -> bool:
     """Whether the upload page `answered` what `nianbao check` or `batch` `told`, but for the advice to whoever
     received the file (ask the agency for it, pack archives again as a zip): on the page the uploader is that agency,
     and the page unpacks no archive."""
-    return answered == for_uploader(told) and not re.search("索取|打包为 zip", answered)
+    return answered == for_uploader(told) and not OFFICE_WORDS.search(answered) and "打包为 zip" not in answered
 
 
 @pytest.mark.parametrize("name", UPLOADABLE)

@@ -67,11 +67,10 @@ class MarkedSheet:
 
 
 def unrecognised_drawing(sheet: str, part: str | None, then: str) -> ReadError:
-    """The error for a sheet whose notes drawing cannot be edited (vml.NotADrawing); `then`: what to do after
-    saving the workbook again in Excel (再校验, 再清除标注)."""
+    """The error for a sheet whose notes drawing cannot be edited (vml.NotADrawing); `then`: what to do, the workbook
+    saved again in Excel (validator.audience ANNOTATE_DRAWING, or clearing's own)."""
     return ReadError(
-        f"工作表「{sheet}」的批注绘图部件（{part}）已损坏或无法识别，无法在其中写入批注。"
-        f"请在 Excel 中打开该工作簿，另存为 .xlsx 后{then}。",
+        f"工作表「{sheet}」的批注绘图部件（{part}）已损坏或无法识别，无法在其中写入批注。{then}",
         "corrupt",
     )
 

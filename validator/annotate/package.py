@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from validator.audience import ANNOTATE_RESAVE, ANNOTATE_RESAVE_OR_ASK
 from validator.sources.grid import ReadError
 from validator.sources.package import LOCAL_HEADER_SIZE, member_data_offset
 from validator.sources.relationships import resolve
@@ -32,16 +33,14 @@ def parse(data: bytes) -> etree._Element:
         if "depth" in exc.msg:  # libxml2's own limit: the readers of checking do not recurse and need none
             raise ReadError(
                 f"文件中有 XML 嵌套超过 {MAX_DEPTH} 层的部件，疑似恶意构造，无法写入标注。"
-                "请用 Excel 打开后另存为 .xlsx 再试，或请报送单位重新导出。",
+                f"{ANNOTATE_RESAVE_OR_ASK.receiver}",
                 "corrupt",
             ) from exc
         raise ReadError(
-            f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
+            f"文件中的部件不是有效的 XML（{exc.msg}），无法写入标注。{ANNOTATE_RESAVE.receiver}", "corrupt"
         ) from exc
     if tree.docinfo.doctype:
-        raise ReadError(
-            "文件中含有 DOCTYPE 声明，出于安全原因不写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt"
-        )
+        raise ReadError(f"文件中含有 DOCTYPE 声明，出于安全原因不写入标注。{ANNOTATE_RESAVE.receiver}", "corrupt")
     return tree.getroot()
 
 

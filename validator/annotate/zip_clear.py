@@ -83,7 +83,9 @@ def _unmark_sheets(
         try:
             unmarking = _unmark_sheet(sheet, originals, noted, styles)
         except NotADrawing as exc:
-            raise unrecognised_drawing(name, sheet.vml, "再清除标注") from exc
+            raise unrecognised_drawing(
+                name, sheet.vml, "请在 Excel 中打开该工作簿，另存为 .xlsx 后再清除标注。"
+            ) from exc
         if marked is not None and record is not None and not unmarking.moved:  # else other cells may be there now
             shown = record.view.get(SHOWN, {}).get(marked, {})
             sheet.cells.hide(shown.get("rows", ()), shown.get("cols", ()))

@@ -23,6 +23,7 @@ from validator.annotate.vml import NotADrawing
 from validator.annotate.workbook_xml import Book, workbook_part
 from validator.annotate.zip_clear import clear_cells, drop_results, results_sheets, take_off_marks
 from validator.atomic import copy_atomic, refuse_read_only, write_atomic
+from validator.audience import ANNOTATE_DRAWING, ANNOTATE_RESAVE
 from validator.findings import FileReport
 from validator.names import MARKS_SHEET, RESULT_SHEET
 from validator.provenance import DOCUMENT_FORMATS, FORMAT_ZH
@@ -221,7 +222,7 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = (), book: Bo
     sheets = {name: merges(roots[name]) if name in roots else () for name in worksheets}
     plan = plan_annotation(report, sheets, notices)
     if book.styles is None or not pkg.has(book.styles):
-        raise ReadError("工作簿缺少样式部件，无法写入标注。请用 Excel 打开后另存为 .xlsx 再试。", "corrupt")
+        raise ReadError(f"工作簿缺少样式部件，无法写入标注。{ANNOTATE_RESAVE.receiver}", "corrupt")
     styles = StyleBook(parse(pkg.read(book.styles)))
     record = UndoRecord(PAINTER, free_sheet_name(RESULT_SHEET, book.names), book.active)
     ids = shape_ids(pkg)
@@ -230,7 +231,7 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = (), book: Bo
         try:
             record.originals += _mark_sheet(sheet, [m for m in plan.marks if m.cell.sheet == name], styles)
         except NotADrawing as exc:
-            raise unrecognised_drawing(name, sheet.vml, "再校验") from exc
+            raise unrecognised_drawing(name, sheet.vml, ANNOTATE_DRAWING.receiver) from exc
         if any((shown := sheet.cells.shown).values()):
             record.view.setdefault(SHOWN, {})[name] = shown
         deselect(sheet.root)  # the results sheet becomes the only selected tab

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from validator.audience import SAVE_RESULTS
 from validator.catalogue import BUILTIN, builtin_finding
 from validator.cellref import CellRef
 from validator.check.coverage import coverage, equation_states, with_consequences
@@ -149,7 +150,7 @@ class _Grouped:
 _UNCALCULATED = _Grouped(
     lambda sheet, where, cells: (
         f"{sheet}有 {len(cells)} 个单元格是公式，但文件中没有保存计算结果（{where}；如 {cells[0].cell.coordinate} 的公式为 "
-        f"{cells[0].raw}），这些单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。"
+        f"{cells[0].raw}），这些单元格未参与勾稽校验。{SAVE_RESULTS.receiver}"
     ),
     "同样未保存计算结果的公式",
 )

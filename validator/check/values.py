@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from validator.audience import SAVE_RESULTS
 from validator.report_titles import CHINESE_YEAR, year_number
 from validator.sources.grid import ExcelError, Uncached
 from validator.spec.model import COUNT_KINDS, SIGNED_KINDS
@@ -159,7 +160,7 @@ def parse_number(raw: object, kind: str, required: bool = True) -> Parsed:
         return Parsed(
             UNKNOWN,
             "TY09",
-            f"是公式（{raw}），但文件中没有保存计算结果，该单元格未参与勾稽校验。请在 Excel 或 WPS 中打开该文件，保存后再校验。",
+            f"是公式（{raw}），但文件中没有保存计算结果，该单元格未参与勾稽校验。{SAVE_RESULTS.receiver}",
         )
     if isinstance(raw, bool):
         return Parsed(UNKNOWN, "TY07", f"是逻辑值（{'TRUE' if raw else 'FALSE'}），不是数字。请填写数字。")

@@ -75,6 +75,15 @@ def error_answer(message: str) -> dict:
     return {"actions": [_alert(message, "critical")]}
 
 
+def too_large(megabytes: int) -> str:
+    """What the button tells of a workbook whose request is past the service's limit (`megabytes`): the filler reads
+    it in Excel, where checking again is clicking 校验."""
+    return (
+        f"工作簿发送到服务器的数据超过校验服务一次能接收的 {megabytes} MB，无法校验，工作簿未作改动。"
+        "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"
+    )
+
+
 def _alert(message: str, mode: str) -> dict:
     return {"func": "alert", "args": [message, TITLE, "ok", mode, ""], "values": None, "sheet_position": None,
             "start_row": None, "start_column": None, "row_count": None, "column_count": None}  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from validator.audience import FURTHER_REPORT
 from validator.cellref import CellRef
 from validator.labels import normalize
 from validator.locate.cover import Cover, read_cover
@@ -122,10 +123,7 @@ def locate(grid: WorkbookGrid, template: Template) -> LocatedReport:
 def _further_report(further: FurtherReport) -> str:
     """ST10 for a document holding a further report after the one checked (validator.sources.document)."""
     which = f"其后的「{further.text}」" if further.titled else f"其后从「{further.text[:40]}」起的另一份年报"
-    return (
-        f"原文中有不止一份年报：只校验了前面的一份，{which}未校验。"
-        "请把它单独保存为一个文件（或向发布单位索取单独的文件）后另行校验。"
-    )
+    return f"原文中有不止一份年报：只校验了前面的一份，{which}未校验。{FURTHER_REPORT.receiver}"
 
 
 def _further_on_sheet(index: SheetIndex, row: int, report: LocatedReport) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
+from validator.audience import AS_TEXT
 from validator.catalogue import builtin_finding
 from validator.cellref import CellRef
 from validator.findings import Finding
@@ -120,4 +121,4 @@ def as_picture(what: str, instead: str, unread: str) -> str:
 
 def as_text(what: str) -> str:
     """What to provide instead of a picture: "提供表格为文字（可复制）的网页、Word 或 PDF 版本后再校验"."""
-    return f"提供{what}为文字（可复制）的网页、Word 或 PDF 版本后再校验"
+    return AS_TEXT.receiver.format(what=what)

@@ -7,6 +7,16 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
+from validator.audience import (
+    LANDSCAPE,
+    LANDSCAPE_OR_SMALLER,
+    PASTE_AS_TABLE,
+    REPLACE_TABLE,
+    SPACED_TABLE,
+    TABLE_NO_RULES,
+    UNRULED_TABLE,
+    WHOLE_PAGE,
+)
 from validator.cellref import CellRef, column_letter
 from validator.labels import normalize
 from validator.locate.matching import SheetIndex, closeness, fuzzy, groups_named, is_header, matches, same_group
@@ -17,8 +27,7 @@ from validator.spec.model import Leaf, Table, Template
 FUZZY_MIN_RATIO = 0.6  # below this a label is treated as unrelated text, not a misspelling
 HEADER_WINDOW = 8  # rows above a table's first data row that may hold its column headers
 _CLIPPED = (  # why columns are missing from a table read off a PDF page it ran off, and what to do
-    "原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。"
-    "请提供 Word 或网页版本，或把该页设为横向重新导出 PDF 后再校验。"
+    f"原文的表格超出了 PDF 页面的边缘（导出 PDF 时表格比页面宽），超出的部分没有印出来。{LANDSCAPE.receiver}"
 )
 
 
@@ -1005,7 +1014,7 @@ def _missing_reason(index: SheetIndex, loc: TableLocator, where: tuple[int, int,
             return (
                 f"{subject}是嵌入的 Excel 工作表对象：标题「{title}」下不是 Word 表格，而是从 Excel 粘贴成“对象”的工作表，"
                 "文档中只有它的预览图，无法读取其中的数字，相关勾稽关系未校验。请在 Word 中双击该对象打开，复制其中的单元格，"
-                "在原处粘贴为 Word 表格并删除该对象后再校验（或直接报送按官方格式填写的 Excel 工作簿）。"
+                f"{PASTE_AS_TABLE.receiver}"
             )
         if any(heading < row < limit for row in index.sheet.pictures):
             pictured = as_picture(subject, f"标题「{title}」下是图片而不是表格", "数字")
@@ -1014,12 +1023,12 @@ def _missing_reason(index: SheetIndex, loc: TableLocator, where: tuple[int, int,
             return (
                 f"{subject}无法读取：标题「{title}」下的表格超出了 PDF 页面的边缘（导出或打印 PDF 时表格比页面宽），"
                 "超出的部分没有印出来，无法完整读取该表的栏目和数字，相关勾稽关系未校验。"
-                "请提供 Word 或网页版本，或把该页设为横向（或缩小表格）重新导出 PDF 后再校验。"
+                f"{LANDSCAPE_OR_SMALLER.receiver}"
             )
         if any(heading < row < limit for row in index.sheet.unruled):
             return (
                 f"{subject}无法读取：标题「{title}」下的数字按列排开，但没有表格线（框线），无法还原成表格、读取其中的数字，"
-                "相关勾稽关系未校验。请提供 Word 或网页版本，或在 Word/WPS 中给该表加上框线后重新导出 PDF，再校验。"
+                f"相关勾稽关系未校验。{TABLE_NO_RULES.receiver}"
             )
         if other := _other_table(index, loc, heading, limit):
             return f"{subject}缺失：标题「{title}」下的表格不是{table.sheet}，{other}"
@@ -1064,7 +1073,7 @@ def _other_table(index: SheetIndex, loc: TableLocator, heading: int, limit: int)
         if key.split(".")[0] in other_keys
         and (located.cell.sheet != index.sheet.name or not heading < located.cell.row < limit)
     ]
-    add = f"请在此换成{loc.table.sheet}（按官方格式，没有发生的填 0）后再校验。"
+    add = REPLACE_TABLE.receiver.format(table=loc.table.sheet)
     if not read:
         return f"而是{sheet}（其栏目「{names}」是{sheet}的）。如它是{sheet}，请放到{sheet}的章节标题之下；{add}"
     first = min(read, key=lambda cell: (cell.sheet != index.sheet.name, cell.row))
@@ -1108,7 +1117,7 @@ def on_other_pages(paged: str, what: str) -> str:
     """Advice about something missing from a web page shown in several pages: only the page saved was read."""
     return (
         f"网页分页显示（{paged}），只读取了保存的这一页，{what}可能在其他页中。请在网页上选择“全文”或“打印”"
-        "显示整篇后另存为网页再校验，或下载年报的 PDF、Word 附件（也可向发布单位索取完整文件）。"
+        f"{WHOLE_PAGE.receiver}"
     )
 
 
@@ -1120,9 +1129,7 @@ def _add_table(index: SheetIndex, what: str = "该表") -> str:
     add = f"请按官方格式补上{what}，没有发生的填 0。"
     formats = {place.format for place in index.sheet.origins.values()}
     if formats == {"pdf"}:  # a table printed without its rules is no table to a reader of the PDF
-        return f"如原文中其实有{what}（例如表格没有框线，无法还原成表格），请提供 Word 或网页版本后再校验；否则{add}"
+        return f"如原文中其实有{what}（例如表格没有框线，无法还原成表格），{UNRULED_TABLE.receiver}{add}"
     if formats:  # a web page or Word document: a table is one only when it was inserted as a table
-        return (
-            f"如原文中其实有{what}（例如用空格或制表符排成、而不是插入的表格），请以表格形式重新排版后再校验；否则{add}"
-        )
+        return f"如原文中其实有{what}（例如用空格或制表符排成、而不是插入的表格），{SPACED_TABLE.receiver}{add}"
     return add

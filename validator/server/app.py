@@ -29,14 +29,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from validator.annotate.results import template_name
+from validator.audience import for_uploader
 from validator.batch.inputs import Skipped, skip_reason
 from validator.batch.outcome import Outcome
 from validator.batch.rows import ROUND_COLUMNS
 from validator.engine import REPORT_SUFFIXES
 from validator.excel.remote import ACTIONS, error_answer
+from validator.excel.remote import too_large as button_too_large
 from validator.render.json import SCHEMA_VERSION
 from validator.server import work
-from validator.server.advice import for_uploader
 from validator.server.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -106,7 +107,9 @@ def create_app(settings: Settings) -> Starlette:
 
     def refused(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/xlwings/"):  # Remote.bas shows another status's body raw, titled "Error"
-            return JSONResponse(error_answer(button_too_large if status == 413 else message))
+            return JSONResponse(
+                error_answer(button_too_large(settings.max_request // 2**20) if status == 413 else message)
+            )
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status)
         office = request.url.path.startswith("/office")  # an office page's refusal leads back to the dashboard
@@ -168,10 +171,6 @@ def create_app(settings: Settings) -> Starlette:
         skipped = [{"file": r.name, "reason": r.reason} for r in received if isinstance(r, Skipped)]
         return JSONResponse({"schema_version": SCHEMA_VERSION, "results": results, "skipped": skipped})
 
-    button_too_large = (
-        f"工作簿发送到服务器的数据超过校验服务一次能接收的 {settings.max_request // 2**20} MB，无法校验，工作簿未作改动。"
-        "请删除表格之外多余的行列（或其中的格式）和多余的工作表后再校验。"
-    )
     too_many = f"文件过多：一次最多上传 {settings.max_files} 个文件，请分批上传。"
     too_big_file = (
         f"文件超过 {settings.max_file // 2**20} MB（单个文件的上限）：请删除其中的图片等多余内容，另存后重新上传"
@@ -232,8 +231,17 @@ def create_app(settings: Settings) -> Starlette:
         store.keep_file(received, digest.hexdigest())
         client = request.client.host if request.client else None
         submission = store.add_submission(digest.hexdigest(), filename, safe_suffix(filename), result, client)
-        told = {"error": for_uploader(result["error"])} if result.get("error") else {}  # stored in the office's words
-        return result | told | {"submission": submission, "download": _annotated_link(submission, result["status"])}
+        return _told_to_uploader(result) | {
+            "submission": submission,
+            "download": _annotated_link(submission, result["status"]),
+        }
+
+    def _told_to_uploader(result: dict) -> dict:
+        """The result as the upload page shows it: its error's and findings' advice addressed to the uploader (the
+        result is stored, and shown to the office, in the words for whoever received the file)."""
+        told = {"error": for_uploader(result["error"])} if result.get("error") else {}
+        findings = [f | {"message": for_uploader(f["message"])} for f in result["findings"]]
+        return result | told | {"findings": findings}
 
     async def annotated(request: Request) -> Response:
         found = store.submission(request.path_params["id"])

@@ -15,10 +15,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from validator.audience import UNPACK, for_uploader
 from validator.batch.copies import write_copy
 from validator.engine import check_paths
 from validator.render.json import report_json
-from validator.server.advice import UNPACK, for_uploader
 from validator.sources.sniff import HEAD, archive_contents, other_archive, other_archive_refusal
 
 TIMEOUT_SECONDS = 120.0  # far beyond a report's normal second: only a hang reaches it
@@ -40,7 +40,7 @@ def check_file(path: str, filename: str) -> dict:
     if report.error:
         data = Path(path).read_bytes()
         if (archive := archive_contents(data)) is not None:
-            raise NotAReport(archive.message(UNPACK))
+            raise NotAReport(archive.message(UNPACK.uploader))
         if kind := other_archive(data[:HEAD]):
             suffix = Path(filename).suffix
             named = "" if other_archive(suffix=suffix) == kind else suffix

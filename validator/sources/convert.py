@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from validator.audience import CONVERT_RESAVE, CONVERT_SAVE_AS
 from validator.sources.grid import ReadError
 
 SECONDS = 90  # LibreOffice's start-up on a busy machine plus the conversion; a hang costs this much, once
@@ -54,15 +55,17 @@ def convert_legacy(data: bytes, fmt: str, program: str) -> bytes:
             )
         except subprocess.TimeoutExpired as exc:
             raise ReadError(
-                f"用 LibreOffice 转换该文件超过 {SECONDS} 秒仍未完成，已放弃。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
+                f"用 LibreOffice 转换该文件超过 {SECONDS} 秒仍未完成，已放弃。{CONVERT_RESAVE.receiver.format(target=target)}",
                 "legacy",
             ) from exc
         except OSError as exc:
-            raise ReadError(f"无法运行 LibreOffice（{exc}）。请把文件另存为 .{target} 后再校验。", "legacy") from exc
+            raise ReadError(
+                f"无法运行 LibreOffice（{exc}）。{CONVERT_SAVE_AS.receiver.format(target=target)}", "legacy"
+            ) from exc
         converted = Path(tmp) / f"source.{target}"
         if not converted.is_file():
             raise ReadError(
-                f"LibreOffice 无法转换该{_WHAT.get(fmt, '文件')}，可能已损坏或加密。请用 Word/WPS/Excel 打开后另存为 .{target} 再校验。",
+                f"LibreOffice 无法转换该{_WHAT.get(fmt, '文件')}，可能已损坏或加密。{CONVERT_RESAVE.receiver.format(target=target)}",
                 "legacy",
             )
         return converted.read_bytes()

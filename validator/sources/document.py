@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from validator.audience import COPYABLE, GARBLED, SIMPLIFIED
 from validator.provenance import Place
 from validator.radicals import ideographs
 from validator.report_titles import titles_a_year
@@ -184,14 +185,13 @@ NOT_A_REPORT = (
 )
 # A document whose report is pictures (scanned pages or screenshots, in a Word document, a web page or a PDF): refused.
 PICTURES_ONLY = (
-    "{what}中的年报是图片（如扫描件或截图），没有文字的表格和章节标题：表格是图片，无法读取数字；"
-    "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+    "{what}中的年报是图片（如扫描件或截图），没有文字的表格和章节标题：表格是图片，无法读取数字；" + COPYABLE.receiver
 )
 # The same refusal of a report whose section headings are typed but whose tables are all pictures (scanned pages, or
 # tables pasted as pictures, under the headings).
 TABLES_PICTURED = (
     "{what}中的年报表格都是图片（如扫描件或截图），章节标题是文字，但没有一张文字的表格：表格是图片，无法读取数字；"
-    "请提供可复制文字的 PDF、Word 或网页版本后再校验。"
+    + COPYABLE.receiver
 )
 
 
@@ -445,14 +445,13 @@ class Assembler:
         if sample := mojibake(self.cells.values()):
             raise ReadError(
                 f"原文的文字是乱码（如「{sample}」）：文件中的中文被按错误的编码转换过（常见于把 GBK 或 UTF-8 编码的网页"
-                "按西文编码打开后另存或打印），读不出年报的标题、章节和表格。请在浏览器中打开发布单位网站上的原文，"
-                "确认文字显示正常后再另存为网页（或下载年报的 Word、PDF 版本），然后再校验。",
+                f"按西文编码打开后另存或打印），读不出年报的标题、章节和表格。{GARBLED.receiver}",
                 "garbled",
             )
         if found := traditional(self.cells.values()):
             raise ReadError(
                 f"原文是繁体字（如「{'」「'.join(found)}」），而官方格式的表格和栏目是简体字，"
-                "按繁体字校验会误报缺表、标签不符。请提供简体字版本（发布单位网站上的原文页面或其 Word、PDF 文件）后再校验。",
+                f"按繁体字校验会误报缺表、标签不符。{SIMPLIFIED.receiver}",
                 "traditional",
             )
         sheet = SheetGrid(

@@ -22,6 +22,7 @@ import io
 import posixpath
 import zipfile
 
+from validator.audience import DOCX_BODILESS, DOCX_BROKEN, DOCX_RESAVE
 from validator.sources.document import CONTINUED, NARROW_COLUMN, Assembler, Table, on_shared_columns
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.hidden import remove_hidden, remove_raised_marks
@@ -44,7 +45,7 @@ _WORKSHEET = "excel.sheet"
 _SKIPPED_TEXT = frozenset({"delText", "instrText", "delInstrText", "Fallback"})
 _DOCUMENT = "word/document.xml"
 _CHUNK = "/aFChunk"  # the relationship type of content imported by w:altChunk
-_RESAVE = "请用 Word 打开该文档，“另存为” Word 文档（.docx）后再校验。"
+_RESAVE = DOCX_RESAVE.receiver
 
 
 def _setting(el, name: str) -> str | None:
@@ -74,7 +75,7 @@ def read_docx(data: bytes, limits: Limits) -> WorkbookGrid:
     asm = Assembler("docx", limits)
     found = next((el for el in body.iter() if local(el) == "body"), None)
     if found is None:
-        raise ReadError("Word 文档中没有正文。请确认文件是年度报告本身，或用 Word 重新保存后再校验。", "corrupt")
+        raise ReadError(f"Word 文档中没有正文。{DOCX_BODILESS.receiver}", "corrupt")
     remove_hidden(found, styles)
     remove_raised_marks(found, styles)
     notes = _Notes(parts, linked, styles, numbering)
@@ -106,7 +107,7 @@ def _parsed(parts: dict[str, bytes], name: str, what: str):
         return safe_xml.fromstring(parts[name])
     except Exception as exc:  # a missing, refused or broken part
         raise ReadError(
-            f"Word 文档的{what}部分无法解析（{type(exc).__name__}），可能已损坏。请用 Word 或 WPS 打开后重新保存再校验。",
+            f"Word 文档的{what}部分无法解析（{type(exc).__name__}），可能已损坏。{DOCX_BROKEN.receiver}",
             "corrupt",
         ) from exc
 

@@ -6,6 +6,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
+from validator.audience import DOCX_OR_INSTALL, NOT_INSTALLED, XLSX_OR_INSTALL
 from validator.sources.convert import convert_legacy, soffice
 from validator.sources.files import read_regular
 from validator.sources.grid import ReadError, WorkbookGrid
@@ -15,19 +16,12 @@ from validator.sources.sniff import OFD_UNSUPPORTED, sniffed
 from validator.sources.xlsx import Loaded, load_bytes
 
 DOCUMENT_FORMATS = ("html", "docx", "pdf")
-LEGACY_WORD = (
-    "这是 Word 97-2003（.doc）或 WPS 文字（.wps）文档，需要 LibreOffice 才能读取，本机未安装。"
-    "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
-)
+LEGACY_WORD = f"这是 Word 97-2003（.doc）或 WPS 文字（.wps）文档，{NOT_INSTALLED.receiver}{DOCX_OR_INSTALL.receiver}"
 # Word documents in other formats than .doc, which LibreOffice converts too, by their name for users
 WORD_FORMATS = {"rtf": "RTF（富文本）格式", "odt": "OpenDocument 文本（.odt）格式", "wordxml": "Word 2003 XML 格式"}
-OTHER_WORD = (
-    "这是{what}的 Word 文档，需要 LibreOffice 才能读取，本机未安装。"
-    "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后再校验；或安装 LibreOffice 后重试。"
-)
+OTHER_WORD = "这是{what}的 Word 文档，" + NOT_INSTALLED.receiver + DOCX_OR_INSTALL.receiver
 LEGACY_ODS = (
-    "这是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），需要 LibreOffice 才能读取，本机未安装。"
-    "请用 Excel、WPS 或 LibreOffice 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验；或安装 LibreOffice 后重试。"
+    f"这是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），{NOT_INSTALLED.receiver}{XLSX_OR_INSTALL.receiver}"
 )
 
 

@@ -19,6 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
+from validator.audience import RESAVE_OR_ASK
 from validator.sources import convert
 from validator.sources.forked import READER_THREAD, Forked, can_fork
 from validator.sources.grid import ReadError
@@ -30,7 +31,7 @@ _PDF_PAGE_SECONDS = 0.1  # pdfplumber's layout of one page of a report, with roo
 _STARTUP_SECONDS = 60  # importing the readers on a busy machine; a worker that cannot start is a defect of the tool
 _CRASHED = (
     "读取该文件时，表格解析组件异常终止（{how}）：文件内部结构异常，可能已损坏或被恶意构造，已拒绝读取。"
-    "请用 Excel 或 WPS 打开后重新保存，或向报送单位索取完整文件；其他文件的校验不受影响。"
+    f"请用 Excel 或 WPS {RESAVE_OR_ASK.receiver}；其他文件的校验不受影响。"
 )
 
 

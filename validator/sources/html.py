@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
+from validator.audience import ATTACHMENT, FRAMES_FOLDER, PAGE_OR_DOCUMENT, PAGE_SHOWN
 from validator.sources.document import NARROW_COLUMN, Assembler, Table, is_note_mark, on_shared_columns, repeated_header
 from validator.sources.grid import ReadError, WorkbookGrid
 from validator.sources.limits import Limits, over_limit
@@ -189,11 +190,10 @@ def _frames_missing(src: str, archived: bool) -> str:
     """What to do with a page whose frames were not saved with it (`src`: its first frame's; `archived`: the page is
     a web archive's, which holds the frames' pages it saved)."""
     where = "网页存档中没有该页面" if archived else "该页面没有一起提供"
-    folder = "" if archived else "请把另存网页时附带的文件夹（与网页同名，如「报告_files」）放在网页旁边再校验；或"
+    folder = "" if archived else FRAMES_FOLDER.receiver
     return (
         f"网页中没有年报的表格和章节，但它含有框架（frame/iframe），年报正文可能在框架页面「{unquote(src)[:80]}」中，"
-        f"而{where}。{folder}在浏览器中打开框架中的年报正文（右键框架，选择“在新标签页中打开”），另存为网页后再校验，"
-        "或下载年报的 PDF、Word 版本。"
+        f"而{where}。{folder}在浏览器中打开框架中的年报正文（右键框架，选择“在新标签页中打开”），另存为网页{PAGE_OR_DOCUMENT.receiver}"
     )
 
 
@@ -242,14 +242,14 @@ def _not_a_report(roots: list, pictured: str | None) -> ReadError:
         text, href = max(attached, key=lambda link: "报告" in link[0] or "年报" in link[0])
         name = text or posixpath.basename(href.split("?")[0])
         return ReadError(
-            f"网页中没有年报的表格和章节，年报在附件「{name[:60]}」中。请下载该附件（PDF、Word 或 Excel 文件）后再校验。",
+            f"网页中没有年报的表格和章节，年报在附件「{name[:60]}」中。{ATTACHMENT.receiver}",
             "not_report",
         )
     if pictured:
         return ReadError(pictured, "image_only")
     return ReadError(
         "网页中没有年报的表格和章节（如“一、总体情况”）：可能是列表页、跳转页，或内容由脚本加载的页面。"
-        "请在浏览器中打开年报正文，待内容显示后“另存为”网页（全部）再校验，或下载年报的 PDF、Word 版本。",
+        f"请在浏览器中打开年报正文，{PAGE_SHOWN.receiver}",
         "not_report",
     )
 

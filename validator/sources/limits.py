@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 
+from validator.audience import DELETE_FAR_CELLS, EXTRA, HOSTILE_LIMIT, LONG, RAISE, UNMERGE, Advice
 from validator.sources.grid import ReadError
 
 MB = 1024 * 1024
@@ -64,32 +65,29 @@ LABELS = {
 }
 
 
-# What an administrator can do about a limit; {variable} is the limit's environment variable.
-RAISE = "如确需处理更大的文件，可由管理员调高该上限（环境变量 {variable}，见 docs/security.md）"
-
 # Why a file is past a limit, and what its sender can do. Past a size a file is most often the agency's own with more
 # in it than the report (pictures, scans, other tables), not a hostile one; time and pages are also spent on files
 # that are merely long: a yearbook or a gazette issue published as one PDF with the report inside.
-Why = tuple[str, str]
-_HOSTILE: Why = ("疑似损坏或恶意构造的文件", "请核实文件来源，删除多余内容后另存再校验")
+Why = tuple[str, Advice]
+_HOSTILE: Why = ("疑似损坏或恶意构造的文件", HOSTILE_LIMIT)
 _EXTRA: Why = (
     "常见原因是文件中插入了大量图片、扫描件，或附带了与年报无关的工作表、数据",
-    "请删除与年报无关的内容后另存再校验",
+    EXTRA,
 )
 _LONG: Why = (
     "文件内容过多（如篇幅很长的 PDF）、已损坏或被恶意构造",
-    "如年报只是长文件中的一部分，请只提交年报部分（如从 PDF 中提取年报所在的页）再校验",
+    LONG,
 )
 _WHY = {"file_bytes": _EXTRA, "sheets": _EXTRA, "cells": _EXTRA, "pages": _LONG, "seconds": _LONG}
 # A worksheet whose cells reach far beyond its table: a note or a stray character typed far down or far right
 FAR_CELLS: Why = (
     "常见原因是在远离表格的单元格中输入了内容（如很远的行、列中的备注，或误输入的一个字符）",
-    "请在该工作表中按 Ctrl+End 找到最远的单元格，删除表格以外多余的行、列后另存再校验",
+    DELETE_FAR_CELLS,
 )
 # A worksheet whose merged ranges cover far more than its table: whole rows or columns merged
 MERGED_CELLS: Why = (
     "常见原因是合并了整行、整列等远超表格的范围",
-    "请在该工作表中选中这些合并单元格，取消合并后另存再校验",
+    UNMERGE,
 )
 
 
@@ -102,6 +100,6 @@ def over_limit(limits: Limits, name: str, found: str = "", why: Why | None = Non
     cause, advice = why or _WHY.get(name, _HOSTILE)
     return ReadError(
         f"{found or '文件'}超过{label}上限（{int(shown) if shown == int(shown) else shown} {unit}），已拒绝读取：{cause}。"
-        f"{advice}；{RAISE.format(variable=f'NIANBAO_LIMIT_{name.upper()}')}。",
+        f"{advice.receiver}；{RAISE.receiver.format(variable=f'NIANBAO_LIMIT_{name.upper()}')}。",
         "too_large",
     )

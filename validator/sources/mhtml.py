@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from validator.audience import PAGE_OR_DOCUMENT
 from validator.sources.grid import ReadError
 from validator.sources.limits import Limits, over_limit
 from validator.sources.saved_page import FramePage
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 _HEAD = 16 * 1024  # an archive's own headers: a few hundred bytes (a long Subject folded over lines)
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:")  # a field name (printable ASCII but ":") and its colon (RFC 5322)
 WHAT = "网页存档（.mht/.mhtml，“网页，单个文件”）"
-SAVE_AS_PAGE = "请在浏览器中打开年报网页，“另存为”网页（.html，“网页，全部”或“网页，仅 HTML”）后再校验，或下载年报的 PDF、Word 版本。"
+SAVE_AS_PAGE = (
+    f"请在浏览器中打开年报网页，“另存为”网页（.html，“网页，全部”或“网页，仅 HTML”）{PAGE_OR_DOCUMENT.receiver}"
+)
 
 
 class Page(NamedTuple):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
+from validator.audience import ASK_AGAIN, HOSTILE_PACKAGE, RESAVE_OR_ASK
 from validator.cellref import column_letter
 from validator.sources.grid import ReadError
 from validator.sources.limits import FAR_CELLS, MERGED_CELLS, Limits, Why, over_limit
@@ -66,7 +67,7 @@ _ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)")
 # Encodings in which the bytes of "<" and a letter are those characters (not UTF-7, UTF-16, EBCDIC code pages…)
 _ASCII_BASED = re.compile(rb"(?i)utf-?8|gb2312|gbk|gb18030|big5|(?:us-)?ascii|iso-8859-[0-9]+|windows-125[0-8]")
 _METADATA = ("docProps/", "customXml/")  # no reader needs these: broken XML there is tolerated, hostile XML is not
-_HOSTILE = "这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。请核实文件来源，或请报送单位重新导出。"
+_HOSTILE = f"这不是 Excel、Word 或 WPS 正常保存的文件，疑似恶意构造，已拒绝读取。{HOSTILE_PACKAGE.receiver}"
 
 
 # Web pages a Word document embeds as its content (w:altChunk): HTML, not XML (an HTML <!DOCTYPE html> declares no
@@ -178,7 +179,7 @@ def _read_part(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes
             raise zipfile.BadZipFile("size or CRC-32 differs from the directory's")
     except _UNREADABLE as exc:
         raise ReadError(
-            f"文件已损坏，无法解压其中的 {info.filename}（{type(exc).__name__}）。请重新导出或向报送单位索取完整文件。",
+            f"文件已损坏，无法解压其中的 {info.filename}（{type(exc).__name__}）。{ASK_AGAIN.receiver}",
             "corrupt",
         ) from exc
     return xml
@@ -254,7 +255,7 @@ def _well_formed(xml: bytes, name: str) -> bool:
             return False
         raise ReadError(
             f"文件中的 {name} 不是完整有效的 XML（第 {exc.lineno} 行：{expat.ErrorString(exc.code)}），"
-            "可能已损坏。请用 Excel、Word 或 WPS 打开后重新保存，或向报送单位索取完整文件。",
+            f"可能已损坏。请用 Excel、Word 或 WPS {RESAVE_OR_ASK.receiver}。",
             "corrupt",
         ) from exc
     return True

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from validator.audience import ASK_PUBLISHER_AGAIN, COPYABLE, DOWNLOAD_AGAIN, PDF_ENCRYPTED, PDF_NO_RULES
 from validator.labels import item_number, official_words, words
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
@@ -37,17 +38,9 @@ from validator.sources.pdfprint import (
     text_lines,
 )
 
-NO_TEXT = (
-    "PDF 中没有文字，也没有图片（文字可能已转成曲线），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本后再校验。"
-)
-ENCRYPTED = (
-    "PDF 文件设置了打开密码（已加密），无法读取。请向发布单位索取未加密的版本，"
-    "或用 PDF 阅读器输入密码打开后另存（打印）为不加密的 PDF，再校验。"
-)
-NO_RULES = (
-    "PDF 中的表格没有框线（表格线），无法还原成表格、读取其中的数字。请提供 Word 或网页版本，"
-    "或在 Word/WPS 中给表格加上框线后重新导出 PDF，再校验。"
-)
+NO_TEXT = f"PDF 中没有文字，也没有图片（文字可能已转成曲线），无法读取数字；{COPYABLE.receiver}"
+ENCRYPTED = f"PDF 文件设置了打开密码（已加密），无法读取。{PDF_ENCRYPTED.receiver}"
+NO_RULES = f"PDF 中的表格没有框线（表格线），无法还原成表格、读取其中的数字。{PDF_NO_RULES.receiver}"
 NO_TEXT_LAYER = "PDF 无可用文字层（文字无法复制或显示为乱码），无法读取数字；请提供可复制文字的 PDF、Word 或网页版本"
 _WHAT = "PDF 文件"  # what a refusal says was read
 _EDGE = 2.0  # points: edges this close are the same rule (and a continued table's columns agree within it)
@@ -113,12 +106,12 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     except Exception as exc:  # pdfminer raises many types on broken files, pdfplumber wraps them
         if _encrypted(exc):
             raise ReadError(ENCRYPTED, "encrypted") from exc
-        raise ReadError("PDF 文件已损坏或不完整，无法读取。请重新下载或向发布单位索取完整文件。", "corrupt") from exc
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取。{DOWNLOAD_AGAIN.receiver}", "corrupt") from exc
     with pdf:
         if len(pdf.pages) > limits.pages:
             raise over_limit(limits, "pages", f"PDF 有 {len(pdf.pages)} 页，")
         if not pdf.pages:
-            raise ReadError("PDF 文件中没有页面，无法读取。请重新导出或向发布单位索取完整文件。", "corrupt")
+            raise ReadError(f"PDF 文件中没有页面，无法读取。{ASK_PUBLISHER_AGAIN.receiver}", "corrupt")
         pages: list[tuple[float, list[_Piece]]] = []
         chars = garbled = images = 0
         for page in pdf.pages:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from validator.audience import ASK_AGAIN, ASK_WORKBOOK, OFD_ELSE, OTHER_ARCHIVE, SAVE_AS_XLSX, UNLOCK, UNPACK
 from validator.sources.grid import ReadError
 from validator.sources.mhtml import is_web_archive
 
 HEAD = 4096  # the first bytes of a file that tell a text format (Word 2003 XML, a web page) by its marks
 
-SAVE_AS = "请用 Excel 或 WPS 打开该文件，“另存为”Excel 工作簿（*.xlsx）后再校验。"
-_ASK_AGAIN = "请重新导出或向报送单位索取完整文件。"
+SAVE_AS = SAVE_AS_XLSX.receiver
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: legacy .xls/.et/.doc, or an encrypted .xlsx
 PDF_MAGIC = b"%PDF-"  # within the first 1024 bytes, as PDF readers accept it
 _ZIP_MAGIC = b"PK\x03\x04"  # local file header: the first bytes of every .xlsx
@@ -53,16 +53,12 @@ WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"}
 DOCUMENT_SUFFIXES = frozenset(
     {".html", ".htm", ".mht", ".mhtml", ".docx", ".pdf", ".doc", ".wps", ".ofd", ".rtf", ".odt"}
 )
-_UNPACK = "请解压后校验其中的{what}，或用 nianbao batch 校验整个压缩包。"
 # Archives of other formats, by their first bytes and usual suffix: offices receive RAR and 7z, which only zip replaces.
 _OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", ".7z", "7z"), (b"Rar!\x1a\x07", ".rar", "RAR"))
 
 
 _HTML_MARKS = ("<html", "<!doctype html", "<table", "<body", "<head", "<meta", "<div", "<p>", "<p ")
-OFD_UNSUPPORTED = (
-    "这是 OFD 版式文件，本工具暂不支持读取 OFD。请用数科 OFD 阅读器等软件把它另存（导出）为 PDF，"
-    "或向发布单位索取 Word、网页或 Excel 版本后再校验。"
-)
+OFD_UNSUPPORTED = f"这是 OFD 版式文件，本工具暂不支持读取 OFD。请用数科 OFD 阅读器等软件{OFD_ELSE.receiver}"
 
 
 def is_lock_file(name: str) -> bool:
@@ -193,7 +189,7 @@ def open_package(data: bytes, path: Path, package: zipfile.ZipFile | None = None
         kind = next((text for part, text in _OTHER_PACKAGES if part in names), None)
         archive = _archive(names)
         if archive is not None:
-            raise ReadError(archive.message(_UNPACK), "not_workbook")
+            raise ReadError(archive.message(UNPACK.receiver), "not_workbook")
         raise ReadError(f"这是{kind or f'其他格式的压缩包，不是 Excel 工作簿。{SAVE_AS}'}", "not_workbook")
     return zf
 
@@ -201,14 +197,14 @@ def open_package(data: bytes, path: Path, package: zipfile.ZipFile | None = None
 def _zip(data: bytes, path: Path) -> zipfile.ZipFile:
     """The bytes as a zip; a ReadError that says what they are otherwise."""
     if not data:
-        raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{_ASK_AGAIN}", "corrupt")
+        raise ReadError(f"文件是空的（0 字节），可能在保存或拷贝时出错。{ASK_AGAIN.receiver}", "corrupt")
     if data.startswith(CFB_MAGIC):
         raise _compound_file(data)
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         if data.startswith(_ZIP_MAGIC):  # a zip without its directory at the end: cut off while copying
-            raise ReadError(f"文件不完整（可能在下载或拷贝时中断），无法解压。{_ASK_AGAIN}", "corrupt") from exc
+            raise ReadError(f"文件不完整（可能在下载或拷贝时中断），无法解压。{ASK_AGAIN.receiver}", "corrupt") from exc
         raise _not_a_package(data, path) from exc
 
 
@@ -227,10 +223,7 @@ def other_archive(head: bytes = b"", suffix: str = "") -> str | None:
 def other_archive_refusal(kind: str, suffix: str = "") -> str:
     """Why an archive of another format is not checked, and what to do (`suffix`: the one it wrongly bears)."""
     named = f"（扩展名却是 {suffix}）" if suffix else ""
-    return (
-        f"这是 {kind} 压缩包{named}，本工具只能解开 zip 压缩包。请用解压软件解压后校验其中的报告，"
-        "或把它们重新打包为 zip。"
-    )
+    return f"这是 {kind} 压缩包{named}，{OTHER_ARCHIVE.receiver}"
 
 
 class Archive(NamedTuple):
@@ -276,9 +269,7 @@ def _archive(names: set[str]) -> Archive | None:
 
 def _compound_file(data: bytes) -> ReadError:
     if _ENCRYPTION_STREAM in data:
-        return ReadError(
-            "文件设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后保存，再校验。", "encrypted"
-        )
+        return ReadError(f"文件设置了打开密码（已加密），无法读取。{UNLOCK.receiver}", "encrypted")
     if _WORD_STREAM in data:
         return ReadError(
             "这是 Word 97-2003 文档（.doc），不是 Excel 工作簿。请提交 Excel 格式（.xlsx）的年报工作簿。",
@@ -294,11 +285,11 @@ def _not_a_package(data: bytes, path: Path) -> ReadError:
     if is_lock_file(path.name) and len(data) < 4096:
         text = f"这是 Excel 或 WPS 打开工作簿时生成的临时锁定文件（{path.name}），不是工作簿。请校验不带“~$”的原文件。"
     elif head.startswith(b"%PDF"):
-        text = "这是 PDF 文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
+        text = f"这是 PDF 文件，不是 Excel 工作簿。{ASK_WORKBOOK.receiver}"
     elif kind := other_archive(head):
         text = other_archive_refusal(kind)
     elif head.startswith(_IMAGES) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
-        text = "这是图片文件，不是 Excel 工作簿。请向报送单位索取 Excel 格式（.xlsx）的年报工作簿。"
+        text = f"这是图片文件，不是 Excel 工作簿。{ASK_WORKBOOK.receiver}"
     elif (text_head := _as_text(head)) is not None:
         lower = text_head.lower()
         if "<html" in lower or "<table" in lower:

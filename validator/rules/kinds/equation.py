@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from validator.audience import RECALCULATE, RECALCULATE_VALUES
 from validator.findings import Correction, Finding, FormulaRole, Related, phrases, undecided
 from validator.rules import strays
 from validator.rules.kinds.base import Param, RuleKind
@@ -157,9 +158,9 @@ def _formula_advice(change: Correction | None, ctx: ReportContext) -> str:
         them = "它们" if len(texts) > 1 else "它"
         return (
             f"该公式的范围正确，其中 {'、'.join(texts)} 是文本形式的数字，SUM 不计入文本，请把{them}改为数值；"
-            "但计入后保存的结果仍与各项之和不符：改为数值后请在 Excel 中重新计算（按 F9）并保存，再校验。"
+            f"但计入后保存的结果仍与各项之和不符：{RECALCULATE_VALUES.receiver}"
         )
-    return "该公式的范围正确，保存的结果却与各项之和不符：请在 Excel 中重新计算（按 F9）后保存，再校验。"
+    return f"该公式的范围正确，保存的结果却与各项之和不符：{RECALCULATE.receiver}"
 
 
 def _followed(parts: Sequence[str], ctx: ReportContext) -> str:

@@ -23,6 +23,7 @@ from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
 from validator.findings import AGENCY_FIELDS, FileReport, Finding, document_words, place_of
+from validator.labels import label_words
 from validator.locate import LocatedReport, locate
 from validator.locate.detect import distinctive_hits
 from validator.locate.title import YEAR_FIELD
@@ -146,7 +147,8 @@ def iter_check_paths(
 ) -> Iterator[list[FileReport]]:
     """Like check_paths, one chunk of reports at a time: only one chunk's workbooks are in memory at once."""
     paths = iter(paths)
-    read = partial(read_workbook if isolated else load, limits=Limits.from_env())  # the environment read once
+    labels = reader_labels(template)
+    read = partial(read_workbook if isolated else load, limits=Limits.from_env(), labels=labels)  # each read once
     while chunk := list(islice(paths, chunk_size)):
         yield _check_chunk([_read(Path(p), read) for p in chunk], template)
 
@@ -166,8 +168,15 @@ def check_grids(
 def read_located(path: str | Path, template: Template | None = None) -> tuple[WorkbookGrid, LocatedReport]:
     """One file read in the guarded worker and its inputs located (the template detected unless given); raises
     ReadError when it cannot be read."""
-    grid = read_workbook(Path(path)).grid
+    grid = read_workbook(Path(path), labels=reader_labels(template)).grid
     return grid, locate(grid, template or _detect(grid))
+
+
+def reader_labels(template: Template | None) -> frozenset[str]:
+    """The words of the labels a file's reader may meet (validator.sources.formats.read_document): those of the
+    shipped formats, whichever the file is in, and of the template the user gives (a spec file of their own)."""
+    templates = (*list_templates(), *([template] if template else []))
+    return label_words(label for t in templates for label in t.labels)
 
 
 # ---------------------------------------------------------------- one chunk

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from collections.abc import Iterable
+from functools import lru_cache
 
-import yaml
-
-from validator.installed import TEMPLATES_DIR
 from validator.invisible import INVISIBLE
 
 _SPACE = re.compile(r"\s+")
@@ -18,7 +16,6 @@ _ARABIC_ITEM = re.compile(r"^(?:\((\d+)\)|(\d+)[.、．])")
 _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.、．]")
 # What may stand between labels joined in one cell, normalised: brackets, 的/之/中, dashes, colons, slashes, dots
 _JOINING = re.compile(r"[\x00()\[\]【】〔〕的之中:\-—–/·、]*")
-_PRINTED = ("label", "caption", "corner")  # a template's keys whose text a table prints
 _ITEM_NUMBER = re.compile(r"^(?:\(\d+\)|\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
 
 
@@ -46,24 +43,10 @@ def words(label: str) -> str:
     return text[len(item_number(text)) :]
 
 
-@cache
-def official_words() -> frozenset[str]:
-    """The words of every label the shipped templates (templates/*.yaml) print: of rows, columns and their groups, and
-    tables' captions and corners (「第二十条第（六）项」 over a block of 表二), what a reader holds a text against that
-    a page break cut, whatever the lines it was printed on."""
-    found: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            found.update(words(text) for key in _PRINTED if isinstance(text := node.get(key), str))
-            node = list(node.values())
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    for path in sorted(TEMPLATES_DIR.glob("*.yaml")):
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
-    return frozenset(found - {""})
+def label_words(labels: Iterable[str]) -> frozenset[str]:
+    """The words of `labels` (a format's Template.labels): what a reader holds a text against that a page break cut,
+    whatever the lines it was printed on."""
+    return frozenset(words(label) for label in labels) - {""}
 
 
 def joined(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:

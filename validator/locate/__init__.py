@@ -9,7 +9,14 @@ from validator.locate.cover import Cover, read_cover
 from validator.locate.matching import SheetIndex, fuzzy
 from validator.locate.report import Located, LocatedReport, joined
 from validator.locate.reuse import remember, reused
-from validator.locate.sections import END, Section, find_section, further_report, sections_out_of_order
+from validator.locate.sections import (
+    END,
+    Section,
+    body_end,
+    find_section,
+    further_report,
+    sections_out_of_order,
+)
 from validator.locate.sheets import another_agency, assign_sheets, candidates, distinct_labels, holding, say_choice
 from validator.locate.tables import (
     FUZZY_MIN_RATIO,
@@ -158,6 +165,7 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
     found = holding(candidates(indexes, template), template)
     distinct = distinct_labels(template)
     moved: list[tuple[SheetIndex, Sheet, Section]] = []  # table sheets found away from their section heading
+    appended: list[tuple[SheetIndex, Sheet, Section, int]] = []  # ... and the text has none: only 附表, first row
     assigned = assign_sheets(found)
     taken = {c.position for c in assigned.values()}
     paged = next((i.sheet.paged for i in indexes if i.sheet.paged), "")  # a web page's other pages were not read
@@ -196,7 +204,9 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
         rows = [loc.cell.row for k, loc in report.cells.items() if k.split(".")[0] in tables]
         report_missing(best, missing, section.limit, rows)
         first = min(rows, default=0)
-        if section.moved and first and not quiet:
+        if section.appended and first and not quiet:
+            appended.append((best, spec, section, first))
+        elif section.moved and first and not quiet:
             moved.append((best, spec, section))
         elif first and not _official(best, section.heading, spec) and not quiet:
             # a workbook's sheet by its name; a document's one sheet is the tool's own: its words are the section's
@@ -206,6 +216,9 @@ def _locate_labels(grid: WorkbookGrid, template: Template) -> LocatedReport:
             _section_text(best, spec, report, (section.heading, section.end), range(first, max(rows, default=0) + 1))
     if moved:
         report.add("ST11", _moved(moved), moved[0][0].ref(*moved[0][0].row_start(moved[0][2].moved)))
+    if appended:
+        index, _, section, first = appended[0]
+        report.add("ST11", _appended_only(appended, template), index.ref(*index.row_start(section.heading or first)))
     own = {s.name: distinct[s.name] - {normalize(s.title)} for s in template.sheets if s.tables}
     for index in dict.fromkeys(assigned[s].index for s in own if s in assigned):
         row = further_report(index, template, own)
@@ -272,6 +285,23 @@ def _out_of_order(ahead: str, behind: str) -> str:
     return (
         f"年报各部分的顺序与官方格式不同：「{ahead}」排在了「{behind}」之前。各部分已按其标题读取并照常校验；"
         f"请把「{behind}」移到「{ahead}」之前，按官方格式的顺序排列各部分。"
+    )
+
+
+def _appended_only(appended: list[tuple[SheetIndex, Sheet, Section, int]], template: Template) -> str:
+    """ST11 for table sections the text has no heading of, given only as tables appended to it (附表, after its last
+    section or its signature): which, where the first lies, and that the format wants them in the text, in order."""
+    names = "、".join(spec.name for _, spec, _, _ in appended)
+    titles = "".join(f"「{spec.title}」" for _, spec, _, _ in appended)
+    index, spec, section, first = appended[0]
+    where = f"在「{index.text(*index.row_start(section.heading))}」之下" if section.heading else "没有标题"
+    if (last := body_end(index, template)) < first:
+        where += f"，放在「{index.text(*index.row_start(last))}」之后"
+    parts = "这几部分" if len(appended) > 1 else "这一部分"
+    return (
+        f"正文中没有{titles}{parts}：{names}只作为附表给出（如{spec.name}{where}）。已按各表的栏目找到并照常校验；"
+        f"按官方格式（{template.basis}），正文应按顺序包含{parts}，各表放在其章节标题之下。"
+        f"请在正文中按顺序写上{titles}，并把{'各表' if len(appended) > 1 else '该表'}移到对应的标题之下。"
     )
 
 

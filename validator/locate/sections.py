@@ -16,10 +16,10 @@ from validator.spec.model import Sheet, Template
 
 END = 10**6  # a row below any sheet's last
 
-# What numbers a section heading or an appended table's title: "三、", "（三）", "3.", "第三部分", "附表2：", "附件二".
-_NUMBERING = re.compile(
-    r"^(?:附[表件][一二三四五六七八九十\d]*[:.、]?)?(?:[（(]?[一二三四五六七八九十\d]+[)）.、]|第[一二三四五六七八九十]+部分)?"
-)
+# What marks an appended table's title (after normalize's NFKC: "：" is ":"): "附表2：", "附表二、", "附件1", "附：".
+_APPENDIX = r"附[表件]?[一二三四五六七八九十\d]*[:.、]?"
+# What numbers a section heading or an appended table's title: "三、", "（三）", "3.", "第三部分", "附表2：三、".
+_NUMBERING = re.compile(rf"^(?:{_APPENDIX})?(?:[（(]?[一二三四五六七八九十\d]+[)）.、]|第[一二三四五六七八九十]+部分)?")
 _WORDS_MIN = 4  # a heading's words are at least this long ("总体情况"), not a numbered item's "其他"
 
 
@@ -43,6 +43,7 @@ class Section:
     limit: int
     moved: int = 0
     titled: bool = False  # `moved` holds a heading of the section ("附表2：收到和处理…"), not the tables' first row
+    appended: bool = False  # the text has no heading of the section: it and its tables are given only as 附表
 
     @property
     def under_heading(self) -> bool:
@@ -64,16 +65,19 @@ def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[st
     Nothing is looked for beyond a further report's title (validator.sources.document drops such a report only when
     the first one had tables)."""
     spans = _spans(index, spec, template)
+    hits = [r for r, _, t in index.labels if t in own]
+    # headed nowhere in the text: only under appended titles ("附表2：…") or below the last section's heading (六)
+    body = body_end(index, template)
+    appended = all(row > body or re.match(_APPENDIX, text) for row, _, text in spans)
     # The heading numbered as the format numbers it, where the sheet prints one: the same words numbered otherwise
     # above it are an item of another section ("一、总体情况" → "（一）主动公开政府信息情况"), not this section.
     official = normalize(spec.title)
     spans = spans[next((i for i, (_, _, text) in enumerate(spans) if text == official), 0) :]
     if not spans:
-        return Section(0, END, 0, END)
+        return Section(0, END, 0, END, appended=body < min(hits, default=0))
     heading, end, _ = spans[0]
-    hits = [r for r, _, t in index.labels if t in own]
     if any(heading < r < end for r in hits):
-        return Section(heading, end, heading, end)
+        return Section(heading, end, heading, end, appended=appended)
     stop = _further_title(index, heading)
     hits = [r for r in hits if r < stop]
     later = [(start, limit) for start, limit, _ in spans[1:] if any(start < r < limit for r in hits)]
@@ -83,6 +87,25 @@ def find_section(index: SheetIndex, spec: Sheet, template: Template, own: set[st
     if hits:
         return Section(heading, end, min(hits) - 1, stop, moved=min(hits))
     return Section(heading, end, heading, end)
+
+
+def body_end(index: SheetIndex, template: Template) -> int:
+    """The row of the heading of the format's last section (六、其他需要报告的事项), where the text's last part begins,
+    else END: its heading as written officially, else its first (「（六）其他需要报告的事项」 above it may be an item of
+    「一、总体情况」)."""
+    headings, places = section_headings(template), _places(template)
+    if not places:  # a template numbering no section
+        return END
+    last = max(places, key=places.__getitem__)
+    official = normalize(_titles(template)[last])
+    rows = [(t != official, r) for r, _, t in index.labels if headings.get(words(t)) == last]
+    return min(rows, default=(False, END))[1]
+
+
+def _titles(template: Template) -> dict[str, str]:
+    """Each section's official title, by the name section_headings gives it."""
+    titles = {s.name: s.title for s in template.sheets if s.tables}
+    return titles | {f.key: f.label for f in template.fields.values() if f.kind == "longtext"}
 
 
 def _spans(index: SheetIndex, spec: Sheet, template: Template) -> list[tuple[int, int, str]]:
@@ -110,9 +133,7 @@ _NUMERALS = "一二三四五六七八九十"
 @cache
 def _places(template: Template) -> dict[str, int]:
     """Each section's place in the report ("一、总体情况" → 1), by the name section_headings gives it."""
-    labels = {s.name: s.title for s in template.sheets if s.tables}
-    labels |= {f.key: f.label for f in template.fields.values() if f.kind == "longtext"}
-    return {name: _NUMERALS.index(text[0]) + 1 for name, text in labels.items() if text[:1] in _NUMERALS}
+    return {name: _NUMERALS.index(text[0]) + 1 for name, text in _titles(template).items() if text[:1] in _NUMERALS}
 
 
 def further_report(index: SheetIndex, template: Template, own: dict[str, set[str]]) -> int | None:
@@ -149,10 +170,7 @@ def sections_out_of_order(index: SheetIndex, template: Template, limit: int = EN
     may be an item of another section: 「（一）主动公开政府信息情况」 under 「一、总体情况」, as find_section reads it).
     Sections with tables headed first after the format's last section (六) are an appendix of tables after the text
     (附表 under the sections' headings), no sections out of order."""
-    headings, places = section_headings(template), _places(template)
-    titles = {s.name: s.title for s in template.sheets if s.tables} | {
-        f.key: f.label for f in template.fields.values() if f.kind == "longtext"
-    }
+    headings, places, titles = section_headings(template), _places(template), _titles(template)
     found: dict[str, list[tuple[bool, int]]] = {}
     for r, _, t in index.labels:
         if r < limit and (name := headings.get(words(t))) in places:

@@ -25,9 +25,12 @@ LEGACY_ODS = (
 )
 
 
-def read_document(data: bytes, fmt: str, limits: Limits, path: Path | None = None) -> WorkbookGrid:
+def read_document(
+    data: bytes, fmt: str, limits: Limits, path: Path | None = None, labels: frozenset[str] = frozenset()
+) -> WorkbookGrid:
     """A web page, Word document or PDF as one sheet in reading order (validator.sources.document); `path`: where
-    a web page was saved, its frames' pages beside it (validator.sources.saved_page)."""
+    a web page was saved, its frames' pages beside it (validator.sources.saved_page); `labels`: the words of the
+    official labels, which tell a PDF's table row a page break cut (validator.sources.pdf)."""
     if fmt == "html":
         from validator.sources.html import read_html
 
@@ -38,17 +41,20 @@ def read_document(data: bytes, fmt: str, limits: Limits, path: Path | None = Non
         return read_docx(data, limits)
     from validator.sources.pdf import read_pdf
 
-    return read_pdf(data, limits)
+    return read_pdf(data, limits, labels)
 
 
-def load_file(path: str | Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
-    """Read a workbook or a published document in this process, within `limits`; a ReadError says why not."""
+def load_file(
+    path: str | Path, exact: bool = False, limits: Limits | None = None, labels: frozenset[str] = frozenset()
+) -> Loaded:
+    """Read a workbook or a published document in this process, within `limits` (`labels`: read_document's); a
+    ReadError says why not."""
     path = Path(path)
     limits = limits or Limits.from_env()
     data = read_regular(path, limits)
     fmt, package = sniffed(data)  # a workbook's zip is opened once, to tell what it is and to read it
     try:
-        return _load(data, fmt, path, exact, limits, package)
+        return _load(data, fmt, path, exact, limits, package, labels)
     except ReadError as exc:
         exc.fmt = _UNREAD_XLSX.get(exc.reason, fmt) if fmt == "xlsx" else fmt
         raise
@@ -62,7 +68,15 @@ def load_file(path: str | Path, exact: bool = False, limits: Limits | None = Non
 _UNREAD_XLSX: dict[str, str | None] = {"not_workbook": None, "legacy": "xls"}
 
 
-def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits, package: zipfile.ZipFile | None) -> Loaded:
+def _load(
+    data: bytes,
+    fmt: str,
+    path: Path,
+    exact: bool,
+    limits: Limits,
+    package: zipfile.ZipFile | None,
+    labels: frozenset[str],
+) -> Loaded:
     if fmt == "ofd":
         raise ReadError(OFD_UNSUPPORTED, "unsupported")
     if fmt == "xlsx":
@@ -84,4 +98,4 @@ def _load(data: bytes, fmt: str, path: Path, exact: bool, limits: Limits, packag
         )
         grid.source_format = fmt  # its annotated copy is the official workbook it converts into
         return Loaded(grid, digest)
-    return Loaded(read_document(data, fmt, limits, path), digest)
+    return Loaded(read_document(data, fmt, limits, path, labels), digest)

@@ -135,7 +135,9 @@ class Guard:
                 raise WorkerError(f"无法启动读取进程：{exc}") from exc
         return self._worker
 
-    def read(self, path: Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
+    def read(
+        self, path: Path, exact: bool = False, limits: Limits | None = None, labels: frozenset[str] = frozenset()
+    ) -> Loaded:
         """Like validator.sources.xlsx.load, with the file's failures (a crash, the time or memory limit) turned
         into ReadError; raises WorkerError when the worker itself is broken."""
         limits = limits or Limits.from_env()
@@ -144,7 +146,7 @@ class Guard:
             worker = self._ensure()
             try:
                 worker.wait_ready()
-                answer = worker.ask((str(path), exact, limits), seconds)
+                answer = worker.ask((str(path), exact, limits, labels), seconds)
             except queue.Empty:
                 worker.stop()
                 self._worker = None
@@ -211,9 +213,11 @@ def _how(code: int) -> str:
 _GUARD = Guard()
 
 
-def read_workbook(path: Path, exact: bool = False, limits: Limits | None = None) -> Loaded:
-    """Read one workbook through the process-wide guard."""
-    return _GUARD.read(path, exact, limits)
+def read_workbook(
+    path: Path, exact: bool = False, limits: Limits | None = None, labels: frozenset[str] = frozenset()
+) -> Loaded:
+    """Read one workbook through the process-wide guard (`labels`: validator.sources.formats.read_document's)."""
+    return _GUARD.read(path, exact, limits, labels)
 
 
 def start() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from validator.audience import ASK_PUBLISHER_AGAIN, COPYABLE, DOWNLOAD_AGAIN, PDF_ENCRYPTED, PDF_NO_RULES
-from validator.labels import item_number, official_words, words
+from validator.labels import item_number, words
 from validator.radicals import has_radicals, ideographs
 from validator.sources.document import (
     CONTINUED,
@@ -96,9 +96,10 @@ class _Part(Table):
     open: set[tuple[int, int]] = field(default_factory=set)  # cells the page break cut open: they go on below it
 
 
-def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
+def read_pdf(data: bytes, limits: Limits, labels: frozenset[str] = frozenset()) -> WorkbookGrid:
     """The PDF as one sheet (validator.sources.document); a ReadError for a PDF with an open password, a scan, a PDF
-    without usable text, or one whose tables have no rules (numbers set in columns, but no table to read)."""
+    without usable text, or one whose tables have no rules (numbers set in columns, but no table to read). `labels`:
+    the words of the official labels (validator.labels.label_words), which tell a row a page break cut (_one_label)."""
     import pdfplumber
 
     try:
@@ -128,7 +129,7 @@ def read_pdf(data: bytes, limits: Limits) -> WorkbookGrid:
     if garbled > chars * 0.2:
         raise ReadError(NO_TEXT_LAYER, "no_text_layer")
     asm = Assembler("pdf", limits)
-    for piece in _paragraphs(_stitched(pieces)):
+    for piece in _paragraphs(_stitched(pieces, labels)):
         if piece.table is not None:
             asm.table(piece.table)
         elif piece.picture:
@@ -520,7 +521,7 @@ def _joined(text: str) -> str:
     return "".join(line.strip() for line in text.split("\n"))
 
 
-def _stitched(pieces: list[_Piece]) -> list[_Piece]:
+def _stitched(pieces: list[_Piece], known: frozenset[str]) -> list[_Piece]:
     """Tables continued on the next page joined to their first part: the last piece of a page and the first of the
     next, with the same outer edges and columns that agree (a part may lack some column rules), and nothing (no
     heading) between them; and tables cut by hand (_cut_by_hand). Footnotes at a page's foot are read after the
@@ -575,7 +576,7 @@ def _stitched(pieces: list[_Piece]) -> list[_Piece]:
         ]
         table = placed[0]
         for part in placed[1:]:
-            _continue(table, part)
+            _continue(table, part, known)
         out.append(_Piece(group[0].top, group[0].page, table, xs=group[0].xs))
     return out
 
@@ -761,7 +762,7 @@ def _first_on_page(pieces: list[_Piece], page: int) -> _Piece | None:
     return next((p for p in pieces if p.page == page and not p.note), None)
 
 
-def _continue(first: _Part, more: _Part) -> None:
+def _continue(first: _Part, more: _Part, known: frozenset[str]) -> None:
     """Append `more` below `first`: a repeated header dropped, merges cut by the page break joined, and a row the
     page break cut in two (Word and LibreOffice let a row break across pages) joined again."""
     rows, _ = first.size
@@ -779,7 +780,7 @@ def _continue(first: _Part, more: _Part) -> None:
             if above[c][:2] in first.open and c in below and below[c][0] == top_row and above[c][3] == below[c][3]
         ]
         shift = rows - (top_row if len(cut) == len(above) == len(below) else repeated)  # all go on: one row
-    elif _cut_row(first, more, list(above.values()), list(below.values())):
+    elif _cut_row(first, more, list(above.values()), list(below.values()), known):
         shift = rows - top_row  # the top row is the last row's lower part
         cut = [(above[c], below[c]) for c in above]
     else:
@@ -853,7 +854,7 @@ def _row_cells(merges: list[tuple[int, int, int, int]], row: int, cols: int) -> 
     return out
 
 
-def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
+def _cut_row(first: _Part, more: _Part, above: list, below: list, known: frozenset[str]) -> bool:
     """Whether the top row of `more` is the lower part of the last row of `first`, cut by the page break: its cells
     continue those above one for one (the same columns, none merged down from the repeated header), one part holds
     the row's numbers and the other none, and the row's label was cut: its lower part goes on without an item number
@@ -879,18 +880,17 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list) -> bool:
     if not labels or all(entries):
         return False
     cell, head, tail = labels[-1]  # the row's own label: the last text cell
-    if (told := _one_label(head, tail)) is not None:
+    if (told := _one_label(head, tail, known)) is not None:
         return told
     if entries[0] == entries[1]:
         return _cut_header(first, more, above, below)
     return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head) or cell[:2] in first.full)
 
 
-def _one_label(head: str, tail: str) -> bool | None:
+def _one_label(head: str, tail: str, known: frozenset[str]) -> bool | None:
     """Whether the label texts either side of a page break are one official label cut in two ("属于三" + "类内部事务信息",
     both rows left blank), or two official labels (an unnumbered 「属于四类过程性信息」 filling its last line over
     「属于行政执法案卷」): the official labels tell where the lines cannot. None when they tell neither."""
-    known = official_words()
     if words(head + tail) in known:
         return True
     if words(head) in known and words(tail) in known:

@@ -1,7 +1,7 @@
 """The reading worker: `python -m validator.sources.worker`, or a fork of the caller (validator.sources.forked),
 loads workbooks sent by validator.sources.guard.
 
-Requests and answers are pickles on stdin/stdout. A request is (path, exact, limits); the answer is
+Requests and answers are pickles on stdin/stdout. A request is (path, exact, limits, labels); the answer is
 ("ok", Loaded), ("refused", message, reason, format) or ("failed", traceback text). A native reader that aborts takes
 only this process down; the guard tells the user and starts a new one.
 """
@@ -48,12 +48,12 @@ def serve(requests, answers) -> None:
     answers.flush()
     while True:
         try:
-            path, exact, limits = pickle.load(requests)
+            path, exact, limits, labels = pickle.load(requests)
         except EOFError:
             return
         _cap_memory(limits, held)
         try:
-            answer = ("ok", load(path, exact, limits))
+            answer = ("ok", load(path, exact, limits, labels))
         except ReadError as exc:
             answer = ("refused", exc.message, exc.reason, exc.fmt)
         except MemoryError:

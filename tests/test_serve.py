@@ -127,15 +127,15 @@ def test_a_worker_dying_on_an_upload_or_its_copy_is_logged_with_the_number_the_u
         assert "上传的文件「年报.xlsx」" in record_upload.getMessage()
         assert result["error"] == (
             "读取该文件时校验进程异常终止或超时：文件可能已损坏或被恶意构造。请用 Excel 或 WPS 打开后另存再上传；"
-            f"另存后仍如此，请联系管理员，并告知错误编号 {id_upload}（详情已记入服务器日志）。"
+            f"另存后仍如此，请把错误编号 {id_upload} 告知政务公开办的服务器管理员（详情已记入服务器日志）。"
         )
         caplog.clear()
         [checked] = upload(own, ("年报.xlsx", slow.read_bytes())).json()["results"]  # the same file, a worker alive
         copy = killed_while_busy(os.getpid(), others, lambda: own.get(checked["download"]))
         [(id_copy, record_copy)] = logged(caplog)
         assert copy.status_code == 422 and copy.json()["error"] == (
-            "无法生成标注副本：读取该文件时校验进程异常终止或超时。请联系管理员，"
-            f"并告知错误编号 {id_copy}（详情已记入服务器日志）。"
+            f"无法生成标注副本：读取该文件时校验进程异常终止或超时。请把错误编号 {id_copy} "
+            "告知政务公开办的服务器管理员（详情已记入服务器日志）。"
         )
         assert f"提交 {checked['submission']} 的标注副本" in record_copy.getMessage()
         assert own.get(checked["download"]).status_code == 200  # asked again: the pool's new worker writes it

@@ -184,7 +184,7 @@ def test_a_failure_on_the_server_is_logged_with_its_traceback(
         )
     [alert] = answer.json()["actions"]
     told = re.fullmatch(
-        r"服务器校验该工作簿时出错，工作簿未作改动。请联系管理员，并告知错误编号 ([0-9a-f]{8})（详情已记入服务器日志）。",
+        r"服务器校验该工作簿时出错，工作簿未作改动。请把错误编号 ([0-9a-f]{8}) 告知政务公开办的服务器管理员（详情已记入服务器日志）。",
         alert["args"][0],
     )
     assert told and alert["args"][3] == "critical"

@@ -414,7 +414,10 @@ def create_app(settings: Settings) -> Starlette:
     too_large = f"上传内容过大：一次最多 {settings.max_request // 2**20} MB。"
     app.add_exception_handler(TooLarge, lambda request, exc: refused(request, 413, too_large))
     app.add_exception_handler(
-        Exception, lambda request, exc: refused(request, 500, "服务器内部出错，请稍后重试或联系管理员。")
+        Exception,
+        lambda request, exc: refused(
+            request, 500, "服务器内部出错，请稍后重试；仍出错的，请告知政务公开办的服务器管理员。"
+        ),
     )
 
     async def refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
@@ -439,7 +442,7 @@ def _logged_failure(request: Request, what: str) -> str:
     ref = secrets.token_hex(4)
     client = request.client.host if request.client else "?"
     log.exception("%s在服务器上出错（错误编号 %s，客户端 %s）", what, ref, client)
-    return f"请联系管理员，并告知错误编号 {ref}（详情已记入服务器日志）"
+    return f"请把错误编号 {ref} 告知政务公开办的服务器管理员（详情已记入服务器日志）"
 
 
 def _alert(message: str) -> dict:

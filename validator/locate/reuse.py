@@ -3,13 +3,14 @@ official template filled in, the common case in bulk runs) gets the same cells w
 
 Locating depends on the text outside the input cells, on which cells are empty, on merges and on sheet names and
 visibility; a layout is reused only when all of these are equal, when no input holds text that is a label of the
-layout, and only layouts that located without any structure finding (nothing fuzzy or assumed) are kept.
+layout, and only layouts that located without any structure finding (nothing fuzzy or assumed) and with no label
+text in their own inputs are kept.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -126,6 +127,11 @@ def _template_labels(template: Template) -> frozenset[str]:
     return frozenset(official_labels(template) | {normalize(x) for f in template.superseded for x in f.labels})
 
 
+def _holds_label(inputs: Iterable[object], labels: frozenset[str]) -> bool:
+    """Whether an input holds text that locating could read as a label of the layout (`_Layout.labels`)."""
+    return not labels.isdisjoint(normalize(v) for v in inputs if _is_text(v))
+
+
 def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     """The located report of a known layout that `grid` shares, or None."""
     # Known layouts differ in shape or texts, so at most one is the grid's: the cheap comparison is tried on each
@@ -142,7 +148,7 @@ def reused(grid: WorkbookGrid, template: Template) -> LocatedReport | None:
     inputs: list = []  # the values in the layout's inputs, sheet by sheet
     for sheet, s in zip(layout.sheets, grid.sheets):
         inputs += map(s.cells.get, sheet.inputs)
-    if {normalize(v) for v in inputs if _is_text(v)} & layout.labels:
+    if _holds_label(inputs, layout.labels):
         return None
     if known[0] is not layout:
         with _CHANGING:
@@ -176,6 +182,10 @@ def remember(grid: WorkbookGrid, report: LocatedReport) -> None:
     inputs = frozenset((loc.cell.sheet, loc.cell.row, loc.cell.col) for loc in report.cells.values())
     shape, texts = _shape(grid), _texts(grid, inputs)
     labels = _template_labels(report.template) | {normalize(v) for sheet in texts for (_, v) in sheet}
+    if _holds_label((loc.raw for loc in report.cells.values()), labels):
+        # located with a label typed into an input (「五、存在的主要问题及改进情况」 as 总体情况): the inputs it found
+        # depend on that text, which a workbook of the same shape and texts need not hold
+        return
     known = _KNOWN.setdefault(report.template, [])
     if any((layout.shape, layout.texts) == (shape, texts) for layout in known):
         return

@@ -166,6 +166,11 @@ RECALCULATE_VALUES = Advice(
 SAVE_RESULTS = Advice(
     "请在 Excel 或 WPS 中打开该文件，保存后再校验。", "请在 Excel 或 WPS 中打开该文件，保存后重新上传。"
 )
+# ST07: the office gives out the newer format's template (nianbao template); the agency asks the office for it
+NEWER_TEMPLATE = Advice(
+    "请报送单位改用该格式的模板重新填写（空白模板可用 nianbao template --template {template} -o 年报模板.xlsx 生成）。",
+    "请向政务公开办索取该格式的模板，重新填写后再上传。",
+)
 # The annotated copy (validator/annotate): its page is read by the uploader and the office alike, so the uploader's
 # words name who does what
 _AGENCY_RESAVES = "请报送单位用 Excel 或 WPS 打开本单位留存的原文件，另存为 .xlsx 后重新上传。"

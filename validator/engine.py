@@ -19,6 +19,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path, PurePath
 
+from validator.audience import NEWER_TEMPLATE
 from validator.catalogue import builtin_finding
 from validator.check.run import check_located
 from validator.check.values import parse_year
@@ -274,11 +275,12 @@ def _outdated_format(report: FileReport, template: Template) -> None:
         return
     newer = template_for_year(year)
     name = f"{newer.name}（{newer.basis}）" if newer else "现行格式"
+    ask = NEWER_TEMPLATE.receiver.format(template=(newer or default_template()).id)
     report.findings.append(
         builtin_finding(
             "ST07",
             f"本报告采用的是{template.name}（{template.basis}），该格式用于{template.years}的报告；报告年度为{year}，"
-            f"应使用{name}。请向政务公开办索取该格式的模板后重新填写。各表已按{template.name}校验。",
+            f"应使用{name}。{ask}各表已按{template.name}校验。",
             report.cells.get(YEAR_FIELD),
         )
     )

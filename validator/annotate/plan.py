@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from validator.annotate.results import ResultsContent, results_content
@@ -61,6 +61,12 @@ class AnnotationPlan:
 
     marks: tuple[Mark, ...]
     results: ResultsContent
+
+    def worded(self, words: Callable[[str], str]) -> AnnotationPlan:
+        """The plan with every note and results text passed through `words` (`audience.for_uploader`: the copy the
+        upload page gives the agency that uploaded the file speaks to it, as the page does)."""
+        marks = tuple(replace(m, note=words(m.note)) for m in self.marks)
+        return AnnotationPlan(marks, self.results.worded(words))
 
 
 def plan_annotation(

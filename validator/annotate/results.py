@@ -7,7 +7,7 @@ has one, a header row, its rows), tables separated by a blank row. New sections 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from validator.cellref import CellRef
@@ -54,6 +54,19 @@ class ResultsContent:
     def width(self) -> int:
         """Columns the sheet spans: lines are merged across it."""
         return max((len(t.columns) for t in self.tables), default=len(FINDING_COLUMNS))
+
+    def worded(self, words: Callable[[str], str]) -> ResultsContent:
+        """The sheet with its lines, headings and cells passed through `words`; what the agency typed (the
+        单位说明 cells) stays as typed: it is read back as its explanation."""
+
+        def cell(c: ResultCell) -> ResultCell:
+            return replace(c, value=words(c.value)) if isinstance(c.value, str) and not c.typing else c
+
+        tables = tuple(
+            replace(t, rows=tuple(tuple(map(cell, row)) for row in t.rows), heading=t.heading and words(t.heading))
+            for t in self.tables
+        )
+        return replace(self, lines=tuple(map(words, self.lines)), tables=tables, empty=self.empty and words(self.empty))
 
 
 FINDING_COLUMNS = (

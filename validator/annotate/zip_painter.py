@@ -8,7 +8,7 @@ import io
 import itertools
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -142,10 +142,15 @@ def open_package(path: Path, clearing: bool = False) -> Package:
 
 
 def write_annotated(
-    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
+    source: Path,
+    report: FileReport,
+    out_dir: Path | None = None,
+    in_place: bool = False,
+    name: str | None = None,
+    words: Callable[[str], str] | None = None,
 ) -> Written:
     """Write the annotated workbook, named after `name` (see annotated_path); in place, the original is first copied
-    to a .bak file. The report is not changed.
+    to a .bak file. The report is not changed; `words` rewords the copy's texts for their reader (see `mark`).
 
     Earlier marks of the tool are cleared first, so that checking an annotated copy again refreshes its marks.
     """
@@ -167,7 +172,8 @@ def write_annotated(
     painted, _ = cleared(pkg, book=book)
     if not in_place:
         painted = as_workbook(painted)
-    data = mark(painted, report, [n for n in notices if n not in report.notices], book if painted is pkg else None)
+    remarks = [n for n in notices if n not in report.notices]  # the painter's own, said after the report's
+    data = mark(painted, report, remarks, book if painted is pkg else None, words)
     if in_place:  # once marked: a workbook that cannot be marked leaves no backup behind
         copy_atomic(source, backup)  # a run killed while copying must not leave a partial backup
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
@@ -185,11 +191,16 @@ def as_workbook(pkg: Package) -> Package:
 
 
 def try_write_annotated(
-    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
+    source: Path,
+    report: FileReport,
+    out_dir: Path | None = None,
+    in_place: bool = False,
+    name: str | None = None,
+    words: Callable[[str], str] | None = None,
 ) -> Written | str:
     """write_annotated, or the Chinese reason the copy could not be written (for the file's notices)."""
     try:
-        return write_annotated(source, report, out_dir, in_place, name)
+        return write_annotated(source, report, out_dir, in_place, name, words)
     except ReadError as exc:  # readable for checking, but its package cannot be edited
         return f"无法生成标注副本：{exc.message}"
     except OSError as exc:
@@ -211,9 +222,17 @@ def clear_file(source: Path, out: Path | None = None, keep_explanations: bool = 
 # ---------------------------------------------------------------- marking
 
 
-def mark(pkg: Package, report: FileReport, notices: Sequence[str] = (), book: Book | None = None) -> bytes:
+def mark(
+    pkg: Package,
+    report: FileReport,
+    notices: Sequence[str] = (),
+    book: Book | None = None,
+    words: Callable[[str], str] | None = None,
+) -> bytes:
     """The package with the plan of `report` painted: marks, the results sheet first and active, the undo record.
-    `book` is the package's workbook when it is parsed already (it is changed)."""
+    `book` is the package's workbook when it is parsed already (it is changed). `words` rewords every note and
+    results text (`audience.for_uploader` for the copy the upload page gives); the 编号 column stays the report's,
+    so that explanations typed in either copy follow their findings."""
     book = book or Book(pkg)
     names_before = book.names
     worksheets = book.worksheets()
@@ -221,6 +240,7 @@ def mark(pkg: Package, report: FileReport, notices: Sequence[str] = (), book: Bo
     roots = {name: parse(pkg.read(part)) for name, part in worksheets.items() if name in touched}
     sheets = {name: merges(roots[name]) if name in roots else () for name in worksheets}
     plan = plan_annotation(report, sheets, notices)
+    plan = plan.worded(words) if words else plan
     if book.styles is None or not pkg.has(book.styles):
         raise ReadError(f"工作簿缺少样式部件，无法写入标注。{ANNOTATE_RESAVE.receiver}", "corrupt")
     styles = StyleBook(parse(pkg.read(book.styles)))

@@ -4,6 +4,7 @@ converted into the official workbook of its format and that workbook marked (the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -23,12 +24,18 @@ NOT_IN_PLACE = "--in-place 只适用于 Excel 工作簿：原文件不是工作�
 
 
 def write_copy(
-    source: Path, report: FileReport, out_dir: Path | None = None, in_place: bool = False, name: str | None = None
+    source: Path,
+    report: FileReport,
+    out_dir: Path | None = None,
+    in_place: bool = False,
+    name: str | None = None,
+    words: Callable[[str], str] | None = None,
 ) -> Written | str:
     """The annotated copy of a checked submission, or the Chinese reason it could not be written; it is named after
-    `name` (the file name the submission is reported under: a batch's 年报~2.xlsx), else after the source."""
+    `name` (the file name the submission is reported under: a batch's 年报~2.xlsx), else after the source. `words`
+    rewords its notes and results sheet for their reader (zip_painter.mark)."""
     if report.source_format == "xlsx":
-        return try_write_annotated(source, report, out_dir, in_place, name)
+        return try_write_annotated(source, report, out_dir, in_place, name, words)
     from validator.forms.imported import convert  # openpyxl: only documents' copies need it, not a batch's start
 
     with tempfile.TemporaryDirectory(prefix="nianbao-copy-") as tmp:
@@ -43,7 +50,7 @@ def write_copy(
         if done.unpublished:  # on its results sheet: the agency fills them in the copy it returns
             asked = unpublished_notice(done.template, done.unpublished, copy=True)
             shown = replace(shown, notices=[*shown.notices, asked])
-        written = try_write_annotated(converted, shown, out_dir or source.parent)
+        written = try_write_annotated(converted, shown, out_dir or source.parent, words=words)
     if isinstance(written, str):
         return written
     kept = (NOT_IN_PLACE,) if in_place else ()  # the original is no workbook to mark: it is left as it was

@@ -244,16 +244,23 @@ def create_app(settings: Settings) -> Starlette:
         return result | told | {"findings": findings}
 
     async def annotated(request: Request) -> Response:
+        """The annotated copy as the upload page gives it: its notes and results sheet speak to the agency that
+        uploaded the file, as the page does."""
+        return await annotated_copy(request, uploader=True)
+
+    async def annotated_copy(request: Request, uploader: bool) -> Response:
+        """The submission's annotated copy for its reader, written once per reader and kept in `annotated/`."""
         found = store.submission(request.path_params["id"])
         if found is None:
             return refused(request, 404, "没有这份提交。")
-        folder = store.annotated / found.id
+        # the office's copy where every copy was kept before copies were per reader (those are in the office's words)
+        folder = store.annotated / found.id / UPLOADER_COPY if uploader else store.annotated / found.id
         ready = next(folder.glob("*.校验.xls[xm]"), None) if folder.is_dir() else None
         if ready is None:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             try:
                 made = await run(work.annotate_file, str(store.file_path(found.sha256, found.suffix)), found.filename,
-                                 str(folder))  # fmt: skip
+                                 str(folder), uploader)  # fmt: skip
             except work.Busy as exc:
                 return refused(request, 503, str(exc))
             except Exception:  # the worker died or hung on the stored file
@@ -376,6 +383,11 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"submissions": sorted(listed, key=lambda s: -s["received"])})
 
     @office_only
+    async def office_annotated(request: Request, user: str) -> Response:
+        """The annotated copy in the words for whoever received the file, as `nianbao check` writes it."""
+        return await annotated_copy(request, uploader=False)
+
+    @office_only
     async def original(request: Request, user: str) -> Response:
         found = store.submission(request.path_params["id"])
         if found is None:
@@ -402,6 +414,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/office/login", login, methods=["POST"]),
         Route("/office/logout", logout, methods=["POST"]),
         Route("/office/submissions/{id:str}", agency),
+        Route("/office/submissions/{id:str}/annotated", office_annotated),
         Route("/office/roster", roster, methods=["POST"]),
         Route("/office/report", report_page),
         Route("/office/汇总.xlsx", summary),
@@ -429,6 +442,7 @@ def create_app(settings: Settings) -> Starlette:
 # Each shipped template as the results sheet names it (its format and basis), for the upload page's results.
 TEMPLATE_NAMES = json.dumps({t.id: template_name(t.id) for t in list_templates()}, ensure_ascii=False)
 BUSY_LATER = "服务器正忙，该文件未校验、未保存：请稍后重新上传该文件"
+UPLOADER_COPY = "uploader"  # the folder, in a submission's folder of annotated/, of the copy the upload page gives
 
 
 def _given(upload: UploadFile) -> PurePosixPath:
@@ -477,9 +491,12 @@ def _outcome(docs: Sequence[dict]) -> Outcome:
     return Outcome(docs, (), None, [] if any(d.get("round") for d in docs) else None)
 
 
-def _annotated_link(submission: str, status: str) -> str | None:
-    """Where a submission's annotated copy is downloaded; None for a file that could not be checked (it has none)."""
-    return f"/api/submissions/{submission}/annotated" if status == "checked" else None
+def _annotated_link(submission: str, status: str, office: bool = False) -> str | None:
+    """Where a submission's annotated copy is downloaded, the uploader's or (`office`) the office's; None for a file
+    that could not be checked (it has none)."""
+    if status != "checked":
+        return None
+    return f"/office/submissions/{submission}/annotated" if office else f"/api/submissions/{submission}/annotated"
 
 
 def _submission_json(s: Submission, changes: dict | None, previous: Submission | None) -> dict:
@@ -494,7 +511,7 @@ def _submission_json(s: Submission, changes: dict | None, previous: Submission |
         "counts": {"error": s.errors, "warning": s.warnings, "info": s.infos},
         "received": s.received,
         "client": s.client,
-        "download": _annotated_link(s.id, s.status),
+        "download": _annotated_link(s.id, s.status, office=True),
         "changes": {"previous": previous.id, **(counts(changes) or {})} if changes and previous else None,
     }
 

@@ -48,16 +48,18 @@ def check_file(path: str, filename: str) -> dict:
     return report_json(report)
 
 
-def annotate_file(path: str, filename: str, folder: str) -> str:
+def annotate_file(path: str, filename: str, folder: str, uploader: bool) -> str:
     """Write the annotated copy into `folder`, named as `nianbao check` names it after the uploaded file (年报.校验.xlsx;
-    a document's converted copy 年报.html.校验.xlsx); its path, or the Chinese reason there is none ("!" first)."""
+    a document's converted copy 年报.html.校验.xlsx); its path, or the Chinese reason there is none ("!" first). The
+    `uploader`'s copy speaks to the agency that uploaded the file, as the upload page does; the office's keeps the
+    words for whoever received the file."""
     with tempfile.TemporaryDirectory(prefix="nianbao-serve-") as tmp:
         source = Path(tmp) / filename  # the stored file is named by its hash; copies and their sheets by the upload
         shutil.copyfile(path, source)
         (report,) = check_paths([source])
         if report.error:
             return f"!无法生成标注副本：{report.error}"
-        written = write_copy(source, report, Path(folder))
+        written = write_copy(source, report, Path(folder), words=for_uploader if uploader else None)
     return f"!{written}" if isinstance(written, str) else str(written.path)
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 import httpx
 import openpyxl
 from test_audience import OFFICE_WORDS
+from test_import import _published_as, _two_reports
 from test_serve_live import Live, server  # server: the fixture, a service with an office user
 from test_server_wild import server_template_macros
 from test_server_wild2 import office, upload
 from test_templates import CURRENT, TRIAL, trial_book
 
 from validator import check_paths
-from validator.audience import NEWER_TEMPLATE, SAVE_RESULTS
+from validator.audience import FURTHER_REPORT, NEWER_TEMPLATE, SAVE_RESULTS
 from validator.cli import main
 from validator.locate.title import YEAR_FIELD
 from validator.names import ID_COLUMN, RESULT_SHEET
@@ -81,6 +82,18 @@ def test_the_upload_pages_copy_speaks_to_the_uploader_and_the_offices_keeps_its_
     # asked again, each reader gets the copy kept for it
     assert httpx.get(f"{server.url}{result['download']}", timeout=300).content == for_uploader
     assert office(server).get(f"/office/submissions/{result['submission']}/annotated").content == for_office
+
+
+def test_a_published_reports_copy_speaks_to_its_reader_too(server: Live, tmp_path: Path) -> None:
+    """A web page's copy is the official workbook it was converted into, painted with the page's findings: the one
+    the page gives says what the uploader does with a further report on the page (upload it apart), the office's
+    keeps 「另行校验」. The finding has no cell, its 编号 is made from its words: the same in both copies."""
+    page = _published_as(_two_reports(tmp_path, titled=True), tmp_path / "两份年报", "html")
+    _, for_uploader, for_office = both_copies(server, page)
+    (_, results, ids), (_, office_results, office_ids) = texts(for_uploader), texts(for_office)
+    assert [v for v in office_results if FURTHER_REPORT.receiver in v]
+    assert results == [v.replace(FURTHER_REPORT.receiver, FURTHER_REPORT.uploader) for v in office_results]
+    assert ids == office_ids and not [v for v in results if OFFICE_WORDS.search(v)]
 
 
 def test_a_later_years_trial_report_is_told_whom_to_ask_for_the_newer_template(server: Live, tmp_path: Path) -> None:

@@ -71,7 +71,10 @@ def test_the_upload_pages_copy_speaks_to_the_uploader_and_the_offices_keeps_its_
     assert (office_notes, office_results, office_ids) == cli
     assert SAVE_RESULTS.receiver in office_notes["表四!E5"]
     assert any(SAVE_RESULTS.receiver in v for v in office_results)
-    said = lambda text: text.replace(SAVE_RESULTS.receiver, SAVE_RESULTS.uploader)  # noqa: E731
+
+    def said(text: str) -> str:
+        return text.replace(SAVE_RESULTS.receiver, SAVE_RESULTS.uploader)
+
     assert notes == {cell: said(note) for cell, note in office_notes.items()} != office_notes
     assert results == [said(v) for v in office_results] != office_results
     assert ids == office_ids

@@ -289,6 +289,13 @@ def test_the_office_needs_a_login(client: TestClient) -> None:
         assert answer.status_code == 303 and answer.headers["location"] == "/office/login"
 
 
+def test_the_upload_page_names_the_login_as_the_offices(client: TestClient) -> None:
+    """Clerks read 单位管理员 as their own unit's administrator: the link to the office's login says whose it is."""
+    page = client.get("/").text
+    assert "政务公开办登录" in page and "单位管理员" not in page
+    assert "单位管理员" not in client.get("/office").text  # the login form itself
+
+
 def test_cross_site_posts_and_missing_tokens_are_refused(client: TestClient, demo: Path) -> None:
     client.cookies.clear()
     evil = {"origin": "http://evil.example"}

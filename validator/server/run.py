@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--database", metavar="postgresql://…", help="使用 PostgreSQL 数据库（默认：--data 目录中的 SQLite）"
     )
     parser.add_argument("--workers", metavar="N", type=int, default=2, help="同时校验的进程数（默认 2）")
-    parser.add_argument("--add-user", metavar="用户名", help="新建或修改单位管理员账号：从标准输入读取密码，然后退出")
+    parser.add_argument("--add-user", metavar="用户名", help="新建或修改政务公开办的登录账号：从标准输入读取密码，然后退出")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def serve(args: argparse.Namespace) -> int:
             )
             return 3
         open_store(args.data, args.database).set_user(args.add_user, password)
-        print(f"已保存单位管理员账号：{args.add_user}")
+        print(f"已保存政务公开办的登录账号：{args.add_user}")
         return 0
     try:
         import uvicorn

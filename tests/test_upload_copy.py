@@ -100,13 +100,14 @@ def test_a_published_reports_copy_speaks_to_its_reader_too(server: Live, tmp_pat
 
 
 def test_a_later_years_trial_report_is_told_whom_to_ask_for_the_newer_template(server: Live, tmp_path: Path) -> None:
-    """ST07 told the office, the receiver of the file, 「请向政务公开办索取该格式的模板」. The office is told to have
-    the agency refill the newer template and how to make it; the uploading agency, to ask the office for it."""
+    """ST07 told the office, the receiver of the file, 「请向政务公开办索取该格式的模板」. The command line and the
+    Excel button (the office or a clerk) say who gives the template out and how the office makes it; the uploading
+    agency is told to ask the office for it."""
     book = trial_book(tmp_path / "2022年度.xlsx", {"report_year": 2022})
     (cli,) = check_paths([book])
     (said,) = [f.message for f in cli.findings if f.rule == "ST07"]
     asked = NEWER_TEMPLATE.receiver.format(template=CURRENT.id)
-    assert asked in said and "向政务公开办索取" not in said and TRIAL.name in said and CURRENT.name in said
+    assert asked in said and "请向政务公开办索取" not in said and TRIAL.name in said and CURRENT.name in said
 
     command = re.search(r"可用 nianbao (.+?) 生成", said)[1].replace("年报模板.xlsx", str(tmp_path / "年报模板.xlsx"))
     assert main(shlex.split(command)) == 0

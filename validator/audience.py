@@ -166,9 +166,11 @@ RECALCULATE_VALUES = Advice(
 SAVE_RESULTS = Advice(
     "请在 Excel 或 WPS 中打开该文件，保存后再校验。", "请在 Excel 或 WPS 中打开该文件，保存后重新上传。"
 )
-# ST07: the office gives out the newer format's template (nianbao template); the agency asks the office for it
+# ST07: the office gives out the newer format's template (nianbao template); the agency asks the office for it. The
+# receiver's words serve both: a clerk's Excel button and command line show them as the office's do
 NEWER_TEMPLATE = Advice(
-    "请报送单位改用该格式的模板重新填写（空白模板可用 nianbao template --template {template} -o 年报模板.xlsx 生成）。",
+    "请改用该格式的模板重新填写：报送单位可向政务公开办索取，政务公开办可用 nianbao template --template {template}"
+    " -o 年报模板.xlsx 生成空白模板。",
     "请向政务公开办索取该格式的模板，重新填写后再上传。",
 )
 # The annotated copy (validator/annotate): its page is read by the uploader and the office alike, so the uploader's

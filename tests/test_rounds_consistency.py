@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-import lxml.html
 import openpyxl
 import pytest
 from batch_set import T3, agency
@@ -197,7 +196,9 @@ def test_agencies_not_resubmitted_are_the_ones_the_dashboard_shows_unchanged(sea
     """The rounds list who sent nothing (未重新报送, by their last round); the service, without rounds, shows their
     latest version as it was: the same agencies, with the status of that version."""
     for n in (2, 3):
-        absent = {r["机关名称"]: r for r in _sheet(season["outs"][n] / "汇总.xlsx", "本轮变化") if r["状态"] == "未重新报送"}
+        absent = {
+            r["机关名称"]: r for r in _sheet(season["outs"][n] / "汇总.xlsx", "本轮变化") if r["状态"] == "未重新报送"
+        }
         assert set(absent) == {name for name in season["served"][n] if name not in season["cli"][n]}
         for name, row in absent.items():
             last = next(m for m in (2, 1) if name in season["cli"][m] and m < n)

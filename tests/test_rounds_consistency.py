@@ -221,3 +221,35 @@ def test_each_report_checked_alone_finds_what_its_round_finds(season: dict, caps
             assert [(f["id"], f["rule"], f["cell"]) for f in alone["findings"]] == [
                 (f["id"], f["rule"], f["cell"]) for f in within
             ], path
+
+
+def test_an_agency_is_compared_with_its_own_version_not_with_an_unnamed_file_of_its_name(tmp_path: Path) -> None:
+    """第7局 uploads 年报.xlsx unbalanced; someone uploads a 年报.xlsx that names no agency; 第7局 uploads 年报.xlsx
+    fixed. As the rounds would (the unnamed file matches no agency; 第7局 its own earlier report), the unnamed file
+    stands alone until the next 年报.xlsx, then is an earlier version of it; 第7局's last version is compared with
+    its first (2 fixed), not with the unnamed one."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "office"],
+        input=PASSWORD + "\n", capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    versions = [_report(7, natural=99), _report(7) | {"agency_name": None, "credit_code": None}, _report(7)]
+    with TestClient(create_app(Settings(tmp_path, workers=1))) as client:
+        rows, ids = [], []
+        for n, values in enumerate(versions, 1):
+            (tmp_path / f"{n}").mkdir()
+            build(tmp_path / f"{n}" / "年报.xlsx", values)
+            client.cookies.clear()
+            answer = client.post(
+                "/api/check", files=[("file", ("年报.xlsx", (tmp_path / f"{n}" / "年报.xlsx").read_bytes()))]
+            )
+            assert answer.status_code == 200, answer.text
+            ids.append(answer.json()["results"][0]["submission"])
+            login(client)
+            rows.append({r["机关名称"]: r for r in table(client.get("/office").text, "agencies")})
+        listed = {s["submission"]: s["changes"] for s in client.get("/api/submissions").json()["submissions"]}
+    assert rows[1]["（未识别）"]["版本数"] == "1" and rows[1][_name(7)]["版本数"] == "1"
+    [row] = rows[2].values()
+    assert (row["机关名称"], row["版本数"]) == (_name(7), "3")
+    assert [row[k] for k in KINDS] == ["2", "0", "0", "0", "0"]
+    assert listed[ids[2]]["previous"] == ids[0] and listed[ids[1]] is None

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
+import lxml.html
 import openpyxl
 import pytest
 from batch_set import T3, agency
@@ -144,6 +145,9 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> dict:
             docs = [json.loads(line) for line in client.get("/office/results.jsonl").text.splitlines()]
             said["served"][n] = _told(docs, client.get("/office/汇总.xlsx").content)
             said["dashboard"][n] = table(client.get("/office").text, "agencies")
+            listed = client.get("/api/submissions").json()["submissions"]
+            latest = next(s["submission"] for s in listed if s["agency"] == _name(10))  # newest first
+            said.setdefault("page of 第10局", {})[n] = client.get(f"/office/submissions/{latest}").text
     return said
 
 
@@ -253,3 +257,22 @@ def test_an_agency_is_compared_with_its_own_version_not_with_an_unnamed_file_of_
     assert (row["机关名称"], row["版本数"]) == (_name(7), "3")
     assert [row[k] for k in KINDS] == ["2", "0", "0", "0", "0"]
     assert listed[ids[2]]["previous"] == ids[0] and listed[ids[1]] is None
+
+
+def test_the_changes_are_said_to_count_an_explained_error_as_an_error(season: dict) -> None:
+    """Round 2: 第10局 explained both its errors and is still 有错误 (an explained error waits for the office), in
+    the rounds as on the service; the words above the changes (report.html, the agency's page) say so, not that
+    explained findings are no longer errors."""
+    assert season["cli"][2][_name(10)]["status"] == season["served"][2][_name(10)]["status"] == "有错误"
+    assert season["cli"][2][_name(10)]["changes"] == (0, 0, 0, 2, 0)
+    report = lxml.html.parse(season["outs"][2] / "report.html").getroot()
+    [words] = [p.text_content() for p in report.xpath('//h2[text()="本轮变化"]/following-sibling::p[1]')]
+    page = lxml.html.fromstring(season["page of 第10局"][2]).xpath('//p[@id="changes"]')[0].text_content()
+    for said in (words, page):
+        assert "已说明的错误仍计为错误，直到政务公开办接受" in said and "已说明、已接受的问题不计入错误" not in said
+
+
+def test_the_first_errors_are_told_in_sentences(season: dict) -> None:
+    """汇总「主要错误」and report.html quote an agency's first errors, each ending in 。, one after another."""
+    [row] = [r for r in _sheet(season["outs"][2] / "汇总.xlsx", "汇总") if r["机关名称"] == _name(1)]
+    assert row["主要错误"].count("表三!D5：") == 2 and "。；" not in row["主要错误"] and row["主要错误"].endswith("。")

@@ -169,7 +169,7 @@ def test_the_service_tells_each_agency_what_the_rounds_tell(season: dict, n: int
         assert cli[_name(13)]["changes"] == (1, 0, 0, 0, 0) and cli[_name(13)]["previous"] == "第13局（更正）.xlsx"
         expected[_name(13)] |= {"changes": (0, 0, 0, 0, 0)}
     # an agency's first version, or its first read, is compared with nothing on the service: it is not in 本轮变化,
-    # where the rounds list it with every finding new (此前各轮均无该单位, or 上一轮无法读取，未比较)
+    # where the rounds list it with every finding new (此前各轮均无该单位, or 此前报送的该文件无法读取，未比较)
     firsts = {2: [_name(11)], 3: [_name(15)]}.get(n, [])
     for name in firsts:
         assert cli[name]["changes"] == (0, len(cli[name]["findings"]), 0, 0, 0) and cli[name]["previous"] is None
@@ -186,7 +186,7 @@ def test_the_service_tells_each_agency_what_the_rounds_tell(season: dict, n: int
 
 def test_an_unreadable_file_is_followed_by_the_next_file_of_its_name_on_the_service(season: dict) -> None:
     """第11局's round-1 file could not be read; its round-2 file of the same name can. The rounds follow it by its
-    name (本轮变化: 上一轮无法读取，未比较) and no unreadable report is left; so does the service: the unreadable upload
+    name (本轮变化: 此前报送的该文件无法读取，未比较) and no unreadable report is left; so does the service: the unreadable upload
     is the agency's earlier version, not an unidentified row of its own ever after."""
     assert season["cli"][1]["第11局.xlsx"]["status"] == "无法读取"
     assert "第11局.xlsx" not in season["cli"][2] and "第11局.xlsx" not in season["served"][2]
@@ -276,3 +276,20 @@ def test_the_first_errors_are_told_in_sentences(season: dict) -> None:
     """汇总「主要错误」and report.html quote an agency's first errors, each ending in 。, one after another."""
     [row] = [r for r in _sheet(season["outs"][2] / "汇总.xlsx", "汇总") if r["机关名称"] == _name(1)]
     assert row["主要错误"].count("表三!D5：") == 2 and "。；" not in row["主要错误"] and row["主要错误"].endswith("。")
+
+
+def test_a_file_unreadable_two_rounds_ago_is_not_said_to_be_of_the_last_round(tmp_path: Path) -> None:
+    """乙局's round-1 file could not be read; it sent nothing in round 2 (carried, by its name) and a readable file of
+    that name in round 3: 本轮变化 says the file sent before could not be read, not that round 2's could not."""
+    folders = [tmp_path / f"第{n}轮" for n in (1, 2, 3)]
+    for folder in folders:
+        folder.mkdir()
+    (folders[0] / "乙局.xlsx").write_bytes(b"not a workbook")
+    for folder in folders[:2]:
+        build(folder / "甲局.xlsx", _report(1))
+    build(folders[2] / "乙局.xlsx", _report(2))
+    for n, folder in enumerate(folders, 1):
+        since = ("--since", tmp_path / f"第{n - 1}轮结果") if n > 1 else ()
+        _batch(folder, tmp_path / f"第{n}轮结果", *since)
+    [row] = [r for r in _sheet(tmp_path / "第3轮结果" / "汇总.xlsx", "本轮变化") if r["机关名称"] == _name(2)]
+    assert row["此前报送的文件"] == "第1轮/乙局.xlsx（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）"

@@ -144,10 +144,16 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> dict:
             login(client)
             docs = [json.loads(line) for line in client.get("/office/results.jsonl").text.splitlines()]
             said["served"][n] = _told(docs, client.get("/office/汇总.xlsx").content)
-            said["dashboard"][n] = table(client.get("/office").text, "agencies")
+            dashboard = client.get("/office").text
+            said["dashboard"][n] = table(dashboard, "agencies")
+            said.setdefault("dashboard words", {})[n] = lxml.html.fromstring(dashboard).text_content()
             listed = client.get("/api/submissions").json()["submissions"]
             latest = next(s["submission"] for s in listed if s["agency"] == _name(10))  # newest first
             said.setdefault("page of 第10局", {})[n] = client.get(f"/office/submissions/{latest}").text
+            if n == 2:
+                latest = next(s["submission"] for s in listed if s["agency"] == _name(11))
+                page = lxml.html.fromstring(client.get(f"/office/submissions/{latest}").text)
+                said["page of 第11局"] = {n: page.text_content()}
     return said
 
 
@@ -194,6 +200,9 @@ def test_an_unreadable_file_is_followed_by_the_next_file_of_its_name_on_the_serv
         rows = {r["机关名称"]: r for r in season["dashboard"][n]}
         assert "（未识别）" not in rows
         assert (rows[_name(11)]["状态"], rows[_name(11)]["版本数"]) == ("通过", "2")
+        assert [rows[_name(11)][k] for k in KINDS] == ["—"] * 5  # its first version could not be read
+    for words in (season["dashboard words"][2], season["page of 第11局"][2]):  # what — stands for
+        assert "此前的版本都无法读取" in words and "只有一个版本）" not in words
 
 
 def test_agencies_not_resubmitted_are_the_ones_the_dashboard_shows_unchanged(season: dict) -> None:

@@ -143,7 +143,8 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 assert answer.status_code == 200 and not answer.json()["skipped"], answer.text
             login(client)
             docs = [json.loads(line) for line in client.get("/office/results.jsonl").text.splitlines()]
-            said["served"][n] = _told(docs, client.get("/office/汇总.xlsx").content)
+            said.setdefault("served summary", {})[n] = client.get("/office/汇总.xlsx").content
+            said["served"][n] = _told(docs, said["served summary"][n])
             dashboard = client.get("/office").text
             said["dashboard"][n] = table(dashboard, "agencies")
             said.setdefault("dashboard words", {})[n] = lxml.html.fromstring(dashboard).text_content()
@@ -302,3 +303,14 @@ def test_a_file_unreadable_two_rounds_ago_is_not_said_to_be_of_the_last_round(tm
         _batch(folder, tmp_path / f"第{n}轮结果", *since)
     [row] = [r for r in _sheet(tmp_path / "第3轮结果" / "汇总.xlsx", "本轮变化") if r["机关名称"] == _name(2)]
     assert row["此前报送的文件"] == "第1轮/乙局.xlsx（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）"
+
+
+def test_the_region_totals_differ_by_the_accepted_report_only(season: dict) -> None:
+    """After round 3 both sum each agency's latest report that passes: the rounds also 第9局's, whose errors the office
+    accepted (the service takes no decisions); the others are the same reports, whether sent this round or before."""
+    said = {}
+    for source, summary in (("cli", season["outs"][3] / "汇总.xlsx"), ("served", season["served summary"][3])):
+        wb = openpyxl.load_workbook(io.BytesIO(summary) if isinstance(summary, bytes) else summary)
+        said[source] = wb["全区合计"]["A2"].value
+    assert said["cli"].startswith("纳入合计：12 份") and "其中 10 份是本轮未重新报送的单位此前报送的" in said["cli"]
+    assert said["served"].startswith("纳入合计：11 份") and "未纳入：4 份" in said["served"]

@@ -111,20 +111,32 @@ def _told(docs: list[dict], summary: bytes | Path) -> dict[str, dict]:
     return told
 
 
+def _service(data: Path) -> TestClient:
+    """The service on a new data folder with the office's account, to be entered as a context."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
+        input=PASSWORD + "\n", capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return TestClient(create_app(Settings(data, workers=1)))
+
+
+def _upload(client: TestClient, name: str, path: Path) -> str:
+    """An agency uploads `path` as `name` (without the office's login); the submission's id."""
+    client.cookies.clear()
+    answer = client.post("/api/check", files=[("file", (name, path.read_bytes()))])
+    assert answer.status_code == 200, answer.text
+    return answer.json()["results"][0]["submission"]
+
+
 @pytest.fixture(scope="module")
 def season(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The three rounds checked by the command line and uploaded to the service; after each round, what each says."""
     root = tmp_path_factory.mktemp("season")
     folders = _write_rounds(root)
     outs = {n: root / f"第{n}轮结果" for n in (1, 2, 3)}
-    data = root / "服务数据"
-    proc = subprocess.run(
-        [sys.executable, "-m", "validator", "serve", "--data", str(data), "--add-user", "office"],
-        input=PASSWORD + "\n", capture_output=True, text=True,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
     said: dict = {"folders": folders, "outs": outs, "cli": {}, "served": {}, "dashboard": {}, "codes": {}}
-    with TestClient(create_app(Settings(data, workers=1))) as client:
+    with _service(root / "服务数据") as client:
         for n, folder in folders.items():
             if n == 2:  # 第10局 sends back its round-1 copy, explained; the office accepts 第9局's errors
                 copy = outs[1] / next(d["annotated"] for d in read_jsonl(outs[1] / "results.jsonl")
@@ -244,23 +256,12 @@ def test_an_agency_is_compared_with_its_own_version_not_with_an_unnamed_file_of_
     fixed. As the rounds would (the unnamed file matches no agency; 第7局 its own earlier report), the unnamed file
     stands alone until the next 年报.xlsx, then is an earlier version of it; 第7局's last version is compared with
     its first (2 fixed), not with the unnamed one."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "validator", "serve", "--data", str(tmp_path), "--add-user", "office"],
-        input=PASSWORD + "\n", capture_output=True, text=True,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
     versions = [_report(7, natural=99), _report(7) | {"agency_name": None, "credit_code": None}, _report(7)]
-    with TestClient(create_app(Settings(tmp_path, workers=1))) as client:
+    with _service(tmp_path / "服务数据") as client:
         rows, ids = [], []
         for n, values in enumerate(versions, 1):
-            (tmp_path / f"{n}").mkdir()
-            build(tmp_path / f"{n}" / "年报.xlsx", values)
-            client.cookies.clear()
-            answer = client.post(
-                "/api/check", files=[("file", ("年报.xlsx", (tmp_path / f"{n}" / "年报.xlsx").read_bytes()))]
-            )
-            assert answer.status_code == 200, answer.text
-            ids.append(answer.json()["results"][0]["submission"])
+            build(tmp_path / f"{n}.xlsx", values)
+            ids.append(_upload(client, "年报.xlsx", tmp_path / f"{n}.xlsx"))
             login(client)
             rows.append({r["机关名称"]: r for r in table(client.get("/office").text, "agencies")})
         listed = {s["submission"]: s["changes"] for s in client.get("/api/submissions").json()["submissions"]}
@@ -269,6 +270,24 @@ def test_an_agency_is_compared_with_its_own_version_not_with_an_unnamed_file_of_
     assert (row["机关名称"], row["版本数"]) == (_name(7), "3")
     assert [row[k] for k in KINDS] == ["2", "0", "0", "0", "0"]
     assert listed[ids[2]]["previous"] == ids[0] and listed[ids[1]] is None
+
+
+def test_a_version_compared_with_an_unnamed_file_of_its_name_is_said_to_be_so(tmp_path: Path) -> None:
+    """乙局's first upload gives neither 机关名称 nor 统一社会信用代码, its second (same file name) both: compared by
+    the file name, as 本轮变化 says (按文件名对应); the agency's page does not say that the two versions had the same
+    name, or the same code, and that the other changed."""
+    build(tmp_path / "1.xlsx", _report(2) | {"agency_name": None, "credit_code": None})
+    build(tmp_path / "2.xlsx", _report(2))
+    with _service(tmp_path / "服务数据") as client:
+        first, second = (_upload(client, "乙局.xlsx", tmp_path / f"{n}.xlsx") for n in (1, 2))
+        login(client)
+        page = lxml.html.fromstring(client.get(f"/office/submissions/{second}").text)
+        summary = client.get("/office/汇总.xlsx").content
+    assert page.xpath('//p[@id="changes"]//a/@href') == [f"/office/submissions/{first}"]
+    assert "按文件名" in page.xpath('//p[@id="by-file-name"]')[0].text_content()
+    assert not page.xpath('//p[@id="credit-code"]') and not page.xpath('//p[@id="agency-name"]')
+    [row] = _sheet(summary, "本轮变化")
+    assert row["此前报送的文件"] == "乙局.xlsx（该报告未填写机关名称和统一社会信用代码，按文件名对应）"
 
 
 def test_the_changes_are_said_to_count_an_explained_error_as_an_error(season: dict) -> None:

@@ -24,6 +24,7 @@ class Comparison:
     change: dict[str, str]  # finding id → new, open, explained or accepted
     credit_codes: tuple[str, str] | None  # (before, now) when the 统一社会信用代码 changed ("" where not given)
     names: tuple[str, str] | None  # (before, now) as written when the 机关名称 changed ("" where not given)
+    by_file_name: bool  # the previous version named no agency: it is the agency's by its file name
 
 
 def in_turn(keys: Sequence[Identity]) -> tuple[list[Identity], list[int]]:
@@ -124,10 +125,12 @@ class Versions:
         earlier = (self._store.result(before.id) or {}).get("findings", [])
         codes = (identity(before.credit_code, None)[0] or "", identity(s.credit_code, None)[0] or "")
         names = (before.agency or "", s.agency or "")
+        named = _named(before)  # else neither changed: the previous version did not give them
         return Comparison(
             before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
-            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]}, codes if codes[0] != codes[1] else None,
-            names if identity(None, names[0]) != identity(None, names[1]) else None,
+            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]},
+            codes if named and codes[0] != codes[1] else None,
+            names if named and identity(None, names[0]) != identity(None, names[1]) else None, not named,
         )  # fmt: skip
 
     @staticmethod

@@ -410,7 +410,7 @@ def test_an_agency_with_two_files_in_the_previous_round_is_one_agency(tmp_path: 
     rows = {(r["机关名称"], r["状态"]): r["此前报送的文件"] for r in _rows(out2 / "汇总.xlsx", "本轮变化")}
     assert rows == {
         (name(1), "通过"): f"{last['file']}（按排在最后的此份比较；该单位在该轮另有 {other['file']}）",
-        (name(2), "通过"): "第1轮/乙局.xlsx（上一轮无法读取，未比较，本轮的问题均计为新出现）",
+        (name(2), "通过"): "第1轮/乙局.xlsx（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）",
         (name(3), "未重新报送"): "第1轮/丙局.xlsx",
     }
 

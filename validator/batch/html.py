@@ -19,6 +19,7 @@ from validator.batch.rows import (
     NOT_RESUBMITTED,
     PASSED,
     ROUND_COLUMNS,
+    ROUND_COUNTING,
     UNREADABLE,
     absent_file,
     agency,
@@ -238,8 +239,8 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
     return [
         "<h2>本轮变化</h2>",
-        f"<p>每个单位与其此前最后一次报送相比，比较的是哪一轮见「{LAST_ROUND}」列：已改正的问题不再出现；"
-        f"已说明、已接受的问题不计入错误。{NOT_RESUBMITTED}的单位，「文件」列为其最后一次报送的文件。</p>",
+        f"<p>每个单位与其此前最后一次报送相比，比较的是哪一轮见「{LAST_ROUND}」列：{ROUND_COUNTING}"
+        f"{NOT_RESUBMITTED}的单位，「文件」列为其最后一次报送的文件。</p>",
         f'<label>筛选 <select id="round-filter" aria-label="筛选本轮变化">{options}</select></label>'
         f' 显示 <span id="round-shown">{len(rows)}</span> 个单位',
         f'<table id="rounds"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>',

@@ -48,6 +48,11 @@ ROUND_COLUMNS = (
     ("accepted", "已接受"),
 )
 NOT_RESUBMITTED = "未重新报送"
+# How the changes are counted, said above them (report.html, the service's agency page): an explained error waits
+# for the office, so it is still an error.
+ROUND_COUNTING = (
+    "已改正的问题不再出现；已接受的问题和已说明的警告、提示不再计入问题数，已说明的错误仍计为错误，直到政务公开办接受。"
+)
 LAST_ROUND = "此前最后报送于"
 # After the file of an absent agency named by that file only, because it could not be read (`Absent.unreadable`) or
 # names no agency (`Absent.unnamed`): why, and what to do.
@@ -111,7 +116,8 @@ def first_errors(doc: dict) -> str:
         if f["severity"] == "error" and f.get("state") != "accepted"
     ]
     more = f"（另有 {len(errors) - FIRST_ERRORS} 项错误）" if len(errors) > FIRST_ERRORS else ""
-    return "；".join(errors[:FIRST_ERRORS]) + more
+    # each error is told in sentences ending in 。: one after another, not joined by ；
+    return "".join(e if e.endswith("。") else f"{e}。" for e in errors[:FIRST_ERRORS]) + more
 
 
 def finding_rows(docs: Sequence[dict]) -> Iterator[tuple]:

@@ -185,7 +185,7 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
 def _previous(changes: dict) -> str:
     """The earlier file compared with, and the agency's others of that round, or why there is none."""
     if changes.get("unreadable"):
-        return f"{changes['unreadable']}（上一轮无法读取，未比较，本轮的问题均计为新出现）"
+        return f"{changes['unreadable']}（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）"
     others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
     if by_file_name(changes):
         return changes["previous"] + BY_FILE_NAME

@@ -32,7 +32,7 @@ from validator.annotate.results import template_name
 from validator.audience import for_uploader
 from validator.batch.inputs import Skipped, skip_reason
 from validator.batch.outcome import Outcome
-from validator.batch.rows import ROUND_COLUMNS
+from validator.batch.rows import ROUND_COLUMNS, ROUND_COUNTING
 from validator.engine import REPORT_SUFFIXES
 from validator.excel.remote import ACTIONS, error_answer
 from validator.excel.remote import too_large as button_too_large
@@ -334,7 +334,7 @@ def create_app(settings: Settings) -> Starlette:
         history = versions.history(found)
         return page(
             request, "agency.html", current=found, result=store.result(found.id), kinds=ROUND_COLUMNS,
-            titles=dict(ROUND_COLUMNS), compared=versions.compare(found, history),
+            titles=dict(ROUND_COLUMNS), counting=ROUND_COUNTING, compared=versions.compare(found, history),
             history=[(s, counts(versions.changes(s, history))) for s in history],
         )  # fmt: skip
 

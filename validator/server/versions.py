@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from validator.agency import Identity, agencies, identity
-from validator.batch.rounds import compare_rounds
+from validator.batch.rounds import compare_rounds, report_name
 from validator.batch.rows import ROUND_COLUMNS
 from validator.server.store import Store, Submission
 
@@ -24,6 +24,7 @@ class Comparison:
     change: dict[str, str]  # finding id → new, open, explained or accepted
     credit_codes: tuple[str, str] | None  # (before, now) when the 统一社会信用代码 changed ("" where not given)
     names: tuple[str, str] | None  # (before, now) as written when the 机关名称 changed ("" where not given)
+    by_file_name: bool  # the previous version named no agency: it is the agency's by its file name
 
 
 def in_turn(keys: Sequence[Identity]) -> tuple[list[Identity], list[int]]:
@@ -65,13 +66,17 @@ class Versions:
         """Each agency's versions, newest first; agencies in the order of their latest version, newest first.
 
         An agency is as `agencies` tells for the rounds of `nianbao batch --since`, each upload a round (`in_turn`): its
-        name, whatever its codes; its code, whatever its names, unless two names of the code are in use at once; a file
-        that names neither stands alone."""
+        name, whatever its codes; its code, whatever its names, unless two names of the code are in use at once. A file
+        that names neither (unreadable, or without 机关名称 and 统一社会信用代码) is followed by its name, as the rounds
+        follow it (`report_name`): it is an earlier version of the next upload of that name, else stands alone."""
         submissions = self._store.submissions()
         keys = agencies(*in_turn([identity(s.credit_code, s.agency) for s in reversed(submissions)]))
         groups: dict[object, list[Submission]] = {}
-        for s, key in zip(submissions, reversed(keys[: len(submissions)]), strict=True):
-            groups.setdefault(key or s.id, []).append(s)
+        next_of_name: dict[str, object] = {}  # report name → the group of the next upload of that name
+        for s, key in zip(submissions, reversed(keys[: len(submissions)]), strict=True):  # newest first
+            group = key or next_of_name.get(report_name(s.filename), s.id)
+            groups.setdefault(group, []).append(s)
+            next_of_name[report_name(s.filename)] = group
         return list(groups.values())
 
     def not_submitted(self, roster: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
@@ -92,9 +97,12 @@ class Versions:
         return next(h for h in self.agencies() if any(v.id == s.id for v in h))
 
     def previous(self, s: Submission, history: Sequence[Submission]) -> Submission | None:
-        """The agency's latest checked version received before `s` (`history`: its versions, newest first)."""
-        older = history[[h.id for h in history].index(s.id) + 1 :]
-        return next((h for h in older if h.status == "checked"), None)
+        """The agency's latest checked version received before `s` (`history`: its versions, newest first); for a
+        version naming its agency, one that names it too when there is one, as the rounds compare it with the
+        agency's own report rather than with a file of its name that named none."""
+        older = [h for h in history[[h.id for h in history].index(s.id) + 1 :] if h.status == "checked"]
+        named = [h for h in older if _named(h)]
+        return next(iter(named if _named(s) and named else [h for h in older if not _named(h)]), None)
 
     def changes(self, s: Submission, history: Sequence[Submission]) -> dict | None:
         """`s`'s result's `round` (finding ids fixed, new, open, explained, accepted) against the previous version;
@@ -117,10 +125,12 @@ class Versions:
         earlier = (self._store.result(before.id) or {}).get("findings", [])
         codes = (identity(before.credit_code, None)[0] or "", identity(s.credit_code, None)[0] or "")
         names = (before.agency or "", s.agency or "")
+        named = _named(before)  # else neither changed: the previous version did not give them
         return Comparison(
             before, counts(changes) or {}, [f for f in earlier if f["id"] in changes["fixed"]],
-            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]}, codes if codes[0] != codes[1] else None,
-            names if identity(None, names[0]) != identity(None, names[1]) else None,
+            {i: kind for kind, _ in ROUND_COLUMNS[1:] for i in changes[kind]},
+            codes if named and codes[0] != codes[1] else None,
+            names if named and identity(None, names[0]) != identity(None, names[1]) else None, not named,
         )  # fmt: skip
 
     @staticmethod
@@ -137,3 +147,8 @@ class Versions:
             changes = self.changes(history[0], history)
             docs += [doc | {"round": changes} if changes else doc for doc in self._store.results([history[0].id])]
         return docs
+
+
+def _named(s: Submission) -> bool:
+    """A submission naming its agency (by 机关名称 or 统一社会信用代码)."""
+    return identity(s.credit_code, s.agency) != (None, None)

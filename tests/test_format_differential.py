@@ -2,8 +2,13 @@
 cells, zeros, blanks, numbers printed with thousands separators) written into the template workbook, published on one
 sheet, as a plain rowspan/colspan page, as a page with its tables inside styled div/p/span and &nbsp;, as a
 Word-exported page, as a DOCX and as its PDF printed by LibreOffice. Each rendering must give the values of the
-template workbook per key and its table findings (rule, key); findings only a workbook can have are set aside
-(`_workbook_only`)."""
+template workbook per key and its findings (rule, key, expected, actual); findings only a workbook can have are set
+aside (`_workbook_only`).
+
+A format limit the sweep met, documented in docs/import.md and so left out here: a page opened in Writer and printed
+to PDF in portrait prints 表三 and 表四 wider than the page (cells that do not wrap, `<td nowrap>`), their last
+columns cut off by the page's edge; that PDF is told so (ST01, ST03: provide the Word file or the page, or print in
+landscape), as nothing printed past the edge can be read."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import re
 from pathlib import Path
 
 import documents
+import pdfplumber
 import pytest
 from builders import TEMPLATE, build, published
 
@@ -28,7 +34,6 @@ T3_OUTCOMES = T3_ROWS[T3_ROWS.index("disclosed") : T3_ROWS.index("outcome_total"
 T4_GROUPS = ("review", "direct", "after_review")
 T4_RESULTS = ("upheld", "corrected", "other", "pending")
 T2_COUNTS = [k for k in BALANCED if k.startswith("t2_") and k != "t2_8.fees.amount"]
-TEXT_KEYS = ("overview", "problems", "other_matters")
 
 
 def _count(rng: random.Random, large: bool) -> int:
@@ -38,9 +43,11 @@ def _count(rng: random.Random, large: bool) -> int:
     return rng.choice((0, 0, 0, rng.randrange(1, 10), rng.randrange(1, 200)))
 
 
-def report_values(seed: int) -> tuple[dict[str, object], dict[str, str]]:
-    """The seed's report: {key: value} for the workbook (None: a blank cell), and {key: text} for the numbers a
-    published report prints with thousands separators ("12,345"). Balanced, then 0–3 cells made wrong."""
+def report_values(seed: int) -> tuple[dict[str, object], bool, float]:
+    """The seed's report: {key: value} for the workbook (None: a blank cell, 0 with TY01 in every format), whether
+    its published renderings print thousands separators ("12,345"; the text states its count so too), and the DOCX's
+    font size in points (a large print wraps long numbers in their cells and breaks the pages elsewhere). Balanced,
+    then 0–3 of 表三's and 表四's cells made wrong, some zeros left blank."""
     rng = random.Random(seed)
     large = rng.random() < 0.4
     values: dict[str, object] = {k: BALANCED[k] for k in ("agency_name", "credit_code", "report_year")}
@@ -65,14 +72,17 @@ def report_values(seed: int) -> tuple[dict[str, object], dict[str, str]]:
         values[f"t4.cases.{group}.total"] = sum(values[f"t4.cases.{group}.{r}"] for r in T4_RESULTS)
     numbers = [k for k in values if k.startswith(("t3.", "t4."))]
     for key in rng.sample(numbers, rng.choice((0, 0, 1, 2, 3))):
-        values[key] += rng.choice((1, 2, 5, 10, 100))
+        values[key] += rng.choice((1, 2, 5, 10, 100, 12345678))  # the last a count no agency reaches (PL04)
     zeros = [k for k in numbers + T2_COUNTS if values[k] == 0]
-    for key in rng.sample(zeros, min(len(zeros), rng.choice((0, 0, 1, 3)))):
-        values[key] = None  # a blank cell: counted as 0, with TY01, in every format
+    for key in rng.sample(zeros, min(len(zeros), rng.choice((0, 0, 1, 3, 12)))):
+        values[key] = None
+    separators = rng.random() < 0.6
     stated = values["t3.new.total"] + rng.choice((0, 0, 0, 1))  # the text states it, now and then wrongly
-    values["overview"] = f"{BALANCED['overview']}全年共收到政府信息公开申请{stated}件。"
+    values["overview"] = (
+        f"{BALANCED['overview'] * rng.choice((1, 3))}全年共收到政府信息公开申请{f'{stated:,}' if separators else stated}件。"
+    )
     values["problems"], values["other_matters"] = BALANCED["problems"], BALANCED["other_matters"]
-    return values, rng.random() < 0.6, rng.choice((9, 10.5, 12, 14))
+    return values, separators, rng.choice((9, 10.5, 12, 14))
 
 
 def _separated(parts: list) -> list:
@@ -80,7 +90,9 @@ def _separated(parts: list) -> list:
     out = []
     for part in parts:
         if isinstance(part, documents.Tbl):
-            cells = {at: f"{int(t.split('.')[0]):,}{t[len(t.split('.')[0]):]}" if re.fullmatch(r"\d{4,}(\.\d+)?", t) else t for at, t in part.cells.items()}
+            cells = {
+                at: re.sub(r"^\d{4,}(?=(\.\d+)?$)", lambda m: f"{int(m[0]):,}", text) for at, text in part.cells.items()
+            }
             part = documents.Tbl(cells, part.merges, part.rows, part.cols, part.covered)
         out.append(part)
     return out
@@ -116,13 +128,13 @@ def renderings(seed: int, folder: Path) -> dict[str, Path]:
     return files
 
 
+COVER = frozenset(f.key for s in TEMPLATE.sheets for f in s.fields if f.label[:1] not in "一五六")
+
+
 def _workbook_only(report: FileReport) -> list:
     """Findings only a workbook can have, set aside: its cover (a published report has none, ST09, TX01, CV01) and
     numbers stored as text (TY03: a page prints every number as text)."""
-    return [f for f in report.findings if f.rule in ("TY03", "ST09", "CV01") or f.key in TEMPLATE_COVER]
-
-
-TEMPLATE_COVER = frozenset(f.key for s in TEMPLATE.sheets for f in s.fields if not f.label[:1] in "一五六")
+    return [f for f in report.findings if f.rule in ("TY03", "ST09", "CV01") or f.key in COVER]
 
 
 def reading(path: Path) -> tuple[dict[str, object], list[tuple]]:
@@ -130,11 +142,29 @@ def reading(path: Path) -> tuple[dict[str, object], list[tuple]]:
     (report,) = check_paths([path])
     assert report.error is None, report.error
     aside = _workbook_only(report)
-    values = {k: v for k, v in report.values.items() if k not in TEMPLATE_COVER}
-    return values, sorted((f.rule, f.key or "", str(f.expected), str(f.actual)) for f in report.findings if f not in aside)
+    values = {k: v for k, v in report.values.items() if k not in COVER}
+    return values, sorted(
+        (f.rule, f.key or "", str(f.expected), str(f.actual)) for f in report.findings if f not in aside
+    )
 
 
-SEEDS = range(20, 30)  # seed 27's fees carry two decimals (84500.91 万元); the sweep of docs/import.md ran 0–29
+# Seeds whose renderings were read otherwise than their workbook, and how their PDF (LibreOffice's print of the DOCX)
+# shows what was misread: (page, a text at its foot, a text at the next page's top). The sweep of seeds 0–99 (all
+# formats, and the Word-exported page opened and saved by Writer) found these; each now reads as its workbook.
+PRINTED = {
+    # fees of 84500.91 万元 were published as 84500.9 (a number's text kept six significant digits)
+    27: None,
+    # 表二's 「21,587.12」 wrapped in its narrow cell, the break after 「21,5」: one number, not a lost table
+    41: (2, "21,5", "87.1"),
+    # 表二's caption cut by the break, 「（六）项」 at the top: one caption, though it begins like an item number
+    43: (1, "第二十条第", "（六）项"),
+    # 「2.申请人逾期…」 at the top of a page with its 自然人 and 商业企业 left blank: no cells merged with the numbers
+    # of 「1.申请人无正当理由…」 above the break
+    46: (4, "申请", "2.申请"),
+    # 「3.危及“三安全一稳定”」 cut by the break, its numbers wrapped over it (「26,09」 + 「6」): one row, one number
+    51: (2, "26,09", "6"),
+}
+SEEDS = (*PRINTED, 30, 31)
 FORMATS = ("sheet", "html", "styled.html", "word.html", "docx", "pdf")
 
 
@@ -154,6 +184,17 @@ def test_every_format_reads_as_the_template_workbook(reports, seed: int) -> None
     values, findings = reading(reports[seed]["template"])
     for fmt in FORMATS:
         assert reading(reports[seed][fmt]) == (values, findings), fmt
+
+
+@pytest.mark.parametrize("seed", [seed for seed, shown in PRINTED.items() if shown])
+def test_the_print_shows_the_page_break_read(reports, seed: int) -> None:
+    """The seed's PDF still breaks its page where it did when the misreading was found (else the test above no longer
+    tries that break: choose the seed anew from the sweep)."""
+    page, foot, top = PRINTED[seed]
+    with pdfplumber.open(reports[seed]["pdf"]) as pdf:
+        before, after = pdf.pages[page - 1], pdf.pages[page]
+        assert foot in [w["text"] for w in before.extract_words() if w["top"] > before.height * 0.75]
+        assert top in [w["text"] for w in after.extract_words() if w["bottom"] < after.height * 0.25]
 
 
 def test_an_amount_is_advised_with_every_digit_typed(tmp_path: Path) -> None:

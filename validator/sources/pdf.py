@@ -57,6 +57,7 @@ _MARGIN = 0.15  # of a page's height: the bands at its top and bottom where runn
 _OVERPRINT = 1.0
 _DIGITS = re.compile(r"\d+")
 _NUMBER = re.compile(r"[\d０-９][\d０-９,，.]*")
+_UNBROKEN = re.compile(r"[〔（《“【(\[]?[0-9A-Za-z][0-9A-Za-z.,:%/\-]*(?:[〕）》”】)\]][0-9A-Za-z.,%]*)?")
 # text lines of numbers set in columns (_in_columns) that tell a PDF whose tables have no rules, when it has no ruled
 # table at all: 表三 alone has 20 such rows, a paragraph none
 _ALIGNED_ROWS = 3
@@ -726,6 +727,7 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
     size = max(line.size, after.size, 1.0)
     short = 2.5 * size  # how far short of the right edge a wrapped line may end: CJK lines end unevenly (compressed
     # punctuation, a number kept whole on the next line); a new paragraph is indented by two characters
+    short = max(short, _unbroken_width(after.text, size))  # a longer run kept whole: 「〔2021〕30」 did not fit
 
     def centred(p: _Piece) -> bool:
         return abs((p.x0 - left) - (right - p.x1)) <= short
@@ -737,6 +739,14 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
         and not _HEADING.match(after.text)
         and (after.x0 <= left + size or (centred(line) and centred(after)))
     )
+
+
+def _unbroken_width(text: str, size: float) -> float:
+    """About how wide the run a line begins with is that a line is not broken in (Latin letters and digits, with
+    the brackets and punctuation that stick to them: 「〔2021〕30」), which moves to the next line whole when it does
+    not fit: ASCII half a character wide."""
+    run = _UNBROKEN.match(text)
+    return sum(size / 2 if ch.isascii() else size for ch in run[0]) if run else 0.0
 
 
 def _compatible(a: tuple[float, ...], b: tuple[float, ...], clipped: bool = False) -> bool:
@@ -817,15 +827,13 @@ def _continue(first: _Part, more: _Part, known: frozenset[str]) -> None:
 
 
 def _numbers_from(first: _Part, more: _Part, last_row: int, top_row: int, cols: int) -> int:
-    """The first column of numbers: where the rows either side of the break (the last of `first`, the top of `more`)
-    hold their first (the top row's first numbers left blank, as some agencies leave their zeros, are no labels), else
-    where the table's rows on either page do; past the last column in a part of labels only (a header cut by the page
-    break)."""
-    top = [c for (r, c), text in more.cells.items() if r == top_row and not isinstance(cell_value(text), str)]
-    top += [c for (r, c), text in first.cells.items() if r == last_row and not isinstance(cell_value(text), str)]
-    table = [
-        c for part in (first, more) for (_, c), text in part.cells.items() if not isinstance(cell_value(text), str)
-    ]
+    """The first column of numbers (entries: "42,947", "12件", "/" too): where the rows either side of the break (the
+    last of `first`, the top of `more`) hold their first (the top row's first numbers left blank, as some agencies
+    leave their zeros, are no labels), else where the table's rows on either page do; past the last column in a part
+    of labels only (a header cut by the page break)."""
+    top = [c for (r, c), text in more.cells.items() if r == top_row and is_entry(cell_value(text))]
+    top += [c for (r, c), text in first.cells.items() if r == last_row and is_entry(cell_value(text))]
+    table = [c for part in (first, more) for (_, c), text in part.cells.items() if is_entry(cell_value(text))]
     return min(top or table, default=cols + 1)
 
 

@@ -29,8 +29,10 @@ ZERO_LETTERS = "Oo"
 
 
 def fmt(value: float) -> str:
-    """A number as users write it: 12, 2.5, -3."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+    """A number as users write it: 12, 2.5, -3, and every digit of 84500.91 万元 or 1234567.5 (to a millionth: six
+    significant digits would advise 84500.9 and print 1.23457e+06)."""
+    shown = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
 
 
 class _CharWidths(dict[str, int]):

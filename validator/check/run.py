@@ -483,14 +483,20 @@ def _told_together(parsed: _Parsed, ctx: ReportContext) -> list[Finding]:
     return [f for f in parsed.findings if id(f) not in grouped] + told
 
 
+def _input_cells(located: LocatedReport) -> dict[CellRef, str]:
+    """Each input's cell, and each further paragraph's of a text, by layout key: a sentence of 「一、总体情况」's second
+    paragraph is the section's as much as one of its first."""
+    return {cell: key for key, loc in located.cells.items() for cell in (loc.cell, *(at for _, at in loc.parts))}
+
+
 def _with_keys(findings: list[Finding], located: LocatedReport) -> list[Finding]:
-    """Give every finding whose primary cell is an input that input's layout key; related inputs the workbook
-    lacks (taken as 0 for a sum) have no cell to show."""
+    """Give every finding whose primary cell is an input (of a text written in several paragraphs, any of them) that
+    input's layout key; related inputs the workbook lacks (taken as 0 for a sum) have no cell to show."""
     keys: dict[CellRef, str] | None = None  # built for the first finding that needs it
     out = []
     for f in findings:
         if f.key is None and f.cell:
-            keys = keys if keys is not None else {loc.cell: key for key, loc in located.cells.items()}
+            keys = keys if keys is not None else _input_cells(located)
             f = replace(f, key=keys.get(f.cell))
         if not all(r.cell for r in f.related):
             f = replace(f, related=tuple(r for r in f.related if r.cell))

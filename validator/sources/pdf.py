@@ -57,6 +57,7 @@ _MARGIN = 0.15  # of a page's height: the bands at its top and bottom where runn
 _OVERPRINT = 1.0
 _DIGITS = re.compile(r"\d+")
 _NUMBER = re.compile(r"[\d０-９][\d０-９,，.]*")
+_UNBROKEN = re.compile(r"[〔（《“【(\[]?[0-9A-Za-z][0-9A-Za-z.,:%/\-]*(?:[〕）》”】)\]][0-9A-Za-z.,%]*)?")
 # text lines of numbers set in columns (_in_columns) that tell a PDF whose tables have no rules, when it has no ruled
 # table at all: 表三 alone has 20 such rows, a paragraph none
 _ALIGNED_ROWS = 3
@@ -726,6 +727,7 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
     size = max(line.size, after.size, 1.0)
     short = 2.5 * size  # how far short of the right edge a wrapped line may end: CJK lines end unevenly (compressed
     # punctuation, a number kept whole on the next line); a new paragraph is indented by two characters
+    short = max(short, _unbroken_width(after.text, size))  # a longer run kept whole: 「〔2021〕30」 did not fit
 
     def centred(p: _Piece) -> bool:
         return abs((p.x0 - left) - (right - p.x1)) <= short
@@ -737,6 +739,14 @@ def _continues(line: _Piece, after: _Piece, left: float, right: float) -> bool:
         and not _HEADING.match(after.text)
         and (after.x0 <= left + size or (centred(line) and centred(after)))
     )
+
+
+def _unbroken_width(text: str, size: float) -> float:
+    """About how wide the run a line begins with is that a line is not broken in (Latin letters and digits, with
+    the brackets and punctuation that stick to them: 「〔2021〕30」), which moves to the next line whole when it does
+    not fit: ASCII half a character wide."""
+    run = _UNBROKEN.match(text)
+    return sum(size / 2 if ch.isascii() else size for ch in run[0]) if run else 0.0
 
 
 def _compatible(a: tuple[float, ...], b: tuple[float, ...], clipped: bool = False) -> bool:
@@ -788,7 +798,7 @@ def _continue(first: _Part, more: _Part, known: frozenset[str]) -> None:
         top_cells = {c for r, c in more.cells if r == top_row}
         cut = [  # the top row's empty label cells that continue a cell of the last row above the break
             (above[c], below[c])
-            for c in range(1, _numbers_from(first, more, top_row, cols))  # label columns only: a blank number stays
+            for c in range(1, _numbers_from(first, more, rows, top_row, cols))  # label columns: a blank number stays
             if c not in top_cells
             and c in above
             and c in below
@@ -816,14 +826,14 @@ def _continue(first: _Part, more: _Part, known: frozenset[str]) -> None:
     first.clipped |= more.clipped
 
 
-def _numbers_from(first: _Part, more: _Part, top_row: int, cols: int) -> int:
-    """The first column of numbers: where the top row of `more` holds its first, else (its numbers left blank, as
-    some agencies leave their zeros) where the table's rows on either page do; past the last column in a part of
-    labels only (a header cut by the page break)."""
-    top = [c for (r, c), text in more.cells.items() if r == top_row and not isinstance(cell_value(text), str)]
-    table = [
-        c for part in (first, more) for (_, c), text in part.cells.items() if not isinstance(cell_value(text), str)
-    ]
+def _numbers_from(first: _Part, more: _Part, last_row: int, top_row: int, cols: int) -> int:
+    """The first column of numbers (entries: "42,947", "12件", "/" too): where the rows either side of the break (the
+    last of `first`, the top of `more`) hold their first (the top row's first numbers left blank, as some agencies
+    leave their zeros, are no labels), else where the table's rows on either page do; past the last column in a part
+    of labels only (a header cut by the page break)."""
+    top = [c for (r, c), text in more.cells.items() if r == top_row and is_entry(cell_value(text))]
+    top += [c for (r, c), text in first.cells.items() if r == last_row and is_entry(cell_value(text))]
+    table = [c for part in (first, more) for (_, c), text in part.cells.items() if is_entry(cell_value(text))]
     return min(top or table, default=cols + 1)
 
 
@@ -865,26 +875,38 @@ def _cut_row(first: _Part, more: _Part, above: list, below: list, known: frozens
     "行政处罚"), is no shorter than the row above, whose label ends short of its cell's edge. Nor is a row whose
     numbers stand under labels (a header row ended the page: "本年制发件数" over "0"), nor one with any label
     beginning with an item number (a group's first row, 「（六）其他处理」 beside its unnumbered first item). Where
-    the official labels tell one label cut from two labels (_one_label), they decide, not the lines."""
+    the official labels tell one label cut from two labels (_one_label), they decide, not the lines and item numbers.
+    A number wrapped in its narrow cell over the break (_number_cut) is the upper part's number, not one of the lower
+    part's."""
     rows, top_row = above[0][2], below[0][0]
     if [m[1::2] for m in above] != [m[1::2] for m in below] or any(m[0] != top_row for m in below):
         return False
     upper = [first.cells.get((rows, m[1]), "") for m in above]  # a cell merged down from above has "" here
     lower = [more.cells.get((top_row, m[1]), "") for m in below]
+    wrapped = [_number_cut(first, (rows, m[1]), a, b) for m, a, b in zip(above, upper, lower)]
+    if any(wrapped) and all(w or not b for w, b in zip(wrapped, lower)):
+        return True  # the lower part holds nothing but the ends of numbers wrapped over the break
+    lower = ["" if w else b for w, b in zip(wrapped, lower)]  # a number's end is no number of a row of its own
     if any(a and not is_entry(cell_value(a)) and b and is_entry(cell_value(b)) for a, b in zip(upper, lower)):
         return False
-    if any(b and not is_entry(cell_value(b)) and item_number(b) for b in lower):
-        return False
-    entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     labels = [(m, a, b) for m, a, b in zip(above, upper, lower) if a and b and not is_entry(a) and not is_entry(b)]
+    entries = [any(is_entry(cell_value(text)) for text in part if text) for part in (upper, lower)]
     if not labels or all(entries):
         return False
     cell, head, tail = labels[-1]  # the row's own label: the last text cell
     if (told := _one_label(head, tail, known)) is not None:
-        return told
+        return told  # before item numbers: "第二十条第" + "（六）项" is one caption, its "（六）" no item number
+    if any(b and not is_entry(cell_value(b)) and item_number(b) for b in lower):
+        return False
     if entries[0] == entries[1]:
         return _cut_header(first, more, above, below)
     return not item_number(tail) and (bool(item_number(head)) or len(tail) < len(head) or cell[:2] in first.full)
+
+
+def _number_cut(first: _Part, at: tuple[int, int], head: str, tail: str) -> bool:
+    """Whether the texts of a cell either side of a page break are one number wrapped in its narrow cell and cut by
+    the break ("26,09" + "6", a large print): the upper part's last line is full and both parts are digits."""
+    return at in first.full and bool(_NUMBER.fullmatch(head)) and bool(_NUMBER.fullmatch(tail))
 
 
 def _one_label(head: str, tail: str, known: frozenset[str]) -> bool | None:

@@ -91,6 +91,7 @@ def _child(requests: int, answers: int, errors: int) -> None:
     except BaseException:
         import traceback
 
-        traceback.print_exc()
+        # Straight to the descriptor: sys.stderr buffers, and os._exit below would drop what it holds.
+        os.write(2, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(code)

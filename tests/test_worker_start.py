@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from test_engine_version import _tree
+from test_forked_reader import _scenario
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 
@@ -72,3 +73,28 @@ def test_a_worker_that_hangs_at_start_is_not_the_files_time_limit(balanced_workb
     seen = _first_read(tmp_path, balanced_workbook, hang)
     assert seen["said"].startswith("WorkerError: 读取进程在 3 秒内未能启动。这是本工具的问题，与文件无关"), seen
     assert seen["next"]
+
+
+def test_a_file_the_caller_has_not_collected_leaves_the_workers_pipes_alone(balanced_workbook: Path):
+    """Garbage of the caller holding a file on descriptor 3 (the service's database, say) was collected in the forked
+    worker once that descriptor was its answers pipe: the pipe closed, 「读取进程未能启动」 at every file."""
+    seen = _scenario(
+        """
+        class Cycle:
+            pass
+
+        held = Cycle()
+        held.me, held.file = held, open(book, "rb")  # unreachable once deleted, closed when next collected
+        fd = held.file.fileno()
+        del held
+        reads = []
+        for _ in range(2):
+            try:
+                reads.append(guard.read(book).grid == load(book).grid)
+            except Exception as exc:
+                reads.append(f"{type(exc).__name__}: {exc}")
+        print(json.dumps({"fd": fd, "reads": reads}))
+        """,
+        balanced_workbook,
+    )
+    assert seen == {"fd": 3, "reads": [True, True]}

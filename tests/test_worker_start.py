@@ -76,8 +76,9 @@ def test_a_worker_that_hangs_at_start_is_not_the_files_time_limit(balanced_workb
 
 
 def test_a_file_the_caller_has_not_collected_leaves_the_workers_pipes_alone(balanced_workbook: Path):
-    """Garbage of the caller holding a file on descriptor 3 (the service's database, say) was collected in the forked
-    worker once that descriptor was its answers pipe: the pipe closed, 「读取进程未能启动」 at every file."""
+    """Garbage of the caller holding a file on descriptor 3 was collected in the forked worker once 3 was its answers
+    pipe: the pipe closed, 「读取进程未能启动」 at every file. A service's pool worker has such garbage: the SQLite
+    connection (descriptor 3) of the thread that opened the store, a thread the fork did not copy."""
     seen = _scenario(
         """
         class Cycle:

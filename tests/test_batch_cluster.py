@@ -4,6 +4,7 @@ outputs equal those of the local run, whether the workers read the files themsel
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import openpyxl
@@ -80,5 +81,8 @@ def test_unreachable_scheduler_is_explained(submissions: tuple[Path, Path, Path]
 
 
 def test_send_files_needs_a_scheduler(submissions: tuple[Path, Path, Path], capsys: pytest.CaptureFixture):
+    """Refused before the run takes SIGTERM over: a program that calls main() keeps its own handler."""
+    handler = signal.getsignal(signal.SIGTERM)
     code, _ = _run(*submissions, "缺调度器", "--send-files")
     assert code == 3 and "--send-files 只能与 --scheduler 同用" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is handler

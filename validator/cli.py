@@ -458,7 +458,6 @@ def _batch(args: argparse.Namespace) -> int:
     _chosen_template(args)  # a bad --template is a usage error before any work
     if args.jobs < 0 or args.timeout <= 0:
         raise _UsageError("--jobs 应为不小于 0 的整数（0 表示全部 CPU 核），--timeout 应为正数。")
-    stop = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
     if args.send_files and not args.scheduler:
         raise _UsageError("--send-files 只能与 --scheduler 同用。")
     settings = Settings(
@@ -475,6 +474,8 @@ def _batch(args: argparse.Namespace) -> int:
     )
     console = Console(stderr=True)
     console.soft_wrap = not console.is_terminal  # a log or a pipe: a line stays whole (rich would cut it at 80 columns)
+    # Only around the run, which restores it: a refusal above leaves a program that calls main() its own handler.
+    stop = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: workers ended, outputs intact
     try:
         batch = run_batch(args.inputs, settings, console)
     except KeyboardInterrupt:

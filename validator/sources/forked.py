@@ -10,6 +10,7 @@ on their own worker's pipes), since a thread holding a lock at the fork would le
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -73,6 +74,13 @@ def _child(requests: int, answers: int, errors: int) -> None:
     try:
         import fcntl  # POSIX only: imported where a fork happens
 
+        # The caller's objects stay here but their descriptors are closed or become the pipes below: none may be
+        # collected here, or a file the caller had not yet collected (any long-running process has some at times) would
+        # close the worker's own pipe, e.g. its answers on descriptor 3. Also spares copying the caller's pages.
+        gc.freeze()
+        # Replaced before the pipes take 0-3: a stream dropped here closes its own descriptor, not a pipe.
+        sys.stdin = open(0, "rb", closefd=False)  # noqa: SIM115 - ends with the process
+        sys.stdout = sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - fresh: no lock inherited
         requests, answers, errors = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (requests, answers, errors))
         for fd, to in ((requests, 0), (errors, 1), (errors, 2), (answers, 3)):
             os.dup2(fd, to)  # anything written to stdout (a stray print, a native library) goes to stderr
@@ -80,8 +88,6 @@ def _child(requests: int, answers: int, errors: int) -> None:
             if fd > 3:
                 with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
                     os.close(fd)
-        sys.stdin = open(0, "rb", closefd=False)  # noqa: SIM115 - ends with the process
-        sys.stdout = sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - fresh: no lock inherited
         os.environ["RUST_BACKTRACE"] = "0"  # a Rust abort then says only why, e.g. an allocation failed
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's; the worker ends with its pipe
         from validator.sources.worker import serve
@@ -91,6 +97,7 @@ def _child(requests: int, answers: int, errors: int) -> None:
     except BaseException:
         import traceback
 
-        traceback.print_exc()
+        # Straight to the descriptor: sys.stderr buffers, and os._exit below would drop what it holds.
+        os.write(2, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(code)

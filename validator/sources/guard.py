@@ -35,6 +35,9 @@ _CRASHED = (
 )
 
 
+_REPORT_DEFECT = "这是本工具的问题，与文件无关：请重试；仍然出现时，请把以下信息发给本工具的维护人员。\n"
+
+
 class WorkerError(RuntimeError):
     """The worker could not start or broke the protocol: a defect of the tool, not of the file."""
 
@@ -79,9 +82,22 @@ class _Worker:
         return self.answers.get(timeout=seconds)
 
     def wait_ready(self) -> None:
-        """Wait for the worker's imports once; it may have started long before the first file."""
-        if not self.ready and self.answers.get(timeout=_STARTUP_SECONDS) != "ready":
-            raise WorkerError(f"读取进程未能启动：{self._tail()}")
+        """Wait for the worker's imports once; it may have started long before the first file. A worker that does
+        not start is the tool's defect, never the file's: raise WorkerError saying how it ended."""
+        if self.ready:
+            return
+        try:
+            answer = self.answers.get(timeout=_STARTUP_SECONDS)
+        except queue.Empty:
+            self.stop()
+            raise WorkerError(f"读取进程在 {_STARTUP_SECONDS} 秒内未能启动。{_REPORT_DEFECT}{self._tail()}") from None
+        if answer != "ready":
+            try:
+                how = _how(self.proc.wait(timeout=5))  # its answers ended: it is ending
+            except subprocess.TimeoutExpired:
+                self.stop()
+                how = "未按约定应答"
+            raise WorkerError(f"读取进程未能启动（{how}）。{_REPORT_DEFECT}{self._tail()}")
         self.ready = True
 
     def _tail(self) -> str:
@@ -146,6 +162,10 @@ class Guard:
             worker = self._ensure()
             try:
                 worker.wait_ready()
+            except WorkerError:
+                self._worker = None
+                raise
+            try:
                 answer = worker.ask((str(path), exact, limits, labels), seconds)
             except queue.Empty:
                 worker.stop()

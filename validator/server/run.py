@@ -34,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--database", metavar="postgresql://…", help="使用 PostgreSQL 数据库（默认：--data 目录中的 SQLite）"
     )
     parser.add_argument("--workers", metavar="N", type=int, default=2, help="同时校验的进程数（默认 2）")
-    parser.add_argument("--add-user", metavar="用户名", help="新建或修改政务公开办的登录账号：从标准输入读取密码，然后退出")
+    parser.add_argument(
+        "--add-user", metavar="用户名", help="新建或修改政务公开办的登录账号：从标准输入读取密码，然后退出"
+    )
 
 
 def serve(args: argparse.Namespace) -> int:

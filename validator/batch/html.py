@@ -18,12 +18,14 @@ from validator.batch.rows import (
     LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
+    PREVIOUS_FILE,
     ROUND_COLUMNS,
     ROUND_COUNTING,
     UNREADABLE,
     absent_file,
     agency,
     agency_of_each,
+    compared_with,
     every_rule,
     first_errors,
     kind,
@@ -110,7 +112,7 @@ def render(outcome: Outcome) -> str:
         _chart(docs, who),
         f"<h2>错误最多的 {TOP_AGENCIES} 个单位</h2>",
         _top(docs, who),
-        *(_rounds(docs, absent) if absent is not None else ()),
+        *(_rounds(docs, absent) if outcome.compared else ()),
         "<h2>全部报告</h2>",
         '<input type="search" id="search" placeholder="搜索机关名称、信用代码、问题……" aria-label="搜索">'
         f' 显示 <span id="shown">{len(docs)}</span> 份',
@@ -212,13 +214,15 @@ _ROUND_FILTERS = (
     ("fixed-all", "已全部改正"),
     ("explained", "有已说明的问题"),
     ("accepted", "有已接受的问题"),
-    ("absent", NOT_RESUBMITTED),
 )
+_ABSENT_FILTER = ("absent", NOT_RESUBMITTED)
 
 
-def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
-    """The section 本轮变化: per agency what changed since its latest earlier submission, with a filter."""
+def _rounds(docs: Sequence[dict], absent: Sequence[Absent] | None) -> list[str]:
+    """The section 本轮变化: per agency what changed since its latest earlier submission, with a filter; the agencies
+    not resubmitted only where there can be some (`absent` None on the service)."""
     head = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND)
+    head += (PREVIOUS_FILE,)
     rows = []
     for i, d in enumerate(docs):
         counts = round_counts(d)
@@ -228,19 +232,22 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Absent]) -> list[str]:
         tags += ["fixed-all"] if counts[0] and not (counts[1] or counts[2]) else []
         cells = [f'<a href="#d{i}">{_e(_name(d))}</a>' if d["findings"] else _e(_name(d)), _e(agency(d, "credit_code"))]
         cells += [f'<span class="{status(d)}">{status(d)}</span>', *map(str, counts), _e(d["file"])]
-        cells += [_e(d["round"].get("previous_round") or "")]
+        cells += [_e(d["round"].get("previous_round") or ""), _e(compared_with(d))]
         rows.append(f'<tr data-tags="{" ".join(tags)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    for m in absent:
-        file = absent_file(m)
-        cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), _e(file)]
-        cells += [_e(m.last_round)]
+    for m in absent or ():
+        cells = [_e(m.name), _e(m.credit_code or ""), NOT_RESUBMITTED, *[""] * len(ROUND_COLUMNS), ""]
+        cells += [_e(m.last_round), _e(absent_file(m))]  # as 汇总.xlsx: its last file is the one compared with next
         rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    options = "".join(f'<option value="{key}">{label}</option>' for key, label in _ROUND_FILTERS)
+    filters = _ROUND_FILTERS + ((_ABSENT_FILTER,) if absent is not None else ())
+    options = "".join(f'<option value="{key}">{label}</option>' for key, label in filters)
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    absent_note = (
+        f"{NOT_RESUBMITTED}的单位，「{PREVIOUS_FILE}」列为其最后一次报送的文件。" if absent is not None else ""
+    )
     return [
         "<h2>本轮变化</h2>",
-        f"<p>每个单位与其此前最后一次报送相比，比较的是哪一轮见「{LAST_ROUND}」列：{ROUND_COUNTING}"
-        f"{NOT_RESUBMITTED}的单位，「文件」列为其最后一次报送的文件。</p>",
+        f"<p>每个单位与其此前最后一次报送相比，比较的是哪一轮见「{LAST_ROUND}」列，比较的文件见「{PREVIOUS_FILE}」列："
+        f"{ROUND_COUNTING}{absent_note}</p>",
         f'<label>筛选 <select id="round-filter" aria-label="筛选本轮变化">{options}</select></label>'
         f' 显示 <span id="round-shown">{len(rows)}</span> 个单位',
         f'<table id="rounds"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>',

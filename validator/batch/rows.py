@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from validator.agency import agencies
-from validator.batch.findings import agency_keys
-from validator.batch.rounds import Absent
+from validator.agency import agencies, identity
+from validator.batch.findings import agency_keys, display_name
+from validator.batch.rounds import Absent, by_file_name
 from validator.findings import ACCEPTED, DECISION_ZH, EXPLAINED, SEVERITY_ZH, decision_phrase
 from validator.names import WHOLE_WORKBOOK
 from validator.provenance import FORMAT_ZH
@@ -54,6 +54,7 @@ ROUND_COUNTING = (
     "已改正的问题不再出现；已接受的问题和已说明的警告、提示不再计入问题数，已说明的错误仍计为错误，直到政务公开办接受。"
 )
 LAST_ROUND = "此前最后报送于"
+PREVIOUS_FILE = "此前报送的文件"  # the column saying what `compared_with` says
 # After the file of an absent agency named by that file only, because it could not be read (`Absent.unreadable`) or
 # names no agency (`Absent.unnamed`): why, and what to do.
 UNREAD_ABSENT = "（无法读取，不能确定是哪个单位；本轮没有同名的文件。请报送该文件的单位重新报送；已用其他文件名重新报送的，可不理会此行）"
@@ -68,6 +69,49 @@ BY_FILE_NAME = "（该报告未填写机关名称和统一社会信用代码，�
 def absent_file(m: Absent) -> str:
     """The files an agency not resubmitted last sent, with why it is named by them alone."""
     return m.file + (UNREAD_ABSENT if m.unreadable else UNNAMED_ABSENT if m.unnamed else "")
+
+
+def compared_with(doc: dict) -> str:
+    """What 本轮变化 says of the file a report was compared with (汇总.xlsx's and report.html's 此前报送的文件): which
+    file, what changed in the agency's code or name since, and the explanations taken from it."""
+    return _previous(doc["round"]) + _code_change(doc) + _name_change(doc) + _carried(doc)
+
+
+def _previous(changes: dict) -> str:
+    """The earlier file compared with, and the agency's others of that round, or why there is none."""
+    if changes.get("unreadable"):
+        return f"{changes['unreadable']}（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）"
+    others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
+    if by_file_name(changes):
+        return changes["previous"] + BY_FILE_NAME
+    if others:
+        return f"{changes['previous']}（按排在最后的此份比较；该单位在该轮另有 {'、'.join(others)}）"
+    return changes["previous"] or "（此前各轮均无该单位）"
+
+
+def _code_change(doc: dict) -> str:
+    """What an agency matched by its name changed in its 统一社会信用代码 since the file compared with."""
+    changes, code = doc["round"], agency_keys(doc)[0]
+    if not changes.get("previous") or changes.get("previous_credit_code") == code or by_file_name(changes):
+        return ""
+    before = changes.get("previous_credit_code") or "未填写"
+    return f"；统一社会信用代码此前为 {before}，本轮为 {code or '未填写'}（按机关名称对应为同一单位）"
+
+
+def _name_change(doc: dict) -> str:
+    """What an agency matched by its 统一社会信用代码 changed in its 机关名称 (normalised) since the file compared with
+    (机构改革, or a name first filled in)."""
+    changes, name = doc["round"], agency_keys(doc)[1]
+    before = changes.get("previous_agency_name")
+    if not changes.get("previous") or identity(None, before)[1] == name or by_file_name(changes):
+        return ""
+    return f"；机关名称此前为 {before or '未填写'}，本轮为 {display_name(doc) if name else '未填写'}（按统一社会信用代码对应为同一单位）"
+
+
+def _carried(doc: dict) -> str:
+    """How many of the findings take the explanation the agency gave in an earlier round (`carry_explanations`)."""
+    n = sum(bool(f.get(EXPLANATION_FROM)) for f in doc["findings"])
+    return f"；{n} 项问题本轮报送的文件未填写单位说明，沿用此前填写的" if n else ""
 
 
 def every_rule() -> dict[str, Rule]:

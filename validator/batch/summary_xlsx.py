@@ -14,21 +14,20 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from validator.agency import identity
-from validator.batch.findings import agency_keys, display_name
 from validator.batch.outcome import Outcome
-from validator.batch.rounds import Absent, by_file_name
+from validator.batch.rounds import Absent
 from validator.batch.rows import (
-    BY_FILE_NAME,
     FAILED,
     FINDING_HEADERS,
     LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
+    PREVIOUS_FILE,
     ROUND_COLUMNS,
     absent_file,
     agency,
     agency_of_each,
+    compared_with,
     coverage,
     every_rule,
     finding_rows,
@@ -40,7 +39,6 @@ from validator.batch.rows import (
 from validator.batch.totals import write_totals
 from validator.findings import SEVERITIES, SEVERITY_ZH
 from validator.names import PRIMARY_FILL
-from validator.render.json import EXPLANATION_FROM
 from validator.rounds.load import DECISION_COLUMN, DETAILS_SHEET
 from validator.spec import default_template
 from validator.text import display_width, printable
@@ -105,8 +103,8 @@ def write_summary(path: Path, outcome: Outcome, decisions_note: str = DECISIONS_
     rows = list(finding_rows(docs))
     _table(details, formats, FINDING_HEADERS, rows)
     _decision_list(details, FINDING_HEADERS.index(DECISION_COLUMN), len(rows), decisions_note)
-    if absent is not None:
-        _table(wb.add_worksheet(ROUND_SHEET), formats, ROUND_HEADERS, round_rows(docs, absent))
+    if outcome.compared:
+        _table(wb.add_worksheet(ROUND_SHEET), formats, ROUND_HEADERS, round_rows(docs, absent or ()))
     carried = [d for a in absent or () for d in a.carried]  # each agency's latest report of an earlier round
     write_totals(wb.add_worksheet("全区合计"), formats, docs, default_template(), carried)
     if missing is not None:
@@ -163,7 +161,7 @@ def _decision_list(ws: Worksheet, col: int, rows: int, note: str) -> None:
 
 ROUND_SHEET = "本轮变化"
 ROUND_HEADERS = (
-    "机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND, "此前报送的文件",
+    "机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND, PREVIOUS_FILE,
 )  # fmt: skip
 
 
@@ -172,7 +170,7 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     resubmit, with the round it last submitted in."""
     rows = [
         (agency(d, "agency_name") or "", agency(d, "credit_code") or "", status(d), *counts, d["file"],
-         d["round"].get("previous_round") or "", _previous(d["round"]) + _code_change(d) + _name_change(d) + _carried(d))
+         d["round"].get("previous_round") or "", compared_with(d))
         for d in docs
         if (counts := round_counts(d)) is not None
     ]  # fmt: skip
@@ -180,43 +178,6 @@ def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:
     return rows + [
         (m.name, m.credit_code or "", NOT_RESUBMITTED, *blank, "", m.last_round, absent_file(m)) for m in absent
     ]
-
-
-def _previous(changes: dict) -> str:
-    """The earlier file compared with, and the agency's others of that round, or why there is none."""
-    if changes.get("unreadable"):
-        return f"{changes['unreadable']}（此前报送的该文件无法读取，未比较，本轮的问题均计为新出现）"
-    others = [f for f in changes.get("previous_files", []) if f != changes["previous"]]
-    if by_file_name(changes):
-        return changes["previous"] + BY_FILE_NAME
-    if others:
-        return f"{changes['previous']}（按排在最后的此份比较；该单位在该轮另有 {'、'.join(others)}）"
-    return changes["previous"] or "（此前各轮均无该单位）"
-
-
-def _code_change(doc: dict) -> str:
-    """What an agency matched by its name changed in its 统一社会信用代码 since the file compared with."""
-    changes, code = doc["round"], agency_keys(doc)[0]
-    if not changes.get("previous") or changes.get("previous_credit_code") == code or by_file_name(changes):
-        return ""
-    before = changes.get("previous_credit_code") or "未填写"
-    return f"；统一社会信用代码此前为 {before}，本轮为 {code or '未填写'}（按机关名称对应为同一单位）"
-
-
-def _name_change(doc: dict) -> str:
-    """What an agency matched by its 统一社会信用代码 changed in its 机关名称 (normalised) since the file compared with
-    (机构改革, or a name first filled in)."""
-    changes, name = doc["round"], agency_keys(doc)[1]
-    before = changes.get("previous_agency_name")
-    if not changes.get("previous") or identity(None, before)[1] == name or by_file_name(changes):
-        return ""
-    return f"；机关名称此前为 {before or '未填写'}，本轮为 {display_name(doc) if name else '未填写'}（按统一社会信用代码对应为同一单位）"
-
-
-def _carried(doc: dict) -> str:
-    """How many of the findings take the explanation the agency gave in an earlier round (`carry_explanations`)."""
-    n = sum(bool(f.get(EXPLANATION_FROM)) for f in doc["findings"])
-    return f"；{n} 项问题本轮报送的文件未填写单位说明，沿用此前填写的" if n else ""
 
 
 def _by_rule(docs: Sequence[dict]) -> list[tuple]:

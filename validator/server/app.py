@@ -487,8 +487,9 @@ SERVED_DECISIONS = (
 
 def _outcome(docs: Sequence[dict]) -> Outcome:
     """The latest submissions as a batch's outcome: report.html and 汇总.xlsx show their 本轮变化 section when some
-    agency has an earlier version; every agency's latest version is listed, so none is 未重新报送."""
-    return Outcome(docs, (), None, [] if any(d.get("round") for d in docs) else None)
+    agency has an earlier version (`Outcome.compared`); every agency's latest version is listed, so none is
+    未重新报送 and there is no such count or row (absent None)."""
+    return Outcome(docs, (), None, None)
 
 
 def _annotated_link(submission: str, status: str, office: bool = False) -> str | None:

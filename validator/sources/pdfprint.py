@@ -4,11 +4,17 @@ rules a browser leaves out where a page break cuts a table."""
 
 from __future__ import annotations
 
+import re
 from operator import itemgetter
 
 _MEET = 3.0  # points: rules this close meet (pdfplumber's snap and join tolerance); shorter ones are no rules
 _LINE = 3.0  # points: characters whose baselines are this close stand on one line (pdfplumber's y_tolerance)
 _GAP = 3.0  # points: a gap this wide parts two words (pdfplumber's x_tolerance)
+# Word and LibreOffice set up to a quarter of the font's size between a Chinese character and a Latin letter or digit
+# (their "autospace"): wider than _GAP in a large title, yet no space was typed there ("某县XX局2025年度…").
+_AUTOSPACE = 0.3
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[0-9A-Za-z]")
 _SMALLER = 0.9  # a character this much smaller than the one beside it, and raised, is a superscript (a note's mark)
 _STRIKE_ENDS = 0.5  # points: a strike's ends and those of the characters it runs over (struck_out)
 
@@ -38,14 +44,15 @@ def text_lines(chars: list[dict]) -> list[dict]:
 
 def _written(line: list[dict]) -> dict | None:
     """A line's characters, left to right, as pdfplumber writes a line: its words parted by one space where a space
-    or a gap wider than 3 points stands (or where a character begins left of the one before it)."""
+    or a gap wider than 3 points stands (or where a character begins left of the one before it); but for the
+    autospace between Chinese and Latin text, which is no space (_apart)."""
     from pdfplumber.utils.text import LIGATURES
 
     words: list[list[dict]] = []
     for ch in line:
         if ch["text"].isspace():
             words.append([])
-        elif words and words[-1] and words[-1][-1]["x0"] <= ch["x0"] <= words[-1][-1]["x1"] + _GAP:
+        elif words and words[-1] and words[-1][-1]["x0"] <= ch["x0"] <= words[-1][-1]["x1"] + _apart(words[-1][-1], ch):
             words[-1].append(ch)
         else:
             words.append([ch])
@@ -61,6 +68,13 @@ def _written(line: list[dict]) -> dict | None:
         "bottom": max(ch["bottom"] for ch in shown),
         "chars": shown,
     }
+
+
+def _apart(a: dict, b: dict) -> float:
+    """How wide a gap between two characters parts words: _GAP, or the autospace between Chinese and Latin."""
+    pair = a["text"] + b["text"]
+    mixed = len(pair) == 2 and bool(_IDEOGRAPH.search(pair)) and bool(_LATIN.search(pair))
+    return max(_GAP, _AUTOSPACE * max(a["size"], b["size"])) if mixed else _GAP
 
 
 def cell_texts(found) -> list[tuple[tuple[float, float, float, float], str]]:

@@ -21,6 +21,7 @@ from validator.batch.rows import (
     PREVIOUS_FILE,
     ROUND_COLUMNS,
     ROUND_COUNTING,
+    ROUND_HEADERS,
     UNREADABLE,
     absent_file,
     agency,
@@ -221,8 +222,6 @@ _ABSENT_FILTER = ("absent", NOT_RESUBMITTED)
 def _rounds(docs: Sequence[dict], absent: Sequence[Absent] | None) -> list[str]:
     """The section 本轮变化: per agency what changed since its latest earlier submission, with a filter; the agencies
     not resubmitted only where there can be some (`absent` None on the service)."""
-    head = ("机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND)
-    head += (PREVIOUS_FILE,)
     rows = []
     for i, d in enumerate(docs):
         counts = round_counts(d)
@@ -240,7 +239,7 @@ def _rounds(docs: Sequence[dict], absent: Sequence[Absent] | None) -> list[str]:
         rows.append('<tr data-tags="absent">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     filters = _ROUND_FILTERS + ((_ABSENT_FILTER,) if absent is not None else ())
     options = "".join(f'<option value="{key}">{label}</option>' for key, label in filters)
-    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    header = "".join(f'<th scope="col">{h}</th>' for h in ROUND_HEADERS)
     absent_note = (
         f"{NOT_RESUBMITTED}的单位，「{PREVIOUS_FILE}」列为其最后一次报送的文件。" if absent is not None else ""
     )

@@ -55,6 +55,10 @@ ROUND_COUNTING = (
 )
 LAST_ROUND = "此前最后报送于"
 PREVIOUS_FILE = "此前报送的文件"  # the column saying what `compared_with` says
+# 本轮变化's columns, in 汇总.xlsx and report.html alike
+ROUND_HEADERS = (
+    "机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND, PREVIOUS_FILE,
+)  # fmt: skip
 # After the file of an absent agency named by that file only, because it could not be read (`Absent.unreadable`) or
 # names no agency (`Absent.unnamed`): why, and what to do.
 UNREAD_ABSENT = "（无法读取，不能确定是哪个单位；本轮没有同名的文件。请报送该文件的单位重新报送；已用其他文件名重新报送的，可不理会此行）"

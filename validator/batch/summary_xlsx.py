@@ -19,11 +19,10 @@ from validator.batch.rounds import Absent
 from validator.batch.rows import (
     FAILED,
     FINDING_HEADERS,
-    LAST_ROUND,
     NOT_RESUBMITTED,
     PASSED,
-    PREVIOUS_FILE,
     ROUND_COLUMNS,
+    ROUND_HEADERS,
     absent_file,
     agency,
     agency_of_each,
@@ -160,9 +159,6 @@ def _decision_list(ws: Worksheet, col: int, rows: int, note: str) -> None:
 
 
 ROUND_SHEET = "本轮变化"
-ROUND_HEADERS = (
-    "机关名称", "统一社会信用代码", "状态", *(title for _, title in ROUND_COLUMNS), "文件", LAST_ROUND, PREVIOUS_FILE,
-)  # fmt: skip
 
 
 def round_rows(docs: Sequence[dict], absent: Sequence[Absent]) -> list[tuple]:

@@ -146,8 +146,7 @@ def reading(path: Path) -> tuple[dict[str, object], list[tuple]]:
     (report,) = check_paths([path])
     assert report.error is None, report.error
     aside = _workbook_only(report)
-    # a PDF has no paragraph marks: a line ending a sentence at the right margin may end its paragraph, and gaps
-    # printed between Chinese and Latin characters (LibreOffice's and Word's autospace) read as spaces
+    # a PDF has no paragraph marks: a line ending a sentence at the right margin may end its paragraph
     values = {k: re.sub(r"\s", "", v) if isinstance(v, str) else v for k, v in report.values.items() if k not in COVER}
     return values, sorted(
         (f.rule, f.key or "", str(f.expected), str(f.actual)) for f in report.findings if f not in aside
@@ -189,8 +188,9 @@ def reports(tmp_path_factory, convert_all) -> dict[tuple, dict[str, Path]]:
     made = {}
     for case in CASES:
         made[case] = renderings(case[0], tmp_path_factory.mktemp("differential"), *case[1:])
-    pdfs = [convert_all([files["docx"]], "pdf", files["docx"].parent)[0] for files in made.values()]
-    for files, pdf in zip(made.values(), pdfs):
+    # every case's seed is its own, and so is its DOCX's name: the prints share one folder
+    pdfs = convert_all([files["docx"] for files in made.values()], "pdf", tmp_path_factory.mktemp("prints"))
+    for files, pdf in zip(made.values(), pdfs, strict=True):
         files["pdf"] = pdf
     return made
 
